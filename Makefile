@@ -1,0 +1,41 @@
+# Two commands: `make run` and `make test`. Everything else is a helper of those.
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+COOP_DATA ?= data
+
+.PHONY: run test lint venv dev chromium bench clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+dev: $(VENV)/.dev-installed
+
+run: venv
+	COOP_DATA=$(COOP_DATA) $(PY) -m streamlit run dashboard.py --server.port $(PORT)
+
+chromium:
+	@test -x /usr/bin/chromium || { \
+	  echo "Installing Debian's chromium (browser tests)"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium poppler-utils; }
+	@command -v pdftoppm >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q poppler-utils
+
+lint: dev
+	$(PY) -m ruff check .
+
+test: dev chromium lint
+	$(PY) -m pytest -q
+
+bench: dev
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

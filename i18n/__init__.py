@@ -1,0 +1,37 @@
+"""User-facing strings: one JSON file per language, looked up by key.
+
+Example: ``t("common.app_title", "ru")``. A key missing in a language falls back to
+English (the completeness test keeps that from shipping); a key missing everywhere
+returns the key itself so a gap is visible, never a crash.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+LANGUAGES = ("en", "ru", "uz")
+DEFAULT_LANG = "en"
+_DIR = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=None)
+def strings(lang: str) -> dict[str, str]:
+    """All strings of one language (cached; the files are read once)."""
+    path = _DIR / f"{lang}.json"
+    if not path.exists():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def t(key: str, lang: str | None = None, **fmt: object) -> str:
+    """The text for ``key`` in ``lang``, formatted with ``fmt``."""
+    lang = lang if lang in LANGUAGES else DEFAULT_LANG
+    text = strings(lang).get(key) or strings(DEFAULT_LANG).get(key) or key
+    if fmt:
+        try:
+            return text.format(**fmt)
+        except (KeyError, IndexError, ValueError):
+            return text
+    return text
