@@ -1,6 +1,34 @@
-"""Entry point: app config, navigation and the shared sidebar (placeholder)."""
+"""Entry point: app config, navigation and the shared sidebar (filters <-> URL).
+
+Run: ``streamlit run dashboard.py`` (the dataset: ``COOP_DATA``, default ``data/``).
+"""
 
 import streamlit as st
 
-st.set_page_config(page_title="International cooperation", layout="wide")
-st.title("International cooperation")
+from i18n import t
+from ui import current_language, render_sidebar
+
+lang, present = current_language()
+st.set_page_config(
+    page_title=t("common.app_title", lang),
+    page_icon=":material/public:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+
+# The pages, in menu order: add a page with one line here.
+PAGES = [
+    st.Page("pages/overview.py", title=t("page.overview.nav", lang), icon=":material/dashboard:", default=True),
+    st.Page("pages/partners.py", title=t("page.partners.nav", lang), icon=":material/public:"),
+    st.Page("pages/mobility.py", title=t("page.mobility.nav", lang), icon=":material/flight:"),
+    st.Page("pages/grants.py", title=t("page.grants.nav", lang), icon=":material/payments:"),
+    st.Page("pages/agreements.py", title=t("page.agreements.nav", lang), icon=":material/handshake:"),
+    st.Page("pages/students.py", title=t("page.students.nav", lang), icon=":material/school:"),
+    st.Page("pages/quality.py", title=t("page.quality.nav", lang), icon=":material/fact_check:"),
+    st.Page("pages/export.py", title=t("page.export.nav", lang), icon=":material/download:"),
+    st.Page("pages/data.py", title=t("data.nav", lang), icon=":material/upload_file:", url_path="data"),
+]
+
+page = st.navigation(PAGES)
+render_sidebar(lang, present)
+page.run()

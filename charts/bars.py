@@ -1,0 +1,129 @@
+"""Bar and line charts: an aggregated frame in, a plotly Figure out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from charts.theme import CATEGORICAL, PRIMARY, style_figure
+
+
+def bar_chart(
+    df: pd.DataFrame,
+    category: str,
+    value: str,
+    *,
+    group: str | None = None,
+    horizontal: bool = False,
+    category_title: str = "",
+    value_title: str = "",
+    category_labels: dict[str, str] | None = None,
+    group_labels: dict[str, str] | None = None,
+    group_colors: dict[str, str] | None = None,
+    category_order: Sequence | None = None,
+    group_order: Sequence | None = None,
+    stacked: bool = True,
+    value_format: str = ",d",
+    present: bool = False,
+    height: int | None = None,
+) -> go.Figure:
+    """Bars of ``value`` per ``category``, one trace (colour) per ``group`` value.
+
+    Example: ``bar_chart(counts, "year", "count", group="direction")``. Categories are
+    drawn in ``category_order`` (else the frame's order); labels translate codes.
+    """
+    category_labels = category_labels or {}
+    group_labels = group_labels or {}
+    group_colors = group_colors or {}
+    if category_order is None:
+        category_order = list(dict.fromkeys(df[category].tolist()))
+    display_order = [category_labels.get(c, str(c)) for c in category_order]
+
+    fig = go.Figure()
+    groups: list = [None]
+    if group is not None:
+        present_groups = list(dict.fromkeys(df[group].tolist()))
+        groups = [g for g in (group_order or []) if g in present_groups]
+        groups += [g for g in present_groups if g not in groups]
+    for index, group_value in enumerate(groups):
+        part = df if group is None else df[df[group] == group_value]
+        cats = [category_labels.get(c, str(c)) for c in part[category]]
+        vals = [float(v) for v in part[value]]
+        name = group_labels.get(group_value, str(group_value)) if group is not None else value_title
+        color = group_colors.get(group_value) or (
+            PRIMARY if group is None else CATEGORICAL[index % len(CATEGORICAL)]
+        )
+        hover = f"%{{{'y' if horizontal else 'x'}}}<br>{name}: %{{{'x' if horizontal else 'y'}:{value_format}}}<extra></extra>"
+        if group is None:
+            hover = f"%{{{'y' if horizontal else 'x'}}}: %{{{'x' if horizontal else 'y'}:{value_format}}}<extra></extra>"
+        fig.add_trace(
+            go.Bar(
+                x=vals if horizontal else cats,
+                y=cats if horizontal else vals,
+                name=name,
+                orientation="h" if horizontal else "v",
+                marker_color=color,
+                hovertemplate=hover,
+                showlegend=group is not None,
+            )
+        )
+    fig.update_layout(barmode="stack" if stacked else "group")
+    cat_axis = {"type": "category", "categoryorder": "array", "categoryarray": display_order}
+    if horizontal:
+        # First category on top.
+        cat_axis["categoryarray"] = list(reversed(display_order))
+        fig.update_yaxes(title_text=category_title, **cat_axis)
+        fig.update_xaxes(title_text=value_title, tickformat=value_format.lstrip(","))
+        if height is None:
+            height = max(260, 34 * len(display_order) + 110)
+    else:
+        fig.update_xaxes(title_text=category_title, **cat_axis)
+        fig.update_yaxes(title_text=value_title)
+    if value_format.endswith("d"):
+        fig.update_layout(
+            **{("xaxis" if horizontal else "yaxis"): {"rangemode": "tozero", "tickformat": ",d"}}
+        )
+    return style_figure(fig, present=present, height=height)
+
+
+def line_chart(
+    df: pd.DataFrame,
+    category: str,
+    value: str,
+    *,
+    group: str | None = None,
+    category_title: str = "",
+    value_title: str = "",
+    group_labels: dict[str, str] | None = None,
+    group_colors: dict[str, str] | None = None,
+    category_order: Sequence | None = None,
+    present: bool = False,
+    height: int | None = None,
+) -> go.Figure:
+    """Lines with markers of ``value`` over an ordered ``category`` (e.g. academic years)."""
+    group_labels = group_labels or {}
+    group_colors = group_colors or {}
+    if category_order is None:
+        category_order = sorted(dict.fromkeys(df[category].tolist()))
+    fig = go.Figure()
+    groups = [None] if group is None else list(dict.fromkeys(df[group].tolist()))
+    for index, group_value in enumerate(groups):
+        part = df if group is None else df[df[group] == group_value]
+        part = part.set_index(category)[value].reindex(category_order)
+        name = group_labels.get(group_value, str(group_value)) if group is not None else value_title
+        fig.add_trace(
+            go.Scatter(
+                x=[str(c) for c in category_order],
+                y=[None if pd.isna(v) else float(v) for v in part.tolist()],
+                mode="lines+markers",
+                name=name,
+                line={"width": 3, "color": group_colors.get(group_value) or CATEGORICAL[index % len(CATEGORICAL)]},
+                marker={"size": 9},
+                showlegend=group is not None,
+            )
+        )
+    fig.update_xaxes(title_text=category_title, type="category")
+    fig.update_yaxes(title_text=value_title, rangemode="tozero", tickformat=",d")
+    return style_figure(fig, present=present, height=height)

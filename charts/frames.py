@@ -1,0 +1,123 @@
+"""Small pure reshapes that turn clean (scoped) tables into what a chart draws.
+
+They count and group only; every KPI comes from ``metrics``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+COUNT = "count"
+
+
+def explode_list(df: pd.DataFrame, column: str, empty_label: str | None = None) -> pd.DataFrame:
+    """One row per item of a list column; rows with an empty list get ``empty_label`` (or go).
+
+    ``[{"faculty": ["A", "B"]}]`` -> ``[{"faculty": "A"}, {"faculty": "B"}]``.
+    """
+    out = df.copy()
+    out[column] = out[column].map(_as_list)
+    if empty_label is not None:
+        out[column] = out[column].map(lambda items: items or [empty_label])
+    out = out.explode(column)
+    return out[out[column].notna()].reset_index(drop=True)
+
+
+def _as_list(value: object) -> list[str]:
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value if v is not None and str(v) != ""]
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return []
+    return [str(value)]
+
+
+def year_of(df: pd.DataFrame, *date_columns: str) -> pd.Series:
+    """The calendar year of the first known date among ``date_columns`` (Int64, NA when none)."""
+    years = pd.Series(pd.NA, index=df.index, dtype="Int64")
+    for column in date_columns:
+        if column in df.columns:
+            col_years = pd.to_datetime(df[column], errors="coerce").dt.year.astype("Int64")
+            years = years.fillna(col_years)
+    return years
+
+
+def count_by(
+    df: pd.DataFrame, columns: Iterable[str], weight: str | None = None
+) -> pd.DataFrame:
+    """Rows (or the sum of ``weight``) per combination of ``columns``, largest first.
+
+    Rows with an unknown value in any column are left out.
+    """
+    columns = list(columns)
+    if df.empty:
+        return pd.DataFrame({**{c: pd.Series(dtype="object") for c in columns}, COUNT: []})
+    data = df.dropna(subset=columns)
+    if weight is None:
+        out = data.groupby(columns, dropna=True).size().reset_index(name=COUNT)
+    else:
+        values = pd.to_numeric(data[weight], errors="coerce").fillna(0)
+        out = (
+            data.assign(**{COUNT: values})
+            .groupby(columns, dropna=True)[COUNT]
+            .sum()
+            .reset_index()
+        )
+    return out.sort_values(COUNT, ascending=False, kind="stable").reset_index(drop=True)
+
+
+def top_n(df: pd.DataFrame, category: str, n: int, other_label: str) -> pd.DataFrame:
+    """Keep the ``n`` categories with the largest total; fold the rest into ``other_label``."""
+    if df.empty or df[category].nunique() <= n:
+        return df
+    totals = df.groupby(category)[COUNT].sum().sort_values(ascending=False, kind="stable")
+    keep = set(totals.index[:n])
+    out = df.copy()
+    out[category] = out[category].where(out[category].isin(keep), other_label)
+    group_cols = [c for c in out.columns if c != COUNT]
+    return out.groupby(group_cols, sort=False)[COUNT].sum().reset_index()
+
+
+def map_labels(series: pd.Series, labels: dict[str, str]) -> pd.Series:
+    """Replace codes by display labels; unknown codes stay as they are."""
+    return series.map(lambda v: labels.get(v, v) if isinstance(v, str) else v)
+
+
+def partner_activity(
+    partners: pd.DataFrame,
+    agreements: pd.DataFrame,
+    visits: pd.DataFrame,
+    grants: pd.DataFrame,
+) -> pd.DataFrame:
+    """Partners with how many agreements, visits and grants link to each (and the sum).
+
+    Adds columns ``agreements``, ``visits``, ``grants``, ``activity`` (all int).
+    """
+    out = partners.copy()
+    ids = out["partner_id"]
+    n_agreements = agreements["partner_id"].value_counts() if len(agreements) else pd.Series(dtype=int)
+    n_visits = visits["partner_id"].value_counts() if len(visits) else pd.Series(dtype=int)
+    n_grants = (
+        grants["partner_ids"].explode().value_counts() if len(grants) else pd.Series(dtype=int)
+    )
+    out["agreements"] = ids.map(n_agreements).fillna(0).astype(int)
+    out["visits"] = ids.map(n_visits).fillna(0).astype(int)
+    out["grants"] = ids.map(n_grants).fillna(0).astype(int)
+    out["activity"] = out["agreements"] + out["visits"] + out["grants"]
+    return out.sort_values(["activity", "name"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def partner_links(
+    agreements: pd.DataFrame, visits: pd.DataFrame, grants: pd.DataFrame, partner_ids: Iterable[str]
+) -> pd.DataFrame:
+    """Distinct (institution_id, partner_id) pairs among the given rows, for map arcs."""
+    pieces = [agreements[["institution_id", "partner_id"]], visits[["institution_id", "partner_id"]]]
+    if len(grants):
+        pieces.append(
+            grants[["institution_id", "partner_ids"]]
+            .explode("partner_ids")
+            .rename(columns={"partner_ids": "partner_id"})
+        )
+    links = pd.concat(pieces, ignore_index=True).dropna().drop_duplicates()
+    return links[links["partner_id"].isin(set(partner_ids))].reset_index(drop=True)

@@ -1,0 +1,105 @@
+"""One colour scheme and one layout for every chart, map and export."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+# The app's primary colour (.streamlit/config.toml) leads every single-series chart.
+PRIMARY = "#1f5fa8"
+MUTED = "#8c96a3"
+
+# Okabe-Ito based: distinguishable with colour-blindness and on a washed-out projector.
+CATEGORICAL = [
+    "#1f5fa8",  # blue
+    "#e07b00",  # orange
+    "#009e73",  # green
+    "#cc79a7",  # pink
+    "#56b4e9",  # sky
+    "#d55e00",  # vermilion
+    "#f0c400",  # yellow
+    "#6b4c9a",  # purple
+    "#7f7f7f",  # grey
+]
+
+# Home institutions, in the order of the institutions table.
+INSTITUTION_COLORS = ["#1f5fa8", "#e07b00", "#009e73", "#cc79a7", "#6b4c9a"]
+
+PARTNER_TYPE_COLORS = {
+    "university": "#1f5fa8",
+    "research_center": "#56b4e9",
+    "hospital": "#d55e00",
+    "foundation": "#009e73",
+    "company": "#6b4c9a",
+    "government": "#f0c400",
+    "association": "#cc79a7",
+    "other": "#7f7f7f",
+}
+
+DIRECTION_COLORS = {"incoming": "#1f5fa8", "outgoing": "#e07b00"}
+# Remote visits: the same hue, lighter (so direction still reads first).
+DIRECTION_MODE_COLORS = {
+    ("incoming", "in_person"): "#1f5fa8",
+    ("incoming", "remote"): "#8fb3dd",
+    ("outgoing", "in_person"): "#e07b00",
+    ("outgoing", "remote"): "#f3bd80",
+}
+MODE_COLORS = {"in_person": "#1f5fa8", "remote": "#8fb3dd"}
+
+AGREEMENT_STATUS_COLORS = {
+    "active": "#009e73",
+    "planned": "#56b4e9",
+    "expired": "#8c96a3",
+    "terminated": "#d55e00",
+}
+GRANT_STATUS_COLORS = {
+    "applied": "#56b4e9",
+    "awarded": "#1f5fa8",
+    "active": "#009e73",
+    "completed": "#005f46",
+    "rejected": "#8c96a3",
+}
+SEVERITY_COLORS = {"error": "#d55e00", "warning": "#f0c400"}
+
+# Sequential scale for choropleths: pale to deep blue (RGB), readable on a projector.
+SEQUENTIAL_RGB = [
+    (222, 235, 247),
+    (158, 202, 225),
+    (107, 174, 214),
+    (49, 130, 189),
+    (8, 81, 156),
+]
+NO_DATA_RGB = (226, 229, 233)
+OCEAN_RGB = (233, 242, 250)
+BORDER_RGB = (255, 255, 255)
+
+FONT_FAMILY = "Source Sans Pro, Arial, sans-serif"
+
+
+def hex_to_rgb(color: str) -> tuple[int, int, int]:
+    """``"#1f5fa8"`` -> ``(31, 95, 168)``."""
+    color = color.lstrip("#")
+    return int(color[0:2], 16), int(color[2:4], 16), int(color[4:6], 16)
+
+
+def color_for(value: str, palette: dict[str, str], fallback: str = MUTED) -> str:
+    """The palette's colour for ``value``, or a neutral grey."""
+    return palette.get(value, fallback)
+
+
+def style_figure(fig: go.Figure, *, present: bool = False, height: int | None = None) -> go.Figure:
+    """Apply the shared layout: white background, readable fonts, legend on top."""
+    base = 18 if present else 14
+    fig.update_layout(
+        template="plotly_white",
+        font={"family": FONT_FAMILY, "size": base, "color": "#1b1f24"},
+        title={"font": {"size": base + 4}},
+        margin={"l": 10, "r": 10, "t": 50 if fig.layout.title.text else 20, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
+        hoverlabel={"font": {"size": base}},
+        colorway=CATEGORICAL,
+    )
+    if height:
+        fig.update_layout(height=height)
+    fig.update_xaxes(automargin=True, title_font={"size": base}, tickfont={"size": base - 1})
+    fig.update_yaxes(automargin=True, title_font={"size": base}, tickfont={"size": base - 1})
+    return fig

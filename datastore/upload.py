@@ -1,0 +1,298 @@
+"""Safe reading of an uploaded dataset: one .xlsx workbook or a .zip of CSV files.
+
+``read_upload(name, data, dest)`` checks the file before anything is unpacked and writes
+the tables as ``TABLE.csv`` files into ``dest``; a bad file raises ``UploadRejected`` with
+a code (i18n key ``data.upload.<code>``) and nothing is written.
+
+    >>> read_upload("visits.zip", raw_bytes, staging)   # doctest: +SKIP
+    ['agreements', 'institutions', 'partners', 'visits']
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import posixpath
+import stat
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How big an upload may be; ``max_upload_mb`` from env ``COOP_UPLOAD_MAX_MB``."""
+
+    max_upload_bytes: int = 20 * MB
+    max_unpacked_bytes: int = 200 * MB
+    max_ratio: float = 100.0
+    max_members: int = 500
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        try:
+            mb = float(os.environ.get("COOP_UPLOAD_MAX_MB", "20"))
+        except ValueError:
+            mb = 20.0
+        return cls(max_upload_bytes=int(mb * MB), max_unpacked_bytes=int(max(mb, 1) * 10 * MB))
+
+
+class UploadRejected(Exception):
+    """The upload cannot be used; ``code`` is the i18n key suffix, ``params`` its values."""
+
+    MESSAGES = {
+        "empty": "The file is empty.",
+        "too_large": "The file is {size_mb} MB; the limit is {limit_mb} MB.",
+        "wrong_type": "Only an Excel workbook (.xlsx) or a .zip of CSV files can be uploaded.",
+        "not_xlsx": "The file is named .xlsx but is not an Excel workbook. Save it from Excel as .xlsx.",
+        "old_xls": "This is an old Excel file (.xls). Open it in Excel and save it as .xlsx.",
+        "encrypted": "The workbook is protected with a password. Remove the password in Excel and upload it again.",
+        "macros": "The workbook contains macros. Save it as a plain Excel workbook (.xlsx) without macros.",
+        "corrupt": "The file is damaged and cannot be opened.",
+        "unsafe_path": "The zip file contains an unsafe file name: {name}.",
+        "zip_bomb": "The zip file unpacks to far more data than allowed; it was not opened.",
+        "no_tables": "No tables were found. Expected CSV files or sheets named like: {expected}.",
+        "duplicate_table": "The table {table} appears more than once in the zip file.",
+        "nested_archive": "The zip file contains another archive ({name}); put the CSV files in directly.",
+    }
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(self.MESSAGES.get(code, code).format(**params))
+
+
+def _table_names() -> tuple[str, ...]:
+    from datastore.store import table_names
+
+    return table_names()
+
+
+# ---- the entry point -------------------------------------------------------------------
+def read_upload(name: str, data: bytes, dest: Path, limits: Limits | None = None) -> list[str]:
+    """Check ``data`` (a file called ``name``) and write its tables into ``dest``."""
+    limits = limits or Limits.from_env()
+    suffix = Path(name or "").suffix.lower()
+    if not data:
+        raise UploadRejected("empty")
+    if len(data) > limits.max_upload_bytes:
+        raise UploadRejected(
+            "too_large",
+            size_mb=round(len(data) / MB, 1),
+            limit_mb=round(limits.max_upload_bytes / MB, 1),
+        )
+    if suffix in {".xlsm", ".xltm", ".xlam"}:
+        raise UploadRejected("macros")
+    if suffix == ".xls":
+        raise UploadRejected("encrypted" if _is_encrypted_ole(data) else "old_xls")
+    if suffix not in {".xlsx", ".zip"}:
+        raise UploadRejected("wrong_type")
+    if data.startswith(OLE_MAGIC):
+        # An encrypted .xlsx is an OLE container holding "EncryptedPackage".
+        raise UploadRejected("encrypted" if _is_encrypted_ole(data) else "old_xls")
+    if not data.startswith(ZIP_MAGIC):
+        raise UploadRejected("not_xlsx" if suffix == ".xlsx" else "wrong_type")
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
+        raise UploadRejected("corrupt") from None
+    with archive:
+        members = _check_archive(archive, len(data), limits)
+        if suffix == ".xlsx" or "[Content_Types].xml" in {m.filename for m in members}:
+            _check_xlsx_package(archive, members, limits)
+            dest.mkdir(parents=True, exist_ok=True)
+            return xlsx_to_csv_folder(data, dest)
+        return _extract_csvs(archive, members, dest, limits)
+
+
+def _is_encrypted_ole(data: bytes) -> bool:
+    return "EncryptedPackage".encode("utf-16-le") in data or b"EncryptedPackage" in data
+
+
+# ---- archive checks ----------------------------------------------------------------------
+def _check_archive(
+    archive: zipfile.ZipFile, packed_size: int, limits: Limits
+) -> list[zipfile.ZipInfo]:
+    """Reject unsafe names and bombs using the declared sizes; returns the file members."""
+    infos = archive.infolist()
+    if len(infos) > limits.max_members:
+        raise UploadRejected("zip_bomb")
+    declared = 0
+    files = []
+    for info in infos:
+        _check_member_name(info)
+        if info.is_dir():
+            continue
+        declared += info.file_size
+        if info.compress_size and info.file_size / info.compress_size > limits.max_ratio:
+            if info.file_size > MB:
+                raise UploadRejected("zip_bomb")
+        files.append(info)
+    if declared > limits.max_unpacked_bytes:
+        raise UploadRejected("zip_bomb")
+    if packed_size and declared / packed_size > limits.max_ratio and declared > 10 * MB:
+        raise UploadRejected("zip_bomb")
+    return files
+
+
+def _check_member_name(info: zipfile.ZipInfo) -> None:
+    raw = info.filename
+    name = raw.replace("\\", "/")
+    mode = info.external_attr >> 16
+    unsafe = (
+        not name
+        or "\x00" in name
+        or name.startswith("/")
+        or (len(name) > 1 and name[1] == ":")  # C:/...
+        or ".." in name.split("/")
+        or posixpath.normpath(name).startswith("..")
+        or stat.S_ISLNK(mode)
+    )
+    if unsafe:
+        raise UploadRejected("unsafe_path", name=raw[:120])
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[int]) -> bytes:
+    """Read one member, counting real bytes (declared sizes can lie)."""
+    chunks = []
+    try:
+        with archive.open(info) as fh:
+            while True:
+                chunk = fh.read(1 << 16)
+                if not chunk:
+                    break
+                budget[0] -= len(chunk)
+                if budget[0] < 0:
+                    raise UploadRejected("zip_bomb")
+                chunks.append(chunk)
+    except UploadRejected:
+        raise
+    except RuntimeError as exc:  # a password-protected zip member
+        if "encrypted" in str(exc).lower() or "password" in str(exc).lower():
+            raise UploadRejected("encrypted") from None
+        raise UploadRejected("corrupt") from None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+        raise UploadRejected("corrupt") from None
+    return b"".join(chunks)
+
+
+def _check_xlsx_package(
+    archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], limits: Limits
+) -> None:
+    names = {m.filename for m in members}
+    if "[Content_Types].xml" not in names:
+        raise UploadRejected("not_xlsx")
+    lowered = {n.lower() for n in names}
+    if any("vbaproject" in n for n in lowered):
+        raise UploadRejected("macros")
+    content_types = _read_member(
+        archive, archive.getinfo("[Content_Types].xml"), [limits.max_unpacked_bytes]
+    ).lower()
+    if b"macroenabled" in content_types or b"vbaproject" in content_types:
+        raise UploadRejected("macros")
+    # Read every part once with a real byte budget, so a crafted workbook cannot
+    # balloon when openpyxl opens it.
+    budget = [limits.max_unpacked_bytes]
+    for info in members:
+        _read_member(archive, info, budget)
+
+
+def _extract_csvs(
+    archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], dest: Path, limits: Limits
+) -> list[str]:
+    names = set(_table_names())
+    found: dict[str, zipfile.ZipInfo] = {}
+    for info in members:
+        path = info.filename.replace("\\", "/")
+        base = posixpath.basename(path)
+        if path.startswith("__MACOSX/") or base.startswith(".") or not base:
+            continue
+        stem, ext = posixpath.splitext(base)
+        if ext.lower() in {".zip", ".xlsx", ".xlsm", ".gz", ".7z", ".rar", ".tar"}:
+            raise UploadRejected("nested_archive", name=base)
+        if ext.lower() != ".csv" or stem.lower() not in names:
+            continue
+        table = stem.lower()
+        if table in found:
+            raise UploadRejected("duplicate_table", table=table)
+        found[table] = info
+    if not found:
+        raise UploadRejected("no_tables", expected=", ".join(f"{n}.csv" for n in sorted(names)))
+    budget = [limits.max_unpacked_bytes]
+    contents = {table: _read_member(archive, info, budget) for table, info in found.items()}
+    dest.mkdir(parents=True, exist_ok=True)
+    for table, content in contents.items():
+        (dest / f"{table}.csv").write_bytes(content)
+    return sorted(contents)
+
+
+# ---- workbook -> CSV files -------------------------------------------------------------------
+def _cell_text(value: object) -> str:
+    """A cell as the text a person would have typed (Excel dates as ISO dates)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime):
+        if value.time() == time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return format(Decimal(repr(value)), "f")  # 7.9e-05 -> 0.000079, as typed
+    return str(value)
+
+
+def xlsx_to_csv_folder(data: bytes, dest: Path) -> list[str]:
+    """Write every sheet named like a table as ``TABLE.csv`` into ``dest``; returns tables."""
+    import openpyxl
+
+    names = set(_table_names())
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a damaged workbook
+        raise UploadRejected("corrupt") from None
+    written = {}
+    try:
+        for sheet in workbook.worksheets:
+            table = sheet.title.strip().lower()
+            if table not in names:
+                continue
+            if table in written:
+                raise UploadRejected("duplicate_table", table=table)
+            rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            # Drop trailing empty rows and columns Excel likes to keep.
+            while rows and not any(c.strip() for c in rows[-1]):
+                rows.pop()
+            width = max(
+                (max((i + 1 for i, c in enumerate(r) if c.strip()), default=0) for r in rows),
+                default=0,
+            )
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, lineterminator="\n")
+            for row in rows:
+                writer.writerow((row + [""] * width)[:width])
+            written[table] = buffer.getvalue()
+    except UploadRejected:
+        raise
+    except Exception:
+        raise UploadRejected("corrupt") from None
+    finally:
+        workbook.close()
+    if not written:
+        raise UploadRejected("no_tables", expected=", ".join(sorted(names)))
+    dest.mkdir(parents=True, exist_ok=True)
+    for table, text in written.items():
+        (dest / f"{table}.csv").write_text(text, encoding="utf-8")
+    return sorted(written)

@@ -1,0 +1,22 @@
+"""Read a dataset (a folder of CSVs or one .xlsx), parse, normalise and validate it.
+
+Example::
+
+    from loaders import load_dataset
+    ds = load_dataset("data")          # never raises for bad data
+    ds.fatal, ds.tables["visits"], ds.problems
+"""
+
+from __future__ import annotations
+
+from loaders.schema import TABLES, Dataset, Problem
+
+
+def load_dataset(path) -> Dataset:
+    """Load and validate the dataset at ``path`` (folder of CSVs or .xlsx workbook)."""
+    from loaders.validate import load_dataset as _load
+
+    return _load(path)
+
+
+__all__ = ["TABLES", "Dataset", "Problem", "load_dataset"]

@@ -1,0 +1,99 @@
+"""Command line: ``python -m loaders check|clean|synth|add-editor ...`` (see INTERFACES.md).
+
+    python -m loaders check data            # problems, errors first; exit 1 on any error
+    python -m loaders check data --json     # {"errors": [...], "warnings": [...], "fatal": null}
+    python -m loaders clean data --out /tmp/clean
+    python -m loaders synth --out /tmp/big --visits 1000000 --seed 7 [--with-errors]
+    python -m loaders add-editor NAME       # handled by datastore.editors
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from i18n import t
+from loaders.schema import Problem
+
+
+def format_problem(p: Problem) -> str:
+    """One problem as a line: severity, table, row, column, value, message."""
+    where = f"{p.table} row {p.row}" if p.row is not None else p.table
+    column = f" {p.column}" if p.column else ""
+    value = f" {json.dumps(p.value, ensure_ascii=False)}" if p.value != "" else ""
+    return f"{t('problem.severity.' + p.severity):<7} {where}{column}{value}: {p.message}"
+
+
+def _problem_json(p: Problem) -> dict:
+    return {"table": p.table, "row": p.row, "column": p.column, "value": p.value,
+            "message": p.message, "code": p.code, "params": p.params}
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from loaders import load_dataset
+
+    ds = load_dataset(args.path)
+    if args.json:
+        print(json.dumps({"errors": [_problem_json(p) for p in ds.errors],
+                          "warnings": [_problem_json(p) for p in ds.warnings],
+                          "fatal": ds.fatal}, ensure_ascii=False, indent=1, default=str))
+        return 1 if ds.fatal or ds.errors else 0
+    if ds.fatal:
+        print(ds.fatal)
+        print(t("problem.summary_fatal"))
+        return 1
+    lines = [format_problem(p) for p in ds.problems]  # errors come first already
+    if lines:
+        print("\n".join(lines))
+    print(t("problem.summary", errors=len(ds.errors), warnings=len(ds.warnings)))
+    return 1 if ds.errors else 0
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    from loaders.clean import write_clean
+
+    return write_clean(args.path, args.out)
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    from loaders.synth import write_synth
+
+    sizes = write_synth(args.out, visits=args.visits, seed=args.seed,
+                        with_errors=args.with_errors)
+    print(t("problem.synth_written", out=args.out, visits=sizes["visits"],
+            partners=sizes["partners"]))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "add-editor":
+        # Editor accounts belong to the datastore; only the dispatch lives here.
+        from datastore.editors import add_editor_cli
+
+        return add_editor_cli(argv[1:]) or 0
+    parser = argparse.ArgumentParser(prog="python -m loaders",
+                                     description="Check, clean or synthesise a dataset.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    check = sub.add_parser("check", help="list the problems of a dataset")
+    check.add_argument("path")
+    check.add_argument("--json", action="store_true")
+    check.set_defaults(func=cmd_check)
+    clean = sub.add_parser("clean", help="write the clean tables as CSV")
+    clean.add_argument("path")
+    clean.add_argument("--out", required=True)
+    clean.set_defaults(func=cmd_clean)
+    synth = sub.add_parser("synth", help="write a synthetic contract-valid dataset")
+    synth.add_argument("--out", required=True)
+    synth.add_argument("--visits", type=int, default=1000)
+    synth.add_argument("--seed", type=int, default=1)
+    synth.add_argument("--with-errors", action="store_true")
+    synth.set_defaults(func=cmd_synth)
+    sub.add_parser("add-editor", help="create an editor account (datastore)")
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

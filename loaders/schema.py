@@ -1,0 +1,211 @@
+"""The tables and columns of the data contract (DATA_CONTRACT.md v1), and the result types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Column:
+    """One contract column: its value type, whether it must be filled, and type details."""
+
+    name: str
+    kind: str  # key, ref, refs, text, list, country, date, int, amount, float, enum, currency,
+    # academic_year, year
+    required: bool = False  # the cell must be filled (the column must then exist too)
+    must_exist: bool | None = None  # column must be present in the file (default: = required)
+    ref: str | None = None  # table a ref points to
+    allowed: tuple[str, ...] = ()  # enum words
+
+    @property
+    def column_required(self) -> bool:
+        return self.required if self.must_exist is None else self.must_exist
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    required: bool
+    columns: tuple[Column, ...]
+    key: str | None = None  # single-column key
+    unique: tuple[str, ...] = ()  # composite uniqueness (no key column)
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+PARTNER_TYPES = ("university", "research_center", "hospital", "foundation", "company",
+                 "government", "association", "other")
+AGREEMENT_KINDS = ("mou", "cooperation_agreement", "double_degree", "joint_program",
+                   "grant_project", "academic_mobility", "other")
+AGREEMENT_STATUSES = ("active", "planned", "expired", "terminated")
+DIRECTIONS = ("incoming", "outgoing")
+MODES = ("in_person", "remote")
+ACTIVITIES = ("lectures", "practical_classes", "masterclass", "surgery", "training", "research",
+              "conference", "delegation", "other")
+GRANT_STATUSES = ("applied", "awarded", "active", "completed", "rejected")
+STUDENT_LEVELS = ("undergraduate", "residency", "master", "phd", "exchange", "other")
+# The KPI names of METRICS.md (targets.metric); kept here so loaders need not import metrics.
+KPI_NAMES = ("partners", "partner_countries", "agreements_active", "agreements_expiring",
+             "agreements_dormant", "visits_incoming", "visits_outgoing", "remote_share",
+             "lecture_sessions", "mobility_countries", "grants_active", "grant_funding_usd",
+             "international_students", "student_countries", "irn_index")
+GEO_PRECISIONS = ("exact", "city", "country")
+
+
+def _c(name: str, kind: str, required: bool = False, **kw) -> Column:
+    return Column(name, kind, required, **kw)
+
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table("institutions", True, (
+            _c("institution_id", "key", True),
+            _c("name", "text", True),
+            _c("short_name", "text", True),
+            _c("city", "text", True),
+            _c("country", "country", True),
+            _c("lat", "float"),
+            _c("lon", "float"),
+        ), key="institution_id"),
+        Table("partners", True, (
+            _c("partner_id", "key", True),
+            _c("name", "text", True),
+            _c("type", "enum", True, allowed=PARTNER_TYPES),
+            _c("country", "country", True),
+            _c("city", "text"),
+            _c("lat", "float"),
+            _c("lon", "float"),
+            _c("website", "text"),
+            _c("source", "text"),
+        ), key="partner_id"),
+        Table("agreements", True, (
+            _c("agreement_id", "key", True),
+            _c("institution_id", "ref", True, ref="institutions"),
+            _c("partner_id", "ref", True, ref="partners"),
+            _c("kind", "enum", True, allowed=AGREEMENT_KINDS),
+            _c("title", "text"),
+            _c("faculty", "list"),
+            _c("department", "text"),
+            _c("signed_on", "date"),
+            _c("expires_on", "date"),
+            _c("status", "enum", allowed=AGREEMENT_STATUSES),
+            _c("areas", "list"),
+            _c("source", "text"),
+        ), key="agreement_id"),
+        Table("visits", True, (
+            _c("visit_id", "key", True),
+            _c("institution_id", "ref", True, ref="institutions"),
+            _c("partner_id", "ref", ref="partners"),
+            _c("country", "country"),  # required when partner_id is empty (checked by rule)
+            _c("person", "text"),
+            _c("person_title", "text"),
+            _c("direction", "enum", True, allowed=DIRECTIONS),
+            _c("mode", "enum", allowed=MODES),
+            _c("activity", "enum", True, allowed=ACTIVITIES),
+            _c("faculty", "list"),
+            _c("department", "text"),
+            _c("start_date", "date"),
+            _c("end_date", "date"),
+            _c("sessions", "int"),
+            _c("participants", "int"),
+            _c("audience", "text"),
+            _c("source", "text"),
+        ), key="visit_id"),
+        Table("grants", False, (
+            _c("grant_id", "key", True),
+            _c("institution_id", "ref", True, ref="institutions"),
+            _c("partner_ids", "refs", ref="partners"),
+            _c("title", "text", True),
+            _c("funder", "text"),
+            _c("program", "text"),
+            _c("faculty", "list"),
+            _c("department", "text"),
+            _c("theme", "text"),
+            _c("status", "enum", True, allowed=GRANT_STATUSES),
+            _c("start_date", "date"),
+            _c("end_date", "date"),
+            _c("amount", "amount"),
+            _c("currency", "currency"),  # required when amount is given (checked by rule)
+            _c("source", "text"),
+        ), key="grant_id"),
+        Table("students", False, (
+            _c("institution_id", "ref", True, ref="institutions"),
+            _c("academic_year", "academic_year", True),
+            _c("country", "country", True),
+            _c("level", "enum", allowed=STUDENT_LEVELS),
+            _c("faculty", "list"),
+            _c("program", "text"),
+            _c("count", "int", True),
+            _c("source", "text"),
+        )),
+        Table("fx_rates", False, (
+            _c("currency", "currency", True),
+            _c("year", "year", True),
+            _c("usd_per_unit", "float", True),
+        ), unique=("currency", "year")),
+        Table("targets", False, (
+            _c("institution_id", "ref", True, ref="institutions"),
+            _c("year", "year", True),
+            _c("metric", "enum", True, allowed=KPI_NAMES),
+            _c("target", "float", True),
+        ), unique=("institution_id", "year", "metric")),
+    )
+}
+TABLE_ORDER = list(TABLES)
+
+# Columns the loader adds to a table, after the contract columns.
+DERIVED: dict[str, list[str]] = {
+    "institutions": ["geo_precision"],
+    "partners": ["geo_precision"],
+    "agreements": ["signed_on_precision", "expires_on_precision"],
+    "visits": ["start_date_precision", "end_date_precision"],
+    "grants": ["start_date_precision", "end_date_precision"],
+    "students": ["year_start"],
+    "fx_rates": [],
+    "targets": [],
+}
+
+
+@dataclass
+class Problem:
+    """One finding about the input: an error (row unusable) or a warning (row used)."""
+
+    severity: str  # "error" | "warning"
+    table: str
+    row: int | None
+    column: str | None
+    value: str
+    message: str
+    code: str
+    params: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {"table": self.table, "row": self.row, "column": self.column,
+                "value": self.value, "message": self.message, "code": self.code,
+                "params": self.params}
+
+
+@dataclass
+class Dataset:
+    """The clean tables (rows in error left out), every problem found, or a fatal message."""
+
+    tables: dict[str, pd.DataFrame]
+    problems: list[Problem] = field(default_factory=list)
+    fatal: str | None = None
+    path: str | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]

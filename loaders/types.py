@@ -1,0 +1,312 @@
+"""Value parsers of the data contract, vectorised over a pandas column.
+
+Each ``parse_*`` takes a column of raw text (``str``, empty or NA = unknown) and returns
+the parsed values plus a boolean ``bad`` mask (True where a non-empty cell could not be
+read). The work is done once per distinct value (``pd.factorize``) with pandas string
+methods, so a million-row column with a few thousand distinct dates parses in well under
+a second. The ``to_*`` helpers parse one value, for tests and callers with a single cell.
+
+>>> to_number("1 200,50")
+1200.5
+>>> to_date("03.2024")
+Traceback (most recent call last):
+...
+ValueError: not a date: '03.2024'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+APOSTROPHES = "ʻʼ'‘’`"
+_APOSTROPHE_RE = re.compile(f"[{APOSTROPHES}]")
+_SPACE_RE = re.compile(r"\s+")
+YEAR_MIN, YEAR_MAX = 1900, 2100
+
+
+def fold_name(text: object) -> str:
+    """A name as compared: no case, accents, Uzbek apostrophe variants or extra space.
+
+    >>> fold_name("  O‘zbekiston  Tibbiyot ") == fold_name("o'zbekiston tibbiyot")
+    True
+    """
+    if is_empty(text):
+        return ""
+    text = unicodedata.normalize("NFKD", str(text))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _APOSTROPHE_RE.sub("", text.casefold())
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+def is_empty(value: object) -> bool:
+    """True for None, NaN/NA and text that is only spaces."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _clean(series: pd.Series) -> pd.Series:
+    """Raw cells as stripped text; NA becomes ''."""
+    s = pd.Series(series, copy=False)
+    if s.dtype != object and not isinstance(s.dtype, pd.StringDtype):
+        s = s.astype(object)
+    if s.hasnans:
+        s = s.where(s.notna(), "")
+    if s.dtype != "str":
+        s = s.astype(str)
+    return s.str.strip()
+
+
+def _by_unique(series: pd.Series, func: Callable[[pd.Series], tuple]) -> tuple:
+    """Apply ``func`` to the distinct values only and spread its arrays back over the rows."""
+    s = _clean(series)
+    codes, uniques = pd.factorize(s)
+    results = func(pd.Series(np.asarray(uniques, dtype=object), dtype=str))
+    return tuple(np.asarray(r)[codes] if len(codes) else np.asarray(r)[:0] for r in results)
+
+
+# ---------------------------------------------------------------- text, list, enum
+
+
+def parse_text(series: pd.Series) -> pd.Series:
+    """Trimmed text; empty cells become NA."""
+    s = _clean(series)
+    return s.where(s != "", pd.NA)
+
+
+def _split_list(text: str) -> list[str]:
+    return [item.strip() for item in text.split(";") if item.strip()]
+
+
+def parse_list(series: pd.Series) -> pd.Series:
+    """Items separated by ``;`` (trimmed, empties dropped); an empty cell is ``[]``."""
+
+    def one(u: pd.Series) -> tuple:
+        out = np.empty(len(u), dtype=object)
+        out[:] = [_split_list(x) for x in u]
+        return (out,)
+
+    (values,) = _by_unique(series, one)
+    return pd.Series(values, index=series.index, dtype=object)
+
+
+def normalize_enum(series: pd.Series) -> pd.Series:
+    """Lower case, spaces and ``-`` read as ``_``."""
+
+    def one(u: pd.Series) -> tuple:
+        words = u.str.lower().str.replace(r"[\s\-_]+", "_", regex=True).str.strip("_")
+        return (words.to_numpy(dtype=object),)
+
+    (words,) = _by_unique(series, one)
+    return pd.Series(words, index=series.index, dtype=str)
+
+
+def parse_enum(series: pd.Series, allowed) -> tuple[pd.Series, np.ndarray]:
+    """The canonical word (or NA) and the mask of filled cells not in ``allowed``."""
+    words = normalize_enum(series)
+    empty = (words == "").to_numpy()
+    ok = words.isin(list(allowed)).to_numpy()
+    values = words.where(ok, pd.NA)
+    return values.set_axis(series.index), ~empty & ~ok
+
+
+# ---------------------------------------------------------------- numbers
+
+_NUMBER_RE = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+_THOUSANDS_COMMA_RE = r",(?=\d{3}(?!\d))"
+
+
+def _number_uniques(u: pd.Series) -> tuple:
+    text = u.str.replace(r"[\s\u00a0\u202f\u2009\u2007]", "", regex=True)
+    text = text.str.replace(_THOUSANDS_COMMA_RE, "", regex=True).str.replace(",", ".")
+    ok = text.str.fullmatch(_NUMBER_RE).fillna(False).to_numpy(dtype=bool)
+    values = np.full(len(u), np.nan)
+    if ok.any():
+        values[ok] = pd.to_numeric(text[ok]).to_numpy(dtype=float)
+    bad = (u != "").to_numpy() & ~ok
+    return values, bad
+
+
+def parse_number(series: pd.Series, integer: bool = False) -> tuple[pd.Series, np.ndarray]:
+    """Numbers as float (NaN when empty or bad) and the mask of unreadable cells.
+
+    Spaces (also non-breaking) separate thousands; a ``,`` followed by exactly three digits
+    is a thousands separator, any other ``,`` a decimal comma. With ``integer`` a value with
+    a fraction is bad. Negative values are returned as read (the caller decides).
+    """
+    values, bad = _by_unique(series, _number_uniques)
+    values = values.astype(float)
+    if integer:
+        fractional = np.isfinite(values) & (values != np.floor(values))
+        bad = bad | fractional
+        values = np.where(fractional, np.nan, values)
+    return pd.Series(values, index=series.index, dtype=float), bad.astype(bool)
+
+
+def to_int_series(values: pd.Series) -> pd.Series:
+    """Floats holding whole numbers (NaN = unknown) as nullable ``Int64``."""
+    return values.round().astype("Int64")
+
+
+# ---------------------------------------------------------------- dates
+
+_DAY_ISO = r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+_DAY_DOTS = r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$"
+_MONTH = r"^(\d{4})-(\d{1,2})$"
+_YEAR = r"^(\d{4})$"
+
+
+def _date_uniques(u: pd.Series) -> tuple:
+    n = len(u)
+    year = np.full(n, np.nan)
+    month = np.full(n, np.nan)
+    day = np.full(n, np.nan)
+    precision = np.full(n, None, dtype=object)
+
+    def fill(mask, y, m, d, prec):
+        mask = mask & np.isnan(year)
+        year[mask], month[mask], day[mask] = y[mask], m[mask], d[mask]
+        precision[mask] = prec
+
+    def num(frame, col):
+        return pd.to_numeric(frame[col]).to_numpy(dtype=float)
+
+    ones = np.ones(n)
+    iso = u.str.extract(_DAY_ISO)
+    fill(iso[0].notna().to_numpy(), num(iso, 0), num(iso, 1), num(iso, 2), "day")
+    dots = u.str.extract(_DAY_DOTS)
+    fill(dots[0].notna().to_numpy(), num(dots, 2), num(dots, 1), num(dots, 0), "day")
+    mon = u.str.extract(_MONTH)
+    fill(mon[0].notna().to_numpy(), num(mon, 0), num(mon, 1), ones, "month")
+    yr = u.str.extract(_YEAR)
+    fill(yr[0].notna().to_numpy(), num(yr, 0), ones, ones, "year")
+
+    in_range = (year >= YEAR_MIN) & (year <= YEAR_MAX)
+    year = np.where(in_range, year, np.nan)
+    parts = pd.DataFrame({"year": year, "month": month, "day": day})
+    dates = pd.to_datetime(parts, errors="coerce").astype("datetime64[ns]").to_numpy()
+    valid = ~np.isnat(dates)
+    precision = np.where(valid, precision, None)
+    bad = (u != "").to_numpy() & ~valid
+    return dates, precision, bad
+
+
+def parse_date(series: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray]:
+    """Dates (``datetime64[ns]``, NaT when unknown), their precision, and the bad mask.
+
+    ``YYYY-MM-DD`` (optionally with a time, as Excel cells are written), ``DD.MM.YYYY``:
+    day; ``YYYY-MM``: month; ``YYYY``: year (the first day of that month or year).
+    """
+    dates, precision, bad = _by_unique(series, _date_uniques)
+    idx = series.index
+    return (pd.Series(dates, index=idx, dtype="datetime64[ns]"),
+            pd.Series(precision, index=idx, dtype=object),
+            bad.astype(bool))
+
+
+# ---------------------------------------------------------------- academic year, currency
+
+_ACADEMIC_RE = r"^(\d{4})(?:\s*[/\-\u2013]\s*(\d{4}|\d{2}))?$"
+
+
+def _academic_uniques(u: pd.Series) -> tuple:
+    parts = u.str.extract(_ACADEMIC_RE)
+    start = pd.to_numeric(parts[0]).to_numpy(dtype=float)
+    end_text = parts[1].fillna("")
+    end = pd.to_numeric(end_text.where(end_text != "", None)).to_numpy(dtype=float)
+    short = (end_text.str.len() == 2).to_numpy()
+    end = np.where(short, np.floor(start / 100) * 100 + end, end)
+    end = np.where(np.isnan(end), start + 1, end)
+    ok = ~np.isnan(start) & (end == start + 1) & (start >= YEAR_MIN) & (start <= YEAR_MAX)
+    labels = np.full(len(u), None, dtype=object)
+    labels[ok] = [f"{int(s)}/{int(s) + 1}" for s in start[ok]]
+    starts = np.where(ok, start, np.nan)
+    bad = (u != "").to_numpy() & ~ok
+    return labels, starts, bad
+
+
+def parse_academic_year(series: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray]:
+    """``YYYY/YYYY`` (consecutive; ``YYYY-YYYY`` and ``YYYY/YY`` read too) or ``YYYY``.
+
+    Returns the normalised label ``"2024/2025"``, the start year (Int64) and the bad mask.
+    """
+    labels, starts, bad = _by_unique(series, _academic_uniques)
+    idx = series.index
+    return (pd.Series(labels, index=idx, dtype=object).where(pd.notna(labels), pd.NA),
+            pd.Series(starts, index=idx, dtype=float).astype("Int64"),
+            bad.astype(bool))
+
+
+@lru_cache(maxsize=1)
+def currency_codes() -> frozenset[str]:
+    """Every ISO 4217 alphabetic code known to pycountry."""
+    import pycountry
+
+    return frozenset(c.alpha_3 for c in pycountry.currencies)
+
+
+def parse_currency(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Upper-case ISO 4217 code (or NA) and the mask of filled cells that are not codes."""
+    codes = _clean(series).str.upper()
+    empty = (codes == "").to_numpy()
+    ok = codes.isin(list(currency_codes())).to_numpy()
+    return codes.where(ok, pd.NA).set_axis(series.index), ~empty & ~ok
+
+
+# ---------------------------------------------------------------- one value at a time
+
+
+def _one(value: object) -> pd.Series:
+    return pd.Series(["" if is_empty(value) else str(value)], dtype=object)
+
+
+def to_number(value: object, integer: bool = False) -> float | None:
+    """One number, or None when empty; ValueError when unreadable."""
+    values, bad = parse_number(_one(value), integer)
+    if bad[0]:
+        raise ValueError(f"not a number: {value!r}")
+    return None if np.isnan(values.iloc[0]) else float(values.iloc[0])
+
+
+def to_date(value: object) -> tuple[pd.Timestamp | None, str | None]:
+    """One date and its precision, or (None, None) when empty; ValueError when unreadable."""
+    dates, precision, bad = parse_date(_one(value))
+    if bad[0]:
+        raise ValueError(f"not a date: {value!r}")
+    if pd.isna(dates.iloc[0]):
+        return None, None
+    return dates.iloc[0], precision.iloc[0]
+
+
+def to_enum(value: object, allowed) -> str | None:
+    """One enum word, or None when empty; ValueError when not allowed."""
+    values, bad = parse_enum(_one(value), allowed)
+    if bad[0]:
+        raise ValueError(f"not one of {list(allowed)}: {value!r}")
+    return None if pd.isna(values.iloc[0]) else values.iloc[0]
+
+
+def to_list(value: object) -> list[str]:
+    """One list cell."""
+    return parse_list(_one(value)).iloc[0]
+
+
+def to_academic_year(value: object) -> tuple[str | None, int | None]:
+    """One academic year label and its start year; ValueError when unreadable."""
+    labels, starts, bad = parse_academic_year(_one(value))
+    if bad[0]:
+        raise ValueError(f"not an academic year: {value!r}")
+    if pd.isna(labels.iloc[0]):
+        return None, None
+    return labels.iloc[0], int(starts.iloc[0])

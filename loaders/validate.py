@@ -1,0 +1,463 @@
+"""Parse every column of the raw tables by its contract type and check the rules.
+
+The result is a :class:`Dataset`: clean tables with the rows in error left out, and every
+problem found (errors first, then warnings, each in table and row order). Work is done a
+column at a time (see ``loaders.types``); only the rows with a problem are visited one by
+one, to build their :class:`Problem`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from i18n import t
+from loaders import types as vt
+from loaders.read import ROW, FatalRead, read_dataset
+from loaders.schema import DERIVED, TABLE_ORDER, TABLES, Dataset, Problem, Table
+
+PRECISIONS = ("day", "month", "year")
+_NUMERIC_KINDS = {"int", "amount", "float", "year"}
+
+
+def empty_tables() -> dict[str, pd.DataFrame]:
+    """All eight tables with their clean columns and no rows."""
+    return {name: _empty_frame(name) for name in TABLE_ORDER}
+
+
+def _clean_columns(name: str) -> list[str]:
+    """Contract columns with the derived ones placed beside the column they describe."""
+    out: list[str] = []
+    for col in TABLES[name].columns:
+        out.append(col.name)
+        if col.kind == "date":
+            out.append(f"{col.name}_precision")
+        if col.name == "lon" and name in ("institutions", "partners"):
+            out.append("geo_precision")
+        if col.name == "academic_year":
+            out.append("year_start")
+    missing = [c for c in DERIVED[name] if c not in out]
+    return out + missing
+
+
+def _dtype_of(name: str, column: str):
+    table = TABLES[name]
+    kind = table.column(column).kind if column in table.names else None
+    if kind in ("list", "refs"):
+        return object
+    if kind in ("float", "amount"):
+        return float
+    if kind == "int":
+        return "Int64"
+    if kind == "year" or column == "year_start":
+        return "int64"
+    if kind == "date":
+        return "datetime64[ns]"
+    if column.endswith("_precision") and column != "geo_precision":
+        return object
+    return str
+
+
+def _empty_frame(name: str) -> pd.DataFrame:
+    cols = _clean_columns(name) + [ROW]
+    return pd.DataFrame({c: pd.Series(dtype=_dtype_of(name, c) if c != ROW else "int64")
+                         for c in cols})
+
+
+def load_dataset(path: str | Path) -> Dataset:
+    """Read, parse and validate the dataset at ``path``; never raises for bad data."""
+    try:
+        raw = read_dataset(path)
+    except FatalRead as exc:
+        return Dataset(empty_tables(), [], str(exc), str(path))
+    missing = []
+    for name, frame in raw.items():
+        need = [c.name for c in TABLES[name].columns if c.column_required]
+        absent = [c for c in need if c not in frame.columns]
+        if absent:
+            missing.append(t("problem.fatal_missing_column", "en", table=name,
+                             columns=", ".join(absent)))
+    if missing:
+        return Dataset(empty_tables(), [], " ".join(missing), str(path))
+    checker = _Checker(raw)
+    checker.run()
+    return Dataset(checker.clean, checker.sorted_problems(), None, str(path))
+
+
+class _TableCheck:
+    """One table being parsed: its raw cells, parsed columns and per-row error mask."""
+
+    def __init__(self, name: str, raw: pd.DataFrame | None, problems: list[Problem]):
+        self.name = name
+        self.table: Table = TABLES[name]
+        if raw is None:
+            raw = pd.DataFrame({c: pd.Series(dtype=str) for c in self.table.names + [ROW]})
+            raw[ROW] = raw[ROW].astype("int64")
+        for col in self.table.names:
+            if col not in raw.columns:
+                raw[col] = ""
+        self.raw = raw
+        self.rows = raw[ROW].to_numpy()
+        self.n = len(raw)
+        self.error = np.zeros(self.n, dtype=bool)
+        self.values: dict[str, pd.Series] = {}
+        self.problems = problems
+        self._text: dict[str, pd.Series] = {}
+
+    def text(self, column: str) -> pd.Series:
+        """The raw cells of ``column`` trimmed, NA when empty (computed once)."""
+        if column not in self._text:
+            self._text[column] = vt.parse_text(self.raw[column])
+        return self._text[column]
+
+    # -- problems
+
+    def flag(self, mask, column: str | None, code: str, severity: str = "error",
+             values=None, **params) -> None:
+        """Record one problem per True row of ``mask``; params may be per-row arrays."""
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        if severity == "error":
+            self.error |= mask
+        where = np.flatnonzero(mask)
+        if values is None:
+            values = self.raw[column] if column in self.raw.columns else pd.Series([""] * self.n)
+        cells = np.asarray(values, dtype=object)[where]
+        per_row = {k: np.asarray(v, dtype=object)[where] for k, v in params.items()
+                   if isinstance(v, (np.ndarray, pd.Series, list))}
+        fixed = {k: v for k, v in params.items() if k not in per_row}
+        for i, pos in enumerate(where):
+            value = "" if vt.is_empty(cells[i]) else str(cells[i]).strip()
+            p = {"column": column, "value": value, **fixed,
+                 **{k: _plain(v[i]) for k, v in per_row.items()}}
+            self.problems.append(Problem(severity, self.name, int(self.rows[pos]), column, value,
+                                         t(f"problem.{code}", "en", **p), code, p))
+
+    # -- columns
+
+    def parse_columns(self) -> None:
+        for col in self.table.columns:
+            raw = self.raw[col.name]
+            kind = col.kind
+            if kind in ("key", "ref", "text"):
+                values = self.text(col.name)
+            elif kind in ("list", "refs"):
+                values = vt.parse_list(raw)
+            elif kind == "country":
+                values = _parse_country(self.text(col.name))
+                unknown = values.isna().to_numpy() & _filled(self, col.name)
+                self.flag(unknown, col.name, "unknown_country")
+            elif kind == "enum":
+                values, bad = vt.parse_enum(raw, col.allowed)
+                self.flag(bad, col.name, "bad_enum", allowed=", ".join(col.allowed))
+            elif kind == "currency":
+                values, bad = vt.parse_currency(raw)
+                self.flag(bad, col.name, "bad_currency")
+            elif kind == "date":
+                values, precision, bad = vt.parse_date(raw)
+                precision = self._given_precision(col.name, values, precision)
+                self.values[f"{col.name}_precision"] = precision
+                self.flag(bad, col.name, "bad_date")
+            elif kind == "academic_year":
+                values, starts, bad = vt.parse_academic_year(raw)
+                self.values["year_start"] = starts
+                self.flag(bad, col.name, "bad_academic_year")
+            elif kind in _NUMERIC_KINDS:
+                values = self._parse_numeric(col.name, kind, raw)
+            else:  # pragma: no cover - schema and parser kinds are kept in step
+                raise ValueError(kind)
+            self.values[col.name] = values
+            if col.required:
+                # a filled cell that parsed to nothing was already flagged by its parser
+                empty = _is_blank(values, kind) & ~_filled(self, col.name)
+                self.flag(empty, col.name, "missing_value")
+
+    def _parse_numeric(self, column: str, kind: str, raw: pd.Series) -> pd.Series:
+        values, bad = vt.parse_number(raw, integer=kind in ("int", "year"))
+        self.flag(bad, column, "bad_number")
+        arr = values.to_numpy()
+        if column in ("lat", "lon"):
+            limit = 90 if column == "lat" else 180
+            out = np.abs(np.nan_to_num(arr)) > limit
+            self.flag(out, column, "bad_coordinate")
+            values = values.where(~out, np.nan)
+        else:
+            negative = np.nan_to_num(arr) < 0
+            self.flag(negative, column, "negative_number")
+            if column == "usd_per_unit":
+                self.flag(arr == 0, column, "not_positive")
+            if kind == "year":
+                out = ~np.isnan(arr) & ~negative & ((arr < vt.YEAR_MIN) | (arr > vt.YEAR_MAX))
+                self.flag(out, column, "bad_year")
+        if kind == "int":
+            return vt.to_int_series(values)
+        return values
+
+    def _given_precision(self, column: str, dates: pd.Series, precision: pd.Series) -> pd.Series:
+        """Honour a ``<col>_precision`` column (as `clean` writes it) for ISO day dates."""
+        given_col = f"{column}_precision"
+        if given_col not in self.raw.columns:
+            return precision
+        given = vt.normalize_enum(self.raw[given_col])
+        use = given.isin(list(PRECISIONS)).to_numpy() & dates.notna().to_numpy()
+        return pd.Series(np.where(use, given.to_numpy(dtype=object), precision.to_numpy()),
+                         index=precision.index, dtype=object)
+
+    # -- rules shared by several tables
+
+    def check_duplicates(self) -> None:
+        table = self.table
+        cols = [table.key] if table.key else list(table.unique)
+        if not cols:
+            return
+        keys = [self.values[c] for c in cols]
+        frame = pd.DataFrame({c: k.astype(object) for c, k in zip(cols, keys, strict=True)})
+        complete = frame.notna().all(axis=1).to_numpy().copy()
+        if table.key is None:
+            complete &= ~self.error  # a composite key is only meaningful on readable rows
+        dup = np.zeros(self.n, dtype=bool)
+        dup[complete] = frame[complete].duplicated(keep="first").to_numpy()
+        if not dup.any():
+            return
+        rows = pd.Series(np.where(complete, self.rows, np.iinfo(np.int64).max))
+        first = rows.groupby([frame[c] for c in cols], sort=False,
+                             dropna=False).transform("min").to_numpy()
+        if table.key:
+            values = self.raw[table.key]
+        else:
+            values = frame.astype(str).agg(" ".join, axis=1)
+        self.flag(dup, table.key or cols[-1], "duplicate_key", values=values, first_row=first)
+
+    def check_ref(self, column: str, valid_keys: set, target: str) -> None:
+        values = self.values[column]
+        known = values.isin(valid_keys).to_numpy()
+        self.flag(values.notna().to_numpy() & ~known, column, "unknown_ref", target=target)
+
+    def check_end(self, start: str, end: str) -> None:
+        start_d, end_d = self.values[start], self.values[end]
+        both = start_d.notna() & end_d.notna()
+        if not both.any():
+            return
+        prec = self.values[f"{end}_precision"]
+        # an end given as a month or a year lasts to the last day of that month or year
+        last = end_d.copy()
+        month = both & (prec == "month")
+        year = both & (prec == "year")
+        last[month] = end_d[month] + pd.offsets.MonthEnd(0)
+        last[year] = end_d[year] + pd.offsets.YearEnd(0)
+        before = (both & (last < start_d)).to_numpy()
+        self.flag(before, end, "end_before_start", start=self.raw[start].str.strip())
+
+    def frame(self) -> pd.DataFrame:
+        """The clean table: rows not in error, contract + derived + extra columns, _row."""
+        keep = ~self.error
+        data = {c: self.values[c][keep].reset_index(drop=True) for c in _clean_columns(self.name)
+                if c in self.values}
+        out = pd.DataFrame(data)
+        for c in _clean_columns(self.name):
+            if c not in out.columns:
+                out[c] = pd.Series([pd.NA] * int(keep.sum()), dtype=object)
+        out = out[_clean_columns(self.name)]
+        known = set(_clean_columns(self.name)) | {ROW}
+        for c in self.raw.columns:
+            if c not in known:
+                out[c] = vt.parse_text(self.raw[c][keep]).reset_index(drop=True)
+        out[ROW] = self.rows[keep].astype("int64")
+        for c in out.columns:
+            dtype = _dtype_of(self.name, c) if c in known else None
+            if dtype in ("int64",) and out[c].dtype != "int64":
+                out[c] = out[c].astype("int64")
+        return out
+
+
+def _plain(value: object) -> object:
+    """A per-row param as a JSON-friendly value."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if vt.is_empty(value):
+        return ""
+    return value
+
+
+def _is_blank(values: pd.Series, kind: str) -> np.ndarray:
+    if kind in ("list", "refs"):
+        return (values.str.len() == 0).to_numpy()
+    return values.isna().to_numpy()
+
+
+def _parse_country(text: pd.Series) -> pd.Series:
+    from loaders.countries import normalize_country
+
+    codes, uniques = pd.factorize(text)
+    mapped = np.array([normalize_country(u) for u in uniques] + [None], dtype=object)
+    out = pd.Series(mapped[codes], index=text.index, dtype=object)  # code -1 -> None
+    return out.where(out.notna(), pd.NA).astype(str)
+
+
+class _Checker:
+    """All tables, checked in an order where every referenced table is final first."""
+
+    def __init__(self, raw: dict[str, pd.DataFrame]):
+        self.problems: list[Problem] = []
+        self.checks = {name: _TableCheck(name, raw.get(name), self.problems)
+                       for name in TABLE_ORDER}
+        self.clean: dict[str, pd.DataFrame] = {}
+
+    def valid_keys(self, name: str) -> set:
+        check = self.checks[name]
+        key = check.values[check.table.key]
+        return set(key[~check.error].dropna())
+
+    def run(self) -> None:
+        for check in self.checks.values():
+            check.parse_columns()
+            check.check_duplicates()
+        inst, partners = self.checks["institutions"], self.checks["partners"]
+        self._geography(inst)
+        self._geography(partners)
+        institution_ids = self.valid_keys("institutions")
+        partner_ids = self.valid_keys("partners")
+        self._partner_names(partners)
+
+        agreements = self.checks["agreements"]
+        agreements.check_ref("institution_id", institution_ids, "institutions")
+        agreements.check_ref("partner_id", partner_ids, "partners")
+        agreements.check_end("signed_on", "expires_on")
+
+        visits = self.checks["visits"]
+        visits.check_ref("institution_id", institution_ids, "institutions")
+        visits.check_ref("partner_id", partner_ids, "partners")
+        visits.check_end("start_date", "end_date")
+        self._visit_defaults(visits, partners)
+
+        grants = self.checks["grants"]
+        grants.check_ref("institution_id", institution_ids, "institutions")
+        self._grant_partners(grants, partner_ids)
+        grants.check_end("start_date", "end_date")
+        amount_given = grants.values["amount"].notna().to_numpy()
+        no_currency = amount_given & ~_filled(grants, "currency")
+        grants.flag(no_currency, "currency", "missing_currency")
+
+        for name in ("students", "targets"):
+            self.checks[name].check_ref("institution_id", institution_ids, "institutions")
+
+        self._fx_warnings(grants, self.checks["fx_rates"])
+        self.clean = {name: check.frame() for name, check in self.checks.items()}
+
+    # -- table-specific rules
+
+    def _geography(self, check: _TableCheck) -> None:
+        from loaders.geo import locate
+
+        lat, lon = check.values["lat"], check.values["lon"]
+        has_lat, has_lon = lat.notna().to_numpy(), lon.notna().to_numpy()
+        check.flag(has_lat & ~has_lon & ~_filled(check, "lon"), "lon", "missing_value")
+        check.flag(has_lon & ~has_lat & ~_filled(check, "lat"), "lat", "missing_value")
+        exact = has_lat & has_lon
+        precision = np.where(exact, "exact", None).astype(object)
+        if "geo_precision" in check.raw.columns:  # as `clean` writes it: keep what it says
+            given = vt.normalize_enum(check.raw["geo_precision"]).to_numpy(dtype=object)
+            use = exact & np.isin(given, ["exact", "city", "country"])
+            precision[use] = given[use]
+        lat_out, lon_out = lat.to_numpy(copy=True), lon.to_numpy(copy=True)
+        city = check.values["city"]
+        country = check.values["country"]
+        todo = ~exact & country.notna().to_numpy()
+        unknown_city = np.zeros(check.n, dtype=bool)
+        notes = np.full(check.n, "", dtype=object)
+        cache: dict[tuple, object] = {}
+        for pos in np.flatnonzero(todo):
+            c = city.iloc[pos]
+            key = (None if pd.isna(c) else c, country.iloc[pos])
+            if key not in cache:
+                cache[key] = locate(key[0], key[1])
+            loc = cache[key]
+            if loc is None:
+                continue
+            lat_out[pos], lon_out[pos], precision[pos] = loc.lat, loc.lon, loc.precision
+            if key[0] is not None and loc.precision != "city":
+                unknown_city[pos] = True
+                notes[pos] = loc.note or ""
+        check.values["lat"] = pd.Series(lat_out, index=lat.index, dtype=float)
+        check.values["lon"] = pd.Series(lon_out, index=lon.index, dtype=float)
+        check.values["geo_precision"] = pd.Series(precision, index=lat.index, dtype=object)
+        check.flag(unknown_city & ~check.error, "city", "unknown_city", severity="warning",
+                   country=country.fillna("").to_numpy(dtype=object), note=notes)
+
+    def _partner_names(self, partners: _TableCheck) -> None:
+        ok = ~partners.error
+        folded = partners.values["name"].map(vt.fold_name, na_action="ignore")
+        folded = folded.where(ok & folded.notna().to_numpy() & (folded != ""), None)
+        frame = pd.DataFrame({"name": folded.astype(object)})
+        named = frame["name"].notna().to_numpy()
+        dup = frame["name"].duplicated(keep="first").to_numpy() & named
+        if not dup.any():
+            return
+        ids = partners.values["partner_id"].astype(object).to_numpy()
+        first_id: dict[str, object] = {}
+        first_row: dict[str, int] = {}
+        for pos in np.flatnonzero(named):
+            name = folded.iloc[pos]
+            if name not in first_id:
+                first_id[name], first_row[name] = ids[pos], int(partners.rows[pos])
+        names = folded.to_numpy(dtype=object)
+        other_id = np.array([first_id.get(n, "") for n in names], dtype=object)
+        other_row = np.array([first_row.get(n, 0) for n in names], dtype=object)
+        partners.flag(dup, "name", "duplicate_partner_name", severity="warning",
+                      other_id=other_id, other_row=other_row)
+
+    def _visit_defaults(self, visits: _TableCheck, partners: _TableCheck) -> None:
+        mode = visits.values["mode"]
+        visits.values["mode"] = mode.where(mode.notna() | _filled_series(visits, "mode"),
+                                           "in_person")
+        country = visits.values["country"]
+        partner_country = pd.Series(
+            partners.values["country"][~partners.error].to_numpy(dtype=object),
+            index=partners.values["partner_id"][~partners.error].to_numpy(dtype=object))
+        partner_country = partner_country[~partner_country.index.duplicated()]
+        pid = visits.values["partner_id"]
+        from_partner = pid.map(partner_country)
+        resolved = country.where(country.notna(), from_partner)
+        visits.values["country"] = resolved.astype(str)
+        no_partner = pid.isna().to_numpy()
+        missing = no_partner & country.isna().to_numpy() & ~_filled(visits, "country")
+        visits.flag(missing, "country", "missing_value")
+
+    def _grant_partners(self, grants: _TableCheck, partner_ids: set) -> None:
+        lists = grants.values["partner_ids"]
+        bad = np.array([any(p not in partner_ids for p in items) for items in lists],
+                       dtype=bool)
+        if bad.any():
+            unknown = [", ".join(p for p in items if p not in partner_ids) for items in lists]
+            grants.flag(bad, "partner_ids", "unknown_ref", target="partners",
+                        values=pd.Series(unknown, dtype=object))
+
+    def _fx_warnings(self, grants: _TableCheck, fx: _TableCheck) -> None:
+        rated = set(fx.values["currency"][~fx.error].dropna()) | {"USD"}
+        currency = grants.values["currency"]
+        no_rate = (~grants.error & grants.values["amount"].notna().to_numpy()
+                   & currency.notna().to_numpy() & ~currency.isin(rated).to_numpy())
+        grants.flag(no_rate, "currency", "no_fx_rate", severity="warning",
+                    currency=currency.fillna("").to_numpy(dtype=object))
+
+    def sorted_problems(self) -> list[Problem]:
+        order = {name: i for i, name in enumerate(TABLE_ORDER)}
+        cols = {name: {c: i for i, c in enumerate(TABLES[name].names)} for name in TABLE_ORDER}
+
+        def key(p: Problem):
+            return (p.severity != "error", order[p.table], p.row or 0,
+                    cols[p.table].get(p.column, 99))
+
+        return sorted(self.problems, key=key)
+
+
+def _filled(check: _TableCheck, column: str) -> np.ndarray:
+    """Rows whose raw cell in ``column`` is not empty."""
+    return check.text(column).notna().to_numpy()
+
+
+def _filled_series(check: _TableCheck, column: str) -> pd.Series:
+    return pd.Series(_filled(check, column), index=check.values[column].index)

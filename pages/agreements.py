@@ -1,0 +1,3 @@
+from ui import start_page
+
+ctx = start_page("agreements")

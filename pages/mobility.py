@@ -1,0 +1,134 @@
+"""Mobility: a timeline of visits and the breakdowns by year, mode, country and faculty."""
+
+import streamlit as st
+
+import charts
+from charts import frames
+from charts.theme import DIRECTION_COLORS, MODE_COLORS
+from i18n import t
+from ui import start_page, stop_if_empty, table_with_download
+from ui.tables import display_frame
+
+DIRECTIONS = ["incoming", "outgoing"]
+MODES = ["in_person", "remote"]
+TOP_COUNTRIES = 15
+
+ctx = start_page("mobility")
+lang = ctx.lang
+visits = ctx.scoped()["visits"]
+stop_if_empty(ctx, [visits])
+
+direction_labels = {d: t(f"enum.direction.{d}", lang) for d in DIRECTIONS}
+mode_labels = {m: t(f"enum.mode.{m}", lang) for m in MODES}
+partner_names = ctx.partner_names()
+visits = visits.assign(
+    year=frames.year_of(visits, "start_date", "end_date"),
+    mode=visits["mode"].fillna("in_person"),
+    partner_label=[
+        partner_names.get(pid, pid) if isinstance(pid, str)
+        else t("page.mobility.no_partner", lang, country=ctx.country_name(country))
+        for pid, country in zip(visits["partner_id"], visits["country"], strict=True)
+    ],
+)
+
+# Timeline -------------------------------------------------------------------------------
+st.subheader(t("page.mobility.timeline", lang))
+by_person = False
+if not ctx.present:
+    rows_by = st.segmented_control(
+        t("page.mobility.rows_by", lang), ["partner", "person"], default="partner", key="timeline-rows",
+        format_func=lambda v: t(f"page.mobility.rows_{v}", lang),
+    )
+    by_person = rows_by == "person"
+if by_person:
+    visits = visits.assign(person_label=visits["person"].fillna(t("page.mobility.unknown_person", lang)))
+label_column = "person_label" if by_person else "partner_label"
+undated = charts.undated_visits(visits)
+if len(undated) < len(visits):
+    st.plotly_chart(
+        charts.visit_timeline(visits, label_column, lang=lang, present=ctx.present),
+        key="visit-timeline", config={"displaylogo": False},
+    )
+    st.caption(t("page.mobility.timeline_note", lang))
+else:
+    st.info(t("page.mobility.no_dated", lang))
+if len(undated):
+    st.markdown(t("page.mobility.undated", lang, n=len(undated)))
+    columns = [
+        ("partner_label", "common.col.partner", "text"),
+        ("institution_id", "common.col.institution", "institution"),
+        ("direction", "common.col.direction", "enum:direction"),
+        ("mode", "common.col.mode", "enum:mode"),
+        ("activity", "common.col.activity", "enum:activity"),
+        ("country", "common.col.country", "country"),
+    ]
+    if not ctx.present:
+        columns.insert(1, ("person", "common.col.person", "text"))
+    table_with_download(display_frame(undated, columns, lang, lookups=ctx.lookups()), "undated-visits", lang, key="undated")
+
+# Per year ---------------------------------------------------------------------------------
+left, right = st.columns(2)
+with left:
+    st.subheader(t("page.mobility.per_year", lang))
+    per_year = frames.count_by(visits, ["year", "direction"]).sort_values("year")
+    if per_year.empty:
+        st.caption(t("page.mobility.no_dated", lang))
+    else:
+        per_year["year"] = per_year["year"].astype(int).astype(str)
+        st.plotly_chart(charts.bar_chart(
+            per_year, "year", "count", group="direction", stacked=False,
+            category_order=sorted(per_year["year"].unique()), group_order=DIRECTIONS,
+            category_title=t("common.axis.year", lang), value_title=t("common.axis.visits", lang),
+            group_labels=direction_labels, group_colors=DIRECTION_COLORS, present=ctx.present,
+        ), key="visits-per-year")
+with right:
+    st.subheader(t("page.mobility.by_mode", lang))
+    by_mode = frames.count_by(visits, ["direction", "mode"])
+    st.plotly_chart(charts.bar_chart(
+        by_mode, "direction", "count", group="mode", category_order=[d for d in DIRECTIONS if d in set(by_mode["direction"])],
+        group_order=MODES, category_labels=direction_labels, group_labels=mode_labels, group_colors=MODE_COLORS,
+        category_title=t("common.axis.direction", lang), value_title=t("common.axis.visits", lang), present=ctx.present,
+    ), key="visits-by-mode")
+
+# By country and faculty ----------------------------------------------------------------------
+left, right = st.columns(2)
+with left:
+    st.subheader(t("page.mobility.by_country", lang))
+    by_country = frames.count_by(visits, ["country", "direction"])
+    by_country["country"] = by_country["country"].map(ctx.country_name)
+    by_country = frames.top_n(by_country, "country", TOP_COUNTRIES, t("common.other", lang))
+    order = by_country.groupby("country", sort=False)["count"].sum().sort_values(ascending=False, kind="stable").index.tolist()
+    st.plotly_chart(charts.bar_chart(
+        by_country, "country", "count", group="direction", horizontal=True, category_order=order,
+        group_order=DIRECTIONS, group_labels=direction_labels, group_colors=DIRECTION_COLORS,
+        value_title=t("common.axis.visits", lang), present=ctx.present,
+    ), key="visits-by-country")
+with right:
+    st.subheader(t("page.mobility.by_faculty", lang))
+    by_faculty = frames.count_by(
+        frames.explode_list(visits, "faculty", empty_label=t("common.not_stated", lang)), ["faculty", "direction"]
+    )
+    order = by_faculty.groupby("faculty", sort=False)["count"].sum().sort_values(ascending=False, kind="stable").index.tolist()
+    st.plotly_chart(charts.bar_chart(
+        by_faculty, "faculty", "count", group="direction", horizontal=True, category_order=order,
+        group_order=DIRECTIONS, group_labels=direction_labels, group_colors=DIRECTION_COLORS,
+        value_title=t("common.axis.visits", lang), present=ctx.present,
+    ), key="visits-by-faculty")
+    st.caption(t("page.mobility.faculty_note", lang))
+
+# Lecture sessions --------------------------------------------------------------------------------
+st.subheader(t("page.mobility.sessions", lang))
+incoming = visits[visits["direction"] == "incoming"]
+sessions = frames.count_by(incoming.assign(activity_label=incoming["activity"]), ["year", "activity_label"], weight="sessions")
+sessions = sessions[sessions["count"] > 0].sort_values("year")
+values, notes = ctx.kpis()
+st.caption(t("page.mobility.sessions_total", lang, n=values.get("lecture_sessions") or 0, unknown=notes.get("lecture_sessions_unknown", 0)))
+if sessions.empty:
+    st.caption(t("page.mobility.no_sessions", lang))
+else:
+    sessions["year"] = sessions["year"].astype(int).astype(str)
+    st.plotly_chart(charts.bar_chart(
+        sessions, "year", "count", group="activity_label", category_order=sorted(sessions["year"].unique()),
+        group_labels={a: t(f"enum.activity.{a}", lang) for a in sessions["activity_label"].unique()},
+        category_title=t("common.axis.year", lang), value_title=t("common.axis.sessions", lang), present=ctx.present,
+    ), key="sessions-per-year")

@@ -1,0 +1,113 @@
+"""Partners: offline world map, a searchable partner table and one partner's details."""
+
+import streamlit as st
+
+import charts
+from charts import frames
+from charts.theme import PARTNER_TYPE_COLORS
+from i18n import t
+from ui import legend, start_page, stop_if_empty, table_with_download
+from ui.tables import display_frame
+
+ctx = start_page("partners")
+lang = ctx.lang
+scoped = ctx.scoped()
+stop_if_empty(ctx, [scoped["partners"]])
+
+partners = frames.partner_activity(scoped["partners"], scoped["agreements"], scoped["visits"], scoped["grants"])
+links = frames.partner_links(scoped["agreements"], scoped["visits"], scoped["grants"], partners["partner_id"])
+country_names = {code: ctx.country_name(code) for code in set(partners["country"].dropna()) | set(ctx.tables["institutions"]["country"].dropna())}
+
+# Map ---------------------------------------------------------------------------------
+deck = charts.partner_map(
+    partners, scoped["institutions"], links, lang=lang, country_names=country_names, present=ctx.present,
+    height=640 if ctx.present else 560,
+)
+st.pydeck_chart(deck, height=640 if ctx.present else 560, key="partner-map")
+types_shown = [k for k in PARTNER_TYPE_COLORS if k in set(partners["type"])]
+legend(charts.partner_type_legend(types_shown, lang), title=t("page.partners.legend_type", lang))
+legend(charts.institution_legend(scoped["institutions"]), title=t("page.partners.legend_home", lang), shape="square")
+st.caption(t("page.partners.map_note", lang))
+
+# Table ---------------------------------------------------------------------------------
+st.subheader(t("page.partners.table", lang))
+query = st.text_input(
+    t("page.partners.search", lang), key="partners-search", placeholder=t("page.partners.search_hint", lang)
+)
+table = display_frame(
+    partners,
+    [
+        ("name", "common.col.partner", "text"),
+        ("type", "common.col.partner_type", "enum:partner_type"),
+        ("city", "common.col.city", "text"),
+        ("country", "common.col.country", "country"),
+        ("geo_precision", "common.col.position", "enum:geo_precision"),
+        ("agreements", "common.col.agreements", "int"),
+        ("visits", "common.col.visits", "int"),
+        ("grants", "common.col.grants", "int"),
+        ("website", "common.col.website", "text"),
+    ],
+    lang,
+    lookups=ctx.lookups(),
+)
+if query:
+    needle = query.casefold().strip()
+    haystack = table.astype(str).agg(" ".join, axis=1).str.casefold()
+    table = table[haystack.str.contains(needle, regex=False)]
+st.caption(t("page.partners.count", lang, shown=len(table), total=len(partners)))
+table_with_download(table, "partners", lang, key="partners")
+
+# Detail --------------------------------------------------------------------------------
+st.subheader(t("page.partners.detail", lang))
+names = dict(zip(partners["partner_id"], partners["name"], strict=True))
+chosen = st.selectbox(
+    t("page.partners.choose", lang), list(names), index=None, key="partner-detail",
+    format_func=lambda pid: names.get(pid, pid), placeholder=t("page.partners.choose_hint", lang),
+)
+if chosen:
+    row = partners[partners["partner_id"] == chosen].iloc[0]
+    kind_label = t("enum.partner_type." + str(row["type"]), lang)
+    place = ", ".join(p for p in [row["city"] if isinstance(row["city"], str) else "", ctx.country_name(row["country"])] if p)
+    st.markdown(f"**{row['name']}** · {kind_label} · {place}")
+    lookups = ctx.lookups()
+    tabs = st.tabs([
+        t("page.partners.tab_agreements", lang, n=int(row["agreements"])),
+        t("page.partners.tab_visits", lang, n=int(row["visits"])),
+        t("page.partners.tab_grants", lang, n=int(row["grants"])),
+    ])
+    with tabs[0]:
+        rows = scoped["agreements"][scoped["agreements"]["partner_id"] == chosen]
+        table_with_download(display_frame(rows, [
+            ("institution_id", "common.col.institution", "institution"),
+            ("kind", "common.col.kind", "enum:agreement_kind"),
+            ("title", "common.col.title", "text"),
+            ("signed_on", "common.col.signed_on", "date"),
+            ("expires_on", "common.col.expires_on", "date"),
+            ("status", "common.col.status_written", "enum:agreement_status"),
+        ], lang, lookups=lookups), f"agreements-{chosen}", lang, key="detail-agreements")
+    with tabs[1]:
+        rows = scoped["visits"][scoped["visits"]["partner_id"] == chosen]
+        columns = [
+            ("institution_id", "common.col.institution", "institution"),
+            ("start_date", "common.col.start", "date"),
+            ("end_date", "common.col.end", "date"),
+            ("direction", "common.col.direction", "enum:direction"),
+            ("mode", "common.col.mode", "enum:mode"),
+            ("activity", "common.col.activity", "enum:activity"),
+        ]
+        if not ctx.present:
+            columns.insert(1, ("person", "common.col.person", "text"))
+        table_with_download(display_frame(rows, columns, lang, lookups=lookups), f"visits-{chosen}", lang, key="detail-visits")
+    with tabs[2]:
+        grants = scoped["grants"]
+        rows = grants[grants["partner_ids"].map(lambda ids: chosen in (ids or []))]
+        table_with_download(display_frame(rows, [
+            ("institution_id", "common.col.institution", "institution"),
+            ("title", "common.col.title", "text"),
+            ("funder", "common.col.funder", "text"),
+            ("status", "common.col.status", "enum:grant_status"),
+            ("start_date", "common.col.start", "date"),
+            ("end_date", "common.col.end", "date"),
+            ("amount", "common.col.amount", "float"),
+            ("currency", "common.col.currency", "text"),
+        ], lang, lookups=lookups), f"grants-{chosen}", lang, key="detail-grants")

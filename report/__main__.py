@@ -1,0 +1,206 @@
+"""python -m report PATH --out FILE [flags]: the figures of a scope as JSON, xlsx, pptx or pdf.
+
+Exit status 0 on success, 1 on a fatal dataset problem or a bad flag, with one clear
+message on stderr (never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+EXPORTS = {".xlsx": "xlsx", ".pptx": "pptx", ".pdf": "pdf"}
+SUFFIXES = (".json", *EXPORTS)
+
+
+class BadFlag(Exception):
+    """A flag the command cannot use; its text is the message shown."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2; the interface says 1
+        raise BadFlag(message)
+
+
+def _year(text: str) -> int:
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a year: {text!r}") from None
+    if not 1900 <= year <= 2200:
+        raise argparse.ArgumentTypeError(f"not a plausible year: {text!r}")
+    return year
+
+
+def _as_of(text: str) -> date:
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text!r}") from None
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m report", description=__doc__.splitlines()[0])
+    parser.add_argument("path", help="dataset: a folder of CSVs or an .xlsx workbook")
+    parser.add_argument("--out", required=True, help="output file: .json, .xlsx, .pptx or .pdf")
+    parser.add_argument("--as-of", type=_as_of, default=None, help="YYYY-MM-DD (default: today)")
+    parser.add_argument("--institution", action="append", default=[], help="institution id")
+    parser.add_argument("--from", dest="year_from", type=_year, default=None)
+    parser.add_argument("--to", dest="year_to", type=_year, default=None)
+    parser.add_argument("--country", action="append", default=[], help="ISO code or name")
+    parser.add_argument("--region", action="append", default=[], help="e.g. 'Central Asia'")
+    parser.add_argument("--faculty", action="append", default=[])
+    parser.add_argument("--partner-type", action="append", default=[])
+    parser.add_argument("--lang", choices=("en", "ru", "uz"), default="en")
+    parser.add_argument("--public", action="store_true", help="leave personal names out")
+    return parser
+
+
+def _partner_types() -> tuple[str, ...]:
+    try:
+        from loaders.schema import PARTNER_TYPES
+    except ImportError:  # pragma: no cover - the loaders ship with the project
+        return (
+            "university",
+            "research_center",
+            "hospital",
+            "foundation",
+            "company",
+            "government",
+            "association",
+            "other",
+        )
+    return tuple(PARTNER_TYPES)
+
+
+def _resolve_institutions(wanted: list[str], institutions) -> frozenset[str]:
+    """Ids from ids or short names (case-insensitive); BadFlag for an unknown one."""
+    by_key: dict[str, str] = {}
+    for row in institutions.itertuples(index=False):
+        for key in (row.institution_id, getattr(row, "short_name", None)):
+            if isinstance(key, str):
+                by_key.setdefault(key.strip().casefold(), row.institution_id)
+    ids = set()
+    for text in wanted:
+        found = by_key.get(text.strip().casefold())
+        if found is None:
+            known = ", ".join(sorted(institutions["institution_id"].astype(str)))
+            raise BadFlag(f"unknown institution {text!r} (known: {known})")
+        ids.add(found)
+    return frozenset(ids)
+
+
+def _resolve_faculties(wanted: list[str], tables) -> frozenset[str]:
+    """The dataset's spelling of each faculty (case-insensitive); unknown kept as given."""
+    spellings: dict[str, str] = {}
+    for name in ("agreements", "visits", "grants", "students"):
+        frame = tables.get(name)
+        if frame is not None and "faculty" in frame.columns:
+            for item in frame["faculty"].explode().dropna().unique():
+                spellings.setdefault(str(item).casefold(), str(item))
+    return frozenset(spellings.get(text.strip().casefold(), text.strip()) for text in wanted)
+
+
+def build_scope(args: argparse.Namespace, tables):
+    """The Scope the flags describe; BadFlag for anything it cannot use."""
+    from loaders.countries import normalize_country
+    from metrics.regions import find_region
+    from metrics.scope import Scope
+
+    if args.year_from is not None and args.year_to is not None and args.year_from > args.year_to:
+        raise BadFlag(f"--from {args.year_from} is after --to {args.year_to}")
+    countries = set()
+    for text in args.country:
+        code = normalize_country(text)
+        if code is None:
+            raise BadFlag(f"unknown country {text!r} (use an ISO code or a country name)")
+        countries.add(code)
+    regions = set()
+    for text in args.region:
+        region = find_region(text)
+        if region is None:
+            raise BadFlag(
+                f"unknown region {text!r} (e.g. 'Central Asia', 'Europe', 'Eastern Asia')"
+            )
+        regions.add(region)
+    known_types = _partner_types()
+    partner_types = set()
+    for text in args.partner_type:
+        canonical = "_".join(text.strip().lower().replace("-", " ").split())
+        if canonical not in known_types:
+            raise BadFlag(f"unknown partner type {text!r} (one of: {', '.join(known_types)})")
+        partner_types.add(canonical)
+    return Scope(
+        institutions=_resolve_institutions(args.institution, tables["institutions"]),
+        year_from=args.year_from,
+        year_to=args.year_to,
+        countries=frozenset(countries),
+        regions=frozenset(regions),
+        faculties=_resolve_faculties(args.faculty, tables),
+        partner_types=frozenset(partner_types),
+        as_of=args.as_of or date.today(),
+    )
+
+
+def _writer(kind: str):
+    module_name = f"report.{kind}"
+    if importlib.util.find_spec(module_name) is None:
+        return None
+    return getattr(importlib.import_module(module_name), f"write_{kind}", None)
+
+
+def run(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    out = Path(args.out)
+    suffix = out.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise BadFlag(f"--out must end in {', '.join(SUFFIXES)}, not {out.name!r}")
+    writer = None
+    if suffix in EXPORTS:
+        writer = _writer(EXPORTS[suffix])
+        if writer is None:
+            raise BadFlag(f"{suffix} export is not available yet; use .json")
+
+    from loaders import load_dataset
+    from metrics.scope import apply_scope
+    from report.json_report import build_report
+
+    if not Path(args.path).exists():
+        raise BadFlag(f"no dataset at {args.path}")
+    dataset = load_dataset(args.path)
+    if dataset.fatal:
+        raise BadFlag(dataset.fatal)
+    scope = build_scope(args, dataset.tables)
+    report = build_report(dataset, scope, public=args.public, lang=args.lang)
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if writer is None:
+            out.write_text(
+                json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
+        else:
+            writer(out, report, apply_scope(dataset.tables, scope), args.lang, args.public)
+    except OSError as exc:
+        raise BadFlag(f"cannot write {out}: {exc.strerror or exc}") from None
+    print(f"wrote {out}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        return run(argv)
+    except BadFlag as exc:
+        print(f"report: error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

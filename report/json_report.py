@@ -1,0 +1,69 @@
+"""The report model: the JSON shape of INTERFACES.md, built from a dataset and a scope.
+
+The exports (xlsx, pptx, pdf) read this dict plus ``apply_scope`` frames. Example::
+
+    >>> report = build_report(load_dataset("data"), Scope(as_of=date(2025, 6, 30)))
+    >>> report["kpis"]["partners"], report["problems"]
+    (9, {'errors': 0, 'warnings': 3})
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from metrics.compare import by_institution
+from metrics.registry import KPI_BY_NAME, compute_kpis_with_notes
+from metrics.scope import Scope
+
+
+def json_value(name: str, value: Any) -> int | float | None:
+    """A KPI value as the JSON wants it: int for counts, float otherwise, None undefined."""
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if KPI_BY_NAME[name].unit == "count":
+        return int(value)
+    return float(value)
+
+
+def json_kpis(values: dict[str, Any]) -> dict[str, int | float | None]:
+    return {name: json_value(name, value) for name, value in values.items()}
+
+
+def scope_dict(scope: Scope) -> dict[str, Any]:
+    """The scope as the JSON shows it; regions appear expanded into countries."""
+    years = None if scope.all_years else [scope.year_from, scope.year_to]
+    return {
+        "institutions": sorted(scope.institutions),
+        "years": years,
+        "countries": sorted(scope.country_set),
+        "faculties": sorted(scope.faculties),
+        "partner_types": sorted(scope.partner_types),
+    }
+
+
+def build_report(dataset: Any, scope: Scope, public: bool = False, lang: str = "en") -> dict:
+    """The report dict of INTERFACES.md for a loaded dataset (``loaders.Dataset``).
+
+    ``public`` and ``lang`` change nothing in this dict (it holds no personal names and
+    no text); they are accepted so every export calls it the same way.
+    """
+    tables = dataset.tables
+    values, notes = compute_kpis_with_notes(tables, scope)
+    problems = list(getattr(dataset, "problems", []) or [])
+    return {
+        "as_of": scope.as_of.isoformat(),
+        "scope": scope_dict(scope),
+        "kpis": json_kpis(values),
+        "lecture_sessions_unknown": int(notes["lecture_sessions_unknown"]),
+        "by_institution": {
+            institution: json_kpis(kpis)
+            for institution, kpis in by_institution(tables, scope).items()
+        },
+        "problems": {
+            "errors": sum(1 for p in problems if p.severity == "error"),
+            "warnings": sum(1 for p in problems if p.severity == "warning"),
+        },
+    }

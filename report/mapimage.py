@@ -1,0 +1,146 @@
+"""The partner world map as a PNG, drawn offline with matplotlib (no tiles, no browser).
+
+Countries are shaded by partner count, partners are dots, and a thin arc joins each home
+institution to each partner it works with. Example::
+
+    png = render_partner_map(partners_df, institutions_df, links, counts_by_country)
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display: this runs in the CLI and inside Streamlit
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.collections import PolyCollection  # noqa: E402
+from matplotlib.colors import LinearSegmentedColormap, Normalize  # noqa: E402
+
+GEOJSON = Path(__file__).resolve().parent.parent / "data" / "world_countries.geojson"
+LAND_COLOUR = "#e6e9ee"
+BORDER_COLOUR = "#ffffff"
+HOME_COLOUR = "#c0392b"
+PARTNER_COLOUR = "#1f4e79"
+ARC_COLOUR = "#1f4e79"
+SHADE = LinearSegmentedColormap.from_list("partners", ["#cfe0f1", "#1f4e79"])
+
+
+@lru_cache(maxsize=1)
+def _country_polygons() -> tuple[tuple[str, tuple[np.ndarray, ...]], ...]:
+    """(iso_a3, outer rings as (n, 2) lon/lat arrays) for every country of the geojson."""
+    features = json.loads(GEOJSON.read_text(encoding="utf-8"))["features"]
+    shapes = []
+    for feature in features:
+        geometry = feature["geometry"]
+        polygons = (
+            [geometry["coordinates"]]
+            if geometry["type"] == "Polygon"
+            else geometry["coordinates"]
+        )
+        rings = tuple(np.asarray(polygon[0], dtype=float) for polygon in polygons)
+        shapes.append((feature["properties"].get("iso_a3") or "", rings))
+    return tuple(shapes)
+
+
+def _arc(start: tuple[float, float], end: tuple[float, float], steps: int = 40) -> np.ndarray:
+    """A gentle curve (quadratic Bezier, bulging to the north) from start to end (lon, lat)."""
+    (x0, y0), (x1, y1) = start, end
+    distance = float(np.hypot(x1 - x0, y1 - y0))
+    control = ((x0 + x1) / 2, (y0 + y1) / 2 + 0.25 * distance)
+    s = np.linspace(0.0, 1.0, steps)[:, None]
+    points = np.array([start, control, end], dtype=float)
+    return (1 - s) ** 2 * points[0] + 2 * (1 - s) * s * points[1] + s**2 * points[2]
+
+
+def _points(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of frame with numeric lat and lon."""
+    if frame is None or frame.empty or not {"lat", "lon"} <= set(frame.columns):
+        return pd.DataFrame(columns=["lat", "lon"])
+    out = frame.copy()
+    out["lat"] = pd.to_numeric(out["lat"], errors="coerce")
+    out["lon"] = pd.to_numeric(out["lon"], errors="coerce")
+    return out.dropna(subset=["lat", "lon"])
+
+
+def render_partner_map(
+    partners: pd.DataFrame,
+    institutions: pd.DataFrame,
+    links: list[tuple[str, str]],
+    counts_by_country: dict[str, int],
+    legend_label: str = "",
+    width_px: int = 2000,
+) -> bytes:
+    """PNG bytes of the world map.
+
+    partners: partner_id, lat, lon; institutions: institution_id, lat, lon;
+    links: (institution_id, partner_id) pairs to join by arcs;
+    counts_by_country: ISO alpha-3 -> partner count (shading).
+    """
+    fig, ax = plt.subplots(figsize=(10, 4.3), dpi=width_px / 10)
+    try:
+        ax.set_facecolor("#f7f9fc")
+        top = max(counts_by_country.values(), default=0)
+        norm = Normalize(vmin=0, vmax=max(top, 1))
+        rings, faces = [], []
+        for iso_a3, country_rings in _country_polygons():
+            count = counts_by_country.get(iso_a3, 0)
+            colour = SHADE(norm(count)) if count > 0 else LAND_COLOUR
+            for ring in country_rings:
+                rings.append(ring)
+                faces.append(colour)
+        ax.add_collection(
+            PolyCollection(rings, facecolors=faces, edgecolors=BORDER_COLOUR, linewidths=0.3)
+        )
+
+        partner_points = _points(partners)
+        home_points = _points(institutions)
+        partner_at = {
+            str(row.partner_id): (row.lon, row.lat) for row in partner_points.itertuples()
+        }
+        home_at = {
+            str(row.institution_id): (row.lon, row.lat) for row in home_points.itertuples()
+        }
+        for institution_id, partner_id in sorted(set(links)):
+            start, end = home_at.get(str(institution_id)), partner_at.get(str(partner_id))
+            if start is None or end is None or start == end:
+                continue
+            curve = _arc(start, end)
+            ax.plot(curve[:, 0], curve[:, 1], color=ARC_COLOUR, alpha=0.35, linewidth=0.7)
+        if not partner_points.empty:
+            ax.scatter(
+                partner_points["lon"], partner_points["lat"], s=14, color=PARTNER_COLOUR,
+                edgecolors="white", linewidths=0.5, zorder=3,
+            )
+        if not home_points.empty:
+            ax.scatter(
+                home_points["lon"], home_points["lat"], s=60, marker="*", color=HOME_COLOUR,
+                edgecolors="white", linewidths=0.5, zorder=4,
+            )
+        if top > 0:
+            colourbar = fig.colorbar(
+                plt.cm.ScalarMappable(norm=norm, cmap=SHADE), ax=ax, fraction=0.02, pad=0.01, shrink=0.6
+            )
+            colourbar.set_label(legend_label, fontsize=8)
+            colourbar.ax.tick_params(labelsize=7)
+            if top <= 10:
+                colourbar.set_ticks(range(0, top + 1))
+        ax.set_xlim(-170, 190)
+        ax.set_ylim(-58, 84)
+        ax.set_aspect("equal")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        fig.tight_layout(pad=0.2)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png")
+        return buffer.getvalue()
+    finally:
+        plt.close(fig)

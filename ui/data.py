@@ -1,0 +1,87 @@
+"""The one place that caches loaders and metrics for the app (``st.cache_data``).
+
+The dataset is keyed on its path and its files' modification times, so a filter change
+never re-reads files and an edited file is picked up on the next rerun.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+import metrics
+from loaders import Dataset, load_dataset
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def dataset_path() -> Path:
+    """The dataset the app shows: datastore's active version, else COOP_DATA, else data/."""
+    try:
+        from datastore import active_dataset_path
+    except ImportError:  # the version store is optional
+        env = os.environ.get("COOP_DATA")
+        return Path(env).expanduser() if env else REPO_ROOT / "data"
+    return Path(active_dataset_path())
+
+
+def files_stamp(path: Path) -> tuple[tuple[str, int, int], ...]:
+    """(name, mtime_ns, size) of the dataset's files: changes whenever a file does."""
+    try:
+        if path.is_dir():
+            files = sorted(p for p in path.iterdir() if p.is_file())
+        elif path.exists():
+            files = [path]
+        else:
+            return ()
+        return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    except OSError:
+        return ()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def load_cached(path: str, stamp: tuple) -> Dataset:
+    """``loaders.load_dataset`` once per (path, files' stamp)."""
+    del stamp  # part of the cache key only
+    return load_dataset(path)
+
+
+def current_dataset() -> tuple[Dataset, str, tuple]:
+    """The active dataset with the key it is cached under."""
+    path = dataset_path()
+    stamp = files_stamp(path)
+    return load_cached(str(path), stamp), str(path), stamp
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def scoped_tables(path: str, stamp: tuple, scope: metrics.Scope) -> dict[str, pd.DataFrame]:
+    """``metrics.apply_scope`` of the cached dataset."""
+    return metrics.apply_scope(load_cached(path, stamp).tables, scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def kpis_with_notes(path: str, stamp: tuple, scope: metrics.Scope) -> tuple[dict, dict]:
+    """Every KPI plus the notes shown beside them, for one scope."""
+    tables = load_cached(path, stamp).tables
+    return metrics.compute_kpis_with_notes(tables, scope, scoped_tables(path, stamp, scope))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def kpis_by_institution(path: str, stamp: tuple, scope: metrics.Scope) -> dict[str, dict]:
+    """Every KPI for each institution alone."""
+    return metrics.by_institution(load_cached(path, stamp).tables, scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def targets_vs_actual(path: str, stamp: tuple, scope: metrics.Scope) -> pd.DataFrame:
+    """Targets beside actual figures (institution, year, metric)."""
+    return metrics.targets_vs_actual(load_cached(path, stamp).tables, scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def year_over_year(path: str, stamp: tuple, scope: metrics.Scope, year: int) -> pd.DataFrame:
+    """Every KPI for ``year`` beside ``year - 1`` (metric, unit, current, previous, delta)."""
+    return metrics.year_over_year(load_cached(path, stamp).tables, scope, year)

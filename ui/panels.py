@@ -1,0 +1,93 @@
+"""Small streamlit panels every page uses: errors, empty states, tables with a CSV download."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pandas as pd
+import streamlit as st
+
+from i18n import t
+
+# Cells Excel would read as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+QUALITY_PAGE = "pages/quality.py"
+
+
+def escape_cell(value: object) -> object:
+    """Prefix a text cell that Excel would run as a formula with an apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The frame as UTF-8 CSV (with BOM, so Excel reads Cyrillic), formula cells escaped."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(escape_cell)
+    safe.columns = [escape_cell(str(c)) for c in safe.columns]
+    return safe.to_csv(index=False).encode("utf-8-sig")
+
+
+def fatal_panel(message: str, lang: str) -> None:
+    """One clear error panel when the dataset cannot be used at all."""
+    st.error(
+        f"**{t('common.fatal_title', lang)}**\n\n{message}\n\n{t('common.fatal_hint', lang)}",
+        icon=":material/error:",
+    )
+
+
+def empty_state(lang: str, key: str = "common.empty") -> None:
+    """A friendly message instead of an empty chart."""
+    st.info(t(key, lang), icon=":material/filter_alt_off:")
+
+
+def problems_notice(errors: int, warnings: int, lang: str) -> None:
+    """A small notice that some rows are left out, linking to the data quality page."""
+    if not errors:
+        return
+    cols = st.columns([4, 1])
+    cols[0].caption(":material/warning: " + t("common.rows_in_error", lang, errors=errors, warnings=warnings))
+    try:
+        cols[1].page_link(QUALITY_PAGE, label=t("common.see_quality", lang), icon=":material/fact_check:")
+    except Exception:  # noqa: BLE001 - the page list may not hold it (e.g. a bare test)
+        pass
+
+
+def table_with_download(
+    frame: pd.DataFrame, file_stem: str, lang: str, *, key: str, height: int | None = None,
+    column_config: dict | None = None,
+) -> None:
+    """Show a table and a CSV download of exactly what is shown."""
+    st.dataframe(
+        frame, hide_index=True, width="stretch", height=height or "auto", column_config=column_config
+    )
+    st.download_button(
+        t("common.download_csv", lang),
+        data=csv_bytes(frame),
+        file_name=f"{_slug(file_stem)}.csv",
+        mime="text/csv",
+        key=f"dl-{key}",
+        icon=":material/download:",
+    )
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-").lower() or "table"
+
+
+def legend(items: list[tuple[str, str]], *, title: str = "", shape: str = "circle") -> None:
+    """A row of coloured swatches with labels (for maps, which have no legend of their own)."""
+    radius = "50%" if shape == "circle" else "3px"
+    swatches = "".join(
+        f'<span style="display:inline-flex;align-items:center;margin:0 18px 4px 0;">'
+        f'<span style="width:14px;height:14px;border-radius:{radius};background:{html.escape(color)};'
+        f'display:inline-block;margin-right:6px;border:1px solid #fff;box-shadow:0 0 0 1px #9aa3ad"></span>'
+        f"{html.escape(label)}</span>"
+        for label, color in items
+    )
+    prefix = f"<b style='margin-right:12px'>{html.escape(title)}</b>" if title else ""
+    st.markdown(f"<div style='font-size:0.95rem;line-height:1.8'>{prefix}{swatches}</div>", unsafe_allow_html=True)

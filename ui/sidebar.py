@@ -1,0 +1,365 @@
+"""The shared sidebar: language, presentation mode and the filters, mirrored in the URL.
+
+The widgets live in ``dashboard.py``'s run (the entry script runs on every page), so
+their values persist across pages; on the first run of a session they are seeded from
+the query string, and after every run the query string is rewritten from them, so a
+link reproduces the view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+import metrics
+from i18n import DEFAULT_LANG, LANGUAGES, t
+from loaders import Dataset
+from ui import data as cached
+from ui.state import ViewState, parse_query, to_query, to_scope_kwargs
+
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "uz": "Oʻzbekcha"}
+PARTNER_TYPES = (
+    "university", "research_center", "hospital", "foundation", "company", "government",
+    "association", "other",
+)
+
+K_LANG, K_PRESENT = "ui_lang", "ui_present"
+K_INST, K_YEARS, K_REGION, K_COUNTRY = "f_inst", "f_years", "f_region", "f_country"
+K_FACULTY, K_PTYPE, K_AS_OF = "f_faculty", "f_ptype", "f_as_of"
+K_SEEDED = "_view_seeded"
+K_CONTEXT = "_page_context"
+FILTER_KEYS = (K_INST, K_YEARS, K_REGION, K_COUNTRY, K_FACULTY, K_PTYPE, K_AS_OF)
+
+
+@dataclass
+class PageContext:
+    """What every page needs: language, mode, the dataset (cache key) and the scope."""
+
+    lang: str
+    present: bool
+    view: ViewState
+    dataset: Dataset | None
+    path: str
+    stamp: tuple
+    scope: metrics.Scope | None = None
+    institution_names: dict[str, str] = field(default_factory=dict)
+    year_span: tuple[int, int] | None = None
+
+    @property
+    def fatal(self) -> str | None:
+        if self.dataset is None:
+            return t("common.fatal_missing", self.lang)
+        return self.dataset.fatal
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return self.dataset.tables
+
+    def scoped(self, scope: metrics.Scope | None = None) -> dict[str, pd.DataFrame]:
+        return cached.scoped_tables(self.path, self.stamp, scope or self.scope)
+
+    def kpis(self, scope: metrics.Scope | None = None) -> tuple[dict, dict]:
+        return cached.kpis_with_notes(self.path, self.stamp, scope or self.scope)
+
+    def comparison_year(self) -> int | None:
+        """The year the year-over-year deltas are for: the range's end, else the latest year."""
+        if self.scope is not None and self.scope.year_to is not None:
+            return self.scope.year_to
+        if self.year_span is None:
+            return None
+        latest = self.year_span[1]
+        if self.scope is not None:
+            latest = min(latest, self.scope.as_of.year)
+        return latest
+
+    def institution_label(self, institution_id: object) -> str:
+        return self.institution_names.get(str(institution_id), str(institution_id))
+
+    def partner_names(self) -> dict[str, str]:
+        partners = self.tables["partners"]
+        return dict(zip(partners["partner_id"].astype(str), partners["name"].astype(str), strict=True))
+
+    def lookups(self) -> dict:
+        """Value -> label functions for ``ui.tables.display_frame``."""
+        names = self.partner_names()
+        return {
+            "country": self.country_name,
+            "institution": self.institution_label,
+            "partner": lambda pid: names.get(str(pid), str(pid)),
+        }
+
+    def country_name(self, code: object) -> str:
+        return country_label(code, self.lang)
+
+
+def country_label(code: object, lang: str) -> str:
+    """Country name in ``lang`` for an ISO alpha-3 code ("" for unknown)."""
+    if not isinstance(code, str) or not code:
+        return ""
+    from loaders.countries import country_name
+
+    return country_name(code, lang)
+
+
+# --------------------------------------------------------------- language and mode
+
+
+def _seed() -> ViewState:
+    """The view the URL asked for when this session started."""
+    if "_view_seed" not in st.session_state:
+        st.session_state["_view_seed"] = parse_query(st.query_params)
+    return st.session_state["_view_seed"]
+
+
+def current_language() -> tuple[str, bool]:
+    """(lang, present) before the widgets draw (navigation titles need the language)."""
+    seed = _seed()
+    if K_LANG not in st.session_state:
+        st.session_state[K_LANG] = seed.lang
+    if K_PRESENT not in st.session_state:
+        st.session_state[K_PRESENT] = seed.present
+    lang = st.session_state[K_LANG]
+    return (lang if lang in LANGUAGES else DEFAULT_LANG), bool(st.session_state[K_PRESENT])
+
+
+# --------------------------------------------------------------- filter options
+
+
+def _years_span(tables: dict[str, pd.DataFrame]) -> tuple[int, int] | None:
+    years: list[int] = []
+    for name, columns in (
+        ("agreements", ("signed_on", "expires_on")),
+        ("visits", ("start_date", "end_date")),
+        ("grants", ("start_date", "end_date")),
+    ):
+        frame = tables.get(name)
+        if frame is None or frame.empty:
+            continue
+        for column in columns:
+            if column in frame.columns:
+                years += pd.to_datetime(frame[column], errors="coerce").dt.year.dropna().astype(int).tolist()
+    students = tables.get("students")
+    if students is not None and not students.empty and "year_start" in students.columns:
+        years += pd.to_numeric(students["year_start"], errors="coerce").dropna().astype(int).tolist()
+    if not years:
+        return None
+    return min(years), max(years)
+
+
+def _countries(tables: dict[str, pd.DataFrame]) -> list[str]:
+    codes: set[str] = set()
+    for name in ("partners", "visits", "students"):
+        frame = tables.get(name)
+        if frame is not None and "country" in frame.columns:
+            codes |= {c for c in frame["country"].dropna().astype(str) if c}
+    return sorted(codes)
+
+
+def _faculties(tables: dict[str, pd.DataFrame]) -> list[str]:
+    names: set[str] = set()
+    for name in ("agreements", "visits", "grants", "students"):
+        frame = tables.get(name)
+        if frame is not None and "faculty" in frame.columns:
+            names |= {str(f) for f in frame["faculty"].explode().dropna() if str(f)}
+    return sorted(names, key=str.casefold)
+
+
+def _regions(countries: list[str]) -> list[str]:
+    present = set(countries)
+    out = []
+    for region in metrics.REGIONS:
+        try:
+            members = metrics.region_countries(region)
+        except KeyError:
+            continue
+        if members & present:
+            out.append(region)
+    return out
+
+
+def _match(wanted: tuple[str, ...], options: list[str], aliases: dict[str, str] | None = None,
+           resolve=None) -> list[str]:
+    """Values of ``wanted`` that are options (case-insensitive; aliases and ``resolve`` help)."""
+    by_fold = {o.casefold(): o for o in options}
+    for alias, option in (aliases or {}).items():
+        by_fold.setdefault(alias.casefold(), option)
+    out = []
+    for item in wanted:
+        hit = by_fold.get(str(item).casefold())
+        if hit is None and resolve is not None:
+            code = resolve(item)
+            hit = code if code in options else None
+        if hit is not None and hit not in out:
+            out.append(hit)
+    return out
+
+
+def _seed_filters(seed: ViewState, options: dict[str, list], span: tuple[int, int] | None) -> None:
+    """Put the URL's filters into the widgets' session state (first run of a session)."""
+    state = st.session_state
+    state[K_INST] = _match(seed.institutions, options["inst"], options["inst_aliases"])
+    state[K_REGION] = _match(seed.regions, options["region"])
+    from loaders.countries import normalize_country
+
+    state[K_COUNTRY] = _match(seed.countries, options["country"], resolve=normalize_country)
+    state[K_FACULTY] = _match(seed.faculties, options["faculty"])
+    state[K_PTYPE] = _match(seed.partner_types, options["ptype"])
+    if span is not None:
+        low = seed.year_from if seed.year_from is not None else span[0]
+        high = seed.year_to if seed.year_to is not None else span[1]
+        low, high = max(span[0], min(low, span[1])), min(span[1], max(high, span[0]))
+        state[K_YEARS] = (low, high)
+    state["_seed_years"] = (seed.year_from, seed.year_to)
+    state[K_AS_OF] = seed.as_of or date.today()
+
+
+def reset_filters() -> None:
+    """Reset button: every filter back to "all" (language and mode stay)."""
+    for key in FILTER_KEYS:
+        st.session_state.pop(key, None)
+    st.session_state["_seed_years"] = (None, None)
+    st.session_state["_view_seed"] = ViewState(
+        lang=st.session_state.get(K_LANG, DEFAULT_LANG),
+        present=bool(st.session_state.get(K_PRESENT, False)),
+    )
+    st.session_state.pop(K_SEEDED, None)
+
+
+def _prune(key: str, options: list[str]) -> None:
+    """Drop selected values that are no longer options (e.g. the dataset changed)."""
+    if key in st.session_state:
+        st.session_state[key] = [v for v in st.session_state[key] if v in options]
+
+
+# --------------------------------------------------------------- the sidebar
+
+
+def render_sidebar(lang: str, present: bool) -> PageContext:
+    """Draw the filters, mirror them in the URL and return the page context."""
+    try:
+        dataset, path, stamp = cached.current_dataset()
+    except Exception as exc:  # noqa: BLE001 - an unreadable dataset must not show a traceback
+        dataset, path, stamp = None, str(cached.dataset_path()), ()
+        st.session_state["_load_error"] = str(exc)
+    sb = st.sidebar
+
+    if dataset is None or dataset.fatal:
+        view = ViewState(lang=lang, present=present)
+        _language_widgets(sb, lang)
+        ctx = PageContext(lang, present, view, dataset, path, stamp)
+        st.session_state[K_CONTEXT] = ctx
+        _write_query(view)
+        return ctx
+
+    tables = dataset.tables
+    institutions = tables["institutions"]
+    inst_ids = institutions["institution_id"].astype(str).tolist()
+    short = dict(zip(inst_ids, institutions["short_name"].fillna(institutions["name"]).astype(str), strict=True))
+    countries = _countries(tables)
+    options = {
+        "inst": inst_ids,
+        "inst_aliases": {name: iid for iid, name in short.items()},
+        "region": _regions(countries),
+        "country": countries,
+        "faculty": _faculties(tables),
+        "ptype": list(PARTNER_TYPES),
+    }
+    span = _years_span(tables)
+    if not st.session_state.get(K_SEEDED):
+        _seed_filters(_seed(), options, span)
+        st.session_state[K_SEEDED] = True
+    for key, opts in ((K_INST, options["inst"]), (K_REGION, options["region"]),
+                      (K_COUNTRY, options["country"]), (K_FACULTY, options["faculty"]),
+                      (K_PTYPE, options["ptype"])):
+        _prune(key, opts)
+
+    sb.header(t("filters.title", lang), divider="gray")
+    inst = sb.multiselect(
+        t("filters.institution", lang), options["inst"], key=K_INST,
+        format_func=lambda iid: short.get(iid, iid), placeholder=t("filters.all", lang),
+    )
+    year_from = year_to = None
+    if span is not None and span[0] < span[1]:
+        if K_YEARS not in st.session_state:
+            st.session_state[K_YEARS] = span
+        low, high = st.session_state[K_YEARS]
+        st.session_state[K_YEARS] = (max(span[0], min(low, span[1])), min(span[1], max(high, span[0])))
+        years = sb.slider(t("filters.years", lang), span[0], span[1], key=K_YEARS, step=1)
+        if tuple(years) != tuple(span):
+            year_from, year_to = int(years[0]), int(years[1])
+        else:
+            # The full range means "all years" (undated visits stay in), unless the
+            # link asked for explicit years beyond the data.
+            year_from, year_to = st.session_state.get("_seed_years", (None, None))
+            if year_from is not None and year_from > span[0]:
+                year_from = None
+            if year_to is not None and year_to < span[1]:
+                year_to = None
+    elif span is not None:
+        sb.caption(t("filters.single_year", lang, year=span[0]))
+    regions = sb.multiselect(
+        t("filters.region", lang), options["region"], key=K_REGION,
+        format_func=lambda r: t(f"region.{r}", lang) if t(f"region.{r}", lang) != f"region.{r}" else r,
+        placeholder=t("filters.all", lang),
+    )
+    countries_sel = sb.multiselect(
+        t("filters.country", lang), options["country"], key=K_COUNTRY,
+        format_func=lambda code: country_label(code, lang) or code, placeholder=t("filters.all", lang),
+    )
+    faculties = sb.multiselect(
+        t("filters.faculty", lang), options["faculty"], key=K_FACULTY, placeholder=t("filters.all", lang),
+    )
+    ptypes = sb.multiselect(
+        t("filters.partner_type", lang), options["ptype"], key=K_PTYPE,
+        format_func=lambda v: t(f"enum.partner_type.{v}", lang), placeholder=t("filters.all", lang),
+    )
+    as_of = sb.date_input(t("filters.as_of", lang), key=K_AS_OF, help=t("filters.as_of_help", lang), format="YYYY-MM-DD")
+    sb.button(t("filters.reset", lang), on_click=reset_filters, icon=":material/restart_alt:", width="stretch")
+    _language_widgets(sb, lang)
+
+    view = ViewState(
+        institutions=tuple(inst),
+        year_from=year_from,
+        year_to=year_to,
+        regions=tuple(regions),
+        countries=tuple(countries_sel),
+        faculties=tuple(faculties),
+        partner_types=tuple(ptypes),
+        as_of=None if as_of in (None, date.today()) else as_of,
+        lang=lang,
+        present=present,
+    )
+    scope = metrics.Scope(**to_scope_kwargs(view))
+    _write_query(view)
+    ctx = PageContext(lang, present, view, dataset, path, stamp, scope, short, span)
+    st.session_state[K_CONTEXT] = ctx
+    return ctx
+
+
+def _language_widgets(sb, lang: str) -> None:
+    sb.divider()
+    sb.selectbox(
+        t("filters.language", lang), list(LANGUAGES), key=K_LANG,
+        format_func=lambda code: LANGUAGE_NAMES.get(code, code),
+    )
+    sb.toggle(t("filters.present", lang), key=K_PRESENT, help=t("filters.present_help", lang))
+
+
+def _write_query(view: ViewState) -> None:
+    """Rewrite the URL's query string from the view (only when it changed)."""
+    wanted = to_query(view)
+    current = {key: st.query_params.get_all(key) for key in st.query_params.keys()}
+    if current != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def page_context() -> PageContext:
+    """The context ``dashboard.py`` computed for this run."""
+    ctx = st.session_state.get(K_CONTEXT)
+    if ctx is None:  # a page run on its own (should not happen under st.navigation)
+        lang, present = current_language()
+        ctx = render_sidebar(lang, present)
+    return ctx
