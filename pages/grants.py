@@ -47,7 +47,7 @@ with left:
     by_status = frames.count_by(grants, ["status"])
     st.plotly_chart(charts.bar_chart(
         by_status.assign(group=by_status["status"]), "status", "count", group="group",
-        category_order=[s for s in STATUSES if s in set(by_status["status"])],
+        category_order=[s for s in STATUSES if s in set(by_status["status"])], group_order=STATUSES,
         category_labels=status_labels, group_labels=status_labels, group_colors=GRANT_STATUS_COLORS,
         value_title=t("common.axis.grants", lang), present=ctx.present,
     ), key="grants-by-status")

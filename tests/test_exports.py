@@ -9,9 +9,13 @@ partners 5 (p-kor, p-deu, p-rus, p-tur, p-kaz), incoming visits 3 (v1, v3, v4), 
 from __future__ import annotations
 
 import io
+import os
 import re
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -304,11 +308,6 @@ def test_export_page_smoke(dataset_dir, tmp_path, monkeypatch):
 @pytest.mark.browser
 def test_export_page_downloads_in_chromium(dataset_dir, tmp_path):
     """Click each download on the Export page in real Chromium; the files open."""
-    import os
-    import socket
-    import time
-    import urllib.request
-
     from playwright.sync_api import expect, sync_playwright
 
     with socket.socket() as sock:

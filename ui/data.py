@@ -85,3 +85,42 @@ def targets_vs_actual(path: str, stamp: tuple, scope: metrics.Scope) -> pd.DataF
 def year_over_year(path: str, stamp: tuple, scope: metrics.Scope, year: int) -> pd.DataFrame:
     """Every KPI for ``year`` beside ``year - 1`` (metric, unit, current, previous, delta)."""
     return metrics.year_over_year(load_cached(path, stamp).tables, scope, year)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def dormant_agreement_ids(path: str, stamp: tuple, scope: metrics.Scope) -> list[str]:
+    """The agreement_id of every dormant agreement in scope (the rows behind the KPI).
+
+    Same rule as ``metrics.kpis.agreements_dormant`` (METRICS.md), row by row: active at
+    as_of, and no visit or grant of the same institution and partner in the 3 years up
+    to as_of, looked up in the whole clean dataset; undated activity counts.
+    """
+    from metrics.kpis import DORMANT_YEARS
+    from metrics.scope import visit_event_date
+
+    tables = load_cached(path, stamp).tables
+    agreements = scoped_tables(path, stamp, scope)["agreements"]
+    status = metrics.agreement_status(agreements, scope.as_of)
+    active = agreements[(status == "active").to_numpy()]
+    if active.empty:
+        return []
+    window_end = pd.Timestamp(scope.as_of)
+    window_start = window_end - pd.DateOffset(years=DORMANT_YEARS)
+    visits = tables["visits"]
+    when = visit_event_date(visits)
+    busy_visits = when.isna() | ((when >= window_start) & (when <= window_end))
+    grants = tables["grants"]
+    start, end = pd.to_datetime(grants["start_date"]), pd.to_datetime(grants["end_date"])
+    busy_grants = ~(start > window_end) & ~(end < window_start)
+    pairs = pd.concat(
+        [
+            visits.loc[busy_visits.to_numpy(), ["institution_id", "partner_id"]],
+            grants.loc[busy_grants.to_numpy(), ["institution_id", "partner_ids"]]
+            .explode("partner_ids")
+            .rename(columns={"partner_ids": "partner_id"}),
+        ],
+        ignore_index=True,
+    ).dropna()
+    busy = set(zip(pairs["institution_id"].astype(str), pairs["partner_id"].astype(str), strict=True))
+    keys = zip(active["institution_id"].astype(str), active["partner_id"].astype(str), strict=True)
+    return [aid for aid, key in zip(active["agreement_id"], keys, strict=True) if key not in busy]
