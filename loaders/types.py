@@ -226,7 +226,8 @@ def _academic_uniques(u: pd.Series) -> tuple:
     end_text = parts[1].fillna("")
     end = pd.to_numeric(end_text.where(end_text != "", None)).to_numpy(dtype=float)
     short = (end_text.str.len() == 2).to_numpy()
-    end = np.where(short, np.floor(start / 100) * 100 + end, end)
+    # "1999/00": two digits name the year after the start, whatever its century
+    end = np.where(short, np.where(end == (start + 1) % 100, start + 1, np.nan), end)
     end = np.where(np.isnan(end), start + 1, end)
     ok = ~np.isnan(start) & (end == start + 1) & (start >= YEAR_MIN) & (start <= YEAR_MAX)
     labels = np.full(len(u), None, dtype=object)

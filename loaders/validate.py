@@ -192,7 +192,7 @@ class _TableCheck:
             if kind == "year":
                 out = ~np.isnan(arr) & ~negative & ((arr < vt.YEAR_MIN) | (arr > vt.YEAR_MAX))
                 self.flag(out, column, "bad_year")
-        if kind == "int":
+        if kind in ("int", "year"):
             return vt.to_int_series(values)
         return values
 

@@ -1,3 +1,118 @@
-from ui import start_page
+"""Agreements: the registry with status at the reference date, renewals, dormant ones."""
+
+import pandas as pd
+import streamlit as st
+
+import charts
+import metrics
+from charts import frames
+from charts.theme import AGREEMENT_STATUS_COLORS
+from i18n import t
+from metrics.kpis import EXPIRING_DAYS
+from ui import data as cached
+from ui import start_page, stop_if_empty, table_with_download
+from ui.tables import display_frame
+
+KINDS = ["mou", "cooperation_agreement", "double_degree", "joint_program", "grant_project", "academic_mobility", "other"]
+STATUSES = ["active", "planned", "expired", "terminated"]
 
 ctx = start_page("agreements")
+lang = ctx.lang
+agreements = ctx.scoped()["agreements"]
+stop_if_empty(ctx, [agreements], "page.agreements.empty")
+
+as_of = pd.Timestamp(ctx.scope.as_of)
+partners = ctx.tables["partners"].drop_duplicates("partner_id").set_index("partner_id")
+expires = pd.to_datetime(agreements["expires_on"])
+agreements = agreements.assign(
+    derived_status=metrics.agreement_status(agreements, ctx.scope.as_of),
+    partner_country=agreements["partner_id"].map(partners["country"]),
+    days_left=(expires - as_of).dt.days.astype("Int64"),
+)
+st.caption(t("page.agreements.as_of", lang, date=ctx.scope.as_of.isoformat()))
+
+COLUMNS = [
+    ("institution_id", "common.col.institution", "institution"),
+    ("partner_id", "common.col.partner", "partner"),
+    ("partner_country", "common.col.country", "country"),
+    ("kind", "common.col.kind", "enum:agreement_kind"),
+    ("title", "common.col.title", "text"),
+    ("faculty", "common.col.faculty", "list"),
+    ("signed_on", "common.col.signed_on", "date"),
+    ("expires_on", "common.col.expires_on", "date"),
+    ("derived_status", "common.col.status", "enum:agreement_status"),
+]
+lookups = ctx.lookups()
+
+# Renewals and dormant ------------------------------------------------------------------
+left, right = st.columns(2)
+with left:
+    st.subheader(t("page.agreements.renewals", lang, days=EXPIRING_DAYS))
+    expiring = agreements[
+        (agreements["derived_status"] == "active")
+        & (expires > as_of).to_numpy()
+        & (expires <= as_of + pd.Timedelta(days=EXPIRING_DAYS)).to_numpy()
+    ].sort_values("expires_on")
+    if expiring.empty:
+        st.success(t("page.agreements.no_renewals", lang), icon=":material/check_circle:")
+    else:
+        table_with_download(display_frame(expiring, [
+            ("institution_id", "common.col.institution", "institution"),
+            ("partner_id", "common.col.partner", "partner"),
+            ("kind", "common.col.kind", "enum:agreement_kind"),
+            ("expires_on", "common.col.expires_on", "date"),
+            ("days_left", "common.col.days_left", "int"),
+        ], lang, lookups=lookups), "agreements-expiring", lang, key="expiring")
+with right:
+    st.subheader(t("page.agreements.dormant", lang))
+    dormant_ids = set(cached.dormant_agreement_ids(ctx.path, ctx.stamp, ctx.scope))
+    dormant = agreements[agreements["agreement_id"].isin(dormant_ids)]
+    st.caption(t("page.agreements.dormant_note", lang))
+    if dormant.empty:
+        st.success(t("page.agreements.no_dormant", lang), icon=":material/check_circle:")
+    else:
+        table_with_download(display_frame(dormant, [
+            ("institution_id", "common.col.institution", "institution"),
+            ("partner_id", "common.col.partner", "partner"),
+            ("kind", "common.col.kind", "enum:agreement_kind"),
+            ("signed_on", "common.col.signed_on", "date"),
+        ], lang, lookups=lookups), "agreements-dormant", lang, key="dormant")
+
+# Charts --------------------------------------------------------------------------------
+left, right = st.columns(2)
+kind_labels = {k: t(f"enum.agreement_kind.{k}", lang) for k in KINDS}
+with left:
+    st.subheader(t("page.agreements.signed_per_year", lang))
+    signed = frames.count_by(agreements.assign(year=frames.year_of(agreements, "signed_on")), ["year", "kind"])
+    if signed.empty:
+        st.caption(t("page.agreements.no_signed", lang))
+    else:
+        signed["year"] = signed["year"].astype(int).astype(str)
+        st.plotly_chart(charts.bar_chart(
+            signed, "year", "count", group="kind", category_order=sorted(signed["year"].unique()), group_order=KINDS,
+            group_labels=kind_labels, category_title=t("common.axis.year", lang),
+            value_title=t("common.axis.agreements", lang), present=ctx.present,
+        ), key="signed-per-year")
+    undated = int(agreements["signed_on"].isna().sum())
+    if undated:
+        st.caption(t("page.agreements.undated", lang, n=undated))
+with right:
+    st.subheader(t("page.agreements.by_status", lang))
+    by_status = frames.count_by(agreements, ["kind", "derived_status"])
+    order = by_status.groupby("kind", sort=False)["count"].sum().sort_values(ascending=False, kind="stable").index.tolist()
+    st.plotly_chart(charts.bar_chart(
+        by_status, "kind", "count", group="derived_status", horizontal=True, category_order=order,
+        category_labels=kind_labels, group_order=STATUSES,
+        group_labels={s: t(f"enum.agreement_status.{s}", lang) for s in STATUSES},
+        group_colors=AGREEMENT_STATUS_COLORS, value_title=t("common.axis.agreements", lang), present=ctx.present,
+    ), key="agreements-by-kind")
+
+# Registry ---------------------------------------------------------------------------------
+st.subheader(t("page.agreements.registry", lang))
+statuses = st.multiselect(
+    t("page.agreements.status_filter", lang), STATUSES, key="agreements-status",
+    format_func=lambda s: t(f"enum.agreement_status.{s}", lang), placeholder=t("filters.all", lang),
+)
+registry = agreements if not statuses else agreements[agreements["derived_status"].isin(statuses)]
+registry = registry.sort_values(["institution_id", "signed_on"], na_position="last")
+table_with_download(display_frame(registry, COLUMNS, lang, lookups=lookups), "agreements", lang, key="registry")

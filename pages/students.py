@@ -1,3 +1,89 @@
-from ui import start_page
+"""International students: where they come from, the trend by academic year, level, faculty."""
+
+import pandas as pd
+import streamlit as st
+
+import charts
+from charts import frames
+from charts.theme import INSTITUTION_COLORS
+from i18n import t
+from ui import start_page, stop_if_empty, table_with_download
+from ui.tables import display_frame
+
+LEVELS = ["undergraduate", "residency", "master", "phd", "exchange", "other"]
+TOP = 15
 
 ctx = start_page("students")
+lang = ctx.lang
+students = ctx.scoped()["students"]
+stop_if_empty(ctx, [students], "page.students.empty")
+
+years = pd.to_numeric(students["year_start"], errors="coerce")
+latest = students[years == years.max()]
+latest_year = latest["academic_year"].iloc[0] if len(latest) else ""
+st.caption(t("page.students.latest_note", lang, year=latest_year, n=int(latest["count"].fillna(0).sum())))
+
+# Where from ----------------------------------------------------------------------------
+by_country = frames.count_by(latest, ["country"], weight="count")
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(t("page.students.map", lang, year=latest_year))
+    counts = dict(zip(by_country["country"], by_country["count"], strict=True))
+    st.pydeck_chart(
+        charts.country_map(counts, noun_key="page.students.map_tip", lang=lang,
+                           country_names={c: ctx.country_name(c) for c in counts}),
+        height=460, key="students-map",
+    )
+with right:
+    st.subheader(t("page.students.by_country", lang, year=latest_year))
+    named = by_country.assign(country=by_country["country"].map(ctx.country_name))
+    named = frames.top_n(named, "country", TOP, t("common.other", lang))
+    st.plotly_chart(charts.bar_chart(
+        named, "country", "count", horizontal=True, value_title=t("common.axis.students", lang), present=ctx.present,
+    ), key="students-by-country")
+
+# Trend -----------------------------------------------------------------------------------
+st.subheader(t("page.students.trend", lang))
+trend = frames.count_by(students, ["academic_year", "institution_id"], weight="count")
+institution_ids = list(ctx.institution_names)
+st.plotly_chart(charts.line_chart(
+    trend, "academic_year", "count", group="institution_id",
+    group_labels=ctx.institution_names,
+    group_colors={iid: INSTITUTION_COLORS[i % len(INSTITUTION_COLORS)] for i, iid in enumerate(institution_ids)},
+    category_title=t("common.axis.academic_year", lang), value_title=t("common.axis.students", lang),
+    present=ctx.present,
+), key="students-trend")
+
+# Level and faculty ---------------------------------------------------------------------------
+left, right = st.columns(2)
+with left:
+    st.subheader(t("page.students.by_level", lang, year=latest_year))
+    by_level = frames.count_by(
+        latest.assign(level=latest["level"].fillna("unknown")), ["level"], weight="count"
+    )
+    labels = {lv: t(f"enum.level.{lv}", lang) for lv in LEVELS} | {"unknown": t("common.not_stated", lang)}
+    st.plotly_chart(charts.bar_chart(
+        by_level, "level", "count", horizontal=True, category_labels=labels,
+        value_title=t("common.axis.students", lang), present=ctx.present,
+    ), key="students-by-level")
+with right:
+    st.subheader(t("page.students.by_faculty", lang, year=latest_year))
+    by_faculty = frames.count_by(
+        frames.explode_list(latest, "faculty", t("common.not_stated", lang)), ["faculty"], weight="count"
+    )
+    st.plotly_chart(charts.bar_chart(
+        by_faculty, "faculty", "count", horizontal=True, value_title=t("common.axis.students", lang),
+        present=ctx.present,
+    ), key="students-by-faculty")
+
+st.subheader(t("page.students.table", lang))
+table = display_frame(students.sort_values(["year_start", "institution_id"], ascending=[False, True]), [
+    ("institution_id", "common.col.institution", "institution"),
+    ("academic_year", "common.col.academic_year", "text"),
+    ("country", "common.col.country", "country"),
+    ("level", "common.col.level", "enum:level"),
+    ("faculty", "common.col.faculty", "list"),
+    ("program", "common.col.program", "text"),
+    ("count", "common.col.students", "int"),
+], lang, lookups=ctx.lookups())
+table_with_download(table, "students", lang, key="students")

@@ -27,8 +27,8 @@ GEOJSON = Path(__file__).resolve().parent.parent / "data" / "world_countries.geo
 LAND_COLOUR = "#e6e9ee"
 BORDER_COLOUR = "#ffffff"
 HOME_COLOUR = "#c0392b"
-PARTNER_COLOUR = "#1f4e79"
-ARC_COLOUR = "#1f4e79"
+PARTNER_COLOUR = "#e08e2b"
+ARC_COLOUR = "#333333"
 SHADE = LinearSegmentedColormap.from_list("partners", ["#cfe0f1", "#1f4e79"])
 
 
@@ -57,6 +57,32 @@ def _arc(start: tuple[float, float], end: tuple[float, float], steps: int = 40) 
     s = np.linspace(0.0, 1.0, steps)[:, None]
     points = np.array([start, control, end], dtype=float)
     return (1 - s) ** 2 * points[0] + 2 * (1 - s) * s * points[1] + s**2 * points[2]
+
+
+WORLD = ((-170.0, 190.0), (-58.0, 84.0))
+ASPECT = 2.3  # width / height of the plotted area, about that of the figure
+
+
+def _extent(points: pd.DataFrame) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Lon and lat limits around the points (padded, at the figure's aspect), else the world.
+
+    Partners only in Europe and Asia give a map of Eurasia; one in the Americas, the world.
+    """
+    if points.empty:
+        return WORLD
+    (world_w0, world_w1), (world_h0, world_h1) = WORLD
+    lon0, lon1 = points["lon"].min() - 15, points["lon"].max() + 15
+    lat0, lat1 = points["lat"].min() - 12, points["lat"].max() + 12
+    width = max(lon1 - lon0, 60.0)
+    height = max(lat1 - lat0, width / ASPECT)
+    width = max(width, height * ASPECT)
+    if width >= world_w1 - world_w0:
+        return WORLD
+    mid_lon, mid_lat = (lon0 + lon1) / 2, (lat0 + lat1) / 2
+    lon0 = min(max(mid_lon - width / 2, world_w0), world_w1 - width)
+    height = min(height, world_h1 - world_h0)
+    lat0 = min(max(mid_lat - height / 2, world_h0), world_h1 - height)
+    return (lon0, lon0 + width), (lat0, lat0 + height)
 
 
 def _points(frame: pd.DataFrame) -> pd.DataFrame:
@@ -101,6 +127,7 @@ def render_partner_map(
 
         partner_points = _points(partners)
         home_points = _points(institutions)
+        extent = _extent(pd.concat([partner_points[["lon", "lat"]], home_points[["lon", "lat"]]]))
         partner_at = {
             str(row.partner_id): (row.lon, row.lat) for row in partner_points.itertuples()
         }
@@ -112,15 +139,15 @@ def render_partner_map(
             if start is None or end is None or start == end:
                 continue
             curve = _arc(start, end)
-            ax.plot(curve[:, 0], curve[:, 1], color=ARC_COLOUR, alpha=0.35, linewidth=0.7)
+            ax.plot(curve[:, 0], curve[:, 1], color=ARC_COLOUR, alpha=0.45, linewidth=0.7)
         if not partner_points.empty:
             ax.scatter(
-                partner_points["lon"], partner_points["lat"], s=14, color=PARTNER_COLOUR,
+                partner_points["lon"], partner_points["lat"], s=22, color=PARTNER_COLOUR,
                 edgecolors="white", linewidths=0.5, zorder=3,
             )
         if not home_points.empty:
             ax.scatter(
-                home_points["lon"], home_points["lat"], s=60, marker="*", color=HOME_COLOUR,
+                home_points["lon"], home_points["lat"], s=160, marker="*", color=HOME_COLOUR,
                 edgecolors="white", linewidths=0.5, zorder=4,
             )
         if top > 0:
@@ -131,8 +158,8 @@ def render_partner_map(
             colourbar.ax.tick_params(labelsize=7)
             if top <= 10:
                 colourbar.set_ticks(range(0, top + 1))
-        ax.set_xlim(-170, 190)
-        ax.set_ylim(-58, 84)
+        ax.set_xlim(*extent[0])
+        ax.set_ylim(*extent[1])
         ax.set_aspect("equal")
         ax.set_xticks([])
         ax.set_yticks([])

@@ -21,7 +21,7 @@ from i18n import t
 from loaders.countries import country_name
 from metrics import KPIS, agreement_status
 
-RENEWAL_WINDOW_DAYS = 365  # renewals table: agreements expiring within a year of as_of
+RENEWAL_WINDOW_DAYS = 180  # renewals: expiring within 180 days of as_of, as on the Agreements page
 EXPIRING_DAYS = 180  # the agreements_expiring KPI window, flagged in the renewals table
 VISITS_TABLE_ROWS = 40  # the printed list of visits; the annex has them all
 AGREEMENT_STATUSES = ("active", "planned", "expired", "terminated")

@@ -157,12 +157,16 @@ def chart_png(chart: Chart, width_in: float = 7.5, height_in: float = 3.2) -> by
                     ax.bar_label(bars, labels=[f"{v:g}" if v else "" for v in values],
                                  fontsize=8, padding=2)
                 base = [b + v for b, v in zip(base, values, strict=True)]
+            # Fewer than 4 bars: keep room for 4, so one bar is not a slab.
+            spare = max(0, 4 - len(categories)) / 2
+            limits = (-0.5 - spare, len(categories) - 0.5 + spare)
             if horizontal:
                 ax.set_yticks(positions, categories, fontsize=8)
-                ax.invert_yaxis()  # the largest first, as in the tables
+                ax.set_ylim(limits[1], limits[0])  # the largest first, as in the tables
                 ax.xaxis.get_major_locator().set_params(integer=True)
             else:
                 ax.set_xticks(positions, categories, fontsize=8)
+                ax.set_xlim(*limits)
                 ax.yaxis.get_major_locator().set_params(integer=True)
         if chart.kind != "pie":
             ax.spines[["top", "right"]].set_visible(False)

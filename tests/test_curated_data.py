@@ -96,8 +96,8 @@ def test_partner_facts():
         "p-korea-ginseng": ("Korea Ginseng Export", "company", "KOR", "Cheongju"),
         "p-rheumatology-kz": (
             "Rheumatology Center of the Republic of Kazakhstan", "research_center", "KAZ", ""),
-        # "in Kerala" names a state, not a city: left empty rather than guessed
-        "p-ayurveda-kerala": ("Ayurvedic Treatment Center, Kerala", "hospital", "IND", ""),
+        # "in Kerala" names a state, not a city: kept as typed, placed at country level
+        "p-ayurveda-kerala": ("Ayurvedic Treatment Center, Kerala", "hospital", "IND", "Kerala"),
     }
     for pid, (name, type_, country, city) in expected.items():
         assert (p[pid]["name"], p[pid]["type"], p[pid]["country"], p[pid]["city"]) == (
