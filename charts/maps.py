@@ -145,13 +145,15 @@ def partner_map(
     layers = [ocean_layer(), country_layer(counts, noun_key="page.partners.map_country_tip", lang=lang, names=country_names)]
 
     points = []
+    top_activity = max([int(a or 0) for a in placed.get("activity", [])] or [1]) or 1
     for rec in placed.to_dict("records"):
         kind = rec.get("type") or "other"
         activity = int(rec.get("activity") or 0)
         points.append(
             {
                 "position": [float(rec["lon"]), float(rec["lat"])],
-                "radius": 5 + 2.2 * math.sqrt(activity) + (2 if present else 0),
+                # Area grows with activity: 5 px for none, up to 17 px (21 on a projector).
+                "radius": 5 + 12 * math.sqrt(activity / top_activity) + (4 if present else 0),
                 "color": [*hex_to_rgb(PARTNER_TYPE_COLORS.get(kind, "#7f7f7f")), 235],
                 "name": str(rec.get("name", "")),
                 "kind": t(f"enum.partner_type.{kind}", lang),
@@ -178,8 +180,8 @@ def partner_map(
             {
                 "source": [float(home.iloc[0]["lon"]), float(home.iloc[0]["lat"])],
                 "target": target["position"],
-                "source_color": home_color[rec["institution_id"]],
-                "target_color": target["color"],
+                "source_color": home_color[rec["institution_id"]][:3] + [160],
+                "target_color": target["color"][:3] + [160],
                 "name": f"{home.iloc[0]['short_name']} → {target['name']}",
                 "kind": target["kind"],
                 "place": target["place"],
@@ -196,7 +198,7 @@ def partner_map(
                 get_target_position="target",
                 get_source_color="source_color",
                 get_target_color="target_color",
-                get_width=3 if present else 2,
+                get_width=2.5 if present else 1.5,
                 get_height=0.5,
                 great_circle=False,
                 pickable=True,
@@ -210,7 +212,7 @@ def partner_map(
                 id="partners",
                 get_position="position",
                 get_radius="radius",
-                radius_units="pixels",
+                radius_units='"pixels"',
                 get_fill_color="color",
                 get_line_color=[255, 255, 255, 255],
                 line_width_min_pixels=1.2,
@@ -239,29 +241,12 @@ def partner_map(
                 id="institutions",
                 get_position="position",
                 get_radius=11 if present else 9,
-                radius_units="pixels",
+                radius_units='"pixels"',
                 get_fill_color="color",
                 get_line_color=[27, 31, 36, 255],
                 line_width_min_pixels=2.5,
                 stroked=True,
                 pickable=True,
-            )
-        )
-        layers.append(
-            pdk.Layer(
-                "TextLayer",
-                data=home_points,
-                id="institution-labels",
-                get_position="position",
-                get_text="label",
-                get_size=20 if present else 16,
-                get_color=[27, 31, 36, 255],
-                get_pixel_offset=[0, -22],
-                font_weight=700,
-                outline_width=3,
-                outline_color=[255, 255, 255, 255],
-                font_settings={"sdf": True},
-                pickable=False,
             )
         )
 

@@ -60,13 +60,14 @@ GRANT_STATUS_COLORS = {
 }
 SEVERITY_COLORS = {"error": "#d55e00", "warning": "#f0c400"}
 
-# Sequential scale for choropleths: pale to deep blue (RGB), readable on a projector.
+# Sequential scale for choropleths: sand to ochre (RGB). A different hue from the
+# partner points (blue, orange, green...) so they stand out, readable on a projector.
 SEQUENTIAL_RGB = [
-    (222, 235, 247),
-    (158, 202, 225),
-    (107, 174, 214),
-    (49, 130, 189),
-    (8, 81, 156),
+    (246, 232, 195),
+    (236, 210, 150),
+    (222, 184, 107),
+    (200, 150, 70),
+    (168, 117, 42),
 ]
 NO_DATA_RGB = (226, 229, 233)
 OCEAN_RGB = (233, 242, 250)

@@ -97,7 +97,10 @@ def visit_timeline(
         row_order = list(counts.index)
     # Rows ordered by when the first visit happened, earliest on top.
     firsts = spans.groupby("_label")["_start"].min()
-    row_order = sorted(row_order, key=lambda label: firsts[label])
+    folded_row = row_order[-1] if len(counts) > max_rows else None
+    row_order = sorted(
+        (label for label in row_order if label != folded_row), key=lambda label: firsts[label]
+    ) + ([folded_row] if folded_row else [])
 
     axis_span = spans["_end"].max() - spans["_start"].min()
     min_width = max(axis_span * 0.008, pd.Timedelta(days=3))
@@ -137,7 +140,14 @@ def visit_timeline(
                 customdata=part["visit_id"].tolist() if "visit_id" in part else None,
                 hovertext=hover,
                 hovertemplate="%{hovertext}<extra>" + name + "</extra>",
+                legendgroup=name,
+                showlegend=False,
             )
+        )
+        # The legend swatch: a solid, empty trace (the real bars may be hatched).
+        fig.add_trace(
+            go.Bar(y=[None], x=[None], orientation="h", name=name, legendgroup=name,
+                   marker={"color": color}, hoverinfo="skip")
         )
     if spans["_approx"].any():
         # A legend entry for the hatching: an empty trace with the same pattern.

@@ -70,8 +70,11 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "add-editor":
         # Editor accounts belong to the datastore; only the dispatch lives here.
-        from datastore.editors import add_editor_cli
-
+        try:
+            from datastore.editors import add_editor_cli
+        except ImportError:
+            print(t("problem.no_editors_module"), file=sys.stderr)
+            return 1
         return add_editor_cli(argv[1:]) or 0
     parser = argparse.ArgumentParser(prog="python -m loaders",
                                      description="Check, clean or synthesise a dataset.")

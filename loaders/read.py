@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -116,8 +117,13 @@ def read_csv_table(file: Path) -> pd.DataFrame:
             except Exception:  # noqa: BLE001 - pyarrow's own quirks: retry with the C parser
                 frame = None
         if frame is None:
-            frame = pd.read_csv(io.BytesIO(data), skip_blank_lines=False, na_filter=False,
-                                **options)
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                frame = pd.read_csv(io.BytesIO(data), skip_blank_lines=False, na_filter=False,
+                                    index_col=False, **options)
+    except pd.errors.ParserWarning as exc:
+        raise _fatal("fatal_unreadable", path=str(file),
+                     reason=t("problem.reason_ragged", "en")) from exc
     except (pd.errors.ParserError, ValueError, UnicodeDecodeError) as exc:
         raise _fatal("fatal_unreadable", path=str(file), reason=str(exc).strip()) from exc
     return _finish(frame, np.arange(len(frame)) + 2)

@@ -157,7 +157,6 @@ def build_synth(visits: int, seed: int = 1, with_errors: bool = False) -> dict[s
         "website": [f"https://partner{i + 1}.example.org" for i in range(n_partners)],
         "source": "synthetic",
     })
-    partner_country = partners["country"].to_numpy()
 
     n_agreements = int(np.clip(n_visits // 25, 40, 20000))
     signed_days = rng.integers(0, 3650, size=n_agreements)

@@ -46,7 +46,7 @@ for group, names in GROUPS:
             t(kpi.label_key, lang),
             format_value(values.get(name), kpi.unit),
             delta=format_delta(deltas.get(name), kpi.unit),
-            delta_color="inverse" if name in INVERSE else "normal",
+            delta_color="off" if not deltas.get(name) else ("inverse" if name in INVERSE else "normal"),
             delta_description=t("page.overview.vs_year", lang, year=year, previous=year - 1) if year else None,
             help=help_text,
             border=True,

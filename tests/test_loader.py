@@ -165,10 +165,10 @@ def _copy_good(tmp_path):
 ])
 def test_csv_encodings_and_delimiter(tmp_path, encoding, sep, bom):
     target = _copy_good(tmp_path)
-    text = ("partner_id{s}name{s}type{s}country{s}city\n"
-            "p-seoul{s}Демо университет Сеула{s}university{s}Республика Корея{s}Seoul\n"
-            "p-berlin{s}Demo Berlin{s}university{s}DEU{s}Berlin\n"
-            "p-fund{s}Demo Fund{s}foundation{s}RUS{s}\n").format(s=sep)
+    text = (f"partner_id{sep}name{sep}type{sep}country{sep}city\n"
+            f"p-seoul{sep}Демо университет Сеула{sep}university{sep}Республика Корея{sep}Seoul\n"
+            f"p-berlin{sep}Demo Berlin{sep}university{sep}DEU{sep}Berlin\n"
+            f"p-fund{sep}Demo Fund{sep}foundation{sep}RUS{sep}\n")
     data = text.encode(encoding)
     (target / "partners.csv").write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
     ds = load_dataset(target)
@@ -219,6 +219,8 @@ def _fatal_case(tmp_path, case):
         path = tmp_path / "broken.xlsx"
         path.write_bytes(b"this is not a zip file")
         return path
+    elif case == "ragged_csv":
+        (target / "fx_rates.csv").write_text("currency,year,usd_per_unit\nEUR,2023,1,5\n")
     elif case == "binary_csv":
         (target / "partners.csv").write_bytes(b"\x00\x01\x02\x03" * 10)
     return target
@@ -232,6 +234,7 @@ def _fatal_case(tmp_path, case):
     ("wrong_type", "is not a dataset"),
     ("bad_xlsx", "could not be read"),
     ("binary_csv", "it is not a text file"),
+    ("ragged_csv", "more cells than the header"),
 ])
 def test_fatal(tmp_path, case, fragment):
     ds = load_dataset(_fatal_case(tmp_path, case))

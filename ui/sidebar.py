@@ -65,14 +65,20 @@ class PageContext:
         return cached.kpis_with_notes(self.path, self.stamp, scope or self.scope)
 
     def comparison_year(self) -> int | None:
-        """The year the year-over-year deltas are for: the range's end, else the latest year."""
+        """The year the year-over-year deltas are for.
+
+        The range's end when one is set; else the last full calendar year before the
+        reference date (a half year against a whole one would always look like a fall).
+        """
         if self.scope is not None and self.scope.year_to is not None:
             return self.scope.year_to
         if self.year_span is None:
             return None
         latest = self.year_span[1]
         if self.scope is not None:
-            latest = min(latest, self.scope.as_of.year)
+            as_of = self.scope.as_of
+            full_year = as_of.year if (as_of.month, as_of.day) == (12, 31) else as_of.year - 1
+            latest = min(latest, full_year)
         return latest
 
     def institution_label(self, institution_id: object) -> str:
