@@ -15,6 +15,7 @@ import pandas as pd
 
 from i18n import t
 from loaders import types as vt
+from loaders.countries import country_name
 from loaders.read import ROW, FatalRead, read_dataset
 from loaders.schema import DERIVED, TABLE_ORDER, TABLES, Dataset, Problem, Table
 
@@ -384,8 +385,16 @@ class _Checker:
         check.values["lat"] = pd.Series(lat_out, index=lat.index, dtype=float)
         check.values["lon"] = pd.Series(lon_out, index=lon.index, dtype=float)
         check.values["geo_precision"] = pd.Series(precision, index=lat.index, dtype=object)
+        # One message per reason, so the warning says why the city was not used.
+        names = {c: country_name(c, "en") for c in country.dropna().unique()}
+        country_codes = country.map(names).fillna("").to_numpy(dtype=object)
+        for note, code in (("region", "city_is_region"), ("country_as_city", "city_is_country")):
+            is_note = unknown_city & (notes == note)
+            check.flag(is_note & ~check.error, "city", code, severity="warning",
+                       country=country_codes, note=notes)
+            unknown_city &= ~is_note
         check.flag(unknown_city & ~check.error, "city", "unknown_city", severity="warning",
-                   country=country.fillna("").to_numpy(dtype=object), note=notes)
+                   country=country_codes, note=notes)
 
     def _partner_names(self, partners: _TableCheck) -> None:
         ok = ~partners.error

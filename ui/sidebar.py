@@ -362,8 +362,26 @@ def _write_query(view: ViewState) -> None:
         st.query_params.from_dict(wanted)
 
 
+def ensure_navigation() -> None:
+    """Rerun through ``dashboard.py`` when Streamlit ran a page file on its own.
+
+    Streamlit keeps a legacy mode for apps with a ``pages/`` folder: until the first
+    ``st.navigation`` call in the server process, a URL such as ``/partners`` runs
+    ``pages/partners.py`` directly (no page config, no shared sidebar). Switching that
+    flag off and rerunning sends the same URL through ``dashboard.py``.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # pragma: no cover - internal module moved
+        return
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def page_context() -> PageContext:
     """The context ``dashboard.py`` computed for this run."""
+    ensure_navigation()
     ctx = st.session_state.get(K_CONTEXT)
     if ctx is None:  # a page run on its own (should not happen under st.navigation)
         lang, present = current_language()
