@@ -26,6 +26,7 @@ def bar_chart(
     group_order: Sequence | None = None,
     stacked: bool = True,
     value_format: str = ",d",
+    value_prefix: str = "",
     present: bool = False,
     height: int | None = None,
 ) -> go.Figure:
@@ -75,16 +76,20 @@ def bar_chart(
         # First category on top.
         cat_axis["categoryarray"] = list(reversed(display_order))
         fig.update_yaxes(title_text=category_title, **cat_axis)
-        fig.update_xaxes(title_text=value_title, tickformat=value_format.lstrip(","))
+        fig.update_xaxes(title_text=value_title)
         if height is None:
             height = max(260, 34 * len(display_order) + 110)
     else:
         fig.update_xaxes(title_text=category_title, **cat_axis)
         fig.update_yaxes(title_text=value_title)
+    value_axis: dict = {"rangemode": "tozero", "tickformat": value_format.replace("d", "~r"),
+                        "tickprefix": value_prefix}
     if value_format.endswith("d"):
-        fig.update_layout(
-            **{("xaxis" if horizontal else "yaxis"): {"rangemode": "tozero", "tickformat": ",d"}}
-        )
+        # Counts: whole-number ticks (small maxima would otherwise tick at 0.5).
+        totals = df.groupby(category)[value].sum() if len(df) else pd.Series([0])
+        if float(totals.max() or 0) <= 10:
+            value_axis["dtick"] = 1
+    fig.update_layout(**{("xaxis" if horizontal else "yaxis"): value_axis})
     return style_figure(fig, present=present, height=height)
 
 

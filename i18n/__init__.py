@@ -8,7 +8,7 @@ returns the key itself so a gap is visible, never a crash.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 LANGUAGES = ("en", "ru", "uz")
@@ -16,7 +16,7 @@ DEFAULT_LANG = "en"
 _DIR = Path(__file__).resolve().parent
 
 
-@lru_cache(maxsize=None)
+@cache
 def strings(lang: str) -> dict[str, str]:
     """All strings of one language (cached; the files are read once)."""
     path = _DIR / f"{lang}.json"

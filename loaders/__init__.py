@@ -12,8 +12,15 @@ from __future__ import annotations
 from loaders.schema import TABLES, Dataset, Problem
 
 
-def load_dataset(path) -> Dataset:
-    """Load and validate the dataset at ``path`` (folder of CSVs or .xlsx workbook)."""
+def load_dataset(path, *, cache: bool = False) -> Dataset:
+    """Load and validate the dataset at ``path`` (folder of CSVs or .xlsx workbook).
+
+    ``cache=True`` reads a disk copy kept while the files are unchanged (``loaders.cache``).
+    """
+    if cache:
+        from loaders.cache import load_dataset_cached
+
+        return load_dataset_cached(path)
     from loaders.validate import load_dataset as _load
 
     return _load(path)

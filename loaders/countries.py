@@ -215,6 +215,11 @@ def _name_index() -> dict[str, str]:
     for a3, names in _EXTRA_COUNTRIES.items():
         for name in names.values():
             add(name, a3)
+    # CLDR's Uzbek names fill the gaps of the uz catalog ("Bagama orollari").
+    for a2, name in _cldr_names("uz").items():
+        a3 = index_codes().get(a2) if len(a2) == 2 and a2.isalpha() else None
+        if a3:
+            add(name, a3)
     catalogs = [_translations("ru"), _translations("uz")]
     for country in pycountry.countries:
         a3 = country.alpha_3
@@ -301,8 +306,23 @@ def country_name(a3: str, lang: str = "en") -> str:
         for form in (getattr(country, "common_name", None), country.name):
             if form and catalog.gettext(form) != form:
                 return catalog.gettext(form)
-        return english
+        return _cldr_names("uz").get(country.alpha_2) or english
     return english
+
+
+@lru_cache(maxsize=4)
+def _cldr_names(lang: str) -> dict[str, str]:
+    """alpha-2 -> country name from the Unicode CLDR (via babel): the gaps of the gettext
+    catalogs. CLDR writes the Uzbek oʻ/gʻ with U+2018; the app uses U+02BB (ʻ) and U+02BC (ʼ)."""
+    try:
+        from babel import Locale
+    except ImportError:  # babel is a requirement; stay usable without it
+        return {}
+    names = dict(Locale.parse(lang).territories)
+    if lang == "uz":
+        names = {code: name.replace("\u2018", "\u02bb").replace("\u2019", "\u02bc")
+                 for code, name in names.items()}
+    return names
 
 
 # ---------------------------------------------------------------- centroids

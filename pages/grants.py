@@ -36,7 +36,7 @@ def usd_bars(frame: pd.DataFrame, category: str, key: str) -> None:
         st.caption(t("page.grants.no_amounts", lang))
         return
     st.plotly_chart(charts.bar_chart(
-        totals, category, "count", horizontal=True, value_title=usd_title, value_format=",.0f",
+        totals, category, "count", horizontal=True, value_title=usd_title, value_format=",.0f", value_prefix="$",
         present=ctx.present,
     ), key=key)
 

@@ -5,7 +5,13 @@ The only package below the pages that imports streamlit.
 
 from ui.page import start_page, stop_if_empty
 from ui.panels import csv_bytes, empty_state, escape_cell, legend, table_with_download
-from ui.sidebar import PageContext, current_language, ensure_navigation, page_context, render_sidebar
+from ui.sidebar import (
+    PageContext,
+    current_language,
+    ensure_navigation,
+    page_context,
+    render_sidebar,
+)
 
 __all__ = [
     "PageContext",

@@ -1,0 +1,195 @@
+"""Numbers, money, percentages, dates and country names as each language writes them.
+
+English groups thousands with a comma; Russian and Uzbek with a non-breaking space and
+use a decimal comma. Missing values are an em dash, never 0. Examples::
+
+    >>> number(1234.5, "en"), number(1234.5, "ru")
+    ('1,234.5', '1\\xa0234,5')
+    >>> percent(0.333, "en"), percent(0.333, "ru"), percent(0.333, "uz")
+    ('33.3%', '33,3\\xa0%', '33,3%')
+    >>> money(1234567.8, "en"), money(1234567.8, "uz")
+    ('$1,234,568', '1\\xa0234\\xa0568\\xa0$')
+    >>> date_text(date(2025, 3, 5), "en"), date_text(date(2025, 3, 5), "uz", "month")
+    ('5 March 2025', 'Mart 2025')
+
+Built on babel (CLDR data), which has ru and uz (Latin) locales.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+
+from babel import Locale
+from babel.dates import format_date, get_month_names
+from babel.numbers import format_decimal
+
+from i18n import DEFAULT_LANG, LANGUAGES
+
+DASH = "—"
+NBSP = "\u00a0"
+
+
+def _lang(lang: str | None) -> str:
+    return lang if lang in LANGUAGES else DEFAULT_LANG
+
+
+def _missing(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(value != value) or (isinstance(value, float) and math.isnan(value))
+    except (TypeError, ValueError):  # pd.NA compares to NA, whose truth is ambiguous
+        return True
+
+
+def number(value: object, lang: str | None = DEFAULT_LANG, digits: int | None = None) -> str:
+    """A number with the language's separators; ``digits`` fixes the decimals.
+
+    Example: ``number(1234567, "uz") == "1\\xa0234\\xa0567"``; ``number(2.5, "ru", 0) == "3"``
+    (half away from zero, as people round).
+    """
+    if _missing(value):
+        return DASH
+    if digits is None:
+        return format_decimal(value, locale=_lang(lang))
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    # babel rounds half to even (2.5 -> 2); people expect half away from zero.
+    value = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return format_decimal(value, format=pattern, locale=_lang(lang), decimal_quantization=True)
+
+
+def integer(value: object, lang: str | None = DEFAULT_LANG) -> str:
+    """A whole number with grouped thousands: ``integer(12000, "ru") == "12\\xa0000"``."""
+    return number(value, lang, 0)
+
+
+@lru_cache(maxsize=8)
+def _percent_pattern(lang: str, digits: int) -> str:
+    # CLDR: en "#,##0%", ru "#,##0 %" (a non-breaking space before the sign), uz "#,##0%".
+    base = Locale.parse(lang).percent_formats[None].pattern
+    return base.replace("#,##0", "#,##0" + ("." + "0" * digits if digits > 0 else ""), 1)
+
+
+def percent(share: object, lang: str | None = DEFAULT_LANG, digits: int = 1) -> str:
+    """A share (0..1) as a percentage: ``percent(0.25, "en") == "25.0%"``."""
+    if _missing(share):
+        return DASH
+    lang = _lang(lang)
+    # The "%" in the pattern makes babel multiply by 100.
+    return format_decimal(float(share), format=_percent_pattern(lang, digits), locale=lang,
+                          decimal_quantization=True)
+
+
+def money(value: object, lang: str | None = DEFAULT_LANG, currency: str = "USD", digits: int = 0) -> str:
+    """An amount of money: en "$1,234", ru/uz "1 234 $"; other currencies by their code
+    ("€" and "$" only where people read them unambiguously)."""
+    if _missing(value):
+        return DASH
+    lang = _lang(lang)
+    amount = number(abs(float(value)), lang, digits)
+    sign = "-" if float(value) < 0 else ""
+    symbol = {"USD": "$", "EUR": "€"}.get(currency.upper(), currency.upper())
+    if lang == "en":
+        return f"{sign}{symbol}{amount}" if len(symbol) == 1 else f"{sign}{amount} {symbol}"
+    return f"{sign}{amount}{NBSP}{symbol}"
+
+
+def signed(value: object, lang: str | None = DEFAULT_LANG, digits: int = 0) -> str:
+    """A change with its sign: ``signed(12, "en") == "+12"``; ``signed(-1200, "ru") == "-1\\xa0200"``.
+
+    An ASCII minus on purpose: ``st.metric`` colours a delta red when it starts with "-".
+    """
+    if _missing(value):
+        return DASH
+    number_value = float(value)
+    text = number(abs(number_value), lang, digits)
+    if text.strip("0,. \u00a0") == "":  # rounds to zero: no sign
+        return text
+    return ("+" if number_value > 0 else "-") + text
+
+
+def _as_date(value: object) -> date | None:
+    if _missing(value):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    to_pydatetime = getattr(value, "to_pydatetime", None)  # pandas Timestamp
+    if to_pydatetime is not None:
+        return to_pydatetime().date()
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def date_text(value: object, lang: str | None = DEFAULT_LANG, precision: str | None = "day",
+              style: str = "long") -> str:
+    """A date as the language writes it, no more precise than it is known.
+
+    ``precision``: "day" (default), "month" or "year" (the loaders' ``*_precision``).
+    ``style``: "long" ("5 March 2025") or "medium" ("Mar 5, 2025", "5 мар. 2025 г.").
+    Example: ``date_text(date(2025, 3, 5), "en", "month") == "March 2025"``.
+    """
+    day = _as_date(value)
+    if day is None:
+        return DASH
+    lang = _lang(lang)
+    if precision == "year":
+        return str(day.year)
+    if precision == "month":
+        # "LLLL" = the stand-alone month name (ru "март", not the genitive "марта").
+        return format_date(day, "LLLL y", locale=lang).capitalize()
+    if lang == "en" and style == "long":
+        return format_date(day, "d MMMM y", locale=lang)
+    return format_date(day, style, locale=lang)
+
+
+def month_name(month: int, lang: str | None = DEFAULT_LANG, width: str = "wide") -> str:
+    """The month's name standing alone: ``month_name(3, "ru") == "Март"``."""
+    name = get_month_names(width, context="stand-alone", locale=_lang(lang))[int(month)]
+    return name[:1].upper() + name[1:]
+
+
+def country(a3: object, lang: str | None = DEFAULT_LANG) -> str:
+    """A country's name in the language (ISO alpha-3 in): ``country("DEU", "uz") == "Germaniya"``."""
+    if _missing(a3) or not str(a3).strip():
+        return DASH
+    from loaders.countries import country_name  # the loaders own the country tables
+
+    return country_name(str(a3), _lang(lang))
+
+
+def value(amount: object, unit: str, lang: str | None = DEFAULT_LANG) -> str:
+    """A KPI value as shown on a card, by its unit: count, share, index or usd."""
+    if unit == "share":
+        return percent(amount, lang)
+    if unit == "index":
+        return number(amount, lang, 1)
+    if unit == "usd":
+        return money(amount, lang)
+    return integer(amount, lang)
+
+
+def delta(change: object, unit: str, lang: str | None = DEFAULT_LANG) -> str | None:
+    """A year-over-year change with its sign, or None (no change shown).
+
+    Shares change in percentage points: ``delta(0.05, "share", "en") == "+5.0\\xa0pp"``.
+    """
+    if _missing(change):
+        return None
+    lang = _lang(lang)
+    if unit == "share":
+        points = {"en": "pp", "ru": "п.\u00a0п.", "uz": "foiz punkti"}[lang]
+        return f"{signed(float(change) * 100, lang, 1)}{NBSP}{points}"
+    if unit == "index":
+        return signed(change, lang, 1)
+    if unit == "usd":
+        text = signed(change, lang, 0)
+        sign, digits_text = (text[0], text[1:]) if text[:1] in "+-" else ("", text)
+        return f"{sign}${digits_text}" if lang == "en" else f"{sign}{digits_text}{NBSP}$"
+    return signed(change, lang, 0)
