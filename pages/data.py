@@ -15,6 +15,7 @@ from datastore.template import dataset_workbook, template_workbook
 from datastore.upload import MB, Limits, UploadRejected, read_upload
 from i18n import t
 from loaders import load_dataset
+from ui import ensure_navigation
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -321,6 +322,7 @@ def show_history(store: Store, current: int | None, editor: str | None, lang: st
 
 
 # ---- the page --------------------------------------------------------------------------
+ensure_navigation()  # a deep link to /data runs through dashboard.py
 lang = _lang()
 st.title(t("data.title", lang))
 st.caption(t("data.caption", lang))
