@@ -25,9 +25,10 @@ def app(tmp_path_factory):
 
 def choose_language(page, current: str, target_name: str) -> None:
     """Open the sidebar's language selectbox (labelled in ``current``) and pick a language."""
-    sidebar = page.locator('[data-testid="stSidebar"]')
-    sidebar.get_by_role("combobox", name=t("filters.language", current)).click()
-    page.get_by_role("option", name=target_name, exact=True).click()
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(
+        has_text=t("filters.language", current))
+    box.get_by_role("button", name="Open").click()
+    page.get_by_role("option").filter(has_text=target_name).first.click()
     wait_for_app(page)
 
 

@@ -146,10 +146,12 @@ def _years_span(tables: dict[str, pd.DataFrame]) -> tuple[int, int] | None:
             continue
         for column in columns:
             if column in frame.columns:
-                years += pd.to_datetime(frame[column], errors="coerce").dt.year.dropna().astype(int).tolist()
+                known = pd.to_datetime(frame[column], errors="coerce").dt.year.dropna()
+                years += [int(known.min()), int(known.max())] if len(known) else []
     students = tables.get("students")
     if students is not None and not students.empty and "year_start" in students.columns:
-        years += pd.to_numeric(students["year_start"], errors="coerce").dropna().astype(int).tolist()
+        known = pd.to_numeric(students["year_start"], errors="coerce").dropna()
+        years += [int(known.min()), int(known.max())] if len(known) else []
     if not years:
         return None
     return min(years), max(years)
@@ -160,7 +162,8 @@ def _countries(tables: dict[str, pd.DataFrame]) -> list[str]:
     for name in ("partners", "visits", "students"):
         frame = tables.get(name)
         if frame is not None and "country" in frame.columns:
-            codes |= {c for c in frame["country"].dropna().astype(str) if c}
+            # unique() first: a million visits hold a few dozen countries
+            codes |= {str(c) for c in frame["country"].dropna().unique() if str(c)}
     return sorted(codes)
 
 
@@ -169,8 +172,15 @@ def _faculties(tables: dict[str, pd.DataFrame]) -> list[str]:
     for name in ("agreements", "visits", "grants", "students"):
         frame = tables.get(name)
         if frame is not None and "faculty" in frame.columns:
-            names |= {str(f) for f in frame["faculty"].explode().dropna() if str(f)}
+            names |= {str(f) for f in frame["faculty"].explode().dropna().unique() if str(f)}
     return sorted(names, key=str.casefold)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _filter_options(path: str, stamp: tuple) -> tuple[list[str], list[str], tuple[int, int] | None]:
+    """(countries, faculties, year span) of the dataset, once per dataset version."""
+    tables = cached.load_cached(path, stamp).tables
+    return _countries(tables), _faculties(tables), _years_span(tables)
 
 
 def _regions(countries: list[str]) -> list[str]:
@@ -264,16 +274,15 @@ def render_sidebar(lang: str, present: bool) -> PageContext:
     institutions = tables["institutions"]
     inst_ids = institutions["institution_id"].astype(str).tolist()
     short = dict(zip(inst_ids, institutions["short_name"].fillna(institutions["name"]).astype(str), strict=True))
-    countries = _countries(tables)
+    countries, faculties, span = _filter_options(path, stamp)
     options = {
         "inst": inst_ids,
         "inst_aliases": {name: iid for iid, name in short.items()},
         "region": _regions(countries),
         "country": countries,
-        "faculty": _faculties(tables),
+        "faculty": faculties,
         "ptype": list(PARTNER_TYPES),
     }
-    span = _years_span(tables)
     if not st.session_state.get(K_SEEDED):
         _seed_filters(_seed(), options, span)
         st.session_state[K_SEEDED] = True
