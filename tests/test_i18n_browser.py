@@ -27,8 +27,11 @@ def choose_language(page, current: str, target_name: str) -> None:
     """Open the sidebar's language selectbox (labelled in ``current``) and pick a language."""
     box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(
         has_text=t("filters.language", current))
-    box.get_by_role("button", name="Open").click()
-    page.get_by_role("option").filter(has_text=target_name).first.click()
+    field = box.get_by_role("combobox")
+    field.click()
+    field.fill(target_name[:4])  # typing filters the list down to the one language
+    page.get_by_role("option").filter(has_text=target_name).first.wait_for()
+    page.keyboard.press("Enter")
     wait_for_app(page)
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from loaders import load_dataset
 from loaders import cache as loader_cache
+from loaders import load_dataset
 
 GOOD = Path(__file__).resolve().parent / "data" / "good"
 
