@@ -13,7 +13,8 @@ st.set_page_config(
     page_title=t("common.app_title", lang),
     page_icon=":material/public:",
     layout="wide",
-    initial_sidebar_state="expanded",
+    # On a projector the sidebar starts folded away; its arrow brings back the mode toggle.
+    initial_sidebar_state="collapsed" if present else "expanded",
 )
 
 # The pages, in menu order: add a page with one line here.

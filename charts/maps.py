@@ -20,7 +20,8 @@ from charts.theme import (
     SEQUENTIAL_RGB,
     hex_to_rgb,
 )
-from i18n import t
+from i18n import fmt, t
+from loaders.countries import country_name
 
 GEOJSON_PATH = Path(__file__).resolve().parent.parent / "data" / "world_countries.geojson"
 TOOLTIP_HTML = "<b>{name}</b><br/>{kind}<br/>{place}<br/>{detail}"
@@ -65,8 +66,10 @@ def country_layer(
         code = props.get("iso_a3")
         value = counts.get(code, 0)
         props["fill"] = shade(float(value or 0), maximum)
-        props["name"] = names.get(code, props.get("name", ""))
-        props["kind"] = t(noun_key, lang, n=_fmt(value))
+        # Every country's tooltip in the language, not only the ones with partners.
+        props["name"] = names.get(code) or (country_name(code, lang) if code and code != "-99" else props.get("name", ""))
+        props.pop("continent", None)  # never shown
+        props["kind"] = t(noun_key, lang, n=_fmt(value, lang))
         props["place"] = ""
         props["detail"] = ""
     return pdk.Layer(
@@ -96,9 +99,9 @@ def ocean_layer() -> pdk.Layer:
     )
 
 
-def _fmt(value: float | int) -> str:
+def _fmt(value: float | int, lang: str = "en") -> str:
     value = float(value or 0)
-    return f"{int(value):,}" if value.is_integer() else f"{value:,.1f}"
+    return fmt.number(value, lang, 0 if value.is_integer() else 1)
 
 
 def _view_for(points: list[list[float]]) -> pdk.ViewState:
@@ -170,22 +173,29 @@ def partner_map(
         )
 
     by_partner = {rec_id: p for rec_id, p in zip(placed["partner_id"], points, strict=True)}
-    arcs = []
-    for rec in links.to_dict("records"):
-        home = homes[homes["institution_id"] == rec["institution_id"]]
-        target = by_partner.get(rec["partner_id"])
-        if home.empty or target is None:
+    home_by_id = {rec["institution_id"]: rec for rec in homes.to_dict("records")}
+    # One arc per home and partner place: partners in one city share an arc, so a
+    # ministry-wide dataset draws hundreds of arcs, not tens of thousands.
+    grouped: dict[tuple, list[dict]] = {}
+    for institution_id, partner_id in zip(links["institution_id"], links["partner_id"], strict=True):
+        target = by_partner.get(partner_id)
+        if institution_id not in home_by_id or target is None:
             continue
+        grouped.setdefault((institution_id, *target["position"]), []).append(target)
+    arcs = []
+    for (institution_id, *_position), targets in grouped.items():
+        home, target = home_by_id[institution_id], targets[0]
+        many = len(targets) > 1
         arcs.append(
             {
-                "source": [float(home.iloc[0]["lon"]), float(home.iloc[0]["lat"])],
+                "source": [float(home["lon"]), float(home["lat"])],
                 "target": target["position"],
-                "source_color": home_color[rec["institution_id"]][:3] + [160],
+                "source_color": home_color[institution_id][:3] + [160],
                 "target_color": target["color"][:3] + [160],
-                "name": f"{home.iloc[0]['short_name']} → {target['name']}",
-                "kind": target["kind"],
+                "name": f"{home['short_name']} → {target['place'] if many else target['name']}",
+                "kind": t("page.partners.map_country_tip", lang, n=_fmt(len(targets), lang)) if many else target["kind"],
                 "place": target["place"],
-                "detail": target["detail"],
+                "detail": "" if many else target["detail"],
             }
         )
     if arcs:

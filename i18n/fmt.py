@@ -178,14 +178,14 @@ def value(amount: object, unit: str, lang: str | None = DEFAULT_LANG) -> str:
 def delta(change: object, unit: str, lang: str | None = DEFAULT_LANG) -> str | None:
     """A year-over-year change with its sign, or None (no change shown).
 
-    Shares change in percentage points: ``delta(0.05, "share", "en") == "+5.0\\xa0pp"``.
+    Shares change in percentage points: ``delta(0.05, "share", "en") == "+5.0 pp"``.
     """
     if _missing(change):
         return None
     lang = _lang(lang)
     if unit == "share":
-        points = {"en": "pp", "ru": "п.\u00a0п.", "uz": "foiz punkti"}[lang]
-        return f"{signed(float(change) * 100, lang, 1)}{NBSP}{points}"
+        points = {"en": " pp", "ru": f"{NBSP}п.{NBSP}п.", "uz": f"{NBSP}foiz punkti"}[lang]
+        return f"{signed(float(change) * 100, lang, 1)}{points}"
     if unit == "index":
         return signed(change, lang, 1)
     if unit == "usd":

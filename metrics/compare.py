@@ -8,7 +8,7 @@ import pandas as pd
 
 from metrics.kpis import KpiContext
 from metrics.registry import KPI_BY_NAME, KPIS, compute_kpis
-from metrics.scope import Scope
+from metrics.scope import Scope, apply_scope, narrow_scope
 
 Value = int | float | None
 
@@ -26,8 +26,14 @@ def year_over_year(tables: Mapping[str, pd.DataFrame], scope: Scope, year: int) 
     One row per KPI: metric, unit, year, current, previous, delta (None unless both
     are defined).
     """
-    current = compute_kpis(tables, scope.replace(year_from=year, year_to=year))
-    previous = compute_kpis(tables, scope.replace(year_from=year - 1, year_to=year - 1))
+    # Both years are narrower than the two-year scope: filter the dataset once.
+    both = apply_scope(tables, scope.replace(year_from=year - 1, year_to=year))
+    shared: dict = {}
+    kpis_of = {}
+    for when in (year, year - 1):
+        one = scope.replace(year_from=when, year_to=when)
+        kpis_of[when] = compute_kpis(tables, one, narrow_scope(tables, both, one), shared)
+    current, previous = kpis_of[year], kpis_of[year - 1]
     rows = [
         {
             "metric": kpi.name,
@@ -52,12 +58,25 @@ def institutions_in_scope(tables: Mapping[str, pd.DataFrame], scope: Scope) -> l
     return sorted(institutions["institution_id"].dropna().astype(str).unique())
 
 
-def by_institution(tables: Mapping[str, pd.DataFrame], scope: Scope) -> dict[str, dict[str, Value]]:
-    """Every KPI for each institution alone (the rest of the scope kept)."""
-    return {
-        institution: compute_kpis(tables, scope.replace(institutions=frozenset({institution})))
-        for institution in institutions_in_scope(tables, scope)
-    }
+def by_institution(
+    tables: Mapping[str, pd.DataFrame],
+    scope: Scope,
+    scoped: Mapping[str, pd.DataFrame] | None = None,
+) -> dict[str, dict[str, Value]]:
+    """Every KPI for each institution alone (the rest of the scope kept).
+
+    ``scoped`` may pass ``apply_scope(tables, scope)`` when the caller has it already.
+    """
+    institutions = institutions_in_scope(tables, scope)
+    if not institutions:
+        return {}
+    parent = apply_scope(tables, scope) if scoped is None else scoped
+    shared: dict = {}
+    out = {}
+    for institution in institutions:
+        one = scope.replace(institutions=frozenset({institution}))
+        out[institution] = compute_kpis(tables, one, narrow_scope(tables, parent, one), shared)
+    return out
 
 
 def targets_vs_actual(tables: Mapping[str, pd.DataFrame], scope: Scope) -> pd.DataFrame:
@@ -80,13 +99,26 @@ def targets_vs_actual(tables: Mapping[str, pd.DataFrame], scope: Scope) -> pd.Da
     if scope.year_to is not None:
         keep &= years <= scope.year_to
     rows = []
+    shown = targets[keep.fillna(False).to_numpy()]
+    if shown.empty:
+        return pd.DataFrame(columns=columns, dtype=object)
+    # Every (institution, year) scope is narrower than the span of the years shown, and
+    # than that span for its institution: filter the dataset once, then each institution.
+    shown_years = pd.to_numeric(shown["year"], errors="coerce")
+    span = scope.replace(year_from=int(shown_years.min()), year_to=int(shown_years.max()))
+    parent = apply_scope(tables, span)
+    per_institution: dict[str, dict[str, pd.DataFrame]] = {}
+    shared: dict = {}
     contexts: dict[tuple[str, int], KpiContext] = {}
-    for target_row in targets[keep.fillna(False).to_numpy()].itertuples(index=False):
+    for target_row in shown.itertuples(index=False):
         key = (str(target_row.institution_id), int(target_row.year))
         if key not in contexts:
+            if key[0] not in per_institution:
+                alone = span.replace(institutions=frozenset({key[0]}))
+                per_institution[key[0]] = narrow_scope(tables, parent, alone)
+            one = scope.replace(institutions=frozenset({key[0]}), year_from=key[1], year_to=key[1])
             contexts[key] = KpiContext(
-                tables,
-                scope.replace(institutions=frozenset({key[0]}), year_from=key[1], year_to=key[1]),
+                tables, one, narrow_scope(tables, per_institution[key[0]], one), shared
             )
         actual = KPI_BY_NAME[target_row.metric].func(contexts[key])
         target = float(target_row.target)

@@ -110,11 +110,15 @@ class KpiContext:
         tables: Mapping[str, pd.DataFrame],
         scope: Scope,
         scoped: Mapping[str, pd.DataFrame] | None = None,
+        shared: dict | None = None,
     ) -> None:
         self.tables = complete_tables(tables)
         self.scope = scope
         if scoped is not None:
             self.__dict__["scoped"] = complete_tables(scoped)
+        # Frames that depend on the whole dataset only (not the scope), shared by the
+        # contexts of one comparison (by institution, by year) so they are built once.
+        self.shared = {} if shared is None else shared
 
     @cached_property
     def scoped(self) -> dict[str, pd.DataFrame]:
@@ -204,6 +208,18 @@ def agreements_dormant(ctx: KpiContext) -> int:
     active = ctx.active_agreements
     if active.empty:
         return 0
+    key = ("busy_pairs", ctx.scope.as_of)
+    if key not in ctx.shared:
+        ctx.shared[key] = _busy_pairs(ctx)
+    busy_index = ctx.shared[key]
+    pairs = pd.MultiIndex.from_frame(active[["institution_id", "partner_id"]].astype(str))
+    if busy_index is None:
+        return len(active)
+    return int((~pairs.isin(busy_index)).sum())
+
+
+def _busy_pairs(ctx: KpiContext) -> pd.MultiIndex | None:
+    """(institution_id, partner_id) with a visit or grant in the 3 years up to as_of."""
     window_end = ctx.as_of
     window_start = ctx.as_of - pd.DateOffset(years=DORMANT_YEARS)
 
@@ -222,12 +238,8 @@ def agreements_dormant(ctx: KpiContext) -> int:
         .explode("partner_ids")
         .rename(columns={"partner_ids": "partner_id"})
     )
-    busy = pd.concat([visit_pairs, grant_pairs], ignore_index=True).dropna()
-    busy_index = pd.MultiIndex.from_frame(busy.astype(str)) if not busy.empty else None
-    pairs = pd.MultiIndex.from_frame(active[["institution_id", "partner_id"]].astype(str))
-    if busy_index is None:
-        return len(active)
-    return int((~pairs.isin(busy_index)).sum())
+    busy = pd.concat([visit_pairs, grant_pairs], ignore_index=True).dropna().drop_duplicates()
+    return pd.MultiIndex.from_frame(busy.astype(str)) if not busy.empty else None
 
 
 def visits_incoming(ctx: KpiContext) -> int:

@@ -62,12 +62,14 @@ def compute_kpis(
     tables: Mapping[str, pd.DataFrame],
     scope: Scope,
     scoped: Mapping[str, pd.DataFrame] | None = None,
+    shared: dict | None = None,
 ) -> dict[str, int | float | None]:
     """Every KPI for one scope, in registry order; shared frames computed once.
 
-    ``scoped`` may pass frames already made by ``apply_scope(tables, scope)``.
+    ``scoped`` may pass frames already made by ``apply_scope(tables, scope)``;
+    ``shared`` a dict reused across calls on the same tables (see ``KpiContext``).
     """
-    ctx = KpiContext(tables, scope, scoped)
+    ctx = KpiContext(tables, scope, scoped, shared)
     return {kpi.name: kpi.func(ctx) for kpi in KPIS}
 
 

@@ -7,7 +7,7 @@ import charts
 import metrics
 from charts import frames
 from charts.theme import AGREEMENT_STATUS_COLORS
-from i18n import t
+from i18n import fmt, t
 from metrics.kpis import EXPIRING_DAYS
 from ui import data as cached
 from ui import start_page, stop_if_empty, table_with_download
@@ -29,7 +29,7 @@ agreements = agreements.assign(
     partner_country=agreements["partner_id"].map(partners["country"]),
     days_left=(expires - as_of).dt.days.astype("Int64"),
 )
-st.caption(t("page.agreements.as_of", lang, date=ctx.scope.as_of.isoformat()))
+st.caption(t("page.agreements.as_of", lang, date=fmt.date_text(ctx.scope.as_of, lang)))
 
 COLUMNS = [
     ("institution_id", "common.col.institution", "institution"),

@@ -24,11 +24,13 @@ partner_names = ctx.partner_names()
 visits = visits.assign(
     year=frames.year_of(visits, "start_date", "end_date"),
     mode=visits["mode"].fillna("in_person"),
-    partner_label=[
-        partner_names.get(pid, pid) if isinstance(pid, str)
-        else t("page.mobility.no_partner", lang, country=ctx.country_name(country))
-        for pid, country in zip(visits["partner_id"], visits["country"], strict=True)
-    ],
+    # Column-wise (a million visits): the partner's name, else "<country> (no partner)".
+    partner_label=visits["partner_id"].map(partner_names).astype(object).fillna(visits["partner_id"]).where(
+        visits["partner_id"].notna(),
+        visits["country"].map(
+            lambda c: t("page.mobility.no_partner", lang, country=ctx.country_name(c))
+        ).astype(object),
+    ),
 )
 
 # Timeline -------------------------------------------------------------------------------

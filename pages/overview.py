@@ -44,8 +44,8 @@ for group, names in GROUPS:
             help_text += "\n\n" + t("page.overview.grants_without_rate", lang, n=notes["grants_without_rate"])
         col.metric(
             t(kpi.label_key, lang),
-            format_value(values.get(name), kpi.unit),
-            delta=format_delta(deltas.get(name), kpi.unit),
+            format_value(values.get(name), kpi.unit, lang),
+            delta=format_delta(deltas.get(name), kpi.unit, lang),
             delta_color="off" if not deltas.get(name) else ("inverse" if name in INVERSE else "normal"),
             delta_description=t("page.overview.vs_year", lang, year=year, previous=year - 1) if year else None,
             help=help_text,
@@ -68,10 +68,10 @@ else:
             t("common.col.year", lang): targets["year"].astype(int),
             t("common.col.kpi", lang): [t(metrics.KPI_BY_NAME[m].label_key, lang) for m in targets["metric"]],
             t("page.overview.col.target", lang): [
-                format_value(v, metrics.KPI_BY_NAME[m].unit) for v, m in zip(targets["target"], targets["metric"], strict=True)
+                format_value(v, metrics.KPI_BY_NAME[m].unit, lang) for v, m in zip(targets["target"], targets["metric"], strict=True)
             ],
             t("page.overview.col.actual", lang): [
-                format_value(v, metrics.KPI_BY_NAME[m].unit) for v, m in zip(targets["actual"], targets["metric"], strict=True)
+                format_value(v, metrics.KPI_BY_NAME[m].unit, lang) for v, m in zip(targets["actual"], targets["metric"], strict=True)
             ],
             t("page.overview.col.reached", lang): [
                 None if s is None or pd.isna(s) else round(float(s) * 100, 1) for s in targets["share_reached"]
@@ -92,7 +92,7 @@ if len(by_inst) > 1:
         {
             t("common.col.kpi", lang): [t(k.label_key, lang) for k in metrics.KPIS],
             **{
-                ctx.institution_label(inst): [format_value(kpis.get(k.name), k.unit) for k in metrics.KPIS]
+                ctx.institution_label(inst): [format_value(kpis.get(k.name), k.unit, lang) for k in metrics.KPIS]
                 for inst, kpis in by_inst.items()
             },
         }

@@ -14,7 +14,7 @@ from typing import Any
 
 from metrics.compare import by_institution
 from metrics.registry import KPI_BY_NAME, compute_kpis_with_notes
-from metrics.scope import Scope
+from metrics.scope import Scope, apply_scope
 
 
 def json_value(name: str, value: Any) -> int | float | None:
@@ -51,7 +51,8 @@ def build_report(dataset: Any, scope: Scope, public: bool = False, lang: str = "
     no text); they are accepted so every export calls it the same way.
     """
     tables = dataset.tables
-    values, notes = compute_kpis_with_notes(tables, scope)
+    scoped = apply_scope(tables, scope)  # filtered once, for the KPIs and each institution
+    values, notes = compute_kpis_with_notes(tables, scope, scoped)
     problems = list(getattr(dataset, "problems", []) or [])
     return {
         "as_of": scope.as_of.isoformat(),
@@ -60,7 +61,7 @@ def build_report(dataset: Any, scope: Scope, public: bool = False, lang: str = "
         "lecture_sessions_unknown": int(notes["lecture_sessions_unknown"]),
         "by_institution": {
             institution: json_kpis(kpis)
-            for institution, kpis in by_institution(tables, scope).items()
+            for institution, kpis in by_institution(tables, scope, scoped).items()
         },
         "problems": {
             "errors": sum(1 for p in problems if p.severity == "error"),

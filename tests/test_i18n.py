@@ -148,7 +148,7 @@ def test_money(amount, lang, expected):
     (3, "count", "en", "+3"),
     (-1200, "count", "ru", f"-1{NBSP}200"),  # ASCII minus: st.metric colours it red
     (0, "count", "en", "0"),
-    (0.05, "share", "en", f"+5.0{NBSP}pp"),
+    (0.05, "share", "en", "+5.0 pp"),
     (-0.05, "share", "ru", f"-5,0{NBSP}п.{NBSP}п."),
     (1500, "usd", "en", "+$1,500"),
     (1500, "usd", "uz", f"+1{NBSP}500{NBSP}$"),

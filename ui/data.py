@@ -75,7 +75,8 @@ def kpis_with_notes(path: str, stamp: tuple, scope: metrics.Scope) -> tuple[dict
 @st.cache_data(show_spinner=False, max_entries=32)
 def kpis_by_institution(path: str, stamp: tuple, scope: metrics.Scope) -> dict[str, dict]:
     """Every KPI for each institution alone."""
-    return metrics.by_institution(load_cached(path, stamp).tables, scope)
+    tables = load_cached(path, stamp).tables
+    return metrics.by_institution(tables, scope, scoped_tables(path, stamp, scope))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

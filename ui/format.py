@@ -1,48 +1,29 @@
-"""How figures read on screen (pure: no streamlit). "None" is an em dash, never 0.
+"""How figures read on screen, in the interface language. "None" is an em dash, never 0.
+
+Thin names over ``i18n.fmt`` (pure: no streamlit)::
 
     >>> format_value(0.3333, "share")
     '33.3%'
     >>> format_value(1234567.8, "usd")
     '$1,234,568'
+    >>> format_value(1234567.8, "usd", "ru")
+    '1\\xa0234\\xa0568\\xa0$'
     >>> format_value(None, "count")
     '—'
 """
 
 from __future__ import annotations
 
-import math
+from i18n import fmt
 
-DASH = "—"
-
-
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+DASH = fmt.DASH
 
 
-def format_value(value: object, unit: str) -> str:
+def format_value(value: object, unit: str, lang: str = "en") -> str:
     """A KPI value as shown on a card (count, share, index, usd)."""
-    if _missing(value):
-        return DASH
-    number = float(value)
-    if unit == "share":
-        return f"{number * 100:.1f}%"
-    if unit == "index":
-        return f"{number:.1f}"
-    if unit == "usd":
-        return f"${number:,.0f}"
-    return f"{int(round(number)):,}"
+    return fmt.value(value, unit, lang)
 
 
-def format_delta(value: object, unit: str) -> str | None:
+def format_delta(value: object, unit: str, lang: str = "en") -> str | None:
     """A year-over-year change with its sign, or None (no delta shown)."""
-    if _missing(value):
-        return None
-    number = float(value)
-    if unit == "share":
-        return f"{number * 100:+.1f} pp"
-    if unit == "index":
-        return f"{number:+.1f}"
-    if unit == "usd":
-        sign = "+" if number >= 0 else "-"
-        return f"{sign}${abs(number):,.0f}"
-    return f"{int(round(number)):+,}"
+    return fmt.delta(value, unit, lang)

@@ -17,6 +17,10 @@ PRESENT_CSS = """
 [data-testid="stMetricLabel"] p { font-size: 1.15rem; }
 .stMainBlockContainer p, .stMainBlockContainer li { font-size: 1.15rem; }
 h1 { font-size: 2.8rem; }
+h2 { font-size: 2.1rem; }
+h3 { font-size: 1.75rem; }
+[data-testid="stCaptionContainer"] p { font-size: 1.05rem; }
+[data-testid="stMainBlockContainer"] { max-width: 100%; padding-left: 3rem; padding-right: 3rem; }
 </style>
 """
 

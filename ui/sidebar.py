@@ -291,9 +291,14 @@ def render_sidebar(lang: str, present: bool) -> PageContext:
                       (K_PTYPE, options["ptype"])):
         _prune(key, opts)
 
-    sb.header(t("filters.title", lang), divider="gray")
-    inst = sb.multiselect(
-        t("filters.institution", lang), options["inst"], key=K_INST,
+    # Presentation mode hides the filter widgets but keeps their values (and the URL).
+    draw = not present
+    if present:
+        _keep_hidden_filters()
+    else:
+        sb.header(t("filters.title", lang), divider="gray")
+    inst = _filter(
+        draw, sb.multiselect, K_INST, t("filters.institution", lang), options["inst"],
         format_func=lambda iid: short.get(iid, iid), placeholder=t("filters.all", lang),
     )
     year_from = year_to = None
@@ -302,7 +307,7 @@ def render_sidebar(lang: str, present: bool) -> PageContext:
             st.session_state[K_YEARS] = span
         low, high = st.session_state[K_YEARS]
         st.session_state[K_YEARS] = (max(span[0], min(low, span[1])), min(span[1], max(high, span[0])))
-        years = sb.slider(t("filters.years", lang), span[0], span[1], key=K_YEARS, step=1)
+        years = _filter(draw, sb.slider, K_YEARS, t("filters.years", lang), span[0], span[1], step=1)
         if tuple(years) != tuple(span):
             year_from, year_to = int(years[0]), int(years[1])
         else:
@@ -313,26 +318,28 @@ def render_sidebar(lang: str, present: bool) -> PageContext:
                 year_from = None
             if year_to is not None and year_to < span[1]:
                 year_to = None
-    elif span is not None:
+    elif span is not None and draw:
         sb.caption(t("filters.single_year", lang, year=span[0]))
-    regions = sb.multiselect(
-        t("filters.region", lang), options["region"], key=K_REGION,
-        format_func=lambda r: t(f"region.{r}", lang) if t(f"region.{r}", lang) != f"region.{r}" else r,
-        placeholder=t("filters.all", lang),
+    regions = _filter(
+        draw, sb.multiselect, K_REGION, t("filters.region", lang), options["region"],
+        format_func=lambda r: t(metrics.region_label_key(r), lang), placeholder=t("filters.all", lang),
     )
-    countries_sel = sb.multiselect(
-        t("filters.country", lang), options["country"], key=K_COUNTRY,
+    countries_sel = _filter(
+        draw, sb.multiselect, K_COUNTRY, t("filters.country", lang), options["country"],
         format_func=lambda code: country_label(code, lang) or code, placeholder=t("filters.all", lang),
     )
-    faculties = sb.multiselect(
-        t("filters.faculty", lang), options["faculty"], key=K_FACULTY, placeholder=t("filters.all", lang),
+    faculties = _filter(
+        draw, sb.multiselect, K_FACULTY, t("filters.faculty", lang), options["faculty"],
+        placeholder=t("filters.all", lang),
     )
-    ptypes = sb.multiselect(
-        t("filters.partner_type", lang), options["ptype"], key=K_PTYPE,
+    ptypes = _filter(
+        draw, sb.multiselect, K_PTYPE, t("filters.partner_type", lang), options["ptype"],
         format_func=lambda v: t(f"enum.partner_type.{v}", lang), placeholder=t("filters.all", lang),
     )
-    as_of = sb.date_input(t("filters.as_of", lang), key=K_AS_OF, help=t("filters.as_of_help", lang), format="YYYY-MM-DD")
-    sb.button(t("filters.reset", lang), on_click=reset_filters, icon=":material/restart_alt:", width="stretch")
+    as_of = _filter(draw, sb.date_input, K_AS_OF, t("filters.as_of", lang), help=t("filters.as_of_help", lang),
+                    format="YYYY-MM-DD")
+    if draw:
+        sb.button(t("filters.reset", lang), on_click=reset_filters, icon=":material/restart_alt:", width="stretch")
     _language_widgets(sb, lang)
 
     view = ViewState(
@@ -352,6 +359,21 @@ def render_sidebar(lang: str, present: bool) -> PageContext:
     ctx = PageContext(lang, present, view, dataset, path, stamp, scope, short, span)
     st.session_state[K_CONTEXT] = ctx
     return ctx
+
+
+def _filter(draw: bool, widget, key: str, *args, **kwargs):
+    """The filter's value: from its widget, or (presentation mode) from the kept state."""
+    if draw:
+        return widget(*args, key=key, **kwargs)
+    return st.session_state.get(key, [] if widget.__name__ == "multiselect" else None)
+
+
+def _keep_hidden_filters() -> None:
+    # Streamlit drops a keyed widget's state after a run that did not draw it; stored
+    # again as plain state, the filters survive presentation mode and come back after.
+    for key in FILTER_KEYS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
 
 
 def _language_widgets(sb, lang: str) -> None:
