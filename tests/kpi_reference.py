@@ -14,6 +14,7 @@ import csv
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 from importlib import resources
 
 import pandas as pd
@@ -51,6 +52,7 @@ class RefScope:
     as_of: date = field(default_factory=date.today)
 
 
+@cache
 def un_region(name):
     """Countries of a UN M49 sub-region, read from country_converter's data file."""
     path = resources.files("country_converter") / "country_data.tsv"
@@ -59,7 +61,7 @@ def un_region(name):
         for row in csv.DictReader(handle, delimiter="\t"):
             if row["UNregion"].strip().lower() == name.strip().lower():
                 out.add(row["ISO3"])
-    return out
+    return frozenset(out)
 
 
 # ---------------------------------------------------------------------- rows
@@ -183,7 +185,9 @@ def in_scope_grants(data, scope):
     for row in data["grants"]:
         if not _inst_ok(row, scope):
             continue
-        partners = [data["partner_by_id"][p] for p in row["partner_ids"] if p in data["partner_by_id"]]
+        partners = [
+            data["partner_by_id"][p] for p in row["partner_ids"] if p in data["partner_by_id"]
+        ]
         if countries:
             if not any(p["country"] in countries for p in partners):
                 continue
@@ -278,9 +282,12 @@ def prepare(tables):
 # ---------------------------------------------------------------------- KPIs
 
 
-def reference_kpis(tables, scope):
-    """Every KPI plus lecture_sessions_unknown and grants_without_rate."""
-    data = prepare(tables)
+def reference_kpis(tables, scope, data=None):
+    """Every KPI plus lecture_sessions_unknown and grants_without_rate.
+
+    ``data`` may pass ``prepare(tables)`` made once for many scopes.
+    """
+    data = prepare(tables) if data is None else data
     as_of = scope.as_of
     countries = _country_set(scope)
     agreements = in_scope_agreements(data, scope)
@@ -318,7 +325,9 @@ def reference_kpis(tables, scope):
     out["agreements_active"] = len(active)
     horizon = as_of + timedelta(days=180)
     out["agreements_expiring"] = sum(
-        1 for row in active if row["expires_on"] is not None and as_of < row["expires_on"] <= horizon
+        1
+        for row in active
+        if row["expires_on"] is not None and as_of < row["expires_on"] <= horizon
     )
     out["agreements_dormant"] = sum(1 for row in active if is_dormant(row, data, as_of))
 
