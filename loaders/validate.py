@@ -369,6 +369,8 @@ class _Checker:
         todo = ~exact & country.notna().to_numpy()
         unknown_city = np.zeros(check.n, dtype=bool)
         notes = np.full(check.n, "", dtype=object)
+        approximate = np.zeros(check.n, dtype=bool)
+        matched = np.full(check.n, "", dtype=object)
         cache: dict[tuple, object] = {}
         for pos in np.flatnonzero(todo):
             c = city.iloc[pos]
@@ -382,6 +384,9 @@ class _Checker:
             if key[0] is not None and loc.precision != "city":
                 unknown_city[pos] = True
                 notes[pos] = loc.note or ""
+            elif loc.note == "approximate":  # a guessed town: placed, but ask for a check
+                approximate[pos] = True
+                matched[pos] = loc.matched or ""
         check.values["lat"] = pd.Series(lat_out, index=lat.index, dtype=float)
         check.values["lon"] = pd.Series(lon_out, index=lon.index, dtype=float)
         check.values["geo_precision"] = pd.Series(precision, index=lat.index, dtype=object)
@@ -395,6 +400,8 @@ class _Checker:
             unknown_city &= ~is_note
         check.flag(unknown_city & ~check.error, "city", "unknown_city", severity="warning",
                    country=country_codes, note=notes)
+        check.flag(approximate & ~check.error, "city", "city_approximate", severity="warning",
+                   country=country_codes, matched=matched)
 
     def _partner_names(self, partners: _TableCheck) -> None:
         ok = ~partners.error

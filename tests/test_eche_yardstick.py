@@ -76,5 +76,11 @@ def test_loaders_place_97_percent_at_city_precision(tmp_path):
     partners = ds.tables["partners"]
     assert len(partners) == ROWS
     share = (partners["geo_precision"] == "city").sum() / ROWS
-    print(f"ECHE yardstick through load_dataset: {share:.2%} at city precision")
+    guessed = [p for p in ds.problems if p.code == "city_approximate"]
+    print(f"ECHE yardstick through load_dataset: {share:.2%} at city precision, "
+          f"{len(guessed)} by a marked guess")
     assert share >= FLOOR
+    # Guessed towns stay on the map but each one asks for a check, naming the town chosen.
+    assert 0 < len(guessed) < 0.03 * ROWS
+    vic = [p for p in guessed if p.value == "VIC BARCELONA"]
+    assert vic and vic[0].params["matched"] == "Vic" and vic[0].severity == "warning"

@@ -71,10 +71,6 @@ def test_locate_city(city, country, point):
 @pytest.mark.parametrize(("city", "country", "point"), [
     ("Gda?sk", "POL", (54.35227, 18.64912)),      # "?" where an encoding lost "ń"
     ("?stanbul", "TUR", (41.01384, 28.94966)),
-    ("TANDOGAN ANKARA", "TUR", (39.91987, 32.85427)),  # district, city
-    ("HARJU MAAKOND TALLINN", "EST", (59.43696, 24.75353)),
-    ("San Vicente de Barakaldo", "ESP", (43.29639, -2.98813)),  # locality de municipality
-    ("STTUTGART", "DEU", (48.78232, 9.17702)),     # one typing slip
     ("L AQUILA", "ITA", (42.35055, 13.39954)),     # elided article typed with a space
     ("Halle (Saale)", "DEU", (51.48158, 11.97947)),
     ("Frankfurt (Oder)", "DEU", (52.34714, 14.55062)),
@@ -84,6 +80,45 @@ def test_locate_city(city, country, point):
 ])
 def test_locate_city_from_messy_text(city, country, point):
     assert locate(city, country) == Location(point[0], point[1], "city", None)
+
+
+@pytest.mark.parametrize(("city", "country", "point", "matched"), [
+    ("TANDOGAN ANKARA", "TUR", (39.91987, 32.85427), "Ankara"),  # district, city
+    ("HARJU MAAKOND TALLINN", "EST", (59.43696, 24.75353), "Tallinn"),
+    ("San Vicente de Barakaldo", "ESP", (43.29639, -2.98813), "Barakaldo"),
+    ("STTUTGART", "DEU", (48.78232, 9.17702), "Stuttgart"),  # one typing slip
+    ("As Pontes", "ESP", (43.45266, -7.85178), "As Pontes de García Rodríguez"),  # a longer name
+    # a town and its province: the town, not the province's capital
+    ("VIC BARCELONA", "ESP", (41.93012, 2.25486), "Vic"),
+    ("almansa-albacete", "ESP", (38.86917, -1.09713), "Almansa"),
+    ("Case Nuove di Somma Lombardo (VA)", "ITA", (45.68213, 8.70759), "Somma Lombardo"),
+])
+def test_guesses_keep_the_point_and_say_so(city, country, point, matched):
+    location = locate(city, country)
+    assert location == Location(point[0], point[1], "city", "approximate", matched)
+
+
+@pytest.mark.parametrize(("city", "country"), [
+    ("Pasai San Pedro", "ESP"),      # not San Pedro Alcántara, 900 km away
+    ("Cogollos Vega", "ESP"),        # not Vega de Infanzones
+    ("Ravine des Cabris", "FRA"),    # a village of Réunion, not Cabris near Grasse
+    ("Clermont l'Hérault", "FRA"),   # not Clermont-Ferrand
+    ("Neuchatel en Bray", "FRA"),    # not Bray-Dunes
+    ("PETRER", "ESP"),               # not Petrés (a slip to a small place)
+    ("CIECHANOWIE", "POL"),          # not Ciechanowiec
+])
+def test_wrong_towns_are_not_guessed(city, country):
+    assert locate(city, country).note == "unknown_city"
+
+
+@pytest.mark.parametrize(("city", "country"), [
+    ("Bavaria", "DEU"), ("Bayern", "DEU"), ("Бавария", "DEU"), ("Attica", "GRC"),
+    ("Catalonia", "ESP"), ("Lombardy", "ITA"), ("Mallorca", "ESP"), ("Tahiti", "FRA"),
+    ("Tartu County", "EST"), ("Samarqand viloyati", "UZB"), ("Московская область", "RUS"),
+    ("Guangdong", "CHN"), ("MADEIRA", "PRT"), ("Texas", "USA"),
+])
+def test_regions_in_other_languages(city, country):
+    assert locate(city, country).note == "region"
 
 
 GERMANY = (51.1338, 10.2886)
