@@ -27,8 +27,10 @@ def bar_chart(
     stacked: bool = True,
     value_format: str = ",d",
     value_prefix: str = "",
+    value_suffix: str = "",
     present: bool = False,
     height: int | None = None,
+    lang: str | None = None,
 ) -> go.Figure:
     """Bars of ``value`` per ``category``, one trace (colour) per ``group`` value.
 
@@ -56,9 +58,10 @@ def bar_chart(
         color = group_colors.get(group_value) or (
             PRIMARY if group is None else CATEGORICAL[index % len(CATEGORICAL)]
         )
-        hover = f"%{{{'y' if horizontal else 'x'}}}<br>{name}: %{{{'x' if horizontal else 'y'}:{value_format}}}<extra></extra>"
+        shown = f"{value_prefix}%{{{'x' if horizontal else 'y'}:{value_format}}}{value_suffix}"
+        hover = f"%{{{'y' if horizontal else 'x'}}}<br>{name}: {shown}<extra></extra>"
         if group is None:
-            hover = f"%{{{'y' if horizontal else 'x'}}}: %{{{'x' if horizontal else 'y'}:{value_format}}}<extra></extra>"
+            hover = f"%{{{'y' if horizontal else 'x'}}}: {shown}<extra></extra>"
         fig.add_trace(
             go.Bar(
                 x=vals if horizontal else cats,
@@ -83,14 +86,14 @@ def bar_chart(
         fig.update_xaxes(title_text=category_title, **cat_axis)
         fig.update_yaxes(title_text=value_title)
     value_axis: dict = {"rangemode": "tozero", "tickformat": value_format.replace("d", "~r"),
-                        "tickprefix": value_prefix}
+                        "tickprefix": value_prefix, "ticksuffix": value_suffix}
     if value_format.endswith("d"):
         # Counts: whole-number ticks (small maxima would otherwise tick at 0.5).
         totals = df.groupby(category)[value].sum() if len(df) else pd.Series([0])
         if float(totals.max() or 0) <= 10:
             value_axis["dtick"] = 1
     fig.update_layout(**{("xaxis" if horizontal else "yaxis"): value_axis})
-    return style_figure(fig, present=present, height=height)
+    return style_figure(fig, present=present, height=height, lang=lang)
 
 
 def line_chart(
@@ -106,6 +109,7 @@ def line_chart(
     category_order: Sequence | None = None,
     present: bool = False,
     height: int | None = None,
+    lang: str | None = None,
 ) -> go.Figure:
     """Lines with markers of ``value`` over an ordered ``category`` (e.g. academic years)."""
     group_labels = group_labels or {}
@@ -131,4 +135,4 @@ def line_chart(
         )
     fig.update_xaxes(title_text=category_title, type="category")
     fig.update_yaxes(title_text=value_title, rangemode="tozero", tickformat=",d")
-    return style_figure(fig, present=present, height=height)
+    return style_figure(fig, present=present, height=height, lang=lang)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 COUNT = "count"
@@ -17,12 +18,43 @@ def explode_list(df: pd.DataFrame, column: str, empty_label: str | None = None) 
 
     ``[{"faculty": ["A", "B"]}]`` -> ``[{"faculty": "A"}, {"faculty": "B"}]``.
     """
+    fast = _explode_str_lists(df, column, empty_label)
+    if fast is not None:
+        return fast
     out = df.copy()
     out[column] = out[column].map(_as_list)
     if empty_label is not None:
         out[column] = out[column].map(lambda items: items or [empty_label])
     out = out.explode(column)
     return out[out[column].notna()].reset_index(drop=True)
+
+
+def _explode_str_lists(df: pd.DataFrame, column: str, empty_label: str | None) -> pd.DataFrame | None:
+    """``explode_list`` without a Python call per row, for the clean tables' list[str] cells.
+
+    None when a cell holds anything but a list or tuple of str (the general path handles it).
+    """
+    values = df[column].to_numpy(dtype=object)
+    kinds = set(map(type, values))
+    if float in kinds:
+        floats = [v for v in values if type(v) is float]
+        if not np.isnan(floats).all():
+            return None
+    if not kinds <= {list, tuple, float, type(None), type(pd.NA)}:
+        return None  # scalar cells: the general path
+    items = pd.Series(values, index=np.arange(len(df))).explode()
+    known = items[items.notna().to_numpy()]
+    if pd.api.types.infer_dtype(known, skipna=False) not in ("string", "empty"):
+        return None
+    known = known[(known != "").to_numpy()]
+    if empty_label is not None:
+        missing = np.setdiff1d(np.arange(len(df)), known.index.to_numpy())
+        if len(missing):
+            known = pd.concat([known, pd.Series(empty_label, index=missing, dtype=object)])
+            known = known.sort_index(kind="stable")
+    out = df.iloc[known.index.to_numpy()].reset_index(drop=True)
+    out[column] = known.to_numpy(dtype=object)
+    return out
 
 
 def _as_list(value: object) -> list[str]:

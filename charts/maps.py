@@ -32,6 +32,15 @@ TOOLTIP_STYLE = {
     "padding": "8px",
 }
 WORLD_VIEW = pdk.ViewState(latitude=35, longitude=40, zoom=1.3)
+# The world repeats east and west, so a wide page never shows an empty band beside it.
+MAP_VIEWS = [pdk.View(type="MapView", controller=True, repeat=True)]
+
+
+def _tooltip(present: bool = False) -> dict:
+    style = dict(TOOLTIP_STYLE)
+    if present:
+        style.update(fontSize="20px", padding="12px")
+    return {"html": TOOLTIP_HTML, "style": style}
 
 
 @lru_cache(maxsize=1)
@@ -264,8 +273,9 @@ def partner_map(
     return pdk.Deck(
         layers=layers,
         initial_view_state=view,
+        views=MAP_VIEWS,
         map_provider=None,
-        tooltip={"html": TOOLTIP_HTML, "style": TOOLTIP_STYLE},
+        tooltip=_tooltip(present),
         height=height,
     )
 
@@ -283,8 +293,9 @@ def country_map(
     return pdk.Deck(
         layers=[ocean_layer(), layer],
         initial_view_state=WORLD_VIEW,
+        views=MAP_VIEWS,
         map_provider=None,
-        tooltip={"html": TOOLTIP_HTML, "style": TOOLTIP_STYLE},
+        tooltip=_tooltip(),
         height=height,
     )
 

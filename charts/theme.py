@@ -87,9 +87,20 @@ def color_for(value: str, palette: dict[str, str], fallback: str = MUTED) -> str
     return palette.get(value, fallback)
 
 
-def style_figure(fig: go.Figure, *, present: bool = False, height: int | None = None) -> go.Figure:
-    """Apply the shared layout: white background, readable fonts, legend on top."""
+# Plotly's decimal and thousands separators per interface language (as i18n.fmt writes them).
+SEPARATORS = {"en": ".,", "ru": ",\u00a0", "uz": ",\u00a0"}
+
+
+def style_figure(
+    fig: go.Figure, *, present: bool = False, height: int | None = None, lang: str | None = None
+) -> go.Figure:
+    """Apply the shared layout: white background, readable fonts, legend on top.
+
+    ``lang`` sets how tick and hover numbers are written (``12 345,5`` in ru/uz).
+    """
     base = 18 if present else 14
+    if lang:
+        fig.update_layout(separators=SEPARATORS.get(lang, SEPARATORS["en"]))
     fig.update_layout(
         template="plotly_white",
         font={"family": FONT_FAMILY, "size": base, "color": "#1b1f24"},

@@ -36,11 +36,12 @@ COLUMNS = [
     ("partner_id", "common.col.partner", "partner"),
     ("partner_country", "common.col.country", "country"),
     ("kind", "common.col.kind", "enum:agreement_kind"),
-    ("title", "common.col.title", "text"),
-    ("faculty", "common.col.faculty", "list"),
+    # The status on the reference date is what a reader looks for: keep it in view.
+    ("derived_status", "common.col.status", "enum:agreement_status"),
     ("signed_on", "common.col.signed_on", "date"),
     ("expires_on", "common.col.expires_on", "date"),
-    ("derived_status", "common.col.status", "enum:agreement_status"),
+    ("title", "common.col.title", "text"),
+    ("faculty", "common.col.faculty", "list"),
 ]
 lookups = ctx.lookups()
 
@@ -91,7 +92,7 @@ with left:
         st.plotly_chart(charts.bar_chart(
             signed, "year", "count", group="kind", category_order=sorted(signed["year"].unique()), group_order=KINDS,
             group_labels=kind_labels, category_title=t("common.axis.year", lang),
-            value_title=t("common.axis.agreements", lang), present=ctx.present,
+            value_title=t("common.axis.agreements", lang), present=ctx.present, lang=lang,
         ), key="signed-per-year")
     undated = int(agreements["signed_on"].isna().sum())
     if undated:
@@ -104,7 +105,7 @@ with right:
         by_status, "kind", "count", group="derived_status", horizontal=True, category_order=order,
         category_labels=kind_labels, group_order=STATUSES,
         group_labels={s: t(f"enum.agreement_status.{s}", lang) for s in STATUSES},
-        group_colors=AGREEMENT_STATUS_COLORS, value_title=t("common.axis.agreements", lang), present=ctx.present,
+        group_colors=AGREEMENT_STATUS_COLORS, value_title=t("common.axis.agreements", lang), present=ctx.present, lang=lang,
     ), key="agreements-by-kind")
 
 # Registry ---------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from datastore.upload import MB, Limits, UploadRejected, read_upload
 from i18n import t
 from loaders import load_dataset
 from ui import ensure_navigation
+from ui.panels import problem_text
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -48,9 +49,7 @@ def _when(created_at: str) -> str:
 
 
 def _problem_text(problem, lang: str) -> str:
-    key = f"problem.{problem.code}"
-    text = t(key, lang, **(problem.params or {}))
-    return problem.message if text == key else text
+    return problem_text(problem, lang)
 
 
 # ---- sections ------------------------------------------------------------------------

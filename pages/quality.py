@@ -6,6 +6,7 @@ import streamlit as st
 from i18n import t
 from loaders.geo import locate
 from ui import start_page, table_with_download
+from ui.panels import problem_text
 from ui.tables import display_frame
 
 PRECISIONS = ["exact", "city", "country"]
@@ -43,7 +44,7 @@ else:
             t("page.quality.col.column", lang): [p.column or "" for p in dataset.problems],
             t("page.quality.col.value", lang): [p.value for p in dataset.problems],
             t("page.quality.col.message", lang): [
-                t(f"problem.{p.code}", lang, **p.params) if p.code else p.message for p in dataset.problems
+                problem_text(p, lang) for p in dataset.problems
             ],
         }
     )

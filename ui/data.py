@@ -65,30 +65,68 @@ def scoped_tables(path: str, stamp: tuple, scope: metrics.Scope) -> dict[str, pd
     return metrics.apply_scope(load_cached(path, stamp).tables, scope)
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _shared(path: str, stamp: tuple) -> dict:
+    """Frames that depend on the dataset only (e.g. busy partner pairs per as_of), built
+    once per dataset version and reused by every KPI computation (see ``KpiContext``)."""
+    del path, stamp  # the cache key only
+    return {}
+
+
 @st.cache_data(show_spinner=False, max_entries=128)
 def kpis_with_notes(path: str, stamp: tuple, scope: metrics.Scope) -> tuple[dict, dict]:
     """Every KPI plus the notes shown beside them, for one scope."""
     tables = load_cached(path, stamp).tables
-    return metrics.compute_kpis_with_notes(tables, scope, scoped_tables(path, stamp, scope))
+    return metrics.compute_kpis_with_notes(
+        tables, scope, scoped_tables(path, stamp, scope), _shared(path, stamp)
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def kpis_by_institution(path: str, stamp: tuple, scope: metrics.Scope) -> dict[str, dict]:
     """Every KPI for each institution alone."""
     tables = load_cached(path, stamp).tables
-    return metrics.by_institution(tables, scope, scoped_tables(path, stamp, scope))
+    return metrics.by_institution(tables, scope, scoped_tables(path, stamp, scope), _shared(path, stamp))
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_data(show_spinner=False, max_entries=16)
+def _all_targets(path: str, stamp: tuple, scope: metrics.Scope) -> pd.DataFrame:
+    """Every target beside its actual; ``scope`` without institutions and years."""
+    return metrics.targets_vs_actual(load_cached(path, stamp).tables, scope, _shared(path, stamp))
+
+
 def targets_vs_actual(path: str, stamp: tuple, scope: metrics.Scope) -> pd.DataFrame:
-    """Targets beside actual figures (institution, year, metric)."""
-    return metrics.targets_vs_actual(load_cached(path, stamp).tables, scope)
+    """Targets beside actual figures (institution, year, metric).
+
+    An actual depends on its own institution and year, never on the scope's institution
+    and year filters (those only pick the rows): the table of every target is cached per
+    the other filters, and a new year range or institution only filters it.
+    """
+    full = _all_targets(path, stamp, scope.replace(institutions=frozenset(), year_from=None, year_to=None))
+    if full.empty:
+        return full
+    keep = pd.Series(True, index=full.index)
+    if scope.institutions:
+        keep &= full["institution_id"].isin(scope.institutions)
+    years = pd.to_numeric(full["year"])
+    if scope.year_from is not None:
+        keep &= years >= scope.year_from
+    if scope.year_to is not None:
+        keep &= years <= scope.year_to
+    return full[keep.to_numpy()].reset_index(drop=True)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_data(show_spinner=False, max_entries=64)
+def _year_kpis(path: str, stamp: tuple, scope: metrics.Scope) -> dict:
+    """Every KPI of a one-year scope (kept per year: the next range reuses most)."""
+    return metrics.compute_kpis(load_cached(path, stamp).tables, scope, None, _shared(path, stamp))
+
+
 def year_over_year(path: str, stamp: tuple, scope: metrics.Scope, year: int) -> pd.DataFrame:
     """Every KPI for ``year`` beside ``year - 1`` (metric, unit, current, previous, delta)."""
-    return metrics.year_over_year(load_cached(path, stamp).tables, scope, year)
+    current = _year_kpis(path, stamp, scope.replace(year_from=year, year_to=year))
+    previous = _year_kpis(path, stamp, scope.replace(year_from=year - 1, year_to=year - 1))
+    return metrics.yoy_frame(current, previous, year)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

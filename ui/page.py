@@ -11,16 +11,34 @@ from i18n import t
 from ui.panels import empty_state, fatal_panel, problems_notice
 from ui.sidebar import PageContext, page_context
 
+# Always: KPI labels wrap instead of ending in "…" (Russian and Uzbek labels are long),
+# and cards in one row share one height.
+BASE_CSS = """
+<style>
+[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"],
+[data-testid="stMetricLabel"] p { white-space: normal; overflow: visible; text-overflow: clip; line-height: 1.3; }
+[data-testid="stMetricLabel"] { height: auto; min-height: 1.5rem; align-items: flex-start; }
+[data-testid="stHorizontalBlock"]:has([data-testid="stMetric"]) { align-items: stretch; }
+[data-testid="stColumn"]:has(> [data-testid="stVerticalBlock"] > [data-testid="stElementContainer"] > [data-testid="stMetric"]) > [data-testid="stVerticalBlock"],
+[data-testid="stElementContainer"]:has(> [data-testid="stMetric"]) { height: 100%; }
+[data-testid="stMetric"] { height: 100%; display: flex; flex-direction: column; justify-content: space-between; }
+</style>
+"""
+
 PRESENT_CSS = """
 <style>
-[data-testid="stMetricValue"] { font-size: 2.6rem; }
+.stMainBlockContainer p, .stMainBlockContainer li { font-size: 1.15rem; }  /* first: the rules below win */
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] p { font-size: 2.8rem; }
+[data-testid="stMetricDelta"] p, [data-testid="stMetricDeltaDescription"] p { font-size: 1.1rem; }
 [data-testid="stMetricLabel"] p { font-size: 1.15rem; }
-.stMainBlockContainer p, .stMainBlockContainer li { font-size: 1.15rem; }
 h1 { font-size: 2.8rem; }
 h2 { font-size: 2.1rem; }
 h3 { font-size: 1.75rem; }
 [data-testid="stCaptionContainer"] p { font-size: 1.05rem; }
 [data-testid="stMainBlockContainer"] { max-width: 100%; padding-left: 3rem; padding-right: 3rem; }
+.coop-legend { font-size: 1.25rem !important; }
+[data-testid="stAlert"] p { font-size: 1.2rem; }
+[data-testid="stBaseButton-secondary"] p, [data-testid="stDownloadButton"] p { font-size: 1.1rem; }
 </style>
 """
 
@@ -28,6 +46,7 @@ h3 { font-size: 1.75rem; }
 def start_page(name: str) -> PageContext:
     """Title and lead of page ``name``; stops with one error panel when the data is unusable."""
     ctx = page_context()
+    st.html(BASE_CSS)  # style only: takes no space on the page
     if ctx.present:
         st.markdown(PRESENT_CSS, unsafe_allow_html=True)
     st.title(t(f"page.{name}.title", ctx.lang))

@@ -13,6 +13,12 @@ from i18n import t
 # Cells Excel would read as a formula (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 QUALITY_PAGE = "pages/quality.py"
+# Tables: up to this many rows are shown whole; text longer than LONG_TEXT characters is
+# cut at LONG_TEXT_PX pixels (a click on the cell shows it whole; the CSV has it all).
+SHOW_ALL_ROWS = 30
+ROW_PX = 35
+LONG_TEXT = 40
+LONG_TEXT_PX = 320
 
 
 def escape_cell(value: object) -> object:
@@ -30,6 +36,20 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
             safe[column] = safe[column].map(escape_cell)
     safe.columns = [escape_cell(str(c)) for c in safe.columns]
     return safe.to_csv(index=False).encode("utf-8-sig")
+
+
+def problem_text(problem, lang: str) -> str:
+    """A loader problem in ``lang``; a country named in it is in that language too."""
+    from loaders.countries import country_name, normalize_country
+
+    params = dict(problem.params or {})
+    if isinstance(params.get("country"), str):
+        code = normalize_country(params["country"])
+        if code:
+            params["country"] = country_name(code, lang)
+    key = f"problem.{problem.code}"
+    text = t(key, lang, **params) if problem.code else key
+    return problem.message if text == key else text
 
 
 def fatal_panel(message: str, lang: str) -> None:
@@ -61,10 +81,21 @@ def table_with_download(
     frame: pd.DataFrame, file_stem: str, lang: str, *, key: str, height: int | None = None,
     column_config: dict | None = None,
 ) -> None:
-    """Show a table and a CSV download of exactly what is shown."""
-    st.dataframe(
-        frame, hide_index=True, width="stretch", height=height or "auto", column_config=column_config
-    )
+    """Show a table and a CSV download of exactly what is shown.
+
+    Short tables show every row (no scrolling inside the grid); long free-text columns
+    (names, titles) get a fixed width so the columns after them stay in view.
+    """
+    config = dict(column_config or {})
+    for column in frame.columns:
+        if column in config or not (frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column])):
+            continue
+        longest = frame[column].map(lambda v: len(v) if isinstance(v, str) else 0).max() if len(frame) else 0
+        if longest > LONG_TEXT:
+            config[column] = st.column_config.TextColumn(column, width=LONG_TEXT_PX)
+    if height is None and 0 < len(frame) <= SHOW_ALL_ROWS:
+        height = ROW_PX * (len(frame) + 1) + 3
+    st.dataframe(frame, hide_index=True, width="stretch", height=height or "auto", column_config=config or None)
     st.download_button(
         t("common.download_csv", lang),
         data=csv_bytes(frame),
@@ -90,4 +121,6 @@ def legend(items: list[tuple[str, str]], *, title: str = "", shape: str = "circl
         for label, color in items
     )
     prefix = f"<b style='margin-right:12px'>{html.escape(title)}</b>" if title else ""
-    st.markdown(f"<div style='font-size:0.95rem;line-height:1.8'>{prefix}{swatches}</div>", unsafe_allow_html=True)
+    st.markdown(
+        f"<div class='coop-legend' style='font-size:0.95rem;line-height:1.8'>{prefix}{swatches}</div>", unsafe_allow_html=True
+    )
