@@ -4,7 +4,7 @@
 >>> compute_kpis(dataset.tables, Scope(institutions={"samsmu"}))["partners"]
 """
 
-from metrics.compare import by_institution, delta, targets_vs_actual, year_over_year
+from metrics.compare import by_institution, delta, targets_vs_actual, year_over_year, yoy_frame
 from metrics.kpis import KpiContext, agreement_status
 from metrics.regions import REGIONS, find_region, region_countries, region_label_key
 from metrics.registry import (
@@ -40,4 +40,5 @@ __all__ = [
     "region_label_key",
     "targets_vs_actual",
     "year_over_year",
+    "yoy_frame",
 ]

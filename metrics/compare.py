@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from metrics.grouped import kpis_per_institution
 from metrics.kpis import KpiContext
 from metrics.registry import KPI_BY_NAME, KPIS, compute_kpis
 from metrics.scope import Scope, apply_scope, narrow_scope
@@ -20,7 +21,9 @@ def delta(current: Value, previous: Value) -> Value:
     return current - previous
 
 
-def year_over_year(tables: Mapping[str, pd.DataFrame], scope: Scope, year: int) -> pd.DataFrame:
+def year_over_year(
+    tables: Mapping[str, pd.DataFrame], scope: Scope, year: int, shared: dict | None = None
+) -> pd.DataFrame:
     """Every KPI for ``year`` beside the same KPI for ``year - 1``, the scope otherwise kept.
 
     One row per KPI: metric, unit, year, current, previous, delta (None unless both
@@ -28,12 +31,16 @@ def year_over_year(tables: Mapping[str, pd.DataFrame], scope: Scope, year: int) 
     """
     # Both years are narrower than the two-year scope: filter the dataset once.
     both = apply_scope(tables, scope.replace(year_from=year - 1, year_to=year))
-    shared: dict = {}
+    shared = {} if shared is None else shared
     kpis_of = {}
     for when in (year, year - 1):
         one = scope.replace(year_from=when, year_to=when)
         kpis_of[when] = compute_kpis(tables, one, narrow_scope(tables, both, one), shared)
-    current, previous = kpis_of[year], kpis_of[year - 1]
+    return yoy_frame(kpis_of[year], kpis_of[year - 1], year)
+
+
+def yoy_frame(current: Mapping[str, Value], previous: Mapping[str, Value], year: int) -> pd.DataFrame:
+    """The ``year_over_year`` table from the KPIs of ``year`` and of ``year - 1``."""
     rows = [
         {
             "metric": kpi.name,
@@ -62,24 +69,24 @@ def by_institution(
     tables: Mapping[str, pd.DataFrame],
     scope: Scope,
     scoped: Mapping[str, pd.DataFrame] | None = None,
+    shared: dict | None = None,
 ) -> dict[str, dict[str, Value]]:
     """Every KPI for each institution alone (the rest of the scope kept).
 
-    ``scoped`` may pass ``apply_scope(tables, scope)`` when the caller has it already.
+    ``scoped`` may pass ``apply_scope(tables, scope)`` when the caller has it already;
+    ``shared`` a dict reused across calls on the same tables (see ``KpiContext``).
     """
     institutions = institutions_in_scope(tables, scope)
     if not institutions:
         return {}
     parent = apply_scope(tables, scope) if scoped is None else scoped
-    shared: dict = {}
-    out = {}
-    for institution in institutions:
-        one = scope.replace(institutions=frozenset({institution}))
-        out[institution] = compute_kpis(tables, one, narrow_scope(tables, parent, one), shared)
-    return out
+    # One grouped pass over the scope's frames (same values as a context per institution).
+    return kpis_per_institution(KpiContext(tables, scope, parent, shared), institutions)
 
 
-def targets_vs_actual(tables: Mapping[str, pd.DataFrame], scope: Scope) -> pd.DataFrame:
+def targets_vs_actual(
+    tables: Mapping[str, pd.DataFrame], scope: Scope, shared: dict | None = None
+) -> pd.DataFrame:
     """Each in-scope target beside the actual figure for its institution and year.
 
     Columns: institution_id, year, metric, target, actual, share_reached (actual /
@@ -102,25 +109,22 @@ def targets_vs_actual(tables: Mapping[str, pd.DataFrame], scope: Scope) -> pd.Da
     shown = targets[keep.fillna(False).to_numpy()]
     if shown.empty:
         return pd.DataFrame(columns=columns, dtype=object)
-    # Every (institution, year) scope is narrower than the span of the years shown, and
-    # than that span for its institution: filter the dataset once, then each institution.
+    # Every (institution, year) scope is narrower than the span of the years shown: filter
+    # the dataset once, then each year, and split each year by institution in one pass.
     shown_years = pd.to_numeric(shown["year"], errors="coerce")
     span = scope.replace(year_from=int(shown_years.min()), year_to=int(shown_years.max()))
     parent = apply_scope(tables, span)
-    per_institution: dict[str, dict[str, pd.DataFrame]] = {}
-    shared: dict = {}
-    contexts: dict[tuple[str, int], KpiContext] = {}
+    shared = {} if shared is None else shared
+    per_year: dict[int, dict[str, dict[str, Value]]] = {}
     for target_row in shown.itertuples(index=False):
         key = (str(target_row.institution_id), int(target_row.year))
-        if key not in contexts:
-            if key[0] not in per_institution:
-                alone = span.replace(institutions=frozenset({key[0]}))
-                per_institution[key[0]] = narrow_scope(tables, parent, alone)
-            one = scope.replace(institutions=frozenset({key[0]}), year_from=key[1], year_to=key[1])
-            contexts[key] = KpiContext(
-                tables, one, narrow_scope(tables, per_institution[key[0]], one), shared
-            )
-        actual = KPI_BY_NAME[target_row.metric].func(contexts[key])
+        if key[1] not in per_year:
+            year_scope = scope.replace(year_from=key[1], year_to=key[1])
+            wanted = sorted({str(i) for i, y in zip(shown["institution_id"], shown_years, strict=True)
+                             if int(y) == key[1]})
+            ctx = KpiContext(tables, year_scope, narrow_scope(tables, parent, year_scope), shared)
+            per_year[key[1]] = kpis_per_institution(ctx, wanted)
+        actual = per_year[key[1]][key[0]][target_row.metric]
         target = float(target_row.target)
         share = None if actual is None or not target else actual / target
         rows.append(

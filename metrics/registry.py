@@ -77,9 +77,10 @@ def compute_kpis_with_notes(
     tables: Mapping[str, pd.DataFrame],
     scope: Scope,
     scoped: Mapping[str, pd.DataFrame] | None = None,
+    shared: dict | None = None,
 ) -> tuple[dict[str, int | float | None], dict[str, int]]:
     """The KPIs plus the notes shown beside them (lecture_sessions_unknown, grants_without_rate)."""
-    ctx = KpiContext(tables, scope, scoped)
+    ctx = KpiContext(tables, scope, scoped, shared)
     values = {kpi.name: kpi.func(ctx) for kpi in KPIS}
     notes = {name: func(ctx) for name, func in NOTES.items()}
     return values, notes

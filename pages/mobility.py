@@ -27,9 +27,10 @@ visits = visits.assign(
     # Column-wise (a million visits): the partner's name, else "<country> (no partner)".
     partner_label=visits["partner_id"].map(partner_names).astype(object).fillna(visits["partner_id"]).where(
         visits["partner_id"].notna(),
+        # One label per distinct country (not a call per visit); unknown country: "".
         visits["country"].map(
-            lambda c: t("page.mobility.no_partner", lang, country=ctx.country_name(c))
-        ).astype(object),
+            {c: t("page.mobility.no_partner", lang, country=ctx.country_name(c)) for c in visits["country"].dropna().unique()}
+        ).astype(object).fillna(t("page.mobility.no_partner", lang, country=ctx.country_name(None))),
     ),
 )
 
@@ -108,7 +109,8 @@ with left:
 with right:
     st.subheader(t("page.mobility.by_faculty", lang))
     by_faculty = frames.count_by(
-        frames.explode_list(visits, "faculty", empty_label=t("common.not_stated", lang)), ["faculty", "direction"]
+        frames.explode_list(visits[["faculty", "direction"]], "faculty", empty_label=t("common.not_stated", lang)),
+        ["faculty", "direction"],
     )
     order = by_faculty.groupby("faculty", sort=False)["count"].sum().sort_values(ascending=False, kind="stable").index.tolist()
     st.plotly_chart(charts.bar_chart(

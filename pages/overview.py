@@ -42,11 +42,14 @@ for group, names in GROUPS:
             help_text += "\n\n" + t("page.overview.sessions_unknown", lang, n=notes["lecture_sessions_unknown"])
         if name == "grant_funding_usd" and notes.get("grants_without_rate"):
             help_text += "\n\n" + t("page.overview.grants_without_rate", lang, n=notes["grants_without_rate"])
+        # A change that rounds to nothing ("0.0", "$0") is shown grey, without an arrow.
+        moved = any(c in "123456789" for c in (format_delta(deltas.get(name), kpi.unit, lang) or ""))
         col.metric(
             t(kpi.label_key, lang),
             format_value(values.get(name), kpi.unit, lang),
             delta=format_delta(deltas.get(name), kpi.unit, lang),
-            delta_color="off" if not deltas.get(name) else ("inverse" if name in INVERSE else "normal"),
+            delta_color="off" if not moved else ("inverse" if name in INVERSE else "normal"),
+            delta_arrow="auto" if moved else "off",
             delta_description=t("page.overview.vs_year", lang, year=year, previous=year - 1) if year else None,
             help=help_text,
             border=True,
