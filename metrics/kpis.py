@@ -290,6 +290,13 @@ def grants_without_rate(ctx: KpiContext) -> int:
     return int(ctx.funded_grants["usd_rate"].isna().sum())
 
 
+def grants_amount_unknown(ctx: KpiContext) -> int:
+    """Funded grants (awarded, active, completed) in scope whose amount is unknown."""
+    grants = ctx.scoped["grants"]
+    funded = grants["status"].isin(FUNDED_GRANT_STATUSES).fillna(False).to_numpy()
+    return int(pd.to_numeric(grants["amount"], errors="coerce")[funded].isna().sum())
+
+
 def international_students(ctx: KpiContext) -> int:
     """Students of the latest academic year among in-scope student rows."""
     return int(pd.to_numeric(ctx.latest_students["count"], errors="coerce").fillna(0).sum())

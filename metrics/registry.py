@@ -55,6 +55,7 @@ KPI_NAMES: tuple[str, ...] = tuple(KPI_BY_NAME)
 NOTES = {
     "lecture_sessions_unknown": kpis.lecture_sessions_unknown,
     "grants_without_rate": kpis.grants_without_rate,
+    "grants_amount_unknown": kpis.grants_amount_unknown,
 }
 
 
@@ -79,7 +80,7 @@ def compute_kpis_with_notes(
     scoped: Mapping[str, pd.DataFrame] | None = None,
     shared: dict | None = None,
 ) -> tuple[dict[str, int | float | None], dict[str, int]]:
-    """The KPIs plus the notes shown beside them (lecture_sessions_unknown, grants_without_rate)."""
+    """The KPIs plus the notes shown beside them (lecture_sessions_unknown, grants_without_rate, grants_amount_unknown)."""
     ctx = KpiContext(tables, scope, scoped, shared)
     values = {kpi.name: kpi.func(ctx) for kpi in KPIS}
     notes = {name: func(ctx) for name, func in NOTES.items()}

@@ -40,6 +40,8 @@ for group, names in GROUPS:
         help_text = t(kpi.definition_key, lang)
         if name == "lecture_sessions" and notes.get("lecture_sessions_unknown"):
             help_text += "\n\n" + t("page.overview.sessions_unknown", lang, n=notes["lecture_sessions_unknown"])
+        if name == "grant_funding_usd" and notes.get("grants_amount_unknown"):
+            help_text += "\n\n" + t("page.overview.grants_amount_unknown", lang, n=notes["grants_amount_unknown"])
         if name == "grant_funding_usd" and notes.get("grants_without_rate"):
             help_text += "\n\n" + t("page.overview.grants_without_rate", lang, n=notes["grants_without_rate"])
         # A change that rounds to nothing ("0.0", "$0") is shown grey, without an arrow.
@@ -56,6 +58,8 @@ for group, names in GROUPS:
         )
     if group == "mobility" and notes.get("lecture_sessions_unknown"):
         st.caption(t("page.overview.sessions_unknown", lang, n=notes["lecture_sessions_unknown"]))
+    if group == "grants" and notes.get("grants_amount_unknown"):
+        st.caption(t("page.overview.grants_amount_unknown", lang, n=notes["grants_amount_unknown"]))
     if group == "partners":
         st.caption(t("page.overview.irn_note", lang))
 

@@ -440,3 +440,16 @@ def test_compute_kpis_empty_dataset():
         "student_countries": 0,
         "irn_index": None,
     }
+
+
+
+def test_grants_amount_unknown_is_counted_beside_the_usd_sum():
+    grants = [
+        {"grant_id": "g1", "status": "active"},  # funded, amount unknown
+        {"grant_id": "g2", "status": "completed"},  # funded, amount unknown
+        {"grant_id": "g3", "status": "applied"},  # not funded: not counted
+        {"grant_id": "g4", "amount": 100, "currency": "USD", "status": "awarded"},  # 100 USD
+    ]
+    c = ctx(grants=grants)
+    assert k.grants_amount_unknown(c) == 2  # g1, g2
+    assert k.grant_funding_usd(c) == 100.0  # unknown amounts are not zero, just left out
