@@ -218,7 +218,7 @@ class Store:
             current = self._check_expected(expected_current)
             if current is None:
                 current = self._seed_locked(editor)
-            version = self._write_version_locked(
+            return self._add_version_locked(
                 staging,
                 editor=editor,
                 note=note,
@@ -228,8 +228,6 @@ class Store:
                 extra=extra,
                 move=True,
             )
-            self._switch_locked(version.number)
-            return version
 
     def rollback(
         self, to_version: int, editor: str, note: str = "", expected_current: int | None = None
@@ -242,7 +240,7 @@ class Store:
                 raise StoreError(
                     "no_version", f"There is no version {to_version}.", version=to_version
                 )
-            version = self._write_version_locked(
+            return self._add_version_locked(
                 source,
                 editor=editor,
                 note=note,
@@ -251,8 +249,6 @@ class Store:
                 restored_from=to_version,
                 move=False,
             )
-            self._switch_locked(version.number)
-            return version
 
     def seed(self, editor: str = "system") -> int:
         """Keep the base data as version 1 when nothing is published yet; returns current."""
@@ -270,7 +266,7 @@ class Store:
     def _seed_locked(self, editor: str) -> int:
         seed_dir = self.new_staging()
         copy_base_dataset(self.base, seed_dir)
-        version = self._write_version_locked(
+        version = self._add_version_locked(
             seed_dir,
             editor=editor,
             note="",
@@ -279,7 +275,6 @@ class Store:
             source_name=str(self.base),
             move=True,
         )
-        self._switch_locked(version.number)
         return version.number
 
     def _next_number(self) -> int:
@@ -287,7 +282,7 @@ class Store:
         numbers = [int(p.name) for p in self.versions_dir.iterdir() if p.name.isdigit()]
         return max(numbers, default=0) + 1
 
-    def _write_version_locked(
+    def _add_version_locked(
         self,
         source: Path,
         *,
@@ -300,6 +295,7 @@ class Store:
         extra: dict | None = None,
         move: bool,
     ) -> Version:
+        """Write ``source`` as the next version (manifest, checksums) and make it current."""
         number = self._next_number()
         tmp = self.versions_dir / f".tmp-{number}-{uuid.uuid4().hex[:8]}"
         if move:
@@ -325,6 +321,7 @@ class Store:
         final = self.versions_dir / str(number)
         os.replace(tmp, final)
         _fsync_dir(self.versions_dir)
+        self._switch_locked(number)
         return self.version(number)
 
     def _switch_locked(self, number: int) -> None:

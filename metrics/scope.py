@@ -141,7 +141,7 @@ def _partner_lookup(partners: pd.DataFrame, column: str) -> pd.Series:
 def _institution_mask(frame: pd.DataFrame, scope: Scope) -> pd.Series:
     if not scope.institutions:
         return _true(frame)
-    return frame["institution_id"].isin(scope.institutions).fillna(False).astype(bool)
+    return _isin(frame["institution_id"], scope.institutions)
 
 
 def _faculty_mask(frame: pd.DataFrame, scope: Scope) -> pd.Series:
@@ -156,6 +156,13 @@ def _isin(values: pd.Series, wanted: frozenset[str]) -> pd.Series:
     return values.isin(wanted).fillna(False).astype(bool)
 
 
+def _partner_attr_isin(
+    frame: pd.DataFrame, partners: pd.DataFrame, column: str, wanted: frozenset[str]
+) -> pd.Series:
+    """Rows whose partner's ``column`` is one of ``wanted`` (no partner: False)."""
+    return _isin(frame["partner_id"].map(_partner_lookup(partners, column)), wanted)
+
+
 def agreements_mask(agreements: pd.DataFrame, partners: pd.DataFrame, scope: Scope) -> pd.Series:
     mask = _institution_mask(agreements, scope) & _faculty_mask(agreements, scope)
     mask &= span_overlaps(
@@ -166,11 +173,9 @@ def agreements_mask(agreements: pd.DataFrame, partners: pd.DataFrame, scope: Sco
     )
     countries = scope.country_set
     if countries:
-        mask &= _isin(agreements["partner_id"].map(_partner_lookup(partners, "country")), countries)
+        mask &= _partner_attr_isin(agreements, partners, "country", countries)
     if scope.partner_types:
-        mask &= _isin(
-            agreements["partner_id"].map(_partner_lookup(partners, "type")), scope.partner_types
-        )
+        mask &= _partner_attr_isin(agreements, partners, "type", scope.partner_types)
     return mask
 
 
@@ -183,9 +188,7 @@ def visits_mask(visits: pd.DataFrame, partners: pd.DataFrame, scope: Scope) -> p
         mask &= _isin(visits["country"], countries)
     if scope.partner_types:
         # A visit with no partner has no type: out while the filter is set.
-        mask &= _isin(
-            visits["partner_id"].map(_partner_lookup(partners, "type")), scope.partner_types
-        )
+        mask &= _partner_attr_isin(visits, partners, "type", scope.partner_types)
     return mask
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -10,7 +11,7 @@ import streamlit as st
 
 from datastore.diff import diff_datasets, summary
 from datastore.editors import LoginLimiter, check_login, load_editors, secrets_path
-from datastore.store import PublishConflict, Store, StoreError
+from datastore.store import PublishConflict, Store, StoreError, Version
 from datastore.template import dataset_workbook, template_workbook
 from datastore.upload import MB, Limits, UploadRejected, read_upload
 from i18n import t
@@ -242,8 +243,8 @@ def publish_section(store: Store, check: dict, editor: str, has_changes: bool, l
     if st.button(
         t("data.publish.button", lang), type="primary", disabled=blocked, key="data_publish"
     ):
-        try:
-            version = store.publish(
+        version = _write_to_store(
+            lambda: store.publish(
                 check["staging"],
                 editor=editor,
                 note=note,
@@ -253,21 +254,38 @@ def publish_section(store: Store, check: dict, editor: str, has_changes: bool, l
                     "problems": {"errors": 0, "warnings": len(dataset.warnings)},
                     "changes": summary(check["diffs"]),
                 },
-            )
-        except PublishConflict as exc:
-            # Check the same file again against the version that won, and say why.
-            _drop_check()
-            st.session_state["data_flash"] = (
-                "error",
-                t("data.publish.conflict", lang, current=exc.current),
-            )
-            st.rerun()
-        except StoreError as exc:
-            st.error(t(f"data.store.{exc.code}", lang, **exc.params))
+            ),
+            lang,
+            # Check the same file again against the version that won.
+            drop_check_on_conflict=True,
+        )
+        if version is None:
             return
         st.session_state.pop("data_check", None)  # its staging folder is now the version
         _reset_uploader(t("data.publish.done", lang, number=version.number))
         st.rerun()
+
+
+def _write_to_store(
+    write: Callable[[], Version], lang: str, drop_check_on_conflict: bool
+) -> Version | None:
+    """Run a publish or rollback; on a conflict say why and rerun, on other errors show them.
+
+    Returns the new version, or None when an error was shown.
+    """
+    try:
+        return write()
+    except PublishConflict as exc:
+        if drop_check_on_conflict:
+            _drop_check()
+        st.session_state["data_flash"] = (
+            "error",
+            t("data.publish.conflict", lang, current=exc.current),
+        )
+        st.rerun()
+    except StoreError as exc:
+        st.error(t(f"data.store.{exc.code}", lang, **exc.params))
+        return None
 
 
 def _reset_uploader(flash: str) -> None:
@@ -304,16 +322,12 @@ def show_history(store: Store, current: int | None, editor: str | None, lang: st
     target = cols[0].selectbox(t("data.rollback.to", lang), choices, key="data_rollback_to")
     note = cols[1].text_input(t("data.rollback.note", lang), key="data_rollback_note")
     if cols[2].button(t("data.rollback.button", lang, number=target), key="data_rollback"):
-        try:
-            version = store.rollback(target, editor=editor, note=note, expected_current=current)
-        except PublishConflict as exc:
-            st.session_state["data_flash"] = (
-                "error",
-                t("data.publish.conflict", lang, current=exc.current),
-            )
-            st.rerun()
-        except StoreError as exc:
-            st.error(t(f"data.store.{exc.code}", lang, **exc.params))
+        version = _write_to_store(
+            lambda: store.rollback(target, editor=editor, note=note, expected_current=current),
+            lang,
+            drop_check_on_conflict=False,
+        )
+        if version is None:
             return
         _drop_check()
         _reset_uploader(t("data.rollback.done", lang, number=version.number, target=target))

@@ -36,12 +36,23 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(dataset: Path, store: Path | None = None, timeout: float = 60) -> Iterator[str]:
-    """``streamlit run dashboard.py`` on a free port with COOP_DATA = ``dataset``."""
+def serve(
+    dataset: Path,
+    store: Path | None = None,
+    timeout: float = 60,
+    env: dict[str, str] | None = None,
+) -> Iterator[str]:
+    """``streamlit run dashboard.py`` on a free port with COOP_DATA = ``dataset``.
+
+    ``env`` adds variables for the server, e.g. ``{"COOP_SECRETS": "/tmp/secrets.toml"}``.
+    """
     port = free_port()
-    env = dict(os.environ)
-    env["COOP_DATA"] = str(dataset)
-    env["COOP_STORE"] = str(store or (Path(dataset).parent / "no-store"))
+    server_env = {
+        **os.environ,
+        "COOP_DATA": str(dataset),
+        "COOP_STORE": str(store or (Path(dataset).parent / "no-store")),
+        **(env or {}),
+    }
     proc = subprocess.Popen(
         [
             sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
@@ -49,7 +60,7 @@ def serve(dataset: Path, store: Path | None = None, timeout: float = 60) -> Iter
             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
             "--server.fileWatcherType", "none",
         ],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=server_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -3,30 +3,16 @@
 from __future__ import annotations
 
 import io
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import openpyxl
 import pytest
+from browser_fixtures import ROOT, browser, serve
 
 from datastore.editors import hash_password, save_editor
 from datastore.template import dataset_workbook
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "s3cret-pass"
 
 
@@ -64,12 +50,6 @@ def test_data_page_smoke(env_dirs):
     assert "Logged in as aziza." in [c.value for c in at.caption]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _workbook_with_changes(data: Path, out: Path, bad: bool) -> Path:
     """The current data as a workbook, with one visit added (and one bad value if asked)."""
     book = openpyxl.load_workbook(io.BytesIO(dataset_workbook(data)))
@@ -92,88 +72,52 @@ def _workbook_with_changes(data: Path, out: Path, bad: bool) -> Path:
 
 @pytest.mark.browser
 def test_upload_review_login_publish_in_chromium(env_dirs, tmp_path):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "dashboard.py"),
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--server.fileWatcherType",
-            "none",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env={**os.environ, **env_dirs},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
-                break
-            except OSError:
-                if time.time() > deadline or server.poll() is not None:
-                    raise AssertionError("streamlit did not start") from None
-                time.sleep(0.5)
+    data = Path(env_dirs["COOP_DATA"])
+    bad_file = _workbook_with_changes(data, tmp_path / "bad.xlsx", bad=True)
+    good_file = _workbook_with_changes(data, tmp_path / "good.xlsx", bad=False)
+    with (
+        serve(data, store=Path(env_dirs["COOP_STORE"]), env=env_dirs) as base_url,
+        browser(width=1400, height=1000) as page,
+    ):
+        page.goto(base_url + "/data", timeout=60_000)
+        expect(page.get_by_text("Keeping the data").first).to_be_visible(timeout=60_000)
+        expect(
+            page.get_by_role("button", name="Download the empty template (.xlsx)")
+        ).to_be_visible()
 
-        data = Path(env_dirs["COOP_DATA"])
-        bad_file = _workbook_with_changes(data, tmp_path / "bad.xlsx", bad=True)
-        good_file = _workbook_with_changes(data, tmp_path / "good.xlsx", bad=False)
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"http://127.0.0.1:{port}/data", timeout=60_000)
-            expect(page.get_by_text("Keeping the data").first).to_be_visible(timeout=60_000)
-            expect(
-                page.get_by_role("button", name="Download the empty template (.xlsx)")
-            ).to_be_visible()
+        page.get_by_label("Editor name").fill("aziza")
+        page.get_by_label("Password", exact=True).fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_text("Logged in as aziza.")).to_be_visible(timeout=30_000)
 
-            page.get_by_label("Editor name").fill("aziza")
-            page.get_by_label("Password", exact=True).fill(PASSWORD)
-            page.get_by_role("button", name="Log in").click()
-            expect(page.get_by_text("Logged in as aziza.")).to_be_visible(timeout=30_000)
+        uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+        uploader.set_input_files(str(bad_file))
+        expect(page.get_by_text("Fix the errors in your file")).to_be_visible(timeout=60_000)
+        expect(page.get_by_text("visits: 1 added, 0 changed, 0 removed")).to_be_visible()
+        expect(page.get_by_role("button", name="Publish")).to_be_disabled()
+        page.screenshot(path=str(tmp_path / "problems.png"), full_page=True)
 
-            uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
-            uploader.set_input_files(str(bad_file))
-            expect(page.get_by_text("Fix the errors in your file")).to_be_visible(timeout=60_000)
-            expect(page.get_by_text("visits: 1 added, 0 changed, 0 removed")).to_be_visible()
-            expect(page.get_by_role("button", name="Publish")).to_be_disabled()
-            page.screenshot(path=str(tmp_path / "problems.png"), full_page=True)
-
-            uploader.set_input_files(str(good_file))
-            expect(page.get_by_text("visits: 1 added, 0 changed, 0 removed")).to_be_visible(
-                timeout=60_000
-            )
-            expect(page.get_by_text("Fix the errors in your file")).to_have_count(0, timeout=60_000)
-            page.get_by_label("Note for the history (what changed and why)").fill("browser test")
-            page.get_by_label("Note for the history (what changed and why)").press("Enter")
-            publish = page.get_by_role("button", name="Publish")
-            expect(publish).to_be_enabled(timeout=30_000)
-            publish.click()
-            expect(page.get_by_text("Published as version 2.")).to_be_visible(timeout=60_000)
-            # The history lists the kept original data and the new version, and the
-            # uploader is empty again.
-            expect(page.get_by_role("button", name="Restore version 1")).to_be_visible(
-                timeout=30_000
-            )
-            expect(page.get_by_text("The dashboard shows version 2")).to_be_visible()
-            expect(page.get_by_text("good.xlsx")).to_have_count(0)
-            page.screenshot(path=str(tmp_path / "published.png"), full_page=True)
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+        uploader.set_input_files(str(good_file))
+        expect(page.get_by_text("visits: 1 added, 0 changed, 0 removed")).to_be_visible(
+            timeout=60_000
+        )
+        expect(page.get_by_text("Fix the errors in your file")).to_have_count(0, timeout=60_000)
+        page.get_by_label("Note for the history (what changed and why)").fill("browser test")
+        page.get_by_label("Note for the history (what changed and why)").press("Enter")
+        publish = page.get_by_role("button", name="Publish")
+        expect(publish).to_be_enabled(timeout=30_000)
+        publish.click()
+        expect(page.get_by_text("Published as version 2.")).to_be_visible(timeout=60_000)
+        # The history lists the kept original data and the new version, and the
+        # uploader is empty again.
+        expect(page.get_by_role("button", name="Restore version 1")).to_be_visible(
+            timeout=30_000
+        )
+        expect(page.get_by_text("The dashboard shows version 2")).to_be_visible()
+        expect(page.get_by_text("good.xlsx")).to_have_count(0)
+        page.screenshot(path=str(tmp_path / "published.png"), full_page=True)
 
     store = Path(env_dirs["COOP_STORE"])
     assert (store / "CURRENT").read_text().strip() == "2"

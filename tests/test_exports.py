@@ -9,18 +9,15 @@ partners 5 (p-kor, p-deu, p-rus, p-tur, p-kaz), incoming visits 3 (v1, v3, v4), 
 from __future__ import annotations
 
 import io
-import os
 import re
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 import zipfile
 from datetime import date
 from pathlib import Path
 
 import pytest
+from browser_fixtures import browser, serve
 from openpyxl import load_workbook
 from pptx import Presentation
 from pypdf import PdfReader
@@ -308,49 +305,25 @@ def test_export_page_smoke(dataset_dir, tmp_path, monkeypatch):
 @pytest.mark.browser
 def test_export_page_downloads_in_chromium(dataset_dir, tmp_path):
     """Click each download on the Export page in real Chromium; the files open."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {**os.environ, "COOP_DATA": str(dataset_dir), "COOP_STORE": str(tmp_path / "store")}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
-         "--server.port", str(port), "--server.headless", "true",
-         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
-                break
-            except OSError:
-                if time.time() > deadline or server.poll() is not None:
-                    raise AssertionError("streamlit did not start") from None
-                time.sleep(0.5)
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium",
-                                         args=["--no-sandbox", "--disable-dev-shm-usage"])
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"http://127.0.0.1:{port}/export", timeout=60_000)
-            files = {}
-            for label, suffix in (("Evidence pack (PDF)", ".pdf"),
-                                  ("Data annex (Excel)", ".xlsx"),
-                                  ("Evidence pack (PowerPoint)", ".pptx")):
-                button = page.get_by_role("button", name=label)
-                expect(button).to_be_visible(timeout=60_000)
-                with page.expect_download(timeout=120_000) as info:
-                    button.click()
-                target = tmp_path / f"download{suffix}"
-                info.value.save_as(target)
-                assert info.value.suggested_filename.endswith(suffix)
-                files[suffix] = target
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+    files = {}
+    with (
+        serve(dataset_dir, store=tmp_path / "store") as base_url,
+        browser(width=1400, height=1000) as page,
+    ):
+        page.goto(base_url + "/export", timeout=60_000)
+        for label, suffix in (("Evidence pack (PDF)", ".pdf"),
+                              ("Data annex (Excel)", ".xlsx"),
+                              ("Evidence pack (PowerPoint)", ".pptx")):
+            button = page.get_by_role("button", name=label)
+            expect(button).to_be_visible(timeout=60_000)
+            with page.expect_download(timeout=120_000) as info:
+                button.click()
+            target = tmp_path / f"download{suffix}"
+            info.value.save_as(target)
+            assert info.value.suggested_filename.endswith(suffix)
+            files[suffix] = target
     assert files[".pdf"].read_bytes().startswith(b"%PDF")
     assert _kpi_cells(load_workbook(files[".xlsx"]))["partners"] == 5
     assert sum(_charts(files[".pptx"])["Partners by country"]["Partners"]) == 5
