@@ -20,6 +20,7 @@ import pandas as pd
 from i18n import t
 from loaders.countries import country_name
 from metrics import KPIS, agreement_status
+from metrics.kpis import FUNDED_GRANT_STATUSES
 
 RENEWAL_WINDOW_DAYS = 180  # renewals: expiring within 180 days of as_of, as on the Agreements page
 EXPIRING_DAYS = 180  # the agreements_expiring KPI window, flagged in the renewals table
@@ -524,7 +525,15 @@ def _scope_lines(report, tables, lang) -> list[tuple[str, str]]:
     ]
 
 
-def kpi_rows(report: dict, lang: str) -> list[KpiRow]:
+def _grants_amount_unknown(grants: pd.DataFrame) -> int:
+    """Funded grants in scope with no amount: unknown, so not in the USD sum."""
+    if grants is None or grants.empty:
+        return 0
+    funded = grants["status"].isin(FUNDED_GRANT_STATUSES).fillna(False).to_numpy()
+    return int(pd.to_numeric(grants["amount"], errors="coerce")[funded].isna().sum())
+
+
+def kpi_rows(report: dict, lang: str, amount_unknown: int = 0) -> list[KpiRow]:
     """One row per KPI of the registry, in registry order, with the report's figure."""
     figures = report.get("kpis", {})
     rows = []
@@ -534,6 +543,8 @@ def kpi_rows(report: dict, lang: str) -> list[KpiRow]:
         if kpi.name == "lecture_sessions" and report.get("lecture_sessions_unknown"):
             text += " " + t("export.sessions_unknown", lang,
                             n=report["lecture_sessions_unknown"])
+        if kpi.name == "grant_funding_usd" and amount_unknown:
+            text += " " + t("export.grants_amount_unknown", lang, n=amount_unknown)
         rows.append(KpiRow(kpi.name, t(kpi.label_key, lang), value, text,
                            t(kpi.definition_key, lang)))
     return rows
@@ -598,7 +609,7 @@ def build_pack(report: dict, scoped_tables: dict[str, pd.DataFrame], lang: str =
         scope_lines=_scope_lines(report, tables, lang),
         as_of=as_of.isoformat(),
         generated=date.today().isoformat(),
-        kpis=kpi_rows(report, lang),
+        kpis=kpi_rows(report, lang, _grants_amount_unknown(tables.get("grants"))),
         by_institution=_by_institution(report, tables, lang),
         map_section=map_section,
         map_links=links,
