@@ -242,7 +242,7 @@ def _partners_section(tables, partner_ids, lang) -> tuple[Section, dict[str, int
     rows = [(country_label(k, lang), int(v)) for k, v in by_country.items()]
     rows.sort(key=lambda r: (-r[1], r[0]))
     by_type = partners.groupby("type", dropna=False).size().sort_values(ascending=False)
-    types = [(enum_label("type", k, lang), int(v)) for k, v in by_type.items()]
+    types = [(enum_label("partner_type", k, lang), int(v)) for k, v in by_type.items()]
     series_name = t("export.partners", lang)
     table = Table(
         [t("export.col.country", lang), t("export.col.partners", lang)],
@@ -321,7 +321,7 @@ def _mode_section(tables, report, lang) -> Section:
 def _grants_section(tables, lang) -> Section:
     grants = tables["grants"]
     status_counts = [
-        (enum_label("status", s, lang), int((grants["status"] == s).sum()))
+        (enum_label("grant_status", s, lang), int((grants["status"] == s).sum()))
         for s in GRANT_STATUSES
     ]
     funder = grants["funder"].fillna(t("export.not_stated", lang)) if len(grants) else grants.get(
@@ -329,7 +329,7 @@ def _grants_section(tables, lang) -> Section:
     funders = sorted(funder.unique(), key=lambda f: (-(funder == f).sum(), str(f)))
     statuses = [s for s in GRANT_STATUSES if (grants["status"] == s).any()]
     series = [
-        (enum_label("status", s, lang),
+        (enum_label("grant_status", s, lang),
          [int(((funder == f) & (grants["status"] == s)).sum()) for f in funders])
         for s in statuses
     ]
@@ -356,7 +356,7 @@ def _agreements_section(tables, as_of: date, lang, names, public) -> Section:
     agreements = tables["agreements"]
     status = agreement_status(agreements, as_of)
     status_counts = [
-        (enum_label("status", s, lang), int((status == s).sum()))
+        (enum_label("agreement_status", s, lang), int((status == s).sum()))
         for s in AGREEMENT_STATUSES
     ]
     expires = pd.to_datetime(agreements.get("expires_on"), errors="coerce")
@@ -381,7 +381,7 @@ def _agreements_section(tables, as_of: date, lang, names, public) -> Section:
         rows.append([
             institution_names.get(str(row.institution_id), str(row.institution_id)),
             partner,
-            enum_label("kind", row.kind, lang),
+            enum_label("agreement_kind", row.kind, lang),
             row.expires_ts_.strftime("%Y-%m-%d"),
             str(days) + (" !" if days <= EXPIRING_DAYS else ""),
         ])
@@ -520,7 +520,7 @@ def _scope_lines(report, tables, lang) -> list[tuple[str, str]]:
          ", ".join(country_label(c, lang) for c in scope.get("countries") or []) or every),
         (t("export.scope.faculties", lang), ", ".join(scope.get("faculties") or []) or every),
         (t("export.scope.partner_types", lang),
-         ", ".join(enum_label("type", p, lang) for p in scope.get("partner_types") or [])
+         ", ".join(enum_label("partner_type", p, lang) for p in scope.get("partner_types") or [])
          or every),
     ]
 

@@ -22,6 +22,7 @@ from openpyxl import load_workbook
 from pptx import Presentation
 from pypdf import PdfReader
 
+from i18n import strings
 from loaders import load_dataset
 from metrics import Scope, apply_scope
 from report import build_report
@@ -212,6 +213,20 @@ def test_pptx_native_chart_figures_equal_report(tmp_path, report_and_tables):
     text = _deck_text(path)
     assert "33.3 %" in text and "Samarkand State Medical University" in text
     assert "Иван Петров" in text  # the visits slide names people in the full edition
+
+
+@pytest.mark.parametrize("lang", ["ru", "uz"])
+def test_pptx_chart_words_are_translated(tmp_path, report_and_tables, lang):
+    """No English enum word (status, partner type, mode...) is left on a ru/uz chart."""
+    report, tables = report_and_tables
+    path = write_pptx(tmp_path / "pack.pptx", report, tables, lang, False)
+    english = {value for key, value in strings("en").items() if key.startswith("enum.")}
+    translated = {value for key, value in strings(lang).items() if key.startswith("enum.")}
+    english -= translated  # words spelled the same in both languages (e.g. "PhD")
+    words = set()
+    for chart in _charts(path).values():
+        words |= set(chart["_categories"]) | {name for name in chart if name != "_categories"}
+    assert not words & english, words & english
 
 
 def test_pptx_empty_scope_says_no_data(tmp_path, dataset):
