@@ -6,10 +6,12 @@ Starts the app on a free loopback port, opens one Chromium with N contexts, and 
 each open a random page (a shared link: page, years, institution) and then, in that same
 session, change a filter the way a viewer does until the time is up: move one end of the
 year slider a step with the keyboard, or pick another institution in the sidebar. Reports
-every error (an exception panel or an error alert), the median and 95th percentile time
-from the filter change to the updated page (Streamlit's running indicator gone, the
-script run finished) and, apart, the same for opening a new URL (a new session).
-Exit status 1 on any error.
+every app error (an exception panel, an error alert, a page that failed to load), the
+median, 95th percentile and slowest time from the filter change to the updated page
+(Streamlit's running indicator gone, the script run finished) and, apart, the same for
+opening a new URL (a new session). An interaction that does not finish within its wait
+budget (a busy box) is listed as slow, not as an error. Bounded in time: nothing waits
+past the end of the run plus ``GRACE_S``. Exit status 1 on any app error.
 """
 
 from __future__ import annotations
@@ -38,6 +40,11 @@ DONE_JS = """() => !document.querySelector('[data-testid="stStatusWidget"]')
   && !!document.querySelector('h1')
   && (document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state')
       ?? 'notRunning') === 'notRunning'"""
+# Waits: a filter change (or opening a page) that takes longer is reported as slow, not as
+# an error; nothing waits past the end of the run plus GRACE_S.
+INTERACTION_TIMEOUT_S = 60
+OPEN_TIMEOUT_S = 120
+GRACE_S = 30
 ERRORS_JS = """() => [
   ...[...document.querySelectorAll('[data-testid="stException"]')].map(e => e.innerText),
   ...[...document.querySelectorAll('[data-testid="stAlertContentError"]')].map(e => e.innerText)]"""
@@ -50,8 +57,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(data: Path, timeout: float = 90):
-    """The dashboard on a free loopback port (its own empty version store); yields the URL."""
+def serve(data: Path, timeout: float = 90, info: dict | None = None):
+    """The dashboard on a free loopback port (its own empty version store); yields the URL.
+
+    ``info``, when given, receives the server's ``pid`` (e.g. to read its memory).
+    """
     port = free_port()
     store = tempfile.mkdtemp(prefix="bench-store-")
     env = {**os.environ, "COOP_DATA": str(data), "COOP_STORE": store}
@@ -62,6 +72,8 @@ def serve(data: Path, timeout: float = 90):
         cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
+    if info is not None:
+        info["pid"] = proc.pid
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -93,38 +105,84 @@ def random_view(rng: random.Random, institutions: list[str]) -> str:
     return f"{page}?{'&'.join(query)}"
 
 
-async def change_filter(page, rng: random.Random) -> str:
-    """One filter change inside the session: a year-slider step or an institution pick."""
-    sidebar = page.locator('[data-testid="stSidebar"]')
-    if rng.random() < 0.5:
-        thumbs = sidebar.locator('[data-testid="stSlider"] input[type="range"]')
-        await thumbs.first.wait_for(state="attached", timeout=60_000)
-        thumb = thumbs.nth(rng.randrange(await thumbs.count()))
-        key = rng.choice(["ArrowLeft", "ArrowRight"])
-        await thumb.focus()
-        await thumb.press(key)
-        return f"years {key}"
-    multiselect = sidebar.locator('[data-testid="stMultiSelect"]').first
-    clear = multiselect.locator('[role="button"][aria-label="Clear all"], svg[title="Clear all"]')
-    if await clear.count() and rng.random() < 0.3:
-        await clear.first.click()
-        return "institution: all"
-    await multiselect.locator("input").click()
-    options = page.locator('[role="option"]')
+class Slow(Exception):
+    """An interaction that did not finish within its time budget (timed, not an app error)."""
+
+
+def _budget_ms(deadline: float, limit_s: float) -> float:
+    """A wait's timeout: at most ``limit_s``, and never past the run's end plus its grace."""
+    return max(1_000.0, min(limit_s, deadline + GRACE_S - time.monotonic()) * 1000)
+
+
+async def _wait_idle(page, deadline: float, limit_s: float = INTERACTION_TIMEOUT_S) -> None:
+    """Until the script run finished and the page is drawn (Streamlit's running indicator gone)."""
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
     try:
-        await options.first.wait_for(timeout=5_000)
-    except Exception:  # noqa: BLE001 - every institution picked already
+        await page.wait_for_function(DONE_JS, timeout=_budget_ms(deadline, limit_s), polling=50)
+    except PlaywrightTimeout as exc:
+        raise Slow("page still running") from exc
+
+
+async def change_filter(page, rng: random.Random, deadline: float) -> str:
+    """One filter change inside the session: a year-slider step or an institution pick.
+
+    Every wait is bounded (``_budget_ms``); a widget that is not ready in time raises
+    ``Slow`` (reported apart from app errors: the box was too busy, the app did not fail).
+    """
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+    timeout = _budget_ms(deadline, INTERACTION_TIMEOUT_S)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    try:
+        if rng.random() < 0.5:
+            thumbs = sidebar.locator('[data-testid="stSlider"] input[type="range"]')
+            await thumbs.first.wait_for(state="attached", timeout=timeout)
+            thumb = thumbs.nth(rng.randrange(await thumbs.count()))
+            key = rng.choice(["ArrowLeft", "ArrowRight"])
+            await thumb.focus(timeout=timeout)
+            await thumb.press(key, timeout=timeout)
+            return f"years {key}"
+        multiselect = sidebar.locator('[data-testid="stMultiSelect"]').first
+        await multiselect.wait_for(state="visible", timeout=timeout)
+        clear = multiselect.locator('[role="button"][aria-label="Clear all"], svg[title="Clear all"]')
+        if await clear.count() and rng.random() < 0.3:
+            await clear.first.click(timeout=timeout)
+            return "institution: all"
+        await multiselect.locator("input").click(timeout=timeout)
+        options = page.locator('[role="option"]')
+        try:
+            await options.first.wait_for(timeout=min(timeout, 15_000))
+        except PlaywrightTimeout:  # every institution picked already (or a slow dropdown)
+            await page.keyboard.press("Escape")
+            return "institution: none left"
+        choice = rng.randrange(await options.count())
+        text = (await options.nth(choice).inner_text(timeout=timeout)).strip()
+        await options.nth(choice).click(timeout=timeout)
         await page.keyboard.press("Escape")
-        return "institution: none left"
-    choice = rng.randrange(await options.count())
-    text = (await options.nth(choice).inner_text()).strip()
-    await options.nth(choice).click()
-    await page.keyboard.press("Escape")
-    return f"institution {text}"
+        return f"institution {text}"
+    except PlaywrightTimeout as exc:
+        raise Slow(f"widget not ready in {timeout / 1000:.0f} s") from exc
+
+
+async def _app_errors(page) -> list[str]:
+    """Exception panels and error alerts on the page (the app's own errors)."""
+    try:
+        return [text.strip()[:200] for text in await page.evaluate(ERRORS_JS)]
+    except Exception:  # noqa: BLE001 - the page is gone (closing): nothing to read
+        return []
 
 
 async def session(browser, base: str, deadline: float, seed: int, institutions: list[str],
-                  timings: list[float], errors: list[str], opens: list[float]) -> None:
+                  out: dict) -> None:
+    """One viewer: open a shared link, then change filters until ``deadline``.
+
+    ``out`` collects ``errors`` (app errors only: exception panels, error alerts, a page
+    that failed to load), ``timings`` and ``opens`` (seconds) and ``slow`` (interactions
+    that did not finish within their budget, with how long they had run).
+    """
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
     rng = random.Random(seed)
     context = await browser.new_context(viewport={"width": 1400, "height": 900})
     page = await context.new_page()
@@ -132,31 +190,49 @@ async def session(browser, base: str, deadline: float, seed: int, institutions: 
     try:
         started = time.perf_counter()
         try:
-            await page.goto(f"{base}/{view}", wait_until="commit", timeout=60_000)
-            await page.wait_for_function(DONE_JS, timeout=120_000, polling=50)
-        except Exception as exc:  # noqa: BLE001 - a timeout is an error to report
-            errors.append(f"{view}: {type(exc).__name__}: {str(exc).splitlines()[0]}")
+            response = await page.goto(f"{base}/{view}", wait_until="commit",
+                                       timeout=_budget_ms(deadline, OPEN_TIMEOUT_S))
+        except PlaywrightTimeout:
+            out["slow"].append(f"{view}: open: no response in time")
             return
-        opens.append(time.perf_counter() - started)
+        except Exception as exc:  # noqa: BLE001 - connection refused, reset...: a failed load
+            out["errors"].append(f"{view}: page load failed: {type(exc).__name__}: {str(exc).splitlines()[0]}")
+            return
+        if response is not None and response.status >= 400:
+            out["errors"].append(f"{view}: page load failed: HTTP {response.status}")
+            return
+        try:
+            await _wait_idle(page, deadline, OPEN_TIMEOUT_S)
+        except Slow:
+            out["slow"].append(f"{view}: open: not drawn after {time.perf_counter() - started:.0f} s")
+            out["errors"] += [f"{view}: {text}" for text in await _app_errors(page)]
+            return
+        out["opens"].append(time.perf_counter() - started)
+        out["errors"] += [f"{view}: {text}" for text in await _app_errors(page)]
         while time.monotonic() < deadline:
+            what = "filter change"
+            started = time.perf_counter()
             try:
                 before = await page.evaluate("location.search")
-                started = time.perf_counter()
-                what = await change_filter(page, rng)
+                what = await change_filter(page, rng, deadline)
                 # The rerun rewrites the URL from the filters (ui.sidebar) before the page
                 # draws; a step past the slider's end changes nothing and is not counted.
                 try:
                     await page.wait_for_function(
-                        f"() => location.search !== {json.dumps(before)}", timeout=10_000, polling=20)
-                except Exception:  # noqa: BLE001
+                        f"() => location.search !== {json.dumps(before)}",
+                        timeout=_budget_ms(deadline, 10), polling=20)
+                except PlaywrightTimeout:
                     continue
-                await page.wait_for_function(DONE_JS, timeout=120_000, polling=50)
-            except Exception as exc:  # noqa: BLE001 - a timeout is an error to report
-                errors.append(f"{view} filter change: {type(exc).__name__}: {str(exc).splitlines()[0]}")
+                await _wait_idle(page, deadline)
+            except Slow as exc:
+                out["slow"].append(f"{view} ({what}): {exc} after {time.perf_counter() - started:.0f} s")
+                try:  # let the page settle before the next change (bounded as well)
+                    await _wait_idle(page, deadline)
+                except Slow:
+                    break
                 continue
-            timings.append(time.perf_counter() - started)
-            found = await page.evaluate(ERRORS_JS)
-            errors += [f"{view} ({what}): {text.strip()[:200]}" for text in found]
+            out["timings"].append(time.perf_counter() - started)
+            out["errors"] += [f"{view} ({what}): {text}" for text in await _app_errors(page)]
     finally:
         await context.close()
 
@@ -172,30 +248,39 @@ def _median_p95(samples: list[float]) -> tuple[float | None, float | None]:
 async def drive(base: str, sessions: int, seconds: float, institutions: list[str]) -> dict:
     from playwright.async_api import async_playwright
 
-    timings: list[float] = []
-    opens: list[float] = []
-    errors: list[str] = []
+    out: dict = {"timings": [], "opens": [], "errors": [], "slow": []}
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         try:
             deadline = time.monotonic() + seconds
-            await asyncio.gather(*[
-                session(browser, base, deadline, seed, institutions, timings, errors, opens)
-                for seed in range(sessions)
-            ])
+            tasks = [asyncio.ensure_future(session(browser, base, deadline, seed, institutions, out))
+                     for seed in range(sessions)]
+            # Bounded: every wait stops at the deadline plus GRACE_S; this is the backstop.
+            done, pending = await asyncio.wait(tasks, timeout=seconds + GRACE_S + 30)
+            for task in pending:
+                task.cancel()
+                out["slow"].append("session cut off at the time limit")
+            await asyncio.gather(*pending, return_exceptions=True)
+            for task in done:
+                if task.exception() is not None:  # a harness fault, not the app's
+                    exc = task.exception()
+                    out["slow"].append(f"session ended early: {type(exc).__name__}: {str(exc).splitlines()[0]}")
         finally:
             await browser.close()
-    median, p95 = _median_p95(timings)
-    open_median, open_p95 = _median_p95(opens)
+    median, p95 = _median_p95(out["timings"])
+    open_median, open_p95 = _median_p95(out["opens"])
     return {
         "sessions": sessions,
         "seconds": seconds,
-        "page_views": len(timings),
-        "errors": errors,
+        "page_views": len(out["timings"]),
+        "errors": out["errors"],
+        "slow": out["slow"],
         "median_ms": median,
         "p95_ms": p95,
+        "max_ms": round(max(out["timings"]) * 1000, 1) if out["timings"] else None,
         "open_median_ms": open_median,
         "open_p95_ms": open_p95,
+        "opened": len(out["opens"]),
     }
 
 
@@ -225,9 +310,12 @@ def main(argv: list[str] | None = None) -> int:
     result = run(data.resolve(), args.sessions, args.seconds)
     print(f"{result['sessions']} sessions, {result['seconds']:.0f} s: {result['page_views']} filter changes, "
           f"median {result['median_ms']} ms, p95 {result['p95_ms']} ms (first open: median "
-          f"{result['open_median_ms']} ms, p95 {result['open_p95_ms']} ms), {len(result['errors'])} errors")
+          f"{result['open_median_ms']} ms, p95 {result['open_p95_ms']} ms), {len(result['errors'])} errors, "
+          f"{len(result['slow'])} slow (not finished within the wait budget; timed, not errors)")
     for error in result["errors"][:20]:
         print("  error:", error)
+    for slow in result["slow"][:20]:
+        print("  slow:", slow)
     if args.json:
         args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     return 1 if result["errors"] else 0

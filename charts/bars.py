@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.theme import CATEGORICAL, PRIMARY, style_figure
+from charts.theme import CATEGORICAL, PRIMARY, make_figure
 
 
 def bar_chart(
@@ -44,7 +44,7 @@ def bar_chart(
         category_order = list(dict.fromkeys(df[category].tolist()))
     display_order = [category_labels.get(c, str(c)) for c in category_order]
 
-    fig = go.Figure()
+    traces: list[dict] = []
     groups: list = [None]
     if group is not None:
         present_groups = list(dict.fromkeys(df[group].tolist()))
@@ -62,29 +62,17 @@ def bar_chart(
         hover = f"%{{{'y' if horizontal else 'x'}}}<br>{name}: {shown}<extra></extra>"
         if group is None:
             hover = f"%{{{'y' if horizontal else 'x'}}}: {shown}<extra></extra>"
-        fig.add_trace(
-            go.Bar(
-                x=vals if horizontal else cats,
-                y=cats if horizontal else vals,
-                name=name,
-                orientation="h" if horizontal else "v",
-                marker_color=color,
-                hovertemplate=hover,
-                showlegend=group is not None,
-            )
-        )
-    fig.update_layout(barmode="stack" if stacked else "group")
+        traces.append({
+            "type": "bar",
+            "x": vals if horizontal else cats,
+            "y": cats if horizontal else vals,
+            "name": name,
+            "orientation": "h" if horizontal else "v",
+            "marker": {"color": color},
+            "hovertemplate": hover,
+            "showlegend": group is not None,
+        })
     cat_axis = {"type": "category", "categoryorder": "array", "categoryarray": display_order}
-    if horizontal:
-        # First category on top.
-        cat_axis["categoryarray"] = list(reversed(display_order))
-        fig.update_yaxes(title_text=category_title, **cat_axis)
-        fig.update_xaxes(title_text=value_title)
-        if height is None:
-            height = max(260, 34 * len(display_order) + 110)
-    else:
-        fig.update_xaxes(title_text=category_title, **cat_axis)
-        fig.update_yaxes(title_text=value_title)
     value_axis: dict = {"rangemode": "tozero", "tickformat": value_format.replace("d", "~r"),
                         "tickprefix": value_prefix, "ticksuffix": value_suffix}
     if value_format.endswith("d"):
@@ -92,8 +80,20 @@ def bar_chart(
         totals = df.groupby(category)[value].sum() if len(df) else pd.Series([0])
         if float(totals.max() or 0) <= 10:
             value_axis["dtick"] = 1
-    fig.update_layout(**{("xaxis" if horizontal else "yaxis"): value_axis})
-    return style_figure(fig, present=present, height=height, lang=lang)
+    if horizontal:
+        # First category on top.
+        cat_axis["categoryarray"] = list(reversed(display_order))
+        yaxis = {"title": {"text": category_title}, **cat_axis}
+        xaxis = {"title": {"text": value_title}, **value_axis}
+        if height is None:
+            height = max(260, 34 * len(display_order) + 110)
+    else:
+        xaxis = {"title": {"text": category_title}, **cat_axis}
+        yaxis = {"title": {"text": value_title}, **value_axis}
+    layout = {"barmode": "stack" if stacked else "group", "xaxis": xaxis, "yaxis": yaxis}
+    # Built as plain dicts and checked once (``make_figure``): plotly's per-property
+    # validation was most of a small chart's cost.
+    return make_figure(traces, layout, present=present, height=height, lang=lang)
 
 
 def line_chart(
@@ -116,23 +116,24 @@ def line_chart(
     group_colors = group_colors or {}
     if category_order is None:
         category_order = sorted(dict.fromkeys(df[category].tolist()))
-    fig = go.Figure()
+    traces: list[dict] = []
     groups = [None] if group is None else list(dict.fromkeys(df[group].tolist()))
     for index, group_value in enumerate(groups):
         part = df if group is None else df[df[group] == group_value]
         part = part.set_index(category)[value].reindex(category_order)
         name = group_labels.get(group_value, str(group_value)) if group is not None else value_title
-        fig.add_trace(
-            go.Scatter(
-                x=[str(c) for c in category_order],
-                y=[None if pd.isna(v) else float(v) for v in part.tolist()],
-                mode="lines+markers",
-                name=name,
-                line={"width": 3, "color": group_colors.get(group_value) or CATEGORICAL[index % len(CATEGORICAL)]},
-                marker={"size": 9},
-                showlegend=group is not None,
-            )
-        )
-    fig.update_xaxes(title_text=category_title, type="category")
-    fig.update_yaxes(title_text=value_title, rangemode="tozero", tickformat=",d")
-    return style_figure(fig, present=present, height=height, lang=lang)
+        traces.append({
+            "type": "scatter",
+            "x": [str(c) for c in category_order],
+            "y": [None if pd.isna(v) else float(v) for v in part.tolist()],
+            "mode": "lines+markers",
+            "name": name,
+            "line": {"width": 3, "color": group_colors.get(group_value) or CATEGORICAL[index % len(CATEGORICAL)]},
+            "marker": {"size": 9},
+            "showlegend": group is not None,
+        })
+    layout = {
+        "xaxis": {"title": {"text": category_title}, "type": "category"},
+        "yaxis": {"title": {"text": value_title}, "rangemode": "tozero", "tickformat": ",d"},
+    }
+    return make_figure(traces, layout, present=present, height=height, lang=lang)

@@ -48,7 +48,9 @@ def _explode_str_lists(df: pd.DataFrame, column: str, empty_label: str | None) -
         return None
     known = known[(known != "").to_numpy()]
     if empty_label is not None:
-        missing = np.setdiff1d(np.arange(len(df)), known.index.to_numpy())
+        listed = np.zeros(len(df), dtype=bool)
+        listed[known.index.to_numpy()] = True
+        missing = np.flatnonzero(~listed)
         if len(missing):
             known = pd.concat([known, pd.Series(empty_label, index=missing, dtype=object)])
             known = known.sort_index(kind="stable")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+import functools
+
 import plotly.graph_objects as go
 
 # The app's primary colour (.streamlit/config.toml) leads every single-series chart.
@@ -91,27 +94,76 @@ def color_for(value: str, palette: dict[str, str], fallback: str = MUTED) -> str
 SEPARATORS = {"en": ".,", "ru": ",\u00a0", "uz": ",\u00a0"}
 
 
+def _merge(into: dict, update: dict) -> dict:
+    """``into`` updated like plotly's ``update_layout``: nested dicts merge, the rest replaces."""
+    for key, value in update.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = copy.deepcopy(value) if isinstance(value, dict) else value
+    return into
+
+
+@functools.lru_cache(maxsize=1)
+def _template_json() -> dict:
+    """Plotly's "plotly_white" template as plain JSON (resolved once, not per figure)."""
+    import plotly.io as pio
+
+    return pio.templates["plotly_white"].to_plotly_json()
+
+
+def _style_layout(layout: dict, *, present: bool, height: int | None, lang: str | None) -> dict:
+    base = 18 if present else 14
+    style: dict = {}
+    if lang:
+        style["separators"] = SEPARATORS.get(lang, SEPARATORS["en"])
+    style.update(
+        template=_template_json(),
+        font={"family": FONT_FAMILY, "size": base, "color": "#1b1f24"},
+        title={"font": {"size": base + 4}},
+        margin={"l": 10, "r": 10, "t": 50 if (layout.get("title") or {}).get("text") else 20, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
+        hoverlabel={"font": {"size": base}},
+        colorway=list(CATEGORICAL),
+    )
+    if height:
+        style["height"] = height
+    axis = {"automargin": True, "title": {"font": {"size": base}}, "tickfont": {"size": base - 1}}
+    # Like fig.update_xaxes / update_yaxes: every x (y) axis of the layout, at least the first.
+    for prefix in ("xaxis", "yaxis"):
+        names = [k for k in layout if k == prefix or (k.startswith(prefix) and k[len(prefix):].isdigit())]
+        for name in names or [prefix]:
+            style[name] = axis
+    return _merge(layout, style)
+
+
+def make_figure(
+    traces: list[dict], layout: dict, *, present: bool = False, height: int | None = None,
+    lang: str | None = None,
+) -> go.Figure:
+    """A styled Figure from plain trace and layout dicts (the shared layout applied).
+
+    Plotly validates every property it is given, which costs ~20 ms per small chart
+    (most of it copying the template); the builders here only pass known-good values,
+    so the figure is built without that check. It is switched back on afterwards, so a
+    later ``update_layout`` by a caller validates as usual.
+    """
+    layout = _style_layout(layout, present=present, height=height, lang=lang)
+    fig = go.Figure(data=traces, layout=layout, _validate=False)
+    fig._validate = True
+    fig.layout._validate = True
+    for trace in fig.data:
+        trace._validate = True
+    return fig
+
+
 def style_figure(
     fig: go.Figure, *, present: bool = False, height: int | None = None, lang: str | None = None
 ) -> go.Figure:
     """Apply the shared layout: white background, readable fonts, legend on top.
 
     ``lang`` sets how tick and hover numbers are written (``12 345,5`` in ru/uz).
+    Returns a new figure with the same traces (see ``make_figure``).
     """
-    base = 18 if present else 14
-    if lang:
-        fig.update_layout(separators=SEPARATORS.get(lang, SEPARATORS["en"]))
-    fig.update_layout(
-        template="plotly_white",
-        font={"family": FONT_FAMILY, "size": base, "color": "#1b1f24"},
-        title={"font": {"size": base + 4}},
-        margin={"l": 10, "r": 10, "t": 50 if fig.layout.title.text else 20, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
-        hoverlabel={"font": {"size": base}},
-        colorway=CATEGORICAL,
-    )
-    if height:
-        fig.update_layout(height=height)
-    fig.update_xaxes(automargin=True, title_font={"size": base}, tickfont={"size": base - 1})
-    fig.update_yaxes(automargin=True, title_font={"size": base}, tickfont={"size": base - 1})
-    return fig
+    return make_figure([t.to_plotly_json() for t in fig.data], fig.layout.to_plotly_json(),
+                       present=present, height=height, lang=lang)

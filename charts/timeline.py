@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.theme import DIRECTION_MODE_COLORS, MUTED, style_figure
+from charts.theme import DIRECTION_MODE_COLORS, MUTED, make_figure
 from i18n import fmt, t
 
 MAX_ROWS = 25  # readable on one screen; further rows fold into one "other" row
-MAX_BARS = 1500  # beyond this many visits, one bar per row, direction, mode and month
+MAX_BARS = 1500  # beyond this many visits, one bar per row, direction, mode and period
+MAX_GROUPED_BARS = 300  # grouped bars: the period grows (months) until at most this many
+BUCKET_MONTHS = (3, 6, 12, 24, 60, 120)
 APPROXIMATE = ("month", "year")
 
 
@@ -89,7 +92,9 @@ def visit_timeline(
     lang: str = "en",
     max_rows: int = MAX_ROWS,
     max_bars: int = MAX_BARS,
+    max_grouped_bars: int = MAX_GROUPED_BARS,
     present: bool = False,
+    info: dict | None = None,
 ) -> go.Figure:
     """One bar per dated visit on a date axis, rows = ``label_column`` (partner or person).
 
@@ -97,13 +102,17 @@ def visit_timeline(
     only to the month or year span that period and are hatched. When there are more than
     ``max_rows`` rows, the rows with the fewest visits fold into one "other" row. With
     more than ``max_bars`` visits, the visits of a row, direction and mode starting in
-    the same month become one bar spanning them (the browser stays quick; the hover
-    says how many).
+    the same period become one bar spanning them (the hover says how many): the period
+    is a month, or the shortest of 3, 6, 12, 24, 60... months that keeps the chart to
+    ``max_grouped_bars`` bars (the browser stays quick and the chart readable). ``info``,
+    when given, receives ``visits``, ``bars`` and ``months`` (0 = one bar per visit) so
+    the page can say so under the chart.
     """
     spans = visit_spans(visits)
-    fig = go.Figure()
+    if info is not None:
+        info.update(visits=len(spans), bars=len(spans), months=0)
     if spans.empty:
-        return style_figure(fig, present=present)
+        return make_figure([], {}, present=present)
 
     labels = spans[label_column].fillna(t("page.mobility.unknown_partner", lang)).astype(str)
     spans = spans.assign(_label=labels)
@@ -118,7 +127,7 @@ def visit_timeline(
     else:
         row_order = list(counts.index)
     # Rows ordered by when the first visit happened, earliest on top.
-    firsts = spans.groupby("_label")["_start"].min()
+    firsts = counts["first"]
     folded_row = row_order[-1] if len(counts) > max_rows else None
     row_order = sorted(
         (label for label in row_order if label != folded_row), key=lambda label: firsts[label]
@@ -128,9 +137,13 @@ def visit_timeline(
     min_width = max(axis_span * 0.008, pd.Timedelta(days=3))
 
     if len(spans) > max_bars:
-        spans = _monthly_bars(spans, lang)
+        spans, months = _grouped_bars(spans, lang, max_grouped_bars)
+        if info is not None:
+            info.update(bars=len(spans), months=months)
+    traces: list[dict] = []
+    mode_col = spans["mode"].fillna("in_person")
     for (direction, mode), color in DIRECTION_MODE_COLORS.items():
-        part = spans[(spans["direction"] == direction) & (spans["mode"].fillna("in_person") == mode)]
+        part = spans[((spans["direction"] == direction) & (mode_col == mode)).to_numpy()]
         if part.empty:
             continue
         widths = ((part["_end"] - part["_start"]).clip(lower=min_width) / pd.Timedelta(milliseconds=1)).tolist()
@@ -145,77 +158,139 @@ def visit_timeline(
             for rec in part.to_dict("records")
         ]
         name = t(f"enum.direction.{direction}", lang) + " · " + t(f"enum.mode.{mode}", lang)
-        fig.add_trace(
-            go.Bar(
-                y=part["_label"].tolist(),
-                x=widths,
-                base=[s.isoformat() for s in part["_start"]],
-                orientation="h",
-                name=name,
-                marker={
-                    "color": color,
-                    "line": {"width": 0},
-                    "pattern": {
-                        "shape": ["/" if a else "" for a in part["_approx"]],
-                        "fgcolor": "white",
-                        "solidity": 0.35,
-                    },
+        bar = {
+            "type": "bar",
+            "y": part["_label"].tolist(),
+            "x": widths,
+            "base": [s.isoformat() for s in part["_start"]],
+            "orientation": "h",
+            "name": name,
+            "marker": {
+                "color": color,
+                "line": {"width": 0},
+                "pattern": {
+                    "shape": ["/" if a else "" for a in part["_approx"]],
+                    "fgcolor": "white",
+                    "solidity": 0.35,
                 },
-                customdata=part["visit_id"].tolist() if "visit_id" in part else None,
-                hovertext=hover,
-                hovertemplate="%{hovertext}<extra>" + name + "</extra>",
-                legendgroup=name,
-                showlegend=False,
-            )
-        )
+            },
+            "hovertext": hover,
+            "hovertemplate": "%{hovertext}<extra>" + name + "</extra>",
+            "legendgroup": name,
+            "showlegend": False,
+        }
+        if "visit_id" in part:
+            bar["customdata"] = part["visit_id"].tolist()
+        traces.append(bar)
         # The legend swatch: a solid, empty trace (the real bars may be hatched).
-        fig.add_trace(
-            go.Bar(y=[None], x=[None], orientation="h", name=name, legendgroup=name,
-                   marker={"color": color}, hoverinfo="skip")
-        )
+        traces.append({"type": "bar", "y": [None], "x": [None], "orientation": "h", "name": name,
+                       "legendgroup": name, "marker": {"color": color}, "hoverinfo": "skip"})
     if spans["_approx"].any():
         # A legend entry for the hatching: an empty trace with the same pattern.
-        fig.add_trace(
-            go.Bar(
-                y=[None],
-                x=[None],
-                orientation="h",
-                name=t("page.mobility.approximate_legend", lang),
-                marker={"color": MUTED, "pattern": {"shape": "/", "fgcolor": "white", "solidity": 0.35}},
-                hoverinfo="skip",
-            )
-        )
-    fig.update_layout(barmode="overlay", bargap=0.35)
+        traces.append({
+            "type": "bar",
+            "y": [None],
+            "x": [None],
+            "orientation": "h",
+            "name": t("page.mobility.approximate_legend", lang),
+            "marker": {"color": MUTED, "pattern": {"shape": "/", "fgcolor": "white", "solidity": 0.35}},
+            "hoverinfo": "skip",
+        })
     # Plotly names months in English only: numeric month.year ticks for ru and uz.
-    fig.update_xaxes(type="date", title_text=t("page.mobility.axis_date", lang),
-                     tickformat=None if lang == "en" else "%m.%Y")
-    fig.update_yaxes(
-        type="category",
-        categoryorder="array",
-        categoryarray=list(reversed(row_order)),
-        title_text="",
-    )
+    xaxis: dict = {"type": "date", "title": {"text": t("page.mobility.axis_date", lang)}}
+    if lang != "en":
+        xaxis["tickformat"] = "%m.%Y"
+    layout = {
+        "barmode": "overlay",
+        "bargap": 0.35,
+        "xaxis": xaxis,
+        "yaxis": {"type": "category", "categoryorder": "array",
+                  "categoryarray": list(reversed(row_order)), "title": {"text": ""}},
+    }
     height = max(300, 30 * len(row_order) + 140)
-    return style_figure(fig, present=present, height=height)
+    return make_figure(traces, layout, present=present, height=height)
 
 
-def _monthly_bars(spans: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """One bar per (row, direction, mode, month of start): from the first start to the last end.
+def _grouped_bars(spans: pd.DataFrame, lang: str, max_bars: int) -> tuple[pd.DataFrame, int]:
+    """One bar per (row, direction, mode, period of start): from the first start to the last end.
 
-    ``visit_id`` is dropped (a bar stands for many visits); ``_hover`` says how many.
+    The period is a month, else the shortest of ``BUCKET_MONTHS`` giving at most
+    ``max_bars`` bars (else one bar per row, direction and mode over the whole span).
+    Returns the bars and the period's length in months. ``visit_id`` is dropped (a bar
+    stands for many visits); ``_hover`` says how many.
     """
     keys = ["_label", "direction", "mode"]
-    frame = spans.assign(mode=spans["mode"].fillna("in_person"),
-                         _month=spans["_start"].dt.to_period("M"))
-    bars = (
-        frame.groupby(keys + ["_month"], sort=False, dropna=False)
-        .agg(_start=("_start", "min"), _end=("_end", "max"), _approx=("_approx", "all"),
-             _n=("_start", "size"))
-        .reset_index()
+    start = spans["_start"]
+    # Integer keys: combo = (row, direction, mode), offset = months since the first start.
+    # A groupby on one integer is much quicker than on three text columns.
+    codes, uniques = [], []
+    for column in keys:
+        values = spans[column] if column != "mode" else spans["mode"].fillna("in_person")
+        code, unique = pd.factorize(values, use_na_sentinel=False)
+        codes.append(code.astype("int64"))
+        uniques.append(np.asarray(unique, dtype=object))
+    month = (start.dt.year * 12 + start.dt.month - 1).to_numpy(dtype="int64")
+    low = int(month.min())
+    width = int(month.max()) - low + 1
+    # The last choice: one period over the whole span (one bar per row, direction and mode).
+    choices = [m for m in BUCKET_MONTHS if m < width] + [width]
+    # Offsets count from ``origin``, early enough for any period's aligned first month.
+    origin = low - max(choices)
+    span = width + 2 * max(choices)
+    combo = (codes[0] * len(uniques[1]) + codes[1]) * len(uniques[2]) + codes[2]
+    frame = pd.DataFrame({"_start": start.to_numpy(), "_end": spans["_end"].to_numpy(),
+                          "_approx": spans["_approx"].to_numpy(dtype="uint8"), "_n": 1})
+
+    def group(frame: pd.DataFrame, combo: np.ndarray, offset: np.ndarray) -> tuple:
+        grouped = (
+            frame.assign(_key=combo * span + offset)
+            .groupby("_key", sort=False)
+            .agg(_start=("_start", "min"), _end=("_end", "max"), _approx=("_approx", "min"),
+                 _n=("_n", "sum"))
+        )
+        combo, offset = np.divmod(grouped.index.to_numpy(), span)
+        return grouped.reset_index(drop=True), combo, offset
+
+    # Monthly bars first (one pass over the visits); coarser periods regroup those.
+    bars, bar_combo, bar_offset = group(frame, combo, month - origin)
+    months = 1
+    if len(bars) > max_bars:
+        for months in choices:
+            # Periods aligned on the calendar (quarters, years, 5-year spans...).
+            if months == choices[-1]:
+                first = np.full_like(bar_offset, low - origin)
+            else:
+                first = (bar_offset + origin) // months * months - origin
+            regrouped = group(bars, bar_combo, first)
+            if len(regrouped[0]) <= max_bars or months == choices[-1]:
+                bars, bar_combo, bar_offset = regrouped
+                break
+    combo, mode_code = np.divmod(bar_combo, len(uniques[2]))
+    label_code, direction_code = np.divmod(combo, len(uniques[1]))
+    bars = bars.assign(
+        _label=uniques[0][label_code], direction=uniques[1][direction_code],
+        mode=uniques[2][mode_code], _month=bar_offset + origin, _approx=bars["_approx"].astype(bool),
     )
-    months = bars["_month"].astype(str)
     bars["_hover"] = [
-        f"<b>{label}</b><br>" + t("page.mobility.timeline_bucket", lang, n=n, month=month)
-        for label, n, month in zip(bars["_label"], bars["_n"], months, strict=True)
+        f"<b>{label}</b><br>" + (
+            t("page.mobility.timeline_bucket", lang, n=n, month=_period_text(month, 1)) if months == 1
+            else t("page.mobility.timeline_bucket_period", lang, n=n, period=_period_text(month, months))
+        )
+        for label, n, month in zip(bars["_label"], bars["_n"], bars["_month"], strict=True)
     ]
-    return bars.drop(columns=["_month"])
+    return bars.drop(columns=["_month"]), months
+
+
+def _period_text(first_month: int, months: int) -> str:
+    """A period of ``months`` months from month ordinal ``first_month`` (year * 12 + month - 1).
+
+    "2019-03" (a month), "2019" (a year), "2015–2019" (whole years), "2019-01 – 2019-03".
+    """
+    first_month = int(first_month)
+    last = first_month + months - 1
+    y1, m1, y2, m2 = first_month // 12, first_month % 12 + 1, last // 12, last % 12 + 1
+    if months == 1:
+        return f"{y1}-{m1:02d}"
+    if m1 == 1 and m2 == 12:
+        return str(y1) if y1 == y2 else f"{y1}–{y2}"
+    return f"{y1}-{m1:02d} – {y2}-{m2:02d}"

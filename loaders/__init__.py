@@ -9,7 +9,10 @@ Example::
 
 from __future__ import annotations
 
+from loaders.memory import release_free_memory, use_system_allocator
 from loaders.schema import TABLES, Dataset, Problem
+
+use_system_allocator()
 
 
 def load_dataset(path, *, cache: bool = False) -> Dataset:
@@ -20,10 +23,13 @@ def load_dataset(path, *, cache: bool = False) -> Dataset:
     if cache:
         from loaders.cache import load_dataset_cached
 
-        return load_dataset_cached(path)
-    from loaders.validate import load_dataset as _load
+        dataset = load_dataset_cached(path)
+    else:
+        from loaders.validate import load_dataset as _load
 
-    return _load(path)
+        dataset = _load(path)
+    release_free_memory()  # parsing leaves freed buffers behind (loaders.memory)
+    return dataset
 
 
 __all__ = ["TABLES", "Dataset", "Problem", "load_dataset"]

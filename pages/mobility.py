@@ -1,12 +1,14 @@
 """Mobility: a timeline of visits and the breakdowns by year, mode, country and faculty."""
 
+import numpy as np
+import pandas as pd
 import streamlit as st
 
 import charts
 from charts import frames
 from charts.theme import DIRECTION_COLORS, MODE_COLORS
-from i18n import t
-from ui import start_page, stop_if_empty, table_with_download
+from i18n import fmt, t
+from ui import data, start_page, stop_if_empty, table_with_download
 from ui.tables import display_frame
 
 DIRECTIONS = ["incoming", "outgoing"]
@@ -21,17 +23,25 @@ stop_if_empty(ctx, [visits])
 direction_labels = {d: t(f"enum.direction.{d}", lang) for d in DIRECTIONS}
 mode_labels = {m: t(f"enum.mode.{m}", lang) for m in MODES}
 partner_names = ctx.partner_names()
+
+
+def partner_labels(visits: pd.DataFrame) -> np.ndarray:
+    """The partner's name (else its id), else "<country> (no partner)" ("" country when
+    unknown): one label per distinct partner and country, then taken per visit."""
+    pid_codes, pid_uniques = pd.factorize(visits["partner_id"])
+    country_codes, country_uniques = pd.factorize(visits["country"])
+    by_partner = np.array([partner_names.get(p, p) for p in pid_uniques] + [""], dtype=object)
+    by_country = np.array(
+        [t("page.mobility.no_partner", lang, country=ctx.country_name(c)) for c in country_uniques]
+        + [t("page.mobility.no_partner", lang, country=ctx.country_name(None))], dtype=object,
+    )
+    return np.where(pid_codes >= 0, by_partner[pid_codes], by_country[country_codes])
+
+
 visits = visits.assign(
     year=frames.year_of(visits, "start_date", "end_date"),
     mode=visits["mode"].fillna("in_person"),
-    # Column-wise (a million visits): the partner's name, else "<country> (no partner)".
-    partner_label=visits["partner_id"].map(partner_names).astype(object).fillna(visits["partner_id"]).where(
-        visits["partner_id"].notna(),
-        # One label per distinct country (not a call per visit); unknown country: "".
-        visits["country"].map(
-            {c: t("page.mobility.no_partner", lang, country=ctx.country_name(c)) for c in visits["country"].dropna().unique()}
-        ).astype(object).fillna(t("page.mobility.no_partner", lang, country=ctx.country_name(None))),
-    ),
+    partner_label=partner_labels(visits),
 )
 
 # Timeline -------------------------------------------------------------------------------
@@ -48,11 +58,16 @@ if by_person:
 label_column = "person_label" if by_person else "partner_label"
 undated = charts.undated_visits(visits)
 if len(undated) < len(visits):
+    timeline_info: dict = {}
     st.plotly_chart(
-        charts.visit_timeline(visits, label_column, lang=lang, present=ctx.present),
+        charts.visit_timeline(visits, label_column, lang=lang, present=ctx.present, info=timeline_info),
         key="visit-timeline", config={"displaylogo": False},
     )
     st.caption(t("page.mobility.timeline_note", lang))
+    if timeline_info.get("months"):
+        # Many visits: bars stand for groups of visits (charts.timeline.MAX_GROUPED_BARS).
+        st.caption(t("page.mobility.timeline_grouped", lang, visits=fmt.integer(timeline_info["visits"], lang),
+                     bars=fmt.integer(timeline_info["bars"], lang), months=timeline_info["months"]))
 else:
     st.info(t("page.mobility.no_dated", lang))
 if len(undated):
@@ -125,8 +140,9 @@ st.subheader(t("page.mobility.sessions", lang))
 incoming = visits[visits["direction"] == "incoming"]
 sessions = frames.count_by(incoming.assign(activity_label=incoming["activity"]), ["year", "activity_label"], weight="sessions")
 sessions = sessions[sessions["count"] > 0].sort_values("year")
-values, notes = ctx.kpis()
-st.caption(t("page.mobility.sessions_total", lang, n=values.get("lecture_sessions") or 0, unknown=notes.get("lecture_sessions_unknown", 0)))
+# The two figures only (every KPI is computed on the overview, not needed here).
+lecture = data.kpi_subset(ctx.path, ctx.stamp, ctx.scope, ("lecture_sessions", "lecture_sessions_unknown"))
+st.caption(t("page.mobility.sessions_total", lang, n=lecture["lecture_sessions"] or 0, unknown=lecture["lecture_sessions_unknown"]))
 if sessions.empty:
     st.caption(t("page.mobility.no_sessions", lang))
 else:

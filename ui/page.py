@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from i18n import t
+from ui import data as cached
 from ui.panels import empty_state, fatal_panel, problems_notice
 from ui.sidebar import PageContext, page_context
 
@@ -45,6 +46,7 @@ h3 { font-size: 1.75rem; }
 
 def start_page(name: str) -> PageContext:
     """Title and lead of page ``name``; stops with one error panel when the data is unusable."""
+    cached.collect_garbage()  # the previous rerun's frames (ui.data.collect_garbage)
     ctx = page_context()
     st.html(BASE_CSS)  # style only: takes no space on the page
     if ctx.present:
