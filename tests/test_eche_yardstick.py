@@ -9,11 +9,13 @@ its rows must be placed at city precision, through `locate` and through the load
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
+from loaders import load_dataset
 from loaders.countries import normalize_country
 from loaders.geo import locate
 
@@ -55,6 +57,7 @@ def test_locate_places_97_percent_at_city_precision():
 
 def _write_minimal_dataset(folder: Path) -> None:
     """The ECHE partners beside one-row institutions and empty agreements/visits."""
+    folder.mkdir(parents=True, exist_ok=True)
     eche_partners().to_csv(folder / "partners.csv", index=False, encoding="utf-8")
     pd.DataFrame([{"institution_id": "SAMSMU", "name": "Samarkand State Medical University",
                    "short_name": "SamSMU", "city": "Samarkand", "country": "UZB"}]
@@ -67,11 +70,8 @@ def _write_minimal_dataset(folder: Path) -> None:
 
 
 def test_loaders_place_97_percent_at_city_precision(tmp_path):
-    loaders = pytest.importorskip("loaders")
-    if not hasattr(loaders, "load_dataset"):
-        pytest.skip("loaders.load_dataset is not written yet")
     _write_minimal_dataset(tmp_path)
-    ds = loaders.load_dataset(tmp_path)
+    ds = load_dataset(tmp_path)
     assert ds.fatal is None
     partners = ds.tables["partners"]
     assert len(partners) == ROWS
@@ -84,3 +84,20 @@ def test_loaders_place_97_percent_at_city_precision(tmp_path):
     assert 0 < len(guessed) < 0.03 * ROWS
     vic = [p for p in guessed if p.value == "VIC BARCELONA"]
     assert vic and vic[0].params["matched"] == "Vic" and vic[0].severity == "warning"
+
+
+def test_clean_export_of_the_real_list(tmp_path):
+    """`python -m loaders clean` on the real list: every holder, ISO countries, positions."""
+    _write_minimal_dataset(tmp_path / "in")
+    result = subprocess.run(
+        [sys.executable, "-m", "loaders", "clean", str(tmp_path / "in"), "--out", str(tmp_path / "out")],
+        capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    clean = pd.read_csv(tmp_path / "out" / "partners.csv", dtype=str, keep_default_na=False)
+    assert len(clean) == ROWS
+    assert set(clean["geo_precision"]) <= {"city", "country"}
+    assert clean["country"].str.fullmatch(r"[A-Z]{3}").all()  # "EL" came in, "GRC" goes out
+    assert "GRC" in set(clean["country"]) and "EL" not in set(clean["country"])
+    assert (clean["lat"] != "").all() and (clean["lon"] != "").all()
+    assert (clean["geo_precision"] == "city").mean() >= FLOOR
