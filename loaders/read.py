@@ -27,9 +27,14 @@ ROW = "_row"
 class FatalRead(Exception):
     """Nothing usable could be read; the message says why, in plain words."""
 
+    key: str | None = None  # the message's i18n key and params (to show it translated)
+    params: dict = {}
+
 
 def _fatal(code: str, **params: object) -> FatalRead:
-    return FatalRead(t(f"problem.{code}", "en", **params))
+    exc = FatalRead(t(f"problem.{code}", "en", **params))
+    exc.key, exc.params = f"problem.{code}", params
+    return exc
 
 
 def read_dataset(path: str | Path) -> dict[str, pd.DataFrame]:

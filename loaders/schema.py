@@ -201,6 +201,16 @@ class Dataset:
     problems: list[Problem] = field(default_factory=list)
     fatal: str | None = None
     path: str | None = None
+    # The fatal message as i18n keys and their params, so a page can show it translated.
+    fatal_parts: list[tuple[str, dict]] = field(default_factory=list)
+
+    def fatal_text(self, lang: str = "en") -> str | None:
+        """``fatal`` in ``lang`` (the English message when no parts were kept)."""
+        if not self.fatal or not self.fatal_parts:
+            return self.fatal
+        from i18n import t
+
+        return " ".join(t(key, lang, **params) for key, params in self.fatal_parts)
 
     @property
     def errors(self) -> list[Problem]:

@@ -72,16 +72,18 @@ def load_dataset(path: str | Path) -> Dataset:
     try:
         raw = read_dataset(path)
     except FatalRead as exc:
-        return Dataset(empty_tables(), [], str(exc), str(path))
-    missing = []
+        parts = [(exc.key, exc.params)] if exc.key else []
+        return Dataset(empty_tables(), [], str(exc), str(path), parts)
+    missing, parts = [], []
     for name, frame in raw.items():
         need = [c.name for c in TABLES[name].columns if c.column_required]
         absent = [c for c in need if c not in frame.columns]
         if absent:
             missing.append(t("problem.fatal_missing_column", "en", table=name,
                              columns=", ".join(absent)))
+            parts.append(("problem.fatal_missing_column", {"table": name, "columns": ", ".join(absent)}))
     if missing:
-        return Dataset(empty_tables(), [], " ".join(missing), str(path))
+        return Dataset(empty_tables(), [], " ".join(missing), str(path), parts)
     checker = _Checker(raw)
     checker.run()
     return Dataset(checker.clean, checker.sorted_problems(), None, str(path))

@@ -17,7 +17,8 @@ from datastore.upload import MB, Limits, UploadRejected, read_upload
 from i18n import t
 from loaders import load_dataset
 from ui import ensure_navigation
-from ui.panels import problem_text
+from ui.data import current_dataset
+from ui.panels import fatal_panel, problem_text
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -170,7 +171,7 @@ def _drop_check() -> None:
 def show_problems(dataset, lang: str) -> None:
     errors, warnings = dataset.errors, dataset.warnings
     if dataset.fatal:
-        st.error(t("data.check.fatal", lang, message=dataset.fatal))
+        st.error(t("data.check.fatal", lang, message=dataset.fatal_text(lang)))
         return
     if not dataset.problems:
         st.success(t("data.check.clean", lang))
@@ -345,6 +346,9 @@ if flash := st.session_state.pop("data_flash", None):
 
 store = Store()
 current, active = show_current(store, lang)
+shown = current_dataset()[0]  # what the other pages show: say so when it cannot be read
+if shown.fatal:
+    fatal_panel(shown.fatal_text(lang), lang)
 
 st.subheader(t("data.upload.title", lang))
 editor = None

@@ -52,7 +52,7 @@ class PageContext:
     def fatal(self) -> str | None:
         if self.dataset is None:
             return t("common.fatal_missing", self.lang)
-        return self.dataset.fatal
+        return self.dataset.fatal_text(self.lang)
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
