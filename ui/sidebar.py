@@ -18,7 +18,7 @@ import metrics
 from i18n import DEFAULT_LANG, LANGUAGES, t
 from loaders import Dataset
 from ui import data as cached
-from ui.state import ViewState, parse_query, to_query, to_scope_kwargs
+from ui.state import ViewState, parse_query, to_query, to_scope_kwargs, unreadable
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "uz": "Oʻzbekcha"}
 PARTNER_TYPES = (
@@ -31,6 +31,7 @@ K_INST, K_YEARS, K_REGION, K_COUNTRY = "f_inst", "f_years", "f_region", "f_count
 K_FACULTY, K_PTYPE, K_AS_OF = "f_faculty", "f_ptype", "f_as_of"
 K_SEEDED = "_view_seeded"
 K_CONTEXT = "_page_context"
+K_LINK_NOTICE = "_link_notice"
 FILTER_KEYS = (K_INST, K_YEARS, K_REGION, K_COUNTRY, K_FACULTY, K_PTYPE, K_AS_OF)
 
 
@@ -117,6 +118,7 @@ def _seed() -> ViewState:
     """The view the URL asked for when this session started."""
     if "_view_seed" not in st.session_state:
         st.session_state["_view_seed"] = parse_query(st.query_params)
+        st.session_state["_seed_unreadable"] = unreadable(st.query_params)
     return st.session_state["_view_seed"]
 
 
@@ -213,9 +215,66 @@ def _match(wanted: tuple[str, ...], options: list[str], aliases: dict[str, str] 
     return out
 
 
+def _unmatched(wanted: tuple[str, ...], options: list[str], aliases: dict[str, str] | None = None,
+               resolve=None) -> list[str]:
+    """Values of ``wanted`` that ``_match`` drops (not in this dataset)."""
+    return [item for item in wanted if not _match((item,), options, aliases, resolve)]
+
+
+def _link_problems(seed: ViewState, options: dict[str, list], span: tuple[int, int] | None) -> dict:
+    """What of the link's filters this dataset cannot show (for the sidebar notice)."""
+    from loaders.countries import normalize_country
+
+    unknown = [("filters.institution", v) for v in _unmatched(seed.institutions, options["inst"],
+                                                             options["inst_aliases"])]
+    unknown += [("filters.region", v) for v in _unmatched(seed.regions, options["region"])]
+    unknown += [("filters.country", v) for v in _unmatched(seed.countries, options["country"],
+                                                          resolve=normalize_country)]
+    unknown += [("filters.faculty", v) for v in _unmatched(seed.faculties, options["faculty"])]
+    unknown += [("filters.partner_type", v) for v in _unmatched(seed.partner_types, options["ptype"])]
+    years = None
+    if span is not None and (seed.year_from is not None or seed.year_to is not None):
+        low = seed.year_from if seed.year_from is not None else seed.year_to
+        high = seed.year_to if seed.year_to is not None else seed.year_from
+        if (seed.year_to is not None and seed.year_to < span[0]) or (
+                seed.year_from is not None and seed.year_from > span[1]):
+            years = (low, high)
+    return {"unknown": unknown, "years": years, "span": span,
+            "unreadable": dict(st.session_state.get("_seed_unreadable", {}))}
+
+
+def _link_notice(sb, lang: str) -> None:
+    """A quiet caption: what the shared link asked for that this view could not keep."""
+    problems = st.session_state.get(K_LINK_NOTICE)
+    if not problems:
+        return
+
+    def label(key: str) -> str:
+        text = t(key, lang)
+        return text[:1].lower() + text[1:]
+
+    lines = []
+    if problems["unknown"]:
+        items = "; ".join(f"{label(key)} {value}" for key, value in problems["unknown"])
+        lines.append(t("filters.link_notice.unknown", lang, items=items))
+    if problems["years"] is not None:
+        low, high = problems["years"]
+        first, last = problems["span"]
+        lines.append(t("filters.link_notice.years", lang, years=str(low) if low == high else f"{low}–{high}",
+                       first=first, last=last))
+    if problems["unreadable"]:
+        names = {"from": "filters.years", "to": "filters.years", "as_of": "filters.as_of"}
+        items = "; ".join(f"{label(names.get(key, key))} {raw}" for key, raw in problems["unreadable"].items())
+        lines.append(t("filters.link_notice.unreadable", lang, items=items))
+    if lines:
+        sb.caption(":material/link_off: " + " ".join(lines))
+
+
 def _seed_filters(seed: ViewState, options: dict[str, list], span: tuple[int, int] | None) -> None:
     """Put the URL's filters into the widgets' session state (first run of a session)."""
     state = st.session_state
+    problems = _link_problems(seed, options, span)
+    state[K_LINK_NOTICE] = problems if (problems["unknown"] or problems["years"] or problems["unreadable"]) else None
     state[K_INST] = _match(seed.institutions, options["inst"], options["inst_aliases"])
     state[K_REGION] = _match(seed.regions, options["region"])
     from loaders.countries import normalize_country
@@ -242,6 +301,8 @@ def reset_filters() -> None:
         present=bool(st.session_state.get(K_PRESENT, False)),
     )
     st.session_state.pop(K_SEEDED, None)
+    st.session_state.pop(K_LINK_NOTICE, None)
+    st.session_state["_seed_unreadable"] = {}
 
 
 def _prune(key: str, options: list[str]) -> None:
@@ -297,6 +358,7 @@ def render_sidebar(lang: str, present: bool) -> PageContext:
         _keep_hidden_filters()
     else:
         sb.header(t("filters.title", lang), divider="gray")
+        _link_notice(sb, lang)
     inst = _filter(
         draw, sb.multiselect, K_INST, t("filters.institution", lang), options["inst"],
         format_func=lambda iid: short.get(iid, iid), placeholder=t("filters.all", lang),

@@ -106,6 +106,20 @@ def parse_query(params: Mapping[str, object]) -> ViewState:
     )
 
 
+def unreadable(params: Mapping[str, object]) -> dict[str, str]:
+    """Year and date parameters that ``parse_query`` could not read (key -> raw value).
+
+    >>> unreadable({"as_of": ["garbage"], "from": ["2023"]})
+    {'as_of': 'garbage'}
+    """
+    out: dict[str, str] = {}
+    for key, read in ((Q_FROM, _year), (Q_TO, _year), (Q_AS_OF, _date)):
+        raw = (_values(params, key) or [None])[0]
+        if raw is not None and read(raw) is None:
+            out[key] = raw
+    return out
+
+
 def to_query(state: ViewState) -> dict[str, list[str]]:
     """The query parameters of a view state; defaults are left out to keep links short."""
     query: dict[str, list[str]] = {}

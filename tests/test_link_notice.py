@@ -1,0 +1,68 @@
+"""A shared link whose filters this dataset cannot show gets a quiet sidebar notice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data" / "dashboard"
+
+
+@pytest.fixture(autouse=True)
+def dataset_env(tmp_path, monkeypatch):
+    monkeypatch.setenv("COOP_DATA", str(DATA))
+    monkeypatch.setenv("COOP_STORE", str(tmp_path / "no-store"))
+
+
+def run(**query: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30)
+    query.setdefault("as_of", "2025-06-30")
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run(timeout=30)
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def notices(at: AppTest) -> list[str]:
+    return [c.value for c in at.sidebar.caption if "link_off" in c.value]
+
+
+def test_unknown_country_faculty_and_institution_are_listed():
+    at = run(country="BRA", faculty="Astrology", inst="nowhere")
+    [text] = notices(at)
+    assert "From the link, not in this dataset:" in text
+    assert "country BRA" in text and "faculty Astrology" in text and "institution nowhere" in text
+    assert at.sidebar.multiselect(key="f_country").value == []
+
+
+def test_years_outside_the_data_are_reported():
+    at = run(**{"from": "1990", "to": "1991"})
+    [text] = notices(at)
+    assert "Years 1990–1991 are outside the data (" in text
+
+
+def test_unreadable_reference_date_is_reported():
+    at = run(as_of="garbage")
+    [text] = notices(at)
+    assert "not understood: reference date garbage" in text
+
+
+def test_notice_is_translated_and_survives_page_switch():
+    at = run(country="BRA", lang="ru")
+    at.switch_page("pages/partners.py").run(timeout=30)
+    [text] = notices(at)
+    assert "нет в этих данных" in text and "BRA" in text
+
+
+def test_clean_link_has_no_notice():
+    at = run(country="KOR", **{"from": "2024", "to": "2025"})
+    assert notices(at) == []
+
+
+def test_presentation_mode_hides_the_notice():
+    at = run(country="BRA", present="1")
+    assert notices(at) == []
