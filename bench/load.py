@@ -19,23 +19,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
-from bench.datasets import REPO_ROOT, ensure_dataset
+from bench.datasets import ensure_dataset
+from bench.live import CHROMIUM_ARGS, serve
 
 PAGES = ("", "partners", "mobility", "grants", "agreements", "students", "quality", "export")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 DONE_JS = """() => !document.querySelector('[data-testid="stStatusWidget"]')
   && !!document.querySelector('h1')
   && (document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state')
@@ -48,51 +41,6 @@ GRACE_S = 30
 ERRORS_JS = """() => [
   ...[...document.querySelectorAll('[data-testid="stException"]')].map(e => e.innerText),
   ...[...document.querySelectorAll('[data-testid="stAlertContentError"]')].map(e => e.innerText)]"""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def serve(data: Path, timeout: float = 90, info: dict | None = None):
-    """The dashboard on a free loopback port (its own empty version store); yields the URL.
-
-    ``info``, when given, receives the server's ``pid`` (e.g. to read its memory).
-    """
-    port = free_port()
-    store = tempfile.mkdtemp(prefix="bench-store-")
-    env = {**os.environ, "COOP_DATA": str(data), "COOP_STORE": store}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "dashboard.py"),
-         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    if info is not None:
-        info["pid"] = proc.pid
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the app did not start")
-            time.sleep(0.3)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def random_view(rng: random.Random, institutions: list[str]) -> str:

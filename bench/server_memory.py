@@ -18,7 +18,8 @@ import time
 from pathlib import Path
 
 from bench.datasets import ensure_dataset
-from bench.load import CHROMIUM_ARGS, DONE_JS, ERRORS_JS, PAGES, serve
+from bench.live import CHROMIUM_ARGS, serve
+from bench.load import DONE_JS, ERRORS_JS, PAGES
 
 
 def _status(pid: int) -> dict[str, float]:

@@ -7,82 +7,13 @@
 from __future__ import annotations
 
 import contextlib
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+from bench.live import CHROMIUM, CHROMIUM_ARGS, free_port, serve  # noqa: F401  (re-exported)
+
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ERROR_SELECTORS = ['[data-testid="stException"]']
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextlib.contextmanager
-def serve(
-    dataset: Path,
-    store: Path | None = None,
-    timeout: float = 60,
-    env: dict[str, str] | None = None,
-) -> Iterator[str]:
-    """``streamlit run dashboard.py`` on a free port with COOP_DATA = ``dataset``.
-
-    ``env`` adds variables for the server, e.g. ``{"COOP_SECRETS": "/tmp/secrets.toml"}``.
-    """
-    port = free_port()
-    server_env = {
-        **os.environ,
-        "COOP_DATA": str(dataset),
-        "COOP_STORE": str(store or (Path(dataset).parent / "no-store")),
-        **(env or {}),
-    }
-    proc = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
-            "--server.headless", "true", "--server.port", str(port),
-            "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-            "--server.fileWatcherType", "none",
-        ],
-        cwd=ROOT, env=server_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                output = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
-                raise RuntimeError(f"streamlit did not start:\n{output}")
-            time.sleep(0.3)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @contextlib.contextmanager
