@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from app_fixtures import run_dashboard
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,15 +32,7 @@ def dataset_env(tmp_path, monkeypatch):
 
 def run_page(page: str | None = None, **query: str | list[str]) -> AppTest:
     """Run dashboard.py with ``query`` in the URL, then switch to ``pages/<page>.py``."""
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30)
-    at.query_params["as_of"] = AS_OF
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run(timeout=30)
-    if page:
-        at.switch_page(f"pages/{page}.py").run(timeout=30)
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_dashboard(page, **query)
 
 
 def metrics_of(at: AppTest) -> dict[str, str]:

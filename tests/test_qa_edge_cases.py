@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from app_fixtures import run_dashboard
 from streamlit.testing.v1 import AppTest
 
 from i18n import t
@@ -19,20 +20,13 @@ CURATED = ROOT / "data"
 def run(dataset: Path, tmp_path: Path, page: str | None = None, **query: str) -> AppTest:
     os.environ["COOP_DATA"] = str(dataset)
     os.environ["COOP_STORE"] = str(tmp_path / "no-store")
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30)
-    at.query_params["as_of"] = "2025-06-30"
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run(timeout=30)
-    if page:
-        at.switch_page(f"pages/{page}.py").run(timeout=30)
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_dashboard(page, **query)
 
 
 @pytest.fixture(autouse=True)
 def _restore_env(monkeypatch):
     monkeypatch.setenv("COOP_DATA", str(CURATED))  # restored after each test
+    monkeypatch.delenv("COOP_STORE", raising=False)  # run() sets it; restored after each test
 
 
 def _missing_column(tmp_path: Path) -> Path:
