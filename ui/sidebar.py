@@ -283,7 +283,7 @@ def _seed_filters(seed: ViewState, options: dict[str, list], span: tuple[int, in
     state[K_COUNTRY] = _match(seed.countries, options["country"], resolve=normalize_country)
     state[K_FACULTY] = _match(seed.faculties, options["faculty"])
     state[K_PTYPE] = _match(seed.partner_types, options["ptype"])
-    if span is not None:
+    if span is not None and any(dated for dated, _ in dating.values()):
         low = seed.year_from if seed.year_from is not None else span[0]
         high = seed.year_to if seed.year_to is not None else span[1]
         low, high = max(span[0], min(low, span[1])), min(span[1], max(high, span[0]))
