@@ -283,7 +283,7 @@ def _seed_filters(seed: ViewState, options: dict[str, list], span: tuple[int, in
     state[K_COUNTRY] = _match(seed.countries, options["country"], resolve=normalize_country)
     state[K_FACULTY] = _match(seed.faculties, options["faculty"])
     state[K_PTYPE] = _match(seed.partner_types, options["ptype"])
-    if span is not None and any(dated for dated, _ in dating.values()):
+    if span is not None:
         low = seed.year_from if seed.year_from is not None else span[0]
         high = seed.year_to if seed.year_to is not None else span[1]
         low, high = max(span[0], min(low, span[1])), min(span[1], max(high, span[0]))
@@ -450,7 +450,7 @@ def _dating_note(sb, dating: dict[str, tuple[int, int]], span: tuple[int, int] |
     if not parts:
         return
     text = t("filters.dating.lead", lang, items="; ".join(parts))
-    if span is not None:
+    if span is not None and any(dated for dated, _ in dating.values()):
         text += " " + t("filters.dating.span", lang, first=span[0], last=span[1]) if span[0] != span[1] else (
             " " + t("filters.dating.one_year", lang, year=span[0]))
     sb.caption(":material/event: " + text)
