@@ -9,7 +9,7 @@ from charts import frames
 from charts.theme import DIRECTION_COLORS, MODE_COLORS
 from i18n import fmt, t
 from ui import start_page, stop_if_empty, table_with_download
-from ui.evidence import kpi_cards, picked_categories
+from ui.evidence import COLUMNS, PERSONAL, kpi_cards, picked_categories
 from ui.tables import display_frame
 
 DIRECTIONS = ["incoming", "outgoing"]
@@ -148,21 +148,8 @@ st.subheader(t("page.mobility.table_picked", lang, countries=", ".join(ctx.count
 if not picked and not ctx.present:
     st.caption(t("page.mobility.table_hint", lang))
 shown = visits[visits["country"].isin(picked).to_numpy()] if picked else visits
-visit_columns = [
-    ("visit_id", "common.col.id", "text"),
-    ("partner_label", "common.col.partner", "text"),
-    ("institution_id", "common.col.institution", "institution"),
-    ("country", "common.col.country", "country"),
-    ("direction", "common.col.direction", "enum:direction"),
-    ("mode", "common.col.mode", "enum:mode"),
-    ("activity", "common.col.activity", "enum:activity"),
-    ("start_date", "common.col.start", "date"),
-    ("sessions", "common.col.sessions", "int"),
-    ("source", "common.col.source", "text"),
-    ("_row", "common.col.row", "int"),
-]
-if not ctx.present:
-    visit_columns.insert(2, ("person", "common.col.person", "text"))
+# The same columns as the rows behind the visit figures (ui.evidence), names hidden when presenting.
+visit_columns = [c for c in COLUMNS["visit"] if not (ctx.present and c[0] in PERSONAL)]
 table_with_download(display_frame(shown, visit_columns, lang, lookups=ctx.lookups()), "visits", lang, key="visits")
 
 # Lecture sessions --------------------------------------------------------------------------------
