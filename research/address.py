@@ -111,7 +111,7 @@ def organisation(address: str, *, org_first: bool = False) -> str:
 def city(address: str) -> str:
     """The city of an address: the last part before the country that is not a postcode or
     a US state and zip, with postcode tokens removed (``Beijing 100871`` -> ``Beijing``)."""
-    parts = _parts(address)[:-1]
+    parts = _parts(address)[1:-1]  # never the organisation (first) or the country (last)
     for part in reversed(parts):
         if _STATE_ZIP_RE.match(part):
             continue
