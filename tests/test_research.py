@@ -292,3 +292,21 @@ def test_demo_dataset_whole_files():
     assert (got["countries"]["USA"], got["countries"]["DEU"]) == (33, 15)
     irn = figures.irn(res, ds.tables, Scope(as_of=AS_OF))
     assert (irn["p"], irn["irn"], irn["institutions"]["partner_id"].tolist()) == (1, None, ["p-nyu"])
+
+
+def test_report_json_publications(tmp_path):
+    from report.__main__ import run
+
+    out = tmp_path / "r.json"
+    root = Path(__file__).resolve().parent.parent
+    assert run([str(root / "data"), "--publications", str(DATA / "wos_plain.txt"), "--publications",
+                str(DATA / "wos_tab.txt"), "--as-of", "2025-06-30", "--out", str(out)]) == 0
+    import json
+
+    got = json.loads(out.read_text(encoding="utf-8"))["publications"]
+    # SamSMU ("Samarkand State Med Univ") is on WOS 0001 (UZB, CHN, GBR), 0002 (UZB, USA)
+    # and 0007 (UZB, KOR); the other records name no institution of the curated dataset.
+    assert (got["papers"], got["with_affiliations"], got["international"]) == (3, 3, 3)
+    assert got["countries"] == {"CHN": 1, "GBR": 1, "KOR": 1, "USA": 1, "UZB": 3}
+    assert (got["irn"], got["irn_p"], got["irn_countries"]) == (None, [], [])
+    assert got["problems"] == {"errors": 2, "warnings": 2, "unattributed_papers": 3}
