@@ -76,15 +76,19 @@ def _org_keys(aff: pd.DataFrame, partners: pd.DataFrame) -> tuple[list[str], lis
     compared name and country; and the name shown (the partner's, else the commonest spelling)."""
     partner_names = dict(zip(partners["partner_id"], partners["name"], strict=True))
     keys = []
-    for org, country, ror, pid in zip(aff["org"], aff["country"], aff["ror"], aff["partner_id"], strict=True):
-        if isinstance(pid, str):
-            keys.append(f"partner:{pid}")
-        elif ror_key(ror):
-            keys.append(f"ror:{ror_key(ror)}")
-        else:
-            keys.append(f"name:{name_key(org)}|{country if isinstance(country, str) else ''}")
+    seen: dict[tuple, str] = {}
+    for row in zip(*(aff[c].tolist() for c in ("org", "country", "ror", "partner_id")), strict=True):
+        if row not in seen:
+            org, country, ror, pid = row
+            if isinstance(pid, str):
+                seen[row] = f"partner:{pid}"
+            elif ror_key(ror):
+                seen[row] = f"ror:{ror_key(ror)}"
+            else:
+                seen[row] = f"name:{name_key(org)}|{country if isinstance(country, str) else ''}"
+        keys.append(seen[row])
     spellings: dict[str, Counter] = {}
-    for key, org in zip(keys, aff["org"], strict=True):
+    for key, org in zip(keys, aff["org"].tolist(), strict=True):
         spellings.setdefault(key, Counter())[org] += 1
     names = {k: c.most_common(1)[0][0] for k, c in spellings.items()}
     shown = [partner_names.get(k[8:], names[k]) if k.startswith("partner:") else names[k] for k in keys]
@@ -96,10 +100,14 @@ def build_research(pubs: Publications, tables: dict[str, pd.DataFrame], extra_pr
     aff, uncertain = match_affiliations(pubs.affiliations, tables["partners"], tables["institutions"])
     keys, shown = _org_keys(aff, tables["partners"]) if len(aff) else ([], [])
     aff["org_key"], aff["org_name"] = keys, shown
-    homes = aff.dropna(subset=["home_id"]).groupby("paper_id")["home_id"].agg(lambda s: set(s))
+    homes: dict[str, set[str]] = {}
+    for pid, hid in zip(aff["paper_id"].tolist(), aff["home_id"].tolist(), strict=True):
+        if isinstance(hid, str):
+            homes.setdefault(pid, set()).add(hid)
     papers = pubs.papers.copy()
     papers["home_ids"] = [
-        sorted(set(owners) | homes.get(pid, set())) for pid, owners in zip(papers["paper_id"], papers["owners"], strict=True)
+        sorted(set(owners) | homes.get(pid, set()))
+        for pid, owners in zip(papers["paper_id"].tolist(), papers["owners"].tolist(), strict=True)
     ]
     unattributed = papers[papers["home_ids"].map(len) == 0].reset_index(drop=True)
     problems = sorted([*(extra_problems or []), *pubs.problems],

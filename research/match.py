@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import lru_cache
 
 import pandas as pd
 
@@ -49,11 +50,21 @@ _GENERIC = frozenset(
 _WORD_RE = re.compile(r"\w+")
 
 
+@lru_cache(maxsize=65536)
+def _name_key(text: str) -> str:
+    words = _WORD_RE.findall(fold_name(text))
+    return " ".join(_ABBREVIATIONS.get(w, w) for w in words if w not in _STOPWORDS)
+
+
 def name_key(text: object) -> str:
     """Name as compared beyond ``fold_name``: no punctuation or little words, WoS
     abbreviations read. ``name_key("Univ Oxford") == name_key("University of Oxford")``."""
-    words = _WORD_RE.findall(fold_name(text))
-    return " ".join(_ABBREVIATIONS.get(w, w) for w in words if w not in _STOPWORDS)
+    return _name_key(text) if isinstance(text, str) else ""
+
+
+@lru_cache(maxsize=65536)
+def _fold(text: str) -> str:
+    return fold_name(text)
 
 
 def ror_key(value: object) -> str:
@@ -113,7 +124,7 @@ class Matcher:
             return self.by_ror[ror], "ror", []
         uncertain: dict[str, str] = {}
         key = name_key(org)
-        for hits, how_equal in ((self.by_fold.get(fold_name(org), []), "name"), (self.by_key.get(key, []), "key")):
+        for hits, how_equal in ((self.by_fold.get(_fold(org), []), "name"), (self.by_key.get(key, []), "key")):
             for cid, how in hits:
                 if country and self.country[cid] == country:
                     return cid, how if how_equal == "name" else f"{how}_key", []
@@ -121,7 +132,7 @@ class Matcher:
         if not key or not country:
             return None, "", list(uncertain.items())
         words = frozenset(key.split())
-        folded_city = fold_name(city)
+        folded_city = _fold(city)
         candidates: set[str] = set()
         for word in words - _GENERIC:
             candidates |= self.by_word.get((country, word), set())
@@ -150,7 +161,7 @@ def match_affiliations(affiliations: pd.DataFrame, partners: pd.DataFrame, insti
     doubts: dict[tuple, dict] = {}
     cache: dict[tuple, tuple] = {}
     cols = ["org", "country", "city", "ror"]
-    for paper_id, *values in out[["paper_id", *cols]].itertuples(index=False, name=None):
+    for paper_id, *values in zip(*(out[c].tolist() for c in ["paper_id", *cols]), strict=True):
         org, country, city, ror = (v if isinstance(v, str) else "" for v in values)
         key = (org, country, city, ror)
         if key not in cache:

@@ -24,6 +24,7 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -119,6 +120,16 @@ def _affiliation(org: str, country: str | None, city: str, ror: str, address: st
 # -- Scopus -------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=65536)
+def _scopus_parts(text: str) -> tuple[str, str | None, str]:
+    return addr.organisation(text), addr.scopus_country(text), addr.city(text)
+
+
+@lru_cache(maxsize=65536)
+def _wos_parts(text: str) -> tuple[str, str | None, str]:
+    return addr.organisation(text, org_first=True), addr.wos_country(text), addr.city(text)
+
+
 def _scopus_affiliations(cell: str) -> list[dict]:
     out, seen = [], set()
     for text in (cell or "").split(";"):
@@ -126,7 +137,7 @@ def _scopus_affiliations(cell: str) -> list[dict]:
         if not text or text in seen or text.casefold() == "no affiliation available":
             continue
         seen.add(text)
-        out.append(_affiliation(addr.organisation(text), addr.scopus_country(text), addr.city(text), "", text, "scopus"))
+        out.append(_affiliation(*_scopus_parts(text), "", text, "scopus"))
     return out
 
 
@@ -178,8 +189,7 @@ def _wos_affiliations(addresses: list[str]) -> list[dict]:
         if not text or text in seen:
             continue
         seen.add(text)
-        out.append(_affiliation(addr.organisation(text, org_first=True), addr.wos_country(text), addr.city(text),
-                                "", text, "wos"))
+        out.append(_affiliation(*_wos_parts(text), "", text, "wos"))
     return out
 
 
