@@ -217,8 +217,8 @@ def run(argv: list[str] | None = None) -> int:
     if args.publications or (writer is None and _has_publications(args.path)):
         report["publications"] = _publications(args, dataset.tables, scope)
 
-    out.parent.mkdir(parents=True, exist_ok=True)
     try:
+        out.parent.mkdir(parents=True, exist_ok=True)
         if writer is None:
             out.write_text(
                 json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
