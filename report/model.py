@@ -94,6 +94,7 @@ class BigNumber:
     value: str
     change: str  # "+3 on 2023" or "no comparison"
     definition: str
+    note: str = ""  # unknown inputs beside the figure
 
 
 @dataclass(frozen=True)
@@ -212,7 +213,7 @@ def _institution_names(tables) -> tuple[dict[str, str], dict[str, str]]:
     return full, dict(zip(ids, short, strict=False))
 
 
-def _scope_lines(scope: Scope, tables, lang: str) -> list[tuple[str, str]]:
+def scope_lines(scope: Scope, tables, lang: str) -> list[tuple[str, str]]:
     every = t("export.scope.all", lang)
     _, short = _institution_names(tables)
     if scope.all_years:
@@ -236,7 +237,7 @@ def _scope_lines(scope: Scope, tables, lang: str) -> list[tuple[str, str]]:
     ]
 
 
-def _scope_words(lines: list[tuple[str, str]], lang: str) -> str:
+def scope_words(lines: list[tuple[str, str]], lang: str) -> str:
     every = t("export.scope.all", lang)
     chosen = [f"{name}: {value}" for name, value in lines[1:] if value != every]
     return "; ".join(chosen) if chosen else t("pack.scope.everything", lang)
@@ -297,15 +298,35 @@ def _comparison(tables, scope, shared, lang):
     return changes, note
 
 
-def _kpi_text(name: str, report: dict, lang: str) -> str:
-    text = kpi_value(name, report["kpis"].get(name), lang)
+def _all_unknown(name: str, report: dict) -> bool:
+    """A sum whose every input is unknown is unknown, not 0 (docs/metrics.md)."""
+    evidence = report.get("evidence") or {}
+    if name == "lecture_sessions":
+        unknown = report.get("lecture_sessions_unknown") or 0
+        return bool(unknown) and unknown >= (report["kpis"].get("visits_incoming") or 0)
+    if name == "grant_funding_usd":
+        unknown = report.get("grants_amount_unknown") or 0
+        return bool(unknown) and unknown >= len(evidence.get(name, [])) > 0
+    return False
+
+
+def _kpi_parts(name: str, report: dict, lang: str) -> tuple[str, str]:
+    """(the figure, the count of unknown inputs beside it or "")."""
+    value = fmt.DASH if _all_unknown(name, report) else kpi_value(
+        name, report["kpis"].get(name), lang)
+    note = ""
     if name == "lecture_sessions" and report.get("lecture_sessions_unknown"):
-        text += " " + t("export.sessions_unknown", lang,
-                        n=_count(report["lecture_sessions_unknown"], lang))
+        note = t("export.sessions_unknown", lang,
+                 n=_count(report["lecture_sessions_unknown"], lang))
     if name == "grant_funding_usd" and report.get("grants_amount_unknown"):
-        text += " " + t("export.grants_amount_unknown", lang,
-                        n=_count(report["grants_amount_unknown"], lang))
-    return text
+        note = t("export.grants_amount_unknown", lang,
+                 n=_count(report["grants_amount_unknown"], lang))
+    return value, note
+
+
+def _kpi_text(name: str, report: dict, lang: str) -> str:
+    value, note = _kpi_parts(name, report, lang)
+    return f"{value} {note}" if note else value
 
 
 def _kpi_table(report: dict, lang: str) -> Table:
@@ -693,7 +714,7 @@ def localise_frame(name: str, frame: pd.DataFrame, lang: str, privacy: Privacy,
             getters.append(lambda r: institution_names.get(str(r["institution_id"]), ""))
     if "_row" in frame.columns:
         headers.append(t("export.col.source_row", lang))
-        getters.append(lambda r: "" if _missing(r["_row"]) else str(int(r["_row"])))
+        getters.append(lambda r: None if _missing(r["_row"]) else int(r["_row"]))
     records = frame.to_dict("records")
     rows = [[get(record) for get in getters] for record in records]
     return Table(headers, rows)
@@ -722,6 +743,12 @@ def _getter(table: str, column: str, frame: pd.DataFrame, lang: str, privacy: Pr
         return lambda r: _annex_date(r[column], r.get(precision) if has_precision else None)
     if column == "source":
         return lambda r: privacy.source(r[column])
+    if column == "sources":  # a country's sources, joined with " | "
+        return lambda r: " | ".join(privacy.source(x) for x in str(r[column]).split(" | ")
+                                    if x.strip()) if isinstance(r[column], str) else ""
+    if column == "ids":  # a country's evidence ids, joined with "; "
+        return lambda r: "; ".join(privacy.any_id(x.strip()) for x in str(r[column]).split(";")
+                                   if x.strip()) if isinstance(r[column], str) else ""
     if column == "institutions":
         return lambda r: ", ".join(r[column]) if isinstance(r[column], list) else _plain(r[column])
     return lambda r: _plain(r[column])
@@ -772,9 +799,10 @@ def build_pack(dataset, scope: Scope, lang: str = "en", public: bool = False,
                              tables["partners"]["name"].astype(str), strict=False))
     changes, comparison_note = _comparison(tables, scope, shared, lang)
     step(0.35)
-    big = [BigNumber(n, t(KPI_BY_NAME[n].label_key, lang), _kpi_text(n, report, lang),
+    big = [BigNumber(n, t(KPI_BY_NAME[n].label_key, lang), *_kpi_parts(n, report, lang)[:1],
                      changes.get(n, t("pack.compare.no_comparison", lang)),
-                     t(KPI_BY_NAME[n].definition_key, lang)) for n in BIG_NUMBERS]
+                     t(KPI_BY_NAME[n].definition_key, lang), _kpi_parts(n, report, lang)[1])
+           for n in BIG_NUMBERS]
     frames = {k.name: metrics.evidence_frame(tables, scope, k.name, scoped, shared)
               for k in KPIS}
     step(0.55)
@@ -799,7 +827,7 @@ def build_pack(dataset, scope: Scope, lang: str = "en", public: bool = False,
     shown = sorted(scope.institutions) or sorted({i for i, _ in links}) or list(
         homes["institution_id"].astype(str))
     homes = homes[homes["institution_id"].astype(str).isin(shown)]
-    scope_lines = _scope_lines(scope, tables, lang)
+    lines = scope_lines(scope, tables, lang)
     data_tables = {name: localise_frame(name, frame, lang, privacy, partner_names, short)
                    for name, frame in scoped.items() if frame is not None}
     step(0.8)
@@ -811,8 +839,8 @@ def build_pack(dataset, scope: Scope, lang: str = "en", public: bool = False,
         title=t("export.pack_title", lang),
         institutions=[full.get(i, i) for i in shown],
         institution_short=[short.get(i, i) for i in shown],
-        scope_lines=scope_lines,
-        scope_words=_scope_words(scope_lines, lang),
+        scope_lines=lines,
+        scope_words=scope_words(lines, lang),
         as_of=fmt.date_text(scope.as_of, lang, "day"),
         as_of_default=as_of_default,
         generated=fmt.date_text(date.today(), lang, "day"),

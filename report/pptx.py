@@ -99,7 +99,11 @@ class Deck:
         text_box(slide, SLIDE_W - MARGIN - Inches(1), SLIDE_H - FOOTER_H - Inches(0.05),
                  Inches(1), FOOTER_H, str(number), 9, colour=GREY, align=PP_ALIGN.RIGHT)
 
-    def save(self, path) -> Path:
+    def save(self, path):
+        """Save to a path (returned as a Path) or a binary file object."""
+        if hasattr(path, "write"):
+            self.prs.save(path)
+            return path
         path = Path(path)
         self.prs.save(path)
         return path
@@ -371,8 +375,8 @@ def _appendix(deck: Deck, pack: Pack) -> None:
                   pack.label("pack.appendix.lead"), notes, APPENDIX_ROWS, 10)
 
 
-def write_pptx(path, pack: Pack) -> Path:
-    """Write the pack as .pptx to path."""
+def write_pptx(path, pack: Pack):
+    """Write the pack as .pptx to path (or a binary file object)."""
     deck = Deck(pack)
     _cover(deck, pack)
     _big_numbers(deck, pack)

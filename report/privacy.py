@@ -111,6 +111,7 @@ class Privacy:
     public: bool = False
     lang: str = "en"
     names: list[str] = field(default_factory=list)
+    rows_of: dict[str, dict[str, object]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._mark = t("export.name_hidden", self.lang)
@@ -129,7 +130,25 @@ class Privacy:
     @classmethod
     def for_tables(cls, tables: Mapping[str, pd.DataFrame], public: bool,
                    lang: str = "en") -> Privacy:
-        return cls(public, lang, person_names(tables) if public else [])
+        privacy = cls(public, lang, person_names(tables) if public else [])
+        if public:  # where each id of a person table sits, to label ids met in lists
+            for table in PERSON_TABLES:
+                frame = tables.get(table)
+                key = TABLES[table].key if table in TABLES else None
+                if frame is not None and key in frame.columns and ROW in frame.columns:
+                    privacy.rows_of[table] = dict(zip(frame[key].astype(str), frame[ROW],
+                                                      strict=False))
+        return privacy
+
+    def any_id(self, row_id: str) -> str:
+        """An id met without its table (a list of evidence ids): a person table's id
+        becomes its row label in the public edition."""
+        if not self.public:
+            return row_id
+        for table, rows in self.rows_of.items():
+            if row_id in rows:
+                return row_label(table, rows[row_id])
+        return self.text(row_id)
 
     # ------------------------------------------------------------------ text
 
