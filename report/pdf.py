@@ -205,7 +205,8 @@ def _wrap(label: str, width: int) -> str:
     return "\n".join(textwrap.wrap(str(label), width, break_long_words=False)[:3]) or str(label)
 
 
-def chart_png(chart: Chart, width_in: float, height_in: float, cjk: bool = False) -> bytes:
+def chart_png(chart: Chart, width_in: float, height_in: float, cjk: bool = False,
+              title: bool = False) -> bytes:
     """The chart drawn with matplotlib: titles and legends inside the picture, labels
     wrapped at word boundaries, categories as bars (never a line)."""
     categories, series = list(chart.categories), list(chart.series)
@@ -262,8 +263,9 @@ def chart_png(chart: Chart, width_in: float, height_in: float, cjk: bool = False
                 # Below the axis labels, centred: never over a bar, never cut.
                 fig.legend(fontsize=7.5, frameon=False, ncol=min(len(series), 3),
                            loc="outside lower center")
-            ax.set_title(_wrap(chart.title, int(width_in * 11)), fontsize=9.5,
-                         fontweight="bold", loc="left")
+            if title:
+                ax.set_title(_wrap(chart.title, int(width_in * 11)), fontsize=9.5,
+                             fontweight="bold", loc="left")
             buffer = io.BytesIO()
             fig.savefig(buffer, format="png", bbox_inches="tight", pad_inches=0.08)
             return buffer.getvalue()
@@ -294,24 +296,29 @@ def _charts(pdf: PackPdf, charts: list[Chart]) -> None:
                 continue
             height = max(2.9, _chart_height(chart) * 0.9) if per_row == 2 else _chart_height(chart)
             pictures.append(chart_png(chart, width_mm / 25.4, height, pdf.cjk))
-        heights = [_picture_height(p, width_mm) if p else 14 for p in pictures]
-        if max(heights) > pdf.room:
+        # Titles are text (searchable, never cut by the picture), wrapped to the column.
+        pdf.set_font(FONT, "B", 9.5)
+        title_h = max(len(pdf.multi_cell(width_mm, 4.6, c.title, dry_run=True,
+                                         output="LINES")) for c in group) * 4.6 + 1
+        heights = [_picture_height(p, width_mm) if p else 10 for p in pictures]
+        if title_h + max(heights) > pdf.room:
             pdf.add_page()
         top = pdf.get_y()
         for n, (chart, picture) in enumerate(zip(group, pictures, strict=True)):
             x = pdf.l_margin + n * (width_mm + gap)
+            pdf.set_xy(x, top)
+            pdf.set_font(FONT, "B", 9.5)
+            pdf.set_text_color(0, 0, 0)
+            pdf.multi_cell(width_mm, 4.6, chart.title, align="L")
             if picture is None:
-                pdf.set_xy(x, top)
-                pdf.set_font(FONT, "B", 9.5)
-                pdf.multi_cell(width_mm, 5, chart.title, align="L")
-                pdf.set_x(x)
+                pdf.set_xy(x, top + title_h)
                 pdf.set_font(FONT, "", 9)
                 pdf.set_text_color(*GREY)
                 pdf.multi_cell(width_mm, 5, pdf.pack.no_data, align="L")
                 pdf.set_text_color(0, 0, 0)
             else:
-                pdf.image(io.BytesIO(picture), x=x, y=top, w=width_mm)
-        pdf.set_xy(pdf.l_margin, top + max(heights) + 2)
+                pdf.image(io.BytesIO(picture), x=x, y=top + title_h, w=width_mm)
+        pdf.set_xy(pdf.l_margin, top + title_h + max(heights) + 2)
 
 
 def _picture_height(png: bytes, width_mm: float) -> float:

@@ -360,15 +360,16 @@ def _agreements(deck: Deck, pack: Pack) -> None:
 
 def _appendix(deck: Deck, pack: Pack) -> None:
     headers = [pack.label("export.col.kpi"), pack.label("export.col.value"),
-               pack.label("pack.col.rows"), pack.label("pack.col.document"),
+               pack.label("pack.col.rows"), pack.label("pack.col.document_rows"),
                pack.label("pack.col.ids")]
     rows = []
     for entry in pack.appendix:
         documents = entry.by_document or [(pack.label("pack.appendix.no_rows"), 0, "")]
         for i, (doc, n, ids) in enumerate(documents):
-            rows.append([entry.label if i == 0 else "", entry.value if i == 0 else "",
-                         pack.label("pack.appendix.rows_of", n=n, total=entry.rows)
-                         if len(documents) > 1 else str(entry.rows), doc, ids])
+            first = i == 0
+            rows.append([entry.label if first else "", entry.value if first else "",
+                         str(entry.rows) if first else "",
+                         f"{doc} ({n})" if entry.by_document else doc, ids])
     table = Table(headers, rows, (False, True, True, False, False), (17, 10, 9, 22, 42))
     notes = "\n\n".join(f"{e.label} ({e.rows}): {e.definition}" for e in pack.appendix)
     _table_slides(deck, pack, pack.label("pack.appendix.title"), table,

@@ -89,7 +89,7 @@ def _widths(sheet, table: Table) -> None:
 def _table_sheets(book, name: str, table: Table, used: set[str], note: str = "",
                   rows_per_sheet: int = EXCEL_ROWS) -> None:
     """The table on one sheet, or on as many as its rows need (the header on each)."""
-    room = rows_per_sheet - 1 - (2 if note else 0)
+    room = max(1, rows_per_sheet - 1 - (2 if note else 0))
     chunks = [table.rows[i:i + room] for i in range(0, len(table.rows), room)] or [[]]
     for n, rows in enumerate(chunks, start=1):
         sheet = book.create_sheet(_title(name if n == 1 else f"{name} ({n})", used))
