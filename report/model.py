@@ -238,8 +238,8 @@ def scope_lines(scope: Scope, tables, lang: str) -> list[tuple[str, str]]:
 
 
 def scope_words(lines: list[tuple[str, str]], lang: str) -> str:
-    every = t("export.scope.all", lang)
-    chosen = [f"{name}: {value}" for name, value in lines[1:] if value != every]
+    every = {t("export.scope.all", lang), t("pack.scope.all_years", lang)}
+    chosen = [f"{name}: {value}" for name, value in lines[1:] if value not in every]
     return "; ".join(chosen) if chosen else t("pack.scope.everything", lang)
 
 

@@ -274,10 +274,11 @@ def _big_numbers(deck: Deck, pack: Pack) -> None:
         size = 40 if len(value) <= 8 else 30 if len(value) <= 14 else 20
         text_box(slide, left + Inches(0.15), top + Inches(0.1), width - Inches(0.3),
                  Inches(0.9), value, size, True, deck.colour)
-        text_box(slide, left + Inches(0.15), top + Inches(1.0), width - Inches(0.3),
-                 Inches(0.75), number.label, 14, True)
-        text_box(slide, left + Inches(0.15), top + Inches(1.75), width - Inches(0.3),
-                 Inches(0.6), number.change, 11, colour=GREY)
+        text_box(slide, left + Inches(0.15), top + Inches(0.95), width - Inches(0.3),
+                 Inches(0.75), number.label, 14 if len(number.label) <= 24 else 12, True)
+        lines = [number.note, number.change] if number.note else [number.change]
+        text_box(slide, left + Inches(0.15), top + height - Inches(0.3 + 0.22 * len(lines)),
+                 width - Inches(0.3), Inches(0.5), lines, 11, colour=GREY)
 
 
 def _all_figures(deck: Deck, pack: Pack) -> None:

@@ -117,6 +117,8 @@ class Privacy:
         self._mark = t("export.name_hidden", self.lang)
         self._pattern = None
         self._first_words: set[str] = set()
+        self._name_set = {n.casefold() for n in self.names}
+        self._cache: dict[str, str] = {}
         if self.public and self.names:
             alternatives = "|".join(re.escape(n) for n in self.names)
             self._pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
@@ -161,9 +163,14 @@ class Privacy:
         if value is None or (not isinstance(value, str) and _missing(value)):
             return ""
         text = str(value)
-        if self._pattern is None or not self._may_hold_name(text):
+        if self._pattern is None:
             return text
-        return self._pattern.sub(self._mark, text)
+        done = self._cache.get(text)
+        if done is None:  # the same sources and titles repeat on many rows
+            done = self._pattern.sub(self._mark, text) if self._may_hold_name(text) else text
+            if len(self._cache) < 200_000:
+                self._cache[text] = done
+        return done
 
     def source(self, value: object) -> str:
         """A row's source: the whole citation, or in public its document only."""
@@ -184,8 +191,8 @@ class Privacy:
 
     def _id_holds_name(self, text: str) -> bool:
         parts = re.split(r"[-_.:/\s]+", text.casefold())
-        return any(part in self._first_words or any(
-            part == n.casefold() for n in self.names) for part in parts if len(part) >= 3)
+        return any(part in self._first_words or part in self._name_set
+                   for part in parts if len(part) >= 3)
 
     # ------------------------------------------------------------------ tables
 
