@@ -190,8 +190,8 @@ def run(argv: list[str] | None = None) -> int:
 
     if folder:
         out = out / (file_stem(scope, dataset.tables, args.lang, args.public) + suffix)
-    out.parent.mkdir(parents=True, exist_ok=True)
     try:
+        out.parent.mkdir(parents=True, exist_ok=True)
         if writer is None:
             out.write_text(
                 json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"

@@ -23,12 +23,12 @@ import pandas as pd
 
 import metrics
 from i18n import fmt, t
-from metrics import KPI_BY_NAME, KPIS, Scope, apply_scope
+from metrics import KPI_BY_NAME, KPIS, Scope, apply_scope, rules
 from report.branding import Branding, load_branding
 from report.json_report import build_report
 from report.privacy import Privacy, row_label, source_document
 
-RENEWAL_DAYS = 180  # renewals due: active agreements expiring within 180 days of as-of
+RENEWAL_DAYS = rules.EXPIRING_DAYS  # renewals due: the agreements_expiring rows
 BIG_NUMBERS = ("partners", "partner_countries", "agreements_active", "visits_incoming",
                "visits_outgoing", "grant_funding_usd", "international_students", "irn_index")
 IDS_SHOWN = 12  # ids listed per source document in the appendix; the annex has them all
@@ -485,6 +485,9 @@ def _agreements(scoped, as_of: date, lang, privacy: Privacy, partner_names, shor
                t("pack.col.signed_on", lang), t("export.col.expires_on", lang),
                t("pack.col.status_at_as_of", lang)]
     rows, due = [], []
+    # Renewals due are the agreements_expiring rows themselves (metrics.rules).
+    due_ids = set(rules.expiring_agreements(rules.active_agreements(agreements, as_of), as_of)[
+        "agreement_id"].astype(str)) if len(agreements) else set()
     for row in order.to_dict("records"):
         cells = [
             privacy.row_id("agreements", row["agreement_id"], row.get("_row")),
@@ -497,8 +500,7 @@ def _agreements(scoped, as_of: date, lang, privacy: Privacy, partner_names, shor
         ]
         rows.append(cells)
         expires = row["expires_ts"]
-        if row["status_now"] == "active" and not pd.isna(expires) and \
-                at < expires <= at + pd.Timedelta(days=RENEWAL_DAYS):
+        if str(row["agreement_id"]) in due_ids:
             days = (expires - at).days
             due.append(cells[:6] + [t("pack.days", lang, n=_count(days, lang))])
     widths = (16, 10, 28, 16, 10, 10, 10)
@@ -583,9 +585,10 @@ def _grants(scoped, funded: pd.DataFrame, lang, privacy: Privacy, partner_names,
 def _students(scoped, lang) -> Section:
     students = scoped["students"]
     counts = pd.to_numeric(students["count"], errors="coerce").fillna(0)
-    latest = students["academic_year"].max() if len(students) else None
-    in_latest = students["academic_year"] == latest
-    by_country = counts[in_latest].groupby(students.loc[in_latest, "country"]).sum()
+    # The international_students rows: foreign students of the latest academic year.
+    rows_in = rules.latest_academic_year(rules.foreign_rows(students, scoped["institutions"]))
+    latest = rules.latest_year_label(rows_in) if len(rows_in) else None
+    by_country = counts.loc[rows_in.index].groupby(rows_in["country"]).sum()
     rows = sorted(((country_label(k, lang), int(v)) for k, v in by_country.items()),
                   key=lambda r: (-r[1], r[0]))
     per_year = counts.groupby(students["academic_year"]).sum().sort_index()
