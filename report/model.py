@@ -36,6 +36,8 @@ AGREEMENT_STATUSES = ("active", "planned", "expired", "terminated")
 GRANT_STATUSES = ("applied", "awarded", "active", "completed", "rejected")
 DIRECTIONS = ("incoming", "outgoing")
 MODES = ("in_person", "remote")
+# Each language by its own name, as the language picker shows it.
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "uz": "Oʻzbekcha"}
 ID_COLUMNS = {"agreements": "agreement_id", "visits": "visit_id", "grants": "grant_id",
               "partners": "partner_id", "institutions": "institution_id"}
 
@@ -847,7 +849,7 @@ def build_pack(dataset, scope: Scope, lang: str = "en", public: bool = False,
         as_of=fmt.date_text(scope.as_of, lang, "day"),
         as_of_default=as_of_default,
         generated=fmt.date_text(date.today(), lang, "day"),
-        language=t(f"pack.language.{lang}", lang),
+        language=LANGUAGE_NAMES.get(lang, lang),
         big_numbers=big,
         comparison_note=comparison_note,
         kpi_table=_kpi_table(report, lang),
