@@ -528,13 +528,11 @@ def _same_day(day, year):
         return day.replace(year=year, day=28)
 
 
-def _cut(data, year, as_of):
-    """The rows dated after as_of in ``year``, or after the same day in ``year - 1``,
-    dropped: visits by their day, agreements by signed_on, grants by start_date."""
-    limits = {year: as_of, year - 1: _same_day(as_of, year - 1)}
-
-    def keep(day):
-        return day is None or day.year not in limits or day <= limits[day.year]
+def _cut_after(data, day):
+    """The rows dated after ``day`` dropped (visits by their day, agreements by
+    signed_on, grants by start_date); students kept."""
+    def keep(when):
+        return when is None or when <= day
 
     cut = dict(data)
     cut["visits"] = [v for v in data["visits"] if keep(_visit_day(v))]
@@ -568,12 +566,45 @@ def reference_yoy(tables, scope, data=None):
         return out
     out["previous"] = year - 1
     as_of = scope.as_of
+    current_data = prev_data = data
     if year == as_of.year and (as_of.month, as_of.day) != (12, 31):
         out["partial"] = True
-        data = _cut(data, year, as_of)
-    out["current"] = _compute(data, replace(scope, year_from=year, year_to=year))[0]
-    out["prev"] = _compute(data, replace(scope, year_from=year - 1, year_to=year - 1))[0]
+        # Each period is 1 January to its own cut-off day: an agreement signed late in
+        # Y-1 is still there during Y's period, so each year gets its own cut.
+        current_data = _cut_after(data, as_of)
+        prev_data = _cut_after(data, _same_day(as_of, year - 1))
+    out["current"] = _compute(current_data, replace(scope, year_from=year, year_to=year))[0]
+    out["prev"] = _compute(prev_data, replace(scope, year_from=year - 1, year_to=year - 1))[0]
+    # A figure is compared only when its own tables have dated rows in both periods.
+    out["dated_both"] = _dated_tables(current_data, scope, year) & _dated_tables(prev_data, scope, year - 1)
     return out
+
+
+def _dated_tables(data, scope, year):
+    """The tables with a row of the one-year scope ``year`` dated in that year."""
+    one = replace(scope, year_from=year, year_to=year)
+    found = set()
+    if any(_visit_day(v) is not None and _visit_day(v).year == year for v in in_scope_visits(data, one)):
+        found.add("visits")
+    if any(a["signed_on"] is not None and a["signed_on"].year == year for a in in_scope_agreements(data, one)):
+        found.add("agreements")
+    if any(g["start_date"] is not None and g["start_date"].year == year for g in in_scope_grants(data, one)):
+        found.add("grants")
+    if any(s["year_start"] == year for s in in_scope_students(data, one)):
+        found.add("students")
+    return found
+
+
+# Which tables' dates make each figure comparable year over year (docs/metrics.md).
+COMPARED_BY = {
+    "partners": {"agreements", "visits", "grants"}, "partner_countries": {"agreements", "visits", "grants"},
+    "irn_index": {"agreements", "visits", "grants"},
+    "agreements_active": {"agreements"}, "agreements_expiring": {"agreements"}, "agreements_dormant": {"agreements"},
+    "visits_incoming": {"visits"}, "visits_outgoing": {"visits"}, "remote_share": {"visits"},
+    "lecture_sessions": {"visits"}, "mobility_countries": {"visits"},
+    "grants_active": {"grants"}, "grant_funding_usd": {"grants"},
+    "international_students": {"students"}, "student_countries": {"students"},
+}
 
 
 def reference_targets(tables, scope, data=None):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from kpi_reference import (
+    COMPARED_BY,
     COUNT_KPIS,
     KPI_NAMES,
     NOTE_NAMES,
@@ -377,9 +378,10 @@ def test_year_over_year_matches_the_reference(loaded, ds_name):
                 },
                 **{f"previous {k}": v for k, v in _diff(previous, want["prev"], KPI_NAMES).items()},
             }
-            for name in KPI_NAMES:  # the delta only when both are defined
+            for name in KPI_NAMES:  # the delta only when both are defined and comparable
                 now, before = want["current"][name], want["prev"][name]
-                delta = None if now is None or before is None else now - before
+                comparable = bool(COMPARED_BY[name] & want["dated_both"])
+                delta = None if now is None or before is None or not comparable else now - before
                 if not _same("delta", frame["delta"].get(name), delta):
                     bad[f"delta {name}"] = (frame["delta"].get(name), delta)
             if bad:
