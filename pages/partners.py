@@ -8,6 +8,7 @@ from charts.theme import PARTNER_TYPE_COLORS
 from i18n import t
 from ui import legend, start_page, stop_if_empty, table_with_download
 from ui.tables import display_frame
+from ui.text import plain
 
 ctx = start_page("partners")
 lang = ctx.lang
@@ -68,7 +69,7 @@ if chosen:
     row = partners[partners["partner_id"] == chosen].iloc[0]
     kind_label = t("enum.partner_type." + str(row["type"]), lang)
     place = ", ".join(p for p in [row["city"] if isinstance(row["city"], str) else "", ctx.country_name(row["country"])] if p)
-    st.markdown(f"**{row['name']}** · {kind_label} · {place}")
+    st.markdown(f"**{plain(row['name'])}** · {kind_label} · {plain(place)}")
     lookups = ctx.lookups()
     tabs = st.tabs([
         t("page.partners.tab_agreements", lang, n=int(row["agreements"])),

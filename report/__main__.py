@@ -184,7 +184,7 @@ def run(argv: list[str] | None = None) -> int:
     try:
         if writer is None:
             out.write_text(
-                json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+                json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False) + "\n", encoding="utf-8"
             )
         else:
             writer(out, report, apply_scope(dataset.tables, scope), args.lang, args.public)

@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from i18n import t
+from loaders.cells import set_text_cell
 from metrics import KPIS
 from report.pack import build_pack, public_tables
 
@@ -25,7 +26,6 @@ TABLE_ORDER = (
     "institutions", "partners", "agreements", "visits", "grants", "students", "fx_rates",
     "targets",
 )
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 TITLE_FONT = Font(bold=True, size=14)
@@ -57,14 +57,12 @@ def write_cell(sheet, row: int, column: int, value: object):
     """Write one cell; text that Excel would read as a formula stays text."""
     cell = sheet.cell(row=row, column=column)
     value = _cell_value(value)
-    cell.value = value
     if isinstance(value, str):
-        # openpyxl treats a leading "=" as a formula: force a string cell and set the
-        # quote prefix so Excel also keeps it as text after an edit.
-        cell.data_type = "s"
-        if value.startswith(FORMULA_STARTS):
-            cell.quotePrefix = True
-    elif isinstance(value, datetime | date):
+        # text stays text (never a formula) and loses the control characters that
+        # Excel's XML cannot hold (loaders.cells)
+        return set_text_cell(cell, value)
+    cell.value = value
+    if isinstance(value, datetime | date):
         cell.number_format = "yyyy-mm-dd"
     return cell
 
