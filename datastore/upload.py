@@ -115,7 +115,6 @@ def read_upload(name: str, data: bytes, dest: Path, limits: Limits | None = None
         members = _check_archive(archive, len(data), limits)
         if suffix == ".xlsx" or "[Content_Types].xml" in {m.filename for m in members}:
             _check_xlsx_package(archive, members, limits)
-            dest.mkdir(parents=True, exist_ok=True)
             return xlsx_to_csv_folder(data, dest)
         return _extract_csvs(archive, members, dest, limits)
 
