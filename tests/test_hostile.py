@@ -361,14 +361,16 @@ def test_styled_cell_at_xfd1048576_is_read_in_seconds(tmp_path, base):
     path = tmp_path / "wide.xlsx"
     book.save(path)
     assert path.stat().st_size < 20_000
+    from loaders.read import read_workbook
+
     started = time.perf_counter()
+    sheets = read_workbook(path)
+    assert time.perf_counter() - started < 5  # it took 40+ minutes: 16,384 cells a row
+    assert len(sheets["visits"].header) == 8 and len(sheets["visits"].rows) == 4
     ds = load_dataset(path)
-    assert time.perf_counter() - started < 10
     assert ds.fatal is None and listed(ds) == []
     assert_rest_unchanged(ds, base, "visits", None, kept=True)
-    started = time.perf_counter()
     again = _uploaded(path, tmp_path)
-    assert time.perf_counter() - started < 10
     assert listed(again) == []
 
 
