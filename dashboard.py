@@ -3,6 +3,8 @@
 Run: ``streamlit run dashboard.py`` (the dataset: ``COOP_DATA``, default ``data/``).
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from i18n import t
@@ -11,7 +13,9 @@ from ui import current_language, render_sidebar
 lang, present = current_language()
 st.set_page_config(
     page_title=t("common.app_title", lang),
-    page_icon=":material/public:",
+    # A file shipped with the app: an icon name (":material/...") makes the browser fetch
+    # the favicon from a font server, which fails offline.
+    page_icon=str(Path(__file__).resolve().parent / "assets" / "favicon.png"),
     layout="wide",
     # On a projector the sidebar starts folded away; its arrow brings back the mode toggle.
     initial_sidebar_state="collapsed" if present else "expanded",

@@ -180,8 +180,8 @@ def run(argv: list[str] | None = None) -> int:
     scope = build_scope(args, dataset.tables)
     report = build_report(dataset, scope, public=args.public, lang=args.lang)
 
-    out.parent.mkdir(parents=True, exist_ok=True)
     try:
+        out.parent.mkdir(parents=True, exist_ok=True)
         if writer is None:
             out.write_text(
                 json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False) + "\n", encoding="utf-8"

@@ -11,10 +11,10 @@ import json
 import zipfile
 from pathlib import Path
 
+import hostile
 import pandas as pd
 import pytest
 
-import hostile
 from loaders import load_dataset
 from loaders import validate as validate_module
 from loaders.read import ROW

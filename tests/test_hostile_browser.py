@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-import pytest
-
 import hostile
+import pytest
 from browser_fixtures import ROOT, browser, error_elements, serve, wait_for_app
 
 EVIL_NAME = "[Click](http://evil.example/a) ![i](http://evil.example/i.png) $x^2$ :material/home:"
