@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from i18n import t
+from loaders.cells import set_text_cell
 from loaders.schema import TABLE_ORDER, TABLES
 
 INSTRUCTIONS_SHEET = "instructions"
@@ -67,7 +68,7 @@ def _workbook(tables: dict, lang: str) -> bytes:
         headers = table.names + extra
         kinds = {c.name: c.kind for c in table.columns}
         for col_idx, header in enumerate(headers, start=1):
-            cell = sheet.cell(row=1, column=col_idx, value=header)
+            cell = set_text_cell(sheet.cell(row=1, column=col_idx), header)
             cell.font = Font(bold=True)
             required = header in kinds and table.column(header).required
             cell.fill = REQUIRED_FILL if required else HEADER_FILL
@@ -80,7 +81,12 @@ def _workbook(tables: dict, lang: str) -> bytes:
                     )
                     if text:
                         value = _cell_value(text, kinds.get(header, "text"))
-                        sheet.cell(row=row_idx, column=col_idx, value=value)
+                        cell = sheet.cell(row=row_idx, column=col_idx)
+                        if isinstance(value, str):
+                            # =HYPERLINK(...) stays text, control characters are dropped
+                            set_text_cell(cell, value)
+                        else:
+                            cell.value = value
         sheet.freeze_panes = "A2"
         last_row = max(len(frame) if frame is not None else 0, 0) + VALIDATION_ROWS
         for col_idx, header in enumerate(headers, start=1):

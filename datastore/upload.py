@@ -17,8 +17,6 @@ import posixpath
 import stat
 import zipfile
 from dataclasses import dataclass
-from datetime import date, datetime, time
-from decimal import Decimal
 from pathlib import Path
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -33,7 +31,10 @@ class Limits:
     max_upload_bytes: int = 20 * MB
     max_unpacked_bytes: int = 200 * MB
     max_ratio: float = 100.0
-    max_members: int = 500
+    # Files in a zip: many small files within the size limits are no bomb (they are only
+    # listed; the ones not named like a table are skipped), but a directory of 100,000
+    # entries is refused.
+    max_members: int = 10_000
 
     @classmethod
     def from_env(cls) -> Limits:
@@ -58,6 +59,12 @@ class UploadRejected(Exception):
         "corrupt": "The file is damaged and cannot be opened.",
         "unsafe_path": "The zip file contains an unsafe file name: {name}.",
         "zip_bomb": "The zip file unpacks to far more data than allowed; it was not opened.",
+        "too_many_files": "The zip file holds {count} files; at most {limit} are allowed.",
+        "formula_no_value": "The workbook has formulas with no saved result ({cells}).",
+        "duplicate_sheet": "The workbook has two sheets for the table {table}: {first} and {second}.",
+        "duplicate_column": "The table {table} has the column {column} twice ({first}, {second}).",
+        "far_right": "The sheet {sheet} has a value in cell {cell}, far right of column {last}.",
+        "too_many_cells": "The sheet {sheet} has more than {limit} cells.",
         "no_tables": "No tables were found. Expected CSV files or sheets named like: {expected}.",
         "duplicate_table": "The table {table} appears more than once in the zip file.",
         "nested_archive": "The zip file contains another archive ({name}); put the CSV files in directly.",
@@ -108,7 +115,6 @@ def read_upload(name: str, data: bytes, dest: Path, limits: Limits | None = None
         members = _check_archive(archive, len(data), limits)
         if suffix == ".xlsx" or "[Content_Types].xml" in {m.filename for m in members}:
             _check_xlsx_package(archive, members, limits)
-            dest.mkdir(parents=True, exist_ok=True)
             return xlsx_to_csv_folder(data, dest)
         return _extract_csvs(archive, members, dest, limits)
 
@@ -124,7 +130,7 @@ def _check_archive(
     """Reject unsafe names and bombs using the declared sizes; returns the file members."""
     infos = archive.infolist()
     if len(infos) > limits.max_members:
-        raise UploadRejected("zip_bomb")
+        raise UploadRejected("too_many_files", count=len(infos), limit=limits.max_members)
     declared = 0
     files = []
     for info in infos:
@@ -235,64 +241,62 @@ def _extract_csvs(
 
 
 # ---- workbook -> CSV files -------------------------------------------------------------------
-def _cell_text(value: object) -> str:
-    """A cell as the text a person would have typed (Excel dates as ISO dates)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, datetime):
-        if value.time() == time(0, 0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float):
-        if value.is_integer():
-            return str(int(value))
-        return format(Decimal(repr(value)), "f")  # 7.9e-05 -> 0.000079, as typed
-    return str(value)
+# Reader findings that make the workbook unusable as an upload: (FatalRead key -> code).
+_FATAL_CODES = {
+    "problem.fatal_duplicate_sheet": "duplicate_sheet",
+    "problem.fatal_duplicate_column": "duplicate_column",
+    "problem.fatal_far_right": "far_right",
+    "problem.fatal_too_many_cells": "too_many_cells",
+}
 
 
 def xlsx_to_csv_folder(data: bytes, dest: Path) -> list[str]:
-    """Write every sheet named like a table as ``TABLE.csv`` into ``dest``; returns tables."""
-    import openpyxl
+    """Write every sheet named like a table as ``TABLE.csv`` into ``dest``; returns tables.
 
-    names = set(_table_names())
+    The sheets are read by the loader's own workbook reader (``loaders.read``), so an
+    upload and ``COOP_DATA=book.xlsx`` follow one rule. Values right of the last header
+    are kept (the loader reports them); error cells keep their text (``#N/A``: the loader
+    reports it). A formula without a saved result cannot be kept in a CSV: refused.
+    """
+    from loaders.read import FatalRead, read_workbook
+
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheets = read_workbook(data)
+    except FatalRead as exc:
+        code = _FATAL_CODES.get(exc.key or "")
+        if code is None:
+            raise UploadRejected("corrupt") from None
+        params = {k: v for k, v in exc.params.items() if k != "path"}
+        raise UploadRejected(code, **params) from None
     except Exception:  # openpyxl raises many kinds for a damaged workbook
         raise UploadRejected("corrupt") from None
+    formulas = [f"{name} {_cell_name(row, col)}" for name, sheet in sheets.items()
+                for row, col in sheet.formulas_without_value]
+    if formulas:
+        shown = ", ".join(formulas[:10]) + (" …" if len(formulas) > 10 else "")
+        raise UploadRejected("formula_no_value", cells=shown)
+    if not sheets:
+        raise UploadRejected("no_tables", expected=", ".join(sorted(_table_names())))
     written = {}
-    try:
-        for sheet in workbook.worksheets:
-            table = sheet.title.strip().lower()
-            if table not in names:
-                continue
-            if table in written:
-                raise UploadRejected("duplicate_table", table=table)
-            rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-            # Drop trailing empty rows and columns Excel likes to keep.
-            while rows and not any(c.strip() for c in rows[-1]):
-                rows.pop()
-            width = max(
-                (max((i + 1 for i, c in enumerate(r) if c.strip()), default=0) for r in rows),
-                default=0,
-            )
-            buffer = io.StringIO()
-            writer = csv.writer(buffer, lineterminator="\n")
-            for row in rows:
-                writer.writerow((row + [""] * width)[:width])
-            written[table] = buffer.getvalue()
-    except UploadRejected:
-        raise
-    except Exception:
-        raise UploadRejected("corrupt") from None
-    finally:
-        workbook.close()
-    if not written:
-        raise UploadRejected("no_tables", expected=", ".join(sorted(names)))
+    for table, sheet in sheets.items():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(sheet.header)
+        # Row numbers stay those of the sheet: the rows the reader skipped come back empty.
+        last = 1
+        for number, row in zip(sheet.numbers, sheet.rows, strict=True):
+            for _ in range(last + 1, number):
+                writer.writerow([])
+            writer.writerow(row)
+            last = number
+        written[table] = buffer.getvalue()
     dest.mkdir(parents=True, exist_ok=True)
     for table, text in written.items():
         (dest / f"{table}.csv").write_text(text, encoding="utf-8")
     return sorted(written)
+
+
+def _cell_name(row: int, column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(column + 1)}{row}"

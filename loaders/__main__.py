@@ -30,6 +30,12 @@ def _problem_json(p: Problem) -> dict:
             "message": p.message, "code": p.code, "params": p.params}
 
 
+def _omitted_json(ds) -> list[dict]:
+    """Problems counted but not listed (at most loaders.validate.MAX_PROBLEMS_PER_KIND are)."""
+    return [{"severity": severity, "table": table, "code": code, "count": count}
+            for (severity, table, code), count in sorted(ds.omitted.items())]
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from loaders import load_dataset
 
@@ -37,16 +43,20 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"errors": [_problem_json(p) for p in ds.errors],
                           "warnings": [_problem_json(p) for p in ds.warnings],
-                          "fatal": ds.fatal}, ensure_ascii=False, indent=1, default=str))
+                          "fatal": ds.fatal, "omitted": _omitted_json(ds)},
+                         ensure_ascii=False, indent=1, default=str))
         return 1 if ds.fatal or ds.errors else 0
     if ds.fatal:
         print(ds.fatal)
         print(t("problem.summary_fatal"))
         return 1
     lines = [format_problem(p) for p in ds.problems]  # errors come first already
+    lines += [f"{t('problem.severity.' + severity):<7} {table}: "
+              + t("problem.omitted", count=count, table=table, code=code)
+              for (severity, table, code), count in sorted(ds.omitted.items())]
     if lines:
         print("\n".join(lines))
-    print(t("problem.summary", errors=len(ds.errors), warnings=len(ds.warnings)))
+    print(t("problem.summary", errors=ds.error_count, warnings=ds.warning_count))
     return 1 if ds.errors else 0
 
 

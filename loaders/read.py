@@ -2,9 +2,13 @@
 
 Every cell comes back as text (``''`` when empty) in a frame whose columns are the header
 names (trimmed, lower case) plus ``_row``, the row number the user sees (header = 1).
-Fully empty rows are dropped (their numbers are skipped, not reused). Nothing here knows
-about value types; anything that stops the whole dataset from being read raises
-:class:`FatalRead` with one plain message.
+Fully empty rows (also lines of spaces) are dropped (their numbers are skipped, not
+reused). A column without a header keeps its values under ``_unnamed_<letter>`` (the
+checks report them); a header named twice is fatal. What the reader noticed about cells
+(a guessed encoding, a formula with no saved value) goes with the frame in
+``frame.attrs[READ_PROBLEMS]`` for the checks to report. Nothing here knows about value
+types; anything that stops the whole dataset from being read raises :class:`FatalRead`
+with one plain message.
 """
 
 from __future__ import annotations
@@ -12,16 +16,30 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import warnings
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from i18n import t
+from loaders import cells
 from loaders.schema import TABLES
 
 ROW = "_row"
+UNNAMED = "_unnamed_"  # + the column letter: values in a column with no header
+READ_PROBLEMS = "read_problems"  # frame.attrs key: [{code, severity, row, column, params}]
+# A workbook is read only up to its last header column, and at most this many cells
+# (rows x header columns) per sheet; beyond it the sheet is refused with a clear message.
+MAX_SHEET_CELLS = 40_000_000
+# Values this many columns right of the last header are kept to be reported; a value
+# further right (XFD1) makes the sheet unreadable rather than 16,384 columns wide.
+MAX_EXTRA_COLUMNS = 50
+# Encodings guessed for a CSV that is not UTF-8: what Excel writes on Cyrillic and on
+# Western Windows. charset-normalizer picks between them from the bytes.
+GUESS_ENCODINGS = ("cp1251", "cp1252")
 
 
 class FatalRead(Exception):
@@ -63,12 +81,16 @@ def _read_folder(folder: Path) -> dict[str, pd.DataFrame]:
     for name in TABLES:
         file = by_name.get(f"{name}.csv")
         if file is not None:
-            tables[name] = read_csv_table(file)
+            tables[name] = read_csv_table(file, name)
     return tables
 
 
 def _decode(data: bytes) -> tuple[bytes, str]:
-    """The bytes as UTF-8 and the encoding they were in (UTF-8 with or without BOM, cp1251)."""
+    """The bytes as UTF-8 and the encoding they were in.
+
+    A BOM (UTF-8, UTF-16) or valid UTF-8 is certain; anything else is a guess between
+    :data:`GUESS_ENCODINGS` made by charset-normalizer from the bytes (the caller warns).
+    """
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:], "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -77,7 +99,12 @@ def _decode(data: bytes) -> tuple[bytes, str]:
         data.decode("utf-8")
         return data, "utf-8"
     except UnicodeDecodeError:
-        return data.decode("cp1251").encode("utf-8"), "cp1251"
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=list(GUESS_ENCODINGS)).best()
+    encoding = best.encoding if best is not None else GUESS_ENCODINGS[0]
+    return data.decode(encoding, errors="replace").encode("utf-8"), encoding
 
 
 def _delimiter(header: str) -> str:
@@ -92,7 +119,7 @@ def _delimiter(header: str) -> str:
     return next(sep for sep in (",", ";", "\t") if counts[sep] == best)
 
 
-def read_csv_table(file: Path) -> pd.DataFrame:
+def read_csv_table(file: Path, table: str = "") -> pd.DataFrame:
     """One CSV file as raw text cells plus ``_row``."""
     try:
         data = file.read_bytes()
@@ -101,15 +128,21 @@ def read_csv_table(file: Path) -> pd.DataFrame:
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise _fatal("fatal_unreadable", path=str(file), reason=t("problem.reason_binary", "en"))
     try:
-        data, _encoding = _decode(data)
+        data, encoding = _decode(data)
     except UnicodeDecodeError as exc:
         raise _fatal("fatal_unreadable", path=str(file), reason=str(exc)) from exc
+    guessed = encoding not in ("utf-8", "utf-8-sig", "utf-16")
     end = len(data.rstrip(b"\r\n\t ")) if data[-64:].strip() != data[-64:] else len(data)
     if not data.strip():
         raise _fatal("fatal_empty", path=str(file))
     first = data.find(b"\n")
     header = data[: first if first >= 0 else len(data)].decode("utf-8").rstrip("\r")
     sep = _delimiter(header)
+    try:
+        names = next(csv.reader([header], delimiter=sep))
+    except (csv.Error, StopIteration):
+        names = []
+    _check_header(names, file, table or file.stem.lower())
     # pyarrow is fast but skips blank lines, which would shift row numbers: use it only
     # when there are none (blank lines inside a quoted cell also send us the slow way).
     blank_lines = data.find(b"\n\n", 0, end) >= 0 or data.find(b"\n\r\n", 0, end) >= 0
@@ -131,27 +164,67 @@ def read_csv_table(file: Path) -> pd.DataFrame:
                      reason=t("problem.reason_ragged", "en")) from exc
     except (pd.errors.ParserError, ValueError, UnicodeDecodeError) as exc:
         raise _fatal("fatal_unreadable", path=str(file), reason=str(exc).strip()) from exc
-    return _finish(frame, np.arange(len(frame)) + 2)
+    if len(names) == len(frame.columns):
+        frame.columns = names  # pandas renames a repeated or empty header ("x.1", "Unnamed: 3")
+    frame = _finish(frame, np.arange(len(frame)) + 2)
+    if guessed:
+        frame.attrs[READ_PROBLEMS] = [{"code": "encoding_guessed", "severity": "warning",
+                                       "row": None, "column": None,
+                                       "params": {"encoding": encoding, "file": file.name}}]
+    return frame
+
+
+def _header_name(text: object) -> str:
+    return cells.strip_controls(str(text)).replace("\ufeff", "").strip().lower()
+
+
+def _check_header(names: list, file: Path, table: str) -> None:
+    """A column named twice (case and spaces ignored) is fatal: which one holds the data?"""
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(names):
+        name = _header_name(raw)
+        if not name:
+            continue
+        if name in seen:
+            from openpyxl.utils import get_column_letter
+
+            raise _fatal("fatal_duplicate_column", path=str(file), table=table, column=name,
+                         first=get_column_letter(seen[name] + 1),
+                         second=get_column_letter(i + 1))
+        seen[name] = i
 
 
 def _finish(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
-    """Normalise header names, drop unnamed empty columns and fully empty rows, add _row."""
-    names: list[str] = []
-    for column in frame.columns:
-        name = str(column).replace("\ufeff", "").strip().lower()
-        while name in names and name:
-            name += "_"  # a repeated header keeps its data under a distinct name
-        names.append(name)
-    frame.columns = names
-    keep = [i for i, n in enumerate(names)
-            if n and not n.startswith("unnamed:") and n != ROW]
-    frame = frame.iloc[:, keep]
+    """Normalise header names, keep columns without header only when they hold values
+    (as ``_unnamed_<letter>``), drop fully empty rows, add _row."""
+    from openpyxl.utils import get_column_letter
+
     frame = frame.fillna("") if frame.isna().any().any() else frame
+    names: list[str] = []
+    keep: list[int] = []
+    for i, column in enumerate(frame.columns):
+        name = _header_name(column)
+        if not name or name.startswith("unnamed:"):
+            series = frame.iloc[:, i]
+            if not (series.astype(str).str.strip() != "").any():
+                names.append("")
+                continue
+            name = f"{UNNAMED}{get_column_letter(i + 1)}"
+        names.append(name)
+        if name != ROW:
+            keep.append(i)
+    frame.columns = names
+    frame = frame.iloc[:, keep]
     frame[ROW] = rows
     if len(frame.columns) > 1:
         empty = np.ones(len(frame), dtype=bool)
         for col in frame.columns[:-1]:
-            empty &= (frame[col] == "").to_numpy()
+            column = frame[col]
+            blank = (column == "").to_numpy(copy=True)
+            maybe = empty & ~blank
+            if maybe.any():  # a cell of spaces only is blank too
+                blank[maybe] = (column[maybe].str.strip() == "").to_numpy()
+            empty &= blank
             if not empty.any():
                 break
         if empty.any():
@@ -176,51 +249,152 @@ def _cell_text(value: object) -> str:
     if isinstance(value, dt.date):
         return value.strftime("%Y-%m-%d")
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+        if value.is_integer():
+            return str(int(value))
+        if not math.isfinite(value):
+            return str(value)
+        return format(Decimal(repr(value)), "f")  # 7.9e-05 -> 0.000079, as typed
     return str(value)
 
 
 def _read_xlsx(file: Path) -> dict[str, pd.DataFrame]:
+    tables = {}
+    for name, sheet in read_workbook(file).items():
+        frame = pd.DataFrame(sheet.rows, columns=[c if c else f"unnamed: {i}"
+                                                  for i, c in enumerate(sheet.header)],
+                             dtype=str)
+        if not sheet.rows:
+            frame = pd.DataFrame({c: pd.Series(dtype=str) for c in frame.columns})
+        frame = _finish(frame, np.asarray(sheet.numbers, dtype=int))
+        frame.attrs[READ_PROBLEMS] = [
+            {"code": "formula_no_value", "severity": "error", "row": row,
+             "column": _header_name(sheet.header[col]) if col < len(sheet.header) else "",
+             "params": {"cell": f"{_letter(col + 1)}{row}"}}
+            for row, col in sheet.formulas_without_value]
+        tables[name] = frame
+    return tables
+
+
+def _letter(column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(column)
+
+
+class Sheet:
+    """One sheet as text: header cells, the data rows (same width), their sheet row numbers.
+
+    ``formulas_without_value`` lists (row, 0-based column) of formula cells that carry no
+    saved result (a file written by a program, never opened in Excel): read as empty.
+    """
+
+    def __init__(self, title: str):
+        self.title = title
+        self.header: list[str] = []
+        self.rows: list[list[str]] = []
+        self.numbers: list[int] = []
+        self.formulas_without_value: list[tuple[int, int]] = []
+
+
+def _cell_parser():
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    class CellParser(WorkSheetParser):
+        """openpyxl's sheet parser, marking formula cells that have no saved value."""
+
+        def parse_cell(self, element):
+            cell = super().parse_cell(element)
+            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+                cell["data_type"] = "f"
+            return cell
+
+    return CellParser
+
+
+def read_workbook(source: Path | bytes) -> dict[str, Sheet]:
+    """Every sheet named like a table, read as text up to its last header column.
+
+    The one workbook reader of the product (the loader and the upload both use it).
+    Fatal: an unreadable file, two sheets for one table (names compared ignoring case and
+    surrounding spaces; hidden sheets count), a value far right of the header, or more
+    than :data:`MAX_SHEET_CELLS` cells.
+    """
     import zipfile
 
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    path = str(source) if isinstance(source, Path) else "workbook"
     try:
-        book = load_workbook(file, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, OSError, KeyError, ValueError) as exc:
-        raise _fatal("fatal_unreadable", path=str(file), reason=str(exc) or type(exc).__name__) \
+        book = load_workbook(source if isinstance(source, Path) else io.BytesIO(source),
+                             read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, OSError, KeyError, ValueError,
+            TypeError) as exc:
+        raise _fatal("fatal_unreadable", path=path, reason=str(exc) or type(exc).__name__) \
             from exc
     try:
-        sheets = {ws.title.strip().lower(): ws for ws in book.worksheets}
-        tables = {}
-        for name in TABLES:
-            if name in sheets:
-                tables[name] = _read_sheet(sheets[name], file, name)
-        return tables
+        found: dict[str, object] = {}
+        for ws in book.worksheets:
+            name = cells.strip_controls(ws.title).strip().lower()
+            if name not in TABLES:
+                continue
+            if name in found:
+                raise _fatal("fatal_duplicate_sheet", path=path, table=name,
+                             first=found[name].title, second=ws.title)
+            found[name] = ws
+        return {name: _read_sheet(book, ws, path, name) for name, ws in found.items()}
     finally:
         book.close()
 
 
-def _read_sheet(ws, file: Path, name: str) -> pd.DataFrame:
-    header: list[str] | None = None
-    rows: list[list[str]] = []
-    numbers: list[int] = []
-    for number, values in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
-        cells = [_cell_text(v) for v in values]
-        if not any(c.strip() for c in cells):
-            continue
-        if header is None:
-            header = cells
-            continue
-        rows.append(cells)
-        numbers.append(number)
-    if header is None:
-        raise _fatal("fatal_empty_sheet", path=str(file), sheet=name)
-    width = len(header)
-    rows = [(r + [""] * width)[:width] for r in rows]
-    frame = pd.DataFrame(rows, columns=[c if c else f"unnamed: {i}"
-                                        for i, c in enumerate(header)], dtype=str)
-    if not rows:
-        frame = pd.DataFrame({c: pd.Series(dtype=str) for c in frame.columns})
-    return _finish(frame, np.asarray(numbers, dtype=int))
+def _read_sheet(book, ws, path: str, name: str) -> Sheet:
+    """One sheet, from openpyxl's XML parser (only the cells present in the file)."""
+    parser_class = _cell_parser()
+    sheet = Sheet(ws.title)
+    width = None
+    limit = None
+    with ws._get_source() as source:
+        parser = parser_class(source, ws._shared_strings, data_only=True, epoch=book.epoch,
+                              date_formats=book._date_formats,
+                              timedelta_formats=book._timedelta_formats)
+        for number, cells_ in parser.parse():
+            values: dict[int, str] = {}
+            formulas = []
+            for cell in cells_:
+                column = cell["column"] - 1
+                if cell["data_type"] == "f" and cell["value"] is None:
+                    if width is not None and column < width:
+                        formulas.append((number, column))
+                    continue
+                text = _cell_text(cell["value"])
+                if not text:
+                    continue
+                if limit is not None and column >= limit:
+                    raise _fatal("fatal_far_right", path=path, sheet=name,
+                                 cell=f"{_letter(column + 1)}{number}",
+                                 last=_letter(width))
+                values[column] = text
+            if width is None:
+                if not any(v.strip() for v in values.values()):
+                    continue
+                width = max(values) + 1
+                limit = width + MAX_EXTRA_COLUMNS
+                sheet.header = [values.get(i, "") for i in range(width)]
+                _check_header(sheet.header, Path(path), name)
+                continue
+            if not formulas and not any(v.strip() for v in values.values()):
+                continue
+            sheet.formulas_without_value += formulas
+            row_width = max(width, max(values, default=0) + 1)
+            sheet.rows.append([values.get(i, "") for i in range(row_width)])
+            sheet.numbers.append(number)
+            if len(sheet.rows) * width > MAX_SHEET_CELLS:
+                raise _fatal("fatal_too_many_cells", path=path, sheet=name,
+                             limit=f"{MAX_SHEET_CELLS:,}".replace(",", " "))
+    if width is None:
+        raise _fatal("fatal_empty_sheet", path=path, sheet=name)
+    wide = max((len(r) for r in sheet.rows), default=width)
+    if wide > width:
+        sheet.header += [""] * (wide - width)
+    sheet.rows = [r + [""] * (wide - len(r)) if len(r) < wide else r for r in sheet.rows]
+    return sheet

@@ -203,6 +203,9 @@ class Dataset:
     path: str | None = None
     # The fatal message as i18n keys and their params, so a page can show it translated.
     fatal_parts: list[tuple[str, dict]] = field(default_factory=list)
+    # Problems found but not kept (at most MAX_PROBLEMS_PER_KIND of each table and code
+    # are): (severity, table, code) -> how many more.
+    omitted: dict[tuple[str, str, str], int] = field(default_factory=dict)
 
     def fatal_text(self, lang: str = "en") -> str | None:
         """``fatal`` in ``lang`` (the English message when no parts were kept)."""
@@ -219,3 +222,14 @@ class Dataset:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def error_count(self) -> int:
+        """Every error found, also those not kept in ``problems``."""
+        more = sum(n for (severity, _, _), n in self.omitted.items() if severity == "error")
+        return len(self.errors) + more
+
+    @property
+    def warning_count(self) -> int:
+        more = sum(n for (severity, _, _), n in self.omitted.items() if severity == "warning")
+        return len(self.warnings) + more

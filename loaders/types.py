@@ -121,37 +121,83 @@ def parse_enum(series: pd.Series, allowed) -> tuple[pd.Series, np.ndarray]:
     return values.set_axis(series.index), ~empty & ~ok
 
 
+# ---------------------------------------------------------------- digits in any script
+
+
+@lru_cache(maxsize=1)
+def _digit_table() -> dict[int, str]:
+    """Every Unicode decimal digit (Arabic-Indic, Devanagari, full-width...) -> ASCII."""
+    import sys
+
+    table = {}
+    for code in range(sys.maxunicode + 1):
+        ch = chr(code)
+        if code > 127 and unicodedata.category(ch) == "Nd":
+            table[code] = str(unicodedata.digit(ch))
+    table[0x066B] = "."  # ARABIC DECIMAL SEPARATOR
+    table[0x066C] = ","  # ARABIC THOUSANDS SEPARATOR
+    return table
+
+
+def ascii_digits(u: pd.Series) -> pd.Series:
+    """Distinct cell texts with digits in any script as ASCII (NFKC first: ``１２`` -> ``12``)."""
+    if not len(u) or not u.str.contains(r"[^\x00-\x7f]", regex=True).any():
+        return u
+    table = _digit_table()
+    return pd.Series([unicodedata.normalize("NFKC", x).translate(table) if not x.isascii()
+                      else x for x in u], index=u.index, dtype=str)
+
+
 # ---------------------------------------------------------------- numbers
 
 _NUMBER_RE = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _THOUSANDS_COMMA_RE = r",(?=\d{3}(?!\d))"
+_LEADING_ZERO_COMMA_RE = r"^([+-]?0),(?=\d)"  # "0,011": a decimal comma, never thousands
+NUMBER_LIMIT = 1e15  # above this (or not finite) a number is an error, never a figure
 
 
 def _number_uniques(u: pd.Series) -> tuple:
-    text = u.str.replace(r"[\s\u00a0\u202f\u2009\u2007]", "", regex=True)
+    text = ascii_digits(u).str.replace(r"[\s\u00a0\u202f\u2009\u2007]", "", regex=True)
+    text = text.str.replace(_LEADING_ZERO_COMMA_RE, r"\1.", regex=True)
     text = text.str.replace(_THOUSANDS_COMMA_RE, "", regex=True).str.replace(",", ".")
     ok = text.str.fullmatch(_NUMBER_RE).fillna(False).to_numpy(dtype=bool)
     values = np.full(len(u), np.nan)
     if ok.any():
-        values[ok] = pd.to_numeric(text[ok]).to_numpy(dtype=float)
+        # float() of the text: a 400-digit integer becomes inf (then out of range),
+        # where pandas would build a Python int that no float can hold
+        values[ok] = text[ok].to_numpy(dtype=object).astype(float)
+    huge = ok & ~(np.abs(np.nan_to_num(values, nan=0.0, posinf=np.inf, neginf=np.inf))
+                  <= NUMBER_LIMIT)
+    values[huge] = np.nan
     bad = (u != "").to_numpy() & ~ok
-    return values, bad
+    return values, bad, huge
 
 
-def parse_number(series: pd.Series, integer: bool = False) -> tuple[pd.Series, np.ndarray]:
-    """Numbers as float (NaN when empty or bad) and the mask of unreadable cells.
-
-    Spaces (also non-breaking) separate thousands; a ``,`` followed by exactly three digits
-    is a thousands separator, any other ``,`` a decimal comma. With ``integer`` a value with
-    a fraction is bad. Negative values are returned as read (the caller decides).
-    """
-    values, bad = _by_unique(series, _number_uniques)
+def parse_number_checked(series: pd.Series, integer: bool = False
+                         ) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """Like :func:`parse_number`, plus the mask of numbers out of range (kept apart)."""
+    values, bad, huge = _by_unique(series, _number_uniques)
     values = values.astype(float)
     if integer:
         fractional = np.isfinite(values) & (values != np.floor(values))
         bad = bad | fractional
         values = np.where(fractional, np.nan, values)
-    return pd.Series(values, index=series.index, dtype=float), bad.astype(bool)
+    return (pd.Series(values, index=series.index, dtype=float), bad.astype(bool),
+            huge.astype(bool))
+
+
+def parse_number(series: pd.Series, integer: bool = False) -> tuple[pd.Series, np.ndarray]:
+    """Numbers as float (NaN when empty or bad) and the mask of unreadable cells.
+
+    Digits in any script count (``１２``, ``٨٠٠٠٠``). Spaces (also non-breaking) separate
+    thousands; a ``,`` followed by exactly three digits is a thousands separator unless
+    only ``0`` stands before it (``0,011`` = 0.011), any other ``,`` a decimal comma. With
+    ``integer`` a value with a fraction is bad. A number that is not finite or above
+    10^15 is bad too (so every value fits a 64-bit integer). Negative values are returned
+    as read (the caller decides).
+    """
+    values, bad, huge = parse_number_checked(series, integer)
+    return values, bad | huge
 
 
 def to_int_series(values: pd.Series) -> pd.Series:
@@ -183,6 +229,7 @@ def _date_uniques(u: pd.Series) -> tuple:
         return pd.to_numeric(frame[col]).to_numpy(dtype=float)
 
     ones = np.ones(n)
+    u = ascii_digits(u)
     iso = u.str.extract(_DAY_ISO)
     fill(iso[0].notna().to_numpy(), num(iso, 0), num(iso, 1), num(iso, 2), "day")
     dots = u.str.extract(_DAY_DOTS)
@@ -221,6 +268,7 @@ _ACADEMIC_RE = r"^(\d{4})(?:\s*[/\-\u2013]\s*(\d{4}|\d{2}))?$"
 
 
 def _academic_uniques(u: pd.Series) -> tuple:
+    u = ascii_digits(u)
     parts = u.str.extract(_ACADEMIC_RE)
     start = pd.to_numeric(parts[0]).to_numpy(dtype=float)
     end_text = parts[1].fillna("")

@@ -15,12 +15,16 @@ import numpy as np
 import pandas as pd
 
 from i18n import t
+from loaders import cells
 from loaders import types as vt
 from loaders.countries import country_name
-from loaders.read import ROW, FatalRead, read_dataset
+from loaders.read import READ_PROBLEMS, ROW, UNNAMED, FatalRead, read_dataset
 from loaders.schema import DERIVED, TABLE_ORDER, TABLES, Dataset, Problem, Table
 
 PRECISIONS = ("day", "month", "year")
+# At most this many problems of one code are kept per table (the rest are counted), so an
+# all-error file of millions of rows cannot fill the memory with messages.
+MAX_PROBLEMS_PER_KIND = 1000
 _NUMERIC_KINDS = {"int", "amount", "float", "year"}
 
 
@@ -87,14 +91,18 @@ def load_dataset(path: str | Path) -> Dataset:
         return Dataset(empty_tables(), [], " ".join(missing), str(path), parts)
     checker = _Checker(raw)
     checker.run()
-    return Dataset(checker.clean, checker.sorted_problems(), None, str(path))
+    return Dataset(checker.clean, checker.sorted_problems(), None, str(path),
+                   omitted=checker.omitted)
 
 
 class _TableCheck:
     """One table being parsed: its raw cells, parsed columns and per-row error mask."""
 
-    def __init__(self, name: str, raw: pd.DataFrame | None, problems: list[Problem]):
+    def __init__(self, name: str, raw: pd.DataFrame | None, problems: list[Problem],
+                 omitted: dict | None = None):
         self.name = name
+        self.omitted = {} if omitted is None else omitted
+        self.read_problems = list(raw.attrs.get(READ_PROBLEMS, [])) if raw is not None else []
         self.table: Table = TABLES[name]
         if raw is None:
             raw = pd.DataFrame({c: pd.Series(dtype=str) for c in self.table.names + [ROW]})
@@ -108,6 +116,7 @@ class _TableCheck:
         self.error = np.zeros(self.n, dtype=bool)
         self.values: dict[str, pd.Series] = {}
         self.problems = problems
+        self._kept: dict[tuple, int] = {}
         self._text: dict[str, pd.Series] = {}
 
     def text(self, column: str) -> pd.Series:
@@ -119,14 +128,27 @@ class _TableCheck:
     # -- problems
 
     def flag(self, mask, column: str | None, code: str, severity: str = "error",
-             values=None, **params) -> None:
-        """Record one problem per True row of ``mask``; params may be per-row arrays."""
+             values=None, shown: str | None = None, **params) -> None:
+        """Record one problem per True row of ``mask``; params may be per-row arrays.
+
+        ``shown`` is the column as the message names it (default ``column``). Past
+        ``MAX_PROBLEMS_PER_KIND`` problems of this code, the rest are only counted.
+        """
         mask = np.asarray(mask, dtype=bool)
         if not mask.any():
             return
         if severity == "error":
             self.error |= mask
         where = np.flatnonzero(mask)
+        kind = (severity, self.name, code)
+        room = max(MAX_PROBLEMS_PER_KIND - self._kept.get(kind, 0), 0)
+        if len(where) > room:
+            self.omitted[kind] = self.omitted.get(kind, 0) + len(where) - room
+            where = where[:room]
+        self._kept[kind] = self._kept.get(kind, 0) + len(where)
+        if not len(where):
+            return
+        shown = shown or column
         if values is None:
             values = self.raw[column] if column in self.raw.columns else pd.Series([""] * self.n)
         cells = np.asarray(values, dtype=object)[where]
@@ -135,10 +157,62 @@ class _TableCheck:
         fixed = {k: v for k, v in params.items() if k not in per_row}
         for i, pos in enumerate(where):
             value = "" if vt.is_empty(cells[i]) else str(cells[i]).strip()
-            p = {"column": column, "value": value, **fixed,
+            p = {"column": shown, "value": value, **fixed,
                  **{k: _plain(v[i]) for k, v in per_row.items()}}
-            self.problems.append(Problem(severity, self.name, int(self.rows[pos]), column, value,
+            self.problems.append(Problem(severity, self.name, int(self.rows[pos]), shown, value,
                                          t(f"problem.{code}", "en", **p), code, p))
+
+    # -- cells, before any column is parsed
+
+    def check_cells(self) -> None:
+        """Control characters out (warning), Excel error values, values with no header,
+        and what the reader found (a guessed encoding, a formula with no saved value)."""
+        for column in [c for c in self.raw.columns if c != ROW]:
+            series = self.raw[column]
+            if not (series.dtype == object or pd.api.types.is_string_dtype(series)):
+                continue
+            has = series.str.contains(cells.CONTROL_PATTERN, regex=True).to_numpy(dtype=bool)
+            if has.any():
+                found = np.full(self.n, "", dtype=object)
+                found[has] = [cells.control_names(x) for x in series[has]]
+                series = series.where(~has, series[has].map(cells.strip_controls))
+                self.raw[column] = series
+                self._text.pop(column, None)
+                self.flag(has, column, "control_characters", severity="warning",
+                          shown=self._shown(column), chars=found)
+            if column.startswith(UNNAMED):
+                filled = (series.str.strip() != "").to_numpy(dtype=bool)
+                self.flag(filled, column, "value_without_header", severity="warning",
+                          shown=self._shown(column), letter=column[len(UNNAMED):])
+                continue
+            hash_ = series.str.contains(r"^\s*#", regex=True).to_numpy(dtype=bool)
+            if hash_.any():
+                error = np.zeros(self.n, dtype=bool)
+                error[hash_] = [cells.is_excel_error(x) for x in series[hash_]]
+                contract = column in self.table.names
+                self.flag(error, column, "excel_error", severity="error" if contract else "warning")
+                if error.any() and not contract:
+                    self.raw[column] = series.where(~error, "")
+        positions = {int(r): i for i, r in enumerate(self.rows)}
+        for found in self.read_problems:
+            row = found.get("row")
+            if row is None:
+                p = dict(found.get("params", {}))
+                self.problems.append(Problem(found["severity"], self.name, None, None, "",
+                                             t(f"problem.{found['code']}", "en", **p),
+                                             found["code"], p))
+                continue
+            if row not in positions or found.get("column") not in self.raw.columns:
+                continue
+            mask = np.zeros(self.n, dtype=bool)
+            mask[positions[row]] = True
+            self.flag(mask, found["column"], found["code"], severity=found["severity"],
+                      **found.get("params", {}))
+
+    @staticmethod
+    def _shown(column: str) -> str:
+        """A column as messages name it: a column without header by its letter."""
+        return column[len(UNNAMED):] if column.startswith(UNNAMED) else column
 
     # -- columns
 
@@ -180,8 +254,9 @@ class _TableCheck:
                 self.flag(empty, col.name, "missing_value")
 
     def _parse_numeric(self, column: str, kind: str, raw: pd.Series) -> pd.Series:
-        values, bad = vt.parse_number(raw, integer=kind in ("int", "year"))
+        values, bad, huge = vt.parse_number_checked(raw, integer=kind in ("int", "year"))
         self.flag(bad, column, "bad_number")
+        self.flag(huge, column, "number_too_large")
         arr = values.to_numpy()
         if column in ("lat", "lon"):
             limit = 90 if column == "lat" else 180
@@ -267,7 +342,7 @@ class _TableCheck:
         out = out[_clean_columns(self.name)]
         known = set(_clean_columns(self.name)) | {ROW}
         for c in self.raw.columns:
-            if c not in known:
+            if c not in known and not c.startswith(UNNAMED):
                 out[c] = vt.parse_text(self.raw[c][keep]).reset_index(drop=True)
         out[ROW] = self.rows[keep].astype("int64")
         for c in out.columns:
@@ -306,7 +381,8 @@ class _Checker:
 
     def __init__(self, raw: dict[str, pd.DataFrame]):
         self.problems: list[Problem] = []
-        self.checks = {name: _TableCheck(name, raw.get(name), self.problems)
+        self.omitted: dict[tuple[str, str, str], int] = {}
+        self.checks = {name: _TableCheck(name, raw.get(name), self.problems, self.omitted)
                        for name in TABLE_ORDER}
         self.clean: dict[str, pd.DataFrame] = {}
 
@@ -317,6 +393,7 @@ class _Checker:
 
     def run(self) -> None:
         for check in self.checks.values():
+            check.check_cells()
             check.parse_columns()
             check.check_duplicates()
         inst, partners = self.checks["institutions"], self.checks["partners"]

@@ -19,6 +19,7 @@ from loaders import load_dataset
 from ui import ensure_navigation
 from ui.data import current_dataset
 from ui.panels import fatal_panel, problem_text
+from ui.text import tt
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -61,8 +62,8 @@ def show_current(store: Store, lang: str) -> tuple[int | None, Path]:
         st.markdown(t("data.current.base", lang))
     else:
         version = store.version(current)
-        st.markdown(
-            t(
+        st.markdown(  # editor name and note are typed by people: shown as text
+            tt(
                 "data.current.version",
                 lang,
                 number=current,
@@ -99,7 +100,7 @@ def login(lang: str) -> str | None:
     if st.session_state.get("data_editor"):
         name = st.session_state["data_editor"]
         cols = st.columns([4, 1])
-        cols[0].caption(t("data.login.as", lang, name=name))
+        cols[0].caption(tt("data.login.as", lang, name=name))
         if cols[1].button(t("data.login.logout", lang), key="data_logout"):
             st.session_state.pop("data_editor")
             st.rerun()
@@ -171,14 +172,14 @@ def _drop_check() -> None:
 def show_problems(dataset, lang: str) -> None:
     errors, warnings = dataset.errors, dataset.warnings
     if dataset.fatal:
-        st.error(t("data.check.fatal", lang, message=dataset.fatal_text(lang)))
+        st.error(tt("data.check.fatal", lang, message=dataset.fatal_text(lang)))
         return
     if not dataset.problems:
         st.success(t("data.check.clean", lang))
         return
     summary_key = "data.check.has_errors" if errors else "data.check.only_warnings"
     (st.error if errors else st.warning)(
-        t(summary_key, lang, errors=len(errors), warnings=len(warnings))
+        t(summary_key, lang, errors=dataset.error_count, warnings=dataset.warning_count)
     )
     rows = [
         {
@@ -252,7 +253,7 @@ def publish_section(store: Store, check: dict, editor: str, has_changes: bool, l
                 expected_current=check["expected"],
                 source_name=check["name"],
                 extra={
-                    "problems": {"errors": 0, "warnings": len(dataset.warnings)},
+                    "problems": {"errors": 0, "warnings": dataset.warning_count},
                     "changes": summary(check["diffs"]),
                 },
             ),
@@ -285,7 +286,7 @@ def _write_to_store(
         )
         st.rerun()
     except StoreError as exc:
-        st.error(t(f"data.store.{exc.code}", lang, **exc.params))
+        st.error(tt(f"data.store.{exc.code}", lang, **exc.params))
         return None
 
 
@@ -353,7 +354,7 @@ if shown.fatal:
 st.subheader(t("data.upload.title", lang))
 editor = None
 if not load_editors():
-    st.info(t("data.editor.none", lang, path=str(secrets_path())))
+    st.info(tt("data.editor.none", lang, path=str(secrets_path())))
     st.code("python -m loaders add-editor NAME", language="bash")
 else:
     editor = login(lang)
@@ -372,7 +373,7 @@ else:
                 check = check_upload(store, uploaded, current, active)
             if check["rejected"] is not None:
                 exc = check["rejected"]
-                st.error(t(f"data.upload.{exc.code}", lang, **exc.params))
+                st.error(tt(f"data.upload.{exc.code}", lang, **exc.params))
             else:
                 if check["expected"] != current:
                     st.warning(t("data.check.stale", lang, current=current))

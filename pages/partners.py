@@ -9,6 +9,7 @@ from i18n import t
 from ui import legend, start_page, stop_if_empty, table_with_download
 from ui.evidence import kpi_cards
 from ui.tables import display_frame
+from ui.text import plain, tt
 
 ctx = start_page("partners")
 lang = ctx.lang
@@ -79,10 +80,10 @@ if chosen:
     row = partners[partners["partner_id"] == chosen].iloc[0]
     kind_label = t("enum.partner_type." + str(row["type"]), lang)
     place = ", ".join(p for p in [row["city"] if isinstance(row["city"], str) else "", ctx.country_name(row["country"])] if p)
-    st.markdown(f"**{row['name']}** · {kind_label} · {place}")
+    st.markdown(f"**{plain(row['name'])}** · {kind_label} · {plain(place)}")
     source = row.get("source")
     if isinstance(source, str) and source.strip():
-        st.caption(t("page.partners.source", lang, source=source))
+        st.caption(tt("page.partners.source", lang, source=source))  # data text: as text
     lookups = ctx.lookups()
     tabs = st.tabs([
         t("page.partners.tab_agreements", lang, n=int(row["agreements"])),

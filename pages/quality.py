@@ -22,7 +22,7 @@ lang = ctx.lang
 dataset = ctx.dataset
 
 # Problems ---------------------------------------------------------------------------------
-errors, warnings = len(dataset.errors), len(dataset.warnings)
+errors, warnings = dataset.error_count, dataset.warning_count  # also those not listed
 cols = st.columns(3)
 cols[0].metric(t("page.quality.errors", lang), errors, help=t("page.quality.errors_help", lang), border=True)
 cols[1].metric(t("page.quality.warnings", lang), warnings, help=t("page.quality.warnings_help", lang), border=True)

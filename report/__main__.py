@@ -231,7 +231,7 @@ def run(argv: list[str] | None = None) -> int:
         out.parent.mkdir(parents=True, exist_ok=True)
         if writer is None:
             out.write_text(
-                json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+                json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False) + "\n", encoding="utf-8"
             )
         else:
             pack = build_pack(dataset, scope, args.lang, args.public, report,

@@ -19,10 +19,13 @@ from metrics.scope import Scope, apply_scope
 
 
 def json_value(name: str, value: Any) -> int | float | None:
-    """A KPI value as the JSON wants it: int for counts, float otherwise, None undefined."""
+    """A KPI value as the JSON wants it: int for counts, float otherwise, None undefined.
+
+    Not finite (NaN, inf) is undefined too: JSON has no ``Infinity``.
+    """
     if value is None:
         return None
-    if isinstance(value, float) and math.isnan(value):
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     if KPI_BY_NAME[name].unit == "count":
         return int(value)
@@ -86,7 +89,10 @@ def build_report(dataset: Any, scope: Scope, public: bool = False, lang: str = "
             for institution, kpis in by_institution(tables, scope, scoped).items()
         },
         "problems": {
-            "errors": sum(1 for p in problems if p.severity == "error"),
-            "warnings": sum(1 for p in problems if p.severity == "warning"),
+            # the counts include problems found but not listed (loaders keeps 1000 a kind)
+            "errors": getattr(dataset, "error_count",
+                              sum(1 for p in problems if p.severity == "error")),
+            "warnings": getattr(dataset, "warning_count",
+                                sum(1 for p in problems if p.severity == "warning")),
         },
     }

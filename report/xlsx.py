@@ -19,10 +19,10 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from loaders.cells import set_text_cell
 from metrics import KPIS
 from report.model import Pack, Table
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 TITLE_FONT = Font(bold=True, size=14)
@@ -36,16 +36,17 @@ TABLE_ORDER = ("institutions", "partners", "agreements", "visits", "grants", "st
 
 
 def cell(sheet, value: object, font=None, alignment=None, number_format=None) -> WriteOnlyCell:
-    """One cell of a write-only sheet; text Excel would read as a formula stays text."""
+    """One cell of a write-only sheet; text is never a formula and loses the control
+    characters Excel's XML cannot hold (``loaders.cells.set_text_cell``)."""
     if isinstance(value, datetime):
         value = value.date()
-    c = WriteOnlyCell(sheet, value=value)
+    c = WriteOnlyCell(sheet)
     if isinstance(value, str):
-        c.data_type = "s"
-        if value.startswith(FORMULA_STARTS):
-            c.quotePrefix = True
-    elif isinstance(value, date):
-        c.number_format = "yyyy-mm-dd"
+        set_text_cell(c, value)
+    else:
+        c.value = value
+        if isinstance(value, date):
+            c.number_format = "yyyy-mm-dd"
     if font is not None:
         c.font = font
     if alignment is not None:

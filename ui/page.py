@@ -57,7 +57,7 @@ def start_page(name: str) -> PageContext:
         fatal_panel(ctx.fatal, ctx.lang)
         st.stop()
     if not ctx.present and name != "quality":
-        problems_notice(len(ctx.dataset.errors), len(ctx.dataset.warnings), ctx.lang)
+        problems_notice(ctx.dataset.error_count, ctx.dataset.warning_count, ctx.lang)
     return ctx
 
 

@@ -10,8 +10,6 @@ import streamlit as st
 
 from i18n import t
 
-# Cells Excel would read as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 QUALITY_PAGE = "pages/quality.py"
 # Tables: up to this many rows are shown whole; text longer than LONG_TEXT characters is
 # cut at LONG_TEXT_PX pixels (a click on the cell shows it whole; the CSV has it all).
@@ -22,9 +20,15 @@ LONG_TEXT_PX = 320
 
 
 def escape_cell(value: object) -> object:
-    """Prefix a text cell that Excel would run as a formula with an apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    """A text cell with an apostrophe before every part a spreadsheet would run as a formula.
+
+    Not only the start: a ``;``-separated locale splits ``Hosp;=cmd`` into two cells, so
+    every part after a separator is escaped too (``loaders.cells.csv_safe``).
+    """
+    from loaders.cells import csv_safe
+
+    if isinstance(value, str):
+        return csv_safe(value)
     return value
 
 
@@ -54,8 +58,10 @@ def problem_text(problem, lang: str) -> str:
 
 def fatal_panel(message: str, lang: str) -> None:
     """One clear error panel when the dataset cannot be used at all."""
-    st.error(
-        f"**{t('common.fatal_title', lang)}**\n\n{message}\n\n{t('common.fatal_hint', lang)}",
+    from ui.text import plain
+
+    st.error(  # the message names files, sheets and cells from outside: shown as text
+        f"**{t('common.fatal_title', lang)}**\n\n{plain(message)}\n\n{t('common.fatal_hint', lang)}",
         icon=":material/error:",
     )
 

@@ -19,6 +19,7 @@ from i18n import DEFAULT_LANG, LANGUAGES, t
 from loaders import Dataset
 from ui import data as cached
 from ui.state import ViewState, parse_query, to_query, to_scope_kwargs, unreadable
+from ui.text import plain
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "uz": "Oʻzbekcha"}
 PARTNER_TYPES = (
@@ -256,7 +257,8 @@ def _link_notice(sb, lang: str) -> None:
 
     lines = []
     if problems["unknown"]:
-        items = "; ".join(f"{label(key)} {value}" for key, value in problems["unknown"])
+        # the values come from the link: shown as text (ui.text), never as markdown
+        items = "; ".join(f"{label(key)} {plain(value)}" for key, value in problems["unknown"])
         lines.append(t("filters.link_notice.unknown", lang, items=items))
     if problems["years"] is not None:
         low, high = problems["years"]
@@ -265,7 +267,7 @@ def _link_notice(sb, lang: str) -> None:
                        first=first, last=last))
     if problems["unreadable"]:
         names = {"from": "filters.years", "to": "filters.years", "as_of": "filters.as_of"}
-        items = "; ".join(f"{label(names.get(key, key))} {raw}" for key, raw in problems["unreadable"].items())
+        items = "; ".join(f"{label(names.get(key, key))} {plain(raw)}" for key, raw in problems["unreadable"].items())
         lines.append(t("filters.link_notice.unreadable", lang, items=items))
     if lines:
         sb.caption(":material/link_off: " + " ".join(lines))

@@ -1,0 +1,74 @@
+"""What a single text cell may hold, for every reader and writer of the product.
+
+- Control characters (Unicode ``Cc`` other than tab, newline and carriage return) are
+  removed from text cells when a dataset is read (the loader warns), and never written
+  into a workbook (Excel's XML cannot hold them: openpyxl raises ``IllegalCharacterError``).
+- Text that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``,
+  tab or carriage return) is always written as text: in a workbook as a string cell with
+  Excel's quote prefix, in a CSV with an apostrophe before every part that follows a
+  separator (so a ``;`` locale does not split ``Hosp;=cmd`` into a live ``=cmd``).
+- Excel's error values (``#N/A``, ``#REF!``...) are not data: the loader reports them.
+
+>>> strip_controls("Seoul\\x0bNational")
+'SeoulNational'
+>>> csv_safe("Hosp;=cmd|' /C calc'!A0")
+"Hosp;'=cmd|' /C calc'!A0"
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls except \t \n \r, DEL and the C1 controls (the pattern is also given to
+# pandas, whose pyarrow strings use RE2: written with escapes both understand).
+CONTROL_PATTERN = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+CONTROL_RE = re.compile(CONTROL_PATTERN)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A formula start at the beginning of the cell or right after a separator a spreadsheet
+# may split on (, ; tab | and line breaks), spaces allowed in between.
+_CSV_PART_RE = re.compile(r"(^|[,;\t|\r\n])([ ]*)(?=[=+\-@])")
+EXCEL_ERRORS = frozenset({
+    "#N/A", "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#GETTING_DATA",
+    "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
+    "#N/A!",
+})
+
+
+def has_controls(text: str) -> bool:
+    return CONTROL_RE.search(text) is not None
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without control characters (tab and line breaks are kept)."""
+    return CONTROL_RE.sub("", text)
+
+
+def control_names(text: str) -> str:
+    """The control characters in ``text`` as code points: ``U+000B, U+001B``."""
+    found = sorted({ch for ch in CONTROL_RE.findall(text)})
+    return ", ".join(f"U+{ord(ch):04X}" for ch in found)
+
+
+def is_excel_error(text: str) -> bool:
+    return text.strip().upper() in EXCEL_ERRORS
+
+
+def set_text_cell(cell, text: str):
+    """Write ``text`` into an openpyxl cell as text: never a formula, never illegal XML."""
+    text = strip_controls(text)
+    cell.value = text
+    # openpyxl makes a leading "=" a formula: force a string cell, and set Excel's quote
+    # prefix so the text also stays text after someone edits the cell in Excel.
+    cell.data_type = "s"
+    if text.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True
+    return cell
+
+
+def csv_safe(text: str) -> str:
+    """``text`` for a CSV download: an apostrophe before every part that starts a formula."""
+    if not any(ch in text for ch in "=+-@"):
+        return text
+    if text.startswith(("\t", "\r")):
+        text = "'" + text
+    return _CSV_PART_RE.sub(lambda m: m.group(1) + m.group(2) + "'", text)
