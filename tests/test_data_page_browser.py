@@ -10,7 +10,8 @@ import openpyxl
 import pytest
 from browser_fixtures import ROOT, browser, serve
 
-from datastore.editors import hash_password, save_editor
+from datastore import security
+from datastore.store import Store
 from datastore.template import dataset_workbook
 
 PASSWORD = "s3cret-pass"
@@ -23,15 +24,15 @@ def env_dirs(tmp_path, monkeypatch):
     data.mkdir()
     for csv_file in (ROOT / "data").glob("*.csv"):
         shutil.copy2(csv_file, data / csv_file.name)
-    secrets = tmp_path / "secrets.toml"
-    save_editor("aziza", hash_password(PASSWORD), secrets)
     env = {
         "COOP_DATA": str(data),
         "COOP_STORE": str(tmp_path / "store"),
-        "COOP_SECRETS": str(secrets),
+        "COOP_SECRETS": str(tmp_path / "no-secrets.toml"),
     }
     for key, value in env.items():
         monkeypatch.setenv(key, value)
+    monkeypatch.delenv("COOP_DATABASE_URL", raising=False)
+    security.add_editor(Store(), "aziza", PASSWORD, admin=True)
     return env
 
 
@@ -119,7 +120,7 @@ def test_upload_review_login_publish_in_chromium(env_dirs, tmp_path):
         expect(page.get_by_text("good.xlsx")).to_have_count(0)
         page.screenshot(path=str(tmp_path / "published.png"), full_page=True)
 
-    store = Path(env_dirs["COOP_STORE"])
-    assert (store / "CURRENT").read_text().strip() == "2"
-    assert "v-browser-test" in (store / "versions" / "2" / "visits.csv").read_text()
-    assert "v-browser-test" not in (store / "versions" / "1" / "visits.csv").read_text()
+    store = Store()
+    assert store.current() == 2
+    assert "v-browser-test" in set(store.frames(2)["visits"]["visit_id"])
+    assert "v-browser-test" not in set(store.frames(1)["visits"]["visit_id"])
