@@ -9,12 +9,12 @@ import sys
 
 import openpyxl
 import pytest
+from test_datastore import BASE_VISITS, write_dataset
 
 from datastore import security
 from datastore.__main__ import main
 from datastore.editors import hash_password, verify_password
 from datastore.store import Store
-from test_datastore import BASE_VISITS, write_dataset
 
 
 def test_hash_is_salted_and_verifies():
