@@ -3,6 +3,8 @@
 Run: ``streamlit run dashboard.py`` (the dataset: ``COOP_DATA``, default ``data/``).
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from datastore import guard
@@ -14,7 +16,9 @@ guard.install()  # a client's clear_cache message is logged and ignored
 lang, present = current_language()
 st.set_page_config(
     page_title=t("common.app_title", lang),
-    page_icon=":material/public:",
+    # A file shipped with the app: an icon name (":material/...") makes the browser fetch
+    # the favicon from a font server, which fails offline.
+    page_icon=str(Path(__file__).resolve().parent / "assets" / "favicon.png"),
     layout="wide",
     # On a projector the sidebar starts folded away; its arrow brings back the mode toggle.
     initial_sidebar_state="collapsed" if present else "expanded",

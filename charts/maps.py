@@ -113,19 +113,91 @@ def _fmt(value: float | int, lang: str = "en") -> str:
     return fmt.number(value, lang, 0 if value.is_integer() else 1)
 
 
-def _view_for(points: list[list[float]]) -> pdk.ViewState:
-    """A view that frames ``points`` ([lon, lat]), never closer than a region."""
-    if len(points) < 2:
+TILE_PX = 512  # deck.gl's world width in pixels at zoom 0 (Web Mercator)
+MAX_LAT = 85.0
+# The narrowest main column a map is drawn in (px): the fit leaves room on wider screens.
+FRAME_WIDTH = 760
+
+
+def _mercator_y(lat: float) -> float:
+    lat = max(-MAX_LAT, min(MAX_LAT, lat))
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def _mercator_lat(y: float) -> float:
+    return math.degrees(2 * math.atan(math.exp(y)) - math.pi / 2)
+
+
+def fit_view(points: list[list[float]], width: int = FRAME_WIDTH, height: int = 560,
+             margin: float = 0.12, max_zoom: float = 5.0) -> pdk.ViewState:
+    """The view that shows every point ([lon, lat]) in a ``width`` x ``height`` frame,
+    with ``margin`` of the frame left free on each side (Web Mercator, as deck.gl draws).
+
+    One point (or points in one place) gets a regional view around it, never a street.
+    """
+    if not points:
         return WORLD_VIEW
     lons = [p[0] for p in points]
-    lats = [p[1] for p in points]
-    span = max(max(lons) - min(lons), (max(lats) - min(lats)) * 1.6, 1e-6)
-    zoom = max(0.8, min(4.5, math.log2(360 / span) + 0.3))
+    ys = [_mercator_y(p[1]) for p in points]
+    lon_span = max(lons) - min(lons)
+    y_span = max(ys) - min(ys)
+    usable_w, usable_h = width * (1 - 2 * margin), height * (1 - 2 * margin)
+    zooms = [max_zoom]
+    if lon_span > 0:
+        zooms.append(math.log2(usable_w * 360 / (TILE_PX * lon_span)))
+    if y_span > 0:
+        zooms.append(math.log2(usable_h * 2 * math.pi / (TILE_PX * y_span)))
+    zoom = max(0.0, min(zooms))
     return pdk.ViewState(
         longitude=(max(lons) + min(lons)) / 2,
-        latitude=max(-50, min(65, (max(lats) + min(lats)) / 2)),
-        zoom=zoom,
+        latitude=_mercator_lat((max(ys) + min(ys)) / 2),
+        zoom=round(zoom, 3),
     )
+
+
+def view_bounds(view: dict, width: int, height: int) -> tuple[float, float, float, float]:
+    """(west, south, east, north) a view state shows in a ``width`` x ``height`` canvas
+    (the inverse of ``fit_view``; the tests read a drawn deck with it)."""
+    scale = TILE_PX * 2 ** float(view["zoom"])
+    half_lon = width / 2 * 360 / scale
+    y_mid = _mercator_y(float(view["latitude"]))
+    half_y = height / 2 * 2 * math.pi / scale
+    return (float(view["longitude"]) - half_lon, _mercator_lat(y_mid - half_y),
+            float(view["longitude"]) + half_lon, _mercator_lat(y_mid + half_y))
+
+
+def spread_overlaps(positions: list[list[float]], step: float = 0.35) -> list[list[float]]:
+    """Points that share a place are set around it on a small ring (``step`` degrees per
+    point), so partners in one city, or placed at one country's centre, stay readable."""
+    seen: dict[tuple[float, float], list[int]] = {}
+    for i, (lon, lat) in enumerate(positions):
+        seen.setdefault((round(lon, 4), round(lat, 4)), []).append(i)
+    out = [list(p) for p in positions]
+    for (lon, lat), members in seen.items():
+        if len(members) < 2:
+            continue
+        radius = step * (1 + len(members) / 8)
+        for k, i in enumerate(members):
+            angle = 2 * math.pi * k / len(members)
+            out[i] = [lon + radius * math.cos(angle) / max(0.2, math.cos(math.radians(lat))),
+                      lat + radius * math.sin(angle)]
+    return out
+
+
+def country_bounds_points(codes: list[str]) -> list[list[float]]:
+    """Two corners of the largest polygon of each country (ISO alpha-3) on the bundled map."""
+    wanted = set(codes)
+    out: list[list[float]] = []
+    for feature in _world()["features"]:
+        if feature["properties"].get("iso_a3") not in wanted:
+            continue
+        geometry = feature["geometry"]
+        polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        largest = max(polygons, key=lambda poly: len(poly[0]))
+        lons = [c[0] for c in largest[0]]
+        lats = [c[1] for c in largest[0]]
+        out += [[min(lons), min(lats)], [max(lons), max(lats)]]
+    return out
 
 
 def partner_map(
@@ -157,13 +229,15 @@ def partner_map(
     layers = [ocean_layer(), country_layer(counts, noun_key="page.partners.map_country_tip", lang=lang, names=country_names)]
 
     points = []
+    placed_positions = spread_overlaps([[float(lon), float(lat)] for lon, lat in zip(placed["lon"], placed["lat"],
+                                                                                    strict=True)])
     top_activity = max([int(a or 0) for a in placed.get("activity", [])] or [1]) or 1
-    for rec in placed.to_dict("records"):
+    for rec, position in zip(placed.to_dict("records"), placed_positions, strict=True):
         kind = rec.get("type") or "other"
         activity = int(rec.get("activity") or 0)
         points.append(
             {
-                "position": [float(rec["lon"]), float(rec["lat"])],
+                "position": position,
                 # Area grows with activity: 5 px for none, up to 17 px (21 on a projector).
                 "radius": 5 + 12 * math.sqrt(activity / top_activity) + (4 if present else 0),
                 "color": [*hex_to_rgb(PARTNER_TYPE_COLORS.get(kind, "#7f7f7f")), 235],
@@ -269,7 +343,27 @@ def partner_map(
             )
         )
 
-    view = _view_for([p["position"] for p in points] + [h["position"] for h in home_points])
+    if home_points:
+        # Home institutions named on the map (the legend under it gives their colours).
+        layers.append(
+            pdk.Layer(
+                "TextLayer",
+                data=home_points,
+                id="institution-labels",
+                get_position="position",
+                get_text="label",
+                get_size=18 if present else 14,
+                get_color=[27, 31, 36, 255],
+                get_pixel_offset=[0, -18],
+                font_weight=700,
+                outline_width=3,
+                outline_color=[255, 255, 255, 255],
+                font_settings={"sdf": True},
+                pickable=False,
+            )
+        )
+
+    view = fit_view([p["position"] for p in points] + [h["position"] for h in home_points], height=height)
     return pdk.Deck(
         layers=layers,
         initial_view_state=view,
@@ -287,12 +381,17 @@ def country_map(
     lang: str = "en",
     country_names: dict[str, str] | None = None,
     height: int = 460,
+    width: int = 560,
+    extra_points: list[list[float]] | None = None,
 ) -> pdk.Deck:
-    """World map with countries shaded by ``counts`` (e.g. students per country)."""
+    """World map with countries shaded by ``counts`` (e.g. students per country), framed
+    to the countries shown (and ``extra_points`` [lon, lat], e.g. the home institutions)."""
     layer = country_layer(counts, noun_key=noun_key, lang=lang, names=country_names)
+    shown = [code for code, value in counts.items() if value]
+    frame = country_bounds_points(shown) + [list(p) for p in (extra_points or [])]
     return pdk.Deck(
         layers=[ocean_layer(), layer],
-        initial_view_state=WORLD_VIEW,
+        initial_view_state=fit_view(frame, width=width, height=height) if frame else WORLD_VIEW,
         views=MAP_VIEWS,
         map_provider=None,
         tooltip=_tooltip(),

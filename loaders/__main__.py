@@ -1,4 +1,4 @@
-"""Command line: ``python -m loaders check|clean|synth|add-editor ...`` (see INTERFACES.md).
+"""Command line: ``python -m loaders check|clean|synth|add-editor ...`` (see docs/interfaces.md).
 
     python -m loaders check data            # problems, errors first; exit 1 on any error
     python -m loaders check data --json     # {"errors": [...], "warnings": [...], "fatal": null}

@@ -1,4 +1,4 @@
-"""The tables and columns of the data contract (DATA_CONTRACT.md v1), and the result types."""
+"""The tables and columns of the data contract (docs/data-contract.md), and the result types."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ ACTIVITIES = ("lectures", "practical_classes", "masterclass", "surgery", "traini
               "conference", "delegation", "other")
 GRANT_STATUSES = ("applied", "awarded", "active", "completed", "rejected")
 STUDENT_LEVELS = ("undergraduate", "residency", "master", "phd", "exchange", "other")
-# The KPI names of METRICS.md (targets.metric); kept here so loaders need not import metrics.
+# The KPI names of docs/metrics.md (targets.metric); kept here so loaders need not import metrics.
 KPI_NAMES = ("partners", "partner_countries", "agreements_active", "agreements_expiring",
              "agreements_dormant", "visits_incoming", "visits_outgoing", "remote_share",
              "lecture_sessions", "mobility_countries", "grants_active", "grant_funding_usd",

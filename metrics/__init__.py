@@ -1,21 +1,39 @@
-"""Metrics: the scope, one pure function per KPI, the registry and comparisons.
+"""Metrics: the scope, the rules, one row selection and reduction per KPI, evidence, comparisons.
 
->>> from metrics import Scope, apply_scope, compute_kpis, KPIS
+Definitions: docs/metrics.md.
+
+>>> from metrics import Scope, compute_kpis, evidence
 >>> compute_kpis(dataset.tables, Scope(institutions={"samsmu"}))["partners"]
+>>> evidence(dataset.tables, Scope())["partners"]          # the partner ids counted
 """
 
-from metrics.compare import by_institution, delta, targets_vs_actual, year_over_year, yoy_frame
+from metrics import rules
+from metrics.compare import (
+    YearComparison,
+    all_institutions,
+    by_institution,
+    comparison_years,
+    dating_summary,
+    delta,
+    institution_year_scope,
+    targets_vs_actual,
+    year_over_year,
+    yoy_frame,
+)
+from metrics.evidence import evidence, evidence_frame, ids_of
 from metrics.kpis import KpiContext, agreement_status
 from metrics.regions import REGIONS, find_region, region_countries, region_label_key
 from metrics.registry import (
     KPI_BY_NAME,
     KPI_NAMES,
     KPIS,
+    NOTE_DEFS,
     UNITS,
     KpiDef,
     compute_kpi,
     compute_kpis,
     compute_kpis_with_notes,
+    figure_state,
 )
 from metrics.scope import Scope, apply_scope
 
@@ -23,21 +41,32 @@ __all__ = [
     "KPIS",
     "KPI_BY_NAME",
     "KPI_NAMES",
+    "NOTE_DEFS",
     "REGIONS",
     "UNITS",
     "KpiContext",
     "KpiDef",
     "Scope",
+    "YearComparison",
     "agreement_status",
+    "all_institutions",
     "apply_scope",
     "by_institution",
+    "comparison_years",
     "compute_kpi",
     "compute_kpis",
     "compute_kpis_with_notes",
+    "dating_summary",
     "delta",
+    "evidence",
+    "evidence_frame",
+    "figure_state",
     "find_region",
+    "ids_of",
+    "institution_year_scope",
     "region_countries",
     "region_label_key",
+    "rules",
     "targets_vs_actual",
     "year_over_year",
     "yoy_frame",

@@ -1,15 +1,18 @@
-"""Comparisons of METRICS.md: year over year, by institution, target vs actual."""
+"""Comparisons: year over year, by institution, target vs actual (docs/metrics.md "Comparisons")."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
 
 import pandas as pd
 
+from metrics import rules
 from metrics.grouped import kpis_per_institution
 from metrics.kpis import KpiContext
 from metrics.registry import KPI_BY_NAME, KPIS, compute_kpis
-from metrics.scope import Scope, apply_scope, narrow_scope
+from metrics.scope import Scope, apply_scope
 
 Value = int | float | None
 
@@ -21,26 +24,147 @@ def delta(current: Value, previous: Value) -> Value:
     return current - previous
 
 
-def year_over_year(
-    tables: Mapping[str, pd.DataFrame], scope: Scope, year: int, shared: dict | None = None
-) -> pd.DataFrame:
-    """Every KPI for ``year`` beside the same KPI for ``year - 1``, the scope otherwise kept.
+# ----------------------------------------------------------------------------- dating
 
-    One row per KPI: metric, unit, year, current, previous, delta (None unless both
-    are defined).
+
+def dating_summary(tables: Mapping[str, pd.DataFrame], scope: Scope) -> dict[str, tuple[int, int]]:
+    """``{table: (dated rows, rows)}`` in the scope with every year (the sidebar's note)."""
+    scoped = apply_scope(tables, scope.replace(year_from=None, year_to=None))
+    out = {}
+    for name in rules.DATED_TABLES:
+        frame = scoped.get(name)
+        if frame is None:
+            continue
+        years = rules.dated_years(name, frame)
+        out[name] = (int(years.notna().sum()), len(frame))
+    return out
+
+
+def _years_with_rows(tables: Mapping[str, pd.DataFrame], scope: Scope) -> set[int]:
+    """Calendar years in which the scope (years filter aside) has dated rows."""
+    scoped = apply_scope(tables, scope.replace(year_from=None, year_to=None))
+    years: set[int] = set()
+    for name in rules.DATED_TABLES:
+        frame = scoped.get(name)
+        if frame is not None and not frame.empty:
+            years |= {int(y) for y in rules.dated_years(name, frame).dropna().unique()}
+    return years
+
+
+def same_day(year: int, day: date) -> date:
+    """``day``'s month and day in ``year`` (28 February for 29 February in a common year)."""
+    try:
+        return day.replace(year=year)
+    except ValueError:
+        return date(year, 2, 28)
+
+
+def cut_at(tables: Mapping[str, pd.DataFrame], cutoff: date) -> dict[str, pd.DataFrame]:
+    """The tables without events dated after ``cutoff`` (visits by their date, agreements
+    by signed_on, grants by start_date; students kept: an academic year has no day)."""
+    at = pd.Timestamp(cutoff)
+    out = dict(tables)
+    for name in ("visits", "agreements", "grants"):
+        frame = tables.get(name)
+        if frame is None or frame.empty:
+            continue
+        if name == "visits":
+            when = rules.visit_event_date(frame)
+        else:
+            when = pd.to_datetime(frame["signed_on" if name == "agreements" else "start_date"])
+        keep = ~(when > at).fillna(False).to_numpy(dtype=bool)
+        out[name] = frame if keep.all() else frame[keep]
+    return out
+
+
+@dataclass(frozen=True)
+class YearComparison:
+    """Year Y beside Y-1 under the year-over-year rule, or why there is none.
+
+    ``reason``: None (compared), ``no_dated_rows`` (nothing in scope is dated up to the
+    as-of year) or ``one_year_only`` (Y-1 has no dated rows). ``partial``: Y is the
+    as-of year, so both years run from 1 January to ``period_end``'s day.
     """
-    # Both years are narrower than the two-year scope: filter the dataset once.
-    both = apply_scope(tables, scope.replace(year_from=year - 1, year_to=year))
+
+    year: int | None
+    previous: int | None
+    partial: bool = False
+    period_end: date | None = None
+    reason: str | None = None
+    frame: pd.DataFrame | None = field(default=None, compare=False)
+
+    @property
+    def deltas(self) -> dict[str, Value]:
+        if self.frame is None:
+            return {}
+        return dict(zip(self.frame["metric"], self.frame["delta"], strict=True))
+
+
+def comparison_years(tables: Mapping[str, pd.DataFrame], scope: Scope) -> YearComparison:
+    """Which two years the scope can compare (no KPI computed): the rule of docs/metrics.md.
+
+    Y is the latest calendar year up to the as-of year (and within the years filter) in
+    which the scope has dated rows; Y-1 must have dated rows too. When Y is the as-of
+    year and that year is not over, both years are cut at the as-of day.
+    """
+    years = _years_with_rows(tables, scope)
+    last = scope.as_of.year if scope.year_to is None else min(scope.as_of.year, scope.year_to)
+    candidates = [y for y in years if y <= last and (scope.year_from is None or y >= scope.year_from)]
+    if not candidates:
+        return YearComparison(None, None, reason="no_dated_rows")
+    year = max(candidates)
+    if year - 1 not in years:
+        return YearComparison(year, None, reason="one_year_only")
+    partial = year == scope.as_of.year and (scope.as_of.month, scope.as_of.day) != (12, 31)
+    return YearComparison(year, year - 1, partial=partial, period_end=scope.as_of if partial else None)
+
+
+def year_over_year(
+    tables: Mapping[str, pd.DataFrame], scope: Scope, shared: dict | None = None,
+    kpis_of: Callable[[Scope, date | None], Mapping[str, Value]] | None = None,
+) -> YearComparison:
+    """Every KPI for Y beside Y-1 (``comparison_years``), the scope otherwise kept.
+
+    ``kpis_of(one_year_scope, cutoff)`` computes the KPIs of one year, counting only
+    events up to ``cutoff`` when it is not None (default: ``cut_at`` + ``compute_kpis``;
+    the dashboard passes a cached one). The frame has one row per KPI: metric, unit,
+    year, current, previous, delta (None unless both are defined).
+    """
+    years = comparison_years(tables, scope)
+    if years.reason is not None:
+        return years
     shared = {} if shared is None else shared
-    kpis_of = {}
-    for when in (year, year - 1):
-        one = scope.replace(year_from=when, year_to=when)
-        kpis_of[when] = compute_kpis(tables, one, narrow_scope(tables, both, one), shared)
-    return yoy_frame(kpis_of[year], kpis_of[year - 1], year)
+
+    def default(one_year: Scope, cutoff: date | None) -> Mapping[str, Value]:
+        if cutoff is None:
+            return compute_kpis(tables, one_year, None, shared)
+        return compute_kpis(cut_at(tables, cutoff), one_year)
+
+    kpis_of = kpis_of or default
+    y, p = years.year, years.previous
+    end = years.period_end
+    p_end = same_day(p, end) if end else None
+    current = kpis_of(scope.replace(year_from=y, year_to=y), end)
+    previous = kpis_of(scope.replace(year_from=p, year_to=p), p_end)
+    # A figure is compared only when its own tables have dated rows in both periods
+    # (students of a year not yet started are an empty year, not a fall to 0).
+    both = _dated_tables(tables, scope, y, end) & _dated_tables(tables, scope, p, p_end)
+    comparable = {kpi.name for kpi in KPIS if both & set(kpi.dated_by)}
+    return YearComparison(y, p, years.partial, end, None, yoy_frame(current, previous, y, comparable))
 
 
-def yoy_frame(current: Mapping[str, Value], previous: Mapping[str, Value], year: int) -> pd.DataFrame:
-    """The ``year_over_year`` table from the KPIs of ``year`` and of ``year - 1``."""
+def _dated_tables(tables: Mapping[str, pd.DataFrame], scope: Scope, year: int, cutoff: date | None) -> set[str]:
+    """The tables with rows dated in ``year`` (up to ``cutoff``) in the scope."""
+    source = cut_at(tables, cutoff) if cutoff is not None else tables
+    scoped = apply_scope(source, scope.replace(year_from=year, year_to=year))
+    return {name for name in rules.DATED_TABLES
+            if scoped.get(name) is not None and (rules.dated_years(name, scoped[name]) == year).any()}
+
+
+def yoy_frame(current: Mapping[str, Value], previous: Mapping[str, Value], year: int,
+              comparable: set[str] | None = None) -> pd.DataFrame:
+    """The year-over-year table from the KPIs of ``year`` and of ``year - 1``; the delta
+    is None unless both are defined and the KPI is ``comparable`` (default: every KPI)."""
     rows = [
         {
             "metric": kpi.name,
@@ -48,11 +172,15 @@ def yoy_frame(current: Mapping[str, Value], previous: Mapping[str, Value], year:
             "year": year,
             "current": current[kpi.name],
             "previous": previous[kpi.name],
-            "delta": delta(current[kpi.name], previous[kpi.name]),
+            "delta": delta(current[kpi.name], previous[kpi.name])
+            if comparable is None or kpi.name in comparable else None,
         }
         for kpi in KPIS
     ]
     return pd.DataFrame(rows, dtype=object)
+
+
+# ----------------------------------------------------------------------------- institutions
 
 
 def institutions_in_scope(tables: Mapping[str, pd.DataFrame], scope: Scope) -> list[str]:
@@ -65,33 +193,52 @@ def institutions_in_scope(tables: Mapping[str, pd.DataFrame], scope: Scope) -> l
     return sorted(institutions["institution_id"].dropna().astype(str).unique())
 
 
+def all_institutions(tables: Mapping[str, pd.DataFrame]) -> list[str]:
+    institutions = tables.get("institutions")
+    if institutions is None or institutions.empty:
+        return []
+    return sorted(institutions["institution_id"].dropna().astype(str).unique())
+
+
 def by_institution(
     tables: Mapping[str, pd.DataFrame],
     scope: Scope,
     scoped: Mapping[str, pd.DataFrame] | None = None,
     shared: dict | None = None,
+    institutions: list[str] | None = None,
 ) -> dict[str, dict[str, Value]]:
     """Every KPI for each institution alone (the rest of the scope kept).
 
-    ``scoped`` may pass ``apply_scope(tables, scope)`` when the caller has it already;
-    ``shared`` a dict reused across calls on the same tables (see ``KpiContext``).
+    ``institutions`` defaults to the scope's (all when none is picked); pass
+    ``all_institutions(tables)`` to compare the picked one with the others.
     """
-    institutions = institutions_in_scope(tables, scope)
-    if not institutions:
+    ids = institutions if institutions is not None else institutions_in_scope(tables, scope)
+    if not ids:
         return {}
+    if institutions is not None and scope.institutions and not set(ids) <= scope.institutions:
+        scope = scope.replace(institutions=frozenset())
+        scoped = None
     parent = apply_scope(tables, scope) if scoped is None else scoped
-    # One grouped pass over the scope's frames (same values as a context per institution).
-    return kpis_per_institution(KpiContext(tables, scope, parent, shared), institutions)
+    return kpis_per_institution(KpiContext(tables, scope, parent, shared), ids)
+
+
+# ----------------------------------------------------------------------------- targets
+
+
+def institution_year_scope(scope: Scope, institution: str, year: int) -> Scope:
+    """The scope a target's actual is computed in: that institution and year alone,
+    whatever the country, region, faculty or partner-type filters (same as_of)."""
+    return Scope(institutions={institution}, year_from=year, year_to=year, as_of=scope.as_of)
 
 
 def targets_vs_actual(
     tables: Mapping[str, pd.DataFrame], scope: Scope, shared: dict | None = None
 ) -> pd.DataFrame:
-    """Each in-scope target beside the actual figure for its institution and year.
+    """Each target of the scope's institutions and years beside its actual.
 
-    Columns: institution_id, year, metric, target, actual, share_reached (actual /
-    target; None when the actual is undefined or the target is 0). The actual uses the
-    scope's other filters and its as_of.
+    Targets are institution-wide: the actual is the KPI for that institution and year
+    alone (``institution_year_scope``). Columns: institution_id, year, metric, target,
+    actual, share_reached (None when the actual is undefined or the target is 0).
     """
     columns = ["institution_id", "year", "metric", "target", "actual", "share_reached"]
     targets = tables.get("targets")
@@ -105,33 +252,21 @@ def targets_vs_actual(
         keep &= years >= scope.year_from
     if scope.year_to is not None:
         keep &= years <= scope.year_to
-    rows = []
     shown = targets[keep.fillna(False).to_numpy()]
     if shown.empty:
         return pd.DataFrame(columns=columns, dtype=object)
-    # Every (institution, year) scope is narrower than the span of the years shown: filter
-    # the dataset once, then each year, and split each year by institution in one pass.
-    shown_years = pd.to_numeric(shown["year"], errors="coerce")
-    span = scope.replace(year_from=int(shown_years.min()), year_to=int(shown_years.max()))
-    parent = apply_scope(tables, span)
     shared = {} if shared is None else shared
     per_year: dict[int, dict[str, dict[str, Value]]] = {}
+    rows = []
     for target_row in shown.itertuples(index=False):
-        key = (str(target_row.institution_id), int(target_row.year))
-        if key[1] not in per_year:
-            year_scope = scope.replace(year_from=key[1], year_to=key[1])
-            wanted = sorted({str(i) for i, y in zip(shown["institution_id"], shown_years, strict=True)
-                             if int(y) == key[1]})
-            ctx = KpiContext(tables, year_scope, narrow_scope(tables, parent, year_scope), shared)
-            per_year[key[1]] = kpis_per_institution(ctx, wanted)
-        actual = per_year[key[1]][key[0]][target_row.metric]
+        institution, year = str(target_row.institution_id), int(target_row.year)
+        if year not in per_year:
+            wanted = sorted({str(i) for i, y in zip(shown["institution_id"], pd.to_numeric(shown["year"]),
+                                                     strict=True) if int(y) == year})
+            year_scope = Scope(year_from=year, year_to=year, as_of=scope.as_of)
+            per_year[year] = kpis_per_institution(KpiContext(tables, year_scope, None, shared), wanted)
+        actual = per_year[year][institution][target_row.metric]
         target = float(target_row.target)
         share = None if actual is None or not target else actual / target
-        rows.append(
-            dict(
-                zip(
-                    columns, [key[0], key[1], target_row.metric, target, actual, share], strict=True
-                )
-            )
-        )
+        rows.append(dict(zip(columns, [institution, year, target_row.metric, target, actual, share], strict=True)))
     return pd.DataFrame(rows, columns=columns, dtype=object)

@@ -1,4 +1,4 @@
-"""Conversion of grant amounts to USD (METRICS.md, grant_funding_usd).
+"""Conversion of grant amounts to USD (docs/metrics.md, grant_funding_usd).
 
 The rate of a grant is the one of (currency, year of start_date); when that year has
 no rate, the nearest year's (the earlier one on a tie); an undated grant takes the

@@ -1,66 +1,61 @@
-"""One pure function per KPI of METRICS.md, each reading a shared ``KpiContext``.
+"""The KPIs: for each, the rows it is computed from (its evidence) and how they reduce.
 
-The context applies the scope once and keeps the frames several KPIs share (agreement
-statuses, incoming visits, partner links, USD amounts). Example::
+Each KPI is a pair of functions on a shared ``KpiContext``: ``rows_<kpi>(ctx)`` returns
+the rows the figure is computed from (chosen by ``metrics.rules``), and the KPI function
+reduces them (count, distinct count, sum, share, index). The registry
+(``metrics.registry``) pairs them; pages, the by-institution table and the report read
+the same rows. Definitions: docs/metrics.md.
 
     >>> ctx = KpiContext(dataset.tables, Scope(as_of=date(2025, 6, 30)))
-    >>> agreements_active(ctx), remote_share(ctx)
-    (8, 0.3333333333333333)
+    >>> agreements_active(ctx), len(rows_agreements_active(ctx))
+    (8, 8)
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from datetime import date
 from functools import cached_property
 
 import pandas as pd
 
+from metrics import rules
 from metrics.fx import usd_rates
-from metrics.scope import Scope, apply_scope, scoped_partner_links, visit_event_date
+from metrics.rules import (  # re-exported: older callers import them from here
+    ACTIVE_GRANT_STATUSES,
+    DORMANT_YEARS,
+    EXPIRING_DAYS,
+    FUNDED_GRANT_STATUSES,
+    IRN_PARTNER_TYPES,
+    agreement_status,
+)
+from metrics.scope import Scope, apply_scope, scoped_partner_links
 
-FUNDED_GRANT_STATUSES = frozenset({"awarded", "active", "completed"})
-ACTIVE_GRANT_STATUSES = frozenset({"awarded", "active"})
-IRN_PARTNER_TYPES = frozenset({"university", "research_center"})
-EXPIRING_DAYS = 180
-DORMANT_YEARS = 3
+__all__ = [
+    "ACTIVE_GRANT_STATUSES",
+    "DORMANT_YEARS",
+    "EXPIRING_DAYS",
+    "FUNDED_GRANT_STATUSES",
+    "IRN_PARTNER_TYPES",
+    "KpiContext",
+    "agreement_status",
+    "complete_tables",
+]
 
 # The columns each table needs here, so a table absent from a hand-made dict still works.
 _COLUMNS = {
     "institutions": ["institution_id", "country"],
     "partners": ["partner_id", "type", "country"],
     "agreements": [
-        "agreement_id",
-        "institution_id",
-        "partner_id",
-        "faculty",
-        "signed_on",
-        "expires_on",
-        "status",
+        "agreement_id", "institution_id", "partner_id", "faculty", "signed_on", "expires_on", "status",
     ],
     "visits": [
-        "visit_id",
-        "institution_id",
-        "partner_id",
-        "country",
-        "direction",
-        "mode",
-        "faculty",
-        "start_date",
-        "end_date",
-        "sessions",
+        "visit_id", "institution_id", "partner_id", "country", "direction", "mode", "faculty",
+        "start_date", "end_date", "sessions",
     ],
     "grants": [
-        "grant_id",
-        "institution_id",
-        "partner_ids",
-        "faculty",
-        "status",
-        "start_date",
-        "end_date",
-        "amount",
-        "currency",
+        "grant_id", "institution_id", "partner_ids", "faculty", "status", "start_date", "end_date",
+        "amount", "currency",
     ],
     "students": ["institution_id", "academic_year", "year_start", "country", "faculty", "count"],
     "fx_rates": ["currency", "year", "usd_per_unit"],
@@ -71,10 +66,7 @@ _DATE_COLUMNS = {"signed_on", "expires_on", "start_date", "end_date"}
 
 def _empty(name: str) -> pd.DataFrame:
     return pd.DataFrame(
-        {
-            c: pd.Series(dtype="datetime64[ns]" if c in _DATE_COLUMNS else object)
-            for c in _COLUMNS[name]
-        }
+        {c: pd.Series(dtype="datetime64[ns]" if c in _DATE_COLUMNS else object) for c in _COLUMNS[name]}
     )
 
 
@@ -87,23 +79,8 @@ def complete_tables(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFram
     return full
 
 
-def agreement_status(agreements: pd.DataFrame, as_of: date) -> pd.Series:
-    """Status at as_of: as written, else planned / expired / active (METRICS.md).
-
-    An unknown signed_on counts as signed; an unknown expires_on never expires.
-    """
-    at = pd.Timestamp(as_of)
-    signed = pd.to_datetime(agreements["signed_on"])
-    expires = pd.to_datetime(agreements["expires_on"])
-    derived = pd.Series("active", index=agreements.index, dtype=object)
-    derived[(expires < at).to_numpy()] = "expired"
-    derived[(signed > at).to_numpy()] = "planned"
-    given = agreements["status"].astype(object)
-    return given.where(given.notna(), derived)
-
-
 class KpiContext:
-    """The whole clean dataset, a scope, and the frames the KPIs share (computed once)."""
+    """The whole clean dataset, a scope, and the rows the KPIs share (each computed once)."""
 
     def __init__(
         self,
@@ -129,196 +106,249 @@ class KpiContext:
         return pd.Timestamp(self.scope.as_of)
 
     @cached_property
+    def institutions(self) -> pd.DataFrame:
+        return self.tables["institutions"]
+
+    @cached_property
     def active_agreements(self) -> pd.DataFrame:
-        agreements = self.scoped["agreements"]
-        status = agreement_status(agreements, self.scope.as_of)
-        return agreements[(status == "active").to_numpy()]
+        return rules.active_agreements(self.scoped["agreements"], self.scope.as_of)
+
+    @cached_property
+    def busy_pairs(self) -> frozenset[tuple[str, str]]:
+        key = ("busy_pairs", self.scope.as_of)
+        if key not in self.shared:
+            self.shared[key] = rules.busy_pairs(self.tables, self.scope.as_of)
+        return self.shared[key]
 
     @cached_property
     def incoming_visits(self) -> pd.DataFrame:
-        visits = self.scoped["visits"]
-        return visits[(visits["direction"] == "incoming").fillna(False).to_numpy()]
+        return rules.incoming_visits(self.scoped["visits"])
 
     @cached_property
     def partner_links(self) -> pd.DataFrame:
         """(institution_id, partner_id, country, type) of in-scope partner links."""
         partners = self.tables["partners"].drop_duplicates("partner_id").set_index("partner_id")
         links = scoped_partner_links(self.scoped, self.tables["partners"], self.scope)
-        links = links.assign(
+        return links.assign(
             country=links["partner_id"].map(partners["country"]),
             type=links["partner_id"].map(partners["type"]),
         )
-        return links
+
+    @cached_property
+    def foreign_links(self) -> pd.DataFrame:
+        """Partner links where the partner's country differs from that institution's."""
+        return rules.foreign_rows(self.partner_links, self.institutions)
 
     @cached_property
     def funded_grants(self) -> pd.DataFrame:
-        """In-scope awarded/active/completed grants with an amount, plus rate and usd."""
-        grants = self.scoped["grants"]
-        grants = grants[grants["status"].isin(FUNDED_GRANT_STATUSES).fillna(False).to_numpy()]
+        """In-scope awarded/active/completed grants, with ``usd_rate`` and ``usd`` (NaN: unknown)."""
+        grants = rules.funded_grants(self.scoped["grants"])
         amount = pd.to_numeric(grants["amount"], errors="coerce")
-        grants = grants[amount.notna().to_numpy()]
         years = pd.to_datetime(grants["start_date"]).dt.year
         rate = usd_rates(grants["currency"], years, self.tables["fx_rates"])
-        return grants.assign(
-            usd_rate=rate, usd=pd.to_numeric(grants["amount"], errors="coerce") * rate
-        )
+        rate = rate.where(amount.notna())
+        return grants.assign(usd_rate=rate, usd=amount * rate)
 
     @cached_property
-    def latest_students(self) -> pd.DataFrame:
-        students = self.scoped["students"]
-        years = pd.to_numeric(students["year_start"], errors="coerce")
-        if years.notna().sum() == 0:
-            return students.iloc[0:0]
-        return students[(years == years.max()).to_numpy()]
+    def foreign_students(self) -> pd.DataFrame:
+        return rules.foreign_rows(self.scoped["students"], self.institutions)
 
 
 # ---------------------------------------------------------------------------
-# The KPIs (METRICS.md order)
+# Rows behind each KPI (docs/metrics.md order). Each frame has ``institution_id``.
+
+
+def rows_partners(ctx: KpiContext) -> pd.DataFrame:
+    return ctx.partner_links
+
+
+def rows_partner_countries(ctx: KpiContext) -> pd.DataFrame:
+    return ctx.foreign_links
+
+
+def rows_agreements_active(ctx: KpiContext) -> pd.DataFrame:
+    return ctx.active_agreements
+
+
+def rows_agreements_expiring(ctx: KpiContext) -> pd.DataFrame:
+    return rules.expiring_agreements(ctx.active_agreements, ctx.scope.as_of)
+
+
+def rows_agreements_dormant(ctx: KpiContext) -> pd.DataFrame:
+    active = ctx.active_agreements
+    return rules.dormant_agreements(active, ctx.busy_pairs) if not active.empty else active
+
+
+def rows_visits_incoming(ctx: KpiContext) -> pd.DataFrame:
+    return ctx.incoming_visits
+
+
+def rows_visits_outgoing(ctx: KpiContext) -> pd.DataFrame:
+    return rules.outgoing_visits(ctx.scoped["visits"])
+
+
+rows_remote_share = rows_visits_incoming  # the share divides these rows
+rows_lecture_sessions = rows_visits_incoming  # the sum runs over these rows
+
+
+def rows_mobility_countries(ctx: KpiContext) -> pd.DataFrame:
+    return rules.foreign_rows(ctx.scoped["visits"], ctx.institutions)
+
+
+def rows_grants_active(ctx: KpiContext) -> pd.DataFrame:
+    return rules.active_grants(ctx.scoped["grants"])
+
+
+def rows_grant_funding_usd(ctx: KpiContext) -> pd.DataFrame:
+    return ctx.funded_grants
+
+
+def rows_international_students(ctx: KpiContext) -> pd.DataFrame:
+    # Before the latest-year rule: ``metrics.registry`` applies ``latest_academic_year``
+    # to these rows (over all of them, or per institution in the by-institution table).
+    return ctx.foreign_students
+
+
+rows_student_countries = rows_international_students
+
+
+def rows_irn_index(ctx: KpiContext) -> pd.DataFrame:
+    links = ctx.foreign_links
+    return links[links["type"].isin(IRN_PARTNER_TYPES).fillna(False).to_numpy(dtype=bool)]
+
+
+# ---------------------------------------------------------------------------
+# Reductions: rows -> figure
+
+
+def count_rows(rows: pd.DataFrame) -> int:
+    return len(rows)
+
+
+def distinct_partners(rows: pd.DataFrame) -> int:
+    return int(rows["partner_id"].nunique())
+
+
+def distinct_countries(rows: pd.DataFrame) -> int:
+    return int(rows["country"].nunique())
+
+
+def share_remote(rows: pd.DataFrame) -> float | None:
+    if rows.empty:
+        return None
+    return float(len(rules.remote_visits(rows)) / len(rows))
+
+
+def sum_sessions(rows: pd.DataFrame) -> int:
+    return int(pd.to_numeric(rows["sessions"], errors="coerce").fillna(0).sum())
+
+
+def sum_usd(rows: pd.DataFrame) -> float:
+    return float(pd.to_numeric(rows["usd"], errors="coerce").sum(skipna=True)) if not rows.empty else 0.0
+
+
+def sum_students(rows: pd.DataFrame) -> int:
+    return int(pd.to_numeric(rows["count"], errors="coerce").fillna(0).sum())
+
+
+def irn(rows: pd.DataFrame) -> float | None:
+    p = rows["partner_id"].nunique()
+    if p < 2:
+        return None
+    return float(rows.drop_duplicates("partner_id")["country"].nunique() / math.log(p))
+
+
+# Notes shown beside the figures (unknown inputs); each reduces the KPI's own rows.
+def unknown_sessions(rows: pd.DataFrame) -> int:
+    return int((~rules.sessions_known(rows)).sum()) if not rows.empty else 0
+
+
+def unknown_amounts(rows: pd.DataFrame) -> int:
+    return int(pd.to_numeric(rows["amount"], errors="coerce").isna().sum()) if not rows.empty else 0
+
+
+def without_rate(rows: pd.DataFrame) -> int:
+    if rows.empty:
+        return 0
+    amount = pd.to_numeric(rows["amount"], errors="coerce")
+    return int((amount.notna() & rows["usd_rate"].isna()).sum())
+
+
+# ---------------------------------------------------------------------------
+# The KPI functions (value = reduction of the rows), kept for direct callers.
+
+
+def _latest(rows: pd.DataFrame) -> pd.DataFrame:
+    return rules.latest_academic_year(rows)
 
 
 def partners(ctx: KpiContext) -> int:
-    """Distinct partners linked to in-scope agreements, visits or grants."""
-    return int(ctx.partner_links["partner_id"].nunique())
+    return distinct_partners(rows_partners(ctx))
 
 
 def partner_countries(ctx: KpiContext) -> int:
-    """Distinct countries of those partners."""
-    links = ctx.partner_links.drop_duplicates("partner_id")
-    return int(links["country"].nunique())
+    return distinct_countries(rows_partner_countries(ctx))
 
 
 def agreements_active(ctx: KpiContext) -> int:
-    """In-scope agreements whose status at as_of is active."""
-    return len(ctx.active_agreements)
+    return count_rows(rows_agreements_active(ctx))
 
 
 def agreements_expiring(ctx: KpiContext) -> int:
-    """Active agreements with expires_on in (as_of, as_of + 180 days]."""
-    expires = pd.to_datetime(ctx.active_agreements["expires_on"])
-    end = ctx.as_of + pd.Timedelta(days=EXPIRING_DAYS)
-    return int(((expires > ctx.as_of) & (expires <= end)).sum())
+    return count_rows(rows_agreements_expiring(ctx))
 
 
 def agreements_dormant(ctx: KpiContext) -> int:
-    """Active agreements with no visit or grant of that institution and partner in 3 years.
-
-    Activity is looked up in the whole clean dataset, whatever the scope; undated visits
-    and grants count as activity.
-    """
-    active = ctx.active_agreements
-    if active.empty:
-        return 0
-    key = ("busy_pairs", ctx.scope.as_of)
-    if key not in ctx.shared:
-        ctx.shared[key] = _busy_pairs(ctx)
-    busy_index = ctx.shared[key]
-    pairs = pd.MultiIndex.from_frame(active[["institution_id", "partner_id"]].astype(str))
-    if busy_index is None:
-        return len(active)
-    return int((~pairs.isin(busy_index)).sum())
-
-
-def _busy_pairs(ctx: KpiContext) -> pd.MultiIndex | None:
-    """(institution_id, partner_id) with a visit or grant in the 3 years up to as_of."""
-    window_end = ctx.as_of
-    window_start = ctx.as_of - pd.DateOffset(years=DORMANT_YEARS)
-
-    visits = ctx.tables["visits"]
-    when = visit_event_date(visits)
-    busy_visits = when.isna() | ((when >= window_start) & (when <= window_end))
-    visit_pairs = visits.loc[busy_visits.to_numpy(), ["institution_id", "partner_id"]]
-
-    grants = ctx.tables["grants"]
-    start = pd.to_datetime(grants["start_date"])
-    end = pd.to_datetime(grants["end_date"])
-    # Open ends overlap; a grant with neither date is undated, so it counts too.
-    busy_grants = ~(start > window_end) & ~(end < window_start)
-    grant_pairs = (
-        grants.loc[busy_grants.to_numpy(), ["institution_id", "partner_ids"]]
-        .explode("partner_ids")
-        .rename(columns={"partner_ids": "partner_id"})
-    )
-    busy = pd.concat([visit_pairs, grant_pairs], ignore_index=True).dropna().drop_duplicates()
-    return pd.MultiIndex.from_frame(busy.astype(str)) if not busy.empty else None
+    return count_rows(rows_agreements_dormant(ctx))
 
 
 def visits_incoming(ctx: KpiContext) -> int:
-    """In-scope visits with direction incoming."""
-    return len(ctx.incoming_visits)
+    return count_rows(rows_visits_incoming(ctx))
 
 
 def visits_outgoing(ctx: KpiContext) -> int:
-    """In-scope visits with direction outgoing."""
-    return int((ctx.scoped["visits"]["direction"] == "outgoing").fillna(False).sum())
+    return count_rows(rows_visits_outgoing(ctx))
 
 
 def remote_share(ctx: KpiContext) -> float | None:
-    """Remote incoming visits / incoming visits; None when there is no incoming visit."""
-    incoming = ctx.incoming_visits
-    if incoming.empty:
-        return None
-    return float((incoming["mode"] == "remote").fillna(False).sum() / len(incoming))
+    return share_remote(rows_remote_share(ctx))
 
 
 def lecture_sessions(ctx: KpiContext) -> int:
-    """Sum of sessions over in-scope incoming visits (an empty cell counts 0)."""
-    return int(pd.to_numeric(ctx.incoming_visits["sessions"], errors="coerce").fillna(0).sum())
+    return sum_sessions(rows_lecture_sessions(ctx))
 
 
 def lecture_sessions_unknown(ctx: KpiContext) -> int:
-    """In-scope incoming visits whose number of sessions is unknown."""
-    return int(pd.to_numeric(ctx.incoming_visits["sessions"], errors="coerce").isna().sum())
+    return unknown_sessions(rows_lecture_sessions(ctx))
 
 
 def mobility_countries(ctx: KpiContext) -> int:
-    """Distinct countries of in-scope visits."""
-    return int(ctx.scoped["visits"]["country"].nunique())
+    return distinct_countries(rows_mobility_countries(ctx))
 
 
 def grants_active(ctx: KpiContext) -> int:
-    """In-scope grants with status awarded or active."""
-    return int(ctx.scoped["grants"]["status"].isin(ACTIVE_GRANT_STATUSES).fillna(False).sum())
+    return count_rows(rows_grants_active(ctx))
 
 
 def grant_funding_usd(ctx: KpiContext) -> float:
-    """USD sum of in-scope awarded, active and completed grants (unconvertible ones left out)."""
-    return float(ctx.funded_grants["usd"].sum(skipna=True))
+    return sum_usd(rows_grant_funding_usd(ctx))
 
 
 def grants_without_rate(ctx: KpiContext) -> int:
-    """Grants left out of grant_funding_usd because their currency has no rate at all."""
-    return int(ctx.funded_grants["usd_rate"].isna().sum())
+    return without_rate(rows_grant_funding_usd(ctx))
 
 
 def grants_amount_unknown(ctx: KpiContext) -> int:
-    """Funded grants (awarded, active, completed) in scope whose amount is unknown."""
-    grants = ctx.scoped["grants"]
-    funded = grants["status"].isin(FUNDED_GRANT_STATUSES).fillna(False).to_numpy()
-    return int(pd.to_numeric(grants["amount"], errors="coerce")[funded].isna().sum())
+    return unknown_amounts(rows_grant_funding_usd(ctx))
 
 
 def international_students(ctx: KpiContext) -> int:
-    """Students of the latest academic year among in-scope student rows."""
-    return int(pd.to_numeric(ctx.latest_students["count"], errors="coerce").fillna(0).sum())
+    return sum_students(_latest(rows_international_students(ctx)))
 
 
 def student_countries(ctx: KpiContext) -> int:
-    """Distinct countries among the latest academic year's student rows."""
-    return int(ctx.latest_students["country"].nunique())
+    return distinct_countries(_latest(rows_student_countries(ctx)))
 
 
 def irn_index(ctx: KpiContext) -> float | None:
-    """L / ln(P) over foreign university and research-center partners; None when P < 2."""
-    links = ctx.partner_links
-    home = ctx.tables["institutions"].drop_duplicates("institution_id").set_index("institution_id")
-    home_country = links["institution_id"].map(home["country"])
-    foreign = links[
-        links["type"].isin(IRN_PARTNER_TYPES).fillna(False).to_numpy()
-        & links["country"].notna().to_numpy()
-        & (links["country"] != home_country).fillna(True).to_numpy()
-    ]
-    p = foreign["partner_id"].nunique()
-    if p < 2:
-        return None
-    countries = foreign.drop_duplicates("partner_id")["country"].nunique()
-    return float(countries / math.log(p))
+    return irn(rows_irn_index(ctx))

@@ -1,7 +1,12 @@
-"""The KPI registry: what pages, the report and the translations read.
+"""The KPI registry: what pages, the report, the evidence and the translations read.
 
-Each entry names the KPI (the name ``targets.metric`` and the JSON export use), its
-unit (``count``, ``share``, ``index`` or ``usd``), its i18n keys and its function.
+Each entry names the KPI (the name ``targets.metric`` and the JSON export use), its unit
+(``count``, ``share``, ``index`` or ``usd``: how it is formatted), its aggregate
+(``count``: the figure is the number of its evidence ids; ``sum``, ``share``,
+``index``: computed from its evidence rows), its i18n keys and its three functions:
+``select`` (the rows, ``metrics.kpis.rows_*``), ``refine`` (a rule applied to those rows
+as a whole or per institution, e.g. the latest academic year) and ``reduce``.
+Definitions: docs/metrics.md.
 """
 
 from __future__ import annotations
@@ -11,51 +16,120 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from metrics import kpis
+from metrics import kpis, rules
 from metrics.kpis import KpiContext
 from metrics.scope import Scope
 
 UNITS = ("count", "share", "index", "usd")
+AGGREGATES = ("count", "sum", "share", "index")
+
+Value = int | float | None
+
+
+def _same(rows: pd.DataFrame) -> pd.DataFrame:
+    return rows
 
 
 @dataclass(frozen=True)
 class KpiDef:
     name: str
     unit: str
-    label_key: str
-    definition_key: str
-    func: Callable[[KpiContext], int | float | None]
+    aggregate: str
+    evidence_of: str  # what the evidence ids are: "agreement", "visit", "grant", "partner", "country", "students"
+    select: Callable[[KpiContext], pd.DataFrame]
+    reduce: Callable[[pd.DataFrame], Value]
+    refine: Callable[[pd.DataFrame], pd.DataFrame] = _same
+    # The tables whose dated rows make a year comparable for this KPI (Year over year).
+    dated_by: tuple[str, ...] = ()
+
+    @property
+    def label_key(self) -> str:
+        return f"kpi.{self.name}.label"
+
+    @property
+    def definition_key(self) -> str:
+        return f"kpi.{self.name}.definition"
+
+    def rows(self, ctx: KpiContext) -> pd.DataFrame:
+        """The rows this figure is computed from (for the whole scope)."""
+        return self.refine(self.select(ctx))
+
+    def func(self, ctx: KpiContext) -> Value:
+        """The figure for the context's scope."""
+        return self.reduce(self.rows(ctx))
 
 
-def _kpi(name: str, unit: str) -> KpiDef:
-    return KpiDef(name, unit, f"kpi.{name}.label", f"kpi.{name}.definition", getattr(kpis, name))
+_DATED_BY = {"partner": ("agreements", "visits", "grants"), "agreement": ("agreements",), "visit": ("visits",),
+             "grant": ("grants",), "students": ("students",)}
+
+
+def _kpi(name, unit, aggregate, evidence_of, reduce, refine=_same, dated_by=None) -> KpiDef:
+    dated = dated_by or _DATED_BY[evidence_of]
+    return KpiDef(name, unit, aggregate, evidence_of, getattr(kpis, f"rows_{name}"), reduce, refine, dated)
 
 
 KPIS: tuple[KpiDef, ...] = (
-    _kpi("partners", "count"),
-    _kpi("partner_countries", "count"),
-    _kpi("agreements_active", "count"),
-    _kpi("agreements_expiring", "count"),
-    _kpi("agreements_dormant", "count"),
-    _kpi("visits_incoming", "count"),
-    _kpi("visits_outgoing", "count"),
-    _kpi("remote_share", "share"),
-    _kpi("lecture_sessions", "count"),
-    _kpi("mobility_countries", "count"),
-    _kpi("grants_active", "count"),
-    _kpi("grant_funding_usd", "usd"),
-    _kpi("international_students", "count"),
-    _kpi("student_countries", "count"),
-    _kpi("irn_index", "index"),
+    _kpi("partners", "count", "count", "partner", kpis.distinct_partners),
+    _kpi("partner_countries", "count", "count", "country", kpis.distinct_countries,
+         dated_by=_DATED_BY["partner"]),
+    _kpi("agreements_active", "count", "count", "agreement", kpis.count_rows),
+    _kpi("agreements_expiring", "count", "count", "agreement", kpis.count_rows),
+    _kpi("agreements_dormant", "count", "count", "agreement", kpis.count_rows),
+    _kpi("visits_incoming", "count", "count", "visit", kpis.count_rows),
+    _kpi("visits_outgoing", "count", "count", "visit", kpis.count_rows),
+    _kpi("remote_share", "share", "share", "visit", kpis.share_remote),
+    _kpi("lecture_sessions", "count", "sum", "visit", kpis.sum_sessions),
+    _kpi("mobility_countries", "count", "count", "country", kpis.distinct_countries, dated_by=("visits",)),
+    _kpi("grants_active", "count", "count", "grant", kpis.count_rows),
+    _kpi("grant_funding_usd", "usd", "sum", "grant", kpis.sum_usd),
+    _kpi("international_students", "count", "sum", "students", kpis.sum_students, rules.latest_academic_year),
+    _kpi("student_countries", "count", "count", "country", kpis.distinct_countries, rules.latest_academic_year,
+         ("students",)),
+    _kpi("irn_index", "index", "index", "partner", kpis.irn),
 )
 KPI_BY_NAME: dict[str, KpiDef] = {kpi.name: kpi for kpi in KPIS}
 KPI_NAMES: tuple[str, ...] = tuple(KPI_BY_NAME)
 
-# Figures shown beside the KPIs (not KPIs themselves, never targets).
-NOTES = {
-    "lecture_sessions_unknown": kpis.lecture_sessions_unknown,
-    "grants_without_rate": kpis.grants_without_rate,
-    "grants_amount_unknown": kpis.grants_amount_unknown,
+
+@dataclass(frozen=True)
+class NoteDef:
+    """A figure shown beside a KPI (never a KPI or a target): unknown inputs of its rows."""
+
+    name: str
+    kpi: str
+    reduce: Callable[[pd.DataFrame], int]
+
+
+NOTE_DEFS: tuple[NoteDef, ...] = (
+    NoteDef("lecture_sessions_unknown", "lecture_sessions", kpis.unknown_sessions),
+    NoteDef("grants_without_rate", "grant_funding_usd", kpis.without_rate),
+    NoteDef("grants_amount_unknown", "grant_funding_usd", kpis.unknown_amounts),
+    # How many inputs the sums run over (to tell "unknown" from "at least").
+    NoteDef("lecture_sessions_inputs", "lecture_sessions", kpis.count_rows),
+    NoteDef("grants_funded", "grant_funding_usd", kpis.count_rows),
+)
+
+# For each sum: (the note of its inputs, the notes of inputs whose value is unknown).
+UNKNOWN_INPUTS = {
+    "lecture_sessions": ("lecture_sessions_inputs", ("lecture_sessions_unknown",)),
+    "grant_funding_usd": ("grants_funded", ("grants_amount_unknown", "grants_without_rate")),
+}
+
+
+def figure_state(name: str, notes: Mapping[str, int]) -> tuple[str, int]:
+    """Whether a figure is ``known``, ``at_least`` (some inputs unknown) or ``unknown``
+    (every input unknown), and how many inputs are unknown (docs/metrics.md "Unknown is
+    not zero"). A sum over no input at all is a known 0."""
+    if name not in UNKNOWN_INPUTS:
+        return "known", 0
+    inputs_note, unknown_notes = UNKNOWN_INPUTS[name]
+    inputs = int(notes.get(inputs_note, 0))
+    unknown = sum(int(notes.get(n, 0)) for n in unknown_notes)
+    if inputs and unknown >= inputs:
+        return "unknown", unknown
+    return ("at_least", unknown) if unknown else ("known", 0)
+NOTES: dict[str, Callable[[KpiContext], int]] = {
+    note.name: (lambda ctx, note=note: note.reduce(KPI_BY_NAME[note.kpi].rows(ctx))) for note in NOTE_DEFS
 }
 
 
@@ -64,7 +138,7 @@ def compute_kpis(
     scope: Scope,
     scoped: Mapping[str, pd.DataFrame] | None = None,
     shared: dict | None = None,
-) -> dict[str, int | float | None]:
+) -> dict[str, Value]:
     """Every KPI for one scope, in registry order; shared frames computed once.
 
     ``scoped`` may pass frames already made by ``apply_scope(tables, scope)``;
@@ -79,14 +153,15 @@ def compute_kpis_with_notes(
     scope: Scope,
     scoped: Mapping[str, pd.DataFrame] | None = None,
     shared: dict | None = None,
-) -> tuple[dict[str, int | float | None], dict[str, int]]:
-    """The KPIs plus the notes shown beside them (lecture_sessions_unknown, grants_without_rate, grants_amount_unknown)."""
+) -> tuple[dict[str, Value], dict[str, int]]:
+    """The KPIs plus the notes shown beside them (``NOTE_DEFS``)."""
     ctx = KpiContext(tables, scope, scoped, shared)
-    values = {kpi.name: kpi.func(ctx) for kpi in KPIS}
-    notes = {name: func(ctx) for name, func in NOTES.items()}
+    rows = {kpi.name: kpi.rows(ctx) for kpi in KPIS}
+    values = {kpi.name: kpi.reduce(rows[kpi.name]) for kpi in KPIS}
+    notes = {note.name: note.reduce(rows[note.kpi]) for note in NOTE_DEFS}
     return values, notes
 
 
-def compute_kpi(name: str, tables: Mapping[str, pd.DataFrame], scope: Scope) -> int | float | None:
+def compute_kpi(name: str, tables: Mapping[str, pd.DataFrame], scope: Scope) -> Value:
     """One KPI by name (KeyError for an unknown name)."""
     return KPI_BY_NAME[name].func(KpiContext(tables, scope))

@@ -1,6 +1,6 @@
 """The scope (the filters) and the one function that applies it to the clean tables.
 
-Every rule here is a line of METRICS.md "Scope". Example::
+Every rule here is a line of docs/metrics.md "Scope". Example::
 
     >>> scope = Scope(institutions={"samsmu"}, year_from=2024, year_to=2024)
     >>> scoped = apply_scope(dataset.tables, scope)   # same tables, fewer rows
@@ -16,6 +16,7 @@ from datetime import date
 import pandas as pd
 
 from metrics.regions import expand_regions
+from metrics.rules import visit_event_date
 
 # Tables the scope filters by institution; the others pass whole (fx_rates) or are
 # derived (partners: the partners linked to in-scope rows, see scoped_partner_links).
@@ -124,11 +125,6 @@ def year_in_range(years: pd.Series, year_from: int | None, year_to: int | None) 
     if year_to is not None:
         mask &= years <= year_to
     return mask.fillna(False).astype(bool)
-
-
-def visit_event_date(visits: pd.DataFrame) -> pd.Series:
-    """The date a visit counts at: start_date, else end_date."""
-    return _dates(visits, "start_date").fillna(_dates(visits, "end_date"))
 
 
 def _partner_lookup(partners: pd.DataFrame, column: str) -> pd.Series:

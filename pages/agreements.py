@@ -8,9 +8,10 @@ import metrics
 from charts import frames
 from charts.theme import AGREEMENT_STATUS_COLORS
 from i18n import fmt, t
-from metrics.kpis import EXPIRING_DAYS
+from metrics.rules import EXPIRING_DAYS
 from ui import data as cached
 from ui import start_page, stop_if_empty, table_with_download
+from ui.evidence import kpi_cards
 from ui.tables import display_frame
 
 KINDS = ["mou", "cooperation_agreement", "double_degree", "joint_program", "grant_project", "academic_mobility", "other"]
@@ -30,6 +31,9 @@ agreements = agreements.assign(
     days_left=(expires - as_of).dt.days.astype("Int64"),
 )
 st.caption(t("page.agreements.as_of", lang, date=fmt.date_text(ctx.scope.as_of, lang)))
+values, notes = ctx.kpis()
+kpi_cards(ctx, ["agreements_active", "agreements_expiring", "agreements_dormant"], values, notes,
+          inverse=frozenset({"agreements_expiring", "agreements_dormant"}), columns=3)
 
 COLUMNS = [
     ("institution_id", "common.col.institution", "institution"),
@@ -49,11 +53,11 @@ lookups = ctx.lookups()
 left, right = st.columns(2)
 with left:
     st.subheader(t("page.agreements.renewals", lang, days=EXPIRING_DAYS))
-    expiring = agreements[
-        (agreements["derived_status"] == "active")
-        & (expires > as_of).to_numpy()
-        & (expires <= as_of + pd.Timedelta(days=EXPIRING_DAYS)).to_numpy()
-    ].sort_values("expires_on")
+    # The rows of the KPI itself (metrics.rules.expiring_agreements), soonest first.
+    expiring = cached.evidence_frame(ctx.path, ctx.stamp, ctx.scope, "agreements_expiring")
+    expiring = expiring.assign(
+        days_left=(pd.to_datetime(expiring["expires_on"]) - as_of).dt.days.astype("Int64")
+    ).sort_values("expires_on")
     if expiring.empty:
         st.success(t("page.agreements.no_renewals", lang), icon=":material/check_circle:")
     else:
@@ -66,8 +70,7 @@ with left:
         ], lang, lookups=lookups), "agreements-expiring", lang, key="expiring")
 with right:
     st.subheader(t("page.agreements.dormant", lang))
-    dormant_ids = set(cached.dormant_agreement_ids(ctx.path, ctx.stamp, ctx.scope))
-    dormant = agreements[agreements["agreement_id"].isin(dormant_ids)]
+    dormant = cached.evidence_frame(ctx.path, ctx.stamp, ctx.scope, "agreements_dormant")
     st.caption(t("page.agreements.dormant_note", lang))
     if dormant.empty:
         st.success(t("page.agreements.no_dormant", lang), icon=":material/check_circle:")

@@ -7,9 +7,10 @@ import charts
 from charts import frames
 from charts.theme import GRANT_STATUS_COLORS
 from i18n import t
+from metrics import rules
 from metrics.fx import usd_rates
-from metrics.kpis import FUNDED_GRANT_STATUSES
 from ui import start_page, stop_if_empty, table_with_download
+from ui.evidence import kpi_cards
 from ui.tables import display_frame
 
 STATUSES = ["applied", "awarded", "active", "completed", "rejected"]
@@ -23,7 +24,9 @@ stop_if_empty(ctx, [grants], "page.grants.empty")
 partners = ctx.tables["partners"].drop_duplicates("partner_id").set_index("partner_id")
 rates = usd_rates(grants["currency"], frames.year_of(grants, "start_date").astype("float64"), ctx.tables["fx_rates"])
 grants = grants.assign(usd=pd.to_numeric(grants["amount"], errors="coerce") * rates)
-funded = grants[grants["status"].isin(FUNDED_GRANT_STATUSES)]
+funded = rules.funded_grants(grants)
+values, notes = ctx.kpis()
+kpi_cards(ctx, ["grants_active", "grant_funding_usd"], values, notes, columns=3)
 usd_title = t("common.axis.usd", lang)
 status_labels = {s: t(f"enum.grant_status.{s}", lang) for s in STATUSES}
 

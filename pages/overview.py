@@ -1,4 +1,4 @@
-"""Overview: the KPIs of METRICS.md with year-over-year deltas, targets, institutions."""
+"""Overview: the KPIs (docs/metrics.md) with honest year-over-year changes, targets, institutions."""
 
 import pandas as pd
 import streamlit as st
@@ -7,7 +7,8 @@ import metrics
 from i18n import t
 from ui import data as cached
 from ui import start_page, stop_if_empty, table_with_download
-from ui.format import DASH, format_delta, format_value
+from ui.evidence import figure_text, kpi_cards, period_label
+from ui.format import DASH, format_value
 
 # KPI cards grouped the way a rector reads them.
 GROUPS = [
@@ -18,7 +19,7 @@ GROUPS = [
     ("students", ["international_students", "student_countries"]),
 ]
 # For these a rise is bad news: the delta is coloured the other way round.
-INVERSE = {"agreements_expiring", "agreements_dormant"}
+INVERSE = frozenset({"agreements_expiring", "agreements_dormant"})
 
 ctx = start_page("overview")
 lang = ctx.lang
@@ -26,42 +27,31 @@ scoped = ctx.scoped()
 stop_if_empty(ctx, [scoped["agreements"], scoped["visits"], scoped["grants"], scoped["students"]])
 
 values, notes = ctx.kpis()
-year = ctx.comparison_year()
-yoy = cached.year_over_year(ctx.path, ctx.stamp, ctx.scope, year) if year else None
-deltas = dict(zip(yoy["metric"], yoy["delta"], strict=True)) if yoy is not None else {}
-if year:
-    st.caption(t("page.overview.yoy_note", lang, year=year, previous=year - 1))
+comparison = cached.year_over_year(ctx.path, ctx.stamp, ctx.scope)
+
+
+def comparison_line() -> str:
+    """One line: what the small change under each card compares, or why there is none."""
+    if comparison.reason is None:
+        return t("page.overview.yoy_note", lang, period=period_label(comparison, lang))
+    dating = cached.dating_summary(ctx.path, ctx.stamp, ctx.scope)
+    undated = [t(f"common.table.{name}", lang) for name, (dated, rows) in dating.items() if rows and not dated]
+    why = t(f"page.overview.no_compare.{comparison.reason}", lang, year=comparison.year or "",
+            previous=(comparison.year or 1) - 1)
+    if undated:
+        why += " " + t("page.overview.no_compare.undated", lang, tables=", ".join(undated))
+    return why
+
+
+st.caption(":material/compare_arrows: " + comparison_line())
 
 for group, names in GROUPS:
     st.subheader(t(f"page.overview.group.{group}", lang))
-    cols = st.columns(5)
-    for col, name in zip(cols, names, strict=False):
-        kpi = metrics.KPI_BY_NAME[name]
-        help_text = t(kpi.definition_key, lang)
-        if name == "lecture_sessions" and notes.get("lecture_sessions_unknown"):
-            help_text += "\n\n" + t("page.overview.sessions_unknown", lang, n=notes["lecture_sessions_unknown"])
-        if name == "grant_funding_usd" and notes.get("grants_amount_unknown"):
-            help_text += "\n\n" + t("page.overview.grants_amount_unknown", lang, n=notes["grants_amount_unknown"])
-        if name == "grant_funding_usd" and notes.get("grants_without_rate"):
-            help_text += "\n\n" + t("page.overview.grants_without_rate", lang, n=notes["grants_without_rate"])
-        # A change that rounds to nothing ("0.0", "$0") is shown grey, without an arrow.
-        moved = any(c in "123456789" for c in (format_delta(deltas.get(name), kpi.unit, lang) or ""))
-        col.metric(
-            t(kpi.label_key, lang),
-            format_value(values.get(name), kpi.unit, lang),
-            delta=format_delta(deltas.get(name), kpi.unit, lang),
-            delta_color="off" if not moved else ("inverse" if name in INVERSE else "normal"),
-            delta_arrow="auto" if moved else "off",
-            delta_description=t("page.overview.vs_year", lang, year=year, previous=year - 1) if year else None,
-            help=help_text,
-            border=True,
-        )
-    if group == "mobility" and notes.get("lecture_sessions_unknown"):
-        st.caption(t("page.overview.sessions_unknown", lang, n=notes["lecture_sessions_unknown"]))
-    if group == "grants" and notes.get("grants_amount_unknown"):
-        st.caption(t("page.overview.grants_amount_unknown", lang, n=notes["grants_amount_unknown"]))
+    kpi_cards(ctx, names, values, notes, comparison, INVERSE)
     if group == "partners":
         st.caption(t("page.overview.irn_note", lang))
+    if group == "grants" and notes.get("grants_without_rate"):
+        st.caption(t("page.overview.grants_without_rate", lang, n=notes["grants_without_rate"]))
 
 # Target vs actual -----------------------------------------------------------------
 st.subheader(t("page.overview.targets", lang))
@@ -69,6 +59,7 @@ targets = cached.targets_vs_actual(ctx.path, ctx.stamp, ctx.scope)
 if targets.empty:
     st.caption(t("page.overview.no_targets", lang))
 else:
+    st.caption(t("page.overview.targets_note", lang))
     shown = pd.DataFrame(
         {
             t("common.col.institution", lang): [ctx.institution_label(i) for i in targets["institution_id"]],
@@ -91,18 +82,29 @@ else:
         column_config={reached: st.column_config.ProgressColumn(reached, format="%.1f%%", min_value=0, max_value=100)},
     )
 
-# Institutions side by side ------------------------------------------------------------
-by_inst = cached.kpis_by_institution(ctx.path, ctx.stamp, ctx.scope)
+# Institutions side by side: every institution, the picked ones first --------------------
+by_inst, inst_notes = cached.kpis_compared(ctx.path, ctx.stamp, ctx.scope)
 if len(by_inst) > 1:
     st.subheader(t("page.overview.by_institution", lang))
+    picked = set(ctx.scope.institutions)
+    order = sorted(by_inst, key=lambda i: (bool(picked) and i not in picked, ctx.institution_label(i)))
+
+    def header(inst: str) -> str:
+        label = ctx.institution_label(inst)
+        return label if not picked or inst in picked else t("page.overview.for_comparison", lang, name=label)
+
     side = pd.DataFrame(
         {
             t("common.col.kpi", lang): [t(k.label_key, lang) for k in metrics.KPIS],
             **{
-                ctx.institution_label(inst): [format_value(kpis.get(k.name), k.unit, lang) for k in metrics.KPIS]
-                for inst, kpis in by_inst.items()
+                header(inst): [figure_text(k.name, by_inst[inst].get(k.name), inst_notes[inst], lang)[0]
+                               for k in metrics.KPIS]
+                for inst in order
             },
         }
     )
+    if picked:
+        st.caption(t("page.overview.by_institution_note", lang))
     table_with_download(side, "kpis-by-institution", lang, key="by-inst")
-st.caption(t("page.overview.dash_note", lang, dash=DASH))
+st.caption(t("page.overview.dash_note", lang, dash=DASH) + " " + t("page.overview.unknown_note", lang,
+                                                                      unknown=t("figure.unknown", lang)))

@@ -1,13 +1,15 @@
 """International students: where they come from, the trend by academic year, level, faculty."""
 
-import pandas as pd
 import streamlit as st
 
 import charts
 from charts import frames
 from charts.theme import INSTITUTION_COLORS
 from i18n import t
+from metrics import rules
+from ui import data as cached
 from ui import start_page, stop_if_empty, table_with_download
+from ui.evidence import kpi_cards
 from ui.tables import display_frame
 
 LEVELS = ["undergraduate", "residency", "master", "phd", "exchange", "other"]
@@ -18,10 +20,15 @@ lang = ctx.lang
 students = ctx.scoped()["students"]
 stop_if_empty(ctx, [students], "page.students.empty")
 
-years = pd.to_numeric(students["year_start"], errors="coerce")
-latest = students[years == years.max()]
-latest_year = latest["academic_year"].iloc[0] if len(latest) else ""
-st.caption(t("page.students.latest_note", lang, year=latest_year, n=int(latest["count"].fillna(0).sum())))
+# The rows of the KPI itself: foreign students of the latest academic year among them.
+latest = cached.evidence_frame(ctx.path, ctx.stamp, ctx.scope, "international_students")
+latest_year = rules.latest_year_label(latest) or ""
+values, notes = ctx.kpis()
+kpi_cards(ctx, ["international_students", "student_countries"], values, notes, columns=3)
+st.caption(t("page.students.latest_note", lang, year=latest_year, n=values["international_students"]))
+domestic = rules.domestic_students(students, ctx.tables["institutions"])
+if not domestic.empty:
+    st.caption(t("page.students.domestic_note", lang, n=int(domestic["count"].fillna(0).sum()), rows=len(domestic)))
 
 # Where from ----------------------------------------------------------------------------
 by_country = frames.count_by(latest, ["country"], weight="count")
@@ -31,7 +38,9 @@ with left:
     counts = dict(zip(by_country["country"], by_country["count"], strict=True))
     st.pydeck_chart(
         charts.country_map(counts, noun_key="page.students.map_tip", lang=lang,
-                           country_names={c: ctx.country_name(c) for c in counts}),
+                           country_names={c: ctx.country_name(c) for c in counts},
+                           extra_points=[[float(r.lon), float(r.lat)] for r in ctx.scoped()["institutions"]
+                                         .dropna(subset=["lat", "lon"]).itertuples()]),
         height=460, key="students-map",
     )
 with right:
@@ -44,7 +53,8 @@ with right:
 
 # Trend -----------------------------------------------------------------------------------
 st.subheader(t("page.students.trend", lang))
-trend = frames.count_by(students, ["academic_year", "institution_id"], weight="count")
+trend = frames.count_by(rules.foreign_rows(students, ctx.tables["institutions"]), ["academic_year", "institution_id"],
+                        weight="count")
 institution_ids = list(ctx.institution_names)
 st.plotly_chart(charts.line_chart(
     trend, "academic_year", "count", group="institution_id",

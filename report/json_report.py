@@ -1,4 +1,4 @@
-"""The report model: the JSON shape of INTERFACES.md, built from a dataset and a scope.
+"""The report model: the JSON shape of docs/interfaces.md, built from a dataset and a scope.
 
 The exports (xlsx, pptx, pdf) read this dict plus ``apply_scope`` frames. Example::
 
@@ -12,7 +12,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from metrics.compare import by_institution
+from metrics.compare import by_institution, year_over_year
+from metrics.evidence import evidence
 from metrics.registry import KPI_BY_NAME, compute_kpis_with_notes
 from metrics.scope import Scope, apply_scope
 
@@ -44,21 +45,42 @@ def scope_dict(scope: Scope) -> dict[str, Any]:
     }
 
 
+def _comparison(comparison: Any) -> dict:
+    """The year-over-year block: the two years and the deltas, or why there is none."""
+    out: dict[str, Any] = {
+        "year": comparison.year,
+        "previous": comparison.previous,
+        "partial": comparison.partial,
+        "period_end": comparison.period_end.isoformat() if comparison.period_end else None,
+        "reason": comparison.reason,
+    }
+    if comparison.frame is not None:
+        out["delta"] = {row.metric: json_value(row.metric, row.delta) for row in comparison.frame.itertuples()}
+    return out
+
+
 def build_report(dataset: Any, scope: Scope, public: bool = False, lang: str = "en") -> dict:
-    """The report dict of INTERFACES.md for a loaded dataset (``loaders.Dataset``).
+    """The report dict of docs/interfaces.md for a loaded dataset (``loaders.Dataset``).
 
     ``public`` and ``lang`` change nothing in this dict (it holds no personal names and
     no text); they are accepted so every export calls it the same way.
     """
     tables = dataset.tables
     scoped = apply_scope(tables, scope)  # filtered once, for the KPIs and each institution
-    values, notes = compute_kpis_with_notes(tables, scope, scoped)
+    shared: dict = {}
+    values, notes = compute_kpis_with_notes(tables, scope, scoped, shared)
+    comparison = year_over_year(tables, scope, shared)
     problems = list(getattr(dataset, "problems", []) or [])
     return {
         "as_of": scope.as_of.isoformat(),
         "scope": scope_dict(scope),
         "kpis": json_kpis(values),
         "lecture_sessions_unknown": int(notes["lecture_sessions_unknown"]),
+        "grants_amount_unknown": int(notes["grants_amount_unknown"]),
+        "grants_without_rate": int(notes["grants_without_rate"]),
+        # The rows behind each figure (docs/metrics.md "Evidence"): len == value for counts.
+        "evidence": evidence(tables, scope, scoped, shared),
+        "year_over_year": _comparison(comparison),
         "by_institution": {
             institution: json_kpis(kpis)
             for institution, kpis in by_institution(tables, scope, scoped).items()

@@ -1,8 +1,8 @@
-"""A second, deliberately naive implementation of every KPI of METRICS.md.
+"""A second, deliberately naive implementation of every KPI of docs/metrics.md.
 
-Written straight from the text of METRICS.md (and the README's "Readings taken where
-METRICS.md leaves room"), with plain Python loops over rows as dicts; it shares no code
-with ``metrics/``. ``tests/test_kpis_reference.py`` compares the two: METRICS.md says two
+Written straight from the text of docs/metrics.md (and the README's "Readings taken where
+docs/metrics.md leaves room"), with plain Python loops over rows as dicts; it shares no code
+with ``metrics/``. ``tests/test_kpis_reference.py`` compares the two: docs/metrics.md says two
 implementations given the same dataset and scope must print the same numbers.
 
     >>> ref = reference_kpis(dataset.tables, RefScope(as_of=date(2025, 6, 30)))

@@ -1,4 +1,4 @@
-"""Comparisons of METRICS.md: year over year, by institution, target vs actual."""
+"""Comparisons of docs/metrics.md: year over year, by institution, target vs actual."""
 
 from __future__ import annotations
 
@@ -66,7 +66,10 @@ def test_delta(current, previous, expected):
 
 
 def test_year_over_year(data):
-    table = year_over_year(data, Scope(as_of=AS_OF), 2024).set_index("metric")
+    result = year_over_year(data, Scope(as_of=AS_OF))
+    # 2025 (the as-of year) has no dated row: Y = 2024, compared with 2023, whole years
+    assert (result.year, result.previous, result.partial, result.reason) == (2024, 2023, False, None)
+    table = result.frame.set_index("metric")
     # 2024: incoming v1 v2 -> 2, remote 1/2; 2023: v3 -> 1, remote 0/1 = 0.0
     assert table.loc["visits_incoming", ["current", "previous", "delta"]].tolist() == [2, 1, 1]
     assert table.loc["remote_share", ["current", "previous", "delta"]].tolist() == [0.5, 0.0, 0.5]
@@ -78,11 +81,43 @@ def test_year_over_year(data):
 
 
 def test_year_over_year_keeps_other_filters(data):
-    table = year_over_year(data, Scope(as_of=AS_OF, institutions={"adm"}), 2024)
-    table = table.set_index("metric")
-    # adm has no incoming visit: remote share undefined in both years, so no delta
-    assert table.loc["remote_share", ["current", "previous", "delta"]].tolist() == [None] * 3
-    assert table.loc["visits_outgoing", "current"] == 1
+    # adm's only dated row is v4 (2024): 2023 has nothing to compare with
+    result = year_over_year(data, Scope(as_of=AS_OF, institutions={"adm"}))
+    assert (result.year, result.previous, result.reason, result.frame) == (2024, None, "one_year_only", None)
+    sam = year_over_year(data, Scope(as_of=AS_OF, institutions={"sam"}))
+    assert sam.frame.set_index("metric").loc["visits_incoming", "current"] == 2
+
+
+def test_year_over_year_without_dates():
+    undated = tables(visits=[{"visit_id": "u1", "institution_id": "sam", "country": "KOR"}])
+    result = year_over_year(undated, Scope(as_of=AS_OF))
+    assert (result.year, result.previous, result.reason, result.frame) == (None, None, "no_dated_rows", None)
+    assert result.deltas == {}
+
+
+def test_year_over_year_partial_year_same_period():
+    # as of 30 June 2025: Jan-30 Jun 2025 (p1) against Jan-30 Jun 2024 (q1 only; q2 is in July)
+    visits = [
+        {"visit_id": "p1", "institution_id": "sam", "country": "KOR", "start_date": "2025-03-01"},
+        {"visit_id": "p2", "institution_id": "sam", "country": "KOR", "start_date": "2025-08-01"},  # after as_of
+        {"visit_id": "q1", "institution_id": "sam", "country": "KOR", "start_date": "2024-06-30"},
+        {"visit_id": "q2", "institution_id": "sam", "country": "KOR", "start_date": "2024-07-01"},
+        {"visit_id": "q3", "institution_id": "sam", "country": "KOR", "start_date": "2024-12-31"},
+    ]
+    result = year_over_year(tables(visits=visits), Scope(as_of=AS_OF))
+    assert (result.year, result.previous, result.partial, result.period_end) == (2025, 2024, True, AS_OF)
+    row = result.frame.set_index("metric").loc["visits_incoming"]
+    assert [row["current"], row["previous"], row["delta"]] == [1, 1, 0]
+    # 31 December: the year is whole, no cut
+    whole = year_over_year(tables(visits=visits), Scope(as_of=date(2025, 12, 31)))
+    assert whole.partial is False
+    assert whole.frame.set_index("metric").loc["visits_incoming", "current"] == 2
+
+
+def test_year_over_year_respects_years_filter(data):
+    # years 2023..2023: Y = 2023, and 2022 has no dated row
+    result = year_over_year(data, Scope(as_of=AS_OF, year_from=2023, year_to=2023))
+    assert (result.year, result.reason) == (2023, "one_year_only")
 
 
 def test_by_institution(data):
@@ -115,3 +150,11 @@ def test_targets_vs_actual_follows_scope(data):
         ["adm", 2024, "remote_share"]
     ]
     assert targets_vs_actual(tables(), Scope(as_of=AS_OF)).empty
+
+
+def test_targets_are_institution_wide(data):
+    # A country filter (KOR) would leave sam 2024 one incoming visit (v1); the target's
+    # actual ignores it: 2 incoming visits of a target of 4.
+    table = targets_vs_actual(data, Scope(as_of=AS_OF, countries={"KOR"}, faculties={"Dentistry"}))
+    sam = table[(table["institution_id"] == "sam") & (table["metric"] == "visits_incoming")]
+    assert sam[["actual", "share_reached"]].values.tolist() == [[2, 0.5]]

@@ -1,4 +1,4 @@
-"""Each KPI of METRICS.md on tiny hand-made tables; the expected figure worked by hand."""
+"""Each KPI of docs/metrics.md on tiny hand-made tables; the expected figure worked by hand."""
 
 from __future__ import annotations
 
@@ -32,7 +32,13 @@ def ctx(scope: Scope | None = None, **rows) -> KpiContext:
         ({}, "active"),  # unknown signed_on counts as signed, no expiry
         ({"signed_on": "2026-01-01", "expires_on": "2020-01-01"}, "planned"),  # planned first
         ({"status": "terminated", "signed_on": "2020-01-01"}, "terminated"),  # kept as written
-        ({"status": "active", "expires_on": "2020-01-01"}, "active"),
+        # v2: a written active or planned gives way to the dates
+        ({"status": "active", "expires_on": "2020-01-01"}, "expired"),  # stale "active"
+        ({"status": "active", "signed_on": "2025-07-01"}, "planned"),  # not signed yet
+        ({"status": "planned", "signed_on": "2025-01-10"}, "active"),  # signed since
+        ({"status": "planned"}, "planned"),  # no signing date: stays planned
+        ({"status": "planned", "expires_on": "2025-01-01"}, "expired"),
+        ({"status": "expired", "expires_on": "2030-01-01"}, "expired"),  # ended early: stands
     ],
 )
 def test_agreement_status(row, status):
@@ -313,10 +319,11 @@ IRN_PARTNERS = [
     [
         (["u1"], 1, 1, None),  # P = 1 < 2
         ([], 0, 0, None),
-        (["u1", "h4", "d5"], 3, 3, None),  # only u1 is foreign uni/rc: P = 1
+        # d5 is in the home country: a partner, not a partner country (KOR, USA)
+        (["u1", "h4", "d5"], 3, 2, None),  # only u1 is foreign uni/rc: P = 1
         (["u1", "u2"], 2, 1, 1 / math.log(2)),  # L = 1, P = 2: 1/0.6931 = 1.4427
         (["u1", "u2", "r3"], 3, 2, 2 / math.log(3)),  # L = 2, P = 3: 2/1.0986 = 1.8205
-        (["u1", "u2", "r3", "h4", "d5"], 5, 4, 2 / math.log(3)),
+        (["u1", "u2", "r3", "h4", "d5"], 5, 3, 2 / math.log(3)),  # KOR, DEU, USA
     ],
 )
 def test_partners_and_irn(linked, partners, countries, irn):
@@ -359,7 +366,7 @@ def test_irn_partner_country_compared_with_its_own_institution():
 
 
 def test_partners_from_grant_with_two_countries_under_country_filter():
-    # g links kr and de; filtered to KOR only kr counts (METRICS.md's example)
+    # g links kr and de; filtered to KOR only kr counts (docs/metrics.md's example)
     partners = [{"partner_id": "kr", "country": "KOR"}, {"partner_id": "de", "country": "DEU"}]
     grants = [{"grant_id": "g", "partner_ids": ["kr", "de"]}]
     c = ctx(Scope(as_of=AS_OF, countries={"KOR"}), partners=partners, grants=grants)

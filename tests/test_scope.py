@@ -1,4 +1,4 @@
-"""Scope rules of METRICS.md on a hand-made dataset; expected ids worked out by hand."""
+"""Scope rules of docs/metrics.md on a hand-made dataset; expected ids worked out by hand."""
 
 from __future__ import annotations
 

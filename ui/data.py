@@ -212,52 +212,46 @@ def targets_vs_actual(path: str, stamp: tuple, scope: metrics.Scope) -> pd.DataF
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _year_kpis(path: str, stamp: tuple, scope: metrics.Scope) -> dict:
-    """Every KPI of a one-year scope (kept per year: the next range reuses most)."""
-    return metrics.compute_kpis(load_cached(path, stamp).tables, scope, None, _shared(path, stamp))
+def _year_kpis(path: str, stamp: tuple, scope: metrics.Scope, cutoff: object = None) -> dict:
+    """Every KPI of a one-year scope (kept per year: the next range reuses most);
+    ``cutoff``: only events up to that day (the same period of two years)."""
+    tables = load_cached(path, stamp).tables
+    if cutoff is not None:
+        tables = metrics.compare.cut_at(tables, cutoff)  # a few rows fewer: no shared frames
+        return metrics.compute_kpis(tables, scope)
+    return metrics.compute_kpis(tables, scope, None, _shared(path, stamp))
 
 
-def year_over_year(path: str, stamp: tuple, scope: metrics.Scope, year: int) -> pd.DataFrame:
-    """Every KPI for ``year`` beside ``year - 1`` (metric, unit, current, previous, delta)."""
-    current = _year_kpis(path, stamp, scope.replace(year_from=year, year_to=year))
-    previous = _year_kpis(path, stamp, scope.replace(year_from=year - 1, year_to=year - 1))
-    return metrics.yoy_frame(current, previous, year)
+@st.cache_data(show_spinner=False, max_entries=64)
+def year_over_year(path: str, stamp: tuple, scope: metrics.Scope) -> metrics.YearComparison:
+    """Y beside Y-1 under the year-over-year rule of docs/metrics.md, or why not."""
+    tables = load_cached(path, stamp).tables
+    return metrics.year_over_year(tables, scope, _shared(path, stamp),
+                                  kpis_of=lambda one_year, cutoff: _year_kpis(path, stamp, one_year, cutoff))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def dormant_agreement_ids(path: str, stamp: tuple, scope: metrics.Scope) -> list[str]:
-    """The agreement_id of every dormant agreement in scope (the rows behind the KPI).
+def dating_summary(path: str, stamp: tuple, scope: metrics.Scope) -> dict[str, tuple[int, int]]:
+    """``{table: (dated rows, rows)}`` for the sidebar's note on dates."""
+    return metrics.dating_summary(load_cached(path, stamp).tables, scope)
 
-    Same rule as ``metrics.kpis.agreements_dormant`` (METRICS.md), row by row: active at
-    as_of, and no visit or grant of the same institution and partner in the 3 years up
-    to as_of, looked up in the whole clean dataset; undated activity counts.
-    """
-    from metrics.kpis import DORMANT_YEARS
-    from metrics.scope import visit_event_date
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def evidence_frame(path: str, stamp: tuple, scope: metrics.Scope, name: str) -> pd.DataFrame:
+    """The rows behind KPI ``name`` (``metrics.evidence_frame``) for one scope."""
+    tables = load_cached(path, stamp).tables
+    return metrics.evidence_frame(tables, scope, name, scoped_tables(path, stamp, scope), _shared(path, stamp))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def kpis_compared(path: str, stamp: tuple, scope: metrics.Scope) -> tuple[dict[str, dict], dict[str, dict]]:
+    """Every KPI and note for every institution of the dataset (the picked ones and the
+    others), the rest of the scope kept: the by-institution table stays whole when one is
+    picked. Returns (values, notes), each ``{institution_id: {name: value}}``."""
+    from metrics.grouped import kpis_per_institution, notes_per_institution
 
     tables = load_cached(path, stamp).tables
-    agreements = scoped_tables(path, stamp, scope)["agreements"]
-    status = metrics.agreement_status(agreements, scope.as_of)
-    active = agreements[(status == "active").to_numpy()]
-    if active.empty:
-        return []
-    window_end = pd.Timestamp(scope.as_of)
-    window_start = window_end - pd.DateOffset(years=DORMANT_YEARS)
-    visits = tables["visits"]
-    when = visit_event_date(visits)
-    busy_visits = when.isna() | ((when >= window_start) & (when <= window_end))
-    grants = tables["grants"]
-    start, end = pd.to_datetime(grants["start_date"]), pd.to_datetime(grants["end_date"])
-    busy_grants = ~(start > window_end) & ~(end < window_start)
-    pairs = pd.concat(
-        [
-            visits.loc[busy_visits.to_numpy(), ["institution_id", "partner_id"]],
-            grants.loc[busy_grants.to_numpy(), ["institution_id", "partner_ids"]]
-            .explode("partner_ids")
-            .rename(columns={"partner_ids": "partner_id"}),
-        ],
-        ignore_index=True,
-    ).dropna()
-    busy = set(zip(pairs["institution_id"].astype(str), pairs["partner_id"].astype(str), strict=True))
-    keys = zip(active["institution_id"].astype(str), active["partner_id"].astype(str), strict=True)
-    return [aid for aid, key in zip(active["agreement_id"], keys, strict=True) if key not in busy]
+    wide = scope.replace(institutions=frozenset())
+    ctx = metrics.KpiContext(tables, wide, scoped_tables(path, stamp, wide), _shared(path, stamp))
+    ids = metrics.all_institutions(tables)
+    return kpis_per_institution(ctx, ids), notes_per_institution(ctx, ids)

@@ -32,6 +32,7 @@ K_FACULTY, K_PTYPE, K_AS_OF = "f_faculty", "f_ptype", "f_as_of"
 K_SEEDED = "_view_seeded"
 K_CONTEXT = "_page_context"
 K_LINK_NOTICE = "_link_notice"
+K_SPAN = "_years_span"  # the data's year span the slider was last drawn for
 FILTER_KEYS = (K_INST, K_YEARS, K_REGION, K_COUNTRY, K_FACULTY, K_PTYPE, K_AS_OF)
 
 
@@ -365,10 +366,9 @@ def render_sidebar(lang: str, present: bool) -> PageContext:
     )
     year_from = year_to = None
     if span is not None and span[0] < span[1]:
-        if K_YEARS not in st.session_state:
-            st.session_state[K_YEARS] = span
-        low, high = st.session_state[K_YEARS]
-        st.session_state[K_YEARS] = (max(span[0], min(low, span[1])), min(span[1], max(high, span[0])))
+        st.session_state[K_YEARS] = _years_for_span(st.session_state.get(K_YEARS),
+                                                    st.session_state.get(K_SPAN), span)
+        st.session_state[K_SPAN] = span
         years = _filter(draw, sb.slider, K_YEARS, t("filters.years", lang), span[0], span[1], step=1)
         if tuple(years) != tuple(span):
             year_from, year_to = int(years[0]), int(years[1])
@@ -380,8 +380,8 @@ def render_sidebar(lang: str, present: bool) -> PageContext:
                 year_from = None
             if year_to is not None and year_to < span[1]:
                 year_to = None
-    elif span is not None and draw:
-        sb.caption(t("filters.single_year", lang, year=span[0]))
+    else:
+        st.session_state[K_SPAN] = span
     regions = _filter(
         draw, sb.multiselect, K_REGION, t("filters.region", lang), options["region"],
         format_func=lambda r: t(metrics.region_label_key(r), lang), placeholder=t("filters.all", lang),
@@ -401,7 +401,8 @@ def render_sidebar(lang: str, present: bool) -> PageContext:
     as_of = _filter(draw, sb.date_input, K_AS_OF, t("filters.as_of", lang), help=t("filters.as_of_help", lang),
                     format="YYYY-MM-DD")
     if draw:
-        sb.button(t("filters.reset", lang), on_click=reset_filters, icon=":material/restart_alt:", width="stretch")
+        sb.button(t("filters.reset", lang), on_click=reset_filters, icon=":material/restart_alt:", width="stretch",
+                  key="reset_filters")
     _language_widgets(sb, lang)
 
     view = ViewState(
@@ -417,10 +418,42 @@ def render_sidebar(lang: str, present: bool) -> PageContext:
         present=present,
     )
     scope = metrics.Scope(**to_scope_kwargs(view))
+    if draw:
+        _dating_note(sb, cached.dating_summary(path, stamp, scope), span, lang)
     _write_query(view)
     ctx = PageContext(lang, present, view, dataset, path, stamp, scope, short, span)
     st.session_state[K_CONTEXT] = ctx
     return ctx
+
+
+def _years_for_span(selected, old_span, span: tuple[int, int]) -> tuple[int, int]:
+    """The slider's range once the data spans ``span``.
+
+    A range that covered the whole old span (the user never narrowed it) keeps meaning
+    "all years" and grows with the data; a narrowed one is kept, clipped to the new span.
+    """
+    if selected is None or old_span is None or tuple(selected) == tuple(old_span):
+        return span if selected is None or old_span is not None else _clip(selected, span)
+    return _clip(selected, span)
+
+
+def _clip(selected, span: tuple[int, int]) -> tuple[int, int]:
+    low, high = selected
+    return max(span[0], min(low, span[1])), min(span[1], max(high, span[0]))
+
+
+def _dating_note(sb, dating: dict[str, tuple[int, int]], span: tuple[int, int] | None, lang: str) -> None:
+    """Which tables in view are dated, and how many rows are not (undated rows count only
+    under all years and are never compared year on year)."""
+    parts = [t("filters.dating.table", lang, table=t(f"common.table.{name}", lang), dated=dated, rows=rows)
+             for name, (dated, rows) in dating.items() if rows]
+    if not parts:
+        return
+    text = t("filters.dating.lead", lang, items="; ".join(parts))
+    if span is not None:
+        text += " " + t("filters.dating.span", lang, first=span[0], last=span[1]) if span[0] != span[1] else (
+            " " + t("filters.dating.one_year", lang, year=span[0]))
+    sb.caption(":material/event: " + text)
 
 
 def _filter(draw: bool, widget, key: str, *args, **kwargs):

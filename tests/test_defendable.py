@@ -1,0 +1,138 @@
+"""Issue "figures a rector can defend": each reproduced defect as an AppTest or unit test.
+
+The curated data (data/) has no dated visit, agreement or grant; its students row is
+2023/2024. Figures expected here were counted by hand from data/*.csv.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from app_fixtures import run_dashboard
+
+from loaders import load_dataset
+from metrics import KPIS, Scope, compute_kpis, evidence
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+
+
+@pytest.fixture
+def curated_copy(tmp_path, monkeypatch):
+    """A copy of the curated data the test may change, served with no version store."""
+    folder = tmp_path / "data"
+    shutil.copytree(DATA, folder)
+    monkeypatch.setenv("COOP_DATA", str(folder))
+    monkeypatch.setenv("COOP_STORE", str(tmp_path / "no-store"))
+    return folder
+
+
+def add_visit(folder: Path, visit_id: str, start: str, partner: str = "p-shandong") -> None:
+    path = folder / "visits.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+    row = dict.fromkeys(header, "")
+    row.update(visit_id=visit_id, institution_id="samsmu", partner_id=partner, direction="incoming",
+               activity="lectures", start_date=start)
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        csv.DictWriter(handle, header).writerow(row)
+    # A new modification time even on a coarse clock: the app keys its cache on it.
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10_000_000_000))
+
+
+def cards(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_curated_overview_countries_foreign_only(curated_copy):
+    at = run_dashboard()
+    shown = cards(at)
+    # Partner countries without Uzbekistan: CHN DEU GRC IND KAZ KOR RUS SVK TJK TUR USA
+    assert shown["Partner countries"] == "11"
+    # Mobility countries without Uzbekistan: BLR DEU IND IRN KAZ KGZ KOR PRT RUS SVK TJK UKR
+    assert shown["Mobility countries"] == "12"
+
+
+def test_curated_overview_unknown_is_not_zero(curated_copy):
+    shown = cards(run_dashboard())
+    assert shown["Sessions held"] == "unknown"
+    assert shown["Grant funding (USD)"] == "unknown"
+
+
+def test_curated_overview_shows_no_year_over_year_change(curated_copy):
+    at = run_dashboard()
+    assert all(not m.proto.delta for m in at.metric), [(m.label, m.proto.delta) for m in at.metric]
+    captions = " ".join(c.value for c in at.caption)
+    assert "No change on the previous year is shown" in captions
+    assert "visits, agreements, grants have no dates" in captions
+    # The sidebar says which tables are dated instead of "All data is from 2023"
+    assert "All data is from" not in captions
+    assert "visits 0 of 23; agreements 0 of 21; grants 0 of 1; students 1 of 1" in captions
+
+
+def test_open_session_sees_a_new_visit(curated_copy):
+    # Session opened on data spanning 2023-2024 (one dated visit): the slider shows 2023-2024.
+    add_visit(curated_copy, "v-test-2024", "2024-03-01")
+    at = run_dashboard()
+    assert cards(at)["Incoming visits"] == "11"
+    # The office adds a 2025 visit while the session stays open: the next click shows it,
+    # and "all years" still means all years (undated visits stay in).
+    add_visit(curated_copy, "v-test-2025", "2025-03-01")
+    at.run(timeout=30)
+    assert cards(at)["Incoming visits"] == "12"
+    assert tuple(at.slider(key="f_years").value) == (2023, 2025)
+
+
+def test_open_session_keeps_a_narrowed_range_valid(curated_copy):
+    add_visit(curated_copy, "v-test-2024", "2024-03-01")
+    add_visit(curated_copy, "v-test-2025", "2025-03-01")
+    at = run_dashboard(**{"from": "2024", "to": "2024"})
+    assert cards(at)["Incoming visits"] == "1"
+    add_visit(curated_copy, "v-test-2026", "2026-01-10")
+    at.run(timeout=30)
+    assert tuple(at.slider(key="f_years").value) == (2024, 2024)
+    assert cards(at)["Incoming visits"] == "1"
+
+
+def test_every_card_opens_to_exactly_its_rows(curated_copy):
+    at = run_dashboard()
+    ds = load_dataset(DATA)
+    from datetime import date
+
+    from app_fixtures import AS_OF
+
+    scope = Scope(as_of=date.fromisoformat(AS_OF))
+    expected = evidence(ds.tables, scope)
+    values = compute_kpis(ds.tables, scope)
+    for kpi in KPIS:
+        at.button(key=f"ev-{kpi.name}").click().run(timeout=30)
+        assert not at.exception
+        table = at.dataframe[0].value  # the evidence panel is the first table on the page
+        ids = table[table.columns[0]].astype(str).tolist()
+        assert sorted(ids) == expected[kpi.name], kpi.name
+        if kpi.aggregate == "count":
+            assert len(table) == values[kpi.name], kpi.name
+        if kpi.evidence_of != "country" and len(table):
+            assert "Source" in table.columns and "Row in file" in table.columns
+            assert table["Source"].astype(str).str.contains(r"\.txt", regex=True).all(), kpi.name
+
+
+def test_json_report_evidence_matches_counts(tmp_path):
+    out = tmp_path / "r.json"
+    subprocess.run([sys.executable, "-m", "report", str(DATA), "--out", str(out), "--as-of", "2025-06-30"],
+                   cwd=ROOT, check=True)
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["kpis"]["partner_countries"] == 11 and report["kpis"]["mobility_countries"] == 12
+    for kpi in KPIS:
+        if kpi.aggregate == "count":
+            assert len(report["evidence"][kpi.name]) == report["kpis"][kpi.name], kpi.name
+    assert report["evidence"]["international_students"] == ["students:2"]
+    assert report["year_over_year"]["reason"] == "one_year_only"
