@@ -18,6 +18,7 @@ from loaders import types as vt
 from loaders.countries import country_name
 from loaders.read import ROW, FatalRead, read_dataset
 from loaders.schema import DERIVED, TABLE_ORDER, TABLES, Dataset, Problem, Table
+from loaders.words import enum_label_index
 
 PRECISIONS = ("day", "month", "year")
 _NUMERIC_KINDS = {"int", "amount", "float", "year"}
@@ -154,7 +155,8 @@ class _TableCheck:
                 unknown = values.isna().to_numpy() & _filled(self, col.name)
                 self.flag(unknown, col.name, "unknown_country")
             elif kind == "enum":
-                values, bad = vt.parse_enum(raw, col.allowed)
+                values, bad = vt.parse_enum(raw, col.allowed,
+                                            enum_label_index(self.table.name, col.name))
                 self.flag(bad, col.name, "bad_enum", allowed=", ".join(col.allowed))
             elif kind == "currency":
                 values, bad = vt.parse_currency(raw)
