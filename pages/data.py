@@ -10,7 +10,7 @@ import pandas as pd
 import pycountry
 import streamlit as st
 
-from datastore import forms, security
+from datastore import forms, office, security
 from datastore.diff import diff_datasets, summary
 from datastore.labels import column_label, enum_label, table_label
 from datastore.store import (
@@ -424,16 +424,17 @@ def _summary_line(diffs: dict, before: dict[str, int], lang: str) -> str:
     return forms.summary_line(before, after, lang)
 
 
-def publish_section(store: Store, check: dict, editor: str, has_changes: bool, lang: str) -> None:
+def publish_section(store: Store, check: dict, editor: str, has_changes: bool, lang: str,
+                    key: str = "data") -> None:
     dataset = check["dataset"]
     blocked = bool(dataset.fatal or dataset.errors)
     if blocked:
         st.info(t("data.publish.blocked", lang))
     elif not has_changes:
         return
-    note = st.text_input(t("data.publish.note", lang), key="data_note", disabled=blocked)
+    note = st.text_input(t("data.publish.note", lang), key=f"{key}_note", disabled=blocked)
     if st.button(t("data.publish.button", lang), type="primary", disabled=blocked,
-                 key="data_publish"):
+                 key=f"{key}_publish"):
         version = _write_to_store(
             lambda: store.publish(
                 check["frames"], editor=editor, note=note, expected_current=check["expected"],
@@ -445,6 +446,7 @@ def publish_section(store: Store, check: dict, editor: str, has_changes: bool, l
         if version is None:
             return
         st.session_state.pop("data_check", None)
+        st.session_state.pop("office_sheets", None)
         _reset_uploader(t("data.publish.done", lang, number=version.number))
         st.rerun()
 
@@ -493,6 +495,109 @@ def upload_section(store: Store, editor: str, current: int | None, active: Path,
     show_problems(check["dataset"], lang)
     changes = show_preview(check["diffs"], lang) if not check["dataset"].fatal else False
     publish_section(store, check, editor, changes, lang)
+
+
+# ---- the office's own spreadsheets ------------------------------------------------------------
+def _value_options(table: str, column: str, frames: dict) -> list[str]:
+    if column == "institution_id":
+        return list(frames.get("institutions", pd.DataFrame()).get("institution_id", []))
+    if column == "partner_id":
+        return list(frames.get("partners", pd.DataFrame()).get("partner_id", []))
+    return list(TABLES[table].column(column).allowed)
+
+
+def office_section(store: Store, editor: str, current: int, lang: str) -> None:
+    """Any .xlsx or .csv: pick each sheet's table, check the column mapping, map the words
+    the data does not know once each, then the usual review and publish."""
+    nonce = st.session_state.get("data_upload_nonce", 0)
+    uploaded = st.file_uploader(t("data.office.label", lang), type=["xlsx", "csv"],
+                                key=f"office_upload_{nonce}", help=t("data.office.help", lang))
+    if uploaded is None:
+        return
+    cached = st.session_state.get("office_sheets")
+    if not cached or cached[0] != uploaded.file_id:
+        try:
+            cached = (uploaded.file_id, office.read_sheets(uploaded.name, uploaded.getvalue()))
+        except UploadRejected as exc:
+            st.error(t(f"data.upload.{exc.code}", lang, **exc.params))
+            return
+        st.session_state["office_sheets"] = cached
+    sheets = cached[1]
+    frames = _version_frames(store.url, current)
+    lookups = _lookups(frames)
+    chosen = []
+    for number, (sheet, frame) in enumerate(sheets.items()):
+        with st.expander(t("data.office.sheet", lang, sheet=sheet, rows=len(frame)), expanded=True):
+            saved = office.saved_mappings(store, frame)
+            preset = saved[0] if saved else None
+            if preset:
+                st.caption(t("data.office.saved_found", lang, name=preset["name"]))
+            guess = preset["table"] if preset else office.guess_table(frame)
+            options = ["", *TABLE_ORDER]
+            table = st.selectbox(t("data.office.table", lang), options, index=options.index(guess),
+                                 key=f"office_table_{number}",
+                                 format_func=lambda n: table_label(n, lang) if n else t("data.office.skip", lang))
+            if not table:
+                continue
+            auto = (preset["mapping"] if preset and preset["table"] == table
+                    else office.auto_mapping(frame, table))
+            header_col, column_col = t("data.office.header", lang), t("data.office.column", lang)
+            editor_frame = pd.DataFrame({header_col: list(auto), column_col: list(auto.values())})
+            edited = st.data_editor(
+                editor_frame, hide_index=True, width="stretch", key=f"office_map_{number}_{table}",
+                disabled=[header_col],
+                column_config={column_col: st.column_config.SelectboxColumn(
+                    column_col, options=["", *TABLES[table].names])},
+            )
+            mapping = {h: (c or "") for h, c in zip(edited[header_col], edited[column_col], strict=True)}
+            unknown = office.unknown_values(frame, table, mapping, frames)
+            values: dict[str, dict[str, str]] = {}
+            if unknown:
+                st.markdown(t("data.office.unknown", lang))
+            for column, raws in unknown.items():
+                known = _value_options(table, column, frames)
+                preset_values = (preset or {}).get("values", {}).get(column, {})
+                for i, raw in enumerate(raws):
+                    opts = ["", *known]
+                    start = opts.index(preset_values[raw]) if preset_values.get(raw) in opts else 0
+                    pick = st.selectbox(
+                        f"{column_label(table, column, lang)}: «{raw}»", opts, index=start,
+                        key=f"office_value_{number}_{column}_{i}",
+                        format_func=lambda v, c=column, tb=table: (
+                            "—" if not v else lookups["institutions"].get(v, v) if c == "institution_id"
+                            else lookups["partners"].get(v, v) if c == "partner_id"
+                            else enum_label(tb, c, v, lang)),
+                    )
+                    if pick:
+                        values.setdefault(column, {})[raw] = pick
+            cols = st.columns([3, 1], vertical_alignment="bottom")
+            name = cols[0].text_input(t("data.office.mapping_name", lang),
+                                      value=preset["name"] if preset else Path(uploaded.name).stem,
+                                      key=f"office_name_{number}")
+            if cols[1].button(t("data.office.save_mapping", lang), key=f"office_save_{number}"):
+                office.save_mapping(store, name, frame, table, mapping, values)
+                st.success(t("data.office.mapping_saved", lang, name=name))
+            chosen.append((table, office.mapped_frame(frame, table, mapping, values, frames)))
+    if not chosen:
+        return
+    by_table: dict[str, list[pd.DataFrame]] = {}
+    for table, mapped in chosen:
+        by_table.setdefault(table, []).append(mapped)
+    merged = office.merged_tables(
+        frames, {tb: pd.concat(parts, ignore_index=True) for tb, parts in by_table.items()})
+    staging = store.new_staging()
+    try:
+        for table, frame in merged.items():
+            frame.to_csv(staging / f"{table}.csv", index=False)
+        dataset = load_dataset(staging)
+        diffs = diff_datasets(store.active_path(), staging)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    show_problems(dataset, lang)
+    changes = show_preview(diffs, lang)
+    check = {"dataset": dataset, "frames": merged, "expected": current, "name": uploaded.name,
+             "diffs": diffs}
+    publish_section(store, check, editor, changes, lang, key="office")
 
 
 # ---- history and restore ---------------------------------------------------------------------
@@ -597,7 +702,8 @@ if not security.editors_configured(store):
 else:
     editor = login(store, lang)
     if editor:
-        edit_tab, upload_tab = st.tabs([t("data.tab.edit", lang), t("data.tab.upload", lang)])
+        edit_tab, upload_tab, office_tab = st.tabs(
+            [t("data.tab.edit", lang), t("data.tab.upload", lang), t("data.tab.office", lang)])
         with edit_tab:
             if current is None:
                 try:
@@ -608,6 +714,9 @@ else:
                 row_editor(store, editor, current, lang)
         with upload_tab:
             upload_section(store, editor, current, store.active_path(), lang)
+        if current is not None:
+            with office_tab:
+                office_section(store, editor, current, lang)
 
 show_history(store, current, editor, lang)
 if editor and (security.account(store, editor) or {}).get("is_admin"):
