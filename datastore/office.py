@@ -29,7 +29,7 @@ from loaders.words import ENUM_GROUPS, enum_label_index
 
 # Header words offices use, beside the column codes and the interface's own labels.
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "visit_id": ("id", "№", "номер", "raqam"),
+    "visit_id": ("id", "visit id", "код визита"),  # a running "№" is no id: not mapped
     "institution_id": ("institution", "university", "вуз", "учреждение", "университет",
                        "muassasa", "oliygoh"),
     "partner_id": ("partner", "партнёр", "партнер", "организация-партнёр",
@@ -134,9 +134,10 @@ def auto_mapping(frame: pd.DataFrame, table: str) -> dict[str, str]:
 
 
 def guess_table(frame: pd.DataFrame) -> str:
-    """The table whose columns the sheet's headers name most often."""
+    """The table whose columns the sheet's headers name most often ('' for none or no rows)."""
     scores = {t: sum(1 for c in auto_mapping(frame, t).values() if c) for t in TABLE_ORDER}
-    return max(TABLE_ORDER, key=lambda t: (scores[t], t == "visits"))
+    best = max(TABLE_ORDER, key=lambda t: (scores[t], t == "visits"))
+    return best if scores[best] >= 2 and len(frame) else ""
 
 
 def layout_signature(frame: pd.DataFrame) -> str:

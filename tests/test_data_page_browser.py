@@ -78,6 +78,7 @@ def test_upload_review_login_publish_in_chromium(env_dirs, tmp_path):
     data = Path(env_dirs["COOP_DATA"])
     bad_file = _workbook_with_changes(data, tmp_path / "bad.xlsx", bad=True)
     good_file = _workbook_with_changes(data, tmp_path / "good.xlsx", bad=False)
+    expect.set_options(timeout=60_000)  # 2 shared cores: renders can be slow
     with (
         serve(data, store=Path(env_dirs["COOP_STORE"]), env=env_dirs) as base_url,
         browser(width=1400, height=1000) as page,
@@ -93,7 +94,8 @@ def test_upload_review_login_publish_in_chromium(env_dirs, tmp_path):
         page.get_by_role("button", name="Log in").click()
         expect(page.get_by_text("Logged in as aziza.")).to_be_visible(timeout=30_000)
 
-        uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+        page.get_by_role("tab", name="Upload a file").click()
+        uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]').first
         uploader.set_input_files(str(bad_file))
         expect(page.get_by_text("Fix the errors in your file")).to_be_visible(timeout=60_000)
         expect(page.get_by_text("visits: 1 added, 0 changed, 0 removed")).to_be_visible()
@@ -105,15 +107,16 @@ def test_upload_review_login_publish_in_chromium(env_dirs, tmp_path):
             timeout=60_000
         )
         expect(page.get_by_text("Fix the errors in your file")).to_have_count(0, timeout=60_000)
-        page.get_by_label("Note for the history (what changed and why)").fill("browser test")
-        page.get_by_label("Note for the history (what changed and why)").press("Enter")
+        note = page.locator('[aria-label="Note for the history (what changed and why)"]:visible')
+        note.fill("browser test")
+        note.press("Enter")
         publish = page.get_by_role("button", name="Publish")
         expect(publish).to_be_enabled(timeout=30_000)
         publish.click()
         expect(page.get_by_text("Published as version 2.")).to_be_visible(timeout=60_000)
         # The history lists the kept original data and the new version, and the
         # uploader is empty again.
-        expect(page.get_by_role("button", name="Restore version 1")).to_be_visible(
+        expect(page.get_by_role("button", name="Preview restoring version 1")).to_be_visible(
             timeout=30_000
         )
         expect(page.get_by_text("The dashboard shows version 2")).to_be_visible()

@@ -75,14 +75,14 @@ def test_russian_office_sheet_is_mapped_published_and_counts_like_the_template(s
     sheets = office.read_sheets("Учёт визитов.xlsx", _office_workbook())
     frame = sheets["Визиты 2024"]
     assert office.guess_table(frame) == "visits"
+    assert office.guess_table(sheets["Справка"]) == ""  # a title sheet is not imported
     mapping = office.auto_mapping(frame, "visits")
     assert mapping == {
-        "№": "visit_id", "фио": "person", "должность": "person_title", "вуз": "institution_id",
+        "№": "", "фио": "person", "должность": "person_title", "вуз": "institution_id",
         "партнёр": "partner_id", "направление": "direction", "формат": "mode",
         "вид деятельности": "activity", "дата начала": "start_date",
         "дата окончания": "end_date", "кол-во занятий": "sessions",
     }
-    mapping["№"] = ""  # the office's running number is no id: the person edits the mapping
     store.seed()
     current = store.frames(1)
     unknown = office.unknown_values(frame, "visits", mapping, current)
