@@ -129,7 +129,7 @@ def _mercator_lat(y: float) -> float:
 
 
 def fit_view(points: list[list[float]], width: int = FRAME_WIDTH, height: int = 560,
-             margin: float = 0.12, max_zoom: float = 5.0) -> pdk.ViewState:
+             margin: float = 0.16, max_zoom: float = 5.0) -> pdk.ViewState:
     """The view that shows every point ([lon, lat]) in a ``width`` x ``height`` frame,
     with ``margin`` of the frame left free on each side (Web Mercator, as deck.gl draws).
 
@@ -241,6 +241,7 @@ def partner_map(
                 # Area grows with activity: 5 px for none, up to 17 px (21 on a projector).
                 "radius": 5 + 12 * math.sqrt(activity / top_activity) + (4 if present else 0),
                 "color": [*hex_to_rgb(PARTNER_TYPE_COLORS.get(kind, "#7f7f7f")), 235],
+                "partner_id": str(rec.get("partner_id", "")),
                 "name": str(rec.get("name", "")),
                 "kind": t(f"enum.partner_type.{kind}", lang),
                 "place": ", ".join(

@@ -16,6 +16,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+from datetime import date
 from pathlib import Path
 
 from loaders.schema import Dataset
@@ -33,9 +34,14 @@ def cache_root() -> Path:
 def _stamp(path: Path) -> tuple:
     """(name, mtime_ns, size) of the dataset's files and of the loader's code."""
     files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
-    code = sorted(Path(__file__).resolve().parent.glob("*.py"))
+    here = Path(__file__).resolve().parent
+    # The loader's code and the rules it applies (metrics/rules.py: agreement status).
+    code = [*sorted(here.glob("*.py")), here.parent / "metrics" / "rules.py"]
     return (
         CACHE_VERSION,
+        # Warnings such as "status contradicts the dates" are judged on the day of the
+        # check: a new day is a new entry.
+        date.today().isoformat(),
         tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files),
         tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in code),
     )

@@ -8,6 +8,7 @@ one, to build their :class:`Problem`.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -348,6 +349,8 @@ class _Checker:
 
         for name in ("students", "targets"):
             self.checks[name].check_ref("institution_id", institution_ids, "institutions")
+        self._status_dates(agreements)
+        self._domestic_students(self.checks["students"], inst)
 
         self._fx_warnings(grants, self.checks["fx_rates"])
         self.clean = {name: check.frame() for name, check in self.checks.items()}
@@ -406,6 +409,41 @@ class _Checker:
                    country=country_codes, note=notes)
         check.flag(approximate & ~check.error, "city", "city_approximate", severity="warning",
                    country=country_codes, matched=matched)
+
+    def _status_dates(self, agreements: _TableCheck) -> None:
+        """A written active/planned that the dates contradict today (docs/metrics.md
+        "Agreement status"): the row is used, with the status the dates give."""
+        from metrics.rules import status_contradictions
+
+        if agreements.n == 0:
+            return
+        frame = pd.DataFrame({c: agreements.values[c] for c in ("signed_on", "expires_on", "status")})
+        frame = frame[~agreements.error]
+        clash = status_contradictions(frame, date.today())
+        if clash.empty:
+            return
+        # Full-length arrays (``flag`` takes per-row params aligned on the table's rows).
+        rows = np.flatnonzero(~agreements.error)[frame.index.get_indexer(clash.index)]
+        mask = np.zeros(agreements.n, dtype=bool)
+        mask[rows] = True
+        status, when, column = (np.full(agreements.n, "", dtype=object) for _ in range(3))
+        status[rows] = clash["status"].to_numpy(dtype=object)
+        when[rows] = [pd.Timestamp(d).date().isoformat() if pd.notna(d) else "" for d in clash["date"]]
+        column[rows] = clash["column"].to_numpy(dtype=object)
+        agreements.flag(mask, "status", "status_contradicts_dates", severity="warning",
+                        status=status, date=when, date_column=column)
+
+    def _domestic_students(self, students: _TableCheck, institutions: _TableCheck) -> None:
+        """A students row from its institution's own country: not international students."""
+        if students.n == 0 or institutions.n == 0:
+            return
+        ok = ~institutions.error
+        home = dict(zip(institutions.values["institution_id"][ok], institutions.values["country"][ok],
+                        strict=True))
+        country = students.values["country"]
+        own = students.values["institution_id"].map(home)
+        mask = (country.notna() & (country == own)).fillna(False).to_numpy(dtype=bool) & ~students.error
+        students.flag(mask, "country", "domestic_students", severity="warning")
 
     def _partner_names(self, partners: _TableCheck) -> None:
         ok = ~partners.error

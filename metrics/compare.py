@@ -92,6 +92,8 @@ class YearComparison:
     period_end: date | None = None
     reason: str | None = None
     frame: pd.DataFrame | None = field(default=None, compare=False)
+    # The tables with dated rows in both periods: the figures they feed are compared.
+    dated_both: frozenset[str] = frozenset()
 
     @property
     def deltas(self) -> dict[str, Value]:
@@ -150,7 +152,8 @@ def year_over_year(
     # (students of a year not yet started are an empty year, not a fall to 0).
     both = _dated_tables(tables, scope, y, end) & _dated_tables(tables, scope, p, p_end)
     comparable = {kpi.name for kpi in KPIS if both & set(kpi.dated_by)}
-    return YearComparison(y, p, years.partial, end, None, yoy_frame(current, previous, y, comparable))
+    return YearComparison(y, p, years.partial, end, None, yoy_frame(current, previous, y, comparable),
+                          frozenset(both))
 
 
 def _dated_tables(tables: Mapping[str, pd.DataFrame], scope: Scope, year: int, cutoff: date | None) -> set[str]:

@@ -8,7 +8,8 @@ import charts
 from charts import frames
 from charts.theme import DIRECTION_COLORS, MODE_COLORS
 from i18n import fmt, t
-from ui import data, start_page, stop_if_empty, table_with_download
+from ui import start_page, stop_if_empty, table_with_download
+from ui.evidence import COLUMNS, PERSONAL, kpi_cards, picked_categories
 from ui.tables import display_frame
 
 DIRECTIONS = ["incoming", "outgoing"]
@@ -37,6 +38,10 @@ def partner_labels(visits: pd.DataFrame) -> np.ndarray:
     )
     return np.where(pid_codes >= 0, by_partner[pid_codes], by_country[country_codes])
 
+
+values, notes = ctx.kpis()
+kpi_cards(ctx, ["visits_incoming", "visits_outgoing", "remote_share", "lecture_sessions", "mobility_countries"],
+          values, notes)
 
 visits = visits.assign(
     year=frames.year_of(visits, "start_date", "end_date"),
@@ -116,11 +121,11 @@ with left:
     by_country["country"] = by_country["country"].map(ctx.country_name)
     by_country = frames.top_n(by_country, "country", TOP_COUNTRIES, t("common.other", lang))
     order = by_country.groupby("country", sort=False)["count"].sum().sort_values(ascending=False, kind="stable").index.tolist()
-    st.plotly_chart(charts.bar_chart(
+    country_event = st.plotly_chart(charts.bar_chart(
         by_country, "country", "count", group="direction", horizontal=True, category_order=order,
         group_order=DIRECTIONS, group_labels=direction_labels, group_colors=DIRECTION_COLORS,
         value_title=t("common.axis.visits", lang), present=ctx.present,
-    ), key="visits-by-country")
+    ), key="visits-by-country", on_select="rerun", selection_mode=("points", "box"))
 with right:
     st.subheader(t("page.mobility.by_faculty", lang))
     by_faculty = frames.count_by(
@@ -135,14 +140,23 @@ with right:
     ), key="visits-by-faculty")
     st.caption(t("page.mobility.faculty_note", lang))
 
+# The visits of the bars clicked (else all), with their sources --------------------------------
+names_to_codes = {ctx.country_name(c): c for c in visits["country"].dropna().unique()}
+picked = [names_to_codes[n] for n in picked_categories(country_event, horizontal=True) if n in names_to_codes]
+st.subheader(t("page.mobility.table_picked", lang, countries=", ".join(ctx.country_name(c) for c in picked))
+             if picked else t("page.mobility.table", lang))
+if not picked and not ctx.present:
+    st.caption(t("page.mobility.table_hint", lang))
+shown = visits[visits["country"].isin(picked).to_numpy()] if picked else visits
+# The same columns as the rows behind the visit figures (ui.evidence), names hidden when presenting.
+visit_columns = [c for c in COLUMNS["visit"] if not (ctx.present and c[0] in PERSONAL)]
+table_with_download(display_frame(shown, visit_columns, lang, lookups=ctx.lookups()), "visits", lang, key="visits")
+
 # Lecture sessions --------------------------------------------------------------------------------
 st.subheader(t("page.mobility.sessions", lang))
 incoming = visits[visits["direction"] == "incoming"]
 sessions = frames.count_by(incoming.assign(activity_label=incoming["activity"]), ["year", "activity_label"], weight="sessions")
 sessions = sessions[sessions["count"] > 0].sort_values("year")
-# The two figures only (every KPI is computed on the overview, not needed here).
-lecture = data.kpi_subset(ctx.path, ctx.stamp, ctx.scope, ("lecture_sessions", "lecture_sessions_unknown"))
-st.caption(t("page.mobility.sessions_total", lang, n=lecture["lecture_sessions"] or 0, unknown=lecture["lecture_sessions_unknown"]))
 if sessions.empty:
     st.caption(t("page.mobility.no_sessions", lang))
 else:

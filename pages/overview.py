@@ -33,7 +33,13 @@ comparison = cached.year_over_year(ctx.path, ctx.stamp, ctx.scope)
 def comparison_line() -> str:
     """One line: what the small change under each card compares, or why there is none."""
     if comparison.reason is None:
-        return t("page.overview.yoy_note", lang, period=period_label(comparison, lang))
+        line = t("page.overview.yoy_note", lang, period=period_label(comparison, lang))
+        missing = [t(f"common.table.{name}", lang) for name in metrics.rules.DATED_TABLES
+                   if name not in comparison.dated_both]
+        if missing:
+            line += " " + t("page.overview.yoy_partly", lang, tables=", ".join(missing),
+                            year=comparison.year, previous=comparison.previous)
+        return line
     dating = cached.dating_summary(ctx.path, ctx.stamp, ctx.scope)
     undated = [t(f"common.table.{name}", lang) for name, (dated, rows) in dating.items() if rows and not dated]
     why = t(f"page.overview.no_compare.{comparison.reason}", lang, year=comparison.year or "",

@@ -7,6 +7,7 @@ from charts import frames
 from charts.theme import PARTNER_TYPE_COLORS
 from i18n import t
 from ui import legend, start_page, stop_if_empty, table_with_download
+from ui.evidence import kpi_cards
 from ui.tables import display_frame
 
 ctx = start_page("partners")
@@ -18,12 +19,19 @@ partners = frames.partner_activity(scoped["partners"], scoped["agreements"], sco
 links = frames.partner_links(scoped["agreements"], scoped["visits"], scoped["grants"], partners["partner_id"])
 country_names = {code: ctx.country_name(code) for code in set(partners["country"].dropna()) | set(ctx.tables["institutions"]["country"].dropna())}
 
+values, notes = ctx.kpis()
+kpi_cards(ctx, ["partners", "partner_countries", "irn_index"], values, notes, columns=3)
+
 # Map ---------------------------------------------------------------------------------
 deck = charts.partner_map(
     partners, scoped["institutions"], links, lang=lang, country_names=country_names, present=ctx.present,
     height=640 if ctx.present else 560,
 )
-st.pydeck_chart(deck, height=640 if ctx.present else 560, key="partner-map")
+event = st.pydeck_chart(deck, height=640 if ctx.present else 560, key="partner-map",
+                        on_select="rerun", selection_mode="multi-object")
+# A click on partner points (or shift-click for several) narrows the table below to them.
+picked_points = (getattr(event, "selection", None) or {}).get("objects", {}).get("partners", []) if event else []
+picked_ids = [p.get("partner_id") for p in picked_points if p.get("partner_id")]
 types_shown = [k for k in PARTNER_TYPE_COLORS if k in set(partners["type"])]
 legend(charts.partner_type_legend(types_shown, lang), title=t("page.partners.legend_type", lang))
 legend(charts.institution_legend(scoped["institutions"]), title=t("page.partners.legend_home", lang), shape="square")
@@ -50,6 +58,9 @@ table = display_frame(
     lang,
     lookups=ctx.lookups(),
 )
+if picked_ids:
+    table = table[partners["partner_id"].isin(picked_ids).to_numpy()]
+    st.caption(t("page.partners.map_picked", lang, n=len(picked_ids)))
 if query:
     needle = query.casefold().strip()
     haystack = table.astype(str).agg(" ".join, axis=1).str.casefold()
@@ -69,6 +80,9 @@ if chosen:
     kind_label = t("enum.partner_type." + str(row["type"]), lang)
     place = ", ".join(p for p in [row["city"] if isinstance(row["city"], str) else "", ctx.country_name(row["country"])] if p)
     st.markdown(f"**{row['name']}** · {kind_label} · {place}")
+    source = row.get("source")
+    if isinstance(source, str) and source.strip():
+        st.caption(t("page.partners.source", lang, source=source))
     lookups = ctx.lookups()
     tabs = st.tabs([
         t("page.partners.tab_agreements", lang, n=int(row["agreements"])),
@@ -84,6 +98,8 @@ if chosen:
             ("signed_on", "common.col.signed_on", "date"),
             ("expires_on", "common.col.expires_on", "date"),
             ("status", "common.col.status_written", "enum:agreement_status"),
+            ("source", "common.col.source", "text"),
+            ("_row", "common.col.row", "int"),
         ], lang, lookups=lookups), f"agreements-{chosen}", lang, key="detail-agreements")
     with tabs[1]:
         rows = scoped["visits"][scoped["visits"]["partner_id"] == chosen]
@@ -94,6 +110,8 @@ if chosen:
             ("direction", "common.col.direction", "enum:direction"),
             ("mode", "common.col.mode", "enum:mode"),
             ("activity", "common.col.activity", "enum:activity"),
+            ("source", "common.col.source", "text"),
+            ("_row", "common.col.row", "int"),
         ]
         if not ctx.present:
             columns.insert(1, ("person", "common.col.person", "text"))
@@ -110,4 +128,6 @@ if chosen:
             ("end_date", "common.col.end", "date"),
             ("amount", "common.col.amount", "float"),
             ("currency", "common.col.currency", "text"),
+            ("source", "common.col.source", "text"),
+            ("_row", "common.col.row", "int"),
         ], lang, lookups=lookups), f"grants-{chosen}", lang, key="detail-grants")

@@ -13,17 +13,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pandas as pd
 
 from i18n import t
 from loaders.countries import country_name
-from metrics import KPIS, agreement_status
-from metrics.kpis import FUNDED_GRANT_STATUSES
+from metrics import KPIS, agreement_status, rules
 
-RENEWAL_WINDOW_DAYS = 180  # renewals: expiring within 180 days of as_of, as on the Agreements page
-EXPIRING_DAYS = 180  # the agreements_expiring KPI window, flagged in the renewals table
+RENEWAL_WINDOW_DAYS = rules.EXPIRING_DAYS  # renewals: the agreements_expiring rows
+EXPIRING_DAYS = rules.EXPIRING_DAYS
 VISITS_TABLE_ROWS = 40  # the printed list of visits; the annex has them all
 AGREEMENT_STATUSES = ("active", "planned", "expired", "terminated")
 GRANT_STATUSES = ("applied", "awarded", "active", "completed", "rejected")
@@ -359,13 +358,11 @@ def _agreements_section(tables, as_of: date, lang, names, public) -> Section:
         (enum_label("agreement_status", s, lang), int((status == s).sum()))
         for s in AGREEMENT_STATUSES
     ]
-    expires = pd.to_datetime(agreements.get("expires_on"), errors="coerce")
     as_of_ts = pd.Timestamp(as_of)
-    window = (status == "active") & (expires > as_of_ts) & (
-        expires <= as_of_ts + timedelta(days=RENEWAL_WINDOW_DAYS)
-    )
-    due = agreements[window.fillna(False)].assign(expires_ts_=expires[window.fillna(False)])
-    due = due.sort_values("expires_ts_")
+    expires = pd.to_datetime(agreements.get("expires_on"), errors="coerce")
+    # The agreements_expiring rows themselves (metrics.rules), soonest first.
+    due = rules.expiring_agreements(rules.active_agreements(agreements, as_of), as_of)
+    due = due.assign(expires_ts_=pd.to_datetime(due["expires_on"])).sort_values("expires_ts_")
     partner_names = dict(
         zip(tables["partners"]["partner_id"].astype(str), tables["partners"]["name"],
             strict=False)
@@ -412,9 +409,10 @@ def _agreements_section(tables, as_of: date, lang, names, public) -> Section:
 def _students_section(tables, lang) -> Section:
     students = tables["students"]
     counts = pd.to_numeric(students["count"], errors="coerce").fillna(0)
-    latest = students["academic_year"].max() if len(students) else None
-    in_latest = students["academic_year"] == latest
-    by_country = counts[in_latest].groupby(students.loc[in_latest, "country"]).sum()
+    # The international_students rows: foreign students of the latest academic year.
+    rows_in = rules.latest_academic_year(rules.foreign_rows(students, tables["institutions"]))
+    latest = rules.latest_year_label(rows_in)
+    by_country = counts.loc[rows_in.index].groupby(rows_in["country"]).sum()
     rows = sorted(
         ((country_label(k, lang), int(v)) for k, v in by_country.items()),
         key=lambda r: (-r[1], r[0]),
@@ -529,8 +527,7 @@ def _grants_amount_unknown(grants: pd.DataFrame) -> int:
     """Funded grants in scope with no amount: unknown, so not in the USD sum."""
     if grants is None or grants.empty:
         return 0
-    funded = grants["status"].isin(FUNDED_GRANT_STATUSES).fillna(False).to_numpy()
-    return int(pd.to_numeric(grants["amount"], errors="coerce")[funded].isna().sum())
+    return int(pd.to_numeric(rules.funded_grants(grants)["amount"], errors="coerce").isna().sum())
 
 
 def kpi_rows(report: dict, lang: str, amount_unknown: int = 0) -> list[KpiRow]:

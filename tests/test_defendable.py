@@ -91,6 +91,16 @@ def test_open_session_sees_a_new_visit(curated_copy):
     assert tuple(at.slider(key="f_years").value) == (2023, 2025)
 
 
+def test_open_session_on_curated_data_shows_an_added_visit(curated_copy):
+    at = run_dashboard()
+    assert cards(at)["Incoming visits"] == "10"
+    add_visit(curated_copy, "v-test-today", "2025-06-01")  # the office adds today's lecturer
+    at.run(timeout=30)
+    assert cards(at)["Incoming visits"] == "11"
+    at.button(key="ev-visits_incoming").click().run(timeout=30)
+    assert "v-test-today" in set(at.dataframe[0].value["Id"])
+
+
 def test_open_session_keeps_a_narrowed_range_valid(curated_copy):
     add_visit(curated_copy, "v-test-2024", "2024-03-01")
     add_visit(curated_copy, "v-test-2025", "2025-03-01")
@@ -136,3 +146,61 @@ def test_json_report_evidence_matches_counts(tmp_path):
             assert len(report["evidence"][kpi.name]) == report["kpis"][kpi.name], kpi.name
     assert report["evidence"]["international_students"] == ["students:2"]
     assert report["year_over_year"]["reason"] == "one_year_only"
+
+
+def test_every_card_opens_on_the_hand_made_dataset(monkeypatch, tmp_path):
+    hand = ROOT / "tests" / "data" / "dashboard"
+    monkeypatch.setenv("COOP_DATA", str(hand))
+    monkeypatch.setenv("COOP_STORE", str(tmp_path / "no-store"))
+    from datetime import date
+
+    from app_fixtures import AS_OF
+
+    at = run_dashboard()
+    ds = load_dataset(hand)
+    scope = Scope(as_of=date.fromisoformat(AS_OF))
+    expected, values = evidence(ds.tables, scope), compute_kpis(ds.tables, scope)
+    # Counted by hand from tests/data/dashboard: active a1 a3 a4 a7 (a2 expired 2024-05-10,
+    # a5 signed 2026, a6 terminated, a7 open-ended since 2018); incoming v1 v3 v4 v5 v7.
+    assert expected["agreements_active"] == ["a1", "a3", "a4", "a7"]
+    assert expected["visits_incoming"] == ["v1", "v3", "v4", "v5", "v7"]
+    for name in ("agreements_active", "visits_incoming", "partner_countries", "international_students"):
+        at.button(key=f"ev-{name}").click().run(timeout=30)
+        table = at.dataframe[0].value
+        assert sorted(table[table.columns[0]].astype(str)) == expected[name], name
+    assert len(expected["visits_incoming"]) == values["visits_incoming"]
+
+
+def test_map_views_frame_what_is_shown():
+    from charts.maps import fit_view, spread_overlaps, view_bounds
+
+    # Samarkand and a partner in Moscow, and one at Russia's centre: all inside a 700x500 frame.
+    points = [[66.96, 39.65], [37.62, 55.75], [99.2, 61.7]]
+    view = fit_view(points, width=700, height=500)
+    west, south, east, north = view_bounds(
+        {"longitude": view.longitude, "latitude": view.latitude, "zoom": view.zoom}, 700, 500)
+    assert all(west < lon < east and south < lat < north for lon, lat in points)
+    # Three partners at one place are set apart, around it.
+    spread = spread_overlaps([[69.24, 41.3], [69.24, 41.3], [69.24, 41.3], [10.0, 50.0]])
+    assert len({tuple(p) for p in spread[:3]}) == 3 and spread[3] == [10.0, 50.0]
+    assert all(abs(p[0] - 69.24) < 2 and abs(p[1] - 41.3) < 2 for p in spread[:3])
+
+
+def test_students_map_frames_its_countries(curated_copy):
+    from charts.maps import view_bounds
+
+    at = run_dashboard("students")
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    west, south, east, north = view_bounds(deck["initialViewState"], 560, 460)
+    # South Korea (124-130 E, 33-39 N) and Andijan (72.3 E, 40.8 N) are both in view.
+    assert west < 72.3 and east > 130 and south < 33 and north > 40.8
+
+
+def test_picked_bars_are_read_from_the_selection():
+    from ui.evidence import picked_categories
+
+    class Event:
+        selection = {"points": [{"x": 3, "y": "Korea"}, {"x": 1, "y": "Korea"}, {"x": 2, "y": "India"}]}
+
+    assert picked_categories(Event(), horizontal=True) == ["Korea", "India"]
+    assert picked_categories(None) == []

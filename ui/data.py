@@ -10,6 +10,7 @@ import gc
 import os
 import threading
 from collections import OrderedDict
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -84,7 +85,9 @@ def collect_garbage() -> None:
 def current_dataset() -> tuple[Dataset, str, tuple]:
     """The active dataset with the key it is cached under."""
     path = dataset_path()
-    stamp = files_stamp(path)
+    # The day is part of the key: the loader's date-dependent warnings (an agreement
+    # whose written status the dates contradict) are judged on the day they are shown.
+    stamp = (*files_stamp(path), ("day", date.today().isoformat()))
     return load_cached(str(path), stamp), str(path), stamp
 
 

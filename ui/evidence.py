@@ -190,3 +190,19 @@ def kpi_cards(
     for col, name in zip(cols, names, strict=False):
         kpi_card(col, ctx, name, values, notes, comparison, inverse=name in inverse)
     rows_panel(ctx, names, values)
+
+
+def picked_categories(event, horizontal: bool = False) -> list[str]:
+    """The categories of the bars a person clicked (or boxed) on a plotly chart drawn with
+    ``on_select="rerun"``; empty when nothing is picked."""
+    selection = getattr(event, "selection", None) if event is not None else None
+    if not selection:
+        return []
+    points = selection.get("points", []) if isinstance(selection, dict) else getattr(selection, "points", [])
+    axis = "y" if horizontal else "x"
+    out: list[str] = []
+    for point in points or []:
+        value = point.get(axis) if isinstance(point, dict) else None
+        if value is not None and str(value) not in out:
+            out.append(str(value))
+    return out

@@ -450,7 +450,7 @@ def _dating_note(sb, dating: dict[str, tuple[int, int]], span: tuple[int, int] |
     if not parts:
         return
     text = t("filters.dating.lead", lang, items="; ".join(parts))
-    if span is not None:
+    if span is not None and any(dated for dated, _ in dating.values()):
         text += " " + t("filters.dating.span", lang, first=span[0], last=span[1]) if span[0] != span[1] else (
             " " + t("filters.dating.one_year", lang, year=span[0]))
     sb.caption(":material/event: " + text)
