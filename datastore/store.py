@@ -285,6 +285,7 @@ class Store:
             tmp = self._cache_dir() / f".tmp-v{current}-{uuid.uuid4().hex[:8]}"
             try:
                 self.write_folder(current, tmp)
+                self._link_beside_files(tmp)
                 try:
                     tmp.rename(folder)
                 except OSError:  # another process materialised it first
@@ -294,6 +295,13 @@ class Store:
                     shutil.rmtree(tmp, ignore_errors=True)
             self._prune_cache(current)
         return current, folder
+
+    def _link_beside_files(self, folder: Path) -> None:
+        """Files kept beside the base data (``publications/``) stay beside every version."""
+        base = self.base if self.base.is_dir() else self.base.parent
+        extra = base / "publications"
+        if extra.is_dir():
+            (folder / "publications").symlink_to(extra.resolve(), target_is_directory=True)
 
     def _cache_dir(self) -> Path:
         import hashlib

@@ -431,3 +431,10 @@ def test_editors_of_the_old_secrets_file_become_admins(tmp_path, monkeypatch, da
     store = Store()
     assert security.login(store, "aziza", "old-password", "c").ok
     assert security.account(store, "aziza")["is_admin"] is True
+
+
+def test_publications_beside_the_base_data_stay_beside_every_version(store, tmp_path):
+    (tmp_path / "data" / "publications").mkdir()
+    (tmp_path / "data" / "publications" / "scopus.csv").write_text("Title\nA paper\n")
+    store.seed()
+    assert (store.active_path() / "publications" / "scopus.csv").read_text() == "Title\nA paper\n"
