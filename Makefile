@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 COOP_DATA ?= data
 
-.PHONY: run test lint venv dev chromium bench clean
+.PHONY: run test lint venv dev chromium postgres bench clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -28,10 +28,16 @@ chromium:
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium poppler-utils; }
 	@command -v pdftoppm >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q poppler-utils
 
+# The store tests run against a throw-away PostgreSQL server too (tests/pg_fixtures.py).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  echo "Installing Debian's postgresql (store tests)"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql; }
+
 lint: dev
 	$(PY) -m ruff check .
 
-test: dev chromium lint
+test: dev chromium postgres lint
 	$(PY) -m pytest -q
 
 bench: dev

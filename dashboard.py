@@ -7,8 +7,11 @@ from pathlib import Path
 
 import streamlit as st
 
+from datastore import guard
 from i18n import t
 from ui import current_language, render_sidebar
+
+guard.install()  # a client's clear_cache message is logged and ignored
 
 lang, present = current_language()
 st.set_page_config(

@@ -1,36 +1,39 @@
-"""The version store: every published dataset kept, one current, switched atomically.
+"""The version store: every row of every version in a database, one current version.
 
-Layout (``root`` = env ``COOP_STORE``, default ``<repo>/store``)::
+Every table row is kept once per state it had (``datastore.db``: the version it appeared
+in, the version that replaced it), so any version can be read, compared or restored
+without copies. A save (a whole file published, one row added, changed or deleted, a
+version restored) is one transaction that adds the next version; readers see the old or
+the new version, never a mix. History only grows: a restore is a new version.
 
-    store/CURRENT              "3"   (the published version; replaced atomically)
-    store/versions/1/          TABLE.csv files + manifest.json (never changed again)
-    store/versions/2/ ...
-    store/staging/<id>/        uploads being checked (not yet published)
-    store/.lock                exclusive lock held while publishing
+Everything that goes in is read by the loaders (``loaders.read.read_dataset``, the same
+reader the app uses) and the result is checked by ``loaders.load_dataset`` before it is
+kept: a publish must have no errors, a one-row save must not add any.
 
-A version folder is complete before ``CURRENT`` names it, and ``CURRENT`` is swapped
-with ``os.replace``, so a reader sees either the old or the new version, never a mix.
-Rolling back writes a new version with the files of an earlier one: history only grows.
+    store = Store()
+    store.publish(folder, editor="aziza", note="May visits", expected_current=3)
+    store.save_row("visits", None, {"visit_id": "V9", ...}, editor="aziza", base_version=4)
 """
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import json
-import os
 import shutil
+import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from datastore import base_data_path, current_version_dir, store_root
+import pandas as pd
+from sqlalchemy import func, insert, or_, select, update
 
-MANIFEST = "manifest.json"
-LOCK_TIMEOUT_S = 30.0
-STAGING_MAX_AGE_S = 24 * 3600
+from datastore import base_data_path, db, store_root
+
+STAGING_MAX_AGE_S = 3600  # a staging folder left by a killed process is removed after this
+CACHE_KEEP = 3  # materialised versions kept per database
 
 
 class StoreError(Exception):
@@ -57,19 +60,74 @@ class PublishConflict(StoreError):
         self.current = current
 
 
+class RowConflict(StoreError):
+    """The row was changed (or deleted) by someone else after ``base``: redo or discard."""
+
+    def __init__(self, table: str, row_id: str, theirs: dict | None, version: int, editor: str):
+        super().__init__(
+            "row_conflict",
+            f"{editor} changed this {table} row in version {version} meanwhile.",
+            table=table,
+            version=version,
+            editor=editor,
+        )
+        self.table, self.row_id, self.theirs = table, row_id, theirs
+        self.version, self.editor = version, editor
+
+
+class Refused(StoreError):
+    """The editor may not change these rows: ``rows`` is [(table, key), ...]."""
+
+    def __init__(self, editor: str, rows: list[tuple[str, str]]) -> None:
+        listed = ", ".join(f"{t} {k}" for t, k in rows[:20]) + (" ..." if len(rows) > 20 else "")
+        super().__init__(
+            "refused",
+            f"{editor} may not change rows of other institutions: {listed}",
+            editor=editor,
+            rows=listed,
+            count=len(rows),
+        )
+        self.rows = rows
+
+
+class Invalid(StoreError):
+    """The data would have errors; ``problems`` are the loaders' ``Problem`` objects."""
+
+    def __init__(self, problems: list) -> None:
+        first = problems[0]
+        super().__init__(
+            "invalid",
+            f"{len(problems)} error(s), first: {first.table} row {first.row} "
+            f"{first.column or ''}: {first.message}",
+            count=len(problems),
+        )
+        self.problems = problems
+
+
 @dataclass(frozen=True)
 class Version:
-    """One published version, as its manifest describes it."""
+    """One saved version, as the ``versions`` table describes it."""
 
     number: int
-    path: Path
     created_at: str
     editor: str
     note: str
-    action: str  # "seed", "publish" or "rollback"
+    action: str  # "seed", "publish", "edit", "rollback" or "migrated"
     restored_from: int | None = None
     source_name: str | None = None
+    counts: dict = field(default_factory=dict)  # {table: {added, changed, removed}}
+    columns: dict = field(default_factory=dict)  # {table: [header, ...]}
     extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class RowState:
+    """A table's row as stored: its stable id, its order and its cells as text."""
+
+    row_id: str
+    position: int
+    cells: dict[str, str]
+    since: int = 0
 
 
 def table_names() -> tuple[str, ...]:
@@ -79,116 +137,193 @@ def table_names() -> tuple[str, ...]:
     return tuple(schema.TABLE_ORDER)
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_tree(folder: Path) -> None:
-    for item in folder.iterdir():
-        if item.is_file():
-            with open(item, "rb") as fh:
-                os.fsync(fh.fileno())
-    _fsync_dir(folder)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 16), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def row_key(table: str, cells: dict[str, str]) -> str:
+    """The text a row is matched on between versions (its key, else its unique columns)."""
+    from datastore.diff import KEY_COLUMNS
+
+    return " | ".join(cells.get(c, "") for c in KEY_COLUMNS.get(table, ()))
+
+
+def _norm(cells: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in cells.items() if v != ""}
+
+
+def frames_from_folder(path: Path | str) -> tuple[dict[str, pd.DataFrame], dict[str, list[str]]]:
+    """The raw text tables of a dataset (folder or .xlsx) through the loaders' reader.
+
+    One rule for every way data comes in (the app's loader, an upload, the first import):
+    file names and sheet names match tables case-insensitively, blank rows are skipped.
+    Returns (frames without the row-number column, the headers of each table).
+    """
+    from loaders.read import ROW, FatalRead, read_dataset
+
+    try:
+        raw = read_dataset(path)
+    except FatalRead as exc:
+        raise StoreError("unreadable", str(exc), detail=str(exc)) from None
+    frames, columns = {}, {}
+    for name in table_names():
+        if name not in raw:
+            continue
+        frame = raw[name].drop(columns=[ROW], errors="ignore")
+        frame = frame.loc[:, [c for c in frame.columns if str(c).strip()]]
+        frames[name] = frame.astype(str)
+        columns[name] = [str(c) for c in frame.columns]
+    return frames, columns
+
+
 class Store:
-    """Published versions of the dataset in one folder.
+    """The dataset's versions in a database (``datastore.db``).
 
-    Example::
-
-        store = Store()
-        staging = store.new_staging()          # write TABLE.csv files into it
-        store.publish(staging, editor="aziza", note="May visits", expected_current=None)
+    ``url`` defaults to env ``COOP_DATABASE_URL``, else ``<root>/coop.db``; ``root`` (env
+    ``COOP_STORE``, default ``store/``) also holds the materialised versions the app reads;
+    ``base`` (env ``COOP_DATA``) is imported as version 1 by the first save.
     """
 
-    def __init__(self, root: Path | str | None = None, base: Path | str | None = None):
+    def __init__(
+        self,
+        root: Path | str | None = None,
+        base: Path | str | None = None,
+        url: str | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.root = Path(root) if root is not None else store_root()
         self.base = Path(base) if base is not None else base_data_path()
+        self.url = url or db.database_url(self.root)
+        self.clock = clock
+        self._engine = None
+
+    # ---- connection --------------------------------------------------------------
+    @property
+    def engine(self):
+        if self._engine is None:
+            self._engine = db.engine_for(self.url)
+            self._migrate_once()
+        return self._engine
+
+    def exists(self) -> bool:
+        """False for an SQLite store never written (reading must not create it), unless
+        old version folders wait to be moved in."""
+        file = db.sqlite_file(self.url)
+        return file is None or file.exists() or (self.root / "versions").is_dir()
 
     # ---- reading -------------------------------------------------------------------
-    @property
-    def versions_dir(self) -> Path:
-        return self.root / "versions"
-
     def current(self) -> int | None:
-        """The number of the published version, or None before the first publish."""
-        folder = current_version_dir(self.root)
-        return int(folder.name) if folder is not None else None
-
-    def snapshot(self) -> tuple[int | None, Path]:
-        """The current version number and the dataset it shows, read together once."""
-        folder = current_version_dir(self.root)
-        return (int(folder.name), folder) if folder is not None else (None, self.base)
-
-    def active_path(self) -> Path:
-        """The dataset the app shows: the current version's folder, else the base data."""
-        folder = current_version_dir(self.root)
-        return folder if folder is not None else self.base
+        """The number of the current version, or None before the first save."""
+        if not self.exists():
+            return None
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.max(db.versions.c.number))).scalar()
 
     def version(self, number: int) -> Version:
-        path = self.versions_dir / str(number)
-        data = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
-        known = {
-            "version",
-            "created_at",
-            "editor",
-            "note",
-            "action",
-            "restored_from",
-            "source_name",
-        }
-        return Version(
-            number=number,
-            path=path,
-            created_at=data.get("created_at", ""),
-            editor=data.get("editor", ""),
-            note=data.get("note", ""),
-            action=data.get("action", "publish"),
-            restored_from=data.get("restored_from"),
-            source_name=data.get("source_name"),
-            extra={k: v for k, v in data.items() if k not in known},
-        )
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(db.versions).where(db.versions.c.number == number)
+            ).mappings().first()
+        if row is None:
+            raise StoreError("no_version", f"There is no version {number}.", version=number)
+        return _version(row)
 
     def history(self) -> list[Version]:
-        """Every published version, newest first."""
-        if not self.versions_dir.is_dir():
+        """Every version, newest first."""
+        if not self.exists():
             return []
-        numbers = sorted(
-            (int(p.name) for p in self.versions_dir.iterdir() if p.name.isdigit()),
-            reverse=True,
-        )
-        return [
-            self.version(n) for n in numbers if (self.versions_dir / str(n) / MANIFEST).exists()
-        ]
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(db.versions).order_by(db.versions.c.number.desc())
+            ).mappings().all()
+        return [_version(r) for r in rows]
 
-    # ---- staging -------------------------------------------------------------------
-    def new_staging(self) -> Path:
-        """A fresh empty folder for an upload, on the same disk as the versions."""
-        staging_root = self.root / "staging"
-        staging_root.mkdir(parents=True, exist_ok=True)
-        self._clean_old_staging(staging_root)
-        folder = staging_root / uuid.uuid4().hex
-        folder.mkdir()
+    def rows(self, number: int, conn=None) -> dict[str, list[RowState]]:
+        """Every table's rows in version ``number``, in order (one SELECT: never torn)."""
+        r = db.data_rows
+        query = (
+            select(r.c.tbl, r.c.row_id, r.c.position, r.c.cells, r.c.since)
+            .where(r.c.since <= number, or_(r.c.until.is_(None), r.c.until > number))
+            .order_by(r.c.tbl, r.c.position, r.c.id)
+        )
+        if conn is None:
+            with self.engine.connect() as own:
+                result = own.execute(query).all()
+        else:
+            result = conn.execute(query).all()
+        tables: dict[str, list[RowState]] = {}
+        for tbl, row_id, position, cells, since in result:
+            tables.setdefault(tbl, []).append(RowState(row_id, position, json.loads(cells), since))
+        return tables
+
+    def frames(self, number: int) -> dict[str, pd.DataFrame]:
+        """Version ``number`` as text frames (index = row_id), tables it has only."""
+        version = self.version(number)
+        return _frames(self.rows(number), version.columns)
+
+    def write_folder(self, number: int, dest: Path | str) -> Path:
+        """Version ``number`` as ``TABLE.csv`` files in ``dest`` (the loaders read them)."""
+        version = self.version(number)
+        _write_csvs(_frames(self.rows(number), version.columns), Path(dest))
+        return Path(dest)
+
+    def active_path(self) -> Path:
+        """The dataset the app shows: the current version as a folder, else the base data."""
+        return self.snapshot()[1]
+
+    def snapshot(self) -> tuple[int | None, Path]:
+        """The current version number and a folder of it (materialised once per version)."""
+        current = self.current()
+        if current is None:
+            return None, self.base
+        folder = self._cache_dir() / f"v{current}"
+        if not folder.is_dir():
+            tmp = self._cache_dir() / f".tmp-v{current}-{uuid.uuid4().hex[:8]}"
+            try:
+                self.write_folder(current, tmp)
+                self._link_beside_files(tmp)
+                try:
+                    tmp.rename(folder)
+                except OSError:  # another process materialised it first
+                    shutil.rmtree(tmp, ignore_errors=True)
+            finally:
+                if tmp.exists():
+                    shutil.rmtree(tmp, ignore_errors=True)
+            self._prune_cache(current)
+        return current, folder
+
+    def _link_beside_files(self, folder: Path) -> None:
+        """Files kept beside the base data (``publications/``) stay beside every version."""
+        base = self.base if self.base.is_dir() else self.base.parent
+        extra = base / "publications"
+        if extra.is_dir():
+            (folder / "publications").symlink_to(extra.resolve(), target_is_directory=True)
+
+    def _cache_dir(self) -> Path:
+        import hashlib
+
+        tag = hashlib.sha256(self.url.encode()).hexdigest()[:12]
+        folder = self.root / "cache" / tag
+        folder.mkdir(parents=True, exist_ok=True)
         return folder
 
-    @staticmethod
-    def _clean_old_staging(staging_root: Path) -> None:
+    def _prune_cache(self, current: int) -> None:
+        for item in self._cache_dir().iterdir():
+            name = item.name
+            stale_tmp = name.startswith(".tmp-") and item.stat().st_mtime < time.time() - 600
+            old = name.startswith("v") and name[1:].isdigit() and int(name[1:]) <= current - CACHE_KEEP
+            if stale_tmp or old:
+                shutil.rmtree(item, ignore_errors=True)
+
+    # ---- staging (uploads being checked) -------------------------------------------
+    def new_staging(self) -> Path:
+        """A fresh empty folder for an upload; leftovers older than an hour are removed."""
+        staging_root = self.root / "staging"
+        staging_root.mkdir(parents=True, exist_ok=True)
         cutoff = time.time() - STAGING_MAX_AGE_S
         for item in staging_root.iterdir():
             try:
@@ -196,188 +331,429 @@ class Store:
                     shutil.rmtree(item, ignore_errors=True)
             except OSError:
                 pass
+        folder = staging_root / uuid.uuid4().hex
+        folder.mkdir()
+        return folder
 
     # ---- writing -------------------------------------------------------------------
     def publish(
         self,
-        staging: Path | str,
+        source: Path | str | dict,
         editor: str,
         note: str = "",
         expected_current: int | None = None,
         source_name: str | None = None,
         extra: dict | None = None,
+        client: str = "",
     ) -> Version:
-        """Make the files in ``staging`` the new current version.
+        """Make a whole dataset (a folder, an .xlsx, or ``(frames, columns)``) the next version.
 
-        ``expected_current`` is the version the editor checked the file against; when
-        another publish happened meanwhile, ``PublishConflict`` is raised and nothing
-        changes. The first publish first keeps the base data as version 1.
+        Rows are matched with the current version by key; only added, changed and removed
+        rows are written. ``expected_current`` is the version the editor checked against:
+        when another save happened meanwhile, ``PublishConflict`` is raised.
         """
-        staging = Path(staging)
-        with self._lock():
-            current = self._check_expected(expected_current)
+        if isinstance(source, dict):
+            frames = source
+            columns = {t: [str(c) for c in f.columns] for t, f in frames.items()}
+        else:
+            frames, columns = frames_from_folder(source)
+        new_rows = {
+            t: [{str(k): str(v) for k, v in rec.items()} for rec in f.to_dict("records")]
+            for t, f in frames.items()
+        }
+        self._require_valid_whole(new_rows, columns)
+        with self._write() as conn:
+            current = self._current_locked(conn)
+            if current != expected_current and not (
+                expected_current is None and current == 1 and self._only_seed(conn)
+            ):
+                raise PublishConflict(expected_current, current)
             if current is None:
-                current = self._seed_locked(editor)
-            return self._add_version_locked(
-                staging,
-                editor=editor,
-                note=note,
-                action="publish",
-                previous=current,
-                source_name=source_name,
-                extra=extra,
-                move=True,
+                current = self._seed_locked(conn)
+            live = self.rows(current, conn)
+            target = _match_by_key(live, new_rows)
+            return self._commit_locked(
+                conn, current, live, target, columns, editor=editor, note=note,
+                action="publish", source_name=source_name, extra=extra, client=client,
             )
 
     def rollback(
-        self, to_version: int, editor: str, note: str = "", expected_current: int | None = None
+        self,
+        to_version: int,
+        editor: str,
+        note: str = "",
+        expected_current: int | None = None,
+        client: str = "",
     ) -> Version:
-        """Publish a copy of an earlier version as a new version (history is kept)."""
-        with self._lock():
-            current = self._check_expected(expected_current)
-            source = self.versions_dir / str(to_version)
-            if not (source / MANIFEST).exists():
-                raise StoreError(
-                    "no_version", f"There is no version {to_version}.", version=to_version
-                )
-            return self._add_version_locked(
-                source,
-                editor=editor,
-                note=note,
-                action="rollback",
-                previous=current,
-                restored_from=to_version,
-                move=False,
+        """Save the rows of an earlier version as a new version (history is kept)."""
+        with self._write() as conn:
+            current = self._current_locked(conn)
+            if current != expected_current:
+                raise PublishConflict(expected_current, current)
+            row = conn.execute(
+                select(db.versions).where(db.versions.c.number == to_version)
+            ).mappings().first()
+            if row is None or current is None:
+                raise StoreError("no_version", f"There is no version {to_version}.",
+                                 version=to_version)
+            old = self.rows(to_version, conn)
+            target = {t: [RowState(r.row_id, r.position, r.cells) for r in rs] for t, rs in old.items()}
+            return self._commit_locked(
+                conn, current, self.rows(current, conn), target, json.loads(row["columns"]),
+                editor=editor, note=note, action="rollback", restored_from=to_version,
+                client=client,
+            )
+
+    def save_row(
+        self,
+        table: str,
+        row_id: str | None,
+        cells: dict[str, str] | None,
+        editor: str,
+        base_version: int | None,
+        note: str = "",
+        client: str = "",
+    ) -> Version:
+        """Add (``row_id`` None), change or delete (``cells`` None) one row of ``table``.
+
+        ``base_version`` is the version the editor's form showed. A change to another row
+        since then is fine; a change to this row raises ``RowConflict`` (with their row).
+        The result must not have errors the current version has not (``Invalid``).
+        """
+        if table not in table_names():
+            raise StoreError("no_table", f"There is no table {table}.", table=table)
+        with self._write() as conn:
+            current = self._current_locked(conn)
+            if current is None:
+                current = self._seed_locked(conn)
+                base_version = base_version or current
+            live = self.rows(current, conn)
+            rows = live.get(table, [])
+            if row_id is not None:
+                self._check_row_conflict(conn, table, row_id, base_version or 0, rows)
+            target = {t: list(rs) for t, rs in live.items()}
+            new_list = [r for r in rows if r.row_id != row_id]
+            if cells is not None:
+                clean = {str(k): str(v).strip() for k, v in cells.items()}
+                if not any(clean.values()):
+                    raise StoreError("empty_row", "The row is empty.", table=table)
+                old = next((r for r in rows if r.row_id == row_id), None)
+                position = old.position if old else max((r.position for r in rows), default=-1) + 1
+                new_list.append(RowState(row_id or _new_id(), position, clean))
+                new_list.sort(key=lambda r: r.position)
+            target[table] = new_list
+            columns = self._columns_locked(conn, current)
+            if cells is not None:
+                known = columns.get(table) or _contract_columns(table)
+                columns[table] = known + [c for c in cells if c not in known]
+            self._require_no_new_errors(live, target, columns)
+            return self._commit_locked(
+                conn, current, live, target, columns, editor=editor, note=note,
+                action="edit", client=client,
             )
 
     def seed(self, editor: str = "system") -> int:
-        """Keep the base data as version 1 when nothing is published yet; returns current."""
-        with self._lock():
-            current = self.current()
-            return current if current is not None else self._seed_locked(editor)
+        """Import the base data as version 1 when nothing is saved yet; returns current."""
+        with self._write() as conn:
+            current = self._current_locked(conn)
+            return current if current is not None else self._seed_locked(conn, editor)
 
-    # ---- internals (call with the lock held) ---------------------------------------
-    def _check_expected(self, expected: int | None) -> int | None:
-        current = self.current()
-        if current != expected:
-            raise PublishConflict(expected, current)
-        return current
+    # ---- diff ----------------------------------------------------------------------
+    def diff(self, old: int, new: int) -> dict:
+        """Per table, what version ``new`` changes compared with version ``old``."""
+        from datastore.diff import diff_tables
 
-    def _seed_locked(self, editor: str) -> int:
-        seed_dir = self.new_staging()
-        copy_base_dataset(self.base, seed_dir)
-        version = self._add_version_locked(
-            seed_dir,
-            editor=editor,
-            note="",
-            action="seed",
-            previous=None,
-            source_name=str(self.base),
-            move=True,
+        a, b = self.frames(old), self.frames(new)
+        return {
+            t: diff_tables(t, a.get(t), b.get(t))
+            for t in table_names()
+            if t in a or t in b
+        }
+
+    # ---- internals -----------------------------------------------------------------
+    def _write(self):
+        """A transaction holding the store's write lock (one save at a time)."""
+        return _WriteTx(self.engine)
+
+    @staticmethod
+    def _current_locked(conn) -> int | None:
+        return conn.execute(select(func.max(db.versions.c.number))).scalar()
+
+    @staticmethod
+    def _only_seed(conn) -> bool:
+        action = conn.execute(
+            select(db.versions.c.action).where(db.versions.c.number == 1)
+        ).scalar()
+        count = conn.execute(select(func.count()).select_from(db.versions)).scalar()
+        return action == "seed" and count == 1
+
+    def _columns_locked(self, conn, number: int) -> dict[str, list[str]]:
+        text = conn.execute(
+            select(db.versions.c.columns).where(db.versions.c.number == number)
+        ).scalar()
+        return json.loads(text or "{}")
+
+    def _seed_locked(self, conn, editor: str = "system") -> int:
+        frames, columns = frames_from_folder(self.base)
+        target = {
+            t: [RowState(_new_id(), i, {str(k): str(v) for k, v in rec.items()})
+                for i, rec in enumerate(f.to_dict("records"))]
+            for t, f in frames.items()
+        }
+        version = self._commit_locked(
+            conn, None, {}, target, columns, editor=editor, note="", action="seed",
+            source_name=str(self.base), check_rights=False,
         )
         return version.number
 
-    def _next_number(self) -> int:
-        self.versions_dir.mkdir(parents=True, exist_ok=True)
-        numbers = [int(p.name) for p in self.versions_dir.iterdir() if p.name.isdigit()]
-        return max(numbers, default=0) + 1
+    def _check_row_conflict(self, conn, table: str, row_id: str, base: int, rows) -> None:
+        r = db.data_rows
+        latest = conn.execute(
+            select(r.c.cells, r.c.since, r.c.until)
+            .where(r.c.tbl == table, r.c.row_id == row_id)
+            .order_by(r.c.id.desc())
+        ).first()
+        if latest is None:
+            raise StoreError("no_row", f"There is no such {table} row.", table=table)
+        cells, since, until = latest
+        changed_at = since if until is None else until
+        if changed_at > base:
+            who = conn.execute(
+                select(db.versions.c.editor).where(db.versions.c.number == changed_at)
+            ).scalar()
+            raise RowConflict(table, row_id, json.loads(cells) if until is None else None,
+                              changed_at, who or "")
 
-    def _add_version_locked(
+    def _commit_locked(
         self,
-        source: Path,
+        conn,
+        current: int | None,
+        live: dict[str, list[RowState]],
+        target: dict[str, list[RowState]],
+        columns: dict[str, list[str]],
         *,
         editor: str,
         note: str,
         action: str,
-        previous: int | None,
         restored_from: int | None = None,
         source_name: str | None = None,
         extra: dict | None = None,
-        move: bool,
+        client: str = "",
+        check_rights: bool = True,
+        created_at: str | None = None,
     ) -> Version:
-        """Write ``source`` as the next version (manifest, checksums) and make it current."""
-        number = self._next_number()
-        tmp = self.versions_dir / f".tmp-{number}-{uuid.uuid4().hex[:8]}"
-        if move:
-            os.replace(source, tmp)
-        else:
-            shutil.copytree(source, tmp)
-        (tmp / MANIFEST).unlink(missing_ok=True)
-        files = {p.name: _sha256(p) for p in sorted(tmp.iterdir()) if p.is_file()}
-        manifest = {
-            "version": number,
-            "created_at": _now(),
-            "editor": editor,
-            "note": note,
-            "action": action,
-            "previous": previous,
-            "restored_from": restored_from,
-            "source_name": source_name,
-            "files": files,
-            **(extra or {}),
-        }
-        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), "utf-8")
-        _fsync_tree(tmp)
-        final = self.versions_dir / str(number)
-        os.replace(tmp, final)
-        _fsync_dir(self.versions_dir)
-        self._switch_locked(number)
-        return self.version(number)
+        """Write the difference between ``live`` and ``target`` as the next version."""
+        number = (current or 0) + 1
+        ops = _operations(live, target)
+        if check_rights:
+            from datastore import rights
 
-    def _switch_locked(self, number: int) -> None:
-        pointer = self.root / "CURRENT"
-        tmp = self.root / f".CURRENT.{uuid.uuid4().hex[:8]}"
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(f"{number}\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, pointer)
-        _fsync_dir(self.root)
+            refused = rights.refused_rows(conn, editor, ops, live)
+            if refused:
+                error = Refused(editor, refused)
+                error.audit = (client, action)  # logged once the transaction is undone
+                raise error
+        counts = {t: {"added": 0, "changed": 0, "removed": 0} for t in table_names()
+                  if t in target or t in live}
+        r = db.data_rows
+        replaced = [old.row_id for kind, t, old, new in ops if kind in ("changed", "removed")]
+        for start in range(0, len(replaced), 500):
+            conn.execute(
+                update(r)
+                .where(r.c.row_id.in_(replaced[start : start + 500]), r.c.until.is_(None))
+                .values(until=number)
+            )
+        records = []
+        for kind, t, _old, new in ops:
+            counts[t][kind] += 1
+            if new is not None:
+                records.append({"tbl": t, "row_id": new.row_id, "position": new.position,
+                                "cells": json.dumps(new.cells, ensure_ascii=False),
+                                "since": number, "until": None})
+        for start in range(0, len(records), 1000):
+            conn.execute(insert(r), records[start : start + 1000])
+        kept_columns = {t: list(c) for t, c in columns.items()}
+        conn.execute(
+            insert(db.versions).values(
+                number=number, created_at=created_at or _now(), editor=editor, note=note or "",
+                action=action, restored_from=restored_from, source_name=source_name,
+                counts=json.dumps(counts), columns=json.dumps(kept_columns, ensure_ascii=False),
+                extra=json.dumps(extra or {}, ensure_ascii=False, default=str),
+            )
+        )
+        row = conn.execute(select(db.versions).where(db.versions.c.number == number)).mappings().one()
+        return _version(row)
 
-    def _lock(self) -> _FileLock:
-        self.root.mkdir(parents=True, exist_ok=True)
-        return _FileLock(self.root / ".lock", LOCK_TIMEOUT_S)
+    def _require_valid_whole(self, new_rows: dict, columns: dict) -> None:
+        from loaders import load_dataset
+
+        with tempfile.TemporaryDirectory() as tmp:
+            _write_csvs(_frames_from_lists(new_rows, columns), Path(tmp))
+            dataset = load_dataset(tmp)
+        if dataset.fatal:
+            raise StoreError("unreadable", dataset.fatal, detail=dataset.fatal)
+        if dataset.errors:
+            raise Invalid(dataset.errors)
+
+    def _require_no_new_errors(self, live: dict, target: dict, columns: dict) -> None:
+        key = (self.url, json.dumps({t: [(s.row_id, s.cells) for s in rs] for t, rs in live.items()},
+                                    sort_keys=True).__hash__())
+        before = _BEFORE.get(key)
+        if before is None:
+            before = _errors_by_row(live, columns)
+            _BEFORE.clear()  # one entry: the current version of the last save
+            _BEFORE[key] = before
+        after = _errors_by_row(target, columns)
+        new = [p for sig, p in after.items() if sig not in before]
+        if new:
+            raise Invalid(new)
+
+    def _migrate_once(self) -> None:
+        from datastore.migrate import migrate_folders_once
+
+        if self.url not in _MIGRATED:
+            migrate_folders_once(self)
+            _MIGRATED.add(self.url)
 
 
-class _FileLock:
-    """An exclusive ``flock`` on a file; waits up to ``timeout`` seconds."""
-
-    def __init__(self, path: Path, timeout: float) -> None:
-        self.path = path
-        self.timeout = timeout
-        self._fh = None
-
-    def __enter__(self) -> _FileLock:
-        self._fh = open(self.path, "a+")  # noqa: SIM115 - closed in __exit__
-        deadline = time.monotonic() + self.timeout
-        while True:
-            try:
-                fcntl.flock(self._fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return self
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    self._fh.close()
-                    raise StoreError("busy", "Another publish is taking long; try again.") from None
-                time.sleep(0.05)
-
-    def __exit__(self, *exc: object) -> None:
-        assert self._fh is not None
-        fcntl.flock(self._fh.fileno(), fcntl.LOCK_UN)
-        self._fh.close()
+_MIGRATED: set[str] = set()
+_BEFORE: dict = {}  # the errors of the version a save starts from (one entry)  # databases this process has checked for one-off moves
 
 
-def copy_base_dataset(base: Path, dest: Path) -> None:
-    """Copy a dataset (folder of CSVs or one .xlsx) into ``dest`` as ``TABLE.csv`` files."""
-    base = Path(base)
+class _WriteTx:
+    """``engine.begin()`` whose first statement takes the write lock row.
+
+    SQLite: the UPDATE takes the database's write lock (other writers wait, readers go
+    on in WAL mode). PostgreSQL: the row lock serialises writers; every later statement
+    sees what committed before it (READ COMMITTED).
+    """
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+
+    def __enter__(self):
+        self._ctx = self.engine.begin()
+        conn = self._ctx.__enter__()
+        conn.execute(
+            update(db.meta).where(db.meta.c.key == db.LOCK_KEY).values(value=db.meta.c.value)
+        )
+        self.conn = conn
+        return conn
+
+    def __exit__(self, exc_type, exc, tb):
+        result = self._ctx.__exit__(exc_type, exc, tb)
+        if isinstance(exc, Refused) and hasattr(exc, "audit"):
+            # A refusal is kept in the audit log although the save itself is undone.
+            from datastore.security import log_event
+
+            client, action = exc.audit
+            with self.engine.begin() as conn:
+                log_event(conn, "refused", exc.params["editor"], client,
+                          {"action": action, "count": len(exc.rows),
+                           "rows": [f"{t} {k}" for t, k in exc.rows[:50]]})
+        return result
+
+
+# ---- helpers ----------------------------------------------------------------------------
+def _version(row) -> Version:
+    return Version(
+        number=row["number"], created_at=row["created_at"], editor=row["editor"],
+        note=row["note"] or "", action=row["action"], restored_from=row["restored_from"],
+        source_name=row["source_name"], counts=json.loads(row["counts"] or "{}"),
+        columns=json.loads(row["columns"] or "{}"), extra=json.loads(row["extra"] or "{}"),
+    )
+
+
+def _contract_columns(table: str) -> list[str]:
+    from loaders.schema import TABLES
+
+    return TABLES[table].names
+
+
+def _frames(rows: dict[str, list[RowState]], columns: dict[str, list[str]]) -> dict:
+    frames = {}
+    for table, headers in columns.items():
+        states = rows.get(table, [])
+        extra = [c for s in states for c in s.cells if c not in headers]
+        headers = list(dict.fromkeys([*headers, *extra]))
+        frame = pd.DataFrame(
+            [[s.cells.get(c, "") for c in headers] for s in states],
+            columns=headers,
+            index=pd.Index([s.row_id for s in states], name="row_id"),
+            dtype=str,
+        )
+        frames[table] = frame
+    return frames
+
+
+def _frames_from_lists(new_rows: dict[str, list[dict]], columns: dict) -> dict:
+    return _frames(
+        {t: [RowState(str(i), i, cells) for i, cells in enumerate(rs)] for t, rs in new_rows.items()},
+        columns,
+    )
+
+
+def _write_csvs(frames: dict[str, pd.DataFrame], dest: Path) -> None:
     dest.mkdir(parents=True, exist_ok=True)
-    names = set(table_names())
-    if base.is_dir():
-        for item in sorted(base.iterdir()):
-            if item.suffix.lower() == ".csv" and item.stem in names:
-                shutil.copy2(item, dest / item.name)
-    elif base.is_file() and base.suffix.lower() == ".xlsx":
-        from datastore.upload import xlsx_to_csv_folder
+    for table, frame in frames.items():
+        frame.to_csv(dest / f"{table}.csv", index=False, encoding="utf-8", lineterminator="\n")
 
-        xlsx_to_csv_folder(base.read_bytes(), dest)
-    else:
-        raise StoreError("no_base", f"The current data at {base} cannot be read.", path=str(base))
+
+def _errors_by_row(rows: dict[str, list[RowState]], columns: dict) -> dict:
+    """The loaders' errors of a set of rows, keyed on (table, row_id, column, code, value)."""
+    from loaders import load_dataset
+
+    with tempfile.TemporaryDirectory() as tmp:
+        _write_csvs(_frames(rows, columns), Path(tmp))
+        dataset = load_dataset(tmp)
+    if dataset.fatal:
+        raise StoreError("unreadable", dataset.fatal, detail=dataset.fatal)
+    found = {}
+    for p in dataset.errors:
+        states = rows.get(p.table, [])
+        index = (p.row or 0) - 2
+        row_id = states[index].row_id if 0 <= index < len(states) else None
+        found[(p.table, row_id, p.column, p.code, p.value)] = p
+        p.params = {**p.params, "row_id": row_id}
+    return found
+
+
+def _match_by_key(
+    live: dict[str, list[RowState]], new_rows: dict[str, list[dict]]
+) -> dict[str, list[RowState]]:
+    """Give each new row the row_id of the live row with the same key (else a new id)."""
+    target = {}
+    for table, records in new_rows.items():
+        by_key: dict[str, list[RowState]] = {}
+        for state in live.get(table, []):
+            by_key.setdefault(row_key(table, state.cells), []).append(state)
+        top = max((s.position for s in live.get(table, [])), default=-1)
+        states = []
+        for cells in records:
+            matches = by_key.get(row_key(table, cells))
+            if matches:
+                old = matches.pop(0)
+                states.append(RowState(old.row_id, old.position, cells))
+            else:
+                top += 1
+                states.append(RowState(_new_id(), top, cells))
+        target[table] = states
+    return target
+
+
+def _operations(live: dict, target: dict) -> list[tuple[str, str, RowState | None, RowState | None]]:
+    """(kind, table, old, new) for every row that differs: added, changed, removed."""
+    ops = []
+    for table in table_names():
+        old_rows = {s.row_id: s for s in live.get(table, [])}
+        new_rows = {s.row_id: s for s in target.get(table, [])}
+        for row_id, new in new_rows.items():
+            old = old_rows.get(row_id)
+            if old is None:
+                ops.append(("added", table, None, new))
+            elif _norm(old.cells) != _norm(new.cells):
+                ops.append(("changed", table, old, new))
+        for row_id, old in old_rows.items():
+            if row_id not in new_rows:
+                ops.append(("removed", table, old, None))
+    return ops

@@ -57,7 +57,7 @@ def _workbook(tables: dict, lang: str) -> bytes:
     intro.title = INSTRUCTIONS_SHEET
     lists = book.create_sheet(LISTS_SHEET)
     lists.sheet_state = "hidden"
-    list_ranges = _write_lists(lists)
+    list_ranges = _write_lists(lists, lang)
     _write_instructions(intro, lang)
 
     for name in TABLE_ORDER:
@@ -114,8 +114,11 @@ def _workbook(tables: dict, lang: str) -> bytes:
     return buffer.getvalue()
 
 
-def _write_lists(sheet) -> dict[tuple[str, str], str]:
-    """One column per enum column; returns (table, column) -> range formula."""
+def _write_lists(sheet, lang: str = "en") -> dict[tuple[str, str], str]:
+    """One column per enum column, its words as the interface shows them in ``lang`` (the
+    loader reads every label in en/ru/uz); returns (table, column) -> range formula."""
+    from datastore.labels import enum_label
+
     ranges = {}
     col_idx = 0
     for name in TABLE_ORDER:
@@ -126,13 +129,15 @@ def _write_lists(sheet) -> dict[tuple[str, str], str]:
             letter = get_column_letter(col_idx)
             sheet.cell(row=1, column=col_idx, value=f"{name}.{column.name}")
             for row_idx, word in enumerate(column.allowed, start=2):
-                sheet.cell(row=row_idx, column=col_idx, value=word)
+                sheet.cell(row=row_idx, column=col_idx, value=enum_label(name, column.name, word, lang))
             last = len(column.allowed) + 1
             ranges[(name, column.name)] = f"{LISTS_SHEET}!${letter}$2:${letter}${last}"
     return ranges
 
 
 def _write_instructions(sheet, lang: str) -> None:
+    from datastore.labels import enum_label
+
     sheet.column_dimensions["A"].width = 18
     sheet.column_dimensions["B"].width = 22
     sheet.column_dimensions["C"].width = 12
@@ -161,7 +166,7 @@ def _write_instructions(sheet, lang: str) -> None:
         for column in table.columns:
             row += 1
             values = (
-                ", ".join(column.allowed)
+                ", ".join(enum_label(name, column.name, w, lang) for w in column.allowed)
                 if column.kind == "enum"
                 else t(f"data.template.kind.{column.kind}", lang, table=column.ref or "")
             )

@@ -119,6 +119,27 @@ def read_upload(name: str, data: bytes, dest: Path, limits: Limits | None = None
         return _extract_csvs(archive, members, dest, limits)
 
 
+def read_upload_checks(name: str, data: bytes, limits: Limits | None = None) -> None:
+    """The checks of ``read_upload`` for a workbook, without writing anything."""
+    limits = limits or Limits.from_env()
+    if not data:
+        raise UploadRejected("empty")
+    if len(data) > limits.max_upload_bytes:
+        raise UploadRejected("too_large", size_mb=round(len(data) / MB, 1),
+                             limit_mb=round(limits.max_upload_bytes / MB, 1))
+    if data.startswith(OLE_MAGIC):
+        raise UploadRejected("encrypted" if _is_encrypted_ole(data) else "old_xls")
+    if not data.startswith(ZIP_MAGIC):
+        raise UploadRejected("not_xlsx")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
+        raise UploadRejected("corrupt") from None
+    with archive:
+        members = _check_archive(archive, len(data), limits)
+        _check_xlsx_package(archive, members, limits)
+
+
 def _is_encrypted_ole(data: bytes) -> bool:
     return "EncryptedPackage".encode("utf-16-le") in data or b"EncryptedPackage" in data
 

@@ -4,7 +4,7 @@
     python -m loaders check data --json     # {"errors": [...], "warnings": [...], "fatal": null}
     python -m loaders clean data --out /tmp/clean
     python -m loaders synth --out /tmp/big --visits 1000000 --seed 7 [--with-errors]
-    python -m loaders add-editor NAME       # handled by datastore.editors
+    python -m loaders add-editor NAME       # moved: python -m datastore add-editor
 """
 
 from __future__ import annotations
@@ -79,13 +79,11 @@ def cmd_synth(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "add-editor":
-        # Editor accounts belong to the datastore; only the dispatch lives here.
-        try:
-            from datastore.editors import add_editor_cli
-        except ImportError:
-            print(t("problem.no_editors_module"), file=sys.stderr)
-            return 1
-        return add_editor_cli(argv[1:]) or 0
+        # Editor accounts live in the store now: point to its command line.
+        print("Editors are kept in the data store: use "
+              "python -m datastore add-editor NAME [--institution ID ...] [--admin]",
+              file=sys.stderr)
+        return 1
     parser = argparse.ArgumentParser(prog="python -m loaders",
                                      description="Check, clean or synthesise a dataset.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -103,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     synth.add_argument("--seed", type=int, default=1)
     synth.add_argument("--with-errors", action="store_true")
     synth.set_defaults(func=cmd_synth)
-    sub.add_parser("add-editor", help="create an editor account (datastore)")
+    sub.add_parser("add-editor", help="moved to: python -m datastore add-editor")
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -112,9 +112,19 @@ def normalize_enum(series: pd.Series) -> pd.Series:
     return pd.Series(words, index=series.index, dtype=str)
 
 
-def parse_enum(series: pd.Series, allowed) -> tuple[pd.Series, np.ndarray]:
-    """The canonical word (or NA) and the mask of filled cells not in ``allowed``."""
+def parse_enum(series: pd.Series, allowed, labels: dict[str, str] | None = None
+               ) -> tuple[pd.Series, np.ndarray]:
+    """The canonical word (or NA) and the mask of filled cells not in ``allowed``.
+
+    ``labels`` maps a folded label (``fold_name``) to its word, e.g. ``{"очно": "in_person"}``.
+    """
     words = normalize_enum(series)
+    if labels:
+        unknown = ~words.isin(list(allowed)) & (words != "")
+        if unknown.any():
+            folded = series[unknown.to_numpy()].map(fold_name)
+            words = words.copy()
+            words[unknown.to_numpy()] = folded.map(labels).fillna(words[unknown.to_numpy()])
     empty = (words == "").to_numpy()
     ok = words.isin(list(allowed)).to_numpy()
     values = words.where(ok, pd.NA)

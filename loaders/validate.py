@@ -20,6 +20,7 @@ from loaders import types as vt
 from loaders.countries import country_name
 from loaders.read import READ_PROBLEMS, ROW, UNNAMED, FatalRead, read_dataset
 from loaders.schema import DERIVED, TABLE_ORDER, TABLES, Dataset, Problem, Table
+from loaders.words import enum_label_index
 
 PRECISIONS = ("day", "month", "year")
 # At most this many problems of one code are kept per table (the rest are counted), so an
@@ -229,7 +230,8 @@ class _TableCheck:
                 unknown = values.isna().to_numpy() & _filled(self, col.name)
                 self.flag(unknown, col.name, "unknown_country")
             elif kind == "enum":
-                values, bad = vt.parse_enum(raw, col.allowed)
+                values, bad = vt.parse_enum(raw, col.allowed,
+                                            enum_label_index(self.table.name, col.name))
                 self.flag(bad, col.name, "bad_enum", allowed=", ".join(col.allowed))
             elif kind == "currency":
                 values, bad = vt.parse_currency(raw)

@@ -48,7 +48,10 @@ def _as_of(text: str) -> date:
 
 def make_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m report", description=__doc__.splitlines()[0])
-    parser.add_argument("path", help="dataset: a folder of CSVs or an .xlsx workbook")
+    parser.add_argument("path", nargs="?", default=None,
+                        help="dataset: a folder of CSVs or an .xlsx workbook")
+    parser.add_argument("--store", action="store_true",
+                        help="the data store's current version instead of a path")
     parser.add_argument("--out", required=True,
                         help="output file (.json, .xlsx, .pptx or .pdf), or an existing folder "
                              "with --format: the file is then named "
@@ -215,6 +218,12 @@ def run(argv: list[str] | None = None) -> int:
     from report.json_report import build_report
     from report.model import build_pack, file_stem
 
+    if args.store == bool(args.path):
+        raise BadFlag("give a dataset path or --store (one of them)")
+    if args.store:
+        from datastore.store import Store
+
+        args.path = str(Store().active_path())
     if not Path(args.path).exists():
         raise BadFlag(f"no dataset at {args.path}")
     dataset = load_dataset(args.path)

@@ -10,7 +10,8 @@ import openpyxl
 import pytest
 from browser_fixtures import ROOT, browser, serve
 
-from datastore.editors import hash_password, save_editor
+from datastore import security
+from datastore.store import Store
 from datastore.template import dataset_workbook
 
 PASSWORD = "s3cret-pass"
@@ -23,15 +24,15 @@ def env_dirs(tmp_path, monkeypatch):
     data.mkdir()
     for csv_file in (ROOT / "data").glob("*.csv"):
         shutil.copy2(csv_file, data / csv_file.name)
-    secrets = tmp_path / "secrets.toml"
-    save_editor("aziza", hash_password(PASSWORD), secrets)
     env = {
         "COOP_DATA": str(data),
         "COOP_STORE": str(tmp_path / "store"),
-        "COOP_SECRETS": str(secrets),
+        "COOP_SECRETS": str(tmp_path / "no-secrets.toml"),
     }
     for key, value in env.items():
         monkeypatch.setenv(key, value)
+    monkeypatch.delenv("COOP_DATABASE_URL", raising=False)
+    security.add_editor(Store(), "aziza", PASSWORD, admin=True)
     return env
 
 
@@ -77,6 +78,7 @@ def test_upload_review_login_publish_in_chromium(env_dirs, tmp_path):
     data = Path(env_dirs["COOP_DATA"])
     bad_file = _workbook_with_changes(data, tmp_path / "bad.xlsx", bad=True)
     good_file = _workbook_with_changes(data, tmp_path / "good.xlsx", bad=False)
+    expect.set_options(timeout=60_000)  # 2 shared cores: renders can be slow
     with (
         serve(data, store=Path(env_dirs["COOP_STORE"]), env=env_dirs) as base_url,
         browser(width=1400, height=1000) as page,
@@ -92,7 +94,8 @@ def test_upload_review_login_publish_in_chromium(env_dirs, tmp_path):
         page.get_by_role("button", name="Log in").click()
         expect(page.get_by_text("Logged in as aziza.")).to_be_visible(timeout=30_000)
 
-        uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+        page.get_by_role("tab", name="Upload a file").click()
+        uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]').first
         uploader.set_input_files(str(bad_file))
         expect(page.get_by_text("Fix the errors in your file")).to_be_visible(timeout=60_000)
         expect(page.get_by_text("visits: 1 added, 0 changed, 0 removed")).to_be_visible()
@@ -104,22 +107,90 @@ def test_upload_review_login_publish_in_chromium(env_dirs, tmp_path):
             timeout=60_000
         )
         expect(page.get_by_text("Fix the errors in your file")).to_have_count(0, timeout=60_000)
-        page.get_by_label("Note for the history (what changed and why)").fill("browser test")
-        page.get_by_label("Note for the history (what changed and why)").press("Enter")
+        note = page.locator('[aria-label="Note for the history (what changed and why)"]:visible')
+        note.fill("browser test")
+        note.press("Enter")
         publish = page.get_by_role("button", name="Publish")
         expect(publish).to_be_enabled(timeout=30_000)
         publish.click()
         expect(page.get_by_text("Published as version 2.")).to_be_visible(timeout=60_000)
         # The history lists the kept original data and the new version, and the
         # uploader is empty again.
-        expect(page.get_by_role("button", name="Restore version 1")).to_be_visible(
+        expect(page.get_by_role("button", name="Preview restoring version 1")).to_be_visible(
             timeout=30_000
         )
         expect(page.get_by_text("The dashboard shows version 2")).to_be_visible()
         expect(page.get_by_text("good.xlsx")).to_have_count(0)
         page.screenshot(path=str(tmp_path / "published.png"), full_page=True)
 
-    store = Path(env_dirs["COOP_STORE"])
-    assert (store / "CURRENT").read_text().strip() == "2"
-    assert "v-browser-test" in (store / "versions" / "2" / "visits.csv").read_text()
-    assert "v-browser-test" not in (store / "versions" / "1" / "visits.csv").read_text()
+    store = Store()
+    assert store.current() == 2
+    assert "v-browser-test" in set(store.frames(2)["visits"]["visit_id"])
+    assert "v-browser-test" not in set(store.frames(1)["visits"]["visit_id"])
+
+
+def _pick(page, label: str, option: str) -> None:
+    """Choose ``option`` in the Streamlit selectbox labelled ``label`` (main area only)."""
+    box = page.locator('[data-testid="stMain"]').get_by_role("combobox", name=label).first
+    box.click()
+    box.press_sequentially(option)  # long lists are virtual: filter first
+    page.get_by_role("option", name=option, exact=True).first.click()
+
+
+@pytest.mark.browser
+def test_add_a_visit_in_the_form_see_it_then_restore_in_chromium(env_dirs, tmp_path):
+    from playwright.sync_api import expect
+
+    data = Path(env_dirs["COOP_DATA"])
+    with (
+        serve(data, store=Path(env_dirs["COOP_STORE"]), env=env_dirs) as base_url,
+        browser(width=1440, height=2400) as page,
+    ):
+        page.set_default_timeout(90_000)  # 2 shared cores: the first render can be slow
+        page.goto(base_url + "/data", timeout=90_000)
+        expect(page.get_by_label("Editor name")).to_be_visible(timeout=120_000)
+        page.get_by_label("Editor name").fill("aziza")
+        page.get_by_label("Password", exact=True).fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_text("Logged in as aziza.")).to_be_visible(timeout=60_000)
+
+        _pick(page, "Table", "Visits")
+        expect(page.get_by_role("combobox", name="Institution *")).to_be_visible(timeout=30_000)
+        _pick(page, "Institution *", "SamSMU")
+        _pick(page, "direction *", "Incoming")
+        _pick(page, "activity *", "Lectures")
+        _pick(page, "Country", "South Korea")
+        page.get_by_label("Person", exact=True).fill("Browser Testperson")
+        page.get_by_label("Person", exact=True).press("Tab")
+        _pick(page, "Start", "year and month")
+        page.get_by_label("Year", exact=True).first.fill("2024")
+        page.get_by_label("Year", exact=True).first.press("Tab")
+        _pick(page, "Month", "3")
+        page.screenshot(path=str(tmp_path / "form.png"), full_page=True)
+        page.get_by_role("button", name="Save", exact=True).click()
+        expect(page.get_by_text("Saved as version 2.")).to_be_visible(timeout=60_000)
+        page.screenshot(path=str(tmp_path / "saved.png"), full_page=True)
+
+        page.get_by_role("link", name="Mobility").click()
+        main = page.locator('[data-testid="stMain"]')
+        expect(main.get_by_text("One row per")).to_be_visible(timeout=120_000)
+        main.get_by_text("Person", exact=True).first.click()
+        expect(page.get_by_text("Browser Testperson").first).to_be_attached(timeout=60_000)
+        page.screenshot(path=str(tmp_path / "mobility.png"), full_page=True)
+
+        page.get_by_role("link", name="Data", exact=True).click()
+        page.get_by_role("button", name="Preview restoring version 1").click()
+        expect(page.get_by_text("Restoring version 1: Visits 24 → 23.")).to_be_visible(timeout=60_000)
+        page.screenshot(path=str(tmp_path / "restore-preview.png"), full_page=True)
+        page.get_by_role("button", name="Restore version 1", exact=True).click()
+        expect(page.get_by_text("Version 1 restored as version 3.")).to_be_visible(timeout=60_000)
+
+    store = Store()
+    assert store.current() == 3
+    added = store.frames(2)["visits"]
+    row = added[added["person"] == "Browser Testperson"].iloc[0]
+    assert (row["institution_id"], row["direction"], row["activity"], row["country"],
+            row["start_date"]) == ("samsmu", "incoming", "lectures", "KOR", "2024-03")
+    assert "Browser Testperson" not in set(store.frames(3)["visits"]["person"])
+    shutil.copytree(tmp_path, ROOT / "tests" / "artifacts" / "form-path", dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("data", "store", "*.toml"))

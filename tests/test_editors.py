@@ -1,29 +1,20 @@
-"""Editor passwords: salted hashes only, login checks, growing lockout, add-editor command."""
+"""Password hashes and the administrators' command line (``python -m datastore``), which
+runs against SQLite and PostgreSQL with the same rules as the Data page."""
 
 from __future__ import annotations
 
 import io
-import tomllib
+import json
+import sys
 
+import openpyxl
 import pytest
+from test_datastore import BASE_VISITS, write_dataset
 
-from datastore.editors import (
-    LoginLimiter,
-    add_editor_cli,
-    check_login,
-    hash_password,
-    load_editors,
-    save_editor,
-    verify_password,
-)
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from datastore import security
+from datastore.__main__ import main
+from datastore.editors import hash_password, verify_password
+from datastore.store import Store
 
 
 def test_hash_is_salted_and_verifies():
@@ -37,98 +28,107 @@ def test_hash_is_salted_and_verifies():
     assert not verify_password("x", "")
 
 
-def test_save_editor_keeps_other_secrets_and_replaces_same_name(tmp_path):
-    path = tmp_path / "secrets.toml"
-    path.write_text('api_key = "keep me"\n\n[other]\nx = 1\n')
-    save_editor("aziza", "scrypt$1", path)
-    save_editor("bobur", "scrypt$2", path)
-    save_editor("aziza", "scrypt$3", path)
-    data = tomllib.loads(path.read_text())
-    assert data == {
-        "api_key": "keep me",
-        "other": {"x": 1},
-        "editors": {"aziza": "scrypt$3", "bobur": "scrypt$2"},
-    }
-    assert (path.stat().st_mode & 0o777) == 0o600
+@pytest.fixture
+def cli(tmp_path, monkeypatch, database_url):
+    """Run ``python -m datastore ARGS`` with ``stdin``; returns (status, out, err)."""
+    base = write_dataset(tmp_path / "data", "base", rows=2, visits=BASE_VISITS)
+    monkeypatch.setenv("COOP_STORE", str(tmp_path / "store"))
+    monkeypatch.setenv("COOP_DATA", str(base))
+    monkeypatch.setenv("COOP_SECRETS", str(tmp_path / "none.toml"))
+
+    def run(*args: str, stdin: str = "") -> tuple[int, str, str]:
+        out, err = io.StringIO(), io.StringIO()
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        monkeypatch.setattr(sys, "stdout", out)
+        monkeypatch.setattr(sys, "stderr", err)
+        status = main(list(args))
+        return status, out.getvalue(), err.getvalue()
+
+    return run
 
 
-def test_save_editor_in_existing_editors_table_before_another_table(tmp_path):
-    path = tmp_path / "secrets.toml"
-    path.write_text('[editors]\n"aziza" = "old"\n\n[other]\nx = 1\n')
-    save_editor("aziza", "new", path)
-    assert tomllib.loads(path.read_text()) == {"editors": {"aziza": "new"}, "other": {"x": 1}}
+def test_add_editor_with_rights_and_password_stdin(cli):
+    assert cli("add-editor", "sam", "--institution", "samsmu", "--password-stdin",
+               stdin="sam-pass-1\n")[0] == 0
+    assert cli("add-editor", "boss", "--admin", "--password-stdin", stdin="boss-pass\n")[0] == 0
+    status, _, err = cli("add-editor", "x", "--admin", "--password-stdin", stdin="short\n")
+    assert status == 1 and "at least 8" in err
+    status, _, err = cli("add-editor", "nobody", "--password-stdin", stdin="long-enough\n")
+    assert status == 1 and "--admin" in err
+    store = Store()
+    assert security.account(store, "sam")["institutions"] == {"samsmu"}
+    assert security.account(store, "boss")["is_admin"] is True
+    assert "hash" not in json.dumps([e["detail"] for e in security.audit_log(store)])
 
 
-def test_save_editor_refuses_odd_names(tmp_path):
-    with pytest.raises(ValueError):
-        save_editor('a" = "b', "h", tmp_path / "s.toml")
+def test_publish_history_diff_rollback_export(cli, tmp_path):
+    cli("add-editor", "boss", "--admin", "--password-stdin", stdin="boss-pass\n")
+    changed = write_dataset(tmp_path / "new", "base", rows=3, visits=BASE_VISITS)
+    status, out, err = cli("publish", str(changed), "--editor", "boss", "--password-stdin",
+                           "--note", "one more partner", stdin="boss-pass\n")
+    assert status == 0, err
+    assert out.strip() == "Published as version 2: partners +1 ~0 -0"
+    status, out, _ = cli("history")
+    lines = out.splitlines()
+    assert lines[0].startswith("*   2") and "boss" in lines[0] and "one more partner" in lines[0]
+    assert lines[1].startswith("    1") and "seed" in lines[1]
+    status, out, _ = cli("diff", "1", "2")
+    assert out.splitlines() == ["partners: 1 added, 0 changed, 0 removed", "  + p2"]
+    status, out, _ = cli("rollback", "1", "--editor", "boss", "--password-stdin",
+                         stdin="boss-pass\n")
+    assert out.strip() == "Version 1 restored as version 3: partners +0 ~0 -1"
+    assert cli("export", "--version", "2", "--out", str(tmp_path / "v2"))[0] == 0
+    assert (tmp_path / "v2" / "partners.csv").read_text().count("\n") == 4  # header + 3
+    assert cli("export", "--out", str(tmp_path / "now.xlsx"))[0] == 0
+    book = openpyxl.load_workbook(tmp_path / "now.xlsx")
+    assert book["partners"].max_row == 3  # header + 2 partners of version 3
 
 
-def test_login_ok_and_wrong():
-    editors = {"aziza": hash_password("s3cret-pass")}
-    limiter = LoginLimiter()
-    assert check_login("aziza", "nope", limiter, editors).code == "wrong"
-    assert check_login("nobody", "s3cret-pass", limiter, editors).code == "wrong"
-    result = check_login("aziza", "s3cret-pass", limiter, editors)
-    assert (result.ok, result.code) == (True, "ok")
-    assert limiter.failures == 0
+def test_publish_with_errors_or_a_wrong_password_exits_1(cli, tmp_path):
+    cli("add-editor", "boss", "--admin", "--password-stdin", stdin="boss-pass\n")
+    bad = write_dataset(tmp_path / "bad", "x", visits="v9,samsmu,p0,sideways,lectures,\n")
+    status, _, err = cli("publish", str(bad), "--editor", "boss", "--password-stdin",
+                         stdin="boss-pass\n")
+    assert status == 1 and 'visits row 2 direction "sideways"' in err
+    status, _, err = cli("publish", str(bad), "--editor", "boss", "--password-stdin",
+                         stdin="nope\n")
+    assert (status, err.strip()) == (1, "Wrong name or password.")
+    assert Store().current() is None
 
 
-def test_no_editors_configured():
-    assert check_login("aziza", "x", LoginLimiter(), {}).code == "no_editors"
+def test_an_institution_editor_cannot_publish_other_rows(cli, tmp_path):
+    cli("add-editor", "sam", "--institution", "samsmu", "--password-stdin", stdin="sam-pass-1\n")
+    changed = write_dataset(tmp_path / "new", "base", rows=2,
+                            visits="v1,samsmu,p0,incoming,lectures,2024-03\n"
+                                   "v2,admi,p1,outgoing,research,2024\n")
+    status, _, err = cli("publish", str(changed), "--editor", "sam", "--password-stdin",
+                         stdin="sam-pass-1\n")
+    assert status == 1
+    assert err.splitlines() == ["sam may not change these rows of other institutions:",
+                                "  visits v2"]
 
 
-def test_five_wrong_tries_then_a_growing_lockout():
-    editors = {"aziza": hash_password("s3cret-pass")}
-    clock = FakeClock()
-    limiter = LoginLimiter(max_tries=5, base_lockout_s=30, clock=clock)
-    codes = [check_login("aziza", "bad", limiter, editors).code for _ in range(5)]
-    assert codes == ["wrong", "wrong", "wrong", "wrong", "locked"]
-    assert limiter.seconds_left() == 30
-    # Even the right password is refused while locked.
-    assert check_login("aziza", "s3cret-pass", limiter, editors).code == "locked"
-    clock.now += 31
-    result = check_login("aziza", "bad", limiter, editors)
-    assert (result.code, result.seconds_left) == ("locked", 60)
-    clock.now += 61
-    assert check_login("aziza", "bad", limiter, editors).seconds_left == 120
-    clock.now += 121
-    assert check_login("aziza", "s3cret-pass", limiter, editors).ok
-    assert limiter.seconds_left() == 0 and limiter.failures == 0
+def test_template_in_russian(cli, tmp_path):
+    out = tmp_path / "t.xlsx"
+    assert cli("template", "--lang", "ru", "--out", str(out))[0] == 0
+    assert "visits" in openpyxl.load_workbook(out).sheetnames
 
 
-def test_lockout_is_capped():
-    clock = FakeClock()
-    limiter = LoginLimiter(max_tries=1, base_lockout_s=30, max_lockout_s=100, clock=clock)
-    for _ in range(10):
-        limiter.record_failure()
-    assert limiter.seconds_left() == 100
+def test_loaders_add_editor_points_to_the_store(capsys):
+    from loaders.__main__ import main as loaders_main
+
+    assert loaders_main(["add-editor", "x"]) == 1
+    assert "python -m datastore add-editor" in capsys.readouterr().err
 
 
-def test_add_editor_cli_with_password_stdin(tmp_path, monkeypatch, capsys):
-    path = tmp_path / "secrets.toml"
-    monkeypatch.setattr("sys.stdin", io.StringIO("long-enough-pw\n"))
-    assert add_editor_cli(["add-editor", "aziza", "--password-stdin", "--secrets", str(path)]) == 0
-    assert "aziza" in capsys.readouterr().out
-    stored = load_editors(path)["aziza"]
-    assert verify_password("long-enough-pw", stored)
-    assert "long-enough-pw" not in path.read_text()
+def test_report_reads_the_store(cli, tmp_path):
+    from report.__main__ import main as report_main
 
-
-def test_add_editor_cli_prompts_twice_and_uses_env_path(tmp_path, monkeypatch):
-    path = tmp_path / "s.toml"
-    monkeypatch.setenv("COOP_SECRETS", str(path))
-    answers = iter(["first-password", "other-password"])
-    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
-    assert add_editor_cli(["bobur"]) == 1  # passwords differ
-    assert not path.exists()
-    answers = iter(["same-password", "same-password"])
-    assert add_editor_cli(["bobur"]) == 0
-    assert verify_password("same-password", load_editors()["bobur"])
-
-
-def test_add_editor_cli_refuses_short_password(tmp_path, monkeypatch):
-    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
-    path = tmp_path / "s.toml"
-    assert add_editor_cli(["aziza", "--password-stdin", "--secrets", str(path)]) == 1
-    assert not path.exists()
+    cli("add-editor", "boss", "--admin", "--password-stdin", stdin="boss-pass\n")
+    visits = BASE_VISITS + "v3,samsmu,p2,incoming,research,2024\n"
+    cli("publish", str(write_dataset(tmp_path / "n", "base", rows=3, visits=visits)),
+        "--editor", "boss", "--password-stdin", stdin="boss-pass\n")
+    out = tmp_path / "r.json"
+    assert report_main(["--store", "--out", str(out), "--as-of", "2025-06-30"]) == 0
+    # The base data has 2 partners with a visit, the store's version 2 has 3.
+    assert json.loads(out.read_text())["kpis"]["partners"] == 3

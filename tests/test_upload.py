@@ -168,7 +168,8 @@ def test_template_has_a_sheet_per_table_and_dropdowns():
     assert set(ranges) == {"G2", "H2", "I2"}
     lists = book[LISTS_SHEET]
     direction_col = ranges["G2"].split("!")[1].split(":")[0].replace("$", "")[:-1]
-    assert [lists[f"{direction_col}{r}"].value for r in (2, 3)] == ["incoming", "outgoing"]
+    # The interface's words (en.json), which the loader reads back as the codes.
+    assert [lists[f"{direction_col}{r}"].value for r in (2, 3)] == ["Incoming", "Outgoing"]
     assert book[LISTS_SHEET].sheet_state == "hidden"
 
 

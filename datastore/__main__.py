@@ -1,0 +1,279 @@
+"""Command line for administrators: the same store, checks and rights as the Data page.
+
+    python -m datastore add-editor NAME [--institution ID ...] [--admin] [--password-stdin]
+    python -m datastore template --lang ru --out template.xlsx
+    python -m datastore publish FILE --editor NAME --password-stdin [--note TEXT]
+    python -m datastore history
+    python -m datastore diff A B
+    python -m datastore rollback N --editor NAME --password-stdin [--note TEXT]
+    python -m datastore export [--version N] --out DIR|FILE.xlsx
+
+Exit status 0 when done, 1 with the reason on stderr (problems, refused rows, a wrong
+password), 2 for a wrong command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import shutil
+import sys
+from pathlib import Path
+
+from datastore import security
+from datastore.store import Invalid, PublishConflict, Refused, Store, StoreError
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def _client() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # noqa: BLE001 - no user name in some containers
+        return "cli"
+
+
+def _password(args: argparse.Namespace, prompt: str) -> str | None:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    try:
+        return getpass.getpass(prompt)
+    except (EOFError, KeyboardInterrupt):
+        return None
+
+
+def _logged_in(store: Store, args: argparse.Namespace) -> bool:
+    password = _password(args, f"Password for {args.editor}: ")
+    result = security.login(store, args.editor, password or "", _client())
+    if result.ok:
+        return True
+    if result.code == "locked":
+        _err(f"Too many wrong passwords; try again in {result.seconds_left} s.")
+    elif result.code == "no_editors":
+        _err("No editor exists yet: python -m datastore add-editor NAME --admin")
+    else:
+        _err("Wrong name or password.")
+    return False
+
+
+def cmd_add_editor(args: argparse.Namespace) -> int:
+    store = Store()
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        try:
+            password = getpass.getpass(f"Password for {args.name}: ")
+            again = getpass.getpass("Same password again: ")
+        except (EOFError, KeyboardInterrupt):
+            _err("Cancelled; nothing saved.")
+            return 1
+        if password != again:
+            _err("The passwords differ; nothing saved.")
+            return 1
+    try:
+        security.add_editor(store, args.name, password, args.institution or (), args.admin)
+    except ValueError as exc:
+        _err(f"{exc} Nothing saved.")
+        return 1
+    rights = "admin" if args.admin else "editor of " + ", ".join(sorted(set(args.institution)))
+    print(f"Editor {args.name} saved ({rights}).")
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from datastore.template import template_workbook
+
+    Path(args.out).write_bytes(template_workbook(args.lang))
+    print(f"Template ({args.lang}) written to {args.out}.")
+    return 0
+
+
+def _print_problems(problems) -> None:
+    from loaders.__main__ import format_problem
+
+    for p in problems:
+        _err(format_problem(p))
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from datastore.upload import UploadRejected, read_upload
+    from loaders import load_dataset
+
+    store = Store()
+    source = Path(args.file)
+    if not source.exists():
+        _err(f"There is no file {source}.")
+        return 1
+    if not _logged_in(store, args):
+        return 1
+    expected = store.current()
+    staging = store.new_staging()
+    try:
+        if source.is_dir():
+            shutil.copytree(source, staging, dirs_exist_ok=True)
+        else:
+            read_upload(source.name, source.read_bytes(), staging)
+        dataset = load_dataset(staging)
+        if dataset.fatal:
+            _err(dataset.fatal)
+            return 1
+        if dataset.errors:
+            _print_problems(dataset.errors)
+            _err(f"{len(dataset.errors)} error(s): nothing published.")
+            return 1
+        version = store.publish(staging, editor=args.editor, note=args.note or "",
+                                expected_current=expected, source_name=source.name,
+                                client=_client())
+    except UploadRejected as exc:
+        _err(str(exc))
+        return 1
+    except Refused as exc:
+        _err(f"{args.editor} may not change these rows of other institutions:")
+        for table, key in exc.rows:
+            _err(f"  {table} {key}")
+        return 1
+    except Invalid as exc:
+        _print_problems(exc.problems)
+        return 1
+    except PublishConflict as exc:
+        _err(str(exc))
+        return 1
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    print(f"Published as version {version.number}: {_counts(version.counts)}")
+    return 0
+
+
+def _counts(counts: dict) -> str:
+    parts = [f"{t} +{c['added']} ~{c['changed']} -{c['removed']}"
+             for t, c in counts.items() if any(c.values())]
+    return "; ".join(parts) or "no changes"
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    store = Store()
+    current = store.current()
+    for v in store.history():
+        mark = "*" if v.number == current else " "
+        what = f"restored {v.restored_from}" if v.action == "rollback" else v.action
+        print(f"{mark}{v.number:>4}  {v.created_at}  {v.editor:<12} {what:<12} "
+              f"{_counts(v.counts)}  {v.note}")
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    store = Store()
+    try:
+        diffs = store.diff(args.a, args.b)
+    except StoreError as exc:
+        _err(str(exc))
+        return 1
+    for table, d in diffs.items():
+        if not d.has_changes:
+            continue
+        print(f"{table}: {len(d.added)} added, {len(d.changed)} changed, {len(d.removed)} removed")
+        for key in d.added_keys:
+            print(f"  + {key}")
+        for change in d.changed:
+            fields = ", ".join(f"{c}: {o!r} -> {n!r}" for c, (o, n) in change.fields.items())
+            print(f"  ~ {change.key}: {fields}")
+        for key in d.removed_keys:
+            print(f"  - {key}")
+    return 0
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    store = Store()
+    if not _logged_in(store, args):
+        return 1
+    try:
+        version = store.rollback(args.number, editor=args.editor, note=args.note or "",
+                                 expected_current=store.current(), client=_client())
+    except Refused as exc:
+        _err(f"{args.editor} may not change these rows of other institutions:")
+        for table, key in exc.rows:
+            _err(f"  {table} {key}")
+        return 1
+    except StoreError as exc:
+        _err(str(exc))
+        return 1
+    print(f"Version {args.number} restored as version {version.number}: {_counts(version.counts)}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from datastore.template import dataset_workbook
+
+    store = Store()
+    number = args.version or store.current()
+    if number is None:
+        _err("Nothing has been saved yet.")
+        return 1
+    try:
+        out = Path(args.out)
+        if out.suffix.lower() == ".xlsx":
+            folder = store.new_staging()
+            try:
+                store.write_folder(number, folder)
+                out.write_bytes(dataset_workbook(folder))
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)
+        else:
+            store.write_folder(number, out)
+    except StoreError as exc:
+        _err(str(exc))
+        return 1
+    print(f"Version {number} written to {out}.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m datastore",
+                                     description="The data store: editors, publish, history.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("add-editor", help="create or replace an editor")
+    p.add_argument("name")
+    p.add_argument("--institution", action="append", default=[], metavar="ID",
+                   help="an institution_id the editor may change (repeat for more)")
+    p.add_argument("--admin", action="store_true", help="may change every row")
+    p.add_argument("--password-stdin", action="store_true")
+    p.set_defaults(func=cmd_add_editor)
+    p = sub.add_parser("template", help="write the empty workbook to fill in")
+    p.add_argument("--lang", default="en", choices=("en", "ru", "uz"))
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=cmd_template)
+    for name, func in (("publish", cmd_publish), ("rollback", cmd_rollback)):
+        p = sub.add_parser(name)
+        if name == "publish":
+            p.add_argument("file", help=".xlsx, .zip of CSV files, or a folder")
+        else:
+            p.add_argument("number", type=int)
+        p.add_argument("--editor", required=True)
+        p.add_argument("--password-stdin", action="store_true")
+        p.add_argument("--note")
+        p.set_defaults(func=func)
+    sub.add_parser("history").set_defaults(func=cmd_history)
+    p = sub.add_parser("diff")
+    p.add_argument("a", type=int)
+    p.add_argument("b", type=int)
+    p.set_defaults(func=cmd_diff)
+    p = sub.add_parser("export")
+    p.add_argument("--version", type=int)
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=cmd_export)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
