@@ -43,7 +43,8 @@ SYNTH = {"synth-300-1": (300, 1), "synth-800-7": (800, 7), "synth-2000-42": (200
 # the latest foreign year 2025); a18 written active but expired, a19 written planned but
 # signed, a20 written planned, no signed_on, expired; a04 written planned, no dates; a14
 # written active, signed 2027; v15 (2025-09-01) and v16 (2024-11-20) after the cut day
-# of a partial 2025 at 30 June.
+# of a partial 2025 at 30 June; a21 and a22 on the edges of the expiring window at
+# 2025-06-30 (181 days after it; on the day itself).
 HAND = {
     "institutions": """institution_id,name,short_name,city,country
 sam,Samarkand State Medical University,SamSMU,Samarkand,UZB
@@ -84,6 +85,8 @@ a17,sam,uz2,mou,,2022-01-01,,
 a18,sam,de1,mou,,2019-01-01,2024-12-31,active
 a19,adm,kr1,mou,,2023-05-01,,planned
 a20,adm,de1,mou,,,2023,planned
+a21,adm,tr1,mou,,2024-01-01,2025-12-28,
+a22,ast,kz1,mou,,2023-06-30,2025-06-30,active
 """,
     "visits": """visit_id,institution_id,partner_id,country,direction,mode,activity,faculty,start_date,end_date,sessions
 v01,sam,kr1,,incoming,in_person,lectures,General Medicine,2024-03-01,2024-03-05,6
@@ -470,13 +473,17 @@ def test_the_hand_dataset_reaches_the_edge_cases(loaded):
     # 2023); a03 ("expires 2024" = 2024-01-01), a07, a18 (written active, ended
     # 2024-12-31) and a20 (written planned, ended 2023) expired; a04 planned as written
     # with no signed_on; a09 and a14 (written active) signed later; a10 terminated
+    # a21, a22 too (a22 expires on as_of itself: not before it)
     assert ids["agreements_active"] == [
-        *("a01", "a02", "a05", "a06", "a08", "a11", "a12", "a13", "a15", "a16", "a17", "a19")
+        *("a01", "a02", "a05", "a06", "a08", "a11", "a12", "a13", "a15", "a16", "a17", "a19"),
+        *("a21", "a22"),
     ]
-    assert ids["agreements_expiring"] == ["a01", "a11", "a12"]  # 12-01, "2025-07", 12-27
+    # 12-01, "2025-07", 12-27 (as_of + 180 days); not a21 (12-28, 181 days) nor a22 (as_of)
+    assert ids["agreements_expiring"] == ["a01", "a11", "a12"]
     # dormant (window from 2022-06-30): a08 adm-uz1 (only a 2016 grant), a12 ast-de1 (g08
     # ended 2022-02-02), a15 adm-jp1 (v12 starts 2022-06-01, its start counts), a16
-    # ast-jp1 (v13 2021-02-28), a19 adm-kr1 (g07 2016-2017 only); a17 sam-uz2 has v14
+    # ast-jp1 (v13 2021-02-28), a19 adm-kr1 (g07 2016-2017 only); a17 sam-uz2 has v14,
+    # a21 adm-tr1 g02 (2021, open), a22 ast-kz1 g04 (2022-03-01, open)
     assert ids["agreements_dormant"] == ["a08", "a12", "a15", "a16", "a19"]
     # EUR: g01 10000 x 1.08 (2023); g05 undated 7000 x 1.09 (latest); g09 2012 -> 2019
     # 1234.5 x 1.12; g10 undated start 400 x 1.09; g12 800 "eur" x 1.09 (2024); JPY g03
@@ -517,6 +524,17 @@ def test_the_hand_dataset_reaches_the_edge_cases(loaded):
     sam = reference_evidence(ds.tables, RefScope(institutions={"sam"}), rows)
     assert "uz2" in sam["partners"] and "UZB" not in sam["partner_countries"]
     assert "UZB" in ids["partner_countries"]
+
+
+def test_the_curated_figures_of_the_issue(loaded):
+    """The reference on data/ gives what issue 12 says a rector must see: 11 partner
+    countries and 12 mobility countries (Uzbekistan not counted), and no year-over-year
+    change (only the students row is dated, one year)."""
+    ds, rows = loaded("curated")
+    want = reference_kpis(ds.tables, RefScope(as_of=date(2025, 6, 30)), rows)
+    assert (want["partner_countries"], want["mobility_countries"]) == (11, 12)
+    yoy = reference_yoy(ds.tables, RefScope(as_of=date(2025, 6, 30)), rows)
+    assert (yoy["year"], yoy["previous"], yoy["reason"]) == (2023, None, "one_year_only")
 
 
 def test_rows_in_error_never_reach_the_tables(loaded):
