@@ -120,6 +120,7 @@ g10,adm,kr2,Open,,active,,2023-06-30,400,EUR
 g11,sam,jp1,Noamount,,active,2024-01-01,,,
 g12,ast,kz1; uz1,Lower case,,completed,2024-02,,800,eur
 g13,sam,de1,Dollars,,awarded,2019,,1000,USD
+g14,sam,jp1,Unknown sum,,active,2023-03-01,,,
 """,
     "students": """institution_id,academic_year,country,level,faculty,count
 sam,2023/2024,KOR,master,General Medicine,5
@@ -235,6 +236,8 @@ SCOPES = [
             "year_to": 2023,
         },
     ),
+    ("country-deu", {"countries": {"DEU"}}),
+    ("ptype-foundation", {"partner_types": {"foundation"}}),
 ]
 AS_OFS = [
     date(2025, 6, 30),
@@ -350,6 +353,8 @@ YOY_HAND = [("all", day) for day in YOY_AS_OFS] + [
     ("countries-kor-deu", date(2024, 2, 29)),
     ("to-2021", date(2025, 6, 30)),
     ("ptype-university", date(2021, 3, 15)),
+    # jp1's funded grants g11 (2024) and g14 (2023) have no amount: funding unknown
+    ("ptype-foundation", date(2025, 6, 30)),
 ]
 YOY_OTHER = ("inst-sam", "countries-kor-deu", "from-2023", "faculties", "to-2021", "inst-two")
 
@@ -392,6 +397,25 @@ def test_year_over_year_matches_the_reference(loaded, ds_name):
         if bad:
             failures.append(f"{where}: {bad}")
     _report(failures, compared)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="metrics.year_over_year shows a change of lecture_sessions against a year in "
+    "which the figure is unknown (reported on issue 12; remove this mark with the fix)",
+)
+def test_no_change_against_an_unknown_sum(loaded):
+    """hand, DEU, as of 2025-12-31: 2025 has v08 (1 session); 2024 has one incoming visit,
+    v02, without a count, so 2024's sessions are unknown and no change may be shown."""
+    ds, rows = loaded("hand")
+    kwargs = {"countries": {"DEU"}, "as_of": date(2025, 12, 31)}
+    want = reference_yoy(ds.tables, RefScope(**kwargs), rows)
+    assert (want["current"]["lecture_sessions"], want["prev"]["lecture_sessions"]) == (1, 0)
+    assert (
+        want["prev"]["lecture_sessions_unknown"] == 1 and want["delta"]["lecture_sessions"] is None
+    )
+    got = year_over_year(ds.tables, Scope(**kwargs)).frame.set_index("metric")
+    assert _none(got["delta"]["lecture_sessions"]), got["delta"]["lecture_sessions"]
 
 
 TARGET_CASES = [
@@ -488,8 +512,8 @@ def test_the_hand_dataset_reaches_the_edge_cases(loaded):
     # EUR: g01 10000 x 1.08 (2023); g05 undated 7000 x 1.09 (latest); g09 2012 -> 2019
     # 1234.5 x 1.12; g10 undated start 400 x 1.09; g12 800 "eur" x 1.09 (2024); JPY g03
     # 300000 x 0.0093; USD g02 5000 and g13 1000 (rate 1, whatever fx_rates says); GBP g08
-    # 2020 tie between 2018 and 2022 -> 2018 1.33 x 2500; KZT g04 no rate at all; g11 no
-    # amount
+    # 2020 tie between 2018 and 2022 -> 2018 1.33 x 2500; KZT g04 no rate at all; g11 and g14
+    # no amount
     assert want["grant_funding_usd"] == pytest.approx(
         10000 * 1.08
         + 7000 * 1.09
@@ -501,7 +525,7 @@ def test_the_hand_dataset_reaches_the_edge_cases(loaded):
         + 1000
         + 2500 * 1.33
     )
-    assert (want["grants_without_rate"], want["grants_amount_unknown"]) == (1, 1)
+    assert (want["grants_without_rate"], want["grants_amount_unknown"]) == (1, 2)  # g11 g14
     # 29 February: the window starts on 2021-02-28, so v13 (ast-jp1) is activity;
     # dormant: a08 adm-uz1, a19 adm-kr1 (a12's g08 ends 2022-02-02, inside the window;
     # a15's v12 2022-06-01 too); a17 (v14 in 2025 is after as_of, but nothing in the window)
