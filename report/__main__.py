@@ -60,6 +60,8 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--partner-type", action="append", default=[])
     parser.add_argument("--lang", choices=("en", "ru", "uz"), default="en")
     parser.add_argument("--public", action="store_true", help="leave personal names out")
+    parser.add_argument("--publications", action="append", default=[], metavar="FILE",
+                        help="a Scopus / Web of Science / OpenAlex export (repeatable); JSON output")
     return parser
 
 
@@ -156,6 +158,39 @@ def _writer(kind: str):
     return getattr(importlib.import_module(module_name), f"write_{kind}", None)
 
 
+def _has_publications(path: str) -> bool:
+    from research import publications_dir
+
+    return publications_dir(path).is_dir()
+
+
+def _publications(args: argparse.Namespace, tables, scope) -> dict:
+    """The "publications" block: the dataset's publications/ folder plus --publications files."""
+    import research
+    from research import figures
+
+    for name in args.publications:
+        if not Path(name).is_file():
+            raise BadFlag(f"--publications: no file at {name}")
+    files, problems = research.publication_files(args.path, tables)
+    res = research.load_research(tables, [*files, *((f, "") for f in args.publications)], problems)
+    summary = figures.summary(res, tables, scope)
+    irn = figures.irn(res, tables, scope)
+    return {
+        "papers": summary["papers"], "with_affiliations": summary["with_affiliations"],
+        "international": summary["international"], "international_share": summary["international_share"],
+        "countries": summary["countries"], "irn": irn["irn"],
+        "irn_p": sorted(irn["institutions"]["org_name"]), "irn_countries": irn["countries"],
+        "irn_years": list(irn["window"]),
+        "evidence": {"papers": summary["evidence"]["papers"], "international": summary["evidence"]["international"],
+                     "irn_p": {name: ids for name, ids in zip(irn["institutions"]["org_name"],
+                                                             irn["institutions"]["paper_ids"], strict=True)}},
+        "problems": {"errors": len([p for p in res.problems if p.severity == "error"]),
+                     "warnings": len([p for p in res.problems if p.severity == "warning"]),
+                     "unattributed_papers": len(res.unattributed)},
+    }
+
+
 def run(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     out = Path(args.out)
@@ -179,6 +214,8 @@ def run(argv: list[str] | None = None) -> int:
         raise BadFlag(dataset.fatal)
     scope = build_scope(args, dataset.tables)
     report = build_report(dataset, scope, public=args.public, lang=args.lang)
+    if args.publications or (writer is None and _has_publications(args.path)):
+        report["publications"] = _publications(args, dataset.tables, scope)
 
     try:
         out.parent.mkdir(parents=True, exist_ok=True)

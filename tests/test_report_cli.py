@@ -75,6 +75,10 @@ def test_json_report_whole_dataset(dataset, tmp_path):
         "scope",
         "kpis",
         "lecture_sessions_unknown",
+        "grants_amount_unknown",
+        "grants_without_rate",
+        "evidence",
+        "year_over_year",
         "by_institution",
         "problems",
     ]
@@ -106,6 +110,9 @@ def test_json_report_whole_dataset(dataset, tmp_path):
     }
     assert isinstance(kpis["partners"], int) and isinstance(kpis["grant_funding_usd"], float)
     assert report["lecture_sessions_unknown"] == 1  # v2
+    assert report["evidence"]["agreements_active"] == ["a1", "a2", "a5"]
+    assert report["evidence"]["visits_incoming"] == ["v1", "v2", "v4"]
+    assert report["evidence"]["partner_countries"] == ["DEU", "KAZ", "KOR", "TUR"]
     assert report["problems"]["errors"] == 1  # v5
     assert isinstance(report["problems"]["warnings"], int)
 
