@@ -256,10 +256,10 @@ def test_export_dispatch(dataset, tmp_path, monkeypatch):
         ]
     )
     assert code == 0
-    ((kind, (path, report, scoped, lang, public)),) = calls
-    assert (kind, path, lang, public) == ("xlsx", out, "ru", True)
-    assert report["scope"]["institutions"] == ["adm"]
-    assert sorted(scoped["agreements"]["agreement_id"]) == ["a3", "a4"]
+    ((kind, (path, pack)),) = calls  # the writers take the pack's content model
+    assert (kind, path, pack.lang, pack.public) == ("xlsx", out, "ru", True)
+    assert pack.institution_short == ["ADMI"]
+    assert sorted(row[0] for row in pack.agreements.table.rows) == ["a3", "a4"]
 
 
 def test_subprocess_exit_codes(dataset, tmp_path):
