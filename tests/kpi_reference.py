@@ -464,8 +464,8 @@ def _compute(data, scope):
         latest = max(s["year_start"] for s in foreign_students)
         last_rows = [s for s in foreign_students if s["year_start"] == latest]
     out["international_students"] = sum(s["count"] for s in last_rows)
-    # sorted by row number (students:3 before students:16)
-    ev["international_students"] = [f"students:{n}" for n in sorted(s["_row"] for s in last_rows)]
+    # sorted as text, like every other list of ids (students:16 before students:3)
+    ev["international_students"] = sorted(f"students:{s['_row']}" for s in last_rows)
     ev["student_countries"] = sorted({s["country"] for s in last_rows})
 
     # IRN: P = in-view university / research-centre partners whose country differs from
