@@ -464,6 +464,7 @@ def _compute(data, scope):
         latest = max(s["year_start"] for s in foreign_students)
         last_rows = [s for s in foreign_students if s["year_start"] == latest]
     out["international_students"] = sum(s["count"] for s in last_rows)
+    # sorted as text, like every other list of ids (students:16 before students:3)
     ev["international_students"] = sorted(f"students:{s['_row']}" for s in last_rows)
     ev["student_countries"] = sorted({s["country"] for s in last_rows})
 
@@ -503,21 +504,53 @@ def reference_evidence(tables, scope, data=None):
 # ---------------------------------------------------------------------- comparisons
 
 
+# the tables whose dated rows a KPI's year-over-year change needs in both periods
+KPI_TABLES = {
+    "partners": ("agreements", "visits", "grants"),
+    "partner_countries": ("agreements", "visits", "grants"),
+    "irn_index": ("agreements", "visits", "grants"),
+    "agreements_active": ("agreements",),
+    "agreements_expiring": ("agreements",),
+    "agreements_dormant": ("agreements",),
+    "visits_incoming": ("visits",),
+    "visits_outgoing": ("visits",),
+    "remote_share": ("visits",),
+    "lecture_sessions": ("visits",),
+    "mobility_countries": ("visits",),
+    "grants_active": ("grants",),
+    "grant_funding_usd": ("grants",),
+    "international_students": ("students",),
+    "student_countries": ("students",),
+}
+# a sum shown as unknown (at least one input, every input unknown) has no change: the
+# note that counts its unknown inputs
+UNKNOWN_INPUTS = {
+    "lecture_sessions": "lecture_sessions_unknown",
+    "grant_funding_usd": "grants_amount_unknown",
+}
+
+
+def _unknown(values, ids, name):
+    """Whether a sum is unknown: it has inputs and none of them is known."""
+    note = UNKNOWN_INPUTS.get(name)
+    return note is not None and len(ids[name]) > 0 and values[note] == len(ids[name])
+
+
 def _dated_years(data, scope):
-    """Calendar years in which the scope, its years filter aside, has dated rows."""
+    """{table: calendar years in which the scope, its years filter aside, has dated rows}."""
     wide = replace(scope, year_from=None, year_to=None)
-    years = set()
+    years = {"agreements": set(), "visits": set(), "grants": set(), "students": set()}
     for v in in_scope_visits(data, wide):
         if _visit_day(v) is not None:
-            years.add(_visit_day(v).year)
+            years["visits"].add(_visit_day(v).year)
     for a in in_scope_agreements(data, wide):
         if a["signed_on"] is not None:
-            years.add(a["signed_on"].year)
+            years["agreements"].add(a["signed_on"].year)
     for g in in_scope_grants(data, wide):
         if g["start_date"] is not None:
-            years.add(g["start_date"].year)
+            years["grants"].add(g["start_date"].year)
     for s in in_scope_students(data, wide):
-        years.add(s["year_start"])
+        years["students"].add(s["year_start"])
     return years
 
 
@@ -528,11 +561,12 @@ def _same_day(day, year):
         return day.replace(year=year, day=28)
 
 
-def _cut_after(data, day):
-    """The rows dated after ``day`` dropped (visits by their day, agreements by
-    signed_on, grants by start_date); students kept."""
-    def keep(when):
-        return when is None or when <= day
+def _until(data, last_day):
+    """The data as it stood on last_day: rows dated after it dropped (visits by their
+    day, agreements by signed_on, grants by start_date; students and undated rows kept)."""
+
+    def keep(day):
+        return day is None or day <= last_day
 
     cut = dict(data)
     cut["visits"] = [v for v in data["visits"] if keep(_visit_day(v))]
@@ -542,10 +576,13 @@ def _cut_after(data, day):
 
 
 def reference_yoy(tables, scope, data=None):
-    """Year over year: Y, Y-1, whether the period is partial, why there is none, and the
-    KPIs of each year (KPI_NAMES and the notes)."""
+    """Year over year: Y, Y-1, whether the periods are partial, why there is none, the
+    KPIs of each year (KPI_NAMES and the notes) and the change of each KPI (None when
+    either value is undefined or shown as unknown, or when its own tables are not dated
+    in both periods)."""
     data = prepare(tables) if data is None else data
-    years = _dated_years(data, scope)
+    dated = _dated_years(data, scope)
+    years = set().union(*dated.values())
     candidates = []
     for y in years:
         if y > scope.as_of.year:
@@ -555,7 +592,8 @@ def reference_yoy(tables, scope, data=None):
         if scope.year_from is not None and y < scope.year_from:
             continue
         candidates.append(y)
-    out = dict(year=None, previous=None, partial=False, reason=None, current={}, prev={})
+    out = dict(year=None, previous=None, partial=False, reason=None)
+    out.update(current={}, prev={}, delta={})
     if not candidates:
         out["reason"] = "no_dated_rows"
         return out
@@ -566,45 +604,27 @@ def reference_yoy(tables, scope, data=None):
         return out
     out["previous"] = year - 1
     as_of = scope.as_of
-    current_data = prev_data = data
+    now_data = before_data = data
     if year == as_of.year and (as_of.month, as_of.day) != (12, 31):
+        # a year in progress: both years from 1 January to the as-of month and day
         out["partial"] = True
-        # Each period is 1 January to its own cut-off day: an agreement signed late in
-        # Y-1 is still there during Y's period, so each year gets its own cut.
-        current_data = _cut_after(data, as_of)
-        prev_data = _cut_after(data, _same_day(as_of, year - 1))
-    out["current"] = _compute(current_data, replace(scope, year_from=year, year_to=year))[0]
-    out["prev"] = _compute(prev_data, replace(scope, year_from=year - 1, year_to=year - 1))[0]
-    # A figure is compared only when its own tables have dated rows in both periods.
-    out["dated_both"] = _dated_tables(current_data, scope, year) & _dated_tables(prev_data, scope, year - 1)
+        now_data = _until(data, as_of)
+        before_data = _until(data, _same_day(as_of, year - 1))
+    now, now_ids = _compute(now_data, replace(scope, year_from=year, year_to=year))
+    before, before_ids = _compute(before_data, replace(scope, year_from=year - 1, year_to=year - 1))
+    out["current"], out["prev"] = now, before
+    now_dated = {t for t, ys in _dated_years(now_data, scope).items() if year in ys}
+    before_dated = {t for t, ys in _dated_years(before_data, scope).items() if year - 1 in ys}
+    for name in KPI_NAMES:
+        change = None
+        if now[name] is not None and before[name] is not None:
+            change = now[name] - before[name]
+        if not set(KPI_TABLES[name]) & now_dated & before_dated:
+            change = None
+        if _unknown(now, now_ids, name) or _unknown(before, before_ids, name):
+            change = None
+        out["delta"][name] = change
     return out
-
-
-def _dated_tables(data, scope, year):
-    """The tables with a row of the one-year scope ``year`` dated in that year."""
-    one = replace(scope, year_from=year, year_to=year)
-    found = set()
-    if any(_visit_day(v) is not None and _visit_day(v).year == year for v in in_scope_visits(data, one)):
-        found.add("visits")
-    if any(a["signed_on"] is not None and a["signed_on"].year == year for a in in_scope_agreements(data, one)):
-        found.add("agreements")
-    if any(g["start_date"] is not None and g["start_date"].year == year for g in in_scope_grants(data, one)):
-        found.add("grants")
-    if any(s["year_start"] == year for s in in_scope_students(data, one)):
-        found.add("students")
-    return found
-
-
-# Which tables' dates make each figure comparable year over year (docs/metrics.md).
-COMPARED_BY = {
-    "partners": {"agreements", "visits", "grants"}, "partner_countries": {"agreements", "visits", "grants"},
-    "irn_index": {"agreements", "visits", "grants"},
-    "agreements_active": {"agreements"}, "agreements_expiring": {"agreements"}, "agreements_dormant": {"agreements"},
-    "visits_incoming": {"visits"}, "visits_outgoing": {"visits"}, "remote_share": {"visits"},
-    "lecture_sessions": {"visits"}, "mobility_countries": {"visits"},
-    "grants_active": {"grants"}, "grant_funding_usd": {"grants"},
-    "international_students": {"students"}, "student_countries": {"students"},
-}
 
 
 def reference_targets(tables, scope, data=None):

@@ -204,21 +204,21 @@ def test_yoy_partial_year(tiny):
     got = reference_yoy(tiny, RefScope(as_of=AS_OF))
     # dated years: visits 2024 2025, signed 2020 2021 2023 2024 2026, grants 2023 2024
     # 2025, students 2023 2024 2025 -> Y = 2025 (<= as_of year), 2024 dated too; as_of is
-    # not 31 December: cut at 06-30 -> w3 (2025-08-01), w4 (2024-09-15), t7 (2024-08-01)
-    # dropped
+    # not 31 December: 2025 runs to 2025-06-30 (w3 2025-08-01 and t6 2026 dropped), 2024
+    # to 2024-06-30 (also w1 w4 t7 h3 dropped)
     assert (got["year"], got["previous"], got["partial"], got["reason"]) == (
         2025,
         2024,
         True,
         None,
     )
-    cur, prev = got["current"], got["prev"]
-    # 2025: agreements t1 t3 t4 (t2 ends 2024, t5 2023, t6 signed 2026, t7 cut); active
-    # t1 t3; t3 is not dormant: w4 is cut but h2 (2023, open end) is activity
+    cur, prev, delta = got["current"], got["prev"], got["delta"]
+    # 2025: agreements t1 t3 t4 t7 (t2 ends 2024, t5 2023); active t1 t3 t7; t7 dormant
+    # (t3 has w4, 2024-09-15, in the window)
     assert (cur["agreements_active"], cur["agreements_expiring"], cur["agreements_dormant"]) == (
-        2,
+        3,
         1,
-        0,
+        1,
     )
     # 2025 visits: w1 only
     assert (cur["visits_incoming"], cur["visits_outgoing"], cur["lecture_sessions"]) == (1, 0, 4)
@@ -228,15 +228,47 @@ def test_yoy_partial_year(tiny):
     assert (cur["grants_active"], cur["grant_funding_usd"]) == (2, pytest.approx(1600.0))
     # students 2025: row 3 only, domestic
     assert (cur["international_students"], cur["student_countries"]) == (0, 0)
-    # 2024: agreements t1 t2 t3 t4; active t1 t3
-    assert prev["agreements_active"] == 2
-    # visits w2 w5 (w4 cut); both remote; sessions 2 + unknown; KOR (w5) foreign
+    # 2024 to 30 June: agreements t1 t2 t3 t4; active t1 t3; neither dormant (h1, h2)
+    assert (prev["agreements_active"], prev["agreements_dormant"]) == (2, 0)
+    # visits w2 w5 (w4 after 30 June); both remote; sessions 2 + unknown; KOR (w5) foreign
     assert (prev["visits_incoming"], prev["visits_outgoing"], prev["remote_share"]) == (2, 0, 1.0)
     assert (prev["lecture_sessions"], prev["lecture_sessions_unknown"]) == (2, 1)
     assert prev["mobility_countries"] == 1
     assert (prev["partners"], prev["partner_countries"]) == (4, 2)
     assert (prev["grants_active"], prev["grant_funding_usd"]) == (2, pytest.approx(1600.0))
     assert (prev["international_students"], prev["student_countries"]) == (16, 2)
+    # changes: nothing signed in either period (t7 is after 2024-06-30) -> no agreement
+    # change; sessions 4 - 2 and funding are known in part (w2, h4 unknown): changes
+    # shown; the IRN is undefined
+    assert delta == pytest.approx(
+        {
+            "partners": 0,
+            "partner_countries": 0,
+            "agreements_active": None,
+            "agreements_expiring": None,
+            "agreements_dormant": None,
+            "visits_incoming": -1,
+            "visits_outgoing": 0,
+            "remote_share": -1.0,
+            "lecture_sessions": 2,
+            "mobility_countries": 0,
+            "grants_active": 0,
+            "grant_funding_usd": 0.0,
+            "international_students": -16,
+            "student_countries": -2,
+            "irn_index": None,
+        }
+    )
+
+
+def test_yoy_no_change_of_an_unknown_sum(tiny):
+    # sam: 2024 to 30 June has one incoming visit, w2, without a count: sessions unknown
+    got = reference_yoy(tiny, RefScope(as_of=AS_OF, institutions={"sam"}))
+    assert (got["year"], got["previous"]) == (2025, 2024)
+    assert (got["prev"]["lecture_sessions"], got["prev"]["lecture_sessions_unknown"]) == (0, 1)
+    assert got["current"]["lecture_sessions"] == 4  # w1
+    assert got["delta"]["lecture_sessions"] is None
+    assert got["delta"]["visits_incoming"] == 0  # w1 against w2
 
 
 def test_yoy_full_years_and_reasons(tiny):

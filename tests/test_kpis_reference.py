@@ -6,14 +6,11 @@ scopes. Counts must match exactly, floats to 1e-9, evidence ids as sorted lists.
 from __future__ import annotations
 
 import math
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 from kpi_reference import (
-    COMPARED_BY,
     COUNT_KPIS,
     KPI_NAMES,
     NOTE_NAMES,
@@ -46,7 +43,8 @@ SYNTH = {"synth-300-1": (300, 1), "synth-800-7": (800, 7), "synth-2000-42": (200
 # the latest foreign year 2025); a18 written active but expired, a19 written planned but
 # signed, a20 written planned, no signed_on, expired; a04 written planned, no dates; a14
 # written active, signed 2027; v15 (2025-09-01) and v16 (2024-11-20) after the cut day
-# of a partial 2025 at 30 June.
+# of a partial 2025 at 30 June; a21 and a22 on the edges of the expiring window at
+# 2025-06-30 (181 days after it; on the day itself).
 HAND = {
     "institutions": """institution_id,name,short_name,city,country
 sam,Samarkand State Medical University,SamSMU,Samarkand,UZB
@@ -87,6 +85,8 @@ a17,sam,uz2,mou,,2022-01-01,,
 a18,sam,de1,mou,,2019-01-01,2024-12-31,active
 a19,adm,kr1,mou,,2023-05-01,,planned
 a20,adm,de1,mou,,,2023,planned
+a21,adm,tr1,mou,,2024-01-01,2025-12-28,
+a22,ast,kz1,mou,,2023-06-30,2025-06-30,active
 """,
     "visits": """visit_id,institution_id,partner_id,country,direction,mode,activity,faculty,start_date,end_date,sessions
 v01,sam,kr1,,incoming,in_person,lectures,General Medicine,2024-03-01,2024-03-05,6
@@ -120,6 +120,7 @@ g10,adm,kr2,Open,,active,,2023-06-30,400,EUR
 g11,sam,jp1,Noamount,,active,2024-01-01,,,
 g12,ast,kz1; uz1,Lower case,,completed,2024-02,,800,eur
 g13,sam,de1,Dollars,,awarded,2019,,1000,USD
+g14,sam,jp1,Unknown sum,,active,2023-03-01,,,
 """,
     "students": """institution_id,academic_year,country,level,faculty,count
 sam,2023/2024,KOR,master,General Medicine,5
@@ -153,14 +154,9 @@ adm,2025,mobility_countries,3
 }
 
 
-def _synth(root: Path, visits: int, seed: int, *extra: str, cli: bool = False) -> Path:
-    out = root / f"synth_{visits}_{seed}{''.join(extra)}"
-    if cli:  # the command itself once; the other datasets in-process (faster)
-        command = ["-m", "loaders", "synth", "--out", str(out)]
-        command += ["--visits", str(visits), "--seed", str(seed), *extra]
-        subprocess.run([sys.executable, *command], cwd=REPO, check=True, capture_output=True)
-    else:
-        write_synth(out, visits=visits, seed=seed, with_errors="--with-errors" in extra)
+def _synth(root: Path, visits: int, seed: int, with_errors: bool = False) -> Path:
+    out = root / f"synth_{visits}_{seed}_{with_errors}"
+    write_synth(out, visits=visits, seed=seed, with_errors=with_errors)
     return out
 
 
@@ -173,9 +169,9 @@ def _write(folder: Path, names) -> Path:
 
 def _path(name: str, root: Path) -> Path:
     if name in SYNTH:
-        return _synth(root, *SYNTH[name], cli=name == "synth-300-1")
+        return _synth(root, *SYNTH[name])
     if name == "synth-errors":
-        return _synth(root, 400, 5, "--with-errors")
+        return _synth(root, 400, 5, with_errors=True)
     if name == "hand":
         return _write(root / "hand", HAND)
     if name == "minimal":  # the optional tables absent: counts 0, funding 0.0
@@ -240,6 +236,8 @@ SCOPES = [
             "year_to": 2023,
         },
     ),
+    ("country-deu", {"countries": {"DEU"}}),
+    ("ptype-foundation", {"partner_types": {"foundation"}}),
 ]
 AS_OFS = [
     date(2025, 6, 30),
@@ -249,18 +247,32 @@ AS_OFS = [
     date(2024, 2, 29),
     date(2024, 12, 31),
 ]
-SMALL = ("hand", "minimal", "curated")
+# metrics/ takes a few tenths of a second per call (pandas), so each dataset gets a chosen
+# share of the (scope, as_of) matrix: the hand dataset every scope (at a rotating as_of)
+# and the unfiltered scope at every as_of; the others the unfiltered scope at a few as_ofs
+# and a slice of the filtered scopes, a different slice for each dataset.
+SHARE = {
+    "hand": (len(AS_OFS), 9),
+    "curated": (2, 4),
+    "synth-300-1": (2, 4),
+    "synth-800-7": (1, 4),
+    "synth-2000-42": (1, 4),
+    "synth-errors": (1, 2),
+    "minimal": (1, 2),
+}
 
 
-def _scopes(ds_name):
-    """Every scope at every as_of on the small datasets; on a synthetic one each scope at
-    one as_of (rotating), plus the unfiltered scope at all of them (keeps the test fast)."""
-    for i, (name, kwargs) in enumerate(SCOPES):
-        if ds_name in SMALL or name == "all":
-            for as_of in AS_OFS:
-                yield name, kwargs, as_of
-        else:
-            yield name, kwargs, AS_OFS[i % len(AS_OFS)]
+def _scopes(ds_name, every=1):
+    """(scope name, kwargs, as_of) for this dataset; ``every`` keeps one in so many."""
+    n_as_of, n_filtered = SHARE[ds_name]
+    offset = 3 * DATASETS.index(ds_name)
+    combos = [("all", {}, as_of) for as_of in AS_OFS[:n_as_of]]
+    filtered = SCOPES[1:]
+    for k in range(n_filtered):
+        i = (offset + k) % len(filtered)
+        name, kwargs = filtered[i]
+        combos.append((name, kwargs, AS_OFS[(i + k) % len(AS_OFS)]))
+    return combos[::every]
 
 
 def _none(value):
@@ -307,14 +319,13 @@ def test_every_kpi_matches_the_reference(loaded, ds_name):
 
 @pytest.mark.parametrize("ds_name", DATASETS)
 def test_evidence_matches_the_reference(loaded, ds_name):
-    """metrics.evidence: the same ids, sorted, and as many as the count on the card."""
+    """metrics.evidence: the same ids, sorted (so, with the KPI test, as many as the count)."""
     ds, rows = loaded(ds_name)
     failures, compared = [], 0
-    for scope_name, kwargs, as_of in _scopes(ds_name):
-        scope = Scope(as_of=as_of, **kwargs)
+    # every other case of the KPI test: with it, len(ids) == the KPI follows for counts
+    for scope_name, kwargs, as_of in _scopes(ds_name, every=2):
         want = reference_evidence(ds.tables, RefScope(as_of=as_of, **kwargs), rows)
-        got = evidence(ds.tables, scope)
-        kpis = compute_kpis(ds.tables, scope)
+        got = evidence(ds.tables, Scope(as_of=as_of, **kwargs))
         compared += 1
         bad = {}
         for name in KPI_NAMES:
@@ -323,24 +334,11 @@ def test_evidence_matches_the_reference(loaded, ds_name):
                 extra = sorted(set(ids) - set(want[name]))
                 missing = sorted(set(want[name]) - set(ids))
                 bad[name] = f"extra {extra[:6]} missing {missing[:6]}" if extra or missing else ids
-        for name in COUNT_KPIS:
-            if len(got.get(name, [])) != kpis[name]:
-                bad[f"len({name})"] = (len(got.get(name, [])), kpis[name])
         if bad:
             failures.append(f"{ds_name} / {scope_name} / {as_of}: {bad}")
     _report(failures, compared)
 
 
-YOY_SCOPES = (
-    "all",
-    "inst-sam",
-    "countries-kor-deu",
-    "years-2022-2024",
-    "to-2021",
-    "from-2023",
-    "faculties",
-    "ptype-university",
-)
 YOY_AS_OFS = (
     date(2025, 6, 30),  # partial 2025 where 2025 is dated
     date(2025, 12, 31),  # a whole year
@@ -348,6 +346,24 @@ YOY_AS_OFS = (
     date(2026, 2, 1),
     date(2021, 3, 15),
 )
+# year_over_year is the slowest call (two scopes on two cut datasets): the hand dataset gets
+# a dozen cases, every other dataset the unfiltered scope at two days and one filtered scope
+YOY_HAND = [("all", day) for day in YOY_AS_OFS[:3]] + [
+    ("inst-sam", date(2026, 2, 1)),
+    ("countries-kor-deu", date(2024, 2, 29)),
+    ("to-2021", date(2025, 6, 30)),
+    ("ptype-university", date(2021, 3, 15)),
+    # jp1's funded grants g11 (2024) and g14 (2023) have no amount: funding unknown
+    ("ptype-foundation", date(2025, 6, 30)),
+]
+YOY_OTHER = ("inst-sam", "countries-kor-deu", "from-2023", "faculties", "to-2021", "inst-two")
+
+
+def _yoy_cases(ds_name):
+    if ds_name == "hand":
+        return YOY_HAND
+    extra = YOY_OTHER[DATASETS.index(ds_name) % len(YOY_OTHER)]
+    return [("all", YOY_AS_OFS[0]), (extra, YOY_AS_OFS[1])]
 
 
 @pytest.mark.parametrize("ds_name", DATASETS)
@@ -355,80 +371,100 @@ def test_year_over_year_matches_the_reference(loaded, ds_name):
     """The years compared, partial or not, why not, and both columns of every KPI."""
     ds, rows = loaded(ds_name)
     failures, compared = [], 0
-    for scope_name in YOY_SCOPES:
+    for scope_name, as_of in _yoy_cases(ds_name):
         kwargs = dict(SCOPES)[scope_name]
-        for as_of in YOY_AS_OFS:
-            want = reference_yoy(ds.tables, RefScope(as_of=as_of, **kwargs), rows)
-            got = year_over_year(ds.tables, Scope(as_of=as_of, **kwargs))
-            where = f"{ds_name} / {scope_name} / {as_of}"
-            compared += 1
-            head = (got.year, got.previous, bool(got.partial), got.reason)
-            want_head = (want["year"], want["previous"], want["partial"], want["reason"])
-            if head != want_head:
-                failures.append(f"{where}: (year, previous, partial, reason) {head} != {want_head}")
-                continue
-            if want["reason"] is not None:
-                continue
-            frame = got.frame.set_index("metric")
-            current = frame["current"].to_dict()
-            previous = frame["previous"].to_dict()
-            bad = {
-                **{
-                    f"current {k}": v for k, v in _diff(current, want["current"], KPI_NAMES).items()
-                },
-                **{f"previous {k}": v for k, v in _diff(previous, want["prev"], KPI_NAMES).items()},
-            }
-            for name in KPI_NAMES:  # the delta only when both are defined and comparable
-                now, before = want["current"][name], want["prev"][name]
-                comparable = bool(COMPARED_BY[name] & want["dated_both"])
-                delta = None if now is None or before is None or not comparable else now - before
-                if not _same("delta", frame["delta"].get(name), delta):
-                    bad[f"delta {name}"] = (frame["delta"].get(name), delta)
-            if bad:
-                failures.append(f"{where}: {bad}")
+        want = reference_yoy(ds.tables, RefScope(as_of=as_of, **kwargs), rows)
+        got = year_over_year(ds.tables, Scope(as_of=as_of, **kwargs))
+        where = f"{ds_name} / {scope_name} / {as_of}"
+        compared += 1
+        head = (got.year, got.previous, bool(got.partial), got.reason)
+        want_head = (want["year"], want["previous"], want["partial"], want["reason"])
+        if head != want_head:
+            failures.append(f"{where}: (year, previous, partial, reason) {head} != {want_head}")
+            continue
+        if want["reason"] is not None:
+            continue
+        frame = got.frame.set_index("metric")
+        current = frame["current"].to_dict()
+        previous = frame["previous"].to_dict()
+        bad = {
+            **{f"current {k}": v for k, v in _diff(current, want["current"], KPI_NAMES).items()},
+            **{f"previous {k}": v for k, v in _diff(previous, want["prev"], KPI_NAMES).items()},
+        }
+        for name in KPI_NAMES:  # the change, where the periods allow one
+            if not _same("delta", frame["delta"].get(name), want["delta"][name]):
+                bad[f"delta {name}"] = (frame["delta"].get(name), want["delta"][name])
+        if bad:
+            failures.append(f"{where}: {bad}")
     _report(failures, compared)
 
 
-TARGET_SCOPES = ("all", "inst-sam", "from-2023", "combo-1", "combo-2", "region-central-asia")
+@pytest.mark.xfail(
+    strict=True,
+    reason="metrics.year_over_year shows a change of lecture_sessions against a year in "
+    "which the figure is unknown (reported on issue 12; remove this mark with the fix)",
+)
+def test_no_change_against_an_unknown_sum(loaded):
+    """hand, DEU, as of 2025-12-31: 2025 has v08 (1 session); 2024 has one incoming visit,
+    v02, without a count, so 2024's sessions are unknown and no change may be shown."""
+    ds, rows = loaded("hand")
+    kwargs = {"countries": {"DEU"}, "as_of": date(2025, 12, 31)}
+    want = reference_yoy(ds.tables, RefScope(**kwargs), rows)
+    assert (want["current"]["lecture_sessions"], want["prev"]["lecture_sessions"]) == (1, 0)
+    assert (
+        want["prev"]["lecture_sessions_unknown"] == 1 and want["delta"]["lecture_sessions"] is None
+    )
+    got = year_over_year(ds.tables, Scope(**kwargs)).frame.set_index("metric")
+    assert _none(got["delta"]["lecture_sessions"]), got["delta"]["lecture_sessions"]
 
 
-@pytest.mark.parametrize("ds_name", ["synth-800-7", "synth-2000-42", "hand", "curated"])
+TARGET_CASES = [
+    ("combo-1", date(2025, 6, 30)),  # filters that do not narrow a target's actual
+    ("from-2023", date(2024, 2, 29)),
+]
+
+
+@pytest.mark.parametrize("ds_name", ["synth-800-7", "hand", "curated"])
 def test_targets_match_the_reference(loaded, ds_name):
     """Institution-wide: the actual of each target is that institution's in that year."""
     ds, rows = loaded(ds_name)
     failures, compared = [], 0
-    for scope_name in TARGET_SCOPES:
+    for scope_name, as_of in TARGET_CASES:
         kwargs = dict(SCOPES)[scope_name]
-        for as_of in (date(2025, 6, 30), date(2024, 2, 29)):
-            want = reference_targets(ds.tables, RefScope(as_of=as_of, **kwargs), rows)
-            got = targets_vs_actual(ds.tables, Scope(as_of=as_of, **kwargs))
-            want_by = {(r["institution_id"], r["year"], r["metric"]): r for r in want}
-            got_by = {
-                (r["institution_id"], int(r["year"]), r["metric"]): r
-                for r in got.to_dict("records")
-            }
-            compared += 1
-            where = f"{ds_name} / {scope_name} / {as_of}"
-            if set(got_by) != set(want_by):
-                extra = sorted(set(got_by) - set(want_by))[:5]
-                missing = sorted(set(want_by) - set(got_by))[:5]
-                failures.append(f"{where}: targets extra {extra} missing {missing}")
-                continue
-            for key, row in want_by.items():
-                if not _same(key[2], got_by[key]["actual"], row["actual"]):
-                    failures.append(f"{where} {key}: actual {got_by[key]['actual']} != {row}")
+        want = reference_targets(ds.tables, RefScope(as_of=as_of, **kwargs), rows)
+        got = targets_vs_actual(ds.tables, Scope(as_of=as_of, **kwargs))
+        want_by = {(r["institution_id"], r["year"], r["metric"]): r for r in want}
+        got_by = {
+            (r["institution_id"], int(r["year"]), r["metric"]): r for r in got.to_dict("records")
+        }
+        compared += 1
+        where = f"{ds_name} / {scope_name} / {as_of}"
+        if set(got_by) != set(want_by):
+            extra = sorted(set(got_by) - set(want_by))[:5]
+            missing = sorted(set(want_by) - set(got_by))[:5]
+            failures.append(f"{where}: targets extra {extra} missing {missing}")
+            continue
+        for key, row in want_by.items():
+            if not _same(key[2], got_by[key]["actual"], row["actual"]):
+                failures.append(f"{where} {key}: actual {got_by[key]['actual']} != {row}")
+            if not _same("share", got_by[key]["share_reached"], row["share"]):
+                failures.append(f"{where} {key}: share {got_by[key]['share_reached']} != {row}")
     _report(failures, compared)
 
 
-REPORT_SCOPES = ("all", "combo-1", "region-central-asia", "from-2023")
+REPORT_CASES = {
+    "hand": ("all", "combo-1"),
+    "synth-800-7": ("all",),
+    "curated": ("all", "region-central-asia"),
+}
 
 
-@pytest.mark.parametrize("ds_name", ["hand", "synth-800-7", "curated"])
+@pytest.mark.parametrize("ds_name", list(REPORT_CASES))
 def test_json_report_matches_the_reference(loaded, ds_name):
     """The JSON report: KPIs, notes, evidence and the by-institution figures."""
     ds, rows = loaded(ds_name)
     as_of = date(2025, 6, 30)
-    for scope_name in REPORT_SCOPES:
+    for scope_name in REPORT_CASES[ds_name]:
         kwargs = dict(SCOPES)[scope_name]
         report = build_report(ds, Scope(as_of=as_of, **kwargs))
         ref_scope = RefScope(as_of=as_of, **kwargs)
@@ -463,19 +499,23 @@ def test_the_hand_dataset_reaches_the_edge_cases(loaded):
     # 2023); a03 ("expires 2024" = 2024-01-01), a07, a18 (written active, ended
     # 2024-12-31) and a20 (written planned, ended 2023) expired; a04 planned as written
     # with no signed_on; a09 and a14 (written active) signed later; a10 terminated
+    # a21, a22 too (a22 expires on as_of itself: not before it)
     assert ids["agreements_active"] == [
-        *("a01", "a02", "a05", "a06", "a08", "a11", "a12", "a13", "a15", "a16", "a17", "a19")
+        *("a01", "a02", "a05", "a06", "a08", "a11", "a12", "a13", "a15", "a16", "a17", "a19"),
+        *("a21", "a22"),
     ]
-    assert ids["agreements_expiring"] == ["a01", "a11", "a12"]  # 12-01, "2025-07", 12-27
+    # 12-01, "2025-07", 12-27 (as_of + 180 days); not a21 (12-28, 181 days) nor a22 (as_of)
+    assert ids["agreements_expiring"] == ["a01", "a11", "a12"]
     # dormant (window from 2022-06-30): a08 adm-uz1 (only a 2016 grant), a12 ast-de1 (g08
     # ended 2022-02-02), a15 adm-jp1 (v12 starts 2022-06-01, its start counts), a16
-    # ast-jp1 (v13 2021-02-28), a19 adm-kr1 (g07 2016-2017 only); a17 sam-uz2 has v14
+    # ast-jp1 (v13 2021-02-28), a19 adm-kr1 (g07 2016-2017 only); a17 sam-uz2 has v14,
+    # a21 adm-tr1 g02 (2021, open), a22 ast-kz1 g04 (2022-03-01, open)
     assert ids["agreements_dormant"] == ["a08", "a12", "a15", "a16", "a19"]
     # EUR: g01 10000 x 1.08 (2023); g05 undated 7000 x 1.09 (latest); g09 2012 -> 2019
     # 1234.5 x 1.12; g10 undated start 400 x 1.09; g12 800 "eur" x 1.09 (2024); JPY g03
     # 300000 x 0.0093; USD g02 5000 and g13 1000 (rate 1, whatever fx_rates says); GBP g08
-    # 2020 tie between 2018 and 2022 -> 2018 1.33 x 2500; KZT g04 no rate at all; g11 no
-    # amount
+    # 2020 tie between 2018 and 2022 -> 2018 1.33 x 2500; KZT g04 no rate at all; g11 and g14
+    # no amount
     assert want["grant_funding_usd"] == pytest.approx(
         10000 * 1.08
         + 7000 * 1.09
@@ -487,7 +527,7 @@ def test_the_hand_dataset_reaches_the_edge_cases(loaded):
         + 1000
         + 2500 * 1.33
     )
-    assert (want["grants_without_rate"], want["grants_amount_unknown"]) == (1, 1)
+    assert (want["grants_without_rate"], want["grants_amount_unknown"]) == (1, 2)  # g11 g14
     # 29 February: the window starts on 2021-02-28, so v13 (ast-jp1) is activity;
     # dormant: a08 adm-uz1, a19 adm-kr1 (a12's g08 ends 2022-02-02, inside the window;
     # a15's v12 2022-06-01 too); a17 (v14 in 2025 is after as_of, but nothing in the window)
@@ -510,6 +550,17 @@ def test_the_hand_dataset_reaches_the_edge_cases(loaded):
     sam = reference_evidence(ds.tables, RefScope(institutions={"sam"}), rows)
     assert "uz2" in sam["partners"] and "UZB" not in sam["partner_countries"]
     assert "UZB" in ids["partner_countries"]
+
+
+def test_the_curated_figures_of_the_issue(loaded):
+    """The reference on data/ gives what issue 12 says a rector must see: 11 partner
+    countries and 12 mobility countries (Uzbekistan not counted), and no year-over-year
+    change (only the students row is dated, one year)."""
+    ds, rows = loaded("curated")
+    want = reference_kpis(ds.tables, RefScope(as_of=date(2025, 6, 30)), rows)
+    assert (want["partner_countries"], want["mobility_countries"]) == (11, 12)
+    yoy = reference_yoy(ds.tables, RefScope(as_of=date(2025, 6, 30)), rows)
+    assert (yoy["year"], yoy["previous"], yoy["reason"]) == (2023, None, "one_year_only")
 
 
 def test_rows_in_error_never_reach_the_tables(loaded):
