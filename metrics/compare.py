@@ -11,7 +11,7 @@ import pandas as pd
 from metrics import rules
 from metrics.grouped import kpis_per_institution
 from metrics.kpis import KpiContext
-from metrics.registry import KPI_BY_NAME, KPIS, compute_kpis
+from metrics.registry import KPI_BY_NAME, KPIS, compute_kpis_with_notes, figure_state
 from metrics.scope import Scope, apply_scope
 
 Value = int | float | None
@@ -123,11 +123,11 @@ def comparison_years(tables: Mapping[str, pd.DataFrame], scope: Scope) -> YearCo
 
 def year_over_year(
     tables: Mapping[str, pd.DataFrame], scope: Scope, shared: dict | None = None,
-    kpis_of: Callable[[Scope, date | None], Mapping[str, Value]] | None = None,
+    kpis_of: Callable[[Scope, date | None], tuple[Mapping[str, Value], Mapping[str, int]]] | None = None,
 ) -> YearComparison:
     """Every KPI for Y beside Y-1 (``comparison_years``), the scope otherwise kept.
 
-    ``kpis_of(one_year_scope, cutoff)`` computes the KPIs of one year, counting only
+    ``kpis_of(one_year_scope, cutoff)`` computes (KPIs, notes) of one year, counting only
     events up to ``cutoff`` when it is not None (default: ``cut_at`` + ``compute_kpis``;
     the dashboard passes a cached one). The frame has one row per KPI: metric, unit,
     year, current, previous, delta (None unless both are defined).
@@ -137,21 +137,24 @@ def year_over_year(
         return years
     shared = {} if shared is None else shared
 
-    def default(one_year: Scope, cutoff: date | None) -> Mapping[str, Value]:
+    def default(one_year: Scope, cutoff: date | None) -> tuple[Mapping[str, Value], Mapping[str, int]]:
         if cutoff is None:
-            return compute_kpis(tables, one_year, None, shared)
-        return compute_kpis(cut_at(tables, cutoff), one_year)
+            return compute_kpis_with_notes(tables, one_year, None, shared)
+        return compute_kpis_with_notes(cut_at(tables, cutoff), one_year)
 
     kpis_of = kpis_of or default
     y, p = years.year, years.previous
     end = years.period_end
     p_end = same_day(p, end) if end else None
-    current = kpis_of(scope.replace(year_from=y, year_to=y), end)
-    previous = kpis_of(scope.replace(year_from=p, year_to=p), p_end)
+    current, current_notes = kpis_of(scope.replace(year_from=y, year_to=y), end)
+    previous, previous_notes = kpis_of(scope.replace(year_from=p, year_to=p), p_end)
     # A figure is compared only when its own tables have dated rows in both periods
     # (students of a year not yet started are an empty year, not a fall to 0).
     both = _dated_tables(tables, scope, y, end) & _dated_tables(tables, scope, p, p_end)
-    comparable = {kpi.name for kpi in KPIS if both & set(kpi.dated_by)}
+    # ... and never against a sum whose every input is unknown (Unknown is not zero).
+    comparable = {kpi.name for kpi in KPIS if both & set(kpi.dated_by)
+                  and figure_state(kpi.name, current_notes)[0] != "unknown"
+                  and figure_state(kpi.name, previous_notes)[0] != "unknown"}
     return YearComparison(y, p, years.partial, end, None, yoy_frame(current, previous, y, comparable),
                           frozenset(both))
 

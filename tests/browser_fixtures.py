@@ -35,9 +35,9 @@ def wait_for_app(page, timeout: float = 45_000) -> None:
     page.wait_for_selector('[data-testid="stMain"]', timeout=timeout)
     page.wait_for_selector('h1', timeout=timeout)
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=timeout
     )
-    page.wait_for_timeout(600)
 
 
 def error_elements(page) -> list[str]:

@@ -399,11 +399,6 @@ def test_year_over_year_matches_the_reference(loaded, ds_name):
     _report(failures, compared)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="metrics.year_over_year shows a change of lecture_sessions against a year in "
-    "which the figure is unknown (reported on issue 12; remove this mark with the fix)",
-)
 def test_no_change_against_an_unknown_sum(loaded):
     """hand, DEU, as of 2025-12-31: 2025 has v08 (1 session); 2024 has one incoming visit,
     v02, without a count, so 2024's sessions are unknown and no change may be shown."""

@@ -215,14 +215,14 @@ def targets_vs_actual(path: str, stamp: tuple, scope: metrics.Scope) -> pd.DataF
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _year_kpis(path: str, stamp: tuple, scope: metrics.Scope, cutoff: object = None) -> dict:
-    """Every KPI of a one-year scope (kept per year: the next range reuses most);
+def _year_kpis(path: str, stamp: tuple, scope: metrics.Scope, cutoff: object = None) -> tuple[dict, dict]:
+    """(KPIs, notes) of a one-year scope (kept per year: the next range reuses most);
     ``cutoff``: only events up to that day (the same period of two years)."""
     tables = load_cached(path, stamp).tables
     if cutoff is not None:
         tables = metrics.compare.cut_at(tables, cutoff)  # a few rows fewer: no shared frames
-        return metrics.compute_kpis(tables, scope)
-    return metrics.compute_kpis(tables, scope, None, _shared(path, stamp))
+        return metrics.compute_kpis_with_notes(tables, scope)
+    return metrics.compute_kpis_with_notes(tables, scope, None, _shared(path, stamp))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
