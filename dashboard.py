@@ -29,6 +29,7 @@ PAGES = [
     st.Page("pages/grants.py", title=t("page.grants.nav", lang), icon=":material/payments:"),
     st.Page("pages/agreements.py", title=t("page.agreements.nav", lang), icon=":material/handshake:"),
     st.Page("pages/students.py", title=t("page.students.nav", lang), icon=":material/school:"),
+    st.Page("pages/research.py", title=t("page.research.nav", lang), icon=":material/menu_book:"),
     st.Page("pages/quality.py", title=t("page.quality.nav", lang), icon=":material/fact_check:"),
     st.Page("pages/export.py", title=t("page.export.nav", lang), icon=":material/download:"),
     st.Page("pages/data.py", title=t("data.nav", lang), icon=":material/upload_file:", url_path="data"),

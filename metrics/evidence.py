@@ -37,8 +37,7 @@ def student_ids(rows: pd.DataFrame) -> list[str]:
 def ids_of(kpi: KpiDef, rows: pd.DataFrame) -> list[str]:
     """The sorted, distinct evidence ids of a KPI's rows."""
     if kpi.evidence_of == "students":
-        ids = student_ids(rows)
-        return sorted(set(ids), key=lambda s: int(s.split(":", 1)[1]))
+        return sorted(set(student_ids(rows)))  # sorted as text, like every id list
     column = ID_COLUMN[kpi.evidence_of]
     if rows.empty:
         return []

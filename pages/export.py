@@ -1,15 +1,19 @@
-"""Export: the evidence pack (pptx, pdf) and the Excel annex for the current filters."""
+"""Export: the evidence pack (pptx, pdf) and the Excel annex for the current filters.
+
+The page says which scope the files cover, builds the three files from one content model
+behind a progress bar, then offers them under names that say what they are
+(``<institutions>_<scope>_<lang>_<as-of>[_public].<ext>``).
+"""
 
 from __future__ import annotations
 
+import io
 import shlex
-import tempfile
-from pathlib import Path
+from datetime import date
 
 import streamlit as st
 
 from i18n import t
-from report import build_report
 from ui import start_page, stop_if_empty
 
 FORMATS = (  # (suffix, i18n key of the button, MIME type)
@@ -21,23 +25,30 @@ FORMATS = (  # (suffix, i18n key of the button, MIME type)
 )
 
 
-def export_bytes(kind: str, dataset, scope, scoped: dict, lang: str, public: bool) -> bytes:
-    """One file of the pack as bytes (the writers of report/ write to a path)."""
+def build_files(dataset, scope, lang: str, public: bool, progress=None) -> dict[str, bytes]:
+    """The three files as bytes, from one pack; ``progress(share, text)`` as they build."""
+    from report.model import build_pack
     from report.pdf import write_pdf
     from report.pptx import write_pptx
     from report.xlsx import write_xlsx
 
+    step = progress or (lambda share, text: None)
+    pack = build_pack(dataset, scope, lang, public, as_of_default=scope.as_of == date.today(),
+                      progress=lambda share: step(share * 0.4, t("page.export.step.model", lang)))
+    files = {}
     writers = {"pptx": write_pptx, "pdf": write_pdf, "xlsx": write_xlsx}
-    report = build_report(dataset, scope, public=public, lang=lang)
-    with tempfile.TemporaryDirectory() as folder:
-        out = Path(folder) / f"export.{kind}"
-        writers[kind](out, report, scoped, lang, public)
-        return out.read_bytes()
+    for n, (kind, key, _) in enumerate(FORMATS):
+        step(0.4 + 0.2 * n, t("page.export.step.file", lang, file=t(key, lang)))
+        buffer = io.BytesIO()
+        writers[kind](buffer, pack)
+        files[kind] = buffer.getvalue()
+    step(1.0, t("page.export.step.done", lang))
+    return {"stem": pack.file_stem, **files}
 
 
 def cli_command(path: str, scope, lang: str, public: bool, suffix: str) -> str:
     """The `python -m report` line that writes the same file."""
-    parts = ["python", "-m", "report", path, "--out", f"pack.{suffix}",
+    parts = ["python", "-m", "report", path, "--out", ".", "--format", suffix,
              "--as-of", scope.as_of.isoformat()]
     for flag, values in (("--institution", scope.institutions), ("--country", scope.countries),
                          ("--region", scope.regions), ("--faculty", scope.faculties),
@@ -60,23 +71,34 @@ scoped = ctx.scoped()
 stop_if_empty(ctx, [scoped[name] for name in ("agreements", "visits", "grants", "students")],
               "page.export.empty")
 
+from report.model import scope_lines, scope_words  # noqa: E402  (after the page guard)
+
+lines = scope_lines(ctx.scope, ctx.dataset.tables, ctx.lang)
+st.markdown(f"**{t('page.export.scope', ctx.lang)}**")
+st.text(f"{lines[0][0]}: {lines[0][1]}\n{scope_words(lines, ctx.lang)}\n"
+        f"{t('export.as_of', ctx.lang)}: {ctx.scope.as_of.isoformat()}")
 public = st.toggle(t("page.export.public", ctx.lang), value=ctx.present)
-stem = f"cooperation_{ctx.scope.as_of.isoformat()}" + ("_public" if public else "")
-columns = st.columns(len(FORMATS))
-for column, (kind, key, mime) in zip(columns, FORMATS, strict=True):
-    with column:
-        st.download_button(
-            t(key, ctx.lang),
-            # Built only when clicked (on Streamlit's download thread), never on a rerun.
-            data=lambda kind=kind: export_bytes(kind, ctx.dataset, ctx.scope, scoped, ctx.lang,
-                                                public),
-            file_name=f"{stem}.{kind}",
-            mime=mime,
-            icon=":material/download:",
-            width="stretch",
-            on_click="ignore",
-            key=f"export_{kind}",
-        )
+key = ("export_files", ctx.path, ctx.stamp, ctx.scope, ctx.lang, public)
+files = st.session_state.get("export_files")
+if files is not None and files.get("key") != key:
+    files = None
+if st.button(t("page.export.build", ctx.lang), type="primary", key="export_build"):
+    bar = st.progress(0.0, text=t("page.export.building", ctx.lang))
+    built = build_files(ctx.dataset, ctx.scope, ctx.lang, public,
+                        lambda share, text: bar.progress(min(share, 1.0), text=text))
+    files = {"key": key, **built}
+    st.session_state["export_files"] = files
+if files is not None:
+    columns = st.columns(len(FORMATS))
+    for column, (kind, label_key, mime) in zip(columns, FORMATS, strict=True):
+        with column:
+            st.download_button(
+                t(label_key, ctx.lang), data=files[kind], file_name=f"{files['stem']}.{kind}",
+                mime=mime, icon=":material/download:", width="stretch", on_click="ignore",
+                key=f"export_{kind}",
+            )
+else:
+    st.caption(t("page.export.build_hint", ctx.lang))
 
 st.caption(t("page.export.cli", ctx.lang))
 st.code(cli_command(ctx.path, ctx.scope, ctx.lang, public, "pdf"), language="bash")

@@ -49,7 +49,12 @@ def _as_of(text: str) -> date:
 def make_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m report", description=__doc__.splitlines()[0])
     parser.add_argument("path", help="dataset: a folder of CSVs or an .xlsx workbook")
-    parser.add_argument("--out", required=True, help="output file: .json, .xlsx, .pptx or .pdf")
+    parser.add_argument("--out", required=True,
+                        help="output file (.json, .xlsx, .pptx or .pdf), or an existing folder "
+                             "with --format: the file is then named "
+                             "<institutions>_<scope>_<lang>_<as-of>[_public].<ext>")
+    parser.add_argument("--format", choices=("json", "xlsx", "pptx", "pdf"), default=None,
+                        help="with --out FOLDER: which file to write")
     parser.add_argument("--as-of", type=_as_of, default=None, help="YYYY-MM-DD (default: today)")
     parser.add_argument("--institution", action="append", default=[], help="institution id")
     parser.add_argument("--from", dest="year_from", type=_year, default=None)
@@ -60,6 +65,8 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--partner-type", action="append", default=[])
     parser.add_argument("--lang", choices=("en", "ru", "uz"), default="en")
     parser.add_argument("--public", action="store_true", help="leave personal names out")
+    parser.add_argument("--publications", action="append", default=[], metavar="FILE",
+                        help="a Scopus / Web of Science / OpenAlex export (repeatable); JSON output")
     return parser
 
 
@@ -156,10 +163,46 @@ def _writer(kind: str):
     return getattr(importlib.import_module(module_name), f"write_{kind}", None)
 
 
+def _has_publications(path: str) -> bool:
+    from research import publications_dir
+
+    return publications_dir(path).is_dir()
+
+
+def _publications(args: argparse.Namespace, tables, scope) -> dict:
+    """The "publications" block: the dataset's publications/ folder plus --publications files."""
+    import research
+    from research import figures
+
+    for name in args.publications:
+        if not Path(name).is_file():
+            raise BadFlag(f"--publications: no file at {name}")
+    files, problems = research.publication_files(args.path, tables)
+    res = research.load_research(tables, [*files, *((f, "") for f in args.publications)], problems)
+    summary = figures.summary(res, tables, scope)
+    irn = figures.irn(res, tables, scope)
+    return {
+        "papers": summary["papers"], "with_affiliations": summary["with_affiliations"],
+        "international": summary["international"], "international_share": summary["international_share"],
+        "countries": summary["countries"], "irn": irn["irn"],
+        "irn_p": sorted(irn["institutions"]["org_name"]), "irn_countries": irn["countries"],
+        "irn_years": list(irn["window"]),
+        "evidence": {"papers": summary["evidence"]["papers"], "international": summary["evidence"]["international"],
+                     "irn_p": {name: ids for name, ids in zip(irn["institutions"]["org_name"],
+                                                             irn["institutions"]["paper_ids"], strict=True)}},
+        "problems": {"errors": len([p for p in res.problems if p.severity == "error"]),
+                     "warnings": len([p for p in res.problems if p.severity == "warning"]),
+                     "unattributed_papers": len(res.unattributed)},
+    }
+
+
 def run(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     out = Path(args.out)
-    suffix = out.suffix.lower()
+    folder = out.is_dir()
+    if folder and args.format is None:
+        raise BadFlag(f"--out {out} is a folder: add --format json|xlsx|pptx|pdf")
+    suffix = f".{args.format}" if folder else out.suffix.lower()
     if suffix not in SUFFIXES:
         raise BadFlag(f"--out must end in {', '.join(SUFFIXES)}, not {out.name!r}")
     writer = None
@@ -169,8 +212,8 @@ def run(argv: list[str] | None = None) -> int:
             raise BadFlag(f"{suffix} export is not available yet; use .json")
 
     from loaders import load_dataset
-    from metrics.scope import apply_scope
     from report.json_report import build_report
+    from report.model import build_pack, file_stem
 
     if not Path(args.path).exists():
         raise BadFlag(f"no dataset at {args.path}")
@@ -179,7 +222,11 @@ def run(argv: list[str] | None = None) -> int:
         raise BadFlag(dataset.fatal)
     scope = build_scope(args, dataset.tables)
     report = build_report(dataset, scope, public=args.public, lang=args.lang)
+    if args.publications or (writer is None and _has_publications(args.path)):
+        report["publications"] = _publications(args, dataset.tables, scope)
 
+    if folder:
+        out = out / (file_stem(scope, dataset.tables, args.lang, args.public) + suffix)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         if writer is None:
@@ -187,7 +234,9 @@ def run(argv: list[str] | None = None) -> int:
                 json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False) + "\n", encoding="utf-8"
             )
         else:
-            writer(out, report, apply_scope(dataset.tables, scope), args.lang, args.public)
+            pack = build_pack(dataset, scope, args.lang, args.public, report,
+                              as_of_default=args.as_of is None)
+            writer(out, pack)
     except OSError as exc:
         raise BadFlag(f"cannot write {out}: {exc.strerror or exc}") from None
     print(f"wrote {out}")

@@ -59,29 +59,36 @@ def _arc(start: tuple[float, float], end: tuple[float, float], steps: int = 40) 
     return (1 - s) ** 2 * points[0] + 2 * (1 - s) * s * points[1] + s**2 * points[2]
 
 
-WORLD = ((-170.0, 190.0), (-58.0, 84.0))
-ASPECT = 2.3  # width / height of the plotted area, about that of the figure
+WORLD = ((-180.0, 180.0), (-58.0, 84.0))
+MIN_SPAN = (40.0, 22.0)  # degrees: one partner next door still shows its region
+ASPECTS = (1.5, 2.6)  # width / height of the figure: from near-square to wide
 
 
 def _extent(points: pd.DataFrame) -> tuple[tuple[float, float], tuple[float, float]]:
-    """Lon and lat limits around the points (padded, at the figure's aspect), else the world.
+    """Lon and lat limits framing every point with a margin, within the world.
 
-    Partners only in Europe and Asia give a map of Eurasia; one in the Americas, the world.
+    The frame follows the points (partners in the US and Japan give the Pacific rim, not
+    an empty Atlantic); the figure takes the frame's shape within ASPECTS.
     """
     if points.empty:
         return WORLD
-    (world_w0, world_w1), (world_h0, world_h1) = WORLD
-    lon0, lon1 = points["lon"].min() - 15, points["lon"].max() + 15
-    lat0, lat1 = points["lat"].min() - 12, points["lat"].max() + 12
-    width = max(lon1 - lon0, 60.0)
-    height = max(lat1 - lat0, width / ASPECT)
-    width = max(width, height * ASPECT)
-    if width >= world_w1 - world_w0:
-        return WORLD
+    (w0, w1), (h0, h1) = WORLD
+    lon0, lon1 = points["lon"].min(), points["lon"].max()
+    lat0, lat1 = points["lat"].min(), points["lat"].max()
+    pad_lon = max(6.0, (lon1 - lon0) * 0.08)
+    pad_lat = max(5.0, (lat1 - lat0) * 0.12)
+    lon0, lon1 = lon0 - pad_lon, lon1 + pad_lon
+    lat0, lat1 = lat0 - pad_lat, lat1 + pad_lat
+    width, height = max(lon1 - lon0, MIN_SPAN[0]), max(lat1 - lat0, MIN_SPAN[1])
+    # Keep the aspect within ASPECTS by widening the short side.
+    if width / height > ASPECTS[1]:
+        height = width / ASPECTS[1]
+    elif width / height < ASPECTS[0]:
+        width = height * ASPECTS[0]
+    width, height = min(width, w1 - w0), min(height, h1 - h0)
     mid_lon, mid_lat = (lon0 + lon1) / 2, (lat0 + lat1) / 2
-    lon0 = min(max(mid_lon - width / 2, world_w0), world_w1 - width)
-    height = min(height, world_h1 - world_h0)
-    lat0 = min(max(mid_lat - height / 2, world_h0), world_h1 - height)
+    lon0 = min(max(mid_lon - width / 2, w0), w1 - width)
+    lat0 = min(max(mid_lat - height / 2, h0), h1 - height)
     return (lon0, lon0 + width), (lat0, lat0 + height)
 
 
@@ -109,7 +116,11 @@ def render_partner_map(
     links: (institution_id, partner_id) pairs to join by arcs;
     counts_by_country: ISO alpha-3 -> partner count (shading).
     """
-    fig, ax = plt.subplots(figsize=(10, 4.3), dpi=width_px / 10)
+    partner_points = _points(partners)
+    home_points = _points(institutions)
+    extent = _extent(pd.concat([partner_points[["lon", "lat"]], home_points[["lon", "lat"]]]))
+    aspect = (extent[0][1] - extent[0][0]) / (extent[1][1] - extent[1][0])
+    fig, ax = plt.subplots(figsize=(10, 10 / aspect + 0.1), dpi=width_px / 10)
     try:
         ax.set_facecolor("#f7f9fc")
         top = max(counts_by_country.values(), default=0)
@@ -125,9 +136,6 @@ def render_partner_map(
             PolyCollection(rings, facecolors=faces, edgecolors=BORDER_COLOUR, linewidths=0.3)
         )
 
-        partner_points = _points(partners)
-        home_points = _points(institutions)
-        extent = _extent(pd.concat([partner_points[["lon", "lat"]], home_points[["lon", "lat"]]]))
         partner_at = {
             str(row.partner_id): (row.lon, row.lat) for row in partner_points.itertuples()
         }
@@ -150,6 +158,19 @@ def render_partner_map(
                 home_points["lon"], home_points["lat"], s=160, marker="*", color=HOME_COLOUR,
                 edgecolors="white", linewidths=0.5, zorder=4,
             )
+        if not home_points.empty and "label" in home_points.columns:
+            from matplotlib import patheffects
+
+            # West to east, labels alternate below-left and above-right, so two
+            # neighbouring institutions (Samarkand, Andijan) do not cover each other.
+            for i, row in enumerate(home_points.sort_values("lon").itertuples()):
+                left = i % 2 == 0
+                ax.annotate(str(row.label), (row.lon, row.lat),
+                            xytext=(-8, -13) if left else (8, 6), ha="right" if left else "left",
+                            textcoords="offset points", fontsize=9, fontweight="bold",
+                            color="#222222", zorder=5,
+                            path_effects=[patheffects.withStroke(linewidth=3,
+                                                                 foreground="white")])
         if top > 0:
             colourbar = fig.colorbar(
                 plt.cm.ScalarMappable(norm=norm, cmap=SHADE), ax=ax, fraction=0.02, pad=0.01, shrink=0.6
@@ -165,9 +186,8 @@ def render_partner_map(
         ax.set_yticks([])
         for spine in ax.spines.values():
             spine.set_visible(False)
-        fig.tight_layout(pad=0.2)
         buffer = io.BytesIO()
-        fig.savefig(buffer, format="png")
+        fig.savefig(buffer, format="png", bbox_inches="tight", pad_inches=0.05)
         return buffer.getvalue()
     finally:
         plt.close(fig)

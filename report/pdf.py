@@ -1,13 +1,19 @@
-"""The evidence pack as a printable A4 PDF (fpdf2): KPI table with definitions, the
-partner map, one section per topic with its chart and table. DejaVu Sans is embedded,
-so Cyrillic and the Uzbek ʻ ʼ print. Example::
+"""The evidence pack as a printable A4 PDF (fpdf2): the same model as the slides.
 
-    write_pdf("pack.pdf", report_dict, apply_scope(ds.tables, scope), "en", public=False)
+Each section keeps its charts and the start of its table on one page; headings and text
+wrap at word boundaries (never justified), table columns are at least as wide as their
+longest word, long cells end with an ellipsis. DejaVu Sans is embedded (Cyrillic, the
+Uzbek ʻ ʼ); when the pack holds Korean, Chinese or Japanese text, Noto Sans CJK from
+Debian's fonts-noto-cjk is embedded as a per-glyph fallback. Example::
+
+    write_pdf("pack.pdf", build_pack(dataset, scope, "uz"))
 """
 
 from __future__ import annotations
 
 import io
+import re
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -15,295 +21,460 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
 from fpdf import FPDF  # noqa: E402
+from fpdf.enums import TableCellFillMode  # noqa: E402
 from fpdf.fonts import FontFace  # noqa: E402
 
-from i18n import t  # noqa: E402
-from report.pack import Chart, Pack, Table, build_pack, map_png, public_tables  # noqa: E402
+from report import palette  # noqa: E402
+from report.model import Chart, Pack, Section, Table, map_png  # noqa: E402
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"  # DejaVu ships with matplotlib
-FONT = "DejaVu"
-NAVY = (31, 78, 121)
+FONT, CJK = "DejaVu", "NotoCJK"
+CJK_FILES = (Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+             Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"))
+CJK_INDEX = 1  # the KR face of the collection; it has the Han characters too
+_CJK = re.compile("[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 GREY = (89, 89, 89)
 HEADER_FILL = (222, 232, 243)
-SERIES_COLOURS = ("#1f4e79", "#e08e2b", "#4c9a6a", "#c0392b", "#7f7f7f", "#8e6cb5")
-CHART_DPI = 200
-BAR_CATEGORIES = 15  # a bar chart shows the top 15; the table below has them all
-SIDE_BY_SIDE_CATEGORIES = 6
+CHART_DPI = 180
+BAR_CATEGORIES = 15
+MAX_CELL = 400  # characters of one table cell; the rest is an ellipsis
+MIN_TABLE_ROWS = 5  # rows of a table that must fit under its chart
+
+
+def has_cjk(pack: Pack) -> bool:
+    def cells():
+        yield pack.title
+        yield from pack.institutions
+        for section in [pack.agreements, *pack.sections]:
+            if section.table is not None:
+                for row in section.table.rows:
+                    yield from row
+            for chart in section.charts:
+                yield from chart.categories
+        for entry in pack.appendix:
+            for doc, _, ids in entry.by_document:
+                yield doc
+                yield ids
+    return any(_CJK.search(str(c)) for c in cells())
 
 
 class PackPdf(FPDF):
-    """A4 portrait with a footer line: pack title, as-of date, page number."""
+    """A4 portrait, footer line: institutions, as-of date, page number."""
 
     def __init__(self, pack: Pack) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
         self.pack = pack
+        self.colour = pack.branding.rgb if pack.branding else (31, 78, 121)
         self.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
         self.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+        self.cjk = has_cjk(pack) and all(p.exists() for p in CJK_FILES)
+        if self.cjk:
+            self.add_font(CJK, "", str(CJK_FILES[0]), collection_font_number=CJK_INDEX)
+            self.add_font(CJK, "B", str(CJK_FILES[1]), collection_font_number=CJK_INDEX)
+            self.set_fallback_fonts([CJK], exact_match=False)
         self.set_margins(15, 15, 15)
         self.set_auto_page_break(True, margin=18)
         self.set_title(pack.title)
+        self.set_lang(pack.lang)
         self.set_creator("International cooperation dashboard")
+        self.set_author("")
+        self.set_subject(pack.scope_words)
 
     def footer(self) -> None:
+        pack = self.pack
         self.set_y(-12)
-        self.set_font(FONT, "", 8)
+        self.set_font(FONT, "", 7.5)
         self.set_text_color(*GREY)
-        left = f"{self.pack.title} · {t('export.as_of', self.pack.lang)} {self.pack.as_of}"
-        self.cell(0, 5, left, align="L")
-        self.set_x(self.l_margin)
-        self.cell(0, 5, t("export.page", self.pack.lang, n=self.page_no()), align="R")
+        parts = [pack.branding.footer] if pack.branding and pack.branding.footer else []
+        parts += [" · ".join(pack.institution_short),
+                  f"{pack.label('export.as_of')} {pack.as_of}"]
+        if pack.public:
+            parts.append(pack.label("pack.public_short"))
+        self.cell(self.epw - 20, 5, _fit(self, " · ".join(parts), self.epw - 22), align="L")
+        self.cell(20, 5, pack.label("export.page", n=self.page_no()), align="R")
+
+    @property
+    def room(self) -> float:
+        return self.page_break_trigger - self.get_y()
+
+
+def _fit(pdf: FPDF, text: str, width: float) -> str:
+    """text cut with an ellipsis so it fits width at the current font."""
+    if pdf.get_string_width(text) <= width:
+        return text
+    while text and pdf.get_string_width(text + "…") > width:
+        text = text[:-1]
+    return text + "…"
 
 
 def _heading(pdf: PackPdf, text: str, size: float = 15) -> None:
     pdf.set_font(FONT, "B", size)
-    pdf.set_text_color(*NAVY)
-    pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(*pdf.colour)
+    pdf.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
     pdf.set_text_color(0, 0, 0)
 
 
-def _paragraph(pdf: PackPdf, text: str, size: float = 10, colour=GREY) -> None:
+def _paragraph(pdf: PackPdf, text: str, size: float = 9.5, colour=GREY) -> None:
+    if not text:
+        return
     pdf.set_font(FONT, "", size)
     pdf.set_text_color(*colour)
-    pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1.5)
     pdf.set_text_color(0, 0, 0)
 
 
-def _table(pdf: PackPdf, table: Table, col_widths=None, size: float = 9,
-           align: tuple[str, ...] | None = None) -> None:
+def _cell_text(text: object) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1].rstrip() + "…"
+
+
+def _needs(pdf: PackPdf, table: Table, size: float) -> list[float]:
+    """Per column, the width (mm) of its longest word at size, plus the cell padding."""
+    pdf.set_font(FONT, "B", size)
+    need = []
+    for c in range(len(table.headers)):
+        words = {w for cell in [table.headers[c]] + [r[c] for r in table.rows[:300]]
+                 for w in _cell_text(cell).split()}
+        longest = max((pdf.get_string_width(w) for w in words), default=0)
+        need.append(min(longest + 3, pdf.epw * 0.45))
+    return need
+
+
+def _layout(pdf: PackPdf, table: Table, size: float) -> tuple[list[float], float]:
+    """Column widths (mm) from the table's weights, widened so no word is broken, and
+    the font size (smaller, down to 6.5 pt, when the longest words need it)."""
+    columns = len(table.headers)
+    weights = list(table.widths or (1,) * columns)
+    need = _needs(pdf, table, size)
+    while sum(need) > pdf.epw and size > 6.5:
+        size -= 0.5
+        need = _needs(pdf, table, size)
+    widths = [pdf.epw * w / sum(weights) for w in weights]
+    for _ in range(columns):  # move width from roomy columns to tight ones
+        short = sum(max(0.0, n - w) for n, w in zip(need, widths, strict=True))
+        if short <= 0.01:
+            break
+        spare = [max(0.0, w - n) for n, w in zip(need, widths, strict=True)]
+        room = sum(spare)
+        if room <= 0:
+            break
+        take = min(short, room)
+        widths = [max(w, n) if n > w else w - s / room * take
+                  for n, w, s in zip(need, widths, spare, strict=True)]
+    scale = pdf.epw / sum(widths)
+    return [w * scale for w in widths], size
+
+
+def _table(pdf: PackPdf, table: Table, size: float = 8.5) -> None:
     if not table.rows:
         _paragraph(pdf, table.note or pdf.pack.no_data)
         return
+    widths, size = _layout(pdf, table, size)
+    align = tuple("RIGHT" if table.numeric and i < len(table.numeric) and table.numeric[i]
+                  else "LEFT" for i in range(len(table.headers)))
     pdf.set_font(FONT, "", size)
-    columns = len(table.headers)
-    if col_widths is None and table.widths:
-        col_widths = table.widths
-    if align is None:
-        # Numbers right, text left: a column is numeric when every cell reads as one.
-        align = tuple(
-            "RIGHT" if all(_numeric(row[i]) for row in table.rows) else "LEFT"
-            for i in range(columns)
-        )
     with pdf.table(
-        col_widths=col_widths, text_align=align, line_height=size * 0.5,
+        col_widths=widths, width=pdf.epw, text_align=align, line_height=size * 0.48,
         headings_style=FontFace(emphasis="BOLD", fill_color=HEADER_FILL),
         borders_layout="HORIZONTAL_LINES", padding=1, first_row_as_headings=True,
+        cell_fill_color=(247, 249, 252), cell_fill_mode=TableCellFillMode.ROWS,
+        repeat_headings=1,
     ) as grid:
         for cells in [table.headers] + table.rows:
             row = grid.row()
             for text in cells:
-                row.cell(str(text))
-    pdf.ln(2)
+                row.cell(_cell_text(text))
+    pdf.ln(1.5)
     if table.note:
-        _paragraph(pdf, table.note, 8.5)
+        _paragraph(pdf, table.note, 8)
 
 
-def _numeric(text: str) -> bool:
-    cleaned = str(text).replace("\u202f", "").replace(",", "").replace(" !", "").strip()
-    try:
-        float(cleaned)
-    except ValueError:
-        return False
-    return True
+def _table_height(table: Table | None, rows: int, size: float = 8.5) -> float:
+    if table is None:
+        return 0.0
+    return (min(rows, len(table.rows)) + 1) * (size * 0.48 * 1.6 + 2)
 
 
-def chart_png(chart: Chart, width_in: float = 7.5, height_in: float = 3.2) -> bytes:
-    """The chart drawn with matplotlib (the PDF's static twin of the native pptx chart)."""
-    categories, series = chart.categories, chart.series
-    if chart.kind in ("bar", "stacked_bar") and len(categories) > BAR_CATEGORIES:
+# ---------------------------------------------------------------- charts
+
+
+def _wrap(label: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(str(label), width, break_long_words=False)[:3]) or str(label)
+
+
+def chart_png(chart: Chart, width_in: float, height_in: float, cjk: bool = False,
+              title: bool = False) -> bytes:
+    """The chart drawn with matplotlib: titles and legends inside the picture, labels
+    wrapped at word boundaries, categories as bars (never a line)."""
+    categories, series = list(chart.categories), list(chart.series)
+    horizontal = chart.kind in ("bar", "stacked_bar")
+    stacked = chart.kind.startswith("stacked")
+    if horizontal and len(categories) > BAR_CATEGORIES:
         categories = categories[:BAR_CATEGORIES]
-        series = [(name, values[:BAR_CATEGORIES]) for name, values in series]
-    fig, ax = plt.subplots(figsize=(width_in, height_in), dpi=CHART_DPI)
-    try:
-        if chart.kind == "pie":
-            values = series[0][1]
-            total = sum(values)
-            kept = [(c, v) for c, v in zip(categories, values, strict=True) if v]
-            ax.pie(
-                [v for _, v in kept], labels=[c for c, _ in kept],
-                colors=SERIES_COLOURS[: len(kept)],
-                autopct=(lambda p: f"{p:.1f} %") if chart.percent else
-                (lambda p: f"{round(p * total / 100):d}"),
-                startangle=90, counterclock=False, textprops={"fontsize": 9},
-                wedgeprops={"edgecolor": "white"},
-            )
-            ax.set_aspect("equal")
-        elif chart.kind == "line":
-            for i, (name, values) in enumerate(series):
-                ax.plot(categories, values, marker="o", color=SERIES_COLOURS[i], label=name)
-                for x, y in zip(categories, values, strict=True):
-                    ax.annotate(f"{y:g}", (x, y), textcoords="offset points", xytext=(0, 5),
-                                ha="center", fontsize=8)
-            ax.set_ylim(bottom=0, top=max(v for _, vs in series for v in vs) * 1.2 or 1)
-        else:
-            horizontal = chart.kind in ("bar", "stacked_bar")
-            stacked = chart.kind == "stacked_bar"
+        series = [type(s)(s.name, s.values[:BAR_CATEGORIES], s.colour) for s in series]
+    family = ["DejaVu Sans"] + (["Noto Sans CJK JP"] if cjk else [])
+    with plt.rc_context({"font.family": family, "font.size": 8}):
+        fig, ax = plt.subplots(figsize=(width_in, height_in), dpi=CHART_DPI,
+                               layout="constrained")
+        try:
             positions = list(range(len(categories)))
-            count = len(series)
-            width = 0.8 if stacked else 0.8 / count
+            width = 0.8 if stacked or len(series) == 1 else 0.8 / len(series)
             base = [0.0] * len(categories)
-            for i, (name, values) in enumerate(series):
-                offsets = positions if stacked else [
-                    p - 0.4 + width * (i + 0.5) for p in positions
-                ]
+            for i, s in enumerate(series):
+                offsets = positions if stacked or len(series) == 1 else [
+                    p - 0.4 + width * (i + 0.5) for p in positions]
                 draw = ax.barh if horizontal else ax.bar
-                keyword = {"left": base} if horizontal else {"bottom": base}
-                bars = draw(offsets, values, width, color=SERIES_COLOURS[i % 6], label=name,
-                            **(keyword if stacked else {}))
+                extra = ({"left": base} if horizontal else {"bottom": base}) if stacked else {}
+                bars = draw(offsets, s.values, width, color=palette.colour(s.colour, i),
+                            label=s.name, **extra)
                 if not stacked:
-                    ax.bar_label(bars, labels=[f"{v:g}" if v else "" for v in values],
-                                 fontsize=8, padding=2)
-                base = [b + v for b, v in zip(base, values, strict=True)]
-            # Fewer than 4 bars: keep room for 4, so one bar is not a slab.
-            spare = max(0, 4 - len(categories)) / 2
+                    ax.bar_label(bars, labels=[f"{v:g}" if v else "" for v in s.values],
+                                 fontsize=7.5, padding=2)
+                base = [b + v for b, v in zip(base, s.values, strict=True)]
+            if stacked:
+                ax.bar_label(ax.containers[-1], labels=[f"{v:g}" if v else "" for v in base],
+                             fontsize=7.5, padding=2)
+            spare = max(0, 4 - len(categories)) / 2  # one bar is not a slab
             limits = (-0.5 - spare, len(categories) - 0.5 + spare)
+            top = max(base, default=0) or 1
             if horizontal:
-                ax.set_yticks(positions, categories, fontsize=8)
-                ax.set_ylim(limits[1], limits[0])  # the largest first, as in the tables
+                ax.set_yticks(positions, [_wrap(c, 28) for c in categories], fontsize=7.5)
+                ax.set_ylim(limits[1], limits[0])  # largest first, as in the tables
+                ax.set_xlim(0, top * 1.15)
                 ax.xaxis.get_major_locator().set_params(integer=True)
             else:
-                ax.set_xticks(positions, categories, fontsize=8)
+                # Labels wrap at word boundaries to the room a category has; rotated only
+                # when a single word is still too long for it.
+                room = max(4, int(width_in * 15 / max(len(categories), 1)))
+                longest = max((len(w) for c in categories for w in str(c).split()), default=0)
+                rotate = longest > room
+                labels = [_wrap(c, 18 if rotate else room) for c in categories]
+                ax.set_xticks(positions, labels, fontsize=7.5, rotation=35 if rotate else 0,
+                              ha="right" if rotate else "center",
+                              rotation_mode="anchor" if rotate else "default")
                 ax.set_xlim(*limits)
+                ax.set_ylim(0, top * 1.18)
                 ax.yaxis.get_major_locator().set_params(integer=True)
-        if chart.kind != "pie":
             ax.spines[["top", "right"]].set_visible(False)
-            ax.tick_params(labelsize=8)
             if len(series) > 1:
-                # Above the plot, right-aligned, so it never covers a bar.
-                ax.legend(fontsize=8, frameon=False, ncol=len(series), loc="lower left",
-                          bbox_to_anchor=(0.0, 1.0), borderaxespad=0.2, handlelength=1.2,
-                          columnspacing=1.0)
-        # With a legend above the plot, the title sits one line higher.
-        pad = 20 if chart.kind != "pie" and len(series) > 1 else 6
-        ax.set_title(chart.title, fontsize=10, fontweight="bold", loc="left", pad=pad)
-        fig.tight_layout()
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png")
-        return buffer.getvalue()
-    finally:
-        plt.close(fig)
+                # Below the axis labels, centred: never over a bar, never cut.
+                fig.legend(fontsize=7.5, frameon=False, ncol=min(len(series), 3),
+                           loc="outside lower center")
+            if title:
+                ax.set_title(_wrap(chart.title, int(width_in * 11)), fontsize=9.5,
+                             fontweight="bold", loc="left")
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format="png", bbox_inches="tight", pad_inches=0.08)
+            return buffer.getvalue()
+        finally:
+            plt.close(fig)
 
 
-def _chart(pdf: PackPdf, chart: Chart) -> None:
-    if chart.empty:
-        pdf.set_font(FONT, "B", 10)
-        pdf.cell(0, 6, chart.title, new_x="LMARGIN", new_y="NEXT")
-        _paragraph(pdf, pdf.pack.no_data)
-        return
-    height_in = 3.2
+def _chart_height(chart: Chart) -> float:
+    """Inches of a full-width chart."""
     if chart.kind in ("bar", "stacked_bar"):
-        height_in = max(2.2, min(BAR_CATEGORIES, len(chart.categories)) * 0.32 + 1.0)
-    width_mm = pdf.epw
-    height_mm = width_mm * height_in / 7.5
-    if pdf.get_y() + height_mm > pdf.page_break_trigger:
-        pdf.add_page()
-    pdf.image(io.BytesIO(chart_png(chart, 7.5, height_in)), x=pdf.l_margin, w=width_mm)
-    pdf.ln(2)
+        return max(2.0, min(BAR_CATEGORIES, len(chart.categories)) * 0.28 + 1.0)
+    return 2.7
 
 
-def _chart_pair(pdf: PackPdf, charts: list[Chart]) -> None:
-    """Two small charts side by side (each 3.7 x 3 inches)."""
-    gap = 4
-    width_mm = (pdf.epw - gap) / 2
-    height_mm = width_mm * 3.0 / 3.7
-    if pdf.get_y() + height_mm > pdf.page_break_trigger:
-        pdf.add_page()
-    top = pdf.get_y()
-    for i, chart in enumerate(charts):
-        x = pdf.l_margin + i * (width_mm + gap)
-        if chart.empty:
-            pdf.set_xy(x, top + 2)
-            pdf.set_font(FONT, "B", 10)
-            pdf.cell(width_mm, 6, chart.title)
-            pdf.set_xy(x, top + 12)
-            pdf.set_font(FONT, "", 10)
-            pdf.set_text_color(*GREY)
-            pdf.multi_cell(width_mm, 5, pdf.pack.no_data, align="C")
-            pdf.set_text_color(0, 0, 0)
-        else:
-            pdf.image(io.BytesIO(chart_png(chart, 3.7, 3.0)), x=x, y=top, w=width_mm)
-    pdf.set_xy(pdf.l_margin, top + height_mm + 2)
-
-
-def _title_page(pdf: PackPdf, pack: Pack) -> None:
-    lang = pack.lang
-    pdf.add_page()
-    _heading(pdf, pack.title, 20)
-    pdf.set_font(FONT, "B", 12)
-    for name in pack.institutions or [t("export.scope.all", lang)]:
-        pdf.cell(0, 6.5, name, new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(2)
-    lines = [(t("export.as_of", lang), pack.as_of), (t("export.generated", lang), pack.generated)]
-    _table(pdf, Table([t("export.scope", lang), ""], [list(r) for r in lines + pack.scope_lines]),
-           col_widths=(35, 145), align=("LEFT", "LEFT"))
-    if pack.public:
-        _paragraph(pdf, t("export.public_note", lang), 9)
-    pdf.ln(2)
-    _heading(pdf, t("export.kpis.title", lang), 14)
-    _paragraph(pdf, t("export.kpis.lead", lang), 9)
-    _table(
-        pdf,
-        Table([t("export.col.kpi", lang), t("export.col.value", lang),
-               t("export.col.definition", lang)],
-              [[row.label, row.text, row.definition] for row in pack.kpis]),
-        col_widths=(42, 26, 112), size=8, align=("LEFT", "RIGHT", "LEFT"),
-    )
-    if pack.by_institution is not None:
-        if pdf.get_y() > pdf.h * 0.6:
+def _charts(pdf: PackPdf, charts: list[Chart]) -> None:
+    """Charts two by two when they are small, else one per row; an empty chart says so."""
+    small = all(c.kind in ("column", "stacked_column") or len(c.categories) <= BAR_CATEGORIES
+                for c in charts)
+    per_row = 2 if small and len(charts) > 1 else 1
+    for i in range(0, len(charts), per_row):
+        group = charts[i:i + per_row]
+        gap = 5
+        width_mm = (pdf.epw - gap * (per_row - 1)) / per_row
+        pictures = []
+        for chart in group:
+            if chart.empty:
+                pictures.append(None)
+                continue
+            height = max(2.9, _chart_height(chart) * 0.9) if per_row == 2 else _chart_height(chart)
+            pictures.append(chart_png(chart, width_mm / 25.4, height, pdf.cjk))
+        # Titles are text (searchable, never cut by the picture), wrapped to the column.
+        pdf.set_font(FONT, "B", 9.5)
+        title_h = max(len(pdf.multi_cell(width_mm, 4.6, c.title, dry_run=True,
+                                         output="LINES")) for c in group) * 4.6 + 1
+        heights = [_picture_height(p, width_mm) if p else 10 for p in pictures]
+        if title_h + max(heights) > pdf.room:
             pdf.add_page()
-        _heading(pdf, t("export.kpis.by_institution", lang), 12)
-        columns = len(pack.by_institution.headers) - 1
-        _table(pdf, pack.by_institution, col_widths=(60,) + (120 / columns,) * columns, size=8)
+        top = pdf.get_y()
+        for n, (chart, picture) in enumerate(zip(group, pictures, strict=True)):
+            x = pdf.l_margin + n * (width_mm + gap)
+            pdf.set_xy(x, top)
+            pdf.set_font(FONT, "B", 9.5)
+            pdf.set_text_color(0, 0, 0)
+            pdf.multi_cell(width_mm, 4.6, chart.title, align="L")
+            if picture is None:
+                pdf.set_xy(x, top + title_h)
+                pdf.set_font(FONT, "", 9)
+                pdf.set_text_color(*GREY)
+                pdf.multi_cell(width_mm, 5, pdf.pack.no_data, align="L")
+                pdf.set_text_color(0, 0, 0)
+            else:
+                pdf.image(io.BytesIO(picture), x=x, y=top + title_h, w=width_mm)
+        pdf.set_xy(pdf.l_margin, top + title_h + max(heights) + 2)
 
 
-def _map_page(pdf: PackPdf, pack: Pack) -> None:
+def _picture_height(png: bytes, width_mm: float) -> float:
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    return width_mm * height / width
+
+
+def _estimate_charts(charts: list[Chart]) -> float:
+    if not charts:
+        return 0.0
+    small = all(c.kind in ("column", "stacked_column") or len(c.categories) <= BAR_CATEGORIES
+                for c in charts)
+    if small and len(charts) > 1:
+        return ((len(charts) + 1) // 2) * max(75.0, max(_chart_height(c) for c in charts) * 22)
+    return sum(_chart_height(c) * 25.4 * 0.85 for c in charts)
+
+
+def _section(pdf: PackPdf, section: Section, table: Table | None = None,
+             new_page: bool = False) -> None:
+    """Heading, lead, charts and table; a new page when the charts and the first rows
+    of the table would not fit on this one (the chart stays beside its table)."""
+    table = section.table if table is None else table
+    need = 20 + _estimate_charts(section.charts) + _table_height(table, MIN_TABLE_ROWS)
+    if new_page or need > pdf.room:
+        pdf.add_page()
+    else:
+        pdf.ln(3)
+    _heading(pdf, section.title)
+    _paragraph(pdf, section.lead)
+    _charts(pdf, section.charts)
+    if table is not None:
+        if _table_height(table, MIN_TABLE_ROWS) > pdf.room:
+            pdf.add_page()
+        _table(pdf, table)
+
+
+# ---------------------------------------------------------------- pages
+
+
+def _cover(pdf: PackPdf, pack: Pack) -> None:
     pdf.add_page()
-    _heading(pdf, pack.map_section.title)
-    _paragraph(pdf, pack.map_section.lead)
+    if pack.branding and pack.branding.logo:
+        pdf.image(io.BytesIO(pack.branding.logo), x=pdf.w - pdf.r_margin - 30, y=12, h=22)
+    pdf.set_y(40)
+    _heading(pdf, pack.title, 22)
+    pdf.set_font(FONT, "B", 13 if len(pack.institutions) <= 3 else 10.5)
+    for name in pack.institutions or [pack.label("export.scope.all")]:
+        pdf.multi_cell(0, 6.5, name, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    as_of = pack.as_of + (" " + pack.label("pack.as_of_default") if pack.as_of_default else "")
+    rows = [[pack.label("export.as_of"), as_of], [pack.label("export.generated"), pack.generated],
+            [pack.label("pack.language"), pack.language]] + [list(r) for r in pack.scope_lines]
+    _table(pdf, Table([pack.label("export.scope"), ""], rows, (), (30, 70)), 9.5)
+    if pack.public:
+        _paragraph(pdf, pack.label("export.public_note"), 9.5)
+
+
+def _key_figures(pdf: PackPdf, pack: Pack) -> None:
+    pdf.add_page()
+    _heading(pdf, pack.label("export.kpis.title"))
+    _paragraph(pdf, pack.comparison_note)
+    columns, gap = 4, 4
+    width = (pdf.epw - gap * (columns - 1)) / columns
+    height = 40
+    top = pdf.get_y()
+    for i, number in enumerate(pack.big_numbers):
+        x = pdf.l_margin + (i % columns) * (width + gap)
+        y = top + (i // columns) * (height + gap)
+        pdf.set_fill_color(242, 245, 249)
+        pdf.rect(x, y, width, height, style="F")
+        pdf.set_xy(x + 2, y + 2)
+        pdf.set_font(FONT, "B", 17 if len(number.value) <= 10 else 12)
+        pdf.set_text_color(*pdf.colour)
+        pdf.cell(width - 4, 9, _fit(pdf, number.value, width - 4))
+        pdf.set_text_color(0, 0, 0)
+        pdf.set_xy(x + 2, y + 12)
+        pdf.set_font(FONT, "B", 8.5)
+        pdf.multi_cell(width - 4, 3.8, number.label, align="L", max_line_height=3.8)
+        pdf.set_font(FONT, "", 7.5)
+        pdf.set_text_color(*GREY)
+        lines = [number.note, number.change] if number.note else [number.change]
+        pdf.set_xy(x + 2, y + height - 3.6 * (len(lines) + 1) - 1)
+        pdf.multi_cell(width - 4, 3.6, "\n".join(lines), align="L")
+        pdf.set_text_color(0, 0, 0)
+    rows = (len(pack.big_numbers) + columns - 1) // columns
+    pdf.set_xy(pdf.l_margin, top + rows * (height + gap) + 2)
+    _heading(pdf, pack.label("pack.all_figures"), 12)
+    _paragraph(pdf, pack.label("export.kpis.lead"), 8.5)
+    _table(pdf, pack.kpi_table, 8)
+    if pack.by_institution is not None:
+        if _table_height(pack.by_institution, 6) > pdf.room:
+            pdf.add_page()
+        _heading(pdf, pack.label("export.kpis.by_institution"), 12)
+        _table(pdf, pack.by_institution, 8)
+
+
+def _map(pdf: PackPdf, pack: Pack) -> None:
+    pdf.add_page()
+    _heading(pdf, pack.map.title)
+    _paragraph(pdf, pack.map.lead)
     if not pack.map_counts:
         _paragraph(pdf, pack.no_data)
         return
-    pdf.image(io.BytesIO(map_png(pack, width_px=2400)), x=pdf.l_margin, w=pdf.epw)
+    png = map_png(pack, 2400)
+    height = _picture_height(png, pdf.epw)
+    width = pdf.epw if height <= pdf.room else pdf.epw * pdf.room / height
+    x = pdf.l_margin + (pdf.epw - width) / 2
+    y = pdf.get_y()
+    pdf.image(io.BytesIO(png), x=x, w=width)
+    pdf.set_draw_color(191, 191, 191)
+    pdf.rect(x, y, width, _picture_height(png, width))
     pdf.ln(3)
 
 
-def _section(pdf: PackPdf, section) -> None:
-    # A new page when less than a third of the page is left, so a heading never sits
-    # alone at the bottom.
-    if pdf.get_y() > pdf.h * 0.6:
-        pdf.add_page()
-    else:
-        pdf.ln(4)
-    _heading(pdf, section.title)
-    _paragraph(pdf, section.lead)
-    small = [c for c in section.charts if c.kind in ("pie", "column", "line")
-             or len(c.categories) <= SIDE_BY_SIDE_CATEGORIES]
-    if len(section.charts) == 2 and len(small) == 2:
-        _chart_pair(pdf, section.charts)
-    else:
-        for chart in section.charts:
-            _chart(pdf, chart)
-    if section.table is not None:
-        _table(pdf, section.table, size=8.5)
-    total = section.table.total_rows if section.table is not None else None
-    if total is not None and total > len(section.table.rows) and not section.table.note:
-        _paragraph(pdf, t("export.table.more", pdf.pack.lang, n=len(section.table.rows),
-                          total=total), 8.5)
+def _appendix(pdf: PackPdf, pack: Pack) -> None:
+    pdf.add_page()
+    _heading(pdf, pack.label("pack.appendix.title"))
+    _paragraph(pdf, pack.label("pack.appendix.lead"))
+    for entry in pack.appendix:
+        rows = [[doc, pack.label("pack.appendix.rows_of", n=n, total=entry.rows), ids]
+                for doc, n, ids in entry.by_document]
+        table = Table([pack.label("pack.col.document"), pack.label("pack.col.rows"),
+                       pack.label("pack.col.ids")], rows, (False, True, False), (28, 12, 60),
+                      "" if rows else pack.label("pack.appendix.no_rows"))
+        if 18 + _table_height(table, 2) > pdf.room:
+            pdf.add_page()
+        pdf.set_font(FONT, "B", 10)
+        pdf.multi_cell(0, 5, f"{entry.label}: {entry.value}", align="L", new_x="LMARGIN",
+                       new_y="NEXT")
+        _paragraph(pdf, entry.definition, 8)
+        _table(pdf, table, 7.5)
 
 
-def write_pdf(path, report: dict, scoped_tables: dict[str, pd.DataFrame], lang: str = "en",
-              public: bool = False) -> Path:
-    """Write the evidence pack as an A4 PDF to path."""
-    tables = public_tables(scoped_tables, lang) if public else scoped_tables
-    pack = build_pack(report, tables, lang, public)
+def write_pdf(path, pack: Pack):
+    """Write the pack as an A4 PDF to path (or a binary file object)."""
     pdf = PackPdf(pack)
-    _title_page(pdf, pack)
-    _map_page(pdf, pack)
+    _cover(pdf, pack)
+    _key_figures(pdf, pack)
+    if pack.trends is not None:
+        _section(pdf, pack.trends, new_page=True)
+    _map(pdf, pack)
     for section in pack.sections:
         _section(pdf, section)
+        if section.key == "partners":
+            agreements = pack.agreements
+            _section(pdf, agreements, new_page=True)
+            renewals = Section("renewals", pack.label("export.renewals.title"),
+                               pack.renewals.note if pack.renewals.rows else "")
+            _section(pdf, renewals, pack.renewals)
+    _appendix(pdf, pack)
+    _section(pdf, Section("sources", pack.label("pack.sources.title"),
+                          pack.label("pack.sources.lead"), table=pack.sources), new_page=True)
+    if hasattr(path, "write"):
+        path.write(bytes(pdf.output()))
+        return path
     path = Path(path)
     pdf.output(str(path))
     return path
+

@@ -1,7 +1,9 @@
-"""The evidence pack as PowerPoint: native charts (chart parts with their data), a table
-of KPIs with definitions, and the partner map drawn offline. Example::
+"""The evidence pack as PowerPoint: every slide has a real title placeholder (outline,
+accessibility check, "reuse slides" and re-theming work), charts are native and
+editable, definitions are in the speaker notes. Example::
 
-    write_pptx("pack.pptx", report_dict, apply_scope(ds.tables, scope), "en", public=False)
+    pack = build_pack(dataset, scope, "ru")
+    write_pptx("pack.pptx", pack)
 """
 
 from __future__ import annotations
@@ -9,44 +11,110 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-import pandas as pd
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
-from pptx.enum.text import PP_ALIGN
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from i18n import t
-from report.pack import Chart, Pack, Table, build_pack, map_png, public_tables
+from report import palette
+from report.model import Chart, Pack, Section, Table, map_png
 
 SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)  # 16:9
 MARGIN = Inches(0.5)
-NAVY = RGBColor(0x1F, 0x4E, 0x79)
+BODY_TOP = Inches(1.55)
+FOOTER_H = Inches(0.35)
 GREY = RGBColor(0x59, 0x59, 0x59)
-SERIES_COLOURS = (
-    RGBColor(0x1F, 0x4E, 0x79), RGBColor(0xE0, 0x8E, 0x2B), RGBColor(0x4C, 0x9A, 0x6A),
-    RGBColor(0xC0, 0x39, 0x2B), RGBColor(0x7F, 0x7F, 0x7F), RGBColor(0x8E, 0x6C, 0xB5),
-)
 CHART_TYPES = {
     "column": XL_CHART_TYPE.COLUMN_CLUSTERED,
+    "stacked_column": XL_CHART_TYPE.COLUMN_STACKED,
     "bar": XL_CHART_TYPE.BAR_CLUSTERED,
     "stacked_bar": XL_CHART_TYPE.BAR_STACKED,
     "pie": XL_CHART_TYPE.PIE,
-    "line": XL_CHART_TYPE.LINE_MARKERS,
 }
-KPI_ROWS_PER_SLIDE = 8
-TABLE_ROWS_PER_SLIDE = 12
-BAR_CATEGORIES = 15  # a bar chart shows the top 15; the table / annex has the rest
+TABLE_ROWS = 12  # rows of a table per slide; the table continues on the next slide
+APPENDIX_ROWS = 8
+ROW_H = Inches(0.36)
+BAR_CATEGORIES = 15  # a bar chart shows the top 15; the annex has the rest
+LAYOUT_TITLE, LAYOUT_TITLE_ONLY = 0, 5
 
 
-def _text_box(slide, left, top, width, height, text, size=14, bold=False, colour=None,
-              align=None):
+def _rgb(hex_colour: str) -> RGBColor:
+    return RGBColor.from_string(hex_colour.lstrip("#").upper())
+
+
+class Deck:
+    """The presentation plus the pack's look (brand colour, footer)."""
+
+    def __init__(self, pack: Pack) -> None:
+        self.pack = pack
+        self.prs = Presentation()
+        self.prs.slide_width, self.prs.slide_height = SLIDE_W, SLIDE_H
+        brand = pack.branding
+        self.colour = _rgb(brand.colour) if brand else _rgb("#1f4e79")
+        core = self.prs.core_properties
+        core.title = pack.title
+        core.author = ""
+        core.last_modified_by = ""
+        core.subject = pack.scope_words
+        core.language = pack.lang
+        core.keywords = ""
+        core.comments = ""
+
+    # ------------------------------------------------------------ building blocks
+
+    def slide(self, title: str, lead: str = "", notes: str = ""):
+        slide = self.prs.slides.add_slide(self.prs.slide_layouts[LAYOUT_TITLE_ONLY])
+        shape = slide.shapes.title
+        shape.left, shape.top = MARGIN, Inches(0.25)
+        shape.width, shape.height = SLIDE_W - 2 * MARGIN, Inches(0.8)
+        frame = shape.text_frame
+        frame.word_wrap = True
+        frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+        frame.text = title
+        paragraph = frame.paragraphs[0]
+        paragraph.alignment = PP_ALIGN.LEFT
+        paragraph.font.size = Pt(28 if len(title) < 60 else 22)
+        paragraph.font.bold = True
+        paragraph.font.color.rgb = self.colour
+        if lead:
+            text_box(slide, MARGIN, Inches(1.0), SLIDE_W - 2 * MARGIN, Inches(0.5), lead, 13,
+                     colour=GREY)
+        if notes:
+            slide.notes_slide.notes_text_frame.text = notes
+        self._footer(slide)
+        return slide
+
+    def _footer(self, slide) -> None:
+        pack = self.pack
+        parts = [pack.branding.footer] if pack.branding and pack.branding.footer else []
+        parts += [" · ".join(pack.institution_short),
+                  f"{pack.label('export.as_of')} {pack.as_of}"]
+        if pack.public:
+            parts.append(pack.label("pack.public_short"))
+        number = len(self.prs.slides)
+        text_box(slide, MARGIN, SLIDE_H - FOOTER_H - Inches(0.05), SLIDE_W - 2 * MARGIN - Inches(1),
+                 FOOTER_H, " · ".join(p for p in parts if p), 9, colour=GREY)
+        text_box(slide, SLIDE_W - MARGIN - Inches(1), SLIDE_H - FOOTER_H - Inches(0.05),
+                 Inches(1), FOOTER_H, str(number), 9, colour=GREY, align=PP_ALIGN.RIGHT)
+
+    def save(self, path):
+        """Save to a path (returned as a Path) or a binary file object."""
+        if hasattr(path, "write"):
+            self.prs.save(path)
+            return path
+        path = Path(path)
+        self.prs.save(path)
+        return path
+
+
+def text_box(slide, left, top, width, height, text, size=14, bold=False, colour=None,
+             align=None):
     box = slide.shapes.add_textbox(left, top, width, height)
     frame = box.text_frame
     frame.word_wrap = True
-    lines = text if isinstance(text, list) else [text]
-    for i, line in enumerate(lines):
+    for i, line in enumerate(text if isinstance(text, list) else [text]):
         paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
         paragraph.text = line
         paragraph.font.size = Pt(size)
@@ -58,40 +126,25 @@ def _text_box(slide, left, top, width, height, text, size=14, bold=False, colour
     return box
 
 
-def _slide(prs, title: str, lead: str = ""):
-    slide = prs.slides.add_slide(prs.slide_layouts[6])  # blank
-    _text_box(slide, MARGIN, Inches(0.3), SLIDE_W - 2 * MARGIN, Inches(0.7), title, 28, True,
-              NAVY)
-    if lead:
-        _text_box(slide, MARGIN, Inches(1.0), SLIDE_W - 2 * MARGIN, Inches(0.6), lead, 14,
-                  colour=GREY)
-    return slide
-
-
-def _no_data(slide, left, top, width, height, chart: Chart, message: str) -> None:
-    _text_box(slide, left, top, width, Inches(0.5), chart.title, 14, True)
-    _text_box(slide, left, top + Inches(0.6), width, height - Inches(0.6), message, 18,
-              colour=GREY, align=PP_ALIGN.CENTER)
-
-
 def add_chart(slide, chart: Chart, left, top, width, height, no_data: str):
-    """A native chart for chart, or the no-data message when its series are empty."""
+    """A native chart, or the chart's title and the no-data sentence when it is empty."""
     if chart.empty:
-        _no_data(slide, left, top, width, height, chart, no_data)
+        text_box(slide, left, top, width, Inches(0.5), chart.title, 14, True)
+        text_box(slide, left, top + Inches(0.7), width, Inches(1), no_data, 16, colour=GREY,
+                 align=PP_ALIGN.CENTER)
         return None
-    categories, series = chart.categories, chart.series
-    if chart.kind in ("bar", "stacked_bar") and len(categories) > BAR_CATEGORIES:
+    categories, series = list(chart.categories), list(chart.series)
+    horizontal = chart.kind in ("bar", "stacked_bar")
+    if horizontal and len(categories) > BAR_CATEGORIES:
         categories = categories[:BAR_CATEGORIES]
-        series = [(name, values[:BAR_CATEGORIES]) for name, values in series]
-    if chart.kind in ("bar", "stacked_bar"):
-        # PowerPoint draws the first category at the bottom of a bar chart: reverse so
-        # the largest comes first, as in the tables.
-        categories = list(reversed(categories))
-        series = [(name, list(reversed(values))) for name, values in series]
+        series = [type(s)(s.name, s.values[:BAR_CATEGORIES], s.colour) for s in series]
+    if horizontal:  # PowerPoint draws the first category at the bottom: largest first
+        categories = categories[::-1]
+        series = [type(s)(s.name, s.values[::-1], s.colour) for s in series]
     data = CategoryChartData()
     data.categories = categories
-    for name, values in series:
-        data.add_series(name, values)
+    for s in series:
+        data.add_series(s.name, s.values)
     graphic = slide.shapes.add_chart(CHART_TYPES[chart.kind], left, top, width, height, data)
     native = graphic.chart
     native.has_title = True
@@ -100,171 +153,247 @@ def add_chart(slide, chart: Chart, left, top, width, height, no_data: str):
     native.chart_title.text_frame.paragraphs[0].font.bold = True
     native.font.size = Pt(11)
     plot = native.plots[0]
+    plot.has_data_labels = True
+    plot.data_labels.number_format = "0%" if chart.percent else "0"
+    plot.data_labels.number_format_is_linked = False
     if chart.kind == "pie":
         native.has_legend = True
         native.legend.position = XL_LEGEND_POSITION.BOTTOM
         native.legend.include_in_layout = False
-        plot.has_data_labels = True
-        labels = plot.data_labels
-        labels.show_percentage = chart.percent
-        labels.show_value = not chart.percent
-        labels.number_format = "0%" if chart.percent else "0"
-        labels.number_format_is_linked = False
         for i, point in enumerate(plot.series[0].points):
             point.format.fill.solid()
-            point.format.fill.fore_color.rgb = SERIES_COLOURS[i % len(SERIES_COLOURS)]
+            point.format.fill.fore_color.rgb = _rgb(palette.colour(series[0].colour, i))
         return graphic
     native.has_legend = len(series) > 1
     if native.has_legend:
         native.legend.position = XL_LEGEND_POSITION.BOTTOM
         native.legend.include_in_layout = False
-    plot.has_data_labels = True
-    plot.data_labels.number_format = "0"
-    plot.data_labels.number_format_is_linked = False
     if chart.kind in ("column", "bar"):
         plot.data_labels.position = XL_LABEL_POSITION.OUTSIDE_END
-        plot.gap_width = 60
-    value_axis = native.value_axis
-    value_axis.has_major_gridlines = True
-    value_axis.tick_labels.number_format = "0"
-    value_axis.tick_labels.number_format_is_linked = False
-    value_axis.minimum_scale = 0
-    for i, plot_series in enumerate(plot.series):
-        colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
-        if chart.kind == "line":
-            plot_series.format.line.color.rgb = colour
-            plot_series.smooth = False
-        else:
-            plot_series.format.fill.solid()
-            plot_series.format.fill.fore_color.rgb = colour
+    plot.gap_width = 60
+    if chart.kind.startswith("stacked"):
+        plot.overlap = 100
+    axis = native.value_axis
+    axis.has_major_gridlines = True
+    axis.tick_labels.number_format = "0"
+    axis.tick_labels.number_format_is_linked = False
+    axis.minimum_scale = 0
+    for i, (plot_series, s) in enumerate(zip(plot.series, series, strict=True)):
+        plot_series.format.fill.solid()
+        plot_series.format.fill.fore_color.rgb = _rgb(palette.colour(s.colour, i))
     return graphic
 
 
-def add_table(slide, table: Table, left, top, width, height, font_size=11,
-              col_widths: list[float] | None = None):
-    """A native table; col_widths are shares of width."""
+def add_table(slide, table: Table, left, top, width, font_size=11, row_height=ROW_H):
+    """A native table with table.widths as shares of width; numbers right-aligned."""
     rows, columns = len(table.rows) + 1, len(table.headers)
-    shape = slide.shapes.add_table(rows, columns, left, top, width, height)
+    shape = slide.shapes.add_table(rows, columns, left, top, width, row_height * rows)
     grid = shape.table
-    shares = col_widths or [1 / columns] * columns
-    for i, share in enumerate(shares):
-        grid.columns[i].width = Emu(int(width * share))
+    weights = table.widths or (1,) * columns
+    for i, weight in enumerate(weights):
+        grid.columns[i].width = Emu(int(width * weight / sum(weights)))
     for r, cells in enumerate([table.headers] + table.rows):
         for c, text in enumerate(cells):
             cell = grid.cell(r, c)
             cell.text = str(text)
+            cell.margin_top = cell.margin_bottom = Pt(2)
             for paragraph in cell.text_frame.paragraphs:
                 paragraph.font.size = Pt(font_size)
                 paragraph.font.bold = r == 0
-            cell.margin_top = cell.margin_bottom = Pt(2)
+                if table.numeric and c < len(table.numeric) and table.numeric[c]:
+                    paragraph.alignment = PP_ALIGN.RIGHT
     return shape
 
 
-def _title_slide(prs, pack: Pack) -> None:
-    slide = prs.slides.add_slide(prs.slide_layouts[6])
-    _text_box(slide, MARGIN, Inches(1.3), SLIDE_W - 2 * MARGIN, Inches(1.2), pack.title, 36,
-              True, NAVY)
-    _text_box(slide, MARGIN, Inches(2.5), SLIDE_W - 2 * MARGIN, Inches(1.2),
-              pack.institutions or [t("export.scope.all", pack.lang)], 22)
-    lines = [f"{t('export.as_of', pack.lang)}: {pack.as_of}",
-             f"{t('export.generated', pack.lang)}: {pack.generated}", ""]
-    lines += [f"{name}: {value}" for name, value in pack.scope_lines]
+def _chunks(rows: list, size: int) -> list[list]:
+    return [rows[i:i + size] for i in range(0, len(rows), size)] or [[]]
+
+
+# ---------------------------------------------------------------- slides
+
+
+def _cover(deck: Deck, pack: Pack) -> None:
+    slide = deck.prs.slides.add_slide(deck.prs.slide_layouts[LAYOUT_TITLE])
+    title = slide.shapes.title
+    title.left, title.top = MARGIN, Inches(0.9)
+    title.width, title.height = SLIDE_W - 2 * MARGIN - Inches(2.2), Inches(1.4)
+    title.text_frame.text = pack.title
+    title.text_frame.word_wrap = True
+    paragraph = title.text_frame.paragraphs[0]
+    paragraph.alignment = PP_ALIGN.LEFT
+    paragraph.font.size = Pt(36)
+    paragraph.font.bold = True
+    paragraph.font.color.rgb = deck.colour
+    if pack.branding and pack.branding.logo:
+        slide.shapes.add_picture(io.BytesIO(pack.branding.logo), SLIDE_W - MARGIN - Inches(1.8),
+                                 Inches(0.8), height=Inches(1.5))
+    subtitle = slide.placeholders[1]
+    subtitle.left, subtitle.top = MARGIN, Inches(2.45)
+    subtitle.width, subtitle.height = SLIDE_W - 2 * MARGIN, Inches(1.9)
+    frame = subtitle.text_frame
+    frame.word_wrap = True
+    names = pack.institutions or [pack.label("export.scope.all")]
+    size = 22 if len(names) <= 2 else 16 if len(names) <= 4 else 12
+    for i, name in enumerate(names):
+        p = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        p.text = name
+        p.alignment = PP_ALIGN.LEFT
+        p.font.size = Pt(size)
+    as_of = pack.as_of + (" " + pack.label("pack.as_of_default") if pack.as_of_default else "")
+    lines = [
+        f"{pack.label('export.scope')}: {pack.scope_words}",
+        f"{pack.label('export.as_of')}: {as_of}",
+        f"{pack.label('export.generated')}: {pack.generated}",
+        f"{pack.label('pack.language')}: {pack.language}",
+    ]
     if pack.public:
-        lines += ["", t("export.public_note", pack.lang)]
-    _text_box(slide, MARGIN, Inches(3.9), SLIDE_W - 2 * MARGIN, Inches(3.2), lines, 14,
-              colour=GREY)
+        lines.append(pack.label("export.public_note"))
+    text_box(slide, MARGIN, Inches(4.6), SLIDE_W - 2 * MARGIN, Inches(2.2), lines, 14,
+             colour=GREY)
+    slide.notes_slide.notes_text_frame.text = "\n".join(
+        f"{name}: {value}" for name, value in pack.scope_lines)
+    deck._footer(slide)
 
 
-def _kpi_slides(prs, pack: Pack) -> None:
-    lang = pack.lang
-    chunks = [pack.kpis[i:i + KPI_ROWS_PER_SLIDE]
-              for i in range(0, len(pack.kpis), KPI_ROWS_PER_SLIDE)]
-    for n, chunk in enumerate(chunks, start=1):
-        title = t("export.kpis.title", lang)
-        if len(chunks) > 1:
-            title += f" ({n}/{len(chunks)})"
-        slide = _slide(prs, title, t("export.kpis.lead", lang))
-        table = Table(
-            [t("export.col.kpi", lang), t("export.col.value", lang),
-             t("export.col.definition", lang)],
-            [[row.label, row.text, row.definition] for row in chunk],
-        )
-        add_table(slide, table, MARGIN, Inches(1.6), SLIDE_W - 2 * MARGIN, Inches(5.4), 11,
-                  [0.22, 0.13, 0.65])
+def _big_numbers(deck: Deck, pack: Pack) -> None:
+    slide = deck.slide(pack.label("export.kpis.title"), pack.comparison_note,
+                       "\n\n".join(f"{b.label}: {b.definition}" for b in pack.big_numbers))
+    columns, rows = 4, 2
+    gap = Inches(0.25)
+    width = int((SLIDE_W - 2 * MARGIN - gap * (columns - 1)) / columns)
+    height = Inches(2.45)
+    for i, number in enumerate(pack.big_numbers[: columns * rows]):
+        left = MARGIN + (i % columns) * (width + gap)
+        top = BODY_TOP + Inches(0.1) + (i // columns) * (height + gap)
+        card = slide.shapes.add_shape(1, left, top, width, height)  # rectangle
+        card.fill.solid()
+        card.fill.fore_color.rgb = RGBColor(0xF2, 0xF5, 0xF9)
+        card.line.color.rgb = RGBColor(0xD6, 0xDE, 0xE8)
+        card.shadow.inherit = False
+        value = number.value
+        size = 40 if len(value) <= 8 else 30 if len(value) <= 14 else 20
+        text_box(slide, left + Inches(0.15), top + Inches(0.1), width - Inches(0.3),
+                 Inches(0.9), value, size, True, deck.colour)
+        text_box(slide, left + Inches(0.15), top + Inches(0.95), width - Inches(0.3),
+                 Inches(0.75), number.label, 14 if len(number.label) <= 24 else 12, True)
+        lines = [number.note, number.change] if number.note else [number.change]
+        text_box(slide, left + Inches(0.15), top + height - Inches(0.3 + 0.22 * len(lines)),
+                 width - Inches(0.3), Inches(0.5), lines, 11, colour=GREY)
+
+
+def _all_figures(deck: Deck, pack: Pack) -> None:
+    table = pack.kpi_table
+    short = Table(table.headers[:2], [row[:2] for row in table.rows], (False, True), (70, 30))
+    half = (len(short.rows) + 1) // 2
+    slide = deck.slide(pack.label("pack.all_figures"), pack.label("export.kpis.lead"),
+                       "\n\n".join(f"{row[0]}: {row[2]}" for row in table.rows))
+    width = int((SLIDE_W - 2 * MARGIN - Inches(0.4)) / 2)
+    for i, rows in enumerate((short.rows[:half], short.rows[half:])):
+        add_table(slide, Table(short.headers, rows, short.numeric, short.widths),
+                  MARGIN + i * (width + Inches(0.4)), BODY_TOP + Inches(0.1), width, 13,
+                  Inches(0.52))
     if pack.by_institution is not None:
-        slide = _slide(prs, t("export.kpis.by_institution", lang))
         table = pack.by_institution
-        share = 0.7 / (len(table.headers) - 1)
-        add_table(slide, table, MARGIN, Inches(1.2), SLIDE_W - 2 * MARGIN, Inches(5.8), 10,
-                  [0.3] + [share] * (len(table.headers) - 1))
+        for n, rows in enumerate(_chunks(table.rows, 8), start=1):
+            title = pack.label("export.kpis.by_institution")
+            if len(table.rows) > 8:
+                title += f" ({n}/{(len(table.rows) + 7) // 8})"
+            slide = deck.slide(title)
+            add_table(slide, Table(table.headers, rows, table.numeric, table.widths), MARGIN,
+                      BODY_TOP, SLIDE_W - 2 * MARGIN, 12, Inches(0.5))
 
 
-def _map_slide(prs, pack: Pack) -> None:
-    section = pack.map_section
-    slide = _slide(prs, section.title, section.lead)
+def _chart_slides(deck: Deck, pack: Pack, section: Section, per_slide: int = 2) -> None:
+    charts = section.charts
+    groups = [charts[i:i + per_slide] for i in range(0, len(charts), per_slide)]
+    for n, group in enumerate(groups, start=1):
+        title = section.title + (f" ({n}/{len(groups)})" if len(groups) > 1 else "")
+        slide = deck.slide(title, section.lead, section.notes)
+        gap = Inches(0.3)
+        width = int((SLIDE_W - 2 * MARGIN - gap * (len(group) - 1)) / len(group))
+        height = SLIDE_H - BODY_TOP - FOOTER_H - Inches(0.25)
+        for i, chart in enumerate(group):
+            add_chart(slide, chart, MARGIN + i * (width + gap), BODY_TOP, width, height,
+                      pack.no_data)
+
+
+def _table_slides(deck: Deck, pack: Pack, title: str, table: Table, lead: str = "",
+                  notes: str = "", rows_per_slide: int = TABLE_ROWS, font: int = 11) -> None:
+    chunks = _chunks(table.rows, rows_per_slide)
+    for n, rows in enumerate(chunks, start=1):
+        slide_title = title + (f" ({n}/{len(chunks)})" if len(chunks) > 1 else "")
+        slide = deck.slide(slide_title, lead if n == 1 else "", notes)
+        if not rows:
+            text_box(slide, MARGIN, Inches(3.0), SLIDE_W - 2 * MARGIN, Inches(1),
+                     table.note or pack.no_data, 18, colour=GREY, align=PP_ALIGN.CENTER)
+            continue
+        add_table(slide, Table(table.headers, rows, table.numeric, table.widths), MARGIN,
+                  BODY_TOP, SLIDE_W - 2 * MARGIN, font)
+
+
+def _map(deck: Deck, pack: Pack) -> None:
+    slide = deck.slide(pack.map.title, pack.map.lead,
+                       pack.label("kpi.partners.definition"))
     if not pack.map_counts:
-        _text_box(slide, MARGIN, Inches(3.2), SLIDE_W - 2 * MARGIN, Inches(1), pack.no_data,
-                  20, colour=GREY, align=PP_ALIGN.CENTER)
+        text_box(slide, MARGIN, Inches(3.2), SLIDE_W - 2 * MARGIN, Inches(1), pack.no_data, 20,
+                 colour=GREY, align=PP_ALIGN.CENTER)
         return
-    width = SLIDE_W - 2 * MARGIN
-    picture = slide.shapes.add_picture(io.BytesIO(map_png(pack)), MARGIN, Inches(1.7),
-                                       width=width)
-    if picture.top + picture.height > SLIDE_H:  # keep the map on the slide
-        picture.height = SLIDE_H - picture.top - Inches(0.1)
-        picture.width = int(picture.height * 10 / 4.3)
-        picture.left = int((SLIDE_W - picture.width) / 2)
+    box_w = SLIDE_W - 2 * MARGIN
+    box_h = SLIDE_H - BODY_TOP - FOOTER_H - Inches(0.2)
+    picture = slide.shapes.add_picture(io.BytesIO(map_png(pack, 2400)), MARGIN, BODY_TOP)
+    scale = min(box_w / picture.width, box_h / picture.height)
+    picture.width, picture.height = int(picture.width * scale), int(picture.height * scale)
+    picture.left = int((SLIDE_W - picture.width) / 2)
+    picture.line.color.rgb = RGBColor(0xBF, 0xBF, 0xBF)  # the frame
 
 
-def _section_slides(prs, pack: Pack) -> None:
-    top = Inches(1.7)
-    height = SLIDE_H - top - Inches(0.3)
+def _agreements(deck: Deck, pack: Pack) -> None:
+    section = pack.agreements
+    _chart_slides(deck, pack, section)
+    renewals = pack.renewals
+    lead = section.lead if renewals.rows else f"{section.lead} {renewals.note}"
+    _table_slides(deck, pack, pack.label("pack.agreements.list"), section.table, lead,
+                  section.notes)
+    if renewals.rows:
+        _table_slides(deck, pack, pack.label("export.renewals.title"), renewals, renewals.note,
+                      pack.label("kpi.agreements_expiring.definition"))
+
+
+def _appendix(deck: Deck, pack: Pack) -> None:
+    headers = [pack.label("export.col.kpi"), pack.label("export.col.value"),
+               pack.label("pack.col.rows"), pack.label("pack.col.document_rows"),
+               pack.label("pack.col.ids")]
+    rows = []
+    for entry in pack.appendix:
+        documents = entry.by_document or [(pack.label("pack.appendix.no_rows"), 0, "")]
+        for i, (doc, n, ids) in enumerate(documents):
+            first = i == 0
+            rows.append([entry.label if first else "", entry.value if first else "",
+                         str(entry.rows) if first else "",
+                         f"{doc} ({n})" if entry.by_document else doc, ids])
+    table = Table(headers, rows, (False, True, True, False, False), (17, 10, 9, 22, 42))
+    notes = "\n\n".join(f"{e.label} ({e.rows}): {e.definition}" for e in pack.appendix)
+    _table_slides(deck, pack, pack.label("pack.appendix.title"), table,
+                  pack.label("pack.appendix.lead"), notes, APPENDIX_ROWS, 10)
+
+
+def write_pptx(path, pack: Pack):
+    """Write the pack as .pptx to path (or a binary file object)."""
+    deck = Deck(pack)
+    _cover(deck, pack)
+    _big_numbers(deck, pack)
+    _all_figures(deck, pack)
+    if pack.trends is not None:
+        _chart_slides(deck, pack, pack.trends)
+    _map(deck, pack)
     for section in pack.sections:
-        if section.charts:
-            slide = _slide(prs, section.title, section.lead)
-            count = len(section.charts)
-            gap = Inches(0.3)
-            width = int((SLIDE_W - 2 * MARGIN - gap * (count - 1)) / count)
-            for i, chart in enumerate(section.charts):
-                add_chart(slide, chart, MARGIN + i * (width + gap), top, width, height,
-                          pack.no_data)
-        if section.key in ("agreements", "visits") and section.table is not None:
-            _table_slides(prs, pack, section)
-
-
-def _table_slides(prs, pack: Pack, section) -> None:
-    table = section.table
-    title = section.title if section.key == "visits" else t("export.renewals.title", pack.lang)
-    rows = table.rows[:TABLE_ROWS_PER_SLIDE]
-    lead = section.lead if section.key == "visits" else (table.note if rows else "")
-    slide = _slide(prs, title, lead)
-    if not rows:
-        _text_box(slide, MARGIN, Inches(3.2), SLIDE_W - 2 * MARGIN, Inches(1),
-                  table.note or pack.no_data,
-                  20, colour=GREY, align=PP_ALIGN.CENTER)
-        return
-    widths = None
-    if table.widths:
-        widths = [w / sum(table.widths) for w in table.widths]
-    add_table(slide, Table(table.headers, rows), MARGIN, Inches(1.7),
-              SLIDE_W - 2 * MARGIN, Inches(0.35) * (len(rows) + 1), 11, widths)
-    total = table.total_rows or len(table.rows)
-    if total > len(rows):
-        note = t("export.table.more", pack.lang, n=len(rows), total=total)
-        _text_box(slide, MARGIN, SLIDE_H - Inches(0.6), SLIDE_W - 2 * MARGIN, Inches(0.4),
-                  note, 11, colour=GREY)
-
-
-def write_pptx(path, report: dict, scoped_tables: dict[str, pd.DataFrame], lang: str = "en",
-               public: bool = False) -> Path:
-    """Write the evidence pack as .pptx to path."""
-    tables = public_tables(scoped_tables, lang) if public else scoped_tables
-    pack = build_pack(report, tables, lang, public)
-    prs = Presentation()
-    prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
-    _title_slide(prs, pack)
-    _kpi_slides(prs, pack)
-    _map_slide(prs, pack)
-    _section_slides(prs, pack)
-    path = Path(path)
-    prs.save(path)
-    return path
+        _chart_slides(deck, pack, section)
+        if section.key == "grants" and section.table is not None:
+            _table_slides(deck, pack, pack.label("pack.grants.list"), section.table,
+                          pack.label("pack.grants.lead"), section.notes, font=10)
+        if section.key == "partners":
+            _agreements(deck, pack)
+    _appendix(deck, pack)
+    _table_slides(deck, pack, pack.label("pack.sources.title"), pack.sources,
+                  pack.label("pack.sources.lead"))
+    return deck.save(path)

@@ -1,10 +1,13 @@
-"""The Excel annex: a KPI sheet (figure, definition, scope) and one sheet per scoped table.
+"""The Excel annex, in the pack's language: the figures (with their change on the previous
+year), a sheet of evidence rows per KPI, and one sheet per scoped table (headers, codes and
+countries in words; ids in their own column, the partner's name beside its id).
 
-Every text cell that comes from the data and starts with = + - @ (or a tab / carriage
-return) is written as text with Excel's quote prefix, so a cell like
-``=HYPERLINK("http://x","y")`` is shown, never run. Example::
+Every text cell that starts with = + - @ (or a tab / carriage return) is written as text
+with Excel's quote prefix, so a cell like ``=HYPERLINK("http://x","y")`` is shown, never
+run. A table longer than a sheet (Excel: 1,048,576 rows) continues on the next sheet
+("visits (2)"). Example::
 
-    write_xlsx("annex.xlsx", report_dict, apply_scope(ds.tables, scope), "en", public=False)
+    write_xlsx("annex.xlsx", build_pack(dataset, scope, "ru"))
 """
 
 from __future__ import annotations
@@ -12,178 +15,152 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
-from i18n import t
 from loaders.cells import set_text_cell
 from metrics import KPIS
-from report.pack import build_pack, public_tables
+from report.model import Pack, Table
 
-TABLE_ORDER = (
-    "institutions", "partners", "agreements", "visits", "grants", "students", "fx_rates",
-    "targets",
-)
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 TITLE_FONT = Font(bold=True, size=14)
+BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
 MAX_WIDTH = 60
 SHEET_NAME_LIMIT = 31  # Excel's limit
-PERCENT_UNITS = ("share", "percent")
-MONEY_UNITS = ("usd", "money")
+EXCEL_ROWS = 1_048_576  # rows of one sheet, the header included
+TABLE_ORDER = ("institutions", "partners", "agreements", "visits", "grants", "students",
+               "fx_rates", "targets")
 
 
-def _cell_value(value: object) -> object:
-    """A frame value as something openpyxl writes: lists joined, NA as empty."""
-    if isinstance(value, list | tuple):
-        return "; ".join(str(v) for v in value)
-    if value is None:
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
-        return value.item()
-    return value
-
-
-def write_cell(sheet, row: int, column: int, value: object):
-    """Write one cell; text that Excel would read as a formula stays text."""
-    cell = sheet.cell(row=row, column=column)
-    value = _cell_value(value)
+def cell(sheet, value: object, font=None, alignment=None, number_format=None) -> WriteOnlyCell:
+    """One cell of a write-only sheet; text is never a formula and loses the control
+    characters Excel's XML cannot hold (``loaders.cells.set_text_cell``)."""
+    if isinstance(value, datetime):
+        value = value.date()
+    c = WriteOnlyCell(sheet)
     if isinstance(value, str):
-        # text stays text (never a formula) and loses the control characters that
-        # Excel's XML cannot hold (loaders.cells)
-        return set_text_cell(cell, value)
-    cell.value = value
-    if isinstance(value, datetime | date):
-        cell.number_format = "yyyy-mm-dd"
-    return cell
+        set_text_cell(c, value)
+    else:
+        c.value = value
+        if isinstance(value, date):
+            c.number_format = "yyyy-mm-dd"
+    if font is not None:
+        c.font = font
+    if alignment is not None:
+        c.alignment = alignment
+    if number_format is not None:
+        c.number_format = number_format
+    return c
 
 
-def _header(sheet, row: int, headers: list[str]) -> None:
-    for column, text in enumerate(headers, start=1):
-        cell = write_cell(sheet, row, column, text)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
+def _header(sheet, headers: list[str]) -> list[WriteOnlyCell]:
+    out = []
+    for text in headers:
+        c = cell(sheet, text, HEADER_FONT)
+        c.fill = HEADER_FILL
+        out.append(c)
+    return out
 
 
-def _size_columns(sheet, floor: int = 8) -> None:
-    """Columns as wide as their longest value (first 500 rows), within limits."""
-    widths: dict[int, int] = {}
-    for row in sheet.iter_rows(max_row=min(sheet.max_row, 500)):
-        for cell in row:
-            if cell.value is None:
-                continue
-            text = cell.value.strftime("%Y-%m-%d") if isinstance(cell.value, datetime | date) \
-                else str(cell.value)
-            longest = max((len(line) for line in text.splitlines()), default=0)
-            widths[cell.column] = max(widths.get(cell.column, floor), longest + 2)
-    for column, width in widths.items():
-        sheet.column_dimensions[get_column_letter(column)].width = min(width, MAX_WIDTH)
-
-
-def _sheet_title(key: str, lang: str, used: set[str]) -> str:
-    title = t(key, lang)
+def _title(name: str, used: set[str]) -> str:
     for bad in "[]:*?/\\":
-        title = title.replace(bad, " ")
-    title = title[:SHEET_NAME_LIMIT] or "sheet"
-    base, n = title, 2
-    while title.lower() in used:
-        title = f"{base[: SHEET_NAME_LIMIT - 3]} {n}"
+        name = name.replace(bad, " ")
+    name = name.strip()[:SHEET_NAME_LIMIT] or "sheet"
+    base, n = name, 2
+    while name.lower() in used:
+        suffix = f" ({n})"
+        name = base[: SHEET_NAME_LIMIT - len(suffix)] + suffix
         n += 1
-    used.add(title.lower())
-    return title
+    used.add(name.lower())
+    return name
 
 
-def _kpi_sheet(sheet, pack, lang: str) -> None:
-    write_cell(sheet, 1, 1, t("export.annex_title", lang)).font = TITLE_FONT
-    row = 2
-    lines = [(t("export.as_of", lang), pack.as_of), (t("export.generated", lang), pack.generated)]
-    lines += pack.scope_lines
-    if pack.public:
-        lines.append((t("export.public_note", lang), ""))
-    for name, value in lines:
-        write_cell(sheet, row, 1, name).font = Font(bold=True)
-        write_cell(sheet, row, 2, value)
-        row += 1
-    row += 1
-    _header(sheet, row, [t("export.col.kpi", lang), t("export.col.value", lang),
-                         t("export.col.definition", lang), t("export.col.kpi_name", lang)])
-    sheet.freeze_panes = sheet.cell(row=row + 1, column=1)
-    units = {kpi.name: kpi.unit for kpi in KPIS}
-    for kpi in pack.kpis:
-        row += 1
-        write_cell(sheet, row, 1, kpi.label)
-        # The raw figure of the report (a number the reader can compute with); an
-        # undefined figure is the em dash, never 0.
-        cell = write_cell(sheet, row, 2, kpi.value if kpi.value is not None
-                          else t("common.none", lang))
-        unit = units.get(kpi.name, "")
-        if isinstance(kpi.value, float | int) and not isinstance(kpi.value, bool):
-            if unit in PERCENT_UNITS:
-                cell.number_format = "0.0%"
-            elif unit in MONEY_UNITS:
-                cell.number_format = "#,##0"
-            elif isinstance(kpi.value, float):
-                cell.number_format = "0.0"
-        else:
-            cell.alignment = Alignment(horizontal="right")
-        write_cell(sheet, row, 3, kpi.definition).alignment = Alignment(wrap_text=True)
-        write_cell(sheet, row, 4, kpi.name)
-    _size_columns(sheet)
-    sheet.column_dimensions["A"].width = 32
+def _widths(sheet, table: Table) -> None:
+    from openpyxl.utils import get_column_letter
+
+    for i, header in enumerate(table.headers):
+        longest = max([len(str(header))] + [len(str(r[i])) for r in table.rows[:300]])
+        sheet.column_dimensions[get_column_letter(i + 1)].width = min(max(8, longest + 2),
+                                                                     MAX_WIDTH)
+
+
+def _table_sheets(book, name: str, table: Table, used: set[str], note: str = "",
+                  rows_per_sheet: int = EXCEL_ROWS) -> None:
+    """The table on one sheet, or on as many as its rows need (the header on each)."""
+    room = max(1, rows_per_sheet - 1 - (2 if note else 0))
+    chunks = [table.rows[i:i + room] for i in range(0, len(table.rows), room)] or [[]]
+    for n, rows in enumerate(chunks, start=1):
+        sheet = book.create_sheet(_title(name if n == 1 else f"{name} ({n})", used))
+        _widths(sheet, Table(table.headers, rows[:300]))
+        sheet.freeze_panes = "A4" if note else "A2"
+        if note:
+            sheet.append([cell(sheet, note, Font(italic=True))])
+            sheet.append([])
+        sheet.append(_header(sheet, table.headers))
+        for values in rows:
+            sheet.append([cell(sheet, v) for v in values])
+
+
+def _figures(book, pack: Pack, used: set[str]) -> None:
+    sheet = book.create_sheet(_title(pack.label("export.sheet.kpis"), used))
+    sheet.column_dimensions["A"].width = 34
+    sheet.column_dimensions["B"].width = 22
     sheet.column_dimensions["C"].width = 80
+    sheet.column_dimensions["D"].width = 26
+    sheet.column_dimensions["E"].width = 30
+    sheet.append([cell(sheet, pack.label("export.annex_title"), TITLE_FONT)])
+    lines = [(pack.label("export.as_of"), pack.as_of),
+             (pack.label("export.generated"), pack.generated),
+             (pack.label("pack.language"), pack.language), *pack.scope_lines]
+    if pack.public:
+        lines.append((pack.label("export.public_note"), ""))
+    for name, value in lines:
+        sheet.append([cell(sheet, name, BOLD), cell(sheet, value)])
+    sheet.append([cell(sheet, pack.comparison_note)])
+    sheet.append([])
+    sheet.append(_header(sheet, [pack.label("export.col.kpi"), pack.label("export.col.value"),
+                                 pack.label("export.col.definition"),
+                                 pack.label("export.col.kpi_name"),
+                                 pack.label("pack.col.change")]))
+    changes = {b.name: b.change for b in pack.big_numbers}
+    for kpi, row in zip(KPIS, pack.kpi_table.rows, strict=True):
+        sheet.append([cell(sheet, row[0]), cell(sheet, row[1], alignment=Alignment(
+            horizontal="right")), cell(sheet, row[2], alignment=WRAP), cell(sheet, kpi.name),
+            cell(sheet, changes.get(kpi.name, ""))])
 
 
-def _table_sheet(sheet, frame: pd.DataFrame) -> None:
-    columns = list(frame.columns)
-    _header(sheet, 1, columns)
-    sheet.freeze_panes = "A2"
-    for r, values in enumerate(frame.itertuples(index=False, name=None), start=2):
-        for c, value in enumerate(values, start=1):
-            write_cell(sheet, r, c, value)
-    if columns:
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(len(frame) + 1, 1)}"
-    _size_columns(sheet)
-
-
-def _by_institution_sheet(sheet, table) -> None:
-    _header(sheet, 1, table.headers)
-    sheet.freeze_panes = "B2"
-    for r, cells in enumerate(table.rows, start=2):
-        for c, value in enumerate(cells, start=1):
-            write_cell(sheet, r, c, value)
-    _size_columns(sheet)
-
-
-def write_xlsx(path, report: dict, scoped_tables: dict[str, pd.DataFrame], lang: str = "en",
-               public: bool = False) -> Path:
-    """Write the annex for one report and its scoped tables to path."""
-    tables = public_tables(scoped_tables, lang) if public else scoped_tables
-    pack = build_pack(report, tables, lang, public)
-    book = Workbook()
+def write_xlsx(path, pack: Pack, rows_per_sheet: int = EXCEL_ROWS):
+    """Write the annex of the pack to path (``rows_per_sheet``: Excel's limit; smaller in
+    tests)."""
+    book = Workbook(write_only=True)
+    props = book.properties
+    props.title, props.creator, props.lastModifiedBy = pack.label("export.annex_title"), "", ""
+    props.subject, props.language = pack.scope_words, pack.lang
     used: set[str] = set()
-    kpi_sheet = book.active
-    kpi_sheet.title = _sheet_title("export.sheet.kpis", lang, used)
-    _kpi_sheet(kpi_sheet, pack, lang)
+    _figures(book, pack, used)
     if pack.by_institution is not None:
-        _by_institution_sheet(
-            book.create_sheet(_sheet_title("export.sheet.by_institution", lang, used)),
-            pack.by_institution,
-        )
-    names = list(TABLE_ORDER) + [n for n in tables if n not in TABLE_ORDER]
-    for name in names:
-        frame = tables.get(name)
-        if frame is None:
+        _table_sheets(book, pack.label("export.sheet.by_institution"), pack.by_institution,
+                      used)
+    for kpi in KPIS:
+        table = pack.evidence_tables.get(kpi.name)
+        if table is None:
             continue
-        _table_sheet(book.create_sheet(_sheet_title(f"export.sheet.{name}", lang, used)), frame)
+        entry = next(e for e in pack.appendix if e.name == kpi.name)
+        note = pack.label("pack.annex.evidence_note", label=entry.label, value=entry.value,
+                          n=entry.rows)
+        _table_sheets(book, pack.label("pack.sheet.evidence", label=entry.label), table, used,
+                      note, rows_per_sheet)
+    names = [n for n in TABLE_ORDER if n in pack.data_tables] + [
+        n for n in pack.data_tables if n not in TABLE_ORDER]
+    for name in names:
+        _table_sheets(book, pack.label(f"export.sheet.{name}"), pack.data_tables[name], used,
+                      "", rows_per_sheet)
+    if hasattr(path, "write"):
+        book.save(path)
+        return path
     path = Path(path)
     book.save(path)
     return path

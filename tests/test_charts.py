@@ -140,7 +140,7 @@ def test_partner_map_is_offline_with_points_arcs_and_tooltips():
     assert deck.map_provider is None
     spec = json.loads(deck.to_json())
     layers = {layer["id"]: layer for layer in spec["layers"]}
-    assert list(layers) == ["ocean", "countries", "arcs", "partners", "institutions"]
+    assert list(layers) == ["ocean", "countries", "arcs", "partners", "institutions", "institution-labels"]
     point = layers["partners"]["data"][0]
     assert layers["partners"]["radiusUnits"] == "pixels"  # a literal, not an accessor
     assert point["radius"] == pytest.approx(17)  # the most active partner

@@ -17,15 +17,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from browser_fixtures import browser, serve
 from openpyxl import load_workbook
 from pptx import Presentation
 from pypdf import PdfReader
 
-from i18n import strings
 from loaders import load_dataset
-from metrics import Scope, apply_scope
+from metrics import Scope
 from report import build_report
+from report.model import build_pack, file_stem
 from report.pdf import write_pdf
 from report.pptx import write_pptx
 from report.xlsx import write_xlsx
@@ -35,6 +34,8 @@ AS_OF = date(2025, 6, 30)
 HYPERLINK = '=HYPERLINK("http://x","y")'
 PERSONS = ("Kim Min-jun", "Anvar Karimov", "Иван Петров", "Oʻlmas Toʻxtayev")
 SURNAMES = ("Karimov", "Петров", "Toʻxtayev")
+TITLES = ("Head of the Oncology Centre",)
+EXTRA_PERSONS = ("Lee Ji-eun", "Hong Gil-dong")  # in person.1 and lecturer columns
 CHART_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
 
 FIXTURE = {
@@ -50,19 +51,19 @@ p-tur,Istanbul University,university,TUR,Istanbul,41.01,28.98,,
 p-kaz,Kazakh Rheumatology Center,research_center,KAZ,Almaty,43.24,76.89,,
 """,
     "agreements": """agreement_id,institution_id,partner_id,kind,title,faculty,department,signed_on,expires_on,status,areas,source
-a1,samsmu,p-kor,mou,MoU,Medicine,,2022-01-10,2025-09-30,,,report 2024
+a1,samsmu,p-kor,mou,MoU,Medicine,,2022,2025-09-30,,,report 2024
 a2,samsmu,p-deu,cooperation_agreement,Cooperation,,,2020-03-01,2024-12-31,,,
-a3,admi,p-rus,academic_mobility,Mobility,Pediatrics,,2023-05-01,,,,
+a3,admi,p-rus,academic_mobility,Mobility,Pediatrics,,2023-05,,,,
 a4,admi,p-tur,mou,"=HYPERLINK(""http://x"",""y"")",,,2026-01-01,,,,
 """,
     "visits": """visit_id,institution_id,partner_id,country,person,person_title,direction,mode,activity,faculty,department,start_date,end_date,sessions,participants,audience,source
-v1,samsmu,p-kor,,Kim Min-jun,Prof.,incoming,in_person,lectures,,,2024-03-01,,10,,,Article: Prof. Kim Min-jun lectured
+v1,samsmu,p-kor,,Kim Min-jun,Head of the Oncology Centre,incoming,in_person,lectures,,,2024-03-01,,10,,,Article: Prof. Kim Min-jun lectured
 v2,samsmu,p-deu,,Anvar Karimov,Dr.,outgoing,in_person,training,,,2023-10-01,,,,,Karimov trained in Berlin
 v3,admi,p-rus,,Иван Петров,Prof.,incoming,remote,lectures,,,2024-11-05,,5,,,
 v4,admi,p-kaz,,Oʻlmas Toʻxtayev,Prof.,incoming,in_person,masterclass,,,2025-02-01,,,,,
 """,
     "grants": """grant_id,institution_id,partner_ids,title,funder,program,faculty,department,theme,status,start_date,end_date,amount,currency,source
-g1,samsmu,p-kor,Joint oncology,KOICA,,,,,active,2024-01-01,2026-12-31,100000,USD,
+g1,samsmu,p-kor,Joint oncology 서울 北京,KOICA,,,,,active,2024-01-01,2026-12-31,100000,USD,
 g2,admi,p-rus; p-kaz,Neuro,Erasmus+,,,,,applied,2025-01-01,,20000,EUR,
 g3,samsmu,p-deu,Training,DAAD,,,,,completed,,,50000,EUR,
 """,
@@ -93,70 +94,36 @@ def dataset(dataset_dir):
     return ds
 
 
-def _inputs(dataset, **scope_fields):
-    scope = Scope(as_of=AS_OF, **scope_fields)
-    return build_report(dataset, scope), apply_scope(dataset.tables, scope)
+SCOPE = Scope(as_of=AS_OF)
 
 
 @pytest.fixture(scope="module")
-def report_and_tables(dataset):
-    return _inputs(dataset)
+def report(dataset):
+    return build_report(dataset, SCOPE)
 
 
-def test_fixture_figures_are_the_hand_counted_ones(report_and_tables):
-    kpis = report_and_tables[0]["kpis"]
+_PACKS: dict = {}
+
+
+def pack_of(dataset, lang="en", public=False, scope=SCOPE):
+    key = (id(dataset), lang, public, scope)
+    if key not in _PACKS:
+        _PACKS[key] = build_pack(dataset, scope, lang, public)
+    return _PACKS[key]
+
+
+def test_fixture_figures_are_the_hand_counted_ones(report):
+    kpis = report["kpis"]
     assert (kpis["partners"], kpis["partner_countries"], kpis["visits_incoming"]) == (5, 5, 3)
     assert kpis["remote_share"] == 1 / 3
     assert kpis["international_students"] == 55
+    assert kpis["grant_funding_usd"] == 152_500  # 100,000 USD + 50,000 EUR x 1.05
 
 
-# ---------------------------------------------------------------- Excel annex
+def _json(lang: str) -> dict:
+    import json
 
-
-def _kpi_cells(book) -> dict[str, object]:
-    """KPI key (column D) -> figure (column B) from the KPI sheet."""
-    sheet = book.worksheets[0]
-    return {row[3].value: row[1].value for row in sheet.iter_rows(min_row=1)
-            if isinstance(row[3].value, str) and len(row) > 3}
-
-
-def test_xlsx_kpi_sheet_equals_report(tmp_path, report_and_tables):
-    report, tables = report_and_tables
-    path = write_xlsx(tmp_path / "annex.xlsx", report, tables, "en", False)
-    book = load_workbook(path)
-    cells = _kpi_cells(book)
-    for name, value in report["kpis"].items():
-        # openpyxl writes 16 significant digits (Excel keeps 15): equal to that precision.
-        expected = pytest.approx(value, rel=1e-15) if value is not None else "—"
-        assert cells[name] == expected, name
-    assert cells["partners"] == 5 and cells["international_students"] == 55
-
-
-def test_xlsx_tables_keep_source_freeze_header_and_size_columns(tmp_path, report_and_tables):
-    report, tables = report_and_tables
-    book = load_workbook(write_xlsx(tmp_path / "annex.xlsx", report, tables, "en", False))
-    visits = book["visits"]
-    headers = [c.value for c in visits[1]]
-    assert "source" in headers and "person" in headers
-    assert visits.freeze_panes == "A2"
-    assert visits.max_row == 1 + 4
-    assert visits.column_dimensions["A"].width > 8
-    assert [c.value for c in book["partners"]["B"][1:]] == [
-        "Seoul National University", "Charité Berlin", "Pirogov University",
-        "Istanbul University", "Kazakh Rheumatology Center",
-    ]
-
-
-def test_xlsx_formula_from_data_is_plain_text(tmp_path, report_and_tables):
-    report, tables = report_and_tables
-    path = write_xlsx(tmp_path / "annex.xlsx", report, tables, "en", False)
-    sheet = load_workbook(path)["agreements"]
-    cells = [c for row in sheet.iter_rows() for c in row if c.value == HYPERLINK]
-    assert len(cells) == 1
-    assert cells[0].data_type == "s" and cells[0].quotePrefix
-    with zipfile.ZipFile(path) as archive:
-        xml = "".join(archive.read(n).decode() for n in archive.namelist() if "worksheets" in n)
-    assert "<f>" not in xml and "<f " not in xml  # no formula anywhere in the workbook
+    return json.loads((ROOT / "i18n" / f"{lang}.json").read_text(encoding="utf-8"))
 
 
 # ---------------------------------------------------------------- PowerPoint
@@ -175,54 +142,141 @@ def _charts(path) -> dict[str, dict[str, list[float]]]:
     return charts
 
 
-def _deck_text(path) -> str:
+def _slide_text(slide) -> str:
     parts = []
-    for slide in Presentation(path).slides:
-        for shape in slide.shapes:
-            if shape.has_text_frame:
-                parts.append(shape.text_frame.text)
-            if shape.has_table:
-                parts += [cell.text for row in shape.table.rows for cell in row.cells]
-            if shape.has_chart:
-                plot = shape.chart.plots[0]
-                parts += [str(c) for c in plot.categories] + [s.name for s in plot.series]
+    for shape in slide.shapes:
+        if shape.has_text_frame:
+            parts.append(shape.text_frame.text)
+        if shape.has_table:
+            parts += [cell.text for row in shape.table.rows for cell in row.cells]
+        if shape.has_chart:
+            plot = shape.chart.plots[0]
+            parts += [str(c) for c in plot.categories] + [s.name for s in plot.series]
     return "\n".join(parts)
 
 
-def test_pptx_native_chart_figures_equal_report(tmp_path, report_and_tables):
-    report, tables = report_and_tables
-    kpis = report["kpis"]
-    path = write_pptx(tmp_path / "pack.pptx", report, tables, "en", False)
+def _deck_text(path) -> str:
+    deck = Presentation(path)
+    return "\n".join([_slide_text(s) for s in deck.slides]
+                     + [s.notes_slide.notes_text_frame.text for s in deck.slides
+                        if s.has_notes_slide])
+
+
+def _table_cells(path) -> list[list[str]]:
+    rows = []
+    for slide in Presentation(path).slides:
+        for shape in slide.shapes:
+            if shape.has_table:
+                rows += [[c.text for c in row.cells] for row in shape.table.rows]
+    return rows
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "uz"])
+def test_every_slide_has_a_title_placeholder(tmp_path, dataset, lang):
+    deck = Presentation(write_pptx(tmp_path / "pack.pptx", pack_of(dataset, lang)))
+    titles = [slide.shapes.title.text_frame.text if slide.shapes.title is not None else None
+              for slide in deck.slides]
+    assert len(titles) >= 12 and all(titles), titles
+    # The big-number slide, the agreements list, the appendix and the sources exist.
+    strings_of = _json(lang)
+    for key in ("export.kpis.title", "pack.agreements.list", "pack.appendix.title",
+                "pack.sources.title", "export.section.map"):
+        assert any(title.startswith(strings_of[key]) for title in titles), key
+
+
+# Figures of the fixture as each language writes them (worked out by hand).
+BIG = {
+    "en": {"partners": "5", "visits_incoming": "3", "grant_funding_usd": "$152,500",
+           "international_students": "55"},
+    "ru": {"partners": "5", "visits_incoming": "3", "grant_funding_usd": "152\u00a0500\u00a0$",
+           "international_students": "55"},
+    "uz": {"partners": "5", "visits_incoming": "3", "grant_funding_usd": "152\u00a0500\u00a0$",
+           "international_students": "55"},
+}
+REMOTE = {"en": "33.3%", "ru": "33,3\u00a0%", "uz": "33,3%"}
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "uz"])
+def test_big_numbers_equal_the_report_formatted_for_the_language(tmp_path, dataset, lang):
+    deck = Presentation(write_pptx(tmp_path / "pack.pptx", pack_of(dataset, lang)))
+    big_slide = _slide_text(deck.slides[1]).split("\n")
+    labels = _json(lang)
+    for name, value in BIG[lang].items():
+        at = big_slide.index(value)  # the figure, then its label
+        assert big_slide[at + 1] == labels[f"kpi.{name}.label"], name
+    all_figures = _slide_text(deck.slides[2]).split("\n")
+    at = all_figures.index(labels["kpi.remote_share.label"])
+    assert all_figures[at + 1] == REMOTE[lang]
+    # The change on the previous year: 2025 against 2024, both cut at 30 June.
+    assert _json(lang)["pack.compare.no_comparison"] in big_slide or any(
+        "2024" in line for line in big_slide)
+
+
+def test_the_agreements_table_lists_every_agreement_in_scope(tmp_path, dataset, report):
+    cells = _table_cells(write_pptx(tmp_path / "pack.pptx", pack_of(dataset)))
+    listed = {row[0] for row in cells}
+    assert {"a1", "a2", "a3", "a4"} <= listed
+    rows = {row[0]: row for row in cells if row[0] in {"a1", "a3"}}
+    assert rows["a1"][4] == "2022"  # year precision: never 1 Jan 2022
+    assert rows["a3"][4] == "May 2023"  # month precision
+
+
+def test_year_and_month_dates_in_russian(tmp_path, dataset):
+    cells = _table_cells(write_pptx(tmp_path / "pack.pptx", pack_of(dataset, "ru")))
+    rows = {row[0]: row for row in cells if row[0] in {"a1", "a3"}}
+    assert rows["a1"][4] == "2022" and rows["a3"][4] == "Май 2023"
+
+
+def test_appendix_row_counts_equal_the_evidence_sets(tmp_path, dataset, report):
+    pack = pack_of(dataset)
+    for entry in pack.appendix:
+        assert entry.rows == len(report["evidence"][entry.name]), entry.name
+        assert sum(n for _, n, _ in entry.by_document) >= entry.rows
+    deck = Presentation(write_pptx(tmp_path / "pack.pptx", pack))
+    appendix = [s for s in deck.slides
+                if s.shapes.title.text_frame.text.startswith("Where each figure comes from")]
+    assert appendix
+    rows = [r for s in appendix for sh in s.shapes if sh.has_table
+            for r in [[c.text for c in row.cells] for row in sh.table.rows]]
+    by_label = {r[0]: r for r in rows if r[0]}
+    assert by_label["Incoming visits"][2] == "3"  # v1, v3, v4
+    assert by_label["Partners"][2] == "5"
+    notes = "\n".join(s.notes_slide.notes_text_frame.text for s in appendix)
+    assert _json("en")["kpi.partners.definition"] in notes
+
+
+def test_one_colour_per_meaning_across_the_deck(tmp_path, dataset):
+    from lxml import etree
+
+    path = write_pptx(tmp_path / "pack.pptx", pack_of(dataset))
+    colours: dict[str, set[str]] = {}
     with zipfile.ZipFile(path) as archive:
-        content_types = archive.read("[Content_Types].xml").decode()
-        chart_parts = [n for n in archive.namelist() if re.match(r"ppt/charts/chart\d+\.xml", n)]
-    assert CHART_CONTENT_TYPE in content_types and len(chart_parts) >= 8
-    charts = _charts(path)
-    assert sum(charts["Partners by country"]["Partners"]) == kpis["partners"] == 5
-    assert len(charts["Partners by country"]["_categories"]) == kpis["partner_countries"]
-    mobility = charts["Visits per year"]
-    assert mobility["_categories"] == ["2023", "2024", "2025"]
-    assert mobility["Incoming"] == [0, 2, 1] and sum(mobility["Incoming"]) == kpis["visits_incoming"]
-    assert sum(mobility["Outgoing"]) == kpis["visits_outgoing"] == 1
-    in_person, remote = charts["Incoming visits by mode"]["Incoming"]
-    assert remote / (in_person + remote) == kpis["remote_share"]
-    students = charts["Students by country, 2024/2025"]["Students"]
-    assert sum(students) == kpis["international_students"] == 55
-    assert charts["Grants by status"]["Grants"] == [1, 0, 1, 1, 0]
-    assert charts["Agreements by status"]["Agreements"] == [2, 1, 1, 0]
-    text = _deck_text(path)
-    assert "33.3 %" in text and "Samarkand State Medical University" in text
-    assert "Иван Петров" in text  # the visits slide names people in the full edition
+        for name in archive.namelist():
+            if not re.match(r"ppt/charts/chart\d+\.xml", name):
+                continue
+            root = etree.fromstring(archive.read(name))
+            ns = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
+                  "a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
+            for ser in root.iterfind(".//c:ser", ns):
+                label = "".join(ser.xpath("./c:tx//c:v/text()", namespaces=ns))
+                fill = ser.xpath("./c:spPr/a:solidFill/a:srgbClr/@val", namespaces=ns)
+                if fill:
+                    colours.setdefault(label, set()).add(fill[0])
+    assert colours["Incoming"] == {"1F4E79"} and colours["Outgoing"] == {"E08E2B"}
+    assert colours["Remote"] == {"8E6CB5"} and colours["In person"] == {"4C9A6A"}
+    meaning_of = {}
+    for label, fills in colours.items():
+        for fill in fills:
+            meaning_of.setdefault(fill, set()).add(label)
+    assert not meaning_of["E08E2B"] - {"Outgoing"}  # orange never means "Remote"
 
 
 @pytest.mark.parametrize("lang", ["ru", "uz"])
-def test_pptx_chart_words_are_translated(tmp_path, report_and_tables, lang):
+def test_pptx_chart_words_are_translated(tmp_path, dataset, lang):
     """No English enum word (status, partner type, mode...) is left on a ru/uz chart."""
-    report, tables = report_and_tables
-    path = write_pptx(tmp_path / "pack.pptx", report, tables, lang, False)
-    english = {value for key, value in strings("en").items() if key.startswith("enum.")}
-    translated = {value for key, value in strings(lang).items() if key.startswith("enum.")}
-    english -= translated  # words spelled the same in both languages (e.g. "PhD")
+    path = write_pptx(tmp_path / "pack.pptx", pack_of(dataset, lang))
+    english = {value for key, value in _json("en").items() if key.startswith("enum.")}
+    english -= {value for key, value in _json(lang).items() if key.startswith("enum.")}
     words = set()
     for chart in _charts(path).values():
         words |= set(chart["_categories"]) | {name for name in chart if name != "_categories"}
@@ -230,10 +284,30 @@ def test_pptx_chart_words_are_translated(tmp_path, report_and_tables, lang):
 
 
 def test_pptx_empty_scope_says_no_data(tmp_path, dataset):
-    report, tables = _inputs(dataset, countries={"BRA"})
-    path = write_pptx(tmp_path / "empty.pptx", report, tables, "en", False)
+    pack = pack_of(dataset, scope=Scope(as_of=AS_OF, countries={"BRA"}))
+    path = write_pptx(tmp_path / "empty.pptx", pack)
     assert _charts(path) == {}
     assert "No data in this scope" in _deck_text(path)
+
+
+def test_branding_folder_sets_logo_colour_and_footer(tmp_path, dataset_dir):
+    import shutil
+
+    from PIL import Image
+
+    folder = tmp_path / "branded"
+    shutil.copytree(dataset_dir, folder)
+    (folder / "branding").mkdir()
+    Image.new("RGB", (40, 20), "#7a1f2b").save(folder / "branding" / "logo.png")
+    (folder / "branding" / "branding.toml").write_text(
+        'colour = "#7a1f2b"\nfooter = "International Office"\n', encoding="utf-8")
+    pack = build_pack(load_dataset(folder), SCOPE)
+    deck = Presentation(write_pptx(tmp_path / "b.pptx", pack))
+    cover = deck.slides[0]
+    assert any(shape.shape_type == 13 for shape in cover.shapes)  # the logo picture
+    title_run = deck.slides[1].shapes.title.text_frame.paragraphs[0].font
+    assert str(title_run.color.rgb) == "7A1F2B"
+    assert "International Office" in _slide_text(deck.slides[3])
 
 
 # ---------------------------------------------------------------- PDF
@@ -241,48 +315,162 @@ def test_pptx_empty_scope_says_no_data(tmp_path, dataset):
 
 def _pdf_text(path) -> str:
     text = "\n".join(page.extract_text() for page in PdfReader(path).pages)
-    return re.sub(r"\s+", " ", text.replace("\u202f", " "))
+    # fpdf2 writes a fallback-font glyph (CJK) with a NUL before it in the text layer.
+    text = text.replace("\x00", "")
+    return re.sub(r"\s+", " ", text.replace("\u202f", " ").replace("\u00a0", " "))
 
 
-def test_pdf_text_has_kpi_figures_and_cyrillic(tmp_path, report_and_tables):
-    report, tables = report_and_tables
-    text = _pdf_text(write_pdf(tmp_path / "pack.pdf", report, tables, "en", False))
-    for expected in ("Partners 5", "Incoming visits 3", "Remote share 33.3 %",
-                     "International students 55", "USD 152 500", "Иван Петров",
-                     "Oʻlmas", "Distinct countries of those partners"):
+def test_pdf_text_has_kpi_figures_chart_titles_and_every_script(tmp_path, dataset):
+    text = _pdf_text(write_pdf(tmp_path / "pack.pdf", pack_of(dataset)))
+    for expected in ("Partners 5", "Incoming visits 3", "Remote share 33.3%",
+                     "International students 55", "$152,500",
+                     "Distinct countries of those partners", "서울", "北京"):
         assert expected in text, expected
+    for key in ("export.chart.grants_by_funder", "export.chart.agreements_by_status",
+                "export.chart.agreements_expiring_by_year", "export.chart.mobility"):
+        assert _json("en")[key] in text, key  # chart titles are whole text, never cut
 
 
-def test_pdf_in_russian_keeps_cyrillic_country_names(tmp_path, dataset):
-    report, tables = _inputs(dataset)
-    text = _pdf_text(write_pdf(tmp_path / "pack_ru.pdf", report, tables, "ru", False))
-    assert "Россия" in text
+@pytest.mark.parametrize("lang", ["ru", "uz"])
+def test_pdf_in_russian_and_uzbek_has_no_english_formatted_figure(tmp_path, dataset, lang):
+    text = _pdf_text(write_pdf(tmp_path / f"pack_{lang}.pdf", pack_of(dataset, lang)))
+    assert re.findall(r"\d\.\d|\d,\d{3}\b|USD \d|\$\d", text) == []
+    assert REMOTE[lang].replace("\u00a0", " ") in text
+    assert "152 500 $" in text
+    titles = [_json(lang)[k] for k in ("export.chart.grants_by_funder",
+                                       "export.chart.agreements_by_status")]
+    for title in titles:
+        assert title in text
 
 
-def test_pdf_empty_scope_is_written(tmp_path, dataset):
-    report, tables = _inputs(dataset, countries={"BRA"})
-    text = _pdf_text(write_pdf(tmp_path / "empty.pdf", report, tables, "en", False))
-    assert "No data in this scope" in text
+def test_pdf_long_name_is_cut_with_an_ellipsis_and_does_not_crash(tmp_path, dataset):
+    from types import SimpleNamespace
+
+    tables = {name: frame.copy() for name, frame in dataset.tables.items()}
+    partners = tables["partners"]
+    partners.loc[partners["partner_id"] == "p-deu", "name"] = "Charité " + "x" * 10_000
+    long = SimpleNamespace(tables=tables, problems=[], path=None)
+    text = _pdf_text(write_pdf(tmp_path / "long.pdf", build_pack(long, SCOPE)))
+    assert "Charité xxxx" in text and "…" in text
+    assert "x" * 500 not in text
+
+
+# ---------------------------------------------------------------- Excel annex
+
+
+def _kpi_cells(book) -> dict[str, object]:
+    """KPI key (column D) -> figure (column B) from the KPI sheet."""
+    sheet = book.worksheets[0]
+    return {row[3].value: row[1].value for row in sheet.iter_rows(min_row=1)
+            if len(row) > 3 and isinstance(row[3].value, str)}
+
+
+def test_xlsx_figures_equal_the_pack(tmp_path, dataset):
+    book = load_workbook(write_xlsx(tmp_path / "annex.xlsx", pack_of(dataset, "ru")))
+    cells = _kpi_cells(book)
+    assert cells["partners"] == "5" and cells["remote_share"] == "33,3\u00a0%"
+    assert cells["grant_funding_usd"] == "152\u00a0500\u00a0$"
+
+
+def test_xlsx_in_russian_has_russian_headers_words_and_ids_in_their_column(tmp_path, dataset):
+    ru = _json("ru")
+    book = load_workbook(write_xlsx(tmp_path / "annex.xlsx", pack_of(dataset, "ru")))
+    visits = book[ru["export.sheet.visits"]]
+    headers = [c.value for c in visits[1]]
+    assert headers[:5] == [ru["pack.column.visit_id"], ru["pack.column.institution_id"],
+                           ru["pack.col.institution_name"], ru["pack.column.partner_id"],
+                           ru["pack.col.partner_name"]]
+    rows = [[c.value for c in row] for row in visits.iter_rows(min_row=2)]
+    v3 = next(r for r in rows if r[0] == "v3")
+    assert v3[3] == "p-rus" and v3[4] == "Pirogov University"
+    assert ru["enum.direction.incoming"] in v3 and ru["enum.mode.remote"] in v3
+    assert "Россия" in v3 and "incoming" not in v3 and "RUS" not in v3
+    evidence = book[f"Строки – {ru['kpi.visits_incoming.label']}"[:31]]
+    ids = [r[0].value for r in evidence.iter_rows(min_row=4)]
+    assert ids == ["v1", "v3", "v4"]
+
+
+def test_xlsx_formula_from_data_is_plain_text(tmp_path, dataset):
+    path = write_xlsx(tmp_path / "annex.xlsx", pack_of(dataset))
+    sheet = load_workbook(path)["agreements"]
+    cells = [c for row in sheet.iter_rows() for c in row if c.value == HYPERLINK]
+    assert len(cells) == 1
+    assert cells[0].data_type == "s" and cells[0].quotePrefix
+    with zipfile.ZipFile(path) as archive:
+        xml = "".join(archive.read(n).decode() for n in archive.namelist() if "worksheets" in n)
+    assert "<f>" not in xml and "<f " not in xml  # no formula anywhere in the workbook
+
+
+def test_xlsx_splits_a_table_longer_than_a_sheet(tmp_path, dataset):
+    """Past the sheet's row limit (Excel: 1,048,576; 3 here) the table goes on."""
+    path = write_xlsx(tmp_path / "annex.xlsx", pack_of(dataset), rows_per_sheet=3)
+    book = load_workbook(path)
+    parts = [book[n] for n in ("visits", "visits (2)")]
+    ids = [r[0].value for sheet in parts for r in sheet.iter_rows(min_row=2)]
+    assert ids == ["v1", "v2", "v3", "v4"]
+    assert all(sheet[1][0].value == "Visit id" for sheet in parts)
 
 
 # ---------------------------------------------------------------- public edition
 
 
-def test_public_outputs_hold_no_personal_name(tmp_path, report_and_tables):
-    report, tables = report_and_tables
-    deck = _deck_text(write_pptx(tmp_path / "p.pptx", report, tables, "en", True))
-    pdf = _pdf_text(write_pdf(tmp_path / "p.pdf", report, tables, "en", True))
-    book = load_workbook(write_xlsx(tmp_path / "p.xlsx", report, tables, "en", True))
-    annex = "\n".join(str(c.value) for ws in book for row in ws.iter_rows() for c in row
-                      if c.value is not None)
-    for name in PERSONS + SURNAMES:
-        for label, text in (("pptx", deck), ("pdf", pdf), ("xlsx", annex)):
-            assert name.lower() not in text.lower(), (label, name)
-    assert "person" not in [c.value for c in book["visits"][1]]
-    assert "Seoul National University" in deck  # partners are organisations, kept
+def _with_extra_person_columns(dataset):
+    """The fixture plus a duplicated person header (read as person.1) and a lecturer."""
+    from types import SimpleNamespace
+
+    tables = {name: frame.copy() for name, frame in dataset.tables.items()}
+    visits = tables["visits"]
+    visits["person.1"] = ["Lee Ji-eun", None, None, None]
+    visits["lecturer"] = [None, "Hong Gil-dong", None, None]
+    visits.loc[visits["visit_id"] == "v2", "visit_id"] = "v-samsmu-karimov"
+    return SimpleNamespace(tables=tables, problems=[], path=None)
 
 
-# ---------------------------------------------------------------- command line
+def _every_xml_part(path) -> str:
+    with zipfile.ZipFile(path) as archive:
+        return "\n".join(archive.read(n).decode("utf-8", "replace")
+                         for n in archive.namelist())
+
+
+def test_public_edition_holds_no_name_or_title_in_any_part(tmp_path, dataset):
+    data = _with_extra_person_columns(dataset)
+    pack = build_pack(data, SCOPE, "en", public=True)
+    files = {
+        "pptx": _every_xml_part(write_pptx(tmp_path / "p.pptx", pack)),
+        "xlsx": _every_xml_part(write_xlsx(tmp_path / "p.xlsx", pack)),
+        "pdf": _pdf_text(write_pdf(tmp_path / "p.pdf", pack)),
+    }
+    for name in PERSONS + SURNAMES + TITLES + EXTRA_PERSONS:
+        for kind, text in files.items():
+            assert name.lower() not in text.lower(), (kind, name)
+    book = load_workbook(tmp_path / "p.xlsx")
+    headers = [c.value for c in book["visits"][1]]
+    assert not {"Person", "Position", "person.1", "lecturer"} & set(headers)
+    ids = [r[0].value for r in book["visits"].iter_rows(min_row=2)]
+    assert ids == ["v1", "visits:3", "v3", "v4"] or "visits:3" in ids
+    assert not any("[name hidden]" in str(i) for i in ids)  # ids are never rewritten
+    assert "Seoul National University" in files["pptx"]  # organisations are kept
+    core = zipfile.ZipFile(tmp_path / "p.pptx").read("docProps/core.xml").decode()
+    assert "<dc:creator>" not in core or "<dc:creator></dc:creator>" in core
+
+
+def test_the_normal_edition_keeps_ids_and_names(tmp_path, dataset):
+    pack = pack_of(dataset)
+    book = load_workbook(write_xlsx(tmp_path / "n.xlsx", pack))
+    ids = [r[0].value for r in book["visits"].iter_rows(min_row=2)]
+    assert ids == ["v1", "v2", "v3", "v4"]
+    assert "Иван Петров" in [c.value for row in book["visits"].iter_rows() for c in row]
+
+
+# ---------------------------------------------------------------- names and command line
+
+
+def test_file_names_say_institutions_scope_language_and_date(dataset):
+    tables = dataset.tables
+    assert file_stem(SCOPE, tables, "en", False) == "ADMI-SamSMU_all_en_2025-06-30"
+    scope = Scope(institutions={"samsmu"}, year_from=2023, year_to=2024, countries={"KOR"},
+                  as_of=AS_OF)
+    assert file_stem(scope, tables, "ru", True) == "SamSMU_2023-2024-KOR_ru_2025-06-30_public"
 
 
 @pytest.mark.parametrize("suffix", [".pptx", ".pdf", ".xlsx"])
@@ -298,47 +486,35 @@ def test_cli_writes_each_format(tmp_path, dataset_dir, suffix):
     assert len(data) > 1000
     assert "Иван Петров".encode() not in data
     if suffix == ".xlsx":
-        kpis = {k: v for k, v in _kpi_cells(load_workbook(io.BytesIO(data))).items()}
-        assert kpis["visits_incoming"] == 2 and kpis["partners"] == 3
+        kpis = _kpi_cells(load_workbook(io.BytesIO(data)))
+        assert kpis["visits_incoming"] == "2" and kpis["partners"] == "3"
+
+
+def test_cli_names_the_file_in_a_folder(tmp_path, dataset_dir):
+    result = subprocess.run(
+        [sys.executable, "-m", "report", str(dataset_dir), "--out", str(tmp_path),
+         "--format", "xlsx", "--as-of", "2025-06-30", "--lang", "uz"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "ADMI-SamSMU_all_uz_2025-06-30.xlsx").exists()
 
 
 # ---------------------------------------------------------------- Export page
 
 
-def test_export_page_smoke(dataset_dir, tmp_path, monkeypatch):
+def test_export_page_builds_with_progress_and_names_files(dataset_dir, tmp_path, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("COOP_DATA", str(dataset_dir))
     monkeypatch.setenv("COOP_STORE", str(tmp_path / "store"))
-    at = AppTest.from_file(str(ROOT / "pages" / "export.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(ROOT / "pages" / "export.py"), default_timeout=120).run()
+    assert not at.exception
+    assert "python -m report" in at.code[0].value and "--as-of" in at.code[0].value
+    assert at.get("download_button") == []
+    at.button(key="export_build").click().run()
     assert not at.exception
     buttons = at.get("download_button")
     assert len(buttons) == 3
-    assert "python -m report" in at.code[0].value and "--as-of" in at.code[0].value
-
-
-@pytest.mark.browser
-def test_export_page_downloads_in_chromium(dataset_dir, tmp_path):
-    """Click each download on the Export page in real Chromium; the files open."""
-    from playwright.sync_api import expect
-
-    files = {}
-    with (
-        serve(dataset_dir, store=tmp_path / "store") as base_url,
-        browser(width=1400, height=1000) as page,
-    ):
-        page.goto(base_url + "/export", timeout=60_000)
-        for label, suffix in (("Evidence pack (PDF)", ".pdf"),
-                              ("Data annex (Excel)", ".xlsx"),
-                              ("Evidence pack (PowerPoint)", ".pptx")):
-            button = page.get_by_role("button", name=label)
-            expect(button).to_be_visible(timeout=60_000)
-            with page.expect_download(timeout=120_000) as info:
-                button.click()
-            target = tmp_path / f"download{suffix}"
-            info.value.save_as(target)
-            assert info.value.suggested_filename.endswith(suffix)
-            files[suffix] = target
-    assert files[".pdf"].read_bytes().startswith(b"%PDF")
-    assert _kpi_cells(load_workbook(files[".xlsx"]))["partners"] == 5
-    assert sum(_charts(files[".pptx"])["Partners by country"]["Partners"]) == 5
+    assert [b.label for b in buttons] == ["Evidence pack (PowerPoint)", "Evidence pack (PDF)",
+                                          "Data annex (Excel)"]

@@ -1,6 +1,7 @@
-"""Differential test: metrics.compute_kpis (and the JSON report) against the naive
-reference of tests/kpi_reference.py, on synthetic datasets and one hand-made dataset of
-edge cases, for a table of scopes. Counts must match exactly, floats to 1e-9."""
+"""Differential test: metrics/ (KPIs, evidence, year over year, targets vs actual, the
+JSON report) against the naive reference of tests/kpi_reference.py, dataset by dataset
+(synthetic ones, a hand-made one of edge cases, the curated data/), for a table of
+scopes. Counts must match exactly, floats to 1e-9, evidence ids as sorted lists."""
 
 from __future__ import annotations
 
@@ -11,17 +12,41 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from kpi_reference import KPI_NAMES, RefScope, prepare, reference_kpis
+from kpi_reference import (
+    COMPARED_BY,
+    COUNT_KPIS,
+    KPI_NAMES,
+    NOTE_NAMES,
+    RefScope,
+    prepare,
+    reference_evidence,
+    reference_kpis,
+    reference_targets,
+    reference_yoy,
+)
 
 from loaders import load_dataset
 from loaders.synth import write_synth
-from metrics import Scope, compute_kpis, compute_kpis_with_notes, targets_vs_actual, year_over_year
+from metrics import (
+    Scope,
+    compute_kpis,
+    compute_kpis_with_notes,
+    evidence,
+    targets_vs_actual,
+    year_over_year,
+)
 from report.json_report import build_report
 
 REPO = Path(__file__).resolve().parent.parent
-SYNTH = [(300, 1), (800, 7), (1200, 23), (2000, 42)]
-NOTES = ("lecture_sessions_unknown", "grants_without_rate")
+SYNTH = {"synth-300-1": (300, 1), "synth-800-7": (800, 7), "synth-2000-42": (2000, 42)}
 
+# The hand-made dataset of edge cases. v2 cases: uz2 a domestic partner (linked to sam and
+# nothing else), v14 a domestic visit, v09 a domestic visit without partner, v07 a visit
+# to UZB from ast (KAZ) that is foreign; the students rows 8 and 9 domestic (row 9 in
+# the latest foreign year 2025); a18 written active but expired, a19 written planned but
+# signed, a20 written planned, no signed_on, expired; a04 written planned, no dates; a14
+# written active, signed 2027; v15 (2025-09-01) and v16 (2024-11-20) after the cut day
+# of a partial 2025 at 30 June.
 HAND = {
     "institutions": """institution_id,name,short_name,city,country
 sam,Samarkand State Medical University,SamSMU,Samarkand,UZB
@@ -38,6 +63,7 @@ kz1,Kazakh University,university,KAZ,Almaty
 uz1,Tashkent Medical Academy,university,UZB,Tashkent
 us1,Medico Inc,company,USA,Boston
 jp1,Tokyo Foundation,foundation,JPN,Tokyo
+uz2,Tashkent Pediatric Institute,university,UZB,Tashkent
 """,
     # statuses judged at several dates; month/year precision; open-ended spans
     "agreements": """agreement_id,institution_id,partner_id,kind,faculty,signed_on,expires_on,status
@@ -57,6 +83,10 @@ a13,adm,kr2,mou,,2019-03-01,,active
 a14,sam,kz1,mou,,2027-01-01,,active
 a15,adm,jp1,mou,Dentistry,2020,,
 a16,ast,jp1,mou,,2020-02-29,,
+a17,sam,uz2,mou,,2022-01-01,,
+a18,sam,de1,mou,,2019-01-01,2024-12-31,active
+a19,adm,kr1,mou,,2023-05-01,,planned
+a20,adm,de1,mou,,,2023,planned
 """,
     "visits": """visit_id,institution_id,partner_id,country,direction,mode,activity,faculty,start_date,end_date,sessions
 v01,sam,kr1,,incoming,in_person,lectures,General Medicine,2024-03-01,2024-03-05,6
@@ -72,6 +102,9 @@ v10,sam,krh,,outgoing,in_person,training,Nursing,2026-01-05,,
 v11,adm,kr2,,incoming,in_person,research,,2022-06-30,,0
 v12,adm,jp1,,outgoing,in_person,training,Dentistry,2022-06-01,2022-07-15,
 v13,ast,jp1,,incoming,in_person,lectures,,2021-02-28,,2
+v14,sam,uz2,,incoming,in_person,lectures,,2025-02-10,,3
+v15,adm,kr2,,outgoing,in_person,training,,2025-09-01,,
+v16,sam,kr1,,incoming,in_person,lectures,,2024-11-20,,2
 """,
     "grants": """grant_id,institution_id,partner_ids,title,faculty,status,start_date,end_date,amount,currency
 g01,sam,kr1; de1,Joint project,General Medicine,active,2023-01-01,2026-12-31,10000,EUR
@@ -95,6 +128,8 @@ sam,2024,PAK,undergraduate,Pediatrics,12
 adm,2025/2026,TKM,undergraduate,,7
 adm,2022/2023,KAZ,phd,Pediatrics,3
 ast,2024/2025,UZB,residency,,9
+sam,2026/2027,UZB,exchange,,50
+adm,2025/2026,UZB,undergraduate,,20
 """,
     # GBP 2018 and 2022 around a 2020 grant: a tie, the earlier year wins
     "fx_rates": """currency,year,usd_per_unit
@@ -106,61 +141,74 @@ GBP,2018,1.33
 GBP,2022,1.24
 USD,2020,0.5
 """,
+    # a 0 target has no share reached
+    "targets": """institution_id,year,metric,target
+sam,2024,visits_incoming,4
+sam,2024,partners,10
+adm,2022,agreements_active,5
+ast,2025,grant_funding_usd,0
+sam,2025,international_students,10
+adm,2025,mobility_countries,3
+""",
 }
 
 
 def _synth(root: Path, visits: int, seed: int, *extra: str, cli: bool = False) -> Path:
     out = root / f"synth_{visits}_{seed}{''.join(extra)}"
     if cli:  # the command itself once; the other datasets in-process (faster)
-        command = [
-            "-m",
-            "loaders",
-            "synth",
-            "--out",
-            str(out),
-            "--visits",
-            str(visits),
-            "--seed",
-            str(seed),
-        ]
-        subprocess.run(
-            [sys.executable, *command, *extra], cwd=REPO, check=True, capture_output=True
-        )
+        command = ["-m", "loaders", "synth", "--out", str(out)]
+        command += ["--visits", str(visits), "--seed", str(seed), *extra]
+        subprocess.run([sys.executable, *command], cwd=REPO, check=True, capture_output=True)
     else:
         write_synth(out, visits=visits, seed=seed, with_errors="--with-errors" in extra)
     return out
 
 
+def _write(folder: Path, names) -> Path:
+    folder.mkdir()
+    for name in names:
+        (folder / f"{name}.csv").write_text(HAND[name], encoding="utf-8")
+    return folder
+
+
+def _path(name: str, root: Path) -> Path:
+    if name in SYNTH:
+        return _synth(root, *SYNTH[name], cli=name == "synth-300-1")
+    if name == "synth-errors":
+        return _synth(root, 400, 5, "--with-errors")
+    if name == "hand":
+        return _write(root / "hand", HAND)
+    if name == "minimal":  # the optional tables absent: counts 0, funding 0.0
+        return _write(root / "minimal", ("institutions", "partners", "agreements", "visits"))
+    assert name == "curated"
+    return REPO / "data"
+
+
+DATASETS = [*SYNTH, "synth-errors", "hand", "minimal", "curated"]
+
+
 @pytest.fixture(scope="module")
-def datasets(tmp_path_factory):
+def loaded(tmp_path_factory):
+    """name -> (dataset, the reference's rows of it), each made once, when first asked."""
     root = tmp_path_factory.mktemp("kpiref")
-    paths = {f"synth-{n}-{s}": _synth(root, n, s, cli=i == 0) for i, (n, s) in enumerate(SYNTH)}
-    hand = root / "hand"
-    hand.mkdir()
-    for name, text in HAND.items():
-        (hand / f"{name}.csv").write_text(text, encoding="utf-8")
-    paths["hand"] = hand
-    minimal = root / "minimal"  # the optional tables absent: counts 0, funding 0.0
-    minimal.mkdir()
-    for name in ("institutions", "partners", "agreements", "visits"):
-        (minimal / f"{name}.csv").write_text(HAND[name], encoding="utf-8")
-    paths["minimal"] = minimal
-    paths["synth-errors"] = _synth(root, 400, 5, "--with-errors")
-    loaded = {name: load_dataset(path) for name, path in paths.items()}
-    for ds in loaded.values():  # the reference's rows, made once per dataset
-        ds.ref_rows = prepare(ds.tables)
-    return loaded
+    cache = {}
+
+    def get(name):
+        if name not in cache:
+            ds = load_dataset(_path(name, root))
+            assert ds.fatal is None, ds.fatal
+            cache[name] = (ds, prepare(ds.tables))
+        return cache[name]
+
+    return get
 
 
-def ref(ds, **kwargs):
-    return reference_kpis(ds.tables, RefScope(**kwargs), ds.ref_rows)
-
-
-# (name, keyword arguments common to Scope and RefScope)
+# (name, keyword arguments common to Scope and RefScope); institution ids of every dataset
+SAM = {"sam", "demo-capital", "samsmu"}
 SCOPES = [
     ("all", {}),
-    ("inst-sam", {"institutions": {"sam", "demo-capital"}}),
-    ("inst-two", {"institutions": {"adm", "ast", "demo-oasis", "demo-zarafshan"}}),
+    ("inst-sam", {"institutions": SAM}),
+    ("inst-two", {"institutions": {"adm", "ast", "admi", "demo-oasis", "demo-zarafshan"}}),
     ("years-2022-2024", {"year_from": 2022, "year_to": 2024}),
     ("year-2020", {"year_from": 2020, "year_to": 2020}),
     ("from-2023", {"year_from": 2023}),
@@ -174,10 +222,7 @@ SCOPES = [
     ("faculty-nursing", {"faculties": {"Nursing"}}),
     ("ptype-university", {"partner_types": {"university"}}),
     ("ptype-rc-hosp", {"partner_types": {"research_center", "hospital"}}),
-    (
-        "combo-1",
-        {"institutions": {"sam", "demo-capital"}, "year_from": 2021, "countries": {"KOR", "DEU"}},
-    ),
+    ("combo-1", {"institutions": SAM, "year_from": 2021, "countries": {"KOR", "DEU"}}),
     (
         "combo-2",
         {
@@ -202,24 +247,30 @@ AS_OFS = [
     date(2021, 3, 15),
     date(2026, 2, 1),
     date(2024, 2, 29),
+    date(2024, 12, 31),
 ]
+SMALL = ("hand", "minimal", "curated")
 
 
 def _scopes(ds_name):
-    """Every scope at every as_of on the hand dataset; on a synthetic one each scope at
+    """Every scope at every as_of on the small datasets; on a synthetic one each scope at
     one as_of (rotating), plus the unfiltered scope at all of them (keeps the test fast)."""
     for i, (name, kwargs) in enumerate(SCOPES):
-        if ds_name == "hand" or name == "all":
+        if ds_name in SMALL or name == "all":
             for as_of in AS_OFS:
                 yield name, kwargs, as_of
         else:
             yield name, kwargs, AS_OFS[i % len(AS_OFS)]
 
 
+def _none(value):
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def _same(name, got, want):
     if want is None:
-        return got is None or (isinstance(got, float) and math.isnan(got))
-    if got is None:
+        return _none(got)
+    if _none(got):
         return False
     if isinstance(want, int) and name != "grant_funding_usd":
         return float(got) == want and float(got).is_integer()
@@ -227,43 +278,204 @@ def _same(name, got, want):
 
 
 def _diff(got, want, names):
+    """{name: (got, expected)} for every name that differs."""
     return {n: (got.get(n), want[n]) for n in names if not _same(n, got.get(n), want[n])}
 
 
-def test_every_kpi_matches_the_reference(datasets):
-    """compute_kpis and the notes beside it (lecture_sessions_unknown, grants_without_rate)."""
-    failures = []
-    compared = 0
-    for ds_name, ds in datasets.items():
-        assert ds.fatal is None, ds.fatal
-        for scope_name, kwargs, as_of in _scopes(ds_name):
-            want = ref(ds, as_of=as_of, **kwargs)
-            got, notes = compute_kpis_with_notes(ds.tables, Scope(as_of=as_of, **kwargs))
-            if scope_name == "all":  # the registry's plain entry point gives the same
-                assert compute_kpis(ds.tables, Scope(as_of=as_of, **kwargs)) == got
-            bad = _diff({**got, **notes}, want, [*KPI_NAMES, *NOTES])
+def _report(failures, compared):
+    assert not failures, "\n".join(failures[:30]) + f"\n({len(failures)} of {compared} differ)"
+
+
+@pytest.mark.parametrize("ds_name", DATASETS)
+def test_every_kpi_matches_the_reference(loaded, ds_name):
+    """compute_kpis and the notes beside it (the counts of unknown inputs)."""
+    ds, rows = loaded(ds_name)
+    failures, compared = [], 0
+    for scope_name, kwargs, as_of in _scopes(ds_name):
+        want = reference_kpis(ds.tables, RefScope(as_of=as_of, **kwargs), rows)
+        got, notes = compute_kpis_with_notes(ds.tables, Scope(as_of=as_of, **kwargs))
+        if scope_name == "all":  # the registry's plain entry point gives the same
+            assert compute_kpis(ds.tables, Scope(as_of=as_of, **kwargs)) == got
+        assert "lecture_sessions_unknown" in notes
+        names = [*KPI_NAMES, *(n for n in NOTE_NAMES if n in notes)]
+        bad = _diff({**got, **notes}, want, names)
+        compared += 1
+        if bad:
+            failures.append(f"{ds_name} / {scope_name} / {as_of}: {bad}")
+    _report(failures, compared)
+
+
+@pytest.mark.parametrize("ds_name", DATASETS)
+def test_evidence_matches_the_reference(loaded, ds_name):
+    """metrics.evidence: the same ids, sorted, and as many as the count on the card."""
+    ds, rows = loaded(ds_name)
+    failures, compared = [], 0
+    for scope_name, kwargs, as_of in _scopes(ds_name):
+        scope = Scope(as_of=as_of, **kwargs)
+        want = reference_evidence(ds.tables, RefScope(as_of=as_of, **kwargs), rows)
+        got = evidence(ds.tables, scope)
+        kpis = compute_kpis(ds.tables, scope)
+        compared += 1
+        bad = {}
+        for name in KPI_NAMES:
+            ids = list(got.get(name, ["<missing>"]))
+            if ids != want[name]:
+                extra = sorted(set(ids) - set(want[name]))
+                missing = sorted(set(want[name]) - set(ids))
+                bad[name] = f"extra {extra[:6]} missing {missing[:6]}" if extra or missing else ids
+        for name in COUNT_KPIS:
+            if len(got.get(name, [])) != kpis[name]:
+                bad[f"len({name})"] = (len(got.get(name, [])), kpis[name])
+        if bad:
+            failures.append(f"{ds_name} / {scope_name} / {as_of}: {bad}")
+    _report(failures, compared)
+
+
+YOY_SCOPES = (
+    "all",
+    "inst-sam",
+    "countries-kor-deu",
+    "years-2022-2024",
+    "to-2021",
+    "from-2023",
+    "faculties",
+    "ptype-university",
+)
+YOY_AS_OFS = (
+    date(2025, 6, 30),  # partial 2025 where 2025 is dated
+    date(2025, 12, 31),  # a whole year
+    date(2024, 2, 29),  # partial, the previous year has no 29 February
+    date(2026, 2, 1),
+    date(2021, 3, 15),
+)
+
+
+@pytest.mark.parametrize("ds_name", DATASETS)
+def test_year_over_year_matches_the_reference(loaded, ds_name):
+    """The years compared, partial or not, why not, and both columns of every KPI."""
+    ds, rows = loaded(ds_name)
+    failures, compared = [], 0
+    for scope_name in YOY_SCOPES:
+        kwargs = dict(SCOPES)[scope_name]
+        for as_of in YOY_AS_OFS:
+            want = reference_yoy(ds.tables, RefScope(as_of=as_of, **kwargs), rows)
+            got = year_over_year(ds.tables, Scope(as_of=as_of, **kwargs))
+            where = f"{ds_name} / {scope_name} / {as_of}"
             compared += 1
+            head = (got.year, got.previous, bool(got.partial), got.reason)
+            want_head = (want["year"], want["previous"], want["partial"], want["reason"])
+            if head != want_head:
+                failures.append(f"{where}: (year, previous, partial, reason) {head} != {want_head}")
+                continue
+            if want["reason"] is not None:
+                continue
+            frame = got.frame.set_index("metric")
+            current = frame["current"].to_dict()
+            previous = frame["previous"].to_dict()
+            bad = {
+                **{
+                    f"current {k}": v for k, v in _diff(current, want["current"], KPI_NAMES).items()
+                },
+                **{f"previous {k}": v for k, v in _diff(previous, want["prev"], KPI_NAMES).items()},
+            }
+            for name in KPI_NAMES:  # the delta only when both are defined and comparable
+                now, before = want["current"][name], want["prev"][name]
+                comparable = bool(COMPARED_BY[name] & want["dated_both"])
+                delta = None if now is None or before is None or not comparable else now - before
+                if not _same("delta", frame["delta"].get(name), delta):
+                    bad[f"delta {name}"] = (frame["delta"].get(name), delta)
             if bad:
-                failures.append(f"{ds_name} / {scope_name} / {as_of}: {bad}")
-    assert not failures, "\n".join(failures[:40]) + f"\n({len(failures)} of {compared} differ)"
+                failures.append(f"{where}: {bad}")
+    _report(failures, compared)
 
 
-def test_the_hand_dataset_reaches_the_edge_cases(datasets):
+TARGET_SCOPES = ("all", "inst-sam", "from-2023", "combo-1", "combo-2", "region-central-asia")
+
+
+@pytest.mark.parametrize("ds_name", ["synth-800-7", "synth-2000-42", "hand", "curated"])
+def test_targets_match_the_reference(loaded, ds_name):
+    """Institution-wide: the actual of each target is that institution's in that year."""
+    ds, rows = loaded(ds_name)
+    failures, compared = [], 0
+    for scope_name in TARGET_SCOPES:
+        kwargs = dict(SCOPES)[scope_name]
+        for as_of in (date(2025, 6, 30), date(2024, 2, 29)):
+            want = reference_targets(ds.tables, RefScope(as_of=as_of, **kwargs), rows)
+            got = targets_vs_actual(ds.tables, Scope(as_of=as_of, **kwargs))
+            want_by = {(r["institution_id"], r["year"], r["metric"]): r for r in want}
+            got_by = {
+                (r["institution_id"], int(r["year"]), r["metric"]): r
+                for r in got.to_dict("records")
+            }
+            compared += 1
+            where = f"{ds_name} / {scope_name} / {as_of}"
+            if set(got_by) != set(want_by):
+                extra = sorted(set(got_by) - set(want_by))[:5]
+                missing = sorted(set(want_by) - set(got_by))[:5]
+                failures.append(f"{where}: targets extra {extra} missing {missing}")
+                continue
+            for key, row in want_by.items():
+                if not _same(key[2], got_by[key]["actual"], row["actual"]):
+                    failures.append(f"{where} {key}: actual {got_by[key]['actual']} != {row}")
+    _report(failures, compared)
+
+
+REPORT_SCOPES = ("all", "combo-1", "region-central-asia", "from-2023")
+
+
+@pytest.mark.parametrize("ds_name", ["hand", "synth-800-7", "curated"])
+def test_json_report_matches_the_reference(loaded, ds_name):
+    """The JSON report: KPIs, notes, evidence and the by-institution figures."""
+    ds, rows = loaded(ds_name)
+    as_of = date(2025, 6, 30)
+    for scope_name in REPORT_SCOPES:
+        kwargs = dict(SCOPES)[scope_name]
+        report = build_report(ds, Scope(as_of=as_of, **kwargs))
+        ref_scope = RefScope(as_of=as_of, **kwargs)
+        want = reference_kpis(ds.tables, ref_scope, rows)
+        where = (ds_name, scope_name)
+        assert set(KPI_NAMES) <= set(report["kpis"]), where
+        assert not _diff(report["kpis"], want, KPI_NAMES), where
+        for name in KPI_NAMES:  # counts are JSON integers, the rest floats or null
+            if isinstance(want[name], int) and name != "grant_funding_usd":
+                assert type(report["kpis"][name]) is int, (where, name, report["kpis"][name])
+        assert type(report["kpis"]["grant_funding_usd"]) is float  # money: a float
+        for note in ("lecture_sessions_unknown", "grants_amount_unknown"):
+            assert report[note] == want[note], (where, note)
+        ids = reference_evidence(ds.tables, ref_scope, rows)
+        assert {k: list(v) for k, v in report["evidence"].items() if k in ids} == ids, where
+        for name in COUNT_KPIS:
+            assert len(report["evidence"][name]) == report["kpis"][name], (where, name)
+        for institution, kpis in report["by_institution"].items():
+            alone = RefScope(**dict(kwargs, institutions={institution}), as_of=as_of)
+            assert not _diff(kpis, reference_kpis(ds.tables, alone, rows), KPI_NAMES), (
+                *where,
+                institution,
+            )
+
+
+def test_the_hand_dataset_reaches_the_edge_cases(loaded):
     """The reference on the hand dataset, worked by hand for the unfiltered scope."""
-    want = reference_kpis(datasets["hand"].tables, RefScope(as_of=date(2025, 6, 30)))
-    # active: a01 a02 a05 a06 a08 a11 a12 a13, a14 (active as written though signed
-    # later), a15, a16; a03 ("expires 2024" = 2024-01-01) and a07 expired, a04 planned as
-    # written, a09 signed later, a10 terminated
-    assert want["agreements_active"] == 11
-    assert want["agreements_expiring"] == 3  # a01 (2025-12-01), a11 ("2025-07"), a12 (12-27)
+    ds, rows = loaded("hand")
+    want = reference_kpis(ds.tables, RefScope(as_of=date(2025, 6, 30)), rows)
+    ids = reference_evidence(ds.tables, RefScope(as_of=date(2025, 6, 30)), rows)
+    # active: a01 a02 a05 a06 a08 a11 a12 a13 a15 a16 a17, a19 (written planned, signed
+    # 2023); a03 ("expires 2024" = 2024-01-01), a07, a18 (written active, ended
+    # 2024-12-31) and a20 (written planned, ended 2023) expired; a04 planned as written
+    # with no signed_on; a09 and a14 (written active) signed later; a10 terminated
+    assert ids["agreements_active"] == [
+        *("a01", "a02", "a05", "a06", "a08", "a11", "a12", "a13", "a15", "a16", "a17", "a19")
+    ]
+    assert ids["agreements_expiring"] == ["a01", "a11", "a12"]  # 12-01, "2025-07", 12-27
     # dormant (window from 2022-06-30): a08 adm-uz1 (only a 2016 grant), a12 ast-de1 (g08
-    # ended 2022-02-02), a14 sam-kz1 (nothing), a15 adm-jp1 (v12 starts 2022-06-01, its
-    # start counts), a16 ast-jp1 (v13 2021-02-28)
-    assert want["agreements_dormant"] == 5
+    # ended 2022-02-02), a15 adm-jp1 (v12 starts 2022-06-01, its start counts), a16
+    # ast-jp1 (v13 2021-02-28), a19 adm-kr1 (g07 2016-2017 only); a17 sam-uz2 has v14
+    assert ids["agreements_dormant"] == ["a08", "a12", "a15", "a16", "a19"]
     # EUR: g01 10000 x 1.08 (2023); g05 undated 7000 x 1.09 (latest); g09 2012 -> 2019
     # 1234.5 x 1.12; g10 undated start 400 x 1.09; g12 800 "eur" x 1.09 (2024); JPY g03
     # 300000 x 0.0093; USD g02 5000 and g13 1000 (rate 1, whatever fx_rates says); GBP g08
-    # 2020 tie between 2018 and 2022 -> 2018 1.33 x 2500; KZT g04 no rate at all
+    # 2020 tie between 2018 and 2022 -> 2018 1.33 x 2500; KZT g04 no rate at all; g11 no
+    # amount
     assert want["grant_funding_usd"] == pytest.approx(
         10000 * 1.08
         + 7000 * 1.09
@@ -275,65 +487,34 @@ def test_the_hand_dataset_reaches_the_edge_cases(datasets):
         + 1000
         + 2500 * 1.33
     )
-    # 29 February: the window starts on 2021-02-28, so v13 (ast-jp1) is activity; dormant
-    # are a08 adm-uz1 and a14 sam-kz1 only
-    leap = reference_kpis(datasets["hand"].tables, RefScope(as_of=date(2024, 2, 29)))
-    assert (leap["agreements_active"], leap["agreements_dormant"]) == (11, 2)
-    assert want["grants_without_rate"] == 1
-    assert want["international_students"] == 7 and want["student_countries"] == 1  # adm 2025
-    assert want["remote_share"] == pytest.approx(3 / 9)  # v02 v05 v09 of 9 incoming
+    assert (want["grants_without_rate"], want["grants_amount_unknown"]) == (1, 1)
+    # 29 February: the window starts on 2021-02-28, so v13 (ast-jp1) is activity;
+    # dormant: a08 adm-uz1, a19 adm-kr1 (a12's g08 ends 2022-02-02, inside the window;
+    # a15's v12 2022-06-01 too); a17 (v14 in 2025 is after as_of, but nothing in the window)
+    leap = reference_evidence(ds.tables, RefScope(as_of=date(2024, 2, 29)), rows)
+    assert leap["agreements_dormant"] == ["a08", "a17", "a19"]
+    # foreign rows only: the latest foreign year is 2025 (row 5, TKM 7); row 9 (adm, UZB,
+    # 2025) and row 8 (sam, UZB, 2026) are domestic
+    assert ids["international_students"] == ["students:5"] and want["international_students"] == 7
+    # v02 v05 v09 remote of 11 incoming (v01 v02 v04 v05 v06 v08 v09 v11 v13 v14 v16)
+    assert want["remote_share"] == pytest.approx(3 / 11)
+    # UZB counts once through v07 (ast, in KAZ); v09 and v14 (UZB from UZB) are domestic;
+    # v06 (KAZ from ast) too
+    assert ids["mobility_countries"] == ["DEU", "JPN", "KAZ", "KOR", "TUR", "UZB"]
+    sam_adm = RefScope(as_of=date(2025, 6, 30), institutions={"sam", "adm"})
+    assert reference_evidence(ds.tables, sam_adm, rows)["mobility_countries"] == [
+        *("DEU", "JPN", "KAZ", "KOR", "TUR")
+    ]
+    # uz2 (Tashkent, linked to sam only) is a partner but not a foreign one; UZB is a
+    # partner country through uz1, linked to ast (KAZ) by a07
+    sam = reference_evidence(ds.tables, RefScope(institutions={"sam"}), rows)
+    assert "uz2" in sam["partners"] and "UZB" not in sam["partner_countries"]
+    assert "UZB" in ids["partner_countries"]
 
 
-def test_json_report_matches_the_reference(datasets):
-    as_of = date(2025, 6, 30)
-    for scope_name in ("all", "combo-1", "region-central-asia"):
-        kwargs = dict(SCOPES)[scope_name]
-        for ds_name in ("hand", "synth-800-7"):
-            ds = datasets[ds_name]
-            report = build_report(ds, Scope(as_of=as_of, **kwargs))
-            want = ref(ds, as_of=as_of, **kwargs)
-            assert set(KPI_NAMES) <= set(report["kpis"])
-            assert not _diff(report["kpis"], want, KPI_NAMES), (ds_name, scope_name)
-            for name in KPI_NAMES:  # counts are JSON integers, the rest floats or null
-                if isinstance(want[name], int) and name != "grant_funding_usd":
-                    assert type(report["kpis"][name]) is int, (name, report["kpis"][name])
-            assert type(report["kpis"]["grant_funding_usd"]) is float  # money: a float
-            assert report["lecture_sessions_unknown"] == want["lecture_sessions_unknown"]
-            for institution, kpis in report["by_institution"].items():
-                alone = dict(kwargs, institutions={institution})
-                assert not _diff(kpis, ref(ds, as_of=as_of, **alone), KPI_NAMES), (
-                    ds_name,
-                    scope_name,
-                    institution,
-                )
-
-
-def test_comparisons_match_the_reference(datasets):
-    """year_over_year and targets_vs_actual go through narrowed frames: same figures."""
-    ds = datasets["synth-800-7"]
-    as_of = date(2025, 6, 30)
-    kwargs = {"countries": {"KOR", "DEU", "RUS", "TUR"}}
-    table = year_over_year(ds.tables, Scope(as_of=as_of, **kwargs), 2024)
-    for year, column in ((2024, "current"), (2023, "previous")):
-        want = ref(ds, as_of=as_of, year_from=year, year_to=year, **kwargs)
-        got = dict(zip(table["metric"], table[column], strict=True))
-        assert not _diff(got, want, KPI_NAMES), year
-    targets = targets_vs_actual(ds.tables, Scope(as_of=as_of, year_from=2023))
-    assert len(targets)
-    wanted = {}
-    for row in targets.itertuples(index=False):
-        key = (row.institution_id, row.year)
-        if key not in wanted:
-            wanted[key] = ref(
-                ds, as_of=as_of, institutions={key[0]}, year_from=key[1], year_to=key[1]
-            )
-        want = wanted[key]
-        assert _same(row.metric, row.actual, want[row.metric]), row
-
-
-def test_rows_in_error_never_reach_the_tables(datasets):
+def test_rows_in_error_never_reach_the_tables(loaded):
     """Both implementations read ds.tables: it must hold no row in error."""
-    ds = datasets["synth-errors"]
+    ds, _ = loaded("synth-errors")
     bad = {(p.table, p.row) for p in ds.problems if p.severity == "error"}
     assert bad
     for table, frame in ds.tables.items():
@@ -341,6 +522,7 @@ def test_rows_in_error_never_reach_the_tables(datasets):
             assert not {(table, int(r)) for r in frame["_row"]} & bad, table
 
 
-def test_hand_dataset_loads_clean(datasets):
-    problems = [p for p in datasets["hand"].problems if p.severity == "error"]
+def test_hand_dataset_loads_clean(loaded):
+    ds, _ = loaded("hand")
+    problems = [p for p in ds.problems if p.severity == "error"]
     assert not problems, problems

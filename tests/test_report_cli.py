@@ -75,6 +75,10 @@ def test_json_report_whole_dataset(dataset, tmp_path):
         "scope",
         "kpis",
         "lecture_sessions_unknown",
+        "grants_amount_unknown",
+        "grants_without_rate",
+        "evidence",
+        "year_over_year",
         "by_institution",
         "problems",
     ]
@@ -106,6 +110,9 @@ def test_json_report_whole_dataset(dataset, tmp_path):
     }
     assert isinstance(kpis["partners"], int) and isinstance(kpis["grant_funding_usd"], float)
     assert report["lecture_sessions_unknown"] == 1  # v2
+    assert report["evidence"]["agreements_active"] == ["a1", "a2", "a5"]
+    assert report["evidence"]["visits_incoming"] == ["v1", "v2", "v4"]
+    assert report["evidence"]["partner_countries"] == ["DEU", "KAZ", "KOR", "TUR"]
     assert report["problems"]["errors"] == 1  # v5
     assert isinstance(report["problems"]["warnings"], int)
 
@@ -249,10 +256,10 @@ def test_export_dispatch(dataset, tmp_path, monkeypatch):
         ]
     )
     assert code == 0
-    ((kind, (path, report, scoped, lang, public)),) = calls
-    assert (kind, path, lang, public) == ("xlsx", out, "ru", True)
-    assert report["scope"]["institutions"] == ["adm"]
-    assert sorted(scoped["agreements"]["agreement_id"]) == ["a3", "a4"]
+    ((kind, (path, pack)),) = calls  # the writers take the pack's content model
+    assert (kind, path, pack.lang, pack.public) == ("xlsx", out, "ru", True)
+    assert pack.institution_short == ["ADMI"]
+    assert sorted(row[0] for row in pack.agreements.table.rows) == ["a3", "a4"]
 
 
 def test_subprocess_exit_codes(dataset, tmp_path):

@@ -1,0 +1,890 @@
+"""What the evidence pack says, built once from ``metrics`` and the evidence sets.
+
+The PowerPoint, PDF and Excel renderers only lay this out, so the three files agree with
+each other and with the JSON report. Every number, date and word goes through
+``i18n.fmt`` and the translation files; the public edition goes through
+``report.privacy``. Example::
+
+    pack = build_pack(dataset, Scope(as_of=date(2025, 6, 30)), "ru", public=True)
+    pack.big_numbers[0].value       # '28'
+    pack.agreements.rows[0]         # ['a-samsmu-aristotle', 'SamSMU', ...]
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+import metrics
+from i18n import fmt, t
+from metrics import KPI_BY_NAME, KPIS, Scope, apply_scope, rules
+from report.branding import Branding, load_branding
+from report.json_report import build_report
+from report.privacy import Privacy, row_label, source_document
+
+RENEWAL_DAYS = rules.EXPIRING_DAYS  # renewals due: the agreements_expiring rows
+BIG_NUMBERS = ("partners", "partner_countries", "agreements_active", "visits_incoming",
+               "visits_outgoing", "grant_funding_usd", "international_students", "irn_index")
+IDS_SHOWN = 12  # ids listed per source document in the appendix; the annex has them all
+AGREEMENT_STATUSES = ("active", "planned", "expired", "terminated")
+GRANT_STATUSES = ("applied", "awarded", "active", "completed", "rejected")
+DIRECTIONS = ("incoming", "outgoing")
+MODES = ("in_person", "remote")
+# Each language by its own name, as the language picker shows it.
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "uz": "Oʻzbekcha"}
+ID_COLUMNS = {"agreements": "agreement_id", "visits": "visit_id", "grants": "grant_id",
+              "partners": "partner_id", "institutions": "institution_id"}
+
+
+# ---------------------------------------------------------------- the model
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: list[float]
+    colour: str  # a meaning ("direction.incoming"), the same colour everywhere in the pack
+
+
+@dataclass(frozen=True)
+class Chart:
+    """kind: "column", "bar" (horizontal), "stacked_bar", "stacked_column" or "pie"."""
+
+    kind: str
+    title: str
+    categories: list[str]
+    series: list[Series]
+    percent: bool = False  # pie: shares
+
+    @property
+    def empty(self) -> bool:
+        return not self.categories or not any(v for s in self.series for v in s.values)
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: list[str]
+    rows: list[list[str]]
+    numeric: tuple[bool, ...] = ()  # right-aligned columns
+    widths: tuple[float, ...] = ()  # relative column widths
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    """One topic: a title, one lead line, its charts and its table (kept together), and
+    the definitions a presenter reads (speaker notes)."""
+
+    key: str
+    title: str
+    lead: str
+    charts: list[Chart] = field(default_factory=list)
+    table: Table | None = None
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class BigNumber:
+    name: str
+    label: str
+    value: str
+    change: str  # "+3 on 2023" or "no comparison"
+    definition: str
+    note: str = ""  # unknown inputs beside the figure
+
+
+@dataclass(frozen=True)
+class EvidenceEntry:
+    """Where one figure comes from: its rows, summarised per source document."""
+
+    name: str
+    label: str
+    value: str
+    definition: str
+    rows: int
+    by_document: list[tuple[str, int, str]]  # (document, rows, ids shown)
+
+
+@dataclass(frozen=True)
+class Pack:
+    lang: str
+    public: bool
+    title: str
+    institutions: list[str]  # full names
+    institution_short: list[str]
+    scope_lines: list[tuple[str, str]]
+    scope_words: str  # the scope in one line
+    as_of: str
+    as_of_default: bool  # as-of not chosen: today
+    generated: str
+    language: str
+    big_numbers: list[BigNumber]
+    comparison_note: str
+    kpi_table: Table
+    by_institution: Table | None
+    trends: Section | None
+    map: Section
+    map_partners: pd.DataFrame
+    map_institutions: pd.DataFrame
+    map_links: list[tuple[str, str]]
+    map_counts: dict[str, int]
+    sections: list[Section]  # partners, mobility, grants, students
+    agreements: Section
+    renewals: Table
+    appendix: list[EvidenceEntry]
+    sources: Table
+    evidence_tables: dict[str, Table]  # KPI name -> its evidence rows, for the annex
+    data_tables: dict[str, Table]  # the scoped tables in the pack's language, for the annex
+    branding: Branding | None
+    no_data: str
+    file_stem: str
+
+    def label(self, key: str, **params: object) -> str:
+        return t(key, self.lang, **params)
+
+
+# ---------------------------------------------------------------- words and values
+
+
+def enum_label(column: str, value: object, lang: str) -> str:
+    """The shown word for a listed value: ("mode", "in_person") -> "In person"."""
+    if _missing(value):
+        return t("export.unknown", lang)
+    key = f"enum.{column}.{value}"
+    text = t(key, lang)
+    return str(value).replace("_", " ").capitalize() if text == key else text
+
+
+def country_label(a3: object, lang: str) -> str:
+    if _missing(a3):
+        return t("export.unknown", lang)
+    try:
+        return fmt.country(str(a3), lang) or str(a3)
+    except Exception:  # an unknown code prints as itself
+        return str(a3)
+
+
+def date_cell(value: object, precision: object, lang: str) -> str:
+    """A date no more precise than it is known: ``2023``, ``March 2023``, ``5 Mar 2023``."""
+    if _missing(value):
+        return ""
+    precision = precision if precision in ("day", "month", "year") else "day"
+    return fmt.date_text(value, lang, precision, style="medium")
+
+
+def kpi_value(name: str, value: object, lang: str) -> str:
+    return fmt.value(value, KPI_BY_NAME[name].unit, lang) if not _missing(value) else fmt.DASH
+
+
+def _missing(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, list | tuple):
+        return False
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _count(n: int, lang: str) -> str:
+    return fmt.integer(n, lang)
+
+
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    if name in frame.columns:
+        return frame[name]
+    return pd.Series([None] * len(frame), index=frame.index, dtype=object)
+
+
+# ---------------------------------------------------------------- scope and cover
+
+
+def _institution_names(tables) -> tuple[dict[str, str], dict[str, str]]:
+    institutions = tables["institutions"]
+    ids = institutions["institution_id"].astype(str)
+    full = dict(zip(ids, institutions["name"].astype(str), strict=False))
+    short = _column(institutions, "short_name")
+    short = short.where(short.notna(), institutions["name"]).astype(str)
+    return full, dict(zip(ids, short, strict=False))
+
+
+def scope_lines(scope: Scope, tables, lang: str) -> list[tuple[str, str]]:
+    every = t("export.scope.all", lang)
+    _, short = _institution_names(tables)
+    if scope.all_years:
+        years = t("pack.scope.all_years", lang)
+    elif scope.year_from == scope.year_to:
+        years = str(scope.year_from)
+    else:
+        years = f"{scope.year_from or '…'}–{scope.year_to or '…'}"
+    regions = ", ".join(t(metrics.region_label_key(r), lang) for r in sorted(scope.regions))
+    countries = ", ".join(country_label(c, lang) for c in sorted(scope.countries))
+    places = "; ".join(p for p in (regions, countries) if p) or every
+    return [
+        (t("export.scope.institutions", lang),
+         ", ".join(short.get(i, i) for i in sorted(scope.institutions)) or every),
+        (t("export.scope.years", lang), years),
+        (t("export.scope.countries", lang), places),
+        (t("export.scope.faculties", lang), ", ".join(sorted(scope.faculties)) or every),
+        (t("export.scope.partner_types", lang),
+         ", ".join(enum_label("partner_type", p, lang) for p in sorted(scope.partner_types))
+         or every),
+    ]
+
+
+def scope_words(lines: list[tuple[str, str]], lang: str) -> str:
+    every = {t("export.scope.all", lang), t("pack.scope.all_years", lang)}
+    chosen = [f"{name}: {value}" for name, value in lines[1:] if value not in every]
+    return "; ".join(chosen) if chosen else t("pack.scope.everything", lang)
+
+
+def _slug(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")
+
+
+def file_stem(scope: Scope, tables, lang: str, public: bool) -> str:
+    """``<institutions>_<scope>_<lang>_<as-of>[_public]``, safe characters only."""
+    _, short = _institution_names(tables)
+    ids = sorted(scope.institutions) or sorted(short)
+    institutions = "-".join(_slug(short.get(i, i)) or _slug(i) or "institution" for i in ids)
+    if len(institutions) > 60:
+        institutions = f"{len(ids)}-institutions"
+    parts = []
+    if not scope.all_years:
+        parts.append(f"{scope.year_from or ''}-{scope.year_to or ''}".strip("-")
+                     if scope.year_from != scope.year_to else str(scope.year_from))
+    parts += sorted(scope.countries)
+    parts += [_slug(r) for r in sorted(scope.regions)]
+    parts += [_slug(f) for f in sorted(scope.faculties)]
+    parts += [_slug(p) for p in sorted(scope.partner_types)]
+    scope_part = "-".join(p for p in parts if p)[:60].strip("-") or "all"
+    stem = f"{institutions or 'all'}_{scope_part}_{lang}_{scope.as_of.isoformat()}"
+    return stem + ("_public" if public else "")
+
+
+# ---------------------------------------------------------------- figures
+
+
+def _comparison(tables, scope, shared, lang):
+    """(change text per KPI, note for the slide)."""
+    comparison = metrics.year_over_year(tables, scope, shared)
+    reason = getattr(comparison, "reason", None)
+    if reason is not None or comparison.frame is None:
+        key = f"pack.compare.reason.{reason}"
+        note = t(key, lang) if t(key, lang) != key else t("pack.compare.reason.other", lang)
+        return {}, t("pack.compare.none", lang) + ": " + note
+    year, previous = comparison.year, comparison.previous
+    changes = {}
+    for row in comparison.frame.itertuples():
+        if _missing(row.current) or _missing(row.previous):
+            changes[row.metric] = t("pack.compare.no_comparison", lang)
+            continue
+        change = fmt.delta(row.delta, row.unit, lang) or fmt.delta(0, row.unit, lang)
+        changes[row.metric] = t("pack.compare.change", lang, year=year,
+                                value=fmt.value(row.current, row.unit, lang), change=change,
+                                previous=previous)
+    if comparison.partial:
+        end = comparison.period_end or scope.as_of
+        note = t("pack.compare.partial", lang, year=year, previous=previous,
+                 end=fmt.date_text(end, lang, "day", style="medium"))
+    else:
+        note = t("pack.compare.full", lang, year=year, previous=previous)
+    return changes, note
+
+
+def _all_unknown(name: str, report: dict) -> bool:
+    """A sum whose every input is unknown is unknown, not 0 (docs/metrics.md)."""
+    evidence = report.get("evidence") or {}
+    if name == "lecture_sessions":
+        unknown = report.get("lecture_sessions_unknown") or 0
+        return bool(unknown) and unknown >= (report["kpis"].get("visits_incoming") or 0)
+    if name == "grant_funding_usd":
+        unknown = report.get("grants_amount_unknown") or 0
+        return bool(unknown) and unknown >= len(evidence.get(name, [])) > 0
+    return False
+
+
+def _kpi_parts(name: str, report: dict, lang: str) -> tuple[str, str]:
+    """(the figure, the count of unknown inputs beside it or "")."""
+    value = fmt.DASH if _all_unknown(name, report) else kpi_value(
+        name, report["kpis"].get(name), lang)
+    note = ""
+    if name == "lecture_sessions" and report.get("lecture_sessions_unknown"):
+        note = t("export.sessions_unknown", lang,
+                 n=_count(report["lecture_sessions_unknown"], lang))
+    if name == "grant_funding_usd" and report.get("grants_amount_unknown"):
+        note = t("export.grants_amount_unknown", lang,
+                 n=_count(report["grants_amount_unknown"], lang))
+    return value, note
+
+
+def _kpi_text(name: str, report: dict, lang: str) -> str:
+    value, note = _kpi_parts(name, report, lang)
+    return f"{value} {note}" if note else value
+
+
+def _kpi_table(report: dict, lang: str) -> Table:
+    rows = [[t(k.label_key, lang), _kpi_text(k.name, report, lang), t(k.definition_key, lang)]
+            for k in KPIS]
+    return Table([t("export.col.kpi", lang), t("export.col.value", lang),
+                  t("export.col.definition", lang)], rows, (False, True, False), (22, 14, 64))
+
+
+def _by_institution(report: dict, tables, lang: str) -> Table | None:
+    figures = report.get("by_institution") or {}
+    if len(figures) < 2:
+        return None
+    _, short = _institution_names(tables)
+    ids = list(figures)
+    rows = [[t(k.label_key, lang)] + [kpi_value(k.name, figures[i].get(k.name), lang)
+                                       for i in ids] for k in KPIS]
+    return Table([t("export.col.kpi", lang)] + [short.get(i, i) for i in ids], rows,
+                 (False,) + (True,) * len(ids), (30,) + (70 / len(ids),) * len(ids))
+
+
+# ---------------------------------------------------------------- per-year counts
+
+
+def _year(frame: pd.DataFrame, *columns: str) -> pd.Series:
+    years = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+    for column in reversed(columns):  # the first column wins
+        if column in frame.columns:
+            found = pd.to_datetime(frame[column], errors="coerce").dt.year.astype("Int64")
+            years = found.where(found.notna(), years)
+    return years
+
+
+def _per_year(years: pd.Series, groups: pd.Series | None, keys, lang, colour_of, label_of):
+    """Categories (every year from first to last, undated last) and one series per key."""
+    dated = sorted(int(y) for y in years.dropna().unique())
+    cats: list[object] = list(range(dated[0], dated[-1] + 1)) if dated else []
+    if years.isna().any():
+        cats.append(None)
+    series = []
+    for key in keys:
+        mask = pd.Series(True, index=years.index) if groups is None else (groups == key)
+        values = []
+        for cat in cats:
+            in_year = years.isna() if cat is None else (years == cat)
+            values.append(int((in_year.fillna(False) & mask.fillna(False)).sum()))
+        series.append(Series(label_of(key), values, colour_of(key)))
+    categories = [str(c) if c is not None else t("export.undated", lang) for c in cats]
+    return categories, series
+
+
+def _trends(scoped, lang) -> Section | None:
+    charts = []
+    visits = scoped["visits"]
+    years = _year(visits, "start_date", "end_date")
+    if years.notna().any():
+        dated = years.notna()
+        cats, series = _per_year(years[dated], visits.loc[dated, "direction"], DIRECTIONS, lang,
+                                 lambda d: f"direction.{d}",
+                                 lambda d: enum_label("direction", d, lang))
+        charts.append(Chart("stacked_column", t("pack.trend.visits", lang), cats, series))
+    agreements = scoped["agreements"]
+    signed = _year(agreements, "signed_on")
+    if signed.notna().any():
+        cats, series = _per_year(signed.dropna(), None, ["all"], lang, lambda _: "count",
+                                 lambda _: t("export.agreements", lang))
+        charts.append(Chart("column", t("pack.trend.agreements_signed", lang), cats, series))
+    grants = scoped["grants"]
+    started = _year(grants, "start_date")
+    if started.notna().any():
+        cats, series = _per_year(started.dropna(), None, ["all"], lang, lambda _: "count",
+                                 lambda _: t("export.grants", lang))
+        charts.append(Chart("column", t("pack.trend.grants_started", lang), cats, series))
+    students = scoped["students"]
+    if len(students):
+        per_year = pd.to_numeric(students["count"], errors="coerce").fillna(0).groupby(
+            students["academic_year"]).sum().sort_index()
+        if len(per_year) >= 1:
+            charts.append(Chart("column", t("export.chart.students_by_year", lang),
+                                [str(y) for y in per_year.index],
+                                [Series(t("export.students", lang),
+                                        [int(v) for v in per_year.to_numpy()], "count")]))
+    if not charts:
+        return None
+    return Section("trends", t("pack.trend.title", lang), t("pack.trend.lead", lang), charts,
+                   notes=t("pack.trend.notes", lang))
+
+
+# ---------------------------------------------------------------- sections
+
+
+def _partners(scoped, partner_ids, lang) -> tuple[Section, dict[str, int]]:
+    partners = scoped["partners"]
+    partners = partners[partners["partner_id"].astype(str).isin(partner_ids)]
+    by_country = partners.groupby("country", dropna=False).size()
+    counts = {str(k): int(v) for k, v in by_country.items() if not _missing(k)}
+    rows = sorted(((country_label(k, lang), int(v)) for k, v in by_country.items()),
+                  key=lambda r: (-r[1], r[0]))
+    by_type = partners.groupby("type", dropna=False).size()
+    types = sorted(((enum_label("partner_type", k, lang), int(v)) for k, v in by_type.items()),
+                   key=lambda r: (-r[1], r[0]))
+    name = t("export.partners", lang)
+    table = Table([t("export.col.country", lang), t("export.col.partners", lang)],
+                  [[c, _count(n, lang)] for c, n in rows], (False, True), (70, 30))
+    return Section(
+        "partners", t("pack.section.partners", lang),
+        t("export.section.partners_by_country.lead", lang, n=_count(len(partners), lang),
+          c=_count(len(counts), lang)),
+        [Chart("bar", t("export.chart.partners_by_country", lang), [c for c, _ in rows],
+               [Series(name, [n for _, n in rows], "count")]),
+         Chart("bar", t("export.chart.partners_by_type", lang), [c for c, _ in types],
+               [Series(name, [n for _, n in types], "count")])],
+        table, t("kpi.partners.definition", lang),
+    ), counts
+
+
+def _mobility(scoped, report, lang) -> Section:
+    visits = scoped["visits"]
+    years = _year(visits, "start_date", "end_date")
+    cats, series = _per_year(years, visits["direction"], DIRECTIONS, lang,
+                             lambda d: f"direction.{d}",
+                             lambda d: enum_label("direction", d, lang))
+    mode = _column(visits, "mode").fillna("in_person")
+    mode_series = [
+        Series(enum_label("mode", m, lang),
+               [int(((visits["direction"] == d) & (mode == m)).sum()) for d in DIRECTIONS],
+               f"mode.{m}")
+        for m in MODES
+    ]
+    rows = [[c] + [_count(s.values[i], lang) for s in series] for i, c in enumerate(cats)]
+    share = fmt.percent(report["kpis"].get("remote_share"), lang)
+    return Section(
+        "mobility", t("pack.section.mobility", lang),
+        t("pack.section.mobility.lead", lang, n=_count(len(visits), lang), share=share),
+        [Chart("stacked_column", t("export.chart.mobility", lang), cats, series),
+         Chart("stacked_bar", t("export.chart.remote_by_direction", lang),
+               [enum_label("direction", d, lang) for d in DIRECTIONS], mode_series)],
+        Table([t("export.col.year", lang)] + [s.name for s in series], rows,
+              (False, True, True), (40, 30, 30)),
+        "\n".join(t(f"kpi.{k}.definition", lang) for k in
+                  ("visits_incoming", "visits_outgoing", "remote_share", "mobility_countries")),
+    )
+
+
+def _agreements(scoped, as_of: date, lang, privacy: Privacy, partner_names, short):
+    agreements = scoped["agreements"]
+    status = metrics.agreement_status(agreements, as_of) if len(agreements) else pd.Series(
+        dtype=object)
+    order = agreements.assign(status_now=status, expires_ts=pd.to_datetime(
+        _column(agreements, "expires_on"), errors="coerce"))
+    order = order.sort_values(["institution_id", "expires_ts", "agreement_id"],
+                              na_position="last")
+    at = pd.Timestamp(as_of)
+    headers = [t("pack.col.id", lang), t("export.col.institution", lang),
+               t("export.col.partner", lang), t("export.col.kind", lang),
+               t("pack.col.signed_on", lang), t("export.col.expires_on", lang),
+               t("pack.col.status_at_as_of", lang)]
+    rows, due = [], []
+    # Renewals due are the agreements_expiring rows themselves (metrics.rules).
+    due_ids = set(rules.expiring_agreements(rules.active_agreements(agreements, as_of), as_of)[
+        "agreement_id"].astype(str)) if len(agreements) else set()
+    for row in order.to_dict("records"):
+        cells = [
+            privacy.row_id("agreements", row["agreement_id"], row.get("_row")),
+            short.get(str(row["institution_id"]), str(row["institution_id"])),
+            privacy.text(partner_names.get(str(row["partner_id"]), row["partner_id"])),
+            enum_label("agreement_kind", row.get("kind"), lang),
+            date_cell(row.get("signed_on"), row.get("signed_on_precision"), lang),
+            date_cell(row.get("expires_on"), row.get("expires_on_precision"), lang),
+            enum_label("agreement_status", row["status_now"], lang),
+        ]
+        rows.append(cells)
+        expires = row["expires_ts"]
+        if str(row["agreement_id"]) in due_ids:
+            days = (expires - at).days
+            due.append(cells[:6] + [t("pack.days", lang, n=_count(days, lang))])
+    widths = (16, 10, 28, 16, 10, 10, 10)
+    numeric = (False,) * 7
+    counts = Counter(status)
+    status_chart = Chart(
+        "column", t("export.chart.agreements_by_status", lang),
+        [enum_label("agreement_status", s, lang) for s in AGREEMENT_STATUSES],
+        [Series(t("export.agreements", lang), [counts.get(s, 0) for s in AGREEMENT_STATUSES],
+                "count")])
+    active_expiry = order.loc[(order["status_now"] == "active") & order["expires_ts"].notna(),
+                              "expires_ts"].dt.year
+    years = sorted(int(y) for y in active_expiry.unique())
+    expiry_chart = Chart(
+        "column", t("export.chart.agreements_expiring_by_year", lang),
+        [str(y) for y in years],
+        [Series(t("export.agreements", lang), [int((active_expiry == y).sum()) for y in years],
+                "count")])
+    section = Section(
+        "agreements", t("pack.section.agreements", lang),
+        t("pack.section.agreements.lead", lang, n=_count(len(agreements), lang),
+          date=fmt.date_text(as_of, lang, "day", style="medium")),
+        [status_chart, expiry_chart],
+        Table(headers, rows, numeric, widths),
+        "\n".join(t(f"kpi.{k}.definition", lang) for k in
+                  ("agreements_active", "agreements_expiring", "agreements_dormant")),
+    )
+    renewals = Table(
+        headers[:6] + [t("export.col.days_left", lang)], due, numeric, widths,
+        t("pack.renewals.note", lang, days=RENEWAL_DAYS) if due
+        else t("export.renewals.none", lang, days=RENEWAL_DAYS))
+    return section, renewals
+
+
+def _grants(scoped, funded: pd.DataFrame, lang, privacy: Privacy, partner_names, short):
+    grants = scoped["grants"]
+    usd = {}
+    if funded is not None and len(funded) and "usd" in funded.columns:
+        usd = dict(zip(funded["grant_id"].astype(str), funded["usd"], strict=False))
+    headers = [t("pack.col.id", lang), t("export.col.institution", lang),
+               t("export.col.partner", lang), t("pack.col.title", lang),
+               t("export.col.funder", lang), t("pack.col.status", lang),
+               t("pack.col.start", lang), t("pack.col.amount", lang), t("pack.col.usd", lang)]
+    rows = []
+    for row in grants.sort_values("grant_id").to_dict("records"):
+        ids = row.get("partner_ids") if isinstance(row.get("partner_ids"), list) else []
+        amount = "" if _missing(row.get("amount")) else fmt.money(
+            row["amount"], lang, str(row.get("currency") or ""))
+        value = usd.get(str(row["grant_id"]))
+        rows.append([
+            privacy.row_id("grants", row["grant_id"], row.get("_row")),
+            short.get(str(row["institution_id"]), str(row["institution_id"])),
+            privacy.text("; ".join(str(partner_names.get(str(p), p)) for p in ids)),
+            privacy.text(row.get("title")),
+            privacy.text(row.get("funder")) or t("export.not_stated", lang),
+            enum_label("grant_status", row.get("status"), lang),
+            date_cell(row.get("start_date"), row.get("start_date_precision"), lang),
+            amount,
+            "" if _missing(value) else fmt.money(value, lang),
+        ])
+    counts = Counter(grants["status"])
+    funder = _column(grants, "funder").fillna(t("export.not_stated", lang))
+    funders = sorted(funder.unique(), key=lambda f: (-(funder == f).sum(), str(f)))
+    statuses = [s for s in GRANT_STATUSES if counts.get(s)]
+    return Section(
+        "grants", t("pack.section.grants", lang),
+        t("pack.section.grants.lead", lang, n=_count(len(grants), lang)),
+        [Chart("column", t("export.chart.grants_by_status", lang),
+               [enum_label("grant_status", s, lang) for s in GRANT_STATUSES],
+               [Series(t("export.grants", lang), [counts.get(s, 0) for s in GRANT_STATUSES],
+                       "count")]),
+         Chart("stacked_bar", t("export.chart.grants_by_funder", lang),
+               [privacy.text(f) for f in funders],
+               [Series(enum_label("grant_status", s, lang),
+                       [int(((funder == f) & (grants["status"] == s)).sum()) for f in funders],
+                       f"grant_status.{s}") for s in statuses])],
+        Table(headers, rows, (False,) * 7 + (True, True), (10, 8, 18, 18, 11, 9, 9, 9, 8)),
+        "\n".join(t(f"kpi.{k}.definition", lang) for k in ("grants_active", "grant_funding_usd")),
+    )
+
+
+def _students(scoped, lang) -> Section:
+    students = scoped["students"]
+    counts = pd.to_numeric(students["count"], errors="coerce").fillna(0)
+    # The international_students rows: foreign students of the latest academic year.
+    rows_in = rules.latest_academic_year(rules.foreign_rows(students, scoped["institutions"]))
+    latest = rules.latest_year_label(rows_in) if len(rows_in) else None
+    by_country = counts.loc[rows_in.index].groupby(rows_in["country"]).sum()
+    rows = sorted(((country_label(k, lang), int(v)) for k, v in by_country.items()),
+                  key=lambda r: (-r[1], r[0]))
+    per_year = counts.groupby(students["academic_year"]).sum().sort_index()
+    name = t("export.students", lang)
+    return Section(
+        "students", t("pack.section.students", lang),
+        t("export.section.students.lead", lang, year=latest or fmt.DASH),
+        [Chart("bar", t("export.chart.students_by_country", lang, year=latest or ""),
+               [c for c, _ in rows], [Series(name, [n for _, n in rows], "count")]),
+         Chart("column", t("export.chart.students_by_year", lang),
+               [str(y) for y in per_year.index],
+               [Series(name, [int(v) for v in per_year.to_numpy()], "count")])],
+        Table([t("export.col.country", lang), t("export.col.students", lang)],
+              [[c, _count(n, lang)] for c, n in rows], (False, True), (70, 30)),
+        "\n".join(t(f"kpi.{k}.definition", lang) for k in
+                  ("international_students", "student_countries")),
+    )
+
+
+def _links(scoped, partner_ids) -> list[tuple[str, str]]:
+    wanted = set(partner_ids)
+    pairs = set()
+    for name in ("agreements", "visits"):
+        frame = scoped[name]
+        for inst, partner in zip(frame["institution_id"], frame["partner_id"], strict=False):
+            if not _missing(partner) and str(partner) in wanted:
+                pairs.add((str(inst), str(partner)))
+    grants = scoped["grants"]
+    for inst, partners in zip(grants["institution_id"], grants["partner_ids"], strict=False):
+        for partner in partners if isinstance(partners, list) else ():
+            if str(partner) in wanted:
+                pairs.add((str(inst), str(partner)))
+    return sorted(pairs)
+
+
+# ---------------------------------------------------------------- evidence
+
+
+def _evidence_ids(frame: pd.DataFrame, kpi, privacy: Privacy) -> list[str]:
+    """Ids of the evidence rows as the pack shows them (public: neutral row labels)."""
+    kind = kpi.evidence_of
+    if kind == "country":
+        return [str(c) for c in frame["country"]]
+    if kind == "students":
+        return [str(r) for r in frame["row_id"]] if "row_id" in frame.columns else []
+    table = {"agreement": "agreements", "visit": "visits", "grant": "grants",
+             "partner": "partners"}[kind]
+    column = ID_COLUMNS[table]
+    rows = _column(frame, "_row")
+    return [privacy.row_id(table, i, r) for i, r in zip(frame[column], rows, strict=False)]
+
+
+def _documents_of(frame: pd.DataFrame, kpi) -> list[list[str]]:
+    """For each evidence row, the documents it cites."""
+    if kpi.evidence_of == "country":
+        return [sorted({source_document(s) for s in str(v).split(" | ") if s.strip()})
+                if not _missing(v) else [] for v in _column(frame, "sources")]
+    return [[source_document(v)] if isinstance(v, str) and v.strip() else []
+            for v in _column(frame, "source")]
+
+
+def _appendix_entry(kpi, frame, report, privacy: Privacy, lang) -> EvidenceEntry:
+    ids = _evidence_ids(frame, kpi, privacy)
+    documents = _documents_of(frame, kpi)
+    per_document: dict[str, list[str]] = {}
+    for row_id, docs in zip(ids, documents, strict=False):
+        for doc in docs or [""]:
+            per_document.setdefault(doc, []).append(row_id)
+    summary = []
+    for doc in sorted(per_document, key=lambda d: (d == "", d)):
+        found = per_document[doc]
+        shown = ", ".join(found[:IDS_SHOWN])
+        if len(found) > IDS_SHOWN:
+            shown += " " + t("pack.appendix.more", lang, n=_count(len(found) - IDS_SHOWN, lang))
+        summary.append((privacy.text(doc) or t("pack.appendix.no_source", lang), len(found),
+                        shown))
+    return EvidenceEntry(kpi.name, t(kpi.label_key, lang), _kpi_text(kpi.name, report, lang),
+                         t(kpi.definition_key, lang), len(ids), summary)
+
+
+def _sources(scoped, privacy: Privacy, lang) -> Table:
+    """Every document the scoped rows cite, with how many rows of each table cite it."""
+    counts: dict[str, Counter] = {}
+    for name in ("partners", "agreements", "visits", "grants", "students"):
+        frame = scoped.get(name)
+        if frame is None or "source" not in frame.columns:
+            continue
+        for source in frame["source"].dropna():
+            doc = privacy.text(source_document(source))
+            if doc:
+                counts.setdefault(doc, Counter())[name] += 1
+    rows = [[doc, _count(sum(c.values()), lang),
+             ", ".join(f"{t(f'pack.table.{n}', lang)} {_count(k, lang)}" for n, k in
+                       sorted(c.items()))]
+            for doc, c in sorted(counts.items())]
+    return Table([t("pack.col.document", lang), t("pack.col.rows", lang),
+                  t("pack.col.cited_by", lang)], rows, (False, True, False), (45, 12, 43),
+                 "" if rows else t("pack.sources.none", lang))
+
+
+# ---------------------------------------------------------------- tables for the annex
+
+# Columns shown as words of a list, by table.
+_ENUMS = {"type": "partner_type", "kind": "agreement_kind", "direction": "direction",
+          "mode": "mode", "activity": "activity", "level": "level",
+          "geo_precision": "geo_precision", "status_at_as_of": "agreement_status"}
+_HIDDEN = {"_row"}  # written last under its own header
+
+
+def localise_frame(name: str, frame: pd.DataFrame, lang: str, privacy: Privacy,
+                   partner_names: dict[str, str], institution_names: dict[str, str]) -> Table:
+    """A table in the pack's language: headers translated, codes as words, dates at
+    their precision, ids kept in their own column with the partner's name beside."""
+    frame = privacy.table(name, frame) if name in ID_COLUMNS or name in (
+        "students", "fx_rates", "targets") else frame
+    columns = [c for c in frame.columns if not str(c).endswith("_precision") and c != "_row"]
+    headers, getters = [], []
+    for column in columns:
+        headers.append(_header(column, lang))
+        getters.append(_getter(name, column, frame, lang, privacy))
+        if column == "partner_id":
+            headers.append(t("pack.col.partner_name", lang))
+            getters.append(lambda r: privacy.text(partner_names.get(str(r["partner_id"]), "")))
+        if column == "institution_id" and name != "institutions":
+            headers.append(t("pack.col.institution_name", lang))
+            getters.append(lambda r: institution_names.get(str(r["institution_id"]), ""))
+    if "_row" in frame.columns:
+        headers.append(t("export.col.source_row", lang))
+        getters.append(lambda r: None if _missing(r["_row"]) else int(r["_row"]))
+    records = frame.to_dict("records")
+    rows = [[get(record) for get in getters] for record in records]
+    return Table(headers, rows)
+
+
+def _header(column: str, lang: str) -> str:
+    key = f"pack.column.{column}"
+    text = t(key, lang)
+    return column if text == key else text
+
+
+def _getter(table: str, column: str, frame: pd.DataFrame, lang: str, privacy: Privacy):
+    precision = f"{column}_precision"
+    has_precision = precision in frame.columns
+    if column in ID_COLUMNS.values() and ID_COLUMNS.get(table) == column:
+        return lambda r: privacy.row_id(table, r[column], r.get("_row"))
+    if column == "status":
+        kind = "grant_status" if table == "grants" else "agreement_status"
+        return lambda r: enum_label(kind, r[column], lang) if not _missing(r[column]) else ""
+    if column in _ENUMS:
+        return lambda r: enum_label(_ENUMS[column], r[column], lang) if not _missing(
+            r[column]) else ""
+    if column == "country":
+        return lambda r: country_label(r[column], lang) if not _missing(r[column]) else ""
+    if column in ("signed_on", "expires_on", "start_date", "end_date"):
+        return lambda r: _annex_date(r[column], r.get(precision) if has_precision else None)
+    if column == "source":
+        return lambda r: privacy.source(r[column])
+    if column == "sources":  # a country's sources, joined with " | "
+        return lambda r: " | ".join(privacy.source(x) for x in str(r[column]).split(" | ")
+                                    if x.strip()) if isinstance(r[column], str) else ""
+    if column == "ids":  # a country's evidence ids, joined with "; "
+        return lambda r: "; ".join(privacy.any_id(x.strip()) for x in str(r[column]).split(";")
+                                   if x.strip()) if isinstance(r[column], str) else ""
+    if column == "institutions":
+        return lambda r: ", ".join(r[column]) if isinstance(r[column], list) else _plain(r[column])
+    return lambda r: _plain(r[column])
+
+
+def _annex_date(value: object, precision: object):
+    """A date for Excel: a real date when the day is known, else ``2023`` / ``2023-05``."""
+    if _missing(value):
+        return ""
+    stamp = pd.Timestamp(value)
+    if precision == "year":
+        return str(stamp.year)
+    if precision == "month":
+        return f"{stamp.year}-{stamp.month:02d}"
+    return stamp.date()
+
+
+def _plain(value: object):
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    if _missing(value):
+        return ""
+    if hasattr(value, "item") and not isinstance(value, str):
+        return value.item()
+    return value
+
+
+# ---------------------------------------------------------------- the whole pack
+
+
+def build_pack(dataset, scope: Scope, lang: str = "en", public: bool = False,
+               report: dict | None = None, as_of_default: bool = False,
+               progress=None) -> Pack:
+    """Everything the three files say, for one dataset and scope.
+
+    ``report`` may pass the JSON report already built for the scope; ``progress(share)``
+    is called as the parts are built (the Export page's progress bar).
+    """
+    step = progress or (lambda share: None)
+    tables = dataset.tables
+    scoped = apply_scope(tables, scope)
+    shared: dict = {}
+    report = report or build_report(dataset, scope)
+    step(0.2)
+    privacy = Privacy.for_tables(tables, public, lang)
+    full, short = _institution_names(tables)
+    partner_names = dict(zip(tables["partners"]["partner_id"].astype(str),
+                             tables["partners"]["name"].astype(str), strict=False))
+    changes, comparison_note = _comparison(tables, scope, shared, lang)
+    step(0.35)
+    big = [BigNumber(n, t(KPI_BY_NAME[n].label_key, lang), *_kpi_parts(n, report, lang)[:1],
+                     changes.get(n, t("pack.compare.no_comparison", lang)),
+                     t(KPI_BY_NAME[n].definition_key, lang), _kpi_parts(n, report, lang)[1])
+           for n in BIG_NUMBERS]
+    frames = {k.name: metrics.evidence_frame(tables, scope, k.name, scoped, shared)
+              for k in KPIS}
+    step(0.55)
+    appendix = [_appendix_entry(k, frames[k.name], report, privacy, lang) for k in KPIS]
+    evidence_tables = {}
+    for kpi in KPIS:
+        table = {"agreement": "agreements", "visit": "visits", "grant": "grants",
+                 "partner": "partners", "students": "students"}.get(kpi.evidence_of,
+                                                                    "countries")
+        evidence_tables[kpi.name] = localise_frame(table, frames[kpi.name], lang, privacy,
+                                                   partner_names, short)
+    partner_ids = sorted(scoped["partners"]["partner_id"].astype(str).unique())
+    partners_section, counts = _partners(scoped, partner_ids, lang)
+    agreements, renewals = _agreements(scoped, scope.as_of, lang, privacy, partner_names, short)
+    sections = [partners_section, _mobility(scoped, report, lang),
+                _grants(scoped, frames.get("grant_funding_usd"), lang, privacy, partner_names,
+                        short),
+                _students(scoped, lang)]
+    step(0.7)
+    links = _links(scoped, partner_ids)
+    homes = tables["institutions"]
+    shown = sorted(scope.institutions) or sorted({i for i, _ in links}) or list(
+        homes["institution_id"].astype(str))
+    homes = homes[homes["institution_id"].astype(str).isin(shown)]
+    lines = scope_lines(scope, tables, lang)
+    data_tables = {name: localise_frame(name, frame, lang, privacy, partner_names, short)
+                   for name, frame in scoped.items() if frame is not None}
+    step(0.8)
+    map_partners = scoped["partners"][scoped["partners"]["partner_id"].astype(str).isin(
+        partner_ids)]
+    path = getattr(dataset, "path", None)
+    return Pack(
+        lang=lang, public=public,
+        title=t("export.pack_title", lang),
+        institutions=[full.get(i, i) for i in shown],
+        institution_short=[short.get(i, i) for i in shown],
+        scope_lines=lines,
+        scope_words=scope_words(lines, lang),
+        as_of=fmt.date_text(scope.as_of, lang, "day"),
+        as_of_default=as_of_default,
+        generated=fmt.date_text(date.today(), lang, "day"),
+        language=LANGUAGE_NAMES.get(lang, lang),
+        big_numbers=big,
+        comparison_note=comparison_note,
+        kpi_table=_kpi_table(report, lang),
+        by_institution=_by_institution(report, tables, lang),
+        trends=_trends(scoped, lang),
+        map=Section("map", t("export.section.map", lang),
+                    t("export.section.map.lead", lang, n=_count(len(partner_ids), lang),
+                      c=_count(len(counts), lang))),
+        map_partners=map_partners,
+        map_institutions=homes.assign(label=[short.get(str(i), str(i))
+                                             for i in homes["institution_id"]]),
+        map_links=links,
+        map_counts=counts,
+        sections=sections,
+        agreements=agreements,
+        renewals=renewals,
+        appendix=appendix,
+        sources=_sources(scoped, privacy, lang),
+        evidence_tables=evidence_tables,
+        data_tables=data_tables,
+        branding=load_branding(Path(path)) if path else None,
+        no_data=t("export.no_data", lang),
+        file_stem=file_stem(scope, tables, lang, public),
+    )
+
+
+def map_png(pack: Pack, width_px: int = 2000, height_ratio: float | None = None) -> bytes:
+    """The partner map of the pack as PNG bytes (framed to the partners shown)."""
+    from report.mapimage import render_partner_map
+
+    return render_partner_map(
+        pack.map_partners, pack.map_institutions, pack.map_links, pack.map_counts,
+        legend_label=t("export.partners", pack.lang), width_px=width_px,
+    )
+
+
+__all__ = ["BigNumber", "Chart", "EvidenceEntry", "Pack", "Section", "Series", "Table",
+           "build_pack", "file_stem", "map_png", "row_label"]

@@ -1,0 +1,31 @@
+"""One colour per meaning, the same in every chart of the pack (pptx and pdf).
+
+A series carries its meaning (``direction.incoming``, ``mode.remote``,
+``grant_status.active``, or ``count`` for a single series); no colour means two things.
+"""
+
+from __future__ import annotations
+
+COLOURS: dict[str, str] = {
+    "count": "#1f4e79",
+    "direction.incoming": "#1f4e79",
+    "direction.outgoing": "#e08e2b",
+    "mode.in_person": "#4c9a6a",
+    "mode.remote": "#8e6cb5",
+    "grant_status.applied": "#a6a6a6",
+    "grant_status.awarded": "#5dade2",
+    "grant_status.active": "#b7950b",
+    "grant_status.completed": "#17456b",
+    "grant_status.rejected": "#c0392b",
+}
+FALLBACK = ("#5d6d7e", "#a04000", "#117864", "#6c3483")
+
+
+def colour(meaning: str, index: int = 0) -> str:
+    """The colour of a meaning as ``#rrggbb``."""
+    return COLOURS.get(meaning, FALLBACK[index % len(FALLBACK)])
+
+
+def rgb(meaning: str, index: int = 0) -> tuple[int, int, int]:
+    value = colour(meaning, index).lstrip("#")
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)

@@ -1,0 +1,25 @@
+"""Cached reading of the dataset's publication exports (``research``), per file stamp."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import research
+from ui import data as cached
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _load(path: str, stamp: tuple, pub_stamp: tuple) -> research.Research:
+    del pub_stamp  # part of the cache key only: changes whenever an export does
+    tables = cached.load_cached(path, stamp).tables
+    files, problems = research.publication_files(path, tables)
+    return research.load_research(tables, files, problems)
+
+
+def current_research(path: str, stamp: tuple) -> research.Research | None:
+    """The research view of the active dataset, or None when it has no export files."""
+    tables = cached.load_cached(path, stamp).tables
+    files, problems = research.publication_files(path, tables)
+    if not files and not problems:
+        return None
+    return _load(path, stamp, research.files_stamp(files))
