@@ -79,8 +79,8 @@ def test_every_workbook_writer_survives_control_characters(tmp_path):
     from openpyxl import load_workbook
 
     from datastore.template import dataset_workbook
-    from metrics.scope import Scope, apply_scope
-    from report.json_report import build_report
+    from metrics.scope import Scope
+    from report.model import build_pack
     from report.xlsx import write_xlsx
 
     folder = hostile.write_folder(tmp_path / "case", hostile.with_cell(
@@ -89,9 +89,7 @@ def test_every_workbook_writer_survives_control_characters(tmp_path):
     sheet = load_workbook(io.BytesIO(data))["partners"]
     assert sheet["B2"].value == "SeoulNational University"
     ds = load_dataset(folder)
-    scope = Scope()
-    out = write_xlsx(tmp_path / "annex.xlsx", build_report(ds, scope),
-                     apply_scope(ds.tables, scope))
+    out = write_xlsx(tmp_path / "annex.xlsx", build_pack(ds, Scope()))
     assert load_workbook(out).sheetnames
 
 
@@ -144,13 +142,12 @@ def test_current_data_workbook_stores_formula_text_as_text_and_round_trips(tmp_p
 def test_excel_annex_stores_formula_text_as_text(tmp_path):
     from openpyxl import load_workbook
 
-    from metrics.scope import Scope, apply_scope
-    from report.json_report import build_report
+    from metrics.scope import Scope
+    from report.model import build_pack
     from report.xlsx import write_xlsx
 
     ds = load(tmp_path, hostile.with_cell("partners", 2, "name", FORMULAS[0]))
-    out = write_xlsx(tmp_path / "annex.xlsx", build_report(ds, Scope()),
-                     apply_scope(ds.tables, Scope()))
+    out = write_xlsx(tmp_path / "annex.xlsx", build_pack(ds, Scope()))
     book = load_workbook(out)
     cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
