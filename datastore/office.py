@@ -78,7 +78,7 @@ def read_sheets(name: str, data: bytes) -> dict[str, pd.DataFrame]:
     The workbook passes the same safety checks as any upload first.
     """
     from datastore.upload import UploadRejected, read_upload_checks
-    from loaders.read import FatalRead, _read_sheet, read_csv_table
+    from loaders.read import FatalRead, read_csv_table
 
     suffix = Path(name or "").suffix.lower()
     with tempfile.TemporaryDirectory() as tmp:
@@ -88,21 +88,33 @@ def read_sheets(name: str, data: bytes) -> dict[str, pd.DataFrame]:
             if suffix == ".csv":
                 return {Path(name).stem: read_csv_table(path)}
             read_upload_checks(name, data)
-            from openpyxl import load_workbook
-
-            book = load_workbook(path, read_only=True, data_only=True)
-            try:
-                sheets = {}
-                for ws in book.worksheets:
-                    try:
-                        sheets[ws.title] = _read_sheet(ws, path, ws.title)
-                    except FatalRead:
-                        continue  # an empty sheet
-                return sheets
-            finally:
-                book.close()
+            return _workbook_sheets(path)
         except FatalRead as exc:
             raise UploadRejected("corrupt") from exc
+
+
+def _workbook_sheets(path: Path) -> dict[str, pd.DataFrame]:
+    """Every sheet with a header row, read by the loaders' sheet reader (bounded)."""
+    import numpy as np
+    from openpyxl import load_workbook
+
+    from loaders.read import _finish, _read_sheet
+
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheets = {}
+        for ws in book.worksheets:
+            sheet = _read_sheet(book, ws, str(path), ws.title)
+            if not any(str(c).strip() for c in sheet.header):
+                continue
+            frame = pd.DataFrame(sheet.rows, dtype=str, columns=[
+                c if c else f"unnamed: {i}" for i, c in enumerate(sheet.header)])
+            if not sheet.rows:
+                frame = pd.DataFrame({c: pd.Series(dtype=str) for c in frame.columns})
+            sheets[ws.title] = _finish(frame, np.asarray(sheet.numbers, dtype=int))
+        return sheets
+    finally:
+        book.close()
 
 
 def _targets(table: str) -> dict[str, str]:
