@@ -17,9 +17,6 @@ EVIL_NAME = "[Click](http://evil.example/a) ![i](http://evil.example/i.png) $x^2
 LINK_FACULTY = "[Click here to re-login](http://evil.example/login)"
 LINK_AS_OF = "![x](http://evil.example/x.png)"
 SHOT = ROOT / "tests" / "artifacts"
-# dashboard.py's page_icon ":material/public:" makes Streamlit fetch the favicon from
-# Google's font server (reported to the lead, not part of this test): that one URL only.
-FAVICON = "https://fonts.gstatic.com/s/i/short-term/release/materialsymbolsrounded/public/"
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +28,7 @@ def app(tmp_path_factory):
     with serve(folder, store=tmp_path_factory.mktemp("store")) as base, browser(1440, 2400) as page:
         outside: list[str] = []
         page.on("request", lambda r: outside.append(r.url)
-                if not r.url.startswith(("http://localhost", "http://127.0.0.1", "data:", "blob:",
-                                         FAVICON))
+                if not r.url.startswith(("http://localhost", "http://127.0.0.1", "data:", "blob:"))
                 else None)
         yield base, page, outside
 
