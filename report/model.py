@@ -300,22 +300,30 @@ def _comparison(tables, scope, shared, lang):
     return changes, note
 
 
-def _all_unknown(name: str, report: dict) -> bool:
-    """A sum whose every input is unknown is unknown, not 0 (docs/metrics.md)."""
+def _figure_state(name: str, report: dict) -> str:
+    """``metrics.figure_state`` from the report: known, at_least or unknown (the rule of
+    docs/metrics.md "Unknown is not zero", the same as on screen)."""
+    from metrics import figure_state
+
     evidence = report.get("evidence") or {}
-    if name == "lecture_sessions":
-        unknown = report.get("lecture_sessions_unknown") or 0
-        return bool(unknown) and unknown >= (report["kpis"].get("visits_incoming") or 0)
-    if name == "grant_funding_usd":
-        unknown = report.get("grants_amount_unknown") or 0
-        return bool(unknown) and unknown >= len(evidence.get(name, [])) > 0
-    return False
+    notes = {
+        "lecture_sessions_unknown": report.get("lecture_sessions_unknown") or 0,
+        "lecture_sessions_inputs": len(evidence.get("lecture_sessions", [])),
+        "grants_amount_unknown": report.get("grants_amount_unknown") or 0,
+        "grants_without_rate": report.get("grants_without_rate") or 0,
+        "grants_funded": len(evidence.get("grant_funding_usd", [])),
+    }
+    return figure_state(name, notes)[0]
 
 
 def _kpi_parts(name: str, report: dict, lang: str) -> tuple[str, str]:
     """(the figure, the count of unknown inputs beside it or "")."""
-    value = fmt.DASH if _all_unknown(name, report) else kpi_value(
-        name, report["kpis"].get(name), lang)
+    state = _figure_state(name, report)
+    value = kpi_value(name, report["kpis"].get(name), lang)
+    if state == "unknown":
+        value = t("figure.unknown", lang)  # as on screen: every input is missing
+    elif state == "at_least":
+        value = "≥ " + value
     note = ""
     if name == "lecture_sessions" and report.get("lecture_sessions_unknown"):
         note = t("export.sessions_unknown", lang,
