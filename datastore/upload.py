@@ -87,30 +87,14 @@ def read_upload(name: str, data: bytes, dest: Path, limits: Limits | None = None
     """Check ``data`` (a file called ``name``) and write its tables into ``dest``."""
     limits = limits or Limits.from_env()
     suffix = Path(name or "").suffix.lower()
-    if not data:
-        raise UploadRejected("empty")
-    if len(data) > limits.max_upload_bytes:
-        raise UploadRejected(
-            "too_large",
-            size_mb=round(len(data) / MB, 1),
-            limit_mb=round(limits.max_upload_bytes / MB, 1),
-        )
+    _check_size(data, limits)
     if suffix in {".xlsm", ".xltm", ".xlam"}:
         raise UploadRejected("macros")
     if suffix == ".xls":
         raise UploadRejected("encrypted" if _is_encrypted_ole(data) else "old_xls")
     if suffix not in {".xlsx", ".zip"}:
         raise UploadRejected("wrong_type")
-    if data.startswith(OLE_MAGIC):
-        # An encrypted .xlsx is an OLE container holding "EncryptedPackage".
-        raise UploadRejected("encrypted" if _is_encrypted_ole(data) else "old_xls")
-    if not data.startswith(ZIP_MAGIC):
-        raise UploadRejected("not_xlsx" if suffix == ".xlsx" else "wrong_type")
-
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
-        raise UploadRejected("corrupt") from None
+    archive = _open_zip(data, "not_xlsx" if suffix == ".xlsx" else "wrong_type")
     with archive:
         members = _check_archive(archive, len(data), limits)
         if suffix == ".xlsx" or "[Content_Types].xml" in {m.filename for m in members}:
@@ -122,22 +106,33 @@ def read_upload(name: str, data: bytes, dest: Path, limits: Limits | None = None
 def read_upload_checks(name: str, data: bytes, limits: Limits | None = None) -> None:
     """The checks of ``read_upload`` for a workbook, without writing anything."""
     limits = limits or Limits.from_env()
+    _check_size(data, limits)
+    archive = _open_zip(data, "not_xlsx")
+    with archive:
+        members = _check_archive(archive, len(data), limits)
+        _check_xlsx_package(archive, members, limits)
+
+
+def _check_size(data: bytes, limits: Limits) -> None:
+    """An empty file or one over the size limit is refused before anything is read."""
     if not data:
         raise UploadRejected("empty")
     if len(data) > limits.max_upload_bytes:
         raise UploadRejected("too_large", size_mb=round(len(data) / MB, 1),
                              limit_mb=round(limits.max_upload_bytes / MB, 1))
+
+
+def _open_zip(data: bytes, not_zip: str) -> zipfile.ZipFile:
+    """The bytes as a zip (an .xlsx is one), else the reason: an OLE file is an old .xls or
+    an encrypted workbook (it holds "EncryptedPackage"), anything else ``not_zip``."""
     if data.startswith(OLE_MAGIC):
         raise UploadRejected("encrypted" if _is_encrypted_ole(data) else "old_xls")
     if not data.startswith(ZIP_MAGIC):
-        raise UploadRejected("not_xlsx")
+        raise UploadRejected(not_zip)
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
         raise UploadRejected("corrupt") from None
-    with archive:
-        members = _check_archive(archive, len(data), limits)
-        _check_xlsx_package(archive, members, limits)
 
 
 def _is_encrypted_ole(data: bytes) -> bool:
