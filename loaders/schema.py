@@ -193,8 +193,22 @@ class Problem:
                 "params": self.params}
 
 
+class HasProblems:
+    """``errors`` and ``warnings`` of a result with a ``problems`` list (datasets, exports)."""
+
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
 @dataclass
-class Dataset:
+class Dataset(HasProblems):
     """The clean tables (rows in error left out), every problem found, or a fatal message."""
 
     tables: dict[str, pd.DataFrame]
@@ -214,14 +228,6 @@ class Dataset:
         from i18n import t
 
         return " ".join(t(key, lang, **params) for key, params in self.fatal_parts)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
 
     @property
     def error_count(self) -> int:

@@ -31,7 +31,7 @@ import pandas as pd
 
 from i18n import t
 from loaders.countries import index_codes
-from loaders.schema import Problem
+from loaders.schema import HasProblems, Problem
 from research import address as addr
 
 SOURCES = ("openalex", "scopus", "wos")  # merge priority for affiliations
@@ -44,21 +44,13 @@ _WOS_TAG_RE = re.compile(r"^([A-Z][A-Z0-9]) (.*)$")
 
 
 @dataclass
-class Publications:
+class Publications(HasProblems):
     """Papers (one row per merged paper), their affiliations, and every problem found."""
 
     papers: pd.DataFrame
     affiliations: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
 
 
 def empty_publications() -> Publications:
