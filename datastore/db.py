@@ -14,6 +14,9 @@ Tables::
     throttle   failed logins per editor name and per client address
     audit      logins, refusals and other security events
     meta       key -> value (the write lock row, one-off migrations)
+    publication_files  publication exports (Scopus / Web of Science / OpenAlex) kept with
+               the data: name, institution_id ('' = any of the dataset's), content,
+               sha256, editor, since / until (versions, as data_rows)
 
 Version ``N`` is the records with ``since <= N`` and ``until`` NULL or ``> N``; a save adds
 its records and its ``versions`` row in one transaction, so a reader never sees half of one.
@@ -31,6 +34,7 @@ from sqlalchemy import (
     Float,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -82,6 +86,20 @@ data_rows = Table(
     Index("ix_rows_tbl_since", "tbl", "since"),
     Index("ix_rows_until", "until"),
     Index("ix_rows_row_id", "row_id"),
+)
+
+publication_files = Table(
+    "publication_files",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", Text, nullable=False),
+    Column("institution_id", String(64), nullable=False, default=""),
+    Column("content", LargeBinary, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("editor", String(64), nullable=False),
+    Column("since", Integer, nullable=False),
+    Column("until", Integer, nullable=True),
 )
 
 editors = Table(

@@ -30,7 +30,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import func, insert, or_, select, update
 
-from datastore import base_data_path, db, store_root
+from datastore import base_data_path, db, pubfiles, store_root
 
 STAGING_MAX_AGE_S = 3600  # a staging folder left by a killed process is removed after this
 CACHE_KEEP = 3  # materialised versions kept per database
@@ -285,7 +285,7 @@ class Store:
             tmp = self._cache_dir() / f".tmp-v{current}-{uuid.uuid4().hex[:8]}"
             try:
                 self.write_folder(current, tmp)
-                self._link_beside_files(tmp)
+                self._link_beside_files(tmp, current)
                 try:
                     tmp.rename(folder)
                 except OSError:  # another process materialised it first
@@ -296,12 +296,18 @@ class Store:
             self._prune_cache(current)
         return current, folder
 
-    def _link_beside_files(self, folder: Path) -> None:
-        """Files kept beside the base data (``publications/``) stay beside every version."""
+    def _link_beside_files(self, folder: Path, number: int) -> None:
+        """The publication exports beside every version: those beside the base data
+        (``publications/``, linked) and those kept in the store (datastore.publications)."""
         base = self.base if self.base.is_dir() else self.base.parent
         extra = base / "publications"
         if extra.is_dir():
-            (folder / "publications").symlink_to(extra.resolve(), target_is_directory=True)
+            (folder / "publications").mkdir()
+            for entry in sorted(extra.iterdir()):
+                (folder / "publications" / entry.name).symlink_to(
+                    entry.resolve(), target_is_directory=entry.is_dir())
+        with self.engine.connect() as conn:
+            pubfiles.write_exports(conn, number, folder)
 
     def _cache_dir(self) -> Path:
         import hashlib
@@ -398,11 +404,13 @@ class Store:
                                  version=to_version)
             old = self.rows(to_version, conn)
             target = {t: [RowState(r.row_id, r.position, r.cells) for r in rs] for t, rs in old.items()}
-            return self._commit_locked(
+            version = self._commit_locked(
                 conn, current, self.rows(current, conn), target, json.loads(row["columns"]),
                 editor=editor, note=note, action="rollback", restored_from=to_version,
                 client=client,
             )
+            pubfiles.restore_exports(conn, to_version, version.number)
+            return version
 
     def save_row(
         self,

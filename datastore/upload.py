@@ -68,6 +68,9 @@ class UploadRejected(Exception):
         "no_tables": "No tables were found. Expected CSV files or sheets named like: {expected}.",
         "duplicate_table": "The table {table} appears more than once in the zip file.",
         "nested_archive": "The zip file contains another archive ({name}); put the CSV files in directly.",
+        "pub_wrong_type": "{name} is not named like a publication export ({suffixes}).",
+        "pub_unreadable_file": "{name} cannot be read as a publication export: {reason}",
+        "pub_no_papers": "{name} holds no papers.",
     }
 
     def __init__(self, code: str, **params: object) -> None:
@@ -87,7 +90,7 @@ def read_upload(name: str, data: bytes, dest: Path, limits: Limits | None = None
     """Check ``data`` (a file called ``name``) and write its tables into ``dest``."""
     limits = limits or Limits.from_env()
     suffix = Path(name or "").suffix.lower()
-    _check_size(data, limits)
+    check_size(data, limits)
     if suffix in {".xlsm", ".xltm", ".xlam"}:
         raise UploadRejected("macros")
     if suffix == ".xls":
@@ -106,14 +109,14 @@ def read_upload(name: str, data: bytes, dest: Path, limits: Limits | None = None
 def read_upload_checks(name: str, data: bytes, limits: Limits | None = None) -> None:
     """The checks of ``read_upload`` for a workbook, without writing anything."""
     limits = limits or Limits.from_env()
-    _check_size(data, limits)
+    check_size(data, limits)
     archive = _open_zip(data, "not_xlsx")
     with archive:
         members = _check_archive(archive, len(data), limits)
         _check_xlsx_package(archive, members, limits)
 
 
-def _check_size(data: bytes, limits: Limits) -> None:
+def check_size(data: bytes, limits: Limits) -> None:
     """An empty file or one over the size limit is refused before anything is read."""
     if not data:
         raise UploadRejected("empty")

@@ -32,6 +32,7 @@ from loaders.schema import TABLE_ORDER, TABLES
 from ui import ensure_navigation
 from ui.data import current_dataset
 from ui.panels import fatal_panel, problem_text
+from ui.publications import publications_section
 from ui.text import tt
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -618,6 +619,15 @@ def _counts_text(counts: dict, lang: str) -> str:
     return "; ".join(parts)
 
 
+def _exports_text(extra: dict, lang: str) -> str:
+    """What a ``publications`` version changed: the export files kept or removed."""
+    change = extra.get("publications") or {}
+    parts = [tt("data.pubs.history_added", lang, names=", ".join(change["added"]))] if change.get("added") else []
+    if change.get("removed"):
+        parts.append(tt("data.pubs.history_removed", lang, names=", ".join(change["removed"])))
+    return "; ".join(parts)
+
+
 def show_history(store: Store, current: int | None, editor: str | None, lang: str) -> None:
     st.subheader(t("data.history.title", lang))
     versions = store.history()
@@ -632,7 +642,7 @@ def show_history(store: Store, current: int | None, editor: str | None, lang: st
             t("data.history.action", lang): t(f"data.history.action.{v.action}", lang,
                                               number=v.restored_from),
             t("data.history.note", lang): v.note,
-            t("data.history.changes", lang): _counts_text(v.counts, lang),
+            t("data.history.changes", lang): _counts_text(v.counts, lang) or _exports_text(v.extra, lang),
             t("data.history.current", lang): "✓" if v.number == current else "",
         }
         for v in versions
@@ -709,8 +719,9 @@ if not security.editors_configured(store):
 else:
     editor = login(store, lang)
     if editor:
-        edit_tab, upload_tab, office_tab = st.tabs(
-            [t("data.tab.edit", lang), t("data.tab.upload", lang), t("data.tab.office", lang)])
+        edit_tab, upload_tab, office_tab, pubs_tab = st.tabs(
+            [t("data.tab.edit", lang), t("data.tab.upload", lang), t("data.tab.office", lang),
+             t("data.tab.publications", lang)])
         with edit_tab:
             if current is None:
                 try:
@@ -724,6 +735,11 @@ else:
         if current is not None:
             with office_tab:
                 office_section(store, editor, current, lang)
+        with pubs_tab:
+            institutions = shown.tables["institutions"] if not shown.fatal else pd.DataFrame()
+            publications_section(store, editor, current, dict(zip(
+                institutions.get("institution_id", []), institutions.get("name", []), strict=True)),
+                lang, client=_client())
 
 show_history(store, current, editor, lang)
 if editor and (security.account(store, editor) or {}).get("is_admin"):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 from pathlib import Path
 
 import openpyxl
 import pytest
-from browser_fixtures import ROOT, browser, serve
+from browser_fixtures import ROOT, browser, metric_values, serve, wait_for_app
 
 from datastore import security
 from datastore.store import Store
@@ -194,3 +195,48 @@ def test_add_a_visit_in_the_form_see_it_then_restore_in_chromium(env_dirs, tmp_p
     assert "Browser Testperson" not in set(store.frames(3)["visits"]["person"])
     shutil.copytree(tmp_path, ROOT / "tests" / "artifacts" / "form-path", dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("data", "store", "*.toml"))
+
+
+@pytest.mark.browser
+def test_keep_a_publication_export_and_the_research_page_reads_it(env_dirs, tmp_path):
+    """The office keeps the library's Web of Science export for SamSMU; the Research page
+    (same server, same session) counts its papers at once, and the history names the file."""
+    from playwright.sync_api import expect
+
+    export = ROOT / "tests" / "data" / "research" / "wos_plain.txt"
+    expect.set_options(timeout=60_000)
+    shots = Path(os.environ.get("COOP_SHOTS", tmp_path))  # COOP_SHOTS: keep the screenshots
+    with (
+        serve(Path(env_dirs["COOP_DATA"]), store=Path(env_dirs["COOP_STORE"]), env=env_dirs) as base_url,
+        browser(width=1400, height=1600) as page,
+    ):
+        page.goto(base_url + "/research", timeout=60_000)
+        expect(page.get_by_text("This dataset has no publication exports yet.", exact=False)).to_be_visible(timeout=60_000)
+        page.goto(base_url + "/data", timeout=60_000)
+        page.get_by_label("Editor name").fill("aziza")
+        page.get_by_label("Password", exact=True).fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_text("Logged in as aziza.")).to_be_visible(timeout=30_000)
+        page.get_by_role("tab", name="Publication exports").click()
+        expect(page.get_by_text("No publication export is kept in the store yet.")).to_be_visible()
+        garbage = tmp_path / "notes.csv"
+        garbage.write_text("just,some\ncolumns,here\n", encoding="utf-8")
+        panel = page.get_by_role("tabpanel", name="Publication exports")
+        uploader = panel.locator('[data-testid="stFileUploaderDropzoneInput"]')
+        uploader.set_input_files(str(garbage))
+        expect(page.get_by_text("notes.csv cannot be read as a publication export")).to_be_visible()
+        uploader.set_input_files(str(export))
+        expect(page.get_by_text("Read 5 papers (1 errors, 2 warnings)")).to_be_visible()
+        # An export is the first institution's (SamSMU) unless the editor picks another
+        page.get_by_role("button", name="Keep this export").click()
+        expect(page.get_by_text("wos_plain.txt is kept; the Research page reads it now.")).to_be_visible()
+        [latest, *_] = Store().history()  # the history table is a canvas grid: read the store
+        assert (latest.number, latest.action, latest.editor) == (2, "publications", "aziza")
+        assert latest.extra["publications"] == {"added": ["wos_plain.txt"], "removed": [],
+                                                "institution_id": "samsmu"}
+        page.screenshot(path=str(shots / "data-publications.png"), full_page=True)
+        page.goto(base_url + "/research", timeout=60_000)
+        expect(page.get_by_text("1 export file(s)", exact=False)).to_be_visible(timeout=60_000)
+        wait_for_app(page)
+        page.screenshot(path=str(shots / "research-after-upload.png"), full_page=True)
+        assert metric_values(page)["Papers"] == "5"  # the 5 readable records of the export
