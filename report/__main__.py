@@ -172,16 +172,21 @@ def _has_publications(path: str) -> bool:
     return publications_dir(path).is_dir()
 
 
-def _publications(args: argparse.Namespace, tables, scope) -> dict:
-    """The "publications" block: the dataset's publications/ folder plus --publications files."""
+def _research(args: argparse.Namespace, tables):
+    """The dataset's publications/ folder plus the --publications files, read and matched."""
     import research
-    from research import figures
 
     for name in args.publications:
         if not Path(name).is_file():
             raise BadFlag(f"--publications: no file at {name}")
     files, problems = research.publication_files(args.path, tables)
-    res = research.load_research(tables, [*files, *((f, "") for f in args.publications)], problems)
+    return research.load_research(tables, [*files, *((f, "") for f in args.publications)], problems)
+
+
+def _publications(res, tables, scope) -> dict:
+    """The "publications" block of the JSON report (the pack's research section says the same)."""
+    from research import figures
+
     summary = figures.summary(res, tables, scope)
     irn = figures.irn(res, tables, scope)
     return {
@@ -231,8 +236,11 @@ def run(argv: list[str] | None = None) -> int:
         raise BadFlag(dataset.fatal)
     scope = build_scope(args, dataset.tables)
     report = build_report(dataset, scope, public=args.public, lang=args.lang)
-    if args.publications or (writer is None and _has_publications(args.path)):
-        report["publications"] = _publications(args, dataset.tables, scope)
+    res = None
+    if args.publications or _has_publications(args.path):
+        res = _research(args, dataset.tables)
+        if writer is None:
+            report["publications"] = _publications(res, dataset.tables, scope)
 
     if folder:
         out = out / (file_stem(scope, dataset.tables, args.lang, args.public) + suffix)
@@ -244,7 +252,7 @@ def run(argv: list[str] | None = None) -> int:
             )
         else:
             pack = build_pack(dataset, scope, args.lang, args.public, report,
-                              as_of_default=args.as_of is None)
+                              as_of_default=args.as_of is None, research=res)
             writer(out, pack)
     except OSError as exc:
         raise BadFlag(f"cannot write {out}: {exc.strerror or exc}") from None

@@ -25,7 +25,10 @@ import metrics
 from i18n import fmt, t
 from metrics import KPI_BY_NAME, KPIS, Scope, apply_scope, rules
 from report.branding import Branding, load_branding
+from report.coauthors import dataset_research, research_part
 from report.json_report import build_report
+from report.parts import Chart, Section, Series, Table, country_label, enum_label
+from report.parts import missing as _missing
 from report.privacy import Privacy, row_label, source_document
 
 RENEWAL_DAYS = rules.EXPIRING_DAYS  # renewals due: the agreements_expiring rows
@@ -43,50 +46,6 @@ ID_COLUMNS = {"agreements": "agreement_id", "visits": "visit_id", "grants": "gra
 
 
 # ---------------------------------------------------------------- the model
-
-
-@dataclass(frozen=True)
-class Series:
-    name: str
-    values: list[float]
-    colour: str  # a meaning ("direction.incoming"), the same colour everywhere in the pack
-
-
-@dataclass(frozen=True)
-class Chart:
-    """kind: "column", "bar" (horizontal), "stacked_bar", "stacked_column" or "pie"."""
-
-    kind: str
-    title: str
-    categories: list[str]
-    series: list[Series]
-    percent: bool = False  # pie: shares
-
-    @property
-    def empty(self) -> bool:
-        return not self.categories or not any(v for s in self.series for v in s.values)
-
-
-@dataclass(frozen=True)
-class Table:
-    headers: list[str]
-    rows: list[list[str]]
-    numeric: tuple[bool, ...] = ()  # right-aligned columns
-    widths: tuple[float, ...] = ()  # relative column widths
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Section:
-    """One topic: a title, one lead line, its charts and its table (kept together), and
-    the definitions a presenter reads (speaker notes)."""
-
-    key: str
-    title: str
-    lead: str
-    charts: list[Chart] = field(default_factory=list)
-    table: Table | None = None
-    notes: str = ""
 
 
 @dataclass(frozen=True)
@@ -144,30 +103,14 @@ class Pack:
     branding: Branding | None
     no_data: str
     file_stem: str
+    research: list[Section] = field(default_factory=list)  # joint papers (report.coauthors)
+    research_papers: Table | None = None  # the papers behind them, for the annex
 
     def label(self, key: str, **params: object) -> str:
         return t(key, self.lang, **params)
 
 
 # ---------------------------------------------------------------- words and values
-
-
-def enum_label(column: str, value: object, lang: str) -> str:
-    """The shown word for a listed value: ("mode", "in_person") -> "In person"."""
-    if _missing(value):
-        return t("export.unknown", lang)
-    key = f"enum.{column}.{value}"
-    text = t(key, lang)
-    return str(value).replace("_", " ").capitalize() if text == key else text
-
-
-def country_label(a3: object, lang: str) -> str:
-    if _missing(a3):
-        return t("export.unknown", lang)
-    try:
-        return fmt.country(str(a3), lang) or str(a3)
-    except Exception:  # an unknown code prints as itself
-        return str(a3)
 
 
 def date_cell(value: object, precision: object, lang: str) -> str:
@@ -180,17 +123,6 @@ def date_cell(value: object, precision: object, lang: str) -> str:
 
 def kpi_value(name: str, value: object, lang: str) -> str:
     return fmt.value(value, KPI_BY_NAME[name].unit, lang) if not _missing(value) else fmt.DASH
-
-
-def _missing(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, list | tuple):
-        return False
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def _count(n: int, lang: str) -> str:
@@ -794,11 +726,13 @@ def _plain(value: object):
 
 def build_pack(dataset, scope: Scope, lang: str = "en", public: bool = False,
                report: dict | None = None, as_of_default: bool = False,
-               progress=None) -> Pack:
+               progress=None, research=None) -> Pack:
     """Everything the three files say, for one dataset and scope.
 
     ``report`` may pass the JSON report already built for the scope; ``progress(share)``
-    is called as the parts are built (the Export page's progress bar).
+    is called as the parts are built (the Export page's progress bar); ``research`` is
+    the ``research.Research`` of the dataset's publication exports (None: read them from
+    the dataset's ``publications/`` folder, when it has one).
     """
     step = progress or (lambda share: None)
     tables = dataset.tables
@@ -847,6 +781,9 @@ def build_pack(dataset, scope: Scope, lang: str = "en", public: bool = False,
     map_partners = scoped["partners"][scoped["partners"]["partner_id"].astype(str).isin(
         partner_ids)]
     path = getattr(dataset, "path", None)
+    if research is None and path:
+        research = dataset_research(path, tables)
+    coauthors = research_part(research, tables, scope, lang, partner_names, short)
     return Pack(
         lang=lang, public=public,
         title=t("export.pack_title", lang),
@@ -881,6 +818,8 @@ def build_pack(dataset, scope: Scope, lang: str = "en", public: bool = False,
         branding=load_branding(Path(path)) if path else None,
         no_data=t("export.no_data", lang),
         file_stem=file_stem(scope, tables, lang, public),
+        research=coauthors.sections if coauthors else [],
+        research_papers=coauthors.papers if coauthors else None,
     )
 
 

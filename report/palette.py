@@ -17,6 +17,8 @@ COLOURS: dict[str, str] = {
     "grant_status.active": "#b7950b",
     "grant_status.completed": "#17456b",
     "grant_status.rejected": "#c0392b",
+    "research.international": "#0e6655",
+    "research.domestic": "#aab7b8",
 }
 FALLBACK = ("#5d6d7e", "#a04000", "#117864", "#6c3483")
 

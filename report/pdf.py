@@ -468,6 +468,8 @@ def write_pdf(path, pack: Pack):
             renewals = Section("renewals", pack.label("export.renewals.title"),
                                pack.renewals.note if pack.renewals.rows else "")
             _section(pdf, renewals, pack.renewals)
+    for n, section in enumerate(pack.research):
+        _section(pdf, section, new_page=n == 0)
     _appendix(pdf, pack)
     _section(pdf, Section("sources", pack.label("pack.sources.title"),
                           pack.label("pack.sources.lead"), table=pack.sources), new_page=True)

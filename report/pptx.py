@@ -393,6 +393,12 @@ def write_pptx(path, pack: Pack):
                           pack.label("pack.grants.lead"), section.notes, font=10)
         if section.key == "partners":
             _agreements(deck, pack)
+    for section in pack.research:
+        if section.charts:
+            _chart_slides(deck, pack, section)
+        if section.table is not None:
+            _table_slides(deck, pack, section.title, section.table,
+                          "" if section.charts else section.lead, section.notes, font=10)
     _appendix(deck, pack)
     _table_slides(deck, pack, pack.label("pack.sources.title"), pack.sources,
                   pack.label("pack.sources.lead"))

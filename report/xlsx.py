@@ -153,6 +153,12 @@ def write_xlsx(path, pack: Pack, rows_per_sheet: int = EXCEL_ROWS):
                           n=entry.rows)
         _table_sheets(book, pack.label("pack.sheet.evidence", label=entry.label), table, used,
                       note, rows_per_sheet)
+    for section in pack.research:  # the joint papers: the IRN's institutions, the gap
+        if section.table is not None:
+            _table_sheets(book, section.title, section.table, used, section.lead, rows_per_sheet)
+    if pack.research_papers is not None:
+        _table_sheets(book, pack.label("pack.sheet.research_papers"), pack.research_papers, used,
+                      pack.research[0].lead if pack.research else "", rows_per_sheet)
     names = [n for n in TABLE_ORDER if n in pack.data_tables] + [
         n for n in pack.data_tables if n not in TABLE_ORDER]
     for name in names:

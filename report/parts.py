@@ -1,0 +1,86 @@
+"""The pieces of the evidence pack every renderer lays out: series, charts, tables and
+sections, and the two label functions they are written with (report.model builds them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from i18n import fmt, t
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: list[float]
+    colour: str  # a meaning ("direction.incoming"), the same colour everywhere in the pack
+
+
+@dataclass(frozen=True)
+class Chart:
+    """kind: "column", "bar" (horizontal), "stacked_bar", "stacked_column" or "pie"."""
+
+    kind: str
+    title: str
+    categories: list[str]
+    series: list[Series]
+    percent: bool = False  # pie: shares
+
+    @property
+    def empty(self) -> bool:
+        return not self.categories or not any(v for s in self.series for v in s.values)
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: list[str]
+    rows: list[list[str]]
+    numeric: tuple[bool, ...] = ()  # right-aligned columns
+    widths: tuple[float, ...] = ()  # relative column widths
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    """One topic: a title, one lead line, its charts and its table (kept together), and
+    the definitions a presenter reads (speaker notes)."""
+
+    key: str
+    title: str
+    lead: str
+    charts: list[Chart] = field(default_factory=list)
+    table: Table | None = None
+    notes: str = ""
+
+
+def enum_label(column: str, value: object, lang: str) -> str:
+    """The shown word for a listed value: ("mode", "in_person") -> "In person"."""
+    if missing(value):
+        return t("export.unknown", lang)
+    key = f"enum.{column}.{value}"
+    text = t(key, lang)
+    return str(value).replace("_", " ").capitalize() if text == key else text
+
+
+def country_label(a3: object, lang: str) -> str:
+    if missing(a3):
+        return t("export.unknown", lang)
+    try:
+        return fmt.country(str(a3), lang) or str(a3)
+    except Exception:  # an unknown code prints as itself
+        return str(a3)
+
+
+def missing(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, list | tuple):
+        return False
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+__all__ = ["Chart", "Section", "Series", "Table", "country_label", "enum_label", "missing"]
