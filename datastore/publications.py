@@ -1,4 +1,4 @@
-"""Publication exports kept in the store beside the data (docs/research.md, "Where the files live").
+"""Publication exports kept in the store beside the data (docs/research.md, "Where the exports live").
 
 An export uploaded on the Data page (a Scopus CSV, a Web of Science text or tab-delimited
 file, a saved OpenAlex JSON response) is read first, exactly as the Research page reads it;
