@@ -101,15 +101,19 @@ def research_part(res, tables: dict[str, pd.DataFrame], scope: Scope, lang: str,
                        t("page.research.col.evidence", lang)],
                       irn_rows, (False, False, True, False, False), (30, 14, 12, 10, 34),
                       note="" if irn_rows else t("page.research.irn_none", lang))
-    main = Section("research", t("page.research.title", lang), lead, charts, irn_table,
-                   "\n".join([t("page.research.irn_help", lang), t("page.research.proxy_help", lang)]))
+    definitions = "\n".join([t("page.research.irn_help", lang), t("page.research.proxy_help", lang)])
+    main = Section("research", t("page.research.title", lang), lead, charts, None, definitions)
+    irn_section = Section(
+        "research_irn", t("pack.research.irn_title", lang),
+        t("page.research.irn_line", lang, p=irn["p"], l=irn["l"], start=start, end=end),
+        table=irn_table, notes=definitions)
 
     gap = figures.agreements_without_papers(res, tables, scope)
     gap_rows = [[str(r["agreement_id"]), short.get(r["institution_id"], r["institution_id"]),
                  partner_names.get(r["partner_id"], r["partner_id"]), enum_label("agreement_kind", r["kind"], lang)]
                 for r in gap.to_dict("records")]
     gap_section = Section(
-        "research_gap", t("page.research.gap_agreements", lang),
+        "research_gap", t("pack.research.gap_title", lang),
         t("pack.research.gap_lead", lang, n=fmt.integer(len(gap_rows), lang), start=start, end=end),
         table=Table([t("page.research.col.agreement", lang), t("export.col.institution", lang),
                      t("export.col.partner", lang), t("export.col.kind", lang)],
@@ -119,7 +123,7 @@ def research_part(res, tables: dict[str, pd.DataFrame], scope: Scope, lang: str,
     cand_rows = [[str(r["org_name"]), country_label(r["country"], lang), fmt.integer(r["papers"], lang),
                   _ids(list(r["paper_ids"]))] for r in candidates.to_dict("records")]
     cand_section = Section(
-        "research_candidates", t("page.research.gap_candidates", lang),
+        "research_candidates", t("pack.research.candidates_title", lang),
         t("pack.research.candidates_lead", lang, n=fmt.integer(len(cand_rows), lang), start=start, end=end),
         table=Table([t("page.research.col.institution", lang), t("export.col.country", lang),
                      t("page.research.col.papers_window", lang), t("page.research.col.evidence", lang)],
@@ -135,7 +139,7 @@ def research_part(res, tables: dict[str, pd.DataFrame], scope: Scope, lang: str,
     paper_table = Table([t("page.research.col.paper", lang), t("common.col.year", lang),
                          t("page.research.col.international", lang), t("page.research.col.files", lang)],
                         paper_rows, (False, True, False, False), (40, 10, 14, 36))
-    return ResearchPart([main, gap_section, cand_section], paper_table)
+    return ResearchPart([main, irn_section, gap_section, cand_section], paper_table)
 
 
 __all__ = ["ResearchPart", "dataset_research", "research_part"]

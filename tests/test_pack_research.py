@@ -48,7 +48,10 @@ def samarkand(tmp_path_factory) -> Path:
 
 def test_the_research_section_says_what_the_export_holds(samarkand):
     pack = build_pack(load_dataset(samarkand), Scope(as_of=AS_OF), "en")
-    main, gap, candidates = pack.research
+    main, irn, gap, candidates = pack.research
+    assert [s.title for s in pack.research] == [
+        "Research collaboration: joint papers", "QS IRN: the institutions behind P",
+        "Agreements without joint papers", "Co-authors without an agreement"]
     # 6 records, the one without a year left out: 2023 (UZB, CHN, GBR), 2021 (UZB, USA),
     # 1994 (USA only), 2022 (no address), 2022 (unknown country). International = papers
     # whose affiliations span 2+ countries: 2023 and 2021, so 2 of 5 = 40%.
@@ -62,8 +65,9 @@ def test_the_research_section_says_what_the_export_holds(samarkand):
     # Foreign co-authors: the USA on two papers (UCSF 2021, Harvard 1994), China and the UK on one
     assert countries.categories == ["United States", "China", "United Kingdom"]
     assert countries.series[0].values == [2, 1, 1]
-    assert main.table.rows == []  # no foreign institution with 3+ joint papers
-    assert main.table.note == "No foreign institution has 3 or more joint papers in these 5 years."
+    assert main.table is None
+    assert irn.table.rows == []  # no foreign institution with 3+ joint papers
+    assert irn.table.note == "No foreign institution has 3 or more joint papers in these 5 years."
     # Oxford has a 2023 joint paper; Kazan none in 2021–2025
     assert gap.table.rows == [["a-kazan", "SamSMU", "Kazan Federal University", "Memorandum of understanding"]]
     assert gap.lead == "1 active agreement(s) without a joint paper with the partner in 2021–2025."
@@ -117,13 +121,13 @@ def test_the_pack_and_the_json_report_agree_on_the_real_exports(tmp_path):
     assert main([str(DATA / "demo"), "--as-of", AS_OF.isoformat(), "--out", str(out)]) == 0
     block = json.loads(out.read_text(encoding="utf-8"))["publications"]
     pack = build_pack(load_dataset(DATA / "demo"), Scope(as_of=AS_OF), "en")
-    main_section = pack.research[0]
+    main_section, irn = pack.research[:2]
     share = f"{block['international_share'] * 100:.1f}%"
     assert main_section.lead.startswith(
         f"{block['papers']} papers in 2 export file(s); {block['international']} with a co-author "
         f"in another country ({share}).")
     assert len(pack.research_papers.rows) == block["papers"]
-    assert sorted(r[0] for r in main_section.table.rows) == block["irn_p"]
+    assert sorted(r[0] for r in irn.table.rows) == block["irn_p"]
 
 
 def test_more_than_ten_years_chart_the_earlier_ones_as_one_bar():
