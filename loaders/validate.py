@@ -17,10 +17,10 @@ import pandas as pd
 from i18n import t
 from loaders import cells
 from loaders import types as vt
-from loaders.countries import country_name
 from loaders.read import READ_PROBLEMS, ROW, UNNAMED, FatalRead, read_dataset
 from loaders.schema import DERIVED, TABLE_ORDER, TABLES, Dataset, Problem, Table
 from loaders.words import enum_label_index
+from places.countries import country_name
 
 PRECISIONS = ("day", "month", "year")
 # At most this many problems of one code are kept per table (the rest are counted), so an
@@ -370,7 +370,7 @@ def _is_blank(values: pd.Series, kind: str) -> np.ndarray:
 
 
 def _parse_country(text: pd.Series) -> pd.Series:
-    from loaders.countries import normalize_country
+    from places.countries import normalize_country
 
     codes, uniques = pd.factorize(text)
     mapped = np.array([normalize_country(u) for u in uniques] + [None], dtype=object)
@@ -435,7 +435,7 @@ class _Checker:
     # -- table-specific rules
 
     def _geography(self, check: _TableCheck) -> None:
-        from loaders.geo import locate
+        from places.locate import locate
 
         lat, lon = check.values["lat"], check.values["lon"]
         has_lat, has_lon = lat.notna().to_numpy(), lon.notna().to_numpy()

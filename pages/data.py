@@ -27,8 +27,8 @@ from datastore.template import dataset_workbook, template_workbook
 from datastore.upload import MB, Limits, UploadRejected, read_upload
 from i18n import t
 from loaders import load_dataset
-from loaders.countries import country_name
 from loaders.schema import TABLE_ORDER, TABLES
+from places.countries import country_name
 from ui import ensure_navigation
 from ui.data import current_dataset
 from ui.panels import fatal_panel, problem_text

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from i18n import t
-from loaders.geo import locate
+from places.locate import locate
 from ui import start_page, table_with_download
 from ui.panels import problem_text
 from ui.tables import display_frame

@@ -120,9 +120,9 @@ def _resolve_faculties(wanted: list[str], tables) -> frozenset[str]:
 
 def build_scope(args: argparse.Namespace, tables):
     """The Scope the flags describe; BadFlag for anything it cannot use."""
-    from loaders.countries import normalize_country
     from metrics.regions import find_region
     from metrics.scope import Scope
+    from places.countries import normalize_country
 
     if args.year_from is not None and args.year_to is not None and args.year_from > args.year_to:
         raise BadFlag(f"--from {args.year_from} is after --to {args.year_to}")

@@ -108,7 +108,7 @@ def country_label(code: object, lang: str) -> str:
     """Country name in ``lang`` for an ISO alpha-3 code ("" for unknown)."""
     if not isinstance(code, str) or not code:
         return ""
-    from loaders.countries import country_name
+    from places.countries import country_name
 
     return country_name(code, lang)
 
@@ -225,7 +225,7 @@ def _unmatched(wanted: tuple[str, ...], options: list[str], aliases: dict[str, s
 
 def _link_problems(seed: ViewState, options: dict[str, list], span: tuple[int, int] | None) -> dict:
     """What of the link's filters this dataset cannot show (for the sidebar notice)."""
-    from loaders.countries import normalize_country
+    from places.countries import normalize_country
 
     unknown = [("filters.institution", v) for v in _unmatched(seed.institutions, options["inst"],
                                                              options["inst_aliases"])]
@@ -280,7 +280,7 @@ def _seed_filters(seed: ViewState, options: dict[str, list], span: tuple[int, in
     state[K_LINK_NOTICE] = problems if (problems["unknown"] or problems["years"] or problems["unreadable"]) else None
     state[K_INST] = _match(seed.institutions, options["inst"], options["inst_aliases"])
     state[K_REGION] = _match(seed.regions, options["region"])
-    from loaders.countries import normalize_country
+    from places.countries import normalize_country
 
     state[K_COUNTRY] = _match(seed.countries, options["country"], resolve=normalize_country)
     state[K_FACULTY] = _match(seed.faculties, options["faculty"])
