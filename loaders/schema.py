@@ -163,8 +163,8 @@ TABLE_ORDER = list(TABLES)
 
 # Columns the loader adds to a table, after the contract columns.
 DERIVED: dict[str, list[str]] = {
-    "institutions": ["geo_precision"],
-    "partners": ["geo_precision"],
+    "institutions": ["geo_precision", "geo_note"],
+    "partners": ["geo_precision", "geo_note"],
     "agreements": ["signed_on_precision", "expires_on_precision"],
     "visits": ["start_date_precision", "end_date_precision"],
     "grants": ["start_date_precision", "end_date_precision"],

@@ -60,6 +60,7 @@ NOTE_REGION = "region"
 NOTE_UNKNOWN_CITY = "unknown_city"
 NOTE_COUNTRY_AS_CITY = "country_as_city"
 NOTE_APPROXIMATE = "approximate"  # city precision, but guessed: check it
+NOTES = (NOTE_NO_CITY, NOTE_REGION, NOTE_UNKNOWN_CITY, NOTE_COUNTRY_AS_CITY, NOTE_APPROXIMATE)
 
 
 class Location(NamedTuple):
