@@ -18,6 +18,7 @@ kept: a publish must have no errors, a one-row save must not add any.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import tempfile
 import time
@@ -49,6 +50,17 @@ from loaders.schema import TABLES
 
 STAGING_MAX_AGE_S = 3600  # a staging folder left by a killed process is removed after this
 CACHE_KEEP = 3  # materialised versions kept per database
+
+
+def version_folder_name(number: int) -> str:
+    """The name of the folder a version is materialised in (``snapshot``): ``v7``."""
+    return f"v{number}"
+
+
+def version_of_folder(path: Path | str) -> int | None:
+    """The version number of a folder ``snapshot`` materialised, else None."""
+    match = re.fullmatch(r"v(\d+)", Path(path).name)
+    return int(match.group(1)) if match else None
 
 
 class PublishConflict(StoreError):
@@ -226,7 +238,7 @@ class Store:
         current = self.current()
         if current is None:
             return None, self.base
-        folder = self._cache_dir() / f"v{current}"
+        folder = self._cache_dir() / version_folder_name(current)
         if not folder.is_dir():
             tmp = self._cache_dir() / f".tmp-v{current}-{uuid.uuid4().hex[:8]}"
             try:

@@ -95,6 +95,7 @@ def show_current(store: Store, lang: str) -> tuple[int | None, Path]:
                 note=version.note or t("common.none", lang),
             )
         )
+        st.caption(t("data.current.overrides", lang))
     left, right = st.columns(2)
     left.download_button(
         t("data.download.template", lang), data=_template_bytes(lang),

@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 import metrics
+from datastore import version_shown
 from i18n import DEFAULT_LANG, LANGUAGES, t
 from loaders import Dataset
 from ui import data as cached
@@ -422,6 +423,8 @@ def render_sidebar(lang: str, present: bool) -> PageContext:
     scope = metrics.Scope(**to_scope_kwargs(view))
     if draw:
         _dating_note(sb, cached.dating_summary(path, stamp, scope), span, lang)
+    if (shown := version_shown(path)) is not None:  # the store, not COOP_DATA, is shown
+        sb.caption(":material/database: " + t("filters.store_shown", lang, number=shown))
     _write_query(view)
     ctx = PageContext(lang, present, view, dataset, path, stamp, scope, short, span)
     st.session_state[K_CONTEXT] = ctx
