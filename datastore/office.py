@@ -161,7 +161,7 @@ def layout_signature(frame: pd.DataFrame) -> str:
 def _lookup(current: dict[str, pd.DataFrame], table: str, id_col: str,
             name_cols: tuple[str, ...]) -> dict[str, str]:
     frame = current.get(table, pd.DataFrame())
-    index = {}
+    index: dict[str, str] = {}
     for _, row in frame.iterrows():
         ident = row.get(id_col, "")
         for col in (id_col, *name_cols):

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy.engine import Engine
 
 from datastore import db, rights
 from datastore.diff import diff_tables
@@ -106,6 +107,7 @@ class Refused(StoreError):
             count=len(rows),
         )
         self.rows = rows
+        self.audit: tuple[str, str] | None = None  # (client, action), logged after the undo
 
 
 class Invalid(StoreError):
@@ -157,11 +159,11 @@ class Store:
         self.base = Path(base) if base is not None else base_data_path()
         self.url = url or db.database_url(self.root)
         self.clock = clock
-        self._engine = None
+        self._engine: Engine | None = None
 
     # ---- connection --------------------------------------------------------------
     @property
-    def engine(self):
+    def engine(self) -> Engine:
         if self._engine is None:
             self._engine = db.engine_for(self.url)
             self._migrate_once()
@@ -502,7 +504,6 @@ class Store:
         number = (current or 0) + 1
         ops = _operations(live, target)
         if check_rights:
-
             refused = rights.refused_rows(conn, editor, ops, live)
             if refused:
                 error = Refused(editor, refused)
@@ -511,7 +512,8 @@ class Store:
         counts = {t: {"added": 0, "changed": 0, "removed": 0} for t in table_names()
                   if t in target or t in live}
         r = db.data_rows
-        replaced = [old.row_id for kind, t, old, new in ops if kind in ("changed", "removed")]
+        replaced = [old.row_id for kind, t, old, new in ops
+                    if kind in ("changed", "removed") and old is not None]
         for start in range(0, len(replaced), 500):
             conn.execute(
                 update(r)
@@ -540,7 +542,6 @@ class Store:
         return _version(row)
 
     def _require_valid_whole(self, new_rows: dict, columns: dict) -> None:
-
         with tempfile.TemporaryDirectory() as tmp:
             _write_csvs(_frames_from_lists(new_rows, columns), Path(tmp))
             dataset = load_dataset(tmp)
@@ -563,7 +564,6 @@ class Store:
             raise Invalid(new)
 
     def _migrate_once(self) -> None:
-
         if self.url not in _MIGRATED:
             migrate_folders_once(self)
             _MIGRATED.add(self.url)
@@ -595,12 +595,11 @@ class _WriteTx:
 
     def __exit__(self, exc_type, exc, tb):
         result = self._ctx.__exit__(exc_type, exc, tb)
-        if isinstance(exc, Refused) and hasattr(exc, "audit"):
+        if isinstance(exc, Refused) and exc.audit is not None:
             # A refusal is kept in the audit log although the save itself is undone.
-
             client, action = exc.audit
             with self.engine.begin() as conn:
-                log_event(conn, "refused", exc.params["editor"], client,
+                log_event(conn, "refused", str(exc.params["editor"]), client,
                           {"action": action, "count": len(exc.rows),
                            "rows": [f"{t} {k}" for t, k in exc.rows[:50]]})
         return result
@@ -617,7 +616,6 @@ def _version(row) -> Version:
 
 
 def _contract_columns(table: str) -> list[str]:
-
     return TABLES[table].names
 
 
@@ -669,7 +667,7 @@ def _errors_by_row(rows: dict[str, list[RowState]], columns: dict) -> dict:
 
 def _operations(live: dict, target: dict) -> list[tuple[str, str, RowState | None, RowState | None]]:
     """(kind, table, old, new) for every row that differs: added, changed, removed."""
-    ops = []
+    ops: list[tuple[str, str, RowState | None, RowState | None]] = []
     for table in table_names():
         old_rows = {s.row_id: s for s in live.get(table, [])}
         new_rows = {s.row_id: s for s in target.get(table, [])}

@@ -66,7 +66,7 @@ def _files(paths: tuple[Path, ...] | list[Path]) -> tuple[tuple[str, int, int], 
 def package_versions() -> tuple[tuple[str, str | None], ...]:
     """(distribution, installed version or None) for `PACKAGES`: fixed while a process
     runs, since the modules it imported do not change under it."""
-    out = []
+    out: list[tuple[str, str | None]] = []
     for name in PACKAGES:
         try:
             out.append((name, metadata.version(name)))

@@ -23,7 +23,7 @@ from loaders.words import enum_label_index
 from metrics.rules import status_contradictions
 from places.countries import country_name, normalize_country
 from places.locate import NOTES as GEO_NOTES
-from places.locate import locate
+from places.locate import Location, locate
 
 PRECISIONS = ("day", "month", "year")
 # At most this many problems of one code are kept per table (the rest are counted), so an
@@ -391,6 +391,7 @@ class _Checker:
 
     def valid_keys(self, name: str) -> set:
         check = self.checks[name]
+        assert check.table.key is not None  # institutions and partners have one
         key = check.values[check.table.key]
         return set(key[~check.error].dropna())
 
@@ -441,7 +442,8 @@ class _Checker:
         check.flag(has_lat & ~has_lon & ~_filled(check, "lon"), "lon", "missing_value")
         check.flag(has_lon & ~has_lat & ~_filled(check, "lat"), "lat", "missing_value")
         exact = has_lat & has_lon
-        precision = np.where(exact, "exact", None).astype(object)
+        precision = np.full(check.n, None, dtype=object)
+        precision[exact] = "exact"
         # Why a row is not at city precision, or that its city is a guess (places.locate
         # notes): kept on the row so no page has to locate it again.
         geo_note = np.full(check.n, None, dtype=object)
@@ -461,7 +463,7 @@ class _Checker:
         notes = np.full(check.n, "", dtype=object)
         approximate = np.zeros(check.n, dtype=bool)
         matched = np.full(check.n, "", dtype=object)
-        cache: dict[tuple, object] = {}
+        cache: dict[tuple, Location | None] = {}
         for pos in np.flatnonzero(todo):
             c = city.iloc[pos]
             key = (None if pd.isna(c) else c, country.iloc[pos])
@@ -588,9 +590,9 @@ class _Checker:
         order = {name: i for i, name in enumerate(TABLE_ORDER)}
         cols = {name: {c: i for i, c in enumerate(TABLES[name].names)} for name in TABLE_ORDER}
 
-        def key(p: Problem):
+        def key(p: Problem) -> tuple[bool, int, int, int]:
             return (p.severity != "error", order[p.table], p.row or 0,
-                    cols[p.table].get(p.column, 99))
+                    cols[p.table].get(p.column or "", 99))
 
         return sorted(self.problems, key=key)
 

@@ -151,7 +151,8 @@ _ALIASES = {
     "ZAF": ["South Africa", "ЮАР", "JAR"],
 }
 
-def _translations(lang: str):
+
+def _translations(lang: str) -> gettext.NullTranslations:
     try:
         return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
     except OSError:
@@ -176,14 +177,14 @@ def _name_index() -> dict[str, str]:
     for table in (_EN_NAMES, _RU_NAMES, _UZ_NAMES):
         for a3, name in table.items():
             add(name, a3)
-    for a3, names in _EXTRA_COUNTRIES.items():
-        for name in names.values():
+    for a3, by_lang in _EXTRA_COUNTRIES.items():
+        for name in by_lang.values():
             add(name, a3)
     # CLDR's Uzbek names fill the gaps of the uz catalog ("Bagama orollari").
     for a2, name in _cldr_names("uz").items():
-        a3 = index_codes().get(a2) if len(a2) == 2 and a2.isalpha() else None
-        if a3:
-            add(name, a3)
+        code = index_codes().get(a2) if len(a2) == 2 and a2.isalpha() else None
+        if code:
+            add(name, code)
     catalogs = [_translations("ru"), _translations("uz")]
     for country in pycountry.countries:
         a3 = country.alpha_3

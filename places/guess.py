@@ -11,7 +11,7 @@ import math
 
 from places.gazetteer import Place, is_region, sorted_keys
 from places.names import name_key
-from places.typed import OF_WORDS, PARTICLES, one_slip, windows
+from places.typed import OF_WORDS, PARTICLES, Window, one_slip, windows
 
 # How far apart two candidates may be and still be "the same place" (a city and its
 # district, a town and its port).
@@ -107,7 +107,8 @@ def _part_place(cleaned: str, a3: str, index: dict[str, Place]) -> Place | None:
     city big enough to have districts.
     """
     words = cleaned.split()
-    found, weak = [], []
+    found: list[tuple[Window, Place]] = []
+    weak: list[tuple[Window, Place]] = []
     for window in windows(cleaned):
         place = index.get(window.key)
         if place is None:
