@@ -12,7 +12,6 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-
 from typing import Any
 
 import pandas as pd

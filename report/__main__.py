@@ -11,8 +11,17 @@ import importlib
 import importlib.util
 import json
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:  # the CLI imports pandas and metrics only once its flags are read
+    import pandas as pd
+
+    from metrics.scope import Scope
+
+    Tables = dict[str, pd.DataFrame]
 
 EXPORTS = {".xlsx": "xlsx", ".pptx": "pptx", ".pdf": "pdf"}
 SUFFIXES = (".json", *EXPORTS)
@@ -23,7 +32,7 @@ class BadFlag(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse exits 2; the interface says 1
+    def error(self, message: str) -> NoReturn:  # argparse exits 2; the interface says 1
         raise BadFlag(message)
 
 
@@ -90,7 +99,7 @@ def _partner_types() -> tuple[str, ...]:
     return tuple(PARTNER_TYPES)
 
 
-def _resolve_institutions(wanted: list[str], institutions) -> frozenset[str]:
+def _resolve_institutions(wanted: list[str], institutions: pd.DataFrame) -> frozenset[str]:
     """Ids from ids or short names (case-insensitive); BadFlag for an unknown one."""
     by_key: dict[str, str] = {}
     for row in institutions.itertuples(index=False):
@@ -107,7 +116,7 @@ def _resolve_institutions(wanted: list[str], institutions) -> frozenset[str]:
     return frozenset(ids)
 
 
-def _resolve_faculties(wanted: list[str], tables) -> frozenset[str]:
+def _resolve_faculties(wanted: list[str], tables: Tables) -> frozenset[str]:
     """The dataset's spelling of each faculty (case-insensitive); unknown kept as given."""
     spellings: dict[str, str] = {}
     for name in ("agreements", "visits", "grants", "students"):
@@ -118,7 +127,7 @@ def _resolve_faculties(wanted: list[str], tables) -> frozenset[str]:
     return frozenset(spellings.get(text.strip().casefold(), text.strip()) for text in wanted)
 
 
-def build_scope(args: argparse.Namespace, tables):
+def build_scope(args: argparse.Namespace, tables: Tables) -> Scope:
     """The Scope the flags describe; BadFlag for anything it cannot use."""
     from metrics.regions import find_region
     from metrics.scope import Scope
@@ -159,7 +168,7 @@ def build_scope(args: argparse.Namespace, tables):
     )
 
 
-def _writer(kind: str):
+def _writer(kind: str) -> Callable[..., object] | None:
     module_name = f"report.{kind}"
     if importlib.util.find_spec(module_name) is None:
         return None
@@ -172,7 +181,7 @@ def _has_publications(path: str) -> bool:
     return publications_dir(path).is_dir()
 
 
-def _publications(args: argparse.Namespace, tables, scope) -> dict:
+def _publications(args: argparse.Namespace, tables: Tables, scope: Scope) -> dict:
     """The "publications" block: the dataset's publications/ folder plus --publications files."""
     import research
     from research import figures
