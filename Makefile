@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 COOP_DATA ?= data
 
-.PHONY: run test lint venv dev chromium postgres bench clean
+.PHONY: run test lint typecheck venv dev chromium postgres bench clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -40,11 +40,15 @@ postgres:
 lint: dev
 	$(PY) -m ruff check .
 
-test: dev chromium postgres lint
+# The packages below the user interface (config: [tool.mypy] in pyproject.toml).
+typecheck: dev
+	$(PY) -m mypy
+
+test: dev chromium postgres lint typecheck
 	$(PY) -m pytest -q
 
 bench: dev
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

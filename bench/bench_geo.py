@@ -26,9 +26,10 @@ def main() -> None:
     pairs += [(city.upper(), country) for city, country in pairs[: 10_000 - len(pairs)]]
 
     start = time.perf_counter()
-    from loaders.countries import normalize_country
-    from loaders.geo import _locate, _sections, locate
-    print(f"import loaders.geo:              {time.perf_counter() - start:6.3f} s")
+    from places.countries import normalize_country
+    from places.gazetteer import sections as _sections
+    from places.locate import _locate, locate
+    print(f"import places.locate:           {time.perf_counter() - start:6.3f} s")
 
     start = time.perf_counter()
     _sections()

@@ -6,7 +6,6 @@ import copy
 import json
 import math
 from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
 import pydeck as pdk
@@ -21,9 +20,10 @@ from charts.theme import (
     hex_to_rgb,
 )
 from i18n import fmt, t
-from loaders.countries import country_name
+from places.centroids import GEOJSON
+from places.countries import country_name
 
-GEOJSON_PATH = Path(__file__).resolve().parent.parent / "data" / "world_countries.geojson"
+GEOJSON_PATH = GEOJSON  # the shapes the country centroids are computed from
 TOOLTIP_HTML = "<b>{name}</b><br/>{kind}<br/>{place}<br/>{detail}"
 TOOLTIP_STYLE = {
     "backgroundColor": "#1b1f24",

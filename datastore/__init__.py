@@ -7,30 +7,27 @@ cache keyed on it moves to a new version on the next rerun.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-
-
-def store_root() -> Path:
-    """The store's folder (SQLite file, materialised versions): env ``COOP_STORE``,
-    default ``<repo>/store``."""
-    env = os.environ.get("COOP_STORE")
-    return Path(env).expanduser() if env else REPO_ROOT / "store"
-
-
-def base_data_path() -> Path:
-    """The data imported as version 1: env ``COOP_DATA``, default ``<repo>/data``."""
-    env = os.environ.get("COOP_DATA")
-    return Path(env).expanduser() if env else REPO_ROOT / "data"
+from datastore.paths import REPO_ROOT, base_data_path, store_root
+from datastore.store import Store, version_of_folder
 
 
 def active_dataset_path() -> Path:
-    """The dataset the app shows: the store's current version, else COOP_DATA / data."""
-    from datastore.store import Store
+    """The dataset the app shows: the store's current version, else COOP_DATA / data.
 
+    A published version takes precedence over ``COOP_DATA``: `version_shown` tells the
+    pages so, so that nobody takes the store's data for the files they pointed it at.
+    """
     return Store().active_path()
 
 
-__all__ = ["active_dataset_path", "base_data_path", "store_root"]
+def version_shown(path: Path | str) -> int | None:
+    """The store's version number when ``path`` (from `active_dataset_path`) is a store
+    version shown instead of COOP_DATA / data; None when it is the base data itself."""
+    if Path(path).resolve() == base_data_path().resolve():
+        return None
+    return version_of_folder(path)
+
+
+__all__ = ["REPO_ROOT", "active_dataset_path", "base_data_path", "store_root", "version_shown"]

@@ -91,10 +91,8 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def _print_problems(problems) -> None:
-    from loaders.__main__ import format_problem
-
     for p in problems:
-        _err(format_problem(p))
+        _err(p.line())
 
 
 def cmd_publish(args: argparse.Namespace) -> int:

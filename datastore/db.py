@@ -47,7 +47,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from datastore import store_root
+from datastore.paths import store_root
 
 metadata = MetaData()
 

@@ -16,7 +16,7 @@ import secrets
 import tomllib
 from pathlib import Path
 
-from datastore import REPO_ROOT
+from datastore.paths import REPO_ROOT
 
 NAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 MIN_PASSWORD = 8

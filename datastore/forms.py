@@ -46,7 +46,7 @@ def split_date(text: str) -> tuple[str, int | None, int | None, date | None]:
     if not match:
         return ("none", None, None, None)
     year, month, day = (int(g) if g else None for g in match.groups())
-    if day is not None:
+    if year is not None and month is not None and day is not None:  # the regex's groups nest
         try:
             return ("day", year, month, date(year, month, day))
         except ValueError:

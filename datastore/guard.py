@@ -35,5 +35,6 @@ def install() -> None:
         except Exception:  # noqa: BLE001 - logging must never break the server
             _LOG.exception("Could not write the audit line.")
 
-    refuse_clear_cache._coop_refuses = True
-    AppSession._handle_clear_cache_request = refuse_clear_cache
+    refuse_clear_cache._coop_refuses = True  # type: ignore[attr-defined]  # a marker on the function
+    # Replacing a method of Streamlit's class is the point of this module.
+    AppSession._handle_clear_cache_request = refuse_clear_cache  # type: ignore[method-assign,assignment]

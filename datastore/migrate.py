@@ -13,6 +13,9 @@ import shutil
 from sqlalchemy import insert, select
 
 from datastore import db
+from datastore.editors import load_editors
+from datastore.rows import RowState, StoreError, frames_from_folder, match_by_key, new_id
+from datastore.security import _now_text, log_event
 
 FOLDERS_DONE = "migrated_version_folders"
 EDITORS_DONE = "migrated_secrets_editors"
@@ -23,8 +26,6 @@ def _done(conn, key: str) -> bool:
 
 
 def migrate_folders_once(store) -> None:
-    from datastore.store import RowState, StoreError, _match_by_key, _new_id, frames_from_folder
-
     versions_dir = store.root / "versions"
     with store._write() as conn:
         if not _done(conn, EDITORS_DONE):
@@ -53,8 +54,8 @@ def migrate_folders_once(store) -> None:
                 continue
             new_rows = {t: [{str(k): str(v) for k, v in r.items()} for r in f.to_dict("records")]
                         for t, f in frames.items()}
-            target = _match_by_key(live, new_rows) if live else {
-                t: [RowState(_new_id(), i, c) for i, c in enumerate(rs)] for t, rs in new_rows.items()
+            target = match_by_key(live, new_rows) if live else {
+                t: [RowState(new_id(), i, c) for i, c in enumerate(rs)] for t, rs in new_rows.items()
             }
             version = store._commit_locked(
                 conn, current, live, target, columns,
@@ -70,9 +71,6 @@ def migrate_folders_once(store) -> None:
 
 
 def _migrate_editors(conn) -> None:
-    from datastore.editors import load_editors
-    from datastore.security import _now_text, log_event
-
     for name, hashed in load_editors().items():
         key = name.lower()
         if conn.execute(select(db.editors.c.name).where(db.editors.c.name == key)).first():

@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from datastore.labels import column_label
+from datastore.rows import row_key
 from loaders.read import ROW
 from loaders.schema import TABLE_ORDER, TABLES
 from loaders.types import fold_name
@@ -160,7 +161,7 @@ def layout_signature(frame: pd.DataFrame) -> str:
 def _lookup(current: dict[str, pd.DataFrame], table: str, id_col: str,
             name_cols: tuple[str, ...]) -> dict[str, str]:
     frame = current.get(table, pd.DataFrame())
-    index = {}
+    index: dict[str, str] = {}
     for _, row in frame.iterrows():
         ident = row.get(id_col, "")
         for col in (id_col, *name_cols):
@@ -240,8 +241,6 @@ def _made_id(table: str, row: pd.Series) -> str:
 def merged_tables(current: dict[str, pd.DataFrame], sheets: dict[str, pd.DataFrame]
                   ) -> dict[str, pd.DataFrame]:
     """The current tables with each mapped sheet's rows added (or replacing the same key)."""
-    from datastore.store import row_key
-
     out = {t: f.reset_index(drop=True) for t, f in current.items()}
     for table, frame in sheets.items():
         old = out.get(table, pd.DataFrame(columns=frame.columns))

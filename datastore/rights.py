@@ -13,6 +13,7 @@ import json
 from sqlalchemy import func, select
 
 from datastore import db
+from datastore.rows import StoreError, row_key
 
 INSTITUTION_TABLES = ("agreements", "visits", "grants", "students", "targets")
 PARTNER_REFS = (("agreements", "partner_id"), ("visits", "partner_id"), ("grants", "partner_ids"))
@@ -49,8 +50,6 @@ def _added_by(conn, row_id: str) -> str:
 
 def refused_rows(conn, editor: str, ops: list, live: dict) -> list[tuple[str, str]]:
     """The (table, key) of every operation ``editor`` may not do; [] when all are allowed."""
-    from datastore.store import StoreError, row_key
-
     acc = account(conn, editor)
     if acc is None:
         raise StoreError("unknown_editor", f"There is no editor {editor}.", editor=editor)

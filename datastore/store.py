@@ -18,31 +18,50 @@ kept: a publish must have no errors, a one-row save must not add any.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import tempfile
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy.engine import Engine
 
-from datastore import base_data_path, db, pubfiles, store_root
+from datastore import db, pubfiles, rights
+from datastore.diff import diff_tables
+from datastore.migrate import migrate_folders_once
+from datastore.paths import base_data_path, store_root
+from datastore.rows import (
+    RowState,
+    StoreError,
+    frames_from_folder,
+    match_by_key,
+    new_id,
+    norm_cells,
+    now_text,
+    table_names,
+)
+from datastore.security import log_event
+from loaders import load_dataset
+from loaders.schema import TABLES
 
 STAGING_MAX_AGE_S = 3600  # a staging folder left by a killed process is removed after this
 CACHE_KEEP = 3  # materialised versions kept per database
 
 
-class StoreError(Exception):
-    """A store operation that could not be done; ``code`` names an i18n key ``data.store.*``."""
+def version_folder_name(number: int) -> str:
+    """The name of the folder a version is materialised in (``snapshot``): ``v7``."""
+    return f"v{number}"
 
-    def __init__(self, code: str, message: str, **params: object) -> None:
-        super().__init__(message)
-        self.code = code
-        self.params = params
+
+def version_of_folder(path: Path | str) -> int | None:
+    """The version number of a folder ``snapshot`` materialised, else None."""
+    match = re.fullmatch(r"v(\d+)", Path(path).name)
+    return int(match.group(1)) if match else None
 
 
 class PublishConflict(StoreError):
@@ -88,6 +107,7 @@ class Refused(StoreError):
             count=len(rows),
         )
         self.rows = rows
+        self.audit: tuple[str, str] | None = None  # (client, action), logged after the undo
 
 
 class Invalid(StoreError):
@@ -120,66 +140,6 @@ class Version:
     extra: dict = field(default_factory=dict)
 
 
-@dataclass
-class RowState:
-    """A table's row as stored: its stable id, its order and its cells as text."""
-
-    row_id: str
-    position: int
-    cells: dict[str, str]
-    since: int = 0
-
-
-def table_names() -> tuple[str, ...]:
-    """The dataset's table names, from the loaders' schema."""
-    from loaders import schema
-
-    return tuple(schema.TABLE_ORDER)
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _new_id() -> str:
-    return uuid.uuid4().hex
-
-
-def row_key(table: str, cells: dict[str, str]) -> str:
-    """The text a row is matched on between versions (its key, else its unique columns)."""
-    from datastore.diff import KEY_COLUMNS
-
-    return " | ".join(cells.get(c, "") for c in KEY_COLUMNS.get(table, ()))
-
-
-def _norm(cells: dict[str, str]) -> dict[str, str]:
-    return {k: v for k, v in cells.items() if v != ""}
-
-
-def frames_from_folder(path: Path | str) -> tuple[dict[str, pd.DataFrame], dict[str, list[str]]]:
-    """The raw text tables of a dataset (folder or .xlsx) through the loaders' reader.
-
-    One rule for every way data comes in (the app's loader, an upload, the first import):
-    file names and sheet names match tables case-insensitively, blank rows are skipped.
-    Returns (frames without the row-number column, the headers of each table).
-    """
-    from loaders.read import ROW, FatalRead, read_dataset
-
-    try:
-        raw = read_dataset(path)
-    except FatalRead as exc:
-        raise StoreError("unreadable", str(exc), detail=str(exc)) from None
-    frames, columns = {}, {}
-    for name in table_names():
-        if name not in raw:
-            continue
-        frame = raw[name].drop(columns=[ROW], errors="ignore")
-        frame = frame.loc[:, [c for c in frame.columns if str(c).strip()]]
-        frames[name] = frame.astype(str)
-        columns[name] = [str(c) for c in frame.columns]
-    return frames, columns
-
-
 class Store:
     """The dataset's versions in a database (``datastore.db``).
 
@@ -199,11 +159,11 @@ class Store:
         self.base = Path(base) if base is not None else base_data_path()
         self.url = url or db.database_url(self.root)
         self.clock = clock
-        self._engine = None
+        self._engine: Engine | None = None
 
     # ---- connection --------------------------------------------------------------
     @property
-    def engine(self):
+    def engine(self) -> Engine:
         if self._engine is None:
             self._engine = db.engine_for(self.url)
             self._migrate_once()
@@ -280,7 +240,7 @@ class Store:
         current = self.current()
         if current is None:
             return None, self.base
-        folder = self._cache_dir() / f"v{current}"
+        folder = self._cache_dir() / version_folder_name(current)
         if not folder.is_dir():
             tmp = self._cache_dir() / f".tmp-v{current}-{uuid.uuid4().hex[:8]}"
             try:
@@ -377,7 +337,7 @@ class Store:
             if current is None:
                 current = self._seed_locked(conn)
             live = self.rows(current, conn)
-            target = _match_by_key(live, new_rows)
+            target = match_by_key(live, new_rows)
             return self._commit_locked(
                 conn, current, live, target, columns, editor=editor, note=note,
                 action="publish", source_name=source_name, extra=extra, client=client,
@@ -447,7 +407,7 @@ class Store:
                     raise StoreError("empty_row", "The row is empty.", table=table)
                 old = next((r for r in rows if r.row_id == row_id), None)
                 position = old.position if old else max((r.position for r in rows), default=-1) + 1
-                new_list.append(RowState(row_id or _new_id(), position, clean))
+                new_list.append(RowState(row_id or new_id(), position, clean))
                 new_list.sort(key=lambda r: r.position)
             target[table] = new_list
             columns = self._columns_locked(conn, current)
@@ -469,8 +429,6 @@ class Store:
     # ---- diff ----------------------------------------------------------------------
     def diff(self, old: int, new: int) -> dict:
         """Per table, what version ``new`` changes compared with version ``old``."""
-        from datastore.diff import diff_tables
-
         a, b = self.frames(old), self.frames(new)
         return {
             t: diff_tables(t, a.get(t), b.get(t))
@@ -504,7 +462,7 @@ class Store:
     def _seed_locked(self, conn, editor: str = "system") -> int:
         frames, columns = frames_from_folder(self.base)
         target = {
-            t: [RowState(_new_id(), i, {str(k): str(v) for k, v in rec.items()})
+            t: [RowState(new_id(), i, {str(k): str(v) for k, v in rec.items()})
                 for i, rec in enumerate(f.to_dict("records"))]
             for t, f in frames.items()
         }
@@ -554,8 +512,6 @@ class Store:
         number = (current or 0) + 1
         ops = _operations(live, target)
         if check_rights:
-            from datastore import rights
-
             refused = rights.refused_rows(conn, editor, ops, live)
             if refused:
                 error = Refused(editor, refused)
@@ -564,7 +520,8 @@ class Store:
         counts = {t: {"added": 0, "changed": 0, "removed": 0} for t in table_names()
                   if t in target or t in live}
         r = db.data_rows
-        replaced = [old.row_id for kind, t, old, new in ops if kind in ("changed", "removed")]
+        replaced = [old.row_id for kind, t, old, new in ops
+                    if kind in ("changed", "removed") and old is not None]
         for start in range(0, len(replaced), 500):
             conn.execute(
                 update(r)
@@ -583,7 +540,7 @@ class Store:
         kept_columns = {t: list(c) for t, c in columns.items()}
         conn.execute(
             insert(db.versions).values(
-                number=number, created_at=created_at or _now(), editor=editor, note=note or "",
+                number=number, created_at=created_at or now_text(), editor=editor, note=note or "",
                 action=action, restored_from=restored_from, source_name=source_name,
                 counts=json.dumps(counts), columns=json.dumps(kept_columns, ensure_ascii=False),
                 extra=json.dumps(extra or {}, ensure_ascii=False, default=str),
@@ -593,8 +550,6 @@ class Store:
         return _version(row)
 
     def _require_valid_whole(self, new_rows: dict, columns: dict) -> None:
-        from loaders import load_dataset
-
         with tempfile.TemporaryDirectory() as tmp:
             _write_csvs(_frames_from_lists(new_rows, columns), Path(tmp))
             dataset = load_dataset(tmp)
@@ -617,8 +572,6 @@ class Store:
             raise Invalid(new)
 
     def _migrate_once(self) -> None:
-        from datastore.migrate import migrate_folders_once
-
         if self.url not in _MIGRATED:
             migrate_folders_once(self)
             _MIGRATED.add(self.url)
@@ -650,13 +603,11 @@ class _WriteTx:
 
     def __exit__(self, exc_type, exc, tb):
         result = self._ctx.__exit__(exc_type, exc, tb)
-        if isinstance(exc, Refused) and hasattr(exc, "audit"):
+        if isinstance(exc, Refused) and exc.audit is not None:
             # A refusal is kept in the audit log although the save itself is undone.
-            from datastore.security import log_event
-
             client, action = exc.audit
             with self.engine.begin() as conn:
-                log_event(conn, "refused", exc.params["editor"], client,
+                log_event(conn, "refused", str(exc.params["editor"]), client,
                           {"action": action, "count": len(exc.rows),
                            "rows": [f"{t} {k}" for t, k in exc.rows[:50]]})
         return result
@@ -673,8 +624,6 @@ def _version(row) -> Version:
 
 
 def _contract_columns(table: str) -> list[str]:
-    from loaders.schema import TABLES
-
     return TABLES[table].names
 
 
@@ -709,8 +658,6 @@ def _write_csvs(frames: dict[str, pd.DataFrame], dest: Path) -> None:
 
 def _errors_by_row(rows: dict[str, list[RowState]], columns: dict) -> dict:
     """The loaders' errors of a set of rows, keyed on (table, row_id, column, code, value)."""
-    from loaders import load_dataset
-
     with tempfile.TemporaryDirectory() as tmp:
         _write_csvs(_frames(rows, columns), Path(tmp))
         dataset = load_dataset(tmp)
@@ -726,32 +673,9 @@ def _errors_by_row(rows: dict[str, list[RowState]], columns: dict) -> dict:
     return found
 
 
-def _match_by_key(
-    live: dict[str, list[RowState]], new_rows: dict[str, list[dict]]
-) -> dict[str, list[RowState]]:
-    """Give each new row the row_id of the live row with the same key (else a new id)."""
-    target = {}
-    for table, records in new_rows.items():
-        by_key: dict[str, list[RowState]] = {}
-        for state in live.get(table, []):
-            by_key.setdefault(row_key(table, state.cells), []).append(state)
-        top = max((s.position for s in live.get(table, [])), default=-1)
-        states = []
-        for cells in records:
-            matches = by_key.get(row_key(table, cells))
-            if matches:
-                old = matches.pop(0)
-                states.append(RowState(old.row_id, old.position, cells))
-            else:
-                top += 1
-                states.append(RowState(_new_id(), top, cells))
-        target[table] = states
-    return target
-
-
 def _operations(live: dict, target: dict) -> list[tuple[str, str, RowState | None, RowState | None]]:
     """(kind, table, old, new) for every row that differs: added, changed, removed."""
-    ops = []
+    ops: list[tuple[str, str, RowState | None, RowState | None]] = []
     for table in table_names():
         old_rows = {s.row_id: s for s in live.get(table, [])}
         new_rows = {s.row_id: s for s in target.get(table, [])}
@@ -759,7 +683,7 @@ def _operations(live: dict, target: dict) -> list[tuple[str, str, RowState | Non
             old = old_rows.get(row_id)
             if old is None:
                 ops.append(("added", table, None, new))
-            elif _norm(old.cells) != _norm(new.cells):
+            elif norm_cells(old.cells) != norm_cells(new.cells):
                 ops.append(("changed", table, old, new))
         for row_id, old in old_rows.items():
             if row_id not in new_rows:

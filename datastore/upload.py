@@ -19,6 +19,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from loaders.schema import TABLE_ORDER
+
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MB = 1024 * 1024
@@ -80,9 +82,7 @@ class UploadRejected(Exception):
 
 
 def _table_names() -> tuple[str, ...]:
-    from datastore.store import table_names
-
-    return table_names()
+    return tuple(TABLE_ORDER)
 
 
 # ---- the entry point -------------------------------------------------------------------

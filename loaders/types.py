@@ -254,7 +254,7 @@ def _date_uniques(u: pd.Series) -> tuple:
     parts = pd.DataFrame({"year": year, "month": month, "day": day})
     dates = pd.to_datetime(parts, errors="coerce").astype("datetime64[ns]").to_numpy()
     valid = ~np.isnat(dates)
-    precision = np.where(valid, precision, None)
+    precision = np.where(valid, precision, np.array(None, dtype=object))
     bad = (u != "").to_numpy() & ~valid
     return dates, precision, bad
 

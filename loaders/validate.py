@@ -17,10 +17,13 @@ import pandas as pd
 from i18n import t
 from loaders import cells
 from loaders import types as vt
-from loaders.countries import country_name
 from loaders.read import READ_PROBLEMS, ROW, UNNAMED, FatalRead, read_dataset
 from loaders.schema import DERIVED, TABLE_ORDER, TABLES, Dataset, Problem, Table
 from loaders.words import enum_label_index
+from metrics.rules import status_contradictions
+from places.countries import country_name, normalize_country
+from places.locate import NOTES as GEO_NOTES
+from places.locate import Location, locate
 
 PRECISIONS = ("day", "month", "year")
 # At most this many problems of one code are kept per table (the rest are counted), so an
@@ -42,7 +45,7 @@ def _clean_columns(name: str) -> list[str]:
         if col.kind == "date":
             out.append(f"{col.name}_precision")
         if col.name == "lon" and name in ("institutions", "partners"):
-            out.append("geo_precision")
+            out.extend(["geo_precision", "geo_note"])
         if col.name == "academic_year":
             out.append("year_start")
     missing = [c for c in DERIVED[name] if c not in out]
@@ -370,8 +373,6 @@ def _is_blank(values: pd.Series, kind: str) -> np.ndarray:
 
 
 def _parse_country(text: pd.Series) -> pd.Series:
-    from loaders.countries import normalize_country
-
     codes, uniques = pd.factorize(text)
     mapped = np.array([normalize_country(u) for u in uniques] + [None], dtype=object)
     out = pd.Series(mapped[codes], index=text.index, dtype=object)  # code -1 -> None
@@ -390,6 +391,7 @@ class _Checker:
 
     def valid_keys(self, name: str) -> set:
         check = self.checks[name]
+        assert check.table.key is not None  # institutions and partners have one
         key = check.values[check.table.key]
         return set(key[~check.error].dropna())
 
@@ -435,18 +437,24 @@ class _Checker:
     # -- table-specific rules
 
     def _geography(self, check: _TableCheck) -> None:
-        from loaders.geo import locate
-
         lat, lon = check.values["lat"], check.values["lon"]
         has_lat, has_lon = lat.notna().to_numpy(), lon.notna().to_numpy()
         check.flag(has_lat & ~has_lon & ~_filled(check, "lon"), "lon", "missing_value")
         check.flag(has_lon & ~has_lat & ~_filled(check, "lat"), "lat", "missing_value")
         exact = has_lat & has_lon
-        precision = np.where(exact, "exact", None).astype(object)
+        precision = np.full(check.n, None, dtype=object)
+        precision[exact] = "exact"
+        # Why a row is not at city precision, or that its city is a guess (places.locate
+        # notes): kept on the row so no page has to locate it again.
+        geo_note = np.full(check.n, None, dtype=object)
         if "geo_precision" in check.raw.columns:  # as `clean` writes it: keep what it says
             given = vt.normalize_enum(check.raw["geo_precision"]).to_numpy(dtype=object)
             use = exact & np.isin(given, ["exact", "city", "country"])
             precision[use] = given[use]
+            if "geo_note" in check.raw.columns:
+                given_note = vt.normalize_enum(check.raw["geo_note"]).to_numpy(dtype=object)
+                keep_note = use & np.isin(given_note, GEO_NOTES)
+                geo_note[keep_note] = given_note[keep_note]
         lat_out, lon_out = lat.to_numpy(copy=True), lon.to_numpy(copy=True)
         city = check.values["city"]
         country = check.values["country"]
@@ -455,7 +463,7 @@ class _Checker:
         notes = np.full(check.n, "", dtype=object)
         approximate = np.zeros(check.n, dtype=bool)
         matched = np.full(check.n, "", dtype=object)
-        cache: dict[tuple, object] = {}
+        cache: dict[tuple, Location | None] = {}
         for pos in np.flatnonzero(todo):
             c = city.iloc[pos]
             key = (None if pd.isna(c) else c, country.iloc[pos])
@@ -465,6 +473,7 @@ class _Checker:
             if loc is None:
                 continue
             lat_out[pos], lon_out[pos], precision[pos] = loc.lat, loc.lon, loc.precision
+            geo_note[pos] = loc.note
             if key[0] is not None and loc.precision != "city":
                 unknown_city[pos] = True
                 notes[pos] = loc.note or ""
@@ -474,6 +483,7 @@ class _Checker:
         check.values["lat"] = pd.Series(lat_out, index=lat.index, dtype=float)
         check.values["lon"] = pd.Series(lon_out, index=lon.index, dtype=float)
         check.values["geo_precision"] = pd.Series(precision, index=lat.index, dtype=object)
+        check.values["geo_note"] = pd.Series(geo_note, index=lat.index, dtype=object)
         # One message per reason, so the warning says why the city was not used.
         names = {c: country_name(c, "en") for c in country.dropna().unique()}
         country_codes = country.map(names).fillna("").to_numpy(dtype=object)
@@ -490,8 +500,6 @@ class _Checker:
     def _status_dates(self, agreements: _TableCheck) -> None:
         """A written active/planned that the dates contradict today (docs/metrics.md
         "Agreement status"): the row is used, with the status the dates give."""
-        from metrics.rules import status_contradictions
-
         if agreements.n == 0:
             return
         frame = pd.DataFrame({c: agreements.values[c] for c in ("signed_on", "expires_on", "status")})
@@ -582,9 +590,9 @@ class _Checker:
         order = {name: i for i, name in enumerate(TABLE_ORDER)}
         cols = {name: {c: i for i, c in enumerate(TABLES[name].names)} for name in TABLE_ORDER}
 
-        def key(p: Problem):
+        def key(p: Problem) -> tuple[bool, int, int, int]:
             return (p.severity != "error", order[p.table], p.row or 0,
-                    cols[p.table].get(p.column, 99))
+                    cols[p.table].get(p.column or "", 99))
 
         return sorted(self.problems, key=key)
 

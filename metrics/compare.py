@@ -144,6 +144,7 @@ def year_over_year(
 
     kpis_of = kpis_of or default
     y, p = years.year, years.previous
+    assert y is not None and p is not None  # set whenever there is no reason
     end = years.period_end
     p_end = same_day(p, end) if end else None
     current, current_notes = kpis_of(scope.replace(year_from=y, year_to=y), end)
@@ -234,7 +235,7 @@ def by_institution(
 def institution_year_scope(scope: Scope, institution: str, year: int) -> Scope:
     """The scope a target's actual is computed in: that institution and year alone,
     whatever the country, region, faculty or partner-type filters (same as_of)."""
-    return Scope(institutions={institution}, year_from=year, year_to=year, as_of=scope.as_of)
+    return Scope(institutions=frozenset({institution}), year_from=year, year_to=year, as_of=scope.as_of)
 
 
 def targets_vs_actual(

@@ -63,7 +63,10 @@ _DATED_BY = {"partner": ("agreements", "visits", "grants"), "agreement": ("agree
              "grant": ("grants",), "students": ("students",)}
 
 
-def _kpi(name, unit, aggregate, evidence_of, reduce, refine=_same, dated_by=None) -> KpiDef:
+def _kpi(name: str, unit: str, aggregate: str, evidence_of: str,
+         reduce: Callable[[pd.DataFrame], Value],
+         refine: Callable[[pd.DataFrame], pd.DataFrame] = _same,
+         dated_by: tuple[str, ...] | None = None) -> KpiDef:
     dated = dated_by or _DATED_BY[evidence_of]
     return KpiDef(name, unit, aggregate, evidence_of, getattr(kpis, f"rows_{name}"), reduce, refine, dated)
 
@@ -128,9 +131,11 @@ def figure_state(name: str, notes: Mapping[str, int]) -> tuple[str, int]:
     if inputs and unknown >= inputs:
         return "unknown", unknown
     return ("at_least", unknown) if unknown else ("known", 0)
-NOTES: dict[str, Callable[[KpiContext], int]] = {
-    note.name: (lambda ctx, note=note: note.reduce(KPI_BY_NAME[note.kpi].rows(ctx))) for note in NOTE_DEFS
-}
+def _note_of(note: NoteDef) -> Callable[[KpiContext], int]:
+    return lambda ctx: note.reduce(KPI_BY_NAME[note.kpi].rows(ctx))
+
+
+NOTES: dict[str, Callable[[KpiContext], int]] = {note.name: _note_of(note) for note in NOTE_DEFS}
 
 
 def compute_kpis(

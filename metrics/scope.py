@@ -12,6 +12,7 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
@@ -61,7 +62,7 @@ class Scope:
         """Countries plus every region's countries (the union: each pick widens)."""
         return self.countries | expand_regions(self.regions)
 
-    def replace(self, **changes: object) -> Scope:
+    def replace(self, **changes: Any) -> Scope:
         return dataclasses.replace(self, **changes)
 
 

@@ -27,8 +27,8 @@ from datastore.template import dataset_workbook, template_workbook
 from datastore.upload import MB, Limits, UploadRejected, read_upload
 from i18n import t
 from loaders import load_dataset
-from loaders.countries import country_name
 from loaders.schema import TABLE_ORDER, TABLES
+from places.countries import country_name
 from ui import ensure_navigation
 from ui.data import current_dataset
 from ui.panels import fatal_panel, problem_text
@@ -96,6 +96,7 @@ def show_current(store: Store, lang: str) -> tuple[int | None, Path]:
                 note=version.note or t("common.none", lang),
             )
         )
+        st.caption(t("data.current.overrides", lang))
     left, right = st.columns(2)
     left.download_button(
         t("data.download.template", lang), data=_template_bytes(lang),

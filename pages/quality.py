@@ -4,7 +4,6 @@ import pandas as pd
 import streamlit as st
 
 from i18n import t
-from loaders.geo import locate
 from ui import start_page, table_with_download
 from ui.panels import problem_text
 from ui.tables import display_frame
@@ -70,8 +69,7 @@ with right:
     if len(rough):
         reasons = []
         for rec in rough.to_dict("records"):
-            location = locate(rec.get("city"), rec.get("country"))
-            note = location.note if location is not None and location.note else "no_city"
+            note = rec.get("geo_note") if isinstance(rec.get("geo_note"), str) else "no_city"
             reasons.append(t(f"page.quality.reason.{note}", lang))
         rough = rough.assign(reason=reasons, hint=t("page.quality.hint", lang))
         table_with_download(display_frame(rough, [

@@ -7,8 +7,8 @@ import charts
 import research
 from charts.maps import country_layer
 from i18n import fmt, t
-from loaders.countries import country_centroid
-from loaders.geo import locate
+from places.centroids import country_centroid
+from places.locate import locate
 from research import figures
 from ui import start_page, table_with_download
 from ui.research import current_research

@@ -11,8 +11,18 @@ import importlib
 import importlib.util
 import json
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:  # the CLI imports pandas and metrics only once its flags are read
+    import pandas as pd
+
+    from metrics.scope import Scope
+    from research import Research
+
+    Tables = dict[str, pd.DataFrame]
 
 EXPORTS = {".xlsx": "xlsx", ".pptx": "pptx", ".pdf": "pdf"}
 SUFFIXES = (".json", *EXPORTS)
@@ -23,7 +33,7 @@ class BadFlag(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse exits 2; the interface says 1
+    def error(self, message: str) -> NoReturn:  # argparse exits 2; the interface says 1
         raise BadFlag(message)
 
 
@@ -90,7 +100,7 @@ def _partner_types() -> tuple[str, ...]:
     return tuple(PARTNER_TYPES)
 
 
-def _resolve_institutions(wanted: list[str], institutions) -> frozenset[str]:
+def _resolve_institutions(wanted: list[str], institutions: pd.DataFrame) -> frozenset[str]:
     """Ids from ids or short names (case-insensitive); BadFlag for an unknown one."""
     by_key: dict[str, str] = {}
     for row in institutions.itertuples(index=False):
@@ -107,7 +117,7 @@ def _resolve_institutions(wanted: list[str], institutions) -> frozenset[str]:
     return frozenset(ids)
 
 
-def _resolve_faculties(wanted: list[str], tables) -> frozenset[str]:
+def _resolve_faculties(wanted: list[str], tables: Tables) -> frozenset[str]:
     """The dataset's spelling of each faculty (case-insensitive); unknown kept as given."""
     spellings: dict[str, str] = {}
     for name in ("agreements", "visits", "grants", "students"):
@@ -118,11 +128,11 @@ def _resolve_faculties(wanted: list[str], tables) -> frozenset[str]:
     return frozenset(spellings.get(text.strip().casefold(), text.strip()) for text in wanted)
 
 
-def build_scope(args: argparse.Namespace, tables):
+def build_scope(args: argparse.Namespace, tables: Tables) -> Scope:
     """The Scope the flags describe; BadFlag for anything it cannot use."""
-    from loaders.countries import normalize_country
     from metrics.regions import find_region
     from metrics.scope import Scope
+    from places.countries import normalize_country
 
     if args.year_from is not None and args.year_to is not None and args.year_from > args.year_to:
         raise BadFlag(f"--from {args.year_from} is after --to {args.year_to}")
@@ -159,7 +169,7 @@ def build_scope(args: argparse.Namespace, tables):
     )
 
 
-def _writer(kind: str):
+def _writer(kind: str) -> Callable[..., object] | None:
     module_name = f"report.{kind}"
     if importlib.util.find_spec(module_name) is None:
         return None
@@ -172,7 +182,7 @@ def _has_publications(path: str) -> bool:
     return publications_dir(path).is_dir()
 
 
-def _research(args: argparse.Namespace, tables):
+def _research(args: argparse.Namespace, tables: Tables) -> Research:
     """The dataset's publications/ folder plus the --publications files, read and matched."""
     import research
 
@@ -183,7 +193,7 @@ def _research(args: argparse.Namespace, tables):
     return research.load_research(tables, [*files, *((f, "") for f in args.publications)], problems)
 
 
-def _publications(res, tables, scope) -> dict:
+def _publications(res: Research, tables: Tables, scope: Scope) -> dict:
     """The "publications" block of the JSON report (the pack's research section says the same)."""
     from research import figures
 

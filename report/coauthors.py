@@ -12,6 +12,7 @@ hidden. A dataset without exports has no research section.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -19,7 +20,7 @@ import research
 from i18n import fmt, t
 from metrics import Scope
 from report.parts import Chart, Section, Series, Table, country_label, enum_label
-from research import figures
+from research import Research, figures
 
 RECENT_YEARS = 10  # years charted one by one; earlier papers are one bar ("before ...")
 TOP_COUNTRIES = 12  # countries in the pack's chart; the table and annex have them all
@@ -34,7 +35,7 @@ class ResearchPart:
     papers: Table
 
 
-def dataset_research(path, tables: dict[str, pd.DataFrame]):
+def dataset_research(path: str | Path, tables: dict[str, pd.DataFrame]) -> Research | None:
     """The ``research.Research`` of the exports in the dataset's ``publications/`` folder, or
     None when it has none."""
     files, problems = research.publication_files(path, tables)
@@ -62,7 +63,7 @@ def _ids(ids: list[str]) -> str:
     return shown + (f" (+{len(ids) - IDS_SHOWN})" if len(ids) > IDS_SHOWN else "")
 
 
-def research_part(res, tables: dict[str, pd.DataFrame], scope: Scope, lang: str,
+def research_part(res: Research | None, tables: dict[str, pd.DataFrame], scope: Scope, lang: str,
                   partner_names: dict[str, str], short: dict[str, str]) -> ResearchPart | None:
     """The research sections for ``res`` (a ``research.Research``), or None without exports."""
     if res is None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import json
 from functools import lru_cache
-from pathlib import Path
 
 import matplotlib
 
@@ -23,7 +22,8 @@ import pandas as pd  # noqa: E402
 from matplotlib.collections import PolyCollection  # noqa: E402
 from matplotlib.colors import LinearSegmentedColormap, Normalize  # noqa: E402
 
-GEOJSON = Path(__file__).resolve().parent.parent / "data" / "world_countries.geojson"
+from places.centroids import GEOJSON  # noqa: E402
+
 LAND_COLOUR = "#e6e9ee"
 BORDER_COLOUR = "#ffffff"
 HOME_COLOUR = "#c0392b"

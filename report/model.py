@@ -15,21 +15,25 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 import metrics
 from i18n import fmt, t
-from metrics import KPI_BY_NAME, KPIS, Scope, apply_scope, rules
+from loaders.schema import Dataset
+from metrics import KPI_BY_NAME, KPIS, KpiDef, Scope, apply_scope, rules
 from report.branding import Branding, load_branding
 from report.coauthors import dataset_research, research_part
 from report.json_report import build_report
 from report.parts import Chart, Section, Series, Table, country_label, enum_label
 from report.parts import missing as _missing
 from report.privacy import Privacy, row_label, source_document
+from research import Research
 
 RENEWAL_DAYS = rules.EXPIRING_DAYS  # renewals due: the agreements_expiring rows
 BIG_NUMBERS = ("partners", "partner_countries", "agreements_active", "visits_incoming",
@@ -43,6 +47,7 @@ MODES = ("in_person", "remote")
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "uz": "Oʻzbekcha"}
 ID_COLUMNS = {"agreements": "agreement_id", "visits": "visit_id", "grants": "grant_id",
               "partners": "partner_id", "institutions": "institution_id"}
+Tables = Mapping[str, pd.DataFrame]  # the clean tables, or their scoped copies
 
 
 # ---------------------------------------------------------------- the model
@@ -125,7 +130,7 @@ def kpi_value(name: str, value: object, lang: str) -> str:
     return fmt.value(value, KPI_BY_NAME[name].unit, lang) if not _missing(value) else fmt.DASH
 
 
-def _count(n: int, lang: str) -> str:
+def _count(n: float, lang: str) -> str:
     return fmt.integer(n, lang)
 
 
@@ -138,7 +143,7 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
 # ---------------------------------------------------------------- scope and cover
 
 
-def _institution_names(tables) -> tuple[dict[str, str], dict[str, str]]:
+def _institution_names(tables: Tables) -> tuple[dict[str, str], dict[str, str]]:
     institutions = tables["institutions"]
     ids = institutions["institution_id"].astype(str)
     full = dict(zip(ids, institutions["name"].astype(str), strict=False))
@@ -147,7 +152,7 @@ def _institution_names(tables) -> tuple[dict[str, str], dict[str, str]]:
     return full, dict(zip(ids, short, strict=False))
 
 
-def scope_lines(scope: Scope, tables, lang: str) -> list[tuple[str, str]]:
+def scope_lines(scope: Scope, tables: Tables, lang: str) -> list[tuple[str, str]]:
     every = t("export.scope.all", lang)
     _, short = _institution_names(tables)
     if scope.all_years:
@@ -182,7 +187,7 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")
 
 
-def file_stem(scope: Scope, tables, lang: str, public: bool) -> str:
+def file_stem(scope: Scope, tables: Tables, lang: str, public: bool) -> str:
     """``<institutions>_<scope>_<lang>_<as-of>[_public]``, safe characters only."""
     _, short = _institution_names(tables)
     ids = sorted(scope.institutions) or sorted(short)
@@ -205,7 +210,8 @@ def file_stem(scope: Scope, tables, lang: str, public: bool) -> str:
 # ---------------------------------------------------------------- figures
 
 
-def _comparison(tables, scope, shared, lang):
+def _comparison(tables: Tables, scope: Scope, shared: dict, lang: str
+                ) -> tuple[dict[str, str], str]:
     """(change text per KPI, note for the slide)."""
     comparison = metrics.year_over_year(tables, scope, shared)
     reason = getattr(comparison, "reason", None)
@@ -278,7 +284,7 @@ def _kpi_table(report: dict, lang: str) -> Table:
                   t("export.col.definition", lang)], rows, (False, True, False), (22, 14, 64))
 
 
-def _by_institution(report: dict, tables, lang: str) -> Table | None:
+def _by_institution(report: dict, tables: Tables, lang: str) -> Table | None:
     figures = report.get("by_institution") or {}
     if len(figures) < 2:
         return None
@@ -302,7 +308,9 @@ def _year(frame: pd.DataFrame, *columns: str) -> pd.Series:
     return years
 
 
-def _per_year(years: pd.Series, groups: pd.Series | None, keys, lang, colour_of, label_of):
+def _per_year(years: pd.Series, groups: pd.Series | None, keys: Iterable[str], lang: str,
+              colour_of: Callable[[str], str], label_of: Callable[[str], str]
+              ) -> tuple[list[str], list[Series]]:
     """Categories (every year from first to last, undated last) and one series per key."""
     dated = sorted(int(y) for y in years.dropna().unique())
     cats: list[object] = list(range(dated[0], dated[-1] + 1)) if dated else []
@@ -320,7 +328,7 @@ def _per_year(years: pd.Series, groups: pd.Series | None, keys, lang, colour_of,
     return categories, series
 
 
-def _trends(scoped, lang) -> Section | None:
+def _trends(scoped: Tables, lang: str) -> Section | None:
     charts = []
     visits = scoped["visits"]
     years = _year(visits, "start_date", "end_date")
@@ -360,7 +368,7 @@ def _trends(scoped, lang) -> Section | None:
 # ---------------------------------------------------------------- sections
 
 
-def _partners(scoped, partner_ids, lang) -> tuple[Section, dict[str, int]]:
+def _partners(scoped: Tables, partner_ids: list[str], lang: str) -> tuple[Section, dict[str, int]]:
     partners = scoped["partners"]
     partners = partners[partners["partner_id"].astype(str).isin(partner_ids)]
     by_country = partners.groupby("country", dropna=False).size()
@@ -385,7 +393,7 @@ def _partners(scoped, partner_ids, lang) -> tuple[Section, dict[str, int]]:
     ), counts
 
 
-def _mobility(scoped, report, lang) -> Section:
+def _mobility(scoped: Tables, report: dict, lang: str) -> Section:
     visits = scoped["visits"]
     years = _year(visits, "start_date", "end_date")
     cats, series = _per_year(years, visits["direction"], DIRECTIONS, lang,
@@ -413,7 +421,8 @@ def _mobility(scoped, report, lang) -> Section:
     )
 
 
-def _agreements(scoped, as_of: date, lang, privacy: Privacy, partner_names, short):
+def _agreements(scoped: Tables, as_of: date, lang: str, privacy: Privacy,
+                partner_names: dict[str, str], short: dict[str, str]) -> tuple[Section, Table]:
     agreements = scoped["agreements"]
     status = metrics.agreement_status(agreements, as_of) if len(agreements) else pd.Series(
         dtype=object)
@@ -477,7 +486,8 @@ def _agreements(scoped, as_of: date, lang, privacy: Privacy, partner_names, shor
     return section, renewals
 
 
-def _grants(scoped, funded: pd.DataFrame, lang, privacy: Privacy, partner_names, short):
+def _grants(scoped: Tables, funded: pd.DataFrame | None, lang: str, privacy: Privacy,
+            partner_names: dict[str, str], short: dict[str, str]) -> Section:
     grants = scoped["grants"]
     usd = {}
     if funded is not None and len(funded) and "usd" in funded.columns:
@@ -524,7 +534,7 @@ def _grants(scoped, funded: pd.DataFrame, lang, privacy: Privacy, partner_names,
     )
 
 
-def _students(scoped, lang) -> Section:
+def _students(scoped: Tables, lang: str) -> Section:
     students = scoped["students"]
     counts = pd.to_numeric(students["count"], errors="coerce").fillna(0)
     # The international_students rows: foreign students of the latest academic year.
@@ -550,7 +560,7 @@ def _students(scoped, lang) -> Section:
     )
 
 
-def _links(scoped, partner_ids) -> list[tuple[str, str]]:
+def _links(scoped: Tables, partner_ids: list[str]) -> list[tuple[str, str]]:
     wanted = set(partner_ids)
     pairs = set()
     for name in ("agreements", "visits"):
@@ -569,7 +579,7 @@ def _links(scoped, partner_ids) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------- evidence
 
 
-def _evidence_ids(frame: pd.DataFrame, kpi, privacy: Privacy) -> list[str]:
+def _evidence_ids(frame: pd.DataFrame, kpi: KpiDef, privacy: Privacy) -> list[str]:
     """Ids of the evidence rows as the pack shows them (public: neutral row labels)."""
     kind = kpi.evidence_of
     if kind == "country":
@@ -583,7 +593,7 @@ def _evidence_ids(frame: pd.DataFrame, kpi, privacy: Privacy) -> list[str]:
     return [privacy.row_id(table, i, r) for i, r in zip(frame[column], rows, strict=False)]
 
 
-def _documents_of(frame: pd.DataFrame, kpi) -> list[list[str]]:
+def _documents_of(frame: pd.DataFrame, kpi: KpiDef) -> list[list[str]]:
     """For each evidence row, the documents it cites."""
     if kpi.evidence_of == "country":
         return [sorted({source_document(s) for s in str(v).split(" | ") if s.strip()})
@@ -592,7 +602,8 @@ def _documents_of(frame: pd.DataFrame, kpi) -> list[list[str]]:
             for v in _column(frame, "source")]
 
 
-def _appendix_entry(kpi, frame, report, privacy: Privacy, lang) -> EvidenceEntry:
+def _appendix_entry(kpi: KpiDef, frame: pd.DataFrame, report: dict, privacy: Privacy,
+                    lang: str) -> EvidenceEntry:
     ids = _evidence_ids(frame, kpi, privacy)
     documents = _documents_of(frame, kpi)
     per_document: dict[str, list[str]] = {}
@@ -611,7 +622,7 @@ def _appendix_entry(kpi, frame, report, privacy: Privacy, lang) -> EvidenceEntry
                          t(kpi.definition_key, lang), len(ids), summary)
 
 
-def _sources(scoped, privacy: Privacy, lang) -> Table:
+def _sources(scoped: Tables, privacy: Privacy, lang: str) -> Table:
     """Every document the scoped rows cite, with how many rows of each table cite it."""
     counts: dict[str, Counter] = {}
     for name in ("partners", "agreements", "visits", "grants", "students"):
@@ -671,7 +682,8 @@ def _header(column: str, lang: str) -> str:
     return column if text == key else text
 
 
-def _getter(table: str, column: str, frame: pd.DataFrame, lang: str, privacy: Privacy):
+def _getter(table: str, column: str, frame: pd.DataFrame, lang: str, privacy: Privacy
+            ) -> Callable[[Mapping[str, Any]], object]:
     precision = f"{column}_precision"
     has_precision = precision in frame.columns
     if column in ID_COLUMNS.values() and ID_COLUMNS.get(table) == column:
@@ -699,7 +711,7 @@ def _getter(table: str, column: str, frame: pd.DataFrame, lang: str, privacy: Pr
     return lambda r: _plain(r[column])
 
 
-def _annex_date(value: object, precision: object):
+def _annex_date(value: object, precision: object) -> str | date:
     """A date for Excel: a real date when the day is known, else ``2023`` / ``2023-05``."""
     if _missing(value):
         return ""
@@ -711,7 +723,7 @@ def _annex_date(value: object, precision: object):
     return stamp.date()
 
 
-def _plain(value: object):
+def _plain(value: object) -> object:
     if isinstance(value, list | tuple):
         return "; ".join(str(v) for v in value)
     if _missing(value):
@@ -724,9 +736,10 @@ def _plain(value: object):
 # ---------------------------------------------------------------- the whole pack
 
 
-def build_pack(dataset, scope: Scope, lang: str = "en", public: bool = False,
+def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = False,
                report: dict | None = None, as_of_default: bool = False,
-               progress=None, research=None) -> Pack:
+               progress: Callable[[float], None] | None = None,
+               research: Research | None = None) -> Pack:
     """Everything the three files say, for one dataset and scope.
 
     ``report`` may pass the JSON report already built for the scope; ``progress(share)``

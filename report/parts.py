@@ -4,6 +4,7 @@ sections, and the two label functions they are written with (report.model builds
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -13,7 +14,7 @@ from i18n import fmt, t
 @dataclass(frozen=True)
 class Series:
     name: str
-    values: list[float]
+    values: list[int] | list[float]
     colour: str  # a meaning ("direction.incoming"), the same colour everywhere in the pack
 
 
@@ -35,7 +36,8 @@ class Chart:
 @dataclass(frozen=True)
 class Table:
     headers: list[str]
-    rows: list[list[str]]
+    # Text cells; the data annex also holds dates and numbers (typed cells in Excel).
+    rows: list[list[Any]]
     numeric: tuple[bool, ...] = ()  # right-aligned columns
     widths: tuple[float, ...] = ()  # relative column widths
     note: str = ""

@@ -14,7 +14,9 @@ from __future__ import annotations
 import io
 import re
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO, cast
 
 import matplotlib
 
@@ -24,6 +26,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 from fpdf import FPDF  # noqa: E402
 from fpdf.enums import TableCellFillMode  # noqa: E402
 from fpdf.fonts import FontFace  # noqa: E402
+from matplotlib.axis import Axis  # noqa: E402
+from matplotlib.container import BarContainer  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from report import palette  # noqa: E402
 from report.model import Chart, Pack, Section, Table, map_png  # noqa: E402
@@ -43,7 +48,7 @@ MIN_TABLE_ROWS = 5  # rows of a table that must fit under its chart
 
 
 def has_cjk(pack: Pack) -> bool:
-    def cells():
+    def cells() -> Iterator[str]:
         yield pack.title
         yield from pack.institutions
         for section in [pack.agreements, *pack.sections]:
@@ -116,7 +121,8 @@ def _heading(pdf: PackPdf, text: str, size: float = 15) -> None:
     pdf.set_text_color(0, 0, 0)
 
 
-def _paragraph(pdf: PackPdf, text: str, size: float = 9.5, colour=GREY) -> None:
+def _paragraph(pdf: PackPdf, text: str, size: float = 9.5,
+               colour: tuple[int, int, int] = GREY) -> None:
     if not text:
         return
     pdf.set_font(FONT, "", size)
@@ -201,6 +207,13 @@ def _table_height(table: Table | None, rows: int, size: float = 8.5) -> float:
 # ---------------------------------------------------------------- charts
 
 
+def _integer_ticks(axis: Axis) -> None:
+    """Whole-number ticks on a count axis (matplotlib's automatic locator, kept)."""
+    locator = axis.get_major_locator()
+    if isinstance(locator, MaxNLocator):  # the default AutoLocator is one
+        locator.set_params(integer=True)
+
+
 def _wrap(label: str, width: int) -> str:
     return "\n".join(textwrap.wrap(str(label), width, break_long_words=False)[:3]) or str(label)
 
@@ -226,16 +239,19 @@ def chart_png(chart: Chart, width_in: float, height_in: float, cjk: bool = False
             for i, s in enumerate(series):
                 offsets = positions if stacked or len(series) == 1 else [
                     p - 0.4 + width * (i + 0.5) for p in positions]
-                draw = ax.barh if horizontal else ax.bar
-                extra = ({"left": base} if horizontal else {"bottom": base}) if stacked else {}
-                bars = draw(offsets, s.values, width, color=palette.colour(s.colour, i),
-                            label=s.name, **extra)
+                start = base if stacked else None  # None: from zero, matplotlib's default
+                if horizontal:
+                    bars = ax.barh(offsets, s.values, width, left=start,
+                                   color=palette.colour(s.colour, i), label=s.name)
+                else:
+                    bars = ax.bar(offsets, s.values, width, bottom=start,
+                                  color=palette.colour(s.colour, i), label=s.name)
                 if not stacked:
                     ax.bar_label(bars, labels=[f"{v:g}" if v else "" for v in s.values],
                                  fontsize=7.5, padding=2)
                 base = [b + v for b, v in zip(base, s.values, strict=True)]
             if stacked:
-                ax.bar_label(ax.containers[-1], labels=[f"{v:g}" if v else "" for v in base],
+                ax.bar_label(cast(BarContainer, ax.containers[-1]), labels=[f"{v:g}" if v else "" for v in base],
                              fontsize=7.5, padding=2)
             spare = max(0, 4 - len(categories)) / 2  # one bar is not a slab
             limits = (-0.5 - spare, len(categories) - 0.5 + spare)
@@ -244,7 +260,7 @@ def chart_png(chart: Chart, width_in: float, height_in: float, cjk: bool = False
                 ax.set_yticks(positions, [_wrap(c, 28) for c in categories], fontsize=7.5)
                 ax.set_ylim(limits[1], limits[0])  # largest first, as in the tables
                 ax.set_xlim(0, top * 1.15)
-                ax.xaxis.get_major_locator().set_params(integer=True)
+                _integer_ticks(ax.xaxis)
             else:
                 # Labels wrap at word boundaries to the room a category has; rotated only
                 # when a single word is still too long for it.
@@ -257,7 +273,7 @@ def chart_png(chart: Chart, width_in: float, height_in: float, cjk: bool = False
                               rotation_mode="anchor" if rotate else "default")
                 ax.set_xlim(*limits)
                 ax.set_ylim(0, top * 1.18)
-                ax.yaxis.get_major_locator().set_params(integer=True)
+                _integer_ticks(ax.yaxis)
             ax.spines[["top", "right"]].set_visible(False)
             if len(series) > 1:
                 # Below the axis labels, centred: never over a bar, never cut.
@@ -289,7 +305,7 @@ def _charts(pdf: PackPdf, charts: list[Chart]) -> None:
         group = charts[i:i + per_row]
         gap = 5
         width_mm = (pdf.epw - gap * (per_row - 1)) / per_row
-        pictures = []
+        pictures: list[bytes | None] = []
         for chart in group:
             if chart.empty:
                 pictures.append(None)
@@ -298,8 +314,8 @@ def _charts(pdf: PackPdf, charts: list[Chart]) -> None:
             pictures.append(chart_png(chart, width_mm / 25.4, height, pdf.cjk))
         # Titles are text (searchable, never cut by the picture), wrapped to the column.
         pdf.set_font(FONT, "B", 9.5)
-        title_h = max(len(pdf.multi_cell(width_mm, 4.6, c.title, dry_run=True,
-                                         output="LINES")) for c in group) * 4.6 + 1
+        title_h = max(len(cast(list[str], pdf.multi_cell(width_mm, 4.6, c.title, dry_run=True,
+                                                         output="LINES"))) for c in group) * 4.6 + 1
         heights = [_picture_height(p, width_mm) if p else 10 for p in pictures]
         if title_h + max(heights) > pdf.room:
             pdf.add_page()
@@ -452,7 +468,7 @@ def _appendix(pdf: PackPdf, pack: Pack) -> None:
         _table(pdf, table, 7.5)
 
 
-def write_pdf(path, pack: Pack):
+def write_pdf(path: str | Path | IO[bytes], pack: Pack) -> Path | IO[bytes]:
     """Write the pack as an A4 PDF to path (or a binary file object)."""
     pdf = PackPdf(pack)
     _cover(pdf, pack)
@@ -473,10 +489,10 @@ def write_pdf(path, pack: Pack):
     _appendix(pdf, pack)
     _section(pdf, Section("sources", pack.label("pack.sources.title"),
                           pack.label("pack.sources.lead"), table=pack.sources), new_page=True)
-    if hasattr(path, "write"):
-        path.write(bytes(pdf.output()))
+    if isinstance(path, str | Path):
+        path = Path(path)
+        pdf.output(str(path))
         return path
-    path = Path(path)
-    pdf.output(str(path))
+    path.write(bytes(pdf.output()))  # a binary file object
     return path
 

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import IO
 
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.shapes.autoshape import Shape
+from pptx.shapes.graphfrm import GraphicFrame
+from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
 from report import palette
@@ -64,7 +68,7 @@ class Deck:
 
     # ------------------------------------------------------------ building blocks
 
-    def slide(self, title: str, lead: str = "", notes: str = ""):
+    def slide(self, title: str, lead: str = "", notes: str = "") -> Slide:
         slide = self.prs.slides.add_slide(self.prs.slide_layouts[LAYOUT_TITLE_ONLY])
         shape = slide.shapes.title
         shape.left, shape.top = MARGIN, Inches(0.25)
@@ -86,7 +90,7 @@ class Deck:
         self._footer(slide)
         return slide
 
-    def _footer(self, slide) -> None:
+    def _footer(self, slide: Slide) -> None:
         pack = self.pack
         parts = [pack.branding.footer] if pack.branding and pack.branding.footer else []
         parts += [" · ".join(pack.institution_short),
@@ -99,18 +103,19 @@ class Deck:
         text_box(slide, SLIDE_W - MARGIN - Inches(1), SLIDE_H - FOOTER_H - Inches(0.05),
                  Inches(1), FOOTER_H, str(number), 9, colour=GREY, align=PP_ALIGN.RIGHT)
 
-    def save(self, path):
+    def save(self, path: str | Path | IO[bytes]) -> Path | IO[bytes]:
         """Save to a path (returned as a Path) or a binary file object."""
-        if hasattr(path, "write"):
+        if isinstance(path, str | Path):
+            path = Path(path)
             self.prs.save(path)
             return path
-        path = Path(path)
-        self.prs.save(path)
+        self.prs.save(path)  # a binary file object
         return path
 
 
-def text_box(slide, left, top, width, height, text, size=14, bold=False, colour=None,
-             align=None):
+def text_box(slide: Slide, left: int, top: int, width: int, height: int, text: str | list[str],
+             size: float = 14, bold: bool = False, colour: RGBColor | None = None,
+             align: PP_ALIGN | None = None) -> Shape:
     box = slide.shapes.add_textbox(left, top, width, height)
     frame = box.text_frame
     frame.word_wrap = True
@@ -126,7 +131,8 @@ def text_box(slide, left, top, width, height, text, size=14, bold=False, colour=
     return box
 
 
-def add_chart(slide, chart: Chart, left, top, width, height, no_data: str):
+def add_chart(slide: Slide, chart: Chart, left: int, top: int, width: int, height: int,
+              no_data: str) -> GraphicFrame | None:
     """A native chart, or the chart's title and the no-data sentence when it is empty."""
     if chart.empty:
         text_box(slide, left, top, width, Inches(0.5), chart.title, 14, True)
@@ -184,7 +190,8 @@ def add_chart(slide, chart: Chart, left, top, width, height, no_data: str):
     return graphic
 
 
-def add_table(slide, table: Table, left, top, width, font_size=11, row_height=ROW_H):
+def add_table(slide: Slide, table: Table, left: int, top: int, width: int, font_size: float = 11,
+              row_height: int = ROW_H) -> GraphicFrame:
     """A native table with table.widths as shares of width; numbers right-aligned."""
     rows, columns = len(table.rows) + 1, len(table.headers)
     shape = slide.shapes.add_table(rows, columns, left, top, width, row_height * rows)
@@ -352,6 +359,7 @@ def _agreements(deck: Deck, pack: Pack) -> None:
     _chart_slides(deck, pack, section)
     renewals = pack.renewals
     lead = section.lead if renewals.rows else f"{section.lead} {renewals.note}"
+    assert section.table is not None  # the agreements section always has its list
     _table_slides(deck, pack, pack.label("pack.agreements.list"), section.table, lead,
                   section.notes)
     if renewals.rows:
@@ -377,7 +385,7 @@ def _appendix(deck: Deck, pack: Pack) -> None:
                   pack.label("pack.appendix.lead"), notes, APPENDIX_ROWS, 10)
 
 
-def write_pptx(path, pack: Pack):
+def write_pptx(path: str | Path | IO[bytes], pack: Pack) -> Path | IO[bytes]:
     """Write the pack as .pptx to path (or a binary file object)."""
     deck = Deck(pack)
     _cover(deck, pack)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -220,7 +221,7 @@ class Privacy:
         return value
 
 
-def row_label(table: str, row: object) -> str:
+def row_label(table: str, row: Any) -> str:  # a row number as any type, or no number
     """A neutral label that finds the row in the user's file: ``visits:14``."""
     try:
         return f"{table}:{int(row)}"

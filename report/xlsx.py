@@ -14,10 +14,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
+from typing import IO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
 
 from loaders.cells import set_text_cell
 from metrics import KPIS
@@ -35,7 +37,8 @@ TABLE_ORDER = ("institutions", "partners", "agreements", "visits", "grants", "st
                "fx_rates", "targets")
 
 
-def cell(sheet, value: object, font=None, alignment=None, number_format=None) -> WriteOnlyCell:
+def cell(sheet: Worksheet, value: object, font: Font | None = None,
+         alignment: Alignment | None = None, number_format: str | None = None) -> WriteOnlyCell:
     """One cell of a write-only sheet; text is never a formula and loses the control
     characters Excel's XML cannot hold (``loaders.cells.set_text_cell``)."""
     if isinstance(value, datetime):
@@ -56,7 +59,7 @@ def cell(sheet, value: object, font=None, alignment=None, number_format=None) ->
     return c
 
 
-def _header(sheet, headers: list[str]) -> list[WriteOnlyCell]:
+def _header(sheet: Worksheet, headers: list[str]) -> list[WriteOnlyCell]:
     out = []
     for text in headers:
         c = cell(sheet, text, HEADER_FONT)
@@ -78,7 +81,7 @@ def _title(name: str, used: set[str]) -> str:
     return name
 
 
-def _widths(sheet, table: Table) -> None:
+def _widths(sheet: Worksheet, table: Table) -> None:
     from openpyxl.utils import get_column_letter
 
     for i, header in enumerate(table.headers):
@@ -87,7 +90,7 @@ def _widths(sheet, table: Table) -> None:
                                                                      MAX_WIDTH)
 
 
-def _table_sheets(book, name: str, table: Table, used: set[str], note: str = "",
+def _table_sheets(book: Workbook, name: str, table: Table, used: set[str], note: str = "",
                   rows_per_sheet: int = EXCEL_ROWS) -> None:
     """The table on one sheet, or on as many as its rows need (the header on each)."""
     room = max(1, rows_per_sheet - 1 - (2 if note else 0))
@@ -104,7 +107,7 @@ def _table_sheets(book, name: str, table: Table, used: set[str], note: str = "",
             sheet.append([cell(sheet, v) for v in values])
 
 
-def _figures(book, pack: Pack, used: set[str]) -> None:
+def _figures(book: Workbook, pack: Pack, used: set[str]) -> None:
     sheet = book.create_sheet(_title(pack.label("export.sheet.kpis"), used))
     sheet.column_dimensions["A"].width = 34
     sheet.column_dimensions["B"].width = 22
@@ -132,7 +135,8 @@ def _figures(book, pack: Pack, used: set[str]) -> None:
             cell(sheet, changes.get(kpi.name, ""))])
 
 
-def write_xlsx(path, pack: Pack, rows_per_sheet: int = EXCEL_ROWS):
+def write_xlsx(path: str | Path | IO[bytes], pack: Pack, rows_per_sheet: int = EXCEL_ROWS
+               ) -> Path | IO[bytes]:
     """Write the annex of the pack to path (``rows_per_sheet``: Excel's limit; smaller in
     tests)."""
     book = Workbook(write_only=True)
@@ -164,9 +168,9 @@ def write_xlsx(path, pack: Pack, rows_per_sheet: int = EXCEL_ROWS):
     for name in names:
         _table_sheets(book, pack.label(f"export.sheet.{name}"), pack.data_tables[name], used,
                       "", rows_per_sheet)
-    if hasattr(path, "write"):
+    if isinstance(path, str | Path):
+        path = Path(path)
         book.save(path)
         return path
-    path = Path(path)
-    book.save(path)
+    book.save(path)  # a binary file object
     return path

@@ -1,6 +1,6 @@
 """Country, organisation and city of one affiliation address, per export format.
 
-The country uses the dataset's own matching (``loaders.countries.normalize_country``)
+The country uses the dataset's own matching (``places.countries.normalize_country``)
 plus the conventions of each export:
 
 - Scopus: ``Dept X, University Y, City, Postcode, Country`` -> the last comma part.
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from loaders.countries import normalize_country
+from places.countries import normalize_country
 
 # Web of Science's own country spellings that the general matching does not know.
 WOS_COUNTRIES = {

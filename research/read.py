@@ -30,8 +30,8 @@ from pathlib import Path
 import pandas as pd
 
 from i18n import t
-from loaders.countries import index_codes
 from loaders.schema import HasProblems, Problem
+from places.countries import index_codes
 from research import address as addr
 
 SOURCES = ("openalex", "scopus", "wos")  # merge priority for affiliations

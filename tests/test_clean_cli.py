@@ -32,10 +32,11 @@ def test_clean_good(tmp_path):
         f"{n}.csv" for n in ("institutions", "partners", "agreements", "visits", "grants",
                              "students", "fx_rates", "targets"))
     partners = read_rows(out / "partners.csv")
-    assert list(partners[0])[:8] == ["partner_id", "name", "type", "country", "city", "lat",
-                                     "lon", "geo_precision"]
+    assert list(partners[0])[:9] == ["partner_id", "name", "type", "country", "city", "lat",
+                                     "lon", "geo_precision", "geo_note"]
     assert [p["country"] for p in partners] == ["KOR", "DEU", "RUS"]
     assert [p["geo_precision"] for p in partners] == ["city", "city", "country"]
+    assert [p["geo_note"] for p in partners] == ["", "", "no_city"]
     inst = read_rows(out / "institutions.csv")
     assert (inst[1]["lat"], inst[1]["lon"], inst[1]["geo_precision"]) == ("40.78", "72.34",
                                                                          "exact")

@@ -6,14 +6,9 @@ import math
 
 import pytest
 
-from loaders.countries import (
-    _representative_point,
-    country_centroid,
-    country_name,
-    name_key,
-    normalize_country,
-    uz_cyrillic_to_latin,
-)
+from places.centroids import _representative_point, country_centroid
+from places.countries import country_name, normalize_country
+from places.names import name_key, to_latin
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -83,7 +78,7 @@ def test_name_key(text, expected):
     ("Ғузор", "guzor"), ("Ҳазорасп", "hazorasp"), ("Ечки", "yechki"), ("Чирчиқ", "chirchiq"),
 ])
 def test_uz_cyrillic_to_latin(text, expected):
-    assert uz_cyrillic_to_latin(text) == expected
+    assert to_latin(text, "uz") == expected
 
 
 # Boxes around each mainland (lat_min, lat_max, lon_min, lon_max), from an atlas.

@@ -71,6 +71,16 @@ def test_nothing_saved_shows_the_base_data(store, tmp_path):
     assert datastore.active_dataset_path() == tmp_path / "data"
 
 
+def test_the_app_is_told_when_the_store_replaces_coop_data(store, tmp_path):
+    assert datastore.version_shown(datastore.active_dataset_path()) is None  # COOP_DATA itself
+    store.publish(write_dataset(tmp_path / "f1", "first"), editor="admin", note="",
+                  expected_current=None)
+    shown = datastore.active_dataset_path()
+    assert shown != tmp_path / "data"
+    assert datastore.version_shown(shown) == 2
+    assert datastore.version_shown(tmp_path / "data") is None
+
+
 def test_publish_rollback_publish_keeps_history(store, tmp_path):
     first = store.publish(write_dataset(tmp_path / "f1", "first"), editor="admin",
                           note="May", expected_current=None)

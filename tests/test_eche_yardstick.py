@@ -16,8 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from loaders import load_dataset
-from loaders.countries import normalize_country
-from loaders.geo import locate
+from places.countries import normalize_country
+from places.locate import locate
 
 ECHE_CSV = Path(__file__).resolve().parent / "data" / "eche" / "eche_holders_2021-2027.csv"
 ROWS = 5912

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from loaders.geo import Location, locate
+from places.locate import Location, locate
 
 MUNICH = (48.13743, 11.57549)
 VIENNA = (48.20849, 16.37208)

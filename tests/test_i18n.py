@@ -207,7 +207,7 @@ def test_country(a3, lang, expected):
 def test_every_country_has_a_russian_name():
     import pycountry
 
-    from loaders.countries import country_name
+    from places.countries import country_name
 
     english = [c.alpha_3 for c in pycountry.countries
                if country_name(c.alpha_3, "ru") == country_name(c.alpha_3, "en")]

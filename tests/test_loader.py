@@ -305,3 +305,24 @@ def test_xlsx_empty_sheet_is_fatal(tmp_path):
     _write_xlsx(path, {**XLSX_SHEETS, "grants": []})
     ds = load_dataset(path)
     assert ds.fatal is not None and "grants" in ds.fatal and "empty" in ds.fatal
+
+
+def test_geo_note_kept_on_the_row(tmp_path):
+    """The loader keeps why a partner is not at city precision (or that its city is a
+    guess), so the quality page reads it instead of locating the partner again."""
+    target = _copy_good(tmp_path)
+    (target / "partners.csv").write_text(
+        "partner_id,name,type,country,city,lat,lon,website,source\n"
+        "p1,A,university,DEU,Munich,,,,\n"
+        "p2,B,university,IND,Kerala,,,,\n"
+        "p3,C,university,ESP,VIC BARCELONA,,,,\n"
+        "p4,D,university,FRA,Xqzvwt,,,,\n"
+        "p5,E,university,RUS,,,,,\n"
+        "p6,F,university,KOR,Busan,35.1,129.0,,\n"
+        "p7,G,university,Germany,Germany,,,,\n", encoding="utf-8")
+    partners = load_dataset(target).tables["partners"].set_index("partner_id")
+    notes = partners["geo_note"].where(partners["geo_note"].notna(), None).to_dict()
+    assert notes == {"p1": None, "p2": "region", "p3": "approximate", "p4": "unknown_city",
+                     "p5": "no_city", "p6": None, "p7": "country_as_city"}
+    assert partners["geo_precision"].tolist() == ["city", "country", "city", "country",
+                                                  "country", "exact", "country"]

