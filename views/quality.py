@@ -5,11 +5,12 @@ import streamlit as st
 
 from i18n import t
 from loaders.geo import locate
+from loaders.schema import GEO_PRECISIONS
 from ui import start_page, table_with_download
 from ui.panels import problem_text
 from ui.tables import display_frame
 
-PRECISIONS = ["exact", "city", "country"]
+PRECISIONS = list(GEO_PRECISIONS)
 # table -> the date columns that say when a row happened
 DATED = {
     "agreements": ["signed_on"],

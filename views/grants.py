@@ -7,13 +7,14 @@ import charts
 from charts import frames
 from charts.theme import GRANT_STATUS_COLORS
 from i18n import t
+from loaders.schema import GRANT_STATUSES
 from metrics import rules
 from metrics.fx import usd_rates
 from ui import start_page, stop_if_empty, table_with_download
 from ui.evidence import kpi_cards
 from ui.tables import display_frame
 
-STATUSES = ["applied", "awarded", "active", "completed", "rejected"]
+STATUSES = list(GRANT_STATUSES)
 TOP = 12
 
 ctx = start_page("grants")

@@ -8,14 +8,14 @@ import metrics
 from charts import frames
 from charts.theme import AGREEMENT_STATUS_COLORS
 from i18n import fmt, t
+from loaders.schema import AGREEMENT_KINDS, AGREEMENT_STATUSES
 from metrics.rules import EXPIRING_DAYS
-from ui import data as cached
 from ui import start_page, stop_if_empty, table_with_download
 from ui.evidence import kpi_cards
 from ui.tables import display_frame
 
-KINDS = ["mou", "cooperation_agreement", "double_degree", "joint_program", "grant_project", "academic_mobility", "other"]
-STATUSES = ["active", "planned", "expired", "terminated"]
+KINDS = list(AGREEMENT_KINDS)
+STATUSES = list(AGREEMENT_STATUSES)
 
 ctx = start_page("agreements")
 lang = ctx.lang
@@ -54,7 +54,7 @@ left, right = st.columns(2)
 with left:
     st.subheader(t("page.agreements.renewals", lang, days=EXPIRING_DAYS))
     # The rows of the KPI itself (metrics.rules.expiring_agreements), soonest first.
-    expiring = cached.evidence_frame(ctx.path, ctx.stamp, ctx.scope, "agreements_expiring")
+    expiring = ctx.evidence_frame("agreements_expiring")
     expiring = expiring.assign(
         days_left=(pd.to_datetime(expiring["expires_on"]) - as_of).dt.days.astype("Int64")
     ).sort_values("expires_on")
@@ -70,7 +70,7 @@ with left:
         ], lang, lookups=lookups), "agreements-expiring", lang, key="expiring")
 with right:
     st.subheader(t("page.agreements.dormant", lang))
-    dormant = cached.evidence_frame(ctx.path, ctx.stamp, ctx.scope, "agreements_dormant")
+    dormant = ctx.evidence_frame("agreements_dormant")
     st.caption(t("page.agreements.dormant_note", lang))
     if dormant.empty:
         st.success(t("page.agreements.no_dormant", lang), icon=":material/check_circle:")

@@ -8,12 +8,13 @@ import charts
 from charts import frames
 from charts.theme import DIRECTION_COLORS, MODE_COLORS
 from i18n import fmt, t
+from loaders import schema
 from ui import start_page, stop_if_empty, table_with_download
 from ui.evidence import COLUMNS, PERSONAL, kpi_cards, picked_categories
 from ui.tables import display_frame
 
-DIRECTIONS = ["incoming", "outgoing"]
-MODES = ["in_person", "remote"]
+DIRECTIONS = list(schema.DIRECTIONS)
+MODES = list(schema.MODES)
 TOP_COUNTRIES = 15
 
 ctx = start_page("mobility")
