@@ -11,6 +11,15 @@ import numpy as np
 import pandas as pd
 
 
+def with_usd(grants: pd.DataFrame, fx_rates: pd.DataFrame | None) -> pd.DataFrame:
+    """``grants`` with ``usd_rate`` (of its currency and start year; NaN without an amount)
+    and ``usd`` (amount x rate; NaN: unknown), the grant_funding_usd conversion."""
+    amount = pd.to_numeric(grants["amount"], errors="coerce")
+    years = pd.to_datetime(grants["start_date"]).dt.year
+    rate = usd_rates(grants["currency"], years, fx_rates).where(amount.notna())
+    return grants.assign(usd_rate=rate, usd=amount * rate)
+
+
 def usd_rates(currencies: pd.Series, years: pd.Series, fx_rates: pd.DataFrame | None) -> pd.Series:
     """usd_per_unit for each (currency, year) pair, aligned on ``currencies``' index.
 

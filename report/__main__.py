@@ -73,23 +73,6 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _partner_types() -> tuple[str, ...]:
-    try:
-        from loaders.schema import PARTNER_TYPES
-    except ImportError:  # pragma: no cover - the loaders ship with the project
-        return (
-            "university",
-            "research_center",
-            "hospital",
-            "foundation",
-            "company",
-            "government",
-            "association",
-            "other",
-        )
-    return tuple(PARTNER_TYPES)
-
-
 def _resolve_institutions(wanted: list[str], institutions) -> frozenset[str]:
     """Ids from ids or short names (case-insensitive); BadFlag for an unknown one."""
     by_key: dict[str, str] = {}
@@ -121,6 +104,7 @@ def _resolve_faculties(wanted: list[str], tables) -> frozenset[str]:
 def build_scope(args: argparse.Namespace, tables):
     """The Scope the flags describe; BadFlag for anything it cannot use."""
     from loaders.countries import normalize_country
+    from loaders.schema import PARTNER_TYPES as known_types
     from metrics.regions import find_region
     from metrics.scope import Scope
 
@@ -140,7 +124,6 @@ def build_scope(args: argparse.Namespace, tables):
                 f"unknown region {text!r} (e.g. 'Central Asia', 'Europe', 'Eastern Asia')"
             )
         regions.add(region)
-    known_types = _partner_types()
     partner_types = set()
     for text in args.partner_type:
         canonical = "_".join(text.strip().lower().replace("-", " ").split())

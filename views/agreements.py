@@ -1,6 +1,5 @@
 """Agreements: the registry with status at the reference date, renewals, dormant ones."""
 
-import pandas as pd
 import streamlit as st
 
 import charts
@@ -9,6 +8,7 @@ from charts import frames
 from charts.theme import AGREEMENT_STATUS_COLORS
 from i18n import fmt, t
 from loaders.schema import AGREEMENT_KINDS, AGREEMENT_STATUSES
+from metrics import rules
 from metrics.rules import EXPIRING_DAYS
 from ui import start_page, stop_if_empty, table_with_download
 from ui.evidence import kpi_cards
@@ -22,13 +22,11 @@ lang = ctx.lang
 agreements = ctx.scoped()["agreements"]
 stop_if_empty(ctx, [agreements], "page.agreements.empty")
 
-as_of = pd.Timestamp(ctx.scope.as_of)
 partners = ctx.tables["partners"].drop_duplicates("partner_id").set_index("partner_id")
-expires = pd.to_datetime(agreements["expires_on"])
 agreements = agreements.assign(
     derived_status=metrics.agreement_status(agreements, ctx.scope.as_of),
     partner_country=agreements["partner_id"].map(partners["country"]),
-    days_left=(expires - as_of).dt.days.astype("Int64"),
+    days_left=rules.days_left(agreements, ctx.scope.as_of),
 )
 st.caption(t("page.agreements.as_of", lang, date=fmt.date_text(ctx.scope.as_of, lang)))
 values, notes = ctx.kpis()
@@ -55,9 +53,7 @@ with left:
     st.subheader(t("page.agreements.renewals", lang, days=EXPIRING_DAYS))
     # The rows of the KPI itself (metrics.rules.expiring_agreements), soonest first.
     expiring = ctx.evidence_frame("agreements_expiring")
-    expiring = expiring.assign(
-        days_left=(pd.to_datetime(expiring["expires_on"]) - as_of).dt.days.astype("Int64")
-    ).sort_values("expires_on")
+    expiring = expiring.assign(days_left=rules.days_left(expiring, ctx.scope.as_of)).sort_values("expires_on")
     if expiring.empty:
         st.success(t("page.agreements.no_renewals", lang), icon=":material/check_circle:")
     else:
