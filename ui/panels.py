@@ -10,7 +10,7 @@ import streamlit as st
 
 from i18n import t
 
-QUALITY_PAGE = "pages/quality.py"
+QUALITY_PAGE = "views/quality.py"
 # Tables: up to this many rows are shown whole; text longer than LONG_TEXT characters is
 # cut at LONG_TEXT_PX pixels (a click on the cell shows it whole; the CSV has it all).
 SHOW_ALL_ROWS = 30
