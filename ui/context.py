@@ -22,7 +22,6 @@ import metrics
 from i18n import fmt, t
 from loaders import Dataset
 from ui import data as cached
-from ui.research import current_research
 from ui.state import ViewState
 
 
@@ -54,6 +53,10 @@ class PageContext:
 
     def research(self):
         """The dataset's publication exports read (``research.Research``), or None without any."""
+        # Imported here: a page file run on its own puts views/ first on sys.path, where
+        # views/research.py would shadow the research package.
+        from ui.research import current_research
+
         return current_research(self.path, self.stamp)
 
     # ------------------------------------------------------------ figures of the scope
