@@ -104,7 +104,6 @@ def _resolve_faculties(wanted: list[str], tables) -> frozenset[str]:
 def build_scope(args: argparse.Namespace, tables):
     """The Scope the flags describe; BadFlag for anything it cannot use."""
     from loaders.countries import normalize_country
-    from loaders.schema import PARTNER_TYPES as known_types
     from metrics.regions import find_region
     from metrics.scope import Scope
 
@@ -124,6 +123,8 @@ def build_scope(args: argparse.Namespace, tables):
                 f"unknown region {text!r} (e.g. 'Central Asia', 'Europe', 'Eastern Asia')"
             )
         regions.add(region)
+    from loaders.schema import PARTNER_TYPES as known_types  # the contract's words
+
     partner_types = set()
     for text in args.partner_type:
         canonical = "_".join(text.strip().lower().replace("-", " ").split())
