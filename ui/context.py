@@ -69,10 +69,6 @@ class PageContext:
         """(every KPI, the notes beside them) for the scope."""
         return cached.kpis_with_notes(self.path, self.stamp, scope or self.scope)
 
-    def kpi_subset(self, names: tuple[str, ...]) -> dict:
-        """Only the named KPIs and notes (the same values as ``kpis``)."""
-        return cached.kpi_subset(self.path, self.stamp, self.scope, tuple(names))
-
     def kpis_compared(self) -> tuple[dict[str, dict], dict[str, dict]]:
         """Every KPI and note for every institution ({id: {name: value}}), the rest of the scope kept."""
         return cached.kpis_compared(self.path, self.stamp, self.scope)
