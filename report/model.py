@@ -24,6 +24,7 @@ import pandas as pd
 import metrics
 from i18n import LANGUAGE_NAMES, fmt, t
 from loaders.schema import AGREEMENT_STATUSES, DIRECTIONS, GRANT_STATUSES, MODES
+from loaders.words import ENUM_GROUPS
 from metrics import KPI_BY_NAME, KPIS, Scope, apply_scope, rules
 from report.branding import Branding, load_branding
 from report.json_report import build_report
@@ -690,9 +691,10 @@ def _sources(scoped, privacy: Privacy, lang) -> Table:
 # ---------------------------------------------------------------- tables for the annex
 
 # Columns shown as words of a list, by table.
-_ENUMS = {"type": "partner_type", "kind": "agreement_kind", "direction": "direction",
-          "mode": "mode", "activity": "activity", "level": "level",
-          "geo_precision": "geo_precision", "status_at_as_of": "agreement_status"}
+# The coded columns of the contract (``loaders.words.ENUM_GROUPS``; a status by its table,
+# in ``_getter``), and two the loaders and metrics add.
+_ENUMS = {column: group for (_, column), group in ENUM_GROUPS.items() if column != "status"} | {
+    "geo_precision": "geo_precision", "status_at_as_of": "agreement_status"}
 _HIDDEN = {"_row"}  # written last under its own header
 
 

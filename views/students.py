@@ -8,6 +8,7 @@ from charts.theme import INSTITUTION_COLORS
 from i18n import t
 from loaders.schema import STUDENT_LEVELS
 from metrics import rules
+from metrics.kpis import sum_students
 from ui import start_page, stop_if_empty, table_with_download
 from ui.evidence import kpi_cards
 from ui.tables import display_frame
@@ -27,7 +28,7 @@ kpi_cards(ctx, ["international_students", "student_countries"], values, notes, c
 st.caption(t("page.students.latest_note", lang, year=latest_year, n=values["international_students"]))
 domestic = rules.domestic_students(students, ctx.tables["institutions"])
 if not domestic.empty:
-    st.caption(t("page.students.domestic_note", lang, n=int(domestic["count"].fillna(0).sum()), rows=len(domestic)))
+    st.caption(t("page.students.domestic_note", lang, n=sum_students(domestic), rows=len(domestic)))
 
 # Where from ----------------------------------------------------------------------------
 by_country = frames.count_by(latest, ["country"], weight="count")
