@@ -1,6 +1,9 @@
 """Entry point: app config, navigation and the shared sidebar (filters <-> URL).
 
 Run: ``streamlit run dashboard.py`` (the dataset: ``COOP_DATA``, default ``data/``).
+The page files are in ``views/`` (not ``pages/``, which Streamlit would run on their own
+in its legacy multipage mode): ``st.navigation`` below is the only way into them, so every
+page runs after this script's sidebar.
 """
 
 from pathlib import Path
