@@ -20,7 +20,7 @@ from functools import cached_property
 import pandas as pd
 
 from metrics import rules
-from metrics.fx import with_usd
+from metrics.fx import usd_rates
 from metrics.rules import (  # re-exported: older callers import them from here
     ACTIVE_GRANT_STATUSES,
     DORMANT_YEARS,
@@ -142,7 +142,12 @@ class KpiContext:
     @cached_property
     def funded_grants(self) -> pd.DataFrame:
         """In-scope awarded/active/completed grants, with ``usd_rate`` and ``usd`` (NaN: unknown)."""
-        return with_usd(rules.funded_grants(self.scoped["grants"]), self.tables["fx_rates"])
+        grants = rules.funded_grants(self.scoped["grants"])
+        amount = pd.to_numeric(grants["amount"], errors="coerce")
+        years = pd.to_datetime(grants["start_date"]).dt.year
+        rate = usd_rates(grants["currency"], years, self.tables["fx_rates"])
+        rate = rate.where(amount.notna())
+        return grants.assign(usd_rate=rate, usd=amount * rate)
 
     @cached_property
     def foreign_students(self) -> pd.DataFrame:

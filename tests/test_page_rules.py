@@ -77,3 +77,13 @@ def test_grants_in_usd():
     assert math.isnan(usd[2]) and math.isnan(out["usd_rate"].iloc[2])  # no amount: unknown
     assert math.isnan(usd[3])  # no KZT rate at all
     assert usd[4] == 210.0  # 2023 has no rate: the nearest year's (2022), 200 x 1.05
+
+
+def test_grants_in_usd_with_rates_given():
+    grants = tables(grants=[
+        {"grant_id": "g1", "amount": 10.0, "currency": "EUR"},
+        {"grant_id": "g2", "amount": None, "currency": "EUR"},
+    ])["grants"]
+    out = with_usd(grants, None, rates=pd.Series([2.5, 2.5], index=grants.index))
+    assert out["usd"].iloc[0] == 25.0
+    assert math.isnan(out["usd"].iloc[1]) and math.isnan(out["usd_rate"].iloc[1])
