@@ -66,3 +66,10 @@ def test_no_private_navigation_flag():
         assert "PagesManager" not in path.read_text(encoding="utf-8"), path
     # a folder named pages/ beside dashboard.py would switch Streamlit to its legacy mode
     assert not (ROOT / "pages").exists()
+
+
+def test_the_contract_and_the_registry_list_the_same_kpis():
+    """loaders.schema.KPI_NAMES (targets.metric) is the registry's list, in its order."""
+    import metrics
+
+    assert schema.KPI_NAMES == metrics.KPI_NAMES
