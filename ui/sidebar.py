@@ -83,6 +83,7 @@ def _prune(key: str, options: list[str]) -> None:
         st.session_state[key] = [v for v in st.session_state[key] if v in options]
 
 
+# --------------------------------------------------------------- the options and the shared link
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
