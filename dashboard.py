@@ -1,6 +1,9 @@
 """Entry point: app config, navigation and the shared sidebar (filters <-> URL).
 
 Run: ``streamlit run dashboard.py`` (the dataset: ``COOP_DATA``, default ``data/``).
+The page files are in ``views/`` (not ``pages/``, which Streamlit would run on their own
+in its legacy multipage mode): ``st.navigation`` below is the only way into them, so every
+page runs after this script's sidebar.
 """
 
 from pathlib import Path
@@ -26,16 +29,16 @@ st.set_page_config(
 
 # The pages, in menu order: add a page with one line here.
 PAGES = [
-    st.Page("pages/overview.py", title=t("page.overview.nav", lang), icon=":material/dashboard:", default=True),
-    st.Page("pages/partners.py", title=t("page.partners.nav", lang), icon=":material/public:"),
-    st.Page("pages/mobility.py", title=t("page.mobility.nav", lang), icon=":material/flight:"),
-    st.Page("pages/grants.py", title=t("page.grants.nav", lang), icon=":material/payments:"),
-    st.Page("pages/agreements.py", title=t("page.agreements.nav", lang), icon=":material/handshake:"),
-    st.Page("pages/students.py", title=t("page.students.nav", lang), icon=":material/school:"),
-    st.Page("pages/research.py", title=t("page.research.nav", lang), icon=":material/menu_book:"),
-    st.Page("pages/quality.py", title=t("page.quality.nav", lang), icon=":material/fact_check:"),
-    st.Page("pages/export.py", title=t("page.export.nav", lang), icon=":material/download:"),
-    st.Page("pages/data.py", title=t("data.nav", lang), icon=":material/upload_file:", url_path="data"),
+    st.Page("views/overview.py", title=t("page.overview.nav", lang), icon=":material/dashboard:", default=True),
+    st.Page("views/partners.py", title=t("page.partners.nav", lang), icon=":material/public:"),
+    st.Page("views/mobility.py", title=t("page.mobility.nav", lang), icon=":material/flight:"),
+    st.Page("views/grants.py", title=t("page.grants.nav", lang), icon=":material/payments:"),
+    st.Page("views/agreements.py", title=t("page.agreements.nav", lang), icon=":material/handshake:"),
+    st.Page("views/students.py", title=t("page.students.nav", lang), icon=":material/school:"),
+    st.Page("views/research.py", title=t("page.research.nav", lang), icon=":material/menu_book:"),
+    st.Page("views/quality.py", title=t("page.quality.nav", lang), icon=":material/fact_check:"),
+    st.Page("views/export.py", title=t("page.export.nav", lang), icon=":material/download:"),
+    st.Page("views/data.py", title=t("data.nav", lang), icon=":material/upload_file:", url_path="data"),
 ]
 
 page = st.navigation(PAGES)

@@ -35,29 +35,6 @@ def _quiet_streamlit() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
-def _navigation_like_the_server() -> None:
-    """Make AppTest run ``dashboard.py``'s own ``st.navigation`` on every run.
-
-    AppTest resets ``PagesManager.uses_pages_directory`` before each run; with a
-    ``pages/`` folder beside the entry script it then runs the page file alone (the old
-    pages-folder mode) after ``switch_page``, skipping the entry script and its sidebar.
-    A real server clears the flag for good on the first ``st.navigation`` call, so this
-    restores what a browser session does.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if getattr(PagesManager.__init__, "_bench_patched", False):
-        return
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    init._bench_patched = True
-    PagesManager.__init__ = init
-
-
 def _median_ms(samples: list[float]) -> float:
     return round(statistics.median(samples) * 1000, 1)
 
@@ -92,7 +69,7 @@ def measure_pages(reps: int) -> tuple[dict, float]:
     states = filter_states(span, institutions)
     results = {}
     for page in PAGES:
-        at.switch_page(f"pages/{page}.py")
+        at.switch_page(f"views/{page}.py")
         switch = _timed(at.run)
         _check(at, page)
         samples = []
@@ -129,7 +106,6 @@ def measure(path: Path, reps: int) -> dict:
     os.environ["COOP_STORE"] = str(path / ".no-store")  # never a published version
     sys.path.insert(0, str(REPO_ROOT))
     _quiet_streamlit()
-    _navigation_like_the_server()
     out: dict = {"path": str(path)}
 
     import pandas as pd

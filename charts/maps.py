@@ -21,7 +21,6 @@ from charts.theme import (
 )
 from i18n import fmt, t
 from places.centroids import GEOJSON
-from places.countries import country_name
 
 GEOJSON_PATH = GEOJSON  # the shapes the country centroids are computed from
 TOOLTIP_HTML = "<b>{name}</b><br/>{kind}<br/>{place}<br/>{detail}"
@@ -76,7 +75,7 @@ def country_layer(
         value = counts.get(code, 0)
         props["fill"] = shade(float(value or 0), maximum)
         # Every country's tooltip in the language, not only the ones with partners.
-        props["name"] = names.get(code) or (country_name(code, lang) if code and code != "-99" else props.get("name", ""))
+        props["name"] = names.get(code) or (fmt.country(code, lang) if code and code != "-99" else props.get("name", ""))
         props.pop("continent", None)  # never shown
         props["kind"] = t(noun_key, lang, n=_fmt(value, lang))
         props["place"] = ""

@@ -13,6 +13,8 @@ from pathlib import Path
 
 LANGUAGES = ("en", "ru", "uz")
 DEFAULT_LANG = "en"
+# Each language by its own name, as the language picker and the pack show it.
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "uz": "Oʻzbekcha"}
 _DIR = Path(__file__).resolve().parent
 
 

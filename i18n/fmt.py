@@ -157,7 +157,11 @@ def month_name(month: int, lang: str | None = DEFAULT_LANG, width: str = "wide")
 
 
 def country(a3: object, lang: str | None = DEFAULT_LANG) -> str:
-    """A country's name in the language (ISO alpha-3 in): ``country("DEU", "uz") == "Germaniya"``."""
+    """A country's name in the language (ISO alpha-3 in): ``country("DEU", "uz") == "Germaniya"``.
+
+    The one country label of the app, the pack and the report: no code is ``DASH``, a
+    code no table knows is the code itself (``country("ZZZ", "en") == "ZZZ"``).
+    """
     if _missing(a3) or not str(a3).strip():
         return DASH
     return country_name(str(a3), _lang(lang))

@@ -11,6 +11,20 @@ import numpy as np
 import pandas as pd
 
 
+def with_usd(grants: pd.DataFrame, fx_rates: pd.DataFrame | None,
+             rates: pd.Series | None = None) -> pd.DataFrame:
+    """``grants`` with ``usd_rate`` (of its currency and start year; NaN without an amount)
+    and ``usd`` (amount x rate; NaN: unknown), the grant_funding_usd conversion.
+
+    ``rates``: the grants' ``usd_rates`` when the caller has them already (e.g. cached).
+    """
+    amount = pd.to_numeric(grants["amount"], errors="coerce")
+    if rates is None:
+        rates = usd_rates(grants["currency"], pd.to_datetime(grants["start_date"]).dt.year, fx_rates)
+    rate = rates.where(amount.notna())
+    return grants.assign(usd_rate=rate, usd=amount * rate)
+
+
 def usd_rates(currencies: pd.Series, years: pd.Series, fx_rates: pd.DataFrame | None) -> pd.Series:
     """usd_per_unit for each (currency, year) pair, aligned on ``currencies``' index.
 

@@ -65,6 +65,20 @@ def dated_years(table: str, frame: pd.DataFrame) -> pd.Series:
 
 
 DATED_TABLES = ("visits", "agreements", "grants", "students")
+# The data-quality view of "undated": a row none of whose dates is filled (table -> columns).
+UNDATED_COLUMNS = {
+    "agreements": ("signed_on",),
+    "visits": ("start_date", "end_date"),
+    "grants": ("start_date", "end_date"),
+}
+
+
+def undated_rows(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``table`` with none of its ``UNDATED_COLUMNS`` filled (the Data quality page)."""
+    if frame.empty:
+        return frame
+    columns = [c for c in UNDATED_COLUMNS[table] if c in frame.columns]
+    return frame[_bool(frame[columns].isna().all(axis=1))]
 
 
 # --------------------------------------------------------------------- agreements
@@ -114,6 +128,14 @@ def status_contradictions(agreements: pd.DataFrame, as_of: date) -> pd.DataFrame
 def active_agreements(agreements: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """The agreements whose status at ``as_of`` is active."""
     return agreements[_bool(agreement_status(agreements, as_of) == "active")]
+
+
+def days_left(agreements: pd.DataFrame, as_of: date) -> pd.Series:
+    """Whole days from ``as_of`` to each agreement's expires_on (Int64; NA: open-ended).
+
+    Negative once expired; the renewals list (``expiring_agreements``) holds 1..180.
+    """
+    return (_dates(agreements, "expires_on") - pd.Timestamp(as_of)).dt.days.astype("Int64")
 
 
 def expiring_agreements(active: pd.DataFrame, as_of: date) -> pd.DataFrame:
@@ -201,6 +223,13 @@ def outgoing_visits(visits: pd.DataFrame) -> pd.DataFrame:
 
 def remote_visits(visits: pd.DataFrame) -> pd.DataFrame:
     return visits[_bool(visits["mode"] == "remote")]
+
+
+def visit_mode(visits: pd.DataFrame) -> pd.Series:
+    """Each visit's mode, a visit without one in person (only a written ``remote`` is remote)."""
+    if "mode" not in visits.columns:
+        return pd.Series("in_person", index=visits.index, dtype=object)
+    return visits["mode"].fillna("in_person")
 
 
 def sessions_known(visits: pd.DataFrame) -> pd.Series:

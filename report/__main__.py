@@ -83,23 +83,6 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _partner_types() -> tuple[str, ...]:
-    try:
-        from loaders.schema import PARTNER_TYPES
-    except ImportError:  # pragma: no cover - the loaders ship with the project
-        return (
-            "university",
-            "research_center",
-            "hospital",
-            "foundation",
-            "company",
-            "government",
-            "association",
-            "other",
-        )
-    return tuple(PARTNER_TYPES)
-
-
 def _resolve_institutions(wanted: list[str], institutions: pd.DataFrame) -> frozenset[str]:
     """Ids from ids or short names (case-insensitive); BadFlag for an unknown one."""
     by_key: dict[str, str] = {}
@@ -150,7 +133,8 @@ def build_scope(args: argparse.Namespace, tables: Tables) -> Scope:
                 f"unknown region {text!r} (e.g. 'Central Asia', 'Europe', 'Eastern Asia')"
             )
         regions.add(region)
-    known_types = _partner_types()
+    from loaders.schema import PARTNER_TYPES as known_types  # the contract's words
+
     partner_types = set()
     for text in args.partner_type:
         canonical = "_".join(text.strip().lower().replace("-", " ").split())

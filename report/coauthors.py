@@ -19,7 +19,7 @@ import pandas as pd
 import research
 from i18n import fmt, t
 from metrics import Scope
-from report.parts import Chart, Section, Series, Table, country_label, enum_label
+from report.parts import Chart, Section, Series, Table, enum_label
 from research import Research, figures
 
 RECENT_YEARS = 10  # years charted one by one; earlier papers are one bar ("before ...")
@@ -89,11 +89,11 @@ def research_part(res: Research | None, tables: dict[str, pd.DataFrame], scope: 
                Series(t("page.research.kind.international", lang), international,
                       "research.international")]),
         Chart("bar", t("page.research.countries", lang),
-              [country_label(c, lang) for c in top["country"]],
+              [fmt.country(c, lang) for c in top["country"]],
               [Series(t("page.research.col.papers", lang), [int(v) for v in top["papers"]], "count")]),
     ]
     institutions = irn["institutions"]
-    irn_rows = [[str(r["org_name"]), country_label(r["country"], lang), fmt.integer(r["papers"], lang),
+    irn_rows = [[str(r["org_name"]), fmt.country(r["country"], lang), fmt.integer(r["papers"], lang),
                  t("pack.research.yes", lang) if isinstance(r["partner_id"], str) else t("pack.research.no", lang),
                  _ids(list(r["paper_ids"]))]
                 for r in institutions.to_dict("records")]
@@ -121,7 +121,7 @@ def research_part(res: Research | None, tables: dict[str, pd.DataFrame], scope: 
                     gap_rows, (), (22, 14, 44, 20),
                     note="" if gap_rows else t("pack.research.gap_none", lang)))
     candidates = figures.sustained_without_agreement(res, tables, scope)
-    cand_rows = [[str(r["org_name"]), country_label(r["country"], lang), fmt.integer(r["papers"], lang),
+    cand_rows = [[str(r["org_name"]), fmt.country(r["country"], lang), fmt.integer(r["papers"], lang),
                   _ids(list(r["paper_ids"]))] for r in candidates.to_dict("records")]
     cand_section = Section(
         "research_candidates", t("pack.research.candidates_title", lang),

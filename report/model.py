@@ -24,13 +24,14 @@ from typing import Any
 import pandas as pd
 
 import metrics
-from i18n import fmt, t
-from loaders.schema import Dataset
+from i18n import LANGUAGE_NAMES, fmt, t
+from loaders.schema import AGREEMENT_STATUSES, DIRECTIONS, GRANT_STATUSES, MODES, Dataset
+from loaders.words import ENUM_GROUPS
 from metrics import KPI_BY_NAME, KPIS, KpiDef, Scope, apply_scope, rules
 from report.branding import Branding, load_branding
 from report.coauthors import dataset_research, research_part
 from report.json_report import build_report
-from report.parts import Chart, Section, Series, Table, country_label, enum_label
+from report.parts import Chart, Section, Series, Table, enum_label
 from report.parts import missing as _missing
 from report.privacy import Privacy, row_label, source_document
 from research import Research
@@ -39,12 +40,6 @@ RENEWAL_DAYS = rules.EXPIRING_DAYS  # renewals due: the agreements_expiring rows
 BIG_NUMBERS = ("partners", "partner_countries", "agreements_active", "visits_incoming",
                "visits_outgoing", "grant_funding_usd", "international_students", "irn_index")
 IDS_SHOWN = 12  # ids listed per source document in the appendix; the annex has them all
-AGREEMENT_STATUSES = ("active", "planned", "expired", "terminated")
-GRANT_STATUSES = ("applied", "awarded", "active", "completed", "rejected")
-DIRECTIONS = ("incoming", "outgoing")
-MODES = ("in_person", "remote")
-# Each language by its own name, as the language picker shows it.
-LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "uz": "Oʻzbekcha"}
 ID_COLUMNS = {"agreements": "agreement_id", "visits": "visit_id", "grants": "grant_id",
               "partners": "partner_id", "institutions": "institution_id"}
 Tables = Mapping[str, pd.DataFrame]  # the clean tables, or their scoped copies
@@ -162,7 +157,7 @@ def scope_lines(scope: Scope, tables: Tables, lang: str) -> list[tuple[str, str]
     else:
         years = f"{scope.year_from or '…'}–{scope.year_to or '…'}"
     regions = ", ".join(t(metrics.region_label_key(r), lang) for r in sorted(scope.regions))
-    countries = ", ".join(country_label(c, lang) for c in sorted(scope.countries))
+    countries = ", ".join(fmt.country(c, lang) for c in sorted(scope.countries))
     places = "; ".join(p for p in (regions, countries) if p) or every
     return [
         (t("export.scope.institutions", lang),
@@ -373,7 +368,7 @@ def _partners(scoped: Tables, partner_ids: list[str], lang: str) -> tuple[Sectio
     partners = partners[partners["partner_id"].astype(str).isin(partner_ids)]
     by_country = partners.groupby("country", dropna=False).size()
     counts = {str(k): int(v) for k, v in by_country.items() if not _missing(k)}
-    rows = sorted(((country_label(k, lang), int(v)) for k, v in by_country.items()),
+    rows = sorted(((fmt.country(k, lang), int(v)) for k, v in by_country.items()),
                   key=lambda r: (-r[1], r[0]))
     by_type = partners.groupby("type", dropna=False).size()
     types = sorted(((enum_label("partner_type", k, lang), int(v)) for k, v in by_type.items()),
@@ -399,7 +394,7 @@ def _mobility(scoped: Tables, report: dict, lang: str) -> Section:
     cats, series = _per_year(years, visits["direction"], DIRECTIONS, lang,
                              lambda d: f"direction.{d}",
                              lambda d: enum_label("direction", d, lang))
-    mode = _column(visits, "mode").fillna("in_person")
+    mode = rules.visit_mode(visits)
     mode_series = [
         Series(enum_label("mode", m, lang),
                [int(((visits["direction"] == d) & (mode == m)).sum()) for d in DIRECTIONS],
@@ -541,7 +536,7 @@ def _students(scoped: Tables, lang: str) -> Section:
     rows_in = rules.latest_academic_year(rules.foreign_rows(students, scoped["institutions"]))
     latest = rules.latest_year_label(rows_in) if len(rows_in) else None
     by_country = counts.loc[rows_in.index].groupby(rows_in["country"]).sum()
-    rows = sorted(((country_label(k, lang), int(v)) for k, v in by_country.items()),
+    rows = sorted(((fmt.country(k, lang), int(v)) for k, v in by_country.items()),
                   key=lambda r: (-r[1], r[0]))
     per_year = counts.groupby(students["academic_year"]).sum().sort_index()
     name = t("export.students", lang)
@@ -645,9 +640,10 @@ def _sources(scoped: Tables, privacy: Privacy, lang: str) -> Table:
 # ---------------------------------------------------------------- tables for the annex
 
 # Columns shown as words of a list, by table.
-_ENUMS = {"type": "partner_type", "kind": "agreement_kind", "direction": "direction",
-          "mode": "mode", "activity": "activity", "level": "level",
-          "geo_precision": "geo_precision", "status_at_as_of": "agreement_status"}
+# The coded columns of the contract (``loaders.words.ENUM_GROUPS``; a status by its table,
+# in ``_getter``), and two the loaders and metrics add.
+_ENUMS = {column: group for (_, column), group in ENUM_GROUPS.items() if column != "status"} | {
+    "geo_precision": "geo_precision", "status_at_as_of": "agreement_status"}
 _HIDDEN = {"_row"}  # written last under its own header
 
 
@@ -695,7 +691,7 @@ def _getter(table: str, column: str, frame: pd.DataFrame, lang: str, privacy: Pr
         return lambda r: enum_label(_ENUMS[column], r[column], lang) if not _missing(
             r[column]) else ""
     if column == "country":
-        return lambda r: country_label(r[column], lang) if not _missing(r[column]) else ""
+        return lambda r: fmt.country(r[column], lang) if not _missing(r[column]) else ""
     if column in ("signed_on", "expires_on", "start_date", "end_date"):
         return lambda r: _annex_date(r[column], r.get(precision) if has_precision else None)
     if column == "source":

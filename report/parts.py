@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from i18n import fmt, t
+from i18n import t
 
 
 @dataclass(frozen=True)
@@ -65,15 +65,6 @@ def enum_label(column: str, value: object, lang: str) -> str:
     return str(value).replace("_", " ").capitalize() if text == key else text
 
 
-def country_label(a3: object, lang: str) -> str:
-    if missing(a3):
-        return t("export.unknown", lang)
-    try:
-        return fmt.country(str(a3), lang) or str(a3)
-    except Exception:  # an unknown code prints as itself
-        return str(a3)
-
-
 def missing(value: object) -> bool:
     if value is None:
         return True
@@ -85,4 +76,4 @@ def missing(value: object) -> bool:
         return False
 
 
-__all__ = ["Chart", "Section", "Series", "Table", "country_label", "enum_label", "missing"]
+__all__ = ["Chart", "Section", "Series", "Table", "enum_label", "missing"]

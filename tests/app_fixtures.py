@@ -11,7 +11,7 @@ AS_OF = "2025-06-30"
 
 
 def run_dashboard(page: str | None = None, **query: str | list[str]) -> AppTest:
-    """Run dashboard.py with ``query`` in the URL (as_of defaults to AS_OF), then ``pages/<page>.py``.
+    """Run dashboard.py with ``query`` in the URL (as_of defaults to AS_OF), then ``views/<page>.py``.
 
     The dataset comes from the environment (COOP_DATA, COOP_STORE) the caller set.
     """
@@ -21,6 +21,6 @@ def run_dashboard(page: str | None = None, **query: str | list[str]) -> AppTest:
         at.query_params[key] = value
     at.run(timeout=30)
     if page:
-        at.switch_page(f"pages/{page}.py").run(timeout=30)
+        at.switch_page(f"views/{page}.py").run(timeout=30)
     assert not at.exception, [e.value for e in at.exception]
     return at

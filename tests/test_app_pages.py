@@ -31,7 +31,7 @@ def dataset_env(tmp_path, monkeypatch):
 
 
 def run_page(page: str | None = None, **query: str | list[str]) -> AppTest:
-    """Run dashboard.py with ``query`` in the URL, then switch to ``pages/<page>.py``."""
+    """Run dashboard.py with ``query`` in the URL, then switch to ``views/<page>.py``."""
     return run_dashboard(page, **query)
 
 

@@ -21,7 +21,7 @@ FLOORS = {
     "datastore": 4,
     "report": 5,
     "ui": 6,
-    "pages": 7,
+    "views": 7,
     "dashboard": 8,
 }
 ABOVE_ALL = {"tests", "bench"}

@@ -40,7 +40,7 @@ def env_dirs(tmp_path, monkeypatch):
 def test_data_page_smoke(env_dirs):
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(ROOT / "views" / "data.py"), default_timeout=60).run()
     assert not at.exception
     at.text_input(key="data_login_name").input("aziza")
     at.text_input(key="data_login_pw").input("wrong")

@@ -508,7 +508,7 @@ def test_export_page_builds_with_progress_and_names_files(dataset_dir, tmp_path,
 
     monkeypatch.setenv("COOP_DATA", str(dataset_dir))
     monkeypatch.setenv("COOP_STORE", str(tmp_path / "store"))
-    at = AppTest.from_file(str(ROOT / "pages" / "export.py"), default_timeout=120).run()
+    at = AppTest.from_file(str(ROOT / "views" / "export.py"), default_timeout=120).run()
     assert not at.exception
     assert "python -m report" in at.code[0].value and "--as-of" in at.code[0].value
     assert at.get("download_button") == []

@@ -1,7 +1,7 @@
 """Every page speaks the chosen language, and presentation mode hides people's names.
 
 Two kinds of check:
-- a static one: no user-facing string literal in pages/, ui/, charts/ or dashboard.py
+- a static one: no user-facing string literal in views/, ui/, charts/ or dashboard.py
   bypasses ``t()`` (an AST scan of the calls a person reads);
 - AppTest runs of every page in Russian and Uzbek on tests/data/dashboard: the title is
   the translated one, and no English text of i18n/en.json is left anywhere on the page
@@ -33,7 +33,7 @@ PEOPLE = ["Kim Min-jun", "Aziz Karimov", "Anna Weber", "Aigerim Sadykova", "Ivan
 
 # ------------------------------------------------------------ static: t() everywhere
 
-SCANNED = [ROOT / "dashboard.py", *sorted((ROOT / "pages").glob("*.py")),
+SCANNED = [ROOT / "dashboard.py", *sorted((ROOT / "views").glob("*.py")),
            *sorted((ROOT / "ui").glob("*.py")), *sorted((ROOT / "charts").glob("*.py"))]
 # Streamlit calls whose first argument a person reads.
 TEXT_CALLS = {
@@ -120,14 +120,14 @@ def dataset_env(tmp_path, monkeypatch):
 
 
 def run_page(page: str, **query: str) -> AppTest:
-    """dashboard.py with ``query`` in the URL, switched to ``pages/<page>.py``."""
+    """dashboard.py with ``query`` in the URL, switched to ``views/<page>.py``."""
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30)
     at.query_params["as_of"] = AS_OF
     for key, value in query.items():
         at.query_params[key] = value
     at.run(timeout=30)
     if page != "overview":
-        at.switch_page(f"pages/{page}.py").run(timeout=30)
+        at.switch_page(f"views/{page}.py").run(timeout=30)
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -241,7 +241,7 @@ def test_quality_page_shows_problems_translated():
 
 def test_language_is_remembered_across_pages():
     at = run_page("overview", lang="uz")
-    at.switch_page("pages/grants.py").run(timeout=30)
+    at.switch_page("views/grants.py").run(timeout=30)
     assert at.title[0].value == t("page.grants.title", "uz")
     assert at.query_params.get("lang") in ("uz", ["uz"])
 

@@ -53,7 +53,7 @@ def test_unreadable_reference_date_is_reported():
 
 def test_notice_is_translated_and_survives_page_switch():
     at = run(country="BRA", lang="ru")
-    at.switch_page("pages/partners.py").run(timeout=30)
+    at.switch_page("views/partners.py").run(timeout=30)
     [text] = notices(at)
     assert "нет в этих данных" in text and "BRA" in text
 

@@ -1,24 +1,19 @@
-"""Streamlit helpers shared by the pages: cached data, sidebar state, panels.
+"""Streamlit helpers shared by the pages: the page context, sidebar state, panels.
 
 The only package below the pages that imports streamlit.
 """
 
+from ui.context import PageContext, active_dataset
 from ui.page import start_page, stop_if_empty
 from ui.panels import csv_bytes, empty_state, escape_cell, legend, table_with_download
-from ui.sidebar import (
-    PageContext,
-    current_language,
-    ensure_navigation,
-    page_context,
-    render_sidebar,
-)
+from ui.sidebar import current_language, page_context, render_sidebar
 
 __all__ = [
     "PageContext",
+    "active_dataset",
     "csv_bytes",
     "current_language",
     "empty_state",
-    "ensure_navigation",
     "escape_cell",
     "legend",
     "page_context",

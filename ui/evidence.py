@@ -15,10 +15,9 @@ import streamlit as st
 
 import metrics
 from i18n import fmt, t
-from ui import data as cached
+from ui.context import PageContext
 from ui.format import format_delta, format_value
 from ui.panels import table_with_download
-from ui.sidebar import PageContext
 from ui.tables import display_frame
 
 K_OPEN = "evidence_open"  # session key: the KPI whose rows are shown
@@ -94,7 +93,7 @@ def evidence_display(ctx: PageContext, name: str, frame: pd.DataFrame | None = N
     """The rows behind KPI ``name`` as a person reads them (translated, names hidden when presenting)."""
     kpi = metrics.KPI_BY_NAME[name]
     if frame is None:
-        frame = cached.evidence_frame(ctx.path, ctx.stamp, ctx.scope, name)
+        frame = ctx.evidence_frame(name)
     if kpi.evidence_of == "country":
         frame = frame.assign(country_name=[ctx.country_name(c) for c in frame["country"]])
     columns = [c for c in COLUMNS[kpi.evidence_of] if not (ctx.present and c[0] in PERSONAL)]

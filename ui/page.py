@@ -8,9 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from i18n import t
-from ui import data as cached
+from ui.context import PageContext, collect_garbage
 from ui.panels import empty_state, fatal_panel, problems_notice
-from ui.sidebar import PageContext, page_context
+from ui.sidebar import page_context
 
 # Always: KPI labels wrap instead of ending in "…" (Russian and Uzbek labels are long),
 # and cards in one row share one height.
@@ -46,7 +46,7 @@ h3 { font-size: 1.75rem; }
 
 def start_page(name: str) -> PageContext:
     """Title and lead of page ``name``; stops with one error panel when the data is unusable."""
-    cached.collect_garbage()  # the previous rerun's frames (ui.data.collect_garbage)
+    collect_garbage()  # the previous rerun's frames (ui.data.collect_garbage)
     ctx = page_context()
     st.html(BASE_CSS)  # style only: takes no space on the page
     if ctx.present:

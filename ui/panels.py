@@ -10,7 +10,7 @@ import streamlit as st
 
 from i18n import t
 
-QUALITY_PAGE = "pages/quality.py"
+QUALITY_PAGE = "views/quality.py"
 # Tables: up to this many rows are shown whole; text longer than LONG_TEXT characters is
 # cut at LONG_TEXT_PX pixels (a click on the cell shows it whole; the CSV has it all).
 SHOW_ALL_ROWS = 30
@@ -44,13 +44,14 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 def problem_text(problem, lang: str) -> str:
     """A loader problem in ``lang``; a country named in it is in that language too."""
-    from places.countries import country_name, normalize_country
+    from i18n import fmt
+    from places.countries import normalize_country
 
     params = dict(problem.params or {})
     if isinstance(params.get("country"), str):
         code = normalize_country(params["country"])
         if code:
-            params["country"] = country_name(code, lang)
+            params["country"] = fmt.country(code, lang)
     key = f"problem.{problem.code}"
     text = t(key, lang, **params) if problem.code else key
     return problem.message if text == key else text

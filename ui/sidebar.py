@@ -2,31 +2,36 @@
 
 The widgets live in ``dashboard.py``'s run (the entry script runs on every page), so
 their values persist across pages; on the first run of a session they are seeded from
-the query string, and after every run the query string is rewritten from them, so a
-link reproduces the view.
+the query string (``ui.state.reconcile`` fits the link to the dataset), and after every
+run the query string is rewritten from them, so a link reproduces the view. What each
+filter offers comes from ``metrics.options``; this module only draws.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
 import metrics
 from datastore import version_shown
-from i18n import DEFAULT_LANG, LANGUAGES, t
-from loaders import Dataset
+from i18n import DEFAULT_LANG, LANGUAGE_NAMES, LANGUAGES, fmt, t
+from loaders.schema import PARTNER_TYPES
+from metrics.options import FilterOptions, filter_options
 from ui import data as cached
-from ui.state import ViewState, parse_query, to_query, to_scope_kwargs, unreadable
-from ui.text import plain
-
-LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "uz": "Oʻzbekcha"}
-PARTNER_TYPES = (
-    "university", "research_center", "hospital", "foundation", "company", "government",
-    "association", "other",
+from ui.context import PageContext
+from ui.state import (
+    LinkProblems,
+    ViewState,
+    parse_query,
+    reconcile,
+    scope_years,
+    to_query,
+    to_scope_kwargs,
+    unreadable,
+    years_for_span,
 )
+from ui.text import plain
 
 K_LANG, K_PRESENT = "ui_lang", "ui_present"
 K_INST, K_YEARS, K_REGION, K_COUNTRY = "f_inst", "f_years", "f_region", "f_country"
@@ -36,82 +41,6 @@ K_CONTEXT = "_page_context"
 K_LINK_NOTICE = "_link_notice"
 K_SPAN = "_years_span"  # the data's year span the slider was last drawn for
 FILTER_KEYS = (K_INST, K_YEARS, K_REGION, K_COUNTRY, K_FACULTY, K_PTYPE, K_AS_OF)
-
-
-@dataclass
-class PageContext:
-    """What every page needs: language, mode, the dataset (cache key) and the scope."""
-
-    lang: str
-    present: bool
-    view: ViewState
-    dataset: Dataset | None
-    path: str
-    stamp: tuple
-    scope: metrics.Scope | None = None
-    institution_names: dict[str, str] = field(default_factory=dict)
-    year_span: tuple[int, int] | None = None
-
-    @property
-    def fatal(self) -> str | None:
-        if self.dataset is None:
-            return t("common.fatal_missing", self.lang)
-        return self.dataset.fatal_text(self.lang)
-
-    @property
-    def tables(self) -> dict[str, pd.DataFrame]:
-        return self.dataset.tables
-
-    def scoped(self, scope: metrics.Scope | None = None) -> dict[str, pd.DataFrame]:
-        return cached.scoped_tables(self.path, self.stamp, scope or self.scope)
-
-    def kpis(self, scope: metrics.Scope | None = None) -> tuple[dict, dict]:
-        return cached.kpis_with_notes(self.path, self.stamp, scope or self.scope)
-
-    def comparison_year(self) -> int | None:
-        """The year the year-over-year deltas are for.
-
-        The range's end when one is set; else the last full calendar year before the
-        reference date (a half year against a whole one would always look like a fall).
-        """
-        if self.scope is not None and self.scope.year_to is not None:
-            return self.scope.year_to
-        if self.year_span is None:
-            return None
-        latest = self.year_span[1]
-        if self.scope is not None:
-            as_of = self.scope.as_of
-            full_year = as_of.year if (as_of.month, as_of.day) == (12, 31) else as_of.year - 1
-            latest = min(latest, full_year)
-        return latest
-
-    def institution_label(self, institution_id: object) -> str:
-        return self.institution_names.get(str(institution_id), str(institution_id))
-
-    def partner_names(self) -> dict[str, str]:
-        partners = self.tables["partners"]
-        return dict(zip(partners["partner_id"].astype(str), partners["name"].astype(str), strict=True))
-
-    def lookups(self) -> dict:
-        """Value -> label functions for ``ui.tables.display_frame``."""
-        names = self.partner_names()
-        return {
-            "country": self.country_name,
-            "institution": self.institution_label,
-            "partner": lambda pid: names.get(str(pid), str(pid)),
-        }
-
-    def country_name(self, code: object) -> str:
-        return country_label(code, self.lang)
-
-
-def country_label(code: object, lang: str) -> str:
-    """Country name in ``lang`` for an ISO alpha-3 code ("" for unknown)."""
-    if not isinstance(code, str) or not code:
-        return ""
-    from places.countries import country_name
-
-    return country_name(code, lang)
 
 
 # --------------------------------------------------------------- language and mode
@@ -136,165 +65,6 @@ def current_language() -> tuple[str, bool]:
     return (lang if lang in LANGUAGES else DEFAULT_LANG), bool(st.session_state[K_PRESENT])
 
 
-# --------------------------------------------------------------- filter options
-
-
-def _years_span(tables: dict[str, pd.DataFrame]) -> tuple[int, int] | None:
-    years: list[int] = []
-    for name, columns in (
-        ("agreements", ("signed_on", "expires_on")),
-        ("visits", ("start_date", "end_date")),
-        ("grants", ("start_date", "end_date")),
-    ):
-        frame = tables.get(name)
-        if frame is None or frame.empty:
-            continue
-        for column in columns:
-            if column in frame.columns:
-                known = pd.to_datetime(frame[column], errors="coerce").dt.year.dropna()
-                years += [int(known.min()), int(known.max())] if len(known) else []
-    students = tables.get("students")
-    if students is not None and not students.empty and "year_start" in students.columns:
-        known = pd.to_numeric(students["year_start"], errors="coerce").dropna()
-        years += [int(known.min()), int(known.max())] if len(known) else []
-    if not years:
-        return None
-    return min(years), max(years)
-
-
-def _countries(tables: dict[str, pd.DataFrame]) -> list[str]:
-    codes: set[str] = set()
-    for name in ("partners", "visits", "students"):
-        frame = tables.get(name)
-        if frame is not None and "country" in frame.columns:
-            # unique() first: a million visits hold a few dozen countries
-            codes |= {str(c) for c in frame["country"].dropna().unique() if str(c)}
-    return sorted(codes)
-
-
-def _faculties(tables: dict[str, pd.DataFrame]) -> list[str]:
-    names: set[str] = set()
-    for name in ("agreements", "visits", "grants", "students"):
-        frame = tables.get(name)
-        if frame is not None and "faculty" in frame.columns:
-            names |= {str(f) for f in frame["faculty"].explode().dropna().unique() if str(f)}
-    return sorted(names, key=str.casefold)
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def _filter_options(path: str, stamp: tuple) -> tuple[list[str], list[str], tuple[int, int] | None]:
-    """(countries, faculties, year span) of the dataset, once per dataset version."""
-    tables = cached.load_cached(path, stamp).tables
-    return _countries(tables), _faculties(tables), _years_span(tables)
-
-
-def _regions(countries: list[str]) -> list[str]:
-    present = set(countries)
-    out = []
-    for region in metrics.REGIONS:
-        try:
-            members = metrics.region_countries(region)
-        except KeyError:
-            continue
-        if members & present:
-            out.append(region)
-    return out
-
-
-def _match(wanted: tuple[str, ...], options: list[str], aliases: dict[str, str] | None = None,
-           resolve=None) -> list[str]:
-    """Values of ``wanted`` that are options (case-insensitive; aliases and ``resolve`` help)."""
-    by_fold = {o.casefold(): o for o in options}
-    for alias, option in (aliases or {}).items():
-        by_fold.setdefault(alias.casefold(), option)
-    out = []
-    for item in wanted:
-        hit = by_fold.get(str(item).casefold())
-        if hit is None and resolve is not None:
-            code = resolve(item)
-            hit = code if code in options else None
-        if hit is not None and hit not in out:
-            out.append(hit)
-    return out
-
-
-def _unmatched(wanted: tuple[str, ...], options: list[str], aliases: dict[str, str] | None = None,
-               resolve=None) -> list[str]:
-    """Values of ``wanted`` that ``_match`` drops (not in this dataset)."""
-    return [item for item in wanted if not _match((item,), options, aliases, resolve)]
-
-
-def _link_problems(seed: ViewState, options: dict[str, list], span: tuple[int, int] | None) -> dict:
-    """What of the link's filters this dataset cannot show (for the sidebar notice)."""
-    from places.countries import normalize_country
-
-    unknown = [("filters.institution", v) for v in _unmatched(seed.institutions, options["inst"],
-                                                             options["inst_aliases"])]
-    unknown += [("filters.region", v) for v in _unmatched(seed.regions, options["region"])]
-    unknown += [("filters.country", v) for v in _unmatched(seed.countries, options["country"],
-                                                          resolve=normalize_country)]
-    unknown += [("filters.faculty", v) for v in _unmatched(seed.faculties, options["faculty"])]
-    unknown += [("filters.partner_type", v) for v in _unmatched(seed.partner_types, options["ptype"])]
-    years = None
-    if span is not None and (seed.year_from is not None or seed.year_to is not None):
-        low = seed.year_from if seed.year_from is not None else seed.year_to
-        high = seed.year_to if seed.year_to is not None else seed.year_from
-        if (seed.year_to is not None and seed.year_to < span[0]) or (
-                seed.year_from is not None and seed.year_from > span[1]):
-            years = (low, high)
-    return {"unknown": unknown, "years": years, "span": span,
-            "unreadable": dict(st.session_state.get("_seed_unreadable", {}))}
-
-
-def _link_notice(sb, lang: str) -> None:
-    """A quiet caption: what the shared link asked for that this view could not keep."""
-    problems = st.session_state.get(K_LINK_NOTICE)
-    if not problems:
-        return
-
-    def label(key: str) -> str:
-        text = t(key, lang)
-        return text[:1].lower() + text[1:]
-
-    lines = []
-    if problems["unknown"]:
-        # the values come from the link: shown as text (ui.text), never as markdown
-        items = "; ".join(f"{label(key)} {plain(value)}" for key, value in problems["unknown"])
-        lines.append(t("filters.link_notice.unknown", lang, items=items))
-    if problems["years"] is not None:
-        low, high = problems["years"]
-        first, last = problems["span"]
-        lines.append(t("filters.link_notice.years", lang, years=str(low) if low == high else f"{low}–{high}",
-                       first=first, last=last))
-    if problems["unreadable"]:
-        names = {"from": "filters.years", "to": "filters.years", "as_of": "filters.as_of"}
-        items = "; ".join(f"{label(names.get(key, key))} {plain(raw)}" for key, raw in problems["unreadable"].items())
-        lines.append(t("filters.link_notice.unreadable", lang, items=items))
-    if lines:
-        sb.caption(":material/link_off: " + " ".join(lines))
-
-
-def _seed_filters(seed: ViewState, options: dict[str, list], span: tuple[int, int] | None) -> None:
-    """Put the URL's filters into the widgets' session state (first run of a session)."""
-    state = st.session_state
-    problems = _link_problems(seed, options, span)
-    state[K_LINK_NOTICE] = problems if (problems["unknown"] or problems["years"] or problems["unreadable"]) else None
-    state[K_INST] = _match(seed.institutions, options["inst"], options["inst_aliases"])
-    state[K_REGION] = _match(seed.regions, options["region"])
-    from places.countries import normalize_country
-
-    state[K_COUNTRY] = _match(seed.countries, options["country"], resolve=normalize_country)
-    state[K_FACULTY] = _match(seed.faculties, options["faculty"])
-    state[K_PTYPE] = _match(seed.partner_types, options["ptype"])
-    if span is not None:
-        low = seed.year_from if seed.year_from is not None else span[0]
-        high = seed.year_to if seed.year_to is not None else span[1]
-        low, high = max(span[0], min(low, span[1])), min(span[1], max(high, span[0]))
-        state[K_YEARS] = (low, high)
-    state["_seed_years"] = (seed.year_from, seed.year_to)
-    state[K_AS_OF] = seed.as_of or date.today()
-
-
 def reset_filters() -> None:
     """Reset button: every filter back to "all" (language and mode stay)."""
     for key in FILTER_KEYS:
@@ -313,6 +83,117 @@ def _prune(key: str, options: list[str]) -> None:
     """Drop selected values that are no longer options (e.g. the dataset changed)."""
     if key in st.session_state:
         st.session_state[key] = [v for v in st.session_state[key] if v in options]
+
+
+# --------------------------------------------------------------- the options and the shared link
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _filter_options(path: str, stamp: tuple) -> FilterOptions:
+    """``metrics.options.filter_options`` of the dataset, once per dataset version."""
+    return filter_options(cached.load_cached(path, stamp).tables, PARTNER_TYPES)
+
+
+def _link_notice(sb, lang: str) -> None:
+    """A quiet caption: what the shared link asked for that this view could not keep."""
+    problems: LinkProblems | None = st.session_state.get(K_LINK_NOTICE)
+    if not problems:
+        return
+
+    def label(key: str) -> str:
+        text = t(key, lang)
+        return text[:1].lower() + text[1:]
+
+    lines = []
+    if problems.unknown:
+        # the values come from the link: shown as text (ui.text), never as markdown
+        items = "; ".join(f"{label(key)} {plain(value)}" for key, value in problems.unknown)
+        lines.append(t("filters.link_notice.unknown", lang, items=items))
+    if problems.years is not None:
+        low, high = problems.years
+        first, last = problems.span
+        lines.append(t("filters.link_notice.years", lang, years=str(low) if low == high else f"{low}–{high}",
+                       first=first, last=last))
+    if problems.unreadable:
+        names = {"from": "filters.years", "to": "filters.years", "as_of": "filters.as_of"}
+        items = "; ".join(f"{label(names.get(key, key))} {plain(raw)}" for key, raw in problems.unreadable.items())
+        lines.append(t("filters.link_notice.unreadable", lang, items=items))
+    if lines:
+        sb.caption(":material/link_off: " + " ".join(lines))
+
+
+def _seed_filters(seed: ViewState, options: FilterOptions) -> None:
+    """Put the URL's filters, fitted to the dataset, into the widgets' state (first run of a session)."""
+    state = st.session_state
+    seeded = reconcile(seed, options, state.get("_seed_unreadable", {}))
+    state[K_LINK_NOTICE] = seeded.problems or None
+    state[K_INST] = seeded.institutions
+    state[K_REGION] = seeded.regions
+    state[K_COUNTRY] = seeded.countries
+    state[K_FACULTY] = seeded.faculties
+    state[K_PTYPE] = seeded.partner_types
+    if seeded.years is not None:
+        state[K_YEARS] = seeded.years
+    state["_seed_years"] = seeded.asked_years
+    state[K_AS_OF] = seeded.as_of
+
+
+# --------------------------------------------------------------- the widgets, one per filter
+# Each returns the filter's value: from its widget, or (``draw`` False: presentation mode)
+# from the kept state, so a hidden filter still narrows the view.
+
+
+def _multiselect(sb, draw: bool, key: str, label_key: str, options: list[str], lang: str,
+                 format_func=str) -> list[str]:
+    if not draw:
+        return list(st.session_state.get(key, []))
+    return sb.multiselect(t(label_key, lang), options, key=key, format_func=format_func,
+                          placeholder=t("filters.all", lang))
+
+
+def institution_filter(sb, draw: bool, options: FilterOptions, lang: str) -> list[str]:
+    names = options.institution_names
+    return _multiselect(sb, draw, K_INST, "filters.institution", options.institutions, lang,
+                        format_func=lambda iid: names.get(iid, iid))
+
+
+def years_filter(sb, draw: bool, span: tuple[int, int] | None, lang: str) -> tuple[int | None, int | None]:
+    """(year_from, year_to) of the scope; a slider only when the data spans several years."""
+    state = st.session_state
+    if span is None or span[0] >= span[1]:
+        state[K_SPAN] = span
+        return None, None
+    state[K_YEARS] = years_for_span(state.get(K_YEARS), state.get(K_SPAN), span)
+    state[K_SPAN] = span
+    years = (sb.slider(t("filters.years", lang), span[0], span[1], step=1, key=K_YEARS) if draw
+             else state.get(K_YEARS))
+    return scope_years(years, span, state.get("_seed_years", (None, None)))
+
+
+def region_filter(sb, draw: bool, options: FilterOptions, lang: str) -> list[str]:
+    return _multiselect(sb, draw, K_REGION, "filters.region", options.regions, lang,
+                        format_func=lambda r: t(metrics.region_label_key(r), lang))
+
+
+def country_filter(sb, draw: bool, options: FilterOptions, lang: str) -> list[str]:
+    return _multiselect(sb, draw, K_COUNTRY, "filters.country", options.countries, lang,
+                        format_func=lambda code: fmt.country(code, lang))
+
+
+def faculty_filter(sb, draw: bool, options: FilterOptions, lang: str) -> list[str]:
+    return _multiselect(sb, draw, K_FACULTY, "filters.faculty", options.faculties, lang)
+
+
+def partner_type_filter(sb, draw: bool, options: FilterOptions, lang: str) -> list[str]:
+    return _multiselect(sb, draw, K_PTYPE, "filters.partner_type", options.partner_types, lang,
+                        format_func=lambda v: t(f"enum.partner_type.{v}", lang))
+
+
+def as_of_filter(sb, draw: bool, lang: str) -> date | None:
+    if not draw:
+        return st.session_state.get(K_AS_OF)
+    return sb.date_input(t("filters.as_of", lang), key=K_AS_OF, help=t("filters.as_of_help", lang),
+                         format="YYYY-MM-DD")
 
 
 # --------------------------------------------------------------- the sidebar
@@ -335,25 +216,13 @@ def render_sidebar(lang: str, present: bool) -> PageContext:
         _write_query(view)
         return ctx
 
-    tables = dataset.tables
-    institutions = tables["institutions"]
-    inst_ids = institutions["institution_id"].astype(str).tolist()
-    short = dict(zip(inst_ids, institutions["short_name"].fillna(institutions["name"]).astype(str), strict=True))
-    countries, faculties, span = _filter_options(path, stamp)
-    options = {
-        "inst": inst_ids,
-        "inst_aliases": {name: iid for iid, name in short.items()},
-        "region": _regions(countries),
-        "country": countries,
-        "faculty": faculties,
-        "ptype": list(PARTNER_TYPES),
-    }
+    options = _filter_options(path, stamp)
     if not st.session_state.get(K_SEEDED):
-        _seed_filters(_seed(), options, span)
+        _seed_filters(_seed(), options)
         st.session_state[K_SEEDED] = True
-    for key, opts in ((K_INST, options["inst"]), (K_REGION, options["region"]),
-                      (K_COUNTRY, options["country"]), (K_FACULTY, options["faculty"]),
-                      (K_PTYPE, options["ptype"])):
+    for key, opts in ((K_INST, options.institutions), (K_REGION, options.regions),
+                      (K_COUNTRY, options.countries), (K_FACULTY, options.faculties),
+                      (K_PTYPE, options.partner_types)):
         _prune(key, opts)
 
     # Presentation mode hides the filter widgets but keeps their values (and the URL).
@@ -363,46 +232,13 @@ def render_sidebar(lang: str, present: bool) -> PageContext:
     else:
         sb.header(t("filters.title", lang), divider="gray")
         _link_notice(sb, lang)
-    inst = _filter(
-        draw, sb.multiselect, K_INST, t("filters.institution", lang), options["inst"],
-        format_func=lambda iid: short.get(iid, iid), placeholder=t("filters.all", lang),
-    )
-    year_from = year_to = None
-    if span is not None and span[0] < span[1]:
-        st.session_state[K_YEARS] = _years_for_span(st.session_state.get(K_YEARS),
-                                                    st.session_state.get(K_SPAN), span)
-        st.session_state[K_SPAN] = span
-        years = _filter(draw, sb.slider, K_YEARS, t("filters.years", lang), span[0], span[1], step=1)
-        if tuple(years) != tuple(span):
-            year_from, year_to = int(years[0]), int(years[1])
-        else:
-            # The full range means "all years" (undated visits stay in), unless the
-            # link asked for explicit years beyond the data.
-            year_from, year_to = st.session_state.get("_seed_years", (None, None))
-            if year_from is not None and year_from > span[0]:
-                year_from = None
-            if year_to is not None and year_to < span[1]:
-                year_to = None
-    else:
-        st.session_state[K_SPAN] = span
-    regions = _filter(
-        draw, sb.multiselect, K_REGION, t("filters.region", lang), options["region"],
-        format_func=lambda r: t(metrics.region_label_key(r), lang), placeholder=t("filters.all", lang),
-    )
-    countries_sel = _filter(
-        draw, sb.multiselect, K_COUNTRY, t("filters.country", lang), options["country"],
-        format_func=lambda code: country_label(code, lang) or code, placeholder=t("filters.all", lang),
-    )
-    faculties = _filter(
-        draw, sb.multiselect, K_FACULTY, t("filters.faculty", lang), options["faculty"],
-        placeholder=t("filters.all", lang),
-    )
-    ptypes = _filter(
-        draw, sb.multiselect, K_PTYPE, t("filters.partner_type", lang), options["ptype"],
-        format_func=lambda v: t(f"enum.partner_type.{v}", lang), placeholder=t("filters.all", lang),
-    )
-    as_of = _filter(draw, sb.date_input, K_AS_OF, t("filters.as_of", lang), help=t("filters.as_of_help", lang),
-                    format="YYYY-MM-DD")
+    inst = institution_filter(sb, draw, options, lang)
+    year_from, year_to = years_filter(sb, draw, options.span, lang)
+    regions = region_filter(sb, draw, options, lang)
+    countries = country_filter(sb, draw, options, lang)
+    faculties = faculty_filter(sb, draw, options, lang)
+    ptypes = partner_type_filter(sb, draw, options, lang)
+    as_of = as_of_filter(sb, draw, lang)
     if draw:
         sb.button(t("filters.reset", lang), on_click=reset_filters, icon=":material/restart_alt:", width="stretch",
                   key="reset_filters")
@@ -413,7 +249,7 @@ def render_sidebar(lang: str, present: bool) -> PageContext:
         year_from=year_from,
         year_to=year_to,
         regions=tuple(regions),
-        countries=tuple(countries_sel),
+        countries=tuple(countries),
         faculties=tuple(faculties),
         partner_types=tuple(ptypes),
         as_of=None if as_of in (None, date.today()) else as_of,
@@ -421,30 +257,15 @@ def render_sidebar(lang: str, present: bool) -> PageContext:
         present=present,
     )
     scope = metrics.Scope(**to_scope_kwargs(view))
+    ctx = PageContext(lang, present, view, dataset, path, stamp, scope, dict(options.institution_names),
+                      options.span)
     if draw:
-        _dating_note(sb, cached.dating_summary(path, stamp, scope), span, lang)
-    if (shown := version_shown(path)) is not None:  # the store, not COOP_DATA, is shown
-        sb.caption(":material/database: " + t("filters.store_shown", lang, number=shown))
+        _dating_note(sb, ctx.dating_summary(), options.span, lang)
+        if (shown := version_shown(ctx.path)) is not None:  # the store, not COOP_DATA, is shown
+            sb.caption(":material/database: " + t("filters.store_shown", lang, number=shown))
     _write_query(view)
-    ctx = PageContext(lang, present, view, dataset, path, stamp, scope, short, span)
     st.session_state[K_CONTEXT] = ctx
     return ctx
-
-
-def _years_for_span(selected, old_span, span: tuple[int, int]) -> tuple[int, int]:
-    """The slider's range once the data spans ``span``.
-
-    A range that covered the whole old span (the user never narrowed it) keeps meaning
-    "all years" and grows with the data; a narrowed one is kept, clipped to the new span.
-    """
-    if selected is None or old_span is None or tuple(selected) == tuple(old_span):
-        return span if selected is None or old_span is not None else _clip(selected, span)
-    return _clip(selected, span)
-
-
-def _clip(selected, span: tuple[int, int]) -> tuple[int, int]:
-    low, high = selected
-    return max(span[0], min(low, span[1])), min(span[1], max(high, span[0]))
 
 
 def _dating_note(sb, dating: dict[str, tuple[int, int]], span: tuple[int, int] | None, lang: str) -> None:
@@ -459,13 +280,6 @@ def _dating_note(sb, dating: dict[str, tuple[int, int]], span: tuple[int, int] |
         text += " " + t("filters.dating.span", lang, first=span[0], last=span[1]) if span[0] != span[1] else (
             " " + t("filters.dating.one_year", lang, year=span[0]))
     sb.caption(":material/event: " + text)
-
-
-def _filter(draw: bool, widget, key: str, *args, **kwargs):
-    """The filter's value: from its widget, or (presentation mode) from the kept state."""
-    if draw:
-        return widget(*args, key=key, **kwargs)
-    return st.session_state.get(key, [] if widget.__name__ == "multiselect" else None)
 
 
 def _keep_hidden_filters() -> None:
@@ -493,28 +307,10 @@ def _write_query(view: ViewState) -> None:
         st.query_params.from_dict(wanted)
 
 
-def ensure_navigation() -> None:
-    """Rerun through ``dashboard.py`` when Streamlit ran a page file on its own.
-
-    Streamlit keeps a legacy mode for apps with a ``pages/`` folder: until the first
-    ``st.navigation`` call in the server process, a URL such as ``/partners`` runs
-    ``pages/partners.py`` directly (no page config, no shared sidebar). Switching that
-    flag off and rerunning sends the same URL through ``dashboard.py``.
-    """
-    try:
-        from streamlit.runtime.pages_manager import PagesManager
-    except ImportError:  # pragma: no cover - internal module moved
-        return
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def page_context() -> PageContext:
     """The context ``dashboard.py`` computed for this run."""
-    ensure_navigation()
     ctx = st.session_state.get(K_CONTEXT)
-    if ctx is None:  # a page run on its own (should not happen under st.navigation)
+    if ctx is None:  # a page file run on its own (e.g. ``AppTest.from_file("views/x.py")``)
         lang, present = current_language()
         ctx = render_sidebar(lang, present)
     return ctx

@@ -1,7 +1,8 @@
 """The view state (filters, language, presentation mode) and its query-string form.
 
 Pure functions: ``parse_query`` reads ``st.query_params``-like mappings, ``to_query``
-writes the short form back, so a link reproduces the view. Example::
+writes the short form back, so a link reproduces the view; ``reconcile`` fits a shared
+link's view to the dataset at hand (what it keeps, and what it cannot show). Example::
 
     >>> parse_query({"inst": ["samsmu"], "from": ["2023"], "lang": ["ru"]}).year_from
     2023
@@ -11,11 +12,13 @@ writes the short form back, so a link reproduces the view. Example::
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from i18n import DEFAULT_LANG, LANGUAGES
+from metrics.options import FilterOptions
+from places.countries import normalize_country
 
 # Query-string parameter names (short: the link is shared in chats and e-mails).
 Q_INSTITUTION = "inst"
@@ -158,3 +161,160 @@ def to_scope_kwargs(state: ViewState, today: date | None = None) -> dict[str, ob
         "partner_types": frozenset(state.partner_types),
         "as_of": state.as_of or today or date.today(),
     }
+
+
+# --------------------------------------------------------------- a shared link vs the dataset
+
+
+def match(wanted: Sequence[str], options: Sequence[str], aliases: Mapping[str, str] | None = None,
+          resolve: Callable[[str], str | None] | None = None) -> list[str]:
+    """Values of ``wanted`` that are options (case-insensitive; aliases and ``resolve`` help).
+
+    >>> match(("samsmu", "TSMU", "nope"), ["samsmu", "tsmu"])
+    ['samsmu', 'tsmu']
+    """
+    by_fold = {o.casefold(): o for o in options}
+    for alias, option in (aliases or {}).items():
+        by_fold.setdefault(alias.casefold(), option)
+    out: list[str] = []
+    for item in wanted:
+        hit = by_fold.get(str(item).casefold())
+        if hit is None and resolve is not None:
+            code = resolve(item)
+            hit = code if code in options else None
+        if hit is not None and hit not in out:
+            out.append(hit)
+    return out
+
+
+def unmatched(wanted: Sequence[str], options: Sequence[str], aliases: Mapping[str, str] | None = None,
+              resolve: Callable[[str], str | None] | None = None) -> list[str]:
+    """Values of ``wanted`` that ``match`` drops (not in this dataset)."""
+    return [item for item in wanted if not match((item,), options, aliases, resolve)]
+
+
+def _country_code(text: str) -> str | None:
+    """A country as a link may write it (code or name in any language) -> ISO alpha-3."""
+    return normalize_country(text)
+
+
+@dataclass(frozen=True)
+class LinkProblems:
+    """What of a shared link's filters this dataset cannot show (the sidebar's notice)."""
+
+    unknown: tuple[tuple[str, str], ...] = ()  # (the filter's label key, the link's value)
+    years: tuple[int, int] | None = None  # the link's years, all outside the data's span
+    span: tuple[int, int] | None = None  # the data's span
+    unreadable: dict[str, str] = field(default_factory=dict)  # query key -> raw value
+
+    def __bool__(self) -> bool:
+        return bool(self.unknown or self.years or self.unreadable)
+
+
+@dataclass(frozen=True)
+class Seeded:
+    """The filters' first values for a session: the link's view, fitted to the dataset."""
+
+    institutions: list[str]
+    regions: list[str]
+    countries: list[str]
+    faculties: list[str]
+    partner_types: list[str]
+    years: tuple[int, int] | None  # the slider's range (None: the data has no years)
+    asked_years: tuple[int | None, int | None]  # the link's own from/to
+    as_of: date
+    problems: LinkProblems
+
+
+def link_problems(seed: ViewState, options: FilterOptions,
+                  unreadable_params: Mapping[str, str] | None = None) -> LinkProblems:
+    """What of ``seed``'s filters ``options`` does not hold, and its years beyond the span."""
+    unknown = [("filters.institution", v)
+               for v in unmatched(seed.institutions, options.institutions, options.institution_aliases)]
+    unknown += [("filters.region", v) for v in unmatched(seed.regions, options.regions)]
+    unknown += [("filters.country", v)
+                for v in unmatched(seed.countries, options.countries, resolve=_country_code)]
+    unknown += [("filters.faculty", v) for v in unmatched(seed.faculties, options.faculties)]
+    unknown += [("filters.partner_type", v) for v in unmatched(seed.partner_types, options.partner_types)]
+    span = options.span
+    years = None
+    if span is not None and (seed.year_from is not None or seed.year_to is not None):
+        low = seed.year_from if seed.year_from is not None else seed.year_to
+        high = seed.year_to if seed.year_to is not None else seed.year_from
+        if (seed.year_to is not None and seed.year_to < span[0]) or (
+                seed.year_from is not None and seed.year_from > span[1]):
+            years = (low, high)
+    return LinkProblems(tuple(unknown), years, span, dict(unreadable_params or {}))
+
+
+def clip_years(low: int, high: int, span: tuple[int, int]) -> tuple[int, int]:
+    """A year range moved inside ``span`` (a range wholly outside becomes one edge year).
+
+    >>> clip_years(2019, 2023, (2021, 2025)), clip_years(2030, 2031, (2021, 2025))
+    ((2021, 2023), (2025, 2025))
+    """
+    return max(span[0], min(low, span[1])), min(span[1], max(high, span[0]))
+
+
+def reconcile(seed: ViewState, options: FilterOptions, unreadable_params: Mapping[str, str] | None = None,
+              today: date | None = None) -> Seeded:
+    """The filters a shared link asks for, as this dataset can show them, and what it cannot."""
+    span = options.span
+    years = None
+    if span is not None:
+        years = clip_years(seed.year_from if seed.year_from is not None else span[0],
+                           seed.year_to if seed.year_to is not None else span[1], span)
+    return Seeded(
+        institutions=match(seed.institutions, options.institutions, options.institution_aliases),
+        regions=match(seed.regions, options.regions),
+        countries=match(seed.countries, options.countries, resolve=_country_code),
+        faculties=match(seed.faculties, options.faculties),
+        partner_types=match(seed.partner_types, options.partner_types),
+        years=years,
+        asked_years=(seed.year_from, seed.year_to),
+        as_of=seed.as_of or today or date.today(),
+        problems=link_problems(seed, options, unreadable_params),
+    )
+
+
+def years_for_span(selected: Sequence[int] | None, old_span: Sequence[int] | None,
+                   span: tuple[int, int]) -> tuple[int, int]:
+    """The year slider's range once the data spans ``span``.
+
+    A range that covered the whole old span (the user never narrowed it) keeps meaning
+    "all years" and grows with the data; a narrowed one is kept, clipped to the new span.
+
+    >>> years_for_span((2021, 2024), (2021, 2024), (2021, 2025))
+    (2021, 2025)
+    >>> years_for_span((2022, 2023), (2021, 2024), (2023, 2025))
+    (2023, 2023)
+    """
+    if selected is None or old_span is None or tuple(selected) == tuple(old_span):
+        if selected is None or old_span is not None:
+            return span
+        return clip_years(selected[0], selected[1], span)
+    return clip_years(selected[0], selected[1], span)
+
+
+def scope_years(selected: Sequence[int], span: tuple[int, int],
+                asked: tuple[int | None, int | None]) -> tuple[int | None, int | None]:
+    """(year_from, year_to) of the scope for the slider's ``selected`` range.
+
+    The full range means "all years" (undated rows stay in), unless the link asked for
+    explicit years beyond the data (``asked``): those stay, so the view stays empty.
+
+    >>> scope_years((2022, 2024), (2021, 2025), (None, None))
+    (2022, 2024)
+    >>> scope_years((2021, 2025), (2021, 2025), (2019, 2030))
+    (2019, 2030)
+    >>> scope_years((2021, 2025), (2021, 2025), (2023, None))
+    (None, None)
+    """
+    if tuple(selected) != tuple(span):
+        return int(selected[0]), int(selected[1])
+    year_from, year_to = asked
+    if year_from is not None and year_from > span[0]:
+        year_from = None
+    if year_to is not None and year_to < span[1]:
+        year_to = None
+    return year_from, year_to

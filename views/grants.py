@@ -7,13 +7,14 @@ import charts
 from charts import frames
 from charts.theme import GRANT_STATUS_COLORS
 from i18n import t
+from loaders.schema import GRANT_STATUSES
 from metrics import rules
-from metrics.fx import usd_rates
+from metrics.fx import with_usd
 from ui import start_page, stop_if_empty, table_with_download
 from ui.evidence import kpi_cards
 from ui.tables import display_frame
 
-STATUSES = ["applied", "awarded", "active", "completed", "rejected"]
+STATUSES = list(GRANT_STATUSES)
 TOP = 12
 
 ctx = start_page("grants")
@@ -22,8 +23,7 @@ grants = ctx.scoped()["grants"]
 stop_if_empty(ctx, [grants], "page.grants.empty")
 
 partners = ctx.tables["partners"].drop_duplicates("partner_id").set_index("partner_id")
-rates = usd_rates(grants["currency"], frames.year_of(grants, "start_date").astype("float64"), ctx.tables["fx_rates"])
-grants = grants.assign(usd=pd.to_numeric(grants["amount"], errors="coerce") * rates)
+grants = with_usd(grants, ctx.tables["fx_rates"])  # the grant_funding_usd conversion
 funded = rules.funded_grants(grants)
 values, notes = ctx.kpis()
 kpi_cards(ctx, ["grants_active", "grant_funding_usd"], values, notes, columns=3)

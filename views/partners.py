@@ -4,8 +4,8 @@ import streamlit as st
 
 import charts
 from charts import frames
-from charts.theme import PARTNER_TYPE_COLORS
 from i18n import t
+from loaders.schema import PARTNER_TYPES
 from ui import legend, start_page, stop_if_empty, table_with_download
 from ui.evidence import kpi_cards
 from ui.tables import display_frame
@@ -33,7 +33,7 @@ event = st.pydeck_chart(deck, height=640 if ctx.present else 560, key="partner-m
 # A click on partner points (or shift-click for several) narrows the table below to them.
 picked_points = (getattr(event, "selection", None) or {}).get("objects", {}).get("partners", []) if event else []
 picked_ids = [p.get("partner_id") for p in picked_points if p.get("partner_id")]
-types_shown = [k for k in PARTNER_TYPE_COLORS if k in set(partners["type"])]
+types_shown = [k for k in PARTNER_TYPES if k in set(partners["type"])]
 legend(charts.partner_type_legend(types_shown, lang), title=t("page.partners.legend_type", lang))
 legend(charts.institution_legend(scoped["institutions"]), title=t("page.partners.legend_home", lang), shape="square")
 st.caption(t("page.partners.map_note", lang))

@@ -4,17 +4,13 @@ import pandas as pd
 import streamlit as st
 
 from i18n import t
+from loaders.schema import GEO_PRECISIONS
+from metrics import rules
 from ui import start_page, table_with_download
 from ui.panels import problem_text
 from ui.tables import display_frame
 
-PRECISIONS = ["exact", "city", "country"]
-# table -> the date columns that say when a row happened
-DATED = {
-    "agreements": ["signed_on"],
-    "visits": ["start_date", "end_date"],
-    "grants": ["start_date", "end_date"],
-}
+PRECISIONS = list(GEO_PRECISIONS)
 
 ctx = start_page("quality")
 lang = ctx.lang
@@ -84,14 +80,14 @@ with right:
 # Undated ---------------------------------------------------------------------------------------
 st.subheader(t("page.quality.undated", lang))
 rows = []
-for name, columns in DATED.items():
+for name in rules.UNDATED_COLUMNS:
     frame = dataset.tables[name]
-    undated = frame[columns].isna().all(axis=1) if len(frame) else pd.Series(dtype=bool)
+    undated = rules.undated_rows(name, frame)
     rows.append({
         t("page.quality.col.table", lang): t(f"page.quality.table.{name}", lang),
         t("page.quality.col.rows", lang): len(frame),
-        t("page.quality.col.undated", lang): int(undated.sum()),
-        t("page.quality.col.undated_rows", lang): ", ".join(str(r) for r in frame.loc[undated, "_row"].tolist()[:50]),
+        t("page.quality.col.undated", lang): len(undated),
+        t("page.quality.col.undated_rows", lang): ", ".join(str(r) for r in undated["_row"].tolist()[:50]),
     })
 table_with_download(pd.DataFrame(rows), "undated-rows", lang, key="undated")
 st.caption(t("page.quality.undated_note", lang))

@@ -5,7 +5,6 @@ import streamlit as st
 
 import metrics
 from i18n import t
-from ui import data as cached
 from ui import start_page, stop_if_empty, table_with_download
 from ui.evidence import figure_text, kpi_cards, period_label
 from ui.format import DASH, format_value
@@ -27,7 +26,7 @@ scoped = ctx.scoped()
 stop_if_empty(ctx, [scoped["agreements"], scoped["visits"], scoped["grants"], scoped["students"]])
 
 values, notes = ctx.kpis()
-comparison = cached.year_over_year(ctx.path, ctx.stamp, ctx.scope)
+comparison = ctx.year_over_year()
 
 
 def comparison_line() -> str:
@@ -40,7 +39,7 @@ def comparison_line() -> str:
             line += " " + t("page.overview.yoy_partly", lang, tables=", ".join(missing),
                             year=comparison.year, previous=comparison.previous)
         return line
-    dating = cached.dating_summary(ctx.path, ctx.stamp, ctx.scope)
+    dating = ctx.dating_summary()
     undated = [t(f"common.table.{name}", lang) for name, (dated, rows) in dating.items() if rows and not dated]
     why = t(f"page.overview.no_compare.{comparison.reason}", lang, year=comparison.year or "",
             previous=(comparison.year or 1) - 1)
@@ -61,7 +60,7 @@ for group, names in GROUPS:
 
 # Target vs actual -----------------------------------------------------------------
 st.subheader(t("page.overview.targets", lang))
-targets = cached.targets_vs_actual(ctx.path, ctx.stamp, ctx.scope)
+targets = ctx.targets()
 if targets.empty:
     st.caption(t("page.overview.no_targets", lang))
 else:
@@ -89,7 +88,7 @@ else:
     )
 
 # Institutions side by side: every institution, the picked ones first --------------------
-by_inst, inst_notes = cached.kpis_compared(ctx.path, ctx.stamp, ctx.scope)
+by_inst, inst_notes = ctx.kpis_compared()
 if len(by_inst) > 1:
     st.subheader(t("page.overview.by_institution", lang))
     picked = set(ctx.scope.institutions)

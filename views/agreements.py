@@ -1,6 +1,5 @@
 """Agreements: the registry with status at the reference date, renewals, dormant ones."""
 
-import pandas as pd
 import streamlit as st
 
 import charts
@@ -8,27 +7,26 @@ import metrics
 from charts import frames
 from charts.theme import AGREEMENT_STATUS_COLORS
 from i18n import fmt, t
+from loaders.schema import AGREEMENT_KINDS, AGREEMENT_STATUSES
+from metrics import rules
 from metrics.rules import EXPIRING_DAYS
-from ui import data as cached
 from ui import start_page, stop_if_empty, table_with_download
 from ui.evidence import kpi_cards
 from ui.tables import display_frame
 
-KINDS = ["mou", "cooperation_agreement", "double_degree", "joint_program", "grant_project", "academic_mobility", "other"]
-STATUSES = ["active", "planned", "expired", "terminated"]
+KINDS = list(AGREEMENT_KINDS)
+STATUSES = list(AGREEMENT_STATUSES)
 
 ctx = start_page("agreements")
 lang = ctx.lang
 agreements = ctx.scoped()["agreements"]
 stop_if_empty(ctx, [agreements], "page.agreements.empty")
 
-as_of = pd.Timestamp(ctx.scope.as_of)
 partners = ctx.tables["partners"].drop_duplicates("partner_id").set_index("partner_id")
-expires = pd.to_datetime(agreements["expires_on"])
 agreements = agreements.assign(
     derived_status=metrics.agreement_status(agreements, ctx.scope.as_of),
     partner_country=agreements["partner_id"].map(partners["country"]),
-    days_left=(expires - as_of).dt.days.astype("Int64"),
+    days_left=rules.days_left(agreements, ctx.scope.as_of),
 )
 st.caption(t("page.agreements.as_of", lang, date=fmt.date_text(ctx.scope.as_of, lang)))
 values, notes = ctx.kpis()
@@ -54,10 +52,8 @@ left, right = st.columns(2)
 with left:
     st.subheader(t("page.agreements.renewals", lang, days=EXPIRING_DAYS))
     # The rows of the KPI itself (metrics.rules.expiring_agreements), soonest first.
-    expiring = cached.evidence_frame(ctx.path, ctx.stamp, ctx.scope, "agreements_expiring")
-    expiring = expiring.assign(
-        days_left=(pd.to_datetime(expiring["expires_on"]) - as_of).dt.days.astype("Int64")
-    ).sort_values("expires_on")
+    expiring = ctx.evidence_frame("agreements_expiring")
+    expiring = expiring.assign(days_left=rules.days_left(expiring, ctx.scope.as_of)).sort_values("expires_on")
     if expiring.empty:
         st.success(t("page.agreements.no_renewals", lang), icon=":material/check_circle:")
     else:
@@ -70,7 +66,7 @@ with left:
         ], lang, lookups=lookups), "agreements-expiring", lang, key="expiring")
 with right:
     st.subheader(t("page.agreements.dormant", lang))
-    dormant = cached.evidence_frame(ctx.path, ctx.stamp, ctx.scope, "agreements_dormant")
+    dormant = ctx.evidence_frame("agreements_dormant")
     st.caption(t("page.agreements.dormant_note", lang))
     if dormant.empty:
         st.success(t("page.agreements.no_dormant", lang), icon=":material/check_circle:")

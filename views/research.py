@@ -11,12 +11,11 @@ from places.centroids import country_centroid
 from places.locate import locate
 from research import figures
 from ui import start_page, table_with_download
-from ui.research import current_research
 from ui.tables import display_frame
 
 ctx = start_page("research")
 lang, scope = ctx.lang, ctx.scope
-res = current_research(ctx.path, ctx.stamp)
+res = ctx.research()
 if res is None:
     st.info(t("page.research.no_exports", lang, folder=str(research.publications_dir(ctx.path))),
             icon=":material/menu_book:")

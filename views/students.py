@@ -6,13 +6,13 @@ import charts
 from charts import frames
 from charts.theme import INSTITUTION_COLORS
 from i18n import t
+from loaders.schema import STUDENT_LEVELS
 from metrics import rules
-from ui import data as cached
+from metrics.kpis import sum_students
 from ui import start_page, stop_if_empty, table_with_download
 from ui.evidence import kpi_cards
 from ui.tables import display_frame
 
-LEVELS = ["undergraduate", "residency", "master", "phd", "exchange", "other"]
 TOP = 15
 
 ctx = start_page("students")
@@ -21,14 +21,14 @@ students = ctx.scoped()["students"]
 stop_if_empty(ctx, [students], "page.students.empty")
 
 # The rows of the KPI itself: foreign students of the latest academic year among them.
-latest = cached.evidence_frame(ctx.path, ctx.stamp, ctx.scope, "international_students")
+latest = ctx.evidence_frame("international_students")
 latest_year = rules.latest_year_label(latest) or ""
 values, notes = ctx.kpis()
 kpi_cards(ctx, ["international_students", "student_countries"], values, notes, columns=3)
 st.caption(t("page.students.latest_note", lang, year=latest_year, n=values["international_students"]))
 domestic = rules.domestic_students(students, ctx.tables["institutions"])
 if not domestic.empty:
-    st.caption(t("page.students.domestic_note", lang, n=int(domestic["count"].fillna(0).sum()), rows=len(domestic)))
+    st.caption(t("page.students.domestic_note", lang, n=sum_students(domestic), rows=len(domestic)))
 
 # Where from ----------------------------------------------------------------------------
 by_country = frames.count_by(latest, ["country"], weight="count")
@@ -71,7 +71,7 @@ with left:
     by_level = frames.count_by(
         latest.assign(level=latest["level"].fillna("unknown")), ["level"], weight="count"
     )
-    labels = {lv: t(f"enum.level.{lv}", lang) for lv in LEVELS} | {"unknown": t("common.not_stated", lang)}
+    labels = {lv: t(f"enum.level.{lv}", lang) for lv in STUDENT_LEVELS} | {"unknown": t("common.not_stated", lang)}
     st.plotly_chart(charts.bar_chart(
         by_level, "level", "count", horizontal=True, category_labels=labels,
         value_title=t("common.axis.students", lang), present=ctx.present, lang=lang,

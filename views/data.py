@@ -25,12 +25,10 @@ from datastore.store import (
 )
 from datastore.template import dataset_workbook, template_workbook
 from datastore.upload import MB, Limits, UploadRejected, read_upload
-from i18n import t
+from i18n import fmt, t
 from loaders import load_dataset
 from loaders.schema import TABLE_ORDER, TABLES
-from places.countries import country_name
-from ui import ensure_navigation
-from ui.data import current_dataset
+from ui import active_dataset
 from ui.panels import fatal_panel, problem_text
 from ui.publications import publications_section
 from ui.text import tt
@@ -156,7 +154,7 @@ def _lookups(frames: dict) -> dict[str, dict[str, str]]:
 @st.cache_data(show_spinner=False, max_entries=3)
 def _countries(lang: str) -> list[str]:
     codes = [c.alpha_3 for c in pycountry.countries]
-    return sorted(codes, key=lambda a3: country_name(a3, lang))
+    return sorted(codes, key=lambda a3: fmt.country(a3, lang))
 
 
 def _field_key(column: str) -> str:
@@ -209,7 +207,7 @@ def _field(table: str, column: str, lookups: dict, lang: str, error: str | None)
         codes = _countries(lang)
         options = ["", *codes] + ([current] if current and current not in codes else [])
         value = st.selectbox(label, options, key=key, help=help_text,
-                             format_func=lambda v: country_name(v, lang) if v else "—")
+                             format_func=lambda v: fmt.country(v, lang))
     elif kind == "enum":
         options = ["", *col.allowed] + ([current] if current and current not in col.allowed else [])
         value = st.selectbox(label, options, key=key,
@@ -699,7 +697,6 @@ def show_audit(store: Store, lang: str) -> None:
 
 
 # ---- the page --------------------------------------------------------------------------
-ensure_navigation()  # a deep link to /data runs through dashboard.py
 lang = _lang()
 st.title(t("data.title", lang))
 st.caption(t("data.caption", lang))
@@ -709,7 +706,7 @@ if flash := st.session_state.pop("data_flash", None):
 
 store = Store()
 current, active = show_current(store, lang)
-shown = current_dataset()[0]  # what the other pages show: say so when it cannot be read
+shown = active_dataset()  # what the other pages show: say so when it cannot be read
 if shown.fatal:
     fatal_panel(shown.fatal_text(lang), lang)
 

@@ -8,12 +8,14 @@ import charts
 from charts import frames
 from charts.theme import DIRECTION_COLORS, MODE_COLORS
 from i18n import fmt, t
+from loaders import schema
+from metrics import rules
 from ui import start_page, stop_if_empty, table_with_download
 from ui.evidence import COLUMNS, PERSONAL, kpi_cards, picked_categories
 from ui.tables import display_frame
 
-DIRECTIONS = ["incoming", "outgoing"]
-MODES = ["in_person", "remote"]
+DIRECTIONS = list(schema.DIRECTIONS)
+MODES = list(schema.MODES)
 TOP_COUNTRIES = 15
 
 ctx = start_page("mobility")
@@ -45,7 +47,7 @@ kpi_cards(ctx, ["visits_incoming", "visits_outgoing", "remote_share", "lecture_s
 
 visits = visits.assign(
     year=frames.year_of(visits, "start_date", "end_date"),
-    mode=visits["mode"].fillna("in_person"),
+    mode=rules.visit_mode(visits),
     partner_label=partner_labels(visits),
 )
 
@@ -154,7 +156,7 @@ table_with_download(display_frame(shown, visit_columns, lang, lookups=ctx.lookup
 
 # Lecture sessions --------------------------------------------------------------------------------
 st.subheader(t("page.mobility.sessions", lang))
-incoming = visits[visits["direction"] == "incoming"]
+incoming = rules.incoming_visits(visits)
 sessions = frames.count_by(incoming.assign(activity_label=incoming["activity"]), ["year", "activity_label"], weight="sessions")
 sessions = sessions[sessions["count"] > 0].sort_values("year")
 if sessions.empty:

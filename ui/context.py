@@ -1,0 +1,143 @@
+"""The one object a page gets: language, mode, the dataset, the scope, and its figures.
+
+``dashboard.py``'s sidebar builds it on every run (``ui.sidebar.render_sidebar``); a page
+takes it from ``ui.start_page`` and asks it, never ``ui.data``::
+
+    ctx = start_page("overview")
+    values, notes = ctx.kpis()               # every KPI of the sidebar's scope
+    rows = ctx.evidence_frame("partners")    # the rows behind one of them
+
+Every figure comes from ``ui.data``'s caches, keyed on the dataset (path and files'
+stamp) and the scope this context holds, so no page handles those keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+import metrics
+from i18n import fmt, t
+from loaders import Dataset
+from ui import data as cached
+from ui.state import ViewState
+
+
+@dataclass
+class PageContext:
+    """What every page needs: language, mode, the dataset (cache key) and the scope."""
+
+    lang: str
+    present: bool
+    view: ViewState
+    dataset: Dataset | None
+    path: str
+    stamp: tuple
+    scope: metrics.Scope | None = None
+    institution_names: dict[str, str] = field(default_factory=dict)
+    year_span: tuple[int, int] | None = None
+
+    # ------------------------------------------------------------ the dataset
+
+    @property
+    def fatal(self) -> str | None:
+        if self.dataset is None:
+            return t("common.fatal_missing", self.lang)
+        return self.dataset.fatal_text(self.lang)
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return self.dataset.tables
+
+    def research(self):
+        """The dataset's publication exports read (``research.Research``), or None without any."""
+        # Imported here: a page file run on its own puts views/ first on sys.path, where
+        # views/research.py would shadow the research package.
+        from ui.research import current_research
+
+        return current_research(self.path, self.stamp)
+
+    # ------------------------------------------------------------ figures of the scope
+
+    def scoped(self, scope: metrics.Scope | None = None) -> dict[str, pd.DataFrame]:
+        """The tables narrowed to the scope (``metrics.apply_scope``)."""
+        return cached.scoped_tables(self.path, self.stamp, scope or self.scope)
+
+    def kpis(self, scope: metrics.Scope | None = None) -> tuple[dict, dict]:
+        """(every KPI, the notes beside them) for the scope."""
+        return cached.kpis_with_notes(self.path, self.stamp, scope or self.scope)
+
+    def kpis_compared(self) -> tuple[dict[str, dict], dict[str, dict]]:
+        """Every KPI and note for every institution ({id: {name: value}}), the rest of the scope kept."""
+        return cached.kpis_compared(self.path, self.stamp, self.scope)
+
+    def year_over_year(self) -> metrics.YearComparison:
+        """Y beside Y-1 under the year-over-year rule of docs/metrics.md, or why not."""
+        return cached.year_over_year(self.path, self.stamp, self.scope)
+
+    def targets(self) -> pd.DataFrame:
+        """Targets beside actual figures (institution, year, metric) in the scope."""
+        return cached.targets_vs_actual(self.path, self.stamp, self.scope)
+
+    def evidence_frame(self, name: str) -> pd.DataFrame:
+        """The rows behind KPI ``name`` for the scope (``metrics.evidence_frame``)."""
+        return cached.evidence_frame(self.path, self.stamp, self.scope, name)
+
+    def evidence(self, name: str) -> pd.DataFrame:
+        """Short for ``evidence_frame``."""
+        return self.evidence_frame(name)
+
+    def dating_summary(self) -> dict[str, tuple[int, int]]:
+        """``{table: (dated rows, rows)}`` in the scope."""
+        return cached.dating_summary(self.path, self.stamp, self.scope)
+
+    def comparison_year(self) -> int | None:
+        """The year the year-over-year deltas are for.
+
+        The range's end when one is set; else the last full calendar year before the
+        reference date (a half year against a whole one would always look like a fall).
+        """
+        if self.scope is not None and self.scope.year_to is not None:
+            return self.scope.year_to
+        if self.year_span is None:
+            return None
+        latest = self.year_span[1]
+        if self.scope is not None:
+            as_of = self.scope.as_of
+            full_year = as_of.year if (as_of.month, as_of.day) == (12, 31) else as_of.year - 1
+            latest = min(latest, full_year)
+        return latest
+
+    # ------------------------------------------------------------ labels
+
+    def institution_label(self, institution_id: object) -> str:
+        return self.institution_names.get(str(institution_id), str(institution_id))
+
+    def partner_names(self) -> dict[str, str]:
+        partners = self.tables["partners"]
+        return dict(zip(partners["partner_id"].astype(str), partners["name"].astype(str), strict=True))
+
+    def country_name(self, code: object) -> str:
+        """The country in the page's language (``i18n.fmt.country``)."""
+        return fmt.country(code, self.lang)
+
+    def lookups(self) -> dict[str, Callable[[object], str]]:
+        """Value -> label functions for ``ui.tables.display_frame``."""
+        names = self.partner_names()
+        return {
+            "country": self.country_name,
+            "institution": self.institution_label,
+            "partner": lambda pid: names.get(str(pid), str(pid)),
+        }
+
+
+def active_dataset() -> Dataset:
+    """The dataset the pages show (the Data page says so when it cannot be read)."""
+    return cached.current_dataset()[0]
+
+
+def collect_garbage() -> None:
+    """Free the previous rerun's frames (``ui.data.collect_garbage``)."""
+    cached.collect_garbage()
