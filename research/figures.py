@@ -14,6 +14,8 @@ import pandas as pd
 
 import metrics
 from metrics.scope import Scope
+from places.centroids import country_centroid
+from places.locate import locate
 
 IRN_MIN_PAPERS = 3  # QS: sustained = 3 or more joint papers
 IRN_YEARS = 5  # in the 5 years up to the as-of date
@@ -254,3 +256,31 @@ def partner_side_by_side(research: Research, tables, scope: Scope) -> pd.DataFra
     frame = pd.DataFrame(out, columns=cols)
     return frame.sort_values(["papers", "agreements", "partner_id"], ascending=[False, False, True],
                              kind="stable").reset_index(drop=True)
+
+
+POINT_COLUMNS = ["partner_id", "name", "type", "city", "country", "lat", "lon", "activity", "agreements"]
+
+
+def institution_points(research: Research, tables: dict[str, pd.DataFrame],
+                       institutions: pd.DataFrame) -> pd.DataFrame:
+    """Where to draw each co-authoring institution of ``foreign_institutions``: at its
+    partner's place when it is a partner with coordinates, else at the first city its
+    affiliations name (``places.locate``), else at its country's centre; ``activity`` is
+    its joint papers. The columns of ``charts.partner_map``'s partner points."""
+    partners = tables["partners"].drop_duplicates("partner_id").set_index("partner_id")
+    cities = research.affiliations.groupby("org_key", sort=False)["city"].agg(
+        lambda s: next((c for c in s if isinstance(c, str) and c), None)) if len(research.affiliations) else {}
+    points = []
+    for rec in institutions.to_dict("records"):
+        pid = rec["partner_id"] if isinstance(rec["partner_id"], str) and rec["partner_id"] in partners.index else None
+        if pid and pd.notna(partners.at[pid, "lat"]):
+            lat, lon = partners.at[pid, "lat"], partners.at[pid, "lon"]
+        else:
+            place = locate(cities.get(rec["org_key"]), rec["country"])
+            lat, lon = ((place.lat, place.lon) if place and place.lat is not None
+                        else (country_centroid(rec["country"]) or (None, None)))
+        points.append({"partner_id": rec["org_key"], "name": rec["org_name"],
+                       "type": partners.at[pid, "type"] if pid else "other", "city": None,
+                       "country": rec["country"], "lat": lat, "lon": lon, "activity": rec["papers"],
+                       "agreements": 0})
+    return pd.DataFrame(points, columns=POINT_COLUMNS)

@@ -310,3 +310,28 @@ def test_report_json_publications(tmp_path):
     assert got["countries"] == {"CHN": 1, "GBR": 1, "KOR": 1, "USA": 1, "UZB": 3}
     assert (got["irn"], got["irn_p"], got["irn_countries"]) == (None, [], [])
     assert got["problems"] == {"errors": 2, "warnings": 2, "unattributed_papers": 3}
+
+
+def test_institution_points_at_the_partner_the_city_or_nowhere():
+    """The map's points: a partner with coordinates at its place, another institution at
+    the city of its address (Jinan, Shandong: about 36.7 N, 117.0 E), an unknown country
+    nowhere (no point is invented)."""
+    import pandas as pd
+
+    from research import figures
+    from research.figures import Research
+
+    aff = pd.DataFrame({"paper_id": ["p1", "p1", "p2"], "org_key": ["partner:ox", "name:shandong univ|CHN", "name:x|"],
+                        "city": ["Oxford", "Jinan", ""]})
+    res = Research(pd.DataFrame(), aff, pd.DataFrame(), pd.DataFrame(), [], [])
+    tables = {"partners": pd.DataFrame({"partner_id": ["ox"], "type": ["university"], "lat": [51.75], "lon": [-1.26]})}
+    institutions = pd.DataFrame({
+        "org_key": ["partner:ox", "name:shandong univ|CHN", "name:x|"],
+        "org_name": ["University of Oxford", "Shandong Univ", "Inst Nowhere"],
+        "country": ["GBR", "CHN", None], "partner_id": ["ox", None, None], "papers": [3, 2, 1]})
+    points = figures.institution_points(res, tables, institutions)
+    assert points[["name", "type", "activity"]].values.tolist() == [
+        ["University of Oxford", "university", 3], ["Shandong Univ", "other", 2], ["Inst Nowhere", "other", 1]]
+    assert (points.loc[0, "lat"], points.loc[0, "lon"]) == (51.75, -1.26)
+    assert abs(points.loc[1, "lat"] - 36.7) < 0.3 and abs(points.loc[1, "lon"] - 117.0) < 0.3
+    assert pd.isna(points.loc[2, "lat"]) and pd.isna(points.loc[2, "lon"])

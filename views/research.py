@@ -7,8 +7,6 @@ import charts
 import research
 from charts.maps import country_layer
 from i18n import fmt, t
-from places.centroids import country_centroid
-from places.locate import locate
 from research import figures
 from ui import start_page, table_with_download
 from ui.tables import display_frame
@@ -59,20 +57,7 @@ st.caption(t("page.research.irn_line", lang, p=irn["p"], l=irn["l"], start=irn["
 institutions = figures.foreign_institutions(res, tables, scope)
 countries = figures.foreign_countries(res, tables, scope)
 st.subheader(t("page.research.map", lang))
-partners_tab = tables["partners"].drop_duplicates("partner_id").set_index("partner_id")
-points = []
-for rec in institutions.to_dict("records"):
-    pid = rec["partner_id"] if isinstance(rec["partner_id"], str) else None
-    if pid and pid in partners_tab.index and pd.notna(partners_tab.at[pid, "lat"]):
-        lat, lon = partners_tab.at[pid, "lat"], partners_tab.at[pid, "lon"]
-    else:
-        cities = res.affiliations.loc[res.affiliations["org_key"] == rec["org_key"], "city"]
-        place = locate(next((c for c in cities if isinstance(c, str) and c), None), rec["country"])
-        lat, lon = (place.lat, place.lon) if place and place.lat is not None else (country_centroid(rec["country"]) or (None, None))
-    points.append({"partner_id": rec["org_key"], "name": rec["org_name"],
-                   "type": partners_tab.at[pid, "type"] if pid else "other", "city": None, "country": rec["country"],
-                   "lat": lat, "lon": lon, "activity": rec["papers"], "agreements": 0})
-point_frame = pd.DataFrame(points, columns=["partner_id", "name", "type", "city", "country", "lat", "lon", "activity", "agreements"])
+point_frame = figures.institution_points(res, tables, institutions)
 homes = ctx.scoped()["institutions"]
 links = pd.DataFrame([(h, k) for h in homes["institution_id"] for k in point_frame["partner_id"]],
                      columns=["institution_id", "partner_id"])
