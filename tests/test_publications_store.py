@@ -9,23 +9,13 @@ from pathlib import Path
 import pytest
 
 import research
-from datastore import publications, security
-from datastore.store import PublishConflict, Refused, Store, StoreError
+from datastore import publications
+from datastore.store import PublishConflict, Refused, StoreError
 from datastore.upload import UploadRejected
-from tests.test_datastore import BASE_VISITS, write_dataset
+from tests import test_datastore
 
 WOS = Path(__file__).parent / "data" / "research" / "wos_plain.txt"
-
-
-@pytest.fixture
-def store(tmp_path, monkeypatch, database_url) -> Store:
-    base = write_dataset(tmp_path / "data", "base", rows=2, visits=BASE_VISITS)
-    monkeypatch.setenv("COOP_STORE", str(tmp_path / "store"))
-    monkeypatch.setenv("COOP_DATA", str(base))
-    store = Store()
-    security.add_editor(store, "admin", "admin-pass", admin=True)
-    security.add_editor(store, "sam", "sam-pass-1", institutions=["samsmu"])
-    return store
+store = test_datastore.store  # the store tests' fixture: editors admin, sam (samsmu), andi (admi)
 
 
 def test_a_kept_export_is_a_new_version_the_research_page_reads(store):

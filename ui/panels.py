@@ -57,6 +57,22 @@ def problem_text(problem, lang: str) -> str:
     return problem.message if text == key else text
 
 
+def problems_table(problems, lang: str) -> None:
+    """Every problem as a row: severity, table (or file), row, column, value and message."""
+    rows = [
+        {
+            t("data.col.severity", lang): t(f"data.severity.{p.severity}", lang),
+            t("data.col.table", lang): p.table,
+            t("data.col.row", lang): p.row,
+            t("data.col.column", lang): p.column or "",
+            t("data.col.value", lang): p.value,
+            t("data.col.message", lang): problem_text(p, lang),
+        }
+        for p in problems
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
 def fatal_panel(message: str, lang: str) -> None:
     """One clear error panel when the dataset cannot be used at all."""
     from ui.text import plain

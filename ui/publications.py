@@ -11,7 +11,7 @@ from datastore.store import PublishConflict, Refused, Store, StoreError
 from datastore.upload import MB, Limits, UploadRejected
 from i18n import fmt, t
 from research import EXPORT_SUFFIXES
-from ui.panels import problem_text
+from ui.panels import problems_table
 from ui.text import tt
 
 NONCE = "pub_upload_nonce"
@@ -39,18 +39,6 @@ def _kept_table(kept: list, names: dict[str, str], lang: str) -> None:
         t("data.pubs.col.editor", lang): k.editor,
         t("data.pubs.col.version", lang): k.since,
     } for k in kept]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-
-
-def _problems_table(problems: list, lang: str) -> None:
-    rows = [{
-        t("data.col.severity", lang): t(f"data.severity.{p.severity}", lang),
-        t("data.col.table", lang): p.table,
-        t("data.col.row", lang): p.row,
-        t("data.col.column", lang): p.column or "",
-        t("data.col.value", lang): p.value,
-        t("data.col.message", lang): problem_text(p, lang),
-    } for p in problems]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
@@ -100,7 +88,7 @@ def publications_section(store: Store, editor: str, current: int | None,
             st.success(t("data.pubs.read", lang, papers=fmt.number(len(pubs.papers), lang),
                          errors=errors, warnings=len(pubs.problems) - errors))
             if pubs.problems:
-                _problems_table(pubs.problems, lang)
+                problems_table(pubs.problems, lang)
             note = st.text_input(t("data.publish.note", lang), key="pub_note")
             if st.button(t("data.pubs.keep", lang), type="primary", key="pub_keep") and _save(
                 lambda: publications.add_export(store, uploaded.name, data, owner, editor, current,

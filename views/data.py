@@ -29,7 +29,7 @@ from i18n import fmt, t
 from loaders import load_dataset
 from loaders.schema import TABLE_ORDER, TABLES
 from ui import active_dataset
-from ui.panels import fatal_panel, problem_text
+from ui.panels import fatal_panel, problem_text, problems_table
 from ui.publications import publications_section
 from ui.text import tt
 
@@ -384,18 +384,7 @@ def show_problems(dataset, lang: str) -> None:
     (st.error if errors else st.warning)(
         t(summary_key, lang, errors=dataset.error_count, warnings=dataset.warning_count)
     )
-    rows = [
-        {
-            t("data.col.severity", lang): t(f"data.severity.{p.severity}", lang),
-            t("data.col.table", lang): p.table,
-            t("data.col.row", lang): p.row,
-            t("data.col.column", lang): p.column or "",
-            t("data.col.value", lang): p.value,
-            t("data.col.message", lang): problem_text(p, lang),
-        }
-        for p in [*errors, *warnings]
-    ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    problems_table([*errors, *warnings], lang)
 
 
 def show_preview(diffs: dict, lang: str, title_key: str = "data.preview.title") -> bool:
