@@ -93,8 +93,10 @@ def show_current(store: Store, lang: str) -> tuple[int | None, Path]:
                 editor=version.editor,
                 note=version.note or t("common.none", lang),
             )
+            # one element either way: an element that comes and goes above the tabs
+            # would make Streamlit draw new tabs and jump back to the first one
+            + "\n\n" + t("data.current.overrides", lang)
         )
-        st.caption(t("data.current.overrides", lang))
     left, right = st.columns(2)
     left.download_button(
         t("data.download.template", lang), data=_template_bytes(lang),
