@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from datastore.upload import UploadRejected, xlsx_to_csv_folder
 from loaders.schema import TABLES
 
 # Rows are matched on the table's key, else its unique columns; students has neither,
@@ -69,8 +70,6 @@ def read_raw_tables(path: Path | str) -> dict[str, pd.DataFrame]:
     """Every table of a dataset (folder of CSVs or .xlsx) as text cells, trimmed."""
     path = Path(path)
     if path.is_file() and path.suffix.lower() == ".xlsx":
-        from datastore.upload import UploadRejected, xlsx_to_csv_folder
-
         with tempfile.TemporaryDirectory() as tmp:
             try:
                 xlsx_to_csv_folder(path.read_bytes(), Path(tmp))

@@ -18,7 +18,15 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, insert, select, update
 
 from datastore import db
-from datastore.editors import MIN_PASSWORD, NAME_RE, _dummy_hash, hash_password, verify_password
+from datastore.editors import (
+    MIN_PASSWORD,
+    NAME_RE,
+    _dummy_hash,
+    hash_password,
+    load_editors,
+    verify_password,
+)
+from datastore.rights import account as _account
 
 FREE_TRIES = 3
 MAX_DELAY_S = 60.0
@@ -82,16 +90,12 @@ def add_editor(store, name: str, password: str, institutions=(), admin: bool = F
 
 def editors_configured(store) -> bool:
     if not store.exists():
-        from datastore.editors import load_editors
-
         return bool(load_editors())  # they are moved into the store on first use
     with store.engine.connect() as conn:
         return conn.execute(select(db.editors.c.name).limit(1)).first() is not None
 
 
 def account(store, name: str) -> dict | None:
-    from datastore.rights import account as _account
-
     with store.engine.connect() as conn:
         return _account(conn, name)
 

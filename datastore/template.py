@@ -1,5 +1,4 @@
 """Excel workbooks for editors: an empty template, and the current dataset to edit.
-
 One sheet per table (header row, drop-down lists for every enum column), an
 ``instructions`` sheet first, and a hidden ``_lists`` sheet holding the drop-down words.
 Sheets not named like a table are ignored when the workbook is uploaded again.
@@ -18,6 +17,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from datastore.diff import read_raw_tables
+from datastore.labels import enum_label
 from i18n import t
 from loaders.cells import set_text_cell
 from loaders.schema import TABLE_ORDER, TABLES
@@ -38,8 +39,6 @@ def template_workbook(lang: str = "en") -> bytes:
 
 def dataset_workbook(path: Path | str, lang: str = "en") -> bytes:
     """The dataset at ``path`` (folder of CSVs or .xlsx) as one workbook of the same shape."""
-    from datastore.diff import read_raw_tables
-
     return _workbook(read_raw_tables(path), lang)
 
 
@@ -117,8 +116,6 @@ def _workbook(tables: dict, lang: str) -> bytes:
 def _write_lists(sheet, lang: str = "en") -> dict[tuple[str, str], str]:
     """One column per enum column, its words as the interface shows them in ``lang`` (the
     loader reads every label in en/ru/uz); returns (table, column) -> range formula."""
-    from datastore.labels import enum_label
-
     ranges = {}
     col_idx = 0
     for name in TABLE_ORDER:
@@ -136,8 +133,6 @@ def _write_lists(sheet, lang: str = "en") -> dict[tuple[str, str], str]:
 
 
 def _write_instructions(sheet, lang: str) -> None:
-    from datastore.labels import enum_label
-
     sheet.column_dimensions["A"].width = 18
     sheet.column_dimensions["B"].width = 22
     sheet.column_dimensions["C"].width = 12

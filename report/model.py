@@ -653,7 +653,9 @@ def localise_frame(name: str, frame: pd.DataFrame, lang: str, privacy: Privacy,
     their precision, ids kept in their own column with the partner's name beside."""
     frame = privacy.table(name, frame) if name in ID_COLUMNS or name in (
         "students", "fx_rates", "targets") else frame
-    columns = [c for c in frame.columns if not str(c).endswith("_precision") and c != "_row"]
+    # The loader's notes on a row (precisions, why a place is not at city level) stay out.
+    columns = [c for c in frame.columns
+               if not str(c).endswith("_precision") and c not in ("_row", "geo_note")]
     headers, getters = [], []
     for column in columns:
         headers.append(_header(column, lang))

@@ -9,24 +9,17 @@ import shutil
 from pathlib import Path
 
 import pytest
+import test_loader_cache
 
 from loaders import cache as loader_cache
 
 REPO = Path(__file__).resolve().parent.parent
-GOOD = Path(__file__).resolve().parent / "data" / "good"
+dataset = test_loader_cache.dataset  # the fixture: a copy of tests/data/good, its own cache
 
 
 def _touch(path: Path) -> None:
     info = path.stat()
     os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000_000))
-
-
-@pytest.fixture()
-def dataset(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setenv("COOP_CACHE", str(tmp_path / "cache"))
-    folder = tmp_path / "data"
-    shutil.copytree(GOOD, folder)
-    return folder
 
 
 def test_the_key_names_every_input():

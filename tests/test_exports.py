@@ -518,3 +518,10 @@ def test_export_page_builds_with_progress_and_names_files(dataset_dir, tmp_path,
     assert len(buttons) == 3
     assert [b.label for b in buttons] == ["Evidence pack (PowerPoint)", "Evidence pack (PDF)",
                                           "Data annex (Excel)"]
+
+
+def test_the_annex_partner_sheet_keeps_its_columns(dataset):
+    """The loader's geo_note (like the precisions) is not an annex column."""
+    headers = pack_of(dataset).data_tables["partners"].headers
+    assert headers == ["Partner id", "Partner name", "Name", "Type", "Country", "City",
+                       "Latitude", "Longitude", "Website", "Source", "Row in source"]
