@@ -128,10 +128,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
         _err(str(exc))
         return 1
     except Refused as exc:
-        _err(f"{args.editor} may not change these rows of other institutions:")
-        for table, key in exc.rows:
-            _err(f"  {table} {key}")
-        return 1
+        return _refused(args.editor, exc)
     except Invalid as exc:
         _print_problems(exc.problems)
         return 1
@@ -142,6 +139,14 @@ def cmd_publish(args: argparse.Namespace) -> int:
         shutil.rmtree(staging, ignore_errors=True)
     print(f"Published as version {version.number}: {_counts(version.counts)}")
     return 0
+
+
+def _refused(editor: str, exc: Refused) -> int:
+    """Say which rows ``editor`` may not change (nothing was saved); the exit code."""
+    _err(f"{editor} may not change these rows of other institutions:")
+    for table, key in exc.rows:
+        _err(f"  {table} {key}")
+    return 1
 
 
 def _counts(counts: dict) -> str:
@@ -190,10 +195,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
         version = store.rollback(args.number, editor=args.editor, note=args.note or "",
                                  expected_current=store.current(), client=_client())
     except Refused as exc:
-        _err(f"{args.editor} may not change these rows of other institutions:")
-        for table, key in exc.rows:
-            _err(f"  {table} {key}")
-        return 1
+        return _refused(args.editor, exc)
     except StoreError as exc:
         _err(str(exc))
         return 1

@@ -323,6 +323,11 @@ def _per_year(years: pd.Series, groups: pd.Series | None, keys: Iterable[str], l
     return categories, series
 
 
+def _named(text: str) -> Callable[[object], str]:
+    """The same text for every key (a chart of one series: its colour, its name)."""
+    return lambda _key: text
+
+
 def _trends(scoped: Tables, lang: str) -> Section | None:
     charts = []
     visits = scoped["visits"]
@@ -333,18 +338,14 @@ def _trends(scoped: Tables, lang: str) -> Section | None:
                                  lambda d: f"direction.{d}",
                                  lambda d: enum_label("direction", d, lang))
         charts.append(Chart("stacked_column", t("pack.trend.visits", lang), cats, series))
-    agreements = scoped["agreements"]
-    signed = _year(agreements, "signed_on")
-    if signed.notna().any():
-        cats, series = _per_year(signed.dropna(), None, ["all"], lang, lambda _: "count",
-                                 lambda _: t("export.agreements", lang))
-        charts.append(Chart("column", t("pack.trend.agreements_signed", lang), cats, series))
-    grants = scoped["grants"]
-    started = _year(grants, "start_date")
-    if started.notna().any():
-        cats, series = _per_year(started.dropna(), None, ["all"], lang, lambda _: "count",
-                                 lambda _: t("export.grants", lang))
-        charts.append(Chart("column", t("pack.trend.grants_started", lang), cats, series))
+    for table, column, noun, title in (
+            ("agreements", "signed_on", "export.agreements", "pack.trend.agreements_signed"),
+            ("grants", "start_date", "export.grants", "pack.trend.grants_started")):
+        started = _year(scoped[table], column)
+        if started.notna().any():  # one bar per year the rows start in
+            cats, series = _per_year(started.dropna(), None, ["all"], lang, _named("count"),
+                                     _named(t(noun, lang)))
+            charts.append(Chart("column", t(title, lang), cats, series))
     students = scoped["students"]
     if len(students):
         per_year = pd.to_numeric(students["count"], errors="coerce").fillna(0).groupby(
