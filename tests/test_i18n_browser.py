@@ -27,10 +27,15 @@ def choose_language(page, current: str, target_name: str) -> None:
     box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(
         has_text=text("filters.language", current))
     field = box.get_by_role("combobox")
+    before = heading(page)
     field.click()
     field.fill(target_name[:4])  # typing filters the list down to the one language
     page.get_by_role("option").filter(has_text=target_name).first.wait_for()
     page.keyboard.press("Enter")
+    # The rerun has drawn the page in the new language (every title differs between
+    # languages), then it has finished.
+    page.wait_for_function("(old) => (document.querySelector('h1')?.innerText ?? '').trim() !== old",
+                           arg=before, timeout=45_000, polling=50)
     wait_for_app(page)
 
 
@@ -56,6 +61,7 @@ def test_switch_language_in_the_sidebar(app, artifacts):
 
     # The language follows to another page through the navigation.
     page.locator('[data-testid="stSidebarNav"] a').filter(has_text=text("page.partners.nav", "ru")).click()
+    page.wait_for_url("**/partners**")
     wait_for_app(page)
     assert heading(page) == text("page.partners.title", "ru")
     assert error_elements(page) == []
