@@ -79,10 +79,12 @@ def test_a_damaged_entry_is_parsed_again(dataset, parses):
     assert len(parses) == 2
 
 
-def test_fatal_dataset_is_not_cached(tmp_path, monkeypatch, parses):
+@pytest.mark.parametrize("kind", ["missing", "empty"])
+def test_fatal_dataset_is_not_cached(tmp_path, monkeypatch, parses, kind):
     monkeypatch.setenv("COOP_CACHE", str(tmp_path / "cache"))
-    folder = tmp_path / "empty"
-    folder.mkdir()  # a folder without the required files: fatal
+    folder = tmp_path / kind
+    if kind == "empty":
+        folder.mkdir()  # a folder without the required files: fatal
     assert load_dataset(folder, cache=True).fatal
     assert not loader_cache.entry_path(folder).exists()
     assert load_dataset(folder, cache=True).fatal
