@@ -86,23 +86,32 @@ async def change_filter(page, rng: random.Random, deadline: float) -> str:
         if rng.random() < 0.5:
             thumbs = sidebar.locator('[data-testid="stSlider"] input[type="range"]')
             await thumbs.first.wait_for(state="attached", timeout=timeout)
-            thumb = thumbs.nth(rng.randrange(await thumbs.count()))
-            key = rng.choice(["ArrowLeft", "ArrowRight"])
-            await thumb.focus(timeout=timeout)
-            await thumb.press(key, timeout=timeout)
-            return f"years {key}"
+            moves = await _slider_moves(thumbs)
+            if moves:  # only steps that change the years (a step past an end does nothing)
+                index, key = rng.choice(moves)
+                thumb = thumbs.nth(index)
+                await thumb.focus(timeout=timeout)
+                await thumb.press(key, timeout=timeout)
+                return f"years {key}"
         multiselect = sidebar.locator('[data-testid="stMultiSelect"]').first
         await multiselect.wait_for(state="visible", timeout=timeout)
-        clear = multiselect.locator('[role="button"][aria-label="Clear all"], svg[title="Clear all"]')
-        if await clear.count() and rng.random() < 0.3:
-            await clear.first.click(timeout=timeout)
-            return "institution: all"
+        picked = multiselect.locator('[aria-label^="Remove "]')
+        if await picked.count() and rng.random() < 0.3:
+            await picked.first.click(timeout=timeout)
+            return "institution: one removed"
         await multiselect.locator("input").click(timeout=timeout)
-        options = page.locator('[role="option"]')
+        # Options carry aria-selected; "No results" (every institution picked) does not.
+        options = page.locator('[role="option"][aria-selected]')
         try:
-            await options.first.wait_for(timeout=min(timeout, 15_000))
-        except PlaywrightTimeout:  # every institution picked already (or a slow dropdown)
+            await page.locator('[role="option"]').first.wait_for(timeout=min(timeout, 15_000))
+        except PlaywrightTimeout:  # a slow dropdown
             await page.keyboard.press("Escape")
+            return "institution: no dropdown"
+        if not await options.count():  # every institution picked already: remove one
+            await page.keyboard.press("Escape")
+            if await picked.count():
+                await picked.first.click(timeout=timeout)
+                return "institution: one removed"
             return "institution: none left"
         choice = rng.randrange(await options.count())
         text = (await options.nth(choice).inner_text(timeout=timeout)).strip()
@@ -111,6 +120,23 @@ async def change_filter(page, rng: random.Random, deadline: float) -> str:
         return f"institution {text}"
     except PlaywrightTimeout as exc:
         raise Slow(f"widget not ready in {timeout / 1000:.0f} s") from exc
+
+
+async def _slider_moves(thumbs) -> list[tuple[int, str]]:
+    """(thumb, key) pairs that move the year range: not past an end, not across the other thumb."""
+    values = [await thumbs.nth(i).evaluate("e => [+e.value, +e.min, +e.max]")
+              for i in range(await thumbs.count())]
+    if len(values) != 2:
+        return [(i, key) for i in range(len(values)) for key in ("ArrowLeft", "ArrowRight")]
+    (low, lowest, _), (high, _, highest) = values
+    moves = []
+    if low > lowest:
+        moves.append((0, "ArrowLeft"))
+    if low < high:
+        moves += [(0, "ArrowRight"), (1, "ArrowLeft")]
+    if high < highest:
+        moves.append((1, "ArrowRight"))
+    return moves
 
 
 async def _app_errors(page) -> list[str]:
@@ -122,8 +148,9 @@ async def _app_errors(page) -> list[str]:
 
 
 async def session(browser, base: str, deadline: float, seed: int, institutions: list[str],
-                  out: dict) -> None:
-    """One viewer: open a shared link, then change filters until ``deadline``.
+                  out: dict, changes: int | None = None) -> None:
+    """One viewer: open a shared link, then change filters until ``deadline`` (or, with
+    ``changes``, until that many filter changes were timed, whichever comes first).
 
     ``out`` collects ``errors`` (app errors only: exception panels, error alerts, a page
     that failed to load), ``timings`` and ``opens`` (seconds) and ``slow`` (interactions
@@ -157,7 +184,8 @@ async def session(browser, base: str, deadline: float, seed: int, institutions: 
             return
         out["opens"].append(time.perf_counter() - started)
         out["errors"] += [f"{view}: {text}" for text in await _app_errors(page)]
-        while time.monotonic() < deadline:
+        done = 0
+        while time.monotonic() < deadline and (changes is None or done < changes):
             what = "filter change"
             started = time.perf_counter()
             try:
@@ -180,6 +208,7 @@ async def session(browser, base: str, deadline: float, seed: int, institutions: 
                     break
                 continue
             out["timings"].append(time.perf_counter() - started)
+            done += 1
             out["errors"] += [f"{view} ({what}): {text}" for text in await _app_errors(page)]
     finally:
         await context.close()
@@ -193,7 +222,8 @@ def _median_p95(samples: list[float]) -> tuple[float | None, float | None]:
     return round(statistics.median(ordered) * 1000, 1), round(p95 * 1000, 1)
 
 
-async def drive(base: str, sessions: int, seconds: float, institutions: list[str]) -> dict:
+async def drive(base: str, sessions: int, seconds: float, institutions: list[str],
+                changes: int | None = None) -> dict:
     from playwright.async_api import async_playwright
 
     out: dict = {"timings": [], "opens": [], "errors": [], "slow": []}
@@ -201,7 +231,7 @@ async def drive(base: str, sessions: int, seconds: float, institutions: list[str
         browser = await pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         try:
             deadline = time.monotonic() + seconds
-            tasks = [asyncio.ensure_future(session(browser, base, deadline, seed, institutions, out))
+            tasks = [asyncio.ensure_future(session(browser, base, deadline, seed, institutions, out, changes))
                      for seed in range(sessions)]
             # Bounded: every wait stops at the deadline plus GRACE_S; this is the backstop.
             done, pending = await asyncio.wait(tasks, timeout=seconds + GRACE_S + 30)
@@ -238,10 +268,12 @@ def institution_ids(data: Path) -> list[str]:
     return [str(i) for i in load_dataset(data, cache=True).tables["institutions"]["institution_id"]]
 
 
-def run(data: Path, sessions: int, seconds: float) -> dict:
+def run(data: Path, sessions: int, seconds: float, changes: int | None = None) -> dict:
+    """``sessions`` viewers for at most ``seconds``; ``changes`` ends each after that many
+    timed filter changes (a fixed amount of work, as the test suite wants)."""
     institutions = institution_ids(data)
     with serve(data) as base:
-        result = asyncio.run(drive(base, sessions, seconds, institutions))
+        result = asyncio.run(drive(base, sessions, seconds, institutions, changes))
     result["data"] = str(data)
     return result
 

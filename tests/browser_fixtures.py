@@ -14,6 +14,11 @@ from bench.live import CHROMIUM, CHROMIUM_ARGS, free_port, serve  # noqa: F401  
 
 ROOT = Path(__file__).resolve().parent.parent
 ERROR_SELECTORS = ['[data-testid="stException"]']
+# The script run finished: no running indicator, no skeleton, the app's state notRunning.
+IDLE_JS = """() => !document.querySelector('[data-testid="stStatusWidget"]')
+  && !document.querySelector('[data-testid="stSkeleton"]')
+  && (document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state')
+      ?? 'notRunning') === 'notRunning'"""
 
 
 @contextlib.contextmanager
@@ -34,10 +39,7 @@ def wait_for_app(page, timeout: float = 45_000) -> None:
     """Wait until the script run finished (no running indicator) and the main block is there."""
     page.wait_for_selector('[data-testid="stMain"]', timeout=timeout)
     page.wait_for_selector('h1', timeout=timeout)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=timeout
-    )
+    page.wait_for_function(IDLE_JS, timeout=timeout, polling=50)
 
 
 def error_elements(page) -> list[str]:

@@ -38,3 +38,17 @@ def database_url(request, tmp_path, monkeypatch):
     monkeypatch.setenv("COOP_DATABASE_URL", url)
     yield url
     db.dispose_all()
+
+
+@pytest.fixture(scope="session")
+def artifacts(tmp_path_factory):
+    """Where browser tests leave screenshots: ``COOP_TEST_ARTIFACTS`` if set (to keep them),
+    else a pytest temporary folder; never inside the repository."""
+    import os
+
+    chosen = os.environ.get("COOP_TEST_ARTIFACTS")
+    if not chosen:
+        return tmp_path_factory.mktemp("artifacts")
+    folder = Path(chosen).expanduser()
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -14,7 +14,6 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -70,7 +69,7 @@ def postgres_server():
     )
     try:
         url = f"postgresql+psycopg://coop@127.0.0.1:{port}/postgres"
-        _wait_ready(url)
+        _wait_ready(url, bindir, port)
         yield url
     finally:
         subprocess.run(
@@ -80,21 +79,17 @@ def postgres_server():
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _wait_ready(url: str) -> None:
+def _wait_ready(url: str, bindir: Path, port: int) -> None:
+    """``pg_ctl -w`` waited for the server already; ``pg_isready -t`` waits on the same
+    condition (accepting connections, up to 30 s) in case it is still starting, then one query."""
     import sqlalchemy
 
+    subprocess.run([str(bindir / "pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(port),
+                    "-t", "30"], check=True, capture_output=True)
     engine = sqlalchemy.create_engine(url)
-    deadline = time.monotonic() + 30
     try:
-        while True:
-            try:
-                with engine.connect() as conn:
-                    conn.execute(sqlalchemy.text("select 1"))
-                return
-            except sqlalchemy.exc.OperationalError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
+        with engine.connect() as conn:
+            conn.execute(sqlalchemy.text("select 1"))
     finally:
         engine.dispose()
 

@@ -139,7 +139,7 @@ def _pick(page, label: str, option: str) -> None:
 
 
 @pytest.mark.browser
-def test_add_a_visit_in_the_form_see_it_then_restore_in_chromium(env_dirs, tmp_path):
+def test_add_a_visit_in_the_form_see_it_then_restore_in_chromium(env_dirs, tmp_path, artifacts):
     from playwright.sync_api import expect
 
     data = Path(env_dirs["COOP_DATA"])
@@ -193,7 +193,7 @@ def test_add_a_visit_in_the_form_see_it_then_restore_in_chromium(env_dirs, tmp_p
     assert (row["institution_id"], row["direction"], row["activity"], row["country"],
             row["start_date"]) == ("samsmu", "incoming", "lectures", "KOR", "2024-03")
     assert "Browser Testperson" not in set(store.frames(3)["visits"]["person"])
-    shutil.copytree(tmp_path, ROOT / "tests" / "artifacts" / "form-path", dirs_exist_ok=True,
+    shutil.copytree(tmp_path, artifacts / "form-path", dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("data", "store", "*.toml"))
 
 

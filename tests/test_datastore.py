@@ -236,31 +236,57 @@ def test_concurrent_saves_of_the_same_row_second_sees_the_first(store):
     assert store.current() == 2
 
 
-def test_a_reader_during_saves_never_sees_a_torn_version(store, tmp_path):
+def test_a_reader_during_saves_never_sees_a_torn_version(store, tmp_path, monkeypatch):
+    """A reader (its own connection) looks after every statement a publish runs inside its
+    open transaction, and after each publish: always one whole version, the old one until
+    the commit. Deterministic: the reads are placed, not left to thread scheduling."""
     store.seed()
-    stop = threading.Event()
+    reader = Store()
     seen: list = []
 
-    def read() -> None:
-        reader = Store()
-        while not stop.is_set():
-            number = reader.current()
-            names = set(reader.frames(number)["partners"]["name"])
-            seen.append((number, names))
+    def look() -> None:
+        number = reader.current()
+        seen.append((number, set(reader.frames(number)["partners"]["name"])))
 
-    thread = threading.Thread(target=read)
-    thread.start()
-    try:
-        for i in range(6):
-            folder = write_dataset(tmp_path / f"p{i}", f"gen{i}", rows=30)
-            store.publish(folder, editor="admin", expected_current=store.current())
-    finally:
-        stop.set()
-        thread.join()
-    assert len(seen) > 3
-    for number, names in seen:
-        assert len(names) == 1, (number, names)  # every partner of a version has one name
-        assert names == ({"base"} if number == 1 else {f"gen{number - 2}"})
+    class Watched:
+        """The publish's connection: every statement, then a look from the reader."""
+
+        def __init__(self, conn) -> None:
+            self.conn = conn
+
+        def execute(self, *args, **kwargs):
+            result = self.conn.execute(*args, **kwargs)
+            look()
+            return result
+
+        def __getattr__(self, name):
+            return getattr(self.conn, name)
+
+    real_commit = Store._commit_locked
+
+    def watched_commit(self, conn, *args, **kwargs):
+        return real_commit(self, Watched(conn), *args, **kwargs)
+
+    monkeypatch.setattr(Store, "_commit_locked", watched_commit)
+    for i in range(2):
+        folder = write_dataset(tmp_path / f"p{i}", f"gen{i}", rows=4)
+        before = len(seen)
+        store.publish(folder, editor="admin", expected_current=store.current())
+        inside = seen[before:]
+        old = (1, {"base"}) if i == 0 else (i + 1, {f"gen{i - 1}"})
+        assert len(inside) >= 3 and set(map(_frozen, inside)) == {_frozen(old)}, inside
+        look()
+        assert seen[-1] == (i + 2, {f"gen{i}"})
+    # A reader that took the number before a publish still reads that version whole.
+    number = reader.current()
+    store.publish(write_dataset(tmp_path / "late", "late", rows=5), editor="admin",
+                  expected_current=number)
+    assert set(reader.frames(number)["partners"]["name"]) == {"gen1"}
+    assert set(reader.frames(reader.current())["partners"]["name"]) == {"late"}
+
+
+def _frozen(entry: tuple) -> tuple:
+    return entry[0], frozenset(entry[1])
 
 
 def test_an_editor_cannot_change_another_institutions_rows(store):

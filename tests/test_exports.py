@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
-import sys
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -21,6 +19,7 @@ from openpyxl import load_workbook
 from pptx import Presentation
 from pypdf import PdfReader
 
+import report.__main__ as cli
 from loaders import load_dataset
 from metrics import Scope
 from report import build_report
@@ -475,13 +474,11 @@ def test_file_names_say_institutions_scope_language_and_date(dataset):
 
 @pytest.mark.parametrize("suffix", [".pptx", ".pdf", ".xlsx"])
 def test_cli_writes_each_format(tmp_path, dataset_dir, suffix):
+    # In process: the exit status of the real subprocess is tested in test_report_cli.py.
     out = tmp_path / f"pack{suffix}"
-    result = subprocess.run(
-        [sys.executable, "-m", "report", str(dataset_dir), "--out", str(out),
-         "--as-of", "2025-06-30", "--institution", "admi", "--public"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
+    code = cli.main([str(dataset_dir), "--out", str(out), "--as-of", "2025-06-30",
+                     "--institution", "admi", "--public"])
+    assert code == 0
     data = out.read_bytes()
     assert len(data) > 1000
     assert "Иван Петров".encode() not in data
@@ -491,12 +488,9 @@ def test_cli_writes_each_format(tmp_path, dataset_dir, suffix):
 
 
 def test_cli_names_the_file_in_a_folder(tmp_path, dataset_dir):
-    result = subprocess.run(
-        [sys.executable, "-m", "report", str(dataset_dir), "--out", str(tmp_path),
-         "--format", "xlsx", "--as-of", "2025-06-30", "--lang", "uz"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
+    code = cli.main([str(dataset_dir), "--out", str(tmp_path), "--format", "xlsx",
+                     "--as-of", "2025-06-30", "--lang", "uz"])
+    assert code == 0
     assert (tmp_path / "ADMI-SamSMU_all_uz_2025-06-30.xlsx").exists()
 
 

@@ -11,12 +11,11 @@ from urllib.parse import urlencode
 
 import hostile
 import pytest
-from browser_fixtures import ROOT, browser, error_elements, serve, wait_for_app
+from browser_fixtures import browser, error_elements, serve, wait_for_app
 
 EVIL_NAME = "[Click](http://evil.example/a) ![i](http://evil.example/i.png) $x^2$ :material/home:"
 LINK_FACULTY = "[Click here to re-login](http://evil.example/login)"
 LINK_AS_OF = "![x](http://evil.example/x.png)"
-SHOT = ROOT / "tests" / "artifacts"
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +52,7 @@ def test_link_values_in_the_sidebar_notice_are_text(app):
     assert outside == []
 
 
-def test_partner_name_in_the_detail_line_is_text(app):
+def test_partner_name_in_the_detail_line_is_text(app, artifacts):
     base, page, outside = app
     page.goto(f"{base}/partners?as_of=2025-06-30")
     wait_for_app(page)
@@ -64,9 +63,8 @@ def test_partner_name_in_the_detail_line_is_text(app):
     page.wait_for_function(
         "() => [...document.querySelectorAll('[data-testid=stMarkdownContainer]')]"
         ".some(e => e.innerText.includes('$x^2$'))", timeout=30_000)
-    page.wait_for_timeout(500)
-    SHOT.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOT / "hostile_partner_detail.png"), full_page=True)
+    wait_for_app(page)  # the rerun that draws the detail has finished
+    page.screenshot(path=str(artifacts / "hostile_partner_detail.png"), full_page=True)
     main = page.inner_text('[data-testid="stMain"]').replace("\u2060", "")
     assert EVIL_NAME in main
     live = _live_elements(page, '[data-testid="stMain"]')

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from app_fixtures import run_dashboard
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,13 +19,8 @@ def dataset_env(tmp_path, monkeypatch):
 
 
 def run(**query: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30)
-    query.setdefault("as_of", "2025-06-30")
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run(timeout=30)
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    """The overview from a link with ``query`` (as_of 2025-06-30 unless given)."""
+    return run_dashboard(**query)
 
 
 def notices(at: AppTest) -> list[str]:

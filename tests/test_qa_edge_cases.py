@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from app_fixtures import run_dashboard
+from i18n_files import text
 from streamlit.testing.v1 import AppTest
 
-from i18n import t
 from loaders import load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,22 +51,25 @@ def test_fatal_message_shown_in_the_chosen_language(tmp_path):
     missing = tmp_path / "nowhere"
     at = run(missing, tmp_path, lang="ru")
     assert len(at.error) == 1
-    text = shown(at.error[0].value)
-    assert "No dataset at" not in text
-    assert t("problem.fatal_not_found", "ru", path=str(missing)) in text
+    shown_text = shown(at.error[0].value)
+    assert "No dataset at" not in shown_text
+    assert "По пути" in shown_text and "набора данных нет" in shown_text
+    assert text("problem.fatal_not_found", "ru", path=str(missing)) in shown_text
 
 
 def test_fatal_missing_column_translated(tmp_path):
     folder = _missing_column(tmp_path)
     at = run(folder, tmp_path, page="partners", lang="uz")
     assert len(at.error) == 1
-    assert t("problem.fatal_missing_column", "uz", table="visits", columns="direction") in shown(at.error[0].value)
+    assert text("problem.fatal_missing_column", "uz", table="visits", columns="direction") in shown(at.error[0].value)
 
 
 def test_dataset_keeps_fatal_parts(tmp_path):
     ds = load_dataset(tmp_path / "nowhere")
-    assert ds.fatal_text("en") == ds.fatal
-    assert ds.fatal_text("ru") == t("problem.fatal_not_found", "ru", path=str(tmp_path / "nowhere"))
+    where = tmp_path / "nowhere"
+    assert ds.fatal_text("en") == ds.fatal == (
+        f"No dataset at {where}: give a folder of CSV files or an .xlsx workbook.")
+    assert ds.fatal_text("ru") == text("problem.fatal_not_found", "ru", path=str(tmp_path / "nowhere"))
     assert load_dataset(CURATED).fatal_text("ru") is None
 
 
@@ -74,7 +77,7 @@ def test_data_page_says_the_dataset_cannot_be_shown(tmp_path):
     """The Data page gave no sign that the dataset every other page fails on is unreadable."""
     at = run(tmp_path / "nowhere", tmp_path, page="data")
     assert len(at.error) == 1
-    assert t("common.fatal_title", "en") in at.error[0].value
+    assert "The dataset cannot be shown" in at.error[0].value
 
 
 @pytest.mark.parametrize("page", ["overview", "mobility", "export", "quality"])
@@ -83,4 +86,4 @@ def test_corrupt_xlsx_one_error_panel(tmp_path, page):
     bad.write_bytes(os.urandom(2048))
     at = run(bad, tmp_path, page=None if page == "overview" else page)
     assert len(at.error) == 1
-    assert t("common.fatal_title", "en") in at.error[0].value
+    assert "The dataset cannot be shown" in at.error[0].value

@@ -62,6 +62,27 @@ def dataset(tmp_path_factory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module", autouse=True)
+def load_once():
+    """The CLI reads the same small dataset in every in-process test: parse it once per
+    path (the loader is tested on its own) and hand each run a deep copy of it."""
+    import copy
+
+    import loaders
+
+    real, loaded = loaders.load_dataset, {}
+
+    def load(path, **kwargs):
+        key = (str(Path(path).resolve()), tuple(sorted(kwargs.items())))
+        if key not in loaded:
+            loaded[key] = real(path, **kwargs)
+        return copy.deepcopy(loaded[key])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(loaders, "load_dataset", load)
+        yield
+
+
 def run(dataset: Path, out: Path, *flags: str) -> tuple[int, dict | None]:
     code = cli.main([str(dataset), "--out", str(out), "--as-of", "2025-06-30", *flags])
     return code, json.loads(out.read_text(encoding="utf-8")) if out.exists() else None

@@ -4,6 +4,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
+import pytest
+
 from loaders import load_dataset
 from loaders.synth import build_synth, write_synth
 
@@ -32,9 +35,32 @@ def test_synth_names_are_fictional():
     assert tables["visits"]["person"].str.contains("(fictional)", regex=False).all()
 
 
+TABLES = ["institutions", "partners", "agreements", "visits", "grants", "students",
+          "fx_rates", "targets"]
+
+
 def test_synth_same_seed_same_data():
     a, b = build_synth(200, seed=5), build_synth(200, seed=5)
-    assert a["visits"].equals(b["visits"])
+    assert list(a) == list(b) == TABLES
+    for name in TABLES:
+        assert len(a[name]) > 0, name
+        pd.testing.assert_frame_equal(a[name], b[name], obj=name)
+    # ... and the comparison can fail: another seed draws other rows
+    other = build_synth(200, seed=6)
+    assert not other["visits"].equals(a["visits"]) and not other["agreements"].equals(a["agreements"])
+
+
+@pytest.mark.parametrize("with_errors", [False, True])
+def test_synth_same_seed_same_files(tmp_path, with_errors):
+    """Every file written, byte for byte, with the planted errors too."""
+    first, second = tmp_path / "a", tmp_path / "b"
+    write_synth(first, visits=200, seed=5, with_errors=with_errors)
+    write_synth(second, visits=200, seed=5, with_errors=with_errors)
+    names = sorted(p.name for p in first.iterdir())
+    assert names == sorted(f"{t}.csv" for t in TABLES)
+    assert names == sorted(p.name for p in second.iterdir())
+    for name in names:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 
 def test_synth_with_errors_cli(tmp_path):
