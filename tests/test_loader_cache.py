@@ -36,6 +36,7 @@ def parses(monkeypatch) -> list:
         return real(path)
 
     monkeypatch.setattr(validate, "load_dataset", counting)
+    monkeypatch.setattr(loader_cache, "load_dataset", counting)  # the cache's own reference
     return calls
 
 
