@@ -230,6 +230,8 @@ def test_keep_a_publication_export_and_the_research_page_reads_it(env_dirs, tmp_
         # An export is the first institution's (SamSMU) unless the editor picks another
         page.get_by_role("button", name="Keep this export").click()
         expect(page.get_by_text("wos_plain.txt is kept; the Research page reads it now.")).to_be_visible()
+        # the tab stays open after the save, and lists the kept file
+        expect(panel.get_by_text("Kept export")).to_be_visible()
         [latest, *_] = Store().history()  # the history table is a canvas grid: read the store
         assert (latest.number, latest.action, latest.editor) == (2, "publications", "aziza")
         assert latest.extra["publications"] == {"added": ["wos_plain.txt"], "removed": [],

@@ -691,9 +691,12 @@ def show_audit(store: Store, lang: str) -> None:
 lang = _lang()
 st.title(t("data.title", lang))
 st.caption(t("data.caption", lang))
+# Always one element here, message or not: the tabs below keep their place, so the tab
+# the editor worked in stays open after a save reruns the page.
+flash_slot = st.empty()
 if flash := st.session_state.pop("data_flash", None):
     kind, text = flash
-    (st.success if kind == "success" else st.error)(text)
+    (flash_slot.success if kind == "success" else flash_slot.error)(text)
 
 store = Store()
 current, active = show_current(store, lang)
