@@ -138,7 +138,12 @@ def date_text(value: object, lang: str | None = DEFAULT_LANG, precision: str | N
     day = _as_date(value)
     if day is None:
         return DASH
-    lang = _lang(lang)
+    return _date_text(day, _lang(lang), precision, style)
+
+
+@lru_cache(maxsize=8192)
+def _date_text(day: date, lang: str, precision: str | None, style: str) -> str:
+    """``date_text`` of a known day (kept: a timeline writes the same days every rerun)."""
     if precision == "year":
         return str(day.year)
     if precision == "month":

@@ -144,10 +144,24 @@ class KpiContext:
         """In-scope awarded/active/completed grants, with ``usd_rate`` and ``usd`` (NaN: unknown)."""
         grants = rules.funded_grants(self.scoped["grants"])
         amount = pd.to_numeric(grants["amount"], errors="coerce")
-        years = pd.to_datetime(grants["start_date"]).dt.year
-        rate = usd_rates(grants["currency"], years, self.tables["fx_rates"])
-        rate = rate.where(amount.notna())
+        rate = self._usd_rates(grants).where(amount.notna())
         return grants.assign(usd_rate=rate, usd=amount * rate)
+
+    def _usd_rates(self, grants: pd.DataFrame) -> pd.Series:
+        """``usd_rates`` of ``grants`` (rows of the dataset's grants): a row's rate depends on
+        its own currency and year only, so the rates of every grant are computed once per
+        dataset (``shared``) and taken by index (~15 ms per scope saved)."""
+        full = self.tables["grants"]
+        if not full.index.is_unique or not grants.index.isin(full.index).all():
+            return usd_rates(grants["currency"], pd.to_datetime(grants["start_date"]).dt.year,
+                             self.tables["fx_rates"])
+        key = ("usd_rates",)
+        cached = self.shared.get(key)
+        if cached is None or cached[0] is not full or cached[1] is not self.tables["fx_rates"]:
+            rates = usd_rates(full["currency"], pd.to_datetime(full["start_date"]).dt.year,
+                              self.tables["fx_rates"])
+            cached = self.shared[key] = (full, self.tables["fx_rates"], rates)
+        return cached[2].reindex(grants.index)
 
     @cached_property
     def foreign_students(self) -> pd.DataFrame:

@@ -225,18 +225,39 @@ def _year_kpis(path: str, stamp: tuple, scope: metrics.Scope, cutoff: object = N
     return metrics.compute_kpis_with_notes(tables, scope, None, _shared(path, stamp))
 
 
+def _every_year(path: str, stamp: tuple, scope: metrics.Scope) -> dict[str, pd.DataFrame]:
+    """The scoped frames of ``scope`` with every year (shared by the sidebar's note on
+    dates and the choice of the compared years)."""
+    return scoped_tables(path, stamp, scope.replace(year_from=None, year_to=None))
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def year_over_year(path: str, stamp: tuple, scope: metrics.Scope) -> metrics.YearComparison:
-    """Y beside Y-1 under the year-over-year rule of docs/metrics.md, or why not."""
+    """Y beside Y-1 under the year-over-year rule of docs/metrics.md, or why not.
+
+    Every years filter whose Y is the same gives the same comparison: it is computed
+    once per Y (``_year_over_year_of``) and reused by the other year ranges.
+    """
+    tables = load_cached(path, stamp).tables
+    years = metrics.comparison_years(tables, scope, _every_year(path, stamp, scope))
+    if years.reason is not None:
+        return years
+    return _year_over_year_of(path, stamp, scope.replace(year_from=years.year, year_to=years.year))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _year_over_year_of(path: str, stamp: tuple, scope: metrics.Scope) -> metrics.YearComparison:
+    """``metrics.year_over_year`` of a scope whose years filter is Y alone."""
     tables = load_cached(path, stamp).tables
     return metrics.year_over_year(tables, scope, _shared(path, stamp),
-                                  kpis_of=lambda one_year, cutoff: _year_kpis(path, stamp, one_year, cutoff))
+                                  kpis_of=lambda one_year, cutoff: _year_kpis(path, stamp, one_year, cutoff),
+                                  scoped=_every_year(path, stamp, scope))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def dating_summary(path: str, stamp: tuple, scope: metrics.Scope) -> dict[str, tuple[int, int]]:
     """``{table: (dated rows, rows)}`` for the sidebar's note on dates."""
-    return metrics.dating_summary(load_cached(path, stamp).tables, scope)
+    return metrics.dating_summary(load_cached(path, stamp).tables, scope, _every_year(path, stamp, scope))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
