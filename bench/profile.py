@@ -34,17 +34,22 @@ from bench.measure import (
 CATEGORIES = ("serialisation", "figure building", "pandas", "streamlit", "project python", "other")
 # A sample belongs to the first category whose test its stack passes (outermost frame
 # first for serialisation and figures: pandas called by arrow conversion is serialisation).
-_SERIAL = ("pyarrow", "google/protobuf", "/json/", "plotly/io/", "dataframe_util", "arrow_", "_arrow",
-           "marshall", "to_plotly_json", "orjson")
-_FIGURE = ("/plotly/", "charts/")
-_PANDAS = ("/pandas/", "/numpy/")
+# Serialisation: what turns a result into the message sent (Arrow tables, plotly and
+# pydeck JSON, protobuf), not pandas' own Arrow-backed strings.
+_SERIAL = ("streamlit/dataframe_util", "streamlit/elements/lib/column_config", "streamlit/elements/arrow",
+           "google/protobuf", "/json/", "plotly/io/", "pydeck/bindings/json_tools", "to_plotly_json",
+           "charts/maps.py:to_json", "streamlit/runtime/forward_msg", "streamlit/proto")
+_FIGURE = ("/plotly/", "/pydeck/", "charts/theme.py", "charts/bars.py", "charts/timeline.py", "charts/maps.py")
+_PANDAS = ("/pandas/", "/numpy/", "/pyarrow/")
 _STREAMLIT = ("/streamlit/",)
 
 
 def categorise(stack: list[str]) -> str:
     """The category of one sample (its frames: ``function\\x00file\\x00line...``)."""
-    files = [frame.split("\x00")[1] if "\x00" in frame else frame for frame in stack]
-    if any(any(key in f for key in _SERIAL) for f in files):
+    parts = [frame.split("\x00") for frame in stack]
+    files = [p[1] if len(p) > 1 else p[0] for p in parts]
+    named = [f"{p[1]}:{p[0]}" if len(p) > 1 else p[0] for p in parts]
+    if any(any(key in f for key in _SERIAL) for f in named):
         return "serialisation"
     if any(any(key in f for key in _FIGURE) for f in files):
         return "figure building"
@@ -98,7 +103,7 @@ class ScriptProfiler:
         return session
 
 
-def profile(path: Path, reps: int, out: Path) -> dict:
+def profile(path: Path, reps: int, out: Path, pages: tuple[str, ...] = PAGES) -> dict:
     os.environ["COOP_DATA"] = str(path)
     os.environ["COOP_STORE"] = str(path / ".no-store")
     sys.path.insert(0, str(REPO_ROOT))
@@ -115,7 +120,7 @@ def profile(path: Path, reps: int, out: Path) -> dict:
     states = filter_states((int(slider.min), int(slider.max)), list(at.multiselect(key="f_inst").options))
     out.mkdir(parents=True, exist_ok=True)
     summary: dict = {"path": str(path), "reps": reps, "pages": {}}
-    for page in PAGES:
+    for page in pages:
         at.switch_page(f"pages/{page}.py")
         at.run()
         samples = []
@@ -151,8 +156,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("path", type=Path)
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--pages", default=",".join(PAGES))
     args = parser.parse_args(argv)
-    summary = profile(args.path.resolve(), args.reps, args.out.resolve())
+    summary = profile(args.path.resolve(), args.reps, args.out.resolve(), tuple(args.pages.split(",")))
     print("BENCH-JSON " + json.dumps(summary))
     return 0
 
