@@ -71,6 +71,28 @@ def split(session) -> dict[str, float]:
     return {name: round(out.get(name, 0.0), 4) for name in CATEGORIES}
 
 
+def heaviest(session, runs: int, count: int = 8) -> list[dict]:
+    """The project's functions that hold the most time (inclusive, ms per run): the
+    lines ``python -m bench`` prints for a target not met."""
+    root = str(REPO_ROOT) + "/"
+    total: Counter = Counter()
+    for stack, seconds in session.frame_records:
+        seen = set()
+        for frame in stack:
+            parts = frame.split("\x00")
+            if len(parts) < 3 or not parts[1].startswith(root) or "/.venv/" in parts[1]:
+                continue
+            where = parts[1][len(root):]
+            if where.startswith(("bench/", "dashboard.py")) or parts[0] == "<module>":
+                continue
+            key = f"{parts[0]}  {where}:{parts[2].split(chr(1))[0]}"
+            if key not in seen:
+                seen.add(key)
+                total[key] += seconds
+    return [{"function": key, "ms_per_run": round(1000 * sec / runs, 1)}
+            for key, sec in total.most_common(count)]
+
+
 class ScriptProfiler:
     """A pyinstrument profiler around the script thread's ``_run_script`` while ``active``."""
 
@@ -146,6 +168,7 @@ def profile(path: Path, reps: int, out: Path, pages: tuple[str, ...] = PAGES) ->
             "median_ms": round(statistics.median(samples) * 1000, 1),
             "profiled_s": round(total, 3),
             "split_pct": {k: round(100 * v / total) for k, v in parts.items()},
+            "heaviest": heaviest(session, reps),
         }
     (out / "summary.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
     return summary

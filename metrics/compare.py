@@ -164,7 +164,7 @@ def year_over_year(
     previous, previous_notes = kpis_of(scope.replace(year_from=p, year_to=p), p_end)
     # A figure is compared only when its own tables have dated rows in both periods
     # (students of a year not yet started are an empty year, not a fall to 0).
-    both = _dated_tables(tables, scope, y, end) & _dated_tables(tables, scope, p, p_end)
+    both = _dated_tables(tables, scope, y, end, shared) & _dated_tables(tables, scope, p, p_end, shared)
     # ... and never against a sum whose every input is unknown (Unknown is not zero).
     comparable = {kpi.name for kpi in KPIS if both & set(kpi.dated_by)
                   and figure_state(kpi.name, current_notes)[0] != "unknown"
@@ -173,10 +173,11 @@ def year_over_year(
                           frozenset(both))
 
 
-def _dated_tables(tables: Mapping[str, pd.DataFrame], scope: Scope, year: int, cutoff: date | None) -> set[str]:
+def _dated_tables(tables: Mapping[str, pd.DataFrame], scope: Scope, year: int, cutoff: date | None,
+                  shared: dict | None = None) -> set[str]:
     """The tables with rows dated in ``year`` (up to ``cutoff``) in the scope."""
     source = cut_at(tables, cutoff) if cutoff is not None else tables
-    scoped = apply_scope(source, scope.replace(year_from=year, year_to=year))
+    scoped = apply_scope(source, scope.replace(year_from=year, year_to=year), shared if cutoff is None else None)
     return {name for name in rules.DATED_TABLES
             if scoped.get(name) is not None and (rules.dated_years(name, scoped[name]) == year).any()}
 

@@ -99,7 +99,7 @@ class KpiContext:
 
     @cached_property
     def scoped(self) -> dict[str, pd.DataFrame]:
-        return complete_tables(apply_scope(self.tables, self.scope))
+        return complete_tables(apply_scope(self.tables, self.scope, self.shared))
 
     @property
     def as_of(self) -> pd.Timestamp:
@@ -127,7 +127,7 @@ class KpiContext:
     @cached_property
     def partner_links(self) -> pd.DataFrame:
         """(institution_id, partner_id, country, type) of in-scope partner links."""
-        partners = self.tables["partners"].drop_duplicates("partner_id").set_index("partner_id")
+        partners = self._partners_by_id()
         links = scoped_partner_links(self.scoped, self.tables["partners"], self.scope)
         return links.assign(
             country=links["partner_id"].map(partners["country"]),
@@ -146,6 +146,15 @@ class KpiContext:
         amount = pd.to_numeric(grants["amount"], errors="coerce")
         rate = self._usd_rates(grants).where(amount.notna())
         return grants.assign(usd_rate=rate, usd=amount * rate)
+
+    def _partners_by_id(self) -> pd.DataFrame:
+        """The partners indexed by id (the first row of an id), once per dataset (``shared``)."""
+        table = self.tables["partners"]
+        cached = self.shared.get(("partners_by_id",))
+        if cached is None or cached[0] is not table:
+            cached = self.shared[("partners_by_id",)] = (
+                table, table.drop_duplicates("partner_id").set_index("partner_id"))
+        return cached[1]
 
     def _usd_rates(self, grants: pd.DataFrame) -> pd.Series:
         """``usd_rates`` of ``grants`` (rows of the dataset's grants): a row's rate depends on

@@ -111,7 +111,8 @@ class ScopedFrames:
         self._entries: OrderedDict = OrderedDict()  # scope -> (frames, copied rows)
         self._lock = threading.Lock()
 
-    def get(self, scope: metrics.Scope, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    def get(self, scope: metrics.Scope, tables: dict[str, pd.DataFrame],
+            shared: dict | None = None) -> dict[str, pd.DataFrame]:
         with self._lock:
             if scope in self._entries:
                 self._entries.move_to_end(scope)
@@ -120,7 +121,7 @@ class ScopedFrames:
             # copies held at once, the new one included, stay within the budget.
             room = self.row_budget - sum(len(tables[name]) for name in FILTERED_TABLES if name in tables)
             self._evict(room)
-        frames = metrics.apply_scope(tables, scope)  # outside the lock: sessions run in parallel
+        frames = metrics.apply_scope(tables, scope, shared)  # outside the lock: sessions run in parallel
         copied = sum(len(frame) for name, frame in frames.items() if frame is not tables.get(name))
         with self._lock:
             self._entries[scope] = (frames, copied)
@@ -148,15 +149,15 @@ def _scoped_store(path: str, stamp: tuple) -> ScopedFrames:
 
 def scoped_tables(path: str, stamp: tuple, scope: metrics.Scope) -> dict[str, pd.DataFrame]:
     """``metrics.apply_scope`` of the cached dataset (the same objects for a recent scope)."""
-    return _scoped_store(path, stamp).get(scope, load_cached(path, stamp).tables)
+    return _scoped_store(path, stamp).get(scope, load_cached(path, stamp).tables, _shared(path, stamp))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _shared(path: str, stamp: tuple) -> dict:
     """Frames that depend on the dataset only (e.g. busy partner pairs per as_of), built
     once per dataset version and reused by every KPI computation (see ``KpiContext``)."""
-    del path, stamp  # the cache key only
-    return {}
+    # The scope index first, from the dataset's own frames (metrics.ScopeIndex).
+    return {"scope_index": metrics.ScopeIndex(load_cached(path, stamp).tables)}
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
