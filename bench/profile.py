@@ -72,23 +72,22 @@ def split(session) -> dict[str, float]:
 
 
 def heaviest(session, runs: int, count: int = 8) -> list[dict]:
-    """The project's functions that hold the most time (inclusive, ms per run): the
-    lines ``python -m bench`` prints for a target not met."""
+    """Where the project's code spends the time (ms per run): each sample goes to the
+    innermost project line of its stack (a page's own line for what it asks Streamlit
+    directly), with the libraries it called. The lines ``python -m bench`` prints for a
+    target not met."""
     root = str(REPO_ROOT) + "/"
     total: Counter = Counter()
     for stack, seconds in session.frame_records:
-        seen = set()
-        for frame in stack:
+        for frame in reversed(stack):
             parts = frame.split("\x00")
             if len(parts) < 3 or not parts[1].startswith(root) or "/.venv/" in parts[1]:
                 continue
             where = parts[1][len(root):]
-            if where.startswith(("bench/", "dashboard.py")) or parts[0] == "<module>":
-                continue
-            key = f"{parts[0]}  {where}:{parts[2].split(chr(1))[0]}"
-            if key not in seen:
-                seen.add(key)
-                total[key] += seconds
+            if where.startswith(("bench/", "dashboard.py")):
+                break
+            total[f"{parts[0]}  {where}:{parts[2].split(chr(1))[0]}"] += seconds
+            break
     return [{"function": key, "ms_per_run": round(1000 * sec / runs, 1)}
             for key, sec in total.most_common(count)]
 

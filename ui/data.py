@@ -82,6 +82,25 @@ def collect_garbage() -> None:
     gc.collect()
 
 
+_FREEZES_LEFT = [3]
+
+
+def freeze_long_lived() -> None:
+    """At the start of the first few runs of the process: collect, then move what is left
+    (modules, Streamlit, plotly, babel: ~30k objects) out of the collector's sight, so
+    ``collect_garbage`` scans only what later runs make (~5-10 ms -> <1 ms per run).
+
+    Called before the page runs (dashboard.py): the previous run's page namespace is
+    collected first and no page namespace is alive, so no frame is frozen. Only the
+    first runs: an object that becomes cyclic garbage after being frozen is never freed.
+    """
+    if _FREEZES_LEFT[0] <= 0:
+        return
+    _FREEZES_LEFT[0] -= 1
+    gc.collect()
+    gc.freeze()
+
+
 def current_dataset() -> tuple[Dataset, str, tuple]:
     """The active dataset with the key it is cached under."""
     path = dataset_path()
