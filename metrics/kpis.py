@@ -29,7 +29,7 @@ from metrics.rules import (  # re-exported: older callers import them from here
     IRN_PARTNER_TYPES,
     agreement_status,
 )
-from metrics.scope import Scope, apply_scope, scoped_partner_links
+from metrics.scope import Scope, apply_scope, scope_index, scoped_partner_links
 
 __all__ = [
     "ACTIVE_GRANT_STATUSES",
@@ -128,7 +128,10 @@ class KpiContext:
     def partner_links(self) -> pd.DataFrame:
         """(institution_id, partner_id, country, type) of in-scope partner links."""
         partners = self._partners_by_id()
-        links = scoped_partner_links(self.scoped, self.tables["partners"], self.scope)
+        index = scope_index(self.tables, self.shared)
+        links = index.partner_links(self.scoped, self.scope) if index is not None else None
+        if links is None:
+            links = scoped_partner_links(self.scoped, self.tables["partners"], self.scope)
         return links.assign(
             country=links["partner_id"].map(partners["country"]),
             type=links["partner_id"].map(partners["type"]),

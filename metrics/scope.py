@@ -9,6 +9,8 @@ Every rule here is a line of docs/metrics.md "Scope". Example::
 from __future__ import annotations
 
 import dataclasses
+import threading
+import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -266,6 +268,9 @@ class ScopeIndex:
 
     def __init__(self, tables: Mapping[str, pd.DataFrame]) -> None:
         self.frames = {name: tables.get(name) for name in self.NAMES}
+        self._recent: dict = {}  # scope -> (the event frames apply returned, links in scope)
+        self._piece_dtypes: dict = {}
+        self._lock = threading.Lock()
         self.institution = {}  # table -> (codes, uniques) of institution_id
         for name in (*EVENT_TABLES, "institutions", "targets"):
             frame = self.frames[name]
@@ -312,6 +317,8 @@ class ScopeIndex:
         links = links[links["institution_id"].notna().to_numpy() & links["partner_id"].notna().to_numpy()]
         known = set(partners["partner_id"].dropna())
         links = links[links["partner_id"].isin(known).to_numpy()]
+        self.links = links[["institution_id", "partner_id"]].reset_index(drop=True)
+        self.link_pair = pd.factorize(pd.MultiIndex.from_frame(self.links.astype(object)))[0]
         self.link_source = links["_source"].to_numpy(dtype="int8")
         self.link_row = links["_row"].to_numpy(dtype="int64")
         self.link_partner_codes, self.link_partner_uniques = pd.factorize(links["partner_id"])
@@ -363,14 +370,62 @@ class ScopeIndex:
             scoped[name] = frame if mask.all() else frame[mask]
         scoped["institutions"] = self.frames["institutions"][self._institution_mask("institutions", scope)]
         scoped["targets"] = self.frames["targets"][self.mask("targets", scope)]
+        in_scope = self._links_in(masks)
+        linked = {self.link_partner_uniques[i] for i in np.unique(self.link_partner[in_scope])}
+        partners = self.frames["partners"]
+        scoped["partners"] = partners[partners["partner_id"].isin(linked)]
+        with self._lock:
+            # Weak references: the scoped frames are kept (or not) by their caches alone.
+            self._recent[scope] = ({name: weakref.ref(scoped[name]) for name in EVENT_TABLES}, in_scope)
+            while len(self._recent) > 16:
+                self._recent.pop(next(iter(self._recent)))
+        return scoped
+
+    def _links_in(self, masks: Mapping[str, np.ndarray]) -> np.ndarray:
         in_scope = np.zeros(len(self.link_source), dtype=bool)
         for code, name in enumerate(("agreements", "visits", "grants")):
             rows = self.link_source == code
             in_scope[rows] = masks[name][self.link_row[rows]]
-        linked = {self.link_partner_uniques[i] for i in np.unique(self.link_partner[in_scope])}
-        partners = self.frames["partners"]
-        scoped["partners"] = partners[partners["partner_id"].isin(linked)]
-        return scoped
+        return in_scope
+
+    def partner_links(self, scoped: Mapping[str, pd.DataFrame], scope: Scope) -> pd.DataFrame | None:
+        """``scoped_partner_links(scoped, partners, scope)`` when ``scoped`` is what
+        ``apply`` returned for ``scope`` (recently), else None: the in-scope rows of the
+        dataset's links, first occurrences of each pair kept, in the same order."""
+        with self._lock:
+            recent = self._recent.get(scope)
+        if recent is None:
+            return None
+        refs, in_scope = recent
+        frames = {name: refs[name]() for name in ("agreements", "visits", "grants")}
+        if any(frame is None or scoped.get(name) is not frame for name, frame in frames.items()):
+            return None  # other frames
+        present = tuple(name for name, frame in frames.items() if not frame.empty)
+        if not present:
+            return None
+        positions = np.flatnonzero(in_scope)
+        _, first = np.unique(self.link_pair[positions], return_index=True)
+        links = self.links.iloc[positions[np.sort(first)]].reset_index(drop=True)
+        dtypes = self._dtypes(present)
+        return links if dtypes is None or (links.dtypes == dtypes).all() else links.astype(dtypes)
+
+    def _dtypes(self, present: tuple[str, ...]) -> pd.Series | None:
+        """The columns' dtypes ``scoped_partner_links`` gives when only ``present`` pieces
+        have rows (the concat skips empty ones), from a row of each."""
+        if present not in self._piece_dtypes:
+            heads = []
+            for name in present:
+                frame = self.frames[name]
+                if frame.empty:
+                    self._piece_dtypes[present] = None
+                    return None
+                if name == "grants":
+                    head = frame[["institution_id", "partner_ids"]].head(1).explode("partner_ids")
+                    heads.append(head.rename(columns={"partner_ids": "partner_id"}))
+                else:
+                    heads.append(frame[["institution_id", "partner_id"]].head(1))
+            self._piece_dtypes[present] = pd.concat(heads, ignore_index=True).dtypes
+        return self._piece_dtypes[present]
 
 
 def _year_array(dates: pd.Series) -> np.ndarray:
