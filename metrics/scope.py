@@ -323,6 +323,8 @@ class ScopeIndex:
         self.link_row = links["_row"].to_numpy(dtype="int64")
         self.link_partner_codes, self.link_partner_uniques = pd.factorize(links["partner_id"])
         self.link_partner = self.link_partner_codes
+        # Each partner row's code among the linked partners (-1: never linked).
+        self.partner_code = pd.Index(self.link_partner_uniques).get_indexer(partners["partner_id"])
 
     def matches(self, tables: Mapping[str, pd.DataFrame]) -> bool:
         return all(tables.get(name) is self.frames[name] for name in self.NAMES)
@@ -371,9 +373,9 @@ class ScopeIndex:
         scoped["institutions"] = self.frames["institutions"][self._institution_mask("institutions", scope)]
         scoped["targets"] = self.frames["targets"][self.mask("targets", scope)]
         in_scope = self._links_in(masks)
-        linked = {self.link_partner_uniques[i] for i in np.unique(self.link_partner[in_scope])}
+        linked = np.unique(self.link_partner[in_scope])
         partners = self.frames["partners"]
-        scoped["partners"] = partners[partners["partner_id"].isin(linked)]
+        scoped["partners"] = partners[np.isin(self.partner_code, linked)]
         with self._lock:
             # Weak references: the scoped frames are kept (or not) by their caches alone.
             self._recent[scope] = ({name: weakref.ref(scoped[name]) for name in EVENT_TABLES}, in_scope)
