@@ -435,14 +435,12 @@ def _year_array(dates: pd.Series) -> np.ndarray:
 
 
 def scope_index(tables: Mapping[str, pd.DataFrame], shared: dict | None) -> ScopeIndex | None:
-    """The ``ScopeIndex`` of ``tables`` kept in ``shared`` (the frames of one dataset
-    version); None without ``shared`` or for other frames (e.g. tables cut at a day)."""
-    if shared is None:
-        return None
-    index = shared.get("scope_index")
-    if index is None:
-        index = shared["scope_index"] = ScopeIndex(tables)
-    return index if index.matches(tables) else None
+    """The ``ScopeIndex`` kept in ``shared`` under "scope_index" when it was built from
+    ``tables``' frames; else None (no index there, or other frames such as tables cut at
+    a day). Never built here: building costs about two ``apply_scope`` runs, worth it
+    only for the many scopes of one dataset version (``ui.data`` builds it once)."""
+    index = None if shared is None else shared.get("scope_index")
+    return index if index is not None and index.matches(tables) else None
 
 
 def apply_scope(tables: Mapping[str, pd.DataFrame], scope: Scope,
@@ -453,7 +451,8 @@ def apply_scope(tables: Mapping[str, pd.DataFrame], scope: Scope,
     that pass the country and partner-type filters (the set the ``partners`` KPI
     counts); ``institutions`` and ``targets`` follow the institution filter (targets
     also the years); ``fx_rates`` passes whole. ``shared``: frames kept per dataset
-    version, where the ``ScopeIndex`` that answers most scopes faster is kept.
+    version; its "scope_index" (a ``ScopeIndex`` of these tables) answers most scopes
+    faster, the same rows.
     """
     index = scope_index(tables, shared)
     if index is not None:

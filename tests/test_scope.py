@@ -16,7 +16,11 @@ def scope_of(request):
     if request.param == "general":
         return lambda data, scope: apply_scope(data, scope)
     shared: dict = {}
-    return lambda data, scope: apply_scope(data, scope, shared)
+    def indexed(data, scope):
+        if "scope_index" not in shared:
+            shared["scope_index"] = ScopeIndex(data)
+        return apply_scope(data, scope, shared)
+    return indexed
 
 PARTNERS = [
     {"partner_id": "kr1", "type": "university", "country": "KOR"},
