@@ -276,7 +276,7 @@ class ScopeIndex:
             frame = self.frames[name]
             if frame is not None and "institution_id" in frame.columns:
                 codes, uniques = pd.factorize(frame["institution_id"])
-                self.institution[name] = (codes, list(uniques))
+                self.institution[name] = (_small_ints(codes), list(uniques))
         self.years: dict[str, tuple[np.ndarray, ...]] = {}
         frame = self.frames["agreements"]
         if frame is not None:
@@ -290,10 +290,10 @@ class ScopeIndex:
             self.years["grants"] = (_year_array(_dates(frame, "start_date")), _year_array(_dates(frame, "end_date")))
         frame = self.frames["students"]
         if frame is not None:
-            self.years["students"] = (pd.to_numeric(frame["year_start"], errors="coerce").to_numpy(dtype="float64"),)
+            self.years["students"] = (pd.to_numeric(frame["year_start"], errors="coerce").to_numpy(dtype="float32"),)
         frame = self.frames["targets"]
         if frame is not None:
-            self.years["targets"] = (pd.to_numeric(frame["year"], errors="coerce").to_numpy(dtype="float64"),)
+            self.years["targets"] = (pd.to_numeric(frame["year"], errors="coerce").to_numpy(dtype="float32"),)
         self._links()
 
     def _links(self) -> None:
@@ -318,11 +318,15 @@ class ScopeIndex:
         known = set(partners["partner_id"].dropna())
         links = links[links["partner_id"].isin(known).to_numpy()]
         self.links = links[["institution_id", "partner_id"]].reset_index(drop=True)
-        self.link_pair = pd.factorize(pd.MultiIndex.from_frame(self.links.astype(object)))[0]
         self.link_source = links["_source"].to_numpy(dtype="int8")
-        self.link_row = links["_row"].to_numpy(dtype="int64")
-        self.link_partner_codes, self.link_partner_uniques = pd.factorize(links["partner_id"])
-        self.link_partner = self.link_partner_codes
+        self.link_row = _small_ints(links["_row"].to_numpy())
+        partner_codes, self.link_partner_uniques = pd.factorize(self.links["partner_id"])
+        institution_codes, institutions = pd.factorize(self.links["institution_id"])
+        # One number per (institution, partner) pair, from the two columns' codes (no
+        # Python string per link: ~0.2 GB less at a million visits).
+        self.link_pair = institution_codes.astype("int64") * max(len(self.link_partner_uniques), 1) + partner_codes
+        self.link_partner = _small_ints(partner_codes)
+        del institutions
         # Each partner row's code among the linked partners (-1: never linked).
         self.partner_code = pd.Index(self.link_partner_uniques).get_indexer(partners["partner_id"])
 
@@ -431,7 +435,17 @@ class ScopeIndex:
 
 
 def _year_array(dates: pd.Series) -> np.ndarray:
-    return dates.dt.year.to_numpy(dtype="float64", na_value=np.nan)
+    """Calendar years as float32 (exact for years; NaN: no date)."""
+    return dates.dt.year.to_numpy(dtype="float32", na_value=np.nan)
+
+
+def _small_ints(values: np.ndarray) -> np.ndarray:
+    """Non-negative codes or row numbers (and -1) in the narrowest integer type."""
+    top = int(values.max()) if len(values) else 0
+    for dtype in ("int8", "int16", "int32"):
+        if top < np.iinfo(dtype).max:
+            return values.astype(dtype, copy=False)
+    return values
 
 
 def scope_index(tables: Mapping[str, pd.DataFrame], shared: dict | None) -> ScopeIndex | None:
