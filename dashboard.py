@@ -13,8 +13,10 @@ import streamlit as st
 from datastore import guard
 from i18n import t
 from ui import current_language, render_sidebar
+from ui.data import freeze_long_lived
 
 guard.install()  # a client's clear_cache message is logged and ignored
+freeze_long_lived()  # the first runs only: later collections scan only new objects
 
 lang, present = current_language()
 st.set_page_config(

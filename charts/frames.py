@@ -87,7 +87,9 @@ def count_by(
     columns = list(columns)
     if df.empty:
         return pd.DataFrame({**{c: pd.Series(dtype="object") for c in columns}, COUNT: []})
-    data = df.dropna(subset=columns)
+    # Only the columns counted (and the weight): dropna on the whole frame copied every
+    # column of every row (~30 ms per count at 100k visits).
+    data = df[columns + ([weight] if weight is not None and weight not in columns else [])].dropna(subset=columns)
     if weight is None:
         out = data.groupby(columns, dropna=True).size().reset_index(name=COUNT)
     else:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import math
 from functools import lru_cache
 
 import pandas as pd
 import pydeck as pdk
+from pydeck.bindings.json_tools import default_serialize
 
 from charts.theme import (
     BORDER_RGB,
@@ -33,6 +33,17 @@ TOOLTIP_STYLE = {
 WORLD_VIEW = pdk.ViewState(latitude=35, longitude=40, zoom=1.3)
 # The world repeats east and west, so a wide page never shows an empty band beside it.
 MAP_VIEWS = [pdk.View(type="MapView", controller=True, repeat=True)]
+
+
+class Deck(pdk.Deck):
+    """A ``pdk.Deck`` whose JSON is written by the C encoder (no indent).
+
+    pydeck writes ``indent=2``, which makes ``json`` fall back to its pure-Python encoder:
+    ~0.2 s per world map for the polygons. The same keys and values, so the same spec.
+    """
+
+    def to_json(self) -> str:
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
 
 
 def _tooltip(present: bool = False) -> dict:
@@ -67,19 +78,23 @@ def country_layer(
 ) -> pdk.Layer:
     """Country polygons shaded by ``counts`` (ISO alpha-3 -> number)."""
     names = names or {}
-    world = copy.deepcopy(_world())
+    source = _world()
     maximum = max([float(v) for v in counts.values()] or [0])
-    for feature in world["features"]:
-        props = feature["properties"]
+    # New features and properties around the shared geometry (never modified): a deep
+    # copy of the world's polygons cost ~60 ms per map.
+    features = []
+    for feature in source["features"]:
+        props = {k: v for k, v in feature["properties"].items() if k != "continent"}  # never shown
         code = props.get("iso_a3")
         value = counts.get(code, 0)
         props["fill"] = shade(float(value or 0), maximum)
         # Every country's tooltip in the language, not only the ones with partners.
         props["name"] = names.get(code) or (fmt.country(code, lang) if code and code != "-99" else props.get("name", ""))
-        props.pop("continent", None)  # never shown
         props["kind"] = t(noun_key, lang, n=_fmt(value, lang))
         props["place"] = ""
         props["detail"] = ""
+        features.append({**feature, "properties": props})
+    world = {**source, "features": features}
     return pdk.Layer(
         "GeoJsonLayer",
         data=world,
@@ -364,7 +379,7 @@ def partner_map(
         )
 
     view = fit_view([p["position"] for p in points] + [h["position"] for h in home_points], height=height)
-    return pdk.Deck(
+    return Deck(
         layers=layers,
         initial_view_state=view,
         views=MAP_VIEWS,
@@ -389,7 +404,7 @@ def country_map(
     layer = country_layer(counts, noun_key=noun_key, lang=lang, names=country_names)
     shown = [code for code, value in counts.items() if value]
     frame = country_bounds_points(shown) + [list(p) for p in (extra_points or [])]
-    return pdk.Deck(
+    return Deck(
         layers=[ocean_layer(), layer],
         initial_view_state=fit_view(frame, width=width, height=height) if frame else WORLD_VIEW,
         views=MAP_VIEWS,

@@ -54,12 +54,20 @@ def number(value: object, lang: str | None = DEFAULT_LANG, digits: int | None = 
     """
     if _missing(value):
         return DASH
+    if type(value) in (int, float) and type(digits) in (int, type(None)):  # the common case, kept
+        return _number(value, _lang(lang), digits)
+    return _number.__wrapped__(value, _lang(lang), digits)
+
+
+@lru_cache(maxsize=16384, typed=True)
+def _number(value: object, lang: str, digits: int | None) -> str:
+    """``number`` of a known value (kept for ints and floats: maps and tables repeat them)."""
     if digits is None:
-        return format_decimal(value, locale=_lang(lang))
+        return format_decimal(value, locale=lang)
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
     # babel rounds half to even (2.5 -> 2); people expect half away from zero.
     value = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-    return format_decimal(value, format=pattern, locale=_lang(lang), decimal_quantization=True)
+    return format_decimal(value, format=pattern, locale=lang, decimal_quantization=True)
 
 
 def integer(value: object, lang: str | None = DEFAULT_LANG) -> str:
@@ -139,7 +147,12 @@ def date_text(value: object, lang: str | None = DEFAULT_LANG, precision: str | N
     day = _as_date(value)
     if day is None:
         return DASH
-    lang = _lang(lang)
+    return _date_text(day, _lang(lang), precision, style)
+
+
+@lru_cache(maxsize=8192)
+def _date_text(day: date, lang: str, precision: str | None, style: str) -> str:
+    """``date_text`` of a known day (kept: a timeline writes the same days every rerun)."""
     if precision == "year":
         return str(day.year)
     if precision == "month":

@@ -35,7 +35,7 @@ from metrics.registry import (
     compute_kpis_with_notes,
     figure_state,
 )
-from metrics.scope import Scope, apply_scope
+from metrics.scope import Scope, ScopeIndex, apply_scope
 
 __all__ = [
     "KPIS",
@@ -47,6 +47,7 @@ __all__ = [
     "KpiContext",
     "KpiDef",
     "Scope",
+    "ScopeIndex",
     "YearComparison",
     "agreement_status",
     "all_institutions",

@@ -27,9 +27,13 @@ def delta(current: Value, previous: Value) -> Value:
 # ----------------------------------------------------------------------------- dating
 
 
-def dating_summary(tables: Mapping[str, pd.DataFrame], scope: Scope) -> dict[str, tuple[int, int]]:
-    """``{table: (dated rows, rows)}`` in the scope with every year (the sidebar's note)."""
-    scoped = apply_scope(tables, scope.replace(year_from=None, year_to=None))
+def dating_summary(tables: Mapping[str, pd.DataFrame], scope: Scope,
+                   scoped: Mapping[str, pd.DataFrame] | None = None) -> dict[str, tuple[int, int]]:
+    """``{table: (dated rows, rows)}`` in the scope with every year (the sidebar's note).
+
+    ``scoped``: ``apply_scope(tables, scope with every year)`` when already at hand."""
+    if scoped is None:
+        scoped = apply_scope(tables, scope.replace(year_from=None, year_to=None))
     out = {}
     for name in rules.DATED_TABLES:
         frame = scoped.get(name)
@@ -40,9 +44,12 @@ def dating_summary(tables: Mapping[str, pd.DataFrame], scope: Scope) -> dict[str
     return out
 
 
-def _years_with_rows(tables: Mapping[str, pd.DataFrame], scope: Scope) -> set[int]:
-    """Calendar years in which the scope (years filter aside) has dated rows."""
-    scoped = apply_scope(tables, scope.replace(year_from=None, year_to=None))
+def _years_with_rows(tables: Mapping[str, pd.DataFrame], scope: Scope,
+                     scoped: Mapping[str, pd.DataFrame] | None = None) -> set[int]:
+    """Calendar years in which the scope (years filter aside) has dated rows (``scoped``:
+    the scope with every year applied, when already at hand)."""
+    if scoped is None:
+        scoped = apply_scope(tables, scope.replace(year_from=None, year_to=None))
     years: set[int] = set()
     for name in rules.DATED_TABLES:
         frame = scoped.get(name)
@@ -102,14 +109,16 @@ class YearComparison:
         return dict(zip(self.frame["metric"], self.frame["delta"], strict=True))
 
 
-def comparison_years(tables: Mapping[str, pd.DataFrame], scope: Scope) -> YearComparison:
+def comparison_years(tables: Mapping[str, pd.DataFrame], scope: Scope,
+                     scoped: Mapping[str, pd.DataFrame] | None = None) -> YearComparison:
     """Which two years the scope can compare (no KPI computed): the rule of docs/metrics.md.
 
     Y is the latest calendar year up to the as-of year (and within the years filter) in
     which the scope has dated rows; Y-1 must have dated rows too. When Y is the as-of
-    year and that year is not over, both years are cut at the as-of day.
+    year and that year is not over, both years are cut at the as-of day. ``scoped``:
+    ``apply_scope(tables, scope with every year)`` when already at hand.
     """
-    years = _years_with_rows(tables, scope)
+    years = _years_with_rows(tables, scope, scoped)
     last = scope.as_of.year if scope.year_to is None else min(scope.as_of.year, scope.year_to)
     candidates = [y for y in years if y <= last and (scope.year_from is None or y >= scope.year_from)]
     if not candidates:
@@ -124,15 +133,20 @@ def comparison_years(tables: Mapping[str, pd.DataFrame], scope: Scope) -> YearCo
 def year_over_year(
     tables: Mapping[str, pd.DataFrame], scope: Scope, shared: dict | None = None,
     kpis_of: Callable[[Scope, date | None], tuple[Mapping[str, Value], Mapping[str, int]]] | None = None,
+    scoped: Mapping[str, pd.DataFrame] | None = None,
 ) -> YearComparison:
     """Every KPI for Y beside Y-1 (``comparison_years``), the scope otherwise kept.
 
     ``kpis_of(one_year_scope, cutoff)`` computes (KPIs, notes) of one year, counting only
     events up to ``cutoff`` when it is not None (default: ``cut_at`` + ``compute_kpis``;
     the dashboard passes a cached one). The frame has one row per KPI: metric, unit,
-    year, current, previous, delta (None unless both are defined).
+    year, current, previous, delta (None unless both are defined). ``scoped``: as for
+    ``comparison_years``.
+
+    The result depends on the years filter only through Y: it equals the comparison of
+    the scope narrowed to Y alone (the dashboard caches it so).
     """
-    years = comparison_years(tables, scope)
+    years = comparison_years(tables, scope, scoped)
     if years.reason is not None:
         return years
     shared = {} if shared is None else shared
@@ -151,7 +165,7 @@ def year_over_year(
     previous, previous_notes = kpis_of(scope.replace(year_from=p, year_to=p), p_end)
     # A figure is compared only when its own tables have dated rows in both periods
     # (students of a year not yet started are an empty year, not a fall to 0).
-    both = _dated_tables(tables, scope, y, end) & _dated_tables(tables, scope, p, p_end)
+    both = _dated_tables(tables, scope, y, end, shared) & _dated_tables(tables, scope, p, p_end, shared)
     # ... and never against a sum whose every input is unknown (Unknown is not zero).
     comparable = {kpi.name for kpi in KPIS if both & set(kpi.dated_by)
                   and figure_state(kpi.name, current_notes)[0] != "unknown"
@@ -160,10 +174,11 @@ def year_over_year(
                           frozenset(both))
 
 
-def _dated_tables(tables: Mapping[str, pd.DataFrame], scope: Scope, year: int, cutoff: date | None) -> set[str]:
+def _dated_tables(tables: Mapping[str, pd.DataFrame], scope: Scope, year: int, cutoff: date | None,
+                  shared: dict | None = None) -> set[str]:
     """The tables with rows dated in ``year`` (up to ``cutoff``) in the scope."""
     source = cut_at(tables, cutoff) if cutoff is not None else tables
-    scoped = apply_scope(source, scope.replace(year_from=year, year_to=year))
+    scoped = apply_scope(source, scope.replace(year_from=year, year_to=year), shared if cutoff is None else None)
     return {name for name in rules.DATED_TABLES
             if scoped.get(name) is not None and (rules.dated_years(name, scoped[name]) == year).any()}
 

@@ -31,20 +31,26 @@ def rows_per_institution(ctx: KpiContext, institutions: Iterable[str]) -> dict[s
     return {kpi.name: {i: kpi.refine(part) for i, part in _split(kpi.select(ctx), ids).items()} for kpi in KPIS}
 
 
-def kpis_per_institution(ctx: KpiContext, institutions: Iterable[str]) -> dict[str, dict[str, Value]]:
-    """``{institution_id: {kpi: value}}`` for each id (registry order of KPIs)."""
+def kpis_per_institution(ctx: KpiContext, institutions: Iterable[str],
+                         rows: dict[str, dict[str, pd.DataFrame]] | None = None) -> dict[str, dict[str, Value]]:
+    """``{institution_id: {kpi: value}}`` for each id (registry order of KPIs);
+    ``rows``: ``rows_per_institution(ctx, institutions)`` when already at hand."""
     ids = [str(i) for i in institutions]
-    rows = rows_per_institution(ctx, ids)
+    rows = rows_per_institution(ctx, ids) if rows is None else rows
     return {i: {kpi.name: kpi.reduce(rows[kpi.name][i]) for kpi in KPIS} for i in ids}
 
 
-def notes_per_institution(ctx: KpiContext, institutions: Iterable[str]) -> dict[str, dict[str, int]]:
-    """``{institution_id: {note: value}}`` (unknown inputs), like ``kpis_per_institution``."""
+def notes_per_institution(ctx: KpiContext, institutions: Iterable[str],
+                          rows: dict[str, dict[str, pd.DataFrame]] | None = None) -> dict[str, dict[str, int]]:
+    """``{institution_id: {note: value}}`` (unknown inputs), like ``kpis_per_institution``
+    (``rows``: the same, to reuse the split rows of both)."""
     ids = [str(i) for i in institutions]
     by_kpi = {kpi.name: kpi for kpi in KPIS}
     out: dict[str, dict[str, int]] = {i: {} for i in ids}
     for note in NOTE_DEFS:
         kpi = by_kpi[note.kpi]
-        for i, part in _split(kpi.select(ctx), ids).items():
-            out[i][note.name] = note.reduce(kpi.refine(part))
+        parts = rows[kpi.name] if rows is not None else {
+            i: kpi.refine(part) for i, part in _split(kpi.select(ctx), ids).items()}
+        for i in ids:
+            out[i][note.name] = note.reduce(parts[i])
     return out

@@ -29,7 +29,7 @@ from metrics.rules import (  # re-exported: older callers import them from here
     IRN_PARTNER_TYPES,
     agreement_status,
 )
-from metrics.scope import Scope, apply_scope, scoped_partner_links
+from metrics.scope import Scope, apply_scope, scope_index, scoped_partner_links
 
 __all__ = [
     "ACTIVE_GRANT_STATUSES",
@@ -99,7 +99,7 @@ class KpiContext:
 
     @cached_property
     def scoped(self) -> dict[str, pd.DataFrame]:
-        return complete_tables(apply_scope(self.tables, self.scope))
+        return complete_tables(apply_scope(self.tables, self.scope, self.shared))
 
     @property
     def as_of(self) -> pd.Timestamp:
@@ -127,8 +127,11 @@ class KpiContext:
     @cached_property
     def partner_links(self) -> pd.DataFrame:
         """(institution_id, partner_id, country, type) of in-scope partner links."""
-        partners = self.tables["partners"].drop_duplicates("partner_id").set_index("partner_id")
-        links = scoped_partner_links(self.scoped, self.tables["partners"], self.scope)
+        partners = self._partners_by_id()
+        index = scope_index(self.tables, self.shared)
+        links = index.partner_links(self.scoped, self.scope) if index is not None else None
+        if links is None:
+            links = scoped_partner_links(self.scoped, self.tables["partners"], self.scope)
         return links.assign(
             country=links["partner_id"].map(partners["country"]),
             type=links["partner_id"].map(partners["type"]),
@@ -144,10 +147,33 @@ class KpiContext:
         """In-scope awarded/active/completed grants, with ``usd_rate`` and ``usd`` (NaN: unknown)."""
         grants = rules.funded_grants(self.scoped["grants"])
         amount = pd.to_numeric(grants["amount"], errors="coerce")
-        years = pd.to_datetime(grants["start_date"]).dt.year
-        rate = usd_rates(grants["currency"], years, self.tables["fx_rates"])
-        rate = rate.where(amount.notna())
+        rate = self._usd_rates(grants).where(amount.notna())
         return grants.assign(usd_rate=rate, usd=amount * rate)
+
+    def _partners_by_id(self) -> pd.DataFrame:
+        """The partners indexed by id (the first row of an id), once per dataset (``shared``)."""
+        table = self.tables["partners"]
+        cached = self.shared.get(("partners_by_id",))
+        if cached is None or cached[0] is not table:
+            cached = self.shared[("partners_by_id",)] = (
+                table, table.drop_duplicates("partner_id").set_index("partner_id"))
+        return cached[1]
+
+    def _usd_rates(self, grants: pd.DataFrame) -> pd.Series:
+        """``usd_rates`` of ``grants`` (rows of the dataset's grants): a row's rate depends on
+        its own currency and year only, so the rates of every grant are computed once per
+        dataset (``shared``) and taken by index (~15 ms per scope saved)."""
+        full = self.tables["grants"]
+        if not full.index.is_unique or not grants.index.isin(full.index).all():
+            return usd_rates(grants["currency"], pd.to_datetime(grants["start_date"]).dt.year,
+                             self.tables["fx_rates"])
+        key = ("usd_rates",)
+        cached = self.shared.get(key)
+        if cached is None or cached[0] is not full or cached[1] is not self.tables["fx_rates"]:
+            rates = usd_rates(full["currency"], pd.to_datetime(full["start_date"]).dt.year,
+                              self.tables["fx_rates"])
+            cached = self.shared[key] = (full, self.tables["fx_rates"], rates)
+        return cached[2].reindex(grants.index)
 
     @cached_property
     def foreign_students(self) -> pd.DataFrame:

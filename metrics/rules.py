@@ -182,9 +182,25 @@ def dormant_agreements(active: pd.DataFrame, busy: frozenset[tuple[str, str]]) -
 # --------------------------------------------------------------------- foreign and domestic
 
 
+_HOME: tuple = (None, None, None)  # the last institutions table, its content, its id -> country
+
+
+def _home_of(institutions: pd.DataFrame) -> pd.Series:
+    """id -> country of ``institutions``, kept for the last table seen (its ids and
+    countries compared too, so a table changed in place is never answered stale)."""
+    content = (tuple(institutions["institution_id"]), tuple(institutions["country"])) \
+        if "institution_id" in institutions.columns and "country" in institutions.columns else None
+    table, seen, home = _HOME
+    if table is institutions and content is not None and seen == content:
+        return home
+    home = institutions.drop_duplicates("institution_id").set_index("institution_id")["country"]
+    globals()["_HOME"] = (institutions, content, home)  # one swap: safe across sessions' threads
+    return home
+
+
 def home_country(frame: pd.DataFrame, institutions: pd.DataFrame) -> pd.Series:
     """The country of each row's institution (by ``institution_id``)."""
-    home = institutions.drop_duplicates("institution_id").set_index("institution_id")["country"]
+    home = _home_of(institutions)
     if frame.empty:
         return pd.Series(dtype=object, index=frame.index)
     return frame["institution_id"].map(home)

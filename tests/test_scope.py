@@ -5,7 +5,22 @@ from __future__ import annotations
 import pytest
 from metrics_fixtures import tables
 
-from metrics import REGIONS, Scope, apply_scope, region_countries
+from metrics import REGIONS, Scope, ScopeIndex, apply_scope, region_countries
+from metrics.scope import scoped_partner_links
+
+
+@pytest.fixture(params=["general", "indexed"])
+def scope_of(request):
+    """``apply_scope`` the general way, and through the dataset's ScopeIndex (``shared``):
+    both must give the rows worked out by hand."""
+    if request.param == "general":
+        return lambda data, scope: apply_scope(data, scope)
+    shared: dict = {}
+    def indexed(data, scope):
+        if "scope_index" not in shared:
+            shared["scope_index"] = ScopeIndex(data)
+        return apply_scope(data, scope, shared)
+    return indexed
 
 PARTNERS = [
     {"partner_id": "kr1", "type": "university", "country": "KOR"},
@@ -191,8 +206,8 @@ ALL_STUDENTS = ["adm:2024:PAK", "sam:2023:IND", "sam:2024:IND"]
         ),
     ],
 )
-def test_apply_scope_rows(data, scope, agreements, visits, grants, students):
-    scoped = apply_scope(data, scope)
+def test_apply_scope_rows(data, scope_of, scope, agreements, visits, grants, students):
+    scoped = scope_of(data, scope)
     assert ids(scoped["agreements"], "agreement_id") == agreements
     assert ids(scoped["visits"], "visit_id") == visits
     assert ids(scoped["grants"], "grant_id") == grants
@@ -211,8 +226,39 @@ def test_apply_scope_rows(data, scope, agreements, visits, grants, students):
         (Scope(institutions={"adm"}), ["de1", "kr2", "tr1"]),
     ],
 )
-def test_scoped_partners(data, scope, partners):
-    assert ids(apply_scope(data, scope)["partners"], "partner_id") == partners
+def test_scoped_partners(data, scope_of, scope, partners):
+    assert ids(scope_of(data, scope)["partners"], "partner_id") == partners
+
+
+@pytest.mark.parametrize(
+    "scope",
+    [Scope(), Scope(institutions={"adm"}), Scope(year_from=2022, year_to=2022), Scope(year_from=2024)],
+)
+def test_index_answers_institution_and_year_scopes(data, scope):
+    """The index answers a scope of institutions and years itself (no silent fallback),
+    and its partner links are the general ones, row for row."""
+    index = ScopeIndex(data)
+    fast = index.apply(data, scope)
+    assert fast is not None
+    links = index.partner_links(fast, scope)
+    assert links is not None
+    assert links.values.tolist() == scoped_partner_links(fast, data["partners"], scope).values.tolist()
+
+
+def test_index_links_by_hand(data):
+    index = ScopeIndex(data)
+    scope = Scope(institutions={"sam"})
+    fast = index.apply(data, scope)
+    # sam: agreements a1 (kr1), a2 (de1); visits v1 (kr1, again), v2 (no partner); grant g1 (kr1, de1)
+    assert index.partner_links(fast, scope).values.tolist() == [["sam", "kr1"], ["sam", "de1"]]
+
+
+def test_index_leaves_other_filters_to_the_general_way(data):
+    index = ScopeIndex(data)
+    for scope in (Scope(countries={"KOR"}), Scope(faculties={"Medicine"}), Scope(partner_types={"hospital"}),
+                  Scope(regions={"Central Asia"})):
+        assert index.apply(data, scope) is None
+    assert index.apply({**data, "visits": data["visits"].copy()}, Scope()) is None  # other frames
 
 
 def test_apply_scope_keeps_columns_and_does_not_touch_input(data):
@@ -223,7 +269,7 @@ def test_apply_scope_keeps_columns_and_does_not_touch_input(data):
         assert frame.equals(before[name])
 
 
-def test_institution_and_target_tables_follow_scope():
+def test_institution_and_target_tables_follow_scope(scope_of):
     data = tables(
         targets=[
             {"institution_id": "sam", "year": 2024, "metric": "partners", "target": 5},
@@ -231,7 +277,7 @@ def test_institution_and_target_tables_follow_scope():
             {"institution_id": "sam", "year": 2023, "metric": "partners", "target": 5},
         ]
     )
-    scoped = apply_scope(data, Scope(institutions={"sam"}, year_from=2024))
+    scoped = scope_of(data, Scope(institutions={"sam"}, year_from=2024))
     assert ids(scoped["institutions"], "institution_id") == ["sam"]
     assert scoped["targets"][["institution_id", "year"]].values.tolist() == [["sam", 2024]]
 

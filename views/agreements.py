@@ -12,6 +12,7 @@ from metrics import rules
 from metrics.rules import EXPIRING_DAYS
 from ui import start_page, stop_if_empty, table_with_download
 from ui.evidence import kpi_cards
+from ui.panels import display_table_with_download
 from ui.tables import display_frame
 
 KINDS = list(AGREEMENT_KINDS)
@@ -115,4 +116,4 @@ statuses = st.multiselect(
 )
 registry = agreements if not statuses else agreements[agreements["derived_status"].isin(statuses)]
 registry = registry.sort_values(["institution_id", "signed_on"], na_position="last")
-table_with_download(display_frame(registry, COLUMNS, lang, lookups=lookups), "agreements", lang, key="registry")
+display_table_with_download(registry, COLUMNS, lang, lookups=lookups, file_stem="agreements", key="registry")

@@ -12,6 +12,7 @@ from loaders import schema
 from metrics import rules
 from ui import start_page, stop_if_empty, table_with_download
 from ui.evidence import COLUMNS, PERSONAL, kpi_cards, picked_categories
+from ui.panels import display_table_with_download
 from ui.tables import display_frame
 
 DIRECTIONS = list(schema.DIRECTIONS)
@@ -152,7 +153,7 @@ if not picked and not ctx.present:
 shown = visits[visits["country"].isin(picked).to_numpy()] if picked else visits
 # The same columns as the rows behind the visit figures (ui.evidence), names hidden when presenting.
 visit_columns = [c for c in COLUMNS["visit"] if not (ctx.present and c[0] in PERSONAL)]
-table_with_download(display_frame(shown, visit_columns, lang, lookups=ctx.lookups()), "visits", lang, key="visits")
+display_table_with_download(shown, visit_columns, lang, lookups=ctx.lookups(), file_stem="visits", key="visits")
 
 # Lecture sessions --------------------------------------------------------------------------------
 st.subheader(t("page.mobility.sessions", lang))
