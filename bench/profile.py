@@ -26,7 +26,6 @@ from bench.measure import (
     DASHBOARD,
     PAGES,
     REPO_ROOT,
-    _navigation_like_the_server,
     _quiet_streamlit,
     filter_states,
 )
@@ -129,7 +128,6 @@ def profile(path: Path, reps: int, out: Path, pages: tuple[str, ...] = PAGES) ->
     os.environ["COOP_STORE"] = str(path / ".no-store")
     sys.path.insert(0, str(REPO_ROOT))
     _quiet_streamlit()
-    _navigation_like_the_server()
     from pyinstrument.renderers import ConsoleRenderer, HTMLRenderer
     from streamlit.testing.v1 import AppTest
 
