@@ -33,6 +33,18 @@ CHROMIUM_ARGS = [
 ]
 
 
+def finish(result: dict, json_path: Path | None, limit: int = 20) -> int:
+    """Print the run's app errors (at most ``limit``), write the result as JSON when asked;
+    the exit code: 1 when the app showed an error."""
+    import json
+
+    for error in result["errors"][:limit]:
+        print("  error:", error)
+    if json_path:
+        json_path.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    return 1 if result["errors"] else 0
+
+
 def free_port() -> int:
     """A TCP port free on 127.0.0.1 right now."""
     with socket.socket() as sock:

@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 from bench.datasets import ensure_dataset
-from bench.live import CHROMIUM_ARGS, serve
+from bench.live import CHROMIUM_ARGS, finish, serve
 
 PAGES = ("", "partners", "mobility", "grants", "agreements", "students", "quality", "export")
 DONE_JS = """() => !document.querySelector('[data-testid="stStatusWidget"]')
@@ -292,13 +292,9 @@ def main(argv: list[str] | None = None) -> int:
           f"median {result['median_ms']} ms, p95 {result['p95_ms']} ms (first open: median "
           f"{result['open_median_ms']} ms, p95 {result['open_p95_ms']} ms), {len(result['errors'])} errors, "
           f"{len(result['slow'])} slow (not finished within the wait budget; timed, not errors)")
-    for error in result["errors"][:20]:
-        print("  error:", error)
     for slow in result["slow"][:20]:
         print("  slow:", slow)
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
-    return 1 if result["errors"] else 0
+    return finish(result, args.json)
 
 
 if __name__ == "__main__":

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 import time
 from pathlib import Path
 
 from bench.datasets import ensure_dataset
-from bench.live import CHROMIUM_ARGS, serve
+from bench.live import CHROMIUM_ARGS, finish, serve
 from bench.load import DONE_JS, ERRORS_JS, PAGES
 
 
@@ -74,11 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:12s} open {page['open_ms'] / 1000:6.2f} s   server rss {page['VmRSS']:7.0f} MB   peak {page['VmHWM']:7.0f} MB")
     print(f"server peak memory (VmHWM): {result['VmHWM']:.0f} MB, now {result['VmRSS']:.0f} MB; "
           f"{len(result['errors'])} app errors")
-    for error in result["errors"]:
-        print("  error:", error)
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
-    return 1 if result["errors"] else 0
+    return finish(result, args.json, limit=len(result["errors"]))
 
 
 if __name__ == "__main__":

@@ -188,86 +188,63 @@ def _all_years(scope):
     return scope.year_from is None and scope.year_to is None
 
 
-def in_scope_agreements(data, scope):
+def _rows(data, table, scope, *, country, partner_type, when):
+    """The rows of ``table`` in ``scope``: institution and faculty, then the table's own
+    country, partner-type and date tests (``country(row, countries)``, ``partner_type(row)``,
+    ``when(row)``; the first two asked only when the scope has such a filter)."""
     countries = _country_set(scope)
-    out = []
-    for row in data["agreements"]:
-        partner = data["partner_by_id"].get(row["partner_id"])
-        if not _inst_ok(row, scope):
-            continue
-        if countries and (partner is None or partner["country"] not in countries):
-            continue
-        if not _faculty_ok(row, scope):
-            continue
-        if scope.partner_types and (partner is None or partner["type"] not in scope.partner_types):
-            continue
-        if not _span_in(row["signed_on"], row["expires_on"], scope):
-            continue
-        out.append(row)
-    return out
+    return [row for row in data[table]
+            if _inst_ok(row, scope) and _faculty_ok(row, scope)
+            and (not countries or country(row, countries))
+            and (not scope.partner_types or partner_type(row))
+            and when(row)]
+
+
+def _partner_of(data):
+    return lambda row: data["partner_by_id"].get(row["partner_id"])
+
+
+def in_scope_agreements(data, scope):
+    partner = _partner_of(data)
+
+    def country(row, countries):
+        return partner(row) is not None and partner(row)["country"] in countries
+
+    def partner_type(row):
+        return partner(row) is not None and partner(row)["type"] in scope.partner_types
+
+    return _rows(data, "agreements", scope, country=country, partner_type=partner_type,
+                 when=lambda row: _span_in(row["signed_on"], row["expires_on"], scope))
 
 
 def in_scope_visits(data, scope):
-    countries = _country_set(scope)
-    out = []
-    for row in data["visits"]:
-        if not _inst_ok(row, scope):
-            continue
-        if countries and row["country"] not in countries:
-            continue
-        if not _faculty_ok(row, scope):
-            continue
-        if scope.partner_types:
-            partner = data["partner_by_id"].get(row["partner_id"])
-            if partner is None or partner["type"] not in scope.partner_types:
-                continue
-        when = _visit_day(row)
-        if when is None:
-            if not _all_years(scope):
-                continue
-        elif not _year_in(when.year, scope):
-            continue
-        out.append(row)
-    return out
+    partner = _partner_of(data)
+
+    def partner_type(row):
+        return partner(row) is not None and partner(row)["type"] in scope.partner_types
+
+    def when(row):
+        day = _visit_day(row)
+        return _all_years(scope) if day is None else _year_in(day.year, scope)
+
+    return _rows(data, "visits", scope, country=lambda row, countries: row["country"] in countries,
+                 partner_type=partner_type, when=when)
 
 
 def in_scope_grants(data, scope):
-    countries = _country_set(scope)
-    out = []
-    for row in data["grants"]:
-        if not _inst_ok(row, scope):
-            continue
-        partners = [
-            data["partner_by_id"][p] for p in row["partner_ids"] if p in data["partner_by_id"]
-        ]
-        if countries:
-            if not any(p["country"] in countries for p in partners):
-                continue
-        if not _faculty_ok(row, scope):
-            continue
-        if scope.partner_types:
-            if not any(p["type"] in scope.partner_types for p in partners):
-                continue
-        if not _span_in(row["start_date"], row["end_date"], scope):
-            continue
-        out.append(row)
-    return out
+    def partners(row):
+        return [data["partner_by_id"][p] for p in row["partner_ids"] if p in data["partner_by_id"]]
+
+    return _rows(data, "grants", scope,
+                 country=lambda row, countries: any(p["country"] in countries for p in partners(row)),
+                 partner_type=lambda row: any(p["type"] in scope.partner_types for p in partners(row)),
+                 when=lambda row: _span_in(row["start_date"], row["end_date"], scope))
 
 
 def in_scope_students(data, scope):
-    countries = _country_set(scope)
-    out = []
-    for row in data["students"]:
-        if not _inst_ok(row, scope):
-            continue
-        if countries and row["country"] not in countries:
-            continue
-        if not _faculty_ok(row, scope):
-            continue
-        if not _year_in(row["year_start"], scope):
-            continue
-        out.append(row)
-    return out
+    # Students have no partner: the partner-type filter does not narrow them.
+    return _rows(data, "students", scope, country=lambda row, countries: row["country"] in countries,
+                 partner_type=lambda row: True, when=lambda row: _year_in(row["year_start"], scope))
 
 
 # ---------------------------------------------------------------------- rules
