@@ -66,6 +66,16 @@ def kept(store: Store, number: int | None = None) -> list[KeptExport]:
         return kept_at(conn, number)
 
 
+def rollback_change(store: Store, current: int, target: int) -> tuple[list[KeptExport], list[KeptExport]]:
+    """What restoring version ``target`` does to the exports of version ``current``: the
+    ones it brings back and the ones it removes (by institution and content)."""
+    now, then = kept(store, current), kept(store, target)
+    same = {(k.institution_id, k.sha256) for k in now}
+    old = {(k.institution_id, k.sha256) for k in then}
+    return ([k for k in then if (k.institution_id, k.sha256) not in same],
+            [k for k in now if (k.institution_id, k.sha256) not in old])
+
+
 def add_export(store: Store, name: str, data: bytes, institution_id: str, editor: str,
                expected_current: int | None, note: str = "", client: str = "") -> Version:
     """Keep ``data`` as export ``name`` of ``institution_id`` in a new version. An export of
@@ -139,4 +149,5 @@ def _commit(store: Store, conn, current: int, editor: str, note: str, extra: dic
                                 client=client, check_rights=False)
 
 
-__all__ = ["KeptExport", "add_export", "kept", "read_export", "remove_export", "safe_name"]
+__all__ = ["KeptExport", "add_export", "kept", "read_export", "remove_export", "rollback_change",
+           "safe_name"]

@@ -94,3 +94,14 @@ def test_a_readable_export_keeps_its_row_problems():
         ("warning", 50, "C1", "pub_no_affiliation"),
         ("warning", 58, "C1", "pub_unknown_country"),
     ]
+
+
+def test_the_rollback_preview_names_the_exports_it_brings_back_and_removes(store):
+    publications.add_export(store, "wos.txt", WOS.read_bytes(), "samsmu", "admin", None)  # v2
+    publications.add_export(store, "other.txt", WOS.read_bytes().replace(b"2023", b"2020"),
+                            "samsmu", "admin", 2)  # v3
+    [first] = [k for k in publications.kept(store) if k.name == "wos.txt"]
+    publications.remove_export(store, first.id, "admin", 3)  # v4: other.txt only
+    back, gone = publications.rollback_change(store, 4, 2)  # v2 had wos.txt only
+    assert [k.name for k in back] == ["wos.txt"] and [k.name for k in gone] == ["other.txt"]
+    assert publications.rollback_change(store, 4, 4) == ([], [])

@@ -10,7 +10,7 @@ import pandas as pd
 import pycountry
 import streamlit as st
 
-from datastore import forms, office, security
+from datastore import forms, office, publications, security
 from datastore.diff import diff_datasets, summary
 from datastore.labels import column_label, enum_label, table_label
 from datastore.store import (
@@ -656,6 +656,10 @@ def show_history(store: Store, current: int | None, editor: str | None, lang: st
     st.markdown(t("data.rollback.summary", lang, number=target,
                   summary=_summary_line(diffs, before, lang) or t("common.none", lang)))
     show_preview(diffs, lang, title_key="data.rollback.preview_title")
+    back, gone = publications.rollback_change(store, current, target)
+    if back or gone:  # the publication exports follow the version too
+        st.markdown(tt("data.rollback.exports", lang, back=", ".join(k.name for k in back) or "—",
+                       gone=", ".join(k.name for k in gone) or "—"))
     ok, cancel = st.columns(2)
     if ok.button(t("data.rollback.button", lang, number=target), type="primary",
                  key="data_rollback"):
