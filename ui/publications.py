@@ -35,7 +35,7 @@ def _kept_table(kept: list, names: dict[str, str], lang: str) -> None:
     rows = [{
         t("data.pubs.col.file", lang): k.name,
         t("data.pubs.col.institution", lang): _institution_label(k.institution_id, names, lang),
-        t("data.pubs.col.size", lang): fmt.number(round(k.size / 1024, 1), lang, 1) + " KB",
+        t("data.pubs.col.size", lang): t("data.pubs.kb", lang, n=fmt.number(round(k.size / 1024, 1), lang, 1)),
         t("data.pubs.col.editor", lang): k.editor,
         t("data.pubs.col.version", lang): k.since,
     } for k in kept]

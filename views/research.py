@@ -25,8 +25,13 @@ lookups = ctx.lookups()
 partner_names = ctx.partner_names()
 errors = [p for p in res.problems if p.severity == "error"]
 warnings = [p for p in res.problems if p.severity == "warning"]
-st.caption(t("page.research.files", lang, n=len(res.files), papers=fmt.number(len(res.papers), lang),
-             errors=len(errors), warnings=len(warnings)))
+years = res.papers["year"].dropna()
+if len(years):  # the papers' own years: the year slider spans the dataset's tables, not them
+    st.caption(t("page.research.files_years", lang, n=len(res.files), papers=fmt.number(len(res.papers), lang),
+                 first=int(years.min()), last=int(years.max()), errors=len(errors), warnings=len(warnings)))
+else:
+    st.caption(t("page.research.files", lang, n=len(res.files), papers=fmt.number(len(res.papers), lang),
+                 errors=len(errors), warnings=len(warnings)))
 
 
 def paper_table(ids, key: str) -> None:
