@@ -143,8 +143,8 @@ def _require_right(conn, editor: str, institution_id: str, name: str, client: st
 
 def _commit(store: Store, conn, current: int, editor: str, note: str, extra: dict,
             client: str) -> Version:
-    live = store.rows(current, conn)
-    return store._commit_locked(conn, current, live, live, store._columns_locked(conn, current),
+    # No row changes: the version keeps every row of ``current`` as it is (nothing to read).
+    return store._commit_locked(conn, current, {}, {}, store._columns_locked(conn, current),
                                 editor=editor, note=note, action="publications", extra=extra,
                                 client=client, check_rights=False)
 

@@ -12,11 +12,9 @@ hidden. A dataset without exports has no research section.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
-import research
 from i18n import fmt, t
 from metrics import Scope
 from report.parts import Chart, Section, Series, Table, enum_label
@@ -33,15 +31,6 @@ class ResearchPart:
 
     sections: list[Section]
     papers: Table
-
-
-def dataset_research(path: str | Path, tables: dict[str, pd.DataFrame]) -> Research | None:
-    """The ``research.Research`` of the exports in the dataset's ``publications/`` folder, or
-    None when it has none."""
-    files, problems = research.publication_files(path, tables)
-    if not files and not problems:
-        return None
-    return research.load_research(tables, files, problems)
 
 
 def _year_bars(years: pd.DataFrame, lang: str) -> tuple[list[str], list[int], list[int]]:
@@ -120,7 +109,7 @@ def research_part(res: Research | None, tables: dict[str, pd.DataFrame], scope: 
                      t("export.col.partner", lang), t("export.col.kind", lang)],
                     gap_rows, (), (22, 14, 44, 20),
                     note="" if gap_rows else t("pack.research.gap_none", lang)))
-    candidates = figures.sustained_without_agreement(res, tables, scope)
+    candidates = figures.sustained_without_agreement(res, tables, scope, irn)
     cand_rows = [[str(r["org_name"]), fmt.country(r["country"], lang), fmt.integer(r["papers"], lang),
                   _ids(list(r["paper_ids"]))] for r in candidates.to_dict("records")]
     cand_section = Section(
@@ -143,4 +132,4 @@ def research_part(res: Research | None, tables: dict[str, pd.DataFrame], scope: 
     return ResearchPart([main, irn_section, gap_section, cand_section], paper_table)
 
 
-__all__ = ["ResearchPart", "dataset_research", "research_part"]
+__all__ = ["ResearchPart", "research_part"]

@@ -29,12 +29,12 @@ from loaders.schema import AGREEMENT_STATUSES, DIRECTIONS, GRANT_STATUSES, MODES
 from loaders.words import ENUM_GROUPS
 from metrics import KPI_BY_NAME, KPIS, KpiDef, Scope, apply_scope, rules
 from report.branding import Branding, load_branding
-from report.coauthors import dataset_research, research_part
+from report.coauthors import research_part
 from report.json_report import build_report
 from report.parts import Chart, Section, Series, Table, enum_label
 from report.parts import missing as _missing
 from report.privacy import Privacy, row_label, source_document
-from research import Research
+from research import Research, dataset_research
 
 RENEWAL_DAYS = rules.EXPIRING_DAYS  # renewals due: the agreements_expiring rows
 BIG_NUMBERS = ("partners", "partner_countries", "agreements_active", "visits_incoming",

@@ -115,6 +115,15 @@ def build_research(pubs: Publications, tables: dict[str, pd.DataFrame], extra_pr
     return Research(papers, aff, uncertain, unattributed, problems, pubs.files)
 
 
+def dataset_research(dataset_path: str | Path, tables: dict[str, pd.DataFrame]) -> Research | None:
+    """The research view of the exports in the dataset's ``publications/`` folder, or None
+    when it has none (no file and no folder problem)."""
+    files, problems = publication_files(dataset_path, tables)
+    if not files and not problems:
+        return None
+    return load_research(tables, files, problems)
+
+
 def load_research(tables: dict[str, pd.DataFrame], files: list[tuple[str, str]] | list[str],
                   extra_problems: list[Problem] | None = None) -> Research:
     """Read the exports (``(path, owner)`` pairs or plain paths) and build the research view."""
@@ -123,5 +132,5 @@ def load_research(tables: dict[str, pd.DataFrame], files: list[tuple[str, str]] 
     return build_research(pubs, tables, extra_problems)
 
 
-__all__ = ["PUBLICATIONS_DIR", "Research", "build_research", "files_stamp", "load_research",
+__all__ = ["PUBLICATIONS_DIR", "Research", "build_research", "dataset_research", "files_stamp", "load_research",
            "publication_files", "publications_dir", "read_publications"]

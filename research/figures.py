@@ -208,10 +208,11 @@ def agreements_without_papers(research: Research, tables, scope: Scope) -> pd.Da
     return active.loc[keep, cols].sort_values(["institution_id", "partner_id"]).reset_index(drop=True)
 
 
-def sustained_without_agreement(research: Research, tables, scope: Scope) -> pd.DataFrame:
+def sustained_without_agreement(research: Research, tables, scope: Scope, irn_result: dict | None = None) -> pd.DataFrame:
     """The institutions behind the IRN's P that have no agreement (any status) with an
-    institution in scope: candidates for an MoU."""
-    table = irn(research, tables, scope)["institutions"]
+    institution in scope: candidates for an MoU (``irn_result``: ``irn()`` of this scope,
+    when the caller has it already)."""
+    table = (irn_result or irn(research, tables, scope))["institutions"]
     agreements = tables["agreements"]
     if scope.institutions:
         agreements = agreements[agreements["institution_id"].isin(scope.institutions).to_numpy()]

@@ -9,11 +9,9 @@ from ui import data as cached
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _load(path: str, stamp: tuple, pub_stamp: tuple) -> research.Research:
+def _load(path: str, stamp: tuple, pub_stamp: tuple) -> research.Research | None:
     del pub_stamp  # part of the cache key only: changes whenever an export does
-    tables = cached.load_cached(path, stamp).tables
-    files, problems = research.publication_files(path, tables)
-    return research.load_research(tables, files, problems)
+    return research.dataset_research(path, cached.load_cached(path, stamp).tables)
 
 
 def current_research(path: str, stamp: tuple) -> research.Research | None:

@@ -25,15 +25,16 @@ FORMATS = (  # (suffix, i18n key of the button, MIME type)
 )
 
 
-def build_files(dataset, scope, lang: str, public: bool, progress=None) -> dict[str, bytes]:
-    """The three files as bytes, from one pack; ``progress(share, text)`` as they build."""
+def build_files(dataset, scope, lang: str, public: bool, progress=None, research=None) -> dict[str, bytes]:
+    """The three files as bytes, from one pack; ``progress(share, text)`` as they build;
+    ``research``: the publication exports already read (the page's cached copy)."""
     from report.model import build_pack
     from report.pdf import write_pdf
     from report.pptx import write_pptx
     from report.xlsx import write_xlsx
 
     step = progress or (lambda share, text: None)
-    pack = build_pack(dataset, scope, lang, public, as_of_default=scope.as_of == date.today(),
+    pack = build_pack(dataset, scope, lang, public, as_of_default=scope.as_of == date.today(), research=research,
                       progress=lambda share: step(share * 0.4, t("page.export.step.model", lang)))
     files = {}
     writers = {"pptx": write_pptx, "pdf": write_pdf, "xlsx": write_xlsx}
@@ -85,7 +86,7 @@ if files is not None and files.get("key") != key:
 if st.button(t("page.export.build", ctx.lang), type="primary", key="export_build"):
     bar = st.progress(0.0, text=t("page.export.building", ctx.lang))
     built = build_files(ctx.dataset, ctx.scope, ctx.lang, public,
-                        lambda share, text: bar.progress(min(share, 1.0), text=text))
+                        lambda share, text: bar.progress(min(share, 1.0), text=text), ctx.research())
     files = {"key": key, **built}
     st.session_state["export_files"] = files
 if files is not None:

@@ -144,7 +144,7 @@ with left:
         key="gap-agreements")
 with right:
     st.markdown("**" + t("page.research.gap_candidates", lang) + "**")
-    candidates = figures.sustained_without_agreement(res, tables, scope)
+    candidates = figures.sustained_without_agreement(res, tables, scope, irn)
     table_with_download(display_frame(candidates, [
         ("org_name", "page.research.col.institution", "text"), ("country", "common.col.country", "country"),
         ("papers", "page.research.col.papers_window", "int"), ("paper_ids", "page.research.col.evidence", "list")],
