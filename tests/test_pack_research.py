@@ -142,3 +142,26 @@ def test_more_than_ten_years_chart_the_earlier_ones_as_one_bar():
     assert labels == ["before 2012", *map(str, range(2012, 2022))]
     assert domestic == [1] + [1] * 9 + [1]
     assert international == [1] + [0] * 9 + [3]
+
+
+def test_a_changed_export_makes_the_built_pack_stale_on_the_export_page(samarkand, tmp_path, monkeypatch):
+    """The Export page keeps the files it built for the filters; a publication export
+    replaced meanwhile must not leave the old pack downloadable."""
+    import os
+
+    from streamlit.testing.v1 import AppTest
+
+    folder = tmp_path / "sam"
+    shutil.copytree(samarkand, folder)
+    monkeypatch.setenv("COOP_DATA", str(folder))
+    monkeypatch.setenv("COOP_STORE", str(tmp_path / "store"))
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "views" / "export.py"),
+                           default_timeout=120).run()
+    at.button(key="export_build").click().run()
+    assert len(at.get("download_button")) == 3
+    export = folder / "publications" / "samsmu" / "wos_plain.txt"
+    export.write_text(export.read_text(encoding="utf-8").replace("PY 2021", "PY 2020"), encoding="utf-8")
+    stat = export.stat()
+    os.utime(export, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    at.run()
+    assert at.get("download_button") == []  # build again: the pack would say other figures

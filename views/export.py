@@ -13,6 +13,7 @@ from datetime import date
 
 import streamlit as st
 
+import research
 from i18n import t
 from ui import start_page, stop_if_empty
 
@@ -79,14 +80,16 @@ st.markdown(f"**{t('page.export.scope', ctx.lang)}**")
 st.text(f"{lines[0][0]}: {lines[0][1]}\n{scope_words(lines, ctx.lang)}\n"
         f"{t('export.as_of', ctx.lang)}: {ctx.scope.as_of.isoformat()}")
 public = st.toggle(t("page.export.public", ctx.lang), value=ctx.present)
-key = ("export_files", ctx.path, ctx.stamp, ctx.scope, ctx.lang, public)
+exports = ctx.research()  # a changed publication export makes the built files stale too
+exports_stamp = research.files_stamp([(f, "") for f in exports.files]) if exports is not None else ()
+key = ("export_files", ctx.path, ctx.stamp, exports_stamp, ctx.scope, ctx.lang, public)
 files = st.session_state.get("export_files")
 if files is not None and files.get("key") != key:
     files = None
 if st.button(t("page.export.build", ctx.lang), type="primary", key="export_build"):
     bar = st.progress(0.0, text=t("page.export.building", ctx.lang))
     built = build_files(ctx.dataset, ctx.scope, ctx.lang, public,
-                        lambda share, text: bar.progress(min(share, 1.0), text=text), ctx.research())
+                        lambda share, text: bar.progress(min(share, 1.0), text=text), exports)
     files = {"key": key, **built}
     st.session_state["export_files"] = files
 if files is not None:
