@@ -71,23 +71,40 @@ def load_cached(path: str, stamp: tuple) -> Dataset:
 
 
 def collect_garbage() -> None:
-    """Free the previous rerun's frames now.
+    """Free the previous rerun's frames when they are worth a full collection.
 
     A page's namespace refers to itself through the functions and lambdas defined in it
     (a reference cycle), so its frames (a scoped million visits, a few hundred MB) were
     only freed by an occasional full collection: the app held several such generations
-    at once (the peak memory at a million visits fell from ~2.3 to ~1.6 GB with this).
-    With the dataset frozen (``load_cached``) this takes a few milliseconds.
+    at once (the peak memory at a million visits fell from ~2.3 to ~1.6 GB with a full
+    collection each rerun). ``ui.page.start_page`` now empties the previous run's
+    namespace, which breaks that cycle: its frames go by reference counting at once.
+    What other cyclic garbage a run leaves (figures, small caches) is collected here
+    only once the resident size grew ``COLLECT_GROWTH_MB`` past its level after the last
+    collection (reading it costs microseconds; a full collection each rerun cost a few
+    milliseconds at every size, tens under a profiler), so a large leftover is still
+    freed before the next page's work.
 
     Past ``TRIM_ABOVE_MB`` resident, the heap's free pages go back to the system too
     (``malloc_trim``): after the overview at a million visits 1.87 GB resident -> 0.55 GB
     (~70 ms, only at that size), so what a server holds between clicks is what it uses.
     """
-    gc.collect()
-    if _resident_mb() > TRIM_ABOVE_MB:
+    resident = _resident_mb()
+    bar = _COLLECTED_AT_MB[0]
+    if not resident or not bar or resident > bar + COLLECT_GROWTH_MB:  # unknown size: every run
+        gc.collect()
+        bar = resident = _resident_mb()
+    if resident > TRIM_ABOVE_MB:
         from loaders.memory import release_free_memory
 
-        release_free_memory()
+        release_free_memory()  # a full collection, then the trim
+        bar = _resident_mb()
+    # The lowest level seen since the collection: memory given back lowers the bar.
+    _COLLECTED_AT_MB[0] = min(bar, resident)
+
+
+COLLECT_GROWTH_MB = int(os.environ.get("COOP_COLLECT_GROWTH_MB", "32"))
+_COLLECTED_AT_MB = [0.0]  # resident MB after the last full collection (0: none yet)
 
 
 TRIM_ABOVE_MB = int(os.environ.get("COOP_TRIM_ABOVE_MB", "1000"))

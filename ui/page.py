@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 
 import pandas as pd
@@ -44,9 +45,35 @@ h3 { font-size: 1.75rem; }
 """
 
 
+K_NAMESPACE = "_page_namespace"  # session key: the module namespace of the page last run
+
+
+def release_previous_page(namespace: dict) -> None:
+    """Empty the namespace of the page this session ran last, now that ``namespace`` runs.
+
+    A page file runs in a fresh module each time (``st.Page.run``); its functions and
+    lambdas refer back to that module's namespace, a reference cycle that kept the run's
+    frames (a scoped million visits: a few hundred MB) until a full garbage collection.
+    Emptied, the cycle is gone and the frames are freed at once by reference counting.
+    Only a page of an earlier run is emptied, never a loaded module: by then that run's
+    callbacks and fragments are over (a full rerun starts here) and Streamlit's deferred
+    downloads are the panels' closures (``ui.panels``), which need no page name.
+    """
+    state = st.session_state
+    previous = state.get(K_NAMESPACE)
+    state[K_NAMESPACE] = namespace if namespace.get("__name__") == "__main__" else None
+    if previous is None or previous is namespace or previous.get("__name__") != "__main__":
+        return
+    main = sys.modules.get("__main__")
+    if main is not None and vars(main) is previous:  # still a running script's own module
+        return
+    previous.clear()
+
+
 def start_page(name: str) -> PageContext:
     """Title and lead of page ``name``; stops with one error panel when the data is unusable."""
-    collect_garbage()  # the previous rerun's frames (ui.data.collect_garbage)
+    release_previous_page(sys._getframe(1).f_globals)  # the page calling: its module namespace
+    collect_garbage()  # what else the previous rerun left (ui.data.collect_garbage)
     ctx = page_context()
     st.html(BASE_CSS)  # style only: takes no space on the page
     if ctx.present:
