@@ -139,11 +139,10 @@ def _table(shown: pd.DataFrame, rows: int, csv_of, file_stem: str, lang: str, ke
     from i18n import fmt
 
     config = dict(column_config or {})
-    for column in shown.columns:
-        if column in config or not (shown[column].dtype == object or pd.api.types.is_string_dtype(shown[column])):
+    for column, values in shown.items():
+        if column in config or not (values.dtype == object or pd.api.types.is_string_dtype(values)):
             continue
-        longest = shown[column].map(lambda v: len(v) if isinstance(v, str) else 0).max() if len(shown) else 0
-        if longest > LONG_TEXT:
+        if _longest_text(values) > LONG_TEXT:
             config[column] = st.column_config.TextColumn(column, width=LONG_TEXT_PX)
     if height is None and 0 < len(shown) <= SHOW_ALL_ROWS:
         height = ROW_PX * (len(shown) + 1) + 3
@@ -160,6 +159,11 @@ def _table(shown: pd.DataFrame, rows: int, csv_of, file_stem: str, lang: str, ke
         icon=":material/download:",
         on_click="ignore",
     )
+
+
+def _longest_text(values: pd.Series) -> int:
+    """The length of the column's longest text (0 without any; other values count 0)."""
+    return max((len(v) for v in values.tolist() if isinstance(v, str)), default=0)
 
 
 def _slug(text: str) -> str:

@@ -80,13 +80,23 @@ st.markdown(f"**{t('page.export.scope', ctx.lang)}**")
 st.text(f"{lines[0][0]}: {lines[0][1]}\n{scope_words(lines, ctx.lang)}\n"
         f"{t('export.as_of', ctx.lang)}: {ctx.scope.as_of.isoformat()}")
 public = st.toggle(t("page.export.public", ctx.lang), value=ctx.present)
-exports = ctx.research()  # a changed publication export makes the built files stale too
-exports_stamp = research.files_stamp([(f, "") for f in exports.files]) if exports is not None else ()
-key = ("export_files", ctx.path, ctx.stamp, exports_stamp, ctx.scope, ctx.lang, public)
+
+
+def files_key(exports) -> tuple:
+    """What the built files depend on: a changed publication export makes them stale too."""
+    exports_stamp = research.files_stamp([(f, "") for f in exports.files]) if exports is not None else ()
+    return ("export_files", ctx.path, ctx.stamp, exports_stamp, ctx.scope, ctx.lang, public)
+
+
+# The publication exports are looked up only when there are files to check or to build.
 files = st.session_state.get("export_files")
-if files is not None and files.get("key") != key:
+exports = ctx.research() if files is not None else None
+if files is not None and files.get("key") != files_key(exports):
     files = None
 if st.button(t("page.export.build", ctx.lang), type="primary", key="export_build"):
+    if st.session_state.get("export_files") is None:  # not looked up above
+        exports = ctx.research()
+    key = files_key(exports)
     bar = st.progress(0.0, text=t("page.export.building", ctx.lang))
     built = build_files(ctx.dataset, ctx.scope, ctx.lang, public,
                         lambda share, text: bar.progress(min(share, 1.0), text=text), exports)
