@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableMapping
 
 import pandas as pd
 import streamlit as st
@@ -48,7 +48,7 @@ h3 { font-size: 1.75rem; }
 K_NAMESPACE = "_page_namespace"  # session key: the module namespace of the page last run
 
 
-def release_previous_page(namespace: dict) -> None:
+def release_previous_page(namespace: dict, state: MutableMapping | None = None) -> None:
     """Empty the namespace of the page this session ran last, now that ``namespace`` runs.
 
     A page file runs in a fresh module each time (``st.Page.run``); its functions and
@@ -59,7 +59,7 @@ def release_previous_page(namespace: dict) -> None:
     callbacks and fragments are over (a full rerun starts here) and Streamlit's deferred
     downloads are the panels' closures (``ui.panels``), which need no page name.
     """
-    state = st.session_state
+    state = st.session_state if state is None else state  # the session's (a test's own map)
     previous = state.get(K_NAMESPACE)
     state[K_NAMESPACE] = namespace if namespace.get("__name__") == "__main__" else None
     if previous is None or previous is namespace or previous.get("__name__") != "__main__":
