@@ -90,8 +90,10 @@ class PageContext:
         return self.evidence_frame(name)
 
     def dating_summary(self) -> dict[str, tuple[int, int]]:
-        """``{table: (dated rows, rows)}`` in the scope."""
-        return cached.dating_summary(self.path, self.stamp, self.scope)
+        """``{table: (dated rows, rows)}`` in the scope with every year (what the counts
+        cover): keyed without the years, so the sidebar's entry serves every year range."""
+        scope = self.scope.replace(year_from=None, year_to=None) if self.scope is not None else None
+        return cached.dating_summary(self.path, self.stamp, scope)
 
     def comparison_year(self) -> int | None:
         """The year the year-over-year deltas are for.

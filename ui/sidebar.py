@@ -260,10 +260,9 @@ def render_sidebar(lang: str, present: bool) -> PageContext:
     ctx = PageContext(lang, present, view, dataset, path, stamp, scope, dict(options.institution_names),
                       options.span)
     if draw:
-        # Keyed on the scope without its years (the note counts every year, as
-        # ``dating_summary`` does itself): a new year range reuses the last count.
-        every_year = ctx.scope.replace(year_from=None, year_to=None)
-        _dating_note(sb, cached.dating_summary(ctx.path, ctx.stamp, every_year), options.span, lang)
+        # Keyed on the scope without its years (``PageContext.dating_summary``): a new
+        # year range reuses the last count, here and on the Overview page.
+        _dating_note(sb, ctx.dating_summary(), options.span, lang)
         if (shown := version_shown(ctx.path)) is not None:  # the store, not COOP_DATA, is shown
             sb.caption(":material/database: " + t("filters.store_shown", lang, number=shown))
     _write_query(view)
