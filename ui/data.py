@@ -312,11 +312,10 @@ def kpis_compared(path: str, stamp: tuple, scope: metrics.Scope) -> tuple[dict[s
     """Every KPI and note for every institution of the dataset (the picked ones and the
     others), the rest of the scope kept: the by-institution table stays whole when one is
     picked. Returns (values, notes), each ``{institution_id: {name: value}}``."""
-    from metrics.grouped import kpis_per_institution, notes_per_institution, rows_per_institution
+    from metrics.grouped import figures_per_institution
 
     tables = load_cached(path, stamp).tables
     wide = scope.replace(institutions=frozenset())
     ctx = metrics.KpiContext(tables, wide, scoped_tables(path, stamp, wide), _shared(path, stamp))
     ids = metrics.all_institutions(tables)
-    rows = rows_per_institution(ctx, ids)  # split once for the values and the notes
-    return kpis_per_institution(ctx, ids, rows), notes_per_institution(ctx, ids, rows)
+    return figures_per_institution(ctx, ids)
