@@ -27,6 +27,7 @@ import pandas as pd
 
 from metrics import rules
 from metrics.fx import usd_rates
+from metrics.scope import scope_index
 
 EVENTS = ("agreements", "visits", "grants", "students")
 _LINK_SOURCES = ("agreements", "visits", "grants")
@@ -59,6 +60,8 @@ class KpiFacts:
         self.n = {name: len(self.frames[name]) for name in EVENTS}
         self.institution: dict[str, np.ndarray] = {}
         self._dormant_cache: dict = {}
+        self._years: dict[str, np.ndarray] = {}
+        self._cuts: dict = {}
         institutions = self.frames["institutions"]
         agreements = self.frames["agreements"]
         # institution code of each row, one code list for every table (ids as strings)
@@ -189,6 +192,31 @@ class KpiFacts:
             out[name] = found
         return out
 
+    def years(self, name: str) -> np.ndarray:
+        """``rules.dated_years`` of the whole table ``name`` (float, NaN: undated), once."""
+        cached = self._years.get(name)
+        if cached is None:
+            frame = self.frames[name]
+            years = rules.dated_years(name, frame)
+            cached = self._years[name] = (np.full(len(frame), np.nan) if years.empty else
+                                          pd.to_numeric(years, errors="coerce").to_numpy(dtype="float64",
+                                                                                          na_value=np.nan))
+        return cached
+
+    def up_to(self, cutoff: date) -> tuple[dict[str, np.ndarray], frozenset[tuple[str, str]]]:
+        """The rows ``metrics.compare.cut_at(tables, cutoff)`` keeps (a mask per event
+        table) and the busy pairs of those cut tables at as_of; the last few cutoffs kept."""
+        cached = self._cuts.get(cutoff)
+        if cached is None:
+            cut = rules.cut_at(self.frames, cutoff)
+            keep = {name: np.ones(self.n[name], dtype=bool) if cut[name] is self.frames[name]
+                    else _positions_of(self.frames[name], cut[name]) for name in EVENTS}
+            cached = (keep, rules.busy_pairs(cut, self.as_of))
+            if len(self._cuts) >= 8:
+                self._cuts.pop(next(iter(self._cuts)))
+            self._cuts[cutoff] = cached
+        return cached
+
     def dormant(self, busy: frozenset[tuple[str, str]]) -> np.ndarray:
         """Active agreements whose institution and partner had no activity (``busy``)."""
         key = id(busy)
@@ -196,7 +224,9 @@ class KpiFacts:
         if cached is None or cached[0] is not busy:
             rows = rules.dormant_agreements(self._active_rows, busy)
             cached = (busy, _positions_of(self.frames["agreements"], rows))
-            self._dormant_cache = {key: cached}  # one busy set at a time (the scope's as_of)
+            if len(self._dormant_cache) >= 4:  # the as_of's own busy set and a few cut ones
+                self._dormant_cache.pop(next(iter(self._dormant_cache)))
+            self._dormant_cache[key] = cached
         return cached[1]
 
     # ------------------------------------------------------------------ figures
@@ -346,14 +376,65 @@ def facts_for(ctx: Any) -> KpiFacts | None:
     return facts
 
 
+def scope_positions(facts: KpiFacts, ctx: Any) -> dict[str, np.ndarray] | None:
+    """The positions of the context's in-scope rows of each event table: from the
+    dataset's ``ScopeIndex`` masks when the context has no scoped frames yet and the
+    index answers the scope (institutions and years only: no copy made), else from the
+    scoped frames. None: not the tables' own rows."""
+    scope = ctx.scope
+    if "scoped" not in ctx.__dict__ and not (scope.faculties or scope.partner_types or scope.country_set):
+        index = scope_index(ctx.tables, ctx.shared)
+        if index is not None:
+            try:
+                return {name: np.flatnonzero(index.mask(name, scope)) for name in EVENTS}
+            except KeyError:  # a table the index does not hold
+                pass
+    return facts.positions(ctx.scoped)
+
+
 def figures_of(ctx: Any, institutions: Sequence[str] | None = None,
-               rows_of: Mapping[str, pd.DataFrame] | None = None) -> tuple[list[dict], list[dict]] | None:
-    """``KpiFacts.figures`` of a context's scope (None: go the general way). ``rows_of``:
-    the event rows to count when not the context's scoped frames (e.g. a cut of them)."""
+               cutoff: date | None = None) -> tuple[list[dict], list[dict]] | None:
+    """``KpiFacts.figures`` of a context's scope (None: go the general way). ``cutoff``:
+    only the events up to that day, as if the tables were ``cut_at(tables, cutoff)``
+    (their busy pairs too)."""
     facts = facts_for(ctx)
     if facts is None:
         return None
-    positions = facts.positions(rows_of if rows_of is not None else ctx.scoped)
+    positions = scope_positions(facts, ctx)
     if positions is None:
         return None
-    return facts.figures(positions, ctx.scope, ctx.busy_pairs, institutions)
+    busy = ctx.busy_pairs
+    if cutoff is not None:
+        keep, busy = facts.up_to(cutoff)
+        positions = {name: p[keep[name][p]] for name, p in positions.items()}
+    return facts.figures(positions, ctx.scope, busy, institutions)
+
+
+def dated_in(ctx: Any, year: int, cutoff: date | None = None) -> set[str] | None:
+    """The event tables with in-scope rows dated in ``year`` (up to ``cutoff``), or None."""
+    facts = facts_for(ctx)
+    if facts is None:
+        return None
+    positions = scope_positions(facts, ctx)
+    if positions is None:
+        return None
+    if cutoff is not None:
+        keep, _ = facts.up_to(cutoff)
+        positions = {name: p[keep[name][p]] for name, p in positions.items()}
+    return {name for name in rules.DATED_TABLES if bool(np.any(facts.years(name)[positions[name]] == year))}
+
+
+def dated_counts(ctx: Any) -> dict[str, tuple[set[int], int, int]] | None:
+    """Per event table: (the years its in-scope rows are dated in, dated rows, rows), or None."""
+    facts = facts_for(ctx)
+    if facts is None:
+        return None
+    positions = scope_positions(facts, ctx)
+    if positions is None:
+        return None
+    out = {}
+    for name in rules.DATED_TABLES:
+        years = facts.years(name)[positions[name]]
+        known = years[~np.isnan(years)]
+        out[name] = ({int(y) for y in np.unique(known)}, len(known), len(years))
+    return out
