@@ -8,10 +8,11 @@ from datetime import date
 
 import pandas as pd
 
-from metrics import rules
+from metrics import columnar, rules
 from metrics.grouped import kpis_per_institution
 from metrics.kpis import KpiContext
-from metrics.registry import KPI_BY_NAME, KPIS, compute_kpis_with_notes, figure_state
+from metrics.registry import KPI_BY_NAME, KPIS, NOTE_DEFS, compute_kpis_with_notes, figure_state
+from metrics.rules import cut_at  # re-exported: callers import it from here
 from metrics.scope import Scope, apply_scope
 
 Value = int | float | None
@@ -28,12 +29,17 @@ def delta(current: Value, previous: Value) -> Value:
 
 
 def dating_summary(tables: Mapping[str, pd.DataFrame], scope: Scope,
-                   scoped: Mapping[str, pd.DataFrame] | None = None) -> dict[str, tuple[int, int]]:
+                   scoped: Mapping[str, pd.DataFrame] | None = None,
+                   shared: dict | None = None) -> dict[str, tuple[int, int]]:
     """``{table: (dated rows, rows)}`` in the scope with every year (the sidebar's note).
 
-    ``scoped``: ``apply_scope(tables, scope with every year)`` when already at hand."""
+    ``scoped``: ``apply_scope(tables, scope with every year)`` when already at hand;
+    ``shared``: the dataset's shared frames (the row facts of ``metrics.columnar``)."""
+    fast = _dated_counts(tables, scope, scoped, shared)
+    if fast is not None:
+        return {name: (dated, rows) for name, (_, dated, rows) in fast.items()}
     if scoped is None:
-        scoped = apply_scope(tables, scope.replace(year_from=None, year_to=None))
+        scoped = apply_scope(tables, scope.replace(year_from=None, year_to=None), shared)
     out = {}
     for name in rules.DATED_TABLES:
         frame = scoped.get(name)
@@ -44,12 +50,25 @@ def dating_summary(tables: Mapping[str, pd.DataFrame], scope: Scope,
     return out
 
 
+def _dated_counts(tables: Mapping[str, pd.DataFrame], scope: Scope, scoped: Mapping[str, pd.DataFrame] | None,
+                  shared: dict | None) -> dict[str, tuple[set[int], int, int]] | None:
+    """``columnar.dated_counts`` of the scope with every year (None: no row facts)."""
+    if shared is None:
+        return None
+    every = scope.replace(year_from=None, year_to=None)
+    return columnar.dated_counts(KpiContext(tables, every, scoped, shared))
+
+
 def _years_with_rows(tables: Mapping[str, pd.DataFrame], scope: Scope,
-                     scoped: Mapping[str, pd.DataFrame] | None = None) -> set[int]:
+                     scoped: Mapping[str, pd.DataFrame] | None = None, shared: dict | None = None) -> set[int]:
     """Calendar years in which the scope (years filter aside) has dated rows (``scoped``:
-    the scope with every year applied, when already at hand)."""
+    the scope with every year applied, when already at hand; ``shared``: as for
+    ``dating_summary``)."""
+    fast = _dated_counts(tables, scope, scoped, shared)
+    if fast is not None:
+        return set().union(*(years for years, _, _ in fast.values()))
     if scoped is None:
-        scoped = apply_scope(tables, scope.replace(year_from=None, year_to=None))
+        scoped = apply_scope(tables, scope.replace(year_from=None, year_to=None), shared)
     years: set[int] = set()
     for name in rules.DATED_TABLES:
         frame = scoped.get(name)
@@ -64,24 +83,6 @@ def same_day(year: int, day: date) -> date:
         return day.replace(year=year)
     except ValueError:
         return date(year, 2, 28)
-
-
-def cut_at(tables: Mapping[str, pd.DataFrame], cutoff: date) -> dict[str, pd.DataFrame]:
-    """The tables without events dated after ``cutoff`` (visits by their date, agreements
-    by signed_on, grants by start_date; students kept: an academic year has no day)."""
-    at = pd.Timestamp(cutoff)
-    out = dict(tables)
-    for name in ("visits", "agreements", "grants"):
-        frame = tables.get(name)
-        if frame is None or frame.empty:
-            continue
-        if name == "visits":
-            when = rules.visit_event_date(frame)
-        else:
-            when = pd.to_datetime(frame["signed_on" if name == "agreements" else "start_date"])
-        keep = ~(when > at).fillna(False).to_numpy(dtype=bool)
-        out[name] = frame if keep.all() else frame[keep]
-    return out
 
 
 @dataclass(frozen=True)
@@ -110,15 +111,16 @@ class YearComparison:
 
 
 def comparison_years(tables: Mapping[str, pd.DataFrame], scope: Scope,
-                     scoped: Mapping[str, pd.DataFrame] | None = None) -> YearComparison:
+                     scoped: Mapping[str, pd.DataFrame] | None = None, shared: dict | None = None) -> YearComparison:
     """Which two years the scope can compare (no KPI computed): the rule of docs/metrics.md.
 
     Y is the latest calendar year up to the as-of year (and within the years filter) in
     which the scope has dated rows; Y-1 must have dated rows too. When Y is the as-of
     year and that year is not over, both years are cut at the as-of day. ``scoped``:
-    ``apply_scope(tables, scope with every year)`` when already at hand.
+    ``apply_scope(tables, scope with every year)`` when already at hand; ``shared``: the
+    dataset's shared frames.
     """
-    years = _years_with_rows(tables, scope, scoped)
+    years = _years_with_rows(tables, scope, scoped, shared)
     last = scope.as_of.year if scope.year_to is None else min(scope.as_of.year, scope.year_to)
     candidates = [y for y in years if y <= last and (scope.year_from is None or y >= scope.year_from)]
     if not candidates:
@@ -146,7 +148,7 @@ def year_over_year(
     The result depends on the years filter only through Y: it equals the comparison of
     the scope narrowed to Y alone (the dashboard caches it so).
     """
-    years = comparison_years(tables, scope, scoped)
+    years = comparison_years(tables, scope, scoped, shared)
     if years.reason is not None:
         return years
     shared = {} if shared is None else shared
@@ -154,7 +156,7 @@ def year_over_year(
     def default(one_year: Scope, cutoff: date | None) -> tuple[Mapping[str, Value], Mapping[str, int]]:
         if cutoff is None:
             return compute_kpis_with_notes(tables, one_year, None, shared)
-        return compute_kpis_with_notes(cut_at(tables, cutoff), one_year)
+        return kpis_up_to(tables, one_year, cutoff, shared)
 
     kpis_of = kpis_of or default
     y, p = years.year, years.previous
@@ -174,9 +176,28 @@ def year_over_year(
                           frozenset(both))
 
 
+def kpis_up_to(tables: Mapping[str, pd.DataFrame], scope: Scope, cutoff: date,
+               shared: dict | None = None) -> tuple[dict[str, Value], dict[str, int]]:
+    """``compute_kpis_with_notes(cut_at(tables, cutoff), scope)``: the KPIs and notes
+    counting only the events up to ``cutoff``. With ``shared`` (the dataset's shared
+    frames) from the row facts of ``metrics.columnar``, the same figures without cutting
+    and scoping the tables again."""
+    if shared is not None:
+        fast = columnar.figures_of(KpiContext(tables, scope, None, shared), cutoff=cutoff)
+        if fast is not None:
+            return ({kpi.name: fast[0][0][kpi.name] for kpi in KPIS},
+                    {note.name: fast[1][0][note.name] for note in NOTE_DEFS})
+    return compute_kpis_with_notes(cut_at(tables, cutoff), scope)
+
+
 def _dated_tables(tables: Mapping[str, pd.DataFrame], scope: Scope, year: int, cutoff: date | None,
                   shared: dict | None = None) -> set[str]:
     """The tables with rows dated in ``year`` (up to ``cutoff``) in the scope."""
+    if shared is not None:
+        fast = columnar.dated_in(KpiContext(tables, scope.replace(year_from=year, year_to=year), None, shared),
+                                 year, cutoff)
+        if fast is not None:
+            return fast
     source = cut_at(tables, cutoff) if cutoff is not None else tables
     scoped = apply_scope(source, scope.replace(year_from=year, year_to=year), shared if cutoff is None else None)
     return {name for name in rules.DATED_TABLES

@@ -4,6 +4,9 @@
 (``KpiDef.select``), splits them by ``institution_id`` and applies the KPI's own
 ``refine`` and ``reduce`` to each part: the same rules as ``compute_kpis`` run with
 ``institutions={id}``, without a context per institution. Definitions: docs/metrics.md.
+
+With a caller's ``shared`` dict the figures come from ``metrics.columnar`` instead (row
+facts built once per dataset, one grouped count per figure): the same values.
 """
 
 from __future__ import annotations
@@ -12,8 +15,17 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from metrics import columnar
 from metrics.kpis import KpiContext
 from metrics.registry import KPIS, NOTE_DEFS, Value
+
+
+def _kpi_order(values: dict[str, Value]) -> dict[str, Value]:
+    return {kpi.name: values[kpi.name] for kpi in KPIS}
+
+
+def _note_order(notes: dict[str, int]) -> dict[str, int]:
+    return {note.name: notes[note.name] for note in NOTE_DEFS}
 
 
 def _split(rows: pd.DataFrame, ids: list[str]) -> dict[str, pd.DataFrame]:
@@ -36,7 +48,11 @@ def kpis_per_institution(ctx: KpiContext, institutions: Iterable[str],
     """``{institution_id: {kpi: value}}`` for each id (registry order of KPIs);
     ``rows``: ``rows_per_institution(ctx, institutions)`` when already at hand."""
     ids = [str(i) for i in institutions]
-    rows = rows_per_institution(ctx, ids) if rows is None else rows
+    if rows is None:
+        fast = columnar.figures_of(ctx, ids)
+        if fast is not None:
+            return {i: _kpi_order(v) for i, v in zip(ids, fast[0], strict=True)}
+        rows = rows_per_institution(ctx, ids)
     return {i: {kpi.name: kpi.reduce(rows[kpi.name][i]) for kpi in KPIS} for i in ids}
 
 
@@ -45,6 +61,10 @@ def notes_per_institution(ctx: KpiContext, institutions: Iterable[str],
     """``{institution_id: {note: value}}`` (unknown inputs), like ``kpis_per_institution``
     (``rows``: the same, to reuse the split rows of both)."""
     ids = [str(i) for i in institutions]
+    if rows is None:
+        fast = columnar.figures_of(ctx, ids)
+        if fast is not None:
+            return {i: _note_order(n) for i, n in zip(ids, fast[1], strict=True)}
     by_kpi = {kpi.name: kpi for kpi in KPIS}
     out: dict[str, dict[str, int]] = {i: {} for i in ids}
     for note in NOTE_DEFS:
@@ -54,3 +74,17 @@ def notes_per_institution(ctx: KpiContext, institutions: Iterable[str],
         for i in ids:
             out[i][note.name] = note.reduce(parts[i])
     return out
+
+
+def figures_per_institution(ctx: KpiContext, institutions: Iterable[str]) -> tuple[dict[str, dict[str, Value]],
+                                                                                   dict[str, dict[str, int]]]:
+    """(``kpis_per_institution``, ``notes_per_institution``) in one pass: by the row facts
+    of ``metrics.columnar`` when the context has them (one grouped count per figure), else
+    by the split rows, shared by both."""
+    ids = [str(i) for i in institutions]
+    fast = columnar.figures_of(ctx, ids)
+    if fast is not None:
+        return ({i: _kpi_order(v) for i, v in zip(ids, fast[0], strict=True)},
+                {i: _note_order(n) for i, n in zip(ids, fast[1], strict=True)})
+    rows = rows_per_institution(ctx, ids)
+    return kpis_per_institution(ctx, ids, rows), notes_per_institution(ctx, ids, rows)

@@ -96,6 +96,9 @@ class KpiContext:
         # Frames that depend on the whole dataset only (not the scope), shared by the
         # contexts of one comparison (by institution, by year) so they are built once.
         self.shared = {} if shared is None else shared
+        # A caller's shared dict lives across contexts: worth the per-dataset row facts
+        # (``metrics.columnar``); a context's own empty one is not.
+        self.shared_given = shared is not None
 
     @cached_property
     def scoped(self) -> dict[str, pd.DataFrame]:

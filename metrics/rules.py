@@ -10,6 +10,7 @@ re-implements a rule: import it from here. Definitions: docs/metrics.md.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 import numpy as np
@@ -79,6 +80,24 @@ def undated_rows(table: str, frame: pd.DataFrame) -> pd.DataFrame:
         return frame
     columns = [c for c in UNDATED_COLUMNS[table] if c in frame.columns]
     return frame[_bool(frame[columns].isna().all(axis=1))]
+
+
+def cut_at(tables: Mapping[str, pd.DataFrame], cutoff: date) -> dict[str, pd.DataFrame]:
+    """The tables without events dated after ``cutoff`` (visits by their date, agreements
+    by signed_on, grants by start_date; students kept: an academic year has no day)."""
+    at = pd.Timestamp(cutoff)
+    out = dict(tables)
+    for name in ("visits", "agreements", "grants"):
+        frame = tables.get(name)
+        if frame is None or frame.empty:
+            continue
+        if name == "visits":
+            when = visit_event_date(frame)
+        else:
+            when = pd.to_datetime(frame["signed_on" if name == "agreements" else "start_date"])
+        keep = ~(when > at).fillna(False).to_numpy(dtype=bool)
+        out[name] = frame if keep.all() else frame[keep]
+    return out
 
 
 # --------------------------------------------------------------------- agreements

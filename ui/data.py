@@ -276,16 +276,9 @@ def _year_kpis(path: str, stamp: tuple, scope: metrics.Scope, cutoff: object = N
     """(KPIs, notes) of a one-year scope (kept per year: the next range reuses most);
     ``cutoff``: only events up to that day (the same period of two years)."""
     tables = load_cached(path, stamp).tables
-    if cutoff is not None:
-        tables = metrics.compare.cut_at(tables, cutoff)  # a few rows fewer: no shared frames
-        return metrics.compute_kpis_with_notes(tables, scope)
+    if cutoff is not None:  # the row facts of the whole tables, counted up to the cutoff
+        return metrics.compare.kpis_up_to(tables, scope, cutoff, _shared(path, stamp))
     return metrics.compute_kpis_with_notes(tables, scope, None, _shared(path, stamp))
-
-
-def _every_year(path: str, stamp: tuple, scope: metrics.Scope) -> dict[str, pd.DataFrame]:
-    """The scoped frames of ``scope`` with every year (shared by the sidebar's note on
-    dates and the choice of the compared years)."""
-    return scoped_tables(path, stamp, scope.replace(year_from=None, year_to=None))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -296,7 +289,7 @@ def year_over_year(path: str, stamp: tuple, scope: metrics.Scope) -> metrics.Yea
     once per Y (``_year_over_year_of``) and reused by the other year ranges.
     """
     tables = load_cached(path, stamp).tables
-    years = metrics.comparison_years(tables, scope, _every_year(path, stamp, scope))
+    years = metrics.comparison_years(tables, scope, None, _shared(path, stamp))
     if years.reason is not None:
         return years
     return _year_over_year_of(path, stamp, scope.replace(year_from=years.year, year_to=years.year))
@@ -308,13 +301,13 @@ def _year_over_year_of(path: str, stamp: tuple, scope: metrics.Scope) -> metrics
     tables = load_cached(path, stamp).tables
     return metrics.year_over_year(tables, scope, _shared(path, stamp),
                                   kpis_of=lambda one_year, cutoff: _year_kpis(path, stamp, one_year, cutoff),
-                                  scoped=_every_year(path, stamp, scope))
+                                  scoped=None)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def dating_summary(path: str, stamp: tuple, scope: metrics.Scope) -> dict[str, tuple[int, int]]:
     """``{table: (dated rows, rows)}`` for the sidebar's note on dates."""
-    return metrics.dating_summary(load_cached(path, stamp).tables, scope, _every_year(path, stamp, scope))
+    return metrics.dating_summary(load_cached(path, stamp).tables, scope, None, _shared(path, stamp))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -329,11 +322,10 @@ def kpis_compared(path: str, stamp: tuple, scope: metrics.Scope) -> tuple[dict[s
     """Every KPI and note for every institution of the dataset (the picked ones and the
     others), the rest of the scope kept: the by-institution table stays whole when one is
     picked. Returns (values, notes), each ``{institution_id: {name: value}}``."""
-    from metrics.grouped import kpis_per_institution, notes_per_institution, rows_per_institution
+    from metrics.grouped import figures_per_institution
 
     tables = load_cached(path, stamp).tables
     wide = scope.replace(institutions=frozenset())
     ctx = metrics.KpiContext(tables, wide, scoped_tables(path, stamp, wide), _shared(path, stamp))
     ids = metrics.all_institutions(tables)
-    rows = rows_per_institution(ctx, ids)  # split once for the values and the notes
-    return kpis_per_institution(ctx, ids, rows), notes_per_institution(ctx, ids, rows)
+    return figures_per_institution(ctx, ids)

@@ -1,0 +1,440 @@
+"""Every KPI and note of a scope, whole or per institution, from row facts built once.
+
+Each KPI rule of ``metrics.rules`` decides per row with the dataset alone (an agreement's
+status at as_of, a visit's direction, mode and foreignness, a grant's status and USD
+value, a partner link's country): ``KpiFacts`` runs those rules ONCE on the whole tables
+(per dataset version and as_of) and keeps, per row, which rule selects it, as numpy
+arrays. A scope's figures are then counts, distinct counts and sums of the scope's rows
+(their positions in the whole tables, from the scoped frames' index) over those arrays,
+optionally grouped by institution: the same rows as ``KpiDef.rows`` selects, the same
+reductions (the sums in the same row order, so the same floats). Definitions:
+docs/metrics.md.
+
+Used by ``metrics.registry.compute_kpis_with_notes`` and ``metrics.grouped`` when the
+context was given a ``shared`` dict (built once, kept there); anything it cannot answer
+(tables without a unique index, rows that are not the tables' own) goes the general way.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from metrics import rules
+from metrics.fx import usd_rates
+from metrics.scope import scope_index
+
+EVENTS = ("agreements", "visits", "grants", "students")
+_LINK_SOURCES = ("agreements", "visits", "grants")
+_NEEDED = (*EVENTS, "institutions", "partners", "fx_rates")
+
+
+def _positions_of(frame: pd.DataFrame, selected: pd.DataFrame) -> np.ndarray:
+    """A boolean array over ``frame``'s rows: True for the rows of ``selected`` (a subset)."""
+    mask = np.zeros(len(frame), dtype=bool)
+    mask[frame.index.get_indexer(selected.index)] = True
+    return mask
+
+
+def _codes(values: pd.Series) -> np.ndarray:
+    """Dense int codes of ``values`` (-1 for a missing value)."""
+    codes, _ = pd.factorize(values)
+    return codes.astype(np.int32, copy=False)
+
+
+def _float(values: pd.Series) -> np.ndarray:
+    return pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+
+
+class KpiFacts:
+    """The per-row rule results of one dataset at one as_of (see the module docstring)."""
+
+    def __init__(self, tables: Mapping[str, pd.DataFrame], as_of: date) -> None:
+        self.frames = {name: tables[name] for name in _NEEDED}
+        self.as_of = as_of
+        self.n = {name: len(self.frames[name]) for name in EVENTS}
+        self.institution: dict[str, np.ndarray] = {}
+        self._dormant_cache: dict = {}
+        self._years: dict[str, np.ndarray] = {}
+        self._cuts: dict = {}
+        institutions = self.frames["institutions"]
+        agreements = self.frames["agreements"]
+        # institution code of each row, one code list for every table (ids as strings)
+        uniques: dict[str, int] = {}
+        for name in EVENTS:
+            ids = self.frames[name]["institution_id"]
+            codes, values = pd.factorize(ids.astype(str).where(ids.notna().to_numpy(), None))
+            lookup = np.array([uniques.setdefault(str(v), len(uniques)) for v in values] + [-1], dtype=np.int32)
+            self.institution[name] = lookup[codes]
+        self.institution_ids = list(uniques)
+
+        active = rules.active_agreements(agreements, as_of)
+        self.agreement_active = _positions_of(agreements, active)
+        self.agreement_expiring = _positions_of(agreements, rules.expiring_agreements(active, as_of))
+        self._active_rows = active
+
+        visits = self.frames["visits"]
+        self.visit_incoming = _positions_of(visits, rules.incoming_visits(visits))
+        self.visit_outgoing = _positions_of(visits, rules.outgoing_visits(visits))
+        self.visit_remote = _positions_of(visits, rules.remote_visits(visits))
+        sessions = _float(visits["sessions"])
+        self.visit_sessions = np.where(np.isnan(sessions), 0.0, sessions)
+        self.visit_sessions_unknown = ~rules.sessions_known(visits).to_numpy(dtype=bool)
+        self.visit_foreign = _positions_of(visits, rules.foreign_rows(visits, institutions))
+        self.visit_country = _codes(visits["country"])
+
+        grants = self.frames["grants"]
+        self.grant_active = _positions_of(grants, rules.active_grants(grants))
+        self.grant_funded = _positions_of(grants, rules.funded_grants(grants))
+        amount = pd.to_numeric(grants["amount"], errors="coerce")
+        rate = usd_rates(grants["currency"], pd.to_datetime(grants["start_date"]).dt.year,
+                         self.frames["fx_rates"]).where(amount.notna())
+        self.grant_amount_unknown = amount.isna().to_numpy(dtype=bool)
+        self.grant_without_rate = (amount.notna() & rate.isna()).to_numpy(dtype=bool)
+        usd = (amount * rate).to_numpy(dtype="float64", na_value=np.nan)
+        self.grant_usd = np.where(np.isnan(usd), 0.0, usd)
+
+        students = self.frames["students"]
+        self.student_foreign = _positions_of(students, rules.foreign_rows(students, institutions))
+        self.student_year = _float(students["year_start"])
+        counts = _float(students["count"])
+        self.student_count = np.where(np.isnan(counts), 0.0, counts)
+        self.student_country = _codes(students["country"])
+        self._links()
+
+    def _links(self) -> None:
+        """The (institution, partner) links of every agreement, visit and grant row (known
+        partners, both ids present), with the table and row each comes from: the rows
+        ``metrics.scope.scoped_partner_links`` reads."""
+        partners = self.frames["partners"]
+        pieces = []
+        for code, name in enumerate(_LINK_SOURCES):
+            frame = self.frames[name]
+            column = "partner_ids" if name == "grants" else "partner_id"
+            part = pd.DataFrame({"institution_id": frame["institution_id"].to_numpy(),
+                                 "partner_id": frame[column].to_numpy(),
+                                 "_row": np.arange(len(frame)), "_source": code})
+            if name == "grants":
+                part = part.explode("partner_id")
+            pieces.append(part)
+        links = pd.concat(pieces, ignore_index=True)
+        known = partners.drop_duplicates("partner_id").set_index("partner_id")
+        keep = links["institution_id"].notna().to_numpy() & links["partner_id"].notna().to_numpy()
+        links = links[keep]
+        links = links[links["partner_id"].isin(known.index).to_numpy()].reset_index(drop=True)
+        self.link_source = links["_source"].to_numpy(dtype=np.int8)
+        self.link_row = links["_row"].to_numpy(dtype=np.int64)
+        ids = links["institution_id"].astype(str)
+        lookup = {v: i for i, v in enumerate(self.institution_ids)}
+        for v in ids.unique():
+            if v not in lookup:  # an id only the links name (kept safe; event rows name them all)
+                lookup[v] = len(self.institution_ids)
+                self.institution_ids.append(v)
+        self.link_institution = ids.map(lookup).to_numpy(dtype=np.int32)
+        self.link_partner, partner_ids = pd.factorize(links["partner_id"])
+        self.link_partner = self.link_partner.astype(np.int32)
+        self.partner_country = known["country"].reindex(partner_ids).to_numpy(dtype=object, na_value=None)
+        self.partner_type = known["type"].reindex(partner_ids).to_numpy(dtype=object, na_value=None)
+        country_of_link = pd.Series(self.partner_country[self.link_partner], dtype=object)
+        frame = pd.DataFrame({"institution_id": links["institution_id"].to_numpy(), "country": country_of_link})
+        self.link_foreign = _positions_of(frame, rules.foreign_rows(frame, self.frames["institutions"]))
+        irn_partner = np.array([t in rules.IRN_PARTNER_TYPES for t in self.partner_type], dtype=bool)
+        self.link_irn = self.link_foreign & irn_partner[self.link_partner] if len(links) else self.link_foreign
+        self.link_country = _codes(country_of_link)
+        self.link_rows_of = {name: np.flatnonzero(self.link_source == code) for code, name in enumerate(_LINK_SOURCES)}
+
+    # ------------------------------------------------------------------ who may ask
+
+    @staticmethod
+    def usable(tables: Mapping[str, pd.DataFrame]) -> bool:
+        """Whether these tables can have facts: every table there, unique row labels."""
+        for name in _NEEDED:
+            frame = tables.get(name)
+            if not isinstance(frame, pd.DataFrame) or not frame.index.is_unique:
+                return False
+        columns = {"agreements": ("institution_id", "partner_id", "status", "signed_on", "expires_on"),
+                   "visits": ("institution_id", "partner_id", "country", "direction", "mode", "sessions"),
+                   "grants": ("institution_id", "partner_ids", "status", "amount", "currency", "start_date"),
+                   "students": ("institution_id", "country", "year_start", "count"),
+                   "partners": ("partner_id", "country", "type"),
+                   "institutions": ("institution_id", "country")}
+        return all(c in tables[name].columns for name, cols in columns.items() for c in cols)
+
+    def matches(self, tables: Mapping[str, pd.DataFrame]) -> bool:
+        return all(tables.get(name) is self.frames[name] for name in _NEEDED)
+
+    def positions(self, scoped: Mapping[str, pd.DataFrame]) -> dict[str, np.ndarray] | None:
+        """Each event table's scoped rows as positions in the whole table (None: some row
+        is not the table's own)."""
+        out = {}
+        for name in EVENTS:
+            frame, part = self.frames[name], scoped.get(name)
+            if part is None:
+                return None
+            if part is frame:
+                out[name] = np.arange(len(frame))
+                continue
+            index = frame.index
+            if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1 \
+                    and part.index.dtype.kind == "i":
+                found = part.index.to_numpy(dtype=np.int64)
+                if len(found) and (found.min() < 0 or found.max() >= len(frame)):
+                    return None
+            else:
+                found = index.get_indexer(part.index)
+                if len(found) and found.min() < 0:
+                    return None
+            out[name] = found
+        return out
+
+    def years(self, name: str) -> np.ndarray:
+        """``rules.dated_years`` of the whole table ``name`` (float, NaN: undated), once."""
+        cached = self._years.get(name)
+        if cached is None:
+            frame = self.frames[name]
+            years = rules.dated_years(name, frame)
+            cached = self._years[name] = (np.full(len(frame), np.nan) if years.empty else
+                                          pd.to_numeric(years, errors="coerce").to_numpy(dtype="float64",
+                                                                                          na_value=np.nan))
+        return cached
+
+    def up_to(self, cutoff: date) -> tuple[dict[str, np.ndarray], frozenset[tuple[str, str]]]:
+        """The rows ``metrics.compare.cut_at(tables, cutoff)`` keeps (a mask per event
+        table) and the busy pairs of those cut tables at as_of; the last few cutoffs kept."""
+        cached = self._cuts.get(cutoff)
+        if cached is None:
+            cut = rules.cut_at(self.frames, cutoff)
+            keep = {name: np.ones(self.n[name], dtype=bool) if cut[name] is self.frames[name]
+                    else _positions_of(self.frames[name], cut[name]) for name in EVENTS}
+            cached = (keep, rules.busy_pairs(cut, self.as_of))
+            if len(self._cuts) >= 8:
+                self._cuts.pop(next(iter(self._cuts)))
+            self._cuts[cutoff] = cached
+        return cached
+
+    def dormant(self, busy: frozenset[tuple[str, str]]) -> np.ndarray:
+        """Active agreements whose institution and partner had no activity (``busy``)."""
+        key = id(busy)
+        cached = self._dormant_cache.get(key)
+        if cached is None or cached[0] is not busy:
+            rows = rules.dormant_agreements(self._active_rows, busy)
+            cached = (busy, _positions_of(self.frames["agreements"], rows))
+            if len(self._dormant_cache) >= 4:  # the as_of's own busy set and a few cut ones
+                self._dormant_cache.pop(next(iter(self._dormant_cache)))
+            self._dormant_cache[key] = cached
+        return cached[1]
+
+    # ------------------------------------------------------------------ figures
+
+    def figures(self, positions: Mapping[str, np.ndarray], scope: Any, busy: frozenset[tuple[str, str]],
+                institutions: Sequence[str] | None = None) -> tuple[list[dict], list[dict]]:
+        """(values, notes) per group: one group (the whole scope) when ``institutions`` is
+        None, else one per id in that order (the rows of that institution alone). Each a
+        dict by KPI / note name (the caller puts them in the registry's order)."""
+        groups = 1 if institutions is None else len(institutions)
+        if institutions is None:
+            code_to_group = None
+        else:
+            wanted = {str(i): g for g, i in enumerate(institutions)}
+            code_to_group = np.array([wanted.get(v, -1) for v in self.institution_ids] + [-1], dtype=np.int64)
+
+        def group_of(codes: np.ndarray) -> np.ndarray:
+            if code_to_group is None:
+                return np.zeros(len(codes), dtype=np.int64)
+            return code_to_group[codes]  # -1 (missing id) picks the last entry: -1
+
+        def count(g: np.ndarray, mask: np.ndarray) -> np.ndarray:
+            chosen = g[mask & (g >= 0)]
+            return np.bincount(chosen, minlength=groups)
+
+        def distinct(g: np.ndarray, mask: np.ndarray, values: np.ndarray) -> np.ndarray:
+            keep = mask & (g >= 0) & (values >= 0)
+            width = max(int(values.max()) + 1, 1) if len(values) else 1
+            keys = np.unique(g[keep].astype(np.int64) * width + values[keep])
+            return np.bincount(keys // width, minlength=groups)
+
+        def total(g: np.ndarray, mask: np.ndarray, values: np.ndarray) -> list[float]:
+            """Per group, np.sum of the chosen values in row order (what pandas sums)."""
+            keep = mask & (g >= 0)
+            gk, vk = g[keep], values[keep]
+            if groups == 1:
+                return [float(np.sum(vk))]
+            order = np.argsort(gk, kind="stable")
+            gk, vk = gk[order], vk[order]
+            bounds = np.searchsorted(gk, np.arange(groups + 1))
+            return [float(np.sum(vk[bounds[i]:bounds[i + 1]])) for i in range(groups)]
+
+        out: dict[str, Any] = {}
+        # agreements
+        p = positions["agreements"]
+        g = group_of(self.institution["agreements"][p])
+        active = self.agreement_active[p]
+        out["agreements_active"] = count(g, active)
+        out["agreements_expiring"] = count(g, self.agreement_expiring[p])
+        out["agreements_dormant"] = count(g, self.dormant(busy)[p])
+        # visits
+        p = positions["visits"]
+        g = group_of(self.institution["visits"][p])
+        incoming = self.visit_incoming[p]
+        n_in = count(g, incoming)
+        out["visits_incoming"] = n_in
+        out["visits_outgoing"] = count(g, self.visit_outgoing[p])
+        out["_remote"] = count(g, incoming & self.visit_remote[p])
+        out["lecture_sessions"] = total(g, incoming, self.visit_sessions[p])
+        out["lecture_sessions_unknown"] = count(g, incoming & self.visit_sessions_unknown[p])
+        out["mobility_countries"] = distinct(g, self.visit_foreign[p], self.visit_country[p])
+        # grants
+        p = positions["grants"]
+        g = group_of(self.institution["grants"][p])
+        funded = self.grant_funded[p]
+        out["grants_active"] = count(g, self.grant_active[p])
+        out["grants_funded"] = count(g, funded)
+        out["grant_funding_usd"] = total(g, funded, self.grant_usd[p])
+        out["grants_without_rate"] = count(g, funded & self.grant_without_rate[p])
+        out["grants_amount_unknown"] = count(g, funded & self.grant_amount_unknown[p])
+        # students: the latest academic year of each group's foreign rows
+        p = positions["students"]
+        g = group_of(self.institution["students"][p])
+        years = self.student_year[p]
+        foreign = self.student_foreign[p] & (g >= 0) & ~np.isnan(years)
+        latest = np.full(groups, -np.inf)
+        np.maximum.at(latest, g[foreign], years[foreign])
+        in_latest = foreign.copy()
+        in_latest[foreign] = years[foreign] == latest[g[foreign]]
+        out["international_students"] = total(g, in_latest, self.student_count[p])
+        out["student_countries"] = distinct(g, in_latest, self.student_country[p])
+        # partner links of the scope's rows, their partner passing the country and type filters
+        in_scope = np.zeros(len(self.link_source), dtype=bool)
+        for name, link_rows in self.link_rows_of.items():
+            chosen = np.zeros(self.n[name], dtype=bool)
+            chosen[positions[name]] = True
+            in_scope[link_rows] = chosen[self.link_row[link_rows]]
+        countries = scope.country_set
+        if countries:
+            in_scope &= np.array([c in countries for c in self.partner_country], dtype=bool)[self.link_partner] \
+                if len(self.partner_country) else in_scope
+        if scope.partner_types:
+            in_scope &= np.array([t in scope.partner_types for t in self.partner_type], dtype=bool)[self.link_partner] \
+                if len(self.partner_type) else in_scope
+        g = group_of(self.link_institution)
+        out["partners"] = distinct(g, in_scope, self.link_partner)
+        out["partner_countries"] = distinct(g, in_scope & self.link_foreign, self.link_country)
+        irn_partners = distinct(g, in_scope & self.link_irn, self.link_partner)
+        irn_countries = distinct(g, in_scope & self.link_irn, self.link_country)
+
+        values: list[dict] = []
+        notes: list[dict] = []
+        for i in range(groups):
+            figure = {
+                "partners": int(out["partners"][i]),
+                "partner_countries": int(out["partner_countries"][i]),
+                "agreements_active": int(out["agreements_active"][i]),
+                "agreements_expiring": int(out["agreements_expiring"][i]),
+                "agreements_dormant": int(out["agreements_dormant"][i]),
+                "visits_incoming": int(n_in[i]),
+                "visits_outgoing": int(out["visits_outgoing"][i]),
+                "remote_share": float(int(out["_remote"][i]) / int(n_in[i])) if n_in[i] else None,
+                "lecture_sessions": int(out["lecture_sessions"][i]),
+                "mobility_countries": int(out["mobility_countries"][i]),
+                "grants_active": int(out["grants_active"][i]),
+                "grant_funding_usd": float(out["grant_funding_usd"][i]),
+                "international_students": int(out["international_students"][i]),
+                "student_countries": int(out["student_countries"][i]),
+                "irn_index": float(int(irn_countries[i]) / math.log(int(irn_partners[i])))
+                if irn_partners[i] >= 2 else None,
+            }
+            values.append(figure)
+            note = {
+                "lecture_sessions_unknown": int(out["lecture_sessions_unknown"][i]),
+                "grants_without_rate": int(out["grants_without_rate"][i]),
+                "grants_amount_unknown": int(out["grants_amount_unknown"][i]),
+                "lecture_sessions_inputs": int(n_in[i]),
+                "grants_funded": int(out["grants_funded"][i]),
+            }
+            notes.append(note)
+        return values, notes
+
+
+def facts_for(ctx: Any) -> KpiFacts | None:
+    """The ``KpiFacts`` of a context's tables and as_of, kept in its ``shared`` dict (built
+    there on first use); None when the context has no shared dict of its caller or the
+    tables cannot have facts."""
+    if not getattr(ctx, "shared_given", False):
+        return None
+    key = ("kpi_facts", ctx.scope.as_of)
+    facts = ctx.shared.get(key)
+    if facts is not None and facts.matches(ctx.tables):
+        return facts
+    if not KpiFacts.usable(ctx.tables):
+        return None
+    facts = ctx.shared[key] = KpiFacts(ctx.tables, ctx.scope.as_of)
+    return facts
+
+
+def scope_positions(facts: KpiFacts, ctx: Any) -> dict[str, np.ndarray] | None:
+    """The positions of the context's in-scope rows of each event table: from the
+    dataset's ``ScopeIndex`` masks when the context has no scoped frames yet and the
+    index answers the scope (institutions and years only: no copy made), else from the
+    scoped frames. None: not the tables' own rows."""
+    scope = ctx.scope
+    if "scoped" not in ctx.__dict__ and not (scope.faculties or scope.partner_types or scope.country_set):
+        index = scope_index(ctx.tables, ctx.shared)
+        if index is not None:
+            try:
+                return {name: np.flatnonzero(index.mask(name, scope)) for name in EVENTS}
+            except KeyError:  # a table the index does not hold
+                pass
+    return facts.positions(ctx.scoped)
+
+
+def figures_of(ctx: Any, institutions: Sequence[str] | None = None,
+               cutoff: date | None = None) -> tuple[list[dict], list[dict]] | None:
+    """``KpiFacts.figures`` of a context's scope (None: go the general way). ``cutoff``:
+    only the events up to that day, as if the tables were ``cut_at(tables, cutoff)``
+    (their busy pairs too)."""
+    facts = facts_for(ctx)
+    if facts is None:
+        return None
+    positions = scope_positions(facts, ctx)
+    if positions is None:
+        return None
+    busy = ctx.busy_pairs
+    if cutoff is not None:
+        keep, busy = facts.up_to(cutoff)
+        positions = {name: p[keep[name][p]] for name, p in positions.items()}
+    return facts.figures(positions, ctx.scope, busy, institutions)
+
+
+def dated_in(ctx: Any, year: int, cutoff: date | None = None) -> set[str] | None:
+    """The event tables with in-scope rows dated in ``year`` (up to ``cutoff``), or None."""
+    facts = facts_for(ctx)
+    if facts is None:
+        return None
+    positions = scope_positions(facts, ctx)
+    if positions is None:
+        return None
+    if cutoff is not None:
+        keep, _ = facts.up_to(cutoff)
+        positions = {name: p[keep[name][p]] for name, p in positions.items()}
+    return {name for name in rules.DATED_TABLES if bool(np.any(facts.years(name)[positions[name]] == year))}
+
+
+def dated_counts(ctx: Any) -> dict[str, tuple[set[int], int, int]] | None:
+    """Per event table: (the years its in-scope rows are dated in, dated rows, rows), or None."""
+    facts = facts_for(ctx)
+    if facts is None:
+        return None
+    positions = scope_positions(facts, ctx)
+    if positions is None:
+        return None
+    out = {}
+    for name in rules.DATED_TABLES:
+        years = facts.years(name)[positions[name]]
+        known = years[~np.isnan(years)]
+        out[name] = ({int(y) for y in np.unique(known)}, len(known), len(years))
+    return out
