@@ -85,6 +85,37 @@ def _date_text(value: object, precision: object, lang: str = "en") -> str:
     return fmt.date_text(value, lang, precision if precision in ("month", "year") else "day", style="medium")
 
 
+def _visit_hovers(part: pd.DataFrame, lang: str) -> list[str]:
+    """Per visit: "<b>row</b><br>start – end", "(approximate)" when a date is.
+
+    The columns as lists and each distinct (date, precision) written once: visits share
+    few dates, and a record per row (``to_dict``) was most of the timeline's cost.
+    """
+    def column(name: str) -> list:
+        return part[name].tolist() if name in part else [None] * len(part)
+
+    texts: dict = {}
+
+    def text(value: object, precision: object) -> str:
+        key = (value, precision)
+        try:
+            return texts[key]
+        except KeyError:
+            texts[key] = written = _date_text(value, precision, lang)
+            return written
+        except TypeError:  # an unhashable cell
+            return _date_text(value, precision, lang)
+
+    approximate = " (" + t("page.mobility.approximate", lang) + ")"
+    return [
+        f"<b>{label}</b><br>{text(start, start_prec)} – {text(end, end_prec)}{approximate if approx else ''}"
+        for label, start, start_prec, end, end_prec, approx in zip(
+            part["_label"].tolist(), column("start_date"), column("start_date_precision"),
+            column("end_date"), column("end_date_precision"), part["_approx"].tolist(), strict=True,
+        )
+    ]
+
+
 def visit_timeline(
     visits: pd.DataFrame,
     label_column: str,
@@ -147,16 +178,7 @@ def visit_timeline(
         if part.empty:
             continue
         widths = ((part["_end"] - part["_start"]).clip(lower=min_width) / pd.Timedelta(milliseconds=1)).tolist()
-        hover = part["_hover"].tolist() if "_hover" in part else [
-            "<b>{label}</b><br>{dates}{approx}".format(
-                label=rec["_label"],
-                dates=_date_text(rec.get("start_date"), rec.get("start_date_precision"), lang)
-                + " – "
-                + _date_text(rec.get("end_date"), rec.get("end_date_precision"), lang),
-                approx=(" (" + t("page.mobility.approximate", lang) + ")") if rec["_approx"] else "",
-            )
-            for rec in part.to_dict("records")
-        ]
+        hover = part["_hover"].tolist() if "_hover" in part else _visit_hovers(part, lang)
         name = t(f"enum.direction.{direction}", lang) + " · " + t(f"enum.mode.{mode}", lang)
         bar = {
             "type": "bar",
