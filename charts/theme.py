@@ -166,6 +166,27 @@ def _style_layout(layout: dict, *, present: bool, height: int | None, lang: str 
     return _merge(layout, style, copy_values=False)
 
 
+_SCALARS = {str, int, float, bool, type(None)}
+
+
+def _without_lists(trace: dict, path: tuple = ()) -> tuple[dict, list[tuple[tuple, list]]]:
+    """``trace`` with every list (in it or its nested dicts) an empty placeholder, and
+    the lists taken out (by their key path) as the figure's own copies."""
+    skeleton: dict = {}
+    lists: list[tuple[tuple, list]] = []
+    for key, value in trace.items():
+        if isinstance(value, list) and value:
+            skeleton[key] = []
+            scalar = set(map(type, value)) <= _SCALARS
+            lists.append(((*path, key), list(value) if scalar else _plain_copy(value)))
+        elif isinstance(value, dict):
+            skeleton[key], inner = _without_lists(value, (*path, key))
+            lists.extend(inner)
+        else:
+            skeleton[key] = value
+    return skeleton, lists
+
+
 def make_figure(
     traces: list[dict], layout: dict, *, present: bool = False, height: int | None = None,
     lang: str | None = None,
@@ -180,8 +201,17 @@ def make_figure(
     twice while building), with the figure's own copy of it.
     """
     layout = _style_layout(layout, present=present, height=height, lang=lang)
-    fig = Figure(data=traces, layout=layout, _validate=False)
+    # The traces' lists (a value per bar or point) are put in after building too: plotly
+    # deep-copies every element of them (most of a timeline's build).
+    skeletons, arrays = zip(*(_without_lists(trace) for trace in traces)) if traces else ((), ())
+    fig = Figure(data=list(skeletons), layout=layout, _validate=False)
     fig._layout["template"] = _plain_copy(_template_json())
+    for props, lists in zip(fig._data, arrays, strict=True):
+        for path, values in lists:
+            place = props
+            for key in path[:-1]:
+                place = place[key]
+            place[path[-1]] = values
     fig._validate = True
     fig.layout._validate = True
     for trace in fig.data:
