@@ -44,16 +44,26 @@ def bar_chart(
         category_order = list(dict.fromkeys(df[category].tolist()))
     display_order = [category_labels.get(c, str(c)) for c in category_order]
 
+    # The frame is small (one row per bar): its columns as lists, split per group in Python
+    # (a pandas mask per group cost more than the rest of the chart).
+    all_cats = df[category].tolist()
+    all_vals = df[value].tolist()
     traces: list[dict] = []
     groups: list = [None]
     if group is not None:
-        present_groups = list(dict.fromkeys(df[group].tolist()))
+        all_groups = df[group].tolist()
+        present_groups = list(dict.fromkeys(all_groups))
         groups = [g for g in (group_order or []) if g in present_groups]
         groups += [g for g in present_groups if g not in groups]
     for index, group_value in enumerate(groups):
-        part = df if group is None else df[df[group] == group_value]
-        cats = [category_labels.get(c, str(c)) for c in part[category]]
-        vals = [float(v) for v in part[value]]
+        if group is None:
+            rows = range(len(all_cats))
+        elif _is_missing(group_value):
+            rows = range(0)  # as pandas: a missing value equals nothing
+        else:
+            rows = [i for i, g in enumerate(all_groups) if not _is_missing(g) and g == group_value]
+        cats = [category_labels.get(all_cats[i], str(all_cats[i])) for i in rows]
+        vals = [float(all_vals[i]) for i in rows]
         name = group_labels.get(group_value, str(group_value)) if group is not None else value_title
         color = group_colors.get(group_value) or (
             PRIMARY if group is None else CATEGORICAL[index % len(CATEGORICAL)]
@@ -77,8 +87,7 @@ def bar_chart(
                         "tickprefix": value_prefix, "ticksuffix": value_suffix}
     if value_format.endswith("d"):
         # Counts: whole-number ticks (small maxima would otherwise tick at 0.5).
-        totals = df.groupby(category)[value].sum() if len(df) else pd.Series([0])
-        if float(totals.max() or 0) <= 10:
+        if float(_largest_total(all_cats, all_vals) or 0) <= 10:
             value_axis["dtick"] = 1
     if horizontal:
         # First category on top.
@@ -94,6 +103,24 @@ def bar_chart(
     # Built as plain dicts and checked once (``make_figure``): plotly's per-property
     # validation was most of a small chart's cost.
     return make_figure(traces, layout, present=present, height=height, lang=lang)
+
+
+def _is_missing(value: object) -> bool:
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
+
+
+def _largest_total(cats: list, vals: list) -> float:
+    """``df.groupby(category)[value].sum().max()`` of the frame's two columns as lists
+    (missing categories left out, missing values count 0; NaN when no category is known;
+    0 for an empty frame)."""
+    if not cats:
+        return 0
+    totals: dict = {}
+    for cat, val in zip(cats, vals, strict=True):
+        if _is_missing(cat):
+            continue
+        totals[cat] = totals.get(cat, 0) + (0 if _is_missing(val) else val)
+    return max(totals.values()) if totals else float("nan")
 
 
 def line_chart(
@@ -118,14 +145,20 @@ def line_chart(
         category_order = sorted(dict.fromkeys(df[category].tolist()))
     traces: list[dict] = []
     groups = [None] if group is None else list(dict.fromkeys(df[group].tolist()))
+    all_cats = df[category].tolist()
+    all_vals = df[value].tolist()
+    all_groups = df[group].tolist() if group is not None else None
     for index, group_value in enumerate(groups):
-        part = df if group is None else df[df[group] == group_value]
-        part = part.set_index(category)[value].reindex(category_order)
+        ys = _line_values(all_cats, all_vals, all_groups, group_value, category_order)
+        if ys is None:  # duplicate or missing categories: pandas' own reindex (and its errors)
+            part = df if group is None else df[df[group] == group_value]
+            part = part.set_index(category)[value].reindex(category_order)
+            ys = [None if pd.isna(v) else float(v) for v in part.tolist()]
         name = group_labels.get(group_value, str(group_value)) if group is not None else value_title
         traces.append({
             "type": "scatter",
             "x": [str(c) for c in category_order],
-            "y": [None if pd.isna(v) else float(v) for v in part.tolist()],
+            "y": ys,
             "mode": "lines+markers",
             "name": name,
             "line": {"width": 3, "color": group_colors.get(group_value) or CATEGORICAL[index % len(CATEGORICAL)]},
@@ -137,3 +170,27 @@ def line_chart(
         "yaxis": {"title": {"text": value_title}, "rangemode": "tozero", "tickformat": ",d"},
     }
     return make_figure(traces, layout, present=present, height=height, lang=lang)
+
+
+def _line_values(cats: list, vals: list, groups: list | None, group_value: object,
+                 order: Sequence) -> list | None:
+    """The y values of one line, in ``order`` (None where a category has no row): what
+    ``part.set_index(category)[value].reindex(order)`` gives, without pandas. None when
+    that needs pandas' own rules (a category twice or missing in the group's rows or
+    the order)."""
+    if groups is not None and _is_missing(group_value):
+        return None
+    by_cat: dict = {}
+    for i, cat in enumerate(cats):
+        if groups is not None and (_is_missing(groups[i]) or groups[i] != group_value):
+            continue
+        if _is_missing(cat) or cat in by_cat:
+            return None
+        by_cat[cat] = vals[i]
+    if any(_is_missing(c) for c in order):
+        return None
+    out: list = []
+    for cat in order:
+        v = by_cat.get(cat)
+        out.append(None if v is None or _is_missing(v) else float(v))
+    return out

@@ -87,6 +87,9 @@ def count_by(
     columns = list(columns)
     if df.empty:
         return pd.DataFrame({**{c: pd.Series(dtype="object") for c in columns}, COUNT: []})
+    fast = _count_by_codes(df, columns, weight)
+    if fast is not None:
+        return fast
     # Only the columns counted (and the weight): dropna on the whole frame copied every
     # column of every row (~30 ms per count at 100k visits).
     data = df[columns + ([weight] if weight is not None and weight not in columns else [])].dropna(subset=columns)
@@ -101,6 +104,74 @@ def count_by(
             .reset_index()
         )
     return out.sort_values(COUNT, ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _count_by_codes(df: pd.DataFrame, columns: list[str], weight: str | None) -> pd.DataFrame | None:
+    """``count_by`` on integer codes: each column factorised (sorted, as groupby sorts its
+    keys) into one code per combination, counted with numpy (a weight summed by a groupby
+    on that one integer key, so its dtype and rounding are pandas' own). The same frame as
+    the groupby on the columns, several times quicker on a page's few-row results.
+
+    None (the caller's general path) for categorical or mixed-type columns, or when
+    no row has every column known.
+    """
+    codes: list[np.ndarray] = []
+    uniques: list[pd.Index] = []
+    size = 1
+    for column in columns:
+        values = df[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            return None
+        try:
+            code, unique = pd.factorize(values, sort=True)
+        except TypeError:
+            return None
+        if not isinstance(unique, pd.Index):
+            return None
+        if unique.dtype == object:
+            if pd.api.types.infer_dtype(unique, skipna=False) != "string":
+                return None
+            unique = pd.Index(unique.to_numpy(dtype=object))  # text: groupby's keys are "str"
+        size *= max(len(unique), 1)
+        if size >= 2**62:
+            return None
+        codes.append(code.astype("int64", copy=False))
+        uniques.append(unique)
+    valid = np.logical_and.reduce([code >= 0 for code in codes])
+    if not valid.any():
+        return None
+    combined = codes[0]
+    for code, unique in zip(codes[1:], uniques[1:], strict=True):
+        combined = combined * len(unique) + code
+    combined = combined[valid]
+    if weight is None:
+        keys, counts = np.unique(combined, return_counts=True)
+        count_values: object = counts.astype("int64")
+    else:
+        weights = pd.to_numeric(df[weight][valid], errors="coerce").fillna(0)
+        keys, inverse = np.unique(combined, return_inverse=True)
+        count_values = _group_sums(weights, inverse, len(keys))
+    out: dict = {}
+    rest = keys
+    for column, unique in zip(reversed(columns), reversed(uniques), strict=True):
+        rest, level = np.divmod(rest, len(unique))
+        out[column] = unique.take(level)
+    frame = pd.DataFrame({column: out[column] for column in columns})
+    frame[COUNT] = count_values
+    return frame.sort_values(COUNT, ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _group_sums(weights: pd.Series, group: np.ndarray, groups: int) -> object:
+    """Per group (0..groups-1) the sum of ``weights``, as ``weights.groupby(group).sum()``
+    gives it: whole numbers added exactly with numpy, fractions by pandas (its compensated
+    sum, to the last digit)."""
+    dtype = weights.dtype
+    if pd.api.types.is_integer_dtype(dtype) and not weights.hasnans:
+        values = weights.to_numpy(dtype="int64")
+        if len(values) == 0 or int(np.abs(values).max()) * len(values) < 2**53:
+            sums = np.bincount(group, weights=values, minlength=groups).astype("int64")
+            return pd.array(sums, dtype=dtype) if isinstance(dtype, pd.api.extensions.ExtensionDtype) else sums
+    return weights.groupby(group).sum().array
 
 
 def top_n(df: pd.DataFrame, category: str, n: int, other_label: str) -> pd.DataFrame:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -85,6 +87,37 @@ def _date_text(value: object, precision: object, lang: str = "en") -> str:
     return fmt.date_text(value, lang, precision if precision in ("month", "year") else "day", style="medium")
 
 
+@functools.lru_cache(maxsize=50_000)
+def _date_text_cached(value: object, precision: object, lang: str) -> str:
+    """``_date_text``, remembered: a dataset's visits share their dates across reruns."""
+    return _date_text(value, precision, lang)
+
+
+def _visit_hovers(part: pd.DataFrame, lang: str) -> list[str]:
+    """Per visit: "<b>row</b><br>start – end", "(approximate)" when a date is.
+
+    The columns as lists and each distinct (date, precision) written once: visits share
+    few dates, and a record per row (``to_dict``) was most of the timeline's cost.
+    """
+    def column(name: str) -> list:
+        return part[name].tolist() if name in part else [None] * len(part)
+
+    def text(value: object, precision: object) -> str:
+        try:
+            return _date_text_cached(value, precision, lang)
+        except TypeError:  # an unhashable cell
+            return _date_text(value, precision, lang)
+
+    approximate = " (" + t("page.mobility.approximate", lang) + ")"
+    return [
+        f"<b>{label}</b><br>{text(start, start_prec)} – {text(end, end_prec)}{approximate if approx else ''}"
+        for label, start, start_prec, end, end_prec, approx in zip(
+            part["_label"].tolist(), column("start_date"), column("start_date_precision"),
+            column("end_date"), column("end_date_precision"), part["_approx"].tolist(), strict=True,
+        )
+    ]
+
+
 def visit_timeline(
     visits: pd.DataFrame,
     label_column: str,
@@ -108,7 +141,10 @@ def visit_timeline(
     when given, receives ``visits``, ``bars`` and ``months`` (0 = one bar per visit) so
     the page can say so under the chart.
     """
-    spans = visit_spans(visits)
+    # Only the columns drawn: every split below copies each column it carries.
+    used = [label_column, "direction", "mode", "visit_id", "start_date", "start_date_precision",
+            "end_date", "end_date_precision"]
+    spans = visit_spans(visits[[c for c in dict.fromkeys(used) if c in visits.columns]])
     if info is not None:
         info.update(visits=len(spans), bars=len(spans), months=0)
     if spans.empty:
@@ -116,7 +152,7 @@ def visit_timeline(
 
     labels = spans[label_column].fillna(t("page.mobility.unknown_partner", lang)).astype(str)
     spans = spans.assign(_label=labels)
-    counts = spans.groupby("_label").agg(n=("_start", "size"), first=("_start", "min"))
+    counts = _row_counts(labels, spans["_start"])
     counts = counts.sort_values(["n", "first"], ascending=[False, True], kind="stable")
     if len(counts) > max_rows:
         keep = set(counts.index[: max_rows - 1])
@@ -147,16 +183,7 @@ def visit_timeline(
         if part.empty:
             continue
         widths = ((part["_end"] - part["_start"]).clip(lower=min_width) / pd.Timedelta(milliseconds=1)).tolist()
-        hover = part["_hover"].tolist() if "_hover" in part else [
-            "<b>{label}</b><br>{dates}{approx}".format(
-                label=rec["_label"],
-                dates=_date_text(rec.get("start_date"), rec.get("start_date_precision"), lang)
-                + " – "
-                + _date_text(rec.get("end_date"), rec.get("end_date_precision"), lang),
-                approx=(" (" + t("page.mobility.approximate", lang) + ")") if rec["_approx"] else "",
-            )
-            for rec in part.to_dict("records")
-        ]
+        hover = part["_hover"].tolist() if "_hover" in part else _visit_hovers(part, lang)
         name = t(f"enum.direction.{direction}", lang) + " · " + t(f"enum.mode.{mode}", lang)
         bar = {
             "type": "bar",
@@ -209,6 +236,22 @@ def visit_timeline(
     }
     height = max(300, 30 * len(row_order) + 140)
     return make_figure(traces, layout, present=present, height=height)
+
+
+def _row_counts(labels: pd.Series, starts: pd.Series) -> pd.DataFrame:
+    """Per row label (sorted): ``n`` visits and the ``first`` start, as
+    ``groupby("_label").agg(n=("_start", "size"), first=("_start", "min"))`` gives them,
+    counted with numpy (the named aggregation's own overhead was most of it)."""
+    values = starts.to_numpy()
+    if starts.isna().any() or values.dtype.kind != "M":
+        frame = pd.DataFrame({"_label": labels, "_start": starts})
+        return frame.groupby("_label").agg(n=("_start", "size"), first=("_start", "min"))
+    codes, uniques = pd.factorize(labels, sort=True)
+    n = np.bincount(codes, minlength=len(uniques)).astype("int64")
+    first = np.full(len(uniques), np.iinfo("int64").max, dtype="int64")
+    np.minimum.at(first, codes, values.view("int64"))
+    return pd.DataFrame({"n": n, "first": first.view(values.dtype)},
+                        index=pd.Index(uniques, name="_label"))
 
 
 def _grouped_bars(spans: pd.DataFrame, lang: str, max_bars: int) -> tuple[pd.DataFrame, int]:
