@@ -40,10 +40,65 @@ class Deck(pdk.Deck):
 
     pydeck writes ``indent=2``, which makes ``json`` fall back to its pure-Python encoder:
     ~0.2 s per world map for the polygons. The same keys and values, so the same spec.
+    A country layer's data is written from its features' geometry serialised once per
+    process (``_feature_json``): the same text ``json.dumps`` writes for it.
     """
 
     def to_json(self) -> str:
-        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+        pending: list[str] = []
+
+        def default(o: object) -> object:
+            attrs = default_serialize(o)
+            if isinstance(o, CountryLayer) and isinstance(attrs, dict):
+                pending.append(o.data_json())
+                attrs["data"] = _DATA_TOKEN
+            return attrs
+
+        text = json.dumps(self, sort_keys=True, default=default, separators=(",", ":"))
+        if pending:
+            pieces = text.split(_DATA_TOKEN_JSON)
+            text = pieces[0] + "".join(data + rest for data, rest in zip(pending, pieces[1:], strict=True))
+        return text
+
+
+# Stands for a country layer's data while the deck is written (a text no data holds).
+_DATA_TOKEN = "\u0000country-layer-data\u0000"
+_DATA_TOKEN_JSON = json.dumps(_DATA_TOKEN)
+_COMPACT = {"sort_keys": True, "separators": (",", ":")}
+
+
+class CountryLayer(pdk.Layer):
+    """The GeoJsonLayer of the world's countries (``country_layer``): its JSON is the same
+    as a ``pdk.Layer``'s, its polygons written from text serialised once per process."""
+
+    def data_json(self) -> str:
+        """``json.dumps`` of the layer's data (sorted keys, compact), the geometry reused."""
+        world = self.data
+        parts = [json.dumps(value, **_COMPACT) for key, value in sorted(world.items()) if key != "features"]
+        keys = sorted(world)
+        features = ",".join(
+            head + json.dumps(feature["properties"], **_COMPACT) + tail
+            for feature, (head, tail) in zip(world["features"], _feature_json(), strict=True)
+        )
+        out = []
+        for key in keys:
+            value = "[" + features + "]" if key == "features" else parts.pop(0)
+            out.append(json.dumps(key) + ":" + value)
+        return "{" + ",".join(out) + "}"
+
+
+@lru_cache(maxsize=1)
+def _feature_json() -> tuple[tuple[str, str], ...]:
+    """Per feature of the world: its JSON text before and after the properties' value."""
+    out = []
+    for feature in _world()["features"]:
+        keys = sorted(feature)
+        cut = keys.index("properties")
+        head = [json.dumps(k) + ":" + json.dumps(feature[k], **_COMPACT) for k in keys[:cut]]
+        tail = [json.dumps(k) + ":" + json.dumps(feature[k], **_COMPACT) for k in keys[cut + 1:]]
+        out.append(("{" + "".join(h + "," for h in head) + '"properties":',
+                    "".join("," + t for t in tail) + "}"))
+    return tuple(out)
 
 
 def _tooltip(present: bool = False) -> dict:
@@ -95,7 +150,7 @@ def country_layer(
         props["detail"] = ""
         features.append({**feature, "properties": props})
     world = {**source, "features": features}
-    return pdk.Layer(
+    return CountryLayer(
         "GeoJsonLayer",
         data=world,
         id=layer_id,
