@@ -40,10 +40,65 @@ class Deck(pdk.Deck):
 
     pydeck writes ``indent=2``, which makes ``json`` fall back to its pure-Python encoder:
     ~0.2 s per world map for the polygons. The same keys and values, so the same spec.
+    A country layer's data is written from its features' geometry serialised once per
+    process (``_feature_json``): the same text ``json.dumps`` writes for it.
     """
 
     def to_json(self) -> str:
-        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+        pending: list[str] = []
+
+        def default(o: object) -> object:
+            attrs = default_serialize(o)
+            if isinstance(o, CountryLayer) and isinstance(attrs, dict):
+                pending.append(o.data_json())
+                attrs["data"] = _DATA_TOKEN
+            return attrs
+
+        text = json.dumps(self, sort_keys=True, default=default, separators=(",", ":"))
+        if pending:
+            pieces = text.split(_DATA_TOKEN_JSON)
+            text = pieces[0] + "".join(data + rest for data, rest in zip(pending, pieces[1:], strict=True))
+        return text
+
+
+# Stands for a country layer's data while the deck is written (a text no data holds).
+_DATA_TOKEN = "\u0000country-layer-data\u0000"
+_DATA_TOKEN_JSON = json.dumps(_DATA_TOKEN)
+_COMPACT = {"sort_keys": True, "separators": (",", ":")}
+
+
+class CountryLayer(pdk.Layer):
+    """The GeoJsonLayer of the world's countries (``country_layer``): its JSON is the same
+    as a ``pdk.Layer``'s, its polygons written from text serialised once per process."""
+
+    def data_json(self) -> str:
+        """``json.dumps`` of the layer's data (sorted keys, compact), the geometry reused."""
+        world = self.data
+        parts = [json.dumps(value, **_COMPACT) for key, value in sorted(world.items()) if key != "features"]
+        keys = sorted(world)
+        features = ",".join(
+            head + json.dumps(feature["properties"], **_COMPACT) + tail
+            for feature, (head, tail) in zip(world["features"], _feature_json(), strict=True)
+        )
+        out = []
+        for key in keys:
+            value = "[" + features + "]" if key == "features" else parts.pop(0)
+            out.append(json.dumps(key) + ":" + value)
+        return "{" + ",".join(out) + "}"
+
+
+@lru_cache(maxsize=1)
+def _feature_json() -> tuple[tuple[str, str], ...]:
+    """Per feature of the world: its JSON text before and after the properties' value."""
+    out = []
+    for feature in _world()["features"]:
+        keys = sorted(feature)
+        cut = keys.index("properties")
+        head = [json.dumps(k) + ":" + json.dumps(feature[k], **_COMPACT) for k in keys[:cut]]
+        tail = [json.dumps(k) + ":" + json.dumps(feature[k], **_COMPACT) for k in keys[cut + 1:]]
+        out.append(("{" + "".join(h + "," for h in head) + '"properties":',
+                    "".join("," + t for t in tail) + "}"))
+    return tuple(out)
 
 
 def _tooltip(present: bool = False) -> dict:
@@ -95,7 +150,7 @@ def country_layer(
         props["detail"] = ""
         features.append({**feature, "properties": props})
     world = {**source, "features": features}
-    return pdk.Layer(
+    return CountryLayer(
         "GeoJsonLayer",
         data=world,
         id=layer_id,
@@ -242,60 +297,10 @@ def partner_map(
     counts = partners.groupby("country")["partner_id"].nunique().to_dict() if len(partners) else {}
     layers = [ocean_layer(), country_layer(counts, noun_key="page.partners.map_country_tip", lang=lang, names=country_names)]
 
-    points = []
     placed_positions = spread_overlaps([[float(lon), float(lat)] for lon, lat in zip(placed["lon"], placed["lat"],
                                                                                     strict=True)])
-    top_activity = max([int(a or 0) for a in placed.get("activity", [])] or [1]) or 1
-    for rec, position in zip(placed.to_dict("records"), placed_positions, strict=True):
-        kind = rec.get("type") or "other"
-        activity = int(rec.get("activity") or 0)
-        points.append(
-            {
-                "position": position,
-                # Area grows with activity: 5 px for none, up to 17 px (21 on a projector).
-                "radius": 5 + 12 * math.sqrt(activity / top_activity) + (4 if present else 0),
-                "color": [*hex_to_rgb(PARTNER_TYPE_COLORS.get(kind, "#7f7f7f")), 235],
-                "partner_id": str(rec.get("partner_id", "")),
-                "name": str(rec.get("name", "")),
-                "kind": t(f"enum.partner_type.{kind}", lang),
-                "place": ", ".join(
-                    p for p in [_text(rec.get("city")), country_names.get(rec.get("country"), _text(rec.get("country")))] if p
-                ),
-                "detail": t(
-                    "page.partners.map_point_tip",
-                    lang,
-                    agreements=int(rec.get("agreements") or 0),
-                    activity=activity,
-                ),
-            }
-        )
-
-    by_partner = {rec_id: p for rec_id, p in zip(placed["partner_id"], points, strict=True)}
-    home_by_id = {rec["institution_id"]: rec for rec in homes.to_dict("records")}
-    # One arc per home and partner place: partners in one city share an arc, so a
-    # ministry-wide dataset draws hundreds of arcs, not tens of thousands.
-    grouped: dict[tuple, list[dict]] = {}
-    for institution_id, partner_id in zip(links["institution_id"], links["partner_id"], strict=True):
-        target = by_partner.get(partner_id)
-        if institution_id not in home_by_id or target is None:
-            continue
-        grouped.setdefault((institution_id, *target["position"]), []).append(target)
-    arcs = []
-    for (institution_id, *_position), targets in grouped.items():
-        home, target = home_by_id[institution_id], targets[0]
-        many = len(targets) > 1
-        arcs.append(
-            {
-                "source": [float(home["lon"]), float(home["lat"])],
-                "target": target["position"],
-                "source_color": home_color[institution_id][:3] + [160],
-                "target_color": target["color"][:3] + [160],
-                "name": f"{home['short_name']} → {target['place'] if many else target['name']}",
-                "kind": t("page.partners.map_country_tip", lang, n=_fmt(len(targets), lang)) if many else target["kind"],
-                "place": target["place"],
-                "detail": "" if many else target["detail"],
-            }
-        )
+    points = _partner_points(placed, placed_positions, lang, country_names, present)
+    arcs = _partner_arcs(placed, points, homes, home_color, links, lang)
     if arcs:
         layers.append(
             pdk.Layer(
@@ -387,6 +392,84 @@ def partner_map(
         tooltip=_tooltip(present),
         height=height,
     )
+
+
+def _column(frame: pd.DataFrame, name: str, absent: object = None) -> list:
+    """A column's values as ``to_dict("records")`` gives them (``absent`` when it is not there)."""
+    return frame[name].tolist() if name in frame.columns else [absent] * len(frame)
+
+
+def _partner_points(placed: pd.DataFrame, positions: list[list[float]], lang: str,
+                    country_names: dict[str, str], present: bool) -> list[dict]:
+    """One scatter point per placed partner (``partner_map``), from whole columns: the
+    texts and colours per type and per (agreements, activity) made once each."""
+    activities = [int(a or 0) for a in _column(placed, "activity")]
+    top_activity = max(activities or [1]) or 1
+    extra = 4 if present else 0
+    kinds = [k or "other" for k in _column(placed, "type")]
+    colors = {k: [*hex_to_rgb(PARTNER_TYPE_COLORS.get(k, "#7f7f7f")), 235] for k in set(kinds)}
+    kind_text = {k: t(f"enum.partner_type.{k}", lang) for k in colors}
+    details: dict[tuple[int, int], str] = {}
+    points = []
+    for kind, activity, position, partner_id, name, city, country, agreements in zip(
+            kinds, activities, positions, _column(placed, "partner_id", ""), _column(placed, "name", ""),
+            _column(placed, "city"), _column(placed, "country"), _column(placed, "agreements"), strict=True):
+        n_agreements = int(agreements or 0)
+        detail = details.get((n_agreements, activity))
+        if detail is None:
+            detail = details[(n_agreements, activity)] = t(
+                "page.partners.map_point_tip", lang, agreements=n_agreements, activity=activity)
+        points.append({
+            "position": position,
+            # Area grows with activity: 5 px for none, up to 17 px (21 on a projector).
+            "radius": 5 + 12 * math.sqrt(activity / top_activity) + extra,
+            "color": list(colors[kind]),
+            "partner_id": str(partner_id),
+            "name": str(name),
+            "kind": kind_text[kind],
+            "place": ", ".join(p for p in [_text(city), country_names.get(country, _text(country))] if p),
+            "detail": detail,
+        })
+    return points
+
+
+def _partner_arcs(placed: pd.DataFrame, points: list[dict], homes: pd.DataFrame, home_color: dict,
+                  links: pd.DataFrame, lang: str) -> list[dict]:
+    """One arc per home and partner place (``partner_map``): partners in one city share an
+    arc, so a ministry-wide dataset draws hundreds of arcs, not tens of thousands."""
+    by_partner = dict(zip(placed["partner_id"], points, strict=True))
+    home_by_id = {rec["institution_id"]: rec for rec in homes.to_dict("records")}
+    grouped: dict[tuple, list[dict]] = {}
+    for institution_id, partner_id in zip(links["institution_id"].tolist(), links["partner_id"].tolist(), strict=True):
+        target = by_partner.get(partner_id)
+        if target is None or institution_id not in home_by_id:
+            continue
+        position = target["position"]
+        key = (institution_id, position[0], position[1]) if len(position) == 2 else (institution_id, *position)
+        members = grouped.get(key)
+        if members is None:
+            grouped[key] = [target]
+        else:
+            members.append(target)
+    sources = {i: [float(h["lon"]), float(h["lat"])] for i, h in home_by_id.items()}
+    source_colors = {i: c[:3] + [160] for i, c in home_color.items()}
+    arcs = []
+    for (institution_id, *_position), targets in grouped.items():
+        home, target = home_by_id[institution_id], targets[0]
+        many = len(targets) > 1
+        arcs.append(
+            {
+                "source": list(sources[institution_id]),
+                "target": target["position"],
+                "source_color": list(source_colors[institution_id]),
+                "target_color": target["color"][:3] + [160],
+                "name": f"{home['short_name']} → {target['place'] if many else target['name']}",
+                "kind": t("page.partners.map_country_tip", lang, n=_fmt(len(targets), lang)) if many else target["kind"],
+                "place": target["place"],
+                "detail": "" if many else target["detail"],
+            }
+        )
+    return arcs
 
 
 def country_map(
