@@ -25,6 +25,7 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
+from loaders.memory import compact_tables
 from loaders.schema import Dataset
 from loaders.validate import load_dataset
 from places.centroids import GEOJSON
@@ -90,20 +91,22 @@ def stamp(path: Path) -> tuple:
     )
 
 
-def entry_path(path: str | Path) -> Path:
-    """The cache file of the dataset at ``path`` (one per dataset path)."""
+def entry_path(path: str | Path, compact: bool = False) -> Path:
+    """The cache file of the dataset at ``path`` (one per dataset path, and one of its
+    compacted tables)."""
     key = hashlib.sha256(str(Path(path).resolve()).encode("utf-8")).hexdigest()[:24]
-    return cache_root() / f"{key}.pickle"
+    return cache_root() / f"{key}{'-compact' if compact else ''}.pickle"
 
 
-def load_dataset_cached(path: str | Path) -> Dataset:
-    """``load_dataset(path)``, read from the cache when the files are unchanged."""
+def load_dataset_cached(path: str | Path, compact: bool = False) -> Dataset:
+    """``load_dataset(path)``, read from the cache when the files are unchanged;
+    ``compact``: its tables through ``compact_tables`` (kept so in the cache)."""
     path = Path(path)
     try:
         key = stamp(path)
     except OSError:
-        return load_dataset(path)  # missing or unreadable: the loader says why
-    entry = entry_path(path)
+        return _compacted(load_dataset(path), compact)  # missing or unreadable: the loader says why
+    entry = entry_path(path, compact)
     try:
         with entry.open("rb") as handle:
             cached_stamp, dataset = pickle.load(handle)
@@ -112,9 +115,15 @@ def load_dataset_cached(path: str | Path) -> Dataset:
     except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError,
             ImportError):
         pass  # absent, stale or from another version of the code: rebuild
-    dataset = load_dataset(path)
+    dataset = _compacted(load_dataset(path), compact)
     if dataset.fatal is None:
         _write(entry, (key, dataset))
+    return dataset
+
+
+def _compacted(dataset: Dataset, compact: bool) -> Dataset:
+    if compact:
+        dataset.tables = compact_tables(dataset.tables)
     return dataset
 
 
@@ -134,8 +143,9 @@ def _write(entry: Path, payload: object) -> None:
 
 
 def clear_cache(path: str | Path) -> None:
-    """Forget the cached entry of the dataset at ``path`` (the next load parses again)."""
-    try:
-        entry_path(path).unlink()
-    except FileNotFoundError:
-        pass
+    """Forget the cached entries of the dataset at ``path`` (the next load parses again)."""
+    for compact in (False, True):
+        try:
+            entry_path(path, compact).unlink()
+        except FileNotFoundError:
+            pass
