@@ -203,7 +203,7 @@ def make_figure(
     layout = _style_layout(layout, present=present, height=height, lang=lang)
     # The traces' lists (a value per bar or point) are put in after building too: plotly
     # deep-copies every element of them (most of a timeline's build).
-    skeletons, arrays = zip(*(_without_lists(trace) for trace in traces)) if traces else ((), ())
+    skeletons, arrays = zip(*(_without_lists(trace) for trace in traces), strict=True) if traces else ((), ())
     fig = Figure(data=list(skeletons), layout=layout, _validate=False)
     fig._layout["template"] = _plain_copy(_template_json())
     for props, lists in zip(fig._data, arrays, strict=True):
