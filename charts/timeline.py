@@ -251,7 +251,7 @@ def _row_counts(labels: pd.Series, starts: pd.Series) -> pd.DataFrame:
     first = np.full(len(uniques), np.iinfo("int64").max, dtype="int64")
     np.minimum.at(first, codes, values.view("int64"))
     return pd.DataFrame({"n": n, "first": first.view(values.dtype)},
-                        index=pd.Index(uniques, name="_label"))
+                        index=pd.Index(uniques).rename("_label"))
 
 
 def _grouped_bars(spans: pd.DataFrame, lang: str, max_bars: int) -> tuple[pd.DataFrame, int]:
