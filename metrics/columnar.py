@@ -397,41 +397,44 @@ def figures_of(ctx: Any, institutions: Sequence[str] | None = None,
     """``KpiFacts.figures`` of a context's scope (None: go the general way). ``cutoff``:
     only the events up to that day, as if the tables were ``cut_at(tables, cutoff)``
     (their busy pairs too)."""
+    found = _in_scope(ctx, cutoff)
+    if found is None:
+        return None
+    facts, positions, busy = found
+    return facts.figures(positions, ctx.scope, busy if cutoff is not None else ctx.busy_pairs, institutions)
+
+
+def _in_scope(ctx: Any, cutoff: date | None = None) -> tuple[Any, dict[str, np.ndarray], Any] | None:
+    """(the facts, the in-scope positions of each event table, the busy pairs up to
+    ``cutoff`` or None without one); None: go the general way."""
     facts = facts_for(ctx)
     if facts is None:
         return None
     positions = scope_positions(facts, ctx)
     if positions is None:
         return None
-    busy = ctx.busy_pairs
+    busy = None
     if cutoff is not None:
         keep, busy = facts.up_to(cutoff)
         positions = {name: p[keep[name][p]] for name, p in positions.items()}
-    return facts.figures(positions, ctx.scope, busy, institutions)
+    return facts, positions, busy
 
 
 def dated_in(ctx: Any, year: int, cutoff: date | None = None) -> set[str] | None:
     """The event tables with in-scope rows dated in ``year`` (up to ``cutoff``), or None."""
-    facts = facts_for(ctx)
-    if facts is None:
+    found = _in_scope(ctx, cutoff)
+    if found is None:
         return None
-    positions = scope_positions(facts, ctx)
-    if positions is None:
-        return None
-    if cutoff is not None:
-        keep, _ = facts.up_to(cutoff)
-        positions = {name: p[keep[name][p]] for name, p in positions.items()}
+    facts, positions, _ = found
     return {name for name in rules.DATED_TABLES if bool(np.any(facts.years(name)[positions[name]] == year))}
 
 
 def dated_counts(ctx: Any) -> dict[str, tuple[set[int], int, int]] | None:
     """Per event table: (the years its in-scope rows are dated in, dated rows, rows), or None."""
-    facts = facts_for(ctx)
-    if facts is None:
+    found = _in_scope(ctx)
+    if found is None:
         return None
-    positions = scope_positions(facts, ctx)
-    if positions is None:
-        return None
+    facts, positions, _ = found
     out = {}
     for name in rules.DATED_TABLES:
         years = facts.years(name)[positions[name]]

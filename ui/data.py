@@ -63,7 +63,7 @@ def load_cached(path: str, stamp: tuple) -> Dataset:
     """
     del stamp  # part of the cache key only
     # Compact: the visits' codes and ids as categoricals (each copy of a million visits
-    # ~0.27 -> ~0.08 GB; the peak of a server at a million visits 2.1 -> ~1.0 GB).
+    # ~0.27 -> ~0.08 GB; the peak of a server at a million visits 1.99 -> 1.24 GB, README).
     dataset = load_dataset(path, cache=True, compact=True)
     # No full collection first (0.2-0.4 s with streamlit and plotly loaded): the frames
     # hold no reference cycles, so a replaced version is still freed by reference
