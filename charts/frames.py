@@ -112,16 +112,28 @@ def _count_by_codes(df: pd.DataFrame, columns: list[str], weight: str | None) ->
     on that one integer key, so its dtype and rounding are pandas' own). The same frame as
     the groupby on the columns, several times quicker on a page's few-row results.
 
-    None (the caller's general path) for categorical or mixed-type columns, or when
-    no row has every column known.
+    A categorical column counts on its own codes (groupby's order is the categories'
+    order, its result column categorical, and only the categories seen are kept, as
+    pandas' ``observed=True``).
+
+    None (the caller's general path) for mixed-type columns, or when no row has every
+    column known.
     """
     codes: list[np.ndarray] = []
     uniques: list[pd.Index] = []
+    categorical: dict[str, pd.CategoricalDtype] = {}
     size = 1
     for column in columns:
         values = df[column]
         if isinstance(values.dtype, pd.CategoricalDtype):
-            return None
+            categorical[column] = values.dtype
+            categories = values.dtype.categories
+            size *= max(len(categories), 1)
+            if size >= 2**62:
+                return None
+            codes.append(values.cat.codes.to_numpy().astype("int64"))
+            uniques.append(pd.RangeIndex(len(categories)))
+            continue
         try:
             code, unique = pd.factorize(values, sort=True)
         except TypeError:
@@ -155,7 +167,10 @@ def _count_by_codes(df: pd.DataFrame, columns: list[str], weight: str | None) ->
     rest = keys
     for column, unique in zip(reversed(columns), reversed(uniques), strict=True):
         rest, level = np.divmod(rest, len(unique))
-        out[column] = unique.take(level)
+        if column in categorical:
+            out[column] = pd.Categorical.from_codes(level, dtype=categorical[column])
+        else:
+            out[column] = unique.take(level)
     frame = pd.DataFrame({column: out[column] for column in columns})
     frame[COUNT] = count_values
     return frame.sort_values(COUNT, ascending=False, kind="stable").reset_index(drop=True)

@@ -73,7 +73,9 @@ class KpiFacts:
             self.institution[name] = lookup[codes]
         self.institution_ids = list(uniques)
 
-        active = rules.active_agreements(agreements, as_of)
+        # each agreement's status at as_of (text per row), read by the pages and evidence too
+        self.agreement_status = rules.agreement_status(agreements, as_of).to_numpy(dtype=object)
+        active = agreements[self.agreement_status == "active"]
         self.agreement_active = _positions_of(agreements, active)
         self.agreement_expiring = _positions_of(agreements, rules.expiring_agreements(active, as_of))
         self._active_rows = active
@@ -173,24 +175,30 @@ class KpiFacts:
         is not the table's own)."""
         out = {}
         for name in EVENTS:
-            frame, part = self.frames[name], scoped.get(name)
-            if part is None:
+            part = scoped.get(name)
+            found = None if part is None else self.position(name, part)
+            if found is None:
                 return None
-            if part is frame:
-                out[name] = np.arange(len(frame))
-                continue
-            index = frame.index
-            if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1 \
-                    and part.index.dtype.kind == "i":
-                found = part.index.to_numpy(dtype=np.int64)
-                if len(found) and (found.min() < 0 or found.max() >= len(frame)):
-                    return None
-            else:
-                found = index.get_indexer(part.index)
-                if len(found) and found.min() < 0:
-                    return None
             out[name] = found
         return out
+
+    def position(self, name: str, part: pd.DataFrame) -> np.ndarray | None:
+        """The positions of ``part``'s rows in the whole table ``name`` (None: a row that
+        is not the table's own)."""
+        frame = self.frames[name]
+        if part is frame:
+            return np.arange(len(frame))
+        index = frame.index
+        if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1 \
+                and part.index.dtype.kind == "i":
+            found = part.index.to_numpy(dtype=np.int64)
+            if len(found) and (found.min() < 0 or found.max() >= len(frame)):
+                return None
+        else:
+            found = index.get_indexer(part.index)
+            if len(found) and found.min() < 0:
+                return None
+        return found
 
     def years(self, name: str) -> np.ndarray:
         """``rules.dated_years`` of the whole table ``name`` (float, NaN: undated), once."""
@@ -228,6 +236,29 @@ class KpiFacts:
                 self._dormant_cache.pop(next(iter(self._dormant_cache)))
             self._dormant_cache[key] = cached
         return cached[1]
+
+    # ------------------------------------------------------------------ rows
+
+    def row_mask(self, kpi: str, busy: frozenset[tuple[str, str]]) -> tuple[str, np.ndarray] | None:
+        """(table, a mask over its whole rows) of the rows KPI ``kpi`` is computed from
+        (``KpiDef.rows``: a rule deciding per row), or None when it is no such KPI (the
+        links, the students' latest year and the IRN go the general way)."""
+        masks = {
+            "agreements_active": lambda: self.agreement_active,
+            "agreements_expiring": lambda: self.agreement_expiring,
+            "agreements_dormant": lambda: self.dormant(busy),
+            "visits_incoming": lambda: self.visit_incoming,
+            "remote_share": lambda: self.visit_incoming,
+            "lecture_sessions": lambda: self.visit_incoming,
+            "visits_outgoing": lambda: self.visit_outgoing,
+            "mobility_countries": lambda: self.visit_foreign,
+            "grants_active": lambda: self.grant_active,
+            "grant_funding_usd": lambda: self.grant_funded,
+        }
+        make = masks.get(kpi)
+        if make is None:
+            return None
+        return _KPI_TABLE[kpi], make()
 
     # ------------------------------------------------------------------ figures
 
@@ -358,6 +389,44 @@ class KpiFacts:
             }
             notes.append(note)
         return values, notes
+
+
+_KPI_TABLE = {"agreements_active": "agreements", "agreements_expiring": "agreements",
+              "agreements_dormant": "agreements", "visits_incoming": "visits", "remote_share": "visits",
+              "lecture_sessions": "visits", "visits_outgoing": "visits", "mobility_countries": "visits",
+              "grants_active": "grants", "grant_funding_usd": "grants"}
+
+
+def rows_of(ctx: Any, kpi: str) -> pd.DataFrame | None:
+    """The scoped rows KPI ``kpi`` is computed from, picked with the facts' mask (the
+    same rows in the same order as ``KpiDef.rows``); None: go the general way."""
+    if kpi not in _KPI_TABLE:
+        return None
+    facts = facts_for(ctx)
+    if facts is None:
+        return None
+    table, mask = facts.row_mask(kpi, ctx.busy_pairs)
+    frame = ctx.scoped[table]
+    found = facts.position(table, frame)
+    if found is None:
+        return None
+    return frame[mask[found]]
+
+
+def agreement_status_of(ctx: Any, agreements: pd.DataFrame) -> pd.Series | None:
+    """``rules.agreement_status`` of rows of the dataset's agreements at the context's
+    as_of, read from the facts (None: rows that are not the table's own, or no facts)."""
+    facts = facts_for(ctx)
+    if facts is None:
+        return None
+    found = facts.position("agreements", agreements)
+    if found is None:
+        return None
+    if "agreement_id" in agreements.columns:  # the rows they claim to be, or the rules decide
+        own = facts.frames["agreements"]["agreement_id"].to_numpy(dtype=object)[found]
+        if not np.array_equal(own, agreements["agreement_id"].to_numpy(dtype=object)):
+            return None
+    return pd.Series(facts.agreement_status[found], index=agreements.index, dtype=object)
 
 
 def facts_for(ctx: Any) -> KpiFacts | None:

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from metrics import rules
+from metrics import columnar, rules
 from metrics.kpis import KpiContext
 from metrics.registry import KPI_BY_NAME, KPIS, KpiDef
 from metrics.scope import Scope
@@ -74,7 +74,8 @@ def _detail(ctx: KpiContext, kpi: KpiDef, rows: pd.DataFrame) -> pd.DataFrame:
     column = ID_COLUMN[kpi.evidence_of]
     detail = rows.drop_duplicates(column).copy()
     if kpi.evidence_of == "agreement":
-        detail["status_at_as_of"] = rules.agreement_status(detail, ctx.scope.as_of)
+        status = columnar.agreement_status_of(ctx, detail)
+        detail["status_at_as_of"] = rules.agreement_status(detail, ctx.scope.as_of) if status is None else status
     return detail.sort_values(column).reset_index(drop=True)
 
 
@@ -111,4 +112,5 @@ def evidence_frame(
     """The rows behind KPI ``name`` with their columns (``source``, ``_row``), one per id."""
     ctx = KpiContext(tables, scope, scoped, shared)
     kpi = KPI_BY_NAME[name]
-    return _detail(ctx, kpi, kpi.rows(ctx))
+    rows = columnar.rows_of(ctx, name)  # the same rows, from the rules run once per dataset
+    return _detail(ctx, kpi, kpi.rows(ctx) if rows is None else rows)

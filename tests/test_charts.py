@@ -36,6 +36,46 @@ def test_count_by_drops_unknown_and_sorts():
     assert count_by(df.iloc[0:0], ["k"]).empty
 
 
+def test_count_by_categorical_keeps_category_order_and_dtype():
+    # direction is categorical (the app's compact tables): groupby orders keys by the
+    # categories (outgoing before incoming here), not alphabetically, and keeps the
+    # dtype; ties keep that order. By hand: (outgoing, x) 2, (incoming, y) 2, (incoming, x) 1;
+    # the row with an unknown mode and the row with an unknown direction are left out.
+    direction = pd.Categorical(
+        ["incoming", "outgoing", "outgoing", "incoming", "incoming", None, "incoming"],
+        categories=["outgoing", "incoming", "unused"],
+    )
+    df = pd.DataFrame({"direction": direction, "mode": ["y", "x", "x", "y", "x", "x", None], "w": [1, 2, 3, 4, 5, 6, 7]})
+    out = count_by(df, ["direction", "mode"])
+    assert out.to_dict("records") == [
+        {"direction": "outgoing", "mode": "x", "count": 2},
+        {"direction": "incoming", "mode": "y", "count": 2},
+        {"direction": "incoming", "mode": "x", "count": 1},
+    ]
+    assert isinstance(out["direction"].dtype, pd.CategoricalDtype)
+    assert list(out["direction"].cat.categories) == ["outgoing", "incoming", "unused"]
+    # weights: (outgoing, x) 2+3 = 5, (incoming, y) 1+4 = 5, (incoming, x) 5
+    weighted = count_by(df, ["direction", "mode"], weight="w")
+    assert weighted["count"].tolist() == [5, 5, 5]
+    assert weighted["direction"].astype(str).tolist() == ["outgoing", "incoming", "incoming"]
+
+
+def test_figure_to_dict_is_plotlys_own():
+    # The project's Figure copies without deepcopy and skips the template in the
+    # typed-array walk: the dict must still be what plotly's go.Figure gives.
+    import numpy as np
+    import plotly.graph_objects as go
+
+    from charts.theme import make_figure
+
+    fig = make_figure([{"type": "bar", "x": ["a", "b"], "y": np.array([1.5, 2.5])}], {"title": {"text": "T"}})
+    ours = fig.to_dict()
+    theirs = go.Figure(fig).to_dict()
+    assert ours == theirs
+    assert ours["data"][0]["y"] == {"dtype": "f8", "bdata": "AAAAAAAA+D8AAAAAAAAEQA=="}
+    assert ours["layout"]["template"]["layout"]["plot_bgcolor"] == "white"
+
+
 def test_explode_list_and_top_n():
     df = pd.DataFrame({"faculty": [["A", "B"], [], None]})
     assert explode_list(df, "faculty")["faculty"].tolist() == ["A", "B"]

@@ -89,6 +89,14 @@ class PageContext:
         """Short for ``evidence_frame``."""
         return self.evidence_frame(name)
 
+    def agreement_status(self, agreements: pd.DataFrame) -> pd.Series:
+        """Each agreement's status at the scope's as_of (docs/metrics.md "Agreement status")."""
+        return cached.agreement_status(self.path, self.stamp, self.scope.as_of, agreements)
+
+    def grants_with_usd(self, grants: pd.DataFrame) -> pd.DataFrame:
+        """``grants`` with ``usd_rate`` and ``usd`` (the grant_funding_usd conversion)."""
+        return cached.grants_with_usd(self.path, self.stamp, grants)
+
     def dating_summary(self) -> dict[str, tuple[int, int]]:
         """``{table: (dated rows, rows)}`` in the scope with every year (what the counts
         cover): keyed without the years, so the sidebar's entry serves every year range."""

@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 import metrics
+import metrics.fx
 from loaders import Dataset, load_dataset
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -304,6 +305,38 @@ def _year_over_year_of(path: str, stamp: tuple, scope: metrics.Scope) -> metrics
     return metrics.year_over_year(tables, scope, _shared(path, stamp),
                                   kpis_of=lambda one_year, cutoff: _year_kpis(path, stamp, one_year, cutoff),
                                   scoped=None)
+
+
+def agreement_status(path: str, stamp: tuple, as_of: date, agreements: pd.DataFrame) -> pd.Series:
+    """``metrics.agreement_status`` of the dataset's own agreement rows at ``as_of``, read
+    from the row facts built once per dataset (docs/metrics.md "Agreement status")."""
+    from metrics import columnar
+
+    ctx = metrics.KpiContext(load_cached(path, stamp).tables, metrics.Scope(as_of=as_of), None,
+                             _shared(path, stamp))
+    status = columnar.agreement_status_of(ctx, agreements)
+    return metrics.agreement_status(agreements, as_of) if status is None else status
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _grant_rates(path: str, stamp: tuple) -> pd.Series:
+    """``metrics.fx.usd_rates`` of every grant of the dataset (its currency and start
+    year), once per dataset version."""
+    grants = load_cached(path, stamp).tables["grants"]
+    return metrics.fx.usd_rates(grants["currency"], pd.to_datetime(grants["start_date"]).dt.year,
+                                load_cached(path, stamp).tables["fx_rates"])
+
+
+def grants_with_usd(path: str, stamp: tuple, grants: pd.DataFrame) -> pd.DataFrame:
+    """``metrics.fx.with_usd`` of the dataset's own grant rows (the rates looked up once
+    per dataset; rows not the dataset's own get theirs looked up)."""
+    tables = load_cached(path, stamp).tables
+    rates = _grant_rates(path, stamp)
+    whole = tables["grants"]
+    if rates.index.is_unique and grants.index.isin(rates.index).all() \
+            and whole.loc[grants.index, "grant_id"].equals(grants["grant_id"]):
+        return metrics.fx.with_usd(grants, tables["fx_rates"], rates=rates.loc[grants.index])
+    return metrics.fx.with_usd(grants, tables["fx_rates"])
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -3,7 +3,6 @@
 import streamlit as st
 
 import charts
-import metrics
 from charts import frames
 from charts.theme import AGREEMENT_STATUS_COLORS
 from i18n import fmt, t
@@ -25,7 +24,7 @@ stop_if_empty(ctx, [agreements], "page.agreements.empty")
 
 partners = ctx.tables["partners"].drop_duplicates("partner_id").set_index("partner_id")
 agreements = agreements.assign(
-    derived_status=metrics.agreement_status(agreements, ctx.scope.as_of),
+    derived_status=ctx.agreement_status(agreements),
     partner_country=agreements["partner_id"].map(partners["country"]),
     days_left=rules.days_left(agreements, ctx.scope.as_of),
 )

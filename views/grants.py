@@ -9,7 +9,6 @@ from charts.theme import GRANT_STATUS_COLORS
 from i18n import t
 from loaders.schema import GRANT_STATUSES
 from metrics import rules
-from metrics.fx import with_usd
 from ui import start_page, stop_if_empty, table_with_download
 from ui.evidence import kpi_cards
 from ui.tables import display_frame
@@ -23,7 +22,7 @@ grants = ctx.scoped()["grants"]
 stop_if_empty(ctx, [grants], "page.grants.empty")
 
 partners = ctx.tables["partners"].drop_duplicates("partner_id").set_index("partner_id")
-grants = with_usd(grants, ctx.tables["fx_rates"])  # the grant_funding_usd conversion
+grants = ctx.grants_with_usd(grants)  # the grant_funding_usd conversion
 funded = rules.funded_grants(grants)
 values, notes = ctx.kpis()
 kpi_cards(ctx, ["grants_active", "grant_funding_usd"], values, notes, columns=3)
