@@ -163,8 +163,13 @@ def _count_by_codes(df: pd.DataFrame, columns: list[str], weight: str | None) ->
         weights = pd.to_numeric(df[weight][valid], errors="coerce").fillna(0)
         keys, inverse = np.unique(combined, return_inverse=True)
         count_values = _group_sums(weights, inverse, len(keys))
+    # Largest first, ties in key order: what a stable sort_values(ascending=False) gives
+    # (a stable argsort of the negated counts; NaN sums, which pandas puts last, too).
+    order = _descending(count_values)
+    if order is None:
+        return None
     out: dict = {}
-    rest = keys
+    rest = keys[order]
     for column, unique in zip(reversed(columns), reversed(uniques), strict=True):
         rest, level = np.divmod(rest, len(unique))
         if column in categorical:
@@ -172,8 +177,28 @@ def _count_by_codes(df: pd.DataFrame, columns: list[str], weight: str | None) ->
         else:
             out[column] = unique.take(level)
     frame = pd.DataFrame({column: out[column] for column in columns})
-    frame[COUNT] = count_values
-    return frame.sort_values(COUNT, ascending=False, kind="stable").reset_index(drop=True)
+    frame[COUNT] = count_values[order]
+    return frame
+
+
+def _descending(values: object) -> np.ndarray | None:
+    """The stable order of ``values`` largest first (NaN last), or None for values that
+    are not plain numbers without NA (the caller's general path)."""
+    array = np.asarray(values) if isinstance(values, np.ndarray) else None
+    if array is None:
+        try:
+            array = values.to_numpy(dtype="float64")  # type: ignore[attr-defined]
+        except (TypeError, ValueError, AttributeError):
+            return None
+        if np.isnan(array).any():
+            return None
+    if array.dtype.kind not in "iuf":
+        return None
+    if array.dtype.kind == "f":
+        keyed = np.where(np.isnan(array), np.inf, -array)
+    else:
+        keyed = -array.astype("int64")
+    return np.argsort(keyed, kind="stable")
 
 
 def _group_sums(weights: pd.Series, group: np.ndarray, groups: int) -> object:

@@ -267,3 +267,24 @@ def test_query_round_trip():
 )
 def test_parse_query_is_forgiving(query, expected):
     assert parse_query(query) == expected
+
+
+def test_display_frame_labels_each_distinct_value_once():
+    # Three rows, two distinct countries and one unknown: the lookup runs twice, the
+    # unknown cell is blank; a categorical enum column reads the same as text.
+    calls = []
+
+    def country(code):
+        calls.append(code)
+        return {"DEU": "Germany", "KOR": "Korea"}[code]
+
+    frame = pd.DataFrame({
+        "country": ["DEU", "KOR", "DEU", None],
+        "direction": pd.Categorical(["incoming", None, "outgoing", "incoming"]),
+    })
+    shown = display_frame(frame, [("country", "common.col.country", "country"),
+                                  ("direction", "common.col.direction", "enum:direction")], "en",
+                          lookups={"country": country})
+    assert shown.iloc[:, 0].tolist() == ["Germany", "Korea", "Germany", ""]
+    assert shown.iloc[:, 1].tolist() == ["Incoming", "", "Outgoing", "Incoming"]
+    assert sorted(calls) == ["DEU", "KOR"]

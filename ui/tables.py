@@ -35,6 +35,20 @@ def _text(value: object) -> str:
     return str(value)
 
 
+def _per_distinct(values: pd.Series, label: Callable[[object], str]) -> list[str]:
+    """``[label(v) for v in values]``, calling ``label`` once per distinct value (a page's
+    table repeats its countries, partners and enum words); cells that cannot be hashed
+    (lists) and missing ones are labelled one by one."""
+    # Text only: factorize would take 1, 1.0 and True in one object column for one value.
+    if not (isinstance(values.dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(values.dtype)) \
+            or pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty", "categorical"):
+        return [label(v) for v in values]
+    codes, uniques = pd.factorize(values)
+    labels = [label(u) for u in uniques]
+    cells = values.tolist()
+    return [labels[c] if c >= 0 else label(cells[i]) for i, c in enumerate(codes.tolist())]
+
+
 def display_frame(
     frame: pd.DataFrame,
     columns: Sequence[tuple[str, str, str]],
@@ -58,21 +72,21 @@ def display_frame(
         values = frame[name]
         if kind == "date":
             precisions = frame.get(f"{name}_precision", pd.Series(["day"] * len(frame), index=frame.index))
-            col = [date_text(v, p) for v, p in zip(values, precisions, strict=True)]
+            memo: dict = {}
+            col = [memo[key] if key in memo else memo.setdefault(key, date_text(*key))
+                   for key in zip(values, precisions, strict=True)]
         elif kind.startswith("enum:"):
             group = kind.split(":", 1)[1]
-            col = [t(f"enum.{group}.{v}", lang) if _text(v) else "" for v in values]
+            col = _per_distinct(values, lambda v, g=group: t(f"enum.{g}.{v}", lang) if _text(v) else "")
         elif kind == "int":
             col = pd.array([None if pd.isna(v) else int(v) for v in values], dtype="Int64")
         elif kind == "float":
             col = [None if pd.isna(v) else float(v) for v in values]
         elif kind in lookups:
             lookup = lookups[kind]
-            col = [
-                "; ".join(lookup(x) for x in v) if isinstance(v, list | tuple) else (lookup(v) if _text(v) else "")
-                for v in values
-            ]
+            col = _per_distinct(values, lambda v, f=lookup: (
+                "; ".join(f(x) for x in v) if isinstance(v, list | tuple) else (f(v) if _text(v) else "")))
         else:
-            col = [_text(v) for v in values]
+            col = _per_distinct(values, _text)
         out[header] = list(col) if not isinstance(col, pd.api.extensions.ExtensionArray) else col
     return pd.DataFrame(out)
