@@ -214,7 +214,7 @@ def target_table(now: dict, before: dict | None) -> tuple[str, list[str]]:
     return "\n".join(lines), missed
 
 
-def left_over(missed: list[str], now: dict, extra: dict) -> str:
+def left_over(missed: list[str], now: dict, extra: dict, results: list[dict] | None = None) -> str:
     """For each target not met: what the profile shows is left (heaviest functions)."""
     out = []
     for key in missed:
@@ -243,9 +243,30 @@ def left_over(missed: list[str], now: dict, extra: dict) -> str:
             worst = sorted(clicks.items(), key=lambda kv: -kv[1])[:4]
             out.append("\nclick: slowest pages " + ", ".join(f"{p} {_fmt_ms(v)}" for p, v in worst)
                        + " (server run + browser rendering; see the page profiles)")
+        elif key == "memory":
+            out.append(f"\nmemory: not met ({_cell(key, now.get(key))}); where it goes:")
+            out += memory_breakdown(extra.get("server_memory") or {}, results or [])
         else:
             out.append(f"\n{key}: not met ({_cell(key, now.get(key))})")
     return "\n".join(out)
+
+
+def memory_breakdown(server: dict, results: list[dict]) -> list[str]:
+    """The server's memory after each page opened (what each page adds to the peak) and
+    what the dataset's own tables take (``bench.measure`` at the largest size)."""
+    lines = []
+    before = None
+    for page, step in (server.get("pages") or {}).items():
+        rise = "" if before is None else f" (+{step['VmHWM'] - before:.0f} MB peak)"
+        lines.append(f"  after {page:11s} rss {step['VmRSS']:6.0f} MB, peak {step['VmHWM']:6.0f} MB{rise}")
+        before = step["VmHWM"]
+    largest = max(results, key=lambda r: r["visits"], default=None)
+    if largest and largest.get("tables_mb"):
+        tables = ", ".join(f"{name} {mb:.0f} MB" for name, mb in sorted(largest["tables_mb"].items(),
+                                                                         key=lambda kv: -kv[1]) if mb >= 1)
+        lines.append(f"  the tables at {largest['visits']:,} visits: {tables} "
+                     f"(one scoped copy of the visits is up to that again)")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -281,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
     targets, missed = target_table(now, before)
     print("\n" + targets)
     if missed:
-        print(left_over(missed, now, extra[REPO_ROOT]))
+        print(left_over(missed, now, extra[REPO_ROOT], results[REPO_ROOT]))
     report = {
         "generated": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),

@@ -143,7 +143,11 @@ def _measure_load(cached, path: Path) -> dict:
     restart = _timed(lambda: cached.load_cached(str(path), stamp))
     scope = metrics.Scope(as_of=AS_OF)
     report = [_timed(lambda: build_report(dataset, scope)) for _ in range(3)]
+    # What the rows take in memory (the app's compact tables), for the memory breakdown.
+    tables_mb = {name: round(float(frame.memory_usage(deep=True).sum()) / 2**20, 1)
+                 for name, frame in dataset.tables.items()}
     return {
+        "tables_mb": tables_mb,
         "cold_load_ms": round(cold * 1000, 1),
         "warm_load_ms": _median_ms(warm),
         "restart_load_ms": round(restart * 1000, 1),

@@ -1,5 +1,6 @@
-"""In Chromium on the curated data: no page asks anything of a host other than this
-machine (the favicon included), and the partner map's view holds every filtered partner."""
+"""In Chromium on the curated data: every page loads without an error (a screenshot of
+each kept), no page asks anything of a host other than this machine (the favicon
+included), and the partner map's view holds every filtered partner."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def app(tmp_path_factory):
         yield base, page
 
 
-def test_no_request_leaves_the_machine(app):
+def test_every_page_loads_and_no_request_leaves_the_machine(app, artifacts):
     base, page = app
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
@@ -34,6 +35,13 @@ def test_no_request_leaves_the_machine(app):
         page.goto(f"{base}/{name}?as_of=2025-06-30")
         wait_for_app(page)
         assert error_elements(page) == [], name
+        assert page.locator("h1").first.inner_text().strip(), name
+        if name == "partners":  # the world map is drawn, at its size
+            page.wait_for_selector("canvas", timeout=30_000)
+            assert page.locator("canvas").first.is_visible()
+            box = page.locator("canvas").first.bounding_box()
+            assert box["width"] > 600 and box["height"] > 400
+        page.screenshot(path=str(artifacts / f"{name or 'overview'}.png"))
     # The favicon is a file served by the app itself.
     icon = page.eval_on_selector("link[rel*='icon']", "el => el.href")
     assert urlparse(icon).hostname in LOCAL or icon.startswith("data:"), icon
