@@ -6,6 +6,7 @@ import json
 import math
 from functools import lru_cache
 
+import numpy as np
 import orjson
 import pandas as pd
 import pydeck as pdk
@@ -430,37 +431,46 @@ def _partner_points(placed: pd.DataFrame, positions: list[list[float]], lang: st
 def _partner_arcs(placed: pd.DataFrame, points: list[dict], homes: pd.DataFrame, home_color: dict,
                   links: pd.DataFrame, lang: str) -> list[dict]:
     """One arc per home and partner place (``partner_map``): partners in one city share an
-    arc, so a ministry-wide dataset draws hundreds of arcs, not tens of thousands."""
-    by_partner = dict(zip(placed["partner_id"], points, strict=True))
+    arc, so a ministry-wide dataset draws hundreds of arcs, not tens of thousands.
+
+    The links are matched to their partner's point and grouped by (home, place) with
+    pandas (first link's order kept); a dict is written per arc only."""
     home_by_id = {rec["institution_id"]: rec for rec in homes.to_dict("records")}
-    grouped: dict[tuple, list[dict]] = {}
-    for institution_id, partner_id in zip(links["institution_id"].tolist(), links["partner_id"].tolist(), strict=True):
-        target = by_partner.get(partner_id)
-        if target is None or institution_id not in home_by_id:
-            continue
-        position = target["position"]
-        key = (institution_id, position[0], position[1]) if len(position) == 2 else (institution_id, *position)
-        members = grouped.get(key)
-        if members is None:
-            grouped[key] = [target]
-        else:
-            members.append(target)
+    if links.empty or not points or not home_by_id:
+        return []
+    point_of = pd.Series(np.arange(len(points)), index=placed["partner_id"].to_numpy())
+    point_of = point_of[~point_of.index.duplicated(keep="last")]  # as dict(zip(...)) keeps the last
+    target = pd.Series(links["partner_id"].to_numpy()).map(point_of)
+    keep = target.notna().to_numpy() & links["institution_id"].isin(list(home_by_id)).to_numpy()
+    if not keep.any():
+        return []
+    target = target[keep].to_numpy(dtype=np.int64)
+    institution = links["institution_id"].to_numpy(dtype=object)[keep]
+    positions = [points[k]["position"] for k in range(len(points))]
+    width = max(len(p) for p in positions)
+    place = np.array([list(p) + [np.nan] * (width - len(p)) for p in positions], dtype="float64")[target]
+    keys = pd.DataFrame({"institution": institution, **{f"p{d}": place[:, d] for d in range(width)}})
+    groups = keys.groupby(list(keys.columns), sort=False, dropna=False)
+    first = groups.ngroup().to_numpy()
+    _, first_row = np.unique(first, return_index=True)
+    sizes = np.bincount(first)
     sources = {i: [float(h["lon"]), float(h["lat"])] for i, h in home_by_id.items()}
     source_colors = {i: c[:3] + [160] for i, c in home_color.items()}
     arcs = []
-    for (institution_id, *_position), targets in grouped.items():
-        home, target = home_by_id[institution_id], targets[0]
-        many = len(targets) > 1
+    for group, row in enumerate(first_row.tolist()):
+        institution_id, point = institution[row], points[int(target[row])]
+        home, many = home_by_id[institution_id], sizes[group] > 1
         arcs.append(
             {
                 "source": list(sources[institution_id]),
-                "target": target["position"],
+                "target": point["position"],
                 "source_color": list(source_colors[institution_id]),
-                "target_color": target["color"][:3] + [160],
-                "name": f"{home['short_name']} → {target['place'] if many else target['name']}",
-                "kind": t("page.partners.map_country_tip", lang, n=_fmt(len(targets), lang)) if many else target["kind"],
-                "place": target["place"],
-                "detail": "" if many else target["detail"],
+                "target_color": point["color"][:3] + [160],
+                "name": f"{home['short_name']} → {point['place'] if many else point['name']}",
+                "kind": t("page.partners.map_country_tip", lang, n=_fmt(int(sizes[group]), lang)) if many
+                else point["kind"],
+                "place": point["place"],
+                "detail": "" if many else point["detail"],
             }
         )
     return arcs
