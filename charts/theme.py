@@ -119,7 +119,7 @@ class Figure(go.Figure):
     """A ``go.Figure`` whose ``to_dict`` (what ``st.plotly_chart`` and ``plotly.io`` call)
     copies the figure with ``_plain_copy`` rather than ``deepcopy`` and leaves the template
     out of the copy and of the typed-array walk: the same dict, without ~2 ms of Python
-    per chart (most of it the template)."""
+    per chart (most of it the template; docs/performance.md)."""
 
     def to_dict(self) -> dict:
         from _plotly_utils.utils import convert_to_base64

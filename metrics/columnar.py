@@ -8,7 +8,7 @@ arrays. A scope's figures are then counts, distinct counts and sums of the scope
 (their positions in the whole tables, from the scoped frames' index) over those arrays,
 optionally grouped by institution: the same rows as ``KpiDef.rows`` selects, the same
 reductions (the sums in the same row order, so the same floats). Definitions:
-docs/metrics.md.
+docs/metrics.md; what is computed once and why: docs/performance.md.
 
 Used by ``metrics.registry.compute_kpis_with_notes`` and ``metrics.grouped`` when the
 context was given a ``shared`` dict (built once, kept there); anything it cannot answer
@@ -242,7 +242,8 @@ class KpiFacts:
     def row_mask(self, kpi: str, busy: frozenset[tuple[str, str]]) -> tuple[str, np.ndarray] | None:
         """(table, a mask over its whole rows) of the rows KPI ``kpi`` is computed from
         (``KpiDef.rows``: a rule deciding per row), or None when it is no such KPI (the
-        links, the students' latest year and the IRN go the general way)."""
+        links, the students' latest year and the IRN go the general way, and the funded
+        grants too: their rows carry the USD columns the rule adds)."""
         masks = {
             "agreements_active": lambda: self.agreement_active,
             "agreements_expiring": lambda: self.agreement_expiring,
@@ -253,7 +254,6 @@ class KpiFacts:
             "visits_outgoing": lambda: self.visit_outgoing,
             "mobility_countries": lambda: self.visit_foreign,
             "grants_active": lambda: self.grant_active,
-            "grant_funding_usd": lambda: self.grant_funded,
         }
         make = masks.get(kpi)
         if make is None:
@@ -398,7 +398,7 @@ class KpiFacts:
 _KPI_TABLE = {"agreements_active": "agreements", "agreements_expiring": "agreements",
               "agreements_dormant": "agreements", "visits_incoming": "visits", "remote_share": "visits",
               "lecture_sessions": "visits", "visits_outgoing": "visits", "mobility_countries": "visits",
-              "grants_active": "grants", "grant_funding_usd": "grants"}
+              "grants_active": "grants"}
 
 
 def rows_of(ctx: Any, kpi: str) -> pd.DataFrame | None:

@@ -339,3 +339,54 @@ def test_dated_in(year, cutoff, tables_dated):
     cut = date.fromisoformat(cutoff) if cutoff else None
     ctx = KpiContext(tiny_tables(), Scope(as_of=AS_OF, year_from=year, year_to=year), None, {})
     assert columnar.dated_in(ctx, year, cut) == tables_dated
+
+
+# ------------------------------------------------------------------ evidence rows and status
+
+
+def test_evidence_rows_from_the_facts_are_the_rules_rows():
+    # By hand (tiny_dataset): active a1, a2, a6, a7; expiring a1 (2025-09-01 in the window);
+    # dormant a2 (sam-p2: v3 is before the window, g5 ended 2019); incoming v1, v2, v4, v5,
+    # v7, v8; outgoing v3, v6; active grants (awarded or active) g1, g3, g4; funded
+    # (awarded, active or completed) g1, g2, g3, g4.
+    from metrics.evidence import evidence_frame
+
+    data, shared = tiny_tables(), {}
+    scope = Scope(as_of=AS_OF)
+    expected = {"agreements_active": ["a1", "a2", "a6", "a7"], "agreements_expiring": ["a1"],
+                "agreements_dormant": ["a2"], "visits_incoming": ["v1", "v2", "v4", "v5", "v7", "v8"],
+                "visits_outgoing": ["v3", "v6"], "grants_active": ["g1", "g3", "g4"],
+                }
+    for name, ids in expected.items():
+        ctx = KpiContext(data, scope, None, shared)
+        rows = columnar.rows_of(ctx, name)
+        assert rows is not None, name  # the facts answered
+        id_column = {"agreements": "agreement_id", "visits": "visit_id", "grants": "grant_id"}[
+            "agreements" if name.startswith("agreements") else "visits" if name.startswith("visits") else "grants"]
+        assert sorted(rows[id_column]) == ids, name
+        # the same frame as the rule (rows, order, columns) and the same evidence table
+        general = evidence_frame(data, scope, name)
+        fast = evidence_frame(data, scope, name, None, shared)
+        assert fast.equals(general), name
+    # sam only: active a1, a2
+    ctx = KpiContext(data, Scope(as_of=AS_OF, institutions={"sam"}), None, shared)
+    assert sorted(columnar.rows_of(ctx, "agreements_active")["agreement_id"]) == ["a1", "a2"]
+    # a KPI decided across rows (the partner links) is not the facts' to answer, nor the
+    # funded grants (their rows carry the rule's usd_rate and usd columns)
+    assert columnar.rows_of(KpiContext(data, scope, None, shared), "partners") is None
+    assert columnar.rows_of(KpiContext(data, scope, None, shared), "grant_funding_usd") is None
+
+
+def test_agreement_status_from_the_facts():
+    # By hand: a1 active, a2 active, a3 expired (dates beat the written "active"),
+    # a4 planned (signed after as_of), a5 terminated (written), a6 active, a7 active.
+    data, shared = tiny_tables(), {}
+    ctx = KpiContext(data, Scope(as_of=AS_OF), None, shared)
+    agreements = data["agreements"]
+    status = columnar.agreement_status_of(ctx, agreements.iloc[[2, 3, 4, 0]])
+    assert status.tolist() == ["expired", "planned", "terminated", "active"]
+    assert status.index.tolist() == agreements.index[[2, 3, 4, 0]].tolist()
+    # rows that claim another agreement's place are not answered (the rule decides)
+    moved = agreements.iloc[[0, 1]].copy()
+    moved.index = agreements.index[[1, 0]]
+    assert columnar.agreement_status_of(ctx, moved) is None
