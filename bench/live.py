@@ -59,11 +59,13 @@ def serve(
     timeout: float = 90,
     env: dict[str, str] | None = None,
     info: dict | None = None,
+    script: Path | None = None,
 ) -> Iterator[str]:
     """``streamlit run dashboard.py`` with COOP_DATA = ``dataset``; yields the base URL.
 
     ``store`` is the version store (default: a new empty folder); ``env`` adds server
-    variables (e.g. COOP_SECRETS); ``info``, when given, receives the server's ``pid``.
+    variables (e.g. COOP_SECRETS); ``info``, when given, receives the server's ``pid``;
+    ``script``: another app to serve (the benchmarks' one-chart floor).
     """
     port = free_port()
     store = store or Path(tempfile.mkdtemp(prefix="coop-store-"))
@@ -72,7 +74,7 @@ def serve(
     log = tempfile.TemporaryFile()
     proc = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
+            sys.executable, "-m", "streamlit", "run", str(script or ROOT / "dashboard.py"),
             "--server.headless", "true", "--server.port", str(port),
             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
             "--server.fileWatcherType", "none",

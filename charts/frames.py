@@ -266,5 +266,8 @@ def partner_links(
             .explode("partner_ids")
             .rename(columns={"partner_ids": "partner_id"})
         )
-    links = pd.concat(pieces, ignore_index=True).dropna().drop_duplicates()
+    # Each piece without its repeats first (a visit table repeats its pairs thousands of
+    # times): the same first occurrences, in the same order, as one drop_duplicates after.
+    pieces = [piece.dropna().drop_duplicates() for piece in pieces]
+    links = pd.concat(pieces, ignore_index=True).drop_duplicates()
     return links[links["partner_id"].isin(set(partner_ids))].reset_index(drop=True)

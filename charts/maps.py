@@ -446,9 +446,10 @@ def _partner_arcs(placed: pd.DataFrame, points: list[dict], homes: pd.DataFrame,
         return []
     target = target[keep].to_numpy(dtype=np.int64)
     institution = links["institution_id"].to_numpy(dtype=object)[keep]
-    positions = [points[k]["position"] for k in range(len(points))]
-    width = max(len(p) for p in positions)
-    place = np.array([list(p) + [np.nan] * (width - len(p)) for p in positions], dtype="float64")[target]
+    positions = [point["position"] for point in points]
+    width = max(map(len, positions))
+    place = (np.array(positions, dtype="float64") if min(map(len, positions)) == width else
+             np.array([list(p) + [np.nan] * (width - len(p)) for p in positions], dtype="float64"))[target]
     keys = pd.DataFrame({"institution": institution, **{f"p{d}": place[:, d] for d in range(width)}})
     groups = keys.groupby(list(keys.columns), sort=False, dropna=False)
     first = groups.ngroup().to_numpy()

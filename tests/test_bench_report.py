@@ -26,3 +26,12 @@ def test_target_table_marks_what_is_not_met_and_left_over_explains_memory():
                      [{"visits": 1_000_000, "tables_mb": {"visits": 5.0}}])
     assert "memory: not met (1.17 GB); where it goes:" in text  # 1200 / 1024 = 1.17
     assert "after overview" in text and "visits 5 MB" in text
+
+
+def test_cold_start_not_met_is_set_beside_the_floor_app():
+    now = {"cold": 5000.0}
+    extra = {"browser": [{"floor_cold_start_ms": 3200.0}]}
+    text = left_over(["cold"], now, extra, [])
+    # 5000 - 3200 = 1800 ms left to the dashboard's own imports, first run and drawing
+    assert "cold: not met (5.00 s); the one-chart floor app, timed the same way: 3.20 s" in text
+    assert "the rest, 1.80 s, is the dashboard's imports" in text

@@ -33,7 +33,8 @@ event = st.pydeck_chart(deck, height=640 if ctx.present else 560, key="partner-m
 # A click on partner points (or shift-click for several) narrows the table below to them.
 picked_points = (getattr(event, "selection", None) or {}).get("objects", {}).get("partners", []) if event else []
 picked_ids = [p.get("partner_id") for p in picked_points if p.get("partner_id")]
-types_shown = [k for k in PARTNER_TYPES if k in set(partners["type"])]
+present_types = set(partners["type"])
+types_shown = [k for k in PARTNER_TYPES if k in present_types]
 legend(charts.partner_type_legend(types_shown, lang), title=t("page.partners.legend_type", lang))
 legend(charts.institution_legend(scoped["institutions"]), title=t("page.partners.legend_home", lang), shape="square")
 st.caption(t("page.partners.map_note", lang))
