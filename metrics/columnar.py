@@ -409,7 +409,10 @@ def rows_of(ctx: Any, kpi: str) -> pd.DataFrame | None:
     facts = facts_for(ctx)
     if facts is None:
         return None
-    table, mask = facts.row_mask(kpi, ctx.busy_pairs)
+    found_mask = facts.row_mask(kpi, ctx.busy_pairs)
+    if found_mask is None:
+        return None
+    table, mask = found_mask
     frame = ctx.scoped[table]
     found = facts.position(table, frame)
     if found is None:
