@@ -242,7 +242,12 @@ def left_over(missed: list[str], now: dict, extra: dict, results: list[dict] | N
             clicks = now["click"]["pages"]
             worst = sorted(clicks.items(), key=lambda kv: -kv[1])[:4]
             out.append("\nclick: slowest pages " + ", ".join(f"{p} {_fmt_ms(v)}" for p, v in worst)
-                       + " (server run + browser rendering; see the page profiles)")
+                       + " (server run + browser rendering; the server's run: the page profiles)")
+            settled = ((extra.get("browser") or [{}])[0]).get("settled_ms") or {}
+            busy = [(p, v) for p, v in settled.items() if v > 2 * clicks.get(p, v)]
+            if busy:
+                out.append("  still drawing after idle (the browser's main thread busy, e.g. deck.gl maps in "
+                           "software WebGL): " + ", ".join(f"{p} settles after {_fmt_ms(v)}" for p, v in busy))
         elif key == "cold":
             curated = (extra.get("browser") or [{}])[0]
             floor = curated.get("floor_cold_start_ms")

@@ -35,3 +35,12 @@ def test_cold_start_not_met_is_set_beside_the_floor_app():
     # 5000 - 3200 = 1800 ms left to the dashboard's own imports, first run and drawing
     assert "cold: not met (5.00 s); the one-chart floor app, timed the same way: 3.20 s" in text
     assert "the rest, 1.80 s, is the dashboard's imports" in text
+
+
+def test_click_not_met_names_the_pages_still_drawing():
+    now = {"click": {"median": 320.0, "worst": 900.0, "pages": {"Partners": 400.0, "Mobility": 900.0}}}
+    extra = {"browser": [{"settled_ms": {"Partners": 5000.0, "Mobility": 950.0}}]}
+    text = left_over(["click"], now, extra, [])
+    assert "click: slowest pages Mobility 900 ms, Partners 400 ms" in text
+    # Partners settles after 5 s > 2 x 400 ms; Mobility's 950 ms is not twice its 900 ms
+    assert "Partners settles after 5.00 s" in text and "Mobility settles" not in text
