@@ -59,6 +59,45 @@ def _explode_str_lists(df: pd.DataFrame, column: str, empty_label: str | None) -
     return out
 
 
+class ExplodedColumn:
+    """``explode_list`` of one list column of a whole table, done once: per item, the
+    position of its row and the item. ``of(part, columns)`` gives
+    ``explode_list(part[columns], column, empty_label)`` for rows of that table (a scoped
+    copy) without exploding them again; None when it cannot (rows in another order or
+    not the table's own, or cells only the general path reads), and the caller explodes."""
+
+    def __init__(self, frame: pd.DataFrame, column: str, empty_label: str | None) -> None:
+        self.column = column
+        self.index = frame.index
+        numbered = pd.DataFrame({"_pos": np.arange(len(frame)), column: frame[column].to_numpy(dtype=object)})
+        exploded = _explode_str_lists(numbered, column, empty_label)
+        self.usable = exploded is not None
+        self.pos = exploded["_pos"].to_numpy(dtype=np.int64) if exploded is not None else np.empty(0, np.int64)
+        self.items = exploded[column].to_numpy(dtype=object) if exploded is not None else np.empty(0, object)
+
+    def of(self, part: pd.DataFrame, columns: list[str]) -> pd.DataFrame | None:
+        if not self.usable or self.column not in columns:
+            return None
+        index = self.index
+        if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1 and part.index.dtype.kind == "i":
+            positions = part.index.to_numpy(dtype=np.int64)
+            if len(positions) and (positions.min() < 0 or positions.max() >= len(index)):
+                return None
+        else:
+            positions = index.get_indexer(part.index)
+            if len(positions) and positions.min() < 0:
+                return None
+        if len(positions) > 1 and not (np.diff(positions) > 0).all():
+            return None  # explode_list keeps the part's own row order: only the table's order here
+        chosen = np.zeros(len(index), dtype=bool)
+        chosen[positions] = True
+        keep = chosen[self.pos]
+        rows = np.searchsorted(positions, self.pos[keep])
+        out = part[columns].iloc[rows].reset_index(drop=True)
+        out[self.column] = self.items[keep]
+        return out
+
+
 def _as_list(value: object) -> list[str]:
     if isinstance(value, list | tuple):
         return [str(v) for v in value if v is not None and str(v) != ""]

@@ -288,3 +288,22 @@ def test_display_frame_labels_each_distinct_value_once():
     assert shown.iloc[:, 0].tolist() == ["Germany", "Korea", "Germany", ""]
     assert shown.iloc[:, 1].tolist() == ["Incoming", "", "Outgoing", "Incoming"]
     assert sorted(calls) == ["DEU", "KOR"]
+
+
+def test_exploded_column_gives_explode_list_of_a_part():
+    # The whole table: r0 [A, B], r1 [] (-> "none"), r2 [C], r3 None (-> "none").
+    # Part = rows r0, r2, r3 (the table's order): A, B (r0), C (r2), none (r3).
+    from charts.frames import ExplodedColumn
+
+    table = pd.DataFrame({"faculty": [["A", "B"], [], ["C"], None], "direction": ["in", "out", "in", "out"]})
+    exploded = ExplodedColumn(table, "faculty", "none")
+    part = table.iloc[[0, 2, 3]]
+    got = exploded.of(part, ["faculty", "direction"])
+    assert got.to_dict("records") == [
+        {"faculty": "A", "direction": "in"}, {"faculty": "B", "direction": "in"},
+        {"faculty": "C", "direction": "in"}, {"faculty": "none", "direction": "out"},
+    ]
+    assert got.equals(explode_list(part[["faculty", "direction"]], "faculty", "none"))
+    # rows in another order, or not the table's own: the caller explodes them itself
+    assert exploded.of(table.iloc[[2, 0]], ["faculty", "direction"]) is None
+    assert exploded.of(table.set_axis([7, 8, 9, 10]), ["faculty", "direction"]) is None

@@ -97,6 +97,15 @@ class PageContext:
         """``grants`` with ``usd_rate`` and ``usd`` (the grant_funding_usd conversion)."""
         return cached.grants_with_usd(self.path, self.stamp, grants)
 
+    def explode_list(self, table: str, rows: pd.DataFrame, columns: list[str], column: str,
+                     empty_label: str | None = None) -> pd.DataFrame:
+        """``charts.frames.explode_list(rows[columns], column, empty_label)`` for rows of the
+        dataset's ``table``, from that column exploded once per dataset."""
+        from charts.frames import explode_list
+
+        fast = cached.exploded_column(self.path, self.stamp, table, column, empty_label).of(rows, columns)
+        return explode_list(rows[columns], column, empty_label) if fast is None else fast
+
     def dating_summary(self) -> dict[str, tuple[int, int]]:
         """``{table: (dated rows, rows)}`` in the scope with every year (what the counts
         cover): keyed without the years, so the sidebar's entry serves every year range."""

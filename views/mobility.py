@@ -132,7 +132,7 @@ with left:
 with right:
     st.subheader(t("page.mobility.by_faculty", lang))
     by_faculty = frames.count_by(
-        frames.explode_list(visits[["faculty", "direction"]], "faculty", empty_label=t("common.not_stated", lang)),
+        ctx.explode_list("visits", visits, ["faculty", "direction"], "faculty", t("common.not_stated", lang)),
         ["faculty", "direction"],
     )
     order = by_faculty.groupby("faculty", sort=False)["count"].sum().sort_values(ascending=False, kind="stable").index.tolist()
