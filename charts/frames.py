@@ -10,6 +10,8 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from metrics.columnar import positions_in
+
 COUNT = "count"
 
 
@@ -78,18 +80,12 @@ class ExplodedColumn:
     def of(self, part: pd.DataFrame, columns: list[str]) -> pd.DataFrame | None:
         if not self.usable or self.column not in columns:
             return None
-        index = self.index
-        if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1 and part.index.dtype.kind == "i":
-            positions = part.index.to_numpy(dtype=np.int64)
-            if len(positions) and (positions.min() < 0 or positions.max() >= len(index)):
-                return None
-        else:
-            positions = index.get_indexer(part.index)
-            if len(positions) and positions.min() < 0:
-                return None
+        positions = positions_in(self.index, part.index)
+        if positions is None:
+            return None
         if len(positions) > 1 and not (np.diff(positions) > 0).all():
             return None  # explode_list keeps the part's own row order: only the table's order here
-        chosen = np.zeros(len(index), dtype=bool)
+        chosen = np.zeros(len(self.index), dtype=bool)
         chosen[positions] = True
         keep = chosen[self.pos]
         rows = np.searchsorted(positions, self.pos[keep])

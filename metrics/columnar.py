@@ -41,6 +41,20 @@ def _positions_of(frame: pd.DataFrame, selected: pd.DataFrame) -> np.ndarray:
     return mask
 
 
+def positions_in(index: pd.Index, labels: pd.Index) -> np.ndarray | None:
+    """The positions in ``index`` (a whole table's) of the rows labelled ``labels`` (a
+    part of it, e.g. a scoped copy); None when a label is not the table's."""
+    if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1 and labels.dtype.kind == "i":
+        found = labels.to_numpy(dtype=np.int64)
+        if len(found) and (found.min() < 0 or found.max() >= len(index)):
+            return None
+        return found
+    found = index.get_indexer(labels)
+    if len(found) and found.min() < 0:
+        return None
+    return found
+
+
 def _codes(values: pd.Series) -> np.ndarray:
     """Dense int codes of ``values`` (-1 for a missing value)."""
     codes, _ = pd.factorize(values)
@@ -188,17 +202,7 @@ class KpiFacts:
         frame = self.frames[name]
         if part is frame:
             return np.arange(len(frame))
-        index = frame.index
-        if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1 \
-                and part.index.dtype.kind == "i":
-            found = part.index.to_numpy(dtype=np.int64)
-            if len(found) and (found.min() < 0 or found.max() >= len(frame)):
-                return None
-        else:
-            found = index.get_indexer(part.index)
-            if len(found) and found.min() < 0:
-                return None
-        return found
+        return positions_in(frame.index, part.index)
 
     def years(self, name: str) -> np.ndarray:
         """``rules.dated_years`` of the whole table ``name`` (float, NaN: undated), once."""
