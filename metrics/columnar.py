@@ -89,8 +89,8 @@ class KpiFacts:
 
         # each agreement's status at as_of (text per row), read by the pages and evidence too
         self.agreement_status = rules.agreement_status(agreements, as_of).to_numpy(dtype=object)
-        active = agreements[self.agreement_status == "active"]
-        self.agreement_active = _positions_of(agreements, active)
+        self.agreement_active = self.agreement_status == "active"
+        active = agreements[self.agreement_active]
         self.agreement_expiring = _positions_of(agreements, rules.expiring_agreements(active, as_of))
         self._active_rows = active
 
@@ -248,21 +248,11 @@ class KpiFacts:
         (``KpiDef.rows``: a rule deciding per row), or None when it is no such KPI (the
         links, the students' latest year and the IRN go the general way, and the funded
         grants too: their rows carry the USD columns the rule adds)."""
-        masks = {
-            "agreements_active": lambda: self.agreement_active,
-            "agreements_expiring": lambda: self.agreement_expiring,
-            "agreements_dormant": lambda: self.dormant(busy),
-            "visits_incoming": lambda: self.visit_incoming,
-            "remote_share": lambda: self.visit_incoming,
-            "lecture_sessions": lambda: self.visit_incoming,
-            "visits_outgoing": lambda: self.visit_outgoing,
-            "mobility_countries": lambda: self.visit_foreign,
-            "grants_active": lambda: self.grant_active,
-        }
-        make = masks.get(kpi)
-        if make is None:
+        found = _ROW_MASKS.get(kpi)
+        if found is None:
             return None
-        return _KPI_TABLE[kpi], make()
+        table, attribute = found
+        return table, self.dormant(busy) if attribute is None else getattr(self, attribute)
 
     # ------------------------------------------------------------------ figures
 
@@ -399,16 +389,24 @@ class KpiFacts:
         return values, notes
 
 
-_KPI_TABLE = {"agreements_active": "agreements", "agreements_expiring": "agreements",
-              "agreements_dormant": "agreements", "visits_incoming": "visits", "remote_share": "visits",
-              "lecture_sessions": "visits", "visits_outgoing": "visits", "mobility_countries": "visits",
-              "grants_active": "grants"}
+# KPI -> (its table, the KpiFacts mask of its rows; None: the dormant ones, per busy set)
+_ROW_MASKS: dict[str, tuple[str, str | None]] = {
+    "agreements_active": ("agreements", "agreement_active"),
+    "agreements_expiring": ("agreements", "agreement_expiring"),
+    "agreements_dormant": ("agreements", None),
+    "visits_incoming": ("visits", "visit_incoming"),
+    "remote_share": ("visits", "visit_incoming"),
+    "lecture_sessions": ("visits", "visit_incoming"),
+    "visits_outgoing": ("visits", "visit_outgoing"),
+    "mobility_countries": ("visits", "visit_foreign"),
+    "grants_active": ("grants", "grant_active"),
+}
 
 
 def rows_of(ctx: Any, kpi: str) -> pd.DataFrame | None:
     """The scoped rows KPI ``kpi`` is computed from, picked with the facts' mask (the
     same rows in the same order as ``KpiDef.rows``); None: go the general way."""
-    if kpi not in _KPI_TABLE:
+    if kpi not in _ROW_MASKS:
         return None
     facts = facts_for(ctx)
     if facts is None:

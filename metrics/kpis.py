@@ -150,7 +150,7 @@ class KpiContext:
         """In-scope awarded/active/completed grants, with ``usd_rate`` and ``usd`` (NaN: unknown)."""
         grants = rules.funded_grants(self.scoped["grants"])
         amount = pd.to_numeric(grants["amount"], errors="coerce")
-        rate = self._usd_rates(grants).where(amount.notna())
+        rate = self.usd_rates(grants).where(amount.notna())
         return grants.assign(usd_rate=rate, usd=amount * rate)
 
     def _partners_by_id(self) -> pd.DataFrame:
@@ -162,7 +162,7 @@ class KpiContext:
                 table, table.drop_duplicates("partner_id").set_index("partner_id"))
         return cached[1]
 
-    def _usd_rates(self, grants: pd.DataFrame) -> pd.Series:
+    def usd_rates(self, grants: pd.DataFrame) -> pd.Series:
         """``usd_rates`` of ``grants`` (rows of the dataset's grants): a row's rate depends on
         its own currency and year only, so the rates of every grant are computed once per
         dataset (``shared``) and taken by index (~15 ms per scope saved)."""

@@ -95,7 +95,7 @@ class PageContext:
 
     def grants_with_usd(self, grants: pd.DataFrame) -> pd.DataFrame:
         """``grants`` with ``usd_rate`` and ``usd`` (the grant_funding_usd conversion)."""
-        return cached.grants_with_usd(self.path, self.stamp, grants)
+        return cached.grants_with_usd(self.path, self.stamp, self.scope.as_of, grants)
 
     def explode_list(self, table: str, rows: pd.DataFrame, columns: list[str], column: str,
                      empty_label: str | None = None) -> pd.DataFrame:

@@ -316,36 +316,27 @@ def exploded_column(path: str, stamp: tuple, table: str, column: str, empty_labe
     return ExplodedColumn(load_cached(path, stamp).tables[table], column, empty_label)
 
 
+def _dataset_context(path: str, stamp: tuple, as_of: date) -> metrics.KpiContext:
+    """A KPI context of the whole dataset with its shared dict: what is built once per
+    dataset version (row facts, grant rates) is read from there."""
+    return metrics.KpiContext(load_cached(path, stamp).tables, metrics.Scope(as_of=as_of), None,
+                              _shared(path, stamp))
+
+
 def agreement_status(path: str, stamp: tuple, as_of: date, agreements: pd.DataFrame) -> pd.Series:
     """``metrics.agreement_status`` of the dataset's own agreement rows at ``as_of``, read
     from the row facts built once per dataset (docs/metrics.md "Agreement status")."""
     from metrics import columnar
 
-    ctx = metrics.KpiContext(load_cached(path, stamp).tables, metrics.Scope(as_of=as_of), None,
-                             _shared(path, stamp))
-    status = columnar.agreement_status_of(ctx, agreements)
+    status = columnar.agreement_status_of(_dataset_context(path, stamp, as_of), agreements)
     return metrics.agreement_status(agreements, as_of) if status is None else status
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _grant_rates(path: str, stamp: tuple) -> pd.Series:
-    """``metrics.fx.usd_rates`` of every grant of the dataset (its currency and start
-    year), once per dataset version."""
-    grants = load_cached(path, stamp).tables["grants"]
-    return metrics.fx.usd_rates(grants["currency"], pd.to_datetime(grants["start_date"]).dt.year,
-                                load_cached(path, stamp).tables["fx_rates"])
-
-
-def grants_with_usd(path: str, stamp: tuple, grants: pd.DataFrame) -> pd.DataFrame:
-    """``metrics.fx.with_usd`` of the dataset's own grant rows (the rates looked up once
-    per dataset; rows not the dataset's own get theirs looked up)."""
-    tables = load_cached(path, stamp).tables
-    rates = _grant_rates(path, stamp)
-    whole = tables["grants"]
-    if rates.index.is_unique and grants.index.isin(rates.index).all() \
-            and whole.loc[grants.index, "grant_id"].equals(grants["grant_id"]):
-        return metrics.fx.with_usd(grants, tables["fx_rates"], rates=rates.loc[grants.index])
-    return metrics.fx.with_usd(grants, tables["fx_rates"])
+def grants_with_usd(path: str, stamp: tuple, as_of: date, grants: pd.DataFrame) -> pd.DataFrame:
+    """``metrics.fx.with_usd`` of the dataset's grant rows, with the rates the KPIs use
+    (looked up once per dataset, ``KpiContext.usd_rates``)."""
+    ctx = _dataset_context(path, stamp, as_of)
+    return metrics.fx.with_usd(grants, ctx.tables["fx_rates"], rates=ctx.usd_rates(grants))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
