@@ -92,6 +92,7 @@ class KpiFacts:
         self.agreement_active = self.agreement_status == "active"
         active = agreements[self.agreement_active]
         self.agreement_expiring = _positions_of(agreements, rules.expiring_agreements(active, as_of))
+        self.agreement_expiry_unknown = rules.expiry_unknown(agreements)
         self._active_rows = active
 
         visits = self.frames["visits"]
@@ -118,6 +119,7 @@ class KpiFacts:
         students = self.frames["students"]
         self.student_foreign = _positions_of(students, rules.foreign_rows(students, institutions))
         self.student_year = _float(students["year_start"])
+        self.student_started = ~(self.student_year > rules.started_academic_year(as_of))
         counts = _float(students["count"])
         self.student_count = np.where(np.isnan(counts), 0.0, counts)
         self.student_country = _codes(students["country"])
@@ -306,6 +308,7 @@ class KpiFacts:
         out["agreements_active"] = count(g, active)
         out["agreements_expiring"] = count(g, self.agreement_expiring[p])
         out["agreements_dormant"] = count(g, self.dormant(busy)[p])
+        out["agreements_expiry_unknown"] = count(g, active & self.agreement_expiry_unknown[p])
         # visits
         p = positions["visits"]
         g = group_of(self.institution["visits"][p])
@@ -330,7 +333,7 @@ class KpiFacts:
         p = positions["students"]
         g = group_of(self.institution["students"][p])
         years = self.student_year[p]
-        foreign = self.student_foreign[p] & (g >= 0) & ~np.isnan(years)
+        foreign = self.student_foreign[p] & self.student_started[p] & (g >= 0) & ~np.isnan(years)
         latest = np.full(groups, -np.inf)
         np.maximum.at(latest, g[foreign], years[foreign])
         in_latest = foreign.copy()
@@ -379,6 +382,8 @@ class KpiFacts:
             }
             values.append(figure)
             note = {
+                "agreements_expiry_unknown": int(out["agreements_expiry_unknown"][i]),
+                "remote_visits": int(out["_remote"][i]),
                 "lecture_sessions_unknown": int(out["lecture_sessions_unknown"][i]),
                 "grants_without_rate": int(out["grants_without_rate"][i]),
                 "grants_amount_unknown": int(out["grants_amount_unknown"][i]),

@@ -180,7 +180,9 @@ class KpiContext:
 
     @cached_property
     def foreign_students(self) -> pd.DataFrame:
-        return rules.foreign_rows(self.scoped["students"], self.institutions)
+        """In-scope foreign student rows of academic years started by as_of."""
+        return rules.started_students(rules.foreign_rows(self.scoped["students"], self.institutions),
+                                      self.scope.as_of)
 
 
 # ---------------------------------------------------------------------------
@@ -294,6 +296,14 @@ def unknown_sessions(rows: pd.DataFrame) -> int:
 
 def unknown_amounts(rows: pd.DataFrame) -> int:
     return int(pd.to_numeric(rows["amount"], errors="coerce").isna().sum()) if not rows.empty else 0
+
+
+def unknown_expiry(rows: pd.DataFrame) -> int:
+    return len(rules.expiry_unknown_agreements(rows))
+
+
+def count_remote(rows: pd.DataFrame) -> int:
+    return len(rules.remote_visits(rows)) if not rows.empty else 0
 
 
 def without_rate(rows: pd.DataFrame) -> int:

@@ -107,6 +107,10 @@ NOTE_DEFS: tuple[NoteDef, ...] = (
     NoteDef("lecture_sessions_unknown", "lecture_sessions", kpis.unknown_sessions),
     NoteDef("grants_without_rate", "grant_funding_usd", kpis.without_rate),
     NoteDef("grants_amount_unknown", "grant_funding_usd", kpis.unknown_amounts),
+    # v3: active agreements whose expiry is unknown (Expiring "cannot tell" / "at least").
+    NoteDef("agreements_expiry_unknown", "agreements_active", kpis.unknown_expiry),
+    # The remote share's numerator (a share of under 5 visits is shown as its counts).
+    NoteDef("remote_visits", "remote_share", kpis.count_remote),
     # How many inputs the sums run over (to tell "unknown" from "at least").
     NoteDef("lecture_sessions_inputs", "lecture_sessions", kpis.count_rows),
     NoteDef("grants_funded", "grant_funding_usd", kpis.count_rows),
