@@ -10,7 +10,7 @@ from datetime import date
 import pandas as pd
 
 from metrics import columnar, rules
-from metrics.grouped import kpis_per_institution
+from metrics.grouped import figures_per_institution, kpis_per_institution
 from metrics.kpis import KpiContext
 from metrics.figure import Change
 from metrics.registry import KPI_BY_NAME, KPIS, NOTE_DEFS, KpiDef, compute_kpis_with_notes
@@ -326,6 +326,19 @@ def by_institution(
         scoped = None
     parent = apply_scope(tables, scope) if scoped is None else scoped
     return kpis_per_institution(KpiContext(tables, scope, parent, shared), ids)
+
+
+def by_institution_with_notes(
+    tables: Mapping[str, pd.DataFrame], scope: Scope, scoped: Mapping[str, pd.DataFrame] | None = None,
+    shared: dict | None = None,
+) -> tuple[dict[str, dict[str, Value]], dict[str, dict[str, int]]]:
+    """``by_institution`` (the scope's institutions) with each institution's notes, so
+    its figures have their own state (``metrics.figure.figures``)."""
+    ids = institutions_in_scope(tables, scope)
+    if not ids:
+        return {}, {}
+    parent = apply_scope(tables, scope) if scoped is None else scoped
+    return figures_per_institution(KpiContext(tables, scope, parent, shared), ids)
 
 
 # ----------------------------------------------------------------------------- targets

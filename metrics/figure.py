@@ -162,3 +162,18 @@ def figures(values: Mapping[str, Value], notes: Mapping[str, int],
     """Every KPI's ``Figure`` (registry order); ``changes``: each figure's year over year."""
     changes = changes or {}
     return {kpi.name: figure(kpi.name, values, notes, changes.get(kpi.name)) for kpi in KPIS}
+
+
+def from_json(name: str, data: Mapping[str, Any]) -> Figure:
+    """The ``Figure`` a JSON report's ``figures`` entry (``Figure.as_json``) describes, so
+    the files built from the JSON print exactly what it says."""
+    change = None
+    found = data.get("change")
+    if found:
+        end = found.get("period_end")
+        change = Change(found.get("year"), found.get("previous"), found.get("current"), found.get("before"),
+                        found.get("delta"), bool(found.get("partial")),
+                        date.fromisoformat(end) if end else None, found.get("reason"),
+                        KPI_BY_NAME[name].dated_by == ("students",))
+    return Figure(name, data.get("value"), data.get("state", "known"), int(data.get("unknown") or 0),
+                  data.get("part"), data.get("base"), change)

@@ -28,8 +28,10 @@ from i18n import LANGUAGE_NAMES, fmt, t
 from loaders.schema import AGREEMENT_STATUSES, DIRECTIONS, GRANT_STATUSES, MODES, Dataset
 from loaders.words import ENUM_GROUPS
 from metrics import KPI_BY_NAME, KPIS, KpiDef, Scope, apply_scope, rules
+from metrics.figure import Figure, from_json
 from report.branding import Branding, load_branding
 from report.coauthors import research_part
+from report.figure_words import change_text, note_text, value_text
 from report.json_report import build_report
 from report.parts import Chart, Section, Series, Table, enum_label
 from report.parts import missing as _missing
@@ -205,66 +207,40 @@ def file_stem(scope: Scope, tables: Tables, lang: str, public: bool) -> str:
 # ---------------------------------------------------------------- figures
 
 
-def _comparison(tables: Tables, scope: Scope, shared: dict, lang: str
-                ) -> tuple[dict[str, str], str]:
-    """(change text per KPI, note for the slide)."""
-    comparison = metrics.year_over_year(tables, scope, shared)
-    reason = getattr(comparison, "reason", None)
-    if reason is not None or comparison.frame is None:
+def report_figures(report: dict) -> dict[str, Figure]:
+    """The figures of the whole scope as the JSON report states them."""
+    found = report.get("figures") or {}
+    return {k.name: from_json(k.name, found.get(k.name, {"value": report["kpis"].get(k.name)})) for k in KPIS}
+
+
+def _comparison(report: dict, lang: str) -> tuple[dict[str, str], str]:
+    """(change text per KPI, note for the slide): a change only where the JSON has one
+    (``figures[k].change`` compared), with both years' values."""
+    changes = {}
+    for name, fig in report_figures(report).items():
+        text = change_text(fig, lang)
+        if text is not None:
+            changes[name] = text
+    comparison = report.get("year_over_year") or {}
+    reason = comparison.get("reason")
+    if reason is not None or not changes:
         key = f"pack.compare.reason.{reason}"
         note = t(key, lang) if t(key, lang) != key else t("pack.compare.reason.other", lang)
-        return {}, t("pack.compare.none", lang) + ": " + note
-    year, previous = comparison.year, comparison.previous
-    changes = {}
-    for row in comparison.frame.itertuples():
-        if _missing(row.current) or _missing(row.previous):
-            changes[row.metric] = t("pack.compare.no_comparison", lang)
-            continue
-        change = fmt.delta(row.delta, row.unit, lang) or fmt.delta(0, row.unit, lang)
-        changes[row.metric] = t("pack.compare.change", lang, year=year,
-                                value=fmt.value(row.current, row.unit, lang), change=change,
-                                previous=previous)
-    if comparison.partial:
-        end = comparison.period_end or scope.as_of
+        return changes, t("pack.compare.none", lang) + ": " + note
+    year, previous = comparison.get("year"), comparison.get("previous")
+    if comparison.get("partial"):
+        end = date.fromisoformat(comparison["period_end"])
         note = t("pack.compare.partial", lang, year=year, previous=previous,
                  end=fmt.date_text(end, lang, "day", style="medium"))
     else:
         note = t("pack.compare.full", lang, year=year, previous=previous)
-    return changes, note
-
-
-def _figure_state(name: str, report: dict) -> str:
-    """``metrics.figure_state`` from the report: known, at_least or unknown (the rule of
-    docs/metrics.md "Unknown is not zero", the same as on screen)."""
-    from metrics import figure_state
-
-    evidence = report.get("evidence") or {}
-    notes = {
-        "lecture_sessions_unknown": report.get("lecture_sessions_unknown") or 0,
-        "lecture_sessions_inputs": len(evidence.get("lecture_sessions", [])),
-        "grants_amount_unknown": report.get("grants_amount_unknown") or 0,
-        "grants_without_rate": report.get("grants_without_rate") or 0,
-        "grants_funded": len(evidence.get("grant_funding_usd", [])),
-    }
-    return figure_state(name, notes)[0]
+    return changes, note + " " + t("pack.compare.per_figure", lang)
 
 
 def _kpi_parts(name: str, report: dict, lang: str) -> tuple[str, str]:
-    """(the figure, the count of unknown inputs beside it or "")."""
-    state = _figure_state(name, report)
-    value = kpi_value(name, report["kpis"].get(name), lang)
-    if state == "unknown":
-        value = t("figure.unknown", lang)  # as on screen: every input is missing
-    elif state == "at_least":
-        value = "≥ " + value
-    note = ""
-    if name == "lecture_sessions" and report.get("lecture_sessions_unknown"):
-        note = t("export.sessions_unknown", lang,
-                 n=_count(report["lecture_sessions_unknown"], lang))
-    if name == "grant_funding_usd" and report.get("grants_amount_unknown"):
-        note = t("export.grants_amount_unknown", lang,
-                 n=_count(report["grants_amount_unknown"], lang))
-    return value, note
+    """(the figure as its state reads, the count of unknown inputs beside it or "")."""
+    fig = report_figures(report)[name]
+    return value_text(fig, lang), note_text(fig, lang) or ""
 
 
 def _kpi_text(name: str, report: dict, lang: str) -> str:
@@ -280,13 +256,19 @@ def _kpi_table(report: dict, lang: str) -> Table:
 
 
 def _by_institution(report: dict, tables: Tables, lang: str) -> Table | None:
-    figures = report.get("by_institution") or {}
-    if len(figures) < 2:
+    """Every KPI per institution, each cell as its figure's state reads ("unknown", not 0)."""
+    values = report.get("by_institution") or {}
+    states = report.get("by_institution_figures") or {}
+    if len(values) < 2:
         return None
     _, short = _institution_names(tables)
-    ids = list(figures)
-    rows = [[t(k.label_key, lang)] + [kpi_value(k.name, figures[i].get(k.name), lang)
-                                       for i in ids] for k in KPIS]
+    ids = list(values)
+
+    def cell(i: str, name: str) -> str:
+        found = states.get(i, {}).get(name)
+        return value_text(from_json(name, found), lang) if found else kpi_value(name, values[i].get(name), lang)
+
+    rows = [[t(k.label_key, lang)] + [cell(i, k.name) for i in ids] for k in KPIS]
     return Table([t("export.col.kpi", lang)] + [short.get(i, i) for i in ids], rows,
                  (False,) + (True,) * len(ids), (30,) + (70 / len(ids),) * len(ids))
 
@@ -364,12 +346,34 @@ def _trends(scoped: Tables, lang: str) -> Section | None:
 # ---------------------------------------------------------------- sections
 
 
-def _partners(scoped: Tables, partner_ids: list[str], lang: str) -> tuple[Section, dict[str, int]]:
+def domestic_words(partners: pd.DataFrame, foreign: Iterable[str], lang: str) -> str:
+    """" (+ 1 domestic partner: Uzbekistan)" for partners outside the foreign countries
+    (docs/metrics.md v3: domestic partners are shown apart, never in a country count)."""
+    home = partners[~partners["country"].astype(str).isin(set(foreign)).to_numpy()]
+    home = home[home["country"].notna().to_numpy()]
+    if home.empty:
+        return ""
+    names = ", ".join(sorted({fmt.country(c, lang) for c in home["country"]}))
+    return t("pack.countries.domestic", lang, n=_count(len(home), lang), countries=names)
+
+
+def _partners(scoped: Tables, partner_ids: list[str], foreign: list[str], lang: str
+              ) -> tuple[Section, dict[str, int]]:
+    """The partners section: partners per country, the foreign countries counted as the
+    ``partner_countries`` figure counts them (``foreign``: its evidence), domestic apart."""
     partners = scoped["partners"]
     partners = partners[partners["partner_id"].astype(str).isin(partner_ids)]
     by_country = partners.groupby("country", dropna=False).size()
     counts = {str(k): int(v) for k, v in by_country.items() if not _missing(k)}
-    rows = sorted(((fmt.country(k, lang), int(v)) for k, v in by_country.items()),
+    abroad = set(foreign)
+
+    def country_label(code: object) -> str:
+        name = fmt.country(code, lang)
+        if _missing(code) or str(code) in abroad:
+            return name
+        return t("pack.countries.domestic_row", lang, country=name)
+
+    rows = sorted(((country_label(k), int(v)) for k, v in by_country.items()),
                   key=lambda r: (-r[1], r[0]))
     by_type = partners.groupby("type", dropna=False).size()
     types = sorted(((enum_label("partner_type", k, lang), int(v)) for k, v in by_type.items()),
@@ -380,7 +384,7 @@ def _partners(scoped: Tables, partner_ids: list[str], lang: str) -> tuple[Sectio
     return Section(
         "partners", t("pack.section.partners", lang),
         t("export.section.partners_by_country.lead", lang, n=_count(len(partners), lang),
-          c=_count(len(counts), lang)),
+          c=_count(len(abroad), lang), domestic=domestic_words(partners, abroad, lang)),
         [Chart("bar", t("export.chart.partners_by_country", lang), [c for c, _ in rows],
                [Series(name, [n for _, n in rows], "count")]),
          Chart("bar", t("export.chart.partners_by_type", lang), [c for c, _ in types],
@@ -403,7 +407,7 @@ def _mobility(scoped: Tables, report: dict, lang: str) -> Section:
         for m in MODES
     ]
     rows = [[c] + [_count(s.values[i], lang) for s in series] for i, c in enumerate(cats)]
-    share = fmt.percent(report["kpis"].get("remote_share"), lang)
+    share = value_text(report_figures(report)["remote_share"], lang)
     return Section(
         "mobility", t("pack.section.mobility", lang),
         t("pack.section.mobility.lead", lang, n=_count(len(visits), lang), share=share),
@@ -530,11 +534,12 @@ def _grants(scoped: Tables, funded: pd.DataFrame | None, lang: str, privacy: Pri
     )
 
 
-def _students(scoped: Tables, lang: str) -> Section:
+def _students(scoped: Tables, as_of: date, lang: str) -> Section:
     students = scoped["students"]
     counts = pd.to_numeric(students["count"], errors="coerce").fillna(0)
     # The international_students rows: foreign students of the latest academic year.
-    rows_in = rules.latest_academic_year(rules.foreign_rows(students, scoped["institutions"]))
+    rows_in = rules.latest_academic_year(rules.started_students(
+        rules.foreign_rows(students, scoped["institutions"]), as_of))
     latest = rules.latest_year_label(rows_in) if len(rows_in) else None
     by_country = counts.loc[rows_in.index].groupby(rows_in["country"]).sum()
     rows = sorted(((fmt.country(k, lang), int(v)) for k, v in by_country.items()),
@@ -756,7 +761,7 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
     full, short = _institution_names(tables)
     partner_names = dict(zip(tables["partners"]["partner_id"].astype(str),
                              tables["partners"]["name"].astype(str), strict=False))
-    changes, comparison_note = _comparison(tables, scope, shared, lang)
+    changes, comparison_note = _comparison(report, lang)
     step(0.35)
     big = [BigNumber(n, t(KPI_BY_NAME[n].label_key, lang), *_kpi_parts(n, report, lang)[:1],
                      changes.get(n, t("pack.compare.no_comparison", lang)),
@@ -773,13 +778,15 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
                                                                     "countries")
         evidence_tables[kpi.name] = localise_frame(table, frames[kpi.name], lang, privacy,
                                                    partner_names, short)
-    partner_ids = sorted(scoped["partners"]["partner_id"].astype(str).unique())
-    partners_section, counts = _partners(scoped, partner_ids, lang)
+    # the partners and foreign countries the figures count (their evidence in the JSON)
+    partner_ids = sorted(str(p) for p in report["evidence"].get("partners", []))
+    foreign = [str(c) for c in report["evidence"].get("partner_countries", [])]
+    partners_section, counts = _partners(scoped, partner_ids, foreign, lang)
     agreements, renewals = _agreements(scoped, scope.as_of, lang, privacy, partner_names, short)
     sections = [partners_section, _mobility(scoped, report, lang),
                 _grants(scoped, frames.get("grant_funding_usd"), lang, privacy, partner_names,
                         short),
-                _students(scoped, lang)]
+                _students(scoped, scope.as_of, lang)]
     step(0.7)
     links = _links(scoped, partner_ids)
     homes = tables["institutions"]
@@ -814,7 +821,8 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
         trends=_trends(scoped, lang),
         map=Section("map", t("export.section.map", lang),
                     t("export.section.map.lead", lang, n=_count(len(partner_ids), lang),
-                      c=_count(len(counts), lang))),
+                      c=_count(len(foreign), lang),
+                      domestic=domestic_words(map_partners, foreign, lang))),
         map_partners=map_partners,
         map_institutions=homes.assign(label=[short.get(str(i), str(i))
                                              for i in homes["institution_id"]]),
