@@ -116,9 +116,16 @@ def _table_years(tables: Mapping[str, pd.DataFrame], scope: Scope,
     return out
 
 
-def _own_years(kpi: KpiDef, table_years: Mapping[str, set[int]], scope: Scope) -> Change:
-    """A figure's own Y and Y-1 (values not yet filled), or the reason there is none."""
+def _own_years(kpi: KpiDef, table_years: Mapping[str, set[int]], scope: Scope,
+               so_far: set[str] | None = None) -> Change:
+    """A figure's own Y and Y-1 (values not yet filled), or the reason there is none.
+
+    ``so_far``: the tables with rows dated in the as-of year up to as_of; a figure none
+    of whose tables is among them does not take the as-of year as Y (its rows that year
+    are all after as_of: nothing to compare yet)."""
     years = _kpi_years(kpi.dated_by, table_years)
+    if so_far is not None and not so_far & set(kpi.dated_by) and kpi.dated_by != ("students",):
+        years = years - {scope.as_of.year}
     academic = kpi.dated_by == ("students",)
     # students: the latest academic year that has started by as_of
     last = rules.started_academic_year(scope.as_of) if academic else scope.as_of.year
@@ -146,8 +153,17 @@ def comparison_years(tables: Mapping[str, pd.DataFrame], scope: Scope,
     as-of year and that year is not over, both years are cut at the as-of day.
     """
     table_years = _table_years(tables, scope, scoped, shared)
-    own = {kpi.name: _own_years(kpi, table_years, scope) for kpi in KPIS}
+    so_far = _so_far(tables, scope, shared)
+    own = {kpi.name: _own_years(kpi, table_years, scope, so_far) for kpi in KPIS}
     return _summary(own)
+
+
+def _so_far(tables: Mapping[str, pd.DataFrame], scope: Scope, shared: dict | None) -> set[str]:
+    """The tables with in-scope rows dated in the as-of year up to as_of."""
+    year = scope.as_of.year
+    if (scope.year_from is not None and year < scope.year_from) or (scope.year_to is not None and year > scope.year_to):
+        return set()
+    return _dated_tables(tables, scope, year, scope.as_of, shared)
 
 
 def _summary(changes: Mapping[str, Change], frame: pd.DataFrame | None = None,
@@ -183,8 +199,9 @@ def year_over_year(
     from metrics.figure import state_of
 
     table_years = _table_years(tables, scope, scoped, shared)
-    own = {kpi.name: _own_years(kpi, table_years, scope) for kpi in KPIS}
     shared = {} if shared is None else shared
+    so_far = _so_far(tables, scope, shared)
+    own = {kpi.name: _own_years(kpi, table_years, scope, so_far) for kpi in KPIS}
 
     def default(one_year: Scope, cutoff: date | None) -> tuple[Mapping[str, Value], Mapping[str, int]]:
         if cutoff is None:

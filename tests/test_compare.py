@@ -83,7 +83,7 @@ def test_year_over_year(data):
 def test_year_over_year_keeps_other_filters(data):
     # adm's only dated row is v4 (2024): 2023 has nothing to compare with
     result = year_over_year(data, Scope(as_of=AS_OF, institutions={"adm"}))
-    assert (result.year, result.previous, result.reason, result.frame) == (2024, None, "one_year_only", None)
+    assert (result.year, result.previous, result.reason, result.deltas) == (2024, None, "one_year_only", {})
     sam = year_over_year(data, Scope(as_of=AS_OF, institutions={"sam"}))
     assert sam.frame.set_index("metric").loc["visits_incoming", "current"] == 2
 
@@ -91,8 +91,9 @@ def test_year_over_year_keeps_other_filters(data):
 def test_year_over_year_without_dates():
     undated = tables(visits=[{"visit_id": "u1", "institution_id": "sam", "country": "KOR"}])
     result = year_over_year(undated, Scope(as_of=AS_OF))
-    assert (result.year, result.previous, result.reason, result.frame) == (None, None, "no_dated_rows", None)
+    assert (result.year, result.previous, result.reason) == (None, None, "no_dated_rows")
     assert result.deltas == {}
+    assert {c.reason for c in result.changes.values()} == {"no_dated_rows"}
 
 
 def test_year_over_year_partial_year_same_period():
