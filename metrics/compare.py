@@ -229,10 +229,10 @@ def year_over_year(
                     & _dated_tables(tables, scope, p, p_end, shared))
             done[key] = (current, previous, frozenset(both))
         (now, now_notes), (before, before_notes), both = done[key]
-        if not both & set(kpi.dated_by):
-            changes[kpi.name] = replace(years, previous=None, reason="one_year_only")
-            continue
         a, b = now[kpi.name], before[kpi.name]
+        if not both & set(kpi.dated_by):
+            changes[kpi.name] = replace(years, current=a, before=b, reason="one_year_only")
+            continue
         states = {state_of(kpi.name, now, now_notes)[0], state_of(kpi.name, before, before_notes)[0]}
         if states != {"known"}:  # never compare what is not known in both years
             reason = "undefined" if states <= {"known", "undefined"} else "not_known"

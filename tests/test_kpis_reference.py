@@ -375,25 +375,24 @@ YOY_CASES = [
 
 @pytest.mark.parametrize(("ds_name", "scope_name", "as_of"), YOY_CASES)
 def test_year_over_year_matches_the_reference(loaded, ds_name, scope_name, as_of):
-    """The years compared, partial or not, why not, and both columns of every KPI."""
+    """Per figure (v3): its own years, partial or not, both values and the change."""
     ds, rows = loaded(ds_name)
     kwargs = dict(SCOPES)[scope_name]
     want = reference_yoy(ds.tables, RefScope(as_of=as_of, **kwargs), rows)
-    got = year_over_year(ds.tables, Scope(as_of=as_of, **kwargs))
-    head = (got.year, got.previous, bool(got.partial), got.reason)
-    assert head == (want["year"], want["previous"], want["partial"], want["reason"])
-    if want["reason"] is not None:
-        return
-    frame = got.frame.set_index("metric")
-    current = frame["current"].to_dict()
-    previous = frame["previous"].to_dict()
-    bad = {
-        **{f"current {k}": v for k, v in _diff(current, want["current"], KPI_NAMES).items()},
-        **{f"previous {k}": v for k, v in _diff(previous, want["prev"], KPI_NAMES).items()},
-    }
-    for name in KPI_NAMES:  # the change, where the periods allow one
-        if not _same("delta", frame["delta"].get(name), want["delta"][name]):
-            bad[f"delta {name}"] = (frame["delta"].get(name), want["delta"][name])
+    got = year_over_year(ds.tables, Scope(as_of=as_of, **kwargs)).changes
+    bad = {}
+    for name in KPI_NAMES:
+        change, expected = got[name], want[name]
+        head = (change.year, change.previous, bool(change.partial))
+        if head != (expected["year"], expected["previous"], expected["partial"]):
+            bad[f"years {name}"] = (head, expected)
+            continue
+        if expected["previous"] is None:
+            continue
+        for field, mine in (("current", change.current), ("before", change.before),
+                            ("delta", change.delta if change.compared else None)):
+            if not _same(name if field != "delta" else "delta", mine, expected[field]):
+                bad[f"{field} {name}"] = (mine, expected[field])
     assert bad == {}
 
 
@@ -402,13 +401,10 @@ def test_no_change_against_an_unknown_sum(loaded):
     v02, without a count, so 2024's sessions are unknown and no change may be shown."""
     ds, rows = loaded("hand")
     kwargs = {"countries": {"DEU"}, "as_of": date(2025, 12, 31)}
-    want = reference_yoy(ds.tables, RefScope(**kwargs), rows)
-    assert (want["current"]["lecture_sessions"], want["prev"]["lecture_sessions"]) == (1, 0)
-    assert (
-        want["prev"]["lecture_sessions_unknown"] == 1 and want["delta"]["lecture_sessions"] is None
-    )
-    got = year_over_year(ds.tables, Scope(**kwargs)).frame.set_index("metric")
-    assert _none(got["delta"]["lecture_sessions"]), got["delta"]["lecture_sessions"]
+    want = reference_yoy(ds.tables, RefScope(**kwargs), rows)["lecture_sessions"]
+    assert (want["current"], want["before"], want["delta"]) == (1, 0, None)
+    got = year_over_year(ds.tables, Scope(**kwargs)).changes["lecture_sessions"]
+    assert (got.current, got.before, got.compared) == (1, 0, False)
 
 
 TARGET_CASES = [
@@ -550,7 +546,10 @@ def test_the_curated_figures_of_the_issue(loaded):
     want = reference_kpis(ds.tables, RefScope(as_of=date(2025, 6, 30)), rows)
     assert (want["partner_countries"], want["mobility_countries"]) == (11, 12)
     yoy = reference_yoy(ds.tables, RefScope(as_of=date(2025, 6, 30)), rows)
-    assert (yoy["year"], yoy["previous"], yoy["reason"]) == (2023, None, "one_year_only")
+    # only the students row is dated (2023/2024): one year, nothing to compare
+    assert {(r["year"], r["previous"], r["reason"]) for r in yoy.values()} == {
+        (None, None, "no_dated_rows"), (2023, None, "one_year_only")}
+    assert (yoy["international_students"]["year"], yoy["international_students"]["reason"]) == (2023, "one_year_only")
 
 
 def test_rows_in_error_never_reach_the_tables(loaded):
