@@ -446,6 +446,7 @@ def _compute(data, scope):
     out["grant_funding_usd"] = funding
     out["grants_without_rate"] = without_rate
     out["grants_amount_unknown"] = amount_unknown
+    out["grants_funded"] = len(funded)  # its inputs (to tell unknown from at least)
     ev["grant_funding_usd"] = sorted(funded)
 
     # v3: only academic years that have started by as_of (on 1 September of the start
@@ -581,6 +582,27 @@ def _has_unknown_inputs(values, name):
     if name == "agreements_expiring":
         return values["agreements_expiry_unknown"] > 0
     return False
+
+
+def reference_state(values, name):
+    """A figure's state (docs/metrics.md "One figure, one state") from reference_kpis:
+    unknown (a sum with inputs, none known), cannot_tell (every active agreement's expiry
+    unknown), at_least (some inputs unknown), undefined (None), else known."""
+    if name == "lecture_sessions":
+        inputs, unknown = values["visits_incoming"], values["lecture_sessions_unknown"]
+    elif name == "grant_funding_usd":
+        inputs = values["grants_funded"]
+        unknown = values["grants_amount_unknown"] + values["grants_without_rate"]
+    elif name == "agreements_expiring":
+        active, unknown = values["agreements_active"], values["agreements_expiry_unknown"]
+        if unknown and unknown >= active:
+            return "cannot_tell"
+        return "at_least" if unknown else "known"
+    else:
+        return "undefined" if values[name] is None else "known"
+    if inputs and unknown >= inputs:
+        return "unknown"
+    return "at_least" if unknown else "known"
 
 
 def reference_yoy(tables, scope, data=None):
