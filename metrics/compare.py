@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 import pandas as pd
 
 from metrics import columnar, rules
+from metrics.figure import Change
 from metrics.grouped import figures_per_institution, kpis_per_institution
 from metrics.kpis import KpiContext
-from metrics.figure import Change
 from metrics.registry import KPI_BY_NAME, KPIS, NOTE_DEFS, KpiDef, compute_kpis_with_notes
 from metrics.rules import cut_at  # re-exported: callers import it from here
 from metrics.scope import Scope, apply_scope

@@ -264,10 +264,20 @@ def distinct_countries(rows: pd.DataFrame) -> int:
     return int(rows["country"].nunique())
 
 
+def share(part: int, base: int) -> float | None:
+    """``part`` of ``base`` as a share; None (undefined, never 0) when ``base`` is 0. The
+    one formula of every share (the general path and ``metrics.columnar``)."""
+    return float(int(part) / int(base)) if base else None
+
+
+def irn_of(partners: int, countries: int) -> float | None:
+    """The IRN index L / ln(P) of P partners in L countries; None when P < 2 (the one
+    formula of both paths)."""
+    return float(int(countries) / math.log(int(partners))) if partners >= 2 else None
+
+
 def share_remote(rows: pd.DataFrame) -> float | None:
-    if rows.empty:
-        return None
-    return float(len(rules.remote_visits(rows)) / len(rows))
+    return share(len(rules.remote_visits(rows)) if not rows.empty else 0, len(rows))
 
 
 def sum_sessions(rows: pd.DataFrame) -> int:
@@ -283,10 +293,7 @@ def sum_students(rows: pd.DataFrame) -> int:
 
 
 def irn(rows: pd.DataFrame) -> float | None:
-    p = rows["partner_id"].nunique()
-    if p < 2:
-        return None
-    return float(rows.drop_duplicates("partner_id")["country"].nunique() / math.log(p))
+    return irn_of(rows["partner_id"].nunique(), rows.drop_duplicates("partner_id")["country"].nunique())
 
 
 # Notes shown beside the figures (unknown inputs); each reduces the KPI's own rows.

@@ -18,8 +18,8 @@ from kpi_reference import (
     prepare,
     reference_evidence,
     reference_kpis,
-    reference_targets,
     reference_state,
+    reference_targets,
     reference_yoy,
 )
 

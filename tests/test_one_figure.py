@@ -72,9 +72,9 @@ def test_expiring_cannot_tell_when_every_expiry_is_unknown():
 
 
 def test_open_ended_word_is_read_by_the_loader(tmp_path):
-    from loaders import load_dataset
-
     import shutil
+
+    from loaders import load_dataset
     shutil.copytree(CURATED, tmp_path / "d", ignore=shutil.ignore_patterns("*.geojson"))
     path = tmp_path / "d" / "agreements.csv"
     text = path.read_text(encoding="utf-8").splitlines()

@@ -15,9 +15,9 @@ import streamlit as st
 
 import metrics
 from i18n import fmt, t
-from ui.context import PageContext
 from metrics.figure import Figure, figure, figures
 from report.figure_words import figure_words, note_text, value_text
+from ui.context import PageContext
 from ui.panels import table_with_download
 from ui.tables import display_frame
 

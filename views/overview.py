@@ -5,9 +5,9 @@ import streamlit as st
 
 import metrics
 from i18n import t
-from ui import start_page, stop_if_empty, table_with_download
 from metrics.figure import figures
 from report.figure_words import value_text
+from ui import start_page, stop_if_empty, table_with_download
 from ui.evidence import kpi_cards, period_label
 from ui.format import DASH, format_value
 
