@@ -512,10 +512,16 @@ def scope_positions(facts: KpiFacts, ctx: Any) -> dict[str, np.ndarray] | None:
         index = scope_index(ctx.tables, ctx.shared)
         if index is not None:
             try:
-                return {name: np.flatnonzero(index.mask(name, scope)) for name in EVENTS}
+                found = {name: np.flatnonzero(index.mask(name, scope)) for name in EVENTS}
             except KeyError:  # a table the index does not hold
                 pass
-    return facts.positions(ctx.scoped)
+            else:
+                ctx.path = "indexed"
+                return found
+    found_positions = facts.positions(ctx.scoped)
+    if found_positions is not None:
+        ctx.path = "facts"
+    return found_positions
 
 
 def figures_of(ctx: Any, institutions: Sequence[str] | None = None,

@@ -99,6 +99,10 @@ class KpiContext:
         # A caller's shared dict lives across contexts: worth the per-dataset row facts
         # (``metrics.columnar``); a context's own empty one is not.
         self.shared_given = shared is not None
+        # Which engine answered: "general" (the rows of each KpiDef), "facts" (the row
+        # facts of metrics.columnar over the scoped frames) or "indexed" (the same facts,
+        # the scope's rows from the dataset's ScopeIndex masks); set by metrics.columnar.
+        self.path = "general"
 
     @cached_property
     def scoped(self) -> dict[str, pd.DataFrame]:

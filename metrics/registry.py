@@ -193,15 +193,29 @@ def compute_kpis_with_notes(
     shared: dict | None = None,
 ) -> tuple[dict[str, Value], dict[str, int]]:
     """The KPIs plus the notes shown beside them (``NOTE_DEFS``)."""
+    values, notes, _ = compute_kpis_with_path(tables, scope, scoped, shared)
+    return values, notes
+
+
+def compute_kpis_with_path(
+    tables: Mapping[str, pd.DataFrame],
+    scope: Scope,
+    scoped: Mapping[str, pd.DataFrame] | None = None,
+    shared: dict | None = None,
+) -> tuple[dict[str, Value], dict[str, int], str]:
+    """``compute_kpis_with_notes`` and which engine answered (``KpiContext.path``):
+    ``general`` without a caller's ``shared`` dict, ``indexed`` when the dataset's
+    ``ScopeIndex`` picks the scope's rows (institutions and years filters only, no
+    scoped frames given), else ``facts``."""
     ctx = KpiContext(tables, scope, scoped, shared)
     fast = columnar.figures_of(ctx)  # the same figures from row facts built once per dataset
     if fast is not None:
         return ({kpi.name: fast[0][0][kpi.name] for kpi in KPIS},
-                {note.name: fast[1][0][note.name] for note in NOTE_DEFS})
+                {note.name: fast[1][0][note.name] for note in NOTE_DEFS}, ctx.path)
     rows = {kpi.name: kpi.rows(ctx) for kpi in KPIS}
     values = {kpi.name: kpi.reduce(rows[kpi.name]) for kpi in KPIS}
     notes = {note.name: note.reduce(rows[note.kpi]) for note in NOTE_DEFS}
-    return values, notes
+    return values, notes, "general"
 
 
 def compute_kpi(name: str, tables: Mapping[str, pd.DataFrame], scope: Scope) -> Value:

@@ -27,12 +27,15 @@ from loaders import load_dataset
 from loaders.synth import write_synth
 from metrics import (
     Scope,
+    ScopeIndex,
+    apply_scope,
     compute_kpis,
     compute_kpis_with_notes,
     evidence,
     targets_vs_actual,
     year_over_year,
 )
+from metrics.registry import compute_kpis_with_path
 from report.json_report import build_report
 
 REPO = Path(__file__).resolve().parent.parent
@@ -308,15 +311,40 @@ def _report(failures, compared):
     assert not failures, "\n".join(failures[:30]) + f"\n({len(failures)} of {compared} differ)"
 
 
+_SHARED: dict[str, dict] = {}  # per dataset: its ScopeIndex and row facts, as the app keeps them
+PATHS = ("general", "facts", "indexed")
+
+
+def _shared_of(ds_name: str, tables) -> dict:
+    if ds_name not in _SHARED:
+        _SHARED[ds_name] = {"scope_index": ScopeIndex(tables)}
+    return _SHARED[ds_name]
+
+
+@pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize(("ds_name", "scope_name", "as_of"), _cases(DATASETS))
-def test_every_kpi_matches_the_reference(loaded, ds_name, scope_name, as_of):
-    """compute_kpis and the notes beside it (the counts of unknown inputs)."""
+def test_every_kpi_matches_the_reference(loaded, ds_name, scope_name, as_of, path):
+    """compute_kpis and the notes beside it (the counts of unknown inputs), on each of the
+    engine's paths (issue 27): the general one (each KpiDef's rows), the row facts over
+    scoped frames, and the row facts over the ScopeIndex masks; asserts which one ran."""
     ds, rows = loaded(ds_name)
     kwargs = dict(SCOPES)[scope_name]
+    scope = Scope(as_of=as_of, **kwargs)
     want = reference_kpis(ds.tables, RefScope(as_of=as_of, **kwargs), rows)
-    got, notes = compute_kpis_with_notes(ds.tables, Scope(as_of=as_of, **kwargs))
-    if scope_name == "all":  # the registry's plain entry point gives the same
-        assert compute_kpis(ds.tables, Scope(as_of=as_of, **kwargs)) == got
+    if path == "general":
+        got, notes, ran = compute_kpis_with_path(ds.tables, scope)
+        expected = "general"
+    elif path == "facts":
+        shared = _shared_of(ds_name, ds.tables)
+        got, notes, ran = compute_kpis_with_path(ds.tables, scope, apply_scope(ds.tables, scope, shared), shared)
+        expected = "facts"
+    else:
+        got, notes, ran = compute_kpis_with_path(ds.tables, scope, None, _shared_of(ds_name, ds.tables))
+        # the index answers institutions and years; other filters need the scoped frames
+        expected = "facts" if (scope.faculties or scope.partner_types or scope.country_set) else "indexed"
+    assert ran == expected
+    if scope_name == "all" and path == "general":  # the registry's plain entry point gives the same
+        assert compute_kpis(ds.tables, scope) == got
     assert "lecture_sessions_unknown" in notes
     names = [*KPI_NAMES, *(n for n in NOTE_NAMES if n in notes)]
     assert _diff({**got, **notes}, want, names) == {}
