@@ -30,7 +30,6 @@ from metrics import (
     ScopeIndex,
     apply_scope,
     compute_kpis,
-    compute_kpis_with_notes,
     evidence,
     targets_vs_actual,
     year_over_year,
