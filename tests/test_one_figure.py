@@ -259,3 +259,17 @@ def test_agreements_page_cannot_tell_expiring(curated_env):
     assert any("21 active agreement(s) have no expiry date" in w.value for w in at.warning)
     assert [m.value for m in at.markdown if "comes from" in m.value] == [
         "**Where “Expiring within 180 days” (cannot tell) comes from**"]
+
+
+def test_quality_page_flags_active_from_no_date(curated_env):
+    """Curated data: 20 of the 21 agreements have no date and no written status (one,
+    a-samsmu-shandong, is written active): 20 active only because nothing says otherwise."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30)
+    at.query_params["as_of"] = "2025-06-30"
+    at.run(timeout=30)
+    at.switch_page("views/quality.py").run(timeout=30)
+    assert not at.exception
+    notes = [w.value for w in at.warning if "no signing date" in w.value]
+    assert len(notes) == 1 and notes[0].startswith("20 agreement(s)")
