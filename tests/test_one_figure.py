@@ -273,3 +273,13 @@ def test_quality_page_flags_active_from_no_date(curated_env):
     assert not at.exception
     notes = [w.value for w in at.warning if "no signing date" in w.value]
     assert len(notes) == 1 and notes[0].startswith("20 agreement(s)")
+
+
+def test_rows_heading_keeps_at_least(tmp_path, monkeypatch):
+    """tests/data/dashboard: sessions 10 + 4 + 6 = 20 with v4 and v7 unknown: the card
+    reads "≥ 20" and so does the heading of its rows (v2 dropped the "≥")."""
+    monkeypatch.setenv("COOP_DATA", str(ROOT / "tests" / "data" / "dashboard"))
+    monkeypatch.setenv("COOP_STORE", str(tmp_path / "no-store"))
+    at = _opened("mobility", "lecture_sessions")
+    assert {m.label: m.value for m in at.metric}["Sessions held"] == "≥ 20"
+    assert [m.value for m in at.markdown if "comes from" in m.value] == ["**Where “Sessions held” (≥ 20) comes from**"]
