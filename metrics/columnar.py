@@ -10,7 +10,7 @@ optionally grouped by institution: the same rows as ``KpiDef.rows`` selects, the
 reductions (the sums in the same row order, so the same floats). Definitions:
 docs/metrics.md; what is computed once and why: docs/performance.md.
 
-Used by ``metrics.registry.compute_kpis_with_notes`` and ``metrics.grouped`` when the
+Used by ``metrics.engine.compute_kpis_with_notes`` and ``metrics.grouped`` when the
 context was given a ``shared`` dict (built once, kept there); anything it cannot answer
 (tables without a unique index, rows that are not the tables' own) goes the general way.
 """
@@ -18,7 +18,6 @@ context was given a ``shared`` dict (built once, kept there); anything it cannot
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -26,7 +25,9 @@ import numpy as np
 import pandas as pd
 
 from metrics import rules
+from metrics.fast import Fast
 from metrics.fx import usd_rates
+from metrics.registry import KPI_BY_NAME, KPIS, NOTE_DEFS
 from metrics.scope import scope_index
 
 EVENTS = ("agreements", "visits", "grants", "students")
@@ -266,8 +267,6 @@ class KpiFacts:
         None, else one per id in that order (the rows of that institution alone). Each a
         dict by KPI / note name in the registry's order: every figure is computed as its
         ``KpiDef.fast`` says (``Fast``), none is written here."""
-        from metrics.registry import KPIS, NOTE_DEFS
-
         groups = 1 if institutions is None else len(institutions)
         if institutions is None:
             code_to_group = None
@@ -294,21 +293,6 @@ class KpiFacts:
             for i in range(groups):
                 notes[i][note.name] = found[i]
         return values, notes
-
-
-@dataclass(frozen=True)
-class Fast:
-    """How ``KpiFacts`` computes a figure: the in-scope rows of ``table`` where every mask
-    in ``where`` holds (``KpiFacts`` attributes, or the per-scope ones of ``_View``),
-    reduced by ``op``: ``count`` them, ``distinct`` codes of ``values``, ``sum`` of
-    ``values``, ``share`` (rows where ``part`` holds too, of all), ``index`` (the IRN of
-    distinct ``values`` partners and ``part`` countries)."""
-
-    table: str  # "agreements", "visits", "grants", "students" or "links"
-    where: tuple[str, ...]
-    op: str = "count"
-    values: str | None = None
-    part: str | None = None
 
 
 class _View:
@@ -442,8 +426,6 @@ _NOT_BY_MASK = frozenset({"grant_funding_usd"})
 
 
 def _row_masks(kpi: str) -> tuple[str, tuple[str, ...]] | None:
-    from metrics.registry import KPI_BY_NAME
-
     found = KPI_BY_NAME.get(kpi)
     fast = found.fast if found is not None else None
     if fast is None or kpi in _NOT_BY_MASK or fast.table in ("links", "students"):

@@ -10,10 +10,11 @@ from datetime import date
 import pandas as pd
 
 from metrics import columnar, rules
+from metrics.engine import compute_kpis_with_notes
 from metrics.figure import Change
 from metrics.grouped import figures_per_institution, kpis_per_institution
 from metrics.kpis import KpiContext
-from metrics.registry import KPI_BY_NAME, KPIS, NOTE_DEFS, KpiDef, compute_kpis_with_notes
+from metrics.registry import KPI_BY_NAME, KPIS, NOTE_DEFS, KpiDef
 from metrics.rules import cut_at  # re-exported: callers import it from here
 from metrics.scope import Scope, apply_scope
 

@@ -16,10 +16,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from metrics import columnar, kpis, rules
-from metrics.columnar import Fast
+from metrics import kpis, rules
+from metrics.fast import Fast
 from metrics.kpis import KpiContext
-from metrics.scope import Scope
 
 UNITS = ("count", "share", "index", "usd")
 AGGREGATES = ("count", "sum", "share", "index")
@@ -76,7 +75,7 @@ def _kpi(name: str, unit: str, aggregate: str, evidence_of: str,
 
 # Each KPI: its rows (``kpis.rows_<name>``), how they reduce, and the same figure on the
 # fast path: the rows of a table where the facts' masks hold, counted / distinct-counted /
-# summed / divided / indexed (``columnar.Fast``; masks are ``KpiFacts`` attributes).
+# summed / divided / indexed (``metrics.fast.Fast``; masks are ``KpiFacts`` attributes).
 KPIS: tuple[KpiDef, ...] = (
     _kpi("partners", "count", "count", "partner", kpis.distinct_partners,
          Fast("links", ("link_in_scope",), "distinct", "link_partner")),
@@ -166,58 +165,3 @@ def _note_of(note: NoteDef) -> Callable[[KpiContext], int]:
 
 
 NOTES: dict[str, Callable[[KpiContext], int]] = {note.name: _note_of(note) for note in NOTE_DEFS}
-
-
-def compute_kpis(
-    tables: Mapping[str, pd.DataFrame],
-    scope: Scope,
-    scoped: Mapping[str, pd.DataFrame] | None = None,
-    shared: dict | None = None,
-) -> dict[str, Value]:
-    """Every KPI for one scope, in registry order; shared frames computed once.
-
-    ``scoped`` may pass frames already made by ``apply_scope(tables, scope)``;
-    ``shared`` a dict reused across calls on the same tables (see ``KpiContext``).
-    """
-    ctx = KpiContext(tables, scope, scoped, shared)
-    fast = columnar.figures_of(ctx)
-    if fast is not None:
-        return {kpi.name: fast[0][0][kpi.name] for kpi in KPIS}
-    return {kpi.name: kpi.func(ctx) for kpi in KPIS}
-
-
-def compute_kpis_with_notes(
-    tables: Mapping[str, pd.DataFrame],
-    scope: Scope,
-    scoped: Mapping[str, pd.DataFrame] | None = None,
-    shared: dict | None = None,
-) -> tuple[dict[str, Value], dict[str, int]]:
-    """The KPIs plus the notes shown beside them (``NOTE_DEFS``)."""
-    values, notes, _ = compute_kpis_with_path(tables, scope, scoped, shared)
-    return values, notes
-
-
-def compute_kpis_with_path(
-    tables: Mapping[str, pd.DataFrame],
-    scope: Scope,
-    scoped: Mapping[str, pd.DataFrame] | None = None,
-    shared: dict | None = None,
-) -> tuple[dict[str, Value], dict[str, int], str]:
-    """``compute_kpis_with_notes`` and which engine answered (``KpiContext.path``):
-    ``general`` without a caller's ``shared`` dict, ``indexed`` when the dataset's
-    ``ScopeIndex`` picks the scope's rows (institutions and years filters only, no
-    scoped frames given), else ``facts``."""
-    ctx = KpiContext(tables, scope, scoped, shared)
-    fast = columnar.figures_of(ctx)  # the same figures from row facts built once per dataset
-    if fast is not None:
-        return ({kpi.name: fast[0][0][kpi.name] for kpi in KPIS},
-                {note.name: fast[1][0][note.name] for note in NOTE_DEFS}, ctx.path)
-    rows = {kpi.name: kpi.rows(ctx) for kpi in KPIS}
-    values = {kpi.name: kpi.reduce(rows[kpi.name]) for kpi in KPIS}
-    notes = {note.name: note.reduce(rows[note.kpi]) for note in NOTE_DEFS}
-    return values, notes, "general"
-
-
-def compute_kpi(name: str, tables: Mapping[str, pd.DataFrame], scope: Scope) -> Value:
-    """One KPI by name (KeyError for an unknown name)."""
-    return KPI_BY_NAME[name].func(KpiContext(tables, scope))

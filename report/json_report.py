@@ -13,9 +13,10 @@ import math
 from typing import Any
 
 from metrics.compare import by_institution_with_notes, year_over_year
+from metrics.engine import compute_kpis_with_notes
 from metrics.evidence import evidence
 from metrics.figure import figures
-from metrics.registry import KPI_BY_NAME, compute_kpis_with_notes
+from metrics.registry import KPI_BY_NAME
 from metrics.scope import Scope, apply_scope
 
 

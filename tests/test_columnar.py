@@ -11,8 +11,9 @@ import pytest
 from tiny_dataset import AS_OF, tiny_tables
 
 from metrics import Scope, columnar
+from metrics.engine import compute_kpis_with_notes
 from metrics.kpis import KpiContext
-from metrics.registry import KPIS, compute_kpis_with_notes
+from metrics.registry import KPIS
 
 IRN_2_2 = 2 / math.log(2)  # L = 2 countries over P = 2 partners: 2 / ln 2
 

@@ -34,7 +34,7 @@ from metrics import (
     targets_vs_actual,
     year_over_year,
 )
-from metrics.registry import compute_kpis_with_path
+from metrics.engine import compute_kpis_with_path
 from report.json_report import build_report
 
 REPO = Path(__file__).resolve().parent.parent
