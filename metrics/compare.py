@@ -197,7 +197,7 @@ def year_over_year(
     the dashboard passes a cached one). Each distinct pair of years is computed once.
     ``scoped``: as for ``comparison_years``.
     """
-    from metrics.figure import state_of
+    from metrics.figure import SMALL_BASE, share_base, state_of
 
     table_years = _table_years(tables, scope, scoped, shared)
     shared = {} if shared is None else shared
@@ -233,6 +233,11 @@ def year_over_year(
         a, b = now[kpi.name], before[kpi.name]
         if not both & set(kpi.dated_by):
             changes[kpi.name] = replace(years, current=a, before=b, reason="one_year_only")
+            continue
+        if (kpi.unit == "share" and a is not None and b is not None
+                and min(share_base(now, kpi.name), share_base(before, kpi.name)) < SMALL_BASE):
+            # a share of a handful of rows is shown as its counts: no percentage-point change
+            changes[kpi.name] = replace(years, current=a, before=b, reason="small_base")
             continue
         states = {state_of(kpi.name, now, now_notes)[0], state_of(kpi.name, before, before_notes)[0]}
         if states != {"known"}:  # never compare what is not known in both years

@@ -124,6 +124,15 @@ def json_number(name: str, value: Any) -> int | float | None:
     return float(value)
 
 
+# The rows a share divides by (its base), per share KPI.
+SHARE_BASES = {"remote_share": "visits_incoming"}
+
+
+def share_base(values: Mapping[str, Value], name: str) -> int:
+    """The number of rows share ``name`` divides by (0 when there is none)."""
+    return int(values.get(SHARE_BASES[name]) or 0)
+
+
 def state_of(name: str, values: Mapping[str, Value], notes: Mapping[str, int]) -> tuple[str, int]:
     """(state, unknown inputs) of KPI ``name`` from the KPI values and notes of one scope."""
     value = values.get(name)
@@ -150,8 +159,8 @@ def figure(name: str, values: Mapping[str, Value], notes: Mapping[str, int],
     """The ``Figure`` of KPI ``name`` from one scope's values and notes."""
     state, unknown = state_of(name, values, notes)
     part = base = None
-    if KPI_BY_NAME[name].unit == "share" and name == "remote_share":
-        part, base = int(notes.get("remote_visits", 0)), int(values.get("visits_incoming") or 0)
+    if name in SHARE_BASES:
+        part, base = int(notes.get("remote_visits", 0)), share_base(values, name)
     if change is not None and state != "known" and change.reason is None:
         change = Change(change.year, change.previous, reason="not_known", academic=change.academic)
     return Figure(name, values.get(name), state, unknown, part, base, change)

@@ -74,8 +74,7 @@ def change_text(fig: Figure, lang: str) -> str | None:
              previous=year_label(change, change.previous), before=_number(fig, change.before, lang),
              delta=delta)
     if change.partial and change.period_end is not None:
-        text += " " + t("figure.change_period", lang, end=fmt.date_text(change.period_end, lang, "day",
-                                                                         style="medium"))
+        text += " " + t("figure.change_period", lang, end=fmt.date_text(change.period_end, lang))
     return text
 
 

@@ -659,6 +659,9 @@ def reference_yoy(tables, scope, data=None):
         if now[name] is None or before[name] is None:
             row["reason"] = "undefined"
             continue
+        if name == "remote_share" and min(now["visits_incoming"], before["visits_incoming"]) < 5:
+            row["reason"] = "small_base"  # a share of under 5 visits reads as counts: no change
+            continue
         if _has_unknown_inputs(now, name) or _has_unknown_inputs(before, name):
             row["reason"] = "not_known"
             continue

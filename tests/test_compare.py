@@ -72,7 +72,9 @@ def test_year_over_year(data):
     table = result.frame.set_index("metric")
     # 2024: incoming v1 v2 -> 2, remote 1/2; 2023: v3 -> 1, remote 0/1 = 0.0
     assert table.loc["visits_incoming", ["current", "previous", "delta"]].tolist() == [2, 1, 1]
-    assert table.loc["remote_share", ["current", "previous", "delta"]].tolist() == [0.5, 0.0, 0.5]
+    # v3: shares of 2 and 1 visits read as counts ("1 of 2"): no percentage-point change
+    assert table.loc["remote_share", ["current", "previous", "delta"]].tolist() == [0.5, 0.0, None]
+    assert result.changes["remote_share"].reason == "small_base"
     assert table.loc["lecture_sessions", ["current", "previous", "delta"]].tolist() == [8, 2, 6]
     # 2023 has no outgoing and 2024 one (v4)
     assert table.loc["visits_outgoing", ["current", "previous", "delta"]].tolist() == [1, 0, 1]

@@ -286,21 +286,9 @@ def _year_kpis(path: str, stamp: tuple, scope: metrics.Scope, cutoff: object = N
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def year_over_year(path: str, stamp: tuple, scope: metrics.Scope) -> metrics.YearComparison:
-    """Y beside Y-1 under the year-over-year rule of docs/metrics.md, or why not.
-
-    Every years filter whose Y is the same gives the same comparison: it is computed
-    once per Y (``_year_over_year_of``) and reused by the other year ranges.
-    """
-    tables = load_cached(path, stamp).tables
-    years = metrics.comparison_years(tables, scope, None, _shared(path, stamp))
-    if years.reason is not None:
-        return years
-    return _year_over_year_of(path, stamp, scope.replace(year_from=years.year, year_to=years.year))
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _year_over_year_of(path: str, stamp: tuple, scope: metrics.Scope) -> metrics.YearComparison:
-    """``metrics.year_over_year`` of a scope whose years filter is Y alone."""
+    """Each figure's own year over year (docs/metrics.md v3), or why not. Every figure has
+    its own pair of years, so the whole scope is the key; the KPIs of each one-year scope
+    are cached apart (``_year_kpis``) and shared by the scopes that need them."""
     tables = load_cached(path, stamp).tables
     return metrics.year_over_year(tables, scope, _shared(path, stamp),
                                   kpis_of=lambda one_year, cutoff: _year_kpis(path, stamp, one_year, cutoff),
