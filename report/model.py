@@ -107,6 +107,7 @@ class Pack:
     file_stem: str
     research: list[Section] = field(default_factory=list)  # joint papers (report.coauthors)
     research_papers: Table | None = None  # the papers behind them, for the annex
+    changes: dict[str, str] = field(default_factory=dict)  # KPI -> its change line, where the JSON has one
 
     def label(self, key: str, **params: object) -> str:
         return t(key, self.lang, **params)
@@ -840,6 +841,7 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
         file_stem=file_stem(scope, tables, lang, public),
         research=coauthors.sections if coauthors else [],
         research_papers=coauthors.papers if coauthors else None,
+        changes=changes,
     )
 
 

@@ -283,3 +283,56 @@ def test_rows_heading_keeps_at_least(tmp_path, monkeypatch):
     at = _opened("mobility", "lecture_sessions")
     assert {m.label: m.value for m in at.metric}["Sessions held"] == "≥ 20"
     assert [m.value for m in at.markdown if "comes from" in m.value] == ["**Where “Sessions held” (≥ 20) comes from**"]
+
+
+def test_every_surface_reads_the_state_on_the_curated_data(curated_env, curated_report, tmp_path):
+    """One walk: the overview cards and its by-institution table (screen), the JSON
+    (`figures`, `by_institution`), the pack (big numbers, KPI table, by-institution
+    table, appendix) and the Excel annex (figures sheet, by-institution sheet) never print
+    a bare number where the figure's state is not "known"; each says what the card says."""
+    from openpyxl import load_workbook
+    from streamlit.testing.v1 import AppTest
+
+    from i18n import t
+    from report.model import build_pack
+    from report.xlsx import write_xlsx
+
+    dataset, report = curated_report
+    states = {name: f["state"] for name, f in report["figures"].items()}
+    not_known = {name for name, state in states.items() if state != "known"}
+    assert not_known == {"agreements_expiring", "lecture_sessions", "grant_funding_usd"}
+    label = {name: t(f"kpi.{name}.label", "en") for name in states}
+    words = {"unknown": "unknown", "cannot_tell": "cannot tell"}
+
+    # screen: the cards and the by-institution table of the overview
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=30)
+    at.query_params["as_of"] = "2025-06-30"
+    at.run(timeout=30)
+    assert not at.exception
+    cards = {m.label: m.value for m in at.metric}
+    for name in not_known:
+        assert cards[label[name]] == words[states[name]], name
+        assert report["figures"][name]["value"] is None
+    side = next(df.value for df in at.dataframe if "Figure" in df.value.columns)
+    by_label = side.set_index("Figure")
+    for institution, figs in report["by_institution_figures"].items():
+        column = {"admi": "ADMI", "samsmu": "SamSMU"}[institution]
+        for name, fig in figs.items():
+            cell = str(by_label.loc[label[name], column])
+            if fig["state"] != "known":
+                assert not _bare_number(cell), (institution, name, cell)
+                assert report["by_institution"][institution][name] is None
+
+    # the pack and its Excel annex
+    pack = build_pack(dataset, metrics.Scope(as_of=AS_OF), "en", report=report)
+    book = load_workbook(write_xlsx(tmp_path / "annex.xlsx", pack), read_only=True)
+    figures_rows = [r for sheet in book.worksheets for r in sheet.iter_rows(values_only=True)
+                    if len(r) >= 4 and r[3] in states]
+    assert {r[3] for r in figures_rows} == set(states)
+    for row in figures_rows:
+        if row[3] in not_known:
+            assert not _bare_number(str(row[1])), row
+        assert not row[4]  # no change anywhere: the JSON has none
+    for big in pack.big_numbers:
+        if big.name in not_known:
+            assert big.value == words[states[big.name]], big
