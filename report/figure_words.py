@@ -11,7 +11,10 @@ and a change only where the figure has one (docs/metrics.md "One figure, one sta
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+import pandas as pd
 
 from i18n import fmt, t
 from metrics.figure import Change, Figure
@@ -94,3 +97,14 @@ def figure_words(fig: Figure, lang: str) -> FigureWords:
     delta = fmt.delta(change.delta, fig.unit, lang) if change is not None and change.compared else None
     return FigureWords(value_text(fig, lang), note_text(fig, lang), delta, change_text(fig, lang),
                        no_change_text(fig, lang))
+
+
+def domestic_words(partners: pd.DataFrame, foreign: Iterable[str], lang: str) -> str:
+    """" (+ 1 domestic partner: Uzbekistan)" for partners outside the foreign countries
+    (docs/metrics.md v3: domestic partners are shown apart, never in a country count)."""
+    home = partners[~partners["country"].astype(str).isin(set(foreign)).to_numpy()]
+    home = home[home["country"].notna().to_numpy()]
+    if home.empty:
+        return ""
+    names = ", ".join(sorted({fmt.country(c, lang) for c in home["country"]}))
+    return t("pack.countries.domestic", lang, n=fmt.integer(len(home), lang), countries=names)

@@ -31,7 +31,7 @@ from metrics import KPI_BY_NAME, KPIS, KpiDef, Scope, apply_scope, rules
 from metrics.figure import Figure, from_json
 from report.branding import Branding, load_branding
 from report.coauthors import research_part
-from report.figure_words import change_text, note_text, value_text
+from report.figure_words import change_text, domestic_words, note_text, value_text
 from report.json_report import build_report
 from report.parts import Chart, Section, Series, Table, enum_label
 from report.parts import missing as _missing
@@ -345,17 +345,6 @@ def _trends(scoped: Tables, lang: str) -> Section | None:
 
 
 # ---------------------------------------------------------------- sections
-
-
-def domestic_words(partners: pd.DataFrame, foreign: Iterable[str], lang: str) -> str:
-    """" (+ 1 domestic partner: Uzbekistan)" for partners outside the foreign countries
-    (docs/metrics.md v3: domestic partners are shown apart, never in a country count)."""
-    home = partners[~partners["country"].astype(str).isin(set(foreign)).to_numpy()]
-    home = home[home["country"].notna().to_numpy()]
-    if home.empty:
-        return ""
-    names = ", ".join(sorted({fmt.country(c, lang) for c in home["country"]}))
-    return t("pack.countries.domestic", lang, n=_count(len(home), lang), countries=names)
 
 
 def _partners(scoped: Tables, partner_ids: list[str], foreign: list[str], lang: str

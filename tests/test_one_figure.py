@@ -310,6 +310,8 @@ def test_every_surface_reads_the_state_on_the_curated_data(curated_env, curated_
     at.run(timeout=30)
     assert not at.exception
     cards = {m.label: m.value for m in at.metric}
+    assert cards["Partner countries"] == "11"  # foreign only, Uzbekistan said apart
+    assert "+ 1 domestic partner(s): Uzbekistan" in [c.value for c in at.caption]
     for name in not_known:
         assert cards[label[name]] == words[states[name]], name
         assert report["figures"][name]["value"] is None

@@ -16,7 +16,7 @@ import streamlit as st
 import metrics
 from i18n import fmt, t
 from metrics.figure import Figure, figure, figures
-from report.figure_words import figure_words, note_text, value_text
+from report.figure_words import domestic_words, figure_words, note_text, value_text
 from ui.context import PageContext
 from ui.panels import table_with_download
 from ui.tables import display_frame
@@ -155,7 +155,12 @@ def kpi_card(container, ctx: PageContext, fig: Figure, inverse: bool = False, ro
         border=True,
     )
     # why there is no change: only under a plain figure (an unknown one says why already)
-    for line in (words.note, words.change, words.no_change if fig.state == "known" else None):
+    lines = [words.note, words.change, words.no_change if fig.state == "known" else None]
+    if fig.name == "partner_countries":  # v3: domestic partners said apart, never counted
+        partners = ctx.evidence_frame("partners")
+        lines.insert(0, domestic_words(partners, ctx.evidence_frame("partner_countries")["country"], lang).strip()
+                     .removeprefix("(").removesuffix(")") or None)
+    for line in lines:
         if line:
             container.caption(line)
     if rows and not ctx.present:
