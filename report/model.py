@@ -118,6 +118,8 @@ class Pack:
 
 def date_cell(value: object, precision: object, lang: str) -> str:
     """A date no more precise than it is known: ``2023``, ``March 2023``, ``5 Mar 2023``."""
+    if precision == rules.OPEN_ENDED:
+        return t("pack.open_ended", lang)  # written so: an agreement without end
     if _missing(value):
         return ""
     precision = precision if precision in ("day", "month", "year") else "day"
@@ -427,8 +429,11 @@ def _agreements(scoped: Tables, as_of: date, lang: str, privacy: Privacy,
                t("pack.col.status_at_as_of", lang)]
     rows, due = [], []
     # Renewals due are the agreements_expiring rows themselves (metrics.rules).
-    due_ids = set(rules.expiring_agreements(rules.active_agreements(agreements, as_of), as_of)[
-        "agreement_id"].astype(str)) if len(agreements) else set()
+    active_now = rules.active_agreements(agreements, as_of) if len(agreements) else agreements
+    due_ids = set(rules.expiring_agreements(active_now, as_of)["agreement_id"].astype(str)) \
+        if len(agreements) else set()
+    # v3: active agreements whose expiry is unknown: "none due" cannot be said of them
+    unknown_expiry = len(rules.expiry_unknown_agreements(active_now)) if len(agreements) else 0
     for row in order.to_dict("records"):
         cells = [
             privacy.row_id("agreements", row["agreement_id"], row.get("_row")),
@@ -469,10 +474,11 @@ def _agreements(scoped: Tables, as_of: date, lang: str, privacy: Privacy,
         "\n".join(t(f"kpi.{k}.definition", lang) for k in
                   ("agreements_active", "agreements_expiring", "agreements_dormant")),
     )
-    renewals = Table(
-        headers[:6] + [t("export.col.days_left", lang)], due, numeric, widths,
-        t("pack.renewals.note", lang, days=RENEWAL_DAYS) if due
-        else t("export.renewals.none", lang, days=RENEWAL_DAYS))
+    note = (t("pack.renewals.note", lang, days=RENEWAL_DAYS) if due
+            else "" if unknown_expiry else t("export.renewals.none", lang, days=RENEWAL_DAYS))
+    if unknown_expiry:
+        note = (note + " " + t("pack.renewals.unknown", lang, n=_count(unknown_expiry, lang))).strip()
+    renewals = Table(headers[:6] + [t("export.col.days_left", lang)], due, numeric, widths, note)
     return section, renewals
 
 

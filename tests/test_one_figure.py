@@ -338,3 +338,14 @@ def test_every_surface_reads_the_state_on_the_curated_data(curated_env, curated_
     for big in pack.big_numbers:
         if big.name in not_known:
             assert big.value == words[states[big.name]], big
+
+
+def test_pack_renewals_cannot_tell(curated_report):
+    """Curated data: no agreement has an expiry date, so the pack never says "No active
+    agreement expires"; it says it cannot tell for the 21."""
+    from report.model import build_pack
+
+    dataset, report = curated_report
+    pack = build_pack(dataset, metrics.Scope(as_of=AS_OF), "en", report=report)
+    assert pack.renewals.rows == []
+    assert pack.renewals.note == "Cannot tell for 21 active agreement(s): they have no expiry date."
