@@ -760,7 +760,8 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
     changes, comparison_note = _comparison(report, lang)
     step(0.35)
     big = [BigNumber(n, t(KPI_BY_NAME[n].label_key, lang), *_kpi_parts(n, report, lang)[:1],
-                     changes.get(n, t("pack.compare.no_comparison", lang)),
+                     changes.get(n, t("pack.compare.no_comparison", lang)
+                                 if report_figures(report)[n].state in ("known", "at_least") else ""),
                      t(KPI_BY_NAME[n].definition_key, lang), _kpi_parts(n, report, lang)[1])
            for n in BIG_NUMBERS]
     frames = {k.name: metrics.evidence_frame(tables, scope, k.name, scoped, shared)
