@@ -313,7 +313,7 @@ def _named(text: str) -> Callable[[object], str]:
     return lambda _key: text
 
 
-def _trends(scoped: Tables, lang: str) -> Section | None:
+def _trends(scoped: Tables, as_of: date, lang: str) -> Section | None:
     charts = []
     visits = scoped["visits"]
     years = _year(visits, "start_date", "end_date")
@@ -331,7 +331,8 @@ def _trends(scoped: Tables, lang: str) -> Section | None:
             cats, series = _per_year(started.dropna(), None, ["all"], lang, _named("count"),
                                      _named(t(noun, lang)))
             charts.append(Chart("column", t(title, lang), cats, series))
-    students = scoped["students"]
+    # foreign students of the academic years started by as_of (what the figure counts)
+    students = rules.started_students(rules.foreign_rows(scoped["students"], scoped["institutions"]), as_of)
     if len(students):
         per_year = pd.to_numeric(students["count"], errors="coerce").fillna(0).groupby(
             students["academic_year"]).sum().sort_index()
@@ -540,7 +541,9 @@ def _students(scoped: Tables, as_of: date, lang: str) -> Section:
     by_country = counts.loc[rows_in.index].groupby(rows_in["country"]).sum()
     rows = sorted(((fmt.country(k, lang), int(v)) for k, v in by_country.items()),
                   key=lambda r: (-r[1], r[0]))
-    per_year = counts.groupby(students["academic_year"]).sum().sort_index()
+    # per academic year: the foreign students of each year started by as_of, as the figure counts
+    counted = rules.started_students(rules.foreign_rows(students, scoped["institutions"]), as_of)
+    per_year = counts.loc[counted.index].groupby(counted["academic_year"]).sum().sort_index()
     name = t("export.students", lang)
     return Section(
         "students", t("pack.section.students", lang),
@@ -815,7 +818,7 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
         comparison_note=comparison_note,
         kpi_table=_kpi_table(report, lang),
         by_institution=_by_institution(report, tables, lang),
-        trends=_trends(scoped, lang),
+        trends=_trends(scoped, scope.as_of, lang),
         map=Section("map", t("export.section.map", lang),
                     t("export.section.map.lead", lang, n=_count(len(partner_ids), lang),
                       c=_count(len(foreign), lang),

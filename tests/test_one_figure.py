@@ -351,3 +351,19 @@ def test_pack_renewals_cannot_tell(curated_report):
     pack = build_pack(dataset, metrics.Scope(as_of=AS_OF), "en", report=report)
     assert pack.renewals.rows == []
     assert pack.renewals.note == "Cannot tell for 21 active agreement(s): they have no expiry date."
+
+
+def test_pack_student_trend_counts_what_the_figure_counts():
+    """SMALL: foreign students 10 (2023/2024), 20 (2024/2025), 700 (2025/2026, not started by
+    30 June 2025): the pack's per-year charts stop at the started years."""
+    from types import SimpleNamespace
+
+    from report.model import build_pack
+
+    dataset = SimpleNamespace(tables=tables(**SMALL), problems=[], path=None, error_count=0, warning_count=0)
+    pack = build_pack(dataset, metrics.Scope(as_of=AS_OF), "en")
+    charts = [c for c in pack.trends.charts if c.title.startswith("International students per academic year")]
+    assert [(c.categories, c.series[0].values) for c in charts] == [(["2023/2024", "2024/2025"], [10, 20])]
+    students = next(s for s in pack.sections if s.key == "students")
+    by_year = next(c for c in students.charts if c.title.startswith("International students per academic year"))
+    assert (by_year.categories, by_year.series[0].values) == (["2023/2024", "2024/2025"], [10, 20])
