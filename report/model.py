@@ -3,7 +3,7 @@
 The PowerPoint, PDF and Excel renderers only lay this out, so the three files agree with
 each other and with the JSON report. Every number, date and word goes through
 ``i18n.fmt`` and the translation files; the public edition goes through
-``report.privacy``. Example::
+``loaders.privacy``. Example::
 
     pack = build_pack(dataset, Scope(as_of=date(2025, 6, 30)), "ru", public=True)
     pack.big_numbers[0].value       # '28'
@@ -25,6 +25,7 @@ import pandas as pd
 
 import metrics
 from i18n import LANGUAGE_NAMES, fmt, t
+from loaders.privacy import Privacy, row_label, source_document
 from loaders.schema import AGREEMENT_STATUSES, DIRECTIONS, GRANT_STATUSES, MODES, Dataset
 from loaders.words import ENUM_GROUPS
 from metrics import KPI_BY_NAME, KPIS, KpiDef, Scope, apply_scope, rules
@@ -33,7 +34,6 @@ from report.coauthors import research_part
 from report.json_report import build_report
 from report.parts import Chart, Section, Series, Table, enum_label
 from report.parts import missing as _missing
-from report.privacy import Privacy, row_label, source_document
 from research import Research, dataset_research
 
 RENEWAL_DAYS = rules.EXPIRING_DAYS  # renewals due: the agreements_expiring rows
