@@ -45,6 +45,9 @@ from places.names import CYRILLIC_RE, name_key, to_latin
 # Contract columns that hold a person's name or title.
 PERSONAL_COLUMNS: dict[str, tuple[str, ...]] = {"visits": ("person", "person_title")}
 ROW = "_row"
+# The table behind each kind of evidence (``KpiDef.evidence_of``).
+EVIDENCE_TABLES = {"agreement": "agreements", "visit": "visits", "grant": "grants",
+                   "partner": "partners", "students": "students"}
 # Tables whose ids are shown as neutral row ids: their rows describe people, and their
 # ids are often made from a name.
 PERSON_TABLES = frozenset(PERSONAL_COLUMNS)
@@ -553,6 +556,46 @@ class Privacy:
             out[key] = self.ids(name, out[key].astype(object).tolist(), rows.tolist())
         return out
 
+    def evidence(self, kind: str, frame: pd.DataFrame, table_columns: Iterable[str] = ()) -> pd.DataFrame:
+        """The rows behind a figure (``metrics.evidence_frame``) as a public surface shows
+        them. ``kind``: the KPI's ``evidence_of``; ``table_columns``: the columns of the
+        loaded table (a column the figure added, such as ``status_at_as_of``, is kept;
+        an extra column of the user's file is not). Unchanged in the normal edition."""
+        if not self.public or frame is None:
+            return frame
+        if kind == "country":
+            out = frame.copy()
+            if "ids" in out.columns:
+                out["ids"] = _mapped(out["ids"], lambda v: "; ".join(
+                    self.any_id(x.strip()) for x in str(v).split(";") if x.strip()) if isinstance(v, str) else v)
+            if "sources" in out.columns:
+                out["sources"] = _mapped(out["sources"], lambda v: " | ".join(dict.fromkeys(
+                    self.source(x) for x in str(v).split(" | ") if x.strip())) if isinstance(v, str) else v)
+            return out
+        table = EVIDENCE_TABLES.get(kind, kind)
+        known = set(table_columns)
+        added = [c for c in frame.columns if c not in known and not is_personal_column(table, c)]
+        return self.table(table, frame, keep_columns=added)
+
+    def problem_value(self, table: str | None, column: object, value: object) -> str:
+        """A loader problem's cell as a public surface shows it: a person column's
+        cell never (the mark), any other with its names hidden."""
+        text = "" if value is None or _missing(value) else str(value)
+        if not self.public or not text:
+            return text
+        if is_personal_column(table, column):
+            return self._mark
+        return self.text(text)
+
+    def problem_message(self, table: str | None, column: object, value: object, message: str) -> str:
+        """A loader problem's message (which may quote its cell) as a public surface shows it."""
+        if not self.public:
+            return message
+        raw = "" if value is None or _missing(value) else str(value)
+        if raw and is_personal_column(table, column):
+            message = message.replace(raw, self._mark)
+        return self.text(message)
+
     def _cell(self, value: object) -> object:
         if isinstance(value, str):
             return self.text(value)
@@ -565,7 +608,8 @@ def _mapped(values: pd.Series, function) -> pd.Series:
     """``values.map(function)`` once per distinct value of a categorical column."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         values = values.astype(object)
-    return values.map(function)
+    out = values.map(function)
+    return out.astype(object) if values.dtype == object else out
 
 
 def row_label(table: str, row: Any) -> str:  # a row number as any type, or no number

@@ -166,7 +166,7 @@ def kpi_card(
     )
     if under is not None:
         container.caption(under)
-    if rows and not ctx.present:
+    if rows:  # in presentation mode too: the rows are masked (ctx.evidence_frame)
         show_rows_button(container, name, lang)
 
 

@@ -19,13 +19,15 @@ PRECISIONS = list(GEO_PRECISIONS)
 
 
 @st.cache_resource(show_spinner=False, max_entries=6)
-def quality_tables(path: str, stamp: tuple, lang: str, _ctx: PageContext) -> dict:
+def quality_tables(path: str, stamp: tuple, lang: str, _ctx: PageContext, present: bool = False) -> dict:
     """Every table of the Data quality page (views/quality.py), none of which depends on
     the filters: the problems with their severities, the map positions, the partners
     placed at their country only and the undated rows; ``_ctx``: the page's context of
-    that dataset (not part of the key)."""
-    del path, stamp  # the cache key, with lang
+    that dataset (not part of the key). ``present``: a person's cell and names in the
+    problems' values and messages hidden (``loaders.privacy``)."""
+    del path, stamp  # the cache key, with lang and present
     dataset = _ctx.dataset
+    privacy = _ctx.privacy() if present else None
     out: dict = {"rows_used": sum(len(f) for f in dataset.tables.values())}
     if dataset.problems:
         out["severities"] = [p.severity for p in dataset.problems]
@@ -35,9 +37,12 @@ def quality_tables(path: str, stamp: tuple, lang: str, _ctx: PageContext) -> dic
                 t("page.quality.col.table", lang): [p.table for p in dataset.problems],
                 t("page.quality.col.row", lang): pd.array([p.row for p in dataset.problems], dtype="Int64"),
                 t("page.quality.col.column", lang): [p.column or "" for p in dataset.problems],
-                t("page.quality.col.value", lang): [p.value for p in dataset.problems],
+                t("page.quality.col.value", lang): [
+                    privacy.problem_value(p.table, p.column, p.value) if privacy else p.value
+                    for p in dataset.problems],
                 t("page.quality.col.message", lang): [
-                    problem_text(p, lang) for p in dataset.problems
+                    privacy.problem_message(p.table, p.column, p.value, problem_text(p, lang)) if privacy
+                    else problem_text(p, lang) for p in dataset.problems
                 ],
             }
         )

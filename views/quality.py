@@ -9,7 +9,7 @@ from ui.page_cache import quality_tables
 ctx = start_page("quality")
 lang = ctx.lang
 dataset = ctx.dataset
-tables = quality_tables(ctx.path, ctx.stamp, lang, ctx)  # none depends on the filters
+tables = quality_tables(ctx.path, ctx.stamp, lang, ctx, ctx.present)  # none depends on the filters
 
 # Problems ---------------------------------------------------------------------------------
 errors, warnings = dataset.error_count, dataset.warning_count  # also those not listed
