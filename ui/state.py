@@ -18,7 +18,7 @@ from datetime import date
 
 from i18n import DEFAULT_LANG, LANGUAGES
 from metrics.options import FilterOptions
-from metrics.scope import AS_OF_MAX, AS_OF_MIN, as_of_supported
+from metrics.scope import as_of_supported
 from places.countries import normalize_country
 
 # Query-string parameter names (short: the link is shared in chats and e-mails).
