@@ -406,7 +406,7 @@ def _mobility(scoped: Tables, report: dict, lang: str) -> Section:
     share = fmt.percent(report["kpis"].get("remote_share"), lang)
     return Section(
         "mobility", t("pack.section.mobility", lang),
-        t("pack.section.mobility.lead", lang, n=_count(len(visits), lang), share=share),
+        fmt.plural("pack.section.mobility.lead", len(visits), lang, share=share),
         [Chart("stacked_column", t("export.chart.mobility", lang), cats, series),
          Chart("stacked_bar", t("export.chart.remote_by_direction", lang),
                [enum_label("direction", d, lang) for d in DIRECTIONS], mode_series)],
@@ -449,7 +449,7 @@ def _agreements(scoped: Tables, as_of: date, lang: str, privacy: Privacy,
         expires = row["expires_ts"]
         if str(row["agreement_id"]) in due_ids:
             days = (expires - at).days
-            due.append(cells[:6] + [t("pack.days", lang, n=_count(days, lang))])
+            due.append(cells[:6] + [fmt.plural("pack.days", days, lang)])
     widths = (16, 10, 28, 16, 10, 10, 10)
     numeric = (False,) * 7
     counts = Counter(status)
@@ -468,8 +468,8 @@ def _agreements(scoped: Tables, as_of: date, lang: str, privacy: Privacy,
                 "count")])
     section = Section(
         "agreements", t("pack.section.agreements", lang),
-        t("pack.section.agreements.lead", lang, n=_count(len(agreements), lang),
-          date=fmt.date_text(as_of, lang, "day", style="medium")),
+        fmt.plural("pack.section.agreements.lead", len(agreements), lang,
+                   date=fmt.date_text(as_of, lang, "day", style="medium")),
         [status_chart, expiry_chart],
         Table(headers, rows, numeric, widths),
         "\n".join(t(f"kpi.{k}.definition", lang) for k in
@@ -515,7 +515,7 @@ def _grants(scoped: Tables, funded: pd.DataFrame | None, lang: str, privacy: Pri
     statuses = [s for s in GRANT_STATUSES if counts.get(s)]
     return Section(
         "grants", t("pack.section.grants", lang),
-        t("pack.section.grants.lead", lang, n=_count(len(grants), lang)),
+        fmt.plural("pack.section.grants.lead", len(grants), lang),
         [Chart("column", t("export.chart.grants_by_status", lang),
                [enum_label("grant_status", s, lang) for s in GRANT_STATUSES],
                [Series(t("export.grants", lang), [counts.get(s, 0) for s in GRANT_STATUSES],

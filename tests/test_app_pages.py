@@ -163,7 +163,7 @@ def test_mobility_timeline_and_breakdowns():
     i = outgoing["base"].index("2024-09-01T00:00:00")
     assert outgoing["x"][i] == 30 * 24 * 3600 * 1000
     assert outgoing["marker"]["pattern"]["shape"][i] == "/"
-    assert "**1 visit(s) without a date**" in [m.value for m in at.markdown][0]
+    assert "**1 visit without a date**" in [m.value for m in at.markdown][0]
     assert bars(per_year) == {
         "Incoming": {"2023": 1, "2024": 2, "2025": 1},
         "Outgoing": {"2023": 1, "2024": 1, "2025": 1},

@@ -123,7 +123,7 @@ def rows_panel(ctx: PageContext, names: Sequence[str], values: Mapping[str, obje
     with st.container(border=True, key=f"evidence-{name}"):
         st.markdown("**" + t("evidence.title", lang, kpi=t(kpi.label_key, lang),
                               value=format_value(values.get(name), kpi.unit, lang)) + "**")
-        st.caption(t(f"evidence.what.{kpi.aggregate}", lang, n=fmt.integer(len(table), lang))
+        st.caption(fmt.plural(f"evidence.what.{kpi.aggregate}", len(table), lang)
                    + " " + t(kpi.definition_key, lang))
         table_with_download(table, f"rows-{name}", lang, key=f"evidence-{name}")
 
@@ -136,7 +136,7 @@ def figure_text(name: str, value: object, notes: Mapping[str, int], lang: str) -
         return t("figure.unknown", lang), t(f"figure.unknown_why.{name}", lang, n=fmt.integer(unknown, lang))
     text = format_value(value, kpi.unit, lang)
     if state == "at_least":
-        return "≥ " + text, t(f"figure.unknown_some.{name}", lang, n=fmt.integer(unknown, lang))
+        return "≥ " + text, fmt.plural(f"figure.unknown_some.{name}", unknown, lang)
     return text, None
 
 

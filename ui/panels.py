@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from i18n import t
+from i18n import fmt, t
 
 QUALITY_PAGE = "views/quality.py"
 # Tables: up to this many rows are shown whole; text longer than LONG_TEXT characters is
@@ -96,7 +96,8 @@ def problems_notice(errors: int, warnings: int, lang: str) -> None:
     if not errors:
         return
     cols = st.columns([4, 1])
-    cols[0].caption(":material/warning: " + t("common.rows_in_error", lang, errors=errors, warnings=warnings))
+    cols[0].caption(":material/warning: " + fmt.plural("common.rows_in_error", errors, lang, errors=fmt.integer(errors, lang),
+                                                            warnings=fmt.plural("common.count.warnings", warnings, lang)))
     try:
         cols[1].page_link(QUALITY_PAGE, label=t("common.see_quality", lang), icon=":material/fact_check:")
     except Exception:  # noqa: BLE001 - the page list may not hold it (e.g. a bare test)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from i18n import t
+from i18n import fmt, t
 from ui import start_page, table_with_download
 from ui.page_cache import quality_tables
 
@@ -36,7 +36,7 @@ left, right = st.columns([1, 2])
 with left:
     table_with_download(tables["positions"], "positions", lang, key="positions")
 with right:
-    st.markdown(t("page.quality.country_level", lang, n=tables["rough_count"]))
+    st.markdown(fmt.plural("page.quality.country_level", tables["rough_count"], lang))
     if tables["rough_count"]:
         table_with_download(tables["rough"], "partners-country-level", lang, key="rough")
 
