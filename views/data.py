@@ -45,6 +45,21 @@ def _lang() -> str:
     return current_language()[0]
 
 
+def _hash_place(store: Store) -> str:
+    """Where ``add-editor`` keeps the password hashes, as this page may name it: the
+    store's SQLite file relative to the app's folder (its name alone when elsewhere, never
+    a server's absolute path), or the variable that names another database (never its URL)."""
+    from datastore.db import sqlite_file
+
+    file = sqlite_file(store.url)
+    if file is None:
+        return "COOP_DATABASE_URL"
+    try:
+        return file.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return file.name
+
+
 def _client() -> str:
     try:
         return str(st.context.ip_address or "")
@@ -710,7 +725,7 @@ if shown.fatal:
 
 editor = None
 if not security.editors_configured(store):
-    st.info(t("data.editor.none", lang))
+    st.info(t("data.editor.none", lang, path=_hash_place(store)))
     st.code("python -m datastore add-editor NAME --admin", language="bash")
 else:
     editor = login(store, lang)
