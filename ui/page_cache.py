@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from datastore.labels import column_label, table_label
 from i18n import t
 from loaders.schema import GEO_PRECISIONS
 from metrics import rules
@@ -16,6 +17,12 @@ from ui.panels import problem_text
 from ui.tables import display_frame
 
 PRECISIONS = list(GEO_PRECISIONS)
+
+
+def _with_code(label: str, code: str) -> str:
+    """A table's or column's name in the language, with the name the user's file gives
+    it (the sheet, file or header to open): "Партнёры (partners)"."""
+    return label if label == code else f"{label} ({code})"
 
 
 @st.cache_resource(show_spinner=False, max_entries=6)
@@ -34,9 +41,11 @@ def quality_tables(path: str, stamp: tuple, lang: str, _ctx: PageContext, presen
         out["problems"] = pd.DataFrame(
             {
                 t("page.quality.col.severity", lang): [t(f"problem.severity.{p.severity}", lang) for p in dataset.problems],
-                t("page.quality.col.table", lang): [p.table for p in dataset.problems],
+                t("page.quality.col.table", lang): [_with_code(table_label(p.table, lang), p.table)
+                                                    if p.table else "" for p in dataset.problems],
                 t("page.quality.col.row", lang): pd.array([p.row for p in dataset.problems], dtype="Int64"),
-                t("page.quality.col.column", lang): [p.column or "" for p in dataset.problems],
+                t("page.quality.col.column", lang): [_with_code(column_label(p.table, p.column, lang), p.column)
+                                                     if p.column else "" for p in dataset.problems],
                 t("page.quality.col.value", lang): [
                     privacy.problem_value(p.table, p.column, p.value) if privacy else p.value
                     for p in dataset.problems],
