@@ -113,3 +113,14 @@ def test_the_same_pages_name_them_outside_presentation_mode(page, named_titles):
     at = run_dashboard(page, lang="en")
     joined = "\n".join(page_texts(at))
     assert any(n in joined for n in NAMED)
+
+
+def test_the_data_page_is_closed_in_presentation_mode(monkeypatch, tmp_path):
+    """The Data page lists rows as typed (names included): closed when presenting."""
+    monkeypatch.setenv("COOP_DATA", str(CURATED))
+    monkeypatch.setenv("COOP_STORE", str(tmp_path / "no-store"))
+    at = run_dashboard("data", present="1", lang="ru")
+    assert [i.value for i in at.info] == [
+        "В режиме презентации эта страница не показывается: на ней строки в том виде, как их ввели, "
+        "с именами, и журнал редакторов. Чтобы изменить данные, выключите режим презентации на боковой панели."]
+    assert not at.text_input and not at.code

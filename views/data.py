@@ -24,6 +24,9 @@ from ui.datapage.upload import upload_section
 ctx = start_page("data", title_key="data.title", lead_key="data.caption", stop_on_fatal=False,
                  notice=False)
 lang = ctx.lang
+if ctx.present:  # the rows as typed, names included, and the editors' log: not for a projector
+    st.info(t("data.present_closed", lang), icon=":material/visibility_off:")
+    st.stop()
 state = page_state()
 # Always one element here, message or not: the tabs below keep their place, so the tab
 # the editor worked in stays open after a save reruns the page.
