@@ -124,3 +124,31 @@ def test_the_data_page_is_closed_in_presentation_mode(monkeypatch, tmp_path):
         "В режиме презентации эта страница не показывается: на ней строки в том виде, как их ввели, "
         "с именами, и журнал редакторов. Чтобы изменить данные, выключите режим презентации на боковой панели."]
     assert not at.text_input and not at.code
+
+
+def test_the_public_pack_of_the_curated_data_names_no_one(tmp_path):
+    """Issue 24 build item 3: the public pack goes through the same module: no person,
+    no title, no id made from a name in any part of the PDF, PPTX or XLSX."""
+    import zipfile
+    from datetime import date
+
+    from pypdf import PdfReader
+
+    from loaders import load_dataset
+    from metrics import Scope
+    from report.model import build_pack
+    from report.pdf import write_pdf
+    from report.pptx import write_pptx
+    from report.xlsx import write_xlsx
+
+    pack = build_pack(load_dataset(CURATED), Scope(as_of=date(2025, 6, 30)), "ru", public=True)
+    parts = {}
+    for kind, write in (("pptx", write_pptx), ("xlsx", write_xlsx)):
+        with zipfile.ZipFile(write(tmp_path / f"p.{kind}", pack)) as archive:
+            parts[kind] = "\n".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
+    parts["pdf"] = "\n".join(p.extract_text() for p in PdfReader(write_pdf(tmp_path / "p.pdf", pack)).pages)
+    for kind, text in parts.items():
+        folded = text.casefold()
+        assert [p for p in CURATED_PEOPLE if p in folded] == [], kind
+        assert "v-samsmu-togizbaev" not in folded and "v-admi-hafezi" not in folded, kind
+    assert "visits:2" in parts["xlsx"]  # the same neutral id as on screen and in the JSON
