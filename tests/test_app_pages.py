@@ -248,8 +248,9 @@ def test_quality_page_lists_problems_positions_undated():
     assert metrics_of(at)["Warnings"] == "1"
     problems, positions, rough, undated = (df.value for df in at.dataframe)
     assert problems[["Table", "Row", "Column", "Value"]].to_dict("records") == [
-        {"Table": "visits", "Row": 10, "Column": "direction", "Value": "sideways"},
-        {"Table": "partners", "Row": 8, "Column": "city", "Value": "Atlantis"},
+        # the table and column in words; the file's own name only where it differs
+        {"Table": "Visits", "Row": 10, "Column": "Direction", "Value": "sideways"},
+        {"Table": "Partners", "Row": 8, "Column": "City", "Value": "Atlantis"},
     ]
     assert positions.set_index("Position").loc["Country only", "Partners"] == 2
     assert dict(zip(rough["Partner"], rough["Why"], strict=True)) == {

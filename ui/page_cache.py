@@ -22,7 +22,8 @@ PRECISIONS = list(GEO_PRECISIONS)
 def _with_code(label: str, code: str) -> str:
     """A table's or column's name in the language, with the name the user's file gives
     it (the sheet, file or header to open): "Партнёры (partners)"."""
-    return label if label == code else f"{label} ({code})"
+    same = label.casefold() == code.replace("_", " ").casefold()  # "Visits" for visits
+    return label if same else f"{label} ({code})"
 
 
 @st.cache_resource(show_spinner=False, max_entries=6)
