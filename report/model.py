@@ -3,7 +3,7 @@
 The PowerPoint, PDF and Excel renderers only lay this out, so the three files agree with
 each other and with the JSON report. Every number, date and word goes through
 ``i18n.fmt`` and the translation files; the public edition goes through
-``report.privacy``. Example::
+``loaders.privacy``. Example::
 
     pack = build_pack(dataset, Scope(as_of=date(2025, 6, 30)), "ru", public=True)
     pack.big_numbers[0].value       # '28'
@@ -25,6 +25,7 @@ import pandas as pd
 
 import metrics
 from i18n import LANGUAGE_NAMES, fmt, t
+from loaders.privacy import Privacy, row_label, source_document
 from loaders.schema import AGREEMENT_STATUSES, DIRECTIONS, GRANT_STATUSES, MODES, Dataset
 from loaders.words import ENUM_GROUPS
 from metrics import KPI_BY_NAME, KPIS, KpiDef, Scope, apply_scope, rules
@@ -35,7 +36,6 @@ from report.figure_words import change_text, domestic_words, note_text, value_te
 from report.json_report import build_report
 from report.parts import Chart, Section, Series, Table, enum_label
 from report.parts import missing as _missing
-from report.privacy import Privacy, row_label, source_document
 from research import Research, dataset_research
 
 RENEWAL_DAYS = rules.EXPIRING_DAYS  # renewals due: the agreements_expiring rows
@@ -403,7 +403,7 @@ def _mobility(scoped: Tables, report: dict, lang: str) -> Section:
     share = value_text(report_figures(report)["remote_share"], lang)
     return Section(
         "mobility", t("pack.section.mobility", lang),
-        t("pack.section.mobility.lead", lang, n=_count(len(visits), lang), share=share),
+        fmt.plural("pack.section.mobility.lead", len(visits), lang, share=share),
         [Chart("stacked_column", t("export.chart.mobility", lang), cats, series),
          Chart("stacked_bar", t("export.chart.remote_by_direction", lang),
                [enum_label("direction", d, lang) for d in DIRECTIONS], mode_series)],
@@ -449,7 +449,7 @@ def _agreements(scoped: Tables, as_of: date, lang: str, privacy: Privacy,
         expires = row["expires_ts"]
         if str(row["agreement_id"]) in due_ids:
             days = (expires - at).days
-            due.append(cells[:6] + [t("pack.days", lang, n=_count(days, lang))])
+            due.append(cells[:6] + [fmt.plural("pack.days", days, lang)])
     widths = (16, 10, 28, 16, 10, 10, 10)
     numeric = (False,) * 7
     counts = Counter(status)
@@ -468,8 +468,8 @@ def _agreements(scoped: Tables, as_of: date, lang: str, privacy: Privacy,
                 "count")])
     section = Section(
         "agreements", t("pack.section.agreements", lang),
-        t("pack.section.agreements.lead", lang, n=_count(len(agreements), lang),
-          date=fmt.date_text(as_of, lang, "day", style="medium")),
+        fmt.plural("pack.section.agreements.lead", len(agreements), lang,
+                   date=fmt.date_text(as_of, lang, "day", style="medium")),
         [status_chart, expiry_chart],
         Table(headers, rows, numeric, widths),
         "\n".join(t(f"kpi.{k}.definition", lang) for k in
@@ -516,7 +516,7 @@ def _grants(scoped: Tables, funded: pd.DataFrame | None, lang: str, privacy: Pri
     statuses = [s for s in GRANT_STATUSES if counts.get(s)]
     return Section(
         "grants", t("pack.section.grants", lang),
-        t("pack.section.grants.lead", lang, n=_count(len(grants), lang)),
+        fmt.plural("pack.section.grants.lead", len(grants), lang),
         [Chart("column", t("export.chart.grants_by_status", lang),
                [enum_label("grant_status", s, lang) for s in GRANT_STATUSES],
                [Series(t("export.grants", lang), [counts.get(s, 0) for s in GRANT_STATUSES],

@@ -125,7 +125,7 @@ def rows_panel(ctx: PageContext, names: Sequence[str], figs: Mapping[str, Figure
     with st.container(border=True, key=f"evidence-{name}"):
         st.markdown("**" + t("evidence.title", lang, kpi=t(kpi.label_key, lang),
                               value=value_text(figs[name], lang)) + "**")
-        st.caption(t(f"evidence.what.{kpi.aggregate}", lang, n=fmt.integer(len(table), lang))
+        st.caption(fmt.plural(f"evidence.what.{kpi.aggregate}", len(table), lang)
                    + " " + t(kpi.definition_key, lang))
         table_with_download(table, f"rows-{name}", lang, key=f"evidence-{name}")
 
@@ -163,7 +163,7 @@ def kpi_card(container, ctx: PageContext, fig: Figure, inverse: bool = False, ro
     for line in lines:
         if line:
             container.caption(line)
-    if rows and not ctx.present:
+    if rows:  # in presentation mode too: the rows are masked (ctx.evidence_frame)
         show_rows_button(container, fig.name, lang)
 
 

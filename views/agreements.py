@@ -99,7 +99,7 @@ with left:
         ), key="signed-per-year")
     undated = int(agreements["signed_on"].isna().sum())
     if undated:
-        st.caption(t("page.agreements.undated", lang, n=undated))
+        st.caption(fmt.plural("page.agreements.undated", undated, lang))
 with right:
     st.subheader(t("page.agreements.by_status", lang))
     by_status = frames.count_by(agreements, ["kind", "derived_status"])

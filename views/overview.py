@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import metrics
-from i18n import t
+from i18n import fmt, t
 from metrics.figure import figures
 from report.figure_words import value_text
 from ui import start_page, stop_if_empty, table_with_download
@@ -52,7 +52,7 @@ for group, names in GROUPS:
     if group == "partners":
         st.caption(t("page.overview.irn_note", lang))
     if group == "grants" and notes.get("grants_without_rate"):
-        st.caption(t("page.overview.grants_without_rate", lang, n=notes["grants_without_rate"]))
+        st.caption(fmt.plural("page.overview.grants_without_rate", notes["grants_without_rate"], lang))
 
 # Target vs actual -----------------------------------------------------------------
 st.subheader(t("page.overview.targets", lang))

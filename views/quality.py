@@ -11,7 +11,7 @@ from ui.tables import display_frame
 ctx = start_page("quality")
 lang = ctx.lang
 dataset = ctx.dataset
-tables = quality_tables(ctx.path, ctx.stamp, lang, ctx)  # none depends on the filters
+tables = quality_tables(ctx.path, ctx.stamp, lang, ctx, ctx.present)  # none depends on the filters
 
 # Problems ---------------------------------------------------------------------------------
 errors, warnings = dataset.error_count, dataset.warning_count  # also those not listed
@@ -38,7 +38,7 @@ left, right = st.columns([1, 2])
 with left:
     table_with_download(tables["positions"], "positions", lang, key="positions")
 with right:
-    st.markdown(t("page.quality.country_level", lang, n=tables["rough_count"]))
+    st.markdown(fmt.plural("page.quality.country_level", tables["rough_count"], lang))
     if tables["rough_count"]:
         table_with_download(tables["rough"], "partners-country-level", lang, key="rough")
 
