@@ -10,7 +10,7 @@ import pytest
 
 from charts import bar_chart, country_map, partner_map, visit_spans, visit_timeline
 from charts.frames import count_by, explode_list, partner_activity, top_n
-from charts.maps import shade
+from charts.map_layers import shade
 from charts.theme import DIRECTION_COLORS, NO_DATA_RGB, SEQUENTIAL_RGB
 from ui.format import format_delta, format_value
 from ui.panels import csv_bytes, escape_cell
