@@ -161,17 +161,20 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def place_labels(points: list[dict], zoom: float, size: float, radius: float) -> list[list[float] | None]:
+def place_labels(points: list[dict], zoom: float, size: float, radius: float,
+                 order: list[int] | None = None) -> list[list[float] | None]:
     """A pixel offset [dx, dy] for each point's ``label`` so that no label covers another
     label or a home point at the map's first view (``zoom``); ``None`` when no place is
-    free (the legend names every institution). Tried in turn: above, below, right, left,
-    the four corners, then further above and below."""
+    free (the point's tooltip and the legend still name it). Points are labelled in
+    ``order`` (first the most important); for each, tried in turn: above, below, right,
+    left, the four corners, then further above and below."""
     centres = [to_pixels(p["position"][0], p["position"][1], zoom) for p in points]
     discs = [(x - radius, y - radius, x + radius, y + radius) for x, y in centres]
     placed: list[tuple[float, float, float, float]] = []
-    out: list[list[float] | None] = []
+    out: list[list[float] | None] = [None] * len(points)
     gap = 4.0
-    for i, ((x, y), point) in enumerate(zip(centres, points, strict=True)):
+    for i in (order if order is not None else range(len(points))):
+        (x, y), point = centres[i], points[i]
         left, top, right, bottom = label_box(0, 0, point["label"], size)
         half_w, half_h = right, bottom
         up, down = -(radius + half_h + gap), radius + half_h + gap
@@ -188,7 +191,7 @@ def place_labels(points: list[dict], zoom: float, size: float, radius: float) ->
             choice = [float(dx), float(dy)]
             placed.append(box)
             break
-        out.append(choice)
+        out[i] = choice
     return out
 
 
@@ -198,7 +201,10 @@ def home_layers(points: list[dict], zoom: float, present: bool) -> list[pdk.Laye
         return []
     radius = 11 if present else 9
     size = 18 if present else 14
-    offsets = place_labels(points, zoom, size, radius + 2.5)
+    grey = [*hex_to_rgb(OTHER_INSTITUTIONS_COLOR)]
+    # Institutions with a colour of their own are named first; the grey group after them.
+    order = sorted(range(len(points)), key=lambda i: points[i]["color"][:3] == grey)
+    offsets = place_labels(points, zoom, size, radius + 2.5, order)
     labels = [{**p, "offset": offset} for p, offset in zip(points, offsets, strict=True) if offset is not None]
     layers = [
         pdk.Layer(
