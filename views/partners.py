@@ -36,7 +36,7 @@ picked_ids = [p.get("partner_id") for p in picked_points if p.get("partner_id")]
 present_types = set(partners["type"])
 types_shown = [k for k in PARTNER_TYPES if k in present_types]
 legend(charts.partner_type_legend(types_shown, lang), title=t("page.partners.legend_type", lang))
-legend(charts.institution_legend(scoped["institutions"]), title=t("page.partners.legend_home", lang), shape="square")
+legend(charts.institution_legend(scoped["institutions"], links, lang), title=t("page.partners.legend_home", lang), shape="square")
 st.caption(t("page.partners.map_note", lang))
 
 # Table ---------------------------------------------------------------------------------
