@@ -67,6 +67,7 @@ class UploadRejected(Exception):
         "duplicate_column": "The table {table} has the column {column} twice ({first}, {second}).",
         "far_right": "The sheet {sheet} has a value in cell {cell}, far right of column {last}.",
         "too_many_cells": "The sheet {sheet} has more than {limit} cells.",
+        "too_many_columns": "The table {table} has {count} columns; at most {limit} are read.",
         "no_tables": "No tables were found. Expected CSV files or sheets named like: {expected}.",
         "duplicate_table": "The table {table} appears more than once in the zip file.",
         "nested_archive": "The zip file contains another archive ({name}); put the CSV files in directly.",
@@ -266,6 +267,7 @@ _FATAL_CODES = {
     "problem.fatal_duplicate_column": "duplicate_column",
     "problem.fatal_far_right": "far_right",
     "problem.fatal_too_many_cells": "too_many_cells",
+    "problem.fatal_too_many_columns": "too_many_columns",
 }
 
 

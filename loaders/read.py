@@ -38,6 +38,9 @@ MAX_SHEET_CELLS = 40_000_000
 # Values this many columns right of the last header are kept to be reported; a value
 # further right (XFD1) makes the sheet unreadable rather than 16,384 columns wide.
 MAX_EXTRA_COLUMNS = 50
+# The most columns a table may have (the contract's widest table has 22): more is refused
+# before any cell is read, so 10,000 columns cost no more than a header line.
+MAX_COLUMNS = 200
 # Encodings guessed for a CSV that is not UTF-8: what Excel writes on Cyrillic and on
 # Western Windows. charset-normalizer picks between them from the bytes.
 GUESS_ENCODINGS = ("cp1251", "cp1252")
@@ -180,7 +183,13 @@ def _header_name(text: object) -> str:
 
 
 def _check_header(names: list, file: Path, table: str) -> None:
-    """A column named twice (case and spaces ignored) is fatal: which one holds the data?"""
+    """A column named twice (case and spaces ignored) is fatal: which one holds the data?
+    So are more than :data:`MAX_COLUMNS` columns with a name (or so many without one)."""
+    named = sum(1 for raw in names if _header_name(raw))
+    count = len(names) if len(names) > MAX_COLUMNS + MAX_EXTRA_COLUMNS else named
+    if count > MAX_COLUMNS:
+        raise _fatal("fatal_too_many_columns", path=str(file), table=table, count=count,
+                     limit=MAX_COLUMNS)
     seen: dict[str, int] = {}
     for i, raw in enumerate(names):
         name = _header_name(raw)

@@ -122,6 +122,7 @@ class _TableCheck:
         self.problems = problems
         self._kept: dict[tuple, int] = {}
         self._text: dict[str, pd.Series] = {}
+        self._too_long: dict[str, np.ndarray] = {}  # column -> rows whose cell was too long
 
     def text(self, column: str) -> pd.Series:
         """The raw cells of ``column`` trimmed, NA when empty (computed once)."""
@@ -139,6 +140,8 @@ class _TableCheck:
         ``MAX_PROBLEMS_PER_KIND`` problems of this code, the rest are only counted.
         """
         mask = np.asarray(mask, dtype=bool)
+        if column in self._too_long and code != "cell_too_long":
+            mask = mask & ~self._too_long[column]  # one problem per cell: its length
         if not mask.any():
             return
         if severity == "error":
@@ -171,7 +174,7 @@ class _TableCheck:
     def check_cells(self) -> None:
         """Control characters out (warning), Excel error values, values with no header,
         and what the reader found (a guessed encoding, a formula with no saved value)."""
-        for column in [c for c in self.raw.columns if c != ROW]:
+        for column in self._columns_to_check():
             series = self.raw[column]
             if not (series.dtype == object or pd.api.types.is_string_dtype(series)):
                 continue
@@ -184,6 +187,7 @@ class _TableCheck:
                 self._text.pop(column, None)
                 self.flag(has, column, "control_characters", severity="warning",
                           shown=self._shown(column), chars=found)
+            series = self._check_length(column, series)
             if column.startswith(UNNAMED):
                 filled = (series.str.strip() != "").to_numpy(dtype=bool)
                 self.flag(filled, column, "value_without_header", severity="warning",
@@ -212,6 +216,46 @@ class _TableCheck:
             mask[positions[row]] = True
             self.flag(mask, found["column"], found["code"], severity=found["severity"],
                       **found.get("params", {}))
+
+    def extra_columns(self) -> list[str]:
+        """Columns with a header that the contract does not know (kept as text)."""
+        known = set(self.table.names) | {ROW}
+        return [c for c in self.raw.columns if c not in known and not c.startswith(UNNAMED)]
+
+    def _columns_to_check(self) -> list[str]:
+        """Every column, except the extra columns that hold nothing to report: those are
+        looked at together, as one column, so that many of them cost little."""
+        extras = self.extra_columns()
+        skip: set[str] = set()
+        if len(extras) > 1 and self.n:
+            values = _stacked(self.raw, extras)
+            hits = (values.str.contains(cells.CONTROL_PATTERN, regex=True).to_numpy(dtype=bool)
+                    | values.str.contains(r"^\s*#", regex=True).to_numpy(dtype=bool)
+                    | (values.str.len().to_numpy(dtype=float, na_value=0) > cells.EXTRA_LIMIT))
+            per_column = hits.reshape(len(extras), self.n).any(axis=1)
+            skip = {c for c, hit in zip(extras, per_column, strict=True) if not hit}
+        return [c for c in self.raw.columns if c != ROW and c not in skip]
+
+    def _check_length(self, column: str, series: pd.Series) -> pd.Series:
+        """A cell longer than its kind allows (``cells.cell_limit``) is a row error, the
+        only one of that cell: it is read as empty, so no later step works on it."""
+        kind = self.table.column(column).kind if column in self.table.names else None
+        limit = cells.cell_limit(column, kind)
+        lengths = series.str.len().to_numpy(dtype=float, na_value=0)
+        long = lengths > limit
+        if not long.any():
+            return series
+        shown = np.full(self.n, "", dtype=object)
+        shown[long] = [cells.shortened(str(x).strip()) for x in series[long]]
+        length = np.full(self.n, "", dtype=object)
+        length[long] = [_spaced(n) for n in lengths[long]]
+        self.flag(long, column, "cell_too_long", values=shown, shown=self._shown(column),
+                  length=length, limit=_spaced(limit))
+        self._too_long[column] = long
+        series = series.where(~long, "")
+        self.raw[column] = series
+        self._text.pop(column, None)
+        return series
 
     @staticmethod
     def _shown(column: str) -> str:
@@ -346,15 +390,30 @@ class _TableCheck:
                 out[c] = pd.Series([pd.NA] * int(keep.sum()), dtype=object)
         out = out[_clean_columns(self.name)]
         known = set(_clean_columns(self.name)) | {ROW}
-        for c in self.raw.columns:
-            if c not in known and not c.startswith(UNNAMED):
-                out[c] = vt.parse_text(self.raw[c][keep]).reset_index(drop=True)
+        extras = [c for c in self.extra_columns() if c not in known]
+        if extras:  # parsed as one column and added at once: linear in their number
+            kept = int(keep.sum())
+            text = vt.parse_text(_stacked(self.raw[keep], extras)).to_numpy(dtype=object)
+            out = pd.concat([out, pd.DataFrame(
+                {c: pd.Series(text[i * kept:(i + 1) * kept], dtype=object)
+                 for i, c in enumerate(extras)})], axis=1)
         out[ROW] = self.rows[keep].astype("int64")
         for c in out.columns:
             dtype = _dtype_of(self.name, c) if c in known else None
             if dtype in ("int64",) and out[c].dtype != "int64":
                 out[c] = out[c].astype("int64")
         return out
+
+
+def _stacked(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """The cells of ``columns`` one column after the other, as one text column."""
+    return pd.Series(np.concatenate([frame[c].to_numpy(dtype=object) for c in columns])
+                     if columns else np.array([], dtype=object), dtype=object).astype(str)
+
+
+def _spaced(number: float) -> str:
+    """A count as messages write it: ``10 000``."""
+    return f"{int(number):,}".replace(",", " ")
 
 
 def _plain(value: object) -> object:
@@ -458,7 +517,7 @@ class _Checker:
         lat_out, lon_out = lat.to_numpy(copy=True), lon.to_numpy(copy=True)
         city = check.values["city"]
         country = check.values["country"]
-        todo = ~exact & country.notna().to_numpy()
+        todo = ~exact & country.notna().to_numpy() & ~check.error
         unknown_city = np.zeros(check.n, dtype=bool)
         notes = np.full(check.n, "", dtype=object)
         approximate = np.zeros(check.n, dtype=bool)
