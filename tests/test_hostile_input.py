@@ -162,3 +162,28 @@ def test_extra_columns_up_to_the_limit_load_in_linear_time(tmp_path, base):
     assert partners.columns[-1] == ROW
     assert list(partners.columns[-extra - 1:-1]) == [f"extra{i}" for i in range(extra)]
     assert partners["extra7"].tolist() == ["v7", "v7", "v7"]
+
+
+# ---------------------------------------------------------------- 15. numbers misread
+
+@pytest.mark.parametrize("value", ["1,50,000", "0,5,000", "10²", "2³", "½", "1,5,0", "12,34,567"])
+def test_number_that_would_be_misread_is_a_row_error(tmp_path, base, value):
+    ds = load(tmp_path, hostile.with_cell("grants", 3, "amount", value))
+    assert listed(ds) == [("error", "grants", 3, "amount", value, f"“{value}” is not a number.")]
+    assert_rest_unchanged(ds, base, "grants", 3, kept=False)
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("1,500,000", 1_500_000.0), ("1,500", 1500.0), ("12,345.5", 12345.5), ("1,5", 1.5),
+    ("1 200,50", 1200.5), ("0,011", 0.011), ("１,５００", 1500.0),
+])
+def test_numbers_with_commas_read_as_before(tmp_path, base, value, expected):
+    ds = load(tmp_path, hostile.with_cell("grants", 3, "amount", value))
+    assert listed(ds) == []
+    assert ds.tables["grants"].loc[1, "amount"] == expected
+
+
+@pytest.mark.parametrize("value", ["2024²", "2024-05-1⁰"])
+def test_superscript_in_a_date_is_a_row_error(tmp_path, base, value):
+    ds = load(tmp_path, hostile.with_cell("visits", 2, "start_date", value))
+    assert [p[:5] for p in listed(ds)] == [("error", "visits", 2, "start_date", value)]
