@@ -30,6 +30,9 @@ PRECISIONS = ("day", "month", "year")
 # all-error file of millions of rows cannot fill the memory with messages.
 MAX_PROBLEMS_PER_KIND = 1000
 _NUMERIC_KINDS = {"int", "amount", "float", "year"}
+# The dearest currency unit credible as a rate (an ounce of gold, XAU, is a few thousand
+# USD): with amounts at most 10^15, every converted amount stays below 10^20 USD.
+MAX_USD_PER_UNIT = 100_000
 
 
 def empty_tables() -> dict[str, pd.DataFrame]:
@@ -317,6 +320,8 @@ class _TableCheck:
             self.flag(negative, column, "negative_number")
             if column == "usd_per_unit":
                 self.flag(arr == 0, column, "not_positive")
+                self.flag(np.nan_to_num(arr) > MAX_USD_PER_UNIT, column, "rate_too_large",
+                          limit=_spaced(MAX_USD_PER_UNIT))
             if kind == "year":
                 out = ~np.isnan(arr) & ~negative & ((arr < vt.YEAR_MIN) | (arr > vt.YEAR_MAX))
                 self.flag(out, column, "bad_year")

@@ -187,3 +187,62 @@ def test_numbers_with_commas_read_as_before(tmp_path, base, value, expected):
 def test_superscript_in_a_date_is_a_row_error(tmp_path, base, value):
     ds = load(tmp_path, hostile.with_cell("visits", 2, "start_date", value))
     assert [p[:5] for p in listed(ds)] == [("error", "visits", 2, "start_date", value)]
+
+
+# ---------------------------------------------------------------- 16. huge amounts x rates
+
+def test_exchange_rate_above_the_limit_is_a_row_error(tmp_path, base):
+    ds = load(tmp_path, hostile.with_cell("fx_rates", 2, "usd_per_unit", "1e15"))
+    assert listed(ds) == [
+        ("error", "fx_rates", 2, "usd_per_unit", "1e15",
+         "“1e15” USD per unit is not a credible exchange rate: at most 100 000 is accepted."),
+        ("warning", "grants", 3, "currency", "EUR",
+         "No exchange rate for EUR: this amount is left out of the USD totals.")]
+    assert_rest_unchanged(ds, base, "fx_rates", 2, kept=False)
+
+
+def test_a_rate_at_the_limit_is_read(tmp_path, base):
+    ds = load(tmp_path, hostile.with_cell("fx_rates", 2, "usd_per_unit", "100000"))
+    assert listed(ds) == []
+
+
+def test_numbers_of_any_finite_size_are_formatted():
+    from i18n.fmt import DASH, money, number
+
+    assert number(1e30, "en", 0) == "1,000,000,000,000,000,000,000,000,000,000"
+    assert number(1.5e30, "ru", 2).startswith("1\u00a0500\u00a0000\u00a0000")
+    assert money(1e30, "en") == "$1,000,000,000,000,000,000,000,000,000,000"
+    assert number(float("inf"), "en", 0) == DASH
+    assert money(float("-inf"), "uz") == DASH
+
+
+def _huge_grants(tmp_path: Path) -> Path:
+    """The largest amount at the largest rate, three times: 3 x 10^20 USD."""
+    grants = hostile.rows("grants")
+    grants[2][grants[0].index("amount")] = "999999999999999"
+    grants.append(["g3", "i1", "p1", "Big one", "active", "999 999 999 999 999", "EUR"])
+    grants.append(["g4", "i1", "p2", "Bigger", "awarded", "999999999999999", "EUR"])
+    fx = [hostile.rows("fx_rates")[0], ["EUR", "2024", "100000"]]
+    return hostile.write_folder(tmp_path / "huge", {"grants": grants, "fx_rates": fx})
+
+
+def test_overview_and_grants_pages_show_huge_totals(tmp_path, monkeypatch):
+    from app_fixtures import run_dashboard
+
+    monkeypatch.setenv("COOP_DATA", str(_huge_grants(tmp_path)))
+    monkeypatch.setenv("COOP_STORE", str(tmp_path / "no-store"))
+    for page in ("overview", "grants"):
+        at = run_dashboard(page)  # asserts no exception
+        assert not at.exception
+
+
+def test_pdf_pack_of_huge_totals_has_no_traceback(tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "pack.pdf"
+    done = subprocess.run([sys.executable, "-m", "report", str(_huge_grants(tmp_path)),
+                           "--out", str(out)], capture_output=True, text=True,
+                          cwd=Path(__file__).parent.parent, timeout=300)
+    assert "Traceback" not in done.stderr
+    assert done.returncode == 0 and out.stat().st_size > 0
