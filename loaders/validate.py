@@ -33,6 +33,8 @@ _NUMERIC_KINDS = {"int", "amount", "float", "year"}
 # The dearest currency unit credible as a rate (an ounce of gold, XAU, is a few thousand
 # USD): with amounts at most 10^15, every converted amount stays below 10^20 USD.
 MAX_USD_PER_UNIT = 100_000
+# Problems about a cell as the file holds it: the only problem reported on that cell.
+_CELL_CODES = {"cell_too_long", "damaged_cell", "formula_no_value"}
 
 
 def empty_tables() -> dict[str, pd.DataFrame]:
@@ -121,11 +123,13 @@ class _TableCheck:
         self.rows = raw[ROW].to_numpy()
         self.n = len(raw)
         self.error = np.zeros(self.n, dtype=bool)
+        self.repeated = np.zeros(self.n, dtype=bool)  # exact copies of an earlier row: left out
         self.values: dict[str, pd.Series] = {}
         self.problems = problems
         self._kept: dict[tuple, int] = {}
         self._text: dict[str, pd.Series] = {}
-        self._too_long: dict[str, np.ndarray] = {}  # column -> rows whose cell was too long
+        # column -> rows whose cell already has its problem (too long, damaged in the file)
+        self._settled: dict[str, np.ndarray] = {}
 
     def text(self, column: str) -> pd.Series:
         """The raw cells of ``column`` trimmed, NA when empty (computed once)."""
@@ -143,8 +147,8 @@ class _TableCheck:
         ``MAX_PROBLEMS_PER_KIND`` problems of this code, the rest are only counted.
         """
         mask = np.asarray(mask, dtype=bool)
-        if column in self._too_long and code != "cell_too_long":
-            mask = mask & ~self._too_long[column]  # one problem per cell: its length
+        if column in self._settled and code not in _CELL_CODES:
+            mask = mask & ~self._settled[column]  # one problem per cell: what it holds
         if not mask.any():
             return
         if severity == "error":
@@ -213,12 +217,23 @@ class _TableCheck:
                                              t(f"problem.{found['code']}", "en", **p),
                                              found["code"], p))
                 continue
-            if row not in positions or found.get("column") not in self.raw.columns:
+            column = found.get("column")
+            if row not in positions or (column is not None and column not in self.raw.columns):
                 continue
             mask = np.zeros(self.n, dtype=bool)
             mask[positions[row]] = True
+            values = None
+            if "value" in found:  # what the file holds, where the cell reads as empty
+                values = np.full(self.n, "", dtype=object)
+                values[positions[row]] = found["value"]
             self.flag(mask, found["column"], found["code"], severity=found["severity"],
-                      **found.get("params", {}))
+                      values=values, **found.get("params", {}))
+            if found["code"] in _CELL_CODES:
+                self._settle(found["column"], mask)
+
+    def _settle(self, column: str, mask: np.ndarray) -> None:
+        """These cells of ``column`` have their problem: no other is reported on them."""
+        self._settled[column] = self._settled.get(column, np.zeros(self.n, dtype=bool)) | mask
 
     def extra_columns(self) -> list[str]:
         """Columns with a header that the contract does not know (kept as text)."""
@@ -254,7 +269,7 @@ class _TableCheck:
         length[long] = [_spaced(n) for n in lengths[long]]
         self.flag(long, column, "cell_too_long", values=shown, shown=self._shown(column),
                   length=length, limit=_spaced(limit))
-        self._too_long[column] = long
+        self._settle(column, long)
         series = series.where(~long, "")
         self.raw[column] = series
         self._text.pop(column, None)
@@ -386,7 +401,7 @@ class _TableCheck:
 
     def frame(self) -> pd.DataFrame:
         """The clean table: rows not in error, contract + derived + extra columns, _row."""
-        keep = ~self.error
+        keep = ~self.error & ~self.repeated
         data = {c: self.values[c][keep].reset_index(drop=True) for c in _clean_columns(self.name)
                 if c in self.values}
         out = pd.DataFrame(data)
@@ -493,6 +508,7 @@ class _Checker:
         for name in ("students", "targets"):
             self.checks[name].check_ref("institution_id", institution_ids, "institutions")
         self._status_dates(agreements)
+        self._repeated_rows(self.checks["students"])
         self._domestic_students(self.checks["students"], inst)
 
         self._fx_warnings(grants, self.checks["fx_rates"])
@@ -582,6 +598,28 @@ class _Checker:
         agreements.flag(mask, "status", "status_contradicts_dates", severity="warning",
                         status=status, date=when, date_column=column)
 
+    def _repeated_rows(self, check: _TableCheck) -> None:
+        """A row that repeats an earlier one in every cell (a table without a key, such as
+        students, where it would be counted twice): a warning, and only the first is used."""
+        if check.n < 2:
+            return
+        columns = [c for c in check.raw.columns if c != ROW]
+        cells_ = pd.DataFrame({c: vt.parse_text(check.raw[c]).fillna("") for c in columns})
+        cells_ = cells_[~check.error]
+        if cells_.empty:
+            return
+        repeated = cells_.duplicated(keep="first")
+        if not repeated.any():
+            return
+        first = pd.Series(check.rows[cells_.index], index=cells_.index).groupby(
+            [cells_[c] for c in columns], sort=False).transform("min")
+        mask = np.zeros(check.n, dtype=bool)
+        mask[cells_.index[repeated.to_numpy()]] = True
+        first_row = np.zeros(check.n, dtype=np.int64)
+        first_row[cells_.index] = first.to_numpy()
+        check.flag(mask, None, "repeated_row", severity="warning", first_row=first_row)
+        check.repeated |= mask
+
     def _domestic_students(self, students: _TableCheck, institutions: _TableCheck) -> None:
         """A students row from its institution's own country: not international students."""
         if students.n == 0 or institutions.n == 0:
@@ -591,7 +629,8 @@ class _Checker:
                         strict=True))
         country = students.values["country"]
         own = students.values["institution_id"].map(home)
-        mask = (country.notna() & (country == own)).fillna(False).to_numpy(dtype=bool) & ~students.error
+        mask = ((country.notna() & (country == own)).fillna(False).to_numpy(dtype=bool)
+                & ~students.error & ~students.repeated)
         students.flag(mask, "country", "domestic_students", severity="warning")
 
     def _partner_names(self, partners: _TableCheck) -> None:

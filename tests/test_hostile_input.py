@@ -246,3 +246,244 @@ def test_pdf_pack_of_huge_totals_has_no_traceback(tmp_path):
                           cwd=Path(__file__).parent.parent, timeout=300)
     assert "Traceback" not in done.stderr
     assert done.returncode == 0 and out.stat().st_size > 0
+
+
+# ---------------------------------------------------------------- 14. damaged workbook parts
+
+PARTNERS_PART = "xl/worksheets/sheet2.xml"  # the partners sheet of hostile.workbook
+
+
+def _damaged(tmp_path: Path, change) -> Path:
+    book = hostile.shared_strings_book(tmp_path / "sst.xlsx")
+    return hostile.rewrite_parts(book, tmp_path / "damaged.xlsx", {PARTNERS_PART: change})
+
+
+def _refusal(path: Path, tmp_path: Path):
+    from datastore.upload import UploadRejected, read_upload
+
+    with pytest.raises(UploadRejected) as refused:
+        read_upload(path.name, path.read_bytes(), tmp_path / "staging")
+    assert not (tmp_path / "staging").exists()
+    return refused.value
+
+
+def _office_refusal(path: Path):
+    from datastore.office import read_sheets
+    from datastore.upload import UploadRejected
+
+    with pytest.raises(UploadRejected) as refused:
+        read_sheets(path.name, path.read_bytes())
+    return refused.value
+
+
+def test_shared_strings_book_loads_as_the_base(tmp_path, base):
+    ds = load_dataset(hostile.shared_strings_book(tmp_path / "sst.xlsx"))
+    assert ds.fatal is None and ds.problems == []
+    pd.testing.assert_frame_equal(ds.tables["partners"], base.tables["partners"],
+                                  check_dtype=False)
+
+
+@pytest.mark.parametrize("index", ["99", "-1", "x"])
+def test_shared_string_index_out_of_range_is_a_row_error(tmp_path, base, index):
+    # B2 (the name of p1) is shared string 6 in the partners sheet
+    path = _damaged(tmp_path, lambda d: d.replace(b"<v>6</v>", f"<v>{index}</v>".encode()))
+    ds = load_dataset(path)
+    assert listed(ds)[0] == (
+        "error", "partners", 2, "name", index,
+        f"Cell B2 is damaged in the file: it holds “{index}”, which cannot be read. "
+        "Open the file in Excel, save it and load it again.")
+    assert {p.code for p in ds.problems[1:]} == {"unknown_ref"}  # p1's rows elsewhere
+    refusal = _refusal(path, tmp_path)
+    assert (refusal.code, refusal.params) == ("damaged_cells", {"cells": "partners B2"})
+    refusal = _office_refusal(path)
+    assert (refusal.code, refusal.params) == ("damaged_cells", {"cells": "partners B2"})
+
+
+def test_numeric_cell_holding_nan_is_a_row_error(tmp_path, base):
+    plain = tmp_path / "plain.xlsx"
+    hostile.workbook(None).save(plain)
+    path = hostile.rewrite_parts(plain, tmp_path / "nan.xlsx", {
+        "xl/worksheets/sheet4.xml": lambda d: d.replace(b'<c r="G2" t="n"><v>4</v></c>',
+                                                        b'<c r="G2" t="n"><v>NaN</v></c>')})
+    ds = load_dataset(path)
+    assert listed(ds) == [(
+        "error", "visits", 2, "sessions", "NaN",
+        "Cell G2 is damaged in the file: it holds “NaN”, which cannot be read. "
+        "Open the file in Excel, save it and load it again.")]
+    assert_rest_unchanged(ds, base, "visits", 2, kept=False)
+    refusal = _refusal(path, tmp_path)
+    assert (refusal.code, refusal.params) == ("damaged_cells", {"cells": "visits G2"})
+
+
+@pytest.mark.parametrize("change", [
+    lambda d: d.replace(b"<worksheet", b'<!DOCTYPE w [<!ENTITY e "boom">]><worksheet', 1),
+    lambda d: d.replace(b"<v>3</v>", b"<v>&e;</v>"),          # an entity never declared
+    lambda d: d[: len(d) // 2],                                # a truncated sheet
+], ids=["entity", "undefined-entity", "truncated"])
+def test_damaged_sheet_is_one_plain_message(tmp_path, change):
+    import subprocess
+    import sys
+
+    path = _damaged(tmp_path, change)
+    ds = load_dataset(path)
+    assert ds.fatal == (f"The sheet partners in {path} is damaged and cannot be read. "
+                        "Open the file in Excel, save it and load it again.")
+    done = subprocess.run([sys.executable, "-m", "loaders", "check", str(path)],
+                          capture_output=True, text=True, cwd=Path(__file__).parent.parent,
+                          timeout=120)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stdout.splitlines()[0] == ds.fatal
+    refusal = _refusal(path, tmp_path)
+    assert (refusal.code, refusal.params) == ("damaged_sheet", {"sheet": "partners"})
+    refusal = _office_refusal(path)
+    assert (refusal.code, refusal.params) == ("damaged_sheet", {"sheet": "partners"})
+
+
+def test_office_import_takes_a_default_workbook_with_an_empty_second_sheet():
+    import io
+
+    from openpyxl import Workbook
+
+    from datastore.office import read_sheets
+
+    book = Workbook()
+    book.active.append(["ФИО", "Страна"])
+    book.active.append(["Иванов И.И.", "Германия"])
+    book.create_sheet("Sheet2")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    sheets = read_sheets("visits.xlsx", buffer.getvalue())
+    assert list(sheets) == ["Sheet"]
+    assert sheets["Sheet"][["фио", "страна"]].values.tolist() == [["Иванов И.И.", "Германия"]]
+
+
+# ---------------------------------------------------------------- 3. unused shared strings
+
+def test_workbook_padded_with_unused_shared_strings_is_refused(tmp_path):
+    path = hostile.shared_strings_book(tmp_path / "padded.xlsx", unused=100_000)
+    started = time.perf_counter()
+    ds = load_dataset(path)
+    assert time.perf_counter() - started < 5
+    assert ds.fatal is not None and ds.fatal.startswith(
+        f"{path} holds 100 020 texts in its shared-strings part, far more than its sheets "
+        "can use (at most ")
+    refusal = _refusal(path, tmp_path)
+    assert refusal.code == "too_many_strings"
+
+
+def test_workbook_with_a_few_unused_shared_strings_is_read(tmp_path, base):
+    ds = load_dataset(hostile.shared_strings_book(tmp_path / "few.xlsx", unused=50))
+    assert ds.fatal is None and ds.problems == []
+
+
+# ---------------------------------------------------------------- 18. one line in another encoding
+
+def test_utf8_file_with_one_cp1251_line_keeps_its_cyrillic(tmp_path, base):
+    table = hostile.rows("partners")
+    table[1][1] = "Сеульский национальный университет"
+    table[3][1] = "Женевские университетские больницы"
+    lines = hostile.csv_text(table).splitlines(keepends=True)
+    data = b"".join(line.encode("cp1251" if i == 3 else "utf-8") for i, line in enumerate(lines))
+    ds = load(tmp_path, {"partners": data})
+    assert ds.tables["partners"]["name"].tolist() == [
+        "Сеульский национальный университет", "Charite Berlin",
+        "Женевские университетские больницы"]
+    assert listed(ds) == [(
+        "warning", "partners", 4, None, "",
+        "Line 4 is not in UTF-8 like the rest of the file; it was read as cp1251, a guess "
+        "from its bytes. Check its letters, or save the file as UTF-8.")]
+
+
+def test_exact_duplicate_students_row_is_counted_once_with_a_warning(tmp_path, base):
+    from metrics import Scope, compute_kpis
+
+    students = hostile.rows("students")
+    students.append(["i1", "2024/2025", "KAZ", "30"])
+    students.append(list(students[1]))                        # row 4 repeats row 2
+    students.append(["i1", "2024/2025", "IND", "120 "])       # row 5 too (spaces aside)
+    students.append(["i1", "2024/2025", "IND", "121"])        # not a copy
+    ds = load(tmp_path, {"students": students})
+    assert listed(ds) == [
+        ("warning", "students", 4, None, "",
+         "This row repeats row 2 in every cell; it is counted once (this copy is left out)."),
+        ("warning", "students", 5, None, "",
+         "This row repeats row 2 in every cell; it is counted once (this copy is left out).")]
+    assert ds.tables["students"][ROW].tolist() == [2, 3, 6]
+    assert compute_kpis(ds.tables, Scope())["international_students"] == 120 + 30 + 121
+
+
+# ---------------------------------------------------------------- 19. exports no reader takes
+
+WOS = Path(__file__).parent / "data" / "research" / "wos_plain.txt"
+
+
+def _with_publications(tmp_path: Path, files: dict[str, bytes]) -> Path:
+    folder = hostile.write_folder(tmp_path / "case")
+    (folder / "publications").mkdir()
+    for name, data in files.items():
+        (folder / "publications" / name).write_bytes(data)
+    return folder
+
+
+@pytest.mark.parametrize("name", ["savedrecs.isi", "savedrecs.CIW"])
+def test_wos_export_named_isi_or_ciw_is_read(tmp_path, name):
+    import research
+
+    folder = _with_publications(tmp_path, {name: WOS.read_bytes(),
+                                           "same.txt": WOS.read_bytes()})
+    ds = load_dataset(folder)
+    files, problems = research.publication_files(folder, ds.tables)
+    assert sorted(Path(f).name for f, _ in files) == sorted([name, "same.txt"])
+    assert problems == []
+    from research.read import read_publications
+
+    alone = read_publications([folder / "publications" / name])
+    assert len(alone.papers) == len(read_publications([WOS]).papers) > 0
+
+
+def test_file_no_reader_takes_is_listed_with_the_reason(tmp_path):
+    import research
+
+    folder = _with_publications(tmp_path, {"savedrecs.txt": WOS.read_bytes(),
+                                           "export.ris": b"TY  - JOUR\nER  -\n",
+                                           "notes.docx": b"PK\x03\x04",
+                                           ".DS_Store": b"\x00"})
+    ds = load_dataset(folder)
+    files, problems = research.publication_files(folder, ds.tables)
+    assert [Path(f).name for f, _ in files] == ["savedrecs.txt"]
+    assert [(p.severity, p.table, p.value, p.message) for p in problems] == [
+        ("warning", "publications/export.ris", "export.ris",
+         "export.ris is not read: only Scopus (.csv), Web of Science (.txt, .isi, .ciw, .tab, "
+         ".tsv) and OpenAlex (.json) exports are. Export it again in one of these formats."),
+        ("warning", "publications/notes.docx", "notes.docx",
+         "notes.docx is not read: only Scopus (.csv), Web of Science (.txt, .isi, .ciw, .tab, "
+         ".tsv) and OpenAlex (.json) exports are. Export it again in one of these formats.")]
+
+
+def test_report_publications_flag_names_whose_export_a_file_is(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    folder = hostile.write_folder(tmp_path / "case")
+    export = tmp_path / "savedrecs.isi"
+    export.write_bytes(WOS.read_bytes())
+
+    def run(*flags: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "report", str(folder), *flags],
+                              capture_output=True, text=True, timeout=300,
+                              cwd=Path(__file__).parent.parent)
+
+    out = tmp_path / "r.json"
+    done = run("--publications", f"{export}:i1", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    owned = json.loads(out.read_text(encoding="utf-8"))["publications"]
+    done = run("--publications", str(export), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    unowned = json.loads(out.read_text(encoding="utf-8"))["publications"]
+    # the institution i1 (Alpha Medical University) is named by no affiliation of the
+    # export: its papers count only when the file is said to be i1's own export
+    assert owned["papers"] > 0 and unowned["papers"] == 0
+    done = run("--publications", f"{export}:nobody", "--out", str(out))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "unknown institution 'nobody' (known: i1)" in done.stderr
