@@ -15,15 +15,13 @@ import numpy as np
 import pandas as pd
 
 from i18n import t
-from loaders import cells
+from loaders import cells, geo
 from loaders import types as vt
 from loaders.read import READ_PROBLEMS, ROW, UNNAMED, FatalRead, read_dataset
 from loaders.schema import DERIVED, TABLE_ORDER, TABLES, Dataset, Problem, Table
 from loaders.words import enum_label_index
 from metrics.rules import status_contradictions
 from places.countries import country_name, normalize_country
-from places.locate import NOTES as GEO_NOTES
-from places.locate import Location, locate
 
 PRECISIONS = ("day", "month", "year")
 # At most this many problems of one code are kept per table (the rest are counted), so an
@@ -517,53 +515,26 @@ class _Checker:
     # -- table-specific rules
 
     def _geography(self, check: _TableCheck) -> None:
+        """Both coordinates or neither; then the rows' places (``loaders.geo``, the next
+        step) and the warnings about the cities that could not be used."""
         lat, lon = check.values["lat"], check.values["lon"]
         has_lat, has_lon = lat.notna().to_numpy(), lon.notna().to_numpy()
         check.flag(has_lat & ~has_lon & ~_filled(check, "lon"), "lon", "missing_value")
         check.flag(has_lon & ~has_lat & ~_filled(check, "lat"), "lat", "missing_value")
-        exact = has_lat & has_lon
-        precision = np.full(check.n, None, dtype=object)
-        precision[exact] = "exact"
-        # Why a row is not at city precision, or that its city is a guess (places.locate
-        # notes): kept on the row so no page has to locate it again.
-        geo_note = np.full(check.n, None, dtype=object)
+        given_precision = given_note = None
         if "geo_precision" in check.raw.columns:  # as `clean` writes it: keep what it says
-            given = vt.normalize_enum(check.raw["geo_precision"]).to_numpy(dtype=object)
-            use = exact & np.isin(given, ["exact", "city", "country"])
-            precision[use] = given[use]
+            given_precision = vt.normalize_enum(check.raw["geo_precision"]).to_numpy(dtype=object)
             if "geo_note" in check.raw.columns:
                 given_note = vt.normalize_enum(check.raw["geo_note"]).to_numpy(dtype=object)
-                keep_note = use & np.isin(given_note, GEO_NOTES)
-                geo_note[keep_note] = given_note[keep_note]
-        lat_out, lon_out = lat.to_numpy(copy=True), lon.to_numpy(copy=True)
-        city = check.values["city"]
         country = check.values["country"]
-        todo = ~exact & country.notna().to_numpy() & ~check.error
-        unknown_city = np.zeros(check.n, dtype=bool)
-        notes = np.full(check.n, "", dtype=object)
-        approximate = np.zeros(check.n, dtype=bool)
-        matched = np.full(check.n, "", dtype=object)
-        cache: dict[tuple, Location | None] = {}
-        for pos in np.flatnonzero(todo):
-            c = city.iloc[pos]
-            key = (None if pd.isna(c) else c, country.iloc[pos])
-            if key not in cache:
-                cache[key] = locate(key[0], key[1])
-            loc = cache[key]
-            if loc is None:
-                continue
-            lat_out[pos], lon_out[pos], precision[pos] = loc.lat, loc.lon, loc.precision
-            geo_note[pos] = loc.note
-            if key[0] is not None and loc.precision != "city":
-                unknown_city[pos] = True
-                notes[pos] = loc.note or ""
-            elif loc.note == "approximate":  # a guessed town: placed, but ask for a check
-                approximate[pos] = True
-                matched[pos] = loc.matched or ""
-        check.values["lat"] = pd.Series(lat_out, index=lat.index, dtype=float)
-        check.values["lon"] = pd.Series(lon_out, index=lon.index, dtype=float)
-        check.values["geo_precision"] = pd.Series(precision, index=lat.index, dtype=object)
-        check.values["geo_note"] = pd.Series(geo_note, index=lat.index, dtype=object)
+        placed = geo.place(lat, lon, check.values["city"], country, check.error,
+                           given_precision, given_note)
+        check.values["lat"] = pd.Series(placed.lat, index=lat.index, dtype=float)
+        check.values["lon"] = pd.Series(placed.lon, index=lon.index, dtype=float)
+        check.values["geo_precision"] = pd.Series(placed.precision, index=lat.index, dtype=object)
+        check.values["geo_note"] = pd.Series(placed.note, index=lat.index, dtype=object)
+        unknown_city, notes = placed.unknown_city.copy(), placed.reason
+        approximate, matched = placed.approximate, placed.matched
         # One message per reason, so the warning says why the city was not used.
         names = {c: country_name(c, "en") for c in country.dropna().unique()}
         country_codes = country.map(names).fillna("").to_numpy(dtype=object)

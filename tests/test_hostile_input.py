@@ -487,3 +487,25 @@ def test_report_publications_flag_names_whose_export_a_file_is(tmp_path):
     done = run("--publications", f"{export}:nobody", "--out", str(out))
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "unknown institution 'nobody' (known: i1)" in done.stderr
+
+
+def test_pages_with_a_damaged_workbook_as_coop_data_show_one_message(tmp_path, monkeypatch):
+    from app_fixtures import run_dashboard
+
+    cases = {
+        "sheet": _damaged(tmp_path, lambda d: d[: len(d) // 2]),
+        "cell": hostile.rewrite_parts(hostile.shared_strings_book(tmp_path / "c.xlsx"),
+                                      tmp_path / "cell.xlsx",
+                                      {PARTNERS_PART: lambda d: d.replace(b"<v>6</v>",
+                                                                          b"<v>-1</v>")}),
+    }
+    monkeypatch.setenv("COOP_STORE", str(tmp_path / "no-store"))
+    for case, path in cases.items():
+        monkeypatch.setenv("COOP_DATA", str(path))
+        for page in ("data", "overview", "quality"):
+            at = run_dashboard(page)  # asserts no exception
+            shown = " ".join(e.value for e in [*at.error, *at.warning, *at.markdown, *at.info]
+                             if isinstance(e.value, str))
+            assert "Traceback" not in shown
+            if case == "sheet":
+                assert "is damaged and cannot be read" in shown, (page, shown[:400])
