@@ -509,3 +509,24 @@ def test_pages_with_a_damaged_workbook_as_coop_data_show_one_message(tmp_path, m
             assert "Traceback" not in shown
             if case == "sheet":
                 assert "is damaged and cannot be read" in shown, (page, shown[:400])
+
+
+def test_one_row_form_refuses_a_long_city(tmp_path, monkeypatch):
+    """The form's save goes through the same loader: the same row error, and the city is
+    never located (the loader's cases above bound the time)."""
+    from datastore import security
+    from datastore.store import Invalid, Store
+
+    monkeypatch.setenv("COOP_STORE", str(tmp_path / "store"))
+    monkeypatch.setenv("COOP_DATA", str(hostile.write_folder(tmp_path / "data")))
+    store = Store()
+    security.add_editor(store, "admin", "admin-pass", admin=True)
+    store.seed()
+    frame = store.frames(store.current())["partners"]
+    row_id = frame.index[frame["partner_id"] == "p3"][0]
+    cells = frame.loc[row_id].to_dict()
+    cells["city"] = _words(10_000)
+    with pytest.raises(Invalid) as refused:
+        store.save_row("partners", row_id, cells, editor="admin", base_version=1)
+    assert [(p.table, p.column, p.code) for p in refused.value.problems] == [
+        ("partners", "city", "cell_too_long")]
