@@ -26,7 +26,7 @@ from babel import Locale
 from babel.dates import format_date, get_month_names
 from babel.numbers import format_decimal
 
-from i18n import DEFAULT_LANG, LANGUAGES
+from i18n import DEFAULT_LANG, LANGUAGES, strings
 from places.countries import country_name
 
 DASH = "—"
@@ -73,6 +73,44 @@ def _number(value: object, lang: str, digits: int | None) -> str:
         context.prec = max(28, exact.adjusted() + digits + 2)
         rounded = exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
         return format_decimal(rounded, format=pattern, locale=lang, decimal_quantization=True)
+
+
+# CLDR plural categories (babel): en and uz one/other, ru one/few/many/other.
+PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
+
+
+@lru_cache(maxsize=8)
+def _plural_rule(lang: str):  # babel.plural.PluralRule
+    return Locale.parse(lang).plural_form
+
+
+def plural_category(count: float, lang: str | None = DEFAULT_LANG) -> str:
+    """The CLDR plural category of ``count`` in ``lang``: ``plural_category(21, "ru") == "one"``."""
+    return str(_plural_rule(_lang(lang))(abs(count)))
+
+
+def plural(key: str, count: float, lang: str | None = DEFAULT_LANG, **values: object) -> str:
+    """The text of ``key`` for ``count`` things, chosen by the language's CLDR plural rule
+    from the catalog entries ``<key>.one`` / ``.few`` / ``.many`` / ``.other`` (``.other``
+    when the language has no entry of that category). ``{n}`` is the count written as
+    the language writes numbers unless given::
+
+        plural("pack.section.grants.lead", 21, "ru")  # '21 грант или совместный проект …'
+    """
+    lang = _lang(lang)
+    values.setdefault("n", integer(count, lang))
+    category = plural_category(count, lang)
+    for language in (lang, DEFAULT_LANG):
+        table = strings(language)
+        for name in (f"{key}.{plural_category(count, language)}" if language != lang else f"{key}.{category}",
+                     f"{key}.other"):
+            text = table.get(name)
+            if text:
+                try:
+                    return text.format(**values)
+                except (KeyError, IndexError, ValueError):
+                    return text
+    return key
 
 
 def integer(value: object, lang: str | None = DEFAULT_LANG) -> str:

@@ -292,6 +292,18 @@ def parse_date(series: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray]:
             bad.astype(bool))
 
 
+# The words an agreement's ``expires_on`` takes when it has no end (docs/data-contract.md v3).
+OPEN_ENDED_WORDS = frozenset({"open-ended", "open ended", "openended", "бессрочно", "бессрочный",
+                              "muddatsiz"})
+
+
+def open_ended(series: pd.Series) -> np.ndarray:
+    """True where a cell says the agreement has no end (``open-ended``, ``бессрочно``,
+    ``muddatsiz``; any case, spaces around ignored)."""
+    text = series.astype(object).where(series.notna(), "").astype(str).str.strip().str.lower()
+    return text.isin(OPEN_ENDED_WORDS).to_numpy(dtype=bool)
+
+
 # ---------------------------------------------------------------- academic year, currency
 
 _ACADEMIC_RE = r"^(\d{4})(?:\s*[/\-\u2013]\s*(\d{4}|\d{2}))?$"

@@ -24,6 +24,7 @@ from metrics.rules import status_contradictions
 from places.countries import country_name, normalize_country
 
 PRECISIONS = ("day", "month", "year")
+OPEN_ENDED = "open_ended"  # expires_on_precision of an agreement written open-ended (docs/data-contract.md)
 # At most this many problems of one code are kept per table (the rest are counted), so an
 # all-error file of millions of rows cannot fill the memory with messages.
 MAX_PROBLEMS_PER_KIND = 1000
@@ -302,6 +303,13 @@ class _TableCheck:
             elif kind == "date":
                 values, precision, bad = vt.parse_date(raw)
                 precision = self._given_precision(col.name, values, precision)
+                if (self.table.name, col.name) == ("agreements", "expires_on"):
+                    # v3: an agreement without end is written so; empty is unknown
+                    open_ended = vt.open_ended(raw)
+                    if "expires_on_precision" in self.raw.columns:  # as `clean` writes it
+                        open_ended |= vt.open_ended(self.raw["expires_on_precision"].replace(OPEN_ENDED, "open-ended"))
+                    bad = bad & ~open_ended
+                    precision = precision.where(~open_ended, OPEN_ENDED)
                 self.values[f"{col.name}_precision"] = precision
                 self.flag(bad, col.name, "bad_date")
             elif kind == "academic_year":

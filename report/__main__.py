@@ -48,12 +48,19 @@ def _year(text: str) -> int:
 
 
 def _as_of(text: str) -> date:
+    from metrics.scope import AS_OF_MAX, AS_OF_MIN, as_of_supported  # lazily, see above
+
     try:
         if len(text) != 10:
             raise ValueError
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text!r}") from None
+    if not as_of_supported(day):
+        raise argparse.ArgumentTypeError(
+            f"{text} is outside the dates the figures support "
+            f"({AS_OF_MIN.isoformat()} to {AS_OF_MAX.isoformat()})")
+    return day
 
 
 def make_parser() -> argparse.ArgumentParser:

@@ -12,7 +12,7 @@ from datastore import security
 from datastore.store import Store, StoreError
 from i18n import t
 from ui import start_page
-from ui.datapage.common import client
+from ui.datapage.common import client, hash_place
 from ui.datapage.history import show_audit, show_history
 from ui.datapage.login import login, show_current
 from ui.datapage.mapping import office_section
@@ -24,6 +24,9 @@ from ui.datapage.upload import upload_section
 ctx = start_page("data", title_key="data.title", lead_key="data.caption", stop_on_fatal=False,
                  notice=False)
 lang = ctx.lang
+if ctx.present:  # the rows as typed, names included, and the editors' log: not for a projector
+    st.info(t("data.present_closed", lang), icon=":material/visibility_off:")
+    st.stop()
 state = page_state()
 # Always one element here, message or not: the tabs below keep their place, so the tab
 # the editor worked in stays open after a save reruns the page.
@@ -37,7 +40,7 @@ current, active = show_current(store, lang)
 
 editor = None
 if not security.editors_configured(store):
-    st.info(t("data.editor.none", lang))
+    st.info(t("data.editor.none", lang, path=hash_place(store)))
     st.code("python -m datastore add-editor NAME --admin", language="bash")
 else:
     editor = login(store, lang)

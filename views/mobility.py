@@ -79,7 +79,7 @@ if len(undated) < len(visits):
 else:
     st.info(t("page.mobility.no_dated", lang))
 if len(undated):
-    st.markdown(t("page.mobility.undated", lang, n=len(undated)))
+    st.markdown(fmt.plural("page.mobility.undated", len(undated), lang))
     columns = [
         ("partner_label", "common.col.partner", "text"),
         ("institution_id", "common.col.institution", "institution"),
@@ -120,7 +120,11 @@ with right:
 left, right = st.columns(2)
 with left:
     st.subheader(t("page.mobility.by_country", lang))
-    by_country = frames.count_by(visits, ["country", "direction"])
+    # foreign only, as the "Mobility countries" card counts (docs/metrics.md v3); domestic
+    # visits are said apart under the chart
+    foreign_visits = rules.foreign_rows(visits, ctx.tables["institutions"])
+    domestic_visits = visits[~visits.index.isin(foreign_visits.index) & visits["country"].notna().to_numpy()]
+    by_country = frames.count_by(foreign_visits, ["country", "direction"])
     by_country["country"] = by_country["country"].map(ctx.country_name)
     by_country = frames.top_n(by_country, "country", TOP_COUNTRIES, t("common.other", lang))
     order = by_country.groupby("country", sort=False)["count"].sum().sort_values(ascending=False, kind="stable").index.tolist()
@@ -129,6 +133,9 @@ with left:
         group_order=DIRECTIONS, group_labels=direction_labels, group_colors=DIRECTION_COLORS,
         value_title=t("common.axis.visits", lang), present=ctx.present,
     ), key="visits-by-country", on_select="rerun", selection_mode=("points", "box"))
+    if len(domestic_visits):
+        st.caption(t("page.mobility.domestic_apart", lang, n=fmt.integer(len(domestic_visits), lang),
+                     countries=", ".join(sorted({ctx.country_name(c) for c in domestic_visits["country"]}))))
 with right:
     st.subheader(t("page.mobility.by_faculty", lang))
     by_faculty = frames.count_by(

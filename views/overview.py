@@ -4,9 +4,11 @@ import pandas as pd
 import streamlit as st
 
 import metrics
-from i18n import t
+from i18n import fmt, t
+from metrics.figure import figures
+from report.figure_words import value_text
 from ui import start_page, stop_if_empty, table_with_download
-from ui.evidence import figure_text, kpi_cards, period_label
+from ui.evidence import kpi_cards, period_label
 from ui.format import DASH, format_value
 
 # KPI cards grouped the way a rector reads them.
@@ -31,14 +33,8 @@ comparison = ctx.year_over_year()
 
 def comparison_line() -> str:
     """One line: what the small change under each card compares, or why there is none."""
-    if comparison.reason is None:
-        line = t("page.overview.yoy_note", lang, period=period_label(comparison, lang))
-        missing = [t(f"common.table.{name}", lang) for name in metrics.rules.DATED_TABLES
-                   if name not in comparison.dated_both]
-        if missing:
-            line += " " + t("page.overview.yoy_partly", lang, tables=", ".join(missing),
-                            year=comparison.year, previous=comparison.previous)
-        return line
+    if comparison.reason is None:  # v3: each card compares its own latest two dated years
+        return t("page.overview.yoy_note", lang, period=period_label(comparison, lang))
     dating = ctx.dating_summary()
     undated = [t(f"common.table.{name}", lang) for name, (dated, rows) in dating.items() if rows and not dated]
     why = t(f"page.overview.no_compare.{comparison.reason}", lang, year=comparison.year or "",
@@ -56,7 +52,7 @@ for group, names in GROUPS:
     if group == "partners":
         st.caption(t("page.overview.irn_note", lang))
     if group == "grants" and notes.get("grants_without_rate"):
-        st.caption(t("page.overview.grants_without_rate", lang, n=notes["grants_without_rate"]))
+        st.caption(fmt.plural("page.overview.grants_without_rate", notes["grants_without_rate"], lang))
 
 # Target vs actual -----------------------------------------------------------------
 st.subheader(t("page.overview.targets", lang))
@@ -102,8 +98,7 @@ if len(by_inst) > 1:
         {
             t("common.col.kpi", lang): [t(k.label_key, lang) for k in metrics.KPIS],
             **{
-                header(inst): [figure_text(k.name, by_inst[inst].get(k.name), inst_notes[inst], lang)[0]
-                               for k in metrics.KPIS]
+                header(inst): [value_text(fig, lang) for fig in figures(by_inst[inst], inst_notes[inst]).values()]
                 for inst in order
             },
         }

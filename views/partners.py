@@ -4,7 +4,7 @@ import streamlit as st
 
 import charts
 from charts import frames
-from i18n import t
+from i18n import fmt, t
 from loaders.schema import PARTNER_TYPES
 from ui import legend, start_page, stop_if_empty, table_with_download
 from ui.evidence import kpi_cards
@@ -62,12 +62,13 @@ table = display_frame(
 )
 if picked_ids:
     table = table[partners["partner_id"].isin(picked_ids).to_numpy()]
-    st.caption(t("page.partners.map_picked", lang, n=len(picked_ids)))
+    st.caption(fmt.plural("page.partners.map_picked", len(picked_ids), lang))
 if query:
     needle = query.casefold().strip()
     haystack = table.astype(str).agg(" ".join, axis=1).str.casefold()
     table = table[haystack.str.contains(needle, regex=False)]
-st.caption(t("page.partners.count", lang, shown=len(table), total=len(partners)))
+st.caption(fmt.plural("page.partners.count", len(partners), lang, shown=fmt.integer(len(table), lang),
+                       total=fmt.integer(len(partners), lang)))
 table_with_download(table, "partners", lang, key="partners")
 
 # Detail --------------------------------------------------------------------------------

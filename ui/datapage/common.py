@@ -26,6 +26,21 @@ def client() -> str:
         return ""
 
 
+def hash_place(store: Store) -> str:
+    """Where ``add-editor`` keeps the password hashes, as the page may name it: the
+    store's SQLite file relative to the app's folder (its name alone when elsewhere, never
+    a server's absolute path), or the variable that names another database (never its URL)."""
+    from datastore.db import sqlite_file
+
+    file = sqlite_file(store.url)
+    if file is None:
+        return "COOP_DATABASE_URL"
+    try:
+        return file.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return file.name
+
+
 def mtimes(path: Path) -> tuple:
     files = sorted(path.glob("*")) if path.is_dir() else [path]
     return tuple((f.name, f.stat().st_mtime_ns) for f in files if f.is_file())
