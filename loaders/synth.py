@@ -294,6 +294,9 @@ def build_synth(visits: int, seed: int = 1, with_errors: bool = False,
         "program": "", "count": rng.integers(1, 120, size=n_students).astype(str),
         "source": "synthetic",
     })
+    # Two draws can give the same row: the loader counts a repeated row once, with a
+    # warning (a contract-valid dataset has none).
+    students = students.drop_duplicates(ignore_index=True)
 
     fx_rows = [(c, y, f"{rate * (1 + 0.03 * (y - 2020)):.10f}".rstrip("0"))
                for c, rate in CURRENCIES.items() if c != "USD" for y in range(2014, 2027)]

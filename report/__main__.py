@@ -85,8 +85,11 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--partner-type", action="append", default=[])
     parser.add_argument("--lang", choices=("en", "ru", "uz"), default="en")
     parser.add_argument("--public", action="store_true", help="leave personal names out")
-    parser.add_argument("--publications", action="append", default=[], metavar="FILE",
-                        help="a Scopus / Web of Science / OpenAlex export (repeatable); JSON output")
+    parser.add_argument("--publications", action="append", default=[],
+                        metavar="FILE[:INSTITUTION]",
+                        help="a Scopus / Web of Science / OpenAlex export (repeatable); "
+                             "FILE:INSTITUTION (id or short name) when it is that "
+                             "institution's own export, so all its papers count for it")
     return parser
 
 
@@ -177,11 +180,24 @@ def _research(args: argparse.Namespace, tables: Tables) -> Research:
     """The dataset's publications/ folder plus the --publications files, read and matched."""
     import research
 
-    for name in args.publications:
-        if not Path(name).is_file():
-            raise BadFlag(f"--publications: no file at {name}")
+    given = [_export_flag(text, tables) for text in args.publications]
     files, problems = research.publication_files(args.path, tables)
-    return research.load_research(tables, [*files, *((f, "") for f in args.publications)], problems)
+    return research.load_research(tables, [*files, *given], problems)
+
+
+def _export_flag(text: str, tables: Tables) -> tuple[str, str]:
+    """``FILE`` or ``FILE:INSTITUTION`` as (file, owner institution_id or ""); a file whose
+    own name holds a ":" is taken whole when it exists."""
+    if Path(text).is_file():
+        return text, ""
+    name, sep, owner = text.rpartition(":")
+    if not sep or not Path(name).is_file():
+        raise BadFlag(f"--publications: no file at {text}")
+    try:
+        (found,) = _resolve_institutions([owner], tables["institutions"])
+    except BadFlag as exc:
+        raise BadFlag(f"--publications {text}: {exc}") from None
+    return name, found
 
 
 def _publications(res: Research, tables: Tables, scope: Scope) -> dict:
