@@ -53,6 +53,7 @@ FORGET_AFTER_S = 15 * 60  # a counter with no failure for this long starts again
 KNOWN_CLIENTS = 5  # per editor: the newest addresses / devices of successful logins
 KNOWN_FOR_S = 90 * 24 * 3600  # ... from the last 90 days
 DEVICE_COOKIE = "coop_device"
+DEVICES_KEPT = 4  # tokens of different editors one browser's cookie holds
 CLIENT_HEADER = "x-coop-client"  # the address ``datastore.guard`` resolved for a connection
 
 
@@ -283,11 +284,23 @@ def _known(conn, key: str, client_id: str, now: float) -> bool:
     return found is not None and found[0] >= now - KNOWN_FOR_S
 
 
+def device_tokens(cookie: str | None) -> list[str]:
+    """The device tokens a browser's cookie holds (a few editors may share a browser)."""
+    return [part for part in (cookie or "").split(".") if 20 <= len(part) <= 64][:DEVICES_KEPT]
+
+
+def device_cookie(cookie: str | None, token: str) -> str:
+    """The cookie value after a login that gave ``token``: it first, then the others kept."""
+    return ".".join([token, *[t for t in device_tokens(cookie) if t != token]][:DEVICES_KEPT])
+
+
 def _keys(conn, key: str, client: str, device: str, now: float) -> list[str]:
-    """The counters a try by ``client`` (an address) with ``device`` (a token) uses."""
+    """The counters a try by ``client`` (an address) with ``device`` (the browser's device
+    cookie: one or more tokens) uses."""
     address = (client or "unknown")[:120]
-    if device and _known(conn, key, _device_id(device), now):
-        return [_device_id(device)]
+    for token in device_tokens(device):
+        if _known(conn, key, _device_id(token), now):
+            return [_device_id(token)]
     pair = f"pair:{key}|{address}"
     if _known(conn, key, f"addr:{address}", now):
         return [pair]
@@ -372,8 +385,10 @@ def login(store, name: str, password: str, client: str = "", device: str = "") -
             log_event(conn, "login_disabled", name, client)
         else:
             conn.execute(delete(db.throttle).where(db.throttle.c.key.in_(keys)))
-            known_device = bool(device) and keys == [_device_id(device)]
-            token = device if known_device else secrets.token_urlsafe(32)
+            known_device = keys[0].startswith("device:")
+            token = secrets.token_urlsafe(32)
+            if known_device:
+                token = next(t for t in device_tokens(device) if _device_id(t) == keys[0])
             remembered = [_device_id(token)]
             if client and client not in ("unknown", "unresolved"):
                 remembered.append(f"addr:{client[:120]}")

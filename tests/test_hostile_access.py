@@ -122,3 +122,67 @@ def test_parallel_logins_check_no_more_passwords_than_the_delay_allows(store, mo
         thread.join()
     assert len(checked) == 4  # 3 free tries and the one that starts the delay
     assert sorted(r.code for r in results) == ["locked"] * 17 + ["wrong"] * 3
+
+
+# ------------------------------------------------------------------ 7. sessions and accounts
+
+def _logged_in_page(tmp_path, monkeypatch):
+    """The Data page (AppTest) with aziza logged in; the store of ``COOP_STORE``."""
+    from app_fixtures import ROOT
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("COOP_SECRETS", str(tmp_path / "none.toml"))
+    at = AppTest.from_file(str(ROOT / "views" / "data.py"), default_timeout=60).run()
+    at.text_input(key="data_login_name").input("aziza")
+    at.text_input(key="data_login_pw").input("aziza-pass")
+    at.get("form_submit_button")[0].click().run()
+    assert "Logged in as aziza." in [c.value for c in at.caption]
+    return at
+
+
+ENDED = ("Your session has ended: the password was changed, or the account was disabled "
+         "or removed. Log in again.")
+
+
+@pytest.mark.parametrize("how", ["password reset", "disable-editor", "remove-editor"])
+def test_a_session_ends_on_its_next_click_after_a_reset_disable_or_removal(
+        store, tmp_path, monkeypatch, how):
+    from datastore.__main__ import main
+
+    at = _logged_in_page(tmp_path, monkeypatch)
+    at.run()
+    assert "Logged in as aziza." in [c.value for c in at.caption]  # a click changes nothing
+    if how == "password reset":
+        security.add_editor(Store(), "aziza", "a-new-password", admin=True)
+    else:
+        assert main([how, "aziza"]) == 0
+    at.run()  # her next click
+    assert "Logged in as aziza." not in [c.value for c in at.caption]
+    assert [w.value for w in at.warning] == [ENDED]
+    assert at.text_input(key="data_login_name") is not None  # the login form again
+
+
+def test_disabled_and_removed_editors_cannot_log_in_or_write(store, tmp_path, capsys):
+    from datastore.__main__ import main
+
+    assert main(["disable-editor", "sam"]) == 0
+    assert security.login(store, "sam", "sam-pass-1", "10.1.1.1").code == "disabled"
+    assert security.login(store, "sam", "wrong-pass", "10.1.1.2").code == "wrong"
+    folder = write_dataset(tmp_path / "new", "x", rows=2,
+                           visits=BASE_VISITS.replace("lectures", "research"))
+    with pytest.raises(Exception) as err:
+        store.publish(folder, editor="sam", expected_current=None)
+    assert getattr(err.value, "code", "") == "unknown_editor"
+    assert main(["remove-editor", "sam"]) == 0
+    assert security.account(store, "sam") is None
+    assert security.login(store, "sam", "sam-pass-1", "10.1.1.1").code == "wrong"
+    assert main(["remove-editor", "sam"]) == 1
+    assert capsys.readouterr().err.strip().endswith("There is no editor sam.")
+    events = [(e["event"], e["editor"]) for e in security.audit_log(store)]
+    assert ("editor_disabled", "sam") in events and ("editor_removed", "sam") in events
+    # Added again, sam logs in; a session of before the removal stays ended.
+    security.add_editor(store, "sam", "sam-pass-2", institutions=["samsmu"])
+    again = security.login(store, "sam", "sam-pass-2", "10.1.1.1")
+    assert again.ok and again.generation == 4  # added, disabled, removed, added
+    assert not security.session_ok(store, "sam", 1)
+    assert security.session_ok(store, "sam", again.generation)

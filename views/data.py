@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -46,10 +47,33 @@ def _lang() -> str:
 
 
 def _client() -> str:
+    """The address a login counts under (``datastore.security.client_of``: the one the
+    guard resolved, ``X-Forwarded-For`` believed only from ``COOP_TRUSTED_PROXIES``)."""
     try:
-        return str(st.context.ip_address or "")
+        return security.client_of(dict(st.context.headers.items()), st.context.ip_address)
     except Exception:  # noqa: BLE001 - no address outside a browser session
         return ""
+
+
+def _device_cookie() -> str:
+    try:
+        return str(st.context.cookies.get(security.DEVICE_COOKIE, "") or "")
+    except Exception:  # noqa: BLE001 - no cookies outside a browser session
+        return ""
+
+
+def _keep_device_token() -> None:
+    """After a login, the browser keeps the device token in a cookie (90 days, this site
+    only), so that later logins from it are not delayed by others' wrong passwords."""
+    value = st.session_state.pop("_device_cookie_to_set", None)
+    if not value:
+        return
+    st.html(
+        "<script>document.cookie = " + json.dumps(
+            f"{security.DEVICE_COOKIE}={value}; Path=/; Max-Age={security.KNOWN_FOR_S}; "
+            "SameSite=Strict") + " + (location.protocol === 'https:' ? '; Secure' : '');</script>",
+        unsafe_allow_javascript=True,
+    )
 
 
 def _mtimes(path: Path) -> tuple:
@@ -117,12 +141,17 @@ def login(store: Store, lang: str) -> str | None:
     """
     if st.session_state.get("data_editor"):
         name = st.session_state["data_editor"]
-        cols = st.columns([4, 1])
-        cols[0].caption(tt("data.login.as", lang, name=name))
-        if cols[1].button(t("data.login.logout", lang), key="data_logout"):
-            st.session_state.pop("data_editor")
-            st.rerun()
-        return name
+        if security.session_ok(store, name, st.session_state.get("data_editor_gen", -1)):
+            _keep_device_token()
+            cols = st.columns([4, 1])
+            cols[0].caption(tt("data.login.as", lang, name=name))
+            if cols[1].button(t("data.login.logout", lang), key="data_logout"):
+                st.session_state.pop("data_editor")
+                st.rerun()
+            return name
+        # Password reset, editor disabled or removed since this session logged in.
+        st.session_state.pop("data_editor")
+        st.warning(t("data.login.ended", lang))
     with st.form("data_login"):
         st.markdown(t("data.login.title", lang))
         name = st.text_input(t("data.login.name", lang), key="data_login_name")
@@ -130,12 +159,18 @@ def login(store: Store, lang: str) -> str | None:
                                  key="data_login_pw")
         submitted = st.form_submit_button(t("data.login.submit", lang))
     if submitted:
-        result = security.login(store, name, password, _client())
+        result = security.login(store, name, password, _client(), _device_cookie())
         if result.ok:
             st.session_state["data_editor"] = name.strip()
+            st.session_state["data_editor_gen"] = result.generation
+            if result.device:
+                st.session_state["_device_cookie_to_set"] = security.device_cookie(
+                    _device_cookie(), result.device)
             st.rerun()
         elif result.code == "locked":
             st.error(t("data.login.locked", lang, seconds=result.seconds_left))
+        elif result.code == "disabled":
+            st.error(t("data.login.disabled", lang))
         else:
             st.error(t("data.login.wrong", lang))
     return None
