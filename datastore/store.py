@@ -45,7 +45,7 @@ from datastore.rows import (
     now_text,
     table_names,
 )
-from datastore.security import log_event
+from datastore.security import audit_write, log_event
 from loaders import load_dataset
 from loaders.schema import TABLES
 
@@ -546,6 +546,8 @@ class Store:
                 extra=json.dumps(extra or {}, ensure_ascii=False, default=str),
             )
         )
+        audit_write(conn, action, editor, client, number, _write_detail(counts, restored_from,
+                                                                      source_name, extra))
         row = conn.execute(select(db.versions).where(db.versions.c.number == number)).mappings().one()
         return _version(row)
 
@@ -621,6 +623,20 @@ def _version(row) -> Version:
         source_name=row["source_name"], counts=json.loads(row["counts"] or "{}"),
         columns=json.loads(row["columns"] or "{}"), extra=json.loads(row["extra"] or "{}"),
     )
+
+
+def _write_detail(counts: dict, restored_from: int | None, source_name: str | None,
+                  extra: dict | None) -> dict:
+    """What the audit line of a write says it changed (rows per table, the version it
+    restored, the file it came from, the exports it kept or removed)."""
+    detail: dict = {"rows": {t: c for t, c in counts.items() if any(c.values())}}
+    if restored_from is not None:
+        detail["restored_from"] = restored_from
+    if source_name:
+        detail["source"] = Path(str(source_name)).name[:200]
+    if extra and "publications" in extra:
+        detail["publications"] = extra["publications"]
+    return detail
 
 
 def _contract_columns(table: str) -> list[str]:

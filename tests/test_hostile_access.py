@@ -186,3 +186,111 @@ def test_disabled_and_removed_editors_cannot_log_in_or_write(store, tmp_path, ca
     assert again.ok and again.generation == 4  # added, disabled, removed, added
     assert not security.session_ok(store, "sam", 1)
     assert security.session_ok(store, "sam", again.generation)
+
+
+# ------------------------------------------------------------------ 9. addresses, audit, modes
+
+def _seen_by_the_app(peer: str, forwarded: list[str]) -> tuple[str, dict]:
+    """The client address and headers the app gets behind uvicorn's proxy-header step as
+    Streamlit's server sets it up (default: X-Forwarded-For believed from 127.0.0.1)."""
+    import asyncio
+
+    from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+    seen = {}
+
+    async def app(scope, receive, send):
+        seen["client"] = scope["client"][0]
+        seen["headers"] = {k.decode(): v.decode() for k, v in scope["headers"]}
+
+    middleware = ProxyHeadersMiddleware(app, trusted_hosts="127.0.0.1,::1")
+    scope = {"type": "websocket", "client": (peer, 50000),
+             "headers": [(b"x-forwarded-for", v.encode()) for v in forwarded]
+             + [(b"x-coop-client", b"6.6.6.6")]}  # a client cannot set the resolved address
+    asyncio.run(middleware(scope, None, None))
+    return seen["client"], seen["headers"]
+
+
+@pytest.mark.parametrize("proxies, peer, forwarded, expected", [
+    ("", "127.0.0.1", ["<script>alert(1)</script>"], "127.0.0.1"),
+    ("", "127.0.0.1", ["198.51.100.7"], "127.0.0.1"),  # no proxy configured: nobody's header
+    ("10.0.0.5", "10.0.0.5", ["198.51.100.7"], "198.51.100.7"),
+    ("10.0.0.5", "10.0.0.5", ["<script>"], "10.0.0.5"),
+    ("10.0.0.5", "203.0.113.3", ["198.51.100.7"], "203.0.113.3"),  # not from the proxy
+    ("10.0.0.0/8", "10.0.0.5", ["1.1.1.1, 198.51.100.7, 10.0.0.9"], "198.51.100.7"),
+])
+def test_forwarded_for_is_believed_only_from_configured_proxies(monkeypatch, proxies, peer,
+                                                               forwarded, expected):
+    from datastore import guard
+
+    monkeypatch.setenv("COOP_TRUSTED_PROXIES", proxies)
+    guard.install()
+    client, headers = _seen_by_the_app(peer, forwarded)
+    assert client == expected
+    assert headers["x-coop-client"] == expected
+    assert security.client_of(headers, client) == expected
+
+
+def test_a_locked_counter_is_not_bypassed_by_a_new_forwarded_address(store, monkeypatch):
+    from datastore import guard
+
+    monkeypatch.setenv("COOP_TRUSTED_PROXIES", "")
+    guard.install()
+    for number in range(4):
+        client, headers = _seen_by_the_app("127.0.0.1", [f"198.51.100.{number}"])
+        result = security.login(store, "sam", "guess", security.client_of(headers, client))
+    assert (result.code, result.seconds_left) == ("locked", 2)
+    client, headers = _seen_by_the_app("127.0.0.1", ["198.51.100.99"])
+    assert security.login(store, "sam", "guess", security.client_of(headers, client)).code == "locked"
+    clients = {e["client"] for e in security.audit_log(store) if e["event"].startswith("login")}
+    assert clients == {"127.0.0.1"}
+
+
+def test_every_write_is_in_the_audit_log_with_its_client(store, tmp_path):
+    from datastore import publications
+
+    store.publish(write_dataset(tmp_path / "f1", "first", rows=2, visits=BASE_VISITS),
+                  editor="aziza", note="May", expected_current=None, client="10.0.0.7",
+                  source_name="/home/aziza/may.xlsx")
+    row_id = store.frames(2)["visits"].index[0]
+    store.save_row("visits", row_id, None, editor="sam", base_version=2, client="10.0.0.8")
+    store.rollback(2, editor="aziza", expected_current=3, client="10.0.0.7")
+    papers = "Authors,Title,Year,Source title,DOI,Affiliations\nKim J.,A,2024,J,10.1/x,SNU\n"
+    publications.add_export(store, "scopus.csv", papers.encode(), "samsmu", "sam", 4,
+                            client="10.0.0.8")
+    writes = [(e["event"], e["editor"], e["client"], e["detail"]) for e in security.audit_log(store)
+              if e["event"].startswith("write_")][::-1]
+    assert [w[:3] for w in writes] == [
+        ("write_seed", "system", ""),
+        ("write_publish", "aziza", "10.0.0.7"),
+        ("write_edit", "sam", "10.0.0.8"),
+        ("write_rollback", "aziza", "10.0.0.7"),
+        ("write_publications", "sam", "10.0.0.8"),
+    ]
+    assert writes[1][3] == {"version": 2, "source": "may.xlsx", "rows": {
+        "partners": {"added": 0, "changed": 2, "removed": 0}}}  # both renamed
+    assert writes[2][3] == {"version": 3, "rows": {"visits": {"added": 0, "changed": 0, "removed": 1}}}
+    assert writes[3][3] == {"version": 4, "restored_from": 2,
+                            "rows": {"visits": {"added": 1, "changed": 0, "removed": 0}}}
+    assert writes[4][3]["publications"]["added"] == ["scopus.csv"]
+
+
+def test_the_sqlite_store_is_private_to_its_owner(tmp_path, monkeypatch):
+    import stat
+
+    from datastore import db
+
+    monkeypatch.delenv("COOP_DATABASE_URL", raising=False)
+    monkeypatch.setenv("COOP_STORE", str(tmp_path / "store"))
+    monkeypatch.setenv("COOP_DATA", str(write_dataset(tmp_path / "data", "base")))
+    old = __import__("os").umask(0o022)
+    try:
+        security.add_editor(Store(), "aziza", "aziza-pass", admin=True)
+    finally:
+        __import__("os").umask(old)
+        db.dispose_all()
+    assert stat.S_IMODE((tmp_path / "store" / "coop.db").stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "store").stat().st_mode) == 0o700
+    for extra in ("coop.db-wal", "coop.db-shm"):
+        if (tmp_path / "store" / extra).exists():
+            assert stat.S_IMODE((tmp_path / "store" / extra).stat().st_mode) == 0o600
