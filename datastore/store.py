@@ -34,7 +34,7 @@ from sqlalchemy.engine import Engine
 from datastore import db, pubfiles, rights
 from datastore.diff import diff_tables
 from datastore.migrate import migrate_folders_once
-from datastore.paths import base_data_path, store_root
+from datastore.paths import base_data_path, safe_child, store_root
 from datastore.rows import (
     RowState,
     StoreError,
@@ -669,7 +669,8 @@ def _frames_from_lists(new_rows: dict[str, list[dict]], columns: dict) -> dict:
 def _write_csvs(frames: dict[str, pd.DataFrame], dest: Path) -> None:
     dest.mkdir(parents=True, exist_ok=True)
     for table, frame in frames.items():
-        frame.to_csv(dest / f"{table}.csv", index=False, encoding="utf-8", lineterminator="\n")
+        frame.to_csv(safe_child(dest, f"{table}.csv"), index=False, encoding="utf-8",
+                     lineterminator="\n")
 
 
 def _errors_by_row(rows: dict[str, list[RowState]], columns: dict) -> dict:

@@ -294,3 +294,79 @@ def test_the_sqlite_store_is_private_to_its_owner(tmp_path, monkeypatch):
     for extra in ("coop.db-wal", "coop.db-shm"):
         if (tmp_path / "store" / extra).exists():
             assert stat.S_IMODE((tmp_path / "store" / extra).stat().st_mode) == 0o600
+
+
+# ------------------------------------------------------------------ 8. ids that are paths
+
+@pytest.mark.parametrize("value", ["../../../tmp/x", "..", ".hidden", "a\\b", "C:x", "i1/"])
+def test_an_institution_id_that_is_a_path_is_a_row_error(tmp_path, value):
+    import hostile
+
+    from loaders import load_dataset
+
+    ds = load_dataset(hostile.write_folder(tmp_path / "case", hostile.with_cell(
+        "institutions", 2, "institution_id", value)))
+    shown = value.strip()
+    first = [(p.severity, p.table, p.row, p.column, p.value, p.code) for p in ds.problems][0]
+    assert first == ("error", "institutions", 2, "institution_id", shown, "unsafe_id")
+    assert ds.problems[0].message == (
+        f"“{shown}” cannot be an institution id: it names a folder, so use letters, digits, "
+        "“-”, “_” or “.” (no “/” or “\\”, not starting with “.”, up to 64 characters).")
+    assert ds.tables["institutions"].empty  # the row is left out, its rows refer to nothing
+
+
+def test_plain_ids_in_any_script_stay_valid(tmp_path):
+    import hostile
+
+    from loaders import load_dataset
+
+    table = hostile.rows("institutions")
+    table[1][0] = "Самарканд-1.v2"
+    changes = {"institutions": table}
+    for name in ("agreements", "visits", "grants", "students"):
+        changes[name] = [[("Самарканд-1.v2" if v == "i1" else v) for v in r]
+                         for r in hostile.rows(name)]
+    ds = load_dataset(hostile.write_folder(tmp_path / "case", changes))
+    assert ds.problems == []
+
+
+def test_keeping_an_export_for_a_path_id_writes_nothing_outside_the_store(store, tmp_path):
+    from sqlalchemy import insert
+
+    from datastore import db, publications
+    from datastore.store import StoreError
+
+    papers = b"Authors,Title,Year,Source title,DOI,Affiliations\nKim J.,A,2024,J,10.1/x,SNU\n"
+    outside = tmp_path / "outside"
+    evil = "../../../../../outside"  # from store/cache/<db>/v1/publications/: tmp_path
+    with pytest.raises(StoreError) as err:
+        publications.add_export(store, "scopus.csv", papers, evil, "aziza", None)
+    assert err.value.code == "unsafe_id"
+    # A record kept before ids were checked is not written when the version is shown.
+    store.seed()
+    with store.engine.begin() as conn:
+        conn.execute(insert(db.publication_files).values(
+            name="scopus.csv", institution_id=evil, content=papers, sha256="0" * 64,
+            size=len(papers), editor="aziza", since=1, until=None))
+        conn.execute(insert(db.publication_files).values(
+            name="../../escape.csv", institution_id="", content=papers, sha256="1" * 64,
+            size=len(papers), editor="aziza", since=1, until=None))
+    folder = store.active_path()
+    assert not outside.exists()
+    assert not (folder.parent / "escape.csv").exists() and not (folder / "escape.csv").exists()
+    root = store.root.resolve()
+    written = [p.resolve() for p in folder.rglob("*") if p.is_file()]
+    assert written and all(root in p.parents for p in written)
+
+
+def test_the_one_safe_path_function(tmp_path):
+    from datastore.paths import UnsafeName, safe_child
+
+    assert safe_child(tmp_path, "publications", "samsmu", "scopus.csv") == (
+        tmp_path / "publications" / "samsmu" / "scopus.csv")
+    for parts in (("..",), ("a/../../b",), ("/etc",), ("a", "..", ".."), ("x\x00",), ("",)):
+        with pytest.raises(UnsafeName):
+            safe_child(tmp_path, *parts)
+    (tmp_path / "link").symlink_to("/")  # a link inside that leads outside
+    with pytest.raises(UnsafeName):
+        safe_child(tmp_path, "link", "etc")
