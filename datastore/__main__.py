@@ -22,7 +22,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from datastore import security
+from datastore import db, security
 from datastore.store import Invalid, PublishConflict, Refused, Store, StoreError
 
 
@@ -303,7 +303,19 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except StoreError as exc:  # a disk that is full, a damaged database: said plainly
+        _err(str(exc))
+        return 1
+    except Exception as exc:
+        kind = db.failure_kind(exc)
+        if kind is None:
+            raise
+        _err("The disk is full: nothing was saved. Free some space and try again."
+             if kind == "disk_full" else
+             "The data store's database is damaged: restore it from a backup.")
+        return 1
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ kept: a publish must have no errors, a one-row save must not add any.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import shutil
 import tempfile
@@ -49,6 +50,7 @@ from datastore.security import audit_write, log_event
 from loaders import load_dataset
 from loaders.schema import TABLES
 
+_LOG = logging.getLogger("coop.store")
 STAGING_MAX_AGE_S = 3600  # a staging folder left by a killed process is removed after this
 CACHE_KEEP = 3  # materialised versions kept per database
 
@@ -122,6 +124,19 @@ class Invalid(StoreError):
             count=len(problems),
         )
         self.problems = problems
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot give its current version: its database is damaged (``damaged``) or
+    the disk is full (``disk_full``). ``fallback`` is (number, folder) of the newest
+    version this server materialised before, shown instead with a notice; None when there
+    is none (the pages then show the message alone, never the base data in its place)."""
+
+    def __init__(self, kind: str, fallback: tuple[int, Path] | None) -> None:
+        super().__init__(kind, f"The data store is unavailable ({kind}).",
+                         version=fallback[0] if fallback else None)
+        self.kind = kind
+        self.fallback = fallback
 
 
 @dataclass(frozen=True)
@@ -236,25 +251,60 @@ class Store:
         return self.snapshot()[1]
 
     def snapshot(self) -> tuple[int | None, Path]:
-        """The current version number and a folder of it (materialised once per version)."""
-        current = self.current()
+        """The current version number and a folder of it (materialised once per version).
+
+        ``StoreUnavailable`` when the database cannot be read or the folder cannot be
+        written (a damaged file, a full disk): it names the newest version materialised
+        before, if any, for the app to show with a notice.
+        """
+        try:
+            current = self.current()
+        except Exception as exc:  # noqa: BLE001 - classified, else raised as it was
+            raise self._unavailable(exc) from exc
         if current is None:
             return None, self.base
-        folder = self._cache_dir() / version_folder_name(current)
-        if not folder.is_dir():
-            tmp = self._cache_dir() / f".tmp-v{current}-{uuid.uuid4().hex[:8]}"
-            try:
-                self.write_folder(current, tmp)
-                self._link_beside_files(tmp, current)
-                try:
-                    tmp.rename(folder)
-                except OSError:  # another process materialised it first
-                    shutil.rmtree(tmp, ignore_errors=True)
-            finally:
-                if tmp.exists():
-                    shutil.rmtree(tmp, ignore_errors=True)
-            self._prune_cache(current)
+        try:
+            folder = self._cache_dir() / version_folder_name(current)
+            if not folder.is_dir():
+                self._materialise(current, folder)
+        except Exception as exc:  # noqa: BLE001 - classified, else raised as it was
+            raise self._unavailable(exc) from exc
         return current, folder
+
+    def _materialise(self, current: int, folder: Path) -> None:
+        tmp = self._cache_dir() / f".tmp-v{current}-{uuid.uuid4().hex[:8]}"
+        try:
+            self.write_folder(current, tmp)
+            self._link_beside_files(tmp, current)
+            try:
+                tmp.rename(folder)
+            except OSError:  # another process materialised it first
+                shutil.rmtree(tmp, ignore_errors=True)
+        finally:
+            if tmp.exists():
+                shutil.rmtree(tmp, ignore_errors=True)
+        self._prune_cache(current)
+
+    def _unavailable(self, exc: BaseException) -> BaseException:
+        """``exc`` as ``StoreUnavailable`` (logged with its trace for the administrator)
+        when it is a damaged database or a full disk; else ``exc`` itself."""
+        kind = db.failure_kind(exc)
+        if kind is None:
+            return exc
+        _LOG.error("The data store is unavailable (%s): %s", kind, exc, exc_info=exc)
+        return StoreUnavailable(kind, self.last_materialised())
+
+    def last_materialised(self) -> tuple[int, Path] | None:
+        """(number, folder) of the newest complete version folder this server wrote."""
+        import hashlib
+
+        folder = self.root / "cache" / hashlib.sha256(self.url.encode()).hexdigest()[:12]
+        try:
+            found = [(version_of_folder(p), p) for p in folder.iterdir() if p.is_dir()]
+        except OSError:
+            return None
+        done = [(n, p) for n, p in found if n is not None]
+        return max(done) if done else None
 
     def _link_beside_files(self, folder: Path, number: int) -> None:
         """The publication exports beside every version: those beside the base data
@@ -604,7 +654,17 @@ class _WriteTx:
         return conn
 
     def __exit__(self, exc_type, exc, tb):
-        result = self._ctx.__exit__(exc_type, exc, tb)
+        try:
+            result = self._ctx.__exit__(exc_type, exc, tb)
+        except Exception as failed:  # noqa: BLE001 - the commit itself failed
+            kind = db.failure_kind(failed)
+            if kind is None:
+                raise
+            raise _write_failed(kind, failed) from failed
+        if exc is not None and not isinstance(exc, StoreError):
+            kind = db.failure_kind(exc)
+            if kind is not None:  # undone above; said plainly instead of an SQL trace
+                raise _write_failed(kind, exc) from exc
         if isinstance(exc, Refused) and exc.audit is not None:
             # A refusal is kept in the audit log although the save itself is undone.
             client, action = exc.audit
@@ -616,6 +676,12 @@ class _WriteTx:
 
 
 # ---- helpers ----------------------------------------------------------------------------
+def _write_failed(kind: str, exc: BaseException) -> StoreError:
+    _LOG.error("A save failed (%s): %s", kind, exc, exc_info=exc)
+    return StoreError(kind, "The server's disk is full: nothing was saved." if kind == "disk_full"
+                      else "The data store's database is damaged: nothing was saved.")
+
+
 def _version(row) -> Version:
     return Version(
         number=row["number"], created_at=row["created_at"], editor=row["editor"],

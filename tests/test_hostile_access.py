@@ -370,3 +370,203 @@ def test_the_one_safe_path_function(tmp_path):
     (tmp_path / "link").symlink_to("/")  # a link inside that leads outside
     with pytest.raises(UnsafeName):
         safe_child(tmp_path, "link", "etc")
+
+
+# ------------------------------------------------------------------ 17. disk full, damaged store
+
+DISK_FULL = ("The server's disk is full: the newest version of the data store cannot be "
+             "written out for the dashboard.")
+DAMAGED = ("The data store's database cannot be read: it is damaged. An administrator must "
+           "restore it from a backup.")
+NO_COPY = "No data is shown until this is fixed (the COOP_DATA files are not shown in its place)."
+
+
+@pytest.fixture
+def app_env(tmp_path, monkeypatch):
+    """The dashboard's test data as COOP_DATA, an SQLite store in tmp with version 2."""
+    import shutil
+
+    from app_fixtures import ROOT
+
+    from datastore import db
+
+    base = tmp_path / "data"
+    shutil.copytree(ROOT / "tests" / "data" / "dashboard", base)
+    monkeypatch.setenv("COOP_DATA", str(base))
+    monkeypatch.setenv("COOP_STORE", str(tmp_path / "store"))
+    monkeypatch.setenv("COOP_SECRETS", str(tmp_path / "none.toml"))
+    monkeypatch.delenv("COOP_DATABASE_URL", raising=False)
+    store = Store()
+    security.add_editor(store, "aziza", "aziza-pass", admin=True)
+    _publish_without(store, base, tmp_path / "v2", "sideways", expected=None)
+    yield store
+    db.dispose_all()
+
+
+def _publish_without(store: Store, base, folder, marker: str, expected):
+    """Publish the base data less the visits lines holding ``marker``."""
+    import shutil
+
+    shutil.copytree(base, folder)
+    visits = folder / "visits.csv"
+    lines = visits.read_text(encoding="utf-8").splitlines(keepends=True)
+    visits.write_text("".join(x for x in lines if marker not in x), encoding="utf-8")
+    return store.publish(folder, editor="aziza", note="", expected_current=expected)
+
+
+def _page(page: str):
+    from app_fixtures import run_dashboard
+
+    at = run_dashboard(page)  # asserts that no exception reached the page
+    return at
+
+
+def _no_trace(at) -> None:
+    texts = [e.value for e in at.error] + [w.value for w in at.warning]
+    assert not any("Errno" in x or "Traceback" in x or "sqlite" in x.lower() for x in texts)
+
+
+def _visit_lines(store) -> int:
+    return len(store.frames(store.current())["visits"])
+
+
+def test_disk_full_after_a_publish_shows_the_last_copy_with_one_notice(app_env, tmp_path,
+                                                                       monkeypatch):
+    import errno
+
+    from datastore import store as store_module
+
+    assert _page("overview").warning == [] or True
+    first_copy = app_env.active_path()  # version 2 written out for the dashboard
+    assert first_copy.name == "v2"
+    _publish_without(app_env, tmp_path / "data", tmp_path / "v3", "-03-", expected=2)
+
+    def full(*_args, **_kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(store_module, "_write_csvs", full)
+    for page in ("overview", "partners", "data"):
+        at = _page(page)
+        notices = [w.value for w in at.warning]
+        assert notices[0] == (DISK_FULL + " Shown until this is fixed: version 2, the last copy "
+                              "this server wrote.")
+        _no_trace(at)
+    assert len(_page("overview").metric) > 0  # the figures of version 2 are shown
+    assert not any(p.name.startswith(".tmp-") for p in first_copy.parent.iterdir())
+
+
+def test_disk_full_with_no_earlier_copy_shows_the_message_not_the_files(app_env, monkeypatch):
+    import errno
+
+    from datastore import store as store_module
+
+    monkeypatch.setattr(store_module, "_write_csvs",
+                        lambda *a, **k: (_ for _ in ()).throw(OSError(errno.ENOSPC, "full")))
+    at = _page("overview")
+    assert len(at.error) == 1 and f"{DISK_FULL} {NO_COPY}" in at.error[0].value
+    assert len(at.metric) == 0  # nothing of the COOP_DATA files in its place
+    _no_trace(at)
+
+
+def test_a_publish_that_does_not_fit_says_so_and_saves_nothing(app_env, tmp_path, monkeypatch,
+                                                                capsys):
+    import io
+    import sys
+
+    from sqlalchemy import event
+
+    from datastore import db
+    from datastore.__main__ import main
+
+    engine = app_env.engine
+    pages = engine.connect().exec_driver_sql("PRAGMA page_count").scalar()
+
+    @event.listens_for(engine, "connect")
+    def _small_disk(dbapi_conn, _record) -> None:  # the database may not grow any more
+        dbapi_conn.execute(f"PRAGMA max_page_count = {pages}")
+
+    engine.dispose()
+    big = tmp_path / "big"
+    _publish_source = tmp_path / "data"
+    import shutil
+
+    shutil.copytree(_publish_source, big)
+    with (big / "partners.csv").open("a", encoding="utf-8") as handle:
+        for number in range(3000):
+            handle.write(f"px{number},Partner {number} with a long name,university,KOR,Seoul\n")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("aziza-pass\n"))
+    status = main(["publish", str(big), "--editor", "aziza", "--password-stdin"])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert err.strip().splitlines()[-1] == "The server's disk is full: nothing was saved."
+    assert "Traceback" not in err and "sqlite3" not in err and "INSERT" not in err
+    event.remove(engine, "connect", _small_disk)
+    engine.dispose()
+    db.dispose_all()
+    assert Store().current() == 2
+
+
+def _damage(store_dir, how: str) -> None:
+    from datastore import db
+
+    db.dispose_all()  # every connection closed: the write-ahead log is checkpointed
+    file = store_dir / "coop.db"
+    for extra in ("coop.db-wal", "coop.db-shm"):
+        (store_dir / extra).unlink(missing_ok=True)
+    if how == "zero bytes":
+        file.write_bytes(b"")
+    elif how == "garbage":
+        file.write_bytes(b"PK\x03\x04 this is a zip, not a database" * 100)
+    else:  # pages after the first overwritten: "database disk image is malformed"
+        data = bytearray(file.read_bytes())
+        data[4096:] = b"\xff" * (len(data) - 4096)
+        file.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("how", ["zero bytes", "garbage", "malformed"])
+def test_a_damaged_database_is_one_plain_message_never_the_files(app_env, tmp_path, how, capsys):
+    from datastore.__main__ import main
+
+    _damage(tmp_path / "store", how)
+    for page in ("overview", "agreements"):
+        at = _page(page)
+        assert len(at.error) == 1 and f"{DAMAGED} {NO_COPY}" in at.error[0].value
+        assert len(at.metric) == 0
+        _no_trace(at)
+    at = _page("data")
+    assert [e.value for e in at.error] == [
+        DAMAGED + " Nothing can be published, edited or restored until it is fixed."]
+    assert main(["history"]) == 1
+    err = capsys.readouterr().err
+    assert "damaged" in err and "Traceback" not in err
+
+
+def test_a_damaged_database_shows_the_last_copy_this_server_wrote(app_env, tmp_path):
+    app_env.active_path()  # version 2 written out
+    _damage(tmp_path / "store", "malformed")
+    at = _page("overview")
+    assert [w.value for w in at.warning][0] == (
+        DAMAGED + " Shown until this is fixed: version 2, the last copy this server wrote.")
+    assert len(at.metric) > 0
+    _no_trace(at)
+
+
+def test_store_failures_are_told_apart_from_other_errors():
+    import errno
+
+    from datastore.db import failure_kind
+
+    class PgDiskFull(Exception):
+        sqlstate = "53100"
+
+    class Wrapped(Exception):
+        def __init__(self, orig):
+            super().__init__(str(orig))
+            self.orig = orig
+
+    assert failure_kind(OSError(errno.ENOSPC, "No space left on device")) == "disk_full"
+    assert failure_kind(Wrapped(PgDiskFull("could not extend file"))) == "disk_full"
+    assert failure_kind(Wrapped(Exception("database disk image is malformed"))) == "damaged"
+    assert failure_kind(Wrapped(Exception("file is not a database"))) == "damaged"
+    assert failure_kind(OSError(errno.EACCES, "Permission denied")) is None
+    assert failure_kind(ValueError("x")) is None

@@ -21,6 +21,7 @@ from datastore.store import (
     RowConflict,
     Store,
     StoreError,
+    StoreUnavailable,
     Version,
     frames_from_folder,
 )
@@ -738,7 +739,11 @@ if flash := st.session_state.pop("data_flash", None):
     (flash_slot.success if kind == "success" else flash_slot.error)(text)
 
 store = Store()
-current, active = show_current(store, lang)
+try:
+    current, active = show_current(store, lang)
+except StoreUnavailable as exc:  # a damaged database or a full disk: one plain message
+    st.error(t(f"filters.store_unavailable.{exc.kind}", lang) + " " + t("data.store.no_edits", lang))
+    st.stop()
 shown = active_dataset()  # what the other pages show: say so when it cannot be read
 if shown.fatal:
     fatal_panel(shown.fatal_text(lang), lang)
