@@ -534,8 +534,9 @@ def test_a_damaged_database_is_one_plain_message_never_the_files(app_env, tmp_pa
         assert len(at.metric) == 0
         _no_trace(at)
     at = _page("data")
-    assert [e.value for e in at.error] == [
-        DAMAGED + " Nothing can be published, edited or restored until it is fixed."]
+    errors = [e.value for e in at.error]
+    assert len(errors) == 2 and f"{DAMAGED} {NO_COPY}" in errors[0]
+    assert errors[1] == "Nothing can be published, edited or restored until it is fixed."
     assert main(["history"]) == 1
     err = capsys.readouterr().err
     assert "damaged" in err and "Traceback" not in err
