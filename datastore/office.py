@@ -78,12 +78,14 @@ def read_sheets(name: str, data: bytes) -> dict[str, pd.DataFrame]:
 
     The workbook passes the same safety checks as any upload first.
     """
+    from datastore.paths import safe_child
     from datastore.upload import read_upload_checks, rejected_read
+    from loaders.cells import is_safe_name
     from loaders.read import FatalRead, read_csv_table
 
     suffix = Path(name or "").suffix.lower()
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"upload{suffix}"
+        path = safe_child(Path(tmp), "upload" + (suffix if is_safe_name("upload" + suffix) else ""))
         path.write_bytes(data)
         try:
             if suffix == ".csv":

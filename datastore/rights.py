@@ -20,11 +20,13 @@ PARTNER_REFS = (("agreements", "partner_id"), ("visits", "partner_id"), ("grants
 
 
 def account(conn, name: str) -> dict | None:
-    """The editor's row (``is_admin``, ``institutions`` as a set), or None."""
-    row = conn.execute(
-        select(db.editors).where(db.editors.c.name == name.strip().lower())
-    ).mappings().first()
-    if row is None:
+    """The editor's row (``is_admin``, ``institutions`` as a set), or None (also for a
+    disabled editor: ``python -m datastore disable-editor``)."""
+    key = name.strip().lower()
+    row = conn.execute(select(db.editors).where(db.editors.c.name == key)).mappings().first()
+    if row is None or conn.execute(
+        select(db.editor_state.c.disabled).where(db.editor_state.c.name == key)
+    ).scalar():
         return None
     return {**row, "institutions": set(json.loads(row["institutions"] or "[]"))}
 

@@ -486,6 +486,7 @@ class _Checker:
             check.parse_columns()
             check.check_duplicates()
         inst, partners = self.checks["institutions"], self.checks["partners"]
+        self._safe_ids(inst)
         self._geography(inst)
         self._geography(partners)
         institution_ids = self.valid_keys("institutions")
@@ -521,6 +522,15 @@ class _Checker:
         self.clean = {name: check.frame() for name, check in self.checks.items()}
 
     # -- table-specific rules
+
+    @staticmethod
+    def _safe_ids(inst: _TableCheck) -> None:
+        """An institution id names a folder (``publications/<id>/``): one plain name."""
+        ids = inst.values["institution_id"]
+        given = ids.notna().to_numpy()
+        unsafe = np.zeros(inst.n, dtype=bool)
+        unsafe[given] = [not cells.is_safe_name(str(v)) for v in ids[given]]
+        inst.flag(unsafe, "institution_id", "unsafe_id", limit=cells.SAFE_NAME_MAX)
 
     def _geography(self, check: _TableCheck) -> None:
         """Both coordinates or neither; then the rows' places (``loaders.geo``, the next

@@ -243,9 +243,14 @@ def run(argv: list[str] | None = None) -> int:
     if args.store == bool(args.path):
         raise BadFlag("give a dataset path or --store (one of them)")
     if args.store:
-        from datastore.store import Store
+        from datastore.store import Store, StoreUnavailable
 
-        args.path = str(Store().active_path())
+        try:
+            args.path = str(Store().active_path())
+        except StoreUnavailable as exc:  # never the base data in its place
+            raise BadFlag("the data store is unavailable: " + (
+                "its database is damaged; restore it from a backup" if exc.kind == "damaged"
+                else "the disk is full")) from exc
     if not Path(args.path).exists():
         raise BadFlag(f"no dataset at {args.path}")
     dataset = load_dataset(args.path)

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from datastore import security
-from datastore.store import Store, StoreError
+from datastore.store import Store, StoreError, StoreUnavailable
 from i18n import t
 from ui import start_page
 from ui.datapage.common import client, hash_place
@@ -36,7 +36,11 @@ if flash := state.take_flash():
     (flash_slot.success if kind == "success" else flash_slot.error)(text)
 
 store = Store()
-current, active = show_current(store, lang)
+try:
+    current, active = show_current(store, lang)
+except StoreUnavailable:  # why is said above (the notice or the panel of start_page)
+    st.error(t("data.store.no_edits", lang))
+    st.stop()
 
 editor = None
 if not security.editors_configured(store):
