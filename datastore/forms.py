@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 from datetime import date
 
@@ -16,10 +15,10 @@ import pandas as pd
 
 from datastore.labels import column_label, enum_label, table_label
 from loaders.schema import TABLES
+from loaders.types import to_date
 
 KEY_PREFIX = {"agreements": "a", "visits": "v", "grants": "g", "partners": "p",
               "institutions": "i"}
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
 
 def new_id(table: str, institution: str = "") -> str:
@@ -41,17 +40,43 @@ def date_text(precision: str, year: int | None, month: int | None, day: date | N
 
 
 def split_date(text: str) -> tuple[str, int | None, int | None, date | None]:
-    """(precision, year, month, day) of a stored date; ('none', ...) when empty or unusual."""
-    match = _DATE_RE.match((text or "").strip())
-    if not match:
+    """(precision, year, month, day) of a stored date, read as the loaders read it
+    (``05.03.2024``, ``март 2024`` too); ('none', ...) when empty, ('text', ...) when the
+    value is no date the loaders can read (the form shows it as typed).
+
+    >>> split_date("05 марта 2024")
+    ('day', 2024, 3, datetime.date(2024, 3, 5))
+    """
+    text = (text or "").strip()
+    if not text:
         return ("none", None, None, None)
-    year, month, day = (int(g) if g else None for g in match.groups())
-    if year is not None and month is not None and day is not None:  # the regex's groups nest
-        try:
-            return ("day", year, month, date(year, month, day))
-        except ValueError:
-            return ("none", None, None, None)
-    return ("month", year, month, None) if month else ("year", year, None, None)
+    try:
+        when, precision = to_date(text)
+    except ValueError:
+        return ("text", None, None, None)
+    if when is None or precision not in ("day", "month", "year"):
+        return ("text", None, None, None)
+    if precision == "day":
+        return ("day", when.year, when.month, when.date())
+    return ("month", when.year, when.month, None) if precision == "month" else ("year", when.year, None, None)
+
+
+def kept_cells(original: dict[str, str], opened: dict[str, str], now: dict[str, str]) -> dict[str, str]:
+    """The cells to save: a field the editor left as the form showed it keeps the stored
+    text (``05.03.2024`` stays as typed, a value the form cannot show is not lost); a
+    changed field takes the form's value.
+
+    ``original``: the row's stored cells; ``opened``: what each field held when the form
+    was opened; ``now``: what each field holds.
+
+    >>> kept_cells({"start_date": "05.03.2024", "person": "A"},
+    ...            {"start_date": "2024-03-05", "person": "A"},
+    ...            {"start_date": "2024-03-05", "person": "B"})
+    {'start_date': '05.03.2024', 'person': 'B'}
+    """
+    return {column: (original.get(column, "") if column in opened and value == opened[column]
+                     else value)
+            for column, value in now.items()}
 
 
 def row_title(table: str, cells: dict, lang: str, names: dict[str, str] | None = None) -> str:

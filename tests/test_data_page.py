@@ -59,3 +59,74 @@ def test_logging_out_forgets_the_editor(env_dirs):
     at.button(key="data_logout").click().run()
     assert at.session_state[STATE_KEY].editor is None
     assert at.text_input(key="data_login_name") is not None
+
+
+def _publish_visit_date(data: Path, tmp_path: Path, visit_id: str, typed: str) -> None:
+    """Publish the data with one visit's start date typed as an office types it."""
+    import pandas as pd
+
+    folder = tmp_path / "typed"
+    shutil.copytree(data, folder)
+    visits = pd.read_csv(folder / "visits.csv", dtype=str, keep_default_na=False)
+    visits.loc[visits["visit_id"] == visit_id, "start_date"] = typed
+    visits.to_csv(folder / "visits.csv", index=False)
+    Store().publish(folder, editor="aziza", note="office sheet", expected_current=None)
+
+
+def _pick(at: AppTest, key: str, starts: str) -> AppTest:
+    """Choose the option whose shown text starts with ``starts`` (AppTest matches shown text)."""
+    box = at.selectbox(key=key)
+    return box.select_index(next(i for i, o in enumerate(box.options) if o.startswith(starts))).run()
+
+
+def _open_row(at: AppTest, table: str, row_id: str) -> AppTest:
+    at.selectbox(key="edit_table").set_value(table).run()
+    _pick(at, f"edit_row_{table}", row_id)
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize("typed", ["05.03.2024", "05 марта 2024"])
+def test_the_form_keeps_a_date_it_did_not_change(env_dirs, tmp_path, typed):
+    """Issue 25, defect 2: the form showed "unknown" for a date typed 05.03.2024, and
+    saving another field emptied it."""
+    visit = "v-samsmu-togizbaev"
+    _publish_visit_date(env_dirs, tmp_path, visit, typed)
+    at = _open_row(logged_in(), "visits", visit)
+    assert at.selectbox(key="edit_f_start_date_p").value == "day"
+    assert str(at.date_input(key="edit_f_start_date_d").value) == "2024-03-05"
+    at.text_input(key="edit_f_person_title").input("Professor").run()
+    at.button(key="edit_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    store = Store()
+    visits = store.frames(store.current())["visits"]
+    row = visits[visits["visit_id"] == visit].iloc[0]
+    assert row["person_title"] == "Professor"
+    assert row["start_date"] in (typed, "2024-03-05")  # as typed, or its clean form
+
+
+def test_a_changed_date_is_saved_in_its_clean_form(env_dirs, tmp_path):
+    visit = "v-samsmu-togizbaev"
+    _publish_visit_date(env_dirs, tmp_path, visit, "05.03.2024")
+    at = _open_row(logged_in(), "visits", visit)
+    at.selectbox(key="edit_f_start_date_p").set_value("month").run()
+    assert at.number_input(key="edit_f_start_date_y").value == 2024
+    assert at.selectbox(key="edit_f_start_date_m").value == 3
+    at.button(key="edit_save").click().run()
+    store = Store()
+    visits = store.frames(store.current())["visits"]
+    assert visits[visits["visit_id"] == visit].iloc[0]["start_date"] == "2024-03"
+
+
+def test_the_month_list_names_the_months_and_a_new_date_starts_this_year(env_dirs):
+    from datetime import date
+
+    from i18n_files import text
+
+    at = logged_in("ru")
+    at.selectbox(key="edit_table").set_value("visits").run()
+    at.selectbox(key="edit_f_start_date_p").set_value("month").run()
+    assert at.number_input(key="edit_f_start_date_y").value == date.today().year
+    months = at.selectbox(key="edit_f_start_date_m").options
+    assert months[:3] == ["Январь", "Февраль", "Март"]
+    assert text("data.edit.month", "ru") == at.selectbox(key="edit_f_start_date_m").label
