@@ -14,6 +14,7 @@ from datetime import date
 import pandas as pd
 
 from datastore.labels import column_label, enum_label, table_label
+from i18n import fmt
 from loaders.schema import TABLES
 from loaders.types import to_date
 
@@ -123,4 +124,10 @@ def readable_rows(table: str, frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def _show(table: str, column: str, value: str, lang: str) -> str:
-    return enum_label(table, column, value, lang) if value else value
+    """A stored cell as people read it: coded words and country codes in words."""
+    if not value:
+        return value
+    spec = TABLES.get(table)
+    if spec is not None and column in spec.names and spec.column(column).kind == "country":
+        return fmt.country(value, lang) or value
+    return enum_label(table, column, value, lang)

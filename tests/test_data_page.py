@@ -130,3 +130,66 @@ def test_the_month_list_names_the_months_and_a_new_date_starts_this_year(env_dir
     months = at.selectbox(key="edit_f_start_date_m").options
     assert months[:3] == ["Январь", "Февраль", "Март"]
     assert text("data.edit.month", "ru") == at.selectbox(key="edit_f_start_date_m").label
+
+
+OFFICE_BOOK = ROOT / "tests" / "data" / "office" / "visits_ru.xlsx"
+OFFICE_SHEET = "Визиты 2024"
+NEW_PARTNER = "Казахский медицинский университет непрерывного образования"
+
+
+def _office_upload(at: AppTest) -> AppTest:
+    uploader = at.get("file_uploader")[1]  # the office tab's (after the upload tab's)
+    uploader.set_value((OFFICE_BOOK.name, OFFICE_BOOK.read_bytes(),
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    # the sheet has no institution column: the whole sheet is SamSMU's
+    at.selectbox(key="office_const_0_institution_id").set_value("samsmu").run()
+    return at
+
+
+def _frames_shown(at: AppTest) -> list:
+    return [element.value for element in at.dataframe]
+
+
+def test_the_office_workbook_is_reviewed_in_the_sheet_s_numbers_and_words(env_dirs):
+    """Issue 25, defects 3, 5, 6: rows as in the sheet, no codes, a partner created."""
+    from i18n_files import text
+
+    at = _office_upload(logged_in("ru"))
+    frames = _frames_shown(at)
+    problems = next(f for f in frames if text("data.col.sheet", "ru") in f.columns)
+    rows = problems[[text("data.col.sheet", "ru"), text("data.col.row", "ru"),
+                     text("data.col.column", "ru"), text("data.col.value", "ru")]]
+    assert rows.values.tolist() == [[OFFICE_SHEET, 3, "Начало", "31 февраля 2024"],
+                                    [OFFICE_SHEET, 6, text("common.col.sessions", "ru"), "шесть"]]
+    assert set(problems[text("data.col.table", "ru")]) == {"Визиты"}
+    # the new partner, filled from the sheet's Страна and Город, its type guessed
+    partners = next(f for f in frames if "Название" in f.columns and len(f) == 1)
+    assert partners.values.tolist() == [[NEW_PARTNER, "Университет", "Казахстан", "Алматы"]]
+    # the mapping's "read as" column in words
+    mapping = next(f for f in frames if text("data.office.column", "ru") in f.columns)
+    assert "Дата начала" not in set(mapping[text("data.office.column", "ru")])
+    assert {"Начало", "Партнёр", "Должность"} <= set(mapping[text("data.office.column", "ru")])
+    assert at.button(key="office_publish").disabled
+
+
+def test_the_office_workbook_publishes_after_corrections_in_the_page(env_dirs):
+    at = _office_upload(logged_in("ru"))
+    state = at.session_state[STATE_KEY]
+    # what typing in the review table's last column and "Check again" store
+    state.office_fixes = {(OFFICE_SHEET, 3, "start_date"): "28 февраля 2024",
+                          (OFFICE_SHEET, 6, "sessions"): "6"}
+    at.run()
+    assert not at.exception
+    assert not at.button(key="office_publish").disabled
+    at.button(key="office_publish").click().run()
+    store = Store()
+    version = store.version(store.current())
+    assert version.counts["visits"] == {"added": 6, "changed": 0, "removed": 0}
+    assert version.counts["partners"] == {"added": 1, "changed": 0, "removed": 0}
+    visits = store.frames(store.current())["visits"]
+    added = visits[visits["person"].isin(["Сапарова А.", "Ли Чжэн", "Ким Мин Джун"])]
+    assert sorted(zip(added["person"], added["start_date"], added["sessions"], strict=True)) == [
+        ("Ким Мин Джун", "март 2024", "6"), ("Ли Чжэн", "12 мая 2024", "6"),
+        ("Сапарова А.", "28 февраля 2024", "2")]
+    assert set(visits[visits["person"] == "Ким Мин Джун"]["institution_id"]) == {"samsmu"}

@@ -16,8 +16,9 @@ from datastore.store import Store
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "dashboard"
 SIDEBAR_EN = "Data: version 2 of the data store, not the COOP_DATA files."
-DATA_PAGE_EN = ("While the store has a version, it is what the dashboard shows: the files "
-                "COOP_DATA points to are not read (they were only the starting point of version 1).")
+# issue 25: no COOP_DATA on the Data page (an office user does not know the setting)
+DATA_PAGE_EN = ("While the store has a version, it is what the dashboard shows: the files the app "
+                "started with are no longer read (they were only the starting point of version 1).")
 
 
 @pytest.fixture()

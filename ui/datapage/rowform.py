@@ -14,9 +14,9 @@ from datastore.labels import column_label, enum_label, table_label
 from datastore.store import Invalid, Refused, RowConflict, Store, StoreError
 from i18n import fmt, t
 from loaders.schema import TABLE_ORDER, TABLES
-from ui.datapage.common import client, lookups, version_frames
+from ui.datapage.common import client, lookups, rows_text, version_frames
+from ui.datapage.review import problem_message
 from ui.datapage.state import drop_widget, page_state, set_widget, widget
-from ui.panels import problem_text
 
 NEW = "__new__"
 PRECISIONS = ("none", "year", "month", "day")
@@ -207,19 +207,19 @@ def _save(store, table, row_id, cells, editor, base, note, lang) -> None:
             ours = p.table == table and (p.params.get("row_id") == row_id or
                                          (row_id is None and p.params.get("row_id") not in
                                           state.edit_known_ids))
-            text = problem_text(p, lang)
+            text = problem_message(p, lang)
             if ours and p.column:
                 mine.setdefault(p.column, text)
             else:
-                other.append(f"{table_label(p.table, lang)}, {p.row}: {p.column or ''} "
-                             f"«{p.value}» — {text}")
+                column = column_label(p.table, p.column, lang) if p.column else ""
+                other.append(f"{table_label(p.table, lang)}, {p.row}: {column} «{p.value}» — {text}")
         state.edit_errors = {**mine, "": other}
         st.rerun()
     except RowConflict as exc:
         state.edit_conflict = {"editor": exc.editor, "version": exc.version, "theirs": exc.theirs}
         st.rerun()
     except Refused as exc:
-        state.edit_errors = {"": [t("data.store.refused", lang, rows=exc.params["rows"])]}
+        state.edit_errors = {"": [t("data.store.refused", lang, rows=rows_text(exc.rows, lang))]}
         st.rerun()
     except StoreError as exc:
         state.edit_errors = {"": [t(f"data.store.{exc.code}", lang, **exc.params)]}

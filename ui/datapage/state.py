@@ -29,6 +29,8 @@ class DataPageState:
     pubs_nonce: int = 0  # the same for the publication export uploader
     check: dict | None = None  # the uploaded workbook's check (upload tab)
     office_sheets: tuple | None = None  # (file id, {sheet: frame}) of the office file
+    office_fixes: dict = field(default_factory=dict)  # (sheet, row, column) -> corrected text
+    office_round: int = 0  # bumped at each "check again": a fresh corrections table
     edit_loaded: tuple | None = None  # (table, row id or NEW, version the form was opened on)
     edit_original: dict = field(default_factory=dict)  # the row's stored cells
     edit_opened: dict = field(default_factory=dict)  # what each field held when opened
