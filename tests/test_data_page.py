@@ -193,3 +193,38 @@ def test_the_office_workbook_publishes_after_corrections_in_the_page(env_dirs):
         ("Ким Мин Джун", "март 2024", "6"), ("Ли Чжэн", "12 мая 2024", "6"),
         ("Сапарова А.", "28 февраля 2024", "2")]
     assert set(visits[visits["person"] == "Ким Мин Джун"]["institution_id"]) == {"samsmu"}
+
+
+def test_a_workbook_touching_another_institution_is_refused_in_the_review(env_dirs, tmp_path):
+    """Issue 25, defect 7: the review said "no errors" with Publish on; the refusal came
+    only after the click."""
+    import io
+
+    import openpyxl
+
+    from datastore.template import dataset_workbook
+    from i18n_files import text
+
+    security.add_editor(Store(), "bobur", PASSWORD, institutions=["samsmu"])
+    book = openpyxl.load_workbook(io.BytesIO(dataset_workbook(env_dirs)))
+    visits = book["visits"]
+    header = [c.value for c in visits[1]]
+    admi = next(row for row in visits.iter_rows(min_row=2)
+                if row[header.index("institution_id")].value == "admi")
+    admi[header.index("person_title")].value = "changed by SamSMU"
+    visit_id = admi[header.index("visit_id")].value
+    path = tmp_path / "touches_admi.xlsx"
+    book.save(path)
+
+    at = AppTest.from_file(str(ROOT / "views" / "data.py"), default_timeout=60)
+    at.session_state["ui_lang"] = "ru"
+    at.run()
+    at.text_input(key="data_login_name").input("bobur")
+    at.text_input(key="data_login_pw").input(PASSWORD)
+    at.get("form_submit_button")[0].click().run()
+    at.get("file_uploader")[0].set_value((path.name, path.read_bytes(), "application/octet-stream")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    expected = text("data.check.refused", "ru").split("{rows}")[0]
+    refusals = [e.value for e in at.error if e.value.startswith(expected)]
+    assert len(refusals) == 1 and f"Визиты {visit_id}".replace("-", "\\-") in refusals[0]
+    assert at.button(key="data_publish").disabled
