@@ -72,7 +72,8 @@ def _field(table: str, column: str, names: dict, lang: str, error: str | None) -
     col = spec.column(column) if column in spec.names else None
     kind = col.kind if col else "text"
     label = column_label(table, column, lang) + (" *" if col and col.required else "")
-    help_text = t(f"data.template.kind.{kind}", lang, table=col.ref or "") if col else None
+    help_text = (t(f"data.template.kind.{kind}", lang,
+                   table=table_label(col.ref, lang) if col.ref else "") if col else None)
     key = _field_key(column)
     current = widget(key, "")
     if kind == "ref" and col.ref in names:
