@@ -115,11 +115,21 @@ def readable_changes(table: str, diff, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["row", "field", "old", "new"])
 
 
-def readable_rows(table: str, frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Rows with labelled headers and coded values shown as words."""
+REF_NAMES = {"institution_id": "institutions", "partner_id": "partners", "partner_ids": "partners"}
+
+
+def readable_rows(table: str, frame: pd.DataFrame, lang: str,
+                  names: dict[str, dict[str, str]] | None = None) -> pd.DataFrame:
+    """Rows with labelled headers and coded values shown as words; with ``names``
+    ({"institutions": {id: name}, "partners": {...}}) institutions and partners by name."""
     out = frame.copy()
     for column in out.columns:
-        out[column] = [_show(table, column, v, lang) for v in out[column]]
+        lookup = (names or {}).get(REF_NAMES.get(column, ""), {})
+        if lookup and column != TABLES[table].key:
+            out[column] = ["; ".join(lookup.get(v.strip(), v.strip()) for v in str(cell).split(";"))
+                           if cell else cell for cell in out[column]]
+        else:
+            out[column] = [_show(table, column, v, lang) for v in out[column]]
     return out.rename(columns={c: column_label(table, c, lang) for c in out.columns})
 
 

@@ -67,19 +67,20 @@ def _country_names(lang: str) -> dict[str, str]:
 
 def _mapping_editor(frame: pd.DataFrame, table: str, auto: dict[str, str], number: int,
                     lang: str) -> dict[str, str]:
-    words = _column_words(table, lang)
+    skip = t("data.office.skip", lang)
+    words = {skip: "", **_column_words(table, lang)}
     shown = {code: word for word, code in words.items()}
     header_col, column_col = t("data.office.header", lang), t("data.office.column", lang)
     editor_frame = pd.DataFrame({header_col: list(auto),
-                                 column_col: [shown.get(c, "") for c in auto.values()]})
+                                 column_col: [shown.get(c, skip) for c in auto.values()]})
     edited = st.data_editor(
         editor_frame, hide_index=True, width="stretch", key=f"office_map_{number}_{table}",
         disabled=[header_col],
         column_config={column_col: st.column_config.SelectboxColumn(
-            column_col, options=["", *words])},
+            column_col, options=list(words), required=True)},
     )
-    return {h: words.get(c or "", "") for h, c in zip(edited[header_col], edited[column_col],
-                                                      strict=True)}
+    return {h: words.get(c or skip, "") for h, c in zip(edited[header_col], edited[column_col],
+                                                        strict=True)}
 
 
 def _unknown_words(table: str, unknown: dict, preset: dict | None, frames: dict, names: dict,
@@ -274,7 +275,7 @@ def office_section(store: Store, editor: str, current: int, lang: str) -> None:
         state.office_fixes = {**state.office_fixes, **fixes}
         state.office_round += 1
         st.rerun()
-    changes = show_preview(diffs, lang)
+    changes = show_preview(diffs, lang, names=lookups(merged))
     check = {"dataset": dataset, "frames": merged, "expected": current, "name": uploaded.name,
              "diffs": diffs, "refused": refused}
     publish_section(store, check, editor, changes, lang, key="office")

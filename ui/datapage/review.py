@@ -79,7 +79,7 @@ def show_problems(dataset, lang: str, problems: list | None = None,
         return {}
     st.caption(t("data.check.fix_here", lang))
     fix_col = t("data.col.fix", lang)
-    frame[fix_col] = ""
+    frame.insert(frame.columns.get_loc(t("data.col.value", lang)) + 1, fix_col, "")
     edited = st.data_editor(frame, hide_index=True, width="stretch", key=fix_key,
                             disabled=[c for c in frame.columns if c != fix_col])
     fixes = {}
@@ -90,7 +90,8 @@ def show_problems(dataset, lang: str, problems: list | None = None,
     return fixes
 
 
-def show_preview(diffs: dict, lang: str, title_key: str = "data.preview.title") -> bool:
+def show_preview(diffs: dict, lang: str, title_key: str = "data.preview.title",
+                 names: dict | None = None) -> bool:
     """Per table: rows added, changed (field by field), removed; True when anything changes."""
     st.subheader(t(title_key, lang))
     changed_tables = {name: d for name, d in diffs.items() if d.has_changes}
@@ -105,7 +106,7 @@ def show_preview(diffs: dict, lang: str, title_key: str = "data.preview.title") 
         with st.expander(label, expanded=len(changed_tables) <= 3):
             if len(diff.added):
                 st.markdown(t("data.preview.added", lang, count=c["added"]))
-                st.dataframe(forms.readable_rows(name, diff.added, lang), width="stretch")
+                st.dataframe(forms.readable_rows(name, diff.added, lang, names), width="stretch")
             if diff.changed:
                 st.markdown(t("data.preview.changed", lang, count=c["changed"]))
                 frame = forms.readable_changes(name, diff, lang).rename(columns={
@@ -114,7 +115,7 @@ def show_preview(diffs: dict, lang: str, title_key: str = "data.preview.title") 
                 st.dataframe(frame, hide_index=True, width="stretch")
             if len(diff.removed):
                 st.markdown(t("data.preview.removed", lang, count=c["removed"]))
-                st.dataframe(forms.readable_rows(name, diff.removed, lang), width="stretch")
+                st.dataframe(forms.readable_rows(name, diff.removed, lang, names), width="stretch")
     return True
 
 
