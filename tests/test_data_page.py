@@ -201,9 +201,9 @@ def test_a_workbook_touching_another_institution_is_refused_in_the_review(env_di
     import io
 
     import openpyxl
+    from i18n_files import text
 
     from datastore.template import dataset_workbook
-    from i18n_files import text
 
     security.add_editor(Store(), "bobur", PASSWORD, institutions=["samsmu"])
     book = openpyxl.load_workbook(io.BytesIO(dataset_workbook(env_dirs)))
@@ -228,3 +228,24 @@ def test_a_workbook_touching_another_institution_is_refused_in_the_review(env_di
     refusals = [e.value for e in at.error if e.value.startswith(expected)]
     assert len(refusals) == 1 and f"Визиты {visit_id}".replace("-", "\\-") in refusals[0]
     assert at.button(key="data_publish").disabled
+
+
+def test_a_value_the_form_cannot_read_is_shown_as_typed_and_kept(env_dirs, tmp_path):
+    """A start date no reader understands ("весна 2024", in the data before the store)
+    is shown as typed, and saving another field keeps it."""
+    import pandas as pd
+
+    visit = "v-samsmu-togizbaev"
+    visits = pd.read_csv(env_dirs / "visits.csv", dtype=str, keep_default_na=False)
+    visits.loc[visits["visit_id"] == visit, "start_date"] = "весна 2024"
+    visits.to_csv(env_dirs / "visits.csv", index=False)
+    at = _open_row(logged_in(), "visits", visit)
+    assert at.selectbox(key="edit_f_start_date_p").value == "text"
+    assert at.text_input(key="edit_f_start_date_t").value == "весна 2024"
+    at.text_input(key="edit_f_person_title").input("Professor").run()
+    at.button(key="edit_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    store = Store()
+    saved = store.frames(store.current())["visits"]
+    row = saved[saved["visit_id"] == visit].iloc[0]
+    assert (row["person_title"], row["start_date"]) == ("Professor", "весна 2024")
