@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from datastore.labels import table_label
 from datastore.store import Invalid, PublishConflict, Refused, Store, StoreError, Version
 from datastore.template import dataset_workbook, template_workbook
 from i18n import t
@@ -91,6 +92,12 @@ def lookups(frames: dict) -> dict[str, dict[str, str]]:
     }
 
 
+def rows_text(rows: list[tuple[str, str]], lang: str, limit: int = 20) -> str:
+    """``Визиты v-admi-1, Визиты v-admi-2 …``: refused rows in words."""
+    listed = ", ".join(f"{table_label(table, lang)} {key}" for table, key in rows[:limit])
+    return listed + (" …" if len(rows) > limit else "")
+
+
 def write_to_store(write: Callable[[], Version], lang: str) -> Version | None:
     """Run a publish or restore; on a conflict say why and rerun, on other errors show them."""
     try:
@@ -101,7 +108,7 @@ def write_to_store(write: Callable[[], Version], lang: str) -> Version | None:
         state.flash = ("error", t("data.publish.conflict", lang, current=exc.current))
         st.rerun()
     except Refused as exc:
-        st.error(t("data.store.refused", lang, rows=exc.params["rows"]))
+        st.error(tt("data.store.refused", lang, rows=rows_text(exc.rows, lang)))
     except Invalid as exc:
         st.error(t("data.store.invalid", lang, count=exc.params["count"]))
     except StoreError as exc:
