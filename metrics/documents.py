@@ -1,0 +1,202 @@
+"""Evidence documents: which document a row's ``source`` cites, and the rows each one proves.
+
+A row's ``source`` cites a document as ``doc_id: "quote"``. The part before the colon
+(or the whole text when there is no quote) is looked up in the ``documents`` table by
+``doc_id``, then by ``file`` (also without its folder), then by ``title``, ignoring case:
+a source written before the table existed (``000_22ea42b7b3877478.txt: "..."``) resolves
+to the document whose file (or id) is that name. A document may also be attached to a row
+(``attached_to`` = ``agreements:a-1``, ``students:2``): the row is then proved by it too.
+Definitions: docs/data-contract.md "Documents".
+
+    >>> docs = DocumentIndex(tables.get("documents"))
+    >>> docs.resolve('samsmu-web: "maintains partnerships"')
+    'samsmu-web'
+    >>> docs.of_row("agreements", "a-1", 'samsmu-web: "..."')
+    ['samsmu-web', 'att-3f2a']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+# Kinds that are public by nature: without a written ``public`` they may leave the
+# institution in the public edition; every other document (and every kept file) may not.
+PUBLIC_DOCUMENT_KINDS = ("web_page", "article")
+# The tables whose rows a document can be attached to (documents.attached_to).
+ATTACHABLE_TABLES = ("agreements", "visits", "grants", "students")
+# The tables whose rows carry a ``source`` and feed figures, in the order they are listed.
+SOURCE_TABLES = ("institutions", "partners", "agreements", "visits", "grants", "students")
+_CITATION = re.compile(r"^\s*([^:\"“”«»]{1,200}?)\s*:\s*[\"“«]")
+# The id column of each table whose rows are cited ("students" rows are ``students:<row>``).
+ROW_ID_COLUMN = {"institutions": "institution_id", "partners": "partner_id",
+                 "agreements": "agreement_id", "visits": "visit_id", "grants": "grant_id"}
+
+
+def cited(source: object) -> str:
+    """The document part of a source: before ``: "quote"``, else the whole text ("" if none)."""
+    if not isinstance(source, str):
+        return ""
+    match = _CITATION.match(source)
+    return match.group(1).strip() if match else source.strip()
+
+
+def _fold(text: object) -> str:
+    return " ".join(str(text).casefold().split()) if isinstance(text, str) else ""
+
+
+def row_ids(table: str, frame: pd.DataFrame) -> list[str]:
+    """The id each row is shown and attached by: its key, or ``students:<row>``."""
+    if table == "students":
+        rows = frame["_row"] if "_row" in frame.columns else pd.Series(frame.index, index=frame.index)
+        return [f"students:{int(r)}" for r in rows]
+    column = ROW_ID_COLUMN.get(table)
+    if column is None or column not in frame.columns:
+        return ["" for _ in range(len(frame))]
+    return ["" if pd.isna(v) else str(v) for v in frame[column]]
+
+
+def is_public(row: Mapping) -> bool:
+    """May the document leave the institution (the public edition)? As written, else yes for
+    a web page or an article that is not a kept file, no for anything else."""
+    written = row.get("public")
+    if isinstance(written, bool):
+        return written
+    has_file = isinstance(row.get("file"), str) and bool(str(row.get("file")).strip())
+    return row.get("kind") in PUBLIC_DOCUMENT_KINDS and not has_file
+
+
+@dataclass(frozen=True)
+class Document:
+    """One document as the screens and the pack cite it."""
+
+    doc_id: str
+    title: str
+    kind: str | None
+    author: str | None
+    published_on: object  # a date, or None
+    published_on_precision: str | None
+    url: str | None
+    file: str | None
+    language: str | None
+    public: bool
+    attached_to: str | None
+    note: str | None
+
+
+def _text(value: object) -> str | None:
+    if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+class DocumentIndex:
+    """The documents table, looked up by id, file or title (no case)."""
+
+    def __init__(self, frame: pd.DataFrame | None):
+        self.documents: dict[str, Document] = {}
+        self._by: dict[str, str] = {}
+        self._attached: dict[str, list[str]] = {}
+        self.present = frame is not None and "doc_id" in frame.columns and not frame.empty
+        if not self.present:
+            return
+        assert frame is not None
+        for record in frame.to_dict("records"):
+            doc_id = _text(record.get("doc_id"))
+            if doc_id is None or doc_id in self.documents:
+                continue
+            doc = Document(
+                doc_id=doc_id, title=_text(record.get("title")) or doc_id,
+                kind=_text(record.get("kind")), author=_text(record.get("author")),
+                published_on=record.get("published_on") if _text(record.get("published_on")) else None,
+                published_on_precision=_text(record.get("published_on_precision")),
+                url=_text(record.get("url")), file=_text(record.get("file")),
+                language=_text(record.get("language")), public=is_public(record),
+                attached_to=_text(record.get("attached_to")), note=_text(record.get("note")))
+            self.documents[doc_id] = doc
+            if doc.attached_to:
+                self._attached.setdefault(doc.attached_to, []).append(doc_id)
+        # Lookup order: an id wins over a file name, a file name over a title.
+        for doc in reversed(list(self.documents.values())):
+            if doc.title:
+                self._by[_fold(doc.title)] = doc.doc_id
+        for doc in reversed(list(self.documents.values())):
+            if doc.file:
+                self._by[_fold(doc.file)] = doc.doc_id
+                self._by[_fold(doc.file.replace("\\", "/").rsplit("/", 1)[-1])] = doc.doc_id
+        for doc in self.documents.values():
+            self._by[_fold(doc.doc_id)] = doc.doc_id
+
+    def __len__(self) -> int:
+        return len(self.documents)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self.documents
+
+    def get(self, doc_id: str) -> Document | None:
+        return self.documents.get(doc_id)
+
+    def resolve(self, source: object) -> str | None:
+        """The id of the document ``source`` cites, or None (no source, or no such document)."""
+        reference = cited(source)
+        if not reference:
+            return None
+        return self._by.get(_fold(reference))
+
+    def attached(self, table: str, row_id: str) -> list[str]:
+        """The documents attached to row ``row_id`` of ``table`` (``students:2`` for students)."""
+        key = row_id if row_id.startswith(f"{table}:") else f"{table}:{row_id}"
+        return list(self._attached.get(key, []))
+
+    def of_row(self, table: str, row_id: str, source: object) -> list[str]:
+        """Every document behind one row: the one its source cites, then its attachments."""
+        out: list[str] = []
+        cited_id = self.resolve(source)
+        if cited_id is not None:
+            out.append(cited_id)
+        if table in ATTACHABLE_TABLES:
+            out.extend(d for d in self.attached(table, row_id) if d not in out)
+        return out
+
+    def of_rows(self, table: str, frame: pd.DataFrame) -> list[list[str]]:
+        """``of_row`` for every row of ``frame`` (a table's rows, with their ``source``)."""
+        sources: Iterable = frame["source"] if "source" in frame.columns else [None] * len(frame)
+        return [self.of_row(table, rid, src) for rid, src in zip(row_ids(table, frame), sources, strict=True)]
+
+    def citing_rows(self, tables: Mapping[str, pd.DataFrame]) -> dict[str, list[tuple[str, str]]]:
+        """``{doc_id: [(table, row id), ...]}``: the rows each document proves."""
+        out: dict[str, list[tuple[str, str]]] = {d: [] for d in self.documents}
+        for table in SOURCE_TABLES:
+            frame = tables.get(table)
+            if frame is None or frame.empty:
+                continue
+            for rid, docs in zip(row_ids(table, frame), self.of_rows(table, frame), strict=True):
+                for doc_id in docs:
+                    out[doc_id].append((table, rid))
+        return out
+
+
+def unresolved(tables: Mapping[str, pd.DataFrame], index: DocumentIndex) -> pd.DataFrame:
+    """Rows with no source and sources that cite no known document (the latter only when the
+    dataset has a documents table): table, id, row, source, what (``no_source`` /
+    ``unknown_document``)."""
+    records = []
+    for table in SOURCE_TABLES:
+        frame = tables.get(table)
+        if frame is None or frame.empty:
+            continue
+        sources = frame["source"] if "source" in frame.columns else pd.Series([None] * len(frame), index=frame.index)
+        rows = frame["_row"] if "_row" in frame.columns else pd.Series([None] * len(frame), index=frame.index)
+        for rid, source, row in zip(row_ids(table, frame), sources, rows, strict=True):
+            text = source if isinstance(source, str) and source.strip() else None
+            if text is None:
+                if table in ATTACHABLE_TABLES and index.attached(table, rid):
+                    continue  # proved by an attached document
+                records.append((table, rid, row, "", "no_source"))
+            elif index.present and index.resolve(text) is None:
+                records.append((table, rid, row, text, "unknown_document"))
+    return pd.DataFrame(records, columns=["table", "id", "_row", "source", "problem"])
