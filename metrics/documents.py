@@ -200,3 +200,51 @@ def unresolved(tables: Mapping[str, pd.DataFrame], index: DocumentIndex) -> pd.D
             elif index.present and index.resolve(text) is None:
                 records.append((table, rid, row, text, "unknown_document"))
     return pd.DataFrame(records, columns=["table", "id", "_row", "source", "problem"])
+
+
+def quote_of(source: object) -> str:
+    """The quoted part of a source (after ``doc_id:``), "" when it cites no quote."""
+    if not isinstance(source, str):
+        return ""
+    match = _CITATION.match(source)
+    return source[match.end(1):].lstrip().removeprefix(":").strip() if match else ""
+
+
+_EVIDENCE_TABLE = {"agreement": "agreements", "visit": "visits", "grant": "grants",
+                   "partner": "partners", "students": "students"}
+
+
+def fed_figures(evidence: Mapping[str, tuple[str, pd.DataFrame]],
+                tables: Mapping[str, pd.DataFrame]) -> dict[tuple[str, str], list[str]]:
+    """``{(table, row id): [kpi, ...]}``: the figures each row is counted in.
+
+    ``evidence`` is ``{kpi: (evidence_of, metrics.evidence_frame(...))}``. A country figure
+    counts the rows its frame lists in ``ids`` (partner, visit or student rows)."""
+    table_of: dict[str, str] = {}
+    for table in ("partners", "visits"):
+        frame = tables.get(table)
+        if frame is not None and not frame.empty:
+            for rid in row_ids(table, frame):
+                table_of.setdefault(rid, table)
+    out: dict[tuple[str, str], list[str]] = {}
+    for kpi, (kind, frame) in evidence.items():
+        if frame is None or frame.empty:
+            continue
+        if kind == "country":
+            keys = set()
+            for ids in frame.get("ids", pd.Series(dtype=object)).dropna():
+                for rid in str(ids).split(";"):
+                    rid = rid.strip()
+                    if rid.startswith("students:"):
+                        keys.add(("students", rid))
+                    elif rid in table_of:
+                        keys.add((table_of[rid], rid))
+        elif kind == "students":
+            column = frame["row_id"] if "row_id" in frame.columns else pd.Series(row_ids("students", frame))
+            keys = {("students", str(r)) for r in column}
+        else:
+            table = _EVIDENCE_TABLE[kind]
+            keys = {(table, r) for r in row_ids(table, frame) if r}
+        for key in keys:
+            out.setdefault(key, []).append(kpi)
+    return out
