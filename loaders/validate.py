@@ -103,7 +103,8 @@ def load_dataset(path: str | Path) -> Dataset:
             parts.append(("problem.fatal_missing_column", {"table": name, "columns": ", ".join(absent)}))
     if missing:
         return Dataset(empty_tables(), [], " ".join(missing), str(path), parts)
-    checker = _Checker(raw, Path(path) if Path(path).is_dir() else None)
+    # A workbook's documents/ folder is the one beside it.
+    checker = _Checker(raw, Path(path) if Path(path).is_dir() else Path(path).parent)
     checker.run()
     return Dataset(checker.clean, checker.sorted_problems(), None, str(path),
                    omitted=checker.omitted)
@@ -396,7 +397,7 @@ class _Checker:
     """All tables, checked in an order where every referenced table is final first."""
 
     def __init__(self, raw: dict[str, pd.DataFrame], folder: Path | None = None):
-        self.folder = folder  # the dataset's folder (its documents/ files), None for a workbook
+        self.folder = folder  # the dataset's folder (its documents/ files)
         self.has_documents = "documents" in raw and len(raw["documents"]) > 0
         self.problems: list[Problem] = []
         self.omitted: dict[tuple[str, str, str], int] = {}

@@ -147,6 +147,11 @@ class DocumentIndex:
             return None
         return self._by.get(_fold(reference))
 
+    @property
+    def attachment_keys(self) -> set[str]:
+        """Every ``TABLE:ID`` some document is attached to."""
+        return set(self._attached)
+
     def attached(self, table: str, row_id: str) -> list[str]:
         """The documents attached to row ``row_id`` of ``table`` (``students:2`` for students)."""
         key = row_id if row_id.startswith(f"{table}:") else f"{table}:{row_id}"
