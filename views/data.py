@@ -12,6 +12,7 @@ from datastore import security
 from datastore.store import Store, StoreError
 from i18n import t
 from ui import start_page
+from ui.datapage.attachments import attachments_section
 from ui.datapage.common import client
 from ui.datapage.history import show_audit, show_history
 from ui.datapage.login import login, show_current
@@ -42,9 +43,9 @@ if not security.editors_configured(store):
 else:
     editor = login(store, lang)
     if editor:
-        edit_tab, upload_tab, office_tab, pubs_tab = st.tabs(
+        edit_tab, upload_tab, office_tab, pubs_tab, attach_tab = st.tabs(
             [t("data.tab.edit", lang), t("data.tab.upload", lang), t("data.tab.office", lang),
-             t("data.tab.publications", lang)])
+             t("data.tab.publications", lang), t("data.tab.attachments", lang)])
         with edit_tab:
             if current is None:
                 try:
@@ -63,6 +64,8 @@ else:
             publications_section(store, editor, current, dict(zip(
                 institutions.get("institution_id", []), institutions.get("name", []), strict=True)),
                 lang, client=client())
+        with attach_tab:
+            attachments_section(store, editor, current, lang, client=client())
 
 show_history(store, current, editor, lang)
 if editor and (security.account(store, editor) or {}).get("is_admin"):

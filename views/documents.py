@@ -45,7 +45,7 @@ frame = pd.DataFrame({
     "author": [d.author for d in docs],
     "date": [date_of(d, lang) or t("documents.no_date", lang) for d in docs],
     "url": [safe_url(d.url) for d in docs],
-    "file": [d.file or "" for d in docs],
+    "file": [(d.file or "").replace("\\", "/").rsplit("/", 1)[-1] for d in docs],
     "public": [t("documents.public.yes" if d.public else "documents.public.no", lang) for d in docs],
     "rows": [len(citing.get(d.doc_id, [])) for d in docs],
     "figures": ["; ".join(t(metrics.KPI_BY_NAME[k].label_key, lang) for k in figures_of(d.doc_id))
@@ -54,13 +54,13 @@ frame = pd.DataFrame({
 table = display_frame(frame, [
     ("title", "common.col.title", "text"),
     ("kind", "common.col.kind", "enum:document_kind"),
-    ("author", "page.documents.col.author", "text"),
+    ("rows", "common.col.rows", "int"),
+    ("figures", "page.documents.col.figures", "text"),
     ("date", "page.documents.col.date", "text"),
+    ("author", "page.documents.col.author", "text"),
     ("url", "page.documents.col.url", "text"),
     ("file", "page.documents.col.file", "text"),
     ("public", "page.documents.col.public", "text"),
-    ("rows", "common.col.rows", "int"),
-    ("figures", "page.documents.col.figures", "text"),
 ], lang)
 address = t("page.documents.col.url", lang)
 table_with_download(table, "documents", lang, key="documents", column_config={
