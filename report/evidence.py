@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -102,6 +103,14 @@ def index_rows(pack: Pack) -> list[list[str]]:
             for e in pack.register.shown]
 
 
+def _info(name: str) -> zipfile.ZipInfo:
+    """A zip entry readable by everyone once unpacked, dated now."""
+    info = zipfile.ZipInfo(name, date_time=time.localtime()[:6])
+    info.external_attr = 0o644 << 16
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
+
+
 def write_zip(path: str | Path | IO[bytes], pack: Pack, with_documents: bool,
               writers: dict[str, Callable[..., object]], stem: str) -> list[str]:
     """The pack's files (``writers``: suffix -> write function) and, ``with_documents``, the
@@ -112,8 +121,7 @@ def write_zip(path: str | Path | IO[bytes], pack: Pack, with_documents: bool,
             buffer = io.BytesIO()
             write(buffer, pack)
             name = f"{stem}{suffix}"
-            archive.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), buffer.getvalue(),
-                             zipfile.ZIP_DEFLATED)
+            archive.writestr(_info(name), buffer.getvalue())
             names.append(name)
         if with_documents:
             for entry, name in evidence_files(pack):
@@ -121,12 +129,10 @@ def write_zip(path: str | Path | IO[bytes], pack: Pack, with_documents: bool,
                 data = entry.file.read_bytes()
                 if pack.public:
                     data = scrub(name, data)
-                archive.writestr(zipfile.ZipInfo(f"evidence/{name}", date_time=(1980, 1, 1, 0, 0, 0)), data,
-                                 zipfile.ZIP_DEFLATED)
+                archive.writestr(_info(f"evidence/{name}"), data)
                 names.append(f"evidence/{name}")
             for name, data in _index(pack).items():
-                archive.writestr(zipfile.ZipInfo(f"evidence/{name}", date_time=(1980, 1, 1, 0, 0, 0)), data,
-                                 zipfile.ZIP_DEFLATED)
+                archive.writestr(_info(f"evidence/{name}"), data)
                 names.append(f"evidence/{name}")
     return names
 
@@ -144,11 +150,14 @@ def _index(pack: Pack) -> dict[str, bytes]:
     lines = [pack.label("pack.evidence.index_title"), pack.scope_words, ""]
     if pack.public:
         lines += [pack.label("pack.evidence.public_note"), ""]
+    urls = {e.label: e.url for e in pack.register.shown} if pack.register is not None else {}
     for number, title, kind, author, date, address, file in rows:
         head = ", ".join(p for p in (title, author, date, address) if p)
         lines.append(f"{number} {head}" + (f" ({kind})" if kind else ""))
-        lines.append("    " + (pack.label("pack.evidence.file", name=file) if file
-                               else pack.label("pack.evidence.no_file")))
+        if file:
+            lines.append("    " + pack.label("pack.evidence.file", name=file))
+        else:
+            lines.append("    " + pack.label("pack.evidence.no_file" if urls.get(number) else "pack.evidence.no_copy"))
     if not rows:
         lines.append(pack.label("pack.sources.none"))
     return {"index.txt": ("\n".join(lines) + "\n").encode("utf-8"),
