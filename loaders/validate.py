@@ -628,9 +628,11 @@ class _Checker:
             if "source" not in check.raw.columns or check.n == 0:
                 continue
             source = check.text("source")
-            unknown = np.array([isinstance(s, str) and index.resolve(s) is None for s in source],
-                               dtype=bool) & ~check.error
-            cited_as = np.array([cited(s) if isinstance(s, str) else "" for s in source], dtype=object)
+            values = [s if isinstance(s, str) else None for s in source.tolist()]
+            known = {s: index.resolve(s) is not None for s in set(values) if s is not None}
+            unknown = np.array([s is not None and not known[s] for s in values], dtype=bool) & ~check.error
+            cited_as = np.full(check.n, "", dtype=object)
+            cited_as[unknown] = [cited(s) for s in source[unknown]]
             check.flag(unknown, "source", "unknown_document", severity="warning", document=cited_as)
 
     def _document_files(self, documents: _TableCheck, ok: np.ndarray) -> None:

@@ -18,9 +18,10 @@ Definitions: docs/data-contract.md "Documents".
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 # Kinds that are public by nature: without a written ``public`` they may leave the
@@ -168,9 +169,23 @@ class DocumentIndex:
         return out
 
     def of_rows(self, table: str, frame: pd.DataFrame) -> list[list[str]]:
-        """``of_row`` for every row of ``frame`` (a table's rows, with their ``source``)."""
-        sources: Iterable = frame["source"] if "source" in frame.columns else [None] * len(frame)
-        return [self.of_row(table, rid, src) for rid, src in zip(row_ids(table, frame), sources, strict=True)]
+        """``of_row`` for every row of ``frame`` (a table's rows, with their ``source``):
+        resolved once per distinct source; row ids are read only when some document is
+        attached to a row of ``table``."""
+        n = len(frame)
+        sources = frame["source"] if "source" in frame.columns else pd.Series([None] * n, index=frame.index)
+        memo: dict[object, list[str]] = {}
+        out = []
+        for source in sources.tolist():
+            key = source if isinstance(source, str) else None
+            if key not in memo:
+                found = self.resolve(key)
+                memo[key] = [] if found is None else [found]
+            out.append(memo[key])
+        if table in ATTACHABLE_TABLES and any(k.startswith(f"{table}:") for k in self._attached):
+            out = [docs + [d for d in self.attached(table, rid) if d not in docs]
+                   for docs, rid in zip(out, row_ids(table, frame), strict=True)]
+        return out
 
     def citing_rows(self, tables: Mapping[str, pd.DataFrame]) -> dict[str, list[tuple[str, str]]]:
         """``{doc_id: [(table, row id), ...]}``: the rows each document proves."""
@@ -189,22 +204,33 @@ def unresolved(tables: Mapping[str, pd.DataFrame], index: DocumentIndex) -> pd.D
     """Rows with no source and sources that cite no known document (the latter only when the
     dataset has a documents table): table, id, row, source, what (``no_source`` /
     ``unknown_document``)."""
-    records = []
+    parts = []
     for table in SOURCE_TABLES:
         frame = tables.get(table)
         if frame is None or frame.empty:
             continue
-        sources = frame["source"] if "source" in frame.columns else pd.Series([None] * len(frame), index=frame.index)
-        rows = frame["_row"] if "_row" in frame.columns else pd.Series([None] * len(frame), index=frame.index)
-        for rid, source, row in zip(row_ids(table, frame), sources, rows, strict=True):
-            text = source if isinstance(source, str) and source.strip() else None
-            if text is None:
-                if table in ATTACHABLE_TABLES and index.attached(table, rid):
-                    continue  # proved by an attached document
-                records.append((table, rid, row, "", "no_source"))
-            elif index.present and index.resolve(text) is None:
-                records.append((table, rid, row, text, "unknown_document"))
-    return pd.DataFrame(records, columns=["table", "id", "_row", "source", "problem"])
+        n = len(frame)
+        cells = frame["source"].tolist() if "source" in frame.columns else [None] * n
+        text = [v if isinstance(v, str) and v.strip() else None for v in cells]
+        empty = np.array([v is None for v in text], dtype=bool)
+        unknown = np.zeros(n, dtype=bool)
+        if index.present and not empty.all():
+            known = {v: index.resolve(v) is not None for v in set(text) if v is not None}
+            unknown = np.array([v is not None and not known[v] for v in text], dtype=bool)
+        if empty.any() and table in ATTACHABLE_TABLES and index.attachment_keys:
+            ids = row_ids(table, frame)
+            empty = empty & ~np.array([bool(index.attached(table, rid)) for rid in ids], dtype=bool)
+        flagged = empty | unknown
+        if not flagged.any():
+            continue
+        picked = frame[flagged]
+        rows = picked["_row"] if "_row" in picked.columns else pd.Series([None] * len(picked), index=picked.index)
+        parts.append(pd.DataFrame({
+            "table": table, "id": row_ids(table, picked), "_row": rows.to_numpy(),
+            "source": [text[i] or "" for i in np.flatnonzero(flagged)],
+            "problem": np.where(unknown[flagged], "unknown_document", "no_source")}))
+    columns = ["table", "id", "_row", "source", "problem"]
+    return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
 
 
 def quote_of(source: object) -> str:

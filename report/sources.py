@@ -207,9 +207,14 @@ def build_register(tables: Tables, scoped: Tables, privacy: Privacy, lang: str,
             frame = source_tables.get(table)
             if frame is None or frame.empty:
                 continue
-            sources = frame["source"] if "source" in frame.columns else [None] * len(frame)
-            for rid, source in zip(row_ids(table, frame), sources, strict=True):
-                refs = index.of_row(table, rid, source)
+            sources = frame["source"].tolist() if "source" in frame.columns else [None] * len(frame)
+            seen_pairs: set[tuple] = set()
+            for docs, source in zip(index.of_rows(table, frame), sources, strict=True):
+                pair = (tuple(docs), source if isinstance(source, str) else None)
+                if pair in seen_pairs:  # the same citation again: nothing new to number
+                    continue
+                seen_pairs.add(pair)
+                refs = list(docs)
                 if not refs and isinstance(source, str) and source.strip() and cited(source):
                     refs = [cited(source)]
                 for ref in refs:

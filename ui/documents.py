@@ -149,14 +149,15 @@ def rows_frame(ctx: PageContext, doc_id: str) -> pd.DataFrame:
     records = []
     for table, rows in _citing(ctx).get(doc_id, {}).items():
         frame = ctx.tables[table]
-        ids = row_ids(table, frame)
-        wanted = set(rows)
-        for rid, (_, rec) in zip(ids, frame.iterrows(), strict=True):
-            if rid in wanted:
-                source = rec.get("source")
-                attached = index.resolve(source) != doc_id
-                records.append({"table": table, "id": rid, "_row": rec.get("_row"),
-                                "quote": t("documents.attached", ctx.lang) if attached else quote_of(source)})
+        ids = pd.Series(row_ids(table, frame), index=frame.index)
+        wanted = ids.isin(set(rows)).to_numpy()
+        picked = frame[wanted]
+        sources = picked["source"].tolist() if "source" in picked.columns else [None] * len(picked)
+        numbers = picked["_row"].tolist() if "_row" in picked.columns else [None] * len(picked)
+        for rid, row, source in zip(ids[wanted].tolist(), numbers, sources, strict=True):
+            attached = index.resolve(source) != doc_id
+            records.append({"table": table, "id": rid, "_row": row,
+                            "quote": t("documents.attached", ctx.lang) if attached else quote_of(source)})
     return pd.DataFrame(records, columns=["table", "id", "_row", "quote"])
 
 
