@@ -131,6 +131,26 @@ def parse_enum(series: pd.Series, allowed, labels: dict[str, str] | None = None
     return values.set_axis(series.index), ~empty & ~ok
 
 
+# Yes/no cells (documents.public): the words people type in the three languages, folded.
+_YES = ("yes", "y", "true", "1", "x", "да", "д", "ha", "xa", "ҳа", "ха")
+_NO = ("no", "n", "false", "0", "нет", "н", "yo'q", "yoq", "йўқ", "йук", "йуқ")
+
+
+def parse_bool(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """True / False / NA (empty), and the mask of filled cells that are neither a yes nor a
+    no word (``yes``, ``no``, ``true``, ``1``, ``да``, ``нет``, ``ha``, ``yoʻq``, any case)."""
+    yes, no = {fold_name(w) for w in _YES}, {fold_name(w) for w in _NO}
+    text = parse_text(series)
+    folded = text.map(fold_name, na_action="ignore")
+    values = pd.Series(pd.NA, index=series.index, dtype=object)
+    is_yes = folded.isin(yes).to_numpy()
+    is_no = folded.isin(no).to_numpy()
+    values[is_yes] = True
+    values[is_no] = False
+    bad = text.notna().to_numpy() & ~is_yes & ~is_no
+    return values, bad
+
+
 # ---------------------------------------------------------------- digits in any script
 
 

@@ -12,6 +12,7 @@ from datastore import security
 from datastore.store import Store, StoreError, StoreUnavailable
 from i18n import t
 from ui import start_page
+from ui.datapage.attachments import attachments_section
 from ui.datapage.common import client, hash_place
 from ui.datapage.history import show_audit, show_history
 from ui.datapage.login import login, show_current
@@ -49,9 +50,9 @@ if not security.editors_configured(store):
 else:
     editor = login(store, lang)
     if editor:
-        edit_tab, upload_tab, office_tab, pubs_tab = st.tabs(
+        edit_tab, upload_tab, office_tab, pubs_tab, attach_tab = st.tabs(
             [t("data.tab.edit", lang), t("data.tab.upload", lang), t("data.tab.office", lang),
-             t("data.tab.publications", lang)])
+             t("data.tab.publications", lang), t("data.tab.attachments", lang)])
         with edit_tab:
             if current is None:
                 try:
@@ -70,6 +71,8 @@ else:
             publications_section(store, editor, current, dict(zip(
                 institutions.get("institution_id", []), institutions.get("name", []), strict=True)),
                 lang, client=client())
+        with attach_tab:
+            attachments_section(store, editor, current, lang, client=client())
 
 show_history(store, current, editor, lang)
 if editor and (security.account(store, editor) or {}).get("is_admin"):
