@@ -51,7 +51,13 @@ AGREEMENT_STATUSES = ("active", "planned", "expired", "terminated")
 DIRECTIONS = ("incoming", "outgoing")
 MODES = ("in_person", "remote")
 ACTIVITIES = ("lectures", "practical_classes", "masterclass", "surgery", "training", "research",
-              "conference", "delegation", "other")
+              "conference", "delegation", "study", "traineeship", "other")
+PARTICIPANTS = ("staff", "student")
+# Where an agreement is in its life (docs/data-contract.md, "Agreement terms").
+AGREEMENT_STAGES = ("draft", "negotiation", "signed_by_us", "signed_by_partner", "in_effect",
+                    "renewal_due", "ended")
+# The mobility types of an Erasmus inter-institutional agreement's cooperation conditions.
+MOBILITY_TYPES = ("student_studies", "student_traineeship", "staff_teaching", "staff_training")
 GRANT_STATUSES = ("applied", "awarded", "active", "completed", "rejected")
 STUDENT_LEVELS = ("undergraduate", "residency", "master", "phd", "exchange", "other")
 # The KPI names of docs/metrics.md (targets.metric); kept here so loaders need not import metrics.
@@ -77,6 +83,8 @@ TABLES: dict[str, Table] = {
             _c("country", "country", True),
             _c("lat", "float"),
             _c("lon", "float"),
+            _c("hei_id", "text"),
+            _c("erasmus_code", "text"),
         ), key="institution_id"),
         Table("partners", True, (
             _c("partner_id", "key", True),
@@ -88,6 +96,8 @@ TABLES: dict[str, Table] = {
             _c("lon", "float"),
             _c("website", "text"),
             _c("source", "text"),
+            _c("hei_id", "text"),
+            _c("erasmus_code", "text"),
         ), key="partner_id"),
         Table("agreements", True, (
             _c("agreement_id", "key", True),
@@ -102,6 +112,10 @@ TABLES: dict[str, Table] = {
             _c("status", "enum", allowed=AGREEMENT_STATUSES),
             _c("areas", "list"),
             _c("source", "text"),
+            _c("iia_id", "text"),
+            _c("stage", "enum", allowed=AGREEMENT_STAGES),
+            _c("holder", "text"),
+            _c("next_action_on", "date"),
         ), key="agreement_id"),
         Table("visits", True, (
             _c("visit_id", "key", True),
@@ -121,6 +135,7 @@ TABLES: dict[str, Table] = {
             _c("participants", "int"),
             _c("audience", "text"),
             _c("source", "text"),
+            _c("participant", "enum", allowed=PARTICIPANTS),  # empty = staff
         ), key="visit_id"),
         Table("grants", False, (
             _c("grant_id", "key", True),
@@ -149,6 +164,20 @@ TABLES: dict[str, Table] = {
             _c("count", "int", True),
             _c("source", "text"),
         )),
+        Table("agreement_terms", False, (
+            _c("agreement_id", "ref", True, ref="agreements"),
+            _c("mobility_type", "enum", True, allowed=MOBILITY_TYPES),
+            _c("direction", "enum", True, allowed=DIRECTIONS),
+            _c("first_year", "academic_year", True),
+            _c("last_year", "academic_year"),
+            _c("mobilities_per_year", "int"),  # empty: not yet defined
+            _c("months_per_year", "float"),
+            _c("days_per_year", "float"),
+            _c("isced", "list"),
+            _c("eqf", "list"),
+            _c("languages", "list"),
+            _c("source", "text"),
+        )),
         Table("fx_rates", False, (
             _c("currency", "currency", True),
             _c("year", "year", True),
@@ -168,10 +197,11 @@ TABLE_ORDER = list(TABLES)
 DERIVED: dict[str, list[str]] = {
     "institutions": ["geo_precision", "geo_note"],
     "partners": ["geo_precision", "geo_note"],
-    "agreements": ["signed_on_precision", "expires_on_precision"],
+    "agreements": ["signed_on_precision", "expires_on_precision", "next_action_on_precision"],
     "visits": ["start_date_precision", "end_date_precision"],
     "grants": ["start_date_precision", "end_date_precision"],
     "students": ["year_start"],
+    "agreement_terms": ["first_year_start", "last_year_start"],
     "fx_rates": [],
     "targets": [],
 }

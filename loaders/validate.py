@@ -33,7 +33,7 @@ _NUMERIC_KINDS = {"int", "amount", "float", "year"}
 
 
 def empty_tables() -> dict[str, pd.DataFrame]:
-    """All eight tables with their clean columns and no rows."""
+    """Every table with its clean columns and no rows."""
     return {name: _empty_frame(name) for name in TABLE_ORDER}
 
 
@@ -46,10 +46,15 @@ def _clean_columns(name: str) -> list[str]:
             out.append(f"{col.name}_precision")
         if col.name == "lon" and name in ("institutions", "partners"):
             out.extend(["geo_precision", "geo_note"])
-        if col.name == "academic_year":
-            out.append("year_start")
+        if col.kind == "academic_year":
+            out.append(_year_start_column(col.name))
     missing = [c for c in DERIVED[name] if c not in out]
     return out + missing
+
+
+def _year_start_column(column: str) -> str:
+    """The derived column holding an academic year's first calendar year."""
+    return "year_start" if column == "academic_year" else f"{column}_start"
 
 
 def _dtype_of(name: str, column: str):
@@ -63,6 +68,8 @@ def _dtype_of(name: str, column: str):
         return "Int64"
     if kind == "year" or column == "year_start":
         return "int64"
+    if column.endswith("_year_start"):
+        return "Int64"  # an optional academic year (agreement_terms.last_year) may be empty
     if kind == "date":
         return "datetime64[ns]"
     if column.endswith("_precision") and column != "geo_precision":
@@ -246,7 +253,7 @@ class _TableCheck:
                 self.flag(bad, col.name, "bad_date")
             elif kind == "academic_year":
                 values, starts, bad = vt.parse_academic_year(raw)
-                self.values["year_start"] = starts
+                self.values[_year_start_column(col.name)] = starts
                 self.flag(bad, col.name, "bad_academic_year")
             elif kind in _NUMERIC_KINDS:
                 values = self._parse_numeric(col.name, kind, raw)
@@ -430,6 +437,7 @@ class _Checker:
             self.checks[name].check_ref("institution_id", institution_ids, "institutions")
         self._status_dates(agreements)
         self._domestic_students(self.checks["students"], inst)
+        self._agreement_terms(self.checks["agreement_terms"])
 
         self._fx_warnings(grants, self.checks["fx_rates"])
         self.clean = {name: check.frame() for name, check in self.checks.items()}
@@ -496,6 +504,13 @@ class _Checker:
                    country=country_codes, note=notes)
         check.flag(approximate & ~check.error, "city", "city_approximate", severity="warning",
                    country=country_codes, matched=matched)
+
+    def _agreement_terms(self, terms: _TableCheck) -> None:
+        """A term belongs to a known agreement and ends no earlier than it starts."""
+        terms.check_ref("agreement_id", self.valid_keys("agreements"), "agreements")
+        first, last = terms.values["first_year_start"], terms.values["last_year_start"]
+        before = (first.notna() & last.notna() & (last < first)).fillna(False).to_numpy(dtype=bool)
+        terms.flag(before, "last_year", "end_before_start", start=terms.raw["first_year"].str.strip())
 
     def _status_dates(self, agreements: _TableCheck) -> None:
         """A written active/planned that the dates contradict today (docs/metrics.md

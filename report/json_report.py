@@ -14,6 +14,7 @@ from typing import Any
 
 from metrics.compare import by_institution, year_over_year
 from metrics.evidence import evidence
+from metrics.quota import use_against_quota, use_json
 from metrics.registry import KPI_BY_NAME, compute_kpis_with_notes
 from metrics.scope import Scope, apply_scope
 
@@ -88,6 +89,9 @@ def build_report(dataset: Any, scope: Scope, public: bool = False, lang: str = "
             institution: json_kpis(kpis)
             for institution, kpis in by_institution(tables, scope, scoped).items()
         },
+        # Planned mobilities against actual ones, per agreement term and academic year
+        # (docs/metrics.md, "Use against quota"), with the visits behind each actual.
+        "agreements_use": use_json(use_against_quota(tables, scope.as_of, scope.institutions)),
         "problems": {
             # the counts include problems found but not listed (loaders keeps 1000 a kind)
             "errors": getattr(dataset, "error_count",
