@@ -116,6 +116,7 @@ TABLES: dict[str, Table] = {
             _c("stage", "enum", allowed=AGREEMENT_STAGES),
             _c("holder", "text"),
             _c("next_action_on", "date"),
+            _c("notes", "text"),  # free text; an IIA import keeps what has no column here
         ), key="agreement_id"),
         Table("visits", True, (
             _c("visit_id", "key", True),
