@@ -73,6 +73,16 @@ def reminders(tables: Mapping[str, pd.DataFrame], institution: str) -> list[Remi
     return sorted(out, key=lambda r: (r.day, r.agreement_id, r.kind))
 
 
+def institution_name(tables: Mapping[str, pd.DataFrame], institution: str) -> str:
+    """The institution's short name (its id when it has none)."""
+    frame = tables.get("institutions")
+    if frame is not None and "short_name" in frame.columns:
+        hit = frame[frame["institution_id"].astype(str) == institution]
+        if not hit.empty and _text(hit.iloc[0]["short_name"]):
+            return _text(hit.iloc[0]["short_name"])
+    return institution
+
+
 def summary(reminder: Reminder, lang: str) -> str:
     return t(f"reminder.{reminder.kind}", lang, agreement=reminder.agreement_id, partner=reminder.partner)
 
@@ -93,7 +103,8 @@ def calendar_ics(tables: Mapping[str, pd.DataFrame], institution: str, lang: str
     calendar = Calendar()
     calendar.add("prodid", "-//International cooperation dashboard//reminders//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", t("reminder.calendar_name", lang, institution=institution))
+    calendar.add("x-wr-calname", t("reminder.calendar_name", lang,
+                                   institution=institution_name(tables, institution)))
     for reminder in reminders(tables, institution):
         event = Event()
         # stable: importing the file again updates the same events instead of doubling them
@@ -136,7 +147,8 @@ def digest_text(tables: Mapping[str, pd.DataFrame], institution: str, lang: str,
     items = reminders(tables, institution)
     overdue = [r for r in items if r.kind == "next_action" and r.day < today]
     coming = [r for r in items if today <= r.day <= today + pd.Timedelta(days=days)]
-    lines = [t("reminder.digest_intro", lang, institution=institution, day=date_text(today, lang))]
+    lines = [t("reminder.digest_intro", lang, institution=institution_name(tables, institution),
+               day=date_text(today, lang))]
     for title, group in (("reminder.digest_overdue", overdue), ("reminder.digest_coming", coming)):
         lines += ["", t(title, lang)]
         if not group:
@@ -151,7 +163,7 @@ def send_digest(settings: SmtpSettings, tables: Mapping[str, pd.DataFrame], inst
                 to: list[str], lang: str, today: date) -> EmailMessage:
     """Send the digest of ``institution`` to ``to`` through the SMTP server; the message."""
     message = EmailMessage()
-    message["Subject"] = t("reminder.digest_subject", lang, institution=institution,
+    message["Subject"] = t("reminder.digest_subject", lang, institution=institution_name(tables, institution),
                            day=date_text(today, lang))
     message["From"] = settings.sender
     message["To"] = ", ".join(to)

@@ -104,3 +104,57 @@ def test_the_calendar_file_parses_back(cli, tmp_path):
         ("Next action on agreement a-old with Aristotle University of Thessaloniki", "2026-01-15"),
         ("Agreement a-old with Aristotle University of Thessaloniki expires", "2026-03-31"),
     ]
+
+
+def test_the_digest_is_received_by_a_local_smtp_server(cli, monkeypatch):
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    received = []
+
+    class Keep(Message):
+        def handle_message(self, message):
+            received.append(message)
+
+    import socket
+
+    with socket.socket() as probe:  # a free local port
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        monkeypatch.setenv("COOP_SMTP_HOST", "127.0.0.1")
+        monkeypatch.setenv("COOP_SMTP_PORT", str(port))
+        monkeypatch.setenv("COOP_SMTP_FROM", "coop@sammu.uz")
+        import datetime
+
+        import datastore.iia_cli as iia_cli
+
+        class Today(datetime.date):
+            @classmethod
+            def today(cls):
+                return cls(2025, 12, 1)
+
+        monkeypatch.setattr(iia_cli, "date", Today)
+        status, out, err = cli("digest", "--institution", "samsmu", "--to", "office@sammu.uz")
+    finally:
+        controller.stop()
+    assert (status, err) == (0, "")
+    [message] = received
+    assert message["To"] == "office@sammu.uz"
+    assert message["Subject"] == "Agreements of SamSMU: what is due (as of 1 December 2025)"
+    body = message.get_payload(decode=True).decode("utf-8").replace("\r\n", "\n")
+    assert body.startswith("Agreements of SamSMU as of 1 December 2025.\n")
+    assert "Next actions overdue:\n  none" in body
+    assert ("Due in the next 180 days:\n"
+            "  15 January 2026: Next action on agreement a-old with Aristotle University of Thessaloniki"
+            " (Dilnoza (international office))\n"
+            "  31 March 2026: Agreement a-old with Aristotle University of Thessaloniki expires"
+            " (Dilnoza (international office))") in body
+
+
+def test_no_smtp_server_set_is_said(cli, monkeypatch):
+    monkeypatch.delenv("COOP_SMTP_HOST", raising=False)
+    status, _, err = cli("digest", "--institution", "samsmu", "--to", "office@sammu.uz")
+    assert status == 1 and err.startswith("No SMTP server is set")
