@@ -63,7 +63,6 @@ def _use(ctx, uses) -> None:
     shown = display_frame(frame, [
         ("institution_id", "common.col.institution", "institution"),
         ("partner", "common.col.partner", "text"),
-        ("agreement_id", "page.agreements.use.col.agreement", "text"),
         ("academic_year", "common.col.academic_year", "text"),
         ("mobility_type", "page.agreements.use.col.mobility_type", "enum:mobility_type"),
         ("direction", "common.col.direction", "enum:term_direction"),
@@ -71,6 +70,7 @@ def _use(ctx, uses) -> None:
         ("actual_text", "page.agreements.use.col.actual", "text"),
         ("state_text", "page.agreements.use.col.state", "text"),
         *([] if ctx.present else [("visits_text", "page.agreements.use.col.visits", "text")]),
+        ("agreement_id", "page.agreements.use.col.agreement", "text"),
     ], lang, lookups=ctx.lookups())
     table_with_download(shown, "agreements-use", lang, key="agreements-use")
     st.caption(t("page.agreements.use.rule", lang))
