@@ -34,6 +34,7 @@ from report.json_report import build_report
 from report.parts import Chart, Section, Series, Table, enum_label
 from report.parts import missing as _missing
 from report.privacy import Privacy, row_label, source_document
+from report.quota import quota_sections
 from research import Research, dataset_research
 
 RENEWAL_DAYS = rules.EXPIRING_DAYS  # renewals due: the agreements_expiring rows
@@ -779,7 +780,8 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
     sections = [partners_section, _mobility(scoped, report, lang),
                 _grants(scoped, frames.get("grant_funding_usd"), lang, privacy, partner_names,
                         short),
-                _students(scoped, lang)]
+                _students(scoped, lang),
+                *quota_sections(tables, scope, lang, partner_names, short)]
     step(0.7)
     links = _links(scoped, partner_ids)
     homes = tables["institutions"]

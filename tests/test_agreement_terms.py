@@ -111,3 +111,27 @@ def test_the_json_report_carries_agreements_use(tmp_path):
         ("student_studies", "outgoing", "2024/2025", None, 1)]
     other = build_report(dataset, Scope(as_of=AS_OF, institutions={"admi"}))
     assert other["agreements_use"] == []
+
+
+def test_the_pack_has_a_use_section_per_institution(tmp_path):
+    from pptx import Presentation
+
+    from metrics.scope import Scope
+    from report.model import build_pack
+    from report.pdf import write_pdf
+    from report.pptx import write_pptx
+
+    dataset = load_dataset(write_terms_dataset(tmp_path / "d"))
+    pack = build_pack(dataset, Scope(as_of=AS_OF), "en", False)
+    [section] = [s for s in pack.sections if s.key.startswith("quota-")]
+    assert section.title == "Use against quota: SamSMU"
+    assert section.lead == "Academic year 2024/2025: 4 mobilities against 3 planned; terms under-used: 1."
+    assert section.charts[0].categories == ["2023/2024", "2024/2025"]
+    assert [s.values for s in section.charts[0].series] == [[3, 3], [3, 4]]
+    assert section.table.rows[0] == ["Aristotle University of Thessaloniki", "2024/2025",
+                                     "Staff mobility for teaching", "Incoming (the partner sends)", "2",
+                                     "≥ 1 (1 undated)", "Under-used"]
+    deck = Presentation(write_pptx(tmp_path / "p.pptx", pack))
+    texts = ["\n".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame) for slide in deck.slides]
+    assert any("Use against quota: SamSMU" in text for text in texts)
+    assert write_pdf(tmp_path / "p.pdf", pack).stat().st_size > 0
