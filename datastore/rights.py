@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from datastore import db
 from datastore.rows import StoreError, row_key
 
-INSTITUTION_TABLES = ("agreements", "visits", "grants", "students", "targets")
+INSTITUTION_TABLES = ("agreements", "visits", "grants", "students", "targets", "institution_facts")
 PARTNER_REFS = (("agreements", "partner_id"), ("visits", "partner_id"), ("grants", "partner_ids"))
 
 

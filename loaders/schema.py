@@ -65,6 +65,15 @@ KPI_NAMES = ("partners", "partner_countries", "agreements_active", "agreements_e
              "agreements_dormant", "visits_incoming", "visits_outgoing", "remote_share",
              "lecture_sessions", "mobility_countries", "grants_active", "grant_funding_usd",
              "international_students", "student_countries", "irn_index")
+# The ranking indicators of docs/metrics.md (targets may name them too; metrics.rankings).
+RANKING_NAMES = ("international_student_share", "international_staff_share",
+                 "international_coauthorship_share", "qs_irn_joint_papers", "partner_network_index",
+                 "student_mobility_incoming_per_100", "student_mobility_outgoing_per_100",
+                 "staff_mobility_incoming_per_100", "staff_mobility_outgoing_per_100",
+                 "international_doctorates_share", "student_countries_foreign", "largest_country_share")
+# What ``institution_facts.metric`` may be: totals an indicator divides by.
+FACT_METRICS = ("students_total", "staff_academic_total", "staff_academic_international",
+                "doctorates_awarded", "doctorates_awarded_international")
 GEO_PRECISIONS = ("exact", "city", "country")
 
 
@@ -179,6 +188,13 @@ TABLES: dict[str, Table] = {
             _c("languages", "list"),
             _c("source", "text"),
         )),
+        Table("institution_facts", False, (
+            _c("institution_id", "ref", True, ref="institutions"),
+            _c("academic_year", "academic_year", True),
+            _c("metric", "enum", True, allowed=FACT_METRICS),
+            _c("value", "float", True),
+            _c("source", "text"),
+        ), unique=("institution_id", "academic_year", "metric")),
         Table("fx_rates", False, (
             _c("currency", "currency", True),
             _c("year", "year", True),
@@ -187,7 +203,7 @@ TABLES: dict[str, Table] = {
         Table("targets", False, (
             _c("institution_id", "ref", True, ref="institutions"),
             _c("year", "year", True),
-            _c("metric", "enum", True, allowed=KPI_NAMES),
+            _c("metric", "enum", True, allowed=KPI_NAMES + RANKING_NAMES),
             _c("target", "float", True),
         ), unique=("institution_id", "year", "metric")),
     )
@@ -203,6 +219,7 @@ DERIVED: dict[str, list[str]] = {
     "grants": ["start_date_precision", "end_date_precision"],
     "students": ["year_start"],
     "agreement_terms": ["first_year_start", "last_year_start"],
+    "institution_facts": ["year_start"],
     "fx_rates": [],
     "targets": [],
 }

@@ -433,8 +433,11 @@ class _Checker:
         no_currency = amount_given & ~_filled(grants, "currency")
         grants.flag(no_currency, "currency", "missing_currency")
 
-        for name in ("students", "targets"):
+        for name in ("students", "targets", "institution_facts"):
             self.checks[name].check_ref("institution_id", institution_ids, "institutions")
+        facts = self.checks["institution_facts"]
+        negative = (facts.values["value"] < 0).fillna(False).to_numpy(dtype=bool)
+        facts.flag(negative, "value", "negative_value")
         self._status_dates(agreements)
         self._domestic_students(self.checks["students"], inst)
         self._agreement_terms(self.checks["agreement_terms"])

@@ -23,6 +23,7 @@ ENUM_GROUPS: dict[tuple[str, str], str] = {
     ("agreement_terms", "mobility_type"): "mobility_type",
     ("agreement_terms", "direction"): "term_direction",
     ("visits", "participant"): "participant",
+    ("institution_facts", "metric"): "fact_metric",
     ("visits", "direction"): "direction",
     ("visits", "mode"): "mode",
     ("visits", "activity"): "activity",

@@ -15,8 +15,10 @@ from typing import Any
 from metrics.compare import by_institution, year_over_year
 from metrics.evidence import evidence
 from metrics.quota import use_against_quota, use_json
+from metrics.rankings import rankings_json
 from metrics.registry import KPI_BY_NAME, compute_kpis_with_notes
 from metrics.scope import Scope, apply_scope
+from report.rankings import rankings_for
 
 
 def json_value(name: str, value: Any) -> int | float | None:
@@ -63,7 +65,8 @@ def _comparison(comparison: Any) -> dict:
     return out
 
 
-def build_report(dataset: Any, scope: Scope, public: bool = False, lang: str = "en") -> dict:
+def build_report(dataset: Any, scope: Scope, public: bool = False, lang: str = "en",
+                 research: Any = None) -> dict:
     """The report dict of docs/interfaces.md for a loaded dataset (``loaders.Dataset``).
 
     ``public`` and ``lang`` change nothing in this dict (it holds no personal names and
@@ -92,6 +95,9 @@ def build_report(dataset: Any, scope: Scope, public: bool = False, lang: str = "
         # Planned mobilities against actual ones, per agreement term and academic year
         # (docs/metrics.md, "Use against quota"), with the visits behind each actual.
         "agreements_use": use_json(use_against_quota(tables, scope.as_of, scope.institutions)),
+        # The ratios rankings start from (docs/metrics.md, "Ranking indicators"); the
+        # publication figures in it need ``research`` (python -m report passes it).
+        "rankings": rankings_json(rankings_for(tables, scope, research)),
         "problems": {
             # the counts include problems found but not listed (loaders keeps 1000 a kind)
             "errors": getattr(dataset, "error_count",

@@ -35,6 +35,7 @@ from report.parts import Chart, Section, Series, Table, enum_label
 from report.parts import missing as _missing
 from report.privacy import Privacy, row_label, source_document
 from report.quota import quota_sections
+from report.rankings import rankings_for, rankings_section
 from research import Research, dataset_research
 
 RENEWAL_DAYS = rules.EXPIRING_DAYS  # renewals due: the agreements_expiring rows
@@ -798,6 +799,7 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
     if research is None and path:
         research = dataset_research(path, tables)
     coauthors = research_part(research, tables, scope, lang, partner_names, short)
+    sections.append(rankings_section(rankings_for(tables, scope, research), tables, lang, short))
     return Pack(
         lang=lang, public=public,
         title=t("export.pack_title", lang),
