@@ -21,7 +21,12 @@ from typing import Any
 import pandas as pd
 
 from metrics import rules
-from metrics.quota import MOBILITY_ACTIVITIES, academic_year_label, academic_year_of, latest_started_year
+from metrics.quota import (
+    MOBILITY_ACTIVITIES,
+    academic_year_label,
+    academic_year_of,
+    latest_started_year,
+)
 
 FACT_METRICS = ("students_total", "staff_academic_total", "staff_academic_international",
                 "doctorates_awarded", "doctorates_awarded_international")

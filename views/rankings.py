@@ -6,7 +6,14 @@ import streamlit as st
 
 from i18n import fmt, t
 from metrics.rankings import INDICATORS, YEARLY
-from report.rankings import formula_text, rankings_for, reach_text, target_text, targets_of, value_text
+from report.rankings import (
+    formula_text,
+    rankings_for,
+    reach_text,
+    target_text,
+    targets_of,
+    value_text,
+)
 from ui import start_page, table_with_download
 from ui.tables import display_frame
 
