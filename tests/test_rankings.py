@@ -136,3 +136,17 @@ def test_a_negative_fact_and_a_duplicate_are_row_errors(tmp_path):
     errors = [(p.table, p.row, p.column, p.code) for p in dataset.problems if p.severity == "error"]
     assert ("institution_facts", 9, "value", "negative_value") in errors
     assert any(e[0] == "institution_facts" and e[1] == 10 for e in errors)
+
+
+def test_synthetic_data_has_facts_so_every_share_is_known(tmp_path):
+    from loaders.synth import write_synth
+
+    counts = write_synth(tmp_path / "s", visits=300, seed=5)
+    assert counts["institution_facts"] == 5 * 8 * 5  # institutions x academic years x metrics
+    assert counts["agreement_terms"] > 0
+    dataset = load_dataset(tmp_path / "s")
+    assert [p.line() for p in dataset.problems if p.severity == "error"] == []
+    figures = rankings(dataset.tables, AS_OF).figures
+    for name in ("international_student_share", "international_staff_share", "international_doctorates_share",
+                 "staff_mobility_incoming_per_100"):
+        assert figures[name].state == "known", name
