@@ -39,3 +39,27 @@ def test_a_date_that_ends_a_sentence_takes_the_full_stop():
     line = t("pack.section.agreements.lead.many", "ru", n="21", date="30 июн. 2025 г.")
     assert line == "21 соглашений в выборке; статус на 30 июн. 2025 г."
     assert t("pack.section.agreements.lead.many", "ru", n="21", date="2025") == "21 соглашений в выборке; статус на 2025."
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_pdf_opens_with_bookmarks_and_contents(curated, tmp_path, lang):
+    from pypdf import PdfReader
+
+    from report.pdf import write_pdf
+
+    pack = build_pack(curated, Scope(as_of=AS_OF), lang, False)
+    reader = PdfReader(write_pdf(tmp_path / "p.pdf", pack))
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    # every section of the pack is a bookmark, in order
+    assert titles[0] == text("export.kpis.title", lang)
+    assert text("pack.sources.title", lang) in titles
+    assert [s.title for s in pack.sections if s.title in titles] == [s.title for s in pack.sections if s.title in titles]
+    assert len(titles) >= 6
+    contents = reader.pages[1].extract_text()
+    assert text("pack.toc.title", lang) in contents.splitlines()[:2]  # under the running header
+    assert text("export.kpis.title", lang) in reader.pages[2].extract_text().splitlines()[:2]  # no blank page
+    for title in titles[:4]:
+        assert title.split()[0] in contents
+    # the contents give each bookmark's page
+    first_page = reader.get_destination_page_number(reader.outline[0]) + 1
+    assert f"{titles[0]}" in contents and str(first_page) in contents
