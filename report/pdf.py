@@ -16,7 +16,7 @@ import re
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, cast
+from typing import IO, Any, cast
 
 import matplotlib
 
@@ -414,7 +414,7 @@ def _cover(pdf: PackPdf, pack: Pack) -> None:
 def _contents(pdf: PackPdf, pack: Pack) -> None:
     """A page of contents after the cover, filled in once every section has its page (the
     same sections are the PDF's bookmarks)."""
-    def render(doc: PackPdf, outline: list) -> None:
+    def render(doc: Any, outline: list) -> None:
         doc.set_xy(doc.l_margin, doc.t_margin)
         _heading(doc, pack.label("pack.toc.title"), outline=False)
         doc.set_font(FONT, "", 10)
