@@ -325,7 +325,7 @@ class _TableCheck:
                     # v3: an agreement without end is written so; empty is unknown
                     open_ended = vt.open_ended(raw)
                     if "expires_on_precision" in self.raw.columns:  # as `clean` writes it
-                        open_ended |= vt.open_ended(self.raw["expires_on_precision"].replace(OPEN_ENDED, "open-ended"))
+                        open_ended = open_ended | vt.open_ended(self.raw["expires_on_precision"].replace(OPEN_ENDED, "open-ended"))
                     bad = bad & ~open_ended
                     precision = precision.where(~open_ended, OPEN_ENDED)
                 self.values[f"{col.name}_precision"] = precision
