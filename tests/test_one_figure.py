@@ -367,3 +367,12 @@ def test_pack_student_trend_counts_what_the_figure_counts():
     students = next(s for s in pack.sections if s.key == "students")
     by_year = next(c for c in students.charts if c.title.startswith("International students per academic year"))
     assert (by_year.categories, by_year.series[0].values) == (["2023/2024", "2024/2025"], [10, 20])
+
+
+def test_a_figure_brings_its_rows():
+    """SMALL: the 6 incoming visits are the rows behind "Sessions held" (every count unknown)."""
+    data = tables(**SMALL)
+    scope = metrics.Scope(as_of=AS_OF)
+    fig = small_figures(scope)["lecture_sessions"]
+    assert sorted(fig.rows(data, scope)["visit_id"]) == ["v0", "v1", "v2", "v3", "v4", "va"]
+    assert fig.definition_key == "kpi.lecture_sessions.definition"
