@@ -33,7 +33,7 @@ from metrics.registry import (
     KpiDef,
     figure_state,
 )
-from metrics.scope import Scope, ScopeIndex, apply_scope
+from metrics.scope import AS_OF_MAX, AS_OF_MIN, Scope, ScopeIndex, apply_scope, as_of_supported
 
 __all__ = [
     "KPIS",
@@ -49,7 +49,10 @@ __all__ = [
     "YearComparison",
     "agreement_status",
     "all_institutions",
+    "AS_OF_MAX",
+    "AS_OF_MIN",
     "apply_scope",
+    "as_of_supported",
     "by_institution",
     "comparison_years",
     "compute_kpi",

@@ -3,7 +3,7 @@
 The PowerPoint, PDF and Excel renderers only lay this out, so the three files agree with
 each other and with the JSON report. Every number, date and word goes through
 ``i18n.fmt`` and the translation files; the public edition goes through
-``report.privacy``. Example::
+``loaders.privacy``. Example::
 
     pack = build_pack(dataset, Scope(as_of=date(2025, 6, 30)), "ru", public=True)
     pack.big_numbers[0].value       # '28'
@@ -25,6 +25,7 @@ import pandas as pd
 
 import metrics
 from i18n import LANGUAGE_NAMES, fmt, t
+from loaders.privacy import Privacy, row_label, source_document
 from loaders.schema import AGREEMENT_STATUSES, DIRECTIONS, GRANT_STATUSES, MODES, Dataset
 from loaders.words import ENUM_GROUPS
 from metrics import KPI_BY_NAME, KPIS, KpiDef, Scope, apply_scope, rules
@@ -35,7 +36,9 @@ from report.figure_words import change_text, domestic_words, note_text, value_te
 from report.json_report import build_report
 from report.parts import Chart, Section, Series, Table, enum_label
 from report.parts import missing as _missing
-from report.privacy import Privacy, row_label, source_document
+from report.quota import quota_sections
+from report.rankings import rankings_for, rankings_section
+from report.sources import Register, build_register, cites_of
 from research import Research, dataset_research
 
 RENEWAL_DAYS = rules.EXPIRING_DAYS  # renewals due: the agreements_expiring rows
@@ -108,6 +111,14 @@ class Pack:
     research: list[Section] = field(default_factory=list)  # joint papers (report.coauthors)
     research_papers: Table | None = None  # the papers behind them, for the annex
     changes: dict[str, str] = field(default_factory=dict)  # KPI -> its change line, where the JSON has one
+    register: Register | None = None  # the numbered sources (report.sources)
+    cites: dict[str, list[int]] = field(default_factory=dict)  # part -> its documents' numbers
+
+    def cites_line(self, part: str) -> str:
+        """"Sources: [1], [2]" for a slide or page of ``part`` ("" when it cites none)."""
+        if self.register is None:
+            return ""
+        return self.register.cites_line(self.cites.get(part, []))
 
     def label(self, key: str, **params: object) -> str:
         return t(key, self.lang, **params)
@@ -403,7 +414,7 @@ def _mobility(scoped: Tables, report: dict, lang: str) -> Section:
     share = value_text(report_figures(report)["remote_share"], lang)
     return Section(
         "mobility", t("pack.section.mobility", lang),
-        t("pack.section.mobility.lead", lang, n=_count(len(visits), lang), share=share),
+        fmt.plural("pack.section.mobility.lead", len(visits), lang, share=share),
         [Chart("stacked_column", t("export.chart.mobility", lang), cats, series),
          Chart("stacked_bar", t("export.chart.remote_by_direction", lang),
                [enum_label("direction", d, lang) for d in DIRECTIONS], mode_series)],
@@ -449,7 +460,7 @@ def _agreements(scoped: Tables, as_of: date, lang: str, privacy: Privacy,
         expires = row["expires_ts"]
         if str(row["agreement_id"]) in due_ids:
             days = (expires - at).days
-            due.append(cells[:6] + [t("pack.days", lang, n=_count(days, lang))])
+            due.append(cells[:6] + [fmt.plural("pack.days", days, lang)])
     widths = (16, 10, 28, 16, 10, 10, 10)
     numeric = (False,) * 7
     counts = Counter(status)
@@ -468,8 +479,8 @@ def _agreements(scoped: Tables, as_of: date, lang: str, privacy: Privacy,
                 "count")])
     section = Section(
         "agreements", t("pack.section.agreements", lang),
-        t("pack.section.agreements.lead", lang, n=_count(len(agreements), lang),
-          date=fmt.date_text(as_of, lang, "day", style="medium")),
+        fmt.plural("pack.section.agreements.lead", len(agreements), lang,
+                   date=fmt.date_text(as_of, lang, "day", style="medium")),
         [status_chart, expiry_chart],
         Table(headers, rows, numeric, widths),
         "\n".join(t(f"kpi.{k}.definition", lang) for k in
@@ -516,7 +527,7 @@ def _grants(scoped: Tables, funded: pd.DataFrame | None, lang: str, privacy: Pri
     statuses = [s for s in GRANT_STATUSES if counts.get(s)]
     return Section(
         "grants", t("pack.section.grants", lang),
-        t("pack.section.grants.lead", lang, n=_count(len(grants), lang)),
+        fmt.plural("pack.section.grants.lead", len(grants), lang),
         [Chart("column", t("export.chart.grants_by_status", lang),
                [enum_label("grant_status", s, lang) for s in GRANT_STATUSES],
                [Series(t("export.grants", lang), [counts.get(s, 0) for s in GRANT_STATUSES],
@@ -622,24 +633,12 @@ def _appendix_entry(kpi: KpiDef, frame: pd.DataFrame, report: dict, privacy: Pri
                          t(kpi.definition_key, lang), len(ids), summary)
 
 
-def _sources(scoped: Tables, privacy: Privacy, lang: str) -> Table:
-    """Every document the scoped rows cite, with how many rows of each table cite it."""
-    counts: dict[str, Counter] = {}
-    for name in ("partners", "agreements", "visits", "grants", "students"):
-        frame = scoped.get(name)
-        if frame is None or "source" not in frame.columns:
-            continue
-        for source in frame["source"].dropna():
-            doc = privacy.text(source_document(source))
-            if doc:
-                counts.setdefault(doc, Counter())[name] += 1
-    rows = [[doc, _count(sum(c.values()), lang),
-             ", ".join(f"{t(f'pack.table.{n}', lang)} {_count(k, lang)}" for n, k in
-                       sorted(c.items()))]
-            for doc, c in sorted(counts.items())]
-    return Table([t("pack.col.document", lang), t("pack.col.rows", lang),
-                  t("pack.col.cited_by", lang)], rows, (False, True, False), (45, 12, 43),
-                 "" if rows else t("pack.sources.none", lang))
+def dataset_folder(dataset: Dataset) -> Path | None:
+    """Where the dataset's ``documents/`` folder is: the dataset folder, or beside a workbook."""
+    path = getattr(dataset, "path", None)
+    if not path:
+        return None
+    return Path(path) if Path(path).is_dir() else Path(path).parent
 
 
 # ---------------------------------------------------------------- tables for the annex
@@ -757,6 +756,9 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
     report = report or build_report(dataset, scope)
     step(0.2)
     privacy = Privacy.for_tables(tables, public, lang)
+    # Sources cited by number from here on (report.sources): "[1] Title: \"quote\"".
+    register = build_register(tables, scoped, privacy, lang, dataset_folder(dataset))
+    tables, scoped = register.cited_tables(tables), register.cited_tables(scoped)
     full, short = _institution_names(tables)
     partner_names = dict(zip(tables["partners"]["partner_id"].astype(str),
                              tables["partners"]["name"].astype(str), strict=False))
@@ -786,7 +788,8 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
     sections = [partners_section, _mobility(scoped, report, lang),
                 _grants(scoped, frames.get("grant_funding_usd"), lang, privacy, partner_names,
                         short),
-                _students(scoped, scope.as_of, lang)]
+                _students(scoped, scope.as_of, lang),
+                *quota_sections(tables, scope, lang, partner_names, short)]
     step(0.7)
     links = _links(scoped, partner_ids)
     homes = tables["institutions"]
@@ -795,7 +798,7 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
     homes = homes[homes["institution_id"].astype(str).isin(shown)]
     lines = scope_lines(scope, tables, lang)
     data_tables = {name: localise_frame(name, frame, lang, privacy, partner_names, short)
-                   for name, frame in scoped.items() if frame is not None}
+                   for name, frame in scoped.items() if frame is not None and name != "documents"}
     step(0.8)
     map_partners = scoped["partners"][scoped["partners"]["partner_id"].astype(str).isin(
         partner_ids)]
@@ -803,6 +806,7 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
     if research is None and path:
         research = dataset_research(path, tables)
     coauthors = research_part(research, tables, scope, lang, partner_names, short)
+    sections.append(rankings_section(rankings_for(tables, scope, research), tables, lang, short))
     return Pack(
         lang=lang, public=public,
         title=t("export.pack_title", lang),
@@ -832,7 +836,18 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
         agreements=agreements,
         renewals=renewals,
         appendix=appendix,
-        sources=_sources(scoped, privacy, lang),
+        sources=register.table(scoped, lang),
+        register=register,
+        cites=cites_of(register, {
+            "kpis": frames.values(), "appendix": frames.values(),
+            "trends": [scoped[n] for n in ("visits", "agreements", "grants", "students")],
+            "map": [scoped[n] for n in ("partners", "agreements", "visits", "grants")],
+            "partners": [scoped[n] for n in ("partners", "agreements", "visits", "grants")],
+            "mobility": [scoped["visits"]], "grants": [scoped["grants"]],
+            "students": [scoped["students"]], "agreements": [scoped["agreements"]],
+            "renewals": [frames.get("agreements_expiring")],
+            "sources": [scoped[n] for n in ("institutions", "partners", "agreements", "visits",
+                                            "grants", "students")]}),
         evidence_tables=evidence_tables,
         data_tables=data_tables,
         branding=load_branding(Path(path)) if path else None,

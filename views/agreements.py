@@ -9,7 +9,7 @@ from i18n import fmt, t
 from loaders.schema import AGREEMENT_KINDS, AGREEMENT_STATUSES
 from metrics import rules
 from metrics.rules import EXPIRING_DAYS
-from ui import start_page, stop_if_empty, table_with_download
+from ui import agreement_terms, start_page, stop_if_empty, table_with_download
 from ui.evidence import kpi_cards
 from ui.panels import display_table_with_download
 from ui.tables import display_frame
@@ -99,7 +99,7 @@ with left:
         ), key="signed-per-year")
     undated = int(agreements["signed_on"].isna().sum())
     if undated:
-        st.caption(t("page.agreements.undated", lang, n=undated))
+        st.caption(fmt.plural("page.agreements.undated", undated, lang))
 with right:
     st.subheader(t("page.agreements.by_status", lang))
     by_status = frames.count_by(agreements, ["kind", "derived_status"])
@@ -120,3 +120,6 @@ statuses = st.multiselect(
 registry = agreements if not statuses else agreements[agreements["derived_status"].isin(statuses)]
 registry = registry.sort_values(["institution_id", "signed_on"], na_position="last")
 display_table_with_download(registry, COLUMNS, lang, lookups=lookups, file_stem="agreements", key="registry")
+
+# Terms, use against quota, pipeline, renewals due, reminders and IIA files ---------------
+agreement_terms.render(ctx, agreements)
