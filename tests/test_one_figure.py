@@ -317,12 +317,12 @@ def test_every_surface_reads_the_state_on_the_curated_data(curated_env, curated_
     for name in not_known:
         assert cards[label[name]] == words[states[name]], name
         assert report["figures"][name]["value"] is None
-    side = next(df.value for df in at.dataframe if "Figure" in df.value.columns)
-    by_label = side.set_index("Figure")
+    side = next(df.value for df in at.dataframe if "Institution" in df.value.columns)
+    by_institution = side.set_index("Institution")  # a row per institution, a column per figure
     for institution, figs in report["by_institution_figures"].items():
-        column = {"admi": "ADMI", "samsmu": "SamSMU"}[institution]
+        row = {"admi": "ADMI", "samsmu": "SamSMU"}[institution]
         for name, fig in figs.items():
-            cell = str(by_label.loc[label[name], column])
+            cell = str(by_institution.loc[row, label[name]])
             if fig["state"] != "known":
                 assert not _bare_number(cell), (institution, name, cell)
                 assert report["by_institution"][institution][name] is None
