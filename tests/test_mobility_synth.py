@@ -29,6 +29,10 @@ def test_timeline_and_countries_at_10k(synth_10k, tmp_path, monkeypatch):
     # Counts per period, stacked: no bar per visit (no "base"), every count a whole number.
     assert timeline["layout"]["barmode"] == "stack"
     assert not any("base" in trace for trace in timeline["data"])
+    # The dates over the first row too, on the same ticks as under the last one.
+    top, bottom = timeline["layout"]["xaxis2"], timeline["layout"]["xaxis"]
+    assert top["side"] == "top" and top["matches"] == "x"
+    assert (top["tick0"], top["dtick"]) == (bottom["tick0"], bottom["dtick"]) == ("2000-01-01", "M24")
     rows = [a["text"] for a in timeline["layout"]["annotations"]]
     assert len(rows) == 25 and rows[-1].startswith("<b>Other rows (")
     # The folded row's bars add up to the visits it says it holds.
