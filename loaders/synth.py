@@ -183,9 +183,11 @@ def build_synth(visits: int, seed: int = 1, with_errors: bool = False,
     signed, signed_form = _date_texts(rng, signed_days, undated=0.05)
     years = rng.choice([3, 5, 0], size=n_agreements, p=[0.45, 0.4, 0.15])
     expires_days = np.minimum(signed_days + years * 365, 4017)
+    # v3: an agreement without end is written "open-ended"; a fuzzy signing date leaves the
+    # end unknown (empty)
     expires = np.where((years > 0) & (signed_form == 0),
                        _pick(pd.date_range(str(FIRST_DAY), periods=4018).strftime("%Y-%m-%d"),
-                             expires_days), "")
+                             expires_days), np.where(years == 0, "open-ended", ""))
     agreements = pd.DataFrame({
         "agreement_id": [f"a{i + 1:05d}" for i in range(n_agreements)],
         "institution_id": _pick([i[0] for i in inst_weights],
@@ -292,6 +294,9 @@ def build_synth(visits: int, seed: int = 1, with_errors: bool = False,
         "program": "", "count": rng.integers(1, 120, size=n_students).astype(str),
         "source": "synthetic",
     })
+    # Two draws can give the same row: the loader counts a repeated row once, with a
+    # warning (a contract-valid dataset has none).
+    students = students.drop_duplicates(ignore_index=True)
 
     fx_rows = [(c, y, f"{rate * (1 + 0.03 * (y - 2020)):.10f}".rstrip("0"))
                for c, rate in CURRENCIES.items() if c != "USD" for y in range(2014, 2027)]

@@ -112,6 +112,10 @@ def test_open_session_keeps_a_narrowed_range_valid(curated_copy):
     assert cards(at)["Incoming visits"] == "1"
 
 
+TITLE_WEB = "International Cooperation Relations"
+TITLE_ARTICLE = "International cooperation works undertaken at the Andijan State Medical Institute"
+
+
 def test_every_card_opens_to_exactly_its_rows(curated_copy):
     at = run_dashboard()
     ds = load_dataset(DATA)
@@ -130,9 +134,14 @@ def test_every_card_opens_to_exactly_its_rows(curated_copy):
         assert sorted(ids) == expected[kpi.name], kpi.name
         if kpi.aggregate == "count":
             assert len(table) == values[kpi.name], kpi.name
+        if len(table):  # each row's document by its title, never a file name (issue 28)
+            assert "Document" in table.columns, kpi.name
+            assert set(table["Document"]) <= {TITLE_WEB, TITLE_ARTICLE, f"{TITLE_WEB}; {TITLE_ARTICLE}",
+                                              f"{TITLE_ARTICLE}; {TITLE_WEB}"}, kpi.name
+            assert not table["Document"].astype(str).str.contains(r"\.txt", regex=True).any(), kpi.name
         if kpi.evidence_of != "country" and len(table):
-            assert "Source" in table.columns and "Row in file" in table.columns
-            assert table["Source"].astype(str).str.contains(r"\.txt", regex=True).all(), kpi.name
+            assert "Quote" in table.columns and "Row in file" in table.columns
+            assert table["Quote"].astype(str).str.startswith('"').all(), kpi.name
 
 
 def test_json_report_evidence_matches_counts(tmp_path):

@@ -54,7 +54,7 @@ if len(undated) < len(visits):
 else:
     st.info(t("page.mobility.no_dated", lang))
 if len(undated):
-    st.markdown(t("page.mobility.undated", lang, n=len(undated)))
+    st.markdown(fmt.plural("page.mobility.undated", len(undated), lang))
     columns = [
         ("partner_label", "common.col.partner", "text"),
         ("institution_id", "common.col.institution", "institution"),

@@ -5,9 +5,11 @@ import streamlit as st
 
 import metrics
 from charts.compare import Cell, institution_bars, sort_rows
-from i18n import t
+from i18n import fmt, t
+from metrics.figure import figures
+from report.figure_words import value_text
 from ui import start_page, stop_if_empty, table_with_download
-from ui.evidence import figure_text, kpi_cards, period_label
+from ui.evidence import kpi_cards, period_label
 from ui.format import DASH, format_value
 
 # KPI cards grouped the way a rector reads them.
@@ -35,14 +37,8 @@ comparison = ctx.year_over_year()
 
 def comparison_line() -> str:
     """One line: what the small change under each card compares, or why there is none."""
-    if comparison.reason is None:
-        line = t("page.overview.yoy_note", lang, period=period_label(comparison, lang))
-        missing = [t(f"common.table.{name}", lang) for name in metrics.rules.DATED_TABLES
-                   if name not in comparison.dated_both]
-        if missing:
-            line += " " + t("page.overview.yoy_partly", lang, tables=", ".join(missing),
-                            year=comparison.year, previous=comparison.previous)
-        return line
+    if comparison.reason is None:  # v3: each card compares its own latest two dated years
+        return t("page.overview.yoy_note", lang, period=period_label(comparison, lang))
     dating = ctx.dating_summary()
     undated = [t(f"common.table.{name}", lang) for name, (dated, rows) in dating.items() if rows and not dated]
     why = t(f"page.overview.no_compare.{comparison.reason}", lang, year=comparison.year or "",
@@ -60,7 +56,7 @@ for group, names in GROUPS:
     if group == "partners":
         st.caption(t("page.overview.irn_note", lang))
     if group == "grants" and notes.get("grants_without_rate"):
-        st.caption(t("page.overview.grants_without_rate", lang, n=notes["grants_without_rate"]))
+        st.caption(fmt.plural("page.overview.grants_without_rate", notes["grants_without_rate"], lang))
 
 # Target vs actual -----------------------------------------------------------------
 st.subheader(t("page.overview.targets", lang))
@@ -102,12 +98,13 @@ if len(by_inst) > 1:
         label = ctx.institution_label(inst)
         return label if not picked or inst in picked else t("page.overview.for_comparison", lang, name=label)
 
+    inst_figures = {inst: figures(by_inst[inst], inst_notes[inst]) for inst in listed}
+
     def cell(inst: str, name: str) -> Cell:
-        value = by_inst[inst].get(name)
-        state, _ = metrics.figure_state(name, inst_notes[inst])
-        number = None if value is None or pd.isna(value) else float(value)
-        return Cell(number, state != "unknown" and number is not None,
-                    figure_text(name, value, inst_notes[inst], lang)[0])
+        fig = inst_figures[inst][name]
+        shown = fig.shown
+        number = None if shown is None or pd.isna(shown) else float(shown)
+        return Cell(number, number is not None, value_text(fig, lang))
 
     kpi_label = {k.name: t(k.label_key, lang) for k in metrics.KPIS}
     cells = {(header(i), k.name): cell(i, k.name) for i in listed for k in metrics.KPIS}
