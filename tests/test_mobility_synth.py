@@ -43,7 +43,7 @@ def test_timeline_and_countries_at_10k(synth_10k, tmp_path, monkeypatch):
     countries = {c for trace in by_country["data"] for c in trace["y"]}
     # 20 foreign countries: the 15 largest and "Other".
     assert "Uzbekistan" not in countries and len(countries) == 16 and "Other" in countries
-    assert any("domestic visit(s) (Uzbekistan) are left out" in c.value for c in at.caption)
+    assert any("domestic visits (Uzbekistan) are left out" in c.value for c in at.caption)
 
 
 def test_by_country_on_the_curated_data_is_foreign_only(tmp_path, monkeypatch):
@@ -57,5 +57,5 @@ def test_by_country_on_the_curated_data_is_foreign_only(tmp_path, monkeypatch):
                       if json.loads(c.proto.spec)["data"][0].get("orientation") == "h")
     countries = {c for trace in by_country["data"] for c in trace["y"]}
     assert len(countries) == 12 and "Uzbekistan" not in countries
-    notes = [c.value for c in at.caption if "domestic visit(s)" in c.value]
-    assert len(notes) == 1 and "(Uzbekistan)" in notes[0]
+    notes = [c.value for c in at.caption if "domestic visit" in c.value]
+    assert len(notes) == 1 and "(Uzbekistan) is left out" in notes[0]

@@ -91,8 +91,8 @@ with left:
     domestic = mobility_charts.domestic_visits(visits, homes)
     if domestic:
         # Foreign countries only, as the "Mobility countries" figure; the home country apart.
-        st.caption(t("page.mobility.by_country_domestic", lang, n=fmt.integer(sum(domestic.values()), lang),
-                     countries=", ".join(ctx.country_name(c) for c in domestic)))
+        st.caption(fmt.plural("page.mobility.by_country_domestic", sum(domestic.values()), lang,
+                              countries=", ".join(ctx.country_name(c) for c in domestic)))
 with right:
     st.subheader(t("page.mobility.by_faculty", lang))
     exploded = ctx.explode_list("visits", visits, ["faculty", "direction"], "faculty", t("common.not_stated", lang))
