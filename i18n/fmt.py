@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import lru_cache
 
 from babel import Locale
@@ -52,7 +52,7 @@ def number(value: object, lang: str | None = DEFAULT_LANG, digits: int | None = 
     Example: ``number(1234567, "uz") == "1\\xa0234\\xa0567"``; ``number(2.5, "ru", 0) == "3"``
     (half away from zero, as people round).
     """
-    if _missing(value):
+    if _missing(value) or (isinstance(value, float) and not math.isfinite(value)):
         return DASH
     if type(value) in (int, float) and type(digits) in (int, type(None)):  # the common case, kept
         return _number(value, _lang(lang), digits)
@@ -66,8 +66,13 @@ def _number(value: object, lang: str, digits: int | None) -> str:
         return format_decimal(value, locale=lang)
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
     # babel rounds half to even (2.5 -> 2); people expect half away from zero.
-    value = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-    return format_decimal(value, format=pattern, locale=lang, decimal_quantization=True)
+    exact = Decimal(str(value))
+    if not exact.is_finite():
+        return DASH
+    with localcontext() as context:  # enough digits for any finite value (1e30 has 31)
+        context.prec = max(28, exact.adjusted() + digits + 2)
+        rounded = exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+        return format_decimal(rounded, format=pattern, locale=lang, decimal_quantization=True)
 
 
 # CLDR plural categories (babel): en and uz one/other, ru one/few/many/other.
@@ -133,7 +138,7 @@ def percent(share: object, lang: str | None = DEFAULT_LANG, digits: int = 1) -> 
 def money(value: object, lang: str | None = DEFAULT_LANG, currency: str = "USD", digits: int = 0) -> str:
     """An amount of money: en "$1,234", ru/uz "1 234 $"; other currencies by their code
     ("€" and "$" only where people read them unambiguously)."""
-    if _missing(value):
+    if _missing(value) or not math.isfinite(float(value)):
         return DASH
     lang = _lang(lang)
     amount = number(abs(float(value)), lang, digits)

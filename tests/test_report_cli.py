@@ -98,9 +98,12 @@ def test_json_report_whole_dataset(dataset, tmp_path):
         "lecture_sessions_unknown",
         "grants_amount_unknown",
         "grants_without_rate",
+        "agreements_expiry_unknown",
+        "figures",  # v3: each figure's state and own change
         "evidence",
         "year_over_year",
         "by_institution",
+        "by_institution_figures",
         "problems",
     ]
     assert report["as_of"] == "2025-06-30"
