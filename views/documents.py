@@ -79,7 +79,7 @@ if chosen:
     if doc.note:
         st.caption(plain(shown(doc.note)))
     figures = figures_of(chosen)
-    st.markdown(t("page.documents.feeds", lang, n=fmt.integer(len(figures), lang)) + " "
+    st.markdown(fmt.plural("page.documents.feeds", len(figures), lang) + " "
                 + ", ".join(plain(t(metrics.KPI_BY_NAME[k].label_key, lang)) for k in figures))
     rows = rows_frame(ctx, chosen)
     rows = rows.assign(table=[t(f"page.quality.table.{name}", lang) for name in rows["table"]])
