@@ -16,6 +16,7 @@ Rules (docs/data-contract.md names the columns):
   Titles of the person_title column are hidden too. Each is replaced by one neutral mark.
   Never hidden: a partner's or an institution's name ("Kim Clinic of Cardiology"), or a
   name followed by an institution word ("Pirogov University").
+- **Authors** of documents are shown when they are an organisation, never a person.
 - **Sources** are cited by their document only (``000_x.txt: "the head …"`` -> ``000_x.txt``).
 - **Ids**: a row of a table that describes people (visits), or whose id holds a name, is
   shown by a neutral id that finds the row in the user's file (``visits:3``), the same
@@ -45,6 +46,8 @@ from places.names import CYRILLIC_RE, name_key, to_latin
 # Contract columns that hold a person's name or title.
 PERSONAL_COLUMNS: dict[str, tuple[str, ...]] = {"visits": ("person", "person_title")}
 ROW = "_row"
+# Cells that name a person or an organisation: shown only when they name an organisation.
+AUTHOR_COLUMNS = frozenset({("documents", "author")})
 # The table behind each kind of evidence (``KpiDef.evidence_of``).
 EVIDENCE_TABLES = {"agreement": "agreements", "visit": "visits", "grant": "grants",
                    "partner": "partners", "students": "students"}
@@ -514,6 +517,19 @@ class Privacy:
                 self._cache[text] = done
         return done
 
+    def author(self, value: object) -> str:
+        """A document's author as it may be shown: an organisation (a partner's or an
+        institution's name, or words such as "Ministry", "University") stays, names out
+        of it; a person ("Guldona Anvarbekovna Mamasolieva") is the mark when public."""
+        text = self.text(value)
+        if self._matcher is None or not text:
+            return text
+        words = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text)]
+        if self._matcher._guarded(text, words) or any(_institution_word(w) for _, _, w in words) \
+                or any(_is_acronym(w) for _, _, w in words):
+            return text
+        return self._mark
+
     def source(self, value: object) -> str:
         """A row's source: the whole citation, or in public its document only."""
         if not isinstance(value, str):
@@ -565,6 +581,8 @@ class Privacy:
                 continue
             if column == "source":
                 out[column] = _mapped(out[column], lambda v: self.source(v) or None)
+            elif (name, column) in AUTHOR_COLUMNS:
+                out[column] = _mapped(out[column], lambda v: self.author(v) or None)
             else:
                 out[column] = _mapped(out[column], self._cell)
         spec = TABLES.get(name)

@@ -23,7 +23,8 @@ PAGES = ["overview", "partners", "mobility", "grants", "agreements", "students",
          "documents", "quality"]
 # data/visits.csv: the people and the ids made from their names.
 CURATED_PEOPLE = ["togizbaev", "narzullaeva", "kasimova", "hafezi", "тогизбаев", "нарзуллаева",
-                  "касимова", "хафези", "doctor of medical sciences", "head of the center"]
+                  "касимова", "хафези", "doctor of medical sciences", "head of the center",
+                  "mamasolieva"]  # the author of a document (documents.csv)
 
 
 def _open_every_show_rows(at):

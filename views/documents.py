@@ -43,7 +43,7 @@ cols[2].metric(t("page.documents.files", lang),
 frame = pd.DataFrame({
     "title": [shown(d.title) for d in docs],
     "kind": [d.kind for d in docs],
-    "author": [shown(d.author) for d in docs],
+    "author": [ctx.privacy().author(d.author) for d in docs],
     "date": [date_of(d, lang) or t("documents.no_date", lang) for d in docs],
     "url": [safe_url(d.url) for d in docs],
     "file": [(d.file or "").replace("\\", "/").rsplit("/", 1)[-1] for d in docs],
