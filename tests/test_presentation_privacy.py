@@ -163,3 +163,12 @@ def test_the_public_pack_of_the_curated_data_names_no_one(tmp_path):
         assert [p for p in CURATED_PEOPLE if p in folded] == [], kind
         assert "v-samsmu-togizbaev" not in folded and "v-admi-hafezi" not in folded, kind
     assert "visits:2" in parts["xlsx"]  # the same neutral id as on screen and in the JSON
+
+
+def test_documents_feed_the_same_figures_in_presentation_mode(monkeypatch, tmp_path):
+    """Neutral ids are shown, the loaded ones matched: a document feeds the same figures."""
+    monkeypatch.setenv("COOP_DATA", str(CURATED))
+    monkeypatch.setenv("COOP_STORE", str(tmp_path / "no-store"))
+    normal, present = (run_dashboard("documents", present=p, lang="en").dataframe[0].value for p in ("0", "1"))
+    assert normal["Figures fed (current filters)"].tolist() == present["Figures fed (current filters)"].tolist()
+    assert "Incoming visits" in present["Figures fed (current filters)"].tolist()[0]

@@ -20,8 +20,9 @@ if not len(index):
     st.stop()
 
 # The figures each row feeds, in the sidebar's filters (metrics.evidence_frame per figure).
-evidence = {k.name: (k.evidence_of, ctx.evidence_frame(k.name)) for k in metrics.KPIS}
-fed = fed_figures(evidence, ctx.scoped())
+# The loaded ids (presentation mode shows neutral ones): matched here, never shown.
+evidence = {k.name: (k.evidence_of, ctx.evidence_frame(k.name, masked=False)) for k in metrics.KPIS}
+fed = fed_figures(evidence, ctx.scoped(masked=False))
 citing = {doc_id: rows for doc_id, rows in index.citing_rows(ctx.tables).items()}
 order = [k.name for k in metrics.KPIS]
 
