@@ -60,8 +60,8 @@ def test_show_rows_stays_in_presentation_mode_with_neutral_ids(monkeypatch, tmp_
     panel = [d.value for d in at.dataframe if "visits:2" in d.value.iloc[:, 0].tolist()]
     assert panel, "the incoming visits' rows, v-samsmu-togizbaev shown as visits:2"
     rows = panel[0]
-    # the source by its document only, no person column
-    assert "000_22ea42b7b3877478.txt" in rows.to_csv()
+    # the source by its document only (its title from documents.csv), no quote, no person column
+    assert "International Cooperation Relations" in rows.to_csv() and "Head of the center" not in rows.to_csv()
     assert "Персона" not in rows.columns and "Person" not in rows.columns
 
 
