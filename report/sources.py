@@ -252,7 +252,7 @@ def _entry(number: int, ref: str, index: DocumentIndex, privacy: Privacy, lang: 
         date = fmt.date_text(doc.published_on, lang, doc.published_on_precision or "day", style="medium")
     return Entry(
         number, doc.doc_id, privacy.text(doc.title) or doc.title,
-        "" if hidden else privacy.text(doc.author or ""),
+        "" if hidden else privacy.author(doc.author or ""),
         date or t("pack.sources.undated", lang), address,
         t(f"enum.document_kind.{doc.kind}", lang) if doc.kind else "",
         doc.public, file, "" if hidden else privacy.text(doc.note or ""), "" if hidden else url)
