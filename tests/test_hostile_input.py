@@ -328,11 +328,12 @@ def test_damaged_sheet_is_one_plain_message(tmp_path, change):
     ds = load_dataset(path)
     assert ds.fatal == (f"The sheet partners in {path} is damaged and cannot be read. "
                         "Open the file in Excel, save it and load it again.")
-    done = subprocess.run([sys.executable, "-m", "loaders", "check", str(path)],
-                          capture_output=True, text=True, cwd=Path(__file__).parent.parent,
-                          timeout=120)
-    assert done.returncode == 1 and "Traceback" not in done.stderr
-    assert done.stdout.splitlines()[0] == ds.fatal
+    if b"DOCTYPE" in change(b"<worksheet>"):  # the command line once is enough
+        done = subprocess.run([sys.executable, "-m", "loaders", "check", str(path)],
+                              capture_output=True, text=True,
+                              cwd=Path(__file__).parent.parent, timeout=120)
+        assert done.returncode == 1 and "Traceback" not in done.stderr
+        assert done.stdout.splitlines()[0] == ds.fatal
     refusal = _refusal(path, tmp_path)
     assert (refusal.code, refusal.params) == ("damaged_sheet", {"sheet": "partners"})
     refusal = _office_refusal(path)
@@ -484,9 +485,12 @@ def test_report_publications_flag_names_whose_export_a_file_is(tmp_path):
     # the institution i1 (Alpha Medical University) is named by no affiliation of the
     # export: its papers count only when the file is said to be i1's own export
     assert owned["papers"] > 0 and unowned["papers"] == 0
-    done = run("--publications", f"{export}:nobody", "--out", str(out))
-    assert done.returncode == 1 and "Traceback" not in done.stderr
-    assert "unknown institution 'nobody' (known: i1)" in done.stderr
+    from report.__main__ import BadFlag, _export_flag
+
+    tables = load_dataset(folder).tables
+    assert _export_flag(f"{export}:AMU", tables) == (str(export), "i1")  # a short name too
+    with pytest.raises(BadFlag, match=r"unknown institution 'nobody' \(known: i1\)"):
+        _export_flag(f"{export}:nobody", tables)
 
 
 def test_pages_with_a_damaged_workbook_as_coop_data_show_one_message(tmp_path, monkeypatch):
