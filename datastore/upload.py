@@ -19,6 +19,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from datastore.paths import safe_child
 from loaders.schema import TABLE_ORDER
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -259,7 +260,7 @@ def _extract_csvs(
     contents = {table: _read_member(archive, info, budget) for table, info in found.items()}
     dest.mkdir(parents=True, exist_ok=True)
     for table, content in contents.items():
-        (dest / f"{table}.csv").write_bytes(content)
+        safe_child(dest, f"{table}.csv").write_bytes(content)
     return sorted(contents)
 
 
@@ -315,7 +316,7 @@ def xlsx_to_csv_folder(data: bytes, dest: Path) -> list[str]:
         written[table] = buffer.getvalue()
     dest.mkdir(parents=True, exist_ok=True)
     for table, text in written.items():
-        (dest / f"{table}.csv").write_text(text, encoding="utf-8")
+        safe_child(dest, f"{table}.csv").write_text(text, encoding="utf-8")
     return sorted(written)
 
 

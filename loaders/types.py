@@ -131,6 +131,26 @@ def parse_enum(series: pd.Series, allowed, labels: dict[str, str] | None = None
     return values.set_axis(series.index), ~empty & ~ok
 
 
+# Yes/no cells (documents.public): the words people type in the three languages, folded.
+_YES = ("yes", "y", "true", "1", "x", "да", "д", "ha", "xa", "ҳа", "ха")
+_NO = ("no", "n", "false", "0", "нет", "н", "yo'q", "yoq", "йўқ", "йук", "йуқ")
+
+
+def parse_bool(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """True / False / NA (empty), and the mask of filled cells that are neither a yes nor a
+    no word (``yes``, ``no``, ``true``, ``1``, ``да``, ``нет``, ``ha``, ``yoʻq``, any case)."""
+    yes, no = {fold_name(w) for w in _YES}, {fold_name(w) for w in _NO}
+    text = parse_text(series)
+    folded = text.map(fold_name, na_action="ignore")
+    values = pd.Series(pd.NA, index=series.index, dtype=object)
+    is_yes = folded.isin(yes).to_numpy()
+    is_no = folded.isin(no).to_numpy()
+    values[is_yes] = True
+    values[is_no] = False
+    bad = text.notna().to_numpy() & ~is_yes & ~is_no
+    return values, bad
+
+
 # ---------------------------------------------------------------- digits in any script
 
 
@@ -243,6 +263,73 @@ _MONTH = r"^(\d{4})-(\d{1,2})$"
 _YEAR = r"^(\d{4})$"
 
 
+# Words around a date that say nothing more: "5 марта 2024 г.", "2024-yil mart", "the 5th of".
+_DATE_FILLERS = frozenset(fold_name(w) for w in (
+    "г", "гг", "год", "года", "году", "го", "числа", "месяц", "месяца",
+    "yil", "yilning", "yili", "y", "oyi", "oy", "йил", "йилнинг", "йили", "ойи",
+    "of", "the", "st", "nd", "rd", "th", "year", "month",
+))
+_DATE_TOKEN_RE = re.compile(r"[^\W\d_]+|\d+")
+_LETTER_RE = r"[^\W\d_]"
+
+
+@lru_cache(maxsize=1)
+def month_words() -> dict[str, int]:
+    """Every way a month is written, folded (``fold_name``) -> its number.
+
+    From CLDR through Babel: English, Russian, Uzbek in Latin and in Cyrillic script, wide
+    and abbreviated, the format context (Russian genitive: "марта") and the stand-alone one
+    (nominative: "март"); plus the Latin spellings offices type for Cyrillic names
+    ("sentyabr", "oktyabr"). A word that would name two months is left out.
+    """
+    from babel.dates import get_month_names
+
+    from places.names import to_latin
+
+    found: dict[str, set[int]] = {}
+
+    def add(word: str, number: int) -> None:
+        key = fold_name(word.strip().rstrip("."))
+        if key:
+            found.setdefault(key, set()).add(number)
+
+    for locale in ("en", "ru", "uz", "uz_Cyrl"):
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                for number, name in get_month_names(width, context, locale).items():
+                    add(name, number)
+                    if locale in ("ru", "uz_Cyrl"):
+                        add(to_latin(name, "uz"), number)
+                        add(to_latin(name, "ru"), number)
+    return {word: next(iter(numbers)) for word, numbers in found.items() if len(numbers) == 1}
+
+
+def _month_name_date(text: str) -> tuple[int, int, int, str] | None:
+    """(year, month, day, precision) of a date with a month name, or None.
+
+    One month word, one four-digit year, at most one day of one or two digits, in any
+    order, with fillers ("г.", "yil") and punctuation around: "март 2024", "05 марта 2024",
+    "5-mart 2024-yil", "March 5, 2024". Without a day the precision is the month.
+    """
+    words = month_words()
+    year = month = day = None
+    for token in _DATE_TOKEN_RE.findall(fold_name(text)):
+        if token.isdigit():
+            if len(token) == 4 and year is None:
+                year = int(token)
+            elif len(token) <= 2 and day is None:
+                day = int(token)
+            else:
+                return None
+        elif token in words and month is None:
+            month = words[token]
+        elif token not in _DATE_FILLERS:
+            return None
+    if year is None or month is None:
+        return None
+    return (year, month, day or 1, "day" if day else "month")
+
+
 def _date_uniques(u: pd.Series) -> tuple:
     n = len(u)
     year = np.full(n, np.nan)
@@ -268,6 +355,11 @@ def _date_uniques(u: pd.Series) -> tuple:
     fill(mon[0].notna().to_numpy(), num(mon, 0), num(mon, 1), ones, "month")
     yr = u.str.extract(_YEAR)
     fill(yr[0].notna().to_numpy(), num(yr, 0), ones, ones, "year")
+    named = np.isnan(year) & u.str.contains(_LETTER_RE, regex=True).to_numpy(dtype=bool)
+    for i in np.flatnonzero(named):
+        found = _month_name_date(u.iloc[i])
+        if found is not None:
+            year[i], month[i], day[i], precision[i] = found
 
     in_range = (year >= YEAR_MIN) & (year <= YEAR_MAX)
     year = np.where(in_range, year, np.nan)
@@ -283,7 +375,9 @@ def parse_date(series: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray]:
     """Dates (``datetime64[ns]``, NaT when unknown), their precision, and the bad mask.
 
     ``YYYY-MM-DD`` (optionally with a time, as Excel cells are written), ``DD.MM.YYYY``:
-    day; ``YYYY-MM``: month; ``YYYY``: year (the first day of that month or year).
+    day; ``YYYY-MM``: month; ``YYYY``: year (the first day of that month or year). A month
+    written as a word in English, Russian or Uzbek (``05 марта 2024``: day; ``mart 2024``,
+    ``March 2024``: month; see :func:`month_words`).
     """
     dates, precision, bad = _by_unique(series, _date_uniques)
     idx = series.index

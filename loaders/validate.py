@@ -17,9 +17,17 @@ import pandas as pd
 from i18n import t
 from loaders import cells, geo
 from loaders import types as vt
+from loaders.documents import document_path, safe_document_name
 from loaders.read import READ_PROBLEMS, ROW, UNNAMED, FatalRead, read_dataset
 from loaders.schema import DERIVED, TABLE_ORDER, TABLES, Dataset, Problem, Table
 from loaders.words import enum_label_index
+from metrics.documents import (
+    ATTACHABLE_TABLES,
+    PUBLIC_DOCUMENT_KINDS,
+    SOURCE_TABLES,
+    DocumentIndex,
+    cited,
+)
 from metrics.rules import status_contradictions
 from places.countries import country_name, normalize_country
 
@@ -37,7 +45,7 @@ _CELL_CODES = {"cell_too_long", "damaged_cell", "formula_no_value"}
 
 
 def empty_tables() -> dict[str, pd.DataFrame]:
-    """All eight tables with their clean columns and no rows."""
+    """Every table with its clean columns and no rows."""
     return {name: _empty_frame(name) for name in TABLE_ORDER}
 
 
@@ -50,10 +58,15 @@ def _clean_columns(name: str) -> list[str]:
             out.append(f"{col.name}_precision")
         if col.name == "lon" and name in ("institutions", "partners"):
             out.extend(["geo_precision", "geo_note"])
-        if col.name == "academic_year":
-            out.append("year_start")
+        if col.kind == "academic_year":
+            out.append(_year_start_column(col.name))
     missing = [c for c in DERIVED[name] if c not in out]
     return out + missing
+
+
+def _year_start_column(column: str) -> str:
+    """The derived column holding an academic year's first calendar year."""
+    return "year_start" if column == "academic_year" else f"{column}_start"
 
 
 def _dtype_of(name: str, column: str):
@@ -67,8 +80,12 @@ def _dtype_of(name: str, column: str):
         return "Int64"
     if kind == "year" or column == "year_start":
         return "int64"
+    if column.endswith("_year_start"):
+        return "Int64"  # an optional academic year (agreement_terms.last_year) may be empty
     if kind == "date":
         return "datetime64[ns]"
+    if kind == "bool":
+        return object
     if column.endswith("_precision") and column != "geo_precision":
         return object
     return str
@@ -97,7 +114,8 @@ def load_dataset(path: str | Path) -> Dataset:
             parts.append(("problem.fatal_missing_column", {"table": name, "columns": ", ".join(absent)}))
     if missing:
         return Dataset(empty_tables(), [], " ".join(missing), str(path), parts)
-    checker = _Checker(raw)
+    # A workbook's documents/ folder is the one beside it.
+    checker = _Checker(raw, Path(path) if Path(path).is_dir() else Path(path).parent)
     checker.run()
     return Dataset(checker.clean, checker.sorted_problems(), None, str(path),
                    omitted=checker.omitted)
@@ -314,10 +332,13 @@ class _TableCheck:
                 self.flag(bad, col.name, "bad_date")
             elif kind == "academic_year":
                 values, starts, bad = vt.parse_academic_year(raw)
-                self.values["year_start"] = starts
+                self.values[_year_start_column(col.name)] = starts
                 self.flag(bad, col.name, "bad_academic_year")
             elif kind in _NUMERIC_KINDS:
                 values = self._parse_numeric(col.name, kind, raw)
+            elif kind == "bool":
+                values, bad = vt.parse_bool(raw)
+                self.flag(bad, col.name, "bad_enum", allowed="yes, no")
             else:  # pragma: no cover - schema and parser kinds are kept in step
                 raise ValueError(kind)
             self.values[col.name] = values
@@ -467,7 +488,9 @@ def _parse_country(text: pd.Series) -> pd.Series:
 class _Checker:
     """All tables, checked in an order where every referenced table is final first."""
 
-    def __init__(self, raw: dict[str, pd.DataFrame]):
+    def __init__(self, raw: dict[str, pd.DataFrame], folder: Path | None = None):
+        self.folder = folder  # the dataset's folder (its documents/ files)
+        self.has_documents = "documents" in raw and len(raw["documents"]) > 0
         self.problems: list[Problem] = []
         self.omitted: dict[tuple[str, str, str], int] = {}
         self.checks = {name: _TableCheck(name, raw.get(name), self.problems, self.omitted)
@@ -486,6 +509,7 @@ class _Checker:
             check.parse_columns()
             check.check_duplicates()
         inst, partners = self.checks["institutions"], self.checks["partners"]
+        self._safe_ids(inst)
         self._geography(inst)
         self._geography(partners)
         institution_ids = self.valid_keys("institutions")
@@ -511,16 +535,30 @@ class _Checker:
         no_currency = amount_given & ~_filled(grants, "currency")
         grants.flag(no_currency, "currency", "missing_currency")
 
-        for name in ("students", "targets"):
+        for name in ("students", "targets", "institution_facts"):
             self.checks[name].check_ref("institution_id", institution_ids, "institutions")
+        facts = self.checks["institution_facts"]
+        negative = (facts.values["value"] < 0).fillna(False).to_numpy(dtype=bool)
+        facts.flag(negative, "value", "negative_value")
         self._status_dates(agreements)
         self._repeated_rows(self.checks["students"])
         self._domestic_students(self.checks["students"], inst)
+        self._agreement_terms(self.checks["agreement_terms"])
 
         self._fx_warnings(grants, self.checks["fx_rates"])
+        self._documents(self.checks["documents"])
         self.clean = {name: check.frame() for name, check in self.checks.items()}
 
     # -- table-specific rules
+
+    @staticmethod
+    def _safe_ids(inst: _TableCheck) -> None:
+        """An institution id names a folder (``publications/<id>/``): one plain name."""
+        ids = inst.values["institution_id"]
+        given = ids.notna().to_numpy()
+        unsafe = np.zeros(inst.n, dtype=bool)
+        unsafe[given] = [not cells.is_safe_name(str(v)) for v in ids[given]]
+        inst.flag(unsafe, "institution_id", "unsafe_id", limit=cells.SAFE_NAME_MAX)
 
     def _geography(self, check: _TableCheck) -> None:
         """Both coordinates or neither; then the rows' places (``loaders.geo``, the next
@@ -555,6 +593,13 @@ class _Checker:
                    country=country_codes, note=notes)
         check.flag(approximate & ~check.error, "city", "city_approximate", severity="warning",
                    country=country_codes, matched=matched)
+
+    def _agreement_terms(self, terms: _TableCheck) -> None:
+        """A term belongs to a known agreement and ends no earlier than it starts."""
+        terms.check_ref("agreement_id", self.valid_keys("agreements"), "agreements")
+        first, last = terms.values["first_year_start"], terms.values["last_year_start"]
+        before = (first.notna() & last.notna() & (last < first)).fillna(False).to_numpy(dtype=bool)
+        terms.flag(before, "last_year", "end_before_start", start=terms.raw["first_year"].str.strip())
 
     def _status_dates(self, agreements: _TableCheck) -> None:
         """A written active/planned that the dates contradict today (docs/metrics.md
@@ -667,6 +712,66 @@ class _Checker:
                    & currency.notna().to_numpy() & ~currency.isin(rated).to_numpy())
         grants.flag(no_rate, "currency", "no_fx_rate", severity="warning",
                     currency=currency.fillna("").to_numpy(dtype=object))
+
+    def _documents(self, documents: _TableCheck) -> None:
+        """The documents table (docs/data-contract.md "Documents"): ``public`` defaults by
+        kind and file; a file missing from the dataset's ``documents/`` folder, a row to
+        attach to that is not there, and a source that cites no known document are warnings
+        (the row is kept). Without a documents table, sources stay free text."""
+        ok = ~documents.error
+        kind, file = documents.values["kind"], documents.values["file"]
+        public = documents.values["public"]
+        by_default = kind.isin(list(PUBLIC_DOCUMENT_KINDS)).to_numpy() & file.isna().to_numpy()
+        documents.values["public"] = pd.Series(
+            np.where(public.isna().to_numpy(), by_default, public.to_numpy(dtype=object)),
+            index=public.index, dtype=object)
+        if documents.n:
+            self._document_files(documents, ok)
+            self._document_rows(documents, ok)
+        if not self.has_documents:
+            return
+        frame = pd.DataFrame({c: documents.values[c][ok].to_numpy(dtype=object)
+                              for c in ("doc_id", "title", "kind", "file", "public", "attached_to")})
+        index = DocumentIndex(frame)
+        for name in SOURCE_TABLES:
+            check = self.checks[name]
+            if "source" not in check.raw.columns or check.n == 0:
+                continue
+            source = check.text("source")
+            values = [s if isinstance(s, str) else None for s in source.tolist()]
+            known = {s: index.resolve(s) is not None for s in set(values) if s is not None}
+            unknown = np.array([s is not None and not known[s] for s in values], dtype=bool) & ~check.error
+            cited_as = np.full(check.n, "", dtype=object)
+            cited_as[unknown] = [cited(s) for s in source[unknown]]
+            check.flag(unknown, "source", "unknown_document", severity="warning", document=cited_as)
+
+    def _document_files(self, documents: _TableCheck, ok: np.ndarray) -> None:
+        """A ``file`` must be a plain name (or a path inside ``documents/``) found there."""
+        file = documents.values["file"]
+        missing = np.zeros(documents.n, dtype=bool)
+        for pos in np.flatnonzero(ok & file.notna().to_numpy()):
+            name = str(file.iloc[pos])
+            missing[pos] = document_path(self.folder, name) is None if self.folder else False
+            if not missing[pos] and not safe_document_name(name):
+                missing[pos] = True
+        documents.flag(missing, "file", "missing_document_file", severity="warning")
+
+    def _document_rows(self, documents: _TableCheck, ok: np.ndarray) -> None:
+        """``attached_to`` names a row of an attachable table: ``agreements:a-1``, ``students:2``."""
+        attached = documents.values["attached_to"]
+        keys = {name: self.valid_keys(name) for name in ATTACHABLE_TABLES if self.checks[name].table.key}
+        students = self.checks["students"]
+        student_rows = {f"students:{int(r)}" for r in students.rows[~students.error]}
+        bad = np.zeros(documents.n, dtype=bool)
+        for pos in np.flatnonzero(ok & attached.notna().to_numpy()):
+            table, _, row_id = str(attached.iloc[pos]).partition(":")
+            table, row_id = table.strip(), row_id.strip()
+            if table == "students":
+                bad[pos] = f"students:{row_id}" not in student_rows
+            else:
+                bad[pos] = table not in keys or row_id not in keys[table]
+        documents.flag(bad, "attached_to", "unknown_attached_row", severity="warning",
+                       tables=", ".join(ATTACHABLE_TABLES))
 
     def sorted_problems(self) -> list[Problem]:
         order = {name: i for i, name in enumerate(TABLE_ORDER)}

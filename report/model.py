@@ -36,6 +36,9 @@ from report.figure_words import change_text, domestic_words, note_text, value_te
 from report.json_report import build_report
 from report.parts import Chart, Section, Series, Table, enum_label
 from report.parts import missing as _missing
+from report.quota import quota_sections
+from report.rankings import rankings_for, rankings_section
+from report.sources import Register, build_register, cites_of
 from research import Research, dataset_research
 
 RENEWAL_DAYS = rules.EXPIRING_DAYS  # renewals due: the agreements_expiring rows
@@ -108,6 +111,14 @@ class Pack:
     research: list[Section] = field(default_factory=list)  # joint papers (report.coauthors)
     research_papers: Table | None = None  # the papers behind them, for the annex
     changes: dict[str, str] = field(default_factory=dict)  # KPI -> its change line, where the JSON has one
+    register: Register | None = None  # the numbered sources (report.sources)
+    cites: dict[str, list[int]] = field(default_factory=dict)  # part -> its documents' numbers
+
+    def cites_line(self, part: str) -> str:
+        """"Sources: [1], [2]" for a slide or page of ``part`` ("" when it cites none)."""
+        if self.register is None:
+            return ""
+        return self.register.cites_line(self.cites.get(part, []))
 
     def label(self, key: str, **params: object) -> str:
         return t(key, self.lang, **params)
@@ -622,24 +633,12 @@ def _appendix_entry(kpi: KpiDef, frame: pd.DataFrame, report: dict, privacy: Pri
                          t(kpi.definition_key, lang), len(ids), summary)
 
 
-def _sources(scoped: Tables, privacy: Privacy, lang: str) -> Table:
-    """Every document the scoped rows cite, with how many rows of each table cite it."""
-    counts: dict[str, Counter] = {}
-    for name in ("partners", "agreements", "visits", "grants", "students"):
-        frame = scoped.get(name)
-        if frame is None or "source" not in frame.columns:
-            continue
-        for source in frame["source"].dropna():
-            doc = privacy.text(source_document(source))
-            if doc:
-                counts.setdefault(doc, Counter())[name] += 1
-    rows = [[doc, _count(sum(c.values()), lang),
-             ", ".join(f"{t(f'pack.table.{n}', lang)} {_count(k, lang)}" for n, k in
-                       sorted(c.items()))]
-            for doc, c in sorted(counts.items())]
-    return Table([t("pack.col.document", lang), t("pack.col.rows", lang),
-                  t("pack.col.cited_by", lang)], rows, (False, True, False), (45, 12, 43),
-                 "" if rows else t("pack.sources.none", lang))
+def dataset_folder(dataset: Dataset) -> Path | None:
+    """Where the dataset's ``documents/`` folder is: the dataset folder, or beside a workbook."""
+    path = getattr(dataset, "path", None)
+    if not path:
+        return None
+    return Path(path) if Path(path).is_dir() else Path(path).parent
 
 
 # ---------------------------------------------------------------- tables for the annex
@@ -757,6 +756,9 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
     report = report or build_report(dataset, scope)
     step(0.2)
     privacy = Privacy.for_tables(tables, public, lang)
+    # Sources cited by number from here on (report.sources): "[1] Title: \"quote\"".
+    register = build_register(tables, scoped, privacy, lang, dataset_folder(dataset))
+    tables, scoped = register.cited_tables(tables), register.cited_tables(scoped)
     full, short = _institution_names(tables)
     partner_names = dict(zip(tables["partners"]["partner_id"].astype(str),
                              tables["partners"]["name"].astype(str), strict=False))
@@ -786,7 +788,8 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
     sections = [partners_section, _mobility(scoped, report, lang),
                 _grants(scoped, frames.get("grant_funding_usd"), lang, privacy, partner_names,
                         short),
-                _students(scoped, scope.as_of, lang)]
+                _students(scoped, scope.as_of, lang),
+                *quota_sections(tables, scope, lang, partner_names, short)]
     step(0.7)
     links = _links(scoped, partner_ids)
     homes = tables["institutions"]
@@ -795,7 +798,7 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
     homes = homes[homes["institution_id"].astype(str).isin(shown)]
     lines = scope_lines(scope, tables, lang)
     data_tables = {name: localise_frame(name, frame, lang, privacy, partner_names, short)
-                   for name, frame in scoped.items() if frame is not None}
+                   for name, frame in scoped.items() if frame is not None and name != "documents"}
     step(0.8)
     map_partners = scoped["partners"][scoped["partners"]["partner_id"].astype(str).isin(
         partner_ids)]
@@ -803,6 +806,7 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
     if research is None and path:
         research = dataset_research(path, tables)
     coauthors = research_part(research, tables, scope, lang, partner_names, short)
+    sections.append(rankings_section(rankings_for(tables, scope, research), tables, lang, short))
     return Pack(
         lang=lang, public=public,
         title=t("export.pack_title", lang),
@@ -832,7 +836,18 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
         agreements=agreements,
         renewals=renewals,
         appendix=appendix,
-        sources=_sources(scoped, privacy, lang),
+        sources=register.table(scoped, lang),
+        register=register,
+        cites=cites_of(register, {
+            "kpis": frames.values(), "appendix": frames.values(),
+            "trends": [scoped[n] for n in ("visits", "agreements", "grants", "students")],
+            "map": [scoped[n] for n in ("partners", "agreements", "visits", "grants")],
+            "partners": [scoped[n] for n in ("partners", "agreements", "visits", "grants")],
+            "mobility": [scoped["visits"]], "grants": [scoped["grants"]],
+            "students": [scoped["students"]], "agreements": [scoped["agreements"]],
+            "renewals": [frames.get("agreements_expiring")],
+            "sources": [scoped[n] for n in ("institutions", "partners", "agreements", "visits",
+                                            "grants", "students")]}),
         evidence_tables=evidence_tables,
         data_tables=data_tables,
         branding=load_branding(Path(path)) if path else None,

@@ -85,6 +85,18 @@ class PackPdf(FPDF):
         self.set_creator("International cooperation dashboard")
         self.set_author("")
         self.set_subject(pack.scope_words)
+        # The documents behind what a page shows: the part being laid out, and every number
+        # cited on the current page (printed in its footer; a part going on keeps its own).
+        self.part_cites: list[int] = []
+        self.page_cites: set[int] = set()
+
+    def cite(self, part: str) -> None:
+        """From here on the page shows pack part ``part`` (called once its page is begun)."""
+        self.part_cites = list(self.pack.cites.get(part, [])) if part else []
+        self.page_cites.update(self.part_cites)
+
+    def header(self) -> None:
+        self.page_cites = set(self.part_cites)
 
     def footer(self) -> None:
         pack = self.pack
@@ -96,7 +108,9 @@ class PackPdf(FPDF):
                   f"{pack.label('export.as_of')} {pack.as_of}"]
         if pack.public:
             parts.append(pack.label("pack.public_short"))
-        self.cell(self.epw - 20, 5, _fit(self, " · ".join(parts), self.epw - 22), align="L")
+        if pack.register is not None:
+            parts.append(pack.register.cites_line(self.page_cites, limit=60))
+        self.cell(self.epw - 20, 5, _fit(self, " · ".join(p for p in parts if p), self.epw - 22), align="L")
         self.cell(20, 5, pack.label("export.page", n=self.page_no()), align="R")
 
     @property
@@ -353,7 +367,7 @@ def _estimate_charts(charts: list[Chart]) -> float:
 
 
 def _section(pdf: PackPdf, section: Section, table: Table | None = None,
-             new_page: bool = False) -> None:
+             new_page: bool = False, part: str | None = None) -> None:
     """Heading, lead, charts and table; a new page when the charts and the first rows
     of the table would not fit on this one (the chart stays beside its table)."""
     table = section.table if table is None else table
@@ -362,6 +376,7 @@ def _section(pdf: PackPdf, section: Section, table: Table | None = None,
         pdf.add_page()
     else:
         pdf.ln(3)
+    pdf.cite(section.key if part is None else part)
     _heading(pdf, section.title)
     _paragraph(pdf, section.lead)
     _charts(pdf, section.charts)
@@ -394,6 +409,7 @@ def _cover(pdf: PackPdf, pack: Pack) -> None:
 
 def _key_figures(pdf: PackPdf, pack: Pack) -> None:
     pdf.add_page()
+    pdf.cite("kpis")
     _heading(pdf, pack.label("export.kpis.title"))
     _paragraph(pdf, pack.comparison_note)
     columns, gap = 4, 4
@@ -438,6 +454,7 @@ def _key_figures(pdf: PackPdf, pack: Pack) -> None:
 
 def _map(pdf: PackPdf, pack: Pack) -> None:
     pdf.add_page()
+    pdf.cite("map")
     _heading(pdf, pack.map.title)
     _paragraph(pdf, pack.map.lead)
     if not pack.map_counts:
@@ -456,6 +473,7 @@ def _map(pdf: PackPdf, pack: Pack) -> None:
 
 def _appendix(pdf: PackPdf, pack: Pack) -> None:
     pdf.add_page()
+    pdf.cite("appendix")
     _heading(pdf, pack.label("pack.appendix.title"))
     _paragraph(pdf, pack.label("pack.appendix.lead"))
     for entry in pack.appendix:
@@ -490,7 +508,7 @@ def write_pdf(path: str | Path | IO[bytes], pack: Pack) -> Path | IO[bytes]:
                                pack.renewals.note if pack.renewals.rows else "")
             _section(pdf, renewals, pack.renewals)
     for n, section in enumerate(pack.research):
-        _section(pdf, section, new_page=n == 0)
+        _section(pdf, section, new_page=n == 0, part="")
     _appendix(pdf, pack)
     _section(pdf, Section("sources", pack.label("pack.sources.title"),
                           pack.label("pack.sources.lead"), table=pack.sources), new_page=True)

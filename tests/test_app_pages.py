@@ -102,9 +102,17 @@ def test_overview_targets_and_institutions_side_by_side():
     # SamSMU 2024 incoming: v1 only -> 1 of 4; ADMI 2024 partners: Kazakh NMU, Pirogov, SNU.
     assert rows[("SamSMU", "Incoming visits")] == ("4", "1", 25.0)
     assert rows[("ADMI", "Partners")] == ("5", "3", 60.0)
-    side = at.dataframe[1].value.set_index("Figure")
-    assert side.loc["Incoming visits", "SamSMU"] == "3"
-    assert side.loc["Incoming visits", "ADMI"] == "2"
+    side = at.dataframe[1].value.set_index("Institution")  # a row per institution
+    assert side.loc["SamSMU", "Incoming visits"] == "3"
+    assert side.loc["ADMI", "Incoming visits"] == "2"
+    assert list(side.index) == ["ADMI", "SamSMU"]  # by name until sorted
+    # The chart: a column of bars per figure compared; sorted by incoming visits, SamSMU first.
+    at.selectbox(key="compare-sort").set_value("visits_incoming").run(timeout=30)
+    chart = next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
+                 if "<b>Incoming visits</b>" in str(json.loads(c.proto.spec)["layout"].get("annotations")))
+    incoming = next(t for t in chart["data"] if t["name"] == "Incoming visits" and t["type"] == "bar")
+    assert (incoming["y"], incoming["x"], incoming["text"]) == (["SamSMU", "ADMI"], [3, 2], ["3", "2"])
+    assert list(at.dataframe[1].value["Institution"]) == ["SamSMU", "ADMI"]
 
 
 def test_empty_selection_shows_a_message_not_a_chart():
@@ -210,7 +218,11 @@ def test_grants_charts_in_usd():
 
 def test_agreements_renewals_dormant_registry():
     at = run_page("agreements")
-    expiring, dormant, registry = (df.value for df in at.dataframe)
+    expiring, dormant, registry, renewal = (df.value for df in at.dataframe)
+    # six months before its 1 December 2025 expiry, the MoU is in its renewal window
+    assert renewal.to_dict("records") == [{
+        "Institution": "SamSMU", "Partner": "Seoul National University", "Expires on": "2025-12-01",
+        "Use": "no terms recorded"}]
     assert expiring.to_dict("records") == [{
         "Institution": "SamSMU", "Partner": "Seoul National University",
         "Kind": "Memorandum of understanding", "Expires on": "2025-12-01", "Days left": 154,
@@ -247,7 +259,7 @@ def test_quality_page_lists_problems_positions_undated():
     at = run_page("quality")
     assert metrics_of(at)["Rows with errors"] == "1"
     assert metrics_of(at)["Warnings"] == "1"
-    problems, positions, rough, undated = (df.value for df in at.dataframe)
+    problems, positions, rough, undated = (df.value for df in at.dataframe[:4])  # then rows without a document
     assert problems[["Table", "Row", "Column", "Value"]].to_dict("records") == [
         # the table and column in words; the file's own name only where it differs
         {"Table": "Visits", "Row": 10, "Column": "Direction", "Value": "sideways"},

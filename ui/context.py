@@ -39,13 +39,14 @@ class PageContext:
     scope: metrics.Scope | None = None
     institution_names: dict[str, str] = field(default_factory=dict)
     year_span: tuple[int, int] | None = None
+    load_error: str | None = None  # why there is no dataset, when it is known (the store's)
 
     # ------------------------------------------------------------ the dataset
 
     @property
     def fatal(self) -> str | None:
         if self.dataset is None:
-            return t("common.fatal_missing", self.lang)
+            return self.load_error or t("common.fatal_missing", self.lang)
         return self.dataset.fatal_text(self.lang)
 
     @property

@@ -26,14 +26,31 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SCOPED_ROW_BUDGET = int(os.environ.get("COOP_SCOPED_ROWS", "1500000"))
 
 
+_STORE_NOTICE = threading.local()  # per script thread: why an older version is shown
+
+
 def dataset_path() -> Path:
-    """The dataset the app shows: datastore's active version, else COOP_DATA, else data/."""
+    """The dataset the app shows: datastore's active version, else COOP_DATA, else data/.
+
+    When the store cannot give its current version (a damaged database, a full disk),
+    the newest version this server wrote before, and ``store_notice`` says so; with none,
+    ``datastore.StoreUnavailable`` is raised (never the base data in its place)."""
+    _STORE_NOTICE.value = None
     try:
-        from datastore import active_dataset_path
+        from datastore import active_dataset
     except ImportError:  # the version store is optional
         env = os.environ.get("COOP_DATA")
         return Path(env).expanduser() if env else REPO_ROOT / "data"
-    return Path(active_dataset_path())
+    path, problem = active_dataset()
+    if problem is not None and problem.fallback is not None:
+        _STORE_NOTICE.value = (problem.kind, problem.fallback[0])
+    return Path(path)
+
+
+def store_notice() -> tuple[str, int] | None:
+    """(``damaged`` or ``disk_full``, the version shown instead) after ``dataset_path``
+    in this thread fell back to an older version; None when the current one is shown."""
+    return getattr(_STORE_NOTICE, "value", None)
 
 
 def files_stamp(path: Path) -> tuple[tuple[str, int, int], ...]:

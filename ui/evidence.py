@@ -18,13 +18,16 @@ from i18n import fmt, t
 from metrics.figure import Figure, figure, figures
 from report.figure_words import domestic_words, figure_words, note_text, value_text
 from ui.context import PageContext
+from ui.documents import EVIDENCE_TABLE, document_links, documents_of_frame, with_documents
 from ui.panels import table_with_download
 from ui.tables import display_frame
 
 K_OPEN = "evidence_open"  # session key: the KPI whose rows are shown
 PERSONAL = ("person", "person_title")
 
-_SOURCE = [("source", "common.col.source", "text"), ("_row", "common.col.row", "int")]
+# A row's source as its document's title and the quote (issue 28: never a bare file name).
+_SOURCE = [("document", "common.col.document", "text"), ("quote", "common.col.quote", "text"),
+           ("_row", "common.col.row", "int")]
 COLUMNS: dict[str, list[tuple[str, str, str]]] = {
     "agreement": [
         ("agreement_id", "common.col.id", "text"),
@@ -76,7 +79,7 @@ COLUMNS: dict[str, list[tuple[str, str, str]]] = {
         ("country_name", "common.col.country", "text"),
         ("rows", "common.col.rows", "int"),
         ("ids", "common.col.ids", "text"),
-        ("sources", "common.col.source", "text"),
+        ("documents", "common.col.document", "text"),
     ],
     "students": [
         ("row_id", "common.col.id", "text"),
@@ -97,7 +100,9 @@ def evidence_display(ctx: PageContext, name: str, frame: pd.DataFrame | None = N
         frame = ctx.evidence_frame(name)
     if kpi.evidence_of == "country":
         frame = frame.assign(country_name=[ctx.country_name(c) for c in frame["country"]])
-    columns = [c for c in COLUMNS[kpi.evidence_of] if not (ctx.present and c[0] in PERSONAL)]
+    frame = with_documents(ctx, EVIDENCE_TABLE.get(kpi.evidence_of, "countries"), frame)
+    columns = [c for c in COLUMNS[kpi.evidence_of]
+               if not (ctx.present and c[0] in (*PERSONAL, "quote"))]
     return display_frame(frame, columns, ctx.lang, lookups=ctx.lookups())
 
 
@@ -128,6 +133,8 @@ def rows_panel(ctx: PageContext, names: Sequence[str], figs: Mapping[str, Figure
         st.caption(fmt.plural(f"evidence.what.{kpi.aggregate}", len(table), lang)
                    + " " + t(kpi.definition_key, lang))
         table_with_download(table, f"rows-{name}", lang, key=f"evidence-{name}")
+        document_links(ctx, documents_of_frame(ctx, EVIDENCE_TABLE.get(kpi.evidence_of, "countries"),
+                                               ctx.evidence_frame(name)), key=f"evidence-{name}")
 
 
 def figure_text(name: str, value: object, notes: Mapping[str, int], lang: str,

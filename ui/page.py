@@ -91,7 +91,7 @@ def start_page(name: str, *, title_key: str | None = None, lead_key: str | None 
     st.title(t(title_key or f"page.{name}.title", ctx.lang))
     st.caption(t(lead_key or f"page.{name}.lead", ctx.lang))
     if ctx.fatal:
-        fatal_panel(ctx.fatal, ctx.lang)
+        fatal_panel(ctx.fatal, ctx.lang, hint=ctx.load_error is None)
         if not stop_on_fatal:
             return ctx
         st.stop()

@@ -76,12 +76,14 @@ def problems_table(problems, lang: str) -> None:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
-def fatal_panel(message: str, lang: str) -> None:
-    """One clear error panel when the dataset cannot be used at all."""
+def fatal_panel(message: str, lang: str, hint: bool = True) -> None:
+    """One clear error panel when the dataset cannot be used at all (``hint``: how to fix
+    a file; not for the data store, whose message says what to do)."""
     from ui.text import plain
 
     st.error(  # the message names files, sheets and cells from outside: shown as text
-        f"**{t('common.fatal_title', lang)}**\n\n{plain(message)}\n\n{t('common.fatal_hint', lang)}",
+        f"**{t('common.fatal_title', lang)}**\n\n{plain(message)}"
+        + (f"\n\n{t('common.fatal_hint', lang)}" if hint else ""),
         icon=":material/error:",
     )
 

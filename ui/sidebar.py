@@ -14,7 +14,7 @@ from datetime import date
 import streamlit as st
 
 import metrics
-from datastore import version_shown
+from datastore import StoreUnavailable, version_shown
 from i18n import DEFAULT_LANG, LANGUAGE_NAMES, LANGUAGES, fmt, t
 from loaders.schema import PARTNER_TYPES
 from metrics.options import FilterOptions, filter_options
@@ -210,17 +210,30 @@ def as_of_filter(sb, draw: bool, lang: str) -> date | None:
 
 def render_sidebar(lang: str, present: bool) -> PageContext:
     """Draw the filters, mirror them in the URL and return the page context."""
+    load_error = None
     try:
         dataset, path, stamp = cached.current_dataset()
+    except StoreUnavailable as exc:  # and no earlier version to show: the message alone
+        dataset, path, stamp = None, "", ()
+        load_error = (t(f"filters.store_unavailable.{exc.kind}", lang) + " "
+                      + t("filters.store_no_copy", lang))
     except Exception as exc:  # noqa: BLE001 - an unreadable dataset must not show a traceback
-        dataset, path, stamp = None, str(cached.dataset_path()), ()
+        try:
+            path = str(cached.dataset_path())
+        except Exception:  # noqa: BLE001 - the same failure again
+            path = ""
+        dataset, stamp = None, ()
         st.session_state["_load_error"] = str(exc)
+    if (notice := cached.store_notice()) is not None:  # an older version, said on every page
+        kind, number = notice
+        st.warning(t(f"filters.store_unavailable.{kind}", lang) + " "
+                   + t("filters.store_fallback", lang, number=number), icon=":material/database:")
     sb = st.sidebar
 
     if dataset is None or dataset.fatal:
         view = ViewState(lang=lang, present=present)
         _language_widgets(sb, lang)
-        ctx = PageContext(lang, present, view, dataset, path, stamp)
+        ctx = PageContext(lang, present, view, dataset, path, stamp, load_error=load_error)
         st.session_state[K_CONTEXT] = ctx
         _write_query(view)
         return ctx

@@ -4,7 +4,9 @@ import streamlit as st
 
 from i18n import fmt, t
 from metrics import rules
+from metrics.documents import unresolved
 from ui import start_page, table_with_download
+from ui.documents import document_index
 from ui.page_cache import quality_tables
 from ui.tables import display_frame
 
@@ -63,3 +65,25 @@ else:
         ("partner_id", "common.col.partner", "partner"),
         ("_row", "common.col.row", "int"),
     ], lang, lookups=ctx.lookups()), "agreements-assumed-active", lang, key="assumed-active")
+
+# Sources -----------------------------------------------------------------------------------
+# Rows that cite no document a panel could open (issue 28): no source at all, or a source
+# citing something the documents table does not hold (docs/data-contract.md "Documents").
+st.subheader(t("page.quality.sources", lang))
+unsourced = unresolved(dataset.tables, document_index(ctx))
+if unsourced.empty:
+    st.success(t("page.quality.sources_ok", lang), icon=":material/check_circle:")
+else:
+    st.markdown(t("page.quality.sources_count", lang,
+                  none=int((unsourced["problem"] == "no_source").sum()),
+                  unknown=int((unsourced["problem"] == "unknown_document").sum())))
+    unsourced = unsourced.assign(
+        table=[t(f"page.quality.table.{name}", lang) for name in unsourced["table"]],
+        problem=[t(f"page.quality.source.{p}", lang) for p in unsourced["problem"]])
+    table_with_download(display_frame(unsourced, [
+        ("table", "page.quality.col.table", "text"),
+        ("id", "common.col.id", "text"),
+        ("_row", "page.quality.col.row", "int"),
+        ("problem", "page.quality.col.message", "text"),
+        ("source", "common.col.source", "text"),
+    ], lang), "rows-without-document", lang, key="unsourced")
