@@ -534,3 +534,17 @@ def test_one_row_form_refuses_a_long_city(tmp_path, monkeypatch):
         store.save_row("partners", row_id, cells, editor="admin", base_version=1)
     assert [(p.table, p.column, p.code) for p in refused.value.problems] == [
         ("partners", "city", "cell_too_long")]
+
+
+def test_a_row_holding_only_a_damaged_cell_is_still_reported(tmp_path, base):
+    plain = tmp_path / "plain.xlsx"
+    hostile.workbook(None).save(plain)
+    path = hostile.rewrite_parts(plain, tmp_path / "lone.xlsx", {
+        "xl/worksheets/sheet4.xml": lambda d: d.replace(
+            b"</sheetData>", b'<row r="9"><c r="G9" t="n"><v>NaN</v></c></row></sheetData>')})
+    ds = load_dataset(path)
+    assert listed(ds) == [(
+        "error", "visits", 9, "sessions", "NaN",
+        "Cell G9 is damaged in the file: it holds “NaN”, which cannot be read. "
+        "Open the file in Excel, save it and load it again.")]
+    assert_rest_unchanged(ds, base, "visits", None, kept=True)
