@@ -155,8 +155,12 @@ def test_extra_columns_up_to_the_limit_load_in_linear_time(tmp_path, base):
     for r in table[1:]:
         r += [f"v{i}" for i in range(extra)]
     started = time.perf_counter()
+    load(tmp_path / "plain", {})
+    plain = time.perf_counter() - started
+    started = time.perf_counter()
     ds = load(tmp_path, {"partners": table})
-    assert time.perf_counter() - started < 5
+    # one pass over the extra columns, not a pandas step per column (was 1-3 s here)
+    assert time.perf_counter() - started < 2 * plain + 1
     assert ds.problems == []
     partners = ds.tables["partners"]
     assert partners.columns[-1] == ROW
