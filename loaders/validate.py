@@ -235,6 +235,14 @@ class _TableCheck:
                                              found["code"], p))
                 continue
             column = found.get("column")
+            if row not in positions and found["code"] in _CELL_CODES:
+                # the row held nothing else, so the reader left it out: still say why
+                p = {"column": column, "value": found.get("value", ""),
+                     **found.get("params", {})}
+                self.problems.append(Problem(found["severity"], self.name, row, column,
+                                             p["value"], t(f"problem.{found['code']}", "en", **p),
+                                             found["code"], p))
+                continue
             if row not in positions or (column is not None and column not in self.raw.columns):
                 continue
             mask = np.zeros(self.n, dtype=bool)
