@@ -9,6 +9,8 @@
     python -m datastore diff A B
     python -m datastore rollback N --editor NAME --password-stdin [--note TEXT]
     python -m datastore export [--version N] --out DIR|FILE.xlsx
+    python -m datastore attach TABLE ROW_ID FILE --title T --kind K [--public]
+                        --editor NAME --password-stdin [--note TEXT]
 
 Exit status 0 when done, 1 with the reason on stderr (problems, refused rows, a wrong
 password), 2 for a wrong command line.
@@ -24,6 +26,7 @@ from pathlib import Path
 
 from datastore import db, security
 from datastore.store import Invalid, PublishConflict, Refused, Store, StoreError
+from loaders.schema import DOCUMENT_KINDS
 
 
 def _err(text: str) -> None:
@@ -166,6 +169,35 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_attach(args: argparse.Namespace) -> int:
+    """Keep FILE as evidence of one row (datastore.attachments), as a new version."""
+    from datastore.attachments import attach
+    from datastore.upload import UploadRejected
+
+    store = Store()
+    source = Path(args.file)
+    if not source.is_file():
+        _err(f"There is no file {source}.")
+        return 1
+    if not _logged_in(store, args):
+        return 1
+    try:
+        version = attach(store, args.table, args.row_id, source.name, source.read_bytes(),
+                         title=args.title, kind=args.kind, public=args.public, editor=args.editor,
+                         expected_current=store.current(), author=args.author or "",
+                         published_on=args.date or "", note=args.note or "", client=_client())
+    except UploadRejected as exc:
+        _err(str(exc))
+        return 1
+    except Refused as exc:
+        return _refused(args.editor, exc)
+    except (StoreError, PublishConflict) as exc:
+        _err(str(exc))
+        return 1
+    print(f"Attached {source.name} to {args.table} {args.row_id} as version {version.number}.")
+    return 0
+
+
 def _refused(editor: str, exc: Refused) -> int:
     """Say which rows ``editor`` may not change (nothing was saved); the exit code."""
     _err(f"{editor} may not change these rows of other institutions:")
@@ -290,6 +322,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("a", type=int)
     p.add_argument("b", type=int)
     p.set_defaults(func=cmd_diff)
+    p = sub.add_parser("attach", help="keep a file as evidence of one row")
+    p.add_argument("table", choices=("agreements", "visits", "grants", "students"))
+    p.add_argument("row_id", help="the row's id (students: its row number N or students:N)")
+    p.add_argument("file", help="PDF, PNG, JPEG, Word (.docx) or Excel (.xlsx)")
+    p.add_argument("--title", required=True)
+    p.add_argument("--kind", required=True, choices=DOCUMENT_KINDS)
+    p.add_argument("--public", action="store_true",
+                   help="may leave the institution with the public edition of the pack")
+    p.add_argument("--author")
+    p.add_argument("--date", help="the document's date: YYYY-MM-DD, YYYY-MM or YYYY")
+    p.add_argument("--editor", required=True)
+    p.add_argument("--password-stdin", action="store_true")
+    p.add_argument("--note")
+    p.set_defaults(func=cmd_attach)
     p = sub.add_parser("export")
     p.add_argument("--version", type=int)
     p.add_argument("--out", required=True)

@@ -3,7 +3,9 @@
 An editor of institutions S may add, change and delete rows of agreements, visits, grants,
 students and targets whose ``institution_id`` is in S (before and after the change), add
 partners, and change or delete a partner they added or that only institutions in S use.
-Institutions and exchange rates are changed by admins only.
+Institutions and exchange rates are changed by admins only. A document attached to a
+row (``documents.attached_to``) may be added, changed or removed by whoever may change that
+row; any editor may add another document, and change one they added.
 """
 
 from __future__ import annotations
@@ -50,6 +52,25 @@ def _added_by(conn, row_id: str) -> str:
     return (who or "").lower()
 
 
+def _attached_institution(live: dict, attached_to: str) -> str | None:
+    """The institution of the row a document is attached to (None: no such row)."""
+    table, _, row_id = attached_to.partition(":")
+    states = live.get(table.strip(), [])
+    if table.strip() == "students":
+        number = row_id.strip()
+        index = int(number) - 2 if number.isdigit() else -1
+        return states[index].cells.get("institution_id", "") if 0 <= index < len(states) else None
+    found = next((s for s in states if row_key(table.strip(), s.cells) == row_id.strip()), None)
+    return None if found is None else found.cells.get("institution_id", "")
+
+
+def _may_document(conn, acc: dict, kind: str, state, live: dict, mine: set[str]) -> bool:
+    attached_to = state.cells.get("attached_to", "").strip()
+    if attached_to:
+        return _attached_institution(live, attached_to) in mine
+    return kind == "added" or _added_by(conn, state.row_id) == acc["name"]
+
+
 def refused_rows(conn, editor: str, ops: list, live: dict) -> list[tuple[str, str]]:
     """The (table, key) of every operation ``editor`` may not do; [] when all are allowed."""
     acc = account(conn, editor)
@@ -74,6 +95,8 @@ def refused_rows(conn, editor: str, ops: list, live: dict) -> list[tuple[str, st
                 allowed = (bool(used_by) and used_by <= mine) or (
                     _added_by(conn, old.row_id) == acc["name"]
                 )
+        elif table == "documents":
+            allowed = all(_may_document(conn, acc, kind, s, live, mine) for s in states)
         else:
             allowed = False
         if not allowed:

@@ -32,7 +32,7 @@ import pandas as pd
 from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.engine import Engine
 
-from datastore import db, pubfiles, rights
+from datastore import attachfiles, db, pubfiles, rights
 from datastore.diff import diff_tables
 from datastore.migrate import migrate_folders_once
 from datastore.paths import base_data_path, safe_child, store_root
@@ -243,7 +243,10 @@ class Store:
     def write_folder(self, number: int, dest: Path | str) -> Path:
         """Version ``number`` as ``TABLE.csv`` files in ``dest`` (the loaders read them)."""
         version = self.version(number)
-        _write_csvs(_frames(self.rows(number), version.columns), Path(dest))
+        rows = self.rows(number)
+        _write_csvs(_frames(rows, version.columns), Path(dest))
+        with self.engine.connect() as conn:  # the files attached to rows (datastore.attachments)
+            attachfiles.write_files(conn, rows.get("documents", []), Path(dest))
         return Path(dest)
 
     def active_path(self) -> Path:

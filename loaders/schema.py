@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from i18n import t
+from metrics.documents import ATTACHABLE_TABLES, PUBLIC_DOCUMENT_KINDS  # noqa: F401 (contract)
 
 
 @dataclass(frozen=True)
@@ -16,7 +17,7 @@ class Column:
 
     name: str
     kind: str  # key, ref, refs, text, list, country, date, int, amount, float, enum, currency,
-    # academic_year, year
+    # academic_year, year, bool
     required: bool = False  # the cell must be filled (the column must then exist too)
     must_exist: bool | None = None  # column must be present in the file (default: = required)
     ref: str | None = None  # table a ref points to
@@ -60,6 +61,13 @@ KPI_NAMES = ("partners", "partner_countries", "agreements_active", "agreements_e
              "lecture_sessions", "mobility_countries", "grants_active", "grant_funding_usd",
              "international_students", "student_countries", "irn_index")
 GEO_PRECISIONS = ("exact", "city", "country")
+# What an evidence document is (documents.kind): a public web page, a published article, an
+# order or decree, a signed agreement or memorandum, a letter (an invitation), a
+# certificate, a report, anything else.
+DOCUMENT_KINDS = ("web_page", "article", "order", "agreement", "letter", "certificate",
+                  "report", "other")
+# Which kinds are public by default, and which tables' rows a document can be attached to:
+# metrics.documents (the rules read them there too).
 
 
 def _c(name: str, kind: str, required: bool = False, **kw) -> Column:
@@ -160,6 +168,21 @@ TABLES: dict[str, Table] = {
             _c("metric", "enum", True, allowed=KPI_NAMES),
             _c("target", "float", True),
         ), unique=("institution_id", "year", "metric")),
+        # The evidence documents a row's ``source`` cites (``doc_id: "quote"``) or that are
+        # attached to a row (``attached_to`` = ``agreements:a-1``, ``students:2``).
+        Table("documents", False, (
+            _c("doc_id", "key", True),
+            _c("title", "text", True),
+            _c("kind", "enum", allowed=DOCUMENT_KINDS),
+            _c("author", "text"),
+            _c("published_on", "date"),
+            _c("url", "text"),
+            _c("file", "text"),
+            _c("language", "text"),
+            _c("public", "bool"),
+            _c("attached_to", "text"),
+            _c("note", "text"),
+        ), key="doc_id"),
     )
 }
 TABLE_ORDER = list(TABLES)
@@ -174,6 +197,7 @@ DERIVED: dict[str, list[str]] = {
     "students": ["year_start"],
     "fx_rates": [],
     "targets": [],
+    "documents": ["published_on_precision"],
 }
 
 

@@ -24,6 +24,7 @@ ENUM_GROUPS: dict[tuple[str, str], str] = {
     ("visits", "activity"): "activity",
     ("grants", "status"): "grant_status",
     ("students", "level"): "level",
+    ("documents", "kind"): "document_kind",
 }
 LANGS = ("en", "ru", "uz")
 

@@ -166,7 +166,7 @@ def test_add_a_visit_in_the_form_see_it_then_restore_in_chromium(env_dirs, tmp_p
         _pick(page, "Start", "year and month")
         page.get_by_label("Year", exact=True).first.fill("2024")
         page.get_by_label("Year", exact=True).first.press("Tab")
-        _pick(page, "Month", "3")
+        _pick(page, "Month", "March")
         page.screenshot(path=str(tmp_path / "form.png"), full_page=True)
         page.get_by_role("button", name="Save", exact=True).click()
         expect(page.get_by_text("Saved as version 2.")).to_be_visible(timeout=60_000)

@@ -157,6 +157,7 @@ def test_template_has_a_sheet_per_table_and_dropdowns():
         "students",
         "fx_rates",
         "targets",
+        "documents",
         LISTS_SHEET,
     ]
     visits = book["visits"]

@@ -18,9 +18,12 @@ from datastore import StoreUnavailable, version_shown
 from i18n import DEFAULT_LANG, LANGUAGE_NAMES, LANGUAGES, fmt, t
 from loaders.schema import PARTNER_TYPES
 from metrics.options import FilterOptions, filter_options
+from metrics.scope import AS_OF_MAX, AS_OF_MIN
 from ui import data as cached
 from ui.context import PageContext
 from ui.state import (
+    AS_OF_RANGE,
+    YEARS_REVERSED,
     LinkProblems,
     ViewState,
     parse_query,
@@ -114,10 +117,16 @@ def _link_notice(sb, lang: str) -> None:
         first, last = problems.span
         lines.append(t("filters.link_notice.years", lang, years=str(low) if low == high else f"{low}–{high}",
                        first=first, last=last))
-    if problems.unreadable:
-        names = {"from": "filters.years", "to": "filters.years", "as_of": "filters.as_of"}
-        items = "; ".join(f"{label(names.get(key, key))} {plain(raw)}" for key, raw in problems.unreadable.items())
+    unread = dict(problems.unreadable)
+    out_of_range = unread.pop(AS_OF_RANGE, None)
+    if unread:
+        names = {"from": "filters.years", "to": "filters.years", "as_of": "filters.as_of",
+                 YEARS_REVERSED: "filters.years"}
+        items = "; ".join(f"{label(names.get(key, key))} {plain(raw)}" for key, raw in unread.items())
         lines.append(t("filters.link_notice.unreadable", lang, items=items))
+    if out_of_range is not None:
+        lines.append(t("filters.link_notice.as_of_range", lang, date=out_of_range,
+                       first=fmt.date_text(AS_OF_MIN, lang), last=fmt.date_text(AS_OF_MAX, lang)))
     if lines:
         sb.caption(":material/link_off: " + " ".join(lines))
 
