@@ -43,7 +43,7 @@ EXCEL_ERRORS = frozenset({
 CELL_LIMITS = {
     "key": 200, "ref": 200, "refs": 10_000, "list": 2_000, "text": 2_000, "country": 100,
     "enum": 100, "currency": 100, "date": 100, "academic_year": 100, "int": 100,
-    "amount": 100, "float": 100, "year": 100,
+    "amount": 100, "float": 100, "year": 100, "bool": 100,
 }
 CITY_LIMIT = 200  # a city is located in the gazetteer: its longest name has 193
 EXTRA_LIMIT = 32_767  # a column outside the contract: what one Excel cell can hold

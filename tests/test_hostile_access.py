@@ -575,3 +575,13 @@ def test_store_failures_are_told_apart_from_other_errors():
     assert failure_kind(Wrapped(Exception("file is not a database"))) == "damaged"
     assert failure_kind(OSError(errno.EACCES, "Permission denied")) is None
     assert failure_kind(ValueError("x")) is None
+
+
+def test_every_contract_kind_has_a_cell_limit():
+    """A kind added to the contract (documents' ``bool``) needs its cell limit, else
+    every load of that table raises (found merging issue 26 with the documents work)."""
+    from loaders.cells import CELL_LIMITS
+    from loaders.schema import TABLES
+
+    kinds = {c.kind for table in TABLES.values() for c in table.columns}
+    assert kinds <= set(CELL_LIMITS)
