@@ -340,6 +340,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", type=int)
     p.add_argument("--out", required=True)
     p.set_defaults(func=cmd_export)
+    from datastore.iia_cli import add_parsers  # IIA files, the renewal calendar and digest
+
+    add_parsers(sub, logged_in=_logged_in, client=_client, refused=_refused)
     return parser
 
 

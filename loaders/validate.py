@@ -45,7 +45,7 @@ _CELL_CODES = {"cell_too_long", "damaged_cell", "formula_no_value"}
 
 
 def empty_tables() -> dict[str, pd.DataFrame]:
-    """All eight tables with their clean columns and no rows."""
+    """Every table with its clean columns and no rows."""
     return {name: _empty_frame(name) for name in TABLE_ORDER}
 
 
@@ -58,10 +58,15 @@ def _clean_columns(name: str) -> list[str]:
             out.append(f"{col.name}_precision")
         if col.name == "lon" and name in ("institutions", "partners"):
             out.extend(["geo_precision", "geo_note"])
-        if col.name == "academic_year":
-            out.append("year_start")
+        if col.kind == "academic_year":
+            out.append(_year_start_column(col.name))
     missing = [c for c in DERIVED[name] if c not in out]
     return out + missing
+
+
+def _year_start_column(column: str) -> str:
+    """The derived column holding an academic year's first calendar year."""
+    return "year_start" if column == "academic_year" else f"{column}_start"
 
 
 def _dtype_of(name: str, column: str):
@@ -75,6 +80,8 @@ def _dtype_of(name: str, column: str):
         return "Int64"
     if kind == "year" or column == "year_start":
         return "int64"
+    if column.endswith("_year_start"):
+        return "Int64"  # an optional academic year (agreement_terms.last_year) may be empty
     if kind == "date":
         return "datetime64[ns]"
     if kind == "bool":
@@ -325,7 +332,7 @@ class _TableCheck:
                 self.flag(bad, col.name, "bad_date")
             elif kind == "academic_year":
                 values, starts, bad = vt.parse_academic_year(raw)
-                self.values["year_start"] = starts
+                self.values[_year_start_column(col.name)] = starts
                 self.flag(bad, col.name, "bad_academic_year")
             elif kind in _NUMERIC_KINDS:
                 values = self._parse_numeric(col.name, kind, raw)
@@ -528,11 +535,15 @@ class _Checker:
         no_currency = amount_given & ~_filled(grants, "currency")
         grants.flag(no_currency, "currency", "missing_currency")
 
-        for name in ("students", "targets"):
+        for name in ("students", "targets", "institution_facts"):
             self.checks[name].check_ref("institution_id", institution_ids, "institutions")
+        facts = self.checks["institution_facts"]
+        negative = (facts.values["value"] < 0).fillna(False).to_numpy(dtype=bool)
+        facts.flag(negative, "value", "negative_value")
         self._status_dates(agreements)
         self._repeated_rows(self.checks["students"])
         self._domestic_students(self.checks["students"], inst)
+        self._agreement_terms(self.checks["agreement_terms"])
 
         self._fx_warnings(grants, self.checks["fx_rates"])
         self._documents(self.checks["documents"])
@@ -582,6 +593,13 @@ class _Checker:
                    country=country_codes, note=notes)
         check.flag(approximate & ~check.error, "city", "city_approximate", severity="warning",
                    country=country_codes, matched=matched)
+
+    def _agreement_terms(self, terms: _TableCheck) -> None:
+        """A term belongs to a known agreement and ends no earlier than it starts."""
+        terms.check_ref("agreement_id", self.valid_keys("agreements"), "agreements")
+        first, last = terms.values["first_year_start"], terms.values["last_year_start"]
+        before = (first.notna() & last.notna() & (last < first)).fillna(False).to_numpy(dtype=bool)
+        terms.flag(before, "last_year", "end_before_start", start=terms.raw["first_year"].str.strip())
 
     def _status_dates(self, agreements: _TableCheck) -> None:
         """A written active/planned that the dates contradict today (docs/metrics.md

@@ -283,6 +283,10 @@ def run(argv: list[str] | None = None) -> int:
         res = _research(args, dataset.tables)
         if writer is None:
             report["publications"] = _publications(res, dataset.tables, scope)
+            from metrics.rankings import rankings_json
+            from report.rankings import rankings_for
+
+            report["rankings"] = rankings_json(rankings_for(dataset.tables, scope, res))
 
     if folder:
         out = out / (file_stem(scope, dataset.tables, args.lang, args.public) + suffix)

@@ -17,8 +17,11 @@ from metrics.compare import by_institution_with_notes, year_over_year
 from metrics.engine import compute_kpis_with_notes
 from metrics.evidence import evidence
 from metrics.figure import figures
+from metrics.quota import use_against_quota, use_json
+from metrics.rankings import rankings_json
 from metrics.registry import KPI_BY_NAME
 from metrics.scope import Scope, apply_scope
+from report.rankings import rankings_for
 
 
 def json_value(name: str, value: Any) -> int | float | None:
@@ -83,7 +86,8 @@ def _natural(text: str) -> tuple:
     return (head, int(tail), "") if tail.isdigit() else (text, -1, text)
 
 
-def build_report(dataset: Any, scope: Scope, public: bool = False, lang: str = "en") -> dict:
+def build_report(dataset: Any, scope: Scope, public: bool = False, lang: str = "en",
+                 research: Any = None) -> dict:
     """The report dict of docs/interfaces.md for a loaded dataset (``loaders.Dataset``).
 
     The dict holds no text; ``public`` shows the evidence ids as the public edition does
@@ -123,6 +127,12 @@ def build_report(dataset: Any, scope: Scope, public: bool = False, lang: str = "
             institution: {name: fig.as_json() for name, fig in per.items()}
             for institution, per in inst_figs.items()
         },
+        # Planned mobilities against actual ones, per agreement term and academic year
+        # (docs/metrics.md, "Use against quota"), with the visits behind each actual.
+        "agreements_use": use_json(use_against_quota(tables, scope.as_of, scope.institutions)),
+        # The ratios rankings start from (docs/metrics.md, "Ranking indicators"); the
+        # publication figures in it need ``research`` (python -m report passes it).
+        "rankings": rankings_json(rankings_for(tables, scope, research)),
         "problems": {
             # the counts include problems found but not listed (loaders keeps 1000 a kind)
             "errors": getattr(dataset, "error_count",

@@ -36,6 +36,8 @@ from report.figure_words import change_text, domestic_words, note_text, value_te
 from report.json_report import build_report
 from report.parts import Chart, Section, Series, Table, enum_label
 from report.parts import missing as _missing
+from report.quota import quota_sections
+from report.rankings import rankings_for, rankings_section
 from report.sources import Register, build_register, cites_of
 from research import Research, dataset_research
 
@@ -786,7 +788,8 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
     sections = [partners_section, _mobility(scoped, report, lang),
                 _grants(scoped, frames.get("grant_funding_usd"), lang, privacy, partner_names,
                         short),
-                _students(scoped, scope.as_of, lang)]
+                _students(scoped, scope.as_of, lang),
+                *quota_sections(tables, scope, lang, partner_names, short)]
     step(0.7)
     links = _links(scoped, partner_ids)
     homes = tables["institutions"]
@@ -803,6 +806,7 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
     if research is None and path:
         research = dataset_research(path, tables)
     coauthors = research_part(research, tables, scope, lang, partner_names, short)
+    sections.append(rankings_section(rankings_for(tables, scope, research), tables, lang, short))
     return Pack(
         lang=lang, public=public,
         title=t("export.pack_title", lang),

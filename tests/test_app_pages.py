@@ -218,7 +218,11 @@ def test_grants_charts_in_usd():
 
 def test_agreements_renewals_dormant_registry():
     at = run_page("agreements")
-    expiring, dormant, registry = (df.value for df in at.dataframe)
+    expiring, dormant, registry, renewal = (df.value for df in at.dataframe)
+    # six months before its 1 December 2025 expiry, the MoU is in its renewal window
+    assert renewal.to_dict("records") == [{
+        "Institution": "SamSMU", "Partner": "Seoul National University", "Expires on": "2025-12-01",
+        "Use": "no terms recorded"}]
     assert expiring.to_dict("records") == [{
         "Institution": "SamSMU", "Partner": "Seoul National University",
         "Kind": "Memorandum of understanding", "Expires on": "2025-12-01", "Days left": 154,

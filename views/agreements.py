@@ -9,7 +9,7 @@ from i18n import fmt, t
 from loaders.schema import AGREEMENT_KINDS, AGREEMENT_STATUSES
 from metrics import rules
 from metrics.rules import EXPIRING_DAYS
-from ui import start_page, stop_if_empty, table_with_download
+from ui import agreement_terms, start_page, stop_if_empty, table_with_download
 from ui.evidence import kpi_cards
 from ui.panels import display_table_with_download
 from ui.tables import display_frame
@@ -120,3 +120,6 @@ statuses = st.multiselect(
 registry = agreements if not statuses else agreements[agreements["derived_status"].isin(statuses)]
 registry = registry.sort_values(["institution_id", "signed_on"], na_position="last")
 display_table_with_download(registry, COLUMNS, lang, lookups=lookups, file_stem="agreements", key="registry")
+
+# Terms, use against quota, pipeline, renewals due, reminders and IIA files ---------------
+agreement_terms.render(ctx, agreements)

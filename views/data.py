@@ -15,6 +15,7 @@ from ui import start_page
 from ui.datapage.attachments import attachments_section
 from ui.datapage.common import client, hash_place
 from ui.datapage.history import show_audit, show_history
+from ui.datapage.iia import iia_section
 from ui.datapage.login import login, show_current
 from ui.datapage.mapping import office_section
 from ui.datapage.publications import publications_section
@@ -50,9 +51,9 @@ if not security.editors_configured(store):
 else:
     editor = login(store, lang)
     if editor:
-        edit_tab, upload_tab, office_tab, pubs_tab, attach_tab = st.tabs(
+        edit_tab, upload_tab, office_tab, pubs_tab, attach_tab, iia_tab = st.tabs(
             [t("data.tab.edit", lang), t("data.tab.upload", lang), t("data.tab.office", lang),
-             t("data.tab.publications", lang), t("data.tab.attachments", lang)])
+             t("data.tab.publications", lang), t("data.tab.attachments", lang), t("data.tab.iia", lang)])
         with edit_tab:
             if current is None:
                 try:
@@ -73,6 +74,11 @@ else:
                 lang, client=client())
         with attach_tab:
             attachments_section(store, editor, current, lang, client=client())
+        if current is not None:
+            with iia_tab:
+                institutions = ctx.tables["institutions"] if not ctx.fatal else pd.DataFrame()
+                iia_section(store, editor, current, dict(zip(
+                    institutions.get("institution_id", []), institutions.get("short_name", []), strict=True)), lang)
 
 show_history(store, current, editor, lang)
 if editor and (security.account(store, editor) or {}).get("is_admin"):
