@@ -227,8 +227,18 @@ def test_forwarded_for_is_believed_only_from_configured_proxies(monkeypatch, pro
     guard.install()
     client, headers = _seen_by_the_app(peer, forwarded)
     assert client == expected
-    assert headers["x-coop-client"] == expected
+    assert headers["x-coop-client"].split(" ")[0] == expected
     assert security.client_of(headers, client) == expected
+
+
+def test_a_client_cannot_send_the_resolved_address_itself():
+    """A connection made before the guard ran carries the client's own headers as sent."""
+    forged = {"X-Coop-Client": "10.0.0.7 " + "0" * 32}
+    assert security.client_of(forged, None) == "unresolved"
+    assert security.client_of({"X-Coop-Client": "10.0.0.7"}, "203.0.113.5") == "unresolved"
+    assert security.client_of({"X-Forwarded-For": "10.0.0.7"}, None) == "unresolved"
+    assert security.client_of({}, "203.0.113.5") == "203.0.113.5"
+    assert security.client_of({}, None) == "127.0.0.1"  # Streamlit's None for loopback
 
 
 def test_a_locked_counter_is_not_bypassed_by_a_new_forwarded_address(store, monkeypatch):
