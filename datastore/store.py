@@ -263,7 +263,8 @@ class Store:
         try:
             current = self.current()
         except Exception as exc:  # noqa: BLE001 - classified, else raised as it was
-            raise self._unavailable(exc) from exc
+            self._raise_unavailable(exc)
+            raise
         if current is None:
             return None, self.base
         try:
@@ -271,7 +272,8 @@ class Store:
             if not folder.is_dir():
                 self._materialise(current, folder)
         except Exception as exc:  # noqa: BLE001 - classified, else raised as it was
-            raise self._unavailable(exc) from exc
+            self._raise_unavailable(exc)
+            raise
         return current, folder
 
     def _materialise(self, current: int, folder: Path) -> None:
@@ -288,14 +290,14 @@ class Store:
                 shutil.rmtree(tmp, ignore_errors=True)
         self._prune_cache(current)
 
-    def _unavailable(self, exc: BaseException) -> BaseException:
-        """``exc`` as ``StoreUnavailable`` (logged with its trace for the administrator)
-        when it is a damaged database or a full disk; else ``exc`` itself."""
+    def _raise_unavailable(self, exc: BaseException) -> None:
+        """``StoreUnavailable`` (the trace logged for the administrator) when ``exc`` is a
+        damaged database or a full disk; nothing for any other error."""
         kind = db.failure_kind(exc)
         if kind is None:
-            return exc
+            return
         _LOG.error("The data store is unavailable (%s): %s", kind, exc, exc_info=exc)
-        return StoreUnavailable(kind, self.last_materialised())
+        raise StoreUnavailable(kind, self.last_materialised()) from exc
 
     def last_materialised(self) -> tuple[int, Path] | None:
         """(number, folder) of the newest complete version folder this server wrote."""
