@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -249,3 +250,42 @@ def test_a_value_the_form_cannot_read_is_shown_as_typed_and_kept(env_dirs, tmp_p
     saved = store.frames(store.current())["visits"]
     row = saved[saved["visit_id"] == visit].iloc[0]
     assert (row["person_title"], row["start_date"]) == ("Professor", "весна 2024")
+
+
+# Contract words an office user must not meet in the page's own words (labels, headings,
+# messages, column headers, drop-down choices); data cells (ids, names) are not checked.
+CODE_WORDS = re.compile(r"\b(visit_id|agreement_id|grant_id|person_title|department|participants|"
+                        r"audience|start_date|end_date|institution_id|partner_id|partner_ids|"
+                        r"short_name|usd_per_unit|lat|lon|name|type|incoming|outgoing|in_person|"
+                        r"remote|visits|partners|agreements|COOP_DATA)\b")
+
+
+def _page_words(at: AppTest) -> list[str]:
+    words = [e.value for kind in ("markdown", "caption", "title", "subheader", "info", "error",
+                                  "warning", "success") for e in at.get(kind)]
+    for kind in ("selectbox", "text_input", "number_input", "date_input", "multiselect",
+                 "button", "checkbox", "file_uploader"):
+        for widget in at.get(kind):
+            words.append(widget.label)
+            if not str(widget.key or "").startswith("edit_row_"):  # row titles are data
+                words += [str(o) for o in getattr(widget, "options", [])]
+    words += [str(c) for frame in at.dataframe for c in frame.value.columns]
+    words += [tab.label for tab in at.tabs]
+    return words
+
+
+@pytest.mark.parametrize("lang", ["ru", "uz"])
+@pytest.mark.parametrize("table", ["visits", "partners", "agreements", "institutions"])
+def test_no_code_words_in_the_form(env_dirs, lang, table):
+    """Issue 25, defect 5: the form's labels were codes (visit_id, person_title, lat...)."""
+    at = logged_in(lang)
+    at.selectbox(key="edit_table").set_value(table).run()
+    found = sorted({m for w in _page_words(at) for m in CODE_WORDS.findall(w)})
+    assert found == []
+
+
+@pytest.mark.parametrize("lang", ["ru", "uz"])
+def test_no_code_words_in_the_office_review(env_dirs, lang):
+    at = _office_upload(logged_in(lang))
+    found = sorted({m for w in _page_words(at) for m in CODE_WORDS.findall(w)})
+    assert found == []
