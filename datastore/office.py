@@ -373,13 +373,15 @@ def sheet_problems(problems: list, origin: dict[tuple[str, int], tuple[str, int]
 
 # ---- saved mappings -------------------------------------------------------------------------
 def save_mapping(store, name: str, frame: pd.DataFrame, table: str, mapping: dict,
-                 values: dict) -> None:
+                 values: dict, constants: dict | None = None) -> None:
+    """Keep a sheet layout's mapping (headers, words, columns set for the whole sheet)."""
     from sqlalchemy import delete, insert
 
     from datastore import db
 
     payload = json.dumps({"name": name, "signature": layout_signature(frame), "table": table,
-                          "mapping": mapping, "values": values}, ensure_ascii=False)
+                          "mapping": mapping, "values": values, "constants": constants or {}},
+                         ensure_ascii=False)
     key = MAPPINGS_KEY + name.strip()[:40]
     with store.engine.begin() as conn:
         conn.execute(delete(db.meta).where(db.meta.c.key == key))

@@ -289,3 +289,15 @@ def test_no_code_words_in_the_office_review(env_dirs, lang):
     at = _office_upload(logged_in(lang))
     found = sorted({m for w in _page_words(at) for m in CODE_WORDS.findall(w)})
     assert found == []
+
+
+def test_a_saved_mapping_keeps_the_columns_set_for_the_whole_sheet(env_dirs):
+    at = _office_upload(logged_in("ru"))
+    at.selectbox(key="office_const_0_mode").set_value("in_person").run()
+    at.button(key="office_save_0").click().run()
+    again = logged_in("ru")
+    again.get("file_uploader")[1].set_value((OFFICE_BOOK.name, OFFICE_BOOK.read_bytes(),
+                                             "application/octet-stream")).run()
+    assert again.selectbox(key="office_const_0_institution_id").value == "samsmu"
+    assert again.selectbox(key="office_const_0_mode").value == "in_person"
+    assert again.selectbox(key="office_const_0_direction").value == ""
