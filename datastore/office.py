@@ -81,12 +81,14 @@ def read_sheets(name: str, data: bytes) -> dict[str, pd.DataFrame]:
 
     The workbook passes the same safety checks as any upload first.
     """
-    from datastore.upload import UploadRejected, read_upload_checks
+    from datastore.paths import safe_child
+    from datastore.upload import read_upload_checks, rejected_read
+    from loaders.cells import is_safe_name
     from loaders.read import FatalRead, read_csv_table
 
     suffix = Path(name or "").suffix.lower()
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"upload{suffix}"
+        path = safe_child(Path(tmp), "upload" + (suffix if is_safe_name("upload" + suffix) else ""))
         path.write_bytes(data)
         try:
             if suffix == ".csv":
@@ -94,31 +96,27 @@ def read_sheets(name: str, data: bytes) -> dict[str, pd.DataFrame]:
             read_upload_checks(name, data)
             return _workbook_sheets(path)
         except FatalRead as exc:
-            raise UploadRejected("corrupt") from exc
+            raise rejected_read(exc) from exc
 
 
 def _workbook_sheets(path: Path) -> dict[str, pd.DataFrame]:
-    """Every sheet with a header row, read by the loaders' sheet reader (bounded)."""
+    """Every sheet with a header row (empty sheets skipped), read by the loaders' workbook
+    reader (bounded; a damaged sheet or cell refuses the file with one message)."""
     import numpy as np
-    from openpyxl import load_workbook
 
-    from loaders.read import _finish, _read_sheet
+    from datastore.upload import refuse_damaged_cells
+    from loaders.read import _finish, read_workbook
 
-    book = load_workbook(path, read_only=True, data_only=True)
-    try:
-        sheets = {}
-        for ws in book.worksheets:
-            sheet = _read_sheet(book, ws, str(path), ws.title)
-            if not any(str(c).strip() for c in sheet.header):
-                continue
-            frame = pd.DataFrame(sheet.rows, dtype=str, columns=[
-                c if c else f"unnamed: {i}" for i, c in enumerate(sheet.header)])
-            if not sheet.rows:
-                frame = pd.DataFrame({c: pd.Series(dtype=str) for c in frame.columns})
-            sheets[ws.title] = _finish(frame, np.asarray(sheet.numbers, dtype=int))
-        return sheets
-    finally:
-        book.close()
+    sheets = {}
+    found = read_workbook(path, every_sheet=True)
+    refuse_damaged_cells(found)
+    for title, sheet in found.items():
+        frame = pd.DataFrame(sheet.rows, dtype=str, columns=[
+            c if c else f"unnamed: {i}" for i, c in enumerate(sheet.header)])
+        if not sheet.rows:
+            frame = pd.DataFrame({c: pd.Series(dtype=str) for c in frame.columns})
+        sheets[title] = _finish(frame, np.asarray(sheet.numbers, dtype=int))
+    return sheets
 
 
 def _targets(table: str) -> dict[str, str]:

@@ -131,6 +131,26 @@ def parse_enum(series: pd.Series, allowed, labels: dict[str, str] | None = None
     return values.set_axis(series.index), ~empty & ~ok
 
 
+# Yes/no cells (documents.public): the words people type in the three languages, folded.
+_YES = ("yes", "y", "true", "1", "x", "да", "д", "ha", "xa", "ҳа", "ха")
+_NO = ("no", "n", "false", "0", "нет", "н", "yo'q", "yoq", "йўқ", "йук", "йуқ")
+
+
+def parse_bool(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """True / False / NA (empty), and the mask of filled cells that are neither a yes nor a
+    no word (``yes``, ``no``, ``true``, ``1``, ``да``, ``нет``, ``ha``, ``yoʻq``, any case)."""
+    yes, no = {fold_name(w) for w in _YES}, {fold_name(w) for w in _NO}
+    text = parse_text(series)
+    folded = text.map(fold_name, na_action="ignore")
+    values = pd.Series(pd.NA, index=series.index, dtype=object)
+    is_yes = folded.isin(yes).to_numpy()
+    is_no = folded.isin(no).to_numpy()
+    values[is_yes] = True
+    values[is_no] = False
+    bad = text.notna().to_numpy() & ~is_yes & ~is_no
+    return values, bad
+
+
 # ---------------------------------------------------------------- digits in any script
 
 
@@ -149,13 +169,23 @@ def _digit_table() -> dict[int, str]:
     return table
 
 
+def _as_ascii_digits(text: str, table: dict[int, str]) -> str:
+    """One text's digits as ASCII; a text with a superscript, fraction or other "number"
+    that is not a decimal digit (``10²``, ``½``) is left as it is, so it reads as no
+    number at all instead of NFKC's ``102``."""
+    if text.isascii():
+        return text
+    if any(unicodedata.category(ch) == "No" for ch in text):
+        return text
+    return unicodedata.normalize("NFKC", text).translate(table)
+
+
 def ascii_digits(u: pd.Series) -> pd.Series:
     """Distinct cell texts with digits in any script as ASCII (NFKC first: ``１２`` -> ``12``)."""
     if not len(u) or not u.str.contains(r"[^\x00-\x7f]", regex=True).any():
         return u
     table = _digit_table()
-    return pd.Series([unicodedata.normalize("NFKC", x).translate(table) if not x.isascii()
-                      else x for x in u], index=u.index, dtype=str)
+    return pd.Series([_as_ascii_digits(x, table) for x in u], index=u.index, dtype=str)
 
 
 # ---------------------------------------------------------------- numbers
@@ -163,12 +193,20 @@ def ascii_digits(u: pd.Series) -> pd.Series:
 _NUMBER_RE = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _THOUSANDS_COMMA_RE = r",(?=\d{3}(?!\d))"
 _LEADING_ZERO_COMMA_RE = r"^([+-]?0),(?=\d)"  # "0,011": a decimal comma, never thousands
+# Where commas may stand: thousands groups of exactly three digits after the first group,
+# then at most one decimal comma, last ("1,500,000", "1,000,5", "1200,50"). Any other
+# use ("1,50,000" in Indian grouping, "0,5,000") would be misread: it is no number.
+_COMMAS_RE = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:,\d+)?(?:\.\d*)?(?:[eE][+-]?\d+)?"
 NUMBER_LIMIT = 1e15  # above this (or not finite) a number is an error, never a figure
 
 
 def _number_uniques(u: pd.Series) -> tuple:
     text = ascii_digits(u).str.replace(r"[\s\u00a0\u202f\u2009\u2007]", "", regex=True)
     text = text.str.replace(_LEADING_ZERO_COMMA_RE, r"\1.", regex=True)
+    commas = text.str.contains(",", regex=False).to_numpy(dtype=bool)
+    if commas.any():
+        misplaced = commas & ~text.str.fullmatch(_COMMAS_RE).fillna(False).to_numpy(dtype=bool)
+        text = text.where(~misplaced, "?")
     text = text.str.replace(_THOUSANDS_COMMA_RE, "", regex=True).str.replace(",", ".")
     ok = text.str.fullmatch(_NUMBER_RE).fillna(False).to_numpy(dtype=bool)
     values = np.full(len(u), np.nan)
@@ -199,9 +237,11 @@ def parse_number_checked(series: pd.Series, integer: bool = False
 def parse_number(series: pd.Series, integer: bool = False) -> tuple[pd.Series, np.ndarray]:
     """Numbers as float (NaN when empty or bad) and the mask of unreadable cells.
 
-    Digits in any script count (``１２``, ``٨٠٠٠٠``). Spaces (also non-breaking) separate
-    thousands; a ``,`` followed by exactly three digits is a thousands separator unless
-    only ``0`` stands before it (``0,011`` = 0.011), any other ``,`` a decimal comma. With
+    Digits in any script count (``１２``, ``٨٠٠٠٠``), superscripts and fractions do not
+    (``10²`` is bad, not 102). Spaces (also non-breaking) separate thousands; a ``,``
+    followed by exactly three digits is a thousands separator unless only ``0`` stands
+    before it (``0,011`` = 0.011), any other ``,`` a decimal comma, which must be the last
+    comma: ``1,50,000`` and ``0,5,000`` (groups that are not thousands) are bad. With
     ``integer`` a value with a fraction is bad. A number that is not finite or above
     10^15 is bad too (so every value fits a 64-bit integer). Negative values are returned
     as read (the caller decides).
@@ -344,6 +384,18 @@ def parse_date(series: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray]:
     return (pd.Series(dates, index=idx, dtype="datetime64[ns]"),
             pd.Series(precision, index=idx, dtype=object),
             bad.astype(bool))
+
+
+# The words an agreement's ``expires_on`` takes when it has no end (docs/data-contract.md v3).
+OPEN_ENDED_WORDS = frozenset({"open-ended", "open ended", "openended", "бессрочно", "бессрочный",
+                              "muddatsiz"})
+
+
+def open_ended(series: pd.Series) -> np.ndarray:
+    """True where a cell says the agreement has no end (``open-ended``, ``бессрочно``,
+    ``muddatsiz``; any case, spaces around ignored)."""
+    text = series.astype(object).where(series.notna(), "").astype(str).str.strip().str.lower()
+    return text.isin(OPEN_ENDED_WORDS).to_numpy(dtype=bool)
 
 
 # ---------------------------------------------------------------- academic year, currency

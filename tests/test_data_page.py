@@ -51,7 +51,7 @@ def test_the_session_state_is_one_typed_object(env_dirs):
     # every tab drawn; the row form opened on a new visit of the seeded version 1
     assert [tab.label for tab in at.tabs] == [
         "Add or edit one row", "Upload a file", "Import the office's own spreadsheet",
-        "Publication exports"]
+        "Publication exports", "Attachments", "Erasmus IIA file"]
     assert state.edit_loaded[2] == 1
 
 

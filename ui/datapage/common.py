@@ -20,10 +20,38 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def client() -> str:
-    """The browser's address (for the audit log and the login lockout)."""
+    """The browser's address (for the audit log and the login delay): the one
+    ``datastore.guard`` resolved, ``X-Forwarded-For`` believed only from
+    ``COOP_TRUSTED_PROXIES`` (``datastore.security.client_of``)."""
+    from datastore.security import client_of
+
     try:
-        return str(st.context.ip_address or "")
+        return client_of(dict(st.context.headers.items()), st.context.ip_address)
     except Exception:  # noqa: BLE001 - no address outside a browser session
+        return ""
+
+
+def hash_place(store: Store) -> str:
+    """Where ``add-editor`` keeps the password hashes, as the page may name it: the
+    store's SQLite file relative to the app's folder (its name alone when elsewhere, never
+    a server's absolute path), or the variable that names another database (never its URL)."""
+    from datastore.db import sqlite_file
+
+    file = sqlite_file(store.url)
+    if file is None:
+        return "COOP_DATABASE_URL"
+    try:
+        return file.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return file.name
+
+def device_cookie() -> str:
+    """The device tokens this browser kept from earlier logins ("" when none)."""
+    from datastore.security import DEVICE_COOKIE
+
+    try:
+        return str(st.context.cookies.get(DEVICE_COOKIE, "") or "")
+    except Exception:  # noqa: BLE001 - no cookies outside a browser session
         return ""
 
 

@@ -24,6 +24,8 @@ class DataPageState:
     """What the Data page remembers between reruns of one browser session."""
 
     editor: str | None = None  # the logged-in editor's name
+    editor_generation: int = -1  # the editor's session generation at login (security.session_ok)
+    device_cookie: str | None = None  # the device cookie to write once after a login
     flash: tuple[str, str] | None = None  # ("success" | "error", text) shown once on top
     upload_nonce: int = 0  # bumped to give the file uploaders a new key (empties them)
     pubs_nonce: int = 0  # the same for the publication export uploader
