@@ -15,7 +15,7 @@ import streamlit as st
 
 from datastore import office, security
 from datastore.diff import diff_datasets
-from datastore.labels import column_label, enum_label, table_label
+from datastore.labels import column_label, column_labels, enum_label, table_label
 from datastore.review import refused_in_review
 from datastore.store import Store
 from datastore.upload import UploadRejected
@@ -51,11 +51,8 @@ def _value_options(table: str, column: str, frames: dict) -> list[str]:
 
 def _column_words(table: str, lang: str) -> dict[str, str]:
     """What the "read as" column shows and accepts: the column's name in words -> code."""
-    words: dict[str, str] = {}
-    for column in TABLES[table].names:
-        label = column_label(table, column, lang)
-        words[label if label not in words else f"{label} ({column})"] = column
-    return words
+    return {label: column for column, label in
+            column_labels(table, TABLES[table].names, lang).items()}
 
 
 @st.cache_data(show_spinner=False, max_entries=3)
