@@ -301,3 +301,42 @@ def test_a_saved_mapping_keeps_the_columns_set_for_the_whole_sheet(env_dirs):
     assert again.selectbox(key="office_const_0_institution_id").value == "samsmu"
     assert again.selectbox(key="office_const_0_mode").value == "in_person"
     assert again.selectbox(key="office_const_0_direction").value == ""
+
+
+def test_a_filled_template_is_corrected_in_the_review_and_published(env_dirs, tmp_path):
+    """Build item 4 on the upload tab too: a bad cell corrected in the review table."""
+    import io
+
+    import openpyxl
+
+    from datastore.template import dataset_workbook
+
+    book = openpyxl.load_workbook(io.BytesIO(dataset_workbook(env_dirs)))
+    visits = book["visits"]
+    header = [c.value for c in visits[1]]
+    visits.cell(row=5, column=header.index("start_date") + 1).value = "31 февраля 2024"
+    path = tmp_path / "filled.xlsx"
+    book.save(path)
+    at = logged_in()
+    at.get("file_uploader")[0].set_value((path.name, path.read_bytes(), "application/octet-stream")).run()
+    state = at.session_state[STATE_KEY]
+    (problem,) = state.check["dataset"].errors
+    assert (problem.table, problem.row, problem.column) == ("visits", 5, "start_date")
+    assert at.button(key="data_publish").disabled
+    # what typing "март 2024" in the review table and "Check again" do
+    from ui.datapage.upload import recheck
+
+    still_bad = recheck(Store(), state.check, {("visits", 5, "start_date"): "32 марта 2024"},
+                        Store().active_path())
+    errors = [(p.row, p.value) for p in still_bad["problems"] if p.severity == "error"]
+    assert errors == [(5, "32 марта 2024")]  # numbered as in the file
+    state.check = recheck(Store(), state.check, {("visits", 5, "start_date"): "март 2024"},
+                          Store().active_path())
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert state.check["dataset"].errors == []
+    at.button(key="data_publish").click().run()
+    store = Store()
+    saved = store.frames(store.current())["visits"]
+    row_id = visits.cell(row=5, column=header.index("visit_id") + 1).value
+    assert saved[saved["visit_id"] == row_id].iloc[0]["start_date"] == "март 2024"
