@@ -13,7 +13,7 @@ from datetime import date
 
 import pandas as pd
 
-from datastore.labels import column_label, enum_label, table_label
+from datastore.labels import column_label, column_labels, enum_label, table_label
 from i18n import fmt
 from loaders.schema import TABLES
 from loaders.types import to_date
@@ -130,7 +130,7 @@ def readable_rows(table: str, frame: pd.DataFrame, lang: str,
                            if cell else cell for cell in out[column]]
         else:
             out[column] = [_show(table, column, v, lang) for v in out[column]]
-    return out.rename(columns={c: column_label(table, c, lang) for c in out.columns})
+    return out.rename(columns=column_labels(table, out.columns, lang))
 
 
 def _show(table: str, column: str, value: str, lang: str) -> str:

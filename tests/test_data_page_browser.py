@@ -98,7 +98,7 @@ def test_upload_review_login_publish_in_chromium(env_dirs, tmp_path):
         page.get_by_role("tab", name="Upload a file").click()
         uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]').first
         uploader.set_input_files(str(bad_file))
-        expect(page.get_by_text("Fix the errors in your file")).to_be_visible(timeout=60_000)
+        expect(page.get_by_text("Nothing is published while there are errors")).to_be_visible(timeout=60_000)
         expect(page.get_by_text("visits: 1 added, 0 changed, 0 removed")).to_be_visible()
         expect(page.get_by_role("button", name="Publish")).to_be_disabled()
         page.screenshot(path=str(tmp_path / "problems.png"), full_page=True)
@@ -107,7 +107,7 @@ def test_upload_review_login_publish_in_chromium(env_dirs, tmp_path):
         expect(page.get_by_text("visits: 1 added, 0 changed, 0 removed")).to_be_visible(
             timeout=60_000
         )
-        expect(page.get_by_text("Fix the errors in your file")).to_have_count(0, timeout=60_000)
+        expect(page.get_by_text("Nothing is published while there are errors")).to_have_count(0, timeout=60_000)
         note = page.locator('[aria-label="Note for the history (what changed and why)"]:visible')
         note.fill("browser test")
         note.press("Enter")

@@ -59,8 +59,8 @@ def problems_frame(problems: list, lang: str) -> pd.DataFrame:
 
 def show_problems(dataset, lang: str, problems: list | None = None,
                   fix_key: str | None = None) -> dict[tuple[str, int, str], str]:
-    """The check's verdict and its problems; with ``fix_key`` (an office sheet) a column to
-    type corrections in: returns {(sheet, sheet row, column): corrected text}."""
+    """The check's verdict and its problems; with ``fix_key`` a column to type corrections
+    in: returns {(sheet or table, row as in the file, column): corrected text}."""
     if dataset.fatal:
         st.error(tt("data.check.fatal", lang, message=dataset.fatal_text(lang)))
         return {}
@@ -84,9 +84,9 @@ def show_problems(dataset, lang: str, problems: list | None = None,
                             disabled=[c for c in frame.columns if c != fix_col])
     fixes = {}
     for problem, text in zip(problems, edited[fix_col], strict=True):
-        sheet = (problem.params or {}).get("sheet")
-        if sheet and problem.row is not None and problem.column and str(text or "").strip():
-            fixes[(sheet, int(problem.row), problem.column)] = str(text).strip()
+        where = (problem.params or {}).get("sheet") or problem.table  # the sheet, or the table
+        if problem.row is not None and problem.column and str(text or "").strip():
+            fixes[(where, int(problem.row), problem.column)] = str(text).strip()
     return fixes
 
 

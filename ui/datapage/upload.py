@@ -8,12 +8,14 @@ from pathlib import Path
 
 import streamlit as st
 
+from datastore import office
 from datastore.diff import diff_datasets
 from datastore.review import refused_in_review
 from datastore.store import Store, StoreError, frames_from_folder
 from datastore.upload import MB, Limits, UploadRejected, read_upload
 from i18n import t
 from loaders import load_dataset
+from loaders.read import ROW, FatalRead, read_dataset
 from ui.datapage.common import lookups, version_frames
 from ui.datapage.review import publish_section, show_preview, show_problems, show_refused
 from ui.datapage.state import page_state
@@ -37,6 +39,7 @@ def check_upload(store: Store, uploaded, current: int | None, active: Path) -> d
         check["diffs"] = diff_datasets(active, staging)
         if not check["dataset"].fatal:
             check["frames"] = frames_from_folder(staging)[0]
+            check["rows"] = _file_rows(staging)
     except UploadRejected as exc:
         check["rejected"] = exc
     except StoreError as exc:
@@ -46,6 +49,43 @@ def check_upload(store: Store, uploaded, current: int | None, active: Path) -> d
         shutil.rmtree(staging, ignore_errors=True)
     state.check = check
     return check
+
+
+def _file_rows(staging: Path) -> dict[str, list[int]]:
+    """Per table, each row's number in the uploaded file (as the problems name them)."""
+    try:
+        raw = read_dataset(staging)
+    except FatalRead:
+        return {}
+    return {table: [int(r) for r in frame[ROW]] for table, frame in raw.items()}
+
+
+def recheck(store: Store, check: dict, fixes: dict[tuple[str, int, str], str],
+            active: Path) -> dict:
+    """The check again with the cells corrected in the review: {(table, row, column): text}
+    (rows numbered as in the file, and still so in the new problems)."""
+    rows = check.get("rows") or {}
+    frames = {table: frame.copy() for table, frame in check["frames"].items()}
+    for (table, row, column), value in fixes.items():
+        frame = frames.get(table)
+        if frame is not None and row in rows.get(table, []) and column in frame.columns:
+            frame.iloc[rows[table].index(row), frame.columns.get_loc(column)] = value
+    staging = store.new_staging()
+    try:
+        for table, frame in frames.items():
+            frame.to_csv(staging / f"{table}.csv", index=False)
+        dataset = load_dataset(staging)
+        diffs = diff_datasets(active, staging)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    origin = {(table, i + 2): ("", row) for table, numbers in rows.items()
+              for i, row in enumerate(numbers)}
+    problems = office.sheet_problems([*dataset.errors, *dataset.warnings], origin)
+    checked = {**check, "dataset": dataset, "diffs": diffs, "frames": frames,
+               "problems": problems, "fixes": {**check.get("fixes", {}), **fixes},
+               "round": check.get("round", 0) + 1}  # a fresh corrections table
+    checked.pop("refused", None)
+    return checked
 
 
 def upload_section(store: Store, editor: str, current: int | None, active: Path, lang: str) -> None:
@@ -70,7 +110,12 @@ def upload_section(store: Store, editor: str, current: int | None, active: Path,
     if "refused" not in check:  # asked once per file: may this editor change these rows?
         check["refused"] = refused_in_review(store, editor, current, check["diffs"])
     show_refused(check["refused"], lang)
-    show_problems(check["dataset"], lang)
+    fix_key = f"data_fix_{check['file_id']}_{check.get('round', 0)}" if check.get("rows") else None
+    fixes = show_problems(check["dataset"], lang, check.get("problems"), fix_key=fix_key)
+    if fixes and st.button(t("data.check.recheck", lang), key="data_recheck"):
+        with st.spinner(t("data.check.running", lang)):
+            state.check = recheck(store, check, fixes, active)
+        st.rerun()
     frames = check["frames"] or (version_frames(store.url, current) if current else {})
     names = lookups(frames)
     changes = (show_preview(check["diffs"], lang, names=names)
