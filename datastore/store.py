@@ -17,29 +17,31 @@ kept: a publish must have no errors, a one-row save must not add any.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
-from datastore import db, pubfiles, rights
+from datastore import db, filemeta, pubfiles, rights
 from datastore.diff import diff_tables
+from datastore.merge import MergePlan, plan_publish
 from datastore.migrate import migrate_folders_once
 from datastore.paths import base_data_path, store_root
 from datastore.rows import (
     RowState,
     StoreError,
     frames_from_folder,
-    match_by_key,
     new_id,
     norm_cells,
     now_text,
@@ -49,6 +51,8 @@ from datastore.security import log_event
 from loaders import load_dataset
 from loaders.schema import TABLES
 
+STORE_ID_KEY = "store_id"  # meta row: this store's id, carried by every exported file
+BASE_FROM_FILE = object()  # publish(): take the base version from the file's marker
 STAGING_MAX_AGE_S = 3600  # a staging folder left by a killed process is removed after this
 CACHE_KEEP = 3  # materialised versions kept per database
 
@@ -92,6 +96,24 @@ class RowConflict(StoreError):
         )
         self.table, self.row_id, self.theirs = table, row_id, theirs
         self.version, self.editor = version, editor
+
+
+class MergeConflict(StoreError):
+    """Rows the file changed that somebody else changed too since the file's base version:
+    nothing was saved; ``conflicts`` are ``datastore.merge.Conflict`` (theirs / mine)."""
+
+    def __init__(self, plan: MergePlan) -> None:
+        listed = ", ".join(f"{c.table} {c.key}" for c in plan.conflicts[:20])
+        super().__init__(
+            "merge_conflict",
+            f"{len(plan.conflicts)} row(s) were changed both in the file and since version "
+            f"{plan.base_version}: {listed}",
+            count=len(plan.conflicts),
+            rows=listed,
+            base=plan.base_version,
+        )
+        self.plan = plan
+        self.conflicts = plan.conflicts
 
 
 class Refused(StoreError):
@@ -226,10 +248,44 @@ class Store:
         return _frames(self.rows(number), version.columns)
 
     def write_folder(self, number: int, dest: Path | str) -> Path:
-        """Version ``number`` as ``TABLE.csv`` files in ``dest`` (the loaders read them)."""
+        """Version ``number`` as ``TABLE.csv`` files in ``dest`` (the loaders read them),
+        with ``_meta.json`` naming the version (``filemeta``: a publish of the folder, or
+        of a workbook made from it, merges from there)."""
         version = self.version(number)
         _write_csvs(_frames(self.rows(number), version.columns), Path(dest))
+        filemeta.write_meta(dest, self.export_meta(number))
         return Path(dest)
+
+    # ---- the version a file was exported from ----------------------------------------
+    def store_id(self) -> str:
+        """This store's id (made once): a file's base version counts only in its store."""
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                select(db.meta.c.value).where(db.meta.c.key == STORE_ID_KEY)).scalar()
+        if found:
+            return str(found)
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(db.meta).values(key=STORE_ID_KEY, value=uuid.uuid4().hex))
+        except IntegrityError:  # another process made it first
+            pass
+        with self.engine.connect() as conn:
+            return str(conn.execute(
+                select(db.meta.c.value).where(db.meta.c.key == STORE_ID_KEY)).scalar())
+
+    def export_meta(self, number: int) -> dict:
+        """What an exported file carries: its base version and this store's id."""
+        return {"base_version": number, "store": self.store_id(), "exported_at": now_text()}
+
+    def base_of(self, folder: Path | str) -> int | None:
+        """The version a file (read into ``folder``) was exported from, when it is a version
+        of this store; None for the template, an office sheet or another store's file."""
+        meta = filemeta.read_meta(folder) if Path(folder).is_dir() else {}
+        number = meta.get("base_version")
+        if number is None or (meta.get("store") and meta["store"] != self.store_id()):
+            return None
+        current = self.current()
+        return number if current is not None and number <= current else None
 
     def active_path(self) -> Path:
         """The dataset the app shows: the current version as a folder, else the base data."""
@@ -244,7 +300,7 @@ class Store:
         if not folder.is_dir():
             tmp = self._cache_dir() / f".tmp-v{current}-{uuid.uuid4().hex[:8]}"
             try:
-                self.write_folder(current, tmp)
+                self.write_folder(current, tmp)  # with _meta.json: its downloads merge
                 self._link_beside_files(tmp, current)
                 try:
                     tmp.rename(folder)
@@ -302,6 +358,26 @@ class Store:
         return folder
 
     # ---- writing -------------------------------------------------------------------
+    def plan(
+        self,
+        source: Path | str | dict,
+        base_version: int | None | object = BASE_FROM_FILE,
+        replace: Iterable[str] | bool = (),
+    ) -> MergePlan:
+        """What publishing ``source`` would do to the current version (nothing is saved):
+        the rows it adds, changes and removes, the conflicts (with who made theirs) and,
+        for a file without a base, the rows ``replace`` would remove (``datastore.merge``)."""
+        frames, columns, base_version = self._source(source, base_version)
+        new_rows = _records(frames)
+        with self.engine.connect() as conn:
+            current = self._current_locked(conn)
+            if current is None:
+                live = _seed_rows(self.base)[0]
+            else:
+                live = self.rows(current, conn)
+            plan = self._plan(conn, live, new_rows, base_version, replace)
+        return plan
+
     def publish(
         self,
         source: Path | str | dict,
@@ -311,23 +387,23 @@ class Store:
         source_name: str | None = None,
         extra: dict | None = None,
         client: str = "",
+        base_version: int | None | object = BASE_FROM_FILE,
+        resolve: str | Mapping[str, str] | None = None,
+        replace: Iterable[str] | bool = (),
     ) -> Version:
-        """Make a whole dataset (a folder, an .xlsx, or ``(frames, columns)``) the next version.
+        """Merge a dataset (a folder, an .xlsx, or ``(frames, columns)``) into the next version.
 
-        Rows are matched with the current version by key; only added, changed and removed
-        rows are written. ``expected_current`` is the version the editor checked against:
-        when another save happened meanwhile, ``PublishConflict`` is raised.
+        ``base_version`` is the version the file was exported from (default: read from a
+        folder's or workbook's marker, ``filemeta``; None for none). Only what the file
+        changed since its base is applied; rows changed meanwhile by others are kept;
+        a row both changed is a conflict: ``MergeConflict`` unless ``resolve`` settles it
+        ("theirs", "mine", or {conflict id: choice}). A file without a base never removes
+        rows, except of the tables in ``replace`` (True: every table in the file).
+        ``expected_current`` is the version the editor checked against: when another save
+        happened meanwhile, ``PublishConflict`` is raised (check again).
         """
-        if isinstance(source, dict):
-            frames = source
-            columns = {t: [str(c) for c in f.columns] for t, f in frames.items()}
-        else:
-            frames, columns = frames_from_folder(source)
-        new_rows = {
-            t: [{str(k): str(v) for k, v in rec.items()} for rec in f.to_dict("records")]
-            for t, f in frames.items()
-        }
-        self._require_valid_whole(new_rows, columns)
+        frames, columns, base_version = self._source(source, base_version)
+        new_rows = _records(frames)
         with self._write() as conn:
             current = self._current_locked(conn)
             if current != expected_current and not (
@@ -337,11 +413,70 @@ class Store:
             if current is None:
                 current = self._seed_locked(conn)
             live = self.rows(current, conn)
-            target = match_by_key(live, new_rows)
+            plan = self._plan(conn, live, new_rows, base_version, replace).resolved(resolve)
+            if plan.conflicts:
+                raise MergeConflict(plan)
+            merged_columns = self._columns_locked(conn, current)
+            for table, headers in columns.items():
+                merged_columns[table] = list(dict.fromkeys(
+                    [*headers, *merged_columns.get(table, [])]))
+            self._require_valid_whole(
+                {t: [r.cells for r in rs] for t, rs in plan.target.items()}, merged_columns)
+            merge_info = {"base_version": plan.base_version, "kept_newer": plan.kept_newer,
+                          "replaced": list(plan.replaced)}
             return self._commit_locked(
-                conn, current, live, target, columns, editor=editor, note=note,
-                action="publish", source_name=source_name, extra=extra, client=client,
+                conn, current, live, plan.target, merged_columns, editor=editor, note=note,
+                action="publish", source_name=source_name,
+                extra={**(extra or {}), "merge": merge_info}, client=client,
             )
+
+    def _source(self, source, base_version) -> tuple[dict, dict, int | None]:
+        if isinstance(source, dict):
+            frames = source
+            columns = {t: [str(c) for c in f.columns] for t, f in frames.items()}
+            if base_version is BASE_FROM_FILE:
+                base_version = None
+        else:
+            frames, columns = frames_from_folder(source)
+            if base_version is BASE_FROM_FILE:
+                path = Path(source)
+                base_version = self.base_of(path) if path.is_dir() else self._base_of_book(path)
+        assert base_version is None or isinstance(base_version, int)
+        return frames, columns, base_version
+
+    def _base_of_book(self, path: Path) -> int | None:
+        if path.suffix.lower() != ".xlsx" or not path.is_file():
+            return None
+        with tempfile.TemporaryDirectory() as tmp:
+            meta = filemeta.workbook_meta(path.read_bytes())
+            if meta:
+                filemeta.write_meta(tmp, meta)
+            return self.base_of(tmp)
+
+    def _plan(self, conn, live, new_rows, base_version: int | None,
+              replace: Iterable[str] | bool) -> MergePlan:
+        tables = list(new_rows) if replace is True else list(replace or ())
+        base = self.rows(base_version, conn) if base_version is not None else None
+        plan = plan_publish(base, new_rows, live, replace_tables=tables,
+                            base_version=base_version)
+        for i, conflict in enumerate(plan.conflicts):
+            version, who = self._last_change(conn, conflict.row_id)
+            plan.conflicts[i] = dataclasses.replace(conflict, version=version, editor=who)
+        return plan
+
+    @staticmethod
+    def _last_change(conn, row_id: str) -> tuple[int | None, str]:
+        """The version that last added, changed or removed row ``row_id``, and its editor."""
+        r = db.data_rows
+        latest = conn.execute(
+            select(r.c.since, r.c.until).where(r.c.row_id == row_id).order_by(r.c.id.desc())
+        ).first()
+        if latest is None:
+            return None, ""
+        number = latest[0] if latest[1] is None else latest[1]
+        who = conn.execute(
+            select(db.versions.c.editor).where(db.versions.c.number == number)).scalar()
+        return number, who or ""
 
     def rollback(
         self,
@@ -460,12 +595,7 @@ class Store:
         return json.loads(text or "{}")
 
     def _seed_locked(self, conn, editor: str = "system") -> int:
-        frames, columns = frames_from_folder(self.base)
-        target = {
-            t: [RowState(new_id(), i, {str(k): str(v) for k, v in rec.items()})
-                for i, rec in enumerate(f.to_dict("records"))]
-            for t, f in frames.items()
-        }
+        target, columns = _seed_rows(self.base)
         version = self._commit_locked(
             conn, None, {}, target, columns, editor=editor, note="", action="seed",
             source_name=str(self.base), check_rights=False,
@@ -614,6 +744,21 @@ class _WriteTx:
 
 
 # ---- helpers ----------------------------------------------------------------------------
+def _records(frames: dict[str, pd.DataFrame]) -> dict[str, list[dict[str, str]]]:
+    return {t: [{str(k): str(v) for k, v in rec.items()} for rec in f.to_dict("records")]
+            for t, f in frames.items()}
+
+
+def _seed_rows(base: Path) -> tuple[dict[str, list[RowState]], dict[str, list[str]]]:
+    """The base data's rows as version 1 would hold them, and its headers."""
+    frames, columns = frames_from_folder(base)
+    target = {
+        t: [RowState(new_id(), i, cells) for i, cells in enumerate(rs)]
+        for t, rs in _records(frames).items()
+    }
+    return target, columns
+
+
 def _version(row) -> Version:
     return Version(
         number=row["number"], created_at=row["created_at"], editor=row["editor"],
