@@ -404,6 +404,7 @@ class Store:
         """
         frames, columns, base_version = self._source(source, base_version)
         new_rows = _records(frames)
+        self._require_valid_whole(new_rows, columns)  # the file's problems, its own rows
         with self._write() as conn:
             current = self._current_locked(conn)
             if current != expected_current and not (
@@ -420,8 +421,9 @@ class Store:
             for table, headers in columns.items():
                 merged_columns[table] = list(dict.fromkeys(
                     [*headers, *merged_columns.get(table, [])]))
-            self._require_valid_whole(
-                {t: [r.cells for r in rs] for t, rs in plan.target.items()}, merged_columns)
+            # what the merge adds to the file's own rows must not add errors either (a
+            # partner removed meanwhile, a key someone else took)
+            self._require_no_new_errors(live, plan.target, merged_columns)
             merge_info = {"base_version": plan.base_version, "kept_newer": plan.kept_newer,
                           "replaced": list(plan.replaced)}
             return self._commit_locked(
