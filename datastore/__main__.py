@@ -5,6 +5,8 @@
     python -m datastore publish FILE --editor NAME --password-stdin [--note TEXT]
                         [--resolve theirs|mine] [--replace TABLE ...]
     python -m datastore history
+    python -m datastore row-history TABLE ID
+    python -m datastore restore-row TABLE ID VERSION --editor NAME --password-stdin
     python -m datastore diff A B
     python -m datastore rollback N --editor NAME --password-stdin [--note TEXT]
     python -m datastore export [--version N] --out DIR|FILE.xlsx
@@ -208,23 +210,21 @@ def cmd_history(args: argparse.Namespace) -> int:
         mark = "*" if v.number == current else " "
         what = f"restored {v.restored_from}" if v.action == "rollback" else v.action
         print(f"{mark}{v.number:>4}  {v.created_at}  {v.editor:<12} {what:<12} "
-              f"{_counts(v.counts) if any_rows(v.counts) else _exports(v.extra)}  {v.note}")
+              f"{_changes(v)}  {v.note}")
     return 0
 
 
-def any_rows(counts: dict) -> bool:
-    return any(any(c.values()) for c in counts.values())
-
-
-def _exports(extra: dict) -> str:
-    """What a version did to the publication exports (or "no changes")."""
-    pubs = extra.get("publications") or {}
-    parts = [f"+{name}" for name in pubs.get("added", [])]
-    parts += [f"-{name}" for name in pubs.get("removed", [])]
-    if not parts:
-        return "no changes"
-    where = pubs.get("institution_id") or "any institution"
-    return f"publication exports ({where}): {' '.join(parts)}"
+def _changes(v) -> str:
+    """What a version changed: its rows and its publication exports."""
+    rows = _counts(v.counts) if any(any(c.values()) for c in v.counts.values()) else ""
+    pubs = v.extra.get("publications") or {}
+    where = pubs.get("by_institution") or {}
+    files = [f"+{n} ({where.get(n) or pubs.get('institution_id') or 'any institution'})"
+             for n in pubs.get("added", [])]
+    files += [f"-{n} ({where.get(n) or pubs.get('institution_id') or 'any institution'})"
+              for n in pubs.get("removed", [])]
+    exports = f"publication exports {' '.join(files)}" if files else ""
+    return "; ".join(p for p in (rows, exports) if p) or "no changes"
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -318,6 +318,46 @@ def _export_base(store: Store, out: Path) -> int:
     return 0
 
 
+def cmd_row_history(args: argparse.Namespace) -> int:
+    from datastore.rowhistory import row_history
+
+    try:
+        steps = row_history(Store(), args.table, args.id)
+    except StoreError as exc:
+        _err(str(exc))
+        return 1
+    for step in steps:
+        print(f"{step.version:>5}  {step.created_at}  {step.editor:<12} {step.action:<12} "
+              f"{step.kind}{'  ' + step.note if step.note else ''}")
+        for column, old, new in step.fields:
+            typed = step.typed.get(column)
+            shown = f" (typed {typed!r})" if typed is not None and typed != new else ""
+            print(f"         {column}: {old!r} -> {new!r}{shown}")
+    return 0
+
+
+def cmd_restore_row(args: argparse.Namespace) -> int:
+    from datastore.rowhistory import restore_row
+
+    store = Store()
+    if not _logged_in(store, args):
+        return 1
+    try:
+        version = restore_row(store, args.table, args.id, args.version, editor=args.editor,
+                              note=args.note or "", client=_client())
+    except Refused as exc:
+        return _refused(args.editor, exc)
+    except Invalid as exc:
+        _print_problems(exc.problems)
+        return 1
+    except StoreError as exc:
+        _err(str(exc))
+        return 1
+    print(f"{args.table} {args.id} restored as it was in version {args.version}: "
+          f"version {version.number}.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m datastore",
                                      description="The data store: editors, publish, history.")
@@ -356,6 +396,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("a", type=int)
     p.add_argument("b", type=int)
     p.set_defaults(func=cmd_diff)
+    p = sub.add_parser("row-history", help="every version of one row")
+    p.add_argument("table", choices=list(table_names()))
+    p.add_argument("id", help="the row's key (e.g. a visit_id) or its row id")
+    p.set_defaults(func=cmd_row_history)
+    p = sub.add_parser("restore-row", help="put one row back as it was in a version")
+    p.add_argument("table", choices=list(table_names()))
+    p.add_argument("id", help="the row's key (e.g. a visit_id) or its row id")
+    p.add_argument("version", type=int)
+    p.add_argument("--editor", required=True)
+    p.add_argument("--password-stdin", action="store_true")
+    p.add_argument("--note")
+    p.set_defaults(func=cmd_restore_row)
     p = sub.add_parser("export")
     p.add_argument("--version", type=int)
     p.add_argument("--out", required=True)

@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from datastore import db
-from datastore.pubfiles import KeptExport, end_exports, kept_at
+from datastore.pubfiles import KeptExport, end_exports, exports_change, kept_at
 from datastore.store import Refused, Store, StoreError, Version
 from datastore.upload import Limits, UploadRejected, check_size
 from research import EXPORT_SUFFIXES, read_publications
@@ -69,11 +69,8 @@ def kept(store: Store, number: int | None = None) -> list[KeptExport]:
 def rollback_change(store: Store, current: int, target: int) -> tuple[list[KeptExport], list[KeptExport]]:
     """What restoring version ``target`` does to the exports of version ``current``: the
     ones it brings back and the ones it removes (by institution and content)."""
-    now, then = kept(store, current), kept(store, target)
-    same = {(k.institution_id, k.sha256) for k in now}
-    old = {(k.institution_id, k.sha256) for k in then}
-    return ([k for k in then if (k.institution_id, k.sha256) not in same],
-            [k for k in now if (k.institution_id, k.sha256) not in old])
+    with store.engine.connect() as conn:
+        return exports_change(conn, current, target)
 
 
 def add_export(store: Store, name: str, data: bytes, institution_id: str, editor: str,

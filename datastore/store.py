@@ -154,7 +154,7 @@ class Version:
     created_at: str
     editor: str
     note: str
-    action: str  # "seed", "publish", "edit", "rollback" or "migrated"
+    action: str  # "seed", "publish", "edit", "rollback", "restore_row", "publications"...
     restored_from: int | None = None
     source_name: str | None = None
     counts: dict = field(default_factory=dict)  # {table: {added, changed, removed}}
@@ -501,10 +501,16 @@ class Store:
                                  version=to_version)
             old = self.rows(to_version, conn)
             target = {t: [RowState(r.row_id, r.position, r.cells) for r in rs] for t, rs in old.items()}
+            back, gone = pubfiles.exports_change(conn, current, to_version)
+            refused = rights.refused_exports(conn, editor, [*back, *gone])
+            if refused:  # another institution's publication exports: as for its rows
+                error = Refused(editor, refused)
+                error.audit = (client, "rollback")
+                raise error
             version = self._commit_locked(
                 conn, current, self.rows(current, conn), target, json.loads(row["columns"]),
                 editor=editor, note=note, action="rollback", restored_from=to_version,
-                client=client,
+                client=client, extra=_exports_extra(back, gone),
             )
             pubfiles.restore_exports(conn, to_version, version.number)
             return version
@@ -518,8 +524,13 @@ class Store:
         base_version: int | None,
         note: str = "",
         client: str = "",
+        restored_from: int | None = None,
     ) -> Version:
         """Add (``row_id`` None), change or delete (``cells`` None) one row of ``table``.
+
+        ``restored_from``: the row is put back as it was in that version (the history
+        says "one row restored", ``datastore.rowhistory``); a removed row comes back
+        under its own id.
 
         ``base_version`` is the version the editor's form showed. A change to another row
         since then is fine; a change to this row raises ``RowConflict`` (with their row).
@@ -554,7 +565,8 @@ class Store:
             self._require_no_new_errors(live, target, columns)
             return self._commit_locked(
                 conn, current, live, target, columns, editor=editor, note=note,
-                action="edit", client=client,
+                action="edit" if restored_from is None else "restore_row",
+                restored_from=restored_from, client=client,
             )
 
     def seed(self, editor: str = "system") -> int:
@@ -746,6 +758,18 @@ class _WriteTx:
 
 
 # ---- helpers ----------------------------------------------------------------------------
+def _exports_extra(back: list, gone: list) -> dict:
+    """A rollback's publication export changes, for the history (as ``publications``
+    versions record theirs): names brought back and removed, per institution."""
+    if not back and not gone:
+        return {}
+    institutions = {k.institution_id for k in [*back, *gone]}
+    return {"publications": {
+        "added": [k.name for k in back], "removed": [k.name for k in gone],
+        "institution_id": institutions.pop() if len(institutions) == 1 else "",
+        "by_institution": {k.name: k.institution_id for k in [*back, *gone]}}}
+
+
 def _records(frames: dict[str, pd.DataFrame]) -> dict[str, list[dict[str, str]]]:
     return {t: [{str(k): str(v) for k, v in rec.items()} for rec in f.to_dict("records")]
             for t, f in frames.items()}

@@ -417,11 +417,6 @@ def show_preview(diffs: dict, lang: str, title_key: str = "data.preview.title") 
     return True
 
 
-def _summary_line(diffs: dict, before: dict[str, int], lang: str) -> str:
-    after = {name: before.get(name, 0) + len(d.added) - len(d.removed) for name, d in diffs.items()}
-    return forms.summary_line(before, after, lang)
-
-
 def publish_section(store: Store, check: dict, editor: str, has_changes: bool, lang: str,
                     key: str = "data") -> None:
     dataset = check["dataset"]
@@ -632,7 +627,8 @@ def show_history(store: Store, current: int | None, editor: str | None, lang: st
             t("data.history.action", lang): t(f"data.history.action.{v.action}", lang,
                                               number=v.restored_from),
             t("data.history.note", lang): v.note,
-            t("data.history.changes", lang): _counts_text(v.counts, lang) or _exports_text(v.extra, lang),
+            t("data.history.changes", lang): "; ".join(
+                part for part in (_counts_text(v.counts, lang), _exports_text(v.extra, lang)) if part),
             t("data.history.current", lang): "✓" if v.number == current else "",
         }
         for v in versions
@@ -654,7 +650,7 @@ def show_history(store: Store, current: int | None, editor: str | None, lang: st
     diffs = store.diff(current, target)
     before = {name: len(f) for name, f in store.frames(current).items()}
     st.markdown(t("data.rollback.summary", lang, number=target,
-                  summary=_summary_line(diffs, before, lang) or t("common.none", lang)))
+                  summary=forms.restore_summary(diffs, before, lang) or t("common.none", lang)))
     show_preview(diffs, lang, title_key="data.rollback.preview_title")
     back, gone = publications.rollback_change(store, current, target)
     if back or gone:  # the publication exports follow the version too
