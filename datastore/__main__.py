@@ -10,6 +10,7 @@
     python -m datastore diff A B
     python -m datastore rollback N --editor NAME --password-stdin [--note TEXT]
     python -m datastore export [--version N] --out DIR|FILE.xlsx
+    python -m datastore upgrade
 
 Exit status 0 when done, 1 with the reason on stderr (problems, refused rows, a wrong
 password), 2 for a wrong command line.
@@ -358,6 +359,31 @@ def cmd_restore_row(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_upgrade(args: argparse.Namespace) -> int:
+    """Bring the store's database to the newest schema (the app does so on start too)."""
+    from sqlalchemy import create_engine
+
+    from datastore import db, migrations
+
+    url = db.database_url()
+    file = db.sqlite_file(url)
+    if file is not None:
+        file.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url)  # not engine_for: that upgrades already, silently
+    try:
+        before, after = migrations.upgrade(engine)
+    except Exception as exc:  # noqa: BLE001 - any database error: said in one line
+        _err(f"The database could not be upgraded: {exc}")
+        return 1
+    finally:
+        engine.dispose()
+    if before == after:
+        print(f"The database is up to date (schema revision {after}).")
+    else:
+        print(f"The database was upgraded from schema revision {before or 'none'} to {after}.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m datastore",
                                      description="The data store: editors, publish, history.")
@@ -408,6 +434,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password-stdin", action="store_true")
     p.add_argument("--note")
     p.set_defaults(func=cmd_restore_row)
+    sub.add_parser("upgrade", help="bring the database to the newest schema").set_defaults(
+        func=cmd_upgrade)
     p = sub.add_parser("export")
     p.add_argument("--version", type=int)
     p.add_argument("--out", required=True)

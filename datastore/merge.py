@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from datastore.rows import RowState, new_id, norm_cells, row_key, table_names
 
@@ -154,9 +155,12 @@ def _same(a: dict[str, str] | None, b: dict[str, str] | None) -> bool:
     return norm_cells(a) == norm_cells(b)
 
 
-def keyed(table: str, rows: Iterable) -> dict[str, object]:
+Row = TypeVar("Row", RowState, dict[str, str])
+
+
+def keyed(table: str, rows: Iterable[Row]) -> dict[str, Row]:
     """Rows by their key text; a repeated key gets `` #2``, `` #3``... (in order)."""
-    out: dict[str, object] = {}
+    out: dict[str, Row] = {}
     seen: dict[str, int] = {}
     for row in rows:
         cells = row.cells if isinstance(row, RowState) else row
@@ -200,7 +204,6 @@ def _merge_without_base(plan: MergePlan, table: str, records: list[dict[str, str
     top = max((r.position for r in live), default=-1)
     file_keys = keyed(table, records)
     for key, cells in file_keys.items():
-        assert isinstance(cells, dict)
         old = now.get(key)
         if old is None:
             top += 1
@@ -208,15 +211,13 @@ def _merge_without_base(plan: MergePlan, table: str, records: list[dict[str, str
             rows[state.row_id] = state
             plan.changes.append(Change(table, key, "added", None, dict(cells)))
         else:
-            assert isinstance(old, RowState)
             if not _same(old.cells, cells):
                 rows[old.row_id] = RowState(old.row_id, old.position, dict(cells))
                 plan.changes.append(Change(table, key, "changed", old.cells, dict(cells)))
     absent = [(key, row) for key, row in now.items() if key not in file_keys]
-    plan.would_remove[table] = [row.cells for _, row in absent if isinstance(row, RowState)]
+    plan.would_remove[table] = [row.cells for _, row in absent]
     if replace_all:
         for key, row in absent:
-            assert isinstance(row, RowState)
             del rows[row.row_id]
             plan.changes.append(Change(table, key, "removed", row.cells, None))
     plan.target[table] = sorted(rows.values(), key=lambda r: r.position)
@@ -238,7 +239,6 @@ def _merge_with_base(plan: MergePlan, table: str, base_rows: list[RowState],
 
     touched: set[str] = set()  # rows the file changed, added or removed
     for key, cells in file_keys.items():
-        assert isinstance(cells, dict)
         cells = dict(cells)
         was = then.get(key)
         if was is None:  # the file adds this row
@@ -248,13 +248,11 @@ def _merge_with_base(plan: MergePlan, table: str, base_rows: list[RowState],
                 state = RowState(new_id(), top, cells)
                 rows[state.row_id] = state
                 plan.changes.append(Change(table, key, "added", None, cells))
-            elif not _same(other.cells, cells):  # type: ignore[union-attr]
-                assert isinstance(other, RowState)
+            elif not _same(other.cells, cells):
                 touched.add(other.row_id)
                 conflict(key, other.row_id, None, other.cells, cells, other,
                          RowState(other.row_id, other.position, cells))
             continue
-        assert isinstance(was, RowState)
         if _same(was.cells, cells):
             continue  # untouched by the file: the current row stays, however newer
         touched.add(was.row_id)
@@ -272,7 +270,6 @@ def _merge_with_base(plan: MergePlan, table: str, base_rows: list[RowState],
     for key, was in then.items():
         if key in file_keys:
             continue
-        assert isinstance(was, RowState)
         touched.add(was.row_id)
         now = rows.get(was.row_id)
         if now is None:
