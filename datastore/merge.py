@@ -28,6 +28,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
+import pandas as pd
+
+from datastore.diff import KEY_COLUMNS, RowChange, TableDiff
 from datastore.rows import RowState, new_id, norm_cells, row_key, table_names
 
 THEIRS, MINE = "theirs", "mine"
@@ -286,4 +289,36 @@ def _merge_with_base(plan: MergePlan, table: str, base_rows: list[RowState],
     plan.target[table] = sorted(rows.values(), key=lambda r: r.position)
 
 
-__all__ = ["MINE", "THEIRS", "Change", "Conflict", "MergePlan", "keyed", "plan_publish"]
+def plan_diffs(plan: MergePlan) -> dict[str, TableDiff]:
+    """The rows a plan writes, per table, in the shape the review shows (``TableDiff``):
+    added and removed rows as frames indexed by key, changed rows field by field."""
+    out: dict[str, TableDiff] = {}
+    for table in table_names():
+        changes = [c for c in plan.changes if c.table == table]
+        if not changes:
+            continue
+        added = [c for c in changes if c.kind == "added"]
+        removed = [c for c in changes if c.kind == "removed"]
+        changed = []
+        for c in changes:
+            if c.kind != "changed":
+                continue
+            old, new = c.old or {}, c.new or {}
+            columns = list(dict.fromkeys([*new, *old]))
+            fields = {col: (old.get(col, ""), new.get(col, "")) for col in columns
+                      if old.get(col, "") != new.get(col, "")}
+            changed.append(RowChange(key=c.key, fields=fields))
+        out[table] = TableDiff(table, KEY_COLUMNS.get(table, ()), added=_frame(added, "new"),
+                               removed=_frame(removed, "old"), changed=changed)
+    return out
+
+
+def _frame(changes: list[Change], side: str) -> pd.DataFrame:
+    rows = [getattr(c, side) or {} for c in changes]
+    columns = list(dict.fromkeys(col for row in rows for col in row))
+    return pd.DataFrame([[row.get(col, "") for col in columns] for row in rows],
+                        columns=columns, index=[c.key for c in changes], dtype=str)
+
+
+__all__ = ["MINE", "THEIRS", "Change", "Conflict", "MergePlan", "keyed", "plan_diffs",
+           "plan_publish"]

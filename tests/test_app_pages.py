@@ -129,7 +129,9 @@ def test_partners_map_and_table():
     at = run_page("partners")
     deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
     layers = {layer["id"]: layer for layer in deck["layers"]}
-    assert deck.get("mapProvider") in (None, "") or "mapStyle" not in deck
+    # map_provider=None: no base map provider, so no style or tile URL the browser could fetch
+    assert "mapProvider" not in deck
+    assert not str(deck.get("mapStyle", "")).startswith(("http", "mapbox:"))
     assert {p["name"] for p in layers["partners"]["data"]} == {
         "Seoul National University", "Charité Berlin", "Kazakh National Medical University",
         "Pirogov University", "Istanbul University", "Korea Foundation",

@@ -105,10 +105,13 @@ _PACKS: dict = {}
 
 
 def pack_of(dataset, lang="en", public=False, scope=SCOPE):
-    key = (id(dataset), lang, public, scope)
-    if key not in _PACKS:
-        _PACKS[key] = build_pack(dataset, scope, lang, public)
-    return _PACKS[key]
+    """The pack of that dataset, built once per module (keyed on the dataset object itself,
+    held here, so a later dataset can never be served another's pack)."""
+    key = (lang, public, scope)
+    cached = _PACKS.get(key)
+    if cached is None or cached[0] is not dataset:
+        _PACKS[key] = (dataset, build_pack(dataset, scope, lang, public))
+    return _PACKS[key][1]
 
 
 def test_fixture_figures_are_the_hand_counted_ones(report):

@@ -70,20 +70,28 @@ def release_previous_page(namespace: dict, state: MutableMapping | None = None) 
     previous.clear()
 
 
-def start_page(name: str) -> PageContext:
-    """Title and lead of page ``name``; stops with one error panel when the data is unusable."""
+def start_page(name: str, *, title_key: str | None = None, lead_key: str | None = None,
+               stop_on_fatal: bool = True, notice: bool = True) -> PageContext:
+    """Title and lead of page ``name``; stops with one error panel when the data is unusable.
+
+    The Data page (``stop_on_fatal=False``) shows the panel and goes on: it is where the
+    unusable data is replaced; it shows no problems notice either (``notice=False``): its
+    review lists the problems of what is uploaded.
+    """
     release_previous_page(sys._getframe(1).f_globals)  # the page calling: its module namespace
     collect_garbage()  # what else the previous rerun left (ui.data.collect_garbage)
     ctx = page_context()
     st.html(BASE_CSS)  # style only: takes no space on the page
     if ctx.present:
         st.markdown(PRESENT_CSS, unsafe_allow_html=True)
-    st.title(t(f"page.{name}.title", ctx.lang))
-    st.caption(t(f"page.{name}.lead", ctx.lang))
+    st.title(t(title_key or f"page.{name}.title", ctx.lang))
+    st.caption(t(lead_key or f"page.{name}.lead", ctx.lang))
     if ctx.fatal:
         fatal_panel(ctx.fatal, ctx.lang)
+        if not stop_on_fatal:
+            return ctx
         st.stop()
-    if not ctx.present and name != "quality":
+    if notice and not ctx.present and name != "quality":
         problems_notice(ctx.dataset.error_count, ctx.dataset.warning_count, ctx.lang)
     return ctx
 

@@ -1,4 +1,4 @@
-"""Issue "figures a rector can defend": each reproduced defect as an AppTest or unit test.
+"""Figures a rector can defend: each reproduced defect as an AppTest or unit test.
 
 The curated data (data/) has no dated visit, agreement or grant; its students row is
 2023/2024. Figures expected here were counted by hand from data/*.csv.

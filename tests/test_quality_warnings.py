@@ -1,4 +1,4 @@
-"""Data-quality warnings of the v2 rules: a written status the dates contradict, students
+"""Data-quality warnings: a written status the dates contradict, students
 from the institution's own country. Rows stay in use; the warning names the date."""
 
 from __future__ import annotations

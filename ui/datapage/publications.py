@@ -11,10 +11,9 @@ from datastore.store import PublishConflict, Refused, Store, StoreError
 from datastore.upload import MB, Limits, UploadRejected
 from i18n import fmt, t
 from research import EXPORT_SUFFIXES
+from ui.datapage.state import page_state
 from ui.panels import problems_table
 from ui.text import tt
-
-NONCE = "pub_upload_nonce"
 
 
 def _institutions(store: Store, editor: str, names: dict[str, str]) -> list[str]:
@@ -72,7 +71,7 @@ def publications_section(store: Store, editor: str, current: int | None,
         return
     uploaded = st.file_uploader(
         t("data.pubs.upload", lang), type=[s.lstrip(".") for s in EXPORT_SUFFIXES],
-        key=f"pub_upload_{st.session_state.get(NONCE, 0)}", help=t("data.pubs.upload_help", lang),
+        key=f"pub_upload_{page_state().pubs_nonce}", help=t("data.pubs.upload_help", lang),
         max_upload_size=max(1, round(Limits.from_env().max_upload_bytes / MB)),
     )
     owner = st.selectbox(t("data.pubs.institution", lang), allowed, key="pub_institution",
@@ -93,8 +92,9 @@ def publications_section(store: Store, editor: str, current: int | None,
             if st.button(t("data.pubs.keep", lang), type="primary", key="pub_keep") and _save(
                 lambda: publications.add_export(store, uploaded.name, data, owner, editor, current,
                                                 note=note, client=client), lang):
-                st.session_state[NONCE] = st.session_state.get(NONCE, 0) + 1
-                st.session_state["data_flash"] = ("success", tt("data.pubs.kept", lang, name=uploaded.name))
+                state = page_state()
+                state.pubs_nonce += 1
+                state.flash = ("success", tt("data.pubs.kept", lang, name=uploaded.name))
                 st.rerun()
     removable = [k for k in kept if k.institution_id in allowed]
     if removable:
@@ -105,5 +105,5 @@ def publications_section(store: Store, editor: str, current: int | None,
                                        for k in removable if k.id == i))
         if cols[1].button(t("data.pubs.remove", lang), key="pub_remove") and _save(
                 lambda: publications.remove_export(store, chosen, editor, current, client=client), lang):
-            st.session_state["data_flash"] = ("success", t("data.pubs.removed", lang))
+            page_state().flash = ("success", t("data.pubs.removed", lang))
             st.rerun()

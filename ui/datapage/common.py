@@ -1,0 +1,81 @@
+"""What the Data page's sections share: the client address, times, cached store reads,
+the id -> name lookups, and running a write with its refusals shown."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from datastore.store import Invalid, PublishConflict, Refused, Store, StoreError, Version
+from datastore.template import dataset_workbook, template_workbook
+from i18n import t
+from ui.datapage.state import page_state
+from ui.text import tt
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def client() -> str:
+    """The browser's address (for the audit log and the login lockout)."""
+    try:
+        return str(st.context.ip_address or "")
+    except Exception:  # noqa: BLE001 - no address outside a browser session
+        return ""
+
+
+def mtimes(path: Path) -> tuple:
+    files = sorted(path.glob("*")) if path.is_dir() else [path]
+    return tuple((f.name, f.stat().st_mtime_ns) for f in files if f.is_file())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def template_bytes(lang: str) -> bytes:
+    return template_workbook(lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def current_bytes(path: str, lang: str, stamp: tuple) -> bytes:
+    return dataset_workbook(Path(path), lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def version_frames(url: str, number: int) -> dict[str, pd.DataFrame]:
+    return Store(url=url).frames(number)
+
+
+def when(created_at: str) -> str:
+    """``2025-05-06T09:30:12+00:00`` -> ``2025-05-06 09:30 UTC``."""
+    return f"{created_at[:10]} {created_at[11:16]} UTC" if len(created_at) >= 16 else created_at
+
+
+def lookups(frames: dict) -> dict[str, dict[str, str]]:
+    """Institution and partner names by id, for drop-downs."""
+    institutions = frames.get("institutions", pd.DataFrame())
+    partners = frames.get("partners", pd.DataFrame())
+    return {
+        "institutions": dict(zip(institutions.get("institution_id", []),
+                                 institutions.get("short_name", []), strict=True)),
+        "partners": dict(zip(partners.get("partner_id", []), partners.get("name", []),
+                             strict=True)),
+    }
+
+
+def write_to_store(write: Callable[[], Version], lang: str) -> Version | None:
+    """Run a publish or restore; on a conflict say why and rerun, on other errors show them."""
+    try:
+        return write()
+    except PublishConflict as exc:
+        state = page_state()
+        state.check = None  # check the same file again
+        state.flash = ("error", t("data.publish.conflict", lang, current=exc.current))
+        st.rerun()
+    except Refused as exc:
+        st.error(t("data.store.refused", lang, rows=exc.params["rows"]))
+    except Invalid as exc:
+        st.error(t("data.store.invalid", lang, count=exc.params["count"]))
+    except StoreError as exc:
+        st.error(tt(f"data.store.{exc.code}", lang, **exc.params))
+    return None

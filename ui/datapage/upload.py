@@ -1,0 +1,76 @@
+"""The Data page's "Upload a file" tab: a filled template workbook or a zip of CSV files,
+checked, merged with the version shown (only what the file changed since the version it
+was exported from; conflicts side by side), then published."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import streamlit as st
+
+from datastore.merge import plan_diffs
+from datastore.store import Store, StoreError, frames_from_folder
+from datastore.upload import MB, Limits, UploadRejected, read_upload
+from i18n import t
+from loaders import load_dataset
+from ui.datapage.merge import merge_section
+from ui.datapage.review import publish_section, show_preview, show_problems
+from ui.datapage.state import page_state
+
+
+def check_upload(store: Store, uploaded, current: int | None, active: Path) -> dict:
+    """Read, validate and compare an upload once per file; only the tables stay in session.
+
+    The staging folder is removed as soon as the file is read, whatever happened.
+    """
+    state = page_state()
+    check = state.check
+    if check and check["file_id"] == uploaded.file_id:
+        return check
+    check = {"file_id": uploaded.file_id, "name": uploaded.name, "expected": current,
+             "rejected": None, "dataset": None, "frames": None, "base": None}
+    staging = store.new_staging()
+    try:
+        read_upload(uploaded.name, uploaded.getvalue(), staging)
+        check["dataset"] = load_dataset(staging)
+        if not check["dataset"].fatal:
+            check["frames"] = frames_from_folder(staging)[0]
+            check["base"] = store.base_of(staging)  # the version the file was exported from
+    except UploadRejected as exc:
+        check["rejected"] = exc
+    except StoreError as exc:
+        check["rejected"] = UploadRejected("corrupt")
+        check["rejected"].detail = str(exc)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    state.check = check
+    return check
+
+
+def upload_section(store: Store, editor: str, current: int | None, active: Path, lang: str) -> None:
+    state = page_state()
+    uploaded = st.file_uploader(
+        t("data.upload.label", lang), type=["xlsx", "zip"],
+        key=f"data_upload_{state.upload_nonce}",
+        help=t("data.upload.help", lang),
+        max_upload_size=max(1, round(Limits.from_env().max_upload_bytes / MB)),
+    )
+    if uploaded is None:
+        state.check = None
+        return
+    with st.spinner(t("data.check.running", lang)):
+        check = check_upload(store, uploaded, current, active)
+    if check["rejected"] is not None:
+        exc = check["rejected"]
+        st.error(t(f"data.upload.{exc.code}", lang, **exc.params))
+        return
+    if check["expected"] != current:
+        st.warning(t("data.check.stale", lang, current=current))
+    show_problems(check["dataset"], lang)
+    if check["dataset"].fatal:
+        publish_section(store, check, editor, False, lang)
+        return
+    choice = merge_section(store, check, lang)  # what the file changed, not what it lacks
+    changes = show_preview(plan_diffs(choice.plan), lang)
+    publish_section(store, check, editor, changes, lang, choice=choice)
