@@ -24,7 +24,7 @@ Pure functions on ``RowState`` lists and dicts of text cells: no database, no st
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
@@ -92,6 +92,7 @@ class Change:
     kind: str
     old: dict[str, str] | None
     new: dict[str, str] | None
+    row_id: str = ""
 
 
 @dataclass
@@ -148,7 +149,7 @@ class MergePlan:
             target[table] = rows
             kind = "added" if old is None else ("removed" if new is None else "changed")
             changes.append(Change(table, conflict.key, kind, old.cells if old else None,
-                                  new.cells if new else None))
+                                  new.cells if new else None, conflict.row_id))
         return replace(self, target=target, changes=changes, conflicts=left)
 
 
@@ -179,11 +180,17 @@ def plan_publish(
     current: Mapping[str, list[RowState]],
     replace_tables: Iterable[str] = (),
     base_version: int | None = None,
+    clean: Callable[[str, list[dict[str, str]]], list[dict[str, str]]] | None = None,
 ) -> MergePlan:
     """Merge ``file`` (table -> rows of text cells) into ``current`` (the current version's
     rows), knowing the rows of the version the file was exported from (``base``; None for
     a file without one). ``replace_tables``: tables whose rows absent from a base-less file
-    are removed. Tables not in ``file`` are kept as they are."""
+    are removed. Tables not in ``file`` are kept as they are.
+
+    ``clean(table, rows)`` gives rows in their stored form (``datastore.canonical``): the
+    base and current rows are compared, and matched by key, in that form, so a value kept
+    as typed before (``05.03.2024``) is the same as its clean form in the file; rows the
+    publish does not write stay exactly as they are."""
     replace_set = set(replace_tables) if base is None else set()
     plan = MergePlan(base_version=base_version if base is not None else None,
                      target={t: list(rs) for t, rs in current.items()},
@@ -191,13 +198,25 @@ def plan_publish(
     for table in table_names():
         if table not in file:
             continue
+        live = _view(table, current.get(table, []), clean)
         if base is None:
-            _merge_without_base(plan, table, file[table], current.get(table, []),
-                                table in replace_set)
+            _merge_without_base(plan, table, file[table], live, table in replace_set)
         else:
-            _merge_with_base(plan, table, base.get(table, []), file[table],
-                             current.get(table, []))
+            _merge_with_base(plan, table, _view(table, base.get(table, []), clean), file[table],
+                             live)
+        if clean is not None:  # rows not written stay as stored, not in their clean view
+            same = {id(r) for r in live}
+            stored = {r.row_id: r for r in current.get(table, [])}
+            plan.target[table] = [stored[r.row_id] if id(r) in same else r
+                                  for r in plan.target[table]]
     return plan
+
+
+def _view(table: str, rows: list[RowState], clean) -> list[RowState]:
+    if clean is None or not rows:
+        return list(rows)
+    cleaned = clean(table, [r.cells for r in rows])
+    return [RowState(r.row_id, r.position, c, r.since) for r, c in zip(rows, cleaned, strict=True)]
 
 
 def _merge_without_base(plan: MergePlan, table: str, records: list[dict[str, str]],
@@ -212,17 +231,17 @@ def _merge_without_base(plan: MergePlan, table: str, records: list[dict[str, str
             top += 1
             state = RowState(new_id(), top, dict(cells))
             rows[state.row_id] = state
-            plan.changes.append(Change(table, key, "added", None, dict(cells)))
+            plan.changes.append(Change(table, key, "added", None, dict(cells), state.row_id))
         else:
             if not _same(old.cells, cells):
                 rows[old.row_id] = RowState(old.row_id, old.position, dict(cells))
-                plan.changes.append(Change(table, key, "changed", old.cells, dict(cells)))
+                plan.changes.append(Change(table, key, "changed", old.cells, dict(cells), old.row_id))
     absent = [(key, row) for key, row in now.items() if key not in file_keys]
     plan.would_remove[table] = [row.cells for _, row in absent]
     if replace_all:
         for key, row in absent:
             del rows[row.row_id]
-            plan.changes.append(Change(table, key, "removed", row.cells, None))
+            plan.changes.append(Change(table, key, "removed", row.cells, None, row.row_id))
     plan.target[table] = sorted(rows.values(), key=lambda r: r.position)
 
 
@@ -250,7 +269,7 @@ def _merge_with_base(plan: MergePlan, table: str, base_rows: list[RowState],
                 top += 1
                 state = RowState(new_id(), top, cells)
                 rows[state.row_id] = state
-                plan.changes.append(Change(table, key, "added", None, cells))
+                plan.changes.append(Change(table, key, "added", None, cells, state.row_id))
             elif not _same(other.cells, cells):
                 touched.add(other.row_id)
                 conflict(key, other.row_id, None, other.cells, cells, other,
@@ -266,7 +285,7 @@ def _merge_with_base(plan: MergePlan, table: str, base_rows: list[RowState],
                      RowState(was.row_id, top, cells))
         elif _same(now.cells, was.cells):
             rows[now.row_id] = RowState(now.row_id, now.position, cells)
-            plan.changes.append(Change(table, key, "changed", now.cells, cells))
+            plan.changes.append(Change(table, key, "changed", now.cells, cells, now.row_id))
         elif not _same(now.cells, cells):
             conflict(key, now.row_id, was.cells, now.cells, cells, now,
                      RowState(now.row_id, now.position, cells))
@@ -279,7 +298,7 @@ def _merge_with_base(plan: MergePlan, table: str, base_rows: list[RowState],
             continue  # removed on both sides
         if _same(now.cells, was.cells):
             del rows[now.row_id]
-            plan.changes.append(Change(table, key, "removed", now.cells, None))
+            plan.changes.append(Change(table, key, "removed", now.cells, None, now.row_id))
         else:
             conflict(key, now.row_id, was.cells, now.cells, None, now, None)
     newer = sum(1 for r in live if r.row_id not in touched and (

@@ -34,8 +34,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from datastore import db, filemeta, pubfiles, rights
+from datastore.canonical import clean_records, clean_rows
 from datastore.diff import diff_tables
-from datastore.merge import MergePlan, plan_publish
+from datastore.merge import MergePlan, keyed, plan_publish
 from datastore.migrate import migrate_folders_once
 from datastore.paths import base_data_path, store_root
 from datastore.rows import (
@@ -368,7 +369,7 @@ class Store:
         the rows it adds, changes and removes, the conflicts (with who made theirs) and,
         for a file without a base, the rows ``replace`` would remove (``datastore.merge``)."""
         frames, columns, base_version = self._source(source, base_version)
-        new_rows = _records(frames)
+        new_rows, _typed = _clean(_records(frames))
         with self.engine.connect() as conn:
             current = self._current_locked(conn)
             if current is None:
@@ -403,7 +404,7 @@ class Store:
         happened meanwhile, ``PublishConflict`` is raised (check again).
         """
         frames, columns, base_version = self._source(source, base_version)
-        new_rows = _records(frames)
+        new_rows, typed = _clean(_records(frames))
         self._require_valid_whole(new_rows, columns)  # the file's problems, its own rows
         with self._write() as conn:
             current = self._current_locked(conn)
@@ -426,10 +427,12 @@ class Store:
             self._require_no_new_errors(live, plan.target, merged_columns)
             merge_info = {"base_version": plan.base_version, "kept_newer": plan.kept_newer,
                           "replaced": list(plan.replaced)}
+            as_typed = _typed_of_changes(plan, new_rows, typed)
             return self._commit_locked(
                 conn, current, live, plan.target, merged_columns, editor=editor, note=note,
                 action="publish", source_name=source_name,
-                extra={**(extra or {}), "merge": merge_info}, client=client,
+                extra={**(extra or {}), "merge": merge_info,
+                       **({"typed": as_typed} if as_typed else {})}, client=client,
             )
 
     def _source(self, source, base_version) -> tuple[dict, dict, int | None]:
@@ -460,7 +463,7 @@ class Store:
         tables = list(new_rows) if replace is True else list(replace or ())
         base = self.rows(base_version, conn) if base_version is not None else None
         plan = plan_publish(base, new_rows, live, replace_tables=tables,
-                            base_version=base_version)
+                            base_version=base_version, clean=clean_rows)
         for i, conflict in enumerate(plan.conflicts):
             version, who = self._last_change(conn, conflict.row_id)
             plan.conflicts[i] = dataclasses.replace(conflict, version=version, editor=who)
@@ -549,14 +552,19 @@ class Store:
                 self._check_row_conflict(conn, table, row_id, base_version or 0, rows)
             target = {t: list(rs) for t, rs in live.items()}
             new_list = [r for r in rows if r.row_id != row_id]
+            as_typed: dict = {}
             if cells is not None:
                 clean = {str(k): str(v).strip() for k, v in cells.items()}
                 if not any(clean.values()):
                     raise StoreError("empty_row", "The row is empty.", table=table)
+                [clean], [typed] = clean_records(table, [clean])  # stored in the clean form
                 old = next((r for r in rows if r.row_id == row_id), None)
                 position = old.position if old else max((r.position for r in rows), default=-1) + 1
-                new_list.append(RowState(row_id or new_id(), position, clean))
+                state = RowState(row_id or new_id(), position, clean)
+                new_list.append(state)
                 new_list.sort(key=lambda r: r.position)
+                if typed:
+                    as_typed = {f"{table}:{state.row_id}": typed}
             target[table] = new_list
             columns = self._columns_locked(conn, current)
             if cells is not None:
@@ -567,6 +575,7 @@ class Store:
                 conn, current, live, target, columns, editor=editor, note=note,
                 action="edit" if restored_from is None else "restore_row",
                 restored_from=restored_from, client=client,
+                extra={"typed": as_typed} if as_typed else None,
             )
 
     def seed(self, editor: str = "system") -> int:
@@ -758,6 +767,26 @@ class _WriteTx:
 
 
 # ---- helpers ----------------------------------------------------------------------------
+def _clean(rows: dict[str, list[dict[str, str]]]) -> tuple[dict, dict]:
+    """Every table's rows in their stored form, and what was typed where it differs."""
+    cleaned, typed = {}, {}
+    for table, records in rows.items():
+        cleaned[table], typed[table] = clean_records(table, records)
+    return cleaned, typed
+
+
+def _typed_of_changes(plan: MergePlan, rows: dict, typed: dict) -> dict:
+    """{"table:row_id": {column: as typed}} for the rows a publish writes (for the history)."""
+    by_key = {table: dict(zip(keyed(table, records), typed[table], strict=True))
+              for table, records in rows.items()}
+    out = {}
+    for change in plan.changes:
+        found = by_key.get(change.table, {}).get(change.key) if change.new is not None else None
+        if found:
+            out[f"{change.table}:{change.row_id}"] = found
+    return out
+
+
 def _exports_extra(back: list, gone: list) -> dict:
     """A rollback's publication export changes, for the history (as ``publications``
     versions record theirs): names brought back and removed, per institution."""
