@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
-import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,7 +32,7 @@ from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from datastore import db, filemeta, pubfiles, rights
+from datastore import db, filemeta, pubfiles, rights, snapshots, staging
 from datastore.canonical import clean_records, clean_rows
 from datastore.diff import diff_tables
 from datastore.merge import MergePlan, keyed, plan_publish
@@ -54,19 +53,6 @@ from loaders.schema import TABLES
 
 STORE_ID_KEY = "store_id"  # meta row: this store's id, carried by every exported file
 BASE_FROM_FILE = object()  # publish(): take the base version from the file's marker
-STAGING_MAX_AGE_S = 3600  # a staging folder left by a killed process is removed after this
-CACHE_KEEP = 3  # materialised versions kept per database
-
-
-def version_folder_name(number: int) -> str:
-    """The name of the folder a version is materialised in (``snapshot``): ``v7``."""
-    return f"v{number}"
-
-
-def version_of_folder(path: Path | str) -> int | None:
-    """The version number of a folder ``snapshot`` materialised, else None."""
-    match = re.fullmatch(r"v(\d+)", Path(path).name)
-    return int(match.group(1)) if match else None
 
 
 class PublishConflict(StoreError):
@@ -293,70 +279,15 @@ class Store:
         return self.snapshot()[1]
 
     def snapshot(self) -> tuple[int | None, Path]:
-        """The current version number and a folder of it (materialised once per version)."""
+        """The current version number and a folder of it (``datastore.snapshots``)."""
         current = self.current()
         if current is None:
             return None, self.base
-        folder = self._cache_dir() / version_folder_name(current)
-        if not folder.is_dir():
-            tmp = self._cache_dir() / f".tmp-v{current}-{uuid.uuid4().hex[:8]}"
-            try:
-                self.write_folder(current, tmp)  # with _meta.json: its downloads merge
-                self._link_beside_files(tmp, current)
-                try:
-                    tmp.rename(folder)
-                except OSError:  # another process materialised it first
-                    shutil.rmtree(tmp, ignore_errors=True)
-            finally:
-                if tmp.exists():
-                    shutil.rmtree(tmp, ignore_errors=True)
-            self._prune_cache(current)
-        return current, folder
+        return current, snapshots.materialise(self, current)
 
-    def _link_beside_files(self, folder: Path, number: int) -> None:
-        """The publication exports beside every version: those beside the base data
-        (``publications/``, linked) and those kept in the store (datastore.publications)."""
-        base = self.base if self.base.is_dir() else self.base.parent
-        extra = base / "publications"
-        if extra.is_dir():
-            (folder / "publications").mkdir()
-            for entry in sorted(extra.iterdir()):
-                (folder / "publications" / entry.name).symlink_to(
-                    entry.resolve(), target_is_directory=entry.is_dir())
-        with self.engine.connect() as conn:
-            pubfiles.write_exports(conn, number, folder)
-
-    def _cache_dir(self) -> Path:
-        import hashlib
-
-        tag = hashlib.sha256(self.url.encode()).hexdigest()[:12]
-        folder = self.root / "cache" / tag
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder
-
-    def _prune_cache(self, current: int) -> None:
-        for item in self._cache_dir().iterdir():
-            name = item.name
-            stale_tmp = name.startswith(".tmp-") and item.stat().st_mtime < time.time() - 600
-            old = name.startswith("v") and name[1:].isdigit() and int(name[1:]) <= current - CACHE_KEEP
-            if stale_tmp or old:
-                shutil.rmtree(item, ignore_errors=True)
-
-    # ---- staging (uploads being checked) -------------------------------------------
     def new_staging(self) -> Path:
-        """A fresh empty folder for an upload; leftovers older than an hour are removed."""
-        staging_root = self.root / "staging"
-        staging_root.mkdir(parents=True, exist_ok=True)
-        cutoff = time.time() - STAGING_MAX_AGE_S
-        for item in staging_root.iterdir():
-            try:
-                if item.stat().st_mtime < cutoff:
-                    shutil.rmtree(item, ignore_errors=True)
-            except OSError:
-                pass
-        folder = staging_root / uuid.uuid4().hex
-        folder.mkdir()
-        return folder
+        """A fresh empty folder for an upload (``datastore.staging``)."""
+        return staging.new_staging(self.root)
 
     # ---- writing -------------------------------------------------------------------
     def plan(
@@ -594,6 +525,19 @@ class Store:
             if t in a or t in b
         }
 
+    # ---- transactions ----------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """One write holding the store's write lock (one save at a time): everything done
+        through it is saved together when the block ends, or not at all.
+
+            with store.transaction() as tx:
+                current = tx.expect(expected_current)     # PublishConflict if it moved on
+                version = tx.commit(current, live, target, columns, editor=..., action=...)
+        """
+        with self._write() as conn:
+            yield Transaction(self, conn)
+
     # ---- internals -----------------------------------------------------------------
     def _write(self):
         """A transaction holding the store's write lock (one save at a time)."""
@@ -728,6 +672,47 @@ class Store:
         if self.url not in _MIGRATED:
             migrate_folders_once(self)
             _MIGRATED.add(self.url)
+
+
+class Transaction:
+    """A write in progress (``Store.transaction``): the version it starts from, the rows of
+    any version, and ``commit`` to add the next version. ``conn`` is the connection for
+    the other tables written in the same transaction (``datastore.pubfiles``)."""
+
+    def __init__(self, store: Store, conn) -> None:
+        self.store = store
+        self.conn = conn
+
+    def current(self) -> int | None:
+        """The current version (None before the first save), read under the lock."""
+        return self.store._current_locked(self.conn)
+
+    def expect(self, expected: int | None) -> int:
+        """The current version, which must be ``expected`` (the version the editor saw):
+        ``PublishConflict`` otherwise. Before the first save, the base data is kept as
+        version 1 first."""
+        current = self.current()
+        if current != expected:
+            raise PublishConflict(expected, current)
+        return current if current is not None else self.store._seed_locked(self.conn)
+
+    def rows(self, number: int) -> dict[str, list[RowState]]:
+        return self.store.rows(number, self.conn)
+
+    def columns(self, number: int) -> dict[str, list[str]]:
+        return self.store._columns_locked(self.conn, number)
+
+    def commit(self, current: int | None, live: dict[str, list[RowState]],
+               target: dict[str, list[RowState]], columns: dict[str, list[str]],
+               **what) -> Version:
+        """Write the difference between ``live`` and ``target`` as the next version
+        (``editor``, ``note``, ``action``... as keywords; rights are checked unless
+        ``check_rights=False``)."""
+        return self.store._commit_locked(self.conn, current, live, target, columns, **what)
+
+    def commit_unchanged_rows(self, current: int, **what) -> Version:
+        """A version that keeps every row of ``current`` (e.g. publication exports only)."""
+        return self.commit(current, {}, {}, self.columns(current), check_rights=False, **what)
 
 
 _MIGRATED: set[str] = set()
