@@ -13,6 +13,7 @@ from i18n import t
 from loaders.schema import TABLE_ORDER
 from ui.datapage.common import client, when, write_to_store
 from ui.datapage.review import show_preview
+from ui.datapage.rowhistory import show_row_history
 from ui.datapage.state import page_state
 from ui.text import tt
 
@@ -57,6 +58,7 @@ def show_history(store: Store, current: int | None, editor: str | None, lang: st
         for v in versions
     ]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    show_row_history(store, current, editor, lang)
     if editor is None:
         return
     choices = [v.number for v in versions if v.number != current]
