@@ -21,7 +21,8 @@ def _fields(step, table: str, lang: str) -> str:
     parts = []
     for column, old, new in step.fields:
         typed = step.typed.get(column)
-        text = f"{column_label(table, column, lang)}: {old or '—'} → {new or '—'}"
+        label = column_label(table, column, lang)
+        text = f"{label}: {new}" if step.kind == "added" else f"{label}: {old or '—'} → {new or '—'}"
         if typed is not None and typed != new:
             text += " " + t("data.rowhist.typed", lang, typed=typed)
         parts.append(text)
@@ -36,6 +37,7 @@ def show_row_history(store: Store, current: int | None, editor: str | None, lang
         tables = [name for name in TABLE_ORDER if name in frames and len(frames[name])]
         cols = st.columns([1, 3])
         table = cols[0].selectbox(t("data.rowhist.table", lang), tables,
+                                  index=tables.index("visits") if "visits" in tables else 0,
                                   format_func=lambda name: table_label(name, lang),
                                   key="data_rowhist_table")
         if table is None:
