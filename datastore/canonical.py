@@ -31,6 +31,7 @@ from loaders.words import enum_label_index
 from places.countries import normalize_country
 
 _NUMBER_KINDS = {"int": True, "year": True, "amount": False, "float": False}
+_CLEANED_KINDS = {"date", "country", "enum", "currency", "academic_year", *_NUMBER_KINDS}
 
 
 def _dates(values: pd.Series) -> pd.Series:
@@ -76,29 +77,48 @@ def _clean_column(table: str, column: str, kind: str, values: pd.Series) -> pd.S
 def clean_records(table: str, records: list[dict[str, str]]
                   ) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     """The rows in their stored form, and per row {column: as typed} where that differs."""
-    out = [dict(r) for r in records]
+    out = list(records)  # a row is copied only when one of its values changes
     typed: list[dict[str, str]] = [{} for _ in records]
     spec = TABLES.get(table)
     if spec is None or not records:
         return out, typed
     for col in spec.columns:
-        values = pd.Series([r.get(col.name, "") for r in records], dtype=object).fillna("")
-        values = values.astype(str).str.strip()
-        if not (values != "").any():
+        if col.kind not in _CLEANED_KINDS:
             continue
+        raw = [r.get(col.name, "") for r in records]
+        if not any(raw):
+            continue
+        values = pd.Series(raw, dtype=object).fillna("").astype(str).str.strip()
         clean = _clean_column(table, col.name, col.kind, values)
         if clean is None:
             continue
-        for i, (was, now) in enumerate(zip(values, clean, strict=True)):
-            if was and isinstance(now, str) and now and now != was:
-                out[i][col.name] = now
-                typed[i][col.name] = records[i].get(col.name, "")
+        now = clean.fillna("").astype(str).to_numpy()
+        given = values.to_numpy()
+        differs = (given != "") & (now != "") & (now != given)
+        for i in np.flatnonzero(differs):
+            if out[i] is records[i]:
+                out[i] = dict(records[i])
+            out[i][col.name] = now[i]
+            typed[i][col.name] = records[i].get(col.name, "")
     return out, typed
 
 
 def clean_rows(table: str, rows: list[dict[str, str]]) -> list[dict[str, str]]:
-    """Only the clean rows (for comparing stored rows with a file's)."""
-    return clean_records(table, rows)[0]
+    """Only the clean rows (for comparing stored rows with a file's). Stored versions are
+    compared again and again (a file's base is often the current version; the Data page
+    plans, then publishes): the last few results are kept, keyed on the rows' content."""
+    key = (table, hash(tuple(tuple(sorted(r.items())) for r in rows)))
+    found = _CLEANED.get(key)
+    if found is None:
+        found = clean_records(table, rows)[0]
+        if len(_CLEANED) >= _CLEANED_KEEP:
+            _CLEANED.pop(next(iter(_CLEANED)))
+        _CLEANED[key] = found
+    return [dict(r) for r in found]
+
+
+_CLEANED: dict[tuple[str, int], list[dict[str, str]]] = {}
+_CLEANED_KEEP = 16  # two versions of every table
 
 
 __all__ = ["clean_records", "clean_rows"]

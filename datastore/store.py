@@ -269,8 +269,8 @@ class Store:
         of this store; None for the template, an office sheet or another store's file."""
         meta = filemeta.read_meta(folder) if Path(folder).is_dir() else {}
         number = meta.get("base_version")
-        if number is None or (meta.get("store") and meta["store"] != self.store_id()):
-            return None
+        if number is None or meta.get("store") != self.store_id():
+            return None  # written by hand, or by another store: no base
         current = self.current()
         return number if current is not None and number <= current else None
 
@@ -346,16 +346,18 @@ class Store:
             if current is None:
                 current = self._seed_locked(conn)
             live = self.rows(current, conn)
-            plan = self._plan(conn, live, new_rows, base_version, replace).resolved(resolve)
+            found = self._plan(conn, live, new_rows, base_version, replace)
+            plan = found.resolved(resolve)
             if plan.conflicts:
                 raise MergeConflict(plan)
             merged_columns = self._columns_locked(conn, current)
             for table, headers in columns.items():
                 merged_columns[table] = list(dict.fromkeys(
                     [*headers, *merged_columns.get(table, [])]))
-            # what the merge adds to the file's own rows must not add errors either (a
-            # partner removed meanwhile, a key someone else took)
-            self._require_no_new_errors(live, plan.target, merged_columns)
+            if _adds_rows_of_others(found, resolve):
+                # what the merge added to the file's own rows (others' newer rows) must not
+                # add errors either: a partner removed meanwhile, a key someone else took
+                self._require_no_new_errors(live, plan.target, merged_columns)
             merge_info = {"base_version": plan.base_version, "kept_newer": plan.kept_newer,
                           "replaced": list(plan.replaced)}
             as_typed = _typed_of_changes(plan, new_rows, typed)
@@ -758,6 +760,18 @@ def _clean(rows: dict[str, list[dict[str, str]]]) -> tuple[dict, dict]:
     for table, records in rows.items():
         cleaned[table], typed[table] = clean_records(table, records)
     return cleaned, typed
+
+
+def _adds_rows_of_others(plan: MergePlan, resolve) -> bool:
+    """True when the merged result holds rows the file's own check did not see: rows
+    others changed since the base, conflicts kept as theirs, or current rows a file without
+    a base left out (and does not replace). Otherwise the file's check holds for it."""
+    if plan.kept_newer:
+        return True
+    if any((resolve if isinstance(resolve, str) else (resolve or {}).get(c.id)) != "mine"
+           for c in plan.conflicts):
+        return True
+    return any(rows and table not in plan.replaced for table, rows in plan.would_remove.items())
 
 
 def _typed_of_changes(plan: MergePlan, rows: dict, typed: dict) -> dict:
