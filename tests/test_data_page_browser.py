@@ -296,7 +296,7 @@ def test_a_stale_workbook_merges_and_its_conflict_is_chosen_in_chromium(env_dirs
         expect(page.get_by_text(f"{first} — changed in your file and by bobur in version 2")
                ).to_be_visible()
         expect(page.get_by_text("Kept as they are now (changed by others since version 1, "
-                                "not by you): Visits: 1.")).to_be_visible()
+                                "not by you): Visits: 1 row(s).")).to_be_visible()
         expect(page.get_by_text("visits: 1 added, 0 changed, 0 removed", exact=True)).to_be_visible()
         publish = page.get_by_role("button", name="Publish")
         expect(publish).to_be_disabled()

@@ -262,3 +262,16 @@ def test_a_file_of_another_store_or_without_a_marker_removes_nothing(office, tmp
     assert [r["visit_id"] for r in plan.would_remove["visits"]] == ["v2"]
     office.publish(folder, editor="admin", expected_current=2, replace=["visits"])
     assert visit_ids(office) == ["v1"]
+
+
+def test_the_command_line_replaces_a_table_only_when_asked(office, tmp_path, monkeypatch):
+    folder = write_dataset(tmp_path / "office", "base", rows=2,
+                           visits="v1,samsmu,p0,incoming,lectures,2024-03\n")  # no marker
+    status, out, err = cli(monkeypatch, "publish", str(folder), "--editor", "admin",
+                           "--password-stdin", stdin="admin-pass\n")
+    assert (status, out.strip()) == (0, "Published as version 2: no changes"), err
+    assert visit_ids(office) == ["v1", "v2"]  # v2 missing from the file: kept
+    status, out, err = cli(monkeypatch, "publish", str(folder), "--editor", "admin",
+                           "--password-stdin", "--replace", "visits", stdin="admin-pass\n")
+    assert (status, out.strip()) == (0, "Published as version 3: visits +0 ~0 -1"), err
+    assert visit_ids(office) == ["v1"]
