@@ -1,6 +1,8 @@
 """Command line for administrators: the same store, checks and rights as the Data page.
 
     python -m datastore add-editor NAME [--institution ID ...] [--admin] [--password-stdin]
+    python -m datastore disable-editor NAME      (logins refused, sessions ended)
+    python -m datastore remove-editor NAME       (account deleted, sessions ended)
     python -m datastore template --lang ru --out template.xlsx
     python -m datastore publish FILE --editor NAME --password-stdin [--note TEXT]
                         [--resolve theirs|mine] [--replace TABLE ...]
@@ -11,6 +13,8 @@
     python -m datastore rollback N --editor NAME --password-stdin [--note TEXT]
     python -m datastore export [--version N] --out DIR|FILE.xlsx
     python -m datastore upgrade
+    python -m datastore attach TABLE ROW_ID FILE --title T --kind K [--public]
+                        --editor NAME --password-stdin [--note TEXT]
 
 Exit status 0 when done, 1 with the reason on stderr (problems, refused rows, a wrong
 password), 2 for a wrong command line.
@@ -25,7 +29,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from datastore import security
+from datastore import db, security
 from datastore.rows import table_names
 from datastore.store import (
     Invalid,
@@ -35,6 +39,7 @@ from datastore.store import (
     Store,
     StoreError,
 )
+from loaders.schema import DOCUMENT_KINDS
 
 
 def _err(text: str) -> None:
@@ -64,6 +69,8 @@ def _logged_in(store: Store, args: argparse.Namespace) -> bool:
         return True
     if result.code == "locked":
         _err(f"Too many wrong passwords; try again in {result.seconds_left} s.")
+    elif result.code == "disabled":
+        _err(f"The editor {args.editor} is disabled.")
     elif result.code == "no_editors":
         _err("No editor exists yet: python -m datastore add-editor NAME --admin")
     else:
@@ -85,13 +92,34 @@ def cmd_add_editor(args: argparse.Namespace) -> int:
         if password != again:
             _err("The passwords differ; nothing saved.")
             return 1
+    existed = security.account(store, args.name) is not None
     try:
-        security.add_editor(store, args.name, password, args.institution or (), args.admin)
+        security.add_editor(store, args.name, password, args.institution or (), args.admin,
+                            client=_client())
     except ValueError as exc:
         _err(f"{exc} Nothing saved.")
         return 1
     rights = "admin" if args.admin else "editor of " + ", ".join(sorted(set(args.institution)))
-    print(f"Editor {args.name} saved ({rights}).")
+    ended = "; their open sessions end on their next click" if existed else ""
+    print(f"Editor {args.name} saved ({rights}){ended}.")
+    return 0
+
+
+def cmd_disable_editor(args: argparse.Namespace) -> int:
+    if not security.disable_editor(Store(), args.name, client=_client()):
+        _err(f"There is no editor {args.name}.")
+        return 1
+    print(f"Editor {args.name} disabled: logins refused, open sessions end on their next "
+          f"click (add-editor {args.name} with a new password enables them again).")
+    return 0
+
+
+def cmd_remove_editor(args: argparse.Namespace) -> int:
+    if not security.remove_editor(Store(), args.name, client=_client()):
+        _err(f"There is no editor {args.name}.")
+        return 1
+    print(f"Editor {args.name} removed: open sessions end on their next click; the versions "
+          f"they saved keep their name.")
     return 0
 
 
@@ -183,6 +211,35 @@ _CONFLICT_WORDS = {
     "removed_by_me": "removed in your file, changed by someone else",
     "added": "added in your file and by someone else, differently",
 }
+
+
+def cmd_attach(args: argparse.Namespace) -> int:
+    """Keep FILE as evidence of one row (datastore.attachments), as a new version."""
+    from datastore.attachments import attach
+    from datastore.upload import UploadRejected
+
+    store = Store()
+    source = Path(args.file)
+    if not source.is_file():
+        _err(f"There is no file {source}.")
+        return 1
+    if not _logged_in(store, args):
+        return 1
+    try:
+        version = attach(store, args.table, args.row_id, source.name, source.read_bytes(),
+                         title=args.title, kind=args.kind, public=args.public, editor=args.editor,
+                         expected_current=store.current(), author=args.author or "",
+                         published_on=args.date or "", note=args.note or "", client=_client())
+    except UploadRejected as exc:
+        _err(str(exc))
+        return 1
+    except Refused as exc:
+        return _refused(args.editor, exc)
+    except (StoreError, PublishConflict) as exc:
+        _err(str(exc))
+        return 1
+    print(f"Attached {source.name} to {args.table} {args.row_id} as version {version.number}.")
+    return 0
 
 
 def _refused(editor: str, exc: Refused) -> int:
@@ -363,7 +420,7 @@ def cmd_upgrade(args: argparse.Namespace) -> int:
     """Bring the store's database to the newest schema (the app does so on start too)."""
     from sqlalchemy import create_engine
 
-    from datastore import db, migrations
+    from datastore import migrations
 
     url = db.database_url()
     file = db.sqlite_file(url)
@@ -395,6 +452,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--admin", action="store_true", help="may change every row")
     p.add_argument("--password-stdin", action="store_true")
     p.set_defaults(func=cmd_add_editor)
+    p = sub.add_parser("disable-editor", help="refuse an editor's logins, end their sessions")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_disable_editor)
+    p = sub.add_parser("remove-editor", help="delete an editor, end their sessions")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_remove_editor)
     p = sub.add_parser("template", help="write the empty workbook to fill in")
     p.add_argument("--lang", default="en", choices=("en", "ru", "uz"))
     p.add_argument("--out", required=True)
@@ -436,10 +499,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_restore_row)
     sub.add_parser("upgrade", help="bring the database to the newest schema").set_defaults(
         func=cmd_upgrade)
+    p = sub.add_parser("attach", help="keep a file as evidence of one row")
+    p.add_argument("table", choices=("agreements", "visits", "grants", "students"))
+    p.add_argument("row_id", help="the row's id (students: its row number N or students:N)")
+    p.add_argument("file", help="PDF, PNG, JPEG, Word (.docx) or Excel (.xlsx)")
+    p.add_argument("--title", required=True)
+    p.add_argument("--kind", required=True, choices=DOCUMENT_KINDS)
+    p.add_argument("--public", action="store_true",
+                   help="may leave the institution with the public edition of the pack")
+    p.add_argument("--author")
+    p.add_argument("--date", help="the document's date: YYYY-MM-DD, YYYY-MM or YYYY")
+    p.add_argument("--editor", required=True)
+    p.add_argument("--password-stdin", action="store_true")
+    p.add_argument("--note")
+    p.set_defaults(func=cmd_attach)
     p = sub.add_parser("export")
     p.add_argument("--version", type=int)
     p.add_argument("--out", required=True)
     p.set_defaults(func=cmd_export)
+    from datastore.iia_cli import add_parsers  # IIA files, the renewal calendar and digest
+
+    add_parsers(sub, logged_in=_logged_in, client=_client, refused=_refused)
     return parser
 
 
@@ -449,7 +529,19 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except StoreError as exc:  # a disk that is full, a damaged database: said plainly
+        _err(str(exc))
+        return 1
+    except Exception as exc:
+        kind = db.failure_kind(exc)
+        if kind is None:
+            raise
+        _err("The disk is full: nothing was saved. Free some space and try again."
+             if kind == "disk_full" else
+             "The data store's database is damaged: restore it from a backup.")
+        return 1
 
 
 def run() -> int:

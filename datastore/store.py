@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import tempfile
 import time
 import uuid
@@ -32,12 +33,12 @@ from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from datastore import db, filemeta, pubfiles, rights, snapshots, staging
+from datastore import attachfiles, db, filemeta, pubfiles, rights, snapshots, staging
 from datastore.canonical import clean_records, clean_rows
 from datastore.diff import diff_tables
 from datastore.merge import MergePlan, keyed, plan_publish
 from datastore.migrate import migrate_folders_once
-from datastore.paths import base_data_path, store_root
+from datastore.paths import base_data_path, safe_child, store_root
 from datastore.rows import (
     RowState,
     StoreError,
@@ -47,12 +48,14 @@ from datastore.rows import (
     now_text,
     table_names,
 )
-from datastore.security import log_event
+from datastore.security import audit_write, log_event
+from datastore.snapshots import version_of_folder
 from loaders import load_dataset
 from loaders.schema import TABLES
 
 STORE_ID_KEY = "store_id"  # meta row: this store's id, carried by every exported file
 BASE_FROM_FILE = object()  # publish(): take the base version from the file's marker
+_LOG = logging.getLogger("coop.store")
 
 
 class PublishConflict(StoreError):
@@ -131,6 +134,19 @@ class Invalid(StoreError):
             count=len(problems),
         )
         self.problems = problems
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot give its current version: its database is damaged (``damaged``) or
+    the disk is full (``disk_full``). ``fallback`` is (number, folder) of the newest
+    version this server materialised before, shown instead with a notice; None when there
+    is none (the pages then show the message alone, never the base data in its place)."""
+
+    def __init__(self, kind: str, fallback: tuple[int, Path] | None) -> None:
+        super().__init__(kind, f"The data store is unavailable ({kind}).",
+                         version=fallback[0] if fallback else None)
+        self.kind = kind
+        self.fallback = fallback
 
 
 @dataclass(frozen=True)
@@ -239,7 +255,10 @@ class Store:
         with ``_meta.json`` naming the version (``filemeta``: a publish of the folder, or
         of a workbook made from it, merges from there)."""
         version = self.version(number)
-        _write_csvs(_frames(self.rows(number), version.columns), Path(dest))
+        rows = self.rows(number)
+        _write_csvs(_frames(rows, version.columns), Path(dest))
+        with self.engine.connect() as conn:  # the files attached to rows (datastore.attachments)
+            attachfiles.write_files(conn, rows.get("documents", []), Path(dest))
         filemeta.write_meta(dest, self.export_meta(number))
         return Path(dest)
 
@@ -279,11 +298,45 @@ class Store:
         return self.snapshot()[1]
 
     def snapshot(self) -> tuple[int | None, Path]:
-        """The current version number and a folder of it (``datastore.snapshots``)."""
-        current = self.current()
+        """The current version number and a folder of it (``datastore.snapshots``:
+        materialised once per version).
+
+        ``StoreUnavailable`` when the database cannot be read or the folder cannot be
+        written (a damaged file, a full disk): it names the newest version materialised
+        before, if any, for the app to show with a notice.
+        """
+        try:
+            current = self.current()
+        except Exception as exc:  # noqa: BLE001 - classified, else raised as it was
+            raise self._unavailable(exc) from exc
         if current is None:
             return None, self.base
-        return current, snapshots.materialise(self, current)
+        try:
+            folder = snapshots.materialise(self, current)
+        except Exception as exc:  # noqa: BLE001 - classified, else raised as it was
+            raise self._unavailable(exc) from exc
+        return current, folder
+
+    def _unavailable(self, exc: BaseException) -> BaseException:
+        """``exc`` as ``StoreUnavailable`` (logged with its trace for the administrator)
+        when it is a damaged database or a full disk; else ``exc`` itself."""
+        kind = db.failure_kind(exc)
+        if kind is None:
+            return exc
+        _LOG.error("The data store is unavailable (%s): %s", kind, exc, exc_info=exc)
+        return StoreUnavailable(kind, self.last_materialised())
+
+    def last_materialised(self) -> tuple[int, Path] | None:
+        """(number, folder) of the newest complete version folder this server wrote."""
+        import hashlib
+
+        folder = self.root / "cache" / hashlib.sha256(self.url.encode()).hexdigest()[:12]
+        try:
+            found = [(version_of_folder(p), p) for p in folder.iterdir() if p.is_dir()]
+        except OSError:
+            return None
+        done = [(n, p) for n, p in found if n is not None]
+        return max(done) if done else None
 
     def new_staging(self) -> Path:
         """A fresh empty folder for an upload (``datastore.staging``)."""
@@ -645,6 +698,8 @@ class Store:
                 extra=json.dumps(extra or {}, ensure_ascii=False, default=str),
             )
         )
+        audit_write(conn, action, editor, client, number, _write_detail(counts, restored_from,
+                                                                      source_name, extra))
         row = conn.execute(select(db.versions).where(db.versions.c.number == number)).mappings().one()
         return _version(row)
 
@@ -742,7 +797,17 @@ class _WriteTx:
         return conn
 
     def __exit__(self, exc_type, exc, tb):
-        result = self._ctx.__exit__(exc_type, exc, tb)
+        try:
+            result = self._ctx.__exit__(exc_type, exc, tb)
+        except Exception as failed:  # noqa: BLE001 - the commit itself failed
+            kind = db.failure_kind(failed)
+            if kind is None:
+                raise
+            raise _write_failed(kind, failed) from failed
+        if exc is not None and not isinstance(exc, StoreError):
+            kind = db.failure_kind(exc)
+            if kind is not None:  # undone above; said plainly instead of an SQL trace
+                raise _write_failed(kind, exc) from exc
         if isinstance(exc, Refused) and exc.audit is not None:
             # A refusal is kept in the audit log although the save itself is undone.
             client, action = exc.audit
@@ -813,6 +878,12 @@ def _seed_rows(base: Path) -> tuple[dict[str, list[RowState]], dict[str, list[st
     return target, columns
 
 
+def _write_failed(kind: str, exc: BaseException) -> StoreError:
+    _LOG.error("A save failed (%s): %s", kind, exc, exc_info=exc)
+    return StoreError(kind, "The server's disk is full: nothing was saved." if kind == "disk_full"
+                      else "The data store's database is damaged: nothing was saved.")
+
+
 def _version(row) -> Version:
     return Version(
         number=row["number"], created_at=row["created_at"], editor=row["editor"],
@@ -820,6 +891,20 @@ def _version(row) -> Version:
         source_name=row["source_name"], counts=json.loads(row["counts"] or "{}"),
         columns=json.loads(row["columns"] or "{}"), extra=json.loads(row["extra"] or "{}"),
     )
+
+
+def _write_detail(counts: dict, restored_from: int | None, source_name: str | None,
+                  extra: dict | None) -> dict:
+    """What the audit line of a write says it changed (rows per table, the version it
+    restored, the file it came from, the exports it kept or removed)."""
+    detail: dict = {"rows": {t: c for t, c in counts.items() if any(c.values())}}
+    if restored_from is not None:
+        detail["restored_from"] = restored_from
+    if source_name:
+        detail["source"] = Path(str(source_name)).name[:200]
+    if extra and "publications" in extra:
+        detail["publications"] = extra["publications"]
+    return detail
 
 
 def _contract_columns(table: str) -> list[str]:
@@ -852,7 +937,8 @@ def _frames_from_lists(new_rows: dict[str, list[dict]], columns: dict) -> dict:
 def _write_csvs(frames: dict[str, pd.DataFrame], dest: Path) -> None:
     dest.mkdir(parents=True, exist_ok=True)
     for table, frame in frames.items():
-        frame.to_csv(dest / f"{table}.csv", index=False, encoding="utf-8", lineterminator="\n")
+        frame.to_csv(safe_child(dest, f"{table}.csv"), index=False, encoding="utf-8",
+                     lineterminator="\n")
 
 
 def _errors_by_row(rows: dict[str, list[RowState]], columns: dict) -> dict:

@@ -8,12 +8,14 @@ again gives the same tables.
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
 import pandas as pd
 
 from i18n import t
+from loaders.documents import DOCUMENTS_DIR
 from loaders.read import ROW
 
 
@@ -45,6 +47,10 @@ def write_clean(path: str | Path, out_dir: str | Path) -> int:
     for name, frame in ds.tables.items():
         clean_frame(frame).to_csv(out / f"{name}.csv", index=False, encoding="utf-8")
         rows += len(frame)
+    kept = Path(path) / DOCUMENTS_DIR
+    if kept.is_dir() and kept.resolve() != (out / DOCUMENTS_DIR).resolve():
+        # the evidence files go along, so the clean tables' documents can still be opened
+        shutil.copytree(kept, out / DOCUMENTS_DIR, dirs_exist_ok=True, symlinks=False)
     error_rows = len({(p.table, p.row) for p in ds.errors})
     print(t("problem.clean_written", tables=len(ds.tables), out=str(out), rows=rows,
             errors=error_rows))

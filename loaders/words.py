@@ -19,11 +19,17 @@ ENUM_GROUPS: dict[tuple[str, str], str] = {
     ("partners", "type"): "partner_type",
     ("agreements", "kind"): "agreement_kind",
     ("agreements", "status"): "agreement_status",
+    ("agreements", "stage"): "agreement_stage",
+    ("agreement_terms", "mobility_type"): "mobility_type",
+    ("agreement_terms", "direction"): "term_direction",
+    ("visits", "participant"): "participant",
+    ("institution_facts", "metric"): "fact_metric",
     ("visits", "direction"): "direction",
     ("visits", "mode"): "mode",
     ("visits", "activity"): "activity",
     ("grants", "status"): "grant_status",
     ("students", "level"): "level",
+    ("documents", "kind"): "document_kind",
 }
 LANGS = ("en", "ru", "uz")
 

@@ -20,12 +20,13 @@ if TYPE_CHECKING:  # the CLI imports pandas and metrics only once its flags are 
     import pandas as pd
 
     from metrics.scope import Scope
+    from report.model import Pack
     from research import Research
 
     Tables = dict[str, pd.DataFrame]
 
 EXPORTS = {".xlsx": "xlsx", ".pptx": "pptx", ".pdf": "pdf"}
-SUFFIXES = (".json", *EXPORTS)
+SUFFIXES = (".json", *EXPORTS, ".zip")
 
 
 class BadFlag(Exception):
@@ -48,12 +49,19 @@ def _year(text: str) -> int:
 
 
 def _as_of(text: str) -> date:
+    from metrics.scope import AS_OF_MAX, AS_OF_MIN, as_of_supported  # lazily, see above
+
     try:
         if len(text) != 10:
             raise ValueError
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text!r}") from None
+    if not as_of_supported(day):
+        raise argparse.ArgumentTypeError(
+            f"{text} is outside the dates the figures support "
+            f"({AS_OF_MIN.isoformat()} to {AS_OF_MAX.isoformat()})")
+    return day
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -66,7 +74,7 @@ def make_parser() -> argparse.ArgumentParser:
                         help="output file (.json, .xlsx, .pptx or .pdf), or an existing folder "
                              "with --format: the file is then named "
                              "<institutions>_<scope>_<lang>_<as-of>[_public].<ext>")
-    parser.add_argument("--format", choices=("json", "xlsx", "pptx", "pdf"), default=None,
+    parser.add_argument("--format", choices=("json", "xlsx", "pptx", "pdf", "zip"), default=None,
                         help="with --out FOLDER: which file to write")
     parser.add_argument("--as-of", type=_as_of, default=None, help="YYYY-MM-DD (default: today)")
     parser.add_argument("--institution", action="append", default=[], help="institution id")
@@ -78,8 +86,14 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--partner-type", action="append", default=[])
     parser.add_argument("--lang", choices=("en", "ru", "uz"), default="en")
     parser.add_argument("--public", action="store_true", help="leave personal names out")
-    parser.add_argument("--publications", action="append", default=[], metavar="FILE",
-                        help="a Scopus / Web of Science / OpenAlex export (repeatable); JSON output")
+    parser.add_argument("--with-documents", action="store_true",
+                        help="with --out PACK.zip: add an evidence/ folder with the cited documents' "
+                             "kept files and an index (public edition: public documents only)")
+    parser.add_argument("--publications", action="append", default=[],
+                        metavar="FILE[:INSTITUTION]",
+                        help="a Scopus / Web of Science / OpenAlex export (repeatable); "
+                             "FILE:INSTITUTION (id or short name) when it is that "
+                             "institution's own export, so all its papers count for it")
     return parser
 
 
@@ -160,6 +174,18 @@ def _writer(kind: str) -> Callable[..., object] | None:
     return getattr(importlib.import_module(module_name), f"write_{kind}", None)
 
 
+def _zip_writer(with_documents: bool) -> Callable[..., object]:
+    """Writes the three files of the pack (and its evidence folder) into one zip."""
+    from report.evidence import write_zip
+
+    writers = {suffix: w for suffix, kind in EXPORTS.items() if (w := _writer(kind)) is not None}
+
+    def write(out: Path, pack: Pack) -> None:
+        write_zip(out, pack, with_documents, writers, pack.file_stem)
+
+    return write
+
+
 def _has_publications(path: str) -> bool:
     from research import publications_dir
 
@@ -170,11 +196,24 @@ def _research(args: argparse.Namespace, tables: Tables) -> Research:
     """The dataset's publications/ folder plus the --publications files, read and matched."""
     import research
 
-    for name in args.publications:
-        if not Path(name).is_file():
-            raise BadFlag(f"--publications: no file at {name}")
+    given = [_export_flag(text, tables) for text in args.publications]
     files, problems = research.publication_files(args.path, tables)
-    return research.load_research(tables, [*files, *((f, "") for f in args.publications)], problems)
+    return research.load_research(tables, [*files, *given], problems)
+
+
+def _export_flag(text: str, tables: Tables) -> tuple[str, str]:
+    """``FILE`` or ``FILE:INSTITUTION`` as (file, owner institution_id or ""); a file whose
+    own name holds a ":" is taken whole when it exists."""
+    if Path(text).is_file():
+        return text, ""
+    name, sep, owner = text.rpartition(":")
+    if not sep or not Path(name).is_file():
+        raise BadFlag(f"--publications: no file at {text}")
+    try:
+        (found,) = _resolve_institutions([owner], tables["institutions"])
+    except BadFlag as exc:
+        raise BadFlag(f"--publications {text}: {exc}") from None
+    return name, found
 
 
 def _publications(res: Research, tables: Tables, scope: Scope) -> dict:
@@ -207,8 +246,12 @@ def run(argv: list[str] | None = None) -> int:
     suffix = f".{args.format}" if folder else out.suffix.lower()
     if suffix not in SUFFIXES:
         raise BadFlag(f"--out must end in {', '.join(SUFFIXES)}, not {out.name!r}")
+    if args.with_documents and suffix != ".zip":
+        raise BadFlag("--with-documents needs --out PACK.zip (the pack and its evidence/ folder)")
     writer = None
-    if suffix in EXPORTS:
+    if suffix == ".zip":
+        writer = _zip_writer(args.with_documents)
+    elif suffix in EXPORTS:
         writer = _writer(EXPORTS[suffix])
         if writer is None:
             raise BadFlag(f"{suffix} export is not available yet; use .json")
@@ -220,9 +263,14 @@ def run(argv: list[str] | None = None) -> int:
     if args.store == bool(args.path):
         raise BadFlag("give a dataset path or --store (one of them)")
     if args.store:
-        from datastore.store import Store
+        from datastore.store import Store, StoreUnavailable
 
-        args.path = str(Store().active_path())
+        try:
+            args.path = str(Store().active_path())
+        except StoreUnavailable as exc:  # never the base data in its place
+            raise BadFlag("the data store is unavailable: " + (
+                "its database is damaged; restore it from a backup" if exc.kind == "damaged"
+                else "the disk is full")) from exc
     if not Path(args.path).exists():
         raise BadFlag(f"no dataset at {args.path}")
     dataset = load_dataset(args.path)
@@ -235,6 +283,10 @@ def run(argv: list[str] | None = None) -> int:
         res = _research(args, dataset.tables)
         if writer is None:
             report["publications"] = _publications(res, dataset.tables, scope)
+            from metrics.rankings import rankings_json
+            from report.rankings import rankings_for
+
+            report["rankings"] = rankings_json(rankings_for(dataset.tables, scope, res))
 
     if folder:
         out = out / (file_stem(scope, dataset.tables, args.lang, args.public) + suffix)

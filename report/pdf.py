@@ -16,7 +16,7 @@ import re
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, cast
+from typing import IO, Any, cast
 
 import matplotlib
 
@@ -70,6 +70,7 @@ class PackPdf(FPDF):
     def __init__(self, pack: Pack) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
         self.pack = pack
+        self.fresh_page = 0  # the empty page the contents leave open (_contents)
         self.colour = pack.branding.rgb if pack.branding else (31, 78, 121)
         self.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
         self.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
@@ -85,6 +86,18 @@ class PackPdf(FPDF):
         self.set_creator("International cooperation dashboard")
         self.set_author("")
         self.set_subject(pack.scope_words)
+        # The documents behind what a page shows: the part being laid out, and every number
+        # cited on the current page (printed in its footer; a part going on keeps its own).
+        self.part_cites: list[int] = []
+        self.page_cites: set[int] = set()
+
+    def cite(self, part: str) -> None:
+        """From here on the page shows pack part ``part`` (called once its page is begun)."""
+        self.part_cites = list(self.pack.cites.get(part, [])) if part else []
+        self.page_cites.update(self.part_cites)
+
+    def header(self) -> None:
+        self.page_cites = set(self.part_cites)
 
     def footer(self) -> None:
         pack = self.pack
@@ -96,7 +109,9 @@ class PackPdf(FPDF):
                   f"{pack.label('export.as_of')} {pack.as_of}"]
         if pack.public:
             parts.append(pack.label("pack.public_short"))
-        self.cell(self.epw - 20, 5, _fit(self, " · ".join(parts), self.epw - 22), align="L")
+        if pack.register is not None:
+            parts.append(pack.register.cites_line(self.page_cites, limit=60))
+        self.cell(self.epw - 20, 5, _fit(self, " · ".join(p for p in parts if p), self.epw - 22), align="L")
         self.cell(20, 5, pack.label("export.page", n=self.page_no()), align="R")
 
     @property
@@ -113,7 +128,10 @@ def _fit(pdf: FPDF, text: str, width: float) -> str:
     return text + "…"
 
 
-def _heading(pdf: PackPdf, text: str, size: float = 15) -> None:
+def _heading(pdf: PackPdf, text: str, size: float = 15, outline: bool = True) -> None:
+    """A section's title; ``outline``: also a bookmark and a line of the contents."""
+    if outline and text:
+        pdf.start_section(text, level=0)
     pdf.set_font(FONT, "B", size)
     pdf.set_text_color(*pdf.colour)
     pdf.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
@@ -353,7 +371,7 @@ def _estimate_charts(charts: list[Chart]) -> float:
 
 
 def _section(pdf: PackPdf, section: Section, table: Table | None = None,
-             new_page: bool = False) -> None:
+             new_page: bool = False, part: str | None = None) -> None:
     """Heading, lead, charts and table; a new page when the charts and the first rows
     of the table would not fit on this one (the chart stays beside its table)."""
     table = section.table if table is None else table
@@ -362,6 +380,7 @@ def _section(pdf: PackPdf, section: Section, table: Table | None = None,
         pdf.add_page()
     else:
         pdf.ln(3)
+    pdf.cite(section.key if part is None else part)
     _heading(pdf, section.title)
     _paragraph(pdf, section.lead)
     _charts(pdf, section.charts)
@@ -379,7 +398,7 @@ def _cover(pdf: PackPdf, pack: Pack) -> None:
     if pack.branding and pack.branding.logo:
         pdf.image(io.BytesIO(pack.branding.logo), x=pdf.w - pdf.r_margin - 30, y=12, h=22)
     pdf.set_y(40)
-    _heading(pdf, pack.title, 22)
+    _heading(pdf, pack.title, 22, outline=False)
     pdf.set_font(FONT, "B", 13 if len(pack.institutions) <= 3 else 10.5)
     for name in pack.institutions or [pack.label("export.scope.all")]:
         pdf.multi_cell(0, 6.5, name, align="L", new_x="LMARGIN", new_y="NEXT")
@@ -392,8 +411,30 @@ def _cover(pdf: PackPdf, pack: Pack) -> None:
         _paragraph(pdf, pack.label("export.public_note"), 9.5)
 
 
-def _key_figures(pdf: PackPdf, pack: Pack) -> None:
+def _contents(pdf: PackPdf, pack: Pack) -> None:
+    """A page of contents after the cover, filled in once every section has its page (the
+    same sections are the PDF's bookmarks)."""
+    def render(doc: Any, outline: list) -> None:
+        doc.set_xy(doc.l_margin, doc.t_margin)
+        _heading(doc, pack.label("pack.toc.title"), outline=False)
+        doc.set_font(FONT, "", 10)
+        for entry in outline:
+            if entry.level:
+                continue
+            width = doc.w - doc.l_margin - doc.r_margin
+            doc.cell(width - 15, 6.2, entry.name, new_x="RIGHT", new_y="TOP", link=doc.add_link(page=entry.page_number))
+            doc.cell(15, 6.2, str(entry.page_number), align="R", new_x="LMARGIN", new_y="NEXT")
+
+    sections = 8 + len(pack.sections) + len(pack.research)
     pdf.add_page()
+    pdf.insert_toc_placeholder(render, pages=1 + sections // 38)
+    pdf.fresh_page = pdf.page_no()  # the placeholder leaves a new, empty page open
+
+
+def _key_figures(pdf: PackPdf, pack: Pack) -> None:
+    if pdf.page_no() != pdf.fresh_page:
+        pdf.add_page()
+    pdf.cite("kpis")
     _heading(pdf, pack.label("export.kpis.title"))
     _paragraph(pdf, pack.comparison_note)
     columns, gap = 4, 4
@@ -406,16 +447,21 @@ def _key_figures(pdf: PackPdf, pack: Pack) -> None:
         pdf.set_fill_color(242, 245, 249)
         pdf.rect(x, y, width, height, style="F")
         pdf.set_xy(x + 2, y + 2)
-        pdf.set_font(FONT, "B", 17 if len(number.value) <= 10 else 12)
+        # a headline figure never truncates: the font shrinks until it fits
+        size = 17.0
+        pdf.set_font(FONT, "B", size)
+        while size > 7 and pdf.get_string_width(number.value) > width - 4:
+            size -= 0.5
+            pdf.set_font(FONT, "B", size)
         pdf.set_text_color(*pdf.colour)
-        pdf.cell(width - 4, 9, _fit(pdf, number.value, width - 4))
+        pdf.cell(width - 4, 9, number.value)
         pdf.set_text_color(0, 0, 0)
         pdf.set_xy(x + 2, y + 12)
         pdf.set_font(FONT, "B", 8.5)
         pdf.multi_cell(width - 4, 3.8, number.label, align="L", max_line_height=3.8)
         pdf.set_font(FONT, "", 7.5)
         pdf.set_text_color(*GREY)
-        lines = [number.note, number.change] if number.note else [number.change]
+        lines = [line for line in (number.note, number.change) if line]
         pdf.set_xy(x + 2, y + height - 3.6 * (len(lines) + 1) - 1)
         pdf.multi_cell(width - 4, 3.6, "\n".join(lines), align="L")
         pdf.set_text_color(0, 0, 0)
@@ -433,6 +479,7 @@ def _key_figures(pdf: PackPdf, pack: Pack) -> None:
 
 def _map(pdf: PackPdf, pack: Pack) -> None:
     pdf.add_page()
+    pdf.cite("map")
     _heading(pdf, pack.map.title)
     _paragraph(pdf, pack.map.lead)
     if not pack.map_counts:
@@ -451,6 +498,7 @@ def _map(pdf: PackPdf, pack: Pack) -> None:
 
 def _appendix(pdf: PackPdf, pack: Pack) -> None:
     pdf.add_page()
+    pdf.cite("appendix")
     _heading(pdf, pack.label("pack.appendix.title"))
     _paragraph(pdf, pack.label("pack.appendix.lead"))
     for entry in pack.appendix:
@@ -472,6 +520,7 @@ def write_pdf(path: str | Path | IO[bytes], pack: Pack) -> Path | IO[bytes]:
     """Write the pack as an A4 PDF to path (or a binary file object)."""
     pdf = PackPdf(pack)
     _cover(pdf, pack)
+    _contents(pdf, pack)
     _key_figures(pdf, pack)
     if pack.trends is not None:
         _section(pdf, pack.trends, new_page=True)
@@ -485,7 +534,7 @@ def write_pdf(path: str | Path | IO[bytes], pack: Pack) -> Path | IO[bytes]:
                                pack.renewals.note if pack.renewals.rows else "")
             _section(pdf, renewals, pack.renewals)
     for n, section in enumerate(pack.research):
-        _section(pdf, section, new_page=n == 0)
+        _section(pdf, section, new_page=n == 0, part="")
     _appendix(pdf, pack)
     _section(pdf, Section("sources", pack.label("pack.sources.title"),
                           pack.label("pack.sources.lead"), table=pack.sources), new_page=True)

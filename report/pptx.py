@@ -57,6 +57,7 @@ class Deck:
         self.prs.slide_width, self.prs.slide_height = SLIDE_W, SLIDE_H
         brand = pack.branding
         self.colour = _rgb(brand.colour) if brand else _rgb("#1f4e79")
+        self.part = ""  # the pack part being laid out: its footer names its documents' numbers
         core = self.prs.core_properties
         core.title = pack.title
         core.author = ""
@@ -97,6 +98,7 @@ class Deck:
                   f"{pack.label('export.as_of')} {pack.as_of}"]
         if pack.public:
             parts.append(pack.label("pack.public_short"))
+        parts.append(pack.cites_line(self.part))
         number = len(self.prs.slides)
         text_box(slide, MARGIN, SLIDE_H - FOOTER_H - Inches(0.05), SLIDE_W - 2 * MARGIN - Inches(1),
                  FOOTER_H, " · ".join(p for p in parts if p), 9, colour=GREY)
@@ -283,7 +285,7 @@ def _big_numbers(deck: Deck, pack: Pack) -> None:
                  Inches(0.9), value, size, True, deck.colour)
         text_box(slide, left + Inches(0.15), top + Inches(0.95), width - Inches(0.3),
                  Inches(0.75), number.label, 14 if len(number.label) <= 24 else 12, True)
-        lines = [number.note, number.change] if number.note else [number.change]
+        lines = [line for line in (number.note, number.change) if line]
         text_box(slide, left + Inches(0.15), top + height - Inches(0.3 + 0.22 * len(lines)),
                  width - Inches(0.3), Inches(0.5), lines, 11, colour=GREY)
 
@@ -363,6 +365,7 @@ def _agreements(deck: Deck, pack: Pack) -> None:
     _table_slides(deck, pack, pack.label("pack.agreements.list"), section.table, lead,
                   section.notes)
     if renewals.rows:
+        deck.part = "renewals"
         _table_slides(deck, pack, pack.label("export.renewals.title"), renewals, renewals.note,
                       pack.label("kpi.agreements_expiring.definition"))
 
@@ -389,25 +392,33 @@ def write_pptx(path: str | Path | IO[bytes], pack: Pack) -> Path | IO[bytes]:
     """Write the pack as .pptx to path (or a binary file object)."""
     deck = Deck(pack)
     _cover(deck, pack)
+    deck.part = "kpis"
     _big_numbers(deck, pack)
     _all_figures(deck, pack)
     if pack.trends is not None:
+        deck.part = "trends"
         _chart_slides(deck, pack, pack.trends)
+    deck.part = "map"
     _map(deck, pack)
     for section in pack.sections:
+        deck.part = section.key
         _chart_slides(deck, pack, section)
         if section.key == "grants" and section.table is not None:
             _table_slides(deck, pack, pack.label("pack.grants.list"), section.table,
                           pack.label("pack.grants.lead"), section.notes, font=10)
         if section.key == "partners":
+            deck.part = "agreements"
             _agreements(deck, pack)
+    deck.part = ""  # joint papers: from the publication exports, not the documents
     for section in pack.research:
         if section.charts:
             _chart_slides(deck, pack, section)
         if section.table is not None:
             _table_slides(deck, pack, section.title, section.table,
                           "" if section.charts else section.lead, section.notes, font=10)
+    deck.part = "appendix"
     _appendix(deck, pack)
+    deck.part = "sources"
     _table_slides(deck, pack, pack.label("pack.sources.title"), pack.sources,
                   pack.label("pack.sources.lead"))
     return deck.save(path)

@@ -128,7 +128,7 @@ def _figures(book: Workbook, pack: Pack, used: set[str]) -> None:
                                  pack.label("export.col.definition"),
                                  pack.label("export.col.kpi_name"),
                                  pack.label("pack.col.change")]))
-    changes = {b.name: b.change for b in pack.big_numbers}
+    changes = pack.changes  # every figure's own change, only where the JSON has one
     for kpi, row in zip(KPIS, pack.kpi_table.rows, strict=True):
         sheet.append([cell(sheet, row[0]), cell(sheet, row[1], alignment=Alignment(
             horizontal="right")), cell(sheet, row[2], alignment=WRAP), cell(sheet, kpi.name),
@@ -163,6 +163,9 @@ def write_xlsx(path: str | Path | IO[bytes], pack: Pack, rows_per_sheet: int = E
     if pack.research_papers is not None:
         _table_sheets(book, pack.label("pack.sheet.research_papers"), pack.research_papers, used,
                       pack.research[0].lead if pack.research else "", rows_per_sheet)
+    if pack.register is not None:  # the numbered documents the Source columns cite
+        _table_sheets(book, pack.label("pack.sheet.documents"), pack.register.annex_table(pack.lang),
+                      used, pack.label("pack.annex.documents_note"), rows_per_sheet)
     names = [n for n in TABLE_ORDER if n in pack.data_tables] + [
         n for n in pack.data_tables if n not in TABLE_ORDER]
     for name in names:

@@ -181,6 +181,38 @@ def test_korean_students():
     assert "over 30" in s["source"]
 
 
+def test_the_two_documents():
+    """Cited by title, author, date and address only where the documents say them: neither
+    gives a date or an address of its own (the article's references are dated February
+    2024, which dates the references, not the article)."""
+    docs = by_key("documents", "doc_id")
+    assert set(docs) == {SAMSMU_DOC, ADMI_DOC}
+    web, article = docs[SAMSMU_DOC], docs[ADMI_DOC]
+    assert (web["title"], web["kind"], web["language"], web["public"]) == (
+        "International Cooperation Relations", "web_page", "en", "yes")
+    assert (article["title"], article["kind"], article["author"], article["public"]) == (
+        "International cooperation works undertaken at the Andijan State Medical Institute",
+        "article", "Guldona Anvarbekovna Mamasolieva", "yes")
+    for doc in (web, article):
+        assert (doc["published_on"], doc["url"], doc["file"]) == ("", "", "")
+    assert "February 2024" in article["note"]
+    # the dataset cites the documents, it does not copy them
+    assert not (DATA / "documents").exists()
+
+
+def test_every_source_resolves_to_one_of_the_two_documents():
+    if importlib.util.find_spec("loaders") is None:
+        pytest.skip("the loaders package is not in this tree")
+    from loaders import load_dataset
+    from metrics.documents import DocumentIndex
+
+    ds = load_dataset(DATA)
+    assert [p.code for p in ds.problems if p.code == "unknown_document"] == []
+    index = DocumentIndex(ds.tables["documents"])
+    cited = {t: {index.resolve(s) for s in ds.tables[t]["source"]} for t in TABLES}
+    assert set().union(*cited.values()) == {SAMSMU_DOC, ADMI_DOC}
+
+
 def test_optional_tables_without_seed_support_are_absent_or_empty():
     for table in ("fx_rates", "targets"):
         path = DATA / f"{table}.csv"

@@ -112,6 +112,10 @@ def test_open_session_keeps_a_narrowed_range_valid(curated_copy):
     assert cards(at)["Incoming visits"] == "1"
 
 
+TITLE_WEB = "International Cooperation Relations"
+TITLE_ARTICLE = "International cooperation works undertaken at the Andijan State Medical Institute"
+
+
 def test_every_card_opens_to_exactly_its_rows(curated_copy):
     at = run_dashboard()
     ds = load_dataset(DATA)
@@ -130,9 +134,14 @@ def test_every_card_opens_to_exactly_its_rows(curated_copy):
         assert sorted(ids) == expected[kpi.name], kpi.name
         if kpi.aggregate == "count":
             assert len(table) == values[kpi.name], kpi.name
+        if len(table):  # each row's document by its title, never a file name (issue 28)
+            assert "Document" in table.columns, kpi.name
+            assert set(table["Document"]) <= {TITLE_WEB, TITLE_ARTICLE, f"{TITLE_WEB}; {TITLE_ARTICLE}",
+                                              f"{TITLE_ARTICLE}; {TITLE_WEB}"}, kpi.name
+            assert not table["Document"].astype(str).str.contains(r"\.txt", regex=True).any(), kpi.name
         if kpi.evidence_of != "country" and len(table):
-            assert "Source" in table.columns and "Row in file" in table.columns
-            assert table["Source"].astype(str).str.contains(r"\.txt", regex=True).all(), kpi.name
+            assert "Quote" in table.columns and "Row in file" in table.columns
+            assert table["Quote"].astype(str).str.startswith('"').all(), kpi.name
 
 
 def test_json_report_evidence_matches_counts(tmp_path):
@@ -172,7 +181,7 @@ def test_every_card_opens_on_the_hand_made_dataset(monkeypatch, tmp_path):
 
 
 def test_map_views_frame_what_is_shown():
-    from charts.maps import fit_view, spread_overlaps, view_bounds
+    from charts.viewport import fit_view, spread_overlaps, view_bounds
 
     # Samarkand and a partner in Moscow, and one at Russia's centre: all inside a 700x500 frame.
     points = [[66.96, 39.65], [37.62, 55.75], [99.2, 61.7]]
@@ -187,7 +196,7 @@ def test_map_views_frame_what_is_shown():
 
 
 def test_students_map_frames_its_countries(curated_copy):
-    from charts.maps import view_bounds
+    from charts.viewport import view_bounds
 
     at = run_dashboard("students")
     deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)

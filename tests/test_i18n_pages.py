@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "dashboard"
-PAGES = ["overview", "partners", "mobility", "grants", "agreements", "students", "quality", "export", "data"]
+PAGES = ["overview", "partners", "mobility", "grants", "agreements", "students", "documents", "quality", "export", "data"]
 TITLE_KEYS = {page: f"page.{page}.title" for page in PAGES} | {"data": "data.title"}
 # The people of tests/data/dashboard/visits.csv (person, person_title).
 PEOPLE = ["Kim Min-jun", "Aziz Karimov", "Anna Weber", "Aigerim Sadykova", "Ivan Petrov",
@@ -187,7 +187,7 @@ def english_leftovers(texts: list[str], lang: str) -> list[str]:
     }
     clean = {re.sub(r":material/\w+:|\*\*", "", s).strip(" :") for s in texts}
     # Table names ("visits") are identifiers: the sheet or file the user opens to fix a row.
-    tables = {"institutions", "partners", "agreements", "visits", "grants", "students", "fx_rates", "targets"}
+    tables = {"institutions", "partners", "agreements", "visits", "grants", "students", "fx_rates", "targets", "documents"}
     return sorted((clean & foreign) - fixture_values() - tables)
 
 

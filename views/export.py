@@ -77,7 +77,7 @@ from report.model import scope_lines, scope_words  # noqa: E402  (after the page
 
 lines = scope_lines(ctx.scope, ctx.dataset.tables, ctx.lang)
 st.markdown(f"**{t('page.export.scope', ctx.lang)}**")
-st.text(f"{lines[0][0]}: {lines[0][1]}\n{scope_words(lines, ctx.lang)}\n"
+st.text(f"{scope_words(lines, ctx.lang)}\n"
         f"{t('export.as_of', ctx.lang)}: {ctx.scope.as_of.isoformat()}")
 public = st.toggle(t("page.export.public", ctx.lang), value=ctx.present)
 

@@ -4,15 +4,20 @@ import streamlit as st
 
 import charts
 from charts import frames
-from i18n import t
+from i18n import fmt, t
 from loaders.schema import PARTNER_TYPES
 from ui import legend, start_page, stop_if_empty, table_with_download
+from ui.documents import document_links, documents_of_frame, with_documents
 from ui.evidence import kpi_cards
 from ui.tables import display_frame
 from ui.text import plain, tt
 
 ctx = start_page("partners")
 lang = ctx.lang
+# A row's source as its document's title and quote (the quote is hidden when presenting).
+DOCUMENT_COLUMNS = [("document", "common.col.document", "text"),
+                    *([] if ctx.present else [("quote", "common.col.quote", "text")]),
+                    ("_row", "common.col.row", "int")]
 scoped = ctx.scoped()
 stop_if_empty(ctx, [scoped["partners"]])
 
@@ -36,7 +41,7 @@ picked_ids = [p.get("partner_id") for p in picked_points if p.get("partner_id")]
 present_types = set(partners["type"])
 types_shown = [k for k in PARTNER_TYPES if k in present_types]
 legend(charts.partner_type_legend(types_shown, lang), title=t("page.partners.legend_type", lang))
-legend(charts.institution_legend(scoped["institutions"]), title=t("page.partners.legend_home", lang), shape="square")
+legend(charts.institution_legend(scoped["institutions"], links, lang), title=t("page.partners.legend_home", lang), shape="square")
 st.caption(t("page.partners.map_note", lang))
 
 # Table ---------------------------------------------------------------------------------
@@ -62,12 +67,13 @@ table = display_frame(
 )
 if picked_ids:
     table = table[partners["partner_id"].isin(picked_ids).to_numpy()]
-    st.caption(t("page.partners.map_picked", lang, n=len(picked_ids)))
+    st.caption(fmt.plural("page.partners.map_picked", len(picked_ids), lang))
 if query:
     needle = query.casefold().strip()
     haystack = table.astype(str).agg(" ".join, axis=1).str.casefold()
     table = table[haystack.str.contains(needle, regex=False)]
-st.caption(t("page.partners.count", lang, shown=len(table), total=len(partners)))
+st.caption(fmt.plural("page.partners.count", len(partners), lang, shown=fmt.integer(len(table), lang),
+                       total=fmt.integer(len(partners), lang)))
 table_with_download(table, "partners", lang, key="partners")
 
 # Detail --------------------------------------------------------------------------------
@@ -84,8 +90,11 @@ if chosen:
     st.markdown(f"**{plain(row['name'])}** · {kind_label} · {plain(place)}")
     source = row.get("source")
     if isinstance(source, str) and source.strip():
-        st.caption(tt("page.partners.source", lang, source=source))  # data text: as text
+        partner_doc = with_documents(ctx, "partners", partners[partners["partner_id"] == chosen])
+        st.caption(tt("page.partners.source", lang, source=partner_doc["document"].iloc[0]  # data text: as text
+                      + (" — " + partner_doc["quote"].iloc[0] if partner_doc["quote"].iloc[0] and not ctx.present else "")))
     lookups = ctx.lookups()
+    detail_docs = documents_of_frame(ctx, "partners", partners[partners["partner_id"] == chosen])
     tabs = st.tabs([
         t("page.partners.tab_agreements", lang, n=int(row["agreements"])),
         t("page.partners.tab_visits", lang, n=int(row["visits"])),
@@ -93,6 +102,8 @@ if chosen:
     ])
     with tabs[0]:
         rows = scoped["agreements"][scoped["agreements"]["partner_id"] == chosen]
+        rows = with_documents(ctx, "agreements", rows)
+        detail_docs += [d for d in documents_of_frame(ctx, "agreements", rows) if d not in detail_docs]
         table_with_download(display_frame(rows, [
             ("institution_id", "common.col.institution", "institution"),
             ("kind", "common.col.kind", "enum:agreement_kind"),
@@ -100,11 +111,11 @@ if chosen:
             ("signed_on", "common.col.signed_on", "date"),
             ("expires_on", "common.col.expires_on", "date"),
             ("status", "common.col.status_written", "enum:agreement_status"),
-            ("source", "common.col.source", "text"),
-            ("_row", "common.col.row", "int"),
+            *DOCUMENT_COLUMNS,
         ], lang, lookups=lookups), f"agreements-{chosen}", lang, key="detail-agreements")
     with tabs[1]:
-        rows = scoped["visits"][scoped["visits"]["partner_id"] == chosen]
+        rows = with_documents(ctx, "visits", scoped["visits"][scoped["visits"]["partner_id"] == chosen])
+        detail_docs += [d for d in documents_of_frame(ctx, "visits", rows) if d not in detail_docs]
         columns = [
             ("institution_id", "common.col.institution", "institution"),
             ("start_date", "common.col.start", "date"),
@@ -112,15 +123,15 @@ if chosen:
             ("direction", "common.col.direction", "enum:direction"),
             ("mode", "common.col.mode", "enum:mode"),
             ("activity", "common.col.activity", "enum:activity"),
-            ("source", "common.col.source", "text"),
-            ("_row", "common.col.row", "int"),
+            *DOCUMENT_COLUMNS,
         ]
         if not ctx.present:
             columns.insert(1, ("person", "common.col.person", "text"))
         table_with_download(display_frame(rows, columns, lang, lookups=lookups), f"visits-{chosen}", lang, key="detail-visits")
     with tabs[2]:
         grants = scoped["grants"]
-        rows = grants[grants["partner_ids"].map(lambda ids: chosen in (ids or []))]
+        rows = with_documents(ctx, "grants", grants[grants["partner_ids"].map(lambda ids: chosen in (ids or []))])
+        detail_docs += [d for d in documents_of_frame(ctx, "grants", rows) if d not in detail_docs]
         table_with_download(display_frame(rows, [
             ("institution_id", "common.col.institution", "institution"),
             ("title", "common.col.title", "text"),
@@ -130,6 +141,6 @@ if chosen:
             ("end_date", "common.col.end", "date"),
             ("amount", "common.col.amount", "float"),
             ("currency", "common.col.currency", "text"),
-            ("source", "common.col.source", "text"),
-            ("_row", "common.col.row", "int"),
+            *DOCUMENT_COLUMNS,
         ], lang, lookups=lookups), f"grants-{chosen}", lang, key="detail-grants")
+    document_links(ctx, detail_docs, key="partner-detail")

@@ -10,12 +10,14 @@ from pathlib import Path
 import streamlit as st
 
 from datastore.merge import plan_diffs
+from datastore.review import refused_in_review
 from datastore.store import Store, StoreError, frames_from_folder
 from datastore.upload import MB, Limits, UploadRejected, read_upload
 from i18n import t
 from loaders import load_dataset
+from ui.datapage.common import lookups, version_frames
 from ui.datapage.merge import merge_section
-from ui.datapage.review import publish_section, show_preview, show_problems
+from ui.datapage.review import publish_section, show_preview, show_problems, show_refused
 from ui.datapage.state import page_state
 
 
@@ -72,5 +74,13 @@ def upload_section(store: Store, editor: str, current: int | None, active: Path,
         publish_section(store, check, editor, False, lang)
         return
     choice = merge_section(store, check, lang)  # what the file changed, not what it lacks
-    changes = show_preview(plan_diffs(choice.plan), lang)
+    diffs = plan_diffs(choice.plan)
+    # asked once per choice: may this editor change the rows the merge writes?
+    asked = (tuple(sorted(choice.resolve.items())), tuple(choice.replace))
+    if check.get("refused_for") != asked:
+        check["refused"] = refused_in_review(store, editor, current, diffs)
+        check["refused_for"] = asked
+    show_refused(check["refused"], lang)
+    frames = check["frames"] or (version_frames(store.url, current) if current else {})
+    changes = show_preview(diffs, lang, names=lookups(frames))
     publish_section(store, check, editor, changes, lang, choice=choice)
