@@ -38,6 +38,7 @@ PAGES = [
     st.Page("views/agreements.py", title=t("page.agreements.nav", lang), icon=":material/handshake:"),
     st.Page("views/students.py", title=t("page.students.nav", lang), icon=":material/school:"),
     st.Page("views/research.py", title=t("page.research.nav", lang), icon=":material/menu_book:"),
+    st.Page("views/rankings.py", title=t("page.rankings.nav", lang), icon=":material/leaderboard:"),
     st.Page("views/documents.py", title=t("page.documents.nav", lang), icon=":material/description:"),
     st.Page("views/quality.py", title=t("page.quality.nav", lang), icon=":material/fact_check:"),
     st.Page("views/export.py", title=t("page.export.nav", lang), icon=":material/download:"),

@@ -25,8 +25,11 @@ CATEGORICAL = [
     "#7f7f7f",  # grey
 ]
 
-# Home institutions, in the order of the institutions table.
-INSTITUTION_COLORS = ["#1f5fa8", "#e07b00", "#009e73", "#cc79a7", "#6b4c9a"]
+# Home institutions, in the order of the institutions table: ten told apart at a glance;
+# beyond ten, the institutions with fewest links share OTHER_INSTITUTIONS_COLOR (legend).
+INSTITUTION_COLORS = ["#1f5fa8", "#e07b00", "#009e73", "#cc79a7", "#6b4c9a",
+                      "#56b4e9", "#d55e00", "#f0c400", "#8c564b", "#17becf"]
+OTHER_INSTITUTIONS_COLOR = "#8c96a3"
 
 PARTNER_TYPE_COLORS = {
     "university": "#1f5fa8",

@@ -1,4 +1,4 @@
-"""Timeline of visits: one horizontal bar per visit, coloured by direction and mode."""
+"""Timeline of visits: a bar per visit, or counts per period when a row has many."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from charts.theme import DIRECTION_MODE_COLORS, MUTED, make_figure
 from i18n import fmt, t
 
 MAX_ROWS = 25  # readable on one screen; further rows fold into one "other" row
-MAX_BARS = 1500  # beyond this many visits, one bar per row, direction, mode and period
-MAX_GROUPED_BARS = 300  # grouped bars: the period grows (months) until at most this many
+MAX_BARS = 1500  # beyond this many visits: counts per row and period, not a bar per visit
+MAX_ROW_VISITS = 200  # ... or beyond this many in one row (bars would be drawn over bars)
+MAX_PERIODS = 48  # counts: the period grows (months) until at most this many periods
 BUCKET_MONTHS = (3, 6, 12, 24, 60, 120)
 APPROXIMATE = ("month", "year")
 
@@ -125,21 +126,22 @@ def visit_timeline(
     lang: str = "en",
     max_rows: int = MAX_ROWS,
     max_bars: int = MAX_BARS,
-    max_grouped_bars: int = MAX_GROUPED_BARS,
+    max_row_visits: int = MAX_ROW_VISITS,
+    max_periods: int = MAX_PERIODS,
     present: bool = False,
     info: dict | None = None,
 ) -> go.Figure:
-    """One bar per dated visit on a date axis, rows = ``label_column`` (partner or person).
+    """Visits on a date axis, rows = ``label_column`` (partner or person).
 
-    Colours: direction (blue incoming, orange outgoing), lighter when remote. Dates known
-    only to the month or year span that period and are hatched. When there are more than
-    ``max_rows`` rows, the rows with the fewest visits fold into one "other" row. With
-    more than ``max_bars`` visits, the visits of a row, direction and mode starting in
-    the same period become one bar spanning them (the hover says how many): the period
-    is a month, or the shortest of 3, 6, 12, 24, 60... months that keeps the chart to
-    ``max_grouped_bars`` bars (the browser stays quick and the chart readable). ``info``,
-    when given, receives ``visits``, ``bars`` and ``months`` (0 = one bar per visit) so
-    the page can say so under the chart.
+    Up to ``max_bars`` visits and ``max_row_visits`` in the busiest row: one bar per
+    visit, incoming and outgoing in two lanes of their row (never drawn over each other),
+    lighter when remote; dates known only to the month or year span that period, hatched.
+    Beyond that, each row is a small bar chart of how many visits start in each period
+    (a month, or the shortest of 3, 6, 12, 24, 60... months giving at most ``max_periods``
+    periods), incoming and outgoing stacked: counts, never bars drawn over bars.
+    With more than ``max_rows`` rows, the rows with the fewest visits fold into one "other"
+    row. ``info``, when given, receives ``visits``, ``bars`` and ``months`` (0 = one bar
+    per visit) so the page can say so under the chart.
     """
     # Only the columns drawn: every split below copies each column it carries.
     used = [label_column, "direction", "mode", "visit_id", "start_date", "start_date_precision",
@@ -160,8 +162,10 @@ def visit_timeline(
         other = t("page.mobility.timeline_other", lang, n=folded)
         spans["_label"] = spans["_label"].where(spans["_label"].isin(keep), other)
         row_order = [label for label in counts.index if label in keep] + [other]
+        busiest = max(int(counts["n"].iloc[0]), folded)
     else:
         row_order = list(counts.index)
+        busiest = int(counts["n"].iloc[0])
     # Rows ordered by when the first visit happened, earliest on top.
     firsts = counts["first"]
     folded_row = row_order[-1] if len(counts) > max_rows else None
@@ -169,13 +173,14 @@ def visit_timeline(
         (label for label in row_order if label != folded_row), key=lambda label: firsts[label]
     ) + ([folded_row] if folded_row else [])
 
+    if len(spans) > max_bars or busiest > max_row_visits:
+        traces, layout, months, n_bars = _count_rows(spans, row_order, lang, max_periods, present)
+        if info is not None:
+            info.update(bars=n_bars, months=months)
+        return make_figure(traces, layout, present=present, height=int(layout.pop("_height")))
+
     axis_span = spans["_end"].max() - spans["_start"].min()
     min_width = max(axis_span * 0.008, pd.Timedelta(days=3))
-
-    if len(spans) > max_bars:
-        spans, months = _grouped_bars(spans, lang, max_grouped_bars)
-        if info is not None:
-            info.update(bars=len(spans), months=months)
     traces: list[dict] = []
     mode_col = spans["mode"].fillna("in_person")
     for (direction, mode), color in DIRECTION_MODE_COLORS.items():
@@ -183,7 +188,6 @@ def visit_timeline(
         if part.empty:
             continue
         widths = ((part["_end"] - part["_start"]).clip(lower=min_width) / pd.Timedelta(milliseconds=1)).tolist()
-        hover = part["_hover"].tolist() if "_hover" in part else _visit_hovers(part, lang)
         name = t(f"enum.direction.{direction}", lang) + " · " + t(f"enum.mode.{mode}", lang)
         bar = {
             "type": "bar",
@@ -192,6 +196,7 @@ def visit_timeline(
             "base": [s.isoformat() for s in part["_start"]],
             "orientation": "h",
             "name": name,
+            "offsetgroup": direction,  # a lane per direction within the row
             "marker": {
                 "color": color,
                 "line": {"width": 0},
@@ -201,7 +206,7 @@ def visit_timeline(
                     "solidity": 0.35,
                 },
             },
-            "hovertext": hover,
+            "hovertext": _visit_hovers(part, lang),
             "hovertemplate": "%{hovertext}<extra>" + name + "</extra>",
             "legendgroup": name,
             "showlegend": False,
@@ -211,7 +216,8 @@ def visit_timeline(
         traces.append(bar)
         # The legend swatch: a solid, empty trace (the real bars may be hatched).
         traces.append({"type": "bar", "y": [None], "x": [None], "orientation": "h", "name": name,
-                       "legendgroup": name, "marker": {"color": color}, "hoverinfo": "skip"})
+                       "offsetgroup": direction, "legendgroup": name, "marker": {"color": color},
+                       "hoverinfo": "skip"})
     if spans["_approx"].any():
         # A legend entry for the hatching: an empty trace with the same pattern.
         traces.append({
@@ -220,22 +226,124 @@ def visit_timeline(
             "x": [None],
             "orientation": "h",
             "name": t("page.mobility.approximate_legend", lang),
+            "offsetgroup": "incoming",
             "marker": {"color": MUTED, "pattern": {"shape": "/", "fgcolor": "white", "solidity": 0.35}},
             "hoverinfo": "skip",
         })
-    # Plotly names months in English only: numeric month.year ticks for ru and uz.
-    xaxis: dict = {"type": "date", "title": {"text": t("page.mobility.axis_date", lang)}}
-    if lang != "en":
-        xaxis["tickformat"] = "%m.%Y"
     layout = {
-        "barmode": "overlay",
-        "bargap": 0.35,
-        "xaxis": xaxis,
+        "barmode": "group",
+        "bargap": 0.3,
+        "bargroupgap": 0.05,
+        "xaxis": _date_axis(lang),
         "yaxis": {"type": "category", "categoryorder": "array",
                   "categoryarray": list(reversed(row_order)), "title": {"text": ""}},
     }
-    height = max(300, 30 * len(row_order) + 140)
+    height = max(300, 34 * len(row_order) + 140)
     return make_figure(traces, layout, present=present, height=height)
+
+
+def _date_axis(lang: str) -> dict:
+    """The timeline's date axis: plotly names months in English only, so numeric
+    month.year ticks for ru and uz."""
+    xaxis: dict = {"type": "date", "title": {"text": t("page.mobility.axis_date", lang)}}
+    if lang != "en":
+        xaxis["tickformat"] = "%m.%Y"
+    return xaxis
+
+
+def period_months(first_month: int, last_month: int, max_periods: int = MAX_PERIODS) -> int:
+    """The period (months) of a count timeline from month ordinal ``first_month`` to
+    ``last_month`` (year * 12 + month - 1): one month, else the shortest of
+    ``BUCKET_MONTHS`` whose calendar-aligned periods number at most ``max_periods``."""
+    for months in (1, *BUCKET_MONTHS):
+        if last_month // months - first_month // months + 1 <= max_periods:
+            return months
+    return BUCKET_MONTHS[-1]
+
+
+def count_rows(spans: pd.DataFrame, months: int) -> pd.DataFrame:
+    """Visits per row, period, direction and mode: ``_label``, ``period`` (month ordinal
+    of the period's first month, aligned on the calendar), ``direction``, ``mode``, ``n``."""
+    month = spans["_start"].dt.year * 12 + spans["_start"].dt.month - 1
+    frame = pd.DataFrame({
+        "_label": spans["_label"].to_numpy(), "period": (month // months * months).to_numpy(),
+        "direction": spans["direction"].to_numpy(), "mode": spans["mode"].fillna("in_person").to_numpy(),
+    })
+    return frame.groupby(["_label", "period", "direction", "mode"], sort=True).size().rename("n").reset_index()
+
+
+def _month_start(ordinal: int) -> pd.Timestamp:
+    return pd.Timestamp(year=int(ordinal) // 12, month=int(ordinal) % 12 + 1, day=1)
+
+
+def _count_rows(spans: pd.DataFrame, row_order: list[str], lang: str, max_periods: int,
+                present: bool) -> tuple[list[dict], dict, int, int]:
+    """A small bar chart per row (shared date axis, each row its own count axis):
+    visits starting per period, the four direction and mode colours stacked."""
+    month = spans["_start"].dt.year * 12 + spans["_start"].dt.month - 1
+    months = period_months(int(month.min()), int(month.max()), max_periods)
+    table = count_rows(spans, months)
+    n_rows = len(row_order)
+    band = 92 if present else 78  # px per row, its name included
+    plot_height = band * n_rows
+    label_px = 26 if present else 22
+    width_ms = months * 30.44 * 0.8 * 24 * 3600 * 1000
+    traces: list[dict] = []
+    layout: dict = {"barmode": "stack", "bargap": 0.15, "showlegend": True, "annotations": []}
+    seen: set[str] = set()
+    for k, label in enumerate(row_order):
+        axis = "y" if k == 0 else f"y{k + 1}"
+        top = 1 - k / n_rows
+        bottom = 1 - (k + 1) / n_rows
+        domain = [bottom + 6 / plot_height, top - label_px / plot_height]
+        rows = table[(table["_label"] == label).to_numpy()]
+        peak = int(rows.groupby("period")["n"].sum().max()) if len(rows) else 0
+        layout["yaxis" if k == 0 else f"yaxis{k + 1}"] = {
+            "domain": domain, "anchor": "x", "rangemode": "tozero", "range": [0, max(peak, 1) * 1.05],
+            "tickvals": [0, peak] if peak else [0], "showgrid": True, "fixedrange": True,
+            "title": {"text": ""},
+        }
+        total = int(rows["n"].sum())
+        layout["annotations"].append({
+            "text": f"<b>{_escape(label)}</b> · {fmt.integer(total, lang)}", "xref": "paper", "yref": "paper",
+            "x": 0, "y": top, "xanchor": "left", "yanchor": "top", "showarrow": False, "align": "left",
+        })
+        for (direction, mode), color in DIRECTION_MODE_COLORS.items():
+            part = rows[((rows["direction"] == direction) & (rows["mode"] == mode)).to_numpy()]
+            if part.empty:
+                continue
+            name = t(f"enum.direction.{direction}", lang) + " · " + t(f"enum.mode.{mode}", lang)
+            periods = part["period"].tolist()
+            traces.append({
+                "type": "bar",
+                "x": [(_month_start(p) + (_month_start(p + months) - _month_start(p)) / 2).isoformat() for p in periods],
+                "y": part["n"].tolist(),
+                "width": [width_ms] * len(periods),
+                "yaxis": axis,
+                "name": name,
+                "legendgroup": name,
+                "showlegend": name not in seen,
+                "marker": {"color": color, "line": {"width": 0}},
+                "hovertext": [
+                    f"<b>{_escape(label)}</b><br>" + (
+                        t("page.mobility.timeline_bucket", lang, n=n, month=_period_text(p, 1)) if months == 1
+                        else t("page.mobility.timeline_bucket_period", lang, n=n, period=_period_text(p, months)))
+                    for p, n in zip(periods, part["n"].tolist(), strict=True)
+                ],
+                "hovertemplate": "%{hovertext}<extra>" + name + "</extra>",
+            })
+            seen.add(name)
+    first = int(table["period"].min())
+    last = int(table["period"].max()) + months
+    layout["xaxis"] = {**_date_axis(lang), "anchor": f"y{n_rows}" if n_rows > 1 else "y",
+                       "range": [_month_start(first).isoformat(), _month_start(last).isoformat()]}
+    layout["_height"] = plot_height + 150
+    return traces, layout, months, len(table)
+
+
+def _escape(text: str) -> str:
+    """A row name as plain text inside plotly's HTML-like labels."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _row_counts(labels: pd.Series, starts: pd.Series) -> pd.DataFrame:
@@ -252,76 +360,6 @@ def _row_counts(labels: pd.Series, starts: pd.Series) -> pd.DataFrame:
     np.minimum.at(first, codes, values.view("int64"))
     return pd.DataFrame({"n": n, "first": first.view(values.dtype)},
                         index=pd.Index(uniques).rename("_label"))
-
-
-def _grouped_bars(spans: pd.DataFrame, lang: str, max_bars: int) -> tuple[pd.DataFrame, int]:
-    """One bar per (row, direction, mode, period of start): from the first start to the last end.
-
-    The period is a month, else the shortest of ``BUCKET_MONTHS`` giving at most
-    ``max_bars`` bars (else one bar per row, direction and mode over the whole span).
-    Returns the bars and the period's length in months. ``visit_id`` is dropped (a bar
-    stands for many visits); ``_hover`` says how many.
-    """
-    keys = ["_label", "direction", "mode"]
-    start = spans["_start"]
-    # Integer keys: combo = (row, direction, mode), offset = months since the first start.
-    # A groupby on one integer is much quicker than on three text columns.
-    codes, uniques = [], []
-    for column in keys:
-        values = spans[column] if column != "mode" else spans["mode"].fillna("in_person")
-        code, unique = pd.factorize(values, use_na_sentinel=False)
-        codes.append(code.astype("int64"))
-        uniques.append(np.asarray(unique, dtype=object))
-    month = (start.dt.year * 12 + start.dt.month - 1).to_numpy(dtype="int64")
-    low = int(month.min())
-    width = int(month.max()) - low + 1
-    # The last choice: one period over the whole span (one bar per row, direction and mode).
-    choices = [m for m in BUCKET_MONTHS if m < width] + [width]
-    # Offsets count from ``origin``, early enough for any period's aligned first month.
-    origin = low - max(choices)
-    span = width + 2 * max(choices)
-    combo = (codes[0] * len(uniques[1]) + codes[1]) * len(uniques[2]) + codes[2]
-    frame = pd.DataFrame({"_start": start.to_numpy(), "_end": spans["_end"].to_numpy(),
-                          "_approx": spans["_approx"].to_numpy(dtype="uint8"), "_n": 1})
-
-    def group(frame: pd.DataFrame, combo: np.ndarray, offset: np.ndarray) -> tuple:
-        grouped = (
-            frame.assign(_key=combo * span + offset)
-            .groupby("_key", sort=False)
-            .agg(_start=("_start", "min"), _end=("_end", "max"), _approx=("_approx", "min"),
-                 _n=("_n", "sum"))
-        )
-        combo, offset = np.divmod(grouped.index.to_numpy(), span)
-        return grouped.reset_index(drop=True), combo, offset
-
-    # Monthly bars first (one pass over the visits); coarser periods regroup those.
-    bars, bar_combo, bar_offset = group(frame, combo, month - origin)
-    months = 1
-    if len(bars) > max_bars:
-        for months in choices:
-            # Periods aligned on the calendar (quarters, years, 5-year spans...).
-            if months == choices[-1]:
-                first = np.full_like(bar_offset, low - origin)
-            else:
-                first = (bar_offset + origin) // months * months - origin
-            regrouped = group(bars, bar_combo, first)
-            if len(regrouped[0]) <= max_bars or months == choices[-1]:
-                bars, bar_combo, bar_offset = regrouped
-                break
-    combo, mode_code = np.divmod(bar_combo, len(uniques[2]))
-    label_code, direction_code = np.divmod(combo, len(uniques[1]))
-    bars = bars.assign(
-        _label=uniques[0][label_code], direction=uniques[1][direction_code],
-        mode=uniques[2][mode_code], _month=bar_offset + origin, _approx=bars["_approx"].astype(bool),
-    )
-    bars["_hover"] = [
-        f"<b>{label}</b><br>" + (
-            t("page.mobility.timeline_bucket", lang, n=n, month=_period_text(month, 1)) if months == 1
-            else t("page.mobility.timeline_bucket_period", lang, n=n, period=_period_text(month, months))
-        )
-        for label, n, month in zip(bars["_label"], bars["_n"], bars["_month"], strict=True)
-    ]
-    return bars.drop(columns=["_month"]), months
 
 
 def _period_text(first_month: int, months: int) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from datastore.paths import REPO_ROOT, base_data_path, store_root
-from datastore.store import Store, version_of_folder
+from datastore.store import Store, StoreUnavailable, version_of_folder
 
 
 def active_dataset_path() -> Path:
@@ -22,6 +22,19 @@ def active_dataset_path() -> Path:
     return Store().active_path()
 
 
+def active_dataset() -> tuple[Path, StoreUnavailable | None]:
+    """The folder to show and, when the store cannot give its current version (a damaged
+    database, a full disk), why: the folder is then the newest version this server wrote
+    before, to be shown with a notice. ``StoreUnavailable`` when there is none: the pages
+    say so and show no data, never the base data in its place."""
+    try:
+        return Store().active_path(), None
+    except StoreUnavailable as exc:
+        if exc.fallback is None:
+            raise
+        return exc.fallback[1], exc
+
+
 def version_shown(path: Path | str) -> int | None:
     """The store's version number when ``path`` (from `active_dataset_path`) is a store
     version shown instead of COOP_DATA / data; None when it is the base data itself."""
@@ -30,4 +43,5 @@ def version_shown(path: Path | str) -> int | None:
     return version_of_folder(path)
 
 
-__all__ = ["REPO_ROOT", "active_dataset_path", "base_data_path", "store_root", "version_shown"]
+__all__ = ["REPO_ROOT", "StoreUnavailable", "active_dataset", "active_dataset_path", "base_data_path",
+           "store_root", "version_shown"]

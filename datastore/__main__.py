@@ -1,6 +1,8 @@
 """Command line for administrators: the same store, checks and rights as the Data page.
 
     python -m datastore add-editor NAME [--institution ID ...] [--admin] [--password-stdin]
+    python -m datastore disable-editor NAME      (logins refused, sessions ended)
+    python -m datastore remove-editor NAME       (account deleted, sessions ended)
     python -m datastore template --lang ru --out template.xlsx
     python -m datastore publish FILE --editor NAME --password-stdin [--note TEXT]
     python -m datastore history
@@ -22,7 +24,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from datastore import security
+from datastore import db, security
 from datastore.store import Invalid, PublishConflict, Refused, Store, StoreError
 from loaders.schema import DOCUMENT_KINDS
 
@@ -54,6 +56,8 @@ def _logged_in(store: Store, args: argparse.Namespace) -> bool:
         return True
     if result.code == "locked":
         _err(f"Too many wrong passwords; try again in {result.seconds_left} s.")
+    elif result.code == "disabled":
+        _err(f"The editor {args.editor} is disabled.")
     elif result.code == "no_editors":
         _err("No editor exists yet: python -m datastore add-editor NAME --admin")
     else:
@@ -75,13 +79,34 @@ def cmd_add_editor(args: argparse.Namespace) -> int:
         if password != again:
             _err("The passwords differ; nothing saved.")
             return 1
+    existed = security.account(store, args.name) is not None
     try:
-        security.add_editor(store, args.name, password, args.institution or (), args.admin)
+        security.add_editor(store, args.name, password, args.institution or (), args.admin,
+                            client=_client())
     except ValueError as exc:
         _err(f"{exc} Nothing saved.")
         return 1
     rights = "admin" if args.admin else "editor of " + ", ".join(sorted(set(args.institution)))
-    print(f"Editor {args.name} saved ({rights}).")
+    ended = "; their open sessions end on their next click" if existed else ""
+    print(f"Editor {args.name} saved ({rights}){ended}.")
+    return 0
+
+
+def cmd_disable_editor(args: argparse.Namespace) -> int:
+    if not security.disable_editor(Store(), args.name, client=_client()):
+        _err(f"There is no editor {args.name}.")
+        return 1
+    print(f"Editor {args.name} disabled: logins refused, open sessions end on their next "
+          f"click (add-editor {args.name} with a new password enables them again).")
+    return 0
+
+
+def cmd_remove_editor(args: argparse.Namespace) -> int:
+    if not security.remove_editor(Store(), args.name, client=_client()):
+        _err(f"There is no editor {args.name}.")
+        return 1
+    print(f"Editor {args.name} removed: open sessions end on their next click; the versions "
+          f"they saved keep their name.")
     return 0
 
 
@@ -272,6 +297,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--admin", action="store_true", help="may change every row")
     p.add_argument("--password-stdin", action="store_true")
     p.set_defaults(func=cmd_add_editor)
+    p = sub.add_parser("disable-editor", help="refuse an editor's logins, end their sessions")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_disable_editor)
+    p = sub.add_parser("remove-editor", help="delete an editor, end their sessions")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_remove_editor)
     p = sub.add_parser("template", help="write the empty workbook to fill in")
     p.add_argument("--lang", default="en", choices=("en", "ru", "uz"))
     p.add_argument("--out", required=True)
@@ -309,6 +340,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", type=int)
     p.add_argument("--out", required=True)
     p.set_defaults(func=cmd_export)
+    from datastore.iia_cli import add_parsers  # IIA files, the renewal calendar and digest
+
+    add_parsers(sub, logged_in=_logged_in, client=_client, refused=_refused)
     return parser
 
 
@@ -318,7 +352,19 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except StoreError as exc:  # a disk that is full, a damaged database: said plainly
+        _err(str(exc))
+        return 1
+    except Exception as exc:
+        kind = db.failure_kind(exc)
+        if kind is None:
+            raise
+        _err("The disk is full: nothing was saved. Free some space and try again."
+             if kind == "disk_full" else
+             "The data store's database is damaged: restore it from a backup.")
+        return 1
 
 
 if __name__ == "__main__":

@@ -11,8 +11,12 @@ Tables::
                cells {column: text}, since (the version it appeared in), until (the
                version that replaced or removed it; NULL while current)
     editors    name, password hash, is_admin, institutions [institution_id, ...]
-    throttle   failed logins per editor name and per client address
-    audit      logins, refusals and other security events
+    editor_state  per editor name (kept when the editor is removed): ``generation``, raised
+               by a password reset, a disable or a removal (it ends that editor's sessions),
+               and ``disabled``
+    throttle   failed logins per (name, client), per name from unknown clients, per device
+    known_clients  where each editor's last successful logins came from (address or device)
+    audit      logins, refusals, every write (publish, edit, rollback, exports, accounts)
     meta       key -> value (the write lock row, one-off migrations)
     publication_files  publication exports (Scopus / Web of Science / OpenAlex) kept with
                the data: name, institution_id ('' = any of the dataset's), content,
@@ -24,6 +28,7 @@ its records and its ``versions`` row in one transaction, so a reader never sees 
 
 from __future__ import annotations
 
+import errno
 import os
 import threading
 from pathlib import Path
@@ -121,6 +126,22 @@ throttle = Table(
     Column("next_at", Float, nullable=False, default=0.0),
 )
 
+editor_state = Table(
+    "editor_state",
+    metadata,
+    Column("name", String(64), primary_key=True),  # lower case, as editors.name
+    Column("generation", Integer, nullable=False, default=0),
+    Column("disabled", Boolean, nullable=False, default=False),
+)
+
+known_clients = Table(
+    "known_clients",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("client", String(200), primary_key=True),  # "addr:10.0.0.7" or "device:<sha256>"
+    Column("last_ok", Float, nullable=False),
+)
+
 audit = Table(
     "audit",
     metadata,
@@ -133,6 +154,36 @@ audit = Table(
 )
 
 LOCK_KEY = "write_lock"
+LOGIN_LOCK_KEY = "login_lock"  # one login's check-and-count at a time (datastore.security)
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def failure_kind(exc: BaseException) -> str | None:
+    """``"disk_full"`` or ``"damaged"`` when ``exc`` says the store cannot be written or
+    read for a reason of the server, not of the data (SQLite, PostgreSQL, the file
+    system); None for anything else."""
+    if isinstance(exc, StoreDamaged):
+        return "damaged"
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "disk_full"
+    orig = getattr(exc, "orig", None) or exc
+    if getattr(orig, "sqlstate", None) in ("53100", "53000"):  # PostgreSQL: disk full
+        return "disk_full"
+    text = str(orig).lower()
+    if "database or disk is full" in text or "no space left" in text:
+        return "disk_full"
+    if any(marker in text for marker in ("malformed", "file is not a database",
+                                         "no such table", "database corruption")):
+        return "damaged"
+    return None
+
+
+class StoreDamaged(Exception):
+    """The SQLite file exists but is not a database (empty, truncated, overwritten)."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path, self.reason = path, reason
 
 
 def database_url(root: Path | None = None) -> str:
@@ -154,6 +205,47 @@ def sqlite_file(url: str) -> Path | None:
     return Path(rest) if rest and rest != ":memory:" else None
 
 
+def check_sqlite_file(file: Path) -> None:
+    """Refuse a file that cannot be the store: a zero-byte file with no write-ahead log, or
+    one that does not start like an SQLite database (SQLite would take the first for a new
+    empty store, silently). A missing file is fine: it is created."""
+    try:
+        with file.open("rb") as handle:
+            head = handle.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StoreDamaged(file, f"unreadable ({exc.strerror})") from exc
+    if not head:
+        wal = file.with_name(file.name + "-wal")
+        if not (wal.exists() and wal.stat().st_size > 0):
+            raise StoreDamaged(file, "empty file")
+        return
+    if head != SQLITE_HEADER:
+        raise StoreDamaged(file, "not an SQLite database")
+
+
+def create_private(file: Path) -> None:
+    """Create the store's folder (0700) and an empty database file (0600) unless they
+    exist; an existing file readable by others is made private (the -wal and -shm files
+    SQLite adds take the database file's mode)."""
+    folder = file.parent
+    if not folder.exists():
+        folder.mkdir(parents=True, mode=0o700, exist_ok=True)
+        os.chmod(folder, 0o700)  # mkdir's mode is reduced by the umask
+    try:
+        os.close(os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        os.chmod(file, 0o600)
+    except FileExistsError:
+        pass
+    for part in (file, file.with_name(file.name + "-wal"), file.with_name(file.name + "-shm")):
+        try:
+            if part.stat().st_mode & 0o077:
+                os.chmod(part, 0o600)
+        except OSError:  # not there, or not ours: SQLite says so when it opens it
+            pass
+
+
 _engines: dict[str, Engine] = {}
 _engines_lock = threading.Lock()
 
@@ -166,7 +258,8 @@ def engine_for(url: str) -> Engine:
             return engine
         file = sqlite_file(url)
         if file is not None:
-            file.parent.mkdir(parents=True, exist_ok=True)
+            check_sqlite_file(file)
+            create_private(file)
             engine = create_engine(url, connect_args={"timeout": 60})
 
             @event.listens_for(engine, "connect")
@@ -179,12 +272,13 @@ def engine_for(url: str) -> Engine:
         else:
             engine = create_engine(url, pool_pre_ping=True)
         metadata.create_all(engine)
-        try:
-            with engine.begin() as conn:
-                if conn.execute(select(meta.c.key).where(meta.c.key == LOCK_KEY)).first() is None:
-                    conn.execute(insert(meta).values(key=LOCK_KEY, value="0"))
-        except IntegrityError:  # another process inserted it first
-            pass
+        for key in (LOCK_KEY, LOGIN_LOCK_KEY):
+            try:
+                with engine.begin() as conn:
+                    if conn.execute(select(meta.c.key).where(meta.c.key == key)).first() is None:
+                        conn.execute(insert(meta).values(key=key, value="0"))
+            except IntegrityError:  # another process inserted it first
+                pass
         _engines[url] = engine
         return engine
 

@@ -26,6 +26,8 @@ KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     name: (table.key,) if table.key else (table.unique or STUDENT_GROUP)
     for name, table in TABLES.items()
 }
+# A term is told apart by what it is about (two terms may share all but their subject area).
+KEY_COLUMNS["agreement_terms"] = ("agreement_id", "mobility_type", "direction", "first_year", "isced")
 
 
 @dataclass(frozen=True)

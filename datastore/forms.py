@@ -8,18 +8,18 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 from datetime import date
 
 import pandas as pd
 
 from datastore.labels import column_label, enum_label, table_label
+from i18n import fmt
 from loaders.schema import TABLES
+from loaders.types import to_date
 
 KEY_PREFIX = {"agreements": "a", "visits": "v", "grants": "g", "partners": "p",
               "institutions": "i"}
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
 
 def new_id(table: str, institution: str = "") -> str:
@@ -41,17 +41,43 @@ def date_text(precision: str, year: int | None, month: int | None, day: date | N
 
 
 def split_date(text: str) -> tuple[str, int | None, int | None, date | None]:
-    """(precision, year, month, day) of a stored date; ('none', ...) when empty or unusual."""
-    match = _DATE_RE.match((text or "").strip())
-    if not match:
+    """(precision, year, month, day) of a stored date, read as the loaders read it
+    (``05.03.2024``, ``март 2024`` too); ('none', ...) when empty, ('text', ...) when the
+    value is no date the loaders can read (the form shows it as typed).
+
+    >>> split_date("05 марта 2024")
+    ('day', 2024, 3, datetime.date(2024, 3, 5))
+    """
+    text = (text or "").strip()
+    if not text:
         return ("none", None, None, None)
-    year, month, day = (int(g) if g else None for g in match.groups())
-    if year is not None and month is not None and day is not None:  # the regex's groups nest
-        try:
-            return ("day", year, month, date(year, month, day))
-        except ValueError:
-            return ("none", None, None, None)
-    return ("month", year, month, None) if month else ("year", year, None, None)
+    try:
+        when, precision = to_date(text)
+    except ValueError:
+        return ("text", None, None, None)
+    if when is None or precision not in ("day", "month", "year"):
+        return ("text", None, None, None)
+    if precision == "day":
+        return ("day", when.year, when.month, when.date())
+    return ("month", when.year, when.month, None) if precision == "month" else ("year", when.year, None, None)
+
+
+def kept_cells(original: dict[str, str], opened: dict[str, str], now: dict[str, str]) -> dict[str, str]:
+    """The cells to save: a field the editor left as the form showed it keeps the stored
+    text (``05.03.2024`` stays as typed, a value the form cannot show is not lost); a
+    changed field takes the form's value.
+
+    ``original``: the row's stored cells; ``opened``: what each field held when the form
+    was opened; ``now``: what each field holds.
+
+    >>> kept_cells({"start_date": "05.03.2024", "person": "A"},
+    ...            {"start_date": "2024-03-05", "person": "A"},
+    ...            {"start_date": "2024-03-05", "person": "B"})
+    {'start_date': '05.03.2024', 'person': 'B'}
+    """
+    return {column: (original.get(column, "") if column in opened and value == opened[column]
+                     else value)
+            for column, value in now.items()}
 
 
 def row_title(table: str, cells: dict, lang: str, names: dict[str, str] | None = None) -> str:
@@ -89,13 +115,29 @@ def readable_changes(table: str, diff, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["row", "field", "old", "new"])
 
 
-def readable_rows(table: str, frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Rows with labelled headers and coded values shown as words."""
+REF_NAMES = {"institution_id": "institutions", "partner_id": "partners", "partner_ids": "partners"}
+
+
+def readable_rows(table: str, frame: pd.DataFrame, lang: str,
+                  names: dict[str, dict[str, str]] | None = None) -> pd.DataFrame:
+    """Rows with labelled headers and coded values shown as words; with ``names``
+    ({"institutions": {id: name}, "partners": {...}}) institutions and partners by name."""
     out = frame.copy()
     for column in out.columns:
-        out[column] = [_show(table, column, v, lang) for v in out[column]]
+        lookup = (names or {}).get(REF_NAMES.get(column, ""), {})
+        if lookup and column != TABLES[table].key:
+            out[column] = ["; ".join(lookup.get(v.strip(), v.strip()) for v in str(cell).split(";"))
+                           if cell else cell for cell in out[column]]
+        else:
+            out[column] = [_show(table, column, v, lang) for v in out[column]]
     return out.rename(columns={c: column_label(table, c, lang) for c in out.columns})
 
 
 def _show(table: str, column: str, value: str, lang: str) -> str:
-    return enum_label(table, column, value, lang) if value else value
+    """A stored cell as people read it: coded words and country codes in words."""
+    if not value:
+        return value
+    spec = TABLES.get(table)
+    if spec is not None and column in spec.names and spec.column(column).kind == "country":
+        return fmt.country(value, lang) or value
+    return enum_label(table, column, value, lang)

@@ -36,7 +36,7 @@ def table_label(table: str, lang: str) -> str:
 
 def column_label(table: str, column: str, lang: str) -> str:
     """A column's name for people (``common.col.*`` when there is one), else the code."""
-    for key in (_COLUMN_KEYS.get(column), f"common.col.{column}"):
+    for key in (_COLUMN_KEYS.get(column), f"common.col.{column}", f"data.field.{column}"):
         if key and key in strings(lang):
             return t(key, lang)
     return column

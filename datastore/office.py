@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -34,7 +35,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "institution_id": ("institution", "university", "вуз", "учреждение", "университет",
                        "muassasa", "oliygoh"),
     "partner_id": ("partner", "партнёр", "партнер", "организация-партнёр",
-                   "организация партнер", "hamkor", "hamkor tashkilot"),
+                   "организация партнер", "вуз-партнёр", "вуз-партнер", "вуз партнёр",
+                   "университет-партнёр", "partner university", "hamkor", "hamkor tashkilot",
+                   "hamkor oliygoh", "hamkor universitet"),
     "country": ("country", "страна", "mamlakat", "davlat"),
     "city": ("city", "город", "shahar"),
     "person": ("person", "name", "full name", "фио", "ф.и.о.", "ф. и. о.", "имя",
@@ -78,12 +81,14 @@ def read_sheets(name: str, data: bytes) -> dict[str, pd.DataFrame]:
 
     The workbook passes the same safety checks as any upload first.
     """
-    from datastore.upload import UploadRejected, read_upload_checks
+    from datastore.paths import safe_child
+    from datastore.upload import read_upload_checks, rejected_read
+    from loaders.cells import is_safe_name
     from loaders.read import FatalRead, read_csv_table
 
     suffix = Path(name or "").suffix.lower()
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"upload{suffix}"
+        path = safe_child(Path(tmp), "upload" + (suffix if is_safe_name("upload" + suffix) else ""))
         path.write_bytes(data)
         try:
             if suffix == ".csv":
@@ -91,31 +96,27 @@ def read_sheets(name: str, data: bytes) -> dict[str, pd.DataFrame]:
             read_upload_checks(name, data)
             return _workbook_sheets(path)
         except FatalRead as exc:
-            raise UploadRejected("corrupt") from exc
+            raise rejected_read(exc) from exc
 
 
 def _workbook_sheets(path: Path) -> dict[str, pd.DataFrame]:
-    """Every sheet with a header row, read by the loaders' sheet reader (bounded)."""
+    """Every sheet with a header row (empty sheets skipped), read by the loaders' workbook
+    reader (bounded; a damaged sheet or cell refuses the file with one message)."""
     import numpy as np
-    from openpyxl import load_workbook
 
-    from loaders.read import _finish, _read_sheet
+    from datastore.upload import refuse_damaged_cells
+    from loaders.read import _finish, read_workbook
 
-    book = load_workbook(path, read_only=True, data_only=True)
-    try:
-        sheets = {}
-        for ws in book.worksheets:
-            sheet = _read_sheet(book, ws, str(path), ws.title)
-            if not any(str(c).strip() for c in sheet.header):
-                continue
-            frame = pd.DataFrame(sheet.rows, dtype=str, columns=[
-                c if c else f"unnamed: {i}" for i, c in enumerate(sheet.header)])
-            if not sheet.rows:
-                frame = pd.DataFrame({c: pd.Series(dtype=str) for c in frame.columns})
-            sheets[ws.title] = _finish(frame, np.asarray(sheet.numbers, dtype=int))
-        return sheets
-    finally:
-        book.close()
+    sheets = {}
+    found = read_workbook(path, every_sheet=True)
+    refuse_damaged_cells(found)
+    for title, sheet in found.items():
+        frame = pd.DataFrame(sheet.rows, dtype=str, columns=[
+            c if c else f"unnamed: {i}" for i, c in enumerate(sheet.header)])
+        if not sheet.rows:
+            frame = pd.DataFrame({c: pd.Series(dtype=str) for c in frame.columns})
+        sheets[title] = _finish(frame, np.asarray(sheet.numbers, dtype=int))
+    return sheets
 
 
 def _targets(table: str) -> dict[str, str]:
@@ -250,6 +251,121 @@ def merged_tables(current: dict[str, pd.DataFrame], sheets: dict[str, pd.DataFra
         new_keys = {row_key(table, r) for r in new.to_dict("records")}
         kept = old[[row_key(table, r) not in new_keys for r in old.to_dict("records")]]
         out[table] = pd.concat([kept, new], ignore_index=True).fillna("")
+    return out
+
+
+# ---- finishing the import in the page: new partners, constant columns, corrections, rows -----
+NEW_PARTNER = "__new_partner__"  # the choice "create this partner" for an unknown partner name
+
+
+@dataclass
+class SheetPart:
+    """One sheet mapped to one table: its rows as contract columns, and for each the row
+    number it has in the office's own sheet (what the problems name)."""
+
+    sheet: str
+    table: str
+    frame: pd.DataFrame
+    rows: list[int]
+
+
+def sheet_rows(frame: pd.DataFrame) -> list[int]:
+    """The sheet's own row numbers of a ``read_sheets`` frame (header row = 1)."""
+    if ROW in frame.columns:
+        return [int(r) for r in frame[ROW]]
+    return list(range(2, len(frame) + 2))
+
+
+def new_partner_id(name: str) -> str:
+    """The id of a partner created from a sheet: the same name gives the same id, so the
+    same sheet uploaded again adds nothing."""
+    return f"p-{hashlib.sha256(fold_name(name).encode()).hexdigest()[:10]}"
+
+
+def partner_proposals(frame: pd.DataFrame, mapping: dict[str, str], names: list[str]
+                      ) -> list[dict[str, str]]:
+    """For each partner name to create: its row for the partners table, filled from the
+    sheet where it can be (the country of the first row naming it, a city column), and
+    the sheet row it was first named in (``_row``)."""
+    from places.countries import normalize_country
+
+    reverse = {column: header for header, column in mapping.items() if column}
+    partner_header = reverse.get("partner_id")
+    country_header = reverse.get("country")
+    city_words = {w for w, c in _targets("partners").items() if c == "city"}
+    city_header = next((h for h in headers(frame) if fold_name(h).rstrip(":*") in city_words), None)
+    rows = sheet_rows(frame)
+    out = []
+    for name in names:
+        first = None
+        if partner_header is not None:
+            hits = [i for i, v in enumerate(frame[partner_header].fillna("").astype(str))
+                    if v.strip() == name]
+            first = hits[0] if hits else None
+        country = city = ""
+        if first is not None and country_header is not None:
+            country = normalize_country(str(frame[country_header].iloc[first]).strip()) or ""
+        if first is not None and city_header is not None:
+            city = str(frame[city_header].iloc[first] or "").strip()
+        out.append({"partner_id": new_partner_id(name), "name": name, "type": "",
+                    "country": country, "city": city,
+                    ROW: str(rows[first] if first is not None else "")})
+    return out
+
+
+def with_constants(mapped: pd.DataFrame, constants: dict[str, str]) -> pd.DataFrame:
+    """``mapped`` with each constant column's value in every row where it is empty
+    (institution, direction...: the same for the whole sheet)."""
+    out = mapped.copy()
+    for column, value in constants.items():
+        if value and column in out.columns:
+            out[column] = out[column].where(out[column].astype(str).str.strip() != "", value)
+    return out
+
+
+def with_corrections(part: SheetPart, corrections: dict[tuple[str, int, str], str]) -> SheetPart:
+    """The part with the cells corrected in the review: {(sheet, sheet row, column): text}."""
+    frame = part.frame.copy()
+    positions = {row: i for i, row in enumerate(part.rows)}
+    for (sheet, row, column), value in corrections.items():
+        if sheet == part.sheet and row in positions and column in frame.columns:
+            frame.iloc[positions[row], frame.columns.get_loc(column)] = value
+    return SheetPart(part.sheet, part.table, frame, part.rows)
+
+
+def merged_parts(current: dict[str, pd.DataFrame], parts: list[SheetPart]
+                 ) -> tuple[dict[str, pd.DataFrame], dict[tuple[str, int], tuple[str, int]]]:
+    """The current tables with every part's rows added (``merged_tables``), and where each
+    added row came from: {(table, row as the loaders number it): (sheet, sheet row)}."""
+    by_table: dict[str, list[SheetPart]] = {}
+    for part in parts:
+        by_table.setdefault(part.table, []).append(part)
+    merged = merged_tables(current, {
+        table: pd.concat([p.frame for p in group], ignore_index=True)
+        for table, group in by_table.items()})
+    origin: dict[tuple[str, int], tuple[str, int]] = {}
+    for table, group in by_table.items():
+        added = sum(len(p.frame) for p in group)
+        position = len(merged[table]) - added  # the sheets' rows come after the kept ones
+        for part in group:
+            for row in part.rows:
+                origin[(table, position + 2)] = (part.sheet, row)  # + header line, from 1
+                position += 1
+    return merged, origin
+
+
+def sheet_problems(problems: list, origin: dict[tuple[str, int], tuple[str, int]]) -> list:
+    """The problems numbered as in the office's sheets (``params["sheet"]`` names the
+    sheet); problems of stored rows the sheets did not touch are left out unless errors."""
+    from dataclasses import replace
+
+    out = []
+    for problem in problems:
+        where = origin.get((problem.table, problem.row)) if problem.row is not None else None
+        if where is not None:
+            out.append(replace(problem, row=where[1], params={**problem.params, "sheet": where[0]}))
+        elif problem.row is None or problem.severity == "error":
+            out.append(problem)
     return out
 
 

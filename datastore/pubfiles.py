@@ -3,13 +3,17 @@ store transaction; the rules for keeping a file are in ``datastore.publications`
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import insert, or_, select, update
 
 from datastore import db
+from datastore.paths import UnsafeName, safe_child
 from research import PUBLICATIONS_DIR
+
+_LOG = logging.getLogger("coop.store")
 
 
 @dataclass(frozen=True)
@@ -57,14 +61,33 @@ def write_exports(conn, number: int, folder: Path) -> int:
         .where(p.c.since <= number, or_(p.c.until.is_(None), p.c.until > number))
         .order_by(p.c.id)
     ).all()
+    written = 0
     for export_id, name, institution_id, content in rows:
-        target = folder / PUBLICATIONS_DIR / institution_id if institution_id else folder / PUBLICATIONS_DIR
-        target.mkdir(parents=True, exist_ok=True)
-        path = target / name
-        if path.exists() or path.is_symlink():  # a base-data file of that name: keep both
-            path = target / f"{export_id}-{name}"
+        parts = (PUBLICATIONS_DIR, institution_id) if institution_id else (PUBLICATIONS_DIR,)
+        try:
+            target = safe_child(folder, *parts)
+            _own_folder(target)
+            path = safe_child(target, name)
+            if path.exists() or path.is_symlink():  # a base-data file of that name: keep both
+                path = safe_child(target, f"{export_id}-{name}")
+        except UnsafeName as exc:  # kept before ids were checked: never written outside
+            _LOG.warning("Export %s not written: %s", export_id, exc)
+            continue
         path.write_bytes(content)
-    return len(rows)
+        written += 1
+    return written
+
+
+def _own_folder(target: Path) -> None:
+    """``target`` as a real folder of this version: a base-data folder linked there (its
+    files are linked one by one instead), so that nothing is written into the base data."""
+    if target.is_symlink():
+        source = target.resolve()
+        target.unlink()
+        target.mkdir()
+        for entry in sorted(source.iterdir()):
+            (target / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
+    target.mkdir(parents=True, exist_ok=True)
 
 
 def end_exports(conn, ids: list[int], number: int) -> None:

@@ -22,9 +22,11 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from datastore import db
+from datastore.paths import safe_child
 from datastore.pubfiles import KeptExport, end_exports, kept_at
 from datastore.store import Refused, Store, StoreError, Version
 from datastore.upload import Limits, UploadRejected, check_size
+from loaders.cells import is_safe_name
 from research import EXPORT_SUFFIXES, read_publications
 from research.read import Publications
 
@@ -32,7 +34,7 @@ from research.read import Publications
 def safe_name(name: str) -> str:
     """The file name without any folder part; refused unless it ends like an export."""
     base = Path(str(name).replace("\\", "/")).name.strip()
-    if not base or base.startswith(".") or Path(base).suffix.lower() not in EXPORT_SUFFIXES:
+    if not is_safe_name(base, 200) or Path(base).suffix.lower() not in EXPORT_SUFFIXES:
         raise UploadRejected("pub_wrong_type", name=base or str(name),
                              suffixes=", ".join(EXPORT_SUFFIXES))
     return base
@@ -45,7 +47,7 @@ def read_export(name: str, data: bytes, limits: Limits | None = None) -> Publica
     check_size(data, limits or Limits.from_env())
     base = safe_name(name)
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / base
+        path = safe_child(Path(tmp), base)
         path.write_bytes(data)
         pubs = read_publications([path])
     whole_file = [p for p in pubs.problems if p.severity == "error" and p.row is None]
@@ -81,6 +83,9 @@ def add_export(store: Store, name: str, data: bytes, institution_id: str, editor
     """Keep ``data`` as export ``name`` of ``institution_id`` in a new version. An export of
     the same institution and name is replaced; the same bytes kept twice are refused."""
     base = safe_name(name)
+    if institution_id and not is_safe_name(institution_id):
+        raise StoreError("unsafe_id", f"{institution_id[:120]!r} cannot be an institution id.",
+                         value=institution_id[:120])
     digest = hashlib.sha256(data).hexdigest()
     with store._write() as conn:
         current = _current(store, conn, expected_current)

@@ -1,7 +1,8 @@
 """Who may change which rows: an admin every row, an institution's editor only its rows.
 
 An editor of institutions S may add, change and delete rows of agreements, visits, grants,
-students and targets whose ``institution_id`` is in S (before and after the change), add
+students and targets whose ``institution_id`` is in S (before and after the change), the
+terms of those agreements (``agreement_terms``, through their ``agreement_id``), add
 partners, and change or delete a partner they added or that only institutions in S use.
 Institutions and exchange rates are changed by admins only. A document attached to a
 row (``documents.attached_to``) may be added, changed or removed by whoever may change that
@@ -17,16 +18,18 @@ from sqlalchemy import func, select
 from datastore import db
 from datastore.rows import StoreError, row_key
 
-INSTITUTION_TABLES = ("agreements", "visits", "grants", "students", "targets")
+INSTITUTION_TABLES = ("agreements", "visits", "grants", "students", "targets", "institution_facts")
 PARTNER_REFS = (("agreements", "partner_id"), ("visits", "partner_id"), ("grants", "partner_ids"))
 
 
 def account(conn, name: str) -> dict | None:
-    """The editor's row (``is_admin``, ``institutions`` as a set), or None."""
-    row = conn.execute(
-        select(db.editors).where(db.editors.c.name == name.strip().lower())
-    ).mappings().first()
-    if row is None:
+    """The editor's row (``is_admin``, ``institutions`` as a set), or None (also for a
+    disabled editor: ``python -m datastore disable-editor``)."""
+    key = name.strip().lower()
+    row = conn.execute(select(db.editors).where(db.editors.c.name == key)).mappings().first()
+    if row is None or conn.execute(
+        select(db.editor_state.c.disabled).where(db.editor_state.c.name == key)
+    ).scalar():
         return None
     return {**row, "institutions": set(json.loads(row["institutions"] or "[]"))}
 
@@ -69,6 +72,16 @@ def _may_document(conn, acc: dict, kind: str, state, live: dict, mine: set[str])
     return kind == "added" or _added_by(conn, state.row_id) == acc["name"]
 
 
+def _agreement_owners(live: dict, ops: list) -> dict[str, set[str]]:
+    """Each agreement's institutions, before and after the change (a term follows them)."""
+    owners: dict[str, set[str]] = {}
+    states = [s for s in live.get("agreements", [])]
+    states += [s for _, table, old, new in ops if table == "agreements" for s in (old, new) if s is not None]
+    for state in states:
+        owners.setdefault(state.cells.get("agreement_id", ""), set()).add(state.cells.get("institution_id", ""))
+    return owners
+
+
 def refused_rows(conn, editor: str, ops: list, live: dict) -> list[tuple[str, str]]:
     """The (table, key) of every operation ``editor`` may not do; [] when all are allowed."""
     acc = account(conn, editor)
@@ -78,11 +91,16 @@ def refused_rows(conn, editor: str, ops: list, live: dict) -> list[tuple[str, st
         return []
     mine = acc["institutions"]
     users = None
+    owners = None
     refused = []
     for kind, table, old, new in ops:
         states = [s for s in (old, new) if s is not None]
         if table in INSTITUTION_TABLES:
             allowed = all(s.cells.get("institution_id", "") in mine for s in states)
+        elif table == "agreement_terms":
+            if owners is None:
+                owners = _agreement_owners(live, ops)
+            allowed = all(owners.get(s.cells.get("agreement_id", ""), {""}) <= mine for s in states)
         elif table == "partners":
             if kind == "added":
                 allowed = True

@@ -18,6 +18,7 @@ kept: a publish must have no errors, a one-row save must not add any.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import shutil
 import tempfile
@@ -34,7 +35,7 @@ from sqlalchemy.engine import Engine
 from datastore import attachfiles, db, pubfiles, rights
 from datastore.diff import diff_tables
 from datastore.migrate import migrate_folders_once
-from datastore.paths import base_data_path, store_root
+from datastore.paths import base_data_path, safe_child, store_root
 from datastore.rows import (
     RowState,
     StoreError,
@@ -45,10 +46,11 @@ from datastore.rows import (
     now_text,
     table_names,
 )
-from datastore.security import log_event
+from datastore.security import audit_write, log_event
 from loaders import load_dataset
 from loaders.schema import TABLES
 
+_LOG = logging.getLogger("coop.store")
 STAGING_MAX_AGE_S = 3600  # a staging folder left by a killed process is removed after this
 CACHE_KEEP = 3  # materialised versions kept per database
 
@@ -122,6 +124,19 @@ class Invalid(StoreError):
             count=len(problems),
         )
         self.problems = problems
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot give its current version: its database is damaged (``damaged``) or
+    the disk is full (``disk_full``). ``fallback`` is (number, folder) of the newest
+    version this server materialised before, shown instead with a notice; None when there
+    is none (the pages then show the message alone, never the base data in its place)."""
+
+    def __init__(self, kind: str, fallback: tuple[int, Path] | None) -> None:
+        super().__init__(kind, f"The data store is unavailable ({kind}).",
+                         version=fallback[0] if fallback else None)
+        self.kind = kind
+        self.fallback = fallback
 
 
 @dataclass(frozen=True)
@@ -239,25 +254,60 @@ class Store:
         return self.snapshot()[1]
 
     def snapshot(self) -> tuple[int | None, Path]:
-        """The current version number and a folder of it (materialised once per version)."""
-        current = self.current()
+        """The current version number and a folder of it (materialised once per version).
+
+        ``StoreUnavailable`` when the database cannot be read or the folder cannot be
+        written (a damaged file, a full disk): it names the newest version materialised
+        before, if any, for the app to show with a notice.
+        """
+        try:
+            current = self.current()
+        except Exception as exc:  # noqa: BLE001 - classified, else raised as it was
+            raise self._unavailable(exc) from exc
         if current is None:
             return None, self.base
-        folder = self._cache_dir() / version_folder_name(current)
-        if not folder.is_dir():
-            tmp = self._cache_dir() / f".tmp-v{current}-{uuid.uuid4().hex[:8]}"
-            try:
-                self.write_folder(current, tmp)
-                self._link_beside_files(tmp, current)
-                try:
-                    tmp.rename(folder)
-                except OSError:  # another process materialised it first
-                    shutil.rmtree(tmp, ignore_errors=True)
-            finally:
-                if tmp.exists():
-                    shutil.rmtree(tmp, ignore_errors=True)
-            self._prune_cache(current)
+        try:
+            folder = self._cache_dir() / version_folder_name(current)
+            if not folder.is_dir():
+                self._materialise(current, folder)
+        except Exception as exc:  # noqa: BLE001 - classified, else raised as it was
+            raise self._unavailable(exc) from exc
         return current, folder
+
+    def _materialise(self, current: int, folder: Path) -> None:
+        tmp = self._cache_dir() / f".tmp-v{current}-{uuid.uuid4().hex[:8]}"
+        try:
+            self.write_folder(current, tmp)
+            self._link_beside_files(tmp, current)
+            try:
+                tmp.rename(folder)
+            except OSError:  # another process materialised it first
+                shutil.rmtree(tmp, ignore_errors=True)
+        finally:
+            if tmp.exists():
+                shutil.rmtree(tmp, ignore_errors=True)
+        self._prune_cache(current)
+
+    def _unavailable(self, exc: BaseException) -> BaseException:
+        """``exc`` as ``StoreUnavailable`` (logged with its trace for the administrator)
+        when it is a damaged database or a full disk; else ``exc`` itself."""
+        kind = db.failure_kind(exc)
+        if kind is None:
+            return exc
+        _LOG.error("The data store is unavailable (%s): %s", kind, exc, exc_info=exc)
+        return StoreUnavailable(kind, self.last_materialised())
+
+    def last_materialised(self) -> tuple[int, Path] | None:
+        """(number, folder) of the newest complete version folder this server wrote."""
+        import hashlib
+
+        folder = self.root / "cache" / hashlib.sha256(self.url.encode()).hexdigest()[:12]
+        try:
+            found = [(version_of_folder(p), p) for p in folder.iterdir() if p.is_dir()]
+        except OSError:
+            return None
+        done = [(n, p) for n, p in found if n is not None]
+        return max(done) if done else None
 
     def _link_beside_files(self, folder: Path, number: int) -> None:
         """The publication exports beside every version: those beside the base data
@@ -549,6 +599,8 @@ class Store:
                 extra=json.dumps(extra or {}, ensure_ascii=False, default=str),
             )
         )
+        audit_write(conn, action, editor, client, number, _write_detail(counts, restored_from,
+                                                                      source_name, extra))
         row = conn.execute(select(db.versions).where(db.versions.c.number == number)).mappings().one()
         return _version(row)
 
@@ -605,7 +657,17 @@ class _WriteTx:
         return conn
 
     def __exit__(self, exc_type, exc, tb):
-        result = self._ctx.__exit__(exc_type, exc, tb)
+        try:
+            result = self._ctx.__exit__(exc_type, exc, tb)
+        except Exception as failed:  # noqa: BLE001 - the commit itself failed
+            kind = db.failure_kind(failed)
+            if kind is None:
+                raise
+            raise _write_failed(kind, failed) from failed
+        if exc is not None and not isinstance(exc, StoreError):
+            kind = db.failure_kind(exc)
+            if kind is not None:  # undone above; said plainly instead of an SQL trace
+                raise _write_failed(kind, exc) from exc
         if isinstance(exc, Refused) and exc.audit is not None:
             # A refusal is kept in the audit log although the save itself is undone.
             client, action = exc.audit
@@ -617,6 +679,12 @@ class _WriteTx:
 
 
 # ---- helpers ----------------------------------------------------------------------------
+def _write_failed(kind: str, exc: BaseException) -> StoreError:
+    _LOG.error("A save failed (%s): %s", kind, exc, exc_info=exc)
+    return StoreError(kind, "The server's disk is full: nothing was saved." if kind == "disk_full"
+                      else "The data store's database is damaged: nothing was saved.")
+
+
 def _version(row) -> Version:
     return Version(
         number=row["number"], created_at=row["created_at"], editor=row["editor"],
@@ -624,6 +692,20 @@ def _version(row) -> Version:
         source_name=row["source_name"], counts=json.loads(row["counts"] or "{}"),
         columns=json.loads(row["columns"] or "{}"), extra=json.loads(row["extra"] or "{}"),
     )
+
+
+def _write_detail(counts: dict, restored_from: int | None, source_name: str | None,
+                  extra: dict | None) -> dict:
+    """What the audit line of a write says it changed (rows per table, the version it
+    restored, the file it came from, the exports it kept or removed)."""
+    detail: dict = {"rows": {t: c for t, c in counts.items() if any(c.values())}}
+    if restored_from is not None:
+        detail["restored_from"] = restored_from
+    if source_name:
+        detail["source"] = Path(str(source_name)).name[:200]
+    if extra and "publications" in extra:
+        detail["publications"] = extra["publications"]
+    return detail
 
 
 def _contract_columns(table: str) -> list[str]:
@@ -656,7 +738,8 @@ def _frames_from_lists(new_rows: dict[str, list[dict]], columns: dict) -> dict:
 def _write_csvs(frames: dict[str, pd.DataFrame], dest: Path) -> None:
     dest.mkdir(parents=True, exist_ok=True)
     for table, frame in frames.items():
-        frame.to_csv(dest / f"{table}.csv", index=False, encoding="utf-8", lineterminator="\n")
+        frame.to_csv(safe_child(dest, f"{table}.csv"), index=False, encoding="utf-8",
+                     lineterminator="\n")
 
 
 def _errors_by_row(rows: dict[str, list[RowState]], columns: dict) -> dict:

@@ -19,6 +19,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from datastore.paths import safe_child
 from loaders.schema import TABLE_ORDER
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -67,6 +68,10 @@ class UploadRejected(Exception):
         "duplicate_column": "The table {table} has the column {column} twice ({first}, {second}).",
         "far_right": "The sheet {sheet} has a value in cell {cell}, far right of column {last}.",
         "too_many_cells": "The sheet {sheet} has more than {limit} cells.",
+        "too_many_columns": "The table {table} has {count} columns; at most {limit} are read.",
+        "too_many_strings": "The workbook holds {count} shared texts, far more than its sheets can use.",
+        "damaged_sheet": "The sheet {sheet} is damaged and cannot be read.",
+        "damaged_cells": "The workbook has damaged cells ({cells}).",
         "no_tables": "No tables were found. Expected CSV files or sheets named like: {expected}.",
         "duplicate_table": "The table {table} appears more than once in the zip file.",
         "nested_archive": "The zip file contains another archive ({name}); put the CSV files in directly.",
@@ -255,7 +260,7 @@ def _extract_csvs(
     contents = {table: _read_member(archive, info, budget) for table, info in found.items()}
     dest.mkdir(parents=True, exist_ok=True)
     for table, content in contents.items():
-        (dest / f"{table}.csv").write_bytes(content)
+        safe_child(dest, f"{table}.csv").write_bytes(content)
     return sorted(contents)
 
 
@@ -266,6 +271,9 @@ _FATAL_CODES = {
     "problem.fatal_duplicate_column": "duplicate_column",
     "problem.fatal_far_right": "far_right",
     "problem.fatal_too_many_cells": "too_many_cells",
+    "problem.fatal_too_many_columns": "too_many_columns",
+    "problem.fatal_too_many_strings": "too_many_strings",
+    "problem.fatal_damaged_sheet": "damaged_sheet",
 }
 
 
@@ -282,13 +290,10 @@ def xlsx_to_csv_folder(data: bytes, dest: Path) -> list[str]:
     try:
         sheets = read_workbook(data)
     except FatalRead as exc:
-        code = _FATAL_CODES.get(exc.key or "")
-        if code is None:
-            raise UploadRejected("corrupt") from None
-        params = {k: v for k, v in exc.params.items() if k != "path"}
-        raise UploadRejected(code, **params) from None
+        raise rejected_read(exc) from None
     except Exception:  # openpyxl raises many kinds for a damaged workbook
         raise UploadRejected("corrupt") from None
+    refuse_damaged_cells(sheets)
     formulas = [f"{name} {_cell_name(row, col)}" for name, sheet in sheets.items()
                 for row, col in sheet.formulas_without_value]
     if formulas:
@@ -311,8 +316,28 @@ def xlsx_to_csv_folder(data: bytes, dest: Path) -> list[str]:
         written[table] = buffer.getvalue()
     dest.mkdir(parents=True, exist_ok=True)
     for table, text in written.items():
-        (dest / f"{table}.csv").write_text(text, encoding="utf-8")
+        safe_child(dest, f"{table}.csv").write_text(text, encoding="utf-8")
     return sorted(written)
+
+
+def rejected_read(exc: Exception) -> UploadRejected:
+    """What the workbook reader's refusal (``loaders.read.FatalRead``) means for an upload."""
+    key = getattr(exc, "key", None) or ""
+    code = _FATAL_CODES.get(key)
+    if code is None:
+        return UploadRejected("corrupt")
+    params = {k: v for k, v in getattr(exc, "params", {}).items() if k != "path"}
+    return UploadRejected(code, **params)
+
+
+def refuse_damaged_cells(sheets: dict) -> None:
+    """A cell the file cannot mean cannot be carried into a CSV file: the upload is refused
+    naming the cells (``loaders.read.Sheet.damaged_cells``)."""
+    damaged = [f"{name} {_cell_name(row, col)}" for name, sheet in sheets.items()
+               for row, col, _text in sheet.damaged_cells]
+    if damaged:
+        shown = ", ".join(damaged[:10]) + (" …" if len(damaged) > 10 else "")
+        raise UploadRejected("damaged_cells", cells=shown)
 
 
 def _cell_name(row: int, column: int) -> str:

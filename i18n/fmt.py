@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date, get_month_names
 from babel.numbers import format_decimal
 
-from i18n import DEFAULT_LANG, LANGUAGES
+from i18n import DEFAULT_LANG, LANGUAGES, strings
 from places.countries import country_name
 
 DASH = "—"
@@ -52,7 +52,7 @@ def number(value: object, lang: str | None = DEFAULT_LANG, digits: int | None = 
     Example: ``number(1234567, "uz") == "1\\xa0234\\xa0567"``; ``number(2.5, "ru", 0) == "3"``
     (half away from zero, as people round).
     """
-    if _missing(value):
+    if _missing(value) or (isinstance(value, float) and not math.isfinite(value)):
         return DASH
     if type(value) in (int, float) and type(digits) in (int, type(None)):  # the common case, kept
         return _number(value, _lang(lang), digits)
@@ -66,8 +66,51 @@ def _number(value: object, lang: str, digits: int | None) -> str:
         return format_decimal(value, locale=lang)
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
     # babel rounds half to even (2.5 -> 2); people expect half away from zero.
-    value = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-    return format_decimal(value, format=pattern, locale=lang, decimal_quantization=True)
+    exact = Decimal(str(value))
+    if not exact.is_finite():
+        return DASH
+    with localcontext() as context:  # enough digits for any finite value (1e30 has 31)
+        context.prec = max(28, exact.adjusted() + digits + 2)
+        rounded = exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+        return format_decimal(rounded, format=pattern, locale=lang, decimal_quantization=True)
+
+
+# CLDR plural categories (babel): en and uz one/other, ru one/few/many/other.
+PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
+
+
+@lru_cache(maxsize=8)
+def _plural_rule(lang: str):  # babel.plural.PluralRule
+    return Locale.parse(lang).plural_form
+
+
+def plural_category(count: float, lang: str | None = DEFAULT_LANG) -> str:
+    """The CLDR plural category of ``count`` in ``lang``: ``plural_category(21, "ru") == "one"``."""
+    return str(_plural_rule(_lang(lang))(abs(count)))
+
+
+def plural(key: str, count: float, lang: str | None = DEFAULT_LANG, **values: object) -> str:
+    """The text of ``key`` for ``count`` things, chosen by the language's CLDR plural rule
+    from the catalog entries ``<key>.one`` / ``.few`` / ``.many`` / ``.other`` (``.other``
+    when the language has no entry of that category). ``{n}`` is the count written as
+    the language writes numbers unless given::
+
+        plural("pack.section.grants.lead", 21, "ru")  # '21 грант или совместный проект …'
+    """
+    lang = _lang(lang)
+    values.setdefault("n", integer(count, lang))
+    category = plural_category(count, lang)
+    for language in (lang, DEFAULT_LANG):
+        table = strings(language)
+        for name in (f"{key}.{plural_category(count, language)}" if language != lang else f"{key}.{category}",
+                     f"{key}.other"):
+            text = table.get(name)
+            if text:
+                try:
+                    return text.format(**values)
+                except (KeyError, IndexError, ValueError):
+                    return text
+    return key
 
 
 def integer(value: object, lang: str | None = DEFAULT_LANG) -> str:
@@ -95,7 +138,7 @@ def percent(share: object, lang: str | None = DEFAULT_LANG, digits: int = 1) -> 
 def money(value: object, lang: str | None = DEFAULT_LANG, currency: str = "USD", digits: int = 0) -> str:
     """An amount of money: en "$1,234", ru/uz "1 234 $"; other currencies by their code
     ("€" and "$" only where people read them unambiguously)."""
-    if _missing(value):
+    if _missing(value) or not math.isfinite(float(value)):
         return DASH
     lang = _lang(lang)
     amount = number(abs(float(value)), lang, digits)

@@ -3,7 +3,7 @@
     python -m loaders check data            # problems, errors first; exit 1 on any error
     python -m loaders check data --json     # {"errors": [...], "warnings": [...], "fatal": null}
     python -m loaders clean data --out /tmp/clean
-    python -m loaders synth --out /tmp/big --visits 1000000 --seed 7 [--with-errors]
+    python -m loaders synth --out /tmp/big --visits 1000000 --seed 7 [--with-errors] [--institutions 40]
     python -m loaders add-editor NAME       # moved: python -m datastore add-editor
 """
 
@@ -63,7 +63,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
     from loaders.synth import write_synth
 
     sizes = write_synth(args.out, visits=args.visits, seed=args.seed,
-                        with_errors=args.with_errors)
+                        with_errors=args.with_errors, institutions=args.institutions)
     print(t("problem.synth_written", out=args.out, visits=sizes["visits"],
             partners=sizes["partners"]))
     return 0
@@ -93,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     synth.add_argument("--visits", type=int, default=1000)
     synth.add_argument("--seed", type=int, default=1)
     synth.add_argument("--with-errors", action="store_true")
+    synth.add_argument("--institutions", type=int, default=5,
+                       help="number of home institutions (the first five always the same)")
     synth.set_defaults(func=cmd_synth)
     sub.add_parser("add-editor", help="moved to: python -m datastore add-editor")
     args = parser.parse_args(argv)

@@ -8,6 +8,12 @@
   Excel's quote prefix, in a CSV with an apostrophe before every part that follows a
   separator (so a ``;`` locale does not split ``Hosp;=cmd`` into a live ``=cmd``).
 - Excel's error values (``#N/A``, ``#REF!``...) are not data: the loader reports them.
+- A cell longer than its kind allows (:func:`cell_limit`) is a row error: no value of the
+  contract needs more, and the work done on a cell (locating a city, folding a name)
+  stays bounded.
+- A value that names a folder or a file (an institution id: ``publications/<id>/``) is one
+  plain name (``is_safe_name``); the store builds every such path with
+  ``datastore.paths.safe_child``.
 
 >>> strip_controls("Seoul\\x0bNational")
 'SeoulNational'
@@ -32,6 +38,31 @@ EXCEL_ERRORS = frozenset({
     "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
     "#N/A!",
 })
+
+# The most characters a cell may hold, by its contract kind (loaders.schema.Column.kind).
+CELL_LIMITS = {
+    "key": 200, "ref": 200, "refs": 10_000, "list": 2_000, "text": 2_000, "country": 100,
+    "enum": 100, "currency": 100, "date": 100, "academic_year": 100, "int": 100,
+    "amount": 100, "float": 100, "year": 100, "bool": 100,
+}
+CITY_LIMIT = 200  # a city is located in the gazetteer: its longest name has 193
+EXTRA_LIMIT = 32_767  # a column outside the contract: what one Excel cell can hold
+SHOWN_CHARS = 60  # a too-long value is shown by its first characters
+
+
+def cell_limit(column: str, kind: str | None) -> int:
+    """How many characters a cell of ``column`` (of contract ``kind``, None for a column
+    outside the contract) may hold."""
+    if kind is None:
+        return EXTRA_LIMIT
+    if column == "city":
+        return CITY_LIMIT
+    return CELL_LIMITS[kind]
+
+
+def shortened(text: str) -> str:
+    """A too-long value as a message shows it: its first :data:`SHOWN_CHARS` characters."""
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
 
 
 def has_controls(text: str) -> bool:
@@ -72,3 +103,23 @@ def csv_safe(text: str) -> str:
     if text.startswith(("\t", "\r")):
         text = "'" + text
     return _CSV_PART_RE.sub(lambda m: m.group(1) + m.group(2) + "'", text)
+
+
+_UNSAFE_NAME_RE = re.compile(r'[/\\\x00-\x1f\x7f:*?"<>|]')
+SAFE_NAME_MAX = 64
+
+
+def is_safe_name(text: str, limit: int = SAFE_NAME_MAX) -> bool:
+    """True when ``text`` can be one file or folder name: no separator (``/`` ``\\``), no
+    control or Windows-reserved character (``: * ? " < > |``), not ``.``, ``..`` nor
+    starting with a dot or a space, not ending with a space or a dot, 1 to ``limit``
+    characters.
+
+    >>> [is_safe_name(x) for x in ("samsmu", "Самарканд-1", "../../tmp/x", "..", ".env")]
+    [True, True, False, False, False]
+    """
+    return (
+        isinstance(text, str) and 0 < len(text) <= limit
+        and not _UNSAFE_NAME_RE.search(text)
+        and not text.startswith((".", " ")) and not text.endswith((" ", "."))
+    )

@@ -52,7 +52,13 @@ AGREEMENT_STATUSES = ("active", "planned", "expired", "terminated")
 DIRECTIONS = ("incoming", "outgoing")
 MODES = ("in_person", "remote")
 ACTIVITIES = ("lectures", "practical_classes", "masterclass", "surgery", "training", "research",
-              "conference", "delegation", "other")
+              "conference", "delegation", "study", "traineeship", "other")
+PARTICIPANTS = ("staff", "student")
+# Where an agreement is in its life (docs/data-contract.md, "Agreement terms").
+AGREEMENT_STAGES = ("draft", "negotiation", "signed_by_us", "signed_by_partner", "in_effect",
+                    "renewal_due", "ended")
+# The mobility types of an Erasmus inter-institutional agreement's cooperation conditions.
+MOBILITY_TYPES = ("student_studies", "student_traineeship", "staff_teaching", "staff_training")
 GRANT_STATUSES = ("applied", "awarded", "active", "completed", "rejected")
 STUDENT_LEVELS = ("undergraduate", "residency", "master", "phd", "exchange", "other")
 # The KPI names of docs/metrics.md (targets.metric); kept here so loaders need not import metrics.
@@ -60,6 +66,15 @@ KPI_NAMES = ("partners", "partner_countries", "agreements_active", "agreements_e
              "agreements_dormant", "visits_incoming", "visits_outgoing", "remote_share",
              "lecture_sessions", "mobility_countries", "grants_active", "grant_funding_usd",
              "international_students", "student_countries", "irn_index")
+# The ranking indicators of docs/metrics.md (targets may name them too; metrics.rankings).
+RANKING_NAMES = ("international_student_share", "international_staff_share",
+                 "international_coauthorship_share", "qs_irn_joint_papers", "partner_network_index",
+                 "student_mobility_incoming_per_100", "student_mobility_outgoing_per_100",
+                 "staff_mobility_incoming_per_100", "staff_mobility_outgoing_per_100",
+                 "international_doctorates_share", "student_countries_foreign", "largest_country_share")
+# What ``institution_facts.metric`` may be: totals an indicator divides by.
+FACT_METRICS = ("students_total", "staff_academic_total", "staff_academic_international",
+                "doctorates_awarded", "doctorates_awarded_international")
 GEO_PRECISIONS = ("exact", "city", "country")
 # What an evidence document is (documents.kind): a public web page, a published article, an
 # order or decree, a signed agreement or memorandum, a letter (an invitation), a
@@ -85,6 +100,8 @@ TABLES: dict[str, Table] = {
             _c("country", "country", True),
             _c("lat", "float"),
             _c("lon", "float"),
+            _c("hei_id", "text"),
+            _c("erasmus_code", "text"),
         ), key="institution_id"),
         Table("partners", True, (
             _c("partner_id", "key", True),
@@ -96,6 +113,8 @@ TABLES: dict[str, Table] = {
             _c("lon", "float"),
             _c("website", "text"),
             _c("source", "text"),
+            _c("hei_id", "text"),
+            _c("erasmus_code", "text"),
         ), key="partner_id"),
         Table("agreements", True, (
             _c("agreement_id", "key", True),
@@ -110,6 +129,11 @@ TABLES: dict[str, Table] = {
             _c("status", "enum", allowed=AGREEMENT_STATUSES),
             _c("areas", "list"),
             _c("source", "text"),
+            _c("iia_id", "text"),
+            _c("stage", "enum", allowed=AGREEMENT_STAGES),
+            _c("holder", "text"),
+            _c("next_action_on", "date"),
+            _c("notes", "text"),  # free text; an IIA import keeps what has no column here
         ), key="agreement_id"),
         Table("visits", True, (
             _c("visit_id", "key", True),
@@ -129,6 +153,7 @@ TABLES: dict[str, Table] = {
             _c("participants", "int"),
             _c("audience", "text"),
             _c("source", "text"),
+            _c("participant", "enum", allowed=PARTICIPANTS),  # empty = staff
         ), key="visit_id"),
         Table("grants", False, (
             _c("grant_id", "key", True),
@@ -157,6 +182,27 @@ TABLES: dict[str, Table] = {
             _c("count", "int", True),
             _c("source", "text"),
         )),
+        Table("agreement_terms", False, (
+            _c("agreement_id", "ref", True, ref="agreements"),
+            _c("mobility_type", "enum", True, allowed=MOBILITY_TYPES),
+            _c("direction", "enum", True, allowed=DIRECTIONS),
+            _c("first_year", "academic_year", True),
+            _c("last_year", "academic_year"),
+            _c("mobilities_per_year", "int"),  # empty: not yet defined
+            _c("months_per_year", "float"),
+            _c("days_per_year", "float"),
+            _c("isced", "list"),
+            _c("eqf", "list"),
+            _c("languages", "list"),
+            _c("source", "text"),
+        )),
+        Table("institution_facts", False, (
+            _c("institution_id", "ref", True, ref="institutions"),
+            _c("academic_year", "academic_year", True),
+            _c("metric", "enum", True, allowed=FACT_METRICS),
+            _c("value", "float", True),
+            _c("source", "text"),
+        ), unique=("institution_id", "academic_year", "metric")),
         Table("fx_rates", False, (
             _c("currency", "currency", True),
             _c("year", "year", True),
@@ -165,7 +211,7 @@ TABLES: dict[str, Table] = {
         Table("targets", False, (
             _c("institution_id", "ref", True, ref="institutions"),
             _c("year", "year", True),
-            _c("metric", "enum", True, allowed=KPI_NAMES),
+            _c("metric", "enum", True, allowed=KPI_NAMES + RANKING_NAMES),
             _c("target", "float", True),
         ), unique=("institution_id", "year", "metric")),
         # The evidence documents a row's ``source`` cites (``doc_id: "quote"``) or that are
@@ -191,10 +237,12 @@ TABLE_ORDER = list(TABLES)
 DERIVED: dict[str, list[str]] = {
     "institutions": ["geo_precision", "geo_note"],
     "partners": ["geo_precision", "geo_note"],
-    "agreements": ["signed_on_precision", "expires_on_precision"],
+    "agreements": ["signed_on_precision", "expires_on_precision", "next_action_on_precision"],
     "visits": ["start_date_precision", "end_date_precision"],
     "grants": ["start_date_precision", "end_date_precision"],
     "students": ["year_start"],
+    "agreement_terms": ["first_year_start", "last_year_start"],
+    "institution_facts": ["year_start"],
     "fx_rates": [],
     "targets": [],
     "documents": ["published_on_precision"],

@@ -46,6 +46,10 @@ INSTITUTIONS = [
     ("demo-oasis", "Oasis Demo Medical Institute (fictional)", "ODMI", "Bukhara", 2),
     ("demo-silk-road", "Silk Road Demo Medical College (fictional)", "SRDMC", "Fergana", 1),
 ]
+# Cities of the further institutions (``institutions`` > 5), all in the gazetteer.
+EXTRA_CITIES = ["Namangan", "Nukus", "Urgench", "Karshi", "Termez", "Jizzakh", "Navoiy",
+                "Gulistan", "Kokand", "Margilan", "Chirchiq", "Angren", "Shahrisabz", "Khiva",
+                "Almalyk", "Denov"]
 PARTNER_TYPES = [("university", 55), ("research_center", 12), ("hospital", 15),
                  ("foundation", 4), ("company", 5), ("government", 3), ("association", 4),
                  ("other", 2)]
@@ -123,21 +127,37 @@ def _amount_texts(rng: np.random.Generator, amounts: np.ndarray) -> np.ndarray:
     return out
 
 
-def build_synth(visits: int, seed: int = 1, with_errors: bool = False) -> dict[str, pd.DataFrame]:
-    """The tables of a synthetic dataset as text frames (one per CSV file)."""
+def institution_rows(n: int = len(INSTITUTIONS)) -> list[tuple[str, str, str, str, int]]:
+    """(id, name, short name, city, weight) of ``n`` fictional home institutions: the five
+    above, then "Demo Medical Institute No. 6 (fictional)"... in further Uzbek cities."""
+    rows = list(INSTITUTIONS[:max(n, 1)])
+    for k in range(len(INSTITUTIONS) + 1, n + 1):
+        city = EXTRA_CITIES[(k - len(INSTITUTIONS) - 1) % len(EXTRA_CITIES)]
+        rows.append((f"demo-institute-{k:02d}", f"Demo Medical Institute No. {k} (fictional)",
+                     f"DMI{k}", city, 1))
+    return rows
+
+
+def build_synth(visits: int, seed: int = 1, with_errors: bool = False,
+                institutions: int = len(INSTITUTIONS)) -> dict[str, pd.DataFrame]:
+    """The tables of a synthetic dataset as text frames (one per CSV file), with
+    ``institutions`` home institutions (the first five always the same)."""
     rng = np.random.default_rng(seed)
     n_visits = max(int(visits), 0)
-
+    homes = institution_rows(institutions)
+    # The country and Tashkent's position written in the five ways the loader must read.
+    countries = ["UZB", "Uzbekistan", "UZ", "Oʻzbekiston", "Узбекистан"]
+    positions = {"demo-capital": ("41.2995", "69.2401")}
     inst = pd.DataFrame({
-        "institution_id": [i[0] for i in INSTITUTIONS],
-        "name": [i[1] for i in INSTITUTIONS],
-        "short_name": [i[2] for i in INSTITUTIONS],
-        "city": [i[3] for i in INSTITUTIONS],
-        "country": ["UZB", "Uzbekistan", "UZ", "Oʻzbekiston", "Узбекистан"],
-        "lat": ["", "", "41.2995", "", ""],
-        "lon": ["", "", "69.2401", "", ""],
+        "institution_id": [i[0] for i in homes],
+        "name": [i[1] for i in homes],
+        "short_name": [i[2] for i in homes],
+        "city": [i[3] for i in homes],
+        "country": [countries[k] if k < len(countries) else "UZB" for k in range(len(homes))],
+        "lat": [positions.get(i[0], ("", ""))[0] for i in homes],
+        "lon": [positions.get(i[0], ("", ""))[1] for i in homes],
     })
-    inst_weights = [(i[0], i[4]) for i in INSTITUTIONS]
+    inst_weights = [(i[0], i[4]) for i in homes]
 
     n_partners = int(np.clip(n_visits // 40, 30, 5000))
     country_idx = _weighted(rng, PARTNER_COUNTRIES, n_partners)
@@ -163,9 +183,11 @@ def build_synth(visits: int, seed: int = 1, with_errors: bool = False) -> dict[s
     signed, signed_form = _date_texts(rng, signed_days, undated=0.05)
     years = rng.choice([3, 5, 0], size=n_agreements, p=[0.45, 0.4, 0.15])
     expires_days = np.minimum(signed_days + years * 365, 4017)
+    # v3: an agreement without end is written "open-ended"; a fuzzy signing date leaves the
+    # end unknown (empty)
     expires = np.where((years > 0) & (signed_form == 0),
                        _pick(pd.date_range(str(FIRST_DAY), periods=4018).strftime("%Y-%m-%d"),
-                             expires_days), "")
+                             expires_days), np.where(years == 0, "open-ended", ""))
     agreements = pd.DataFrame({
         "agreement_id": [f"a{i + 1:05d}" for i in range(n_agreements)],
         "institution_id": _pick([i[0] for i in inst_weights],
@@ -272,13 +294,16 @@ def build_synth(visits: int, seed: int = 1, with_errors: bool = False) -> dict[s
         "program": "", "count": rng.integers(1, 120, size=n_students).astype(str),
         "source": "synthetic",
     })
+    # Two draws can give the same row: the loader counts a repeated row once, with a
+    # warning (a contract-valid dataset has none).
+    students = students.drop_duplicates(ignore_index=True)
 
     fx_rows = [(c, y, f"{rate * (1 + 0.03 * (y - 2020)):.10f}".rstrip("0"))
                for c, rate in CURRENCIES.items() if c != "USD" for y in range(2014, 2027)]
     fx_rates = pd.DataFrame(fx_rows, columns=["currency", "year", "usd_per_unit"])
     targets = pd.DataFrame(
         [(i[0], y, m, str(int(10 + 5 * k + (y - 2023) * 3)))
-         for i in INSTITUTIONS for y in range(2023, 2027) for k, m in enumerate(METRICS)],
+         for i in homes for y in range(2023, 2027) for k, m in enumerate(METRICS)],
         columns=["institution_id", "year", "metric", "target"])
 
     tables = {"institutions": inst, "partners": partners, "agreements": agreements,
@@ -317,11 +342,11 @@ def _plant_errors(tables: dict[str, pd.DataFrame]) -> None:
 
 
 def write_synth(out_dir: str | Path, visits: int, seed: int = 1,
-                with_errors: bool = False) -> dict[str, int]:
+                with_errors: bool = False, institutions: int = len(INSTITUTIONS)) -> dict[str, int]:
     """Write the synthetic dataset as CSVs into ``out_dir``; the row count of each table."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    tables = build_synth(visits, seed, with_errors)
+    tables = build_synth(visits, seed, with_errors, institutions)
     for name, frame in tables.items():
         _write_csv(frame, out / f"{name}.csv")
     return {name: len(frame) for name, frame in tables.items()}

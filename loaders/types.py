@@ -169,13 +169,23 @@ def _digit_table() -> dict[int, str]:
     return table
 
 
+def _as_ascii_digits(text: str, table: dict[int, str]) -> str:
+    """One text's digits as ASCII; a text with a superscript, fraction or other "number"
+    that is not a decimal digit (``10²``, ``½``) is left as it is, so it reads as no
+    number at all instead of NFKC's ``102``."""
+    if text.isascii():
+        return text
+    if any(unicodedata.category(ch) == "No" for ch in text):
+        return text
+    return unicodedata.normalize("NFKC", text).translate(table)
+
+
 def ascii_digits(u: pd.Series) -> pd.Series:
     """Distinct cell texts with digits in any script as ASCII (NFKC first: ``１２`` -> ``12``)."""
     if not len(u) or not u.str.contains(r"[^\x00-\x7f]", regex=True).any():
         return u
     table = _digit_table()
-    return pd.Series([unicodedata.normalize("NFKC", x).translate(table) if not x.isascii()
-                      else x for x in u], index=u.index, dtype=str)
+    return pd.Series([_as_ascii_digits(x, table) for x in u], index=u.index, dtype=str)
 
 
 # ---------------------------------------------------------------- numbers
@@ -183,12 +193,20 @@ def ascii_digits(u: pd.Series) -> pd.Series:
 _NUMBER_RE = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _THOUSANDS_COMMA_RE = r",(?=\d{3}(?!\d))"
 _LEADING_ZERO_COMMA_RE = r"^([+-]?0),(?=\d)"  # "0,011": a decimal comma, never thousands
+# Where commas may stand: thousands groups of exactly three digits after the first group,
+# then at most one decimal comma, last ("1,500,000", "1,000,5", "1200,50"). Any other
+# use ("1,50,000" in Indian grouping, "0,5,000") would be misread: it is no number.
+_COMMAS_RE = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:,\d+)?(?:\.\d*)?(?:[eE][+-]?\d+)?"
 NUMBER_LIMIT = 1e15  # above this (or not finite) a number is an error, never a figure
 
 
 def _number_uniques(u: pd.Series) -> tuple:
     text = ascii_digits(u).str.replace(r"[\s\u00a0\u202f\u2009\u2007]", "", regex=True)
     text = text.str.replace(_LEADING_ZERO_COMMA_RE, r"\1.", regex=True)
+    commas = text.str.contains(",", regex=False).to_numpy(dtype=bool)
+    if commas.any():
+        misplaced = commas & ~text.str.fullmatch(_COMMAS_RE).fillna(False).to_numpy(dtype=bool)
+        text = text.where(~misplaced, "?")
     text = text.str.replace(_THOUSANDS_COMMA_RE, "", regex=True).str.replace(",", ".")
     ok = text.str.fullmatch(_NUMBER_RE).fillna(False).to_numpy(dtype=bool)
     values = np.full(len(u), np.nan)
@@ -219,9 +237,11 @@ def parse_number_checked(series: pd.Series, integer: bool = False
 def parse_number(series: pd.Series, integer: bool = False) -> tuple[pd.Series, np.ndarray]:
     """Numbers as float (NaN when empty or bad) and the mask of unreadable cells.
 
-    Digits in any script count (``１２``, ``٨٠٠٠٠``). Spaces (also non-breaking) separate
-    thousands; a ``,`` followed by exactly three digits is a thousands separator unless
-    only ``0`` stands before it (``0,011`` = 0.011), any other ``,`` a decimal comma. With
+    Digits in any script count (``１２``, ``٨٠٠٠٠``), superscripts and fractions do not
+    (``10²`` is bad, not 102). Spaces (also non-breaking) separate thousands; a ``,``
+    followed by exactly three digits is a thousands separator unless only ``0`` stands
+    before it (``0,011`` = 0.011), any other ``,`` a decimal comma, which must be the last
+    comma: ``1,50,000`` and ``0,5,000`` (groups that are not thousands) are bad. With
     ``integer`` a value with a fraction is bad. A number that is not finite or above
     10^15 is bad too (so every value fits a 64-bit integer). Negative values are returned
     as read (the caller decides).
@@ -241,6 +261,73 @@ _DAY_ISO = r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?
 _DAY_DOTS = r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$"
 _MONTH = r"^(\d{4})-(\d{1,2})$"
 _YEAR = r"^(\d{4})$"
+
+
+# Words around a date that say nothing more: "5 марта 2024 г.", "2024-yil mart", "the 5th of".
+_DATE_FILLERS = frozenset(fold_name(w) for w in (
+    "г", "гг", "год", "года", "году", "го", "числа", "месяц", "месяца",
+    "yil", "yilning", "yili", "y", "oyi", "oy", "йил", "йилнинг", "йили", "ойи",
+    "of", "the", "st", "nd", "rd", "th", "year", "month",
+))
+_DATE_TOKEN_RE = re.compile(r"[^\W\d_]+|\d+")
+_LETTER_RE = r"[^\W\d_]"
+
+
+@lru_cache(maxsize=1)
+def month_words() -> dict[str, int]:
+    """Every way a month is written, folded (``fold_name``) -> its number.
+
+    From CLDR through Babel: English, Russian, Uzbek in Latin and in Cyrillic script, wide
+    and abbreviated, the format context (Russian genitive: "марта") and the stand-alone one
+    (nominative: "март"); plus the Latin spellings offices type for Cyrillic names
+    ("sentyabr", "oktyabr"). A word that would name two months is left out.
+    """
+    from babel.dates import get_month_names
+
+    from places.names import to_latin
+
+    found: dict[str, set[int]] = {}
+
+    def add(word: str, number: int) -> None:
+        key = fold_name(word.strip().rstrip("."))
+        if key:
+            found.setdefault(key, set()).add(number)
+
+    for locale in ("en", "ru", "uz", "uz_Cyrl"):
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                for number, name in get_month_names(width, context, locale).items():
+                    add(name, number)
+                    if locale in ("ru", "uz_Cyrl"):
+                        add(to_latin(name, "uz"), number)
+                        add(to_latin(name, "ru"), number)
+    return {word: next(iter(numbers)) for word, numbers in found.items() if len(numbers) == 1}
+
+
+def _month_name_date(text: str) -> tuple[int, int, int, str] | None:
+    """(year, month, day, precision) of a date with a month name, or None.
+
+    One month word, one four-digit year, at most one day of one or two digits, in any
+    order, with fillers ("г.", "yil") and punctuation around: "март 2024", "05 марта 2024",
+    "5-mart 2024-yil", "March 5, 2024". Without a day the precision is the month.
+    """
+    words = month_words()
+    year = month = day = None
+    for token in _DATE_TOKEN_RE.findall(fold_name(text)):
+        if token.isdigit():
+            if len(token) == 4 and year is None:
+                year = int(token)
+            elif len(token) <= 2 and day is None:
+                day = int(token)
+            else:
+                return None
+        elif token in words and month is None:
+            month = words[token]
+        elif token not in _DATE_FILLERS:
+            return None
+    if year is None or month is None:
+        return None
+    return (year, month, day or 1, "day" if day else "month")
 
 
 def _date_uniques(u: pd.Series) -> tuple:
@@ -268,6 +355,11 @@ def _date_uniques(u: pd.Series) -> tuple:
     fill(mon[0].notna().to_numpy(), num(mon, 0), num(mon, 1), ones, "month")
     yr = u.str.extract(_YEAR)
     fill(yr[0].notna().to_numpy(), num(yr, 0), ones, ones, "year")
+    named = np.isnan(year) & u.str.contains(_LETTER_RE, regex=True).to_numpy(dtype=bool)
+    for i in np.flatnonzero(named):
+        found = _month_name_date(u.iloc[i])
+        if found is not None:
+            year[i], month[i], day[i], precision[i] = found
 
     in_range = (year >= YEAR_MIN) & (year <= YEAR_MAX)
     year = np.where(in_range, year, np.nan)
@@ -283,13 +375,27 @@ def parse_date(series: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray]:
     """Dates (``datetime64[ns]``, NaT when unknown), their precision, and the bad mask.
 
     ``YYYY-MM-DD`` (optionally with a time, as Excel cells are written), ``DD.MM.YYYY``:
-    day; ``YYYY-MM``: month; ``YYYY``: year (the first day of that month or year).
+    day; ``YYYY-MM``: month; ``YYYY``: year (the first day of that month or year). A month
+    written as a word in English, Russian or Uzbek (``05 марта 2024``: day; ``mart 2024``,
+    ``March 2024``: month; see :func:`month_words`).
     """
     dates, precision, bad = _by_unique(series, _date_uniques)
     idx = series.index
     return (pd.Series(dates, index=idx, dtype="datetime64[ns]"),
             pd.Series(precision, index=idx, dtype=object),
             bad.astype(bool))
+
+
+# The words an agreement's ``expires_on`` takes when it has no end (docs/data-contract.md v3).
+OPEN_ENDED_WORDS = frozenset({"open-ended", "open ended", "openended", "бессрочно", "бессрочный",
+                              "muddatsiz"})
+
+
+def open_ended(series: pd.Series) -> np.ndarray:
+    """True where a cell says the agreement has no end (``open-ended``, ``бессрочно``,
+    ``muddatsiz``; any case, spaces around ignored)."""
+    text = series.astype(object).where(series.notna(), "").astype(str).str.strip().str.lower()
+    return text.isin(OPEN_ENDED_WORDS).to_numpy(dtype=bool)
 
 
 # ---------------------------------------------------------------- academic year, currency

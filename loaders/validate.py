@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from i18n import t
-from loaders import cells
+from loaders import cells, geo
 from loaders import types as vt
 from loaders.documents import document_path, safe_document_name
 from loaders.read import READ_PROBLEMS, ROW, UNNAMED, FatalRead, read_dataset
@@ -30,18 +30,22 @@ from metrics.documents import (
 )
 from metrics.rules import status_contradictions
 from places.countries import country_name, normalize_country
-from places.locate import NOTES as GEO_NOTES
-from places.locate import Location, locate
 
 PRECISIONS = ("day", "month", "year")
+OPEN_ENDED = "open_ended"  # expires_on_precision of an agreement written open-ended (docs/data-contract.md)
 # At most this many problems of one code are kept per table (the rest are counted), so an
 # all-error file of millions of rows cannot fill the memory with messages.
 MAX_PROBLEMS_PER_KIND = 1000
 _NUMERIC_KINDS = {"int", "amount", "float", "year"}
+# The dearest currency unit credible as a rate (an ounce of gold, XAU, is a few thousand
+# USD): with amounts at most 10^15, every converted amount stays below 10^20 USD.
+MAX_USD_PER_UNIT = 100_000
+# Problems about a cell as the file holds it: the only problem reported on that cell.
+_CELL_CODES = {"cell_too_long", "damaged_cell", "formula_no_value"}
 
 
 def empty_tables() -> dict[str, pd.DataFrame]:
-    """All eight tables with their clean columns and no rows."""
+    """Every table with its clean columns and no rows."""
     return {name: _empty_frame(name) for name in TABLE_ORDER}
 
 
@@ -54,10 +58,15 @@ def _clean_columns(name: str) -> list[str]:
             out.append(f"{col.name}_precision")
         if col.name == "lon" and name in ("institutions", "partners"):
             out.extend(["geo_precision", "geo_note"])
-        if col.name == "academic_year":
-            out.append("year_start")
+        if col.kind == "academic_year":
+            out.append(_year_start_column(col.name))
     missing = [c for c in DERIVED[name] if c not in out]
     return out + missing
+
+
+def _year_start_column(column: str) -> str:
+    """The derived column holding an academic year's first calendar year."""
+    return "year_start" if column == "academic_year" else f"{column}_start"
 
 
 def _dtype_of(name: str, column: str):
@@ -71,6 +80,8 @@ def _dtype_of(name: str, column: str):
         return "Int64"
     if kind == "year" or column == "year_start":
         return "int64"
+    if column.endswith("_year_start"):
+        return "Int64"  # an optional academic year (agreement_terms.last_year) may be empty
     if kind == "date":
         return "datetime64[ns]"
     if kind == "bool":
@@ -129,10 +140,13 @@ class _TableCheck:
         self.rows = raw[ROW].to_numpy()
         self.n = len(raw)
         self.error = np.zeros(self.n, dtype=bool)
+        self.repeated = np.zeros(self.n, dtype=bool)  # exact copies of an earlier row: left out
         self.values: dict[str, pd.Series] = {}
         self.problems = problems
         self._kept: dict[tuple, int] = {}
         self._text: dict[str, pd.Series] = {}
+        # column -> rows whose cell already has its problem (too long, damaged in the file)
+        self._settled: dict[str, np.ndarray] = {}
 
     def text(self, column: str) -> pd.Series:
         """The raw cells of ``column`` trimmed, NA when empty (computed once)."""
@@ -150,6 +164,8 @@ class _TableCheck:
         ``MAX_PROBLEMS_PER_KIND`` problems of this code, the rest are only counted.
         """
         mask = np.asarray(mask, dtype=bool)
+        if column in self._settled and code not in _CELL_CODES:
+            mask = mask & ~self._settled[column]  # one problem per cell: what it holds
         if not mask.any():
             return
         if severity == "error":
@@ -182,7 +198,7 @@ class _TableCheck:
     def check_cells(self) -> None:
         """Control characters out (warning), Excel error values, values with no header,
         and what the reader found (a guessed encoding, a formula with no saved value)."""
-        for column in [c for c in self.raw.columns if c != ROW]:
+        for column in self._columns_to_check():
             series = self.raw[column]
             if not (series.dtype == object or pd.api.types.is_string_dtype(series)):
                 continue
@@ -195,6 +211,7 @@ class _TableCheck:
                 self._text.pop(column, None)
                 self.flag(has, column, "control_characters", severity="warning",
                           shown=self._shown(column), chars=found)
+            series = self._check_length(column, series)
             if column.startswith(UNNAMED):
                 filled = (series.str.strip() != "").to_numpy(dtype=bool)
                 self.flag(filled, column, "value_without_header", severity="warning",
@@ -217,12 +234,63 @@ class _TableCheck:
                                              t(f"problem.{found['code']}", "en", **p),
                                              found["code"], p))
                 continue
-            if row not in positions or found.get("column") not in self.raw.columns:
+            column = found.get("column")
+            if row not in positions or (column is not None and column not in self.raw.columns):
                 continue
             mask = np.zeros(self.n, dtype=bool)
             mask[positions[row]] = True
+            values = None
+            if "value" in found:  # what the file holds, where the cell reads as empty
+                values = np.full(self.n, "", dtype=object)
+                values[positions[row]] = found["value"]
             self.flag(mask, found["column"], found["code"], severity=found["severity"],
-                      **found.get("params", {}))
+                      values=values, **found.get("params", {}))
+            if found["code"] in _CELL_CODES:
+                self._settle(found["column"], mask)
+
+    def _settle(self, column: str, mask: np.ndarray) -> None:
+        """These cells of ``column`` have their problem: no other is reported on them."""
+        self._settled[column] = self._settled.get(column, np.zeros(self.n, dtype=bool)) | mask
+
+    def extra_columns(self) -> list[str]:
+        """Columns with a header that the contract does not know (kept as text)."""
+        known = set(self.table.names) | {ROW}
+        return [c for c in self.raw.columns if c not in known and not c.startswith(UNNAMED)]
+
+    def _columns_to_check(self) -> list[str]:
+        """Every column, except the extra columns that hold nothing to report: those are
+        looked at together, as one column, so that many of them cost little."""
+        extras = self.extra_columns()
+        skip: set[str] = set()
+        if len(extras) > 1 and self.n:
+            values = _stacked(self.raw, extras)
+            hits = (values.str.contains(cells.CONTROL_PATTERN, regex=True).to_numpy(dtype=bool)
+                    | values.str.contains(r"^\s*#", regex=True).to_numpy(dtype=bool)
+                    | (values.str.len().to_numpy(dtype=float, na_value=0) > cells.EXTRA_LIMIT))
+            per_column = hits.reshape(len(extras), self.n).any(axis=1)
+            skip = {c for c, hit in zip(extras, per_column, strict=True) if not hit}
+        return [c for c in self.raw.columns if c != ROW and c not in skip]
+
+    def _check_length(self, column: str, series: pd.Series) -> pd.Series:
+        """A cell longer than its kind allows (``cells.cell_limit``) is a row error, the
+        only one of that cell: it is read as empty, so no later step works on it."""
+        kind = self.table.column(column).kind if column in self.table.names else None
+        limit = cells.cell_limit(column, kind)
+        lengths = series.str.len().to_numpy(dtype=float, na_value=0)
+        long = lengths > limit
+        if not long.any():
+            return series
+        shown = np.full(self.n, "", dtype=object)
+        shown[long] = [cells.shortened(str(x).strip()) for x in series[long]]
+        length = np.full(self.n, "", dtype=object)
+        length[long] = [_spaced(n) for n in lengths[long]]
+        self.flag(long, column, "cell_too_long", values=shown, shown=self._shown(column),
+                  length=length, limit=_spaced(limit))
+        self._settle(column, long)
+        series = series.where(~long, "")
+        self.raw[column] = series
+        self._text.pop(column, None)
+        return series
 
     @staticmethod
     def _shown(column: str) -> str:
@@ -253,11 +321,18 @@ class _TableCheck:
             elif kind == "date":
                 values, precision, bad = vt.parse_date(raw)
                 precision = self._given_precision(col.name, values, precision)
+                if (self.table.name, col.name) == ("agreements", "expires_on"):
+                    # v3: an agreement without end is written so; empty is unknown
+                    open_ended = vt.open_ended(raw)
+                    if "expires_on_precision" in self.raw.columns:  # as `clean` writes it
+                        open_ended |= vt.open_ended(self.raw["expires_on_precision"].replace(OPEN_ENDED, "open-ended"))
+                    bad = bad & ~open_ended
+                    precision = precision.where(~open_ended, OPEN_ENDED)
                 self.values[f"{col.name}_precision"] = precision
                 self.flag(bad, col.name, "bad_date")
             elif kind == "academic_year":
                 values, starts, bad = vt.parse_academic_year(raw)
-                self.values["year_start"] = starts
+                self.values[_year_start_column(col.name)] = starts
                 self.flag(bad, col.name, "bad_academic_year")
             elif kind in _NUMERIC_KINDS:
                 values = self._parse_numeric(col.name, kind, raw)
@@ -287,6 +362,8 @@ class _TableCheck:
             self.flag(negative, column, "negative_number")
             if column == "usd_per_unit":
                 self.flag(arr == 0, column, "not_positive")
+                self.flag(np.nan_to_num(arr) > MAX_USD_PER_UNIT, column, "rate_too_large",
+                          limit=_spaced(MAX_USD_PER_UNIT))
             if kind == "year":
                 out = ~np.isnan(arr) & ~negative & ((arr < vt.YEAR_MIN) | (arr > vt.YEAR_MAX))
                 self.flag(out, column, "bad_year")
@@ -351,7 +428,7 @@ class _TableCheck:
 
     def frame(self) -> pd.DataFrame:
         """The clean table: rows not in error, contract + derived + extra columns, _row."""
-        keep = ~self.error
+        keep = ~self.error & ~self.repeated
         data = {c: self.values[c][keep].reset_index(drop=True) for c in _clean_columns(self.name)
                 if c in self.values}
         out = pd.DataFrame(data)
@@ -360,15 +437,30 @@ class _TableCheck:
                 out[c] = pd.Series([pd.NA] * int(keep.sum()), dtype=object)
         out = out[_clean_columns(self.name)]
         known = set(_clean_columns(self.name)) | {ROW}
-        for c in self.raw.columns:
-            if c not in known and not c.startswith(UNNAMED):
-                out[c] = vt.parse_text(self.raw[c][keep]).reset_index(drop=True)
+        extras = [c for c in self.extra_columns() if c not in known]
+        if extras:  # parsed as one column and added at once: linear in their number
+            kept = int(keep.sum())
+            text = vt.parse_text(_stacked(self.raw[keep], extras)).to_numpy(dtype=object)
+            out = pd.concat([out, pd.DataFrame(
+                {c: pd.Series(text[i * kept:(i + 1) * kept], dtype=object)
+                 for i, c in enumerate(extras)})], axis=1)
         out[ROW] = self.rows[keep].astype("int64")
         for c in out.columns:
             dtype = _dtype_of(self.name, c) if c in known else None
             if dtype in ("int64",) and out[c].dtype != "int64":
                 out[c] = out[c].astype("int64")
         return out
+
+
+def _stacked(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """The cells of ``columns`` one column after the other, as one text column."""
+    return pd.Series(np.concatenate([frame[c].to_numpy(dtype=object) for c in columns])
+                     if columns else np.array([], dtype=object), dtype=object).astype(str)
+
+
+def _spaced(number: float) -> str:
+    """A count as messages write it: ``10 000``."""
+    return f"{int(number):,}".replace(",", " ")
 
 
 def _plain(value: object) -> object:
@@ -417,6 +509,7 @@ class _Checker:
             check.parse_columns()
             check.check_duplicates()
         inst, partners = self.checks["institutions"], self.checks["partners"]
+        self._safe_ids(inst)
         self._geography(inst)
         self._geography(partners)
         institution_ids = self.valid_keys("institutions")
@@ -442,10 +535,15 @@ class _Checker:
         no_currency = amount_given & ~_filled(grants, "currency")
         grants.flag(no_currency, "currency", "missing_currency")
 
-        for name in ("students", "targets"):
+        for name in ("students", "targets", "institution_facts"):
             self.checks[name].check_ref("institution_id", institution_ids, "institutions")
+        facts = self.checks["institution_facts"]
+        negative = (facts.values["value"] < 0).fillna(False).to_numpy(dtype=bool)
+        facts.flag(negative, "value", "negative_value")
         self._status_dates(agreements)
+        self._repeated_rows(self.checks["students"])
         self._domestic_students(self.checks["students"], inst)
+        self._agreement_terms(self.checks["agreement_terms"])
 
         self._fx_warnings(grants, self.checks["fx_rates"])
         self._documents(self.checks["documents"])
@@ -453,54 +551,36 @@ class _Checker:
 
     # -- table-specific rules
 
+    @staticmethod
+    def _safe_ids(inst: _TableCheck) -> None:
+        """An institution id names a folder (``publications/<id>/``): one plain name."""
+        ids = inst.values["institution_id"]
+        given = ids.notna().to_numpy()
+        unsafe = np.zeros(inst.n, dtype=bool)
+        unsafe[given] = [not cells.is_safe_name(str(v)) for v in ids[given]]
+        inst.flag(unsafe, "institution_id", "unsafe_id", limit=cells.SAFE_NAME_MAX)
+
     def _geography(self, check: _TableCheck) -> None:
+        """Both coordinates or neither; then the rows' places (``loaders.geo``, the next
+        step) and the warnings about the cities that could not be used."""
         lat, lon = check.values["lat"], check.values["lon"]
         has_lat, has_lon = lat.notna().to_numpy(), lon.notna().to_numpy()
         check.flag(has_lat & ~has_lon & ~_filled(check, "lon"), "lon", "missing_value")
         check.flag(has_lon & ~has_lat & ~_filled(check, "lat"), "lat", "missing_value")
-        exact = has_lat & has_lon
-        precision = np.full(check.n, None, dtype=object)
-        precision[exact] = "exact"
-        # Why a row is not at city precision, or that its city is a guess (places.locate
-        # notes): kept on the row so no page has to locate it again.
-        geo_note = np.full(check.n, None, dtype=object)
+        given_precision = given_note = None
         if "geo_precision" in check.raw.columns:  # as `clean` writes it: keep what it says
-            given = vt.normalize_enum(check.raw["geo_precision"]).to_numpy(dtype=object)
-            use = exact & np.isin(given, ["exact", "city", "country"])
-            precision[use] = given[use]
+            given_precision = vt.normalize_enum(check.raw["geo_precision"]).to_numpy(dtype=object)
             if "geo_note" in check.raw.columns:
                 given_note = vt.normalize_enum(check.raw["geo_note"]).to_numpy(dtype=object)
-                keep_note = use & np.isin(given_note, GEO_NOTES)
-                geo_note[keep_note] = given_note[keep_note]
-        lat_out, lon_out = lat.to_numpy(copy=True), lon.to_numpy(copy=True)
-        city = check.values["city"]
         country = check.values["country"]
-        todo = ~exact & country.notna().to_numpy()
-        unknown_city = np.zeros(check.n, dtype=bool)
-        notes = np.full(check.n, "", dtype=object)
-        approximate = np.zeros(check.n, dtype=bool)
-        matched = np.full(check.n, "", dtype=object)
-        cache: dict[tuple, Location | None] = {}
-        for pos in np.flatnonzero(todo):
-            c = city.iloc[pos]
-            key = (None if pd.isna(c) else c, country.iloc[pos])
-            if key not in cache:
-                cache[key] = locate(key[0], key[1])
-            loc = cache[key]
-            if loc is None:
-                continue
-            lat_out[pos], lon_out[pos], precision[pos] = loc.lat, loc.lon, loc.precision
-            geo_note[pos] = loc.note
-            if key[0] is not None and loc.precision != "city":
-                unknown_city[pos] = True
-                notes[pos] = loc.note or ""
-            elif loc.note == "approximate":  # a guessed town: placed, but ask for a check
-                approximate[pos] = True
-                matched[pos] = loc.matched or ""
-        check.values["lat"] = pd.Series(lat_out, index=lat.index, dtype=float)
-        check.values["lon"] = pd.Series(lon_out, index=lon.index, dtype=float)
-        check.values["geo_precision"] = pd.Series(precision, index=lat.index, dtype=object)
-        check.values["geo_note"] = pd.Series(geo_note, index=lat.index, dtype=object)
+        placed = geo.place(lat, lon, check.values["city"], country, check.error,
+                           given_precision, given_note)
+        check.values["lat"] = pd.Series(placed.lat, index=lat.index, dtype=float)
+        check.values["lon"] = pd.Series(placed.lon, index=lon.index, dtype=float)
+        check.values["geo_precision"] = pd.Series(placed.precision, index=lat.index, dtype=object)
+        check.values["geo_note"] = pd.Series(placed.note, index=lat.index, dtype=object)
+        unknown_city, notes = placed.unknown_city.copy(), placed.reason
+        approximate, matched = placed.approximate, placed.matched
         # One message per reason, so the warning says why the city was not used.
         names = {c: country_name(c, "en") for c in country.dropna().unique()}
         country_codes = country.map(names).fillna("").to_numpy(dtype=object)
@@ -513,6 +593,13 @@ class _Checker:
                    country=country_codes, note=notes)
         check.flag(approximate & ~check.error, "city", "city_approximate", severity="warning",
                    country=country_codes, matched=matched)
+
+    def _agreement_terms(self, terms: _TableCheck) -> None:
+        """A term belongs to a known agreement and ends no earlier than it starts."""
+        terms.check_ref("agreement_id", self.valid_keys("agreements"), "agreements")
+        first, last = terms.values["first_year_start"], terms.values["last_year_start"]
+        before = (first.notna() & last.notna() & (last < first)).fillna(False).to_numpy(dtype=bool)
+        terms.flag(before, "last_year", "end_before_start", start=terms.raw["first_year"].str.strip())
 
     def _status_dates(self, agreements: _TableCheck) -> None:
         """A written active/planned that the dates contradict today (docs/metrics.md
@@ -535,6 +622,28 @@ class _Checker:
         agreements.flag(mask, "status", "status_contradicts_dates", severity="warning",
                         status=status, date=when, date_column=column)
 
+    def _repeated_rows(self, check: _TableCheck) -> None:
+        """A row that repeats an earlier one in every cell (a table without a key, such as
+        students, where it would be counted twice): a warning, and only the first is used."""
+        if check.n < 2:
+            return
+        columns = [c for c in check.raw.columns if c != ROW]
+        cells_ = pd.DataFrame({c: vt.parse_text(check.raw[c]).fillna("") for c in columns})
+        cells_ = cells_[~check.error]
+        if cells_.empty:
+            return
+        repeated = cells_.duplicated(keep="first")
+        if not repeated.any():
+            return
+        first = pd.Series(check.rows[cells_.index], index=cells_.index).groupby(
+            [cells_[c] for c in columns], sort=False).transform("min")
+        mask = np.zeros(check.n, dtype=bool)
+        mask[cells_.index[repeated.to_numpy()]] = True
+        first_row = np.zeros(check.n, dtype=np.int64)
+        first_row[cells_.index] = first.to_numpy()
+        check.flag(mask, None, "repeated_row", severity="warning", first_row=first_row)
+        check.repeated |= mask
+
     def _domestic_students(self, students: _TableCheck, institutions: _TableCheck) -> None:
         """A students row from its institution's own country: not international students."""
         if students.n == 0 or institutions.n == 0:
@@ -544,7 +653,8 @@ class _Checker:
                         strict=True))
         country = students.values["country"]
         own = students.values["institution_id"].map(home)
-        mask = (country.notna() & (country == own)).fillna(False).to_numpy(dtype=bool) & ~students.error
+        mask = ((country.notna() & (country == own)).fillna(False).to_numpy(dtype=bool)
+                & ~students.error & ~students.repeated)
         students.flag(mask, "country", "domestic_students", severity="warning")
 
     def _partner_names(self, partners: _TableCheck) -> None:

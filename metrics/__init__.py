@@ -20,6 +20,7 @@ from metrics.compare import (
     year_over_year,
     yoy_frame,
 )
+from metrics.engine import compute_kpi, compute_kpis, compute_kpis_with_notes
 from metrics.evidence import evidence, evidence_frame, ids_of
 from metrics.kpis import KpiContext, agreement_status
 from metrics.regions import REGIONS, find_region, region_countries, region_label_key
@@ -30,12 +31,9 @@ from metrics.registry import (
     NOTE_DEFS,
     UNITS,
     KpiDef,
-    compute_kpi,
-    compute_kpis,
-    compute_kpis_with_notes,
     figure_state,
 )
-from metrics.scope import Scope, ScopeIndex, apply_scope
+from metrics.scope import AS_OF_MAX, AS_OF_MIN, Scope, ScopeIndex, apply_scope, as_of_supported
 
 __all__ = [
     "KPIS",
@@ -51,7 +49,10 @@ __all__ = [
     "YearComparison",
     "agreement_status",
     "all_institutions",
+    "AS_OF_MAX",
+    "AS_OF_MIN",
     "apply_scope",
+    "as_of_supported",
     "by_institution",
     "comparison_years",
     "compute_kpi",

@@ -10,14 +10,13 @@ optionally grouped by institution: the same rows as ``KpiDef.rows`` selects, the
 reductions (the sums in the same row order, so the same floats). Definitions:
 docs/metrics.md; what is computed once and why: docs/performance.md.
 
-Used by ``metrics.registry.compute_kpis_with_notes`` and ``metrics.grouped`` when the
+Used by ``metrics.engine.compute_kpis_with_notes`` and ``metrics.grouped`` when the
 context was given a ``shared`` dict (built once, kept there); anything it cannot answer
 (tables without a unique index, rows that are not the tables' own) goes the general way.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -26,7 +25,9 @@ import numpy as np
 import pandas as pd
 
 from metrics import rules
+from metrics.fast import Fast
 from metrics.fx import usd_rates
+from metrics.registry import KPI_BY_NAME, KPIS, NOTE_DEFS
 from metrics.scope import scope_index
 
 EVENTS = ("agreements", "visits", "grants", "students")
@@ -92,6 +93,7 @@ class KpiFacts:
         self.agreement_active = self.agreement_status == "active"
         active = agreements[self.agreement_active]
         self.agreement_expiring = _positions_of(agreements, rules.expiring_agreements(active, as_of))
+        self.agreement_expiry_unknown = rules.expiry_unknown(agreements)
         self._active_rows = active
 
         visits = self.frames["visits"]
@@ -118,6 +120,7 @@ class KpiFacts:
         students = self.frames["students"]
         self.student_foreign = _positions_of(students, rules.foreign_rows(students, institutions))
         self.student_year = _float(students["year_start"])
+        self.student_started = ~(self.student_year > rules.started_academic_year(as_of))
         counts = _float(students["count"])
         self.student_count = np.where(np.isnan(counts), 0.0, counts)
         self.student_country = _codes(students["country"])
@@ -245,14 +248,16 @@ class KpiFacts:
 
     def row_mask(self, kpi: str, busy: frozenset[tuple[str, str]]) -> tuple[str, np.ndarray] | None:
         """(table, a mask over its whole rows) of the rows KPI ``kpi`` is computed from
-        (``KpiDef.rows``: a rule deciding per row), or None when it is no such KPI (the
-        links, the students' latest year and the IRN go the general way, and the funded
-        grants too: their rows carry the USD columns the rule adds)."""
-        found = _ROW_MASKS.get(kpi)
+        (``KpiDef.rows``: its ``Fast.where`` masks), or None when they are not one
+        table's masks (see ``_row_masks``)."""
+        found = _row_masks(kpi)
         if found is None:
             return None
-        table, attribute = found
-        return table, self.dormant(busy) if attribute is None else getattr(self, attribute)
+        table, where = found
+        mask = np.ones(self.n[table], dtype=bool)
+        for name in where:
+            mask = mask & (self.dormant(busy) if name == "agreement_dormant" else getattr(self, name))
+        return table, mask
 
     # ------------------------------------------------------------------ figures
 
@@ -260,7 +265,8 @@ class KpiFacts:
                 institutions: Sequence[str] | None = None) -> tuple[list[dict], list[dict]]:
         """(values, notes) per group: one group (the whole scope) when ``institutions`` is
         None, else one per id in that order (the rows of that institution alone). Each a
-        dict by KPI / note name (the caller puts them in the registry's order)."""
+        dict by KPI / note name in the registry's order: every figure is computed as its
+        ``KpiDef.fast`` says (``Fast``), none is written here."""
         groups = 1 if institutions is None else len(institutions)
         if institutions is None:
             code_to_group = None
@@ -273,140 +279,164 @@ class KpiFacts:
                 return np.zeros(len(codes), dtype=np.int64)
             return code_to_group[codes]  # -1 (missing id) picks the last entry: -1
 
-        def count(g: np.ndarray, mask: np.ndarray) -> np.ndarray:
-            chosen = g[mask & (g >= 0)]
-            return np.bincount(chosen, minlength=groups)
-
-        def distinct(g: np.ndarray, mask: np.ndarray, values: np.ndarray) -> np.ndarray:
-            """Per group, how many distinct codes ``values`` its chosen rows hold: a
-            table of (group, code) seen, marked in one pass (codes are a dataset's
-            countries, so the table is small; no sort as np.unique would)."""
-            keep = mask & (g >= 0) & (values >= 0)
-            width = max(int(values.max()) + 1, 1) if len(values) else 1
-            seen = np.zeros(groups * width, dtype=bool)
-            seen[g[keep].astype(np.int64) * width + values[keep]] = True
-            return seen.reshape(groups, width).sum(axis=1)
-
-        def total(g: np.ndarray, mask: np.ndarray, values: np.ndarray) -> list[float]:
-            """Per group, np.sum of the chosen values in row order (what pandas sums)."""
-            keep = mask & (g >= 0)
-            gk, vk = g[keep], values[keep]
-            if groups == 1:
-                return [float(np.sum(vk))]
-            order = np.argsort(gk, kind="stable")
-            gk, vk = gk[order], vk[order]
-            bounds = np.searchsorted(gk, np.arange(groups + 1))
-            return [float(np.sum(vk[bounds[i]:bounds[i + 1]])) for i in range(groups)]
-
-        out: dict[str, Any] = {}
-        # agreements
-        p = positions["agreements"]
-        g = group_of(self.institution["agreements"][p])
-        active = self.agreement_active[p]
-        out["agreements_active"] = count(g, active)
-        out["agreements_expiring"] = count(g, self.agreement_expiring[p])
-        out["agreements_dormant"] = count(g, self.dormant(busy)[p])
-        # visits
-        p = positions["visits"]
-        g = group_of(self.institution["visits"][p])
-        incoming = self.visit_incoming[p]
-        n_in = count(g, incoming)
-        out["visits_incoming"] = n_in
-        out["visits_outgoing"] = count(g, self.visit_outgoing[p])
-        out["_remote"] = count(g, incoming & self.visit_remote[p])
-        out["lecture_sessions"] = total(g, incoming, self.visit_sessions[p])
-        out["lecture_sessions_unknown"] = count(g, incoming & self.visit_sessions_unknown[p])
-        out["mobility_countries"] = distinct(g, self.visit_foreign[p], self.visit_country[p])
-        # grants
-        p = positions["grants"]
-        g = group_of(self.institution["grants"][p])
-        funded = self.grant_funded[p]
-        out["grants_active"] = count(g, self.grant_active[p])
-        out["grants_funded"] = count(g, funded)
-        out["grant_funding_usd"] = total(g, funded, self.grant_usd[p])
-        out["grants_without_rate"] = count(g, funded & self.grant_without_rate[p])
-        out["grants_amount_unknown"] = count(g, funded & self.grant_amount_unknown[p])
-        # students: the latest academic year of each group's foreign rows
-        p = positions["students"]
-        g = group_of(self.institution["students"][p])
-        years = self.student_year[p]
-        foreign = self.student_foreign[p] & (g >= 0) & ~np.isnan(years)
-        latest = np.full(groups, -np.inf)
-        np.maximum.at(latest, g[foreign], years[foreign])
-        in_latest = foreign.copy()
-        in_latest[foreign] = years[foreign] == latest[g[foreign]]
-        out["international_students"] = total(g, in_latest, self.student_count[p])
-        out["student_countries"] = distinct(g, in_latest, self.student_country[p])
-        # partner links of the scope's rows, their partner passing the country and type filters
-        in_scope = np.zeros(len(self.link_source), dtype=bool)
-        for name, link_rows in self.link_rows_of.items():
-            chosen = np.zeros(self.n[name], dtype=bool)
-            chosen[positions[name]] = True
-            in_scope[link_rows] = chosen[self.link_row[link_rows]]
-        countries = scope.country_set
-        if countries:
-            in_scope &= np.array([c in countries for c in self.partner_country], dtype=bool)[self.link_partner] \
-                if len(self.partner_country) else in_scope
-        if scope.partner_types:
-            in_scope &= np.array([t in scope.partner_types for t in self.partner_type], dtype=bool)[self.link_partner] \
-                if len(self.partner_type) else in_scope
-        g = group_of(self.link_institution)
-        out["partners"] = distinct(g, in_scope, self.link_partner)
-        out["partner_countries"] = distinct(g, in_scope & self.link_foreign, self.link_country)
-        irn_partners = distinct(g, in_scope & self.link_irn, self.link_partner)
-        irn_countries = distinct(g, in_scope & self.link_irn, self.link_country)
-
-        values: list[dict] = []
-        notes: list[dict] = []
-        for i in range(groups):
-            figure = {
-                "partners": int(out["partners"][i]),
-                "partner_countries": int(out["partner_countries"][i]),
-                "agreements_active": int(out["agreements_active"][i]),
-                "agreements_expiring": int(out["agreements_expiring"][i]),
-                "agreements_dormant": int(out["agreements_dormant"][i]),
-                "visits_incoming": int(n_in[i]),
-                "visits_outgoing": int(out["visits_outgoing"][i]),
-                "remote_share": float(int(out["_remote"][i]) / int(n_in[i])) if n_in[i] else None,
-                "lecture_sessions": int(out["lecture_sessions"][i]),
-                "mobility_countries": int(out["mobility_countries"][i]),
-                "grants_active": int(out["grants_active"][i]),
-                "grant_funding_usd": float(out["grant_funding_usd"][i]),
-                "international_students": int(out["international_students"][i]),
-                "student_countries": int(out["student_countries"][i]),
-                "irn_index": float(int(irn_countries[i]) / math.log(int(irn_partners[i])))
-                if irn_partners[i] >= 2 else None,
-            }
-            values.append(figure)
-            note = {
-                "lecture_sessions_unknown": int(out["lecture_sessions_unknown"][i]),
-                "grants_without_rate": int(out["grants_without_rate"][i]),
-                "grants_amount_unknown": int(out["grants_amount_unknown"][i]),
-                "lecture_sessions_inputs": int(n_in[i]),
-                "grants_funded": int(out["grants_funded"][i]),
-            }
-            notes.append(note)
+        view = _View(self, positions, scope, busy, group_of)
+        reduce = _Reducer(groups)
+        values: list[dict] = [{} for _ in range(groups)]
+        notes: list[dict] = [{} for _ in range(groups)]
+        for kpi in KPIS:
+            assert kpi.fast is not None, kpi.name
+            found = reduce.figure(kpi.fast, view, kpi.unit)
+            for i in range(groups):
+                values[i][kpi.name] = found[i]
+        for note in NOTE_DEFS:
+            found = reduce.figure(note.fast, view, "count")
+            for i in range(groups):
+                notes[i][note.name] = found[i]
         return values, notes
 
 
-# KPI -> (its table, the KpiFacts mask of its rows; None: the dormant ones, per busy set)
-_ROW_MASKS: dict[str, tuple[str, str | None]] = {
-    "agreements_active": ("agreements", "agreement_active"),
-    "agreements_expiring": ("agreements", "agreement_expiring"),
-    "agreements_dormant": ("agreements", None),
-    "visits_incoming": ("visits", "visit_incoming"),
-    "remote_share": ("visits", "visit_incoming"),
-    "lecture_sessions": ("visits", "visit_incoming"),
-    "visits_outgoing": ("visits", "visit_outgoing"),
-    "mobility_countries": ("visits", "visit_foreign"),
-    "grants_active": ("grants", "grant_active"),
-}
+class _View:
+    """The facts of one scope: per table the in-scope positions, their groups, and the
+    masks (a fact array taken at those positions, or one that depends on the scope)."""
+
+    def __init__(self, facts: KpiFacts, positions: Mapping[str, np.ndarray], scope: Any,
+                 busy: frozenset[tuple[str, str]], group_of: Any) -> None:
+        self.facts, self.positions, self.scope, self.busy = facts, positions, scope, busy
+        self.group_of = group_of
+        self._groups: dict[str, np.ndarray] = {}
+        self._arrays: dict[tuple[str, str], np.ndarray] = {}
+
+    def groups(self, table: str) -> np.ndarray:
+        if table not in self._groups:
+            f = self.facts
+            codes = f.link_institution if table == "links" else f.institution[table][self.positions[table]]
+            self._groups[table] = self.group_of(codes)
+        return self._groups[table]
+
+    def array(self, table: str, name: str) -> np.ndarray:
+        """The fact ``name`` of the in-scope rows of ``table``."""
+        key = (table, name)
+        if key not in self._arrays:
+            self._arrays[key] = self._make(table, name)
+        return self._arrays[key]
+
+    def _make(self, table: str, name: str) -> np.ndarray:
+        f = self.facts
+        if name == "agreement_dormant":
+            return f.dormant(self.busy)[self.positions["agreements"]]
+        if name == "student_latest":
+            return self._latest_students()
+        if name == "link_in_scope":
+            return self._links_in_scope()
+        full = getattr(f, name)
+        return full if table == "links" else full[self.positions[table]]
+
+    def _latest_students(self) -> np.ndarray:
+        """Per group, the foreign rows of the latest started academic year among them."""
+        g = self.groups("students")
+        years = self.array("students", "student_year")
+        foreign = (self.array("students", "student_foreign") & self.array("students", "student_started")
+                   & (g >= 0) & ~np.isnan(years))
+        groups = int(g.max()) + 1 if len(g) and g.max() >= 0 else 1
+        latest = np.full(max(groups, 1), -np.inf)
+        np.maximum.at(latest, g[foreign], years[foreign])
+        in_latest = foreign.copy()
+        in_latest[foreign] = years[foreign] == latest[g[foreign]]
+        return in_latest
+
+    def _links_in_scope(self) -> np.ndarray:
+        """Partner links of the scope's rows, their partner passing the country and type filters."""
+        f, scope = self.facts, self.scope
+        in_scope = np.zeros(len(f.link_source), dtype=bool)
+        for name, link_rows in f.link_rows_of.items():
+            chosen = np.zeros(f.n[name], dtype=bool)
+            chosen[self.positions[name]] = True
+            in_scope[link_rows] = chosen[f.link_row[link_rows]]
+        countries = scope.country_set
+        if countries and len(f.partner_country):
+            in_scope &= np.array([c in countries for c in f.partner_country], dtype=bool)[f.link_partner]
+        if scope.partner_types and len(f.partner_type):
+            in_scope &= np.array([t in scope.partner_types for t in f.partner_type], dtype=bool)[f.link_partner]
+        return in_scope
+
+
+class _Reducer:
+    """count / distinct / sum / share / index per group (the reductions of ``Fast.op``)."""
+
+    def __init__(self, groups: int) -> None:
+        self.groups = groups
+
+    def count(self, g: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        return np.bincount(g[mask & (g >= 0)], minlength=self.groups)
+
+    def distinct(self, g: np.ndarray, mask: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """Per group, how many distinct codes ``values`` its chosen rows hold: a table of
+        (group, code) seen, marked in one pass (no sort as np.unique would)."""
+        keep = mask & (g >= 0) & (values >= 0)
+        width = max(int(values.max()) + 1, 1) if len(values) else 1
+        seen = np.zeros(self.groups * width, dtype=bool)
+        seen[g[keep].astype(np.int64) * width + values[keep]] = True
+        return seen.reshape(self.groups, width).sum(axis=1)
+
+    def total(self, g: np.ndarray, mask: np.ndarray, values: np.ndarray) -> list[float]:
+        """Per group, np.sum of the chosen values in row order (what pandas sums)."""
+        keep = mask & (g >= 0)
+        gk, vk = g[keep], values[keep]
+        if self.groups == 1:
+            return [float(np.sum(vk))]
+        order = np.argsort(gk, kind="stable")
+        gk, vk = gk[order], vk[order]
+        bounds = np.searchsorted(gk, np.arange(self.groups + 1))
+        return [float(np.sum(vk[bounds[i]:bounds[i + 1]])) for i in range(self.groups)]
+
+    def figure(self, fast: Fast, view: _View, unit: str) -> list:
+        """The figure ``fast`` describes, one value per group."""
+        from metrics.kpis import irn_of, share
+
+        g = view.groups(fast.table)
+        mask = np.ones(len(g), dtype=bool)
+        for name in fast.where:
+            mask = mask & view.array(fast.table, name)
+        if fast.op == "count":
+            return [int(n) for n in self.count(g, mask)]
+        if fast.op == "distinct":
+            assert fast.values is not None
+            return [int(n) for n in self.distinct(g, mask, view.array(fast.table, fast.values))]
+        if fast.op == "sum":
+            assert fast.values is not None
+            sums = self.total(g, mask, view.array(fast.table, fast.values))
+            return [int(v) for v in sums] if unit == "count" else sums
+        if fast.op == "share":
+            assert fast.part is not None
+            base = self.count(g, mask)
+            part = self.count(g, mask & view.array(fast.table, fast.part))
+            return [share(part[i], base[i]) for i in range(self.groups)]
+        if fast.op == "index":
+            assert fast.values is not None and fast.part is not None
+            partners = self.distinct(g, mask, view.array(fast.table, fast.values))
+            countries = self.distinct(g, mask, view.array(fast.table, fast.part))
+            return [irn_of(partners[i], countries[i]) for i in range(self.groups)]
+        raise ValueError(fast.op)
+
+
+# The KPIs whose rows the facts pick with one table's masks (``Fast.where``): the links,
+# the students' latest year (per group) and the funded grants (their rows carry the USD
+# columns the rule adds) go the general way.
+_NOT_BY_MASK = frozenset({"grant_funding_usd"})
+
+
+def _row_masks(kpi: str) -> tuple[str, tuple[str, ...]] | None:
+    found = KPI_BY_NAME.get(kpi)
+    fast = found.fast if found is not None else None
+    if fast is None or kpi in _NOT_BY_MASK or fast.table in ("links", "students"):
+        return None
+    return fast.table, fast.where
 
 
 def rows_of(ctx: Any, kpi: str) -> pd.DataFrame | None:
     """The scoped rows KPI ``kpi`` is computed from, picked with the facts' mask (the
     same rows in the same order as ``KpiDef.rows``); None: go the general way."""
-    if kpi not in _ROW_MASKS:
+    if _row_masks(kpi) is None:
         return None
     facts = facts_for(ctx)
     if facts is None:
@@ -464,10 +494,16 @@ def scope_positions(facts: KpiFacts, ctx: Any) -> dict[str, np.ndarray] | None:
         index = scope_index(ctx.tables, ctx.shared)
         if index is not None:
             try:
-                return {name: np.flatnonzero(index.mask(name, scope)) for name in EVENTS}
+                found = {name: np.flatnonzero(index.mask(name, scope)) for name in EVENTS}
             except KeyError:  # a table the index does not hold
                 pass
-    return facts.positions(ctx.scoped)
+            else:
+                ctx.path = "indexed"
+                return found
+    found_positions = facts.positions(ctx.scoped)
+    if found_positions is not None:
+        ctx.path = "facts"
+    return found_positions
 
 
 def figures_of(ctx: Any, institutions: Sequence[str] | None = None,

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import pandas as pd
 
 from metrics import columnar, rules
-from metrics.grouped import kpis_per_institution
+from metrics.engine import compute_kpis_with_notes
+from metrics.figure import Change
+from metrics.grouped import figures_per_institution, kpis_per_institution
 from metrics.kpis import KpiContext
-from metrics.registry import KPI_BY_NAME, KPIS, NOTE_DEFS, compute_kpis_with_notes, figure_state
+from metrics.registry import KPI_BY_NAME, KPIS, NOTE_DEFS, KpiDef
 from metrics.rules import cut_at  # re-exported: callers import it from here
 from metrics.scope import Scope, apply_scope
 
@@ -59,24 +62,6 @@ def _dated_counts(tables: Mapping[str, pd.DataFrame], scope: Scope, scoped: Mapp
     return columnar.dated_counts(KpiContext(tables, every, scoped, shared))
 
 
-def _years_with_rows(tables: Mapping[str, pd.DataFrame], scope: Scope,
-                     scoped: Mapping[str, pd.DataFrame] | None = None, shared: dict | None = None) -> set[int]:
-    """Calendar years in which the scope (years filter aside) has dated rows (``scoped``:
-    the scope with every year applied, when already at hand; ``shared``: as for
-    ``dating_summary``)."""
-    fast = _dated_counts(tables, scope, scoped, shared)
-    if fast is not None:
-        return set().union(*(years for years, _, _ in fast.values()))
-    if scoped is None:
-        scoped = apply_scope(tables, scope.replace(year_from=None, year_to=None), shared)
-    years: set[int] = set()
-    for name in rules.DATED_TABLES:
-        frame = scoped.get(name)
-        if frame is not None and not frame.empty:
-            years |= {int(y) for y in rules.dated_years(name, frame).dropna().unique()}
-    return years
-
-
 def same_day(year: int, day: date) -> date:
     """``day``'s month and day in ``year`` (28 February for 29 February in a common year)."""
     try:
@@ -87,11 +72,14 @@ def same_day(year: int, day: date) -> date:
 
 @dataclass(frozen=True)
 class YearComparison:
-    """Year Y beside Y-1 under the year-over-year rule, or why there is none.
+    """Each figure's own year over year (docs/metrics.md v3 "Year over year, per figure").
 
-    ``reason``: None (compared), ``no_dated_rows`` (nothing in scope is dated up to the
-    as-of year) or ``one_year_only`` (Y-1 has no dated rows). ``partial``: Y is the
-    as-of year, so both years run from 1 January to ``period_end``'s day.
+    ``changes``: per KPI, its ``metrics.figure.Change`` (its own Y and Y-1 and both
+    values, or the reason there is none). ``year``, ``previous``, ``partial`` and
+    ``period_end`` are those most figures share (a caption's default); ``reason`` is set
+    only when no figure at all is compared (``no_dated_rows`` or ``one_year_only``).
+    ``frame``: one row per KPI: metric, unit, year, previous_year, current, previous,
+    delta (None unless compared), partial, reason.
     """
 
     year: int | None
@@ -100,36 +88,100 @@ class YearComparison:
     period_end: date | None = None
     reason: str | None = None
     frame: pd.DataFrame | None = field(default=None, compare=False)
-    # The tables with dated rows in both periods: the figures they feed are compared.
+    # The tables with dated rows in both periods of the shared pair of years.
     dated_both: frozenset[str] = frozenset()
+    changes: Mapping[str, Change] = field(default_factory=dict, compare=False)
 
     @property
     def deltas(self) -> dict[str, Value]:
-        if self.frame is None:
-            return {}
-        return dict(zip(self.frame["metric"], self.frame["delta"], strict=True))
+        return {name: change.delta for name, change in self.changes.items() if change.compared}
+
+
+def _kpi_years(kpi_dated_by: tuple[str, ...], table_years: Mapping[str, set[int]]) -> set[int]:
+    return set().union(*(table_years.get(name, set()) for name in kpi_dated_by))
+
+
+def _table_years(tables: Mapping[str, pd.DataFrame], scope: Scope,
+                 scoped: Mapping[str, pd.DataFrame] | None = None, shared: dict | None = None) -> dict[str, set[int]]:
+    """Per dated table, the years its in-scope rows (years filter aside) are dated in."""
+    fast = _dated_counts(tables, scope, scoped, shared)
+    if fast is not None:
+        return {name: set(years) for name, (years, _, _) in fast.items()}
+    if scoped is None:
+        scoped = apply_scope(tables, scope.replace(year_from=None, year_to=None), shared)
+    out: dict[str, set[int]] = {}
+    for name in rules.DATED_TABLES:
+        frame = scoped.get(name)
+        out[name] = set() if frame is None or frame.empty else {
+            int(y) for y in rules.dated_years(name, frame).dropna().unique()}
+    return out
+
+
+def _own_years(kpi: KpiDef, table_years: Mapping[str, set[int]], scope: Scope,
+               so_far: set[str] | None = None) -> Change:
+    """A figure's own Y and Y-1 (values not yet filled), or the reason there is none.
+
+    ``so_far``: the tables with rows dated in the as-of year up to as_of; a figure none
+    of whose tables is among them does not take the as-of year as Y (its rows that year
+    are all after as_of: nothing to compare yet)."""
+    years = _kpi_years(kpi.dated_by, table_years)
+    if so_far is not None and not so_far & set(kpi.dated_by) and kpi.dated_by != ("students",):
+        years = years - {scope.as_of.year}
+    academic = kpi.dated_by == ("students",)
+    # students: the latest academic year that has started by as_of
+    last = rules.started_academic_year(scope.as_of) if academic else scope.as_of.year
+    if scope.year_to is not None:
+        last = min(last, scope.year_to)
+    candidates = [y for y in years if y <= last and (scope.year_from is None or y >= scope.year_from)]
+    if not candidates:
+        return Change(reason="no_dated_rows", academic=academic)
+    year = max(candidates)
+    if year - 1 not in years:
+        return Change(year, reason="one_year_only", academic=academic)
+    partial = (not academic and year == scope.as_of.year
+               and (scope.as_of.month, scope.as_of.day) != (12, 31))
+    return Change(year, year - 1, partial=partial, period_end=scope.as_of if partial else None,
+                  academic=academic)
 
 
 def comparison_years(tables: Mapping[str, pd.DataFrame], scope: Scope,
                      scoped: Mapping[str, pd.DataFrame] | None = None, shared: dict | None = None) -> YearComparison:
-    """Which two years the scope can compare (no KPI computed): the rule of docs/metrics.md.
+    """Which years each figure compares (no KPI computed): the rule of docs/metrics.md.
 
-    Y is the latest calendar year up to the as-of year (and within the years filter) in
-    which the scope has dated rows; Y-1 must have dated rows too. When Y is the as-of
-    year and that year is not over, both years are cut at the as-of day. ``scoped``:
-    ``apply_scope(tables, scope with every year)`` when already at hand; ``shared``: the
-    dataset's shared frames.
+    Per figure, Y is the latest calendar year up to the as-of year (for students: the
+    latest academic year started by as_of), within the years filter, in which the
+    figure's own tables have dated rows; Y-1 must have dated rows too. When Y is the
+    as-of year and that year is not over, both years are cut at the as-of day.
     """
-    years = _years_with_rows(tables, scope, scoped, shared)
-    last = scope.as_of.year if scope.year_to is None else min(scope.as_of.year, scope.year_to)
-    candidates = [y for y in years if y <= last and (scope.year_from is None or y >= scope.year_from)]
-    if not candidates:
-        return YearComparison(None, None, reason="no_dated_rows")
-    year = max(candidates)
-    if year - 1 not in years:
-        return YearComparison(year, None, reason="one_year_only")
-    partial = year == scope.as_of.year and (scope.as_of.month, scope.as_of.day) != (12, 31)
-    return YearComparison(year, year - 1, partial=partial, period_end=scope.as_of if partial else None)
+    table_years = _table_years(tables, scope, scoped, shared)
+    so_far = _so_far(tables, scope, shared)
+    own = {kpi.name: _own_years(kpi, table_years, scope, so_far) for kpi in KPIS}
+    return _summary(own)
+
+
+def _so_far(tables: Mapping[str, pd.DataFrame], scope: Scope, shared: dict | None) -> set[str]:
+    """The tables with in-scope rows dated in the as-of year up to as_of."""
+    year = scope.as_of.year
+    if (scope.year_from is not None and year < scope.year_from) or (scope.year_to is not None and year > scope.year_to):
+        return set()
+    return _dated_tables(tables, scope, year, scope.as_of, shared)
+
+
+def _summary(changes: Mapping[str, Change], frame: pd.DataFrame | None = None,
+             dated_both: frozenset[str] = frozenset()) -> YearComparison:
+    """The ``YearComparison`` of per-figure changes: the pair most figures share."""
+    pairs = Counter((c.year, c.previous, c.partial, c.period_end) for c in changes.values()
+                    if c.previous is not None and not c.academic)
+    pairs_any = pairs or Counter((c.year, c.previous, c.partial, c.period_end) for c in changes.values()
+                                 if c.previous is not None)
+    if not pairs_any:
+        reasons = {c.reason for c in changes.values()}
+        reason = "one_year_only" if "one_year_only" in reasons else "no_dated_rows"
+        years = [c.year for c in changes.values() if c.year is not None]
+        return YearComparison(max(years) if years else None, None, reason=reason, frame=frame,
+                              changes=dict(changes))
+    (year, previous, partial, end), _ = pairs_any.most_common(1)[0]
+    return YearComparison(year, previous, partial, end, None, frame, dated_both, dict(changes))
 
 
 def year_over_year(
@@ -137,21 +189,20 @@ def year_over_year(
     kpis_of: Callable[[Scope, date | None], tuple[Mapping[str, Value], Mapping[str, int]]] | None = None,
     scoped: Mapping[str, pd.DataFrame] | None = None,
 ) -> YearComparison:
-    """Every KPI for Y beside Y-1 (``comparison_years``), the scope otherwise kept.
+    """Every KPI for its own Y beside its own Y-1 (``comparison_years``), the scope
+    otherwise kept, with both values.
 
     ``kpis_of(one_year_scope, cutoff)`` computes (KPIs, notes) of one year, counting only
     events up to ``cutoff`` when it is not None (default: ``cut_at`` + ``compute_kpis``;
-    the dashboard passes a cached one). The frame has one row per KPI: metric, unit,
-    year, current, previous, delta (None unless both are defined). ``scoped``: as for
-    ``comparison_years``.
-
-    The result depends on the years filter only through Y: it equals the comparison of
-    the scope narrowed to Y alone (the dashboard caches it so).
+    the dashboard passes a cached one). Each distinct pair of years is computed once.
+    ``scoped``: as for ``comparison_years``.
     """
-    years = comparison_years(tables, scope, scoped, shared)
-    if years.reason is not None:
-        return years
+    from metrics.figure import SMALL_BASE, share_base, state_of
+
+    table_years = _table_years(tables, scope, scoped, shared)
     shared = {} if shared is None else shared
+    so_far = _so_far(tables, scope, shared)
+    own = {kpi.name: _own_years(kpi, table_years, scope, so_far) for kpi in KPIS}
 
     def default(one_year: Scope, cutoff: date | None) -> tuple[Mapping[str, Value], Mapping[str, int]]:
         if cutoff is None:
@@ -159,21 +210,56 @@ def year_over_year(
         return kpis_up_to(tables, one_year, cutoff, shared)
 
     kpis_of = kpis_of or default
-    y, p = years.year, years.previous
-    assert y is not None and p is not None  # set whenever there is no reason
-    end = years.period_end
-    p_end = same_day(p, end) if end else None
-    current, current_notes = kpis_of(scope.replace(year_from=y, year_to=y), end)
-    previous, previous_notes = kpis_of(scope.replace(year_from=p, year_to=p), p_end)
-    # A figure is compared only when its own tables have dated rows in both periods
-    # (students of a year not yet started are an empty year, not a fall to 0).
-    both = _dated_tables(tables, scope, y, end, shared) & _dated_tables(tables, scope, p, p_end, shared)
-    # ... and never against a sum whose every input is unknown (Unknown is not zero).
-    comparable = {kpi.name for kpi in KPIS if both & set(kpi.dated_by)
-                  and figure_state(kpi.name, current_notes)[0] != "unknown"
-                  and figure_state(kpi.name, previous_notes)[0] != "unknown"}
-    return YearComparison(y, p, years.partial, end, None, yoy_frame(current, previous, y, comparable),
-                          frozenset(both))
+    done: dict[tuple, tuple] = {}
+    changes: dict[str, Change] = {}
+    both_of_main: frozenset[str] = frozenset()
+    for kpi in KPIS:
+        years = own[kpi.name]
+        if years.previous is None:
+            changes[kpi.name] = years
+            continue
+        y, p, end = years.year, years.previous, years.period_end
+        assert y is not None and p is not None
+        key = (y, end)
+        if key not in done:
+            p_end = same_day(p, end) if end else None
+            current = kpis_of(scope.replace(year_from=y, year_to=y), end)
+            previous = kpis_of(scope.replace(year_from=p, year_to=p), p_end)
+            # the tables with dated rows in both periods (a year cut at as_of may have none)
+            both = (_dated_tables(tables, scope, y, end, shared)
+                    & _dated_tables(tables, scope, p, p_end, shared))
+            done[key] = (current, previous, frozenset(both))
+        (now, now_notes), (before, before_notes), both = done[key]
+        a, b = now[kpi.name], before[kpi.name]
+        if not both & set(kpi.dated_by):
+            changes[kpi.name] = replace(years, current=a, before=b, reason="one_year_only")
+            continue
+        if (kpi.unit == "share" and a is not None and b is not None
+                and min(share_base(now, kpi.name), share_base(before, kpi.name)) < SMALL_BASE):
+            # a share of a handful of rows is shown as its counts: no percentage-point change
+            changes[kpi.name] = replace(years, current=a, before=b, reason="small_base")
+            continue
+        states = {state_of(kpi.name, now, now_notes)[0], state_of(kpi.name, before, before_notes)[0]}
+        if states != {"known"}:  # never compare what is not known in both years
+            reason = "undefined" if states <= {"known", "undefined"} else "not_known"
+            changes[kpi.name] = replace(years, current=a, before=b, reason=reason)
+            continue
+        changes[kpi.name] = replace(years, current=a, before=b, delta=delta(a, b))
+    pairs = Counter(key for key in done)
+    if pairs:
+        both_of_main = done[pairs.most_common(1)[0][0]][2]
+    frame = _changes_frame(changes)
+    return _summary(changes, frame, both_of_main)
+
+
+def _changes_frame(changes: Mapping[str, Change]) -> pd.DataFrame:
+    rows = [{"metric": kpi.name, "unit": kpi.unit, "year": changes[kpi.name].year,
+             "previous_year": changes[kpi.name].previous, "current": changes[kpi.name].current,
+             "previous": changes[kpi.name].before,
+             "delta": changes[kpi.name].delta if changes[kpi.name].compared else None,
+             "partial": changes[kpi.name].partial, "reason": changes[kpi.name].reason}
+            for kpi in KPIS]
+    return pd.DataFrame(rows, dtype=object)
 
 
 def kpis_up_to(tables: Mapping[str, pd.DataFrame], scope: Scope, cutoff: date,
@@ -263,6 +349,19 @@ def by_institution(
         scoped = None
     parent = apply_scope(tables, scope) if scoped is None else scoped
     return kpis_per_institution(KpiContext(tables, scope, parent, shared), ids)
+
+
+def by_institution_with_notes(
+    tables: Mapping[str, pd.DataFrame], scope: Scope, scoped: Mapping[str, pd.DataFrame] | None = None,
+    shared: dict | None = None,
+) -> tuple[dict[str, dict[str, Value]], dict[str, dict[str, int]]]:
+    """``by_institution`` (the scope's institutions) with each institution's notes, so
+    its figures have their own state (``metrics.figure.figures``)."""
+    ids = institutions_in_scope(tables, scope)
+    if not ids:
+        return {}, {}
+    parent = apply_scope(tables, scope) if scoped is None else scoped
+    return figures_per_institution(KpiContext(tables, scope, parent, shared), ids)
 
 
 # ----------------------------------------------------------------------------- targets

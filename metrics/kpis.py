@@ -99,6 +99,10 @@ class KpiContext:
         # A caller's shared dict lives across contexts: worth the per-dataset row facts
         # (``metrics.columnar``); a context's own empty one is not.
         self.shared_given = shared is not None
+        # Which engine answered: "general" (the rows of each KpiDef), "facts" (the row
+        # facts of metrics.columnar over the scoped frames) or "indexed" (the same facts,
+        # the scope's rows from the dataset's ScopeIndex masks); set by metrics.columnar.
+        self.path = "general"
 
     @cached_property
     def scoped(self) -> dict[str, pd.DataFrame]:
@@ -180,7 +184,9 @@ class KpiContext:
 
     @cached_property
     def foreign_students(self) -> pd.DataFrame:
-        return rules.foreign_rows(self.scoped["students"], self.institutions)
+        """In-scope foreign student rows of academic years started by as_of."""
+        return rules.started_students(rules.foreign_rows(self.scoped["students"], self.institutions),
+                                      self.scope.as_of)
 
 
 # ---------------------------------------------------------------------------
@@ -262,10 +268,20 @@ def distinct_countries(rows: pd.DataFrame) -> int:
     return int(rows["country"].nunique())
 
 
+def share(part: int, base: int) -> float | None:
+    """``part`` of ``base`` as a share; None (undefined, never 0) when ``base`` is 0. The
+    one formula of every share (the general path and ``metrics.columnar``)."""
+    return float(int(part) / int(base)) if base else None
+
+
+def irn_of(partners: int, countries: int) -> float | None:
+    """The IRN index L / ln(P) of P partners in L countries; None when P < 2 (the one
+    formula of both paths)."""
+    return float(int(countries) / math.log(int(partners))) if partners >= 2 else None
+
+
 def share_remote(rows: pd.DataFrame) -> float | None:
-    if rows.empty:
-        return None
-    return float(len(rules.remote_visits(rows)) / len(rows))
+    return share(len(rules.remote_visits(rows)) if not rows.empty else 0, len(rows))
 
 
 def sum_sessions(rows: pd.DataFrame) -> int:
@@ -281,10 +297,7 @@ def sum_students(rows: pd.DataFrame) -> int:
 
 
 def irn(rows: pd.DataFrame) -> float | None:
-    p = rows["partner_id"].nunique()
-    if p < 2:
-        return None
-    return float(rows.drop_duplicates("partner_id")["country"].nunique() / math.log(p))
+    return irn_of(rows["partner_id"].nunique(), rows.drop_duplicates("partner_id")["country"].nunique())
 
 
 # Notes shown beside the figures (unknown inputs); each reduces the KPI's own rows.
@@ -294,6 +307,14 @@ def unknown_sessions(rows: pd.DataFrame) -> int:
 
 def unknown_amounts(rows: pd.DataFrame) -> int:
     return int(pd.to_numeric(rows["amount"], errors="coerce").isna().sum()) if not rows.empty else 0
+
+
+def unknown_expiry(rows: pd.DataFrame) -> int:
+    return len(rules.expiry_unknown_agreements(rows))
+
+
+def count_remote(rows: pd.DataFrame) -> int:
+    return len(rules.remote_visits(rows)) if not rows.empty else 0
 
 
 def without_rate(rows: pd.DataFrame) -> int:

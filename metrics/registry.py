@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from metrics import columnar, kpis, rules
+from metrics import kpis, rules
+from metrics.fast import Fast
 from metrics.kpis import KpiContext
-from metrics.scope import Scope
 
 UNITS = ("count", "share", "index", "usd")
 AGGREGATES = ("count", "sum", "share", "index")
@@ -41,6 +41,8 @@ class KpiDef:
     refine: Callable[[pd.DataFrame], pd.DataFrame] = _same
     # The tables whose dated rows make a year comparable for this KPI (Year over year).
     dated_by: tuple[str, ...] = ()
+    # How ``metrics.columnar.KpiFacts`` computes it from the per-row facts (the fast path).
+    fast: Fast | None = None
 
     @property
     def label_key(self) -> str:
@@ -64,31 +66,46 @@ _DATED_BY = {"partner": ("agreements", "visits", "grants"), "agreement": ("agree
 
 
 def _kpi(name: str, unit: str, aggregate: str, evidence_of: str,
-         reduce: Callable[[pd.DataFrame], Value],
+         reduce: Callable[[pd.DataFrame], Value], fast: Fast,
          refine: Callable[[pd.DataFrame], pd.DataFrame] = _same,
          dated_by: tuple[str, ...] | None = None) -> KpiDef:
     dated = dated_by or _DATED_BY[evidence_of]
-    return KpiDef(name, unit, aggregate, evidence_of, getattr(kpis, f"rows_{name}"), reduce, refine, dated)
+    return KpiDef(name, unit, aggregate, evidence_of, getattr(kpis, f"rows_{name}"), reduce, refine, dated, fast)
 
 
+# Each KPI: its rows (``kpis.rows_<name>``), how they reduce, and the same figure on the
+# fast path: the rows of a table where the facts' masks hold, counted / distinct-counted /
+# summed / divided / indexed (``metrics.fast.Fast``; masks are ``KpiFacts`` attributes).
 KPIS: tuple[KpiDef, ...] = (
-    _kpi("partners", "count", "count", "partner", kpis.distinct_partners),
+    _kpi("partners", "count", "count", "partner", kpis.distinct_partners,
+         Fast("links", ("link_in_scope",), "distinct", "link_partner")),
     _kpi("partner_countries", "count", "count", "country", kpis.distinct_countries,
+         Fast("links", ("link_in_scope", "link_foreign"), "distinct", "link_country"),
          dated_by=_DATED_BY["partner"]),
-    _kpi("agreements_active", "count", "count", "agreement", kpis.count_rows),
-    _kpi("agreements_expiring", "count", "count", "agreement", kpis.count_rows),
-    _kpi("agreements_dormant", "count", "count", "agreement", kpis.count_rows),
-    _kpi("visits_incoming", "count", "count", "visit", kpis.count_rows),
-    _kpi("visits_outgoing", "count", "count", "visit", kpis.count_rows),
-    _kpi("remote_share", "share", "share", "visit", kpis.share_remote),
-    _kpi("lecture_sessions", "count", "sum", "visit", kpis.sum_sessions),
-    _kpi("mobility_countries", "count", "count", "country", kpis.distinct_countries, dated_by=("visits",)),
-    _kpi("grants_active", "count", "count", "grant", kpis.count_rows),
-    _kpi("grant_funding_usd", "usd", "sum", "grant", kpis.sum_usd),
-    _kpi("international_students", "count", "sum", "students", kpis.sum_students, rules.latest_academic_year),
-    _kpi("student_countries", "count", "count", "country", kpis.distinct_countries, rules.latest_academic_year,
+    _kpi("agreements_active", "count", "count", "agreement", kpis.count_rows,
+         Fast("agreements", ("agreement_active",))),
+    _kpi("agreements_expiring", "count", "count", "agreement", kpis.count_rows,
+         Fast("agreements", ("agreement_expiring",))),
+    _kpi("agreements_dormant", "count", "count", "agreement", kpis.count_rows,
+         Fast("agreements", ("agreement_dormant",))),
+    _kpi("visits_incoming", "count", "count", "visit", kpis.count_rows, Fast("visits", ("visit_incoming",))),
+    _kpi("visits_outgoing", "count", "count", "visit", kpis.count_rows, Fast("visits", ("visit_outgoing",))),
+    _kpi("remote_share", "share", "share", "visit", kpis.share_remote,
+         Fast("visits", ("visit_incoming",), "share", part="visit_remote")),
+    _kpi("lecture_sessions", "count", "sum", "visit", kpis.sum_sessions,
+         Fast("visits", ("visit_incoming",), "sum", "visit_sessions")),
+    _kpi("mobility_countries", "count", "count", "country", kpis.distinct_countries,
+         Fast("visits", ("visit_foreign",), "distinct", "visit_country"), dated_by=("visits",)),
+    _kpi("grants_active", "count", "count", "grant", kpis.count_rows, Fast("grants", ("grant_active",))),
+    _kpi("grant_funding_usd", "usd", "sum", "grant", kpis.sum_usd,
+         Fast("grants", ("grant_funded",), "sum", "grant_usd")),
+    _kpi("international_students", "count", "sum", "students", kpis.sum_students,
+         Fast("students", ("student_latest",), "sum", "student_count"), rules.latest_academic_year),
+    _kpi("student_countries", "count", "count", "country", kpis.distinct_countries,
+         Fast("students", ("student_latest",), "distinct", "student_country"), rules.latest_academic_year,
          ("students",)),
-    _kpi("irn_index", "index", "index", "partner", kpis.irn),
+    _kpi("irn_index", "index", "index", "partner", kpis.irn,
+         Fast("links", ("link_in_scope", "link_irn"), "index", "link_partner", part="link_country")),
 )
 KPI_BY_NAME: dict[str, KpiDef] = {kpi.name: kpi for kpi in KPIS}
 KPI_NAMES: tuple[str, ...] = tuple(KPI_BY_NAME)
@@ -101,12 +118,24 @@ class NoteDef:
     name: str
     kpi: str
     reduce: Callable[[pd.DataFrame], int]
+    # the same count on the fast path: the KPI's rows where these facts' masks hold too
+    also: tuple[str, ...] = ()
+
+    @property
+    def fast(self) -> Fast:
+        kpi = KPI_BY_NAME[self.kpi].fast
+        assert kpi is not None
+        return Fast(kpi.table, (*kpi.where, *self.also))
 
 
 NOTE_DEFS: tuple[NoteDef, ...] = (
-    NoteDef("lecture_sessions_unknown", "lecture_sessions", kpis.unknown_sessions),
-    NoteDef("grants_without_rate", "grant_funding_usd", kpis.without_rate),
-    NoteDef("grants_amount_unknown", "grant_funding_usd", kpis.unknown_amounts),
+    NoteDef("lecture_sessions_unknown", "lecture_sessions", kpis.unknown_sessions, ("visit_sessions_unknown",)),
+    NoteDef("grants_without_rate", "grant_funding_usd", kpis.without_rate, ("grant_without_rate",)),
+    NoteDef("grants_amount_unknown", "grant_funding_usd", kpis.unknown_amounts, ("grant_amount_unknown",)),
+    # v3: active agreements whose expiry is unknown (Expiring "cannot tell" / "at least").
+    NoteDef("agreements_expiry_unknown", "agreements_active", kpis.unknown_expiry, ("agreement_expiry_unknown",)),
+    # The remote share's numerator (a share of under 5 visits is shown as its counts).
+    NoteDef("remote_visits", "remote_share", kpis.count_remote, ("visit_remote",)),
     # How many inputs the sums run over (to tell "unknown" from "at least").
     NoteDef("lecture_sessions_inputs", "lecture_sessions", kpis.count_rows),
     NoteDef("grants_funded", "grant_funding_usd", kpis.count_rows),
@@ -136,44 +165,3 @@ def _note_of(note: NoteDef) -> Callable[[KpiContext], int]:
 
 
 NOTES: dict[str, Callable[[KpiContext], int]] = {note.name: _note_of(note) for note in NOTE_DEFS}
-
-
-def compute_kpis(
-    tables: Mapping[str, pd.DataFrame],
-    scope: Scope,
-    scoped: Mapping[str, pd.DataFrame] | None = None,
-    shared: dict | None = None,
-) -> dict[str, Value]:
-    """Every KPI for one scope, in registry order; shared frames computed once.
-
-    ``scoped`` may pass frames already made by ``apply_scope(tables, scope)``;
-    ``shared`` a dict reused across calls on the same tables (see ``KpiContext``).
-    """
-    ctx = KpiContext(tables, scope, scoped, shared)
-    fast = columnar.figures_of(ctx)
-    if fast is not None:
-        return {kpi.name: fast[0][0][kpi.name] for kpi in KPIS}
-    return {kpi.name: kpi.func(ctx) for kpi in KPIS}
-
-
-def compute_kpis_with_notes(
-    tables: Mapping[str, pd.DataFrame],
-    scope: Scope,
-    scoped: Mapping[str, pd.DataFrame] | None = None,
-    shared: dict | None = None,
-) -> tuple[dict[str, Value], dict[str, int]]:
-    """The KPIs plus the notes shown beside them (``NOTE_DEFS``)."""
-    ctx = KpiContext(tables, scope, scoped, shared)
-    fast = columnar.figures_of(ctx)  # the same figures from row facts built once per dataset
-    if fast is not None:
-        return ({kpi.name: fast[0][0][kpi.name] for kpi in KPIS},
-                {note.name: fast[1][0][note.name] for note in NOTE_DEFS})
-    rows = {kpi.name: kpi.rows(ctx) for kpi in KPIS}
-    values = {kpi.name: kpi.reduce(rows[kpi.name]) for kpi in KPIS}
-    notes = {note.name: note.reduce(rows[note.kpi]) for note in NOTE_DEFS}
-    return values, notes
-
-
-def compute_kpi(name: str, tables: Mapping[str, pd.DataFrame], scope: Scope) -> Value:
-    """One KPI by name (KeyError for an unknown name)."""
-    return KPI_BY_NAME[name].func(KpiContext(tables, scope))

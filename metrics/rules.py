@@ -108,8 +108,8 @@ def agreement_status(agreements: pd.DataFrame, as_of: date) -> pd.Series:
 
     A written ``terminated`` or ``expired`` stands. Otherwise the dates decide:
     ``planned`` when signed after as_of, ``expired`` when expired before it, ``planned``
-    when written so with no signing date, else ``active`` (unknown signed_on = signed,
-    unknown expires_on = open-ended).
+    when written so with no signing date, else ``active`` (unknown signed_on = signed;
+    an unknown expires_on does not end it, but leaves its expiry unknown: ``expiry_unknown``).
     """
     at = pd.Timestamp(as_of)
     signed = _dates(agreements, "signed_on")
@@ -150,11 +150,41 @@ def active_agreements(agreements: pd.DataFrame, as_of: date) -> pd.DataFrame:
 
 
 def days_left(agreements: pd.DataFrame, as_of: date) -> pd.Series:
-    """Whole days from ``as_of`` to each agreement's expires_on (Int64; NA: open-ended).
+    """Whole days from ``as_of`` to each agreement's expires_on (Int64; NA: open-ended or unknown).
 
     Negative once expired; the renewals list (``expiring_agreements``) holds 1..180.
     """
     return (_dates(agreements, "expires_on") - pd.Timestamp(as_of)).dt.days.astype("Int64")
+
+
+OPEN_ENDED = "open_ended"  # the ``expires_on_precision`` of an agreement written open-ended
+
+
+def expiry_unknown(agreements: pd.DataFrame) -> np.ndarray:
+    """True where an agreement's expiry is unknown: ``expires_on`` empty and not written
+    open-ended (docs/metrics.md v3: empty is unknown, not open-ended)."""
+    empty = _dates(agreements, "expires_on").isna().to_numpy(dtype=bool)
+    if "expires_on_precision" not in agreements.columns:
+        return empty
+    written = (agreements["expires_on_precision"].astype(object) == OPEN_ENDED).to_numpy(dtype=bool)
+    return empty & ~written
+
+
+def expiry_unknown_agreements(active: pd.DataFrame) -> pd.DataFrame:
+    """Of active agreements, those whose expiry is unknown (the "cannot tell" of Expiring)."""
+    return active[expiry_unknown(active)] if not active.empty else active
+
+
+def undated_active(agreements: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """Agreements active at ``as_of`` only because nothing says otherwise: no signing
+    date, no expiry (not written open-ended) and no written status (the Data quality page)."""
+    if agreements.empty:
+        return agreements
+    active = active_agreements(agreements, as_of)
+    signed = _dates(active, "signed_on").isna().to_numpy(dtype=bool)
+    written = (active["status"].isna().to_numpy(dtype=bool) if "status" in active.columns
+               else np.ones(len(active), dtype=bool))
+    return active[signed & expiry_unknown(active) & written]
 
 
 def expiring_agreements(active: pd.DataFrame, as_of: date) -> pd.DataFrame:
@@ -286,6 +316,40 @@ def funded_grants(grants: pd.DataFrame) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------- students
+
+
+# docs/metrics.md v3: an academic year starts on this day of its start year (month, day);
+# a deployment sets another with COOP_ACADEMIC_YEAR_START=MM-DD.
+ACADEMIC_YEAR_START = (9, 1)
+
+
+def academic_year_start() -> tuple[int, int]:
+    """(month, day) an academic year starts on: ``COOP_ACADEMIC_YEAR_START`` (``MM-DD``)
+    when set and valid, else 1 September."""
+    import os
+
+    text = os.environ.get("COOP_ACADEMIC_YEAR_START", "").strip()
+    try:
+        month, day = (int(part) for part in text.split("-"))
+        date(2001, month, day)  # a real day (not 29 February)
+    except ValueError:
+        return ACADEMIC_YEAR_START
+    return month, day
+
+
+def started_academic_year(as_of: date) -> int:
+    """The start year of the latest academic year that has started by ``as_of``."""
+    month, day = academic_year_start()
+    return as_of.year if (as_of.month, as_of.day) >= (month, day) else as_of.year - 1
+
+
+def started_students(students: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """Student rows of academic years that have started by ``as_of`` (v3: a year not yet
+    started is never "the latest"); rows with no known year stay (they never count)."""
+    if students.empty:
+        return students
+    years = pd.to_numeric(students["year_start"], errors="coerce")
+    return students[_bool(~(years > started_academic_year(as_of)))]
 
 
 def latest_academic_year(students: pd.DataFrame) -> pd.DataFrame:

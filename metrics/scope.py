@@ -26,6 +26,17 @@ from metrics.rules import visit_event_date
 # derived (partners: the partners linked to in-scope rows, see scoped_partner_links).
 EVENT_TABLES = ("agreements", "visits", "grants", "students")
 
+# The reference dates (and years) the figures support: the rules move a date by years
+# and days (year over year, 180 days ahead) and pandas dates stop at 1677 and 2262, so a
+# date outside is refused where it is read (the URL's notice, the command's message).
+AS_OF_MIN = date(1900, 1, 1)
+AS_OF_MAX = date(2200, 12, 31)
+
+
+def as_of_supported(day: date) -> bool:
+    """Whether the figures can be computed as of ``day`` (1900-01-01 to 2200-12-31)."""
+    return AS_OF_MIN <= day <= AS_OF_MAX
+
 
 def _frozen(values: Iterable[str] | None) -> frozenset[str]:
     if values is None:

@@ -50,6 +50,10 @@ GERMAN_QUALIFIERS = [
 _ELISION_RE = re.compile(r"\b(l|d|dell|dall|nell|sull|all|qu|j|s|n) (?=\w)")
 _TRIPLE_LETTER_RE = re.compile(r"(\w)\1\1+")
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+# The most words a part of a city's text may have: the gazetteer's longest name has 28
+# ("Krung Thep Maha Nakhon ..." has 26). Runs of more words name nothing, and bounding
+# them keeps `windows` linear in the text (every run of a 2,000-word text is 2 million).
+MAX_WINDOW_WORDS = 30
 
 
 def _spelling_variants(key: str) -> list[str]:
@@ -143,7 +147,8 @@ class Window(NamedTuple):
 
 
 def windows(key: str) -> list[Window]:
-    """Every run of consecutive words shorter than the whole, that could name a place.
+    """Every run of consecutive words shorter than the whole (and of at most
+    :data:`MAX_WINDOW_WORDS`), that could name a place.
 
     A run never starts with a connector ("de"), nor, unless it opens the text, with a
     particle ("San Pedro" in "Pasai San Pedro" is the end of another name), never ends
@@ -151,7 +156,7 @@ def windows(key: str) -> list[Window]:
     """
     words = key.split()
     out = []
-    for size in range(len(words) - 1, 0, -1):
+    for size in range(min(len(words) - 1, MAX_WINDOW_WORDS), 0, -1):
         for start in range(len(words) - size + 1):
             part = words[start:start + size]
             if part[0] in CONNECTORS or part[-1] in PARTICLES:

@@ -49,12 +49,19 @@ def _year(text: str) -> int:
 
 
 def _as_of(text: str) -> date:
+    from metrics.scope import AS_OF_MAX, AS_OF_MIN, as_of_supported  # lazily, see above
+
     try:
         if len(text) != 10:
             raise ValueError
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text!r}") from None
+    if not as_of_supported(day):
+        raise argparse.ArgumentTypeError(
+            f"{text} is outside the dates the figures support "
+            f"({AS_OF_MIN.isoformat()} to {AS_OF_MAX.isoformat()})")
+    return day
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -82,8 +89,11 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--with-documents", action="store_true",
                         help="with --out PACK.zip: add an evidence/ folder with the cited documents' "
                              "kept files and an index (public edition: public documents only)")
-    parser.add_argument("--publications", action="append", default=[], metavar="FILE",
-                        help="a Scopus / Web of Science / OpenAlex export (repeatable); JSON output")
+    parser.add_argument("--publications", action="append", default=[],
+                        metavar="FILE[:INSTITUTION]",
+                        help="a Scopus / Web of Science / OpenAlex export (repeatable); "
+                             "FILE:INSTITUTION (id or short name) when it is that "
+                             "institution's own export, so all its papers count for it")
     return parser
 
 
@@ -186,11 +196,24 @@ def _research(args: argparse.Namespace, tables: Tables) -> Research:
     """The dataset's publications/ folder plus the --publications files, read and matched."""
     import research
 
-    for name in args.publications:
-        if not Path(name).is_file():
-            raise BadFlag(f"--publications: no file at {name}")
+    given = [_export_flag(text, tables) for text in args.publications]
     files, problems = research.publication_files(args.path, tables)
-    return research.load_research(tables, [*files, *((f, "") for f in args.publications)], problems)
+    return research.load_research(tables, [*files, *given], problems)
+
+
+def _export_flag(text: str, tables: Tables) -> tuple[str, str]:
+    """``FILE`` or ``FILE:INSTITUTION`` as (file, owner institution_id or ""); a file whose
+    own name holds a ":" is taken whole when it exists."""
+    if Path(text).is_file():
+        return text, ""
+    name, sep, owner = text.rpartition(":")
+    if not sep or not Path(name).is_file():
+        raise BadFlag(f"--publications: no file at {text}")
+    try:
+        (found,) = _resolve_institutions([owner], tables["institutions"])
+    except BadFlag as exc:
+        raise BadFlag(f"--publications {text}: {exc}") from None
+    return name, found
 
 
 def _publications(res: Research, tables: Tables, scope: Scope) -> dict:
@@ -240,9 +263,14 @@ def run(argv: list[str] | None = None) -> int:
     if args.store == bool(args.path):
         raise BadFlag("give a dataset path or --store (one of them)")
     if args.store:
-        from datastore.store import Store
+        from datastore.store import Store, StoreUnavailable
 
-        args.path = str(Store().active_path())
+        try:
+            args.path = str(Store().active_path())
+        except StoreUnavailable as exc:  # never the base data in its place
+            raise BadFlag("the data store is unavailable: " + (
+                "its database is damaged; restore it from a backup" if exc.kind == "damaged"
+                else "the disk is full")) from exc
     if not Path(args.path).exists():
         raise BadFlag(f"no dataset at {args.path}")
     dataset = load_dataset(args.path)
@@ -255,6 +283,10 @@ def run(argv: list[str] | None = None) -> int:
         res = _research(args, dataset.tables)
         if writer is None:
             report["publications"] = _publications(res, dataset.tables, scope)
+            from metrics.rankings import rankings_json
+            from report.rankings import rankings_for
+
+            report["rankings"] = rankings_json(rankings_for(dataset.tables, scope, res))
 
     if folder:
         out = out / (file_stem(scope, dataset.tables, args.lang, args.public) + suffix)

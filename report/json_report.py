@@ -12,10 +12,16 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from metrics.compare import by_institution, year_over_year
+from loaders.privacy import Privacy
+from metrics.compare import by_institution_with_notes, year_over_year
+from metrics.engine import compute_kpis_with_notes
 from metrics.evidence import evidence
-from metrics.registry import KPI_BY_NAME, compute_kpis_with_notes
+from metrics.figure import figures
+from metrics.quota import use_against_quota, use_json
+from metrics.rankings import rankings_json
+from metrics.registry import KPI_BY_NAME
 from metrics.scope import Scope, apply_scope
+from report.rankings import rankings_for
 
 
 def json_value(name: str, value: Any) -> int | float | None:
@@ -49,7 +55,8 @@ def scope_dict(scope: Scope) -> dict[str, Any]:
 
 
 def _comparison(comparison: Any) -> dict:
-    """The year-over-year block: the two years and the deltas, or why there is none."""
+    """The year-over-year block: per figure its own two years and the change (null where
+    the figure has none), the pair most figures share, or why no figure is compared."""
     out: dict[str, Any] = {
         "year": comparison.year,
         "previous": comparison.previous,
@@ -57,22 +64,44 @@ def _comparison(comparison: Any) -> dict:
         "period_end": comparison.period_end.isoformat() if comparison.period_end else None,
         "reason": comparison.reason,
     }
-    if comparison.frame is not None:
-        out["delta"] = {row.metric: json_value(row.metric, row.delta) for row in comparison.frame.itertuples()}
+    changes = comparison.changes or {}
+    out["delta"] = {name: json_value(name, change.delta if change.compared else None)
+                    for name, change in changes.items()}
+    out["years"] = {name: [change.year, change.previous] for name, change in changes.items()}
     return out
 
 
-def build_report(dataset: Any, scope: Scope, public: bool = False, lang: str = "en") -> dict:
+def _public_ids(ids: dict[str, list[str]], tables: Any, public: bool) -> dict[str, list[str]]:
+    """The evidence ids, neutral where the public edition needs it (sorted again)."""
+    if not public:
+        return ids
+    privacy = Privacy.for_tables(tables, True)
+    return {name: sorted((privacy.any_id(str(i)) for i in found), key=_natural)
+            for name, found in ids.items()}
+
+
+def _natural(text: str) -> tuple:
+    """``visits:9`` before ``visits:10``."""
+    head, _, tail = text.rpartition(":")
+    return (head, int(tail), "") if tail.isdigit() else (text, -1, text)
+
+
+def build_report(dataset: Any, scope: Scope, public: bool = False, lang: str = "en",
+                 research: Any = None) -> dict:
     """The report dict of docs/interfaces.md for a loaded dataset (``loaders.Dataset``).
 
-    ``public`` and ``lang`` change nothing in this dict (it holds no personal names and
-    no text); they are accepted so every export calls it the same way.
+    The dict holds no text; ``public`` shows the evidence ids as the public edition does
+    (``loaders.privacy``: a visit, or an id made from a name, by its neutral row id
+    ``visits:3``, the same as in the pack's annex). ``lang`` changes nothing.
     """
     tables = dataset.tables
     scoped = apply_scope(tables, scope)  # filtered once, for the KPIs and each institution
     shared: dict = {}
     values, notes = compute_kpis_with_notes(tables, scope, scoped, shared)
     comparison = year_over_year(tables, scope, shared)
+    figs = figures(values, notes, comparison.changes)
+    inst_values, inst_notes = by_institution_with_notes(tables, scope, scoped, shared)
+    inst_figs = {i: figures(inst_values[i], inst_notes[i]) for i in inst_values}
     problems = list(getattr(dataset, "problems", []) or [])
     return {
         "as_of": scope.as_of.isoformat(),
@@ -81,13 +110,29 @@ def build_report(dataset: Any, scope: Scope, public: bool = False, lang: str = "
         "lecture_sessions_unknown": int(notes["lecture_sessions_unknown"]),
         "grants_amount_unknown": int(notes["grants_amount_unknown"]),
         "grants_without_rate": int(notes["grants_without_rate"]),
+        "agreements_expiry_unknown": int(notes["agreements_expiry_unknown"]),
+        # v3: each figure with its state ("known", "at_least", "unknown", "undefined",
+        # "cannot_tell"), its unknown inputs and its own change (docs/metrics.md).
+        "figures": {name: fig.as_json() for name, fig in figs.items()},
         # The rows behind each figure (docs/metrics.md "Evidence"): len == value for counts.
-        "evidence": evidence(tables, scope, scoped, shared),
+        "evidence": _public_ids(evidence(tables, scope, scoped, shared), tables, public),
         "year_over_year": _comparison(comparison),
+        # The value where the figure shows one, null where it is unknown, undefined or
+        # cannot be told; the state of each in ``by_institution_figures``.
         "by_institution": {
-            institution: json_kpis(kpis)
-            for institution, kpis in by_institution(tables, scope, scoped).items()
+            institution: {name: fig.as_json()["value"] for name, fig in per.items()}
+            for institution, per in inst_figs.items()
         },
+        "by_institution_figures": {
+            institution: {name: fig.as_json() for name, fig in per.items()}
+            for institution, per in inst_figs.items()
+        },
+        # Planned mobilities against actual ones, per agreement term and academic year
+        # (docs/metrics.md, "Use against quota"), with the visits behind each actual.
+        "agreements_use": use_json(use_against_quota(tables, scope.as_of, scope.institutions)),
+        # The ratios rankings start from (docs/metrics.md, "Ranking indicators"); the
+        # publication figures in it need ``research`` (python -m report passes it).
+        "rankings": rankings_json(rankings_for(tables, scope, research)),
         "problems": {
             # the counts include problems found but not listed (loaders keeps 1000 a kind)
             "errors": getattr(dataset, "error_count",

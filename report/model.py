@@ -3,7 +3,7 @@
 The PowerPoint, PDF and Excel renderers only lay this out, so the three files agree with
 each other and with the JSON report. Every number, date and word goes through
 ``i18n.fmt`` and the translation files; the public edition goes through
-``report.privacy``. Example::
+``loaders.privacy``. Example::
 
     pack = build_pack(dataset, Scope(as_of=date(2025, 6, 30)), "ru", public=True)
     pack.big_numbers[0].value       # '28'
@@ -25,15 +25,19 @@ import pandas as pd
 
 import metrics
 from i18n import LANGUAGE_NAMES, fmt, t
+from loaders.privacy import Privacy, row_label, source_document
 from loaders.schema import AGREEMENT_STATUSES, DIRECTIONS, GRANT_STATUSES, MODES, Dataset
 from loaders.words import ENUM_GROUPS
 from metrics import KPI_BY_NAME, KPIS, KpiDef, Scope, apply_scope, rules
+from metrics.figure import Figure, from_json
 from report.branding import Branding, load_branding
 from report.coauthors import research_part
+from report.figure_words import change_text, domestic_words, note_text, value_text
 from report.json_report import build_report
 from report.parts import Chart, Section, Series, Table, enum_label
 from report.parts import missing as _missing
-from report.privacy import Privacy, row_label, source_document
+from report.quota import quota_sections
+from report.rankings import rankings_for, rankings_section
 from report.sources import Register, build_register, cites_of
 from research import Research, dataset_research
 
@@ -106,6 +110,7 @@ class Pack:
     file_stem: str
     research: list[Section] = field(default_factory=list)  # joint papers (report.coauthors)
     research_papers: Table | None = None  # the papers behind them, for the annex
+    changes: dict[str, str] = field(default_factory=dict)  # KPI -> its change line, where the JSON has one
     register: Register | None = None  # the numbered sources (report.sources)
     cites: dict[str, list[int]] = field(default_factory=dict)  # part -> its documents' numbers
 
@@ -124,6 +129,8 @@ class Pack:
 
 def date_cell(value: object, precision: object, lang: str) -> str:
     """A date no more precise than it is known: ``2023``, ``March 2023``, ``5 Mar 2023``."""
+    if precision == rules.OPEN_ENDED:
+        return t("pack.open_ended", lang)  # written so: an agreement without end
     if _missing(value):
         return ""
     precision = precision if precision in ("day", "month", "year") else "day"
@@ -214,66 +221,40 @@ def file_stem(scope: Scope, tables: Tables, lang: str, public: bool) -> str:
 # ---------------------------------------------------------------- figures
 
 
-def _comparison(tables: Tables, scope: Scope, shared: dict, lang: str
-                ) -> tuple[dict[str, str], str]:
-    """(change text per KPI, note for the slide)."""
-    comparison = metrics.year_over_year(tables, scope, shared)
-    reason = getattr(comparison, "reason", None)
-    if reason is not None or comparison.frame is None:
+def report_figures(report: dict) -> dict[str, Figure]:
+    """The figures of the whole scope as the JSON report states them."""
+    found = report.get("figures") or {}
+    return {k.name: from_json(k.name, found.get(k.name, {"value": report["kpis"].get(k.name)})) for k in KPIS}
+
+
+def _comparison(report: dict, lang: str) -> tuple[dict[str, str], str]:
+    """(change text per KPI, note for the slide): a change only where the JSON has one
+    (``figures[k].change`` compared), with both years' values."""
+    changes = {}
+    for name, fig in report_figures(report).items():
+        text = change_text(fig, lang)
+        if text is not None:
+            changes[name] = text
+    comparison = report.get("year_over_year") or {}
+    reason = comparison.get("reason")
+    if reason is not None or not changes:
         key = f"pack.compare.reason.{reason}"
         note = t(key, lang) if t(key, lang) != key else t("pack.compare.reason.other", lang)
-        return {}, t("pack.compare.none", lang) + ": " + note
-    year, previous = comparison.year, comparison.previous
-    changes = {}
-    for row in comparison.frame.itertuples():
-        if _missing(row.current) or _missing(row.previous):
-            changes[row.metric] = t("pack.compare.no_comparison", lang)
-            continue
-        change = fmt.delta(row.delta, row.unit, lang) or fmt.delta(0, row.unit, lang)
-        changes[row.metric] = t("pack.compare.change", lang, year=year,
-                                value=fmt.value(row.current, row.unit, lang), change=change,
-                                previous=previous)
-    if comparison.partial:
-        end = comparison.period_end or scope.as_of
+        return changes, t("pack.compare.none", lang) + ": " + note
+    year, previous = comparison.get("year"), comparison.get("previous")
+    if comparison.get("partial"):
+        end = date.fromisoformat(comparison["period_end"])
         note = t("pack.compare.partial", lang, year=year, previous=previous,
                  end=fmt.date_text(end, lang, "day", style="medium"))
     else:
         note = t("pack.compare.full", lang, year=year, previous=previous)
-    return changes, note
-
-
-def _figure_state(name: str, report: dict) -> str:
-    """``metrics.figure_state`` from the report: known, at_least or unknown (the rule of
-    docs/metrics.md "Unknown is not zero", the same as on screen)."""
-    from metrics import figure_state
-
-    evidence = report.get("evidence") or {}
-    notes = {
-        "lecture_sessions_unknown": report.get("lecture_sessions_unknown") or 0,
-        "lecture_sessions_inputs": len(evidence.get("lecture_sessions", [])),
-        "grants_amount_unknown": report.get("grants_amount_unknown") or 0,
-        "grants_without_rate": report.get("grants_without_rate") or 0,
-        "grants_funded": len(evidence.get("grant_funding_usd", [])),
-    }
-    return figure_state(name, notes)[0]
+    return changes, note + " " + t("pack.compare.per_figure", lang)
 
 
 def _kpi_parts(name: str, report: dict, lang: str) -> tuple[str, str]:
-    """(the figure, the count of unknown inputs beside it or "")."""
-    state = _figure_state(name, report)
-    value = kpi_value(name, report["kpis"].get(name), lang)
-    if state == "unknown":
-        value = t("figure.unknown", lang)  # as on screen: every input is missing
-    elif state == "at_least":
-        value = "≥ " + value
-    note = ""
-    if name == "lecture_sessions" and report.get("lecture_sessions_unknown"):
-        note = t("export.sessions_unknown", lang,
-                 n=_count(report["lecture_sessions_unknown"], lang))
-    if name == "grant_funding_usd" and report.get("grants_amount_unknown"):
-        note = t("export.grants_amount_unknown", lang,
-                 n=_count(report["grants_amount_unknown"], lang))
-    return value, note
+    """(the figure as its state reads, the count of unknown inputs beside it or "")."""
+    fig = report_figures(report)[name]
+    return value_text(fig, lang), note_text(fig, lang) or ""
 
 
 def _kpi_text(name: str, report: dict, lang: str) -> str:
@@ -289,13 +270,19 @@ def _kpi_table(report: dict, lang: str) -> Table:
 
 
 def _by_institution(report: dict, tables: Tables, lang: str) -> Table | None:
-    figures = report.get("by_institution") or {}
-    if len(figures) < 2:
+    """Every KPI per institution, each cell as its figure's state reads ("unknown", not 0)."""
+    values = report.get("by_institution") or {}
+    states = report.get("by_institution_figures") or {}
+    if len(values) < 2:
         return None
     _, short = _institution_names(tables)
-    ids = list(figures)
-    rows = [[t(k.label_key, lang)] + [kpi_value(k.name, figures[i].get(k.name), lang)
-                                       for i in ids] for k in KPIS]
+    ids = list(values)
+
+    def cell(i: str, name: str) -> str:
+        found = states.get(i, {}).get(name)
+        return value_text(from_json(name, found), lang) if found else kpi_value(name, values[i].get(name), lang)
+
+    rows = [[t(k.label_key, lang)] + [cell(i, k.name) for i in ids] for k in KPIS]
     return Table([t("export.col.kpi", lang)] + [short.get(i, i) for i in ids], rows,
                  (False,) + (True,) * len(ids), (30,) + (70 / len(ids),) * len(ids))
 
@@ -337,7 +324,7 @@ def _named(text: str) -> Callable[[object], str]:
     return lambda _key: text
 
 
-def _trends(scoped: Tables, lang: str) -> Section | None:
+def _trends(scoped: Tables, as_of: date, lang: str) -> Section | None:
     charts = []
     visits = scoped["visits"]
     years = _year(visits, "start_date", "end_date")
@@ -355,7 +342,8 @@ def _trends(scoped: Tables, lang: str) -> Section | None:
             cats, series = _per_year(started.dropna(), None, ["all"], lang, _named("count"),
                                      _named(t(noun, lang)))
             charts.append(Chart("column", t(title, lang), cats, series))
-    students = scoped["students"]
+    # foreign students of the academic years started by as_of (what the figure counts)
+    students = rules.started_students(rules.foreign_rows(scoped["students"], scoped["institutions"]), as_of)
     if len(students):
         per_year = pd.to_numeric(students["count"], errors="coerce").fillna(0).groupby(
             students["academic_year"]).sum().sort_index()
@@ -373,12 +361,23 @@ def _trends(scoped: Tables, lang: str) -> Section | None:
 # ---------------------------------------------------------------- sections
 
 
-def _partners(scoped: Tables, partner_ids: list[str], lang: str) -> tuple[Section, dict[str, int]]:
+def _partners(scoped: Tables, partner_ids: list[str], foreign: list[str], lang: str
+              ) -> tuple[Section, dict[str, int]]:
+    """The partners section: partners per country, the foreign countries counted as the
+    ``partner_countries`` figure counts them (``foreign``: its evidence), domestic apart."""
     partners = scoped["partners"]
     partners = partners[partners["partner_id"].astype(str).isin(partner_ids)]
     by_country = partners.groupby("country", dropna=False).size()
     counts = {str(k): int(v) for k, v in by_country.items() if not _missing(k)}
-    rows = sorted(((fmt.country(k, lang), int(v)) for k, v in by_country.items()),
+    abroad = set(foreign)
+
+    def country_label(code: object) -> str:
+        name = fmt.country(code, lang)
+        if _missing(code) or str(code) in abroad:
+            return name
+        return t("pack.countries.domestic_row", lang, country=name)
+
+    rows = sorted(((country_label(k), int(v)) for k, v in by_country.items()),
                   key=lambda r: (-r[1], r[0]))
     by_type = partners.groupby("type", dropna=False).size()
     types = sorted(((enum_label("partner_type", k, lang), int(v)) for k, v in by_type.items()),
@@ -389,7 +388,7 @@ def _partners(scoped: Tables, partner_ids: list[str], lang: str) -> tuple[Sectio
     return Section(
         "partners", t("pack.section.partners", lang),
         t("export.section.partners_by_country.lead", lang, n=_count(len(partners), lang),
-          c=_count(len(counts), lang)),
+          c=_count(len(abroad), lang), domestic=domestic_words(partners, abroad, lang)),
         [Chart("bar", t("export.chart.partners_by_country", lang), [c for c, _ in rows],
                [Series(name, [n for _, n in rows], "count")]),
          Chart("bar", t("export.chart.partners_by_type", lang), [c for c, _ in types],
@@ -412,10 +411,10 @@ def _mobility(scoped: Tables, report: dict, lang: str) -> Section:
         for m in MODES
     ]
     rows = [[c] + [_count(s.values[i], lang) for s in series] for i, c in enumerate(cats)]
-    share = fmt.percent(report["kpis"].get("remote_share"), lang)
+    share = value_text(report_figures(report)["remote_share"], lang)
     return Section(
         "mobility", t("pack.section.mobility", lang),
-        t("pack.section.mobility.lead", lang, n=_count(len(visits), lang), share=share),
+        fmt.plural("pack.section.mobility.lead", len(visits), lang, share=share),
         [Chart("stacked_column", t("export.chart.mobility", lang), cats, series),
          Chart("stacked_bar", t("export.chart.remote_by_direction", lang),
                [enum_label("direction", d, lang) for d in DIRECTIONS], mode_series)],
@@ -442,8 +441,11 @@ def _agreements(scoped: Tables, as_of: date, lang: str, privacy: Privacy,
                t("pack.col.status_at_as_of", lang)]
     rows, due = [], []
     # Renewals due are the agreements_expiring rows themselves (metrics.rules).
-    due_ids = set(rules.expiring_agreements(rules.active_agreements(agreements, as_of), as_of)[
-        "agreement_id"].astype(str)) if len(agreements) else set()
+    active_now = rules.active_agreements(agreements, as_of) if len(agreements) else agreements
+    due_ids = set(rules.expiring_agreements(active_now, as_of)["agreement_id"].astype(str)) \
+        if len(agreements) else set()
+    # v3: active agreements whose expiry is unknown: "none due" cannot be said of them
+    unknown_expiry = len(rules.expiry_unknown_agreements(active_now)) if len(agreements) else 0
     for row in order.to_dict("records"):
         cells = [
             privacy.row_id("agreements", row["agreement_id"], row.get("_row")),
@@ -458,7 +460,7 @@ def _agreements(scoped: Tables, as_of: date, lang: str, privacy: Privacy,
         expires = row["expires_ts"]
         if str(row["agreement_id"]) in due_ids:
             days = (expires - at).days
-            due.append(cells[:6] + [t("pack.days", lang, n=_count(days, lang))])
+            due.append(cells[:6] + [fmt.plural("pack.days", days, lang)])
     widths = (16, 10, 28, 16, 10, 10, 10)
     numeric = (False,) * 7
     counts = Counter(status)
@@ -477,17 +479,18 @@ def _agreements(scoped: Tables, as_of: date, lang: str, privacy: Privacy,
                 "count")])
     section = Section(
         "agreements", t("pack.section.agreements", lang),
-        t("pack.section.agreements.lead", lang, n=_count(len(agreements), lang),
-          date=fmt.date_text(as_of, lang, "day", style="medium")),
+        fmt.plural("pack.section.agreements.lead", len(agreements), lang,
+                   date=fmt.date_text(as_of, lang, "day", style="medium")),
         [status_chart, expiry_chart],
         Table(headers, rows, numeric, widths),
         "\n".join(t(f"kpi.{k}.definition", lang) for k in
                   ("agreements_active", "agreements_expiring", "agreements_dormant")),
     )
-    renewals = Table(
-        headers[:6] + [t("export.col.days_left", lang)], due, numeric, widths,
-        t("pack.renewals.note", lang, days=RENEWAL_DAYS) if due
-        else t("export.renewals.none", lang, days=RENEWAL_DAYS))
+    note = (t("pack.renewals.note", lang, days=RENEWAL_DAYS) if due
+            else "" if unknown_expiry else t("export.renewals.none", lang, days=RENEWAL_DAYS))
+    if unknown_expiry:
+        note = (note + " " + t("pack.renewals.unknown", lang, n=_count(unknown_expiry, lang))).strip()
+    renewals = Table(headers[:6] + [t("export.col.days_left", lang)], due, numeric, widths, note)
     return section, renewals
 
 
@@ -524,7 +527,7 @@ def _grants(scoped: Tables, funded: pd.DataFrame | None, lang: str, privacy: Pri
     statuses = [s for s in GRANT_STATUSES if counts.get(s)]
     return Section(
         "grants", t("pack.section.grants", lang),
-        t("pack.section.grants.lead", lang, n=_count(len(grants), lang)),
+        fmt.plural("pack.section.grants.lead", len(grants), lang),
         [Chart("column", t("export.chart.grants_by_status", lang),
                [enum_label("grant_status", s, lang) for s in GRANT_STATUSES],
                [Series(t("export.grants", lang), [counts.get(s, 0) for s in GRANT_STATUSES],
@@ -539,16 +542,19 @@ def _grants(scoped: Tables, funded: pd.DataFrame | None, lang: str, privacy: Pri
     )
 
 
-def _students(scoped: Tables, lang: str) -> Section:
+def _students(scoped: Tables, as_of: date, lang: str) -> Section:
     students = scoped["students"]
     counts = pd.to_numeric(students["count"], errors="coerce").fillna(0)
     # The international_students rows: foreign students of the latest academic year.
-    rows_in = rules.latest_academic_year(rules.foreign_rows(students, scoped["institutions"]))
+    rows_in = rules.latest_academic_year(rules.started_students(
+        rules.foreign_rows(students, scoped["institutions"]), as_of))
     latest = rules.latest_year_label(rows_in) if len(rows_in) else None
     by_country = counts.loc[rows_in.index].groupby(rows_in["country"]).sum()
     rows = sorted(((fmt.country(k, lang), int(v)) for k, v in by_country.items()),
                   key=lambda r: (-r[1], r[0]))
-    per_year = counts.groupby(students["academic_year"]).sum().sort_index()
+    # per academic year: the foreign students of each year started by as_of, as the figure counts
+    counted = rules.started_students(rules.foreign_rows(students, scoped["institutions"]), as_of)
+    per_year = counts.loc[counted.index].groupby(counted["academic_year"]).sum().sort_index()
     name = t("export.students", lang)
     return Section(
         "students", t("pack.section.students", lang),
@@ -756,10 +762,11 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
     full, short = _institution_names(tables)
     partner_names = dict(zip(tables["partners"]["partner_id"].astype(str),
                              tables["partners"]["name"].astype(str), strict=False))
-    changes, comparison_note = _comparison(tables, scope, shared, lang)
+    changes, comparison_note = _comparison(report, lang)
     step(0.35)
     big = [BigNumber(n, t(KPI_BY_NAME[n].label_key, lang), *_kpi_parts(n, report, lang)[:1],
-                     changes.get(n, t("pack.compare.no_comparison", lang)),
+                     changes.get(n, t("pack.compare.no_comparison", lang)
+                                 if report_figures(report)[n].state in ("known", "at_least") else ""),
                      t(KPI_BY_NAME[n].definition_key, lang), _kpi_parts(n, report, lang)[1])
            for n in BIG_NUMBERS]
     frames = {k.name: metrics.evidence_frame(tables, scope, k.name, scoped, shared)
@@ -773,13 +780,16 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
                                                                     "countries")
         evidence_tables[kpi.name] = localise_frame(table, frames[kpi.name], lang, privacy,
                                                    partner_names, short)
-    partner_ids = sorted(scoped["partners"]["partner_id"].astype(str).unique())
-    partners_section, counts = _partners(scoped, partner_ids, lang)
+    # the partners and foreign countries the figures count (their evidence in the JSON)
+    partner_ids = sorted(str(p) for p in report["evidence"].get("partners", []))
+    foreign = [str(c) for c in report["evidence"].get("partner_countries", [])]
+    partners_section, counts = _partners(scoped, partner_ids, foreign, lang)
     agreements, renewals = _agreements(scoped, scope.as_of, lang, privacy, partner_names, short)
     sections = [partners_section, _mobility(scoped, report, lang),
                 _grants(scoped, frames.get("grant_funding_usd"), lang, privacy, partner_names,
                         short),
-                _students(scoped, lang)]
+                _students(scoped, scope.as_of, lang),
+                *quota_sections(tables, scope, lang, partner_names, short)]
     step(0.7)
     links = _links(scoped, partner_ids)
     homes = tables["institutions"]
@@ -796,6 +806,7 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
     if research is None and path:
         research = dataset_research(path, tables)
     coauthors = research_part(research, tables, scope, lang, partner_names, short)
+    sections.append(rankings_section(rankings_for(tables, scope, research), tables, lang, short))
     return Pack(
         lang=lang, public=public,
         title=t("export.pack_title", lang),
@@ -811,10 +822,11 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
         comparison_note=comparison_note,
         kpi_table=_kpi_table(report, lang),
         by_institution=_by_institution(report, tables, lang),
-        trends=_trends(scoped, lang),
+        trends=_trends(scoped, scope.as_of, lang),
         map=Section("map", t("export.section.map", lang),
                     t("export.section.map.lead", lang, n=_count(len(partner_ids), lang),
-                      c=_count(len(counts), lang))),
+                      c=_count(len(foreign), lang),
+                      domestic=domestic_words(map_partners, foreign, lang))),
         map_partners=map_partners,
         map_institutions=homes.assign(label=[short.get(str(i), str(i))
                                              for i in homes["institution_id"]]),
@@ -843,6 +855,7 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
         file_stem=file_stem(scope, tables, lang, public),
         research=coauthors.sections if coauthors else [],
         research_papers=coauthors.papers if coauthors else None,
+        changes=changes,
     )
 
 

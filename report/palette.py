@@ -19,6 +19,7 @@ COLOURS: dict[str, str] = {
     "grant_status.rejected": "#c0392b",
     "research.international": "#0e6655",
     "research.domestic": "#aab7b8",
+    "quota.planned": "#aab7b8",
 }
 FALLBACK = ("#5d6d7e", "#a04000", "#117864", "#6c3483")
 

@@ -422,16 +422,21 @@ def _key_figures(pdf: PackPdf, pack: Pack) -> None:
         pdf.set_fill_color(242, 245, 249)
         pdf.rect(x, y, width, height, style="F")
         pdf.set_xy(x + 2, y + 2)
-        pdf.set_font(FONT, "B", 17 if len(number.value) <= 10 else 12)
+        # a headline figure never truncates: the font shrinks until it fits
+        size = 17.0
+        pdf.set_font(FONT, "B", size)
+        while size > 7 and pdf.get_string_width(number.value) > width - 4:
+            size -= 0.5
+            pdf.set_font(FONT, "B", size)
         pdf.set_text_color(*pdf.colour)
-        pdf.cell(width - 4, 9, _fit(pdf, number.value, width - 4))
+        pdf.cell(width - 4, 9, number.value)
         pdf.set_text_color(0, 0, 0)
         pdf.set_xy(x + 2, y + 12)
         pdf.set_font(FONT, "B", 8.5)
         pdf.multi_cell(width - 4, 3.8, number.label, align="L", max_line_height=3.8)
         pdf.set_font(FONT, "", 7.5)
         pdf.set_text_color(*GREY)
-        lines = [number.note, number.change] if number.note else [number.change]
+        lines = [line for line in (number.note, number.change) if line]
         pdf.set_xy(x + 2, y + height - 3.6 * (len(lines) + 1) - 1)
         pdf.multi_cell(width - 4, 3.6, "\n".join(lines), align="L")
         pdf.set_text_color(0, 0, 0)

@@ -285,7 +285,7 @@ def _big_numbers(deck: Deck, pack: Pack) -> None:
                  Inches(0.9), value, size, True, deck.colour)
         text_box(slide, left + Inches(0.15), top + Inches(0.95), width - Inches(0.3),
                  Inches(0.75), number.label, 14 if len(number.label) <= 24 else 12, True)
-        lines = [number.note, number.change] if number.note else [number.change]
+        lines = [line for line in (number.note, number.change) if line]
         text_box(slide, left + Inches(0.15), top + height - Inches(0.3 + 0.22 * len(lines)),
                  width - Inches(0.3), Inches(0.5), lines, 11, colour=GREY)
 

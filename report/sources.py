@@ -26,9 +26,9 @@ import pandas as pd
 
 from i18n import fmt, t
 from loaders.documents import document_path
+from loaders.privacy import Privacy, source_document
 from metrics.documents import SOURCE_TABLES, DocumentIndex, cited, quote_of, row_ids
 from report.parts import Table
-from report.privacy import Privacy, source_document
 
 Tables = Mapping[str, pd.DataFrame]
 _NUMBER = re.compile(r"\[(\d+)\]")

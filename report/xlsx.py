@@ -128,7 +128,7 @@ def _figures(book: Workbook, pack: Pack, used: set[str]) -> None:
                                  pack.label("export.col.definition"),
                                  pack.label("export.col.kpi_name"),
                                  pack.label("pack.col.change")]))
-    changes = {b.name: b.change for b in pack.big_numbers}
+    changes = pack.changes  # every figure's own change, only where the JSON has one
     for kpi, row in zip(KPIS, pack.kpi_table.rows, strict=True):
         sheet.append([cell(sheet, row[0]), cell(sheet, row[1], alignment=Alignment(
             horizontal="right")), cell(sheet, row[2], alignment=WRAP), cell(sheet, kpi.name),

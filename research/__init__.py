@@ -28,7 +28,9 @@ from research.match import match_affiliations, name_key, ror_key
 from research.read import Publications, read_publications
 
 PUBLICATIONS_DIR = "publications"
-EXPORT_SUFFIXES = (".csv", ".txt", ".tsv", ".json", ".tab")
+# Scopus: .csv; Web of Science: .txt (plain text or tab-delimited), .isi and .ciw (its own
+# names for the plain-text export), .tab, .tsv; OpenAlex: .json. The content decides.
+EXPORT_SUFFIXES = (".csv", ".txt", ".isi", ".ciw", ".tsv", ".json", ".tab")
 
 
 def publications_dir(dataset_path: str | Path) -> Path:
@@ -46,17 +48,30 @@ def publication_files(dataset_path: str | Path, tables: dict[str, pd.DataFrame])
     files: list[tuple[str, str]] = []
     problems: list[Problem] = []
     for entry in sorted(folder.iterdir()):
-        if entry.is_file() and entry.suffix.lower() in EXPORT_SUFFIXES:
-            files.append((str(entry), ""))
+        if entry.is_file():
+            files += _taken(entry, "", f"{PUBLICATIONS_DIR}/{entry.name}", problems)
         elif entry.is_dir():
             owner = entry.name if entry.name in known else ""
             if not owner:
                 p = {"column": None, "value": entry.name}
                 problems.append(Problem("warning", f"{PUBLICATIONS_DIR}/{entry.name}", None, None, entry.name,
                                         t("problem.pub_unknown_institution", "en", **p), "pub_unknown_institution", p))
-            files += [(str(f), owner) for f in sorted(entry.iterdir())
-                      if f.is_file() and f.suffix.lower() in EXPORT_SUFFIXES]
+            for f in sorted(entry.iterdir()):
+                if f.is_file():
+                    files += _taken(f, owner, f"{PUBLICATIONS_DIR}/{entry.name}/{f.name}", problems)
     return files, problems
+
+
+def _taken(file: Path, owner: str, shown: str, problems: list[Problem]) -> list[tuple[str, str]]:
+    """``[(file, owner)]`` when a reader takes the file by its name; otherwise a warning
+    naming it (hidden files such as .DS_Store aside) and ``[]``."""
+    if file.suffix.lower() in EXPORT_SUFFIXES:
+        return [(str(file), owner)]
+    if not file.name.startswith("."):
+        p = {"column": None, "value": file.name}
+        problems.append(Problem("warning", shown, None, None, file.name,
+                                t("problem.pub_not_an_export", "en", **p), "pub_not_an_export", p))
+    return []
 
 
 def files_stamp(files: list[tuple[str, str]]) -> tuple:

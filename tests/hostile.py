@@ -102,3 +102,65 @@ def workbook(path: Path, tables: dict[str, list[list[str]]] | None = None):
 
 def _typed(value: str):
     return int(value) if value.isdigit() and len(value) < 10 else value
+
+
+# ---------------------------------------------------------------- workbook parts by hand
+
+SST_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+SST_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+
+
+def rewrite_parts(source: Path, target: Path, changes: dict) -> Path:
+    """A copy of the workbook ``source`` with parts replaced: ``changes`` maps a part name
+    to its new bytes, or to a function of the old bytes (a new name adds the part)."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w",
+                                                         zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            change = changes.get(info.filename)
+            dst.writestr(info.filename, change(data) if callable(change) else
+                         (data if change is None else change))
+        for name, change in changes.items():
+            if name not in src.namelist():
+                dst.writestr(name, change)
+    return target
+
+
+def shared_strings_book(target: Path, unused: int = 0, sheet: str = "partners") -> Path:
+    """The base workbook with the text of ``sheet`` in a shared-strings part, as Excel
+    writes it (openpyxl writes inline strings), plus ``unused`` strings no cell uses."""
+    import re
+
+    plain = target.with_name(target.stem + "-inline.xlsx")
+    workbook(plain).save(plain)
+    part = f"xl/worksheets/sheet{list(BASE).index(sheet) + 1}.xml"
+    strings: list[str] = []
+
+    def to_shared(data: bytes) -> bytes:
+        def one(match: re.Match) -> str:
+            strings.append(match.group(2))
+            return f'<c r="{match.group(1)}" t="s"><v>{len(strings) - 1}</v></c>'
+
+        return re.sub(r'<c r="([A-Z]+\d+)" t="inlineStr"><is><t>(.*?)</t></is></c>', one,
+                      data.decode()).encode()
+
+    import zipfile
+
+    with zipfile.ZipFile(plain) as src:
+        sheet_xml = to_shared(src.read(part))
+    items = strings + [f"unused {i}" for i in range(unused)]
+    sst = ('<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.'
+           f'org/spreadsheetml/2006/main" count="{len(items)}" uniqueCount="{len(items)}">'
+           + "".join(f"<si><t>{s}</t></si>" for s in items) + "</sst>")
+    return rewrite_parts(plain, target, {
+        part: sheet_xml,
+        "xl/sharedStrings.xml": sst.encode(),
+        "[Content_Types].xml": lambda d: d.replace(
+            b"</Types>", f'<Override PartName="/xl/sharedStrings.xml" ContentType="{SST_TYPE}"/>'
+            "</Types>".encode()),
+        "xl/_rels/workbook.xml.rels": lambda d: d.replace(
+            b"</Relationships>", f'<Relationship Id="rIdSst" Type="{SST_REL}" '
+            'Target="sharedStrings.xml"/></Relationships>'.encode()),
+    })

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cache
@@ -61,7 +62,8 @@ COUNT_KPIS = (
     "grants_active",
     "student_countries",
 )
-NOTE_NAMES = ("lecture_sessions_unknown", "grants_amount_unknown", "grants_without_rate")
+NOTE_NAMES = ("lecture_sessions_unknown", "grants_amount_unknown", "grants_without_rate",
+              "agreements_expiry_unknown")
 FUNDED = ("awarded", "active", "completed")
 RESEARCH_TYPES = ("university", "research_center")
 
@@ -317,6 +319,17 @@ def usd_rate(data, currency, year):
 # ---------------------------------------------------------------------- KPIs
 
 
+def _started_year(as_of):
+    """The start year of the latest academic year begun by as_of (1 September default)."""
+    import os
+
+    month, day = 9, 1
+    text = os.environ.get("COOP_ACADEMIC_YEAR_START", "")
+    if re.fullmatch(r"\d{1,2}-\d{1,2}", text):
+        month, day = (int(x) for x in text.split("-"))
+    return as_of.year if (as_of.month, as_of.day) >= (month, day) else as_of.year - 1
+
+
 def _compute(data, scope):
     """(values, evidence) for one scope: every KPI and note, and the ids behind each KPI."""
     as_of = scope.as_of
@@ -375,6 +388,9 @@ def _compute(data, scope):
         if row["expires_on"] is not None and as_of < row["expires_on"] <= horizon:
             expiring.append(row["agreement_id"])
     ev["agreements_expiring"] = sorted(expiring)
+    # v3: an empty expires_on is unknown unless the agreement is written open-ended
+    out["agreements_expiry_unknown"] = sum(
+        1 for row in active if row["expires_on"] is None and row.get("expires_on_precision") != "open_ended")
     dormant = []
     for row in active:
         if is_dormant(row, data, as_of):
@@ -430,11 +446,15 @@ def _compute(data, scope):
     out["grant_funding_usd"] = funding
     out["grants_without_rate"] = without_rate
     out["grants_amount_unknown"] = amount_unknown
+    out["grants_funded"] = len(funded)  # its inputs (to tell unknown from at least)
     ev["grant_funding_usd"] = sorted(funded)
 
+    # v3: only academic years that have started by as_of (on 1 September of the start
+    # year, unless COOP_ACADEMIC_YEAR_START says another day)
+    started = _started_year(as_of)
     foreign_students = []
     for s in students:
-        if s["country"] != _home_country(data, s["institution_id"]):
+        if s["country"] != _home_country(data, s["institution_id"]) and s["year_start"] <= started:
             foreign_students.append(s)
     last_rows = []
     if foreign_students:
@@ -552,55 +572,100 @@ def _until(data, last_day):
     return cut
 
 
+def _has_unknown_inputs(values, name):
+    """Whether a figure has an input whose value is unknown (then no change is shown):
+    a sum with a row lacking its number or rate, Expiring with an unknown expiry."""
+    if name == "lecture_sessions":
+        return values["lecture_sessions_unknown"] > 0
+    if name == "grant_funding_usd":
+        return values["grants_amount_unknown"] + values["grants_without_rate"] > 0
+    if name == "agreements_expiring":
+        return values["agreements_expiry_unknown"] > 0
+    return False
+
+
+def reference_state(values, name):
+    """A figure's state (docs/metrics.md "One figure, one state") from reference_kpis:
+    unknown (a sum with inputs, none known), cannot_tell (every active agreement's expiry
+    unknown), at_least (some inputs unknown), undefined (None), else known."""
+    if name == "lecture_sessions":
+        inputs, unknown = values["visits_incoming"], values["lecture_sessions_unknown"]
+    elif name == "grant_funding_usd":
+        inputs = values["grants_funded"]
+        unknown = values["grants_amount_unknown"] + values["grants_without_rate"]
+    elif name == "agreements_expiring":
+        active, unknown = values["agreements_active"], values["agreements_expiry_unknown"]
+        if unknown and unknown >= active:
+            return "cannot_tell"
+        return "at_least" if unknown else "known"
+    else:
+        return "undefined" if values[name] is None else "known"
+    if inputs and unknown >= inputs:
+        return "unknown"
+    return "at_least" if unknown else "known"
+
+
 def reference_yoy(tables, scope, data=None):
-    """Year over year: Y, Y-1, whether the periods are partial, why there is none, the
-    KPIs of each year (KPI_NAMES and the notes) and the change of each KPI (None when
-    either value is undefined or shown as unknown, or when its own tables are not dated
-    in both periods)."""
+    """Year over year, per figure (docs/metrics.md v3): for each KPI its own Y and Y-1
+    from its own tables' dated rows, whether partial, why there is none, both values and
+    the change (None when either value is undefined or has unknown inputs, or its tables
+    are not dated in both periods). Returns {kpi: dict(year, previous, partial, reason,
+    current, before, delta)}."""
     data = prepare(tables) if data is None else data
     dated = _dated_years(data, scope)
-    years = set().union(*dated.values())
-    candidates = []
-    for y in years:
-        if y > scope.as_of.year:
-            continue
-        if scope.year_to is not None and y > scope.year_to:
-            continue
-        if scope.year_from is not None and y < scope.year_from:
-            continue
-        candidates.append(y)
-    out = dict(year=None, previous=None, partial=False, reason=None)
-    out.update(current={}, prev={}, delta={})
-    if not candidates:
-        out["reason"] = "no_dated_rows"
-        return out
-    year = max(candidates)
-    out["year"] = year
-    if year - 1 not in years:
-        out["reason"] = "one_year_only"
-        return out
-    out["previous"] = year - 1
     as_of = scope.as_of
-    now_data = before_data = data
-    if year == as_of.year and (as_of.month, as_of.day) != (12, 31):
-        # a year in progress: both years from 1 January to the as-of month and day
-        out["partial"] = True
-        now_data = _until(data, as_of)
-        before_data = _until(data, _same_day(as_of, year - 1))
-    now, now_ids = _compute(now_data, replace(scope, year_from=year, year_to=year))
-    before, before_ids = _compute(before_data, replace(scope, year_from=year - 1, year_to=year - 1))
-    out["current"], out["prev"] = now, before
-    now_dated = {t for t, ys in _dated_years(now_data, scope).items() if year in ys}
-    before_dated = {t for t, ys in _dated_years(before_data, scope).items() if year - 1 in ys}
+    in_progress = (as_of.month, as_of.day) != (12, 31)
+    # tables with rows dated in the as-of year up to as_of (a year whose rows so far are
+    # none is not compared: the figure takes the year before as its latest)
+    so_far = {t for t, ys in _dated_years(_until(data, as_of), scope).items() if as_of.year in ys}
+    computed = {}
+    out = {}
     for name in KPI_NAMES:
-        change = None
-        if now[name] is not None and before[name] is not None:
-            change = now[name] - before[name]
-        if not set(KPI_TABLES[name]) & now_dated & before_dated:
-            change = None
-        if _unknown(now, now_ids, name) or _unknown(before, before_ids, name):
-            change = None
-        out["delta"][name] = change
+        tables_of = set(KPI_TABLES[name])
+        students = tables_of == {"students"}
+        years = set().union(*(dated[t] for t in tables_of))
+        if not students and not (tables_of & so_far):
+            years.discard(as_of.year)
+        last = _started_year(as_of) if students else as_of.year
+        if scope.year_to is not None:
+            last = min(last, scope.year_to)
+        candidates = [y for y in years if y <= last and (scope.year_from is None or y >= scope.year_from)]
+        row = dict(year=None, previous=None, partial=False, reason=None, current=None, before=None, delta=None)
+        out[name] = row
+        if not candidates:
+            row["reason"] = "no_dated_rows"
+            continue
+        year = max(candidates)
+        row["year"] = year
+        if year - 1 not in years:
+            row["reason"] = "one_year_only"
+            continue
+        row["previous"] = year - 1
+        partial = not students and year == as_of.year and in_progress
+        row["partial"] = partial
+        if (year, partial) not in computed:
+            now_data = _until(data, as_of) if partial else data
+            before_data = _until(data, _same_day(as_of, year - 1)) if partial else data
+            now, _ = _compute(now_data, replace(scope, year_from=year, year_to=year))
+            before, _ = _compute(before_data, replace(scope, year_from=year - 1, year_to=year - 1))
+            now_dated = {t for t, ys in _dated_years(now_data, scope).items() if year in ys}
+            before_dated = {t for t, ys in _dated_years(before_data, scope).items() if year - 1 in ys}
+            computed[(year, partial)] = (now, before, now_dated & before_dated)
+        now, before, both = computed[(year, partial)]
+        row["current"], row["before"] = now[name], before[name]
+        if not tables_of & both:
+            row["reason"] = "one_year_only"
+            continue
+        if now[name] is None or before[name] is None:
+            row["reason"] = "undefined"
+            continue
+        if name == "remote_share" and min(now["visits_incoming"], before["visits_incoming"]) < 5:
+            row["reason"] = "small_base"  # a share of under 5 visits reads as counts: no change
+            continue
+        if _has_unknown_inputs(now, name) or _has_unknown_inputs(before, name):
+            row["reason"] = "not_known"
+            continue
+        row["delta"] = now[name] - before[name]
     return out
 
 

@@ -64,7 +64,8 @@ def test_overview_kpis_whole_dataset():
         "Partner countries": "5",
         "International research network index": "2.9",  # 4 / ln 4
         "Active agreements": "4",
-        "Expiring within 180 days": "1",
+        # a1 expires 2025-12-01; a3 and a7 have no expiry date (v3: unknown, not open-ended)
+        "Expiring within 180 days": "≥ 1",
         "Dormant agreements": "1",
         "Incoming visits": "5",
         "Outgoing visits": "3",
@@ -87,7 +88,7 @@ def test_overview_filtered_by_institution_and_years():
     at = run_page(inst="admi")
     values = metrics_of(at)
     assert (values["Partners"], values["Incoming visits"], values["Outgoing visits"]) == ("3", "2", "2")
-    assert values["Remote share"] == "50.0%"  # v5 of v4, v5
+    assert values["Remote share"] == "1 of 2 remote"  # v5 of v4, v5 (v3: under 5 visits, the counts)
 
     at = run_page(**{"from": "2024", "to": "2024"})
     values = metrics_of(at)
@@ -101,9 +102,17 @@ def test_overview_targets_and_institutions_side_by_side():
     # SamSMU 2024 incoming: v1 only -> 1 of 4; ADMI 2024 partners: Kazakh NMU, Pirogov, SNU.
     assert rows[("SamSMU", "Incoming visits")] == ("4", "1", 25.0)
     assert rows[("ADMI", "Partners")] == ("5", "3", 60.0)
-    side = at.dataframe[1].value.set_index("Figure")
-    assert side.loc["Incoming visits", "SamSMU"] == "3"
-    assert side.loc["Incoming visits", "ADMI"] == "2"
+    side = at.dataframe[1].value.set_index("Institution")  # a row per institution
+    assert side.loc["SamSMU", "Incoming visits"] == "3"
+    assert side.loc["ADMI", "Incoming visits"] == "2"
+    assert list(side.index) == ["ADMI", "SamSMU"]  # by name until sorted
+    # The chart: a column of bars per figure compared; sorted by incoming visits, SamSMU first.
+    at.selectbox(key="compare-sort").set_value("visits_incoming").run(timeout=30)
+    chart = next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
+                 if "<b>Incoming visits</b>" in str(json.loads(c.proto.spec)["layout"].get("annotations")))
+    incoming = next(t for t in chart["data"] if t["name"] == "Incoming visits" and t["type"] == "bar")
+    assert (incoming["y"], incoming["x"], incoming["text"]) == (["SamSMU", "ADMI"], [3, 2], ["3", "2"])
+    assert list(at.dataframe[1].value["Institution"]) == ["SamSMU", "ADMI"]
 
 
 def test_empty_selection_shows_a_message_not_a_chart():
@@ -165,7 +174,7 @@ def test_mobility_timeline_and_breakdowns():
     i = outgoing["base"].index("2024-09-01T00:00:00")
     assert outgoing["x"][i] == 30 * 24 * 3600 * 1000
     assert outgoing["marker"]["pattern"]["shape"][i] == "/"
-    assert "**1 visit(s) without a date**" in [m.value for m in at.markdown][0]
+    assert "**1 visit without a date**" in [m.value for m in at.markdown][0]
     assert bars(per_year) == {
         "Incoming": {"2023": 1, "2024": 2, "2025": 1},
         "Outgoing": {"2023": 1, "2024": 1, "2025": 1},
@@ -209,7 +218,11 @@ def test_grants_charts_in_usd():
 
 def test_agreements_renewals_dormant_registry():
     at = run_page("agreements")
-    expiring, dormant, registry = (df.value for df in at.dataframe)
+    expiring, dormant, registry, renewal = (df.value for df in at.dataframe)
+    # six months before its 1 December 2025 expiry, the MoU is in its renewal window
+    assert renewal.to_dict("records") == [{
+        "Institution": "SamSMU", "Partner": "Seoul National University", "Expires on": "2025-12-01",
+        "Use": "no terms recorded"}]
     assert expiring.to_dict("records") == [{
         "Institution": "SamSMU", "Partner": "Seoul National University",
         "Kind": "Memorandum of understanding", "Expires on": "2025-12-01", "Days left": 154,
@@ -248,8 +261,9 @@ def test_quality_page_lists_problems_positions_undated():
     assert metrics_of(at)["Warnings"] == "1"
     problems, positions, rough, undated = (df.value for df in at.dataframe[:4])  # then rows without a document
     assert problems[["Table", "Row", "Column", "Value"]].to_dict("records") == [
-        {"Table": "visits", "Row": 10, "Column": "direction", "Value": "sideways"},
-        {"Table": "partners", "Row": 8, "Column": "city", "Value": "Atlantis"},
+        # the table and column in words; the file's own name only where it differs
+        {"Table": "Visits", "Row": 10, "Column": "Direction", "Value": "sideways"},
+        {"Table": "Partners", "Row": 8, "Column": "City", "Value": "Atlantis"},
     ]
     assert positions.set_index("Position").loc["Country only", "Partners"] == 2
     assert dict(zip(rough["Partner"], rough["Why"], strict=True)) == {

@@ -10,7 +10,7 @@ import pytest
 
 from charts import bar_chart, country_map, partner_map, visit_spans, visit_timeline
 from charts.frames import count_by, explode_list, partner_activity, top_n
-from charts.maps import shade
+from charts.map_layers import shade
 from charts.theme import DIRECTION_COLORS, NO_DATA_RGB, SEQUENTIAL_RGB
 from ui.format import format_delta, format_value
 from ui.panels import csv_bytes, escape_cell
@@ -260,7 +260,10 @@ def test_query_round_trip():
     ("query", "expected"),
     [
         ({"country": ["kor,deu"]}, ViewState(countries=("KOR", "DEU"))),
-        ({"from": ["2025"], "to": ["2020"]}, ViewState(year_from=2020, year_to=2025)),
+        # a range that ends before it starts is dropped, as any bad parameter, with the
+        # sidebar's notice (ui.state.unreadable; issue 24): never silently swapped
+        ({"from": ["2025"], "to": ["2020"]}, ViewState()),
+        ({"as_of": ["0001-01-01"]}, ViewState()),
         ({"from": ["soon"], "as_of": ["yesterday"], "lang": ["fr"]}, ViewState()),
         ({"present": ["0"]}, ViewState(present=False)),
     ],
@@ -307,3 +310,47 @@ def test_exploded_column_gives_explode_list_of_a_part():
     # rows in another order, or not the table's own: the caller explodes them itself
     assert exploded.of(table.iloc[[2, 0]], ["faculty", "direction"]) is None
     assert exploded.of(table.set_axis([7, 8, 9, 10]), ["faculty", "direction"]) is None
+
+
+def test_visit_timeline_lanes_per_direction():
+    """One bar per visit: incoming and outgoing in lanes of their own, never drawn over each other."""
+    visits = pd.DataFrame([visit("a", "2024-01-01", "day", "2024-03-01", "day"),
+                           visit("b", "2024-02-01", "day", direction="outgoing")])
+    fig = visit_timeline(visits, "label")
+    assert fig.layout.barmode == "group"
+    assert {t.name: t.offsetgroup for t in fig.data if t.y and t.y[0] is not None} == {
+        "Incoming · In person": "incoming", "Outgoing · In person": "outgoing"}
+
+
+def test_visit_timeline_counts_per_period_when_a_row_is_busy():
+    """issue 24 defect 10: above ``max_row_visits`` in a row, counts per month, stacked."""
+    visits = pd.DataFrame([
+        visit("a", "2024-01-05", "day"), visit("b", "2024-01-20", "day", direction="outgoing"),
+        visit("c", "2024-02-03", "day"), visit("d", "2024-02-10", "day", mode="remote", label="B"),
+    ])
+    info: dict = {}
+    fig = visit_timeline(visits, "label", max_row_visits=2, info=info)
+    assert info == {"visits": 4, "bars": 4, "months": 1}  # (A, Jan, in), (A, Jan, out), (A, Feb, in), (B, Feb, remote)
+    assert fig.layout.barmode == "stack"
+    drawn = [(t.name, t.yaxis, list(t.x), list(t.y)) for t in fig.data]
+    assert drawn == [
+        # A: rows by first visit, so A is the top band (y), B the second (y2); x = mid-month.
+        ("Incoming · In person", "y", ["2024-01-16T12:00:00", "2024-02-15T12:00:00"], [1, 1]),
+        ("Outgoing · In person", "y", ["2024-01-16T12:00:00"], [1]),
+        ("Incoming · Remote", "y2", ["2024-02-15T12:00:00"], [1]),
+    ]
+    assert [a.text for a in fig.layout.annotations] == ["<b>A</b> · 3", "<b>B</b> · 1"]
+    assert fig.layout.yaxis.tickvals == (0, 2) and fig.layout.yaxis2.tickvals == (0, 1)  # each row's peak
+    assert fig.layout.xaxis.anchor == "y2"
+
+
+def test_visit_timeline_count_periods_grow_to_fit():
+    """Ten years of visits: quarters would be 44 periods, over the 12 allowed; years are 10."""
+    visits = pd.DataFrame([visit(f"v{y}", f"{y}-06-01", "day") for y in range(2015, 2025)])
+    info: dict = {}
+    fig = visit_timeline(visits, "label", max_row_visits=1, max_periods=12, info=info)
+    assert info["months"] == 12
+    (bars,) = fig.data
+    # Mid-year: 2015 + 182.5 days, leap 2016 + 183 days.
+    assert list(bars.x)[:2] == ["2015-07-02T12:00:00", "2016-07-02T00:00:00"]
+    assert list(bars.y) == [1] * 10

@@ -30,7 +30,8 @@ def test_clean_good(tmp_path):
     assert result.stderr == ""
     assert sorted(p.name for p in out.iterdir()) == sorted(
         f"{n}.csv" for n in ("institutions", "partners", "agreements", "visits", "grants",
-                             "students", "fx_rates", "targets", "documents"))
+                             "students", "agreement_terms", "institution_facts", "fx_rates", "targets",
+                             "documents"))
     partners = read_rows(out / "partners.csv")
     assert list(partners[0])[:9] == ["partner_id", "name", "type", "country", "city", "lat",
                                      "lon", "geo_precision", "geo_note"]

@@ -11,8 +11,9 @@ import pytest
 from tiny_dataset import AS_OF, tiny_tables
 
 from metrics import Scope, columnar
+from metrics.engine import compute_kpis_with_notes
 from metrics.kpis import KpiContext
-from metrics.registry import KPIS, compute_kpis_with_notes
+from metrics.registry import KPIS
 
 IRN_2_2 = 2 / math.log(2)  # L = 2 countries over P = 2 partners: 2 / ln 2
 
@@ -49,6 +50,8 @@ WHOLE_NOTES = {
     "grants_amount_unknown": 1,  # g4
     "lecture_sessions_inputs": 6,  # the incoming visits
     "grants_funded": 4,  # g1 g2 g3 g4
+    "agreements_expiry_unknown": 3,  # active: a2 a6 a7 (no expiry date)
+    "remote_visits": 1,  # incoming remote: v2
 }
 
 SAM = {
@@ -69,7 +72,10 @@ SAM = {
     "irn_index": IRN_2_2,  # p1 KOR, p3 KAZ
 }
 SAM_NOTES = {"lecture_sessions_unknown": 1, "grants_without_rate": 0, "grants_amount_unknown": 1,
-             "lecture_sessions_inputs": 3, "grants_funded": 2}
+             "lecture_sessions_inputs": 3, "grants_funded": 2,
+    "agreements_expiry_unknown": 1,  # active: a2
+    "remote_visits": 1,  # incoming remote: v2
+}
 
 ADM = {
     "partners": 4,  # adm-p3 adm-p4 adm-p1 adm-p2
@@ -89,7 +95,10 @@ ADM = {
     "irn_index": None,  # only p1 is a foreign university / research centre for adm: P = 1 < 2
 }
 ADM_NOTES = {"lecture_sessions_unknown": 0, "grants_without_rate": 1, "grants_amount_unknown": 0,
-             "lecture_sessions_inputs": 3, "grants_funded": 2}
+             "lecture_sessions_inputs": 3, "grants_funded": 2,
+    "agreements_expiry_unknown": 2,  # active: a6 a7
+    "remote_visits": 0,  # incoming remote: none
+}
 
 # Year 2025 only: agreements a1 a2 a4 a5 a6 a7 (a3 ended 2024-12-31), visits v1 v4 v5 v8,
 # grants g1 g3 g4 (g2 ended 2023, g5 2019), no students (no academic year starts in 2025).
@@ -113,7 +122,10 @@ YEAR_2025 = {
     "irn_index": None,  # p1 only (sam-p3 went with a3): P = 1
 }
 YEAR_2025_NOTES = {"lecture_sessions_unknown": 0, "grants_without_rate": 1, "grants_amount_unknown": 1,
-                   "lecture_sessions_inputs": 4, "grants_funded": 3}
+                   "lecture_sessions_inputs": 4, "grants_funded": 3,
+    "agreements_expiry_unknown": 3,  # active: a2 a6 a7
+    "remote_visits": 0,  # incoming remote: none
+}
 
 # Countries = {KOR}: agreements a1 a6, visits v1 v2 v7, grants g1 g2 (a partner in KOR), no students.
 KOREA = {
@@ -134,7 +146,10 @@ KOREA = {
     "irn_index": None,  # P = 1
 }
 KOREA_NOTES = {"lecture_sessions_unknown": 1, "grants_without_rate": 0, "grants_amount_unknown": 0,
-               "lecture_sessions_inputs": 3, "grants_funded": 2}
+               "lecture_sessions_inputs": 3, "grants_funded": 2,
+    "agreements_expiry_unknown": 1,  # active: a6
+    "remote_visits": 1,  # incoming remote: v2
+}
 
 # Partner type hospital: agreements a2 a7, visits v3 v8, grant g5; students are not filtered.
 HOSPITAL = {
@@ -155,7 +170,10 @@ HOSPITAL = {
     "irn_index": None,  # a hospital is not counted: P = 0
 }
 HOSPITAL_NOTES = {"lecture_sessions_unknown": 0, "grants_without_rate": 0, "grants_amount_unknown": 0,
-                  "lecture_sessions_inputs": 1, "grants_funded": 0}
+                  "lecture_sessions_inputs": 1, "grants_funded": 0,
+    "agreements_expiry_unknown": 2,  # active: a2 a7
+    "remote_visits": 0,  # incoming remote: none
+}
 
 CASES = {
     "whole": (Scope(as_of=AS_OF), WHOLE, WHOLE_NOTES),

@@ -72,7 +72,9 @@ def test_year_over_year(data):
     table = result.frame.set_index("metric")
     # 2024: incoming v1 v2 -> 2, remote 1/2; 2023: v3 -> 1, remote 0/1 = 0.0
     assert table.loc["visits_incoming", ["current", "previous", "delta"]].tolist() == [2, 1, 1]
-    assert table.loc["remote_share", ["current", "previous", "delta"]].tolist() == [0.5, 0.0, 0.5]
+    # v3: shares of 2 and 1 visits read as counts ("1 of 2"): no percentage-point change
+    assert table.loc["remote_share", ["current", "previous", "delta"]].tolist() == [0.5, 0.0, None]
+    assert result.changes["remote_share"].reason == "small_base"
     assert table.loc["lecture_sessions", ["current", "previous", "delta"]].tolist() == [8, 2, 6]
     # 2023 has no outgoing and 2024 one (v4)
     assert table.loc["visits_outgoing", ["current", "previous", "delta"]].tolist() == [1, 0, 1]
@@ -83,7 +85,7 @@ def test_year_over_year(data):
 def test_year_over_year_keeps_other_filters(data):
     # adm's only dated row is v4 (2024): 2023 has nothing to compare with
     result = year_over_year(data, Scope(as_of=AS_OF, institutions={"adm"}))
-    assert (result.year, result.previous, result.reason, result.frame) == (2024, None, "one_year_only", None)
+    assert (result.year, result.previous, result.reason, result.deltas) == (2024, None, "one_year_only", {})
     sam = year_over_year(data, Scope(as_of=AS_OF, institutions={"sam"}))
     assert sam.frame.set_index("metric").loc["visits_incoming", "current"] == 2
 
@@ -91,8 +93,9 @@ def test_year_over_year_keeps_other_filters(data):
 def test_year_over_year_without_dates():
     undated = tables(visits=[{"visit_id": "u1", "institution_id": "sam", "country": "KOR"}])
     result = year_over_year(undated, Scope(as_of=AS_OF))
-    assert (result.year, result.previous, result.reason, result.frame) == (None, None, "no_dated_rows", None)
+    assert (result.year, result.previous, result.reason) == (None, None, "no_dated_rows")
     assert result.deltas == {}
+    assert {c.reason for c in result.changes.values()} == {"no_dated_rows"}
 
 
 def test_year_over_year_partial_year_same_period():

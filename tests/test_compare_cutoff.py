@@ -35,7 +35,10 @@ CUT_2025 = {
     "irn_index": None,  # p1 only: P = 1
 }
 CUT_2025_NOTES = {"lecture_sessions_unknown": 0, "grants_without_rate": 0, "grants_amount_unknown": 1,
-                  "lecture_sessions_inputs": 2, "grants_funded": 2}
+                  "lecture_sessions_inputs": 2, "grants_funded": 2,
+    "agreements_expiry_unknown": 3,  # active with no expiry date: a2 a6 a7
+    "remote_visits": 0,  # incoming remote: none
+}
 
 # Year 2024 up to 2024-06-30 (the same period a year before; statuses still as of
 # 2025-06-30). cut_at drops v1 v2 v4 v5 v8, a4, g3 g4. Busy pairs of the cut tables:
@@ -59,7 +62,10 @@ CUT_2024 = {
     "irn_index": 2 / math.log(2),  # p1 (KOR), p3 (KAZ): L = 2, P = 2
 }
 CUT_2024_NOTES = {"lecture_sessions_unknown": 0, "grants_without_rate": 0, "grants_amount_unknown": 0,
-                  "lecture_sessions_inputs": 0, "grants_funded": 1}
+                  "lecture_sessions_inputs": 0, "grants_funded": 1,
+    "agreements_expiry_unknown": 3,  # active with no expiry date: a2 a6 a7
+    "remote_visits": 0,  # incoming remote: none
+}
 
 CASES = {
     "2025 up to 31 Mar": (2025, date(2025, 3, 31), CUT_2025, CUT_2025_NOTES),
@@ -101,31 +107,41 @@ def test_kpis_up_to_reuses_the_facts_over_several_cutoffs():
 
 
 def test_year_over_year_partial_year_on_the_tiny_dataset():
-    # Y = 2025 (the as-of year, not over): 1 Jan-30 Jun 2025 vs 1 Jan-30 Jun 2024.
+    # v3: each figure its own Y. Figures of visits and grants: Y = 2025 (the as-of year,
+    # not over): 1 Jan-30 Jun 2025 vs 1 Jan-30 Jun 2024.
     # 2025 up to 30 Jun: agreements a1 a2 a5 a6 a7, visits v1 v5 v8, grants g1 g3 g4:
     #   partners 4, partner_countries 3 (KOR DEU UZB), incoming 3, outgoing 0, sessions
     #   4 + 3 + 1 = 8, mobility 2 (KOR UZB), grants_active 3, usd 125000 (g3 no rate, g4 none).
     # 2024 up to 30 Jun: CUT_2024 above.
-    # Tables dated in both periods: visits (v1 / v6) and grants (g4 / g1); agreements are
-    # not (a4 is cut, nothing signed in 2024), nor students (none start in 2025).
+    # Agreements: signed in 2025 only a4 (2025-08-01, after as_of), so their own Y is the
+    # latest year before: 2023 (a5) against 2022 (a6), whole years. Spans overlapping 2023:
+    # a1 a2 a3 a5 a6 a7, 2022: a1 a2 a3 a6 a7; active at as_of in both a1 a2 a6 a7 (4),
+    # dormant a2 in both; expiring a1 in both but a2 a6 a7 have no expiry date: not known.
+    # Students: the latest started academic year 2024/2025 (42, IND TKM) against 2023/2024
+    # (s1 IND 40 + s6 RUS 5 = 45, IND RUS).
     comparison = year_over_year(tiny_tables(), Scope(as_of=AS_OF), {})
     assert (comparison.year, comparison.previous, comparison.partial) == (2025, 2024, True)
     assert comparison.period_end == AS_OF
     assert comparison.dated_both == frozenset({"visits", "grants"})
+    changes = comparison.changes
+    assert (changes["agreements_active"].year, changes["agreements_active"].previous) == (2023, 2022)
+    assert not changes["agreements_active"].partial
+    assert (changes["international_students"].current, changes["international_students"].before) == (42, 45)
     assert comparison.deltas == {
         "partners": 0,  # 4 - 4
         "partner_countries": -1,  # 3 - 4
-        "agreements_active": None,  # agreements not dated in both periods
-        "agreements_expiring": None,
-        "agreements_dormant": None,
+        "agreements_active": 0,  # 4 - 4 (2023 against 2022)
+        "agreements_dormant": 0,  # 1 - 1
         "visits_incoming": 3,  # 3 - 0
         "visits_outgoing": -1,  # 0 - 1
-        "remote_share": None,  # 2024 has no incoming visit
         "lecture_sessions": 8,  # 8 - 0
         "mobility_countries": 1,  # 2 - 1
         "grants_active": 2,  # 3 - 1
-        "grant_funding_usd": 0.0,  # 125000 - 125000
-        "international_students": None,  # students not dated in 2025
-        "student_countries": None,
-        "irn_index": None,  # 2025 undefined (P = 1)
+        "international_students": -3,  # 42 - 45
+        "student_countries": 0,  # 2 - 2
     }
+    # not compared: expiring (unknown expiries), remote share (2024 undefined), funding
+    # (2025 has unknown inputs), IRN (2025 undefined)
+    assert {name: c.reason for name, c in changes.items() if not c.compared} == {
+        "agreements_expiring": "not_known", "remote_share": "undefined",
+        "grant_funding_usd": "not_known", "irn_index": "undefined"}

@@ -1,4 +1,4 @@
-"""charts.maps.CountryLayer: the world's country polygons shaded by a few counts, its data
+"""charts.deck_json.CountryLayer: the world's country polygons shaded by a few counts, its data
 JSON (geometry serialised once per process) and a Deck written with it inline.
 
 Expected fills worked out by hand from ``shade`` (square-root scale over the 5 colours of
@@ -10,7 +10,8 @@ import json
 
 import pydeck as pdk
 
-from charts.maps import CountryLayer, Deck, _feature_json, country_layer, ocean_layer
+from charts.deck_json import CountryLayer, Deck, _feature_json
+from charts.map_layers import country_layer, ocean_layer
 
 COUNTS = {"KOR": 4, "IND": 2, "DEU": 1, "UZB": 0}
 # maximum 4; index = int(sqrt(value / 4) * 5 - 1e-9):

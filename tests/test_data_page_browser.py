@@ -166,7 +166,7 @@ def test_add_a_visit_in_the_form_see_it_then_restore_in_chromium(env_dirs, tmp_p
         _pick(page, "Start", "year and month")
         page.get_by_label("Year", exact=True).first.fill("2024")
         page.get_by_label("Year", exact=True).first.press("Tab")
-        _pick(page, "Month", "3")
+        _pick(page, "Month", "March")
         page.screenshot(path=str(tmp_path / "form.png"), full_page=True)
         page.get_by_role("button", name="Save", exact=True).click()
         expect(page.get_by_text("Saved as version 2.")).to_be_visible(timeout=60_000)
@@ -242,3 +242,44 @@ def test_keep_a_publication_export_and_the_research_page_reads_it(env_dirs, tmp_
         wait_for_app(page)
         page.screenshot(path=str(shots / "research-after-upload.png"), full_page=True)
         assert metric_values(page)["Papers"] == "5"  # the 5 readable records of the export
+
+
+@pytest.mark.browser
+def test_an_iia_file_imported_on_the_page_shows_its_terms_on_agreements(env_dirs, tmp_path):
+    """The office reads AUTH's IIA file for SamSMU (partner mapped to the curated Aristotle
+    University), saves it, and the Agreements page shows its three terms against quota."""
+    from playwright.sync_api import expect
+
+    iia = ROOT / "tests" / "data" / "ewp" / "auth-samsmu-iia.xml"
+    expect.set_options(timeout=60_000)
+    shots = Path(os.environ.get("COOP_SHOTS", tmp_path))
+    with (
+        serve(Path(env_dirs["COOP_DATA"]), store=Path(env_dirs["COOP_STORE"]), env=env_dirs) as base_url,
+        browser(width=1400, height=2000) as page,
+    ):
+        page.goto(base_url + "/data", timeout=60_000)
+        page.get_by_label("Editor name").fill("aziza")
+        page.get_by_label("Password", exact=True).fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_text("Logged in as aziza.")).to_be_visible(timeout=30_000)
+        page.get_by_role("tab", name="Erasmus IIA file").click()
+        panel = page.get_by_role("tabpanel", name="Erasmus IIA file")
+        panel.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(iia))
+        # SamSMU has no EWP id in the curated data: the office types the one the file uses
+        hei = panel.get_by_role("textbox", name="The institution's EWP id (SCHAC code), if its row has none")
+        expect(panel.get_by_text("Neither partner of this IIA (auth.gr, sammu.uz) is samsmu")).to_be_visible()
+        hei.fill("sammu.uz")
+        hei.press("Enter")
+        expect(panel.get_by_text("The partner auth.gr is not in the data yet")).to_be_visible()
+        _pick(page, "Partner", "Aristotle University of Thessaloniki")
+        expect(panel.get_by_text("a new agreement with Aristotle University of Thessaloniki, 3 terms")).to_be_visible()
+        page.screenshot(path=str(shots / "data-iia.png"), full_page=True)
+        panel.get_by_role("button", name="Save the agreement").click()
+        expect(page.get_by_text("Saved as version 2.")).to_be_visible()
+        frames = Store().frames(2)
+        assert list(frames["agreement_terms"]["agreement_id"]) == ["a-samsmu-iia-auth-iia-2025-117"] * 3
+        page.goto(base_url + "/agreements?as_of=2025-10-01", timeout=60_000)
+        wait_for_app(page)
+        expect(page.get_by_text("Terms and use against quota")).to_be_visible()
+        page.screenshot(path=str(shots / "agreements-use.png"), full_page=True)
+        assert metric_values(page)["Under-used"] == "3"

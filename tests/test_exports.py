@@ -195,7 +195,8 @@ BIG = {
     "uz": {"partners": "5", "visits_incoming": "3", "grant_funding_usd": "152\u00a0500\u00a0$",
            "international_students": "55"},
 }
-REMOTE = {"en": "33.3%", "ru": "33,3\u00a0%", "uz": "33,3%"}
+# v3: a share of fewer than 5 visits reads as its counts (1 remote of 3 incoming)
+REMOTE = {"en": "1 of 3 remote", "ru": "1 из 3 дистанционно", "uz": "3 tadan 1 tasi masofaviy"}
 
 
 @pytest.mark.parametrize("lang", ["en", "ru", "uz"])
@@ -324,9 +325,9 @@ def _pdf_text(path) -> str:
 
 def test_pdf_text_has_kpi_figures_chart_titles_and_every_script(tmp_path, dataset):
     text = _pdf_text(write_pdf(tmp_path / "pack.pdf", pack_of(dataset)))
-    for expected in ("Partners 5", "Incoming visits 3", "Remote share 33.3%",
+    for expected in ("Partners 5", "Incoming visits 3", "Remote share 1 of 3 remote",
                      "International students 55", "$152,500",
-                     "Distinct countries of those partners", "서울", "北京"):
+                     "Distinct foreign countries of those partners", "서울", "北京"):
         assert expected in text, expected
     for key in ("export.chart.grants_by_funder", "export.chart.agreements_by_status",
                 "export.chart.agreements_expiring_by_year", "export.chart.mobility"):
@@ -370,7 +371,7 @@ def _kpi_cells(book) -> dict[str, object]:
 def test_xlsx_figures_equal_the_pack(tmp_path, dataset):
     book = load_workbook(write_xlsx(tmp_path / "annex.xlsx", pack_of(dataset, "ru")))
     cells = _kpi_cells(book)
-    assert cells["partners"] == "5" and cells["remote_share"] == "33,3\u00a0%"
+    assert cells["partners"] == "5" and cells["remote_share"] == REMOTE["ru"]
     assert cells["grant_funding_usd"] == "152\u00a0500\u00a0$"
 
 

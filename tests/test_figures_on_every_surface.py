@@ -181,7 +181,7 @@ def test_every_card_opens_on_the_hand_made_dataset(monkeypatch, tmp_path):
 
 
 def test_map_views_frame_what_is_shown():
-    from charts.maps import fit_view, spread_overlaps, view_bounds
+    from charts.viewport import fit_view, spread_overlaps, view_bounds
 
     # Samarkand and a partner in Moscow, and one at Russia's centre: all inside a 700x500 frame.
     points = [[66.96, 39.65], [37.62, 55.75], [99.2, 61.7]]
@@ -196,7 +196,7 @@ def test_map_views_frame_what_is_shown():
 
 
 def test_students_map_frames_its_countries(curated_copy):
-    from charts.maps import view_bounds
+    from charts.viewport import view_bounds
 
     at = run_dashboard("students")
     deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)

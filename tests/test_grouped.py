@@ -17,7 +17,7 @@ KPI_ORDER = ["partners", "partner_countries", "agreements_active", "agreements_e
              "visits_incoming", "visits_outgoing", "remote_share", "lecture_sessions", "mobility_countries",
              "grants_active", "grant_funding_usd", "international_students", "student_countries", "irn_index"]
 NOTE_ORDER = ["lecture_sessions_unknown", "grants_without_rate", "grants_amount_unknown",
-              "lecture_sessions_inputs", "grants_funded"]
+              "agreements_expiry_unknown", "remote_visits", "lecture_sessions_inputs", "grants_funded"]
 
 # Year 2025, sam: agreements a1 a2 (a3 ended 2024), visits v1 v4, grants g1 g4, no students.
 SAM_2025 = {
@@ -31,7 +31,10 @@ SAM_2025 = {
     "irn_index": None,  # p1 only
 }
 SAM_2025_NOTES = {"lecture_sessions_unknown": 0, "grants_without_rate": 0, "grants_amount_unknown": 1,
-                  "lecture_sessions_inputs": 2, "grants_funded": 2}
+                  "lecture_sessions_inputs": 2, "grants_funded": 2,
+    "agreements_expiry_unknown": 1,  # active with no expiry date: a2
+    "remote_visits": 0,  # incoming remote: none
+}
 # Year 2025, adm: agreements a4 a5 a6 a7, visits v5 v8, grant g3, no students.
 ADM_2025 = {
     "partners": 4, "partner_countries": 3,  # p3 p4 p1 p2; DEU KOR UZB (p3 domestic)
@@ -45,7 +48,10 @@ ADM_2025 = {
     "irn_index": None,  # p1 only (p3 is domestic to adm)
 }
 ADM_2025_NOTES = {"lecture_sessions_unknown": 0, "grants_without_rate": 1, "grants_amount_unknown": 0,
-                  "lecture_sessions_inputs": 2, "grants_funded": 1}
+                  "lecture_sessions_inputs": 2, "grants_funded": 1,
+    "agreements_expiry_unknown": 2,  # active with no expiry date: a6 a7
+    "remote_visits": 0,  # incoming remote: none
+}
 
 # Countries = {KOR}, sam: agreement a1, visits v1 v2, grant g1 (p4 of g1 is in DEU: dropped).
 SAM_KOR = {
@@ -58,7 +64,10 @@ SAM_KOR = {
     "international_students": 0, "student_countries": 0, "irn_index": None,
 }
 SAM_KOR_NOTES = {"lecture_sessions_unknown": 1, "grants_without_rate": 0, "grants_amount_unknown": 0,
-                 "lecture_sessions_inputs": 2, "grants_funded": 1}
+                 "lecture_sessions_inputs": 2, "grants_funded": 1,
+    "agreements_expiry_unknown": 0,  # active with no expiry date: none (a1 expires 2025-09-01)
+    "remote_visits": 1,  # incoming remote: v2
+}
 # Countries = {KOR}, adm: agreement a6, visit v7, grant g2.
 ADM_KOR = {
     "partners": 1, "partner_countries": 1,  # p1; KOR
@@ -71,7 +80,10 @@ ADM_KOR = {
     "international_students": 0, "student_countries": 0, "irn_index": None,
 }
 ADM_KOR_NOTES = {"lecture_sessions_unknown": 0, "grants_without_rate": 0, "grants_amount_unknown": 0,
-                 "lecture_sessions_inputs": 1, "grants_funded": 1}
+                 "lecture_sessions_inputs": 1, "grants_funded": 1,
+    "agreements_expiry_unknown": 1,  # active with no expiry date: a6
+    "remote_visits": 0,  # incoming remote: none
+}
 
 CASES = {
     "all": (Scope(as_of=AS_OF), SAM, SAM_NOTES, ADM, ADM_NOTES),

@@ -35,9 +35,79 @@ def test_every_english_key_is_translated(lang):
     assert missing == []
 
 
+PLURAL_EXTRA = re.compile(r"\.(zero|two|few|many)$")
+
+
 @pytest.mark.parametrize("lang", ["ru", "uz"])
 def test_no_key_exists_only_in_a_translation(lang):
-    assert sorted(set(table(lang)) - set(EN)) == []
+    """Except the plural categories a language has and English has not (Russian
+    ``.few`` / ``.many`` beside English ``.one`` / ``.other``; i18n.fmt.plural)."""
+    extra = set(table(lang)) - set(EN)
+    stray = [k for k in extra if not (PLURAL_EXTRA.search(k) and PLURAL_EXTRA.sub(".other", k) in EN)]
+    assert sorted(stray) == []
+
+
+@pytest.mark.parametrize("lang", ["ru", "uz"])
+def test_plural_categories_keep_the_placeholders(lang):
+    other = table(lang)
+    differ = [k for k in other if PLURAL_EXTRA.search(k) and k not in EN
+              and sorted(PLACEHOLDER.findall(other[k])) != sorted(PLACEHOLDER.findall(EN[PLURAL_EXTRA.sub(".other", k)]))]
+    assert differ == []
+
+
+def test_every_plural_key_has_the_categories_its_language_needs():
+    """CLDR (babel): ru one/few/many, en and uz one/other: each plural base (``.one`` and
+    ``.other``) has each category its language uses for whole numbers."""
+    needs = {"en": ("one", "other"), "ru": ("one", "few", "many", "other"), "uz": ("one", "other")}
+    for lang, categories in needs.items():
+        keys = table(lang)
+        bases = {k[: -len(".other")] for k in keys if k.endswith(".other") and k[: -len("other")] + "one" in keys}
+        missing = [f"{b}.{c}" for b in bases for c in categories if f"{b}.{c}" not in keys]
+        assert missing == [], lang
+
+
+# Hand-written: what a person writes for 1, 2, 5 and 21 things (issue 24: "The 1 rows
+# counted", "21 соглашений", "1 грантов").
+@pytest.mark.parametrize(("key", "lang", "expected"), [
+    ("evidence.what.count", "en", ["The 1 row counted.", "The 2 rows counted.", "The 5 rows counted.",
+                                   "The 21 rows counted."]),
+    ("evidence.what.count", "ru", ["Учтена 1 строка.", "Учтены 2 строки.", "Учтено 5 строк.", "Учтена 21 строка."]),
+    ("evidence.what.count", "uz", ["Sanalgan qatorlar: 1.", "Sanalgan qatorlar: 2.", "Sanalgan qatorlar: 5.",
+                                   "Sanalgan qatorlar: 21."]),
+    ("pack.section.grants.lead", "ru", [
+        "1 грант или совместный проект в выборке (все статусы).",
+        "2 гранта и совместных проекта в выборке (все статусы).",
+        "5 грантов и совместных проектов в выборке (все статусы).",
+        "21 грант или совместный проект в выборке (все статусы)."]),
+    ("pack.section.grants.lead", "en", [
+        "1 grant or joint project in this scope (all statuses).",
+        "2 grants and joint projects in this scope (all statuses).",
+        "5 grants and joint projects in this scope (all statuses).",
+        "21 grants and joint projects in this scope (all statuses)."]),
+    ("pack.section.grants.lead", "uz", [
+        "Tanlovda 1 ta grant va qoʻshma loyiha (barcha holatlar).",
+        "Tanlovda 2 ta grant va qoʻshma loyiha (barcha holatlar).",
+        "Tanlovda 5 ta grant va qoʻshma loyiha (barcha holatlar).",
+        "Tanlovda 21 ta grant va qoʻshma loyiha (barcha holatlar)."]),
+    ("pack.days", "ru", ["1 день", "2 дня", "5 дней", "21 день"]),
+    ("pack.days", "en", ["1 day", "2 days", "5 days", "21 days"]),
+    ("pack.days", "uz", ["1 kun", "2 kun", "5 kun", "21 kun"]),
+    ("page.mobility.undated", "ru", [
+        "**1 визит без даты** (не показан на хронологии):", "**2 визита без даты** (не показаны на хронологии):",
+        "**5 визитов без даты** (не показаны на хронологии):", "**21 визит без даты** (не показан на хронологии):"]),
+])
+def test_plurals_follow_the_cldr_rules(key, lang, expected):
+    assert [fmt.plural(key, n, lang) for n in (1, 2, 5, 21)] == expected
+
+
+def test_pack_agreements_lead_for_21_in_russian():
+    got = fmt.plural("pack.section.agreements.lead", 21, "ru", date="30.06.2025")
+    assert got == "21 соглашение в выборке; статус на 30.06.2025."
+
+
+def test_plural_counts_are_written_as_the_language_writes_numbers():
+    assert fmt.plural("pack.days", 1001, "ru") == "1\u00a0001 день"
+    assert fmt.plural("pack.days", 12000, "en") == "12,000 days"
 
 
 @pytest.mark.parametrize("lang", ["ru", "uz"])

@@ -18,6 +18,7 @@ from kpi_reference import (
     prepare,
     reference_evidence,
     reference_kpis,
+    reference_state,
     reference_targets,
     reference_yoy,
 )
@@ -26,12 +27,14 @@ from loaders import load_dataset
 from loaders.synth import write_synth
 from metrics import (
     Scope,
+    ScopeIndex,
+    apply_scope,
     compute_kpis,
-    compute_kpis_with_notes,
     evidence,
     targets_vs_actual,
     year_over_year,
 )
+from metrics.engine import compute_kpis_with_path
 from report.json_report import build_report
 
 REPO = Path(__file__).resolve().parent.parent
@@ -307,15 +310,40 @@ def _report(failures, compared):
     assert not failures, "\n".join(failures[:30]) + f"\n({len(failures)} of {compared} differ)"
 
 
+_SHARED: dict[str, dict] = {}  # per dataset: its ScopeIndex and row facts, as the app keeps them
+PATHS = ("general", "facts", "indexed")
+
+
+def _shared_of(ds_name: str, tables) -> dict:
+    if ds_name not in _SHARED:
+        _SHARED[ds_name] = {"scope_index": ScopeIndex(tables)}
+    return _SHARED[ds_name]
+
+
+@pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize(("ds_name", "scope_name", "as_of"), _cases(DATASETS))
-def test_every_kpi_matches_the_reference(loaded, ds_name, scope_name, as_of):
-    """compute_kpis and the notes beside it (the counts of unknown inputs)."""
+def test_every_kpi_matches_the_reference(loaded, ds_name, scope_name, as_of, path):
+    """compute_kpis and the notes beside it (the counts of unknown inputs), on each of the
+    engine's paths (issue 27): the general one (each KpiDef's rows), the row facts over
+    scoped frames, and the row facts over the ScopeIndex masks; asserts which one ran."""
     ds, rows = loaded(ds_name)
     kwargs = dict(SCOPES)[scope_name]
+    scope = Scope(as_of=as_of, **kwargs)
     want = reference_kpis(ds.tables, RefScope(as_of=as_of, **kwargs), rows)
-    got, notes = compute_kpis_with_notes(ds.tables, Scope(as_of=as_of, **kwargs))
-    if scope_name == "all":  # the registry's plain entry point gives the same
-        assert compute_kpis(ds.tables, Scope(as_of=as_of, **kwargs)) == got
+    if path == "general":
+        got, notes, ran = compute_kpis_with_path(ds.tables, scope)
+        expected = "general"
+    elif path == "facts":
+        shared = _shared_of(ds_name, ds.tables)
+        got, notes, ran = compute_kpis_with_path(ds.tables, scope, apply_scope(ds.tables, scope, shared), shared)
+        expected = "facts"
+    else:
+        got, notes, ran = compute_kpis_with_path(ds.tables, scope, None, _shared_of(ds_name, ds.tables))
+        # the index answers institutions and years; other filters need the scoped frames
+        expected = "facts" if (scope.faculties or scope.partner_types or scope.country_set) else "indexed"
+    assert ran == expected
+    if scope_name == "all" and path == "general":  # the registry's plain entry point gives the same
+        assert compute_kpis(ds.tables, scope) == got
     assert "lecture_sessions_unknown" in notes
     names = [*KPI_NAMES, *(n for n in NOTE_NAMES if n in notes)]
     assert _diff({**got, **notes}, want, names) == {}
@@ -375,25 +403,24 @@ YOY_CASES = [
 
 @pytest.mark.parametrize(("ds_name", "scope_name", "as_of"), YOY_CASES)
 def test_year_over_year_matches_the_reference(loaded, ds_name, scope_name, as_of):
-    """The years compared, partial or not, why not, and both columns of every KPI."""
+    """Per figure (v3): its own years, partial or not, both values and the change."""
     ds, rows = loaded(ds_name)
     kwargs = dict(SCOPES)[scope_name]
     want = reference_yoy(ds.tables, RefScope(as_of=as_of, **kwargs), rows)
-    got = year_over_year(ds.tables, Scope(as_of=as_of, **kwargs))
-    head = (got.year, got.previous, bool(got.partial), got.reason)
-    assert head == (want["year"], want["previous"], want["partial"], want["reason"])
-    if want["reason"] is not None:
-        return
-    frame = got.frame.set_index("metric")
-    current = frame["current"].to_dict()
-    previous = frame["previous"].to_dict()
-    bad = {
-        **{f"current {k}": v for k, v in _diff(current, want["current"], KPI_NAMES).items()},
-        **{f"previous {k}": v for k, v in _diff(previous, want["prev"], KPI_NAMES).items()},
-    }
-    for name in KPI_NAMES:  # the change, where the periods allow one
-        if not _same("delta", frame["delta"].get(name), want["delta"][name]):
-            bad[f"delta {name}"] = (frame["delta"].get(name), want["delta"][name])
+    got = year_over_year(ds.tables, Scope(as_of=as_of, **kwargs)).changes
+    bad = {}
+    for name in KPI_NAMES:
+        change, expected = got[name], want[name]
+        head = (change.year, change.previous, bool(change.partial))
+        if head != (expected["year"], expected["previous"], expected["partial"]):
+            bad[f"years {name}"] = (head, expected)
+            continue
+        if expected["previous"] is None:
+            continue
+        for field, mine in (("current", change.current), ("before", change.before),
+                            ("delta", change.delta if change.compared else None)):
+            if not _same(name if field != "delta" else "delta", mine, expected[field]):
+                bad[f"{field} {name}"] = (mine, expected[field])
     assert bad == {}
 
 
@@ -402,13 +429,10 @@ def test_no_change_against_an_unknown_sum(loaded):
     v02, without a count, so 2024's sessions are unknown and no change may be shown."""
     ds, rows = loaded("hand")
     kwargs = {"countries": {"DEU"}, "as_of": date(2025, 12, 31)}
-    want = reference_yoy(ds.tables, RefScope(**kwargs), rows)
-    assert (want["current"]["lecture_sessions"], want["prev"]["lecture_sessions"]) == (1, 0)
-    assert (
-        want["prev"]["lecture_sessions_unknown"] == 1 and want["delta"]["lecture_sessions"] is None
-    )
-    got = year_over_year(ds.tables, Scope(**kwargs)).frame.set_index("metric")
-    assert _none(got["delta"]["lecture_sessions"]), got["delta"]["lecture_sessions"]
+    want = reference_yoy(ds.tables, RefScope(**kwargs), rows)["lecture_sessions"]
+    assert (want["current"], want["before"], want["delta"]) == (1, 0, None)
+    got = year_over_year(ds.tables, Scope(**kwargs)).changes["lecture_sessions"]
+    assert (got.current, got.before, got.compared) == (1, 0, False)
 
 
 TARGET_CASES = [
@@ -474,10 +498,13 @@ def test_json_report_matches_the_reference(loaded, ds_name):
             assert len(report["evidence"][name]) == report["kpis"][name], (where, name)
         for institution, kpis in report["by_institution"].items():
             alone = RefScope(**dict(kwargs, institutions={institution}), as_of=as_of)
-            assert not _diff(kpis, reference_kpis(ds.tables, alone, rows), KPI_NAMES), (
-                *where,
-                institution,
-            )
+            expected = reference_kpis(ds.tables, alone, rows)
+            # v3: a value only where the figure shows one (null: unknown, cannot tell)
+            shown = {name: expected[name] if reference_state(expected, name) in ("known", "at_least") else None
+                     for name in KPI_NAMES}
+            assert not _diff(kpis, shown, KPI_NAMES), (*where, institution)
+            states = {n: f["state"] for n, f in report["by_institution_figures"][institution].items()}
+            assert states == {n: reference_state(expected, n) for n in KPI_NAMES}, (*where, institution)
 
 
 def test_the_hand_dataset_reaches_the_edge_cases(loaded):
@@ -523,9 +550,12 @@ def test_the_hand_dataset_reaches_the_edge_cases(loaded):
     # a15's v12 2022-06-01 too); a17 (v14 in 2025 is after as_of, but nothing in the window)
     leap = reference_evidence(ds.tables, RefScope(as_of=date(2024, 2, 29)), rows)
     assert leap["agreements_dormant"] == ["a08", "a17", "a19"]
-    # foreign rows only: the latest foreign year is 2025 (row 5, TKM 7); row 9 (adm, UZB,
-    # 2025) and row 8 (sam, UZB, 2026) are domestic
-    assert ids["international_students"] == ["students:5"] and want["international_students"] == 7
+    # foreign rows only, of academic years started by 30 June 2025 (v3: 2025/2026 starts on
+    # 1 September 2025, so row 5, adm TKM 7 of 2025/2026, is not yet the latest): the latest
+    # is 2024/2025: row 3 (sam IND 40), row 4 (sam PAK 12, "2024"), row 7 (ast UZB 9: ast is
+    # in KAZ); row 9 (adm, UZB, 2025) and row 8 (sam, UZB, 2026) are domestic
+    assert ids["international_students"] == ["students:3", "students:4", "students:7"]
+    assert want["international_students"] == 40 + 12 + 9
     # v02 v05 v09 remote of 11 incoming (v01 v02 v04 v05 v06 v08 v09 v11 v13 v14 v16)
     assert want["remote_share"] == pytest.approx(3 / 11)
     # UZB counts once through v07 (ast, in KAZ); v09 and v14 (UZB from UZB) are domestic;
@@ -550,7 +580,10 @@ def test_the_curated_figures_of_the_issue(loaded):
     want = reference_kpis(ds.tables, RefScope(as_of=date(2025, 6, 30)), rows)
     assert (want["partner_countries"], want["mobility_countries"]) == (11, 12)
     yoy = reference_yoy(ds.tables, RefScope(as_of=date(2025, 6, 30)), rows)
-    assert (yoy["year"], yoy["previous"], yoy["reason"]) == (2023, None, "one_year_only")
+    # only the students row is dated (2023/2024): one year, nothing to compare
+    assert {(r["year"], r["previous"], r["reason"]) for r in yoy.values()} == {
+        (None, None, "no_dated_rows"), (2023, None, "one_year_only")}
+    assert (yoy["international_students"]["year"], yoy["international_students"]["reason"]) == (2023, "one_year_only")
 
 
 def test_rows_in_error_never_reach_the_tables(loaded):

@@ -62,3 +62,34 @@ def test_clean_link_has_no_notice():
 def test_presentation_mode_hides_the_notice():
     at = run(country="BRA", present="1")
     assert notices(at) == []
+
+
+# Issue 26 item 13: a date the figures cannot be computed at crashed six pages
+# (ValueError: year -2) and the Agreements page (OutOfBoundsDatetime), traceback shown.
+@pytest.mark.parametrize("page", ["overview", "partners", "mobility", "grants", "agreements",
+                                  "students", "research", "quality", "export"])
+def test_a_date_before_the_figures_gets_the_notice_on_every_page(page):
+    at = run_dashboard(None if page == "overview" else page, as_of="0001-01-01")
+    [text] = notices(at)
+    assert "the reference date 0001-01-01 is outside the dates the figures support " \
+           "(1 January 1900 to 31 December 2200); today is used." in text
+
+
+@pytest.mark.parametrize("as_of", ["0002-12-31", "1000-01-01", "9999-12-31"])
+def test_dates_pandas_cannot_hold_get_the_notice(as_of):
+    at = run_dashboard("agreements", as_of=as_of)
+    [text] = notices(at)
+    assert f"the reference date {as_of} is outside the dates" in text
+
+
+def test_the_out_of_range_notice_in_russian():
+    at = run_dashboard("mobility", as_of="9999-12-31", lang="ru")
+    [text] = notices(at)
+    assert "дата отсчёта 9999-12-31 вне дат, для которых считаются показатели" in text
+
+
+def test_a_year_range_that_ends_before_it_starts_gets_the_notice():
+    """Issue 24 defect 12: ?from=2030&to=2020 was dropped without a word."""
+    at = run(**{"from": "2030", "to": "2020"})
+    [text] = notices(at)
+    assert "From the link, not understood: years 2030–2020." in text

@@ -12,7 +12,7 @@ import pytest
 from app_fixtures import run_dashboard
 from browser_fixtures import ROOT, browser, error_elements, serve, wait_for_app
 
-from charts.maps import view_bounds
+from charts.viewport import view_bounds
 
 pytestmark = pytest.mark.browser
 

@@ -98,9 +98,12 @@ def test_json_report_whole_dataset(dataset, tmp_path):
         "lecture_sessions_unknown",
         "grants_amount_unknown",
         "grants_without_rate",
+        "agreements_expiry_unknown",
+        "figures",  # v3: each figure's state and own change
         "evidence",
         "year_over_year",
         "by_institution",
+        "by_institution_figures",
         "problems",
     ]
     assert report["as_of"] == "2025-06-30"
@@ -221,6 +224,10 @@ def test_json_report_flags(dataset, tmp_path, flags, scope, expected):
         (["--from", "2025", "--to", "2020"], "--from 2025 is after --to 2020"),
         (["--as-of", "2025-02-30"], "not a date"),
         (["--as-of", "30.06.2025"], "not a date"),
+        # issue 26 item 13: dates the figures cannot be computed at end in a message
+        (["--as-of", "0001-01-01"], "outside the dates the figures support (1900-01-01 to 2200-12-31)"),
+        (["--as-of", "9999-12-31"], "outside the dates the figures support"),
+        (["--as-of", "1000-01-01"], "outside the dates the figures support"),
         (["--from", "twenty"], "not a year"),
         (["--lang", "fr"], "invalid choice"),
     ],
@@ -313,3 +320,27 @@ def test_subprocess_exit_codes(dataset, tmp_path):
         bad.stderr.strip()
         == "report: error: unknown country 'Narnia' (use an ISO code or a country name)"
     )
+
+
+CURATED = REPO / "data"
+
+
+def test_public_json_holds_no_id_made_from_a_name(tmp_path):
+    """Issue 26 item 11: the public JSON carries neutral ids (visits:<row>), never
+    v-samsmu-togizbaev; the same visit has the same neutral id in every list."""
+    out = tmp_path / "r.json"
+    assert cli.main([str(CURATED), "--out", str(out), "--as-of", "2025-06-30", "--public"]) == 0
+    text = out.read_text(encoding="utf-8").casefold()
+    for name in ("togizbaev", "narzullaeva", "kasimova", "hafezi"):
+        assert name not in text, name
+    evidence = json.loads(out.read_text(encoding="utf-8"))["evidence"]
+    # data/visits.csv: v-samsmu-togizbaev is the file's row 2, v-samsmu-narzullaeva-kasimova row 3
+    assert "visits:2" in evidence["visits_incoming"] and "visits:3" in evidence["visits_incoming"]
+    assert "visits:2" in evidence["lecture_sessions"]
+    assert not any(i.startswith("v-") for ids in evidence.values() for i in ids)
+
+
+def test_normal_json_keeps_the_ids(tmp_path):
+    out = tmp_path / "r.json"
+    assert cli.main([str(CURATED), "--out", str(out), "--as-of", "2025-06-30"]) == 0
+    assert "v-samsmu-togizbaev" in json.loads(out.read_text(encoding="utf-8"))["evidence"]["visits_incoming"]

@@ -75,3 +75,22 @@ def test_synth_with_errors_cli(tmp_path):
                      "missing_currency", "bad_academic_year"}
     # synth writes "Active" on some agreements whose dates say expired, as offices do
     assert {p.code for p in ds.warnings} == {"duplicate_partner_name", "unknown_city", "status_contradicts_dates"}
+
+
+def test_synth_forty_institutions_cli(tmp_path):
+    """issue 24: ``--institutions 40`` writes 40 home institutions, all placed and used."""
+    result = subprocess.run([sys.executable, "-m", "loaders", "synth", "--out", str(tmp_path),
+                             "--visits", "400", "--seed", "2", "--institutions", "40"], cwd=ROOT,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    ds = load_dataset(tmp_path)
+    assert ds.fatal is None and ds.errors == []
+    homes = ds.tables["institutions"]
+    assert len(homes) == 40 and homes["institution_id"].is_unique
+    assert set(homes["country"]) == {"UZB"}
+    assert homes["lat"].notna().all()  # every city is in the gazetteer
+    # The first five are the usual ones; the 40th is "DMI40".
+    assert list(homes["short_name"][:5]) == ["ZDMU", "FVDMI", "CDMA", "ODMI", "SRDMC"]
+    assert homes["short_name"].iloc[-1] == "DMI40"
+    assert len(set(ds.tables["visits"]["institution_id"])) == 40
+    assert len(ds.tables["targets"]) == 40 * 4 * 6

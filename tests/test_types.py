@@ -67,13 +67,35 @@ def test_to_date(text, date, precision):
     assert vt.to_date(text) == (pd.Timestamp(date), precision)
 
 
+@pytest.mark.parametrize(("text", "date", "precision"), [
+    # issue 25, defect 4: month names (CLDR through Babel), month precision without a day
+    ("март 2024", "2024-03-01", "month"),          # Russian nominative
+    ("апрель 2024", "2024-04-01", "month"),
+    ("05 марта 2024", "2024-03-05", "day"),        # Russian genitive
+    ("5 мая 2024 г.", "2024-05-05", "day"),
+    ("дек. 2023", "2023-12-01", "month"),          # abbreviated
+    ("mart 2024", "2024-03-01", "month"),          # Uzbek, Latin script
+    ("5-mart 2024-yil", "2024-03-05", "day"),
+    ("sentyabr 2024", "2024-09-01", "month"),      # the Latin spelling of "сентябрь"
+    ("январ 2025", "2025-01-01", "month"),         # Uzbek, Cyrillic script
+    ("March 2024", "2024-03-01", "month"),
+    ("March 5, 2024", "2024-03-05", "day"),
+    ("2024 May", "2024-05-01", "month"),
+    ("٥ March 2024", "2024-03-05", "day"),          # a day in Arabic-Indic digits
+])
+def test_to_date_month_names(text, date, precision):
+    assert vt.to_date(text) == (pd.Timestamp(date), precision)
+
+
 @pytest.mark.parametrize("text", [None, "", "  ", NAN, pd.NA, pd.NaT])
 def test_to_date_empty(text):
     assert vt.to_date(text) == (None, None)
 
 
 @pytest.mark.parametrize("text", ["2023-02-29", "31.02.2024", "2024-13", "03.2024", "1850",
-                                  "24", "2024/03/05", "March 2024", "2024-03-05T", "yesterday"])
+                                  "24", "2024/03/05", "2024-03-05T", "yesterday",
+                                  "весна 2024", "Март-апрель 2024", "31 февраля 2024",
+                                  "March", "март 24", "5 6 марта 2024"])
 def test_to_date_rejects(text):
     with pytest.raises(ValueError):
         vt.to_date(text)

@@ -155,6 +155,7 @@ def test_template_has_a_sheet_per_table_and_dropdowns():
         "visits",
         "grants",
         "students",
+        "agreement_terms",
         "fx_rates",
         "targets",
         "documents",
@@ -162,11 +163,11 @@ def test_template_has_a_sheet_per_table_and_dropdowns():
     ]
     visits = book["visits"]
     assert [c.value for c in visits[1]][:3] == ["visit_id", "institution_id", "partner_id"]
-    # One drop-down for each enum column: direction, mode, activity.
+    # One drop-down for each enum column: direction, mode, activity, participant.
     ranges = {
         str(dv.sqref).split(":")[0]: dv.formula1 for dv in visits.data_validations.dataValidation
     }
-    assert set(ranges) == {"G2", "H2", "I2"}
+    assert set(ranges) == {"G2", "H2", "I2", "R2"}
     lists = book[LISTS_SHEET]
     direction_col = ranges["G2"].split("!")[1].split(":")[0].replace("$", "")[:-1]
     # The interface's words (en.json), which the loader reads back as the codes.

@@ -21,6 +21,7 @@ import pandas as pd
 import metrics
 from i18n import fmt, t
 from loaders import Dataset
+from loaders.privacy import Privacy
 from ui import data as cached
 from ui.state import ViewState
 
@@ -38,13 +39,14 @@ class PageContext:
     scope: metrics.Scope | None = None
     institution_names: dict[str, str] = field(default_factory=dict)
     year_span: tuple[int, int] | None = None
+    load_error: str | None = None  # why there is no dataset, when it is known (the store's)
 
     # ------------------------------------------------------------ the dataset
 
     @property
     def fatal(self) -> str | None:
         if self.dataset is None:
-            return t("common.fatal_missing", self.lang)
+            return self.load_error or t("common.fatal_missing", self.lang)
         return self.dataset.fatal_text(self.lang)
 
     @property
@@ -62,8 +64,18 @@ class PageContext:
     # ------------------------------------------------------------ figures of the scope
 
     def scoped(self, scope: metrics.Scope | None = None) -> dict[str, pd.DataFrame]:
-        """The tables narrowed to the scope (``metrics.apply_scope``)."""
+        """The tables narrowed to the scope (``metrics.apply_scope``); in presentation mode
+        as the public edition shows them (``loaders.privacy``: no names, neutral visit ids)."""
+        if self.present:
+            return cached.masked_tables(self.path, self.stamp, scope or self.scope, self.lang)
         return cached.scoped_tables(self.path, self.stamp, scope or self.scope)
+
+    def privacy(self) -> Privacy:
+        """How text and ids are shown: unchanged, or in presentation mode the public
+        edition's rules (``loaders.privacy``)."""
+        if not self.present or self.dataset is None:
+            return Privacy(False, self.lang)
+        return cached.privacy_of(self.path, self.stamp, self.lang)
 
     def kpis(self, scope: metrics.Scope | None = None) -> tuple[dict, dict]:
         """(every KPI, the notes beside them) for the scope."""
@@ -82,7 +94,10 @@ class PageContext:
         return cached.targets_vs_actual(self.path, self.stamp, self.scope)
 
     def evidence_frame(self, name: str) -> pd.DataFrame:
-        """The rows behind KPI ``name`` for the scope (``metrics.evidence_frame``)."""
+        """The rows behind KPI ``name`` for the scope (``metrics.evidence_frame``), masked
+        in presentation mode (``loaders.privacy``)."""
+        if self.present:
+            return cached.masked_evidence(self.path, self.stamp, self.scope, name, self.lang)
         return cached.evidence_frame(self.path, self.stamp, self.scope, name)
 
     def evidence(self, name: str) -> pd.DataFrame:

@@ -19,20 +19,38 @@ import streamlit as st
 import metrics
 import metrics.fx
 from loaders import Dataset, load_dataset
+from loaders.privacy import EVIDENCE_TABLES, Privacy
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # Rows of scoped copies kept in memory for reuse (ScopedFrames); ~250-300 bytes per visit row.
 SCOPED_ROW_BUDGET = int(os.environ.get("COOP_SCOPED_ROWS", "1500000"))
 
 
+_STORE_NOTICE = threading.local()  # per script thread: why an older version is shown
+
+
 def dataset_path() -> Path:
-    """The dataset the app shows: datastore's active version, else COOP_DATA, else data/."""
+    """The dataset the app shows: datastore's active version, else COOP_DATA, else data/.
+
+    When the store cannot give its current version (a damaged database, a full disk),
+    the newest version this server wrote before, and ``store_notice`` says so; with none,
+    ``datastore.StoreUnavailable`` is raised (never the base data in its place)."""
+    _STORE_NOTICE.value = None
     try:
-        from datastore import active_dataset_path
+        from datastore import active_dataset
     except ImportError:  # the version store is optional
         env = os.environ.get("COOP_DATA")
         return Path(env).expanduser() if env else REPO_ROOT / "data"
-    return Path(active_dataset_path())
+    path, problem = active_dataset()
+    if problem is not None and problem.fallback is not None:
+        _STORE_NOTICE.value = (problem.kind, problem.fallback[0])
+    return Path(path)
+
+
+def store_notice() -> tuple[str, int] | None:
+    """(``damaged`` or ``disk_full``, the version shown instead) after ``dataset_path``
+    in this thread fell back to an older version; None when the current one is shown."""
+    return getattr(_STORE_NOTICE, "value", None)
 
 
 def files_stamp(path: Path) -> tuple[tuple[str, int, int], ...]:
@@ -286,21 +304,9 @@ def _year_kpis(path: str, stamp: tuple, scope: metrics.Scope, cutoff: object = N
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def year_over_year(path: str, stamp: tuple, scope: metrics.Scope) -> metrics.YearComparison:
-    """Y beside Y-1 under the year-over-year rule of docs/metrics.md, or why not.
-
-    Every years filter whose Y is the same gives the same comparison: it is computed
-    once per Y (``_year_over_year_of``) and reused by the other year ranges.
-    """
-    tables = load_cached(path, stamp).tables
-    years = metrics.comparison_years(tables, scope, None, _shared(path, stamp))
-    if years.reason is not None:
-        return years
-    return _year_over_year_of(path, stamp, scope.replace(year_from=years.year, year_to=years.year))
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _year_over_year_of(path: str, stamp: tuple, scope: metrics.Scope) -> metrics.YearComparison:
-    """``metrics.year_over_year`` of a scope whose years filter is Y alone."""
+    """Each figure's own year over year (docs/metrics.md v3), or why not. Every figure has
+    its own pair of years, so the whole scope is the key; the KPIs of each one-year scope
+    are cached apart (``_year_kpis``) and shared by the scopes that need them."""
     tables = load_cached(path, stamp).tables
     return metrics.year_over_year(tables, scope, _shared(path, stamp),
                                   kpis_of=lambda one_year, cutoff: _year_kpis(path, stamp, one_year, cutoff),
@@ -350,6 +356,35 @@ def evidence_frame(path: str, stamp: tuple, scope: metrics.Scope, name: str) -> 
     """The rows behind KPI ``name`` (``metrics.evidence_frame``) for one scope."""
     tables = load_cached(path, stamp).tables
     return metrics.evidence_frame(tables, scope, name, scoped_tables(path, stamp, scope), _shared(path, stamp))
+
+
+# ------------------------------------------------------------ presentation mode (loaders.privacy)
+
+
+@st.cache_resource(show_spinner=False, max_entries=6)
+def privacy_of(path: str, stamp: tuple, lang: str) -> Privacy:
+    """The public edition's rules for the dataset: every name of its person columns,
+    its partners' and institutions' names (never hidden)."""
+    return Privacy.for_tables(load_cached(path, stamp).tables, True, lang)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def masked_tables(path: str, stamp: tuple, scope: metrics.Scope, lang: str) -> dict[str, pd.DataFrame]:
+    """The scoped tables as presentation mode shows them: no person column, names and
+    titles out of free text, sources by document, visits by neutral ids (``visits:3``)."""
+    privacy = privacy_of(path, stamp, lang)
+    return {name: privacy.table(name, frame) if frame is not None else frame
+            for name, frame in scoped_tables(path, stamp, scope).items()}
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def masked_evidence(path: str, stamp: tuple, scope: metrics.Scope, name: str, lang: str) -> pd.DataFrame:
+    """``evidence_frame`` as presentation mode shows it (``Privacy.evidence``)."""
+    kind = metrics.KPI_BY_NAME[name].evidence_of
+    tables = load_cached(path, stamp).tables
+    table = tables.get(EVIDENCE_TABLES.get(kind, ""))
+    return privacy_of(path, stamp, lang).evidence(
+        kind, evidence_frame(path, stamp, scope, name), [] if table is None else list(table.columns))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

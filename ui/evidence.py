@@ -15,9 +15,10 @@ import streamlit as st
 
 import metrics
 from i18n import fmt, t
+from metrics.figure import Figure, figure, figures
+from report.figure_words import domestic_words, figure_words, note_text, value_text
 from ui.context import PageContext
 from ui.documents import EVIDENCE_TABLE, document_links, documents_of_frame, with_documents
-from ui.format import format_delta, format_value
 from ui.panels import table_with_download
 from ui.tables import display_frame
 
@@ -117,8 +118,9 @@ def show_rows_button(container, name: str, lang: str) -> None:
     )
 
 
-def rows_panel(ctx: PageContext, names: Sequence[str], values: Mapping[str, object]) -> None:
-    """Under a row of cards: the rows behind the card opened among ``names``."""
+def rows_panel(ctx: PageContext, names: Sequence[str], figs: Mapping[str, Figure]) -> None:
+    """Under a row of cards: the rows behind the card opened among ``names``; the heading
+    reads the figure as its card does ("unknown", "≥ N", "cannot tell")."""
     name = st.session_state.get(K_OPEN)
     if name not in names:
         return
@@ -127,54 +129,49 @@ def rows_panel(ctx: PageContext, names: Sequence[str], values: Mapping[str, obje
     table = evidence_display(ctx, name)
     with st.container(border=True, key=f"evidence-{name}"):
         st.markdown("**" + t("evidence.title", lang, kpi=t(kpi.label_key, lang),
-                              value=format_value(values.get(name), kpi.unit, lang)) + "**")
-        st.caption(t(f"evidence.what.{kpi.aggregate}", lang, n=fmt.integer(len(table), lang))
+                              value=value_text(figs[name], lang)) + "**")
+        st.caption(fmt.plural(f"evidence.what.{kpi.aggregate}", len(table), lang)
                    + " " + t(kpi.definition_key, lang))
         table_with_download(table, f"rows-{name}", lang, key=f"evidence-{name}")
         document_links(ctx, documents_of_frame(ctx, EVIDENCE_TABLE.get(kpi.evidence_of, "countries"),
                                                ctx.evidence_frame(name)), key=f"evidence-{name}")
 
 
-def figure_text(name: str, value: object, notes: Mapping[str, int], lang: str) -> tuple[str, str | None]:
-    """The card's number, and a line under it when inputs are unknown ("unknown", "≥ N")."""
-    kpi = metrics.KPI_BY_NAME[name]
-    state, unknown = metrics.figure_state(name, notes)
-    if state == "unknown":
-        return t("figure.unknown", lang), t(f"figure.unknown_why.{name}", lang, n=fmt.integer(unknown, lang))
-    text = format_value(value, kpi.unit, lang)
-    if state == "at_least":
-        return "≥ " + text, t(f"figure.unknown_some.{name}", lang, n=fmt.integer(unknown, lang))
-    return text, None
+def figure_text(name: str, value: object, notes: Mapping[str, int], lang: str,
+                values: Mapping[str, object] | None = None) -> tuple[str, str | None]:
+    """The card's number, and a line under it when it is not a plain number ("unknown",
+    "≥ N", "cannot tell"): ``report.figure_words`` of the figure."""
+    fig = figure(name, {**(values or {}), name: value}, notes)
+    return value_text(fig, lang), note_text(fig, lang)
 
 
-def kpi_card(
-    container, ctx: PageContext, name: str, values: Mapping[str, object], notes: Mapping[str, int],
-    comparison: metrics.YearComparison | None = None, inverse: bool = False, rows: bool = True,
-) -> None:
-    """One KPI card: the figure (never an unknown shown as 0), its change under the
-    year-over-year rule labelled with the two periods, its definition, "Show rows"."""
-    kpi = metrics.KPI_BY_NAME[name]
+def kpi_card(container, ctx: PageContext, fig: Figure, inverse: bool = False, rows: bool = True) -> None:
+    """One KPI card: the figure as its state reads (never an unknown shown as 0), its own
+    change with both years' values, its definition, "Show rows". The headline never
+    truncates (the ``coop-figure`` style wraps it)."""
     lang = ctx.lang
-    text, under = figure_text(name, values.get(name), notes, lang)
-    change = comparison.deltas.get(name) if comparison is not None else None
-    if under is not None:
-        change = None  # a change of a figure with unknown inputs says nothing
-    delta_text = format_delta(change, kpi.unit, lang) if change is not None else None
-    moved = any(c in "123456789" for c in (delta_text or ""))
+    words = figure_words(fig, lang)
+    moved = words.delta is not None and any(c in "123456789" for c in words.delta)
     container.metric(
-        t(kpi.label_key, lang),
-        text,
-        delta=delta_text,
+        t(fig.label_key, lang),
+        words.value,
+        delta=words.delta,
         delta_color="off" if not moved else ("inverse" if inverse else "normal"),
         delta_arrow="auto" if moved else "off",
-        delta_description=period_label(comparison, lang) if delta_text is not None else None,
-        help=t(kpi.definition_key, lang),
+        help=t(fig.definition_key, lang),
         border=True,
     )
-    if under is not None:
-        container.caption(under)
-    if rows and not ctx.present:
-        show_rows_button(container, name, lang)
+    # why there is no change: only under a plain figure (an unknown one says why already)
+    lines = [words.note, words.change, words.no_change if fig.state == "known" else None]
+    if fig.name == "partner_countries":  # v3: domestic partners said apart, never counted
+        partners = ctx.evidence_frame("partners")
+        lines.insert(0, domestic_words(partners, ctx.evidence_frame("partner_countries")["country"], lang).strip()
+                     .removeprefix("(").removesuffix(")") or None)
+    for line in lines:
+        if line:
+            container.caption(line)
+    if rows:  # in presentation mode too: the rows are masked (ctx.evidence_frame)
+        show_rows_button(container, fig.name, lang)
 
 
 def period_label(comparison: metrics.YearComparison | None, lang: str) -> str | None:
@@ -192,10 +189,13 @@ def kpi_cards(
     comparison: metrics.YearComparison | None = None, inverse: frozenset[str] = frozenset(), columns: int = 5,
 ) -> None:
     """A row of cards, then the rows behind the one opened."""
+    # a comparison no figure has is said once above the cards, not under each
+    compared = comparison is not None and comparison.reason is None
+    figs = figures(values, notes, comparison.changes if compared else None)
     cols = st.columns(columns)
     for col, name in zip(cols, names, strict=False):
-        kpi_card(col, ctx, name, values, notes, comparison, inverse=name in inverse)
-    rows_panel(ctx, names, values)
+        kpi_card(col, ctx, figs[name], inverse=name in inverse)
+    rows_panel(ctx, names, figs)
 
 
 def picked_categories(event, horizontal: bool = False) -> list[str]:

@@ -21,6 +21,10 @@ BASE_CSS = """
 [data-testid="stMetricLabel"] p { white-space: normal; overflow: visible; text-overflow: clip; line-height: 1.3; }
 [data-testid="stMetricLabel"] { height: auto; min-height: 1.5rem; align-items: flex-start; }
 [data-testid="stHorizontalBlock"]:has([data-testid="stMetric"]) { align-items: stretch; }
+/* a headline figure never truncates ("неизве…", "≥ $2,00…"): it wraps and shrinks with the card */
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] > div, [data-testid="stMetricValue"] p {
+  white-space: normal; overflow: visible; text-overflow: clip; overflow-wrap: break-word; line-height: 1.15; }
+[data-testid="stMetricValue"] { font-size: clamp(1.1rem, 1.5vw, 2.25rem); }
 [data-testid="stColumn"]:has(> [data-testid="stVerticalBlock"] > [data-testid="stElementContainer"] > [data-testid="stMetric"]) > [data-testid="stVerticalBlock"],
 [data-testid="stElementContainer"]:has(> [data-testid="stMetric"]) { height: 100%; }
 [data-testid="stMetric"] { height: 100%; display: flex; flex-direction: column; justify-content: space-between; }
@@ -87,7 +91,7 @@ def start_page(name: str, *, title_key: str | None = None, lead_key: str | None 
     st.title(t(title_key or f"page.{name}.title", ctx.lang))
     st.caption(t(lead_key or f"page.{name}.lead", ctx.lang))
     if ctx.fatal:
-        fatal_panel(ctx.fatal, ctx.lang)
+        fatal_panel(ctx.fatal, ctx.lang, hint=ctx.load_error is None)
         if not stop_on_fatal:
             return ctx
         st.stop()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from datastore.labels import column_label, table_label
 from i18n import t
 from loaders.schema import GEO_PRECISIONS
 from metrics import rules
@@ -18,26 +19,40 @@ from ui.tables import display_frame
 PRECISIONS = list(GEO_PRECISIONS)
 
 
+def _with_code(label: str, code: str) -> str:
+    """A table's or column's name in the language, with the name the user's file gives
+    it (the sheet, file or header to open): "Партнёры (partners)"."""
+    same = label.casefold() == code.replace("_", " ").casefold()  # "Visits" for visits
+    return label if same else f"{label} ({code})"
+
+
 @st.cache_resource(show_spinner=False, max_entries=6)
-def quality_tables(path: str, stamp: tuple, lang: str, _ctx: PageContext) -> dict:
+def quality_tables(path: str, stamp: tuple, lang: str, _ctx: PageContext, present: bool = False) -> dict:
     """Every table of the Data quality page (views/quality.py), none of which depends on
     the filters: the problems with their severities, the map positions, the partners
     placed at their country only and the undated rows; ``_ctx``: the page's context of
-    that dataset (not part of the key)."""
-    del path, stamp  # the cache key, with lang
+    that dataset (not part of the key). ``present``: a person's cell and names in the
+    problems' values and messages hidden (``loaders.privacy``)."""
+    del path, stamp  # the cache key, with lang and present
     dataset = _ctx.dataset
+    privacy = _ctx.privacy() if present else None
     out: dict = {"rows_used": sum(len(f) for f in dataset.tables.values())}
     if dataset.problems:
         out["severities"] = [p.severity for p in dataset.problems]
         out["problems"] = pd.DataFrame(
             {
                 t("page.quality.col.severity", lang): [t(f"problem.severity.{p.severity}", lang) for p in dataset.problems],
-                t("page.quality.col.table", lang): [p.table for p in dataset.problems],
+                t("page.quality.col.table", lang): [_with_code(table_label(p.table, lang), p.table)
+                                                    if p.table else "" for p in dataset.problems],
                 t("page.quality.col.row", lang): pd.array([p.row for p in dataset.problems], dtype="Int64"),
-                t("page.quality.col.column", lang): [p.column or "" for p in dataset.problems],
-                t("page.quality.col.value", lang): [p.value for p in dataset.problems],
+                t("page.quality.col.column", lang): [_with_code(column_label(p.table, p.column, lang), p.column)
+                                                     if p.column else "" for p in dataset.problems],
+                t("page.quality.col.value", lang): [
+                    privacy.problem_value(p.table, p.column, p.value) if privacy else p.value
+                    for p in dataset.problems],
                 t("page.quality.col.message", lang): [
-                    problem_text(p, lang) for p in dataset.problems
+                    privacy.problem_message(p.table, p.column, p.value, problem_text(p, lang)) if privacy
+                    else problem_text(p, lang) for p in dataset.problems
                 ],
             }
         )

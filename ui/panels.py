@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from i18n import t
+from i18n import fmt, t
 
 QUALITY_PAGE = "views/quality.py"
 # Tables: up to this many rows are shown whole; text longer than LONG_TEXT characters is
@@ -76,12 +76,14 @@ def problems_table(problems, lang: str) -> None:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
-def fatal_panel(message: str, lang: str) -> None:
-    """One clear error panel when the dataset cannot be used at all."""
+def fatal_panel(message: str, lang: str, hint: bool = True) -> None:
+    """One clear error panel when the dataset cannot be used at all (``hint``: how to fix
+    a file; not for the data store, whose message says what to do)."""
     from ui.text import plain
 
     st.error(  # the message names files, sheets and cells from outside: shown as text
-        f"**{t('common.fatal_title', lang)}**\n\n{plain(message)}\n\n{t('common.fatal_hint', lang)}",
+        f"**{t('common.fatal_title', lang)}**\n\n{plain(message)}"
+        + (f"\n\n{t('common.fatal_hint', lang)}" if hint else ""),
         icon=":material/error:",
     )
 
@@ -96,7 +98,8 @@ def problems_notice(errors: int, warnings: int, lang: str) -> None:
     if not errors:
         return
     cols = st.columns([4, 1])
-    cols[0].caption(":material/warning: " + t("common.rows_in_error", lang, errors=errors, warnings=warnings))
+    cols[0].caption(":material/warning: " + fmt.plural("common.rows_in_error", errors, lang, errors=fmt.integer(errors, lang),
+                                                            warnings=fmt.plural("common.count.warnings", warnings, lang)))
     try:
         cols[1].page_link(QUALITY_PAGE, label=t("common.see_quality", lang), icon=":material/fact_check:")
     except Exception:  # noqa: BLE001 - the page list may not hold it (e.g. a bare test)
@@ -139,6 +142,7 @@ def _table(shown: pd.DataFrame, rows: int, csv_of, file_stem: str, lang: str, ke
     from i18n import fmt
 
     config = dict(column_config or {})
+    shown = blank_missing_numbers(shown, lang, config)
     for column, values in shown.items():
         if column in config or not (values.dtype == object or pd.api.types.is_string_dtype(values)):
             continue
@@ -159,6 +163,44 @@ def _table(shown: pd.DataFrame, rows: int, csv_of, file_stem: str, lang: str, ke
         icon=":material/download:",
         on_click="ignore",
     )
+
+
+def blank_missing_numbers(frame: pd.DataFrame, lang: str, config: dict | None = None) -> pd.DataFrame:
+    """The grid writes "None" in an empty cell (Streamlit's grid, whatever the column
+    type or a Styler says): an empty text cell is blank, and a number column with an
+    empty cell is shown as the language writes its numbers, the empty cells blank,
+    right-aligned (``config`` gets the column's TextColumn). A column without empty cells
+    keeps its numbers (and sorts as numbers); the CSV is written from the frame itself."""
+    from i18n import fmt
+
+    out = None
+    for column, values in frame.items():
+        if not values.isna().any():
+            continue
+        if out is None:
+            out = frame.copy()
+        if not _numbers(values):  # text: an empty cell is blank
+            if values.dtype == object or pd.api.types.is_string_dtype(values):
+                out[column] = values.astype(object).where(values.notna(), "")
+            continue
+        known = values.dropna().astype(float)
+        whole = bool(((known % 1) == 0).all())
+        out[column] = ["" if pd.isna(v) else fmt.integer(v, lang) if whole else fmt.number(v, lang, 2)
+                       for v in values.tolist()]
+        if config is not None:
+            config[column] = st.column_config.TextColumn(column, alignment="right")
+    return frame if out is None else out
+
+
+def _numbers(values: pd.Series) -> bool:
+    """A column of numbers (numeric dtype, or objects that are all numbers or empty)."""
+    if pd.api.types.is_bool_dtype(values):
+        return False
+    if pd.api.types.is_numeric_dtype(values):
+        return True
+    if values.dtype != object:
+        return False
+    return all(isinstance(v, int | float) and not isinstance(v, bool) for v in values.dropna().tolist())
 
 
 def _longest_text(values: pd.Series) -> int:

@@ -14,13 +14,16 @@ from datetime import date
 import streamlit as st
 
 import metrics
-from datastore import version_shown
+from datastore import StoreUnavailable, version_shown
 from i18n import DEFAULT_LANG, LANGUAGE_NAMES, LANGUAGES, fmt, t
 from loaders.schema import PARTNER_TYPES
 from metrics.options import FilterOptions, filter_options
+from metrics.scope import AS_OF_MAX, AS_OF_MIN
 from ui import data as cached
 from ui.context import PageContext
 from ui.state import (
+    AS_OF_RANGE,
+    YEARS_REVERSED,
     LinkProblems,
     ViewState,
     parse_query,
@@ -114,10 +117,16 @@ def _link_notice(sb, lang: str) -> None:
         first, last = problems.span
         lines.append(t("filters.link_notice.years", lang, years=str(low) if low == high else f"{low}–{high}",
                        first=first, last=last))
-    if problems.unreadable:
-        names = {"from": "filters.years", "to": "filters.years", "as_of": "filters.as_of"}
-        items = "; ".join(f"{label(names.get(key, key))} {plain(raw)}" for key, raw in problems.unreadable.items())
+    unread = dict(problems.unreadable)
+    out_of_range = unread.pop(AS_OF_RANGE, None)
+    if unread:
+        names = {"from": "filters.years", "to": "filters.years", "as_of": "filters.as_of",
+                 YEARS_REVERSED: "filters.years"}
+        items = "; ".join(f"{label(names.get(key, key))} {plain(raw)}" for key, raw in unread.items())
         lines.append(t("filters.link_notice.unreadable", lang, items=items))
+    if out_of_range is not None:
+        lines.append(t("filters.link_notice.as_of_range", lang, date=out_of_range,
+                       first=fmt.date_text(AS_OF_MIN, lang), last=fmt.date_text(AS_OF_MAX, lang)))
     if lines:
         sb.caption(":material/link_off: " + " ".join(lines))
 
@@ -201,17 +210,30 @@ def as_of_filter(sb, draw: bool, lang: str) -> date | None:
 
 def render_sidebar(lang: str, present: bool) -> PageContext:
     """Draw the filters, mirror them in the URL and return the page context."""
+    load_error = None
     try:
         dataset, path, stamp = cached.current_dataset()
+    except StoreUnavailable as exc:  # and no earlier version to show: the message alone
+        dataset, path, stamp = None, "", ()
+        load_error = (t(f"filters.store_unavailable.{exc.kind}", lang) + " "
+                      + t("filters.store_no_copy", lang))
     except Exception as exc:  # noqa: BLE001 - an unreadable dataset must not show a traceback
-        dataset, path, stamp = None, str(cached.dataset_path()), ()
+        try:
+            path = str(cached.dataset_path())
+        except Exception:  # noqa: BLE001 - the same failure again
+            path = ""
+        dataset, stamp = None, ()
         st.session_state["_load_error"] = str(exc)
+    if (notice := cached.store_notice()) is not None:  # an older version, said on every page
+        kind, number = notice
+        st.warning(t(f"filters.store_unavailable.{kind}", lang) + " "
+                   + t("filters.store_fallback", lang, number=number), icon=":material/database:")
     sb = st.sidebar
 
     if dataset is None or dataset.fatal:
         view = ViewState(lang=lang, present=present)
         _language_widgets(sb, lang)
-        ctx = PageContext(lang, present, view, dataset, path, stamp)
+        ctx = PageContext(lang, present, view, dataset, path, stamp, load_error=load_error)
         st.session_state[K_CONTEXT] = ctx
         _write_query(view)
         return ctx

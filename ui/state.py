@@ -18,6 +18,7 @@ from datetime import date
 
 from i18n import DEFAULT_LANG, LANGUAGES
 from metrics.options import FilterOptions
+from metrics.scope import as_of_supported
 from places.countries import normalize_country
 
 # Query-string parameter names (short: the link is shared in chats and e-mails).
@@ -31,6 +32,10 @@ Q_PARTNER_TYPE = "ptype"
 Q_AS_OF = "as_of"
 Q_LANG = "lang"
 Q_PRESENT = "present"
+# ``unreadable`` keys beside the query's own: a date outside what the figures support,
+# a year range that ends before it starts.
+AS_OF_RANGE = "as_of_range"
+YEARS_REVERSED = "years"
 QUERY_KEYS = (
     Q_INSTITUTION, Q_FROM, Q_TO, Q_REGION, Q_COUNTRY, Q_FACULTY, Q_PARTNER_TYPE, Q_AS_OF,
     Q_LANG, Q_PRESENT,
@@ -81,11 +86,17 @@ def _year(text: str | None) -> int | None:
     return year if 1900 <= year <= 2200 else None
 
 
-def _date(text: str | None) -> date | None:
+def _any_date(text: str | None) -> date | None:
     try:
         return date.fromisoformat(str(text).strip())
     except (TypeError, ValueError):
         return None
+
+
+def _date(text: str | None) -> date | None:
+    """A reference date the figures support (``metrics.as_of_supported``), else None."""
+    day = _any_date(text)
+    return day if day is not None and as_of_supported(day) else None
 
 
 def parse_query(params: Mapping[str, object]) -> ViewState:
@@ -93,7 +104,7 @@ def parse_query(params: Mapping[str, object]) -> ViewState:
     first = {key: (_values(params, key) or [None])[0] for key in (Q_FROM, Q_TO, Q_AS_OF, Q_LANG, Q_PRESENT)}
     year_from, year_to = _year(first[Q_FROM]), _year(first[Q_TO])
     if year_from is not None and year_to is not None and year_from > year_to:
-        year_from, year_to = year_to, year_from
+        year_from = year_to = None  # a range that ends before it starts: dropped, with a notice
     lang = first[Q_LANG] if first[Q_LANG] in LANGUAGES else DEFAULT_LANG
     return ViewState(
         institutions=tuple(_values(params, Q_INSTITUTION)),
@@ -110,16 +121,27 @@ def parse_query(params: Mapping[str, object]) -> ViewState:
 
 
 def unreadable(params: Mapping[str, object]) -> dict[str, str]:
-    """Year and date parameters that ``parse_query`` could not read (key -> raw value).
+    """Year and date parameters that ``parse_query`` could not use (key -> raw value):
+    unreadable ones, a reference date outside what the figures support (``as_of_range``)
+    and a year range that ends before it starts (``years``).
 
     >>> unreadable({"as_of": ["garbage"], "from": ["2023"]})
     {'as_of': 'garbage'}
+    >>> unreadable({"as_of": ["0001-01-01"], "from": ["2030"], "to": ["2020"]})
+    {'as_of_range': '0001-01-01', 'years': '2030–2020'}
     """
     out: dict[str, str] = {}
     for key, read in ((Q_FROM, _year), (Q_TO, _year), (Q_AS_OF, _date)):
         raw = (_values(params, key) or [None])[0]
         if raw is not None and read(raw) is None:
-            out[key] = raw
+            day = _any_date(raw) if key == Q_AS_OF else None
+            if day is not None:  # a real date, written back plainly (digits and dashes)
+                out[AS_OF_RANGE] = day.isoformat()
+            else:
+                out[key] = raw
+    low, high = (_year((_values(params, key) or [None])[0]) for key in (Q_FROM, Q_TO))
+    if low is not None and high is not None and low > high:
+        out[YEARS_REVERSED] = f"{low}–{high}"
     return out
 
 

@@ -75,6 +75,9 @@ def display_frame(
             memo: dict = {}
             col = [memo[key] if key in memo else memo.setdefault(key, date_text(*key))
                    for key in zip(values, precisions, strict=True)]
+            if name == "expires_on":  # v3: an agreement without end is written so, not left blank
+                words = t("pack.open_ended", lang)
+                col = [words if p == "open_ended" else c for c, p in zip(col, precisions, strict=True)]
         elif kind.startswith("enum:"):
             group = kind.split(":", 1)[1]
             col = _per_distinct(values, lambda v, g=group: t(f"enum.{g}.{v}", lang) if _text(v) else "")

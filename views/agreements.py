@@ -9,7 +9,7 @@ from i18n import fmt, t
 from loaders.schema import AGREEMENT_KINDS, AGREEMENT_STATUSES
 from metrics import rules
 from metrics.rules import EXPIRING_DAYS
-from ui import start_page, stop_if_empty, table_with_download
+from ui import agreement_terms, start_page, stop_if_empty, table_with_download
 from ui.evidence import kpi_cards
 from ui.panels import display_table_with_download
 from ui.tables import display_frame
@@ -54,9 +54,13 @@ with left:
     # The rows of the KPI itself (metrics.rules.expiring_agreements), soonest first.
     expiring = ctx.evidence_frame("agreements_expiring")
     expiring = expiring.assign(days_left=rules.days_left(expiring, ctx.scope.as_of)).sort_values("expires_on")
-    if expiring.empty:
+    unknown_expiry = int(notes.get("agreements_expiry_unknown", 0))
+    if unknown_expiry:  # v3: an empty expires_on is unknown, so "none expires" cannot be said
+        st.warning(t("page.agreements.expiry_unknown", lang, n=fmt.integer(unknown_expiry, lang)),
+                   icon=":material/help:")
+    if expiring.empty and not unknown_expiry:
         st.success(t("page.agreements.no_renewals", lang), icon=":material/check_circle:")
-    else:
+    elif not expiring.empty:
         table_with_download(display_frame(expiring, [
             ("institution_id", "common.col.institution", "institution"),
             ("partner_id", "common.col.partner", "partner"),
@@ -95,7 +99,7 @@ with left:
         ), key="signed-per-year")
     undated = int(agreements["signed_on"].isna().sum())
     if undated:
-        st.caption(t("page.agreements.undated", lang, n=undated))
+        st.caption(fmt.plural("page.agreements.undated", undated, lang))
 with right:
     st.subheader(t("page.agreements.by_status", lang))
     by_status = frames.count_by(agreements, ["kind", "derived_status"])
@@ -116,3 +120,6 @@ statuses = st.multiselect(
 registry = agreements if not statuses else agreements[agreements["derived_status"].isin(statuses)]
 registry = registry.sort_values(["institution_id", "signed_on"], na_position="last")
 display_table_with_download(registry, COLUMNS, lang, lookups=lookups, file_stem="agreements", key="registry")
+
+# Terms, use against quota, pipeline, renewals due, reminders and IIA files ---------------
+agreement_terms.render(ctx, agreements)

@@ -6,26 +6,19 @@ import streamlit as st
 
 import charts
 from charts import frames
-from charts.theme import DIRECTION_COLORS, MODE_COLORS
+from charts import mobility as mobility_charts
 from i18n import fmt, t
-from loaders import schema
 from metrics import rules
 from ui import start_page, stop_if_empty, table_with_download
 from ui.evidence import COLUMNS, PERSONAL, kpi_cards, picked_categories
 from ui.panels import display_table_with_download
 from ui.tables import display_frame
 
-DIRECTIONS = list(schema.DIRECTIONS)
-MODES = list(schema.MODES)
-TOP_COUNTRIES = 15
-
 ctx = start_page("mobility")
 lang = ctx.lang
 visits = ctx.scoped()["visits"]
 stop_if_empty(ctx, [visits])
 
-direction_labels = {d: t(f"enum.direction.{d}", lang) for d in DIRECTIONS}
-mode_labels = {m: t(f"enum.mode.{m}", lang) for m in MODES}
 partner_names = ctx.partner_names()
 
 
@@ -73,13 +66,13 @@ if len(undated) < len(visits):
     )
     st.caption(t("page.mobility.timeline_note", lang))
     if timeline_info.get("months"):
-        # Many visits: bars stand for groups of visits (charts.timeline.MAX_GROUPED_BARS).
+        # Many visits: each row counts visits per period (charts.timeline.MAX_BARS, MAX_ROW_VISITS).
         st.caption(t("page.mobility.timeline_grouped", lang, visits=fmt.integer(timeline_info["visits"], lang),
                      bars=fmt.integer(timeline_info["bars"], lang), months=timeline_info["months"]))
 else:
     st.info(t("page.mobility.no_dated", lang))
 if len(undated):
-    st.markdown(t("page.mobility.undated", lang, n=len(undated)))
+    st.markdown(fmt.plural("page.mobility.undated", len(undated), lang))
     columns = [
         ("partner_label", "common.col.partner", "text"),
         ("institution_id", "common.col.institution", "institution"),
@@ -92,55 +85,36 @@ if len(undated):
         columns.insert(1, ("person", "common.col.person", "text"))
     table_with_download(display_frame(undated, columns, lang, lookups=ctx.lookups()), "undated-visits", lang, key="undated")
 
-# Per year ---------------------------------------------------------------------------------
+# Per year and mode -------------------------------------------------------------------------
 left, right = st.columns(2)
 with left:
     st.subheader(t("page.mobility.per_year", lang))
-    per_year = frames.count_by(visits, ["year", "direction"]).sort_values("year")
-    if per_year.empty:
+    per_year = mobility_charts.visits_per_year(visits, lang=lang, present=ctx.present)
+    if per_year is None:
         st.caption(t("page.mobility.no_dated", lang))
     else:
-        per_year["year"] = per_year["year"].astype(int).astype(str)
-        st.plotly_chart(charts.bar_chart(
-            per_year, "year", "count", group="direction", stacked=False,
-            category_order=sorted(per_year["year"].unique()), group_order=DIRECTIONS,
-            category_title=t("common.axis.year", lang), value_title=t("common.axis.visits", lang),
-            group_labels=direction_labels, group_colors=DIRECTION_COLORS, present=ctx.present,
-        ), key="visits-per-year")
+        st.plotly_chart(per_year, key="visits-per-year")
 with right:
     st.subheader(t("page.mobility.by_mode", lang))
-    by_mode = frames.count_by(visits, ["direction", "mode"])
-    st.plotly_chart(charts.bar_chart(
-        by_mode, "direction", "count", group="mode", category_order=[d for d in DIRECTIONS if d in set(by_mode["direction"])],
-        group_order=MODES, category_labels=direction_labels, group_labels=mode_labels, group_colors=MODE_COLORS,
-        category_title=t("common.axis.direction", lang), value_title=t("common.axis.visits", lang), present=ctx.present,
-    ), key="visits-by-mode")
+    st.plotly_chart(mobility_charts.visits_by_mode(visits, lang=lang, present=ctx.present), key="visits-by-mode")
 
 # By country and faculty ----------------------------------------------------------------------
 left, right = st.columns(2)
 with left:
     st.subheader(t("page.mobility.by_country", lang))
-    by_country = frames.count_by(visits, ["country", "direction"])
-    by_country["country"] = by_country["country"].map(ctx.country_name)
-    by_country = frames.top_n(by_country, "country", TOP_COUNTRIES, t("common.other", lang))
-    order = by_country.groupby("country", sort=False)["count"].sum().sort_values(ascending=False, kind="stable").index.tolist()
-    country_event = st.plotly_chart(charts.bar_chart(
-        by_country, "country", "count", group="direction", horizontal=True, category_order=order,
-        group_order=DIRECTIONS, group_labels=direction_labels, group_colors=DIRECTION_COLORS,
-        value_title=t("common.axis.visits", lang), present=ctx.present,
-    ), key="visits-by-country", on_select="rerun", selection_mode=("points", "box"))
+    homes = ctx.tables["institutions"]
+    country_event = st.plotly_chart(
+        mobility_charts.visits_by_country(visits, homes, ctx.country_name, lang=lang, present=ctx.present),
+        key="visits-by-country", on_select="rerun", selection_mode=("points", "box"))
+    domestic = mobility_charts.domestic_visits(visits, homes)
+    if domestic:
+        # Foreign countries only, as the "Mobility countries" figure; the home country apart.
+        st.caption(t("page.mobility.by_country_domestic", lang, n=fmt.integer(sum(domestic.values()), lang),
+                     countries=", ".join(ctx.country_name(c) for c in domestic)))
 with right:
     st.subheader(t("page.mobility.by_faculty", lang))
-    by_faculty = frames.count_by(
-        ctx.explode_list("visits", visits, ["faculty", "direction"], "faculty", t("common.not_stated", lang)),
-        ["faculty", "direction"],
-    )
-    order = by_faculty.groupby("faculty", sort=False)["count"].sum().sort_values(ascending=False, kind="stable").index.tolist()
-    st.plotly_chart(charts.bar_chart(
-        by_faculty, "faculty", "count", group="direction", horizontal=True, category_order=order,
-        group_order=DIRECTIONS, group_labels=direction_labels, group_colors=DIRECTION_COLORS,
-        value_title=t("common.axis.visits", lang), present=ctx.present,
-    ), key="visits-by-faculty")
+    exploded = ctx.explode_list("visits", visits, ["faculty", "direction"], "faculty", t("common.not_stated", lang))
+    st.plotly_chart(mobility_charts.visits_by_faculty(exploded, lang=lang, present=ctx.present), key="visits-by-faculty")
     st.caption(t("page.mobility.faculty_note", lang))
 
 # The visits of the bars clicked (else all), with their sources --------------------------------
@@ -157,15 +131,8 @@ display_table_with_download(shown, visit_columns, lang, lookups=ctx.lookups(), f
 
 # Lecture sessions --------------------------------------------------------------------------------
 st.subheader(t("page.mobility.sessions", lang))
-incoming = rules.incoming_visits(visits)
-sessions = frames.count_by(incoming.assign(activity_label=incoming["activity"]), ["year", "activity_label"], weight="sessions")
-sessions = sessions[sessions["count"] > 0].sort_values("year")
-if sessions.empty:
+sessions = mobility_charts.sessions_per_year(visits, lang=lang, present=ctx.present)
+if sessions is None:
     st.caption(t("page.mobility.no_sessions", lang))
 else:
-    sessions["year"] = sessions["year"].astype(int).astype(str)
-    st.plotly_chart(charts.bar_chart(
-        sessions, "year", "count", group="activity_label", category_order=sorted(sessions["year"].unique()),
-        group_labels={a: t(f"enum.activity.{a}", lang) for a in sessions["activity_label"].unique()},
-        category_title=t("common.axis.year", lang), value_title=t("common.axis.sessions", lang), present=ctx.present,
-    ), key="sessions-per-year")
+    st.plotly_chart(sessions, key="sessions-per-year")

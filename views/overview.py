@@ -4,9 +4,12 @@ import pandas as pd
 import streamlit as st
 
 import metrics
-from i18n import t
+from charts.compare import Cell, institution_bars, sort_rows
+from i18n import fmt, t
+from metrics.figure import figures
+from report.figure_words import value_text
 from ui import start_page, stop_if_empty, table_with_download
-from ui.evidence import figure_text, kpi_cards, period_label
+from ui.evidence import kpi_cards, period_label
 from ui.format import DASH, format_value
 
 # KPI cards grouped the way a rector reads them.
@@ -17,6 +20,9 @@ GROUPS = [
     ("grants", ["grants_active", "grant_funding_usd"]),
     ("students", ["international_students", "student_countries"]),
 ]
+# Institutions compared on these first (any figure can be added).
+COMPARED = ["partners", "agreements_active", "visits_incoming", "visits_outgoing", "grant_funding_usd",
+            "international_students"]
 # For these a rise is bad news: the delta is coloured the other way round.
 INVERSE = frozenset({"agreements_expiring", "agreements_dormant"})
 
@@ -31,14 +37,8 @@ comparison = ctx.year_over_year()
 
 def comparison_line() -> str:
     """One line: what the small change under each card compares, or why there is none."""
-    if comparison.reason is None:
-        line = t("page.overview.yoy_note", lang, period=period_label(comparison, lang))
-        missing = [t(f"common.table.{name}", lang) for name in metrics.rules.DATED_TABLES
-                   if name not in comparison.dated_both]
-        if missing:
-            line += " " + t("page.overview.yoy_partly", lang, tables=", ".join(missing),
-                            year=comparison.year, previous=comparison.previous)
-        return line
+    if comparison.reason is None:  # v3: each card compares its own latest two dated years
+        return t("page.overview.yoy_note", lang, period=period_label(comparison, lang))
     dating = ctx.dating_summary()
     undated = [t(f"common.table.{name}", lang) for name, (dated, rows) in dating.items() if rows and not dated]
     why = t(f"page.overview.no_compare.{comparison.reason}", lang, year=comparison.year or "",
@@ -56,7 +56,7 @@ for group, names in GROUPS:
     if group == "partners":
         st.caption(t("page.overview.irn_note", lang))
     if group == "grants" and notes.get("grants_without_rate"):
-        st.caption(t("page.overview.grants_without_rate", lang, n=notes["grants_without_rate"]))
+        st.caption(fmt.plural("page.overview.grants_without_rate", notes["grants_without_rate"], lang))
 
 # Target vs actual -----------------------------------------------------------------
 st.subheader(t("page.overview.targets", lang))
@@ -87,29 +87,42 @@ else:
         column_config={reached: st.column_config.ProgressColumn(reached, format="%.1f%%", min_value=0, max_value=100)},
     )
 
-# Institutions side by side: every institution, the picked ones first --------------------
+# Institutions side by side: a row each, a column of bars per figure, sortable --------------
 by_inst, inst_notes = ctx.kpis_compared()
 if len(by_inst) > 1:
     st.subheader(t("page.overview.by_institution", lang))
     picked = set(ctx.scope.institutions)
-    order = sorted(by_inst, key=lambda i: (bool(picked) and i not in picked, ctx.institution_label(i)))
+    listed = sorted(by_inst, key=lambda i: (bool(picked) and i not in picked, ctx.institution_label(i)))
 
     def header(inst: str) -> str:
         label = ctx.institution_label(inst)
         return label if not picked or inst in picked else t("page.overview.for_comparison", lang, name=label)
 
-    side = pd.DataFrame(
-        {
-            t("common.col.kpi", lang): [t(k.label_key, lang) for k in metrics.KPIS],
-            **{
-                header(inst): [figure_text(k.name, by_inst[inst].get(k.name), inst_notes[inst], lang)[0]
-                               for k in metrics.KPIS]
-                for inst in order
-            },
-        }
-    )
+    inst_figures = {inst: figures(by_inst[inst], inst_notes[inst]) for inst in listed}
+
+    def cell(inst: str, name: str) -> Cell:
+        fig = inst_figures[inst][name]
+        shown = fig.shown
+        number = None if shown is None or pd.isna(shown) else float(shown)
+        return Cell(number, number is not None, value_text(fig, lang))
+
+    kpi_label = {k.name: t(k.label_key, lang) for k in metrics.KPIS}
+    cells = {(header(i), k.name): cell(i, k.name) for i in listed for k in metrics.KPIS}
+    left, right = st.columns([3, 1])
+    shown_figures = left.multiselect(
+        t("page.overview.compare_figures", lang), list(kpi_label), default=COMPARED, key="compare-figures",
+        format_func=kpi_label.get,
+    ) or COMPARED
+    by = right.selectbox(t("page.overview.sort_by", lang), [None, *shown_figures], key="compare-sort",
+                         format_func=lambda k: t("page.overview.sort_name", lang) if k is None else kpi_label[k])
+    rows = sort_rows([header(i) for i in listed], cells, by)
+    st.plotly_chart(institution_bars(rows, shown_figures, cells, labels=kpi_label, present=ctx.present, lang=lang),
+                    key="by-institution-chart", config={"displaylogo": False})
     if picked:
         st.caption(t("page.overview.by_institution_note", lang))
+    # The same figures as a table: a row per institution (click a column to sort), for download.
+    side = pd.DataFrame({t("common.col.institution", lang): rows,
+                         **{kpi_label[k.name]: [cells[(r, k.name)].text for r in rows] for k in metrics.KPIS}})
     table_with_download(side, "kpis-by-institution", lang, key="by-inst")
 st.caption(t("page.overview.dash_note", lang, dash=DASH) + " " + t("page.overview.unknown_note", lang,
                                                                       unknown=t("figure.unknown", lang)))

@@ -4,7 +4,7 @@ import streamlit as st
 
 import charts
 from charts import frames
-from i18n import t
+from i18n import fmt, t
 from loaders.schema import PARTNER_TYPES
 from ui import legend, start_page, stop_if_empty, table_with_download
 from ui.documents import document_links, documents_of_frame, with_documents
@@ -41,7 +41,7 @@ picked_ids = [p.get("partner_id") for p in picked_points if p.get("partner_id")]
 present_types = set(partners["type"])
 types_shown = [k for k in PARTNER_TYPES if k in present_types]
 legend(charts.partner_type_legend(types_shown, lang), title=t("page.partners.legend_type", lang))
-legend(charts.institution_legend(scoped["institutions"]), title=t("page.partners.legend_home", lang), shape="square")
+legend(charts.institution_legend(scoped["institutions"], links, lang), title=t("page.partners.legend_home", lang), shape="square")
 st.caption(t("page.partners.map_note", lang))
 
 # Table ---------------------------------------------------------------------------------
@@ -67,12 +67,13 @@ table = display_frame(
 )
 if picked_ids:
     table = table[partners["partner_id"].isin(picked_ids).to_numpy()]
-    st.caption(t("page.partners.map_picked", lang, n=len(picked_ids)))
+    st.caption(fmt.plural("page.partners.map_picked", len(picked_ids), lang))
 if query:
     needle = query.casefold().strip()
     haystack = table.astype(str).agg(" ".join, axis=1).str.casefold()
     table = table[haystack.str.contains(needle, regex=False)]
-st.caption(t("page.partners.count", lang, shown=len(table), total=len(partners)))
+st.caption(fmt.plural("page.partners.count", len(partners), lang, shown=fmt.integer(len(table), lang),
+                       total=fmt.integer(len(partners), lang)))
 table_with_download(table, "partners", lang, key="partners")
 
 # Detail --------------------------------------------------------------------------------

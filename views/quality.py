@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from i18n import t
+from i18n import fmt, t
+from metrics import rules
 from metrics.documents import unresolved
 from ui import start_page, table_with_download
 from ui.documents import document_index
@@ -12,7 +13,7 @@ from ui.tables import display_frame
 ctx = start_page("quality")
 lang = ctx.lang
 dataset = ctx.dataset
-tables = quality_tables(ctx.path, ctx.stamp, lang, ctx)  # none depends on the filters
+tables = quality_tables(ctx.path, ctx.stamp, lang, ctx, ctx.present)  # none depends on the filters
 
 # Problems ---------------------------------------------------------------------------------
 errors, warnings = dataset.error_count, dataset.warning_count  # also those not listed
@@ -39,7 +40,7 @@ left, right = st.columns([1, 2])
 with left:
     table_with_download(tables["positions"], "positions", lang, key="positions")
 with right:
-    st.markdown(t("page.quality.country_level", lang, n=tables["rough_count"]))
+    st.markdown(fmt.plural("page.quality.country_level", tables["rough_count"], lang))
     if tables["rough_count"]:
         table_with_download(tables["rough"], "partners-country-level", lang, key="rough")
 
@@ -47,6 +48,23 @@ with right:
 st.subheader(t("page.quality.undated", lang))
 table_with_download(tables["undated"], "undated-rows", lang, key="undated")
 st.caption(t("page.quality.undated_note", lang))
+
+# Active only because nothing says otherwise (v3) ----------------------------------------------
+# An agreement with no signing date, no expiry (not written open-ended) and no written status
+# counts as active: its status is derived from no date at all, and its expiry is unknown.
+assumed = rules.undated_active(dataset.tables["agreements"], ctx.scope.as_of)
+st.subheader(t("page.quality.assumed_active", lang))
+if assumed.empty:
+    st.success(t("page.quality.assumed_active_none", lang), icon=":material/check_circle:")
+else:
+    st.warning(t("page.quality.assumed_active_note", lang, n=fmt.integer(len(assumed), lang)),
+               icon=":material/help:")
+    table_with_download(display_frame(assumed, [
+        ("agreement_id", "common.col.id", "text"),
+        ("institution_id", "common.col.institution", "institution"),
+        ("partner_id", "common.col.partner", "partner"),
+        ("_row", "common.col.row", "int"),
+    ], lang, lookups=ctx.lookups()), "agreements-assumed-active", lang, key="assumed-active")
 
 # Sources -----------------------------------------------------------------------------------
 # Rows that cite no document a panel could open (issue 28): no source at all, or a source

@@ -5,7 +5,6 @@ import streamlit as st
 
 import charts
 import research
-from charts.maps import country_layer
 from i18n import fmt, t
 from research import figures
 from ui import start_page, table_with_download
@@ -67,15 +66,13 @@ homes = ctx.scoped()["institutions"]
 links = pd.DataFrame([(h, k) for h in homes["institution_id"] for k in point_frame["partner_id"]],
                      columns=["institution_id", "partner_id"])
 names = {c: ctx.country_name(c) for c in countries["country"]}
-deck = charts.partner_map(point_frame, homes, links, lang=lang, country_names=names, present=ctx.present)
-deck.layers[1] = country_layer(dict(zip(countries["country"], countries["papers"], strict=True)),
-                               noun_key="page.research.map_country_tip", lang=lang, names=names)
-for layer in deck.layers:
-    if getattr(layer, "id", "") in ("partners", "arcs") and isinstance(layer.data, list):
-        by_name = dict(zip(point_frame["name"], point_frame["activity"], strict=True))
-        for item in layer.data:
-            n = by_name.get(item.get("name", "").split(" → ")[-1])
-            item["detail"] = t("page.research.map_point_tip", lang, n=n) if n is not None else ""
+papers = dict(zip(point_frame["partner_id"].astype(str), point_frame["activity"], strict=True))
+deck = charts.partner_map(
+    point_frame, homes, links, lang=lang, country_names=names, present=ctx.present,
+    country_counts=dict(zip(countries["country"], countries["papers"], strict=True)),
+    country_noun_key="page.research.map_country_tip", clickable=False,
+    point_details={pid: t("page.research.map_point_tip", lang, n=n) for pid, n in papers.items()},
+)
 st.pydeck_chart(deck, height=560, key="research-map")
 st.caption(t("page.research.map_note", lang))
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from datastore.labels import table_label
 from datastore.store import Invalid, PublishConflict, Refused, Store, StoreError, Version
 from datastore.template import dataset_workbook, template_workbook
 from i18n import t
@@ -19,10 +20,38 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def client() -> str:
-    """The browser's address (for the audit log and the login lockout)."""
+    """The browser's address (for the audit log and the login delay): the one
+    ``datastore.guard`` resolved, ``X-Forwarded-For`` believed only from
+    ``COOP_TRUSTED_PROXIES`` (``datastore.security.client_of``)."""
+    from datastore.security import client_of
+
     try:
-        return str(st.context.ip_address or "")
+        return client_of(dict(st.context.headers.items()), st.context.ip_address)
     except Exception:  # noqa: BLE001 - no address outside a browser session
+        return ""
+
+
+def hash_place(store: Store) -> str:
+    """Where ``add-editor`` keeps the password hashes, as the page may name it: the
+    store's SQLite file relative to the app's folder (its name alone when elsewhere, never
+    a server's absolute path), or the variable that names another database (never its URL)."""
+    from datastore.db import sqlite_file
+
+    file = sqlite_file(store.url)
+    if file is None:
+        return "COOP_DATABASE_URL"
+    try:
+        return file.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return file.name
+
+def device_cookie() -> str:
+    """The device tokens this browser kept from earlier logins ("" when none)."""
+    from datastore.security import DEVICE_COOKIE
+
+    try:
+        return str(st.context.cookies.get(DEVICE_COOKIE, "") or "")
+    except Exception:  # noqa: BLE001 - no cookies outside a browser session
         return ""
 
 
@@ -63,6 +92,12 @@ def lookups(frames: dict) -> dict[str, dict[str, str]]:
     }
 
 
+def rows_text(rows: list[tuple[str, str]], lang: str, limit: int = 20) -> str:
+    """``Визиты v-admi-1, Визиты v-admi-2 …``: refused rows in words."""
+    listed = ", ".join(f"{table_label(table, lang)} {key}" for table, key in rows[:limit])
+    return listed + (" …" if len(rows) > limit else "")
+
+
 def write_to_store(write: Callable[[], Version], lang: str) -> Version | None:
     """Run a publish or restore; on a conflict say why and rerun, on other errors show them."""
     try:
@@ -73,7 +108,7 @@ def write_to_store(write: Callable[[], Version], lang: str) -> Version | None:
         state.flash = ("error", t("data.publish.conflict", lang, current=exc.current))
         st.rerun()
     except Refused as exc:
-        st.error(t("data.store.refused", lang, rows=exc.params["rows"]))
+        st.error(tt("data.store.refused", lang, rows=rows_text(exc.rows, lang)))
     except Invalid as exc:
         st.error(t("data.store.invalid", lang, count=exc.params["count"]))
     except StoreError as exc:

@@ -98,12 +98,27 @@ def show_history(store: Store, current: int | None, editor: str | None, lang: st
         st.rerun()
 
 
+def _detail_text(detail: dict, lang: str) -> str:
+    """An audit entry's details in words: ``администратор: да, учреждения: samsmu``."""
+    parts = []
+    for key, value in detail.items():
+        label = t(f"data.audit.key.{key}", lang)
+        if label == f"data.audit.key.{key}":
+            label = key
+        if isinstance(value, bool):
+            value = t("data.template.yes" if value else "data.template.no", lang)
+        elif isinstance(value, list | tuple | set):
+            value = ", ".join(str(v) for v in value) or "—"
+        parts.append(f"{label}: {value}")
+    return "; ".join(parts)
+
+
 def show_audit(store: Store, lang: str) -> None:
     with st.expander(t("data.audit.title", lang)):
         entries = security.audit_log(store, limit=300)
         rows = [{t("data.audit.at", lang): when(e["at"]), t("data.audit.event", lang):
                  t(f"data.audit.event.{e['event']}", lang), t("data.audit.editor", lang): e["editor"],
                  t("data.audit.client", lang): e["client"],
-                 t("data.audit.detail", lang): ", ".join(f"{k}: {v}" for k, v in e["detail"].items())}
+                 t("data.audit.detail", lang): _detail_text(e["detail"], lang)}
                 for e in entries]
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import streamlit as st
@@ -9,7 +10,15 @@ import streamlit as st
 from datastore import security
 from datastore.store import Store
 from i18n import t
-from ui.datapage.common import XLSX_MIME, client, current_bytes, mtimes, template_bytes, when
+from ui.datapage.common import (
+    XLSX_MIME,
+    client,
+    current_bytes,
+    device_cookie,
+    mtimes,
+    template_bytes,
+    when,
+)
 from ui.datapage.state import page_state
 from ui.text import tt
 
@@ -46,20 +55,39 @@ def show_current(store: Store, lang: str) -> tuple[int | None, Path]:
     return current, active
 
 
+def _keep_device_token(value: str | None) -> None:
+    """After a login, the browser keeps the device token in a cookie (90 days, this site
+    only), so that its later logins are not delayed by others' wrong passwords."""
+    if not value:
+        return
+    cookie = (f"{security.DEVICE_COOKIE}={value}; Path=/; Max-Age={security.KNOWN_FOR_S}; "
+              "SameSite=Strict")
+    st.html("<script>document.cookie = " + json.dumps(cookie)
+            + " + (location.protocol === 'https:' ? '; Secure' : '');</script>",
+            unsafe_allow_javascript=True)
+
+
 def login(store: Store, lang: str) -> str | None:
     """The logged-in editor's name, or None after showing the login form.
 
-    Wrong tries are counted in the store by name and by client address, so a new browser
-    session, another app server or a cleared cache does not reset them.
+    Wrong tries are counted in the store (``datastore.security``: per name and client, and
+    per name from unknown clients), so a new browser session, another app server or a
+    cleared cache does not reset them. A session ends on its next click once the editor's
+    password is reset or the editor disabled or removed (``security.session_ok``).
     """
     state = page_state()
     if state.editor:
-        cols = st.columns([4, 1])
-        cols[0].caption(tt("data.login.as", lang, name=state.editor))
-        if cols[1].button(t("data.login.logout", lang), key="data_logout"):
-            state.editor = None
-            st.rerun()
-        return state.editor
+        if security.session_ok(store, state.editor, state.editor_generation):
+            _keep_device_token(state.device_cookie)
+            state.device_cookie = None
+            cols = st.columns([4, 1])
+            cols[0].caption(tt("data.login.as", lang, name=state.editor))
+            if cols[1].button(t("data.login.logout", lang), key="data_logout"):
+                state.editor = None
+                st.rerun()
+            return state.editor
+        state.editor = None  # password reset, editor disabled or removed since the login
+        st.warning(t("data.login.ended", lang))
     with st.form("data_login"):
         st.markdown(t("data.login.title", lang))
         name = st.text_input(t("data.login.name", lang), key="data_login_name")
@@ -67,12 +95,17 @@ def login(store: Store, lang: str) -> str | None:
                                  key="data_login_pw")
         submitted = st.form_submit_button(t("data.login.submit", lang))
     if submitted:
-        result = security.login(store, name, password, client())
+        result = security.login(store, name, password, client(), device_cookie())
         if result.ok:
             state.editor = name.strip()
+            state.editor_generation = result.generation
+            if result.device:
+                state.device_cookie = security.device_cookie(device_cookie(), result.device)
             st.rerun()
         elif result.code == "locked":
             st.error(t("data.login.locked", lang, seconds=result.seconds_left))
+        elif result.code == "disabled":
+            st.error(t("data.login.disabled", lang))
         else:
             st.error(t("data.login.wrong", lang))
     return None

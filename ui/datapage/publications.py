@@ -11,6 +11,7 @@ from datastore.store import PublishConflict, Refused, Store, StoreError
 from datastore.upload import MB, Limits, UploadRejected
 from i18n import fmt, t
 from research import EXPORT_SUFFIXES
+from ui.datapage.common import rows_text
 from ui.datapage.state import page_state
 from ui.panels import problems_table
 from ui.text import tt
@@ -48,7 +49,7 @@ def _save(write, lang: str) -> bool:
     except PublishConflict as exc:
         st.error(t("data.publish.conflict", lang, current=exc.current))
     except Refused as exc:
-        st.error(t("data.store.refused", lang, rows=exc.params["rows"]))
+        st.error(tt("data.store.refused", lang, rows=rows_text(exc.rows, lang)))
     except StoreError as exc:
         st.error(tt(f"data.store.{exc.code}", lang, **exc.params))
     else:

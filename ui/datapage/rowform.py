@@ -3,6 +3,8 @@ is a version, refused with the colleague's row when it changed since the form op
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import pycountry
 import streamlit as st
@@ -12,9 +14,9 @@ from datastore.labels import column_label, enum_label, table_label
 from datastore.store import Invalid, Refused, RowConflict, Store, StoreError
 from i18n import fmt, t
 from loaders.schema import TABLE_ORDER, TABLES
-from ui.datapage.common import client, lookups, version_frames
+from ui.datapage.common import client, lookups, rows_text, version_frames
+from ui.datapage.review import problem_message
 from ui.datapage.state import drop_widget, page_state, set_widget, widget
-from ui.panels import problem_text
 
 NEW = "__new__"
 PRECISIONS = ("none", "year", "month", "day")
@@ -34,27 +36,34 @@ def _row_key(table: str) -> str:
     return f"edit_row_{table}"
 
 
-def _load_fields(table: str, cells: dict, columns: list[str]) -> None:
-    """Put a row's values into the form's widgets (on choosing a row, after a save)."""
+def _load_fields(table: str, cells: dict, columns: list[str]) -> dict[str, str]:
+    """Put a row's values into the form's widgets (on choosing a row, after a save);
+    returns what each field holds now, as the cell text it gives back."""
+    opened = {}
     for column in columns:
-        value = cells.get(column, "")
+        value = str(cells.get(column, "") or "")
         kind = TABLES[table].column(column).kind if column in TABLES[table].names else "text"
         key = _field_key(column)
         if kind == "date":
             precision, year, month, day = forms.split_date(value)
-            if precision == "none" and value:
-                precision = "text"
-            set_widget(key + "_p", precision if precision != "text" else "none")
-            set_widget(key + "_y", year or 2025)
+            set_widget(key + "_p", precision)
+            set_widget(key + "_y", year or date.today().year)
             set_widget(key + "_m", month or 1)
+            set_widget(key + "_t", value if precision == "text" else "")
             if day:
                 set_widget(key + "_d", day)
             else:
                 drop_widget(key + "_d")
+            opened[column] = (value.strip() if precision == "text"
+                              else forms.date_text(precision, year, month, day))
         elif kind == "refs":
-            set_widget(key, [v.strip() for v in value.split(";") if v.strip()])
+            items = [v.strip() for v in value.split(";") if v.strip()]
+            set_widget(key, items)
+            opened[column] = "; ".join(items)
         else:
             set_widget(key, value)
+            opened[column] = value.strip()
+    return opened
 
 
 def _field(table: str, column: str, names: dict, lang: str, error: str | None) -> str:
@@ -63,7 +72,8 @@ def _field(table: str, column: str, names: dict, lang: str, error: str | None) -
     col = spec.column(column) if column in spec.names else None
     kind = col.kind if col else "text"
     label = column_label(table, column, lang) + (" *" if col and col.required else "")
-    help_text = t(f"data.template.kind.{kind}", lang, table=col.ref or "") if col else None
+    help_text = (t(f"data.template.kind.{kind}", lang,
+                   table=table_label(col.ref, lang) if col.ref else "") if col else None)
     key = _field_key(column)
     current = widget(key, "")
     if kind == "ref" and col.ref in names:
@@ -98,15 +108,20 @@ def _field(table: str, column: str, names: dict, lang: str, error: str | None) -
 def _date_field(column: str, label: str, lang: str) -> str:
     key = _field_key(column)
     cols = st.columns([2, 2, 2])
+    # "as typed" only for a stored value the form cannot read as a date: shown, and kept
+    as_typed = ("text",) if widget(key + "_p") == "text" else ()
     precision = cols[0].selectbox(
-        label, PRECISIONS, key=key + "_p",
+        label, (*PRECISIONS, *as_typed), key=key + "_p",
         format_func=lambda p: t(f"data.edit.precision.{p}", lang),
     )
+    if precision == "text":
+        return cols[1].text_input(t("data.edit.as_typed", lang), key=key + "_t")
     year = month = day = None
     if precision in ("year", "month"):
         year = cols[1].number_input(t("data.edit.year", lang), 1950, 2100, step=1, key=key + "_y")
     if precision == "month":
-        month = cols[2].selectbox(t("data.edit.month", lang), list(range(1, 13)), key=key + "_m")
+        month = cols[2].selectbox(t("data.edit.month", lang), list(range(1, 13)), key=key + "_m",
+                                  format_func=lambda m: fmt.month_name(m, lang))
     if precision == "day":
         day = cols[1].date_input(t("data.edit.day", lang), key=key + "_d", value=None,
                                  format="YYYY-MM-DD")
@@ -134,7 +149,8 @@ def row_editor(store: Store, editor: str, current: int, lang: str) -> None:
             cells = {spec.key: forms.new_id(table)} if spec.key else {}
         else:
             cells = frame.loc[choice].to_dict()
-        _load_fields(table, cells, columns)
+        state.edit_opened = _load_fields(table, cells, columns)
+        state.edit_original = {c: str(cells.get(c, "") or "") for c in columns}
         state.edit_loaded = (table, choice, current)
         state.edit_errors = {}
         state.edit_conflict = None
@@ -142,9 +158,8 @@ def row_editor(store: Store, editor: str, current: int, lang: str) -> None:
     errors = state.edit_errors
     if state.edit_conflict:
         _show_conflict(table, columns, state.edit_conflict, lang)
-    cells = {}
-    for column in columns:
-        cells[column] = _field(table, column, names, lang, errors.get(column))
+    shown = {column: _field(table, column, names, lang, errors.get(column)) for column in columns}
+    cells = forms.kept_cells(state.edit_original, state.edit_opened, shown)
     for message in errors.get("", []):
         st.error(message)
     note = st.text_input(t("data.publish.note", lang), key="edit_note")
@@ -193,19 +208,19 @@ def _save(store, table, row_id, cells, editor, base, note, lang) -> None:
             ours = p.table == table and (p.params.get("row_id") == row_id or
                                          (row_id is None and p.params.get("row_id") not in
                                           state.edit_known_ids))
-            text = problem_text(p, lang)
+            text = problem_message(p, lang)
             if ours and p.column:
                 mine.setdefault(p.column, text)
             else:
-                other.append(f"{table_label(p.table, lang)}, {p.row}: {p.column or ''} "
-                             f"«{p.value}» — {text}")
+                column = column_label(p.table, p.column, lang) if p.column else ""
+                other.append(f"{table_label(p.table, lang)}, {p.row}: {column} «{p.value}» — {text}")
         state.edit_errors = {**mine, "": other}
         st.rerun()
     except RowConflict as exc:
         state.edit_conflict = {"editor": exc.editor, "version": exc.version, "theirs": exc.theirs}
         st.rerun()
     except Refused as exc:
-        state.edit_errors = {"": [t("data.store.refused", lang, rows=exc.params["rows"])]}
+        state.edit_errors = {"": [t("data.store.refused", lang, rows=rows_text(exc.rows, lang))]}
         st.rerun()
     except StoreError as exc:
         state.edit_errors = {"": [t(f"data.store.{exc.code}", lang, **exc.params)]}

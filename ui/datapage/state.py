@@ -24,12 +24,18 @@ class DataPageState:
     """What the Data page remembers between reruns of one browser session."""
 
     editor: str | None = None  # the logged-in editor's name
+    editor_generation: int = -1  # the editor's session generation at login (security.session_ok)
+    device_cookie: str | None = None  # the device cookie to write once after a login
     flash: tuple[str, str] | None = None  # ("success" | "error", text) shown once on top
     upload_nonce: int = 0  # bumped to give the file uploaders a new key (empties them)
     pubs_nonce: int = 0  # the same for the publication export uploader
     check: dict | None = None  # the uploaded workbook's check (upload tab)
     office_sheets: tuple | None = None  # (file id, {sheet: frame}) of the office file
+    office_fixes: dict = field(default_factory=dict)  # (sheet, row, column) -> corrected text
+    office_round: int = 0  # bumped at each "check again": a fresh corrections table
     edit_loaded: tuple | None = None  # (table, row id or NEW, version the form was opened on)
+    edit_original: dict = field(default_factory=dict)  # the row's stored cells
+    edit_opened: dict = field(default_factory=dict)  # what each field held when opened
     edit_errors: dict = field(default_factory=dict)  # column -> message; "" -> other messages
     edit_conflict: dict | None = None  # the colleague's newer row after a refused save
     edit_known_ids: set = field(default_factory=set)  # row ids of the table in the form

@@ -9,11 +9,13 @@ from pathlib import Path
 import streamlit as st
 
 from datastore.diff import diff_datasets
+from datastore.review import refused_in_review
 from datastore.store import Store, StoreError, frames_from_folder
 from datastore.upload import MB, Limits, UploadRejected, read_upload
 from i18n import t
 from loaders import load_dataset
-from ui.datapage.review import publish_section, show_preview, show_problems
+from ui.datapage.common import lookups, version_frames
+from ui.datapage.review import publish_section, show_preview, show_problems, show_refused
 from ui.datapage.state import page_state
 
 
@@ -65,6 +67,12 @@ def upload_section(store: Store, editor: str, current: int | None, active: Path,
         return
     if check["expected"] != current:
         st.warning(t("data.check.stale", lang, current=current))
+    if "refused" not in check:  # asked once per file: may this editor change these rows?
+        check["refused"] = refused_in_review(store, editor, current, check["diffs"])
+    show_refused(check["refused"], lang)
     show_problems(check["dataset"], lang)
-    changes = show_preview(check["diffs"], lang) if not check["dataset"].fatal else False
+    frames = check["frames"] or (version_frames(store.url, current) if current else {})
+    names = lookups(frames)
+    changes = (show_preview(check["diffs"], lang, names=names)
+               if not check["dataset"].fatal else False)
     publish_section(store, check, editor, changes, lang)

@@ -1,0 +1,111 @@
+"""The Mobility page's breakdowns, each a named builder (visits in, Figure out); the page
+only lays them out. ``visits`` carry ``year`` (charts.frames.year_of) and ``mode``
+(metrics.rules.visit_mode) beside the loaded columns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from charts import frames
+from charts.bars import bar_chart
+from charts.theme import DIRECTION_COLORS, MODE_COLORS
+from i18n import t
+from loaders import schema
+from metrics import rules
+
+DIRECTIONS = list(schema.DIRECTIONS)
+MODES = list(schema.MODES)
+TOP_COUNTRIES = 15
+
+
+def _directions(lang: str) -> dict[str, str]:
+    return {d: t(f"enum.direction.{d}", lang) for d in DIRECTIONS}
+
+
+def _largest_first(counts: pd.DataFrame, category: str) -> list:
+    """The categories by their total, largest first (ties in the frame's order)."""
+    return counts.groupby(category, sort=False)["count"].sum().sort_values(ascending=False, kind="stable").index.tolist()
+
+
+def _years_as_text(counts: pd.DataFrame) -> pd.DataFrame:
+    counts = counts.sort_values("year", kind="stable")
+    return counts.assign(year=counts["year"].astype(int).astype(str))
+
+
+def visits_per_year(visits: pd.DataFrame, *, lang: str = "en", present: bool = False) -> go.Figure | None:
+    """Incoming and outgoing visits per calendar year, side by side (None: no dated visit)."""
+    counts = frames.count_by(visits, ["year", "direction"])
+    if counts.empty:
+        return None
+    counts = _years_as_text(counts)
+    return bar_chart(
+        counts, "year", "count", group="direction", stacked=False,
+        category_order=sorted(counts["year"].unique()), group_order=DIRECTIONS,
+        category_title=t("common.axis.year", lang), value_title=t("common.axis.visits", lang),
+        group_labels=_directions(lang), group_colors=DIRECTION_COLORS, present=present,
+    )
+
+
+def visits_by_mode(visits: pd.DataFrame, *, lang: str = "en", present: bool = False) -> go.Figure:
+    """Visits per direction, in person and remote stacked."""
+    counts = frames.count_by(visits, ["direction", "mode"])
+    return bar_chart(
+        counts, "direction", "count", group="mode", category_order=[d for d in DIRECTIONS if d in set(counts["direction"])],
+        group_order=MODES, category_labels=_directions(lang),
+        group_labels={m: t(f"enum.mode.{m}", lang) for m in MODES}, group_colors=MODE_COLORS,
+        category_title=t("common.axis.direction", lang), value_title=t("common.axis.visits", lang), present=present,
+    )
+
+
+def domestic_visits(visits: pd.DataFrame, institutions: pd.DataFrame) -> dict[str, int]:
+    """Visits to or from the institution's own country, per country (ISO alpha-3)."""
+    if visits.empty:
+        return {}
+    domestic = visits[(visits["country"] == rules.home_country(visits, institutions)).fillna(False).to_numpy(dtype=bool)]
+    return {str(k): int(v) for k, v in domestic["country"].value_counts().items()}
+
+
+def visits_by_country(visits: pd.DataFrame, institutions: pd.DataFrame, country_name: Callable[[str], str], *,
+                      lang: str = "en", present: bool = False, top: int = TOP_COUNTRIES) -> go.Figure:
+    """Visits per foreign country (the institution's own country is left out, as in the
+    "Mobility countries" figure; ``domestic_visits`` counts those), incoming and outgoing
+    stacked, the largest first; beyond ``top`` countries the rest fold into "Other"."""
+    foreign = rules.foreign_rows(visits, institutions)
+    counts = frames.count_by(foreign, ["country", "direction"])
+    counts = counts.assign(country=counts["country"].map(country_name))
+    counts = frames.top_n(counts, "country", top, t("common.other", lang))
+    return bar_chart(
+        counts, "country", "count", group="direction", horizontal=True, category_order=_largest_first(counts, "country"),
+        group_order=DIRECTIONS, group_labels=_directions(lang), group_colors=DIRECTION_COLORS,
+        value_title=t("common.axis.visits", lang), present=present,
+    )
+
+
+def visits_by_faculty(exploded: pd.DataFrame, *, lang: str = "en", present: bool = False) -> go.Figure:
+    """Visits per faculty (a visit of two faculties counts in both): ``exploded`` has one
+    row per visit and faculty (``faculty``, ``direction``)."""
+    counts = frames.count_by(exploded, ["faculty", "direction"])
+    return bar_chart(
+        counts, "faculty", "count", group="direction", horizontal=True, category_order=_largest_first(counts, "faculty"),
+        group_order=DIRECTIONS, group_labels=_directions(lang), group_colors=DIRECTION_COLORS,
+        value_title=t("common.axis.visits", lang), present=present,
+    )
+
+
+def sessions_per_year(visits: pd.DataFrame, *, lang: str = "en", present: bool = False) -> go.Figure | None:
+    """Sessions held by incoming visitors per year and activity (None: no session counted)."""
+    incoming = rules.incoming_visits(visits)
+    counts = frames.count_by(incoming.assign(activity_label=incoming["activity"]), ["year", "activity_label"],
+                             weight="sessions")
+    counts = counts[counts["count"] > 0]
+    if counts.empty:
+        return None
+    counts = _years_as_text(counts)
+    return bar_chart(
+        counts, "year", "count", group="activity_label", category_order=sorted(counts["year"].unique()),
+        group_labels={a: t(f"enum.activity.{a}", lang) for a in counts["activity_label"].unique()},
+        category_title=t("common.axis.year", lang), value_title=t("common.axis.sessions", lang), present=present,
+    )
