@@ -26,7 +26,7 @@ from babel import Locale
 from babel.dates import format_date, get_month_names
 from babel.numbers import format_decimal
 
-from i18n import DEFAULT_LANG, LANGUAGES, strings
+from i18n import DEFAULT_LANG, LANGUAGES, fill, strings
 from places.countries import country_name
 
 DASH = "—"
@@ -106,10 +106,7 @@ def plural(key: str, count: float, lang: str | None = DEFAULT_LANG, **values: ob
                      f"{key}.other"):
             text = table.get(name)
             if text:
-                try:
-                    return text.format(**values)
-                except (KeyError, IndexError, ValueError):
-                    return text
+                return fill(text, values)
     return key
 
 
