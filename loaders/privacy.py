@@ -674,11 +674,6 @@ def row_label(table: str, row: Any) -> str:  # a row number as any type, or no n
         return table
 
 
-def public_tables(tables: Mapping[str, pd.DataFrame], lang: str = "en") -> dict[str, pd.DataFrame]:
-    """Every table as the public edition carries it (see Privacy.table)."""
-    privacy = Privacy.for_tables(tables, True, lang)
-    return {name: privacy.table(name, frame) for name, frame in tables.items()}
-
 
 def _missing(value: object) -> bool:
     try:

@@ -246,24 +246,6 @@ def kpis_with_notes(path: str, stamp: tuple, scope: metrics.Scope) -> tuple[dict
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def kpi_subset(path: str, stamp: tuple, scope: metrics.Scope, names: tuple[str, ...]) -> dict:
-    """Only the named KPIs and notes for one scope (e.g. the mobility page's lecture
-    sessions), by the registry's own functions: the same values as ``kpis_with_notes``
-    without computing every KPI after each filter change."""
-    from metrics.registry import KPI_BY_NAME, NOTES
-
-    ctx = metrics.KpiContext(load_cached(path, stamp).tables, scope,
-                             scoped_tables(path, stamp, scope), _shared(path, stamp))
-    return {name: (KPI_BY_NAME[name].func if name in KPI_BY_NAME else NOTES[name])(ctx) for name in names}
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def kpis_by_institution(path: str, stamp: tuple, scope: metrics.Scope) -> dict[str, dict]:
-    """Every KPI for each institution alone."""
-    tables = load_cached(path, stamp).tables
-    return metrics.by_institution(tables, scope, scoped_tables(path, stamp, scope), _shared(path, stamp))
-
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _all_targets(path: str, stamp: tuple, scope: metrics.Scope) -> pd.DataFrame:
