@@ -846,6 +846,7 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
         register=register,
         cites=cites_of(register, {
             "kpis": frames.values(), "appendix": frames.values(),
+            "rankings": frames.values(),  # the ranking indicators are read off the figures
             "trends": [scoped[n] for n in ("visits", "agreements", "grants", "students")],
             "map": [scoped[n] for n in ("partners", "agreements", "visits", "grants")],
             "partners": [scoped[n] for n in ("partners", "agreements", "visits", "grants")],
