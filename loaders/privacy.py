@@ -551,14 +551,14 @@ class Privacy:
         return self.text(text) != text or self._matcher.id_holds_name(text)
 
     def any_id(self, row_id: str) -> str:
-        """An id met without its table (a list of evidence ids): a person table's id
-        becomes its row id in the public edition."""
+        """An id met without its table (a list of evidence ids): a visit's id, or an
+        agreement's or grant's id made from a name, becomes its row id in the public edition."""
         if not self.public:
             return row_id
         for table, rows in self.rows_of.items():
             if row_id in rows:
                 return self.row_id(table, row_id, rows[row_id])
-        return row_id if not self.id_holds_name(row_id) else "—"
+        return row_id  # a partner's id, a country code, students:<row>: never a person
 
     def ids(self, table: str, ids: Iterable[object], rows: Iterable[object]) -> list[str]:
         """``row_id`` of each (id, row) pair."""
