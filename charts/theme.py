@@ -110,14 +110,14 @@ def _merge(into: dict, update: dict, *, copy_values: bool = True) -> dict:
 
 def _plain_copy(value: object) -> object:
     """A deep copy of plain figure data (dicts, lists, numbers, text): what ``deepcopy``
-    returns, several times quicker (pickle copies in C)."""
+    returns, quicker (pickle copies in C; docs/performance.md)."""
     return pickle.loads(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 class Figure(go.Figure):
     """A ``go.Figure`` whose ``to_dict`` (what ``st.plotly_chart`` and ``plotly.io`` call)
     copies the figure with ``_plain_copy`` rather than ``deepcopy`` and leaves the template
-    out of the copy and of the typed-array walk: the same dict, without ~2 ms of Python
+    out of the copy and of the typed-array walk: the same dict, with less Python work
     per chart (most of it the template; docs/performance.md)."""
 
     def to_dict(self) -> dict:
@@ -129,8 +129,8 @@ class Figure(go.Figure):
         if frames:
             res["frames"] = frames
         # numpy arrays to plotly's typed arrays, as plotly's own to_dict does; the
-        # template (plain lists and text, ~7 kB) is left out of that walk (~0.5 ms a
-        # chart) and shared, not copied: nothing downstream writes into it.
+        # template (plain lists and text) is left out of that walk and shared, not
+        # copied: nothing downstream writes into it.
         convert_to_base64(res)
         if "template" in self._layout:
             res["layout"]["template"] = self._layout["template"]
@@ -199,8 +199,8 @@ def make_figure(
 ) -> go.Figure:
     """A styled Figure from plain trace and layout dicts (the shared layout applied).
 
-    Plotly validates every property it is given, which costs ~20 ms per small chart
-    (most of it copying the template); the builders here only pass known-good values,
+    Plotly validates every property it is given, which is most of a small chart's
+    cost (docs/performance.md); the builders here only pass known-good values,
     so the figure is built without that check. It is switched back on afterwards, so a
     later ``update_layout`` by a caller validates as usual. The template is built into
     the figure as an empty placeholder and filled in afterwards (plotly would copy it

@@ -17,7 +17,7 @@ SHOW_ALL_ROWS = 30
 ROW_PX = 35
 LONG_TEXT = 40
 LONG_TEXT_PX = 320
-# A longer table shows its first rows only (the CSV has every row): 100k rows were ~23 MB
+# A longer table shows its first rows only (the CSV has every row): 100k rows were many MB
 # sent to the browser on every rerun, and no one scrolls them.
 MAX_SHOWN_ROWS = 1_000
 
