@@ -69,7 +69,7 @@ def files_stamp(path: Path) -> tuple[tuple[str, int, int], ...]:
 
 # The dataset and the scoped frames are shared by every session and never modified, so
 # they are cached as resources: a rerun gets the same objects back instead of unpickling
-# a copy (which cost ~0.4 s per rerun at a million visits). Pages only derive new frames.
+# a copy (costly at a million visits). Pages only derive new frames.
 # Two versions at most: the current one and, while sessions move over, the previous one
 # (each holds a whole dataset; docs/performance.md).
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -178,7 +178,7 @@ class ScopedFrames:
     returned unfiltered are the dataset's own, free) stay within ``row_budget``, room for
     a new copy included; the newest is always kept. At 100k visits that is a dozen
     scopes, at a million one or two.
-    An evicted scope is recomputed when asked again (~0.1 s per 100k visits).
+    An evicted scope is recomputed when asked again.
     """
 
     def __init__(self, row_budget: int, max_entries: int = 16) -> None:
@@ -352,7 +352,7 @@ def privacy_of(path: str, stamp: tuple, lang: str) -> Privacy:
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _masked_dataset(path: str, stamp: tuple, lang: str) -> dict[str, pd.DataFrame]:
     """Every table of the dataset as presentation mode shows it, masked once per dataset
-    and language (100k visits: ~2 s; a scope then only picks its rows)."""
+    and language (a scope then only picks its rows)."""
     privacy = privacy_of(path, stamp, lang)
     return {name: privacy.table(name, frame) for name, frame in load_cached(path, stamp).tables.items()
             if frame is not None}

@@ -127,7 +127,7 @@ def display_table_with_download(
 ) -> None:
     """``table_with_download(display_frame(frame, columns, lang, lookups=lookups), ...)``
     that formats only the rows shown (``display_frame`` is row by row): the CSV formats
-    every row when its button is clicked. 100k visits took ~1 s to format per rerun."""
+    every row when its button is clicked (formatting every row each rerun was slow)."""
     from ui.tables import display_frame
 
     head = frame if len(frame) <= MAX_SHOWN_ROWS else frame.head(MAX_SHOWN_ROWS)
