@@ -45,6 +45,9 @@ from places.names import CYRILLIC_RE, name_key, to_latin
 
 # Contract columns that hold a person's name or title.
 PERSONAL_COLUMNS: dict[str, tuple[str, ...]] = {"visits": ("person", "person_title")}
+# Columns that may name a person in a table whose rows are not about people (its ids stay):
+# who holds an agreement now, and its notes (an IIA import keeps contacts there).
+PERSONAL_NOTES: dict[str, tuple[str, ...]] = {"agreements": ("holder", "notes")}
 ROW = "_row"
 # Cells that name a person or an organisation: shown only when they name an organisation.
 AUTHOR_COLUMNS = frozenset({("documents", "author")})
@@ -114,7 +117,7 @@ def public_columns(table: str) -> list[str]:
     spec = TABLES.get(table)
     if spec is None:
         return []
-    personal = set(PERSONAL_COLUMNS.get(table, ()))
+    personal = set(PERSONAL_COLUMNS.get(table, ())) | set(PERSONAL_NOTES.get(table, ()))
     return [c for c in spec.names if c not in personal] + list(DERIVED.get(table, [])) + [ROW]
 
 
@@ -123,14 +126,14 @@ def free_text_columns(table: str) -> list[str]:
     spec = TABLES.get(table)
     if spec is None:
         return []
-    personal = set(PERSONAL_COLUMNS.get(table, ()))
+    personal = set(PERSONAL_COLUMNS.get(table, ())) | set(PERSONAL_NOTES.get(table, ()))
     return [c.name for c in spec.columns if c.kind not in _NOT_FREE_TEXT
             and c.name not in personal]
 
 
 def is_personal_column(table: str | None, column: object) -> bool:
     """Whether ``column`` of ``table`` holds a person (``person``, ``person.1``, ...)."""
-    columns = PERSONAL_COLUMNS.get(str(table), ())
+    columns = PERSONAL_COLUMNS.get(str(table), ()) + PERSONAL_NOTES.get(str(table), ())
     name = str(column)
     return any(name == c or name.startswith(c + ".") for c in columns)
 

@@ -456,8 +456,8 @@ def test_public_edition_holds_no_name_or_title_in_any_part(tmp_path, dataset):
     headers = [c.value for c in book["visits"][1]]
     assert not {"Person", "Position", "person.1", "lecturer"} & set(headers)
     ids = [r[0].value for r in book["visits"].iter_rows(min_row=2)]
-    # the id that names a person becomes the neutral "visits:<row in the file>"
-    assert ids == ["v1", "visits:3", "v3", "v4"]
+    # in the public edition every visit is named by its row in the file ("visits:<row>")
+    assert ids == ["visits:2", "visits:3", "visits:4", "visits:5"]
     assert not any("[name hidden]" in str(i) for i in ids)
     assert "Seoul National University" in files["pptx"]  # organisations are kept
     core = zipfile.ZipFile(tmp_path / "p.pptx").read("docProps/core.xml").decode()
@@ -529,4 +529,5 @@ def test_the_annex_partner_sheet_keeps_its_columns(dataset):
     """The loader's geo_note (like the precisions) is not an annex column."""
     headers = pack_of(dataset).data_tables["partners"].headers
     assert headers == ["Partner id", "Partner name", "Name", "Type", "Country", "City",
-                       "Latitude", "Longitude", "Website", "Source", "Row in source"]
+                       "Latitude", "Longitude", "Website", "Source", "EWP id", "Erasmus code",
+                       "Row in source"]
