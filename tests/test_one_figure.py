@@ -313,7 +313,8 @@ def test_every_surface_reads_the_state_on_the_curated_data(curated_env, curated_
     assert not at.exception
     cards = {m.label: m.value for m in at.metric}
     assert cards["Partner countries"] == "11"  # foreign only, Uzbekistan said apart
-    assert "+ 1 domestic partner(s): Uzbekistan" in [c.value for c in at.caption]
+    # written "\+": the line reads "+ 1 …", not as a markdown list item
+    assert "\\+ 1 domestic partner(s): Uzbekistan" in [c.value for c in at.caption]
     for name in not_known:
         assert cards[label[name]] == words[states[name]], name
         assert report["figures"][name]["value"] is None

@@ -168,8 +168,8 @@ def kpi_card(container, ctx: PageContext, fig: Figure, inverse: bool = False, ro
         lines.insert(0, domestic_words(partners, ctx.evidence_frame("partner_countries")["country"], lang).strip()
                      .removeprefix("(").removesuffix(")") or None)
     for line in lines:
-        if line:
-            container.caption(line)
+        if line:  # "+ 2 without a count" is text, not a markdown list item
+            container.caption("\\" + line if line[:1] in "+-*" else line)
     if rows:  # in presentation mode too: the rows are masked (ctx.evidence_frame)
         show_rows_button(container, fig.name, lang)
 
