@@ -261,10 +261,6 @@ def top_n(df: pd.DataFrame, category: str, n: int, other_label: str) -> pd.DataF
     return out.groupby(group_cols, sort=False)[COUNT].sum().reset_index()
 
 
-def map_labels(series: pd.Series, labels: dict[str, str]) -> pd.Series:
-    """Replace codes by display labels; unknown codes stay as they are."""
-    return series.map(lambda v: labels.get(v, v) if isinstance(v, str) else v)
-
 
 def partner_activity(
     partners: pd.DataFrame,

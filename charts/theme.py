@@ -89,10 +89,6 @@ def hex_to_rgb(color: str) -> tuple[int, int, int]:
     return int(color[0:2], 16), int(color[2:4], 16), int(color[4:6], 16)
 
 
-def color_for(value: str, palette: dict[str, str], fallback: str = MUTED) -> str:
-    """The palette's colour for ``value``, or a neutral grey."""
-    return palette.get(value, fallback)
-
 
 # Plotly's decimal and thousands separators per interface language (as i18n.fmt writes them).
 SEPARATORS = {"en": ".,", "ru": ",\u00a0", "uz": ",\u00a0"}
@@ -229,13 +225,3 @@ def make_figure(
     return fig
 
 
-def style_figure(
-    fig: go.Figure, *, present: bool = False, height: int | None = None, lang: str | None = None
-) -> go.Figure:
-    """Apply the shared layout: white background, readable fonts, legend on top.
-
-    ``lang`` sets how tick and hover numbers are written (``12 345,5`` in ru/uz).
-    Returns a new figure with the same traces (see ``make_figure``).
-    """
-    return make_figure([t.to_plotly_json() for t in fig.data], fig.layout.to_plotly_json(),
-                       present=present, height=height, lang=lang)

@@ -13,8 +13,8 @@ from datetime import date
 
 import pandas as pd
 
-from datastore.labels import column_label, enum_label, table_label
-from i18n import fmt
+from datastore.labels import column_label, column_labels, enum_label, table_label
+from i18n import fmt, t
 from loaders.schema import TABLES
 from loaders.types import to_date
 
@@ -104,6 +104,20 @@ def summary_line(before: dict[str, int], after: dict[str, int], lang: str) -> st
     return ", ".join(parts)
 
 
+def restore_summary(diffs: dict, before: dict[str, int], lang: str) -> str:
+    """What restoring a version does, in one line: row counts that change and, per table,
+    how many rows get other field values (``Visits 40 → 41; Visits: rows with changed
+    fields — 3``); '' when nothing changes."""
+    after = {**before, **{name: before.get(name, 0) + len(d.added) - len(d.removed)
+                          for name, d in diffs.items()}}
+    counts = summary_line(before, after, lang)
+    parts = [counts] if counts else []
+    parts += [t("data.rollback.changed_rows", lang, table=table_label(name, lang),
+                count=len(diffs[name].changed))
+              for name in TABLES if name in diffs and diffs[name].changed]
+    return "; ".join(parts)
+
+
 def readable_changes(table: str, diff, lang: str) -> pd.DataFrame:
     """Changed cells with labels, not column codes: row, field, before, after."""
     rows = []
@@ -130,7 +144,7 @@ def readable_rows(table: str, frame: pd.DataFrame, lang: str,
                            if cell else cell for cell in out[column]]
         else:
             out[column] = [_show(table, column, v, lang) for v in out[column]]
-    return out.rename(columns={c: column_label(table, c, lang) for c in out.columns})
+    return out.rename(columns=column_labels(table, out.columns, lang))
 
 
 def _show(table: str, column: str, value: str, lang: str) -> str:

@@ -14,7 +14,9 @@ from loaders.words import ENUM_GROUPS
 LANGS = ("en", "ru", "uz")
 _COLUMN_KEYS = {"start_date": "common.col.start", "end_date": "common.col.end",
                 "institution_id": "common.col.institution", "partner_id": "common.col.partner",
-                "partner_ids": "common.col.partners", "count": "common.col.students"}
+                "partner_ids": "common.col.partners", "count": "common.col.students",
+                # visits.person is "Участник" too: the participant's kind gets its own name
+                "participant": "data.field.participant_kind"}
 
 
 def enum_group(table: str, column: str) -> str | None:
@@ -32,6 +34,15 @@ def table_label(table: str, lang: str) -> str:
     key = f"data.table.{table}"
     text = strings(lang).get(key)
     return text or table
+
+
+def column_labels(table: str, columns, lang: str) -> dict[str, str]:
+    """Each column's name for people, made unique within the table (a frame's headers)."""
+    out: dict[str, str] = {}
+    for column in columns:
+        label = column_label(table, column, lang)
+        out[column] = label if label not in out.values() else f"{label} ({column})"
+    return out
 
 
 def column_label(table: str, column: str, lang: str) -> str:

@@ -356,14 +356,16 @@ def merged_parts(current: dict[str, pd.DataFrame], parts: list[SheetPart]
 
 def sheet_problems(problems: list, origin: dict[tuple[str, int], tuple[str, int]]) -> list:
     """The problems numbered as in the office's sheets (``params["sheet"]`` names the
-    sheet); problems of stored rows the sheets did not touch are left out unless errors."""
+    sheet, when ``origin`` gives one); problems of stored rows the sheets did not touch are
+    left out unless errors."""
     from dataclasses import replace
 
     out = []
     for problem in problems:
         where = origin.get((problem.table, problem.row)) if problem.row is not None else None
         if where is not None:
-            out.append(replace(problem, row=where[1], params={**problem.params, "sheet": where[0]}))
+            params = {**problem.params, "sheet": where[0]} if where[0] else problem.params
+            out.append(replace(problem, row=where[1], params=params))
         elif problem.row is None or problem.severity == "error":
             out.append(problem)
     return out
@@ -371,13 +373,15 @@ def sheet_problems(problems: list, origin: dict[tuple[str, int], tuple[str, int]
 
 # ---- saved mappings -------------------------------------------------------------------------
 def save_mapping(store, name: str, frame: pd.DataFrame, table: str, mapping: dict,
-                 values: dict) -> None:
+                 values: dict, constants: dict | None = None) -> None:
+    """Keep a sheet layout's mapping (headers, words, columns set for the whole sheet)."""
     from sqlalchemy import delete, insert
 
     from datastore import db
 
     payload = json.dumps({"name": name, "signature": layout_signature(frame), "table": table,
-                          "mapping": mapping, "values": values}, ensure_ascii=False)
+                          "mapping": mapping, "values": values, "constants": constants or {}},
+                         ensure_ascii=False)
     key = MAPPINGS_KEY + name.strip()[:40]
     with store.engine.begin() as conn:
         conn.execute(delete(db.meta).where(db.meta.c.key == key))

@@ -526,14 +526,3 @@ def apply_scope(tables: Mapping[str, pd.DataFrame], scope: Scope,
     return scoped
 
 
-def narrow_scope(
-    tables: Mapping[str, pd.DataFrame], parent: Mapping[str, pd.DataFrame], scope: Scope
-) -> dict[str, pd.DataFrame]:
-    """``apply_scope(tables, scope)``, computed from ``parent`` frames of a wider scope.
-
-    ``parent`` must be ``apply_scope(tables, wider)`` where ``scope`` keeps every row
-    filter of ``wider`` and may add to it (fewer institutions, a shorter year range):
-    each mask only removes rows, so filtering the parent's rows gives the same frames,
-    faster. The partners are looked up in the whole table, as ``apply_scope`` does.
-    """
-    return apply_scope({**parent, "partners": tables["partners"]}, scope)

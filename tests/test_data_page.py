@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -249,3 +250,93 @@ def test_a_value_the_form_cannot_read_is_shown_as_typed_and_kept(env_dirs, tmp_p
     saved = store.frames(store.current())["visits"]
     row = saved[saved["visit_id"] == visit].iloc[0]
     assert (row["person_title"], row["start_date"]) == ("Professor", "весна 2024")
+
+
+# Contract words an office user must not meet in the page's own words (labels, headings,
+# messages, column headers, drop-down choices); data cells (ids, names) are not checked.
+CODE_WORDS = re.compile(r"\b(visit_id|agreement_id|grant_id|person_title|department|participants|"
+                        r"audience|start_date|end_date|institution_id|partner_id|partner_ids|"
+                        r"short_name|usd_per_unit|lat|lon|name|type|incoming|outgoing|in_person|"
+                        r"remote|visits|partners|agreements|COOP_DATA)\b")
+
+
+def _page_words(at: AppTest) -> list[str]:
+    words = [e.value for kind in ("markdown", "caption", "title", "subheader", "info", "error",
+                                  "warning", "success") for e in at.get(kind)]
+    for kind in ("selectbox", "text_input", "number_input", "date_input", "multiselect",
+                 "button", "checkbox", "file_uploader"):
+        for widget in at.get(kind):
+            words.append(widget.label)
+            if not str(widget.key or "").startswith("edit_row_"):  # row titles are data
+                words += [str(o) for o in getattr(widget, "options", [])]
+    words += [str(c) for frame in at.dataframe for c in frame.value.columns]
+    words += [tab.label for tab in at.tabs]
+    return words
+
+
+@pytest.mark.parametrize("lang", ["ru", "uz"])
+@pytest.mark.parametrize("table", ["visits", "partners", "agreements", "institutions"])
+def test_no_code_words_in_the_form(env_dirs, lang, table):
+    """Issue 25, defect 5: the form's labels were codes (visit_id, person_title, lat...)."""
+    at = logged_in(lang)
+    at.selectbox(key="edit_table").set_value(table).run()
+    found = sorted({m for w in _page_words(at) for m in CODE_WORDS.findall(w)})
+    assert found == []
+
+
+@pytest.mark.parametrize("lang", ["ru", "uz"])
+def test_no_code_words_in_the_office_review(env_dirs, lang):
+    at = _office_upload(logged_in(lang))
+    found = sorted({m for w in _page_words(at) for m in CODE_WORDS.findall(w)})
+    assert found == []
+
+
+def test_a_saved_mapping_keeps_the_columns_set_for_the_whole_sheet(env_dirs):
+    at = _office_upload(logged_in("ru"))
+    at.selectbox(key="office_const_0_mode").set_value("in_person").run()
+    at.button(key="office_save_0").click().run()
+    again = logged_in("ru")
+    again.get("file_uploader")[1].set_value((OFFICE_BOOK.name, OFFICE_BOOK.read_bytes(),
+                                             "application/octet-stream")).run()
+    assert again.selectbox(key="office_const_0_institution_id").value == "samsmu"
+    assert again.selectbox(key="office_const_0_mode").value == "in_person"
+    assert again.selectbox(key="office_const_0_direction").value == ""
+
+
+def test_a_filled_template_is_corrected_in_the_review_and_published(env_dirs, tmp_path):
+    """Build item 4 on the upload tab too: a bad cell corrected in the review table."""
+    import io
+
+    import openpyxl
+
+    from datastore.template import dataset_workbook
+
+    book = openpyxl.load_workbook(io.BytesIO(dataset_workbook(env_dirs)))
+    visits = book["visits"]
+    header = [c.value for c in visits[1]]
+    visits.cell(row=5, column=header.index("start_date") + 1).value = "31 февраля 2024"
+    path = tmp_path / "filled.xlsx"
+    book.save(path)
+    at = logged_in()
+    at.get("file_uploader")[0].set_value((path.name, path.read_bytes(), "application/octet-stream")).run()
+    state = at.session_state[STATE_KEY]
+    (problem,) = state.check["dataset"].errors
+    assert (problem.table, problem.row, problem.column) == ("visits", 5, "start_date")
+    assert at.button(key="data_publish").disabled
+    # what typing "март 2024" in the review table and "Check again" do
+    from ui.datapage.upload import recheck
+
+    still_bad = recheck(Store(), state.check, {("visits", 5, "start_date"): "32 марта 2024"},
+                        Store().active_path())
+    errors = [(p.row, p.value) for p in still_bad["problems"] if p.severity == "error"]
+    assert errors == [(5, "32 марта 2024")]  # numbered as in the file
+    state.check = recheck(Store(), state.check, {("visits", 5, "start_date"): "март 2024"},
+                          Store().active_path())
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert state.check["dataset"].errors == []
+    at.button(key="data_publish").click().run()
+    store = Store()
+    saved = store.frames(store.current())["visits"]
+    row_id = visits.cell(row=5, column=header.index("visit_id") + 1).value
+    assert saved[saved["visit_id"] == row_id].iloc[0]["start_date"] == "март 2024"

@@ -100,7 +100,8 @@ def test_the_russian_data_page_walk(env_dirs, tmp_path, artifacts):
         box.click()
         page.get_by_role("option", name=text("data.table.visits", "ru"), exact=True).click()
         _settle(page)
-        expect(main.get_by_text(text("data.field.person_title", "ru"), exact=True).first).to_be_visible()
+        expect(main.get_by_text(text("data.field.person_title", "ru"), exact=True).first).to_be_visible(
+            timeout=60_000)
         found["edit"] = _codes(page)
         _shot(page, shots, "1-edit")
 
@@ -144,11 +145,12 @@ def test_the_russian_data_page_walk(env_dirs, tmp_path, artifacts):
         found["published"] = _codes(page)
         _shot(page, shots, "6-published")
 
-        # 4. the publication exports tab, and the history under the tabs
-        page.get_by_role("tab", name=text("data.tab.publications", "ru")).click()
-        _settle(page)
-        found["publications"] = _codes(page)
-        _shot(page, shots, "7-publications")
+        # 4. the other tabs, and the history under the tabs
+        for number, tab in enumerate(("publications", "attachments", "iia"), start=7):
+            page.get_by_role("tab", name=text(f"data.tab.{tab}", "ru")).click()
+            _settle(page)
+            found[tab] = _codes(page)
+            _shot(page, shots, f"{number}-{tab}")
 
     assert {tab: codes for tab, codes in found.items() if codes} == {}
     store = Store()

@@ -15,7 +15,7 @@ import streamlit as st
 
 from datastore import office, security
 from datastore.diff import diff_datasets
-from datastore.labels import column_label, enum_label, table_label
+from datastore.labels import column_label, column_labels, enum_label, table_label
 from datastore.review import refused_in_review
 from datastore.store import Store
 from datastore.upload import UploadRejected
@@ -51,11 +51,8 @@ def _value_options(table: str, column: str, frames: dict) -> list[str]:
 
 def _column_words(table: str, lang: str) -> dict[str, str]:
     """What the "read as" column shows and accepts: the column's name in words -> code."""
-    words: dict[str, str] = {}
-    for column in TABLES[table].names:
-        label = column_label(table, column, lang)
-        words[label if label not in words else f"{label} ({column})"] = column
-    return words
+    return {label: column for column, label in
+            column_labels(table, TABLES[table].names, lang).items()}
 
 
 @st.cache_data(show_spinner=False, max_entries=3)
@@ -145,7 +142,7 @@ def _new_partners(frame: pd.DataFrame, mapping: dict[str, str], created: list[st
 
 
 def _constants(table: str, mapping: dict[str, str], store: Store, editor: str, names: dict,
-               number: int, lang: str) -> dict[str, str]:
+               number: int, lang: str, saved: dict[str, str]) -> dict[str, str]:
     """Columns the same for every row of the sheet: the institution and the coded ones."""
     spec = TABLES[table]
     columns = [c.name for c in spec.columns
@@ -160,8 +157,8 @@ def _constants(table: str, mapping: dict[str, str], store: Store, editor: str, n
     for i, column in enumerate(columns):
         col = spec.column(column)
         options = ["", *(names["institutions"] if column == "institution_id" else col.allowed)]
-        start = 0
-        if column == "institution_id" and column not in mapping.values() and len(own) == 1:
+        start = options.index(saved[column]) if saved.get(column) in options else 0
+        if not start and column == "institution_id" and column not in mapping.values() and len(own) == 1:
             start = options.index(own[0]) if own[0] in options else 0
         value = cells[i % len(cells)].selectbox(
             column_label(table, column, lang), options, index=start,
@@ -200,13 +197,14 @@ def _sheet(store: Store, editor: str, uploaded, number: int, sheet: str, frame: 
         partners, rows = _new_partners(frame, mapping, created, number, lang)
         values["partner_id"].update(zip(created, partners["partner_id"], strict=True))
         parts.append(office.SheetPart(sheet, "partners", partners, rows))
-    constants = _constants(table, mapping, store, editor, names, number, lang)
+    constants = _constants(table, mapping, store, editor, names, number, lang,
+                           (preset or {}).get("constants", {}) if (preset or {}).get("table") == table else {})
     cols = st.columns([3, 1], vertical_alignment="bottom")
     name = cols[0].text_input(t("data.office.mapping_name", lang),
                               value=preset["name"] if preset else Path(uploaded.name).stem,
                               key=f"office_name_{number}")
     if cols[1].button(t("data.office.save_mapping", lang), key=f"office_save_{number}"):
-        office.save_mapping(store, name, frame, table, mapping, values)
+        office.save_mapping(store, name, frame, table, mapping, values, constants)
         st.success(t("data.office.mapping_saved", lang, name=name))
     mapped = office.with_constants(office.mapped_frame(frame, table, mapping, values, frames),
                                    constants)

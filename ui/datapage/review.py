@@ -59,8 +59,8 @@ def problems_frame(problems: list, lang: str) -> pd.DataFrame:
 
 def show_problems(dataset, lang: str, problems: list | None = None,
                   fix_key: str | None = None) -> dict[tuple[str, int, str], str]:
-    """The check's verdict and its problems; with ``fix_key`` (an office sheet) a column to
-    type corrections in: returns {(sheet, sheet row, column): corrected text}."""
+    """The check's verdict and its problems; with ``fix_key`` a column to type corrections
+    in: returns {(sheet or table, row as in the file, column): corrected text}."""
     if dataset.fatal:
         st.error(tt("data.check.fatal", lang, message=dataset.fatal_text(lang)))
         return {}
@@ -84,9 +84,9 @@ def show_problems(dataset, lang: str, problems: list | None = None,
                             disabled=[c for c in frame.columns if c != fix_col])
     fixes = {}
     for problem, text in zip(problems, edited[fix_col], strict=True):
-        sheet = (problem.params or {}).get("sheet")
-        if sheet and problem.row is not None and problem.column and str(text or "").strip():
-            fixes[(sheet, int(problem.row), problem.column)] = str(text).strip()
+        where = (problem.params or {}).get("sheet") or problem.table  # the sheet, or the table
+        if problem.row is not None and problem.column and str(text or "").strip():
+            fixes[(where, int(problem.row), problem.column)] = str(text).strip()
     return fixes
 
 
@@ -130,13 +130,18 @@ def summary_line(diffs: dict, before: dict[str, int], lang: str) -> str:
 
 
 def publish_section(store: Store, check: dict, editor: str, has_changes: bool, lang: str,
-                    key: str = "data") -> None:
+                    key: str = "data", choice=None) -> None:
+    """The note and the Publish button. ``choice`` (``ui.datapage.merge.MergeChoice``):
+    how conflicts were settled and which tables a file without a base replaces; Publish
+    waits until every conflict has a choice."""
     dataset = check["dataset"]
     blocked = bool(dataset.fatal or dataset.errors or check.get("refused"))
+    unresolved = choice is not None and not choice.ready
     if blocked:
         st.info(t("data.publish.blocked", lang))
-    elif not has_changes:
+    elif not has_changes and not unresolved:
         return
+    blocked = blocked or unresolved
     note = st.text_input(t("data.publish.note", lang), key=f"{key}_note", disabled=blocked)
     if st.button(t("data.publish.button", lang), type="primary", disabled=blocked,
                  key=f"{key}_publish"):
@@ -145,6 +150,9 @@ def publish_section(store: Store, check: dict, editor: str, has_changes: bool, l
                 check["frames"], editor=editor, note=note, expected_current=check["expected"],
                 source_name=check["name"], client=client(),
                 extra={"problems": {"errors": 0, "warnings": dataset.warning_count}},
+                base_version=check.get("base"),
+                resolve=choice.resolve if choice is not None else None,
+                replace=choice.replace if choice is not None else (),
             ),
             lang,
         )
