@@ -261,6 +261,10 @@ def test_agreements_page_cannot_tell_expiring(curated_env):
     assert any("21 active agreement(s) have no expiry date" in w.value for w in at.warning)
     assert [m.value for m in at.markdown if "comes from" in m.value] == [
         "**Where “Expiring within 180 days” (cannot tell) comes from**"]
+    # and the rows "cannot tell" rests on: the 21 active agreements without an expiry date
+    assert "**Active agreements without an expiry date (21): whether they expire cannot be told**" in [
+        m.value for m in at.markdown]
+    assert any(len(df.value) == 21 for df in at.dataframe)
 
 
 def test_quality_page_flags_active_from_no_date(curated_env):
