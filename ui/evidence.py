@@ -138,6 +138,13 @@ def rows_panel(ctx: PageContext, names: Sequence[str], figs: Mapping[str, Figure
         table_with_download(table, f"rows-{name}", lang, key=f"evidence-{name}")
         document_links(ctx, documents_of_frame(ctx, EVIDENCE_TABLE.get(kpi.evidence_of, "countries"),
                                                ctx.evidence_frame(name)), key=f"evidence-{name}")
+        if name == "agreements_expiring" and figs[name].unknown:
+            # what "cannot tell" / "≥" rests on: the active agreements whose expiry is unknown
+            active = ctx.evidence_frame("agreements_active")
+            unknown = active[metrics.rules.expiry_unknown(active)]
+            st.markdown("**" + t("evidence.expiry_unknown", lang, n=fmt.integer(len(unknown), lang)) + "**")
+            table_with_download(evidence_display(ctx, "agreements_active", unknown), "rows-expiry-unknown",
+                                lang, key="evidence-expiry-unknown")
 
 
 def figure_text(name: str, value: object, notes: Mapping[str, int], lang: str,
@@ -171,8 +178,8 @@ def kpi_card(container, ctx: PageContext, fig: Figure, inverse: bool = False, ro
         lines.insert(0, domestic_words(partners, ctx.evidence_frame("partner_countries")["country"], lang).strip()
                      .removeprefix("(").removesuffix(")") or None)
     for line in lines:
-        if line:
-            container.caption(line)
+        if line:  # "+ 2 without a count" is text, not a markdown list item
+            container.caption("\\" + line if line[:1] in "+-*" else line)
     if rows:  # in presentation mode too: the rows are masked (ctx.evidence_frame)
         show_rows_button(container, fig.name, lang)
 
