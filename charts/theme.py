@@ -65,7 +65,6 @@ GRANT_STATUS_COLORS = {
     "completed": "#005f46",
     "rejected": "#8c96a3",
 }
-SEVERITY_COLORS = {"error": "#d55e00", "warning": "#f0c400"}
 
 # Sequential scale for choropleths: sand to ochre (RGB). A different hue from the
 # partner points (blue, orange, green...) so they stand out, readable on a projector.

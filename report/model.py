@@ -868,7 +868,7 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
     )
 
 
-def map_png(pack: Pack, width_px: int = 2000, height_ratio: float | None = None) -> bytes:
+def map_png(pack: Pack, width_px: int = 2000) -> bytes:
     """The partner map of the pack as PNG bytes (framed to the partners shown)."""
     from report.mapimage import render_partner_map
 

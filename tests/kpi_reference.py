@@ -527,11 +527,6 @@ UNKNOWN_INPUTS = {
 }
 
 
-def _unknown(values, ids, name):
-    """Whether a sum is unknown: it has inputs and none of them is known."""
-    note = UNKNOWN_INPUTS.get(name)
-    return note is not None and len(ids[name]) > 0 and values[note] == len(ids[name])
-
 
 def _dated_years(data, scope):
     """{table: calendar years in which the scope, its years filter aside, has dated rows}."""

@@ -15,8 +15,8 @@ import streamlit as st
 
 import metrics
 from i18n import fmt, t
-from metrics.figure import Figure, figure, figures
-from report.figure_words import domestic_words, figure_words, note_text, value_text
+from metrics.figure import Figure, figures
+from report.figure_words import domestic_words, figure_words, value_text
 from ui.context import PageContext
 from ui.documents import EVIDENCE_TABLE, document_links, documents_of_frame, with_documents
 from ui.panels import table_with_download
@@ -146,13 +146,6 @@ def rows_panel(ctx: PageContext, names: Sequence[str], figs: Mapping[str, Figure
             table_with_download(evidence_display(ctx, "agreements_active", unknown), "rows-expiry-unknown",
                                 lang, key="evidence-expiry-unknown")
 
-
-def figure_text(name: str, value: object, notes: Mapping[str, int], lang: str,
-                values: Mapping[str, object] | None = None) -> tuple[str, str | None]:
-    """The card's number, and a line under it when it is not a plain number ("unknown",
-    "≥ N", "cannot tell"): ``report.figure_words`` of the figure."""
-    fig = figure(name, {**(values or {}), name: value}, notes)
-    return value_text(fig, lang), note_text(fig, lang)
 
 
 def kpi_card(container, ctx: PageContext, fig: Figure, inverse: bool = False, rows: bool = True) -> None:
