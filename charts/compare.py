@@ -6,6 +6,7 @@ unknown cell is written as its text ("unknown", "—"), never drawn as a bar of 
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -48,12 +49,16 @@ def institution_bars(rows: Sequence[str], figures: Sequence[str], cells: Mapping
     labels = labels or {}
     n = max(len(figures), 1)
     gap = 0.02
+    # Column titles wrapped to their column (six columns of ~160 px at 1440 px wide), so
+    # neighbours never run into each other in any language.
+    width = max(10, 108 // n)
+    titles = {f: "<br>".join(textwrap.wrap(labels.get(f, f), width) or [""]) for f in figures}
+    lines = max([title.count("<br>") + 1 for title in titles.values()] or [1])
     traces: list[dict] = []
     layout: dict = {
         "barmode": "overlay", "showlegend": False, "annotations": [],
         "yaxis": {"type": "category", "categoryorder": "array", "categoryarray": list(reversed(rows)),
                   "title": {"text": ""}, "fixedrange": True},
-        "margin": {"t": 60},
     }
     for k, figure in enumerate(figures):
         axis = "x" if k == 0 else f"x{k + 1}"
@@ -66,7 +71,7 @@ def institution_bars(rows: Sequence[str], figures: Sequence[str], cells: Mapping
             "title": {"text": ""},
         }
         layout["annotations"].append({
-            "text": f"<b>{labels.get(figure, figure)}</b>", "xref": "paper", "yref": "paper",
+            "text": f"<b>{titles[figure]}</b>", "xref": "paper", "yref": "paper",
             "x": (k + 0.5) / n, "y": 1.0, "xanchor": "center", "yanchor": "bottom", "showarrow": False,
         })
         traces.append({
@@ -84,5 +89,7 @@ def institution_bars(rows: Sequence[str], figures: Sequence[str], cells: Mapping
                 "textfont": {"color": MUTED}, "cliponaxis": False,
                 "hovertemplate": "%{y}: %{text}<extra>" + labels.get(figure, figure) + "</extra>",
             })
-    height = (30 if present else 24) * len(rows) + 110
-    return make_figure(traces, layout, present=present, height=max(height, 220), lang=lang)
+    height = (30 if present else 24) * len(rows) + 90 + (22 if present else 18) * lines
+    fig = make_figure(traces, layout, present=present, height=max(height, 220), lang=lang)
+    fig.layout.margin.t = 24 + (22 if present else 18) * lines  # room for the column titles
+    return fig

@@ -4,8 +4,9 @@ only lays them out. ``visits`` carry ``year`` (charts.frames.year_of) and ``mode
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -19,6 +20,20 @@ from metrics import rules
 DIRECTIONS = list(schema.DIRECTIONS)
 MODES = list(schema.MODES)
 TOP_COUNTRIES = 15
+
+
+def partner_labels(visits: pd.DataFrame, partner_names: Mapping[str, str],
+                   country_name: Callable[[str | None], str], lang: str = "en") -> np.ndarray:
+    """The timeline's row per visit: the partner's name (else its id), else "<country>
+    (no partner)"; one label per distinct partner and country, then taken per visit."""
+    pid_codes, pid_uniques = pd.factorize(visits["partner_id"])
+    country_codes, country_uniques = pd.factorize(visits["country"])
+    by_partner = np.array([partner_names.get(p, p) for p in pid_uniques] + [""], dtype=object)
+    by_country = np.array(
+        [t("page.mobility.no_partner", lang, country=country_name(c)) for c in country_uniques]
+        + [t("page.mobility.no_partner", lang, country=country_name(None))], dtype=object,
+    )
+    return np.where(pid_codes >= 0, by_partner[pid_codes], by_country[country_codes])
 
 
 def _directions(lang: str) -> dict[str, str]:

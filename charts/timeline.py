@@ -177,7 +177,11 @@ def visit_timeline(
         traces, layout, months, n_bars = _count_rows(spans, row_order, lang, max_periods, present)
         if info is not None:
             info.update(bars=n_bars, months=months)
-        return make_figure(traces, layout, present=present, height=int(layout.pop("_height")))
+        legend_y = layout.pop("_legend_y", None)
+        fig = make_figure(traces, layout, present=present, height=int(layout.pop("_height")))
+        if legend_y is not None:
+            fig.layout.legend.y = legend_y
+        return fig
 
     axis_span = spans["_end"].max() - spans["_start"].min()
     min_width = max(axis_span * 0.008, pd.Timedelta(days=3))
@@ -335,8 +339,22 @@ def _count_rows(spans: pd.DataFrame, row_order: list[str], lang: str, max_period
             seen.add(name)
     first = int(table["period"].min())
     last = int(table["period"].max()) + months
-    layout["xaxis"] = {**_date_axis(lang), "anchor": f"y{n_rows}" if n_rows > 1 else "y",
+    # Ticks every 1, 3, 12, 24 or 60 months from a January: the same dates on both axes.
+    span = last - first
+    step = next((m for limit, m in ((12, 1), (36, 3), (96, 12), (240, 24)) if span <= limit), 60)
+    ticks = {"tick0": "2000-01-01", "dtick": f"M{step}"}
+    layout["xaxis"] = {**_date_axis(lang), **ticks, "anchor": f"y{n_rows}" if n_rows > 1 else "y",
                        "range": [_month_start(first).isoformat(), _month_start(last).isoformat()]}
+    if n_rows > 3:
+        # The dates over the first row too: a tall chart is read from the top.
+        top = {**{k: v for k, v in _date_axis(lang).items() if k != "title"}, **ticks}
+        layout["xaxis2"] = {**top, "matches": "x", "overlaying": "x", "side": "top", "anchor": "free",
+                            "position": 1, "showgrid": False}
+        layout["_legend_y"] = 1 + 34 / plot_height  # above the top dates
+        # An axis is drawn only with a trace on it: an invisible one over the whole range.
+        traces.append({"type": "scatter", "mode": "markers", "xaxis": "x2", "yaxis": "y",
+                       "x": [_month_start(first).isoformat(), _month_start(last).isoformat()], "y": [0, 0],
+                       "marker": {"opacity": 0}, "hoverinfo": "skip", "showlegend": False})
     layout["_height"] = plot_height + 150
     return traces, layout, months, len(table)
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from datastore.paths import REPO_ROOT, base_data_path, store_root
-from datastore.store import Store, StoreUnavailable, version_of_folder
+from datastore.snapshots import version_of_folder
+from datastore.store import Store, StoreUnavailable
 
 
 def active_dataset_path() -> Path:

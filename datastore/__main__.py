@@ -5,10 +5,14 @@
     python -m datastore remove-editor NAME       (account deleted, sessions ended)
     python -m datastore template --lang ru --out template.xlsx
     python -m datastore publish FILE --editor NAME --password-stdin [--note TEXT]
+                        [--resolve theirs|mine] [--replace TABLE ...]
     python -m datastore history
+    python -m datastore row-history TABLE ID
+    python -m datastore restore-row TABLE ID VERSION --editor NAME --password-stdin
     python -m datastore diff A B
     python -m datastore rollback N --editor NAME --password-stdin [--note TEXT]
     python -m datastore export [--version N] --out DIR|FILE.xlsx
+    python -m datastore upgrade
     python -m datastore attach TABLE ROW_ID FILE --title T --kind K [--public]
                         --editor NAME --password-stdin [--note TEXT]
 
@@ -20,12 +24,21 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import shutil
 import sys
 from pathlib import Path
 
 from datastore import db, security
-from datastore.store import Invalid, PublishConflict, Refused, Store, StoreError
+from datastore.rows import table_names
+from datastore.store import (
+    Invalid,
+    MergeConflict,
+    PublishConflict,
+    Refused,
+    Store,
+    StoreError,
+)
 from loaders.schema import DOCUMENT_KINDS
 
 
@@ -151,7 +164,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
             return 1
         version = store.publish(staging, editor=args.editor, note=args.note or "",
                                 expected_current=expected, source_name=source.name,
-                                client=_client())
+                                client=_client(), resolve=args.resolve,
+                                replace=args.replace or ())
     except UploadRejected as exc:
         _err(str(exc))
         return 1
@@ -160,13 +174,43 @@ def cmd_publish(args: argparse.Namespace) -> int:
     except Invalid as exc:
         _print_problems(exc.problems)
         return 1
+    except MergeConflict as exc:
+        return _conflicts(exc)
     except PublishConflict as exc:
         _err(str(exc))
         return 1
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     print(f"Published as version {version.number}: {_counts(version.counts)}")
+    merge = version.extra.get("merge", {})
+    kept = "; ".join(f"{t} {n}" for t, n in (merge.get("kept_newer") or {}).items())
+    if kept:
+        print(f"Kept as they are (changed since version {merge.get('base_version')}, "
+              f"not in your file): {kept}")
     return 0
+
+
+def _conflicts(exc: MergeConflict) -> int:
+    """List the rows changed both in the file and since its base; nothing was saved."""
+    base = exc.plan.base_version
+    _err(f"Nothing published: {len(exc.conflicts)} row(s) were changed both in your file "
+         f"and since version {base}, the version it was exported from:")
+    for c in exc.conflicts:
+        who = f" (version {c.version}, {c.editor})" if c.version else ""
+        _err(f"  {c.table} {c.key}: {_CONFLICT_WORDS[c.kind]}{who}")
+        for column, was, theirs, mine in c.fields():
+            _err(f"      {column}: was {was!r}, theirs {theirs!r}, yours {mine!r}")
+    _err("Publish again with --resolve theirs (keep the stored rows) or --resolve mine "
+         "(take your file's rows), or export the current version and redo your change.")
+    return 1
+
+
+_CONFLICT_WORDS = {
+    "changed": "changed in your file and by someone else",
+    "removed_by_them": "changed in your file, removed by someone else",
+    "removed_by_me": "removed in your file, changed by someone else",
+    "added": "added in your file and by someone else, differently",
+}
 
 
 def cmd_attach(args: argparse.Namespace) -> int:
@@ -215,12 +259,30 @@ def _counts(counts: dict) -> str:
 def cmd_history(args: argparse.Namespace) -> int:
     store = Store()
     current = store.current()
-    for v in store.history():
+    versions = store.history()
+    if not versions:
+        print("Nothing has been saved yet: the data shown is the files of COOP_DATA "
+              f"({store.base}).")
+        return 0
+    for v in versions:
         mark = "*" if v.number == current else " "
         what = f"restored {v.restored_from}" if v.action == "rollback" else v.action
         print(f"{mark}{v.number:>4}  {v.created_at}  {v.editor:<12} {what:<12} "
-              f"{_counts(v.counts)}  {v.note}")
+              f"{_changes(v)}  {v.note}")
     return 0
+
+
+def _changes(v) -> str:
+    """What a version changed: its rows and its publication exports."""
+    rows = _counts(v.counts) if any(any(c.values()) for c in v.counts.values()) else ""
+    pubs = v.extra.get("publications") or {}
+    where = pubs.get("by_institution") or {}
+    files = [f"+{n} ({where.get(n) or pubs.get('institution_id') or 'any institution'})"
+             for n in pubs.get("added", [])]
+    files += [f"-{n} ({where.get(n) or pubs.get('institution_id') or 'any institution'})"
+              for n in pubs.get("removed", [])]
+    exports = f"publication exports {' '.join(files)}" if files else ""
+    return "; ".join(p for p in (rows, exports) if p) or "no changes"
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -265,11 +327,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     store = Store()
     number = args.version or store.current()
+    out = Path(args.out)
     if number is None:
-        _err("Nothing has been saved yet.")
-        return 1
+        return _export_base(store, out)
     try:
-        out = Path(args.out)
         if out.suffix.lower() == ".xlsx":
             folder = store.new_staging()
             try:
@@ -283,6 +344,100 @@ def cmd_export(args: argparse.Namespace) -> int:
         _err(str(exc))
         return 1
     print(f"Version {number} written to {out}.")
+    return 0
+
+
+def _export_base(store: Store, out: Path) -> int:
+    """Nothing saved yet: export the data shown, the files of COOP_DATA (no base version,
+    so publishing the file later adds and changes rows but removes none)."""
+    from datastore.rows import frames_from_folder
+    from datastore.template import dataset_workbook
+
+    try:
+        frames, _ = frames_from_folder(store.base)
+    except StoreError as exc:
+        _err(f"Nothing has been saved yet and the files of COOP_DATA ({store.base}) "
+             f"cannot be read: {exc}")
+        return 1
+    if out.suffix.lower() == ".xlsx":
+        folder = store.new_staging()
+        try:
+            for table, frame in frames.items():
+                frame.to_csv(folder / f"{table}.csv", index=False, encoding="utf-8")
+            out.write_bytes(dataset_workbook(folder))
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+    else:
+        out.mkdir(parents=True, exist_ok=True)
+        for table, frame in frames.items():
+            frame.to_csv(out / f"{table}.csv", index=False, encoding="utf-8")
+    print(f"Nothing has been saved yet: the data shown, the files of COOP_DATA "
+          f"({store.base}), written to {out}.")
+    return 0
+
+
+def cmd_row_history(args: argparse.Namespace) -> int:
+    from datastore.rowhistory import row_history
+
+    try:
+        steps = row_history(Store(), args.table, args.id)
+    except StoreError as exc:
+        _err(str(exc))
+        return 1
+    for step in steps:
+        print(f"{step.version:>5}  {step.created_at}  {step.editor:<12} {step.action:<12} "
+              f"{step.kind}{'  ' + step.note if step.note else ''}")
+        for column, old, new in step.fields:
+            typed = step.typed.get(column)
+            shown = f" (typed {typed!r})" if typed is not None and typed != new else ""
+            print(f"         {column}: {old!r} -> {new!r}{shown}")
+    return 0
+
+
+def cmd_restore_row(args: argparse.Namespace) -> int:
+    from datastore.rowhistory import restore_row
+
+    store = Store()
+    if not _logged_in(store, args):
+        return 1
+    try:
+        version = restore_row(store, args.table, args.id, args.version, editor=args.editor,
+                              note=args.note or "", client=_client())
+    except Refused as exc:
+        return _refused(args.editor, exc)
+    except Invalid as exc:
+        _print_problems(exc.problems)
+        return 1
+    except StoreError as exc:
+        _err(str(exc))
+        return 1
+    print(f"{args.table} {args.id} restored as it was in version {args.version}: "
+          f"version {version.number}.")
+    return 0
+
+
+def cmd_upgrade(args: argparse.Namespace) -> int:
+    """Bring the store's database to the newest schema (the app does so on start too)."""
+    from sqlalchemy import create_engine
+
+    from datastore import migrations
+
+    url = db.database_url()
+    file = db.sqlite_file(url)
+    if file is not None:
+        file.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url)  # not engine_for: that upgrades already, silently
+    try:
+        before, after = migrations.upgrade(engine)
+    except Exception as exc:  # noqa: BLE001 - any database error: said in one line
+        _err(f"The database could not be upgraded: {exc}")
+        return 1
+    finally:
+        engine.dispose()
+    if before == after:
+        print(f"The database is up to date (schema revision {after}).")
+    else:
+        print(f"The database was upgraded from schema revision {before or 'none'} to {after}.")
     return 0
 
 
@@ -316,12 +471,34 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--editor", required=True)
         p.add_argument("--password-stdin", action="store_true")
         p.add_argument("--note")
+        if name == "publish":
+            p.add_argument("--resolve", choices=("theirs", "mine"),
+                           help="settle every conflict: keep the stored row (theirs) or "
+                                "take the file's (mine)")
+            p.add_argument("--replace", action="append", metavar="TABLE",
+                           choices=list(table_names()),
+                           help="a file without a base version: remove the TABLE rows it "
+                                "does not have (repeat for more tables)")
         p.set_defaults(func=func)
     sub.add_parser("history").set_defaults(func=cmd_history)
     p = sub.add_parser("diff")
     p.add_argument("a", type=int)
     p.add_argument("b", type=int)
     p.set_defaults(func=cmd_diff)
+    p = sub.add_parser("row-history", help="every version of one row")
+    p.add_argument("table", choices=list(table_names()))
+    p.add_argument("id", help="the row's key (e.g. a visit_id) or its row id")
+    p.set_defaults(func=cmd_row_history)
+    p = sub.add_parser("restore-row", help="put one row back as it was in a version")
+    p.add_argument("table", choices=list(table_names()))
+    p.add_argument("id", help="the row's key (e.g. a visit_id) or its row id")
+    p.add_argument("version", type=int)
+    p.add_argument("--editor", required=True)
+    p.add_argument("--password-stdin", action="store_true")
+    p.add_argument("--note")
+    p.set_defaults(func=cmd_restore_row)
+    sub.add_parser("upgrade", help="bring the database to the newest schema").set_defaults(
+        func=cmd_upgrade)
     p = sub.add_parser("attach", help="keep a file as evidence of one row")
     p.add_argument("table", choices=("agreements", "visits", "grants", "students"))
     p.add_argument("row_id", help="the row's id (students: its row number N or students:N)")
@@ -367,5 +544,18 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def run() -> int:
+    """``main`` for a terminal: output piped into ``head`` that closes early ends quietly."""
+    try:
+        status = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away: nothing more can be printed; flushing again at exit would
+        # raise a second time, so stdout points at /dev/null from here on.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    return status
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import Column, Integer, LargeBinary, String, Table, Text, insert, select
 
 from datastore import db
+from datastore.paths import UnsafeName, safe_child
 from loaders.documents import DOCUMENTS_DIR, safe_document_name
 
 attachment_files = Table(
@@ -81,7 +82,10 @@ def write_files(conn, documents: list, folder: Path) -> int:
         data = content(conn, sha)
         if data is None:
             continue
-        path = folder / DOCUMENTS_DIR / file
+        try:  # "<sha256>/<name>": two plain names under documents/ (datastore.paths)
+            path = safe_child(folder, DOCUMENTS_DIR, *file.split("/", 1))
+        except UnsafeName:
+            continue
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         written += 1

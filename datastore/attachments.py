@@ -168,15 +168,10 @@ def attach(store: Store, table: str, row_id: str, name: str, data: bytes, *, tit
     base = check_file(name, data, limits)
     digest = hashlib.sha256(data).hexdigest()
     file = attachfiles.stored_name(digest, base)
-    with store._write() as conn:
-        current = store._current_locked(conn)
-        if current != expected_current:
-            from datastore.store import PublishConflict
-
-            raise PublishConflict(expected_current, current)
-        if current is None:
-            current = store._seed_locked(conn)
-        live = store.rows(current, conn)
+    with store.transaction() as tx:
+        conn = tx.conn
+        current = tx.expect(expected_current)
+        live = tx.rows(current)
         cells = _row_cells(live, table, row_id.strip())
         target_id = f"students:{row_id.strip().split(':')[-1]}" if table == "students" else row_id.strip()
         attached_to = f"{table}:{target_id.removeprefix('students:')}" if table == "students" else f"{table}:{target_id}"
@@ -192,37 +187,36 @@ def attach(store: Store, table: str, row_id: str, name: str, data: bytes, *, tit
         position = max((s.position for s in documents), default=-1) + 1
         target = {t: list(rs) for t, rs in live.items()}
         target["documents"] = [*documents, RowState(new_id(), position, {k: v for k, v in doc.items() if v})]
-        columns = store._columns_locked(conn, current)
+        columns = tx.columns(current)
         known = columns.get("documents") or []
         columns["documents"] = known + [c for c in doc if c not in known]
         attachfiles.keep(conn, digest, base, data, editor, now_text())
         del cells  # found: the row exists (its rights are checked on the documents row)
-        return store._commit_locked(conn, current, live, target, columns, editor=editor,
-                                    note=note or f"{title.strip()} ({base})", action="attach",
-                                    extra={"attach": {"table": table, "row": target_id, "file": base}},
-                                    client=client)
+        return tx.commit(current, live, target, columns, editor=editor,
+                         note=note or f"{title.strip()} ({base})", action="attach",
+                         extra={"attach": {"table": table, "row": target_id, "file": base}},
+                         client=client)
 
 
 def remove(store: Store, doc_id: str, editor: str, expected_current: int | None, note: str = "",
            client: str = "") -> Version:
     """Stop keeping attachment ``doc_id`` (a new version; earlier versions keep it)."""
-    with store._write() as conn:
-        current = store._current_locked(conn)
+    with store.transaction() as tx:
+        current = tx.current()
         if current != expected_current:
             from datastore.store import PublishConflict
 
             raise PublishConflict(expected_current, current)
         if current is None:
             raise StoreError("no_row", f"There is no document {doc_id}.", table="documents")
-        live = store.rows(current, conn)
+        live = tx.rows(current)
         documents = live.get("documents", [])
         if not any(s.cells.get("doc_id") == doc_id for s in documents):
             raise StoreError("no_row", f"There is no document {doc_id}.", table="documents")
         target = {t: list(rs) for t, rs in live.items()}
         target["documents"] = [s for s in documents if s.cells.get("doc_id") != doc_id]
-        return store._commit_locked(conn, current, live, target, store._columns_locked(conn, current),
-                                    editor=editor, note=note, action="attach",
-                                    extra={"detach": {"doc_id": doc_id}}, client=client)
+        return tx.commit(current, live, target, tx.columns(current), editor=editor, note=note,
+                         action="attach", extra={"detach": {"doc_id": doc_id}}, client=client)
 
 
 def attached(store: Store, number: int | None = None) -> list[dict[str, str]]:

@@ -22,6 +22,9 @@ Tables::
                the data: name, institution_id ('' = any of the dataset's), content,
                sha256, editor, since / until (versions, as data_rows)
 
+The schema is changed only by a migration (``datastore.migrations``, Alembic), which every
+process runs when it first opens the database.
+
 Version ``N`` is the records with ``since <= N`` and ``until`` NULL or ``> N``; a save adds
 its records and its ``versions`` row in one transaction, so a reader never sees half of one.
 """
@@ -91,6 +94,7 @@ data_rows = Table(
     Index("ix_rows_tbl_since", "tbl", "since"),
     Index("ix_rows_until", "until"),
     Index("ix_rows_row_id", "row_id"),
+    Index("ix_rows_tbl_row_id", "tbl", "row_id"),  # one row's history (migration 0002)
 )
 
 publication_files = Table(
@@ -271,7 +275,9 @@ def engine_for(url: str) -> Engine:
                 cursor.close()
         else:
             engine = create_engine(url, pool_pre_ping=True)
-        metadata.create_all(engine)
+        from datastore.migrations import upgrade
+
+        upgrade(engine)  # Alembic: a new database is built, an older one brought up to date
         for key in (LOCK_KEY, LOGIN_LOCK_KEY):
             try:
                 with engine.begin() as conn:

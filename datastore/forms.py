@@ -14,7 +14,7 @@ from datetime import date
 import pandas as pd
 
 from datastore.labels import column_label, column_labels, enum_label, table_label
-from i18n import fmt
+from i18n import fmt, t
 from loaders.schema import TABLES
 from loaders.types import to_date
 
@@ -102,6 +102,20 @@ def summary_line(before: dict[str, int], after: dict[str, int], lang: str) -> st
     parts = [f"{table_label(t, lang)} {before.get(t, 0)} → {after.get(t, 0)}"
              for t in TABLES if before.get(t, 0) != after.get(t, 0)]
     return ", ".join(parts)
+
+
+def restore_summary(diffs: dict, before: dict[str, int], lang: str) -> str:
+    """What restoring a version does, in one line: row counts that change and, per table,
+    how many rows get other field values (``Visits 40 → 41; Visits: rows with changed
+    fields — 3``); '' when nothing changes."""
+    after = {**before, **{name: before.get(name, 0) + len(d.added) - len(d.removed)
+                          for name, d in diffs.items()}}
+    counts = summary_line(before, after, lang)
+    parts = [counts] if counts else []
+    parts += [t("data.rollback.changed_rows", lang, table=table_label(name, lang),
+                count=len(diffs[name].changed))
+              for name in TABLES if name in diffs and diffs[name].changed]
+    return "; ".join(parts)
 
 
 def readable_changes(table: str, diff, lang: str) -> pd.DataFrame:

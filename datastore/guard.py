@@ -54,7 +54,12 @@ def install() -> None:
 def resolving_call(inner):
     """An ASGI ``__call__`` for uvicorn's ``ProxyHeadersMiddleware``: the client address by
     ``COOP_TRUSTED_PROXIES`` (read on every connection), then the wrapped app."""
-    from datastore.security import CLIENT_HEADER, resolve_client, trusted_proxies
+    from datastore.security import (
+        CLIENT_HEADER,
+        client_header_value,
+        resolve_client,
+        trusted_proxies,
+    )
 
     marker = CLIENT_HEADER.encode("latin-1")
 
@@ -64,7 +69,8 @@ def resolving_call(inner):
             headers = [(k, v) for k, v in scope.get("headers", []) if k.lower() != marker]
             forwarded = [v.decode("latin-1") for k, v in headers if k.lower() == b"x-forwarded-for"]
             address = resolve_client(client[0] if client else None, forwarded, trusted_proxies())
-            scope = {**scope, "headers": [*headers, (marker, address.encode("latin-1"))],
+            value = client_header_value(address).encode("latin-1")
+            scope = {**scope, "headers": [*headers, (marker, value)],
                      "client": (address, client[1] if client else 0)}
         return await inner(self, scope, receive, send)
 

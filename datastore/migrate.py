@@ -27,7 +27,8 @@ def _done(conn, key: str) -> bool:
 
 def migrate_folders_once(store) -> None:
     versions_dir = store.root / "versions"
-    with store._write() as conn:
+    with store.transaction() as tx:
+        conn = tx.conn
         if not _done(conn, EDITORS_DONE):
             _migrate_editors(conn)
             conn.execute(insert(db.meta).values(key=EDITORS_DONE, value="1"))
@@ -39,7 +40,7 @@ def migrate_folders_once(store) -> None:
         for item in versions_dir.iterdir():
             if item.name.startswith(".tmp-"):
                 shutil.rmtree(item, ignore_errors=True)
-        if store._current_locked(conn) is not None:
+        if tx.current() is not None:
             return
         numbers = sorted(int(p.name) for p in versions_dir.iterdir()
                          if p.name.isdigit() and (p / "manifest.json").exists())
@@ -57,8 +58,8 @@ def migrate_folders_once(store) -> None:
             target = match_by_key(live, new_rows) if live else {
                 t: [RowState(new_id(), i, c) for i, c in enumerate(rs)] for t, rs in new_rows.items()
             }
-            version = store._commit_locked(
-                conn, current, live, target, columns,
+            version = tx.commit(
+                current, live, target, columns,
                 editor=manifest.get("editor", "") or "system", note=manifest.get("note", ""),
                 action=manifest.get("action", "publish"),
                 restored_from=manifest.get("restored_from"),
@@ -67,7 +68,7 @@ def migrate_folders_once(store) -> None:
                 check_rights=False, created_at=manifest.get("created_at"),
             )
             current = version.number
-            live = store.rows(current, conn)
+            live = tx.rows(current)
 
 
 def _migrate_editors(conn) -> None:

@@ -39,18 +39,33 @@ def kept_at(conn, number: int) -> list[KeptExport]:
     return [KeptExport(*row) for row in rows]
 
 
-def restore_exports(conn, to_version: int, number: int) -> None:
+def _same_file(k: KeptExport) -> tuple[str, str, str]:
+    return (k.institution_id, k.name, k.sha256)
+
+
+def exports_change(conn, current: int, target: int) -> tuple[list[KeptExport], list[KeptExport]]:
+    """What making version ``current``'s exports those of ``target`` does: the exports it
+    brings back and the ones it removes (the same institution, name and content is the
+    same export, whichever record holds it)."""
+    now, then = kept_at(conn, current), kept_at(conn, target)
+    have = {_same_file(k) for k in now}
+    want = {_same_file(k) for k in then}
+    return ([k for k in then if _same_file(k) not in have],
+            [k for k in now if _same_file(k) not in want])
+
+
+def restore_exports(conn, to_version: int, number: int) -> tuple[list[KeptExport], list[KeptExport]]:
     """Make version ``number``'s exports those of ``to_version`` (called by a rollback,
-    inside its transaction, after ``number`` is written)."""
-    before = {k.id: k for k in kept_at(conn, number - 1)}
-    wanted = {k.id: k for k in kept_at(conn, to_version)}
-    end_exports(conn, [i for i in before if i not in wanted], number)
+    inside its transaction, after ``number`` is written); (brought back, removed)."""
+    back, gone = exports_change(conn, number - 1, to_version)
+    end_exports(conn, [k.id for k in gone], number)
     p = db.publication_files
-    for export_id in [i for i in wanted if i not in before]:
+    for export_id in [k.id for k in back]:
         row = conn.execute(select(p).where(p.c.id == export_id)).mappings().one()
         conn.execute(insert(p).values(
             name=row["name"], institution_id=row["institution_id"], content=row["content"],
             sha256=row["sha256"], size=row["size"], editor=row["editor"], since=number, until=None))
+    return back, gone
 
 
 def write_exports(conn, number: int, folder: Path) -> int:

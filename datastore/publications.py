@@ -23,7 +23,7 @@ from sqlalchemy import insert
 
 from datastore import db
 from datastore.paths import safe_child
-from datastore.pubfiles import KeptExport, end_exports, kept_at
+from datastore.pubfiles import KeptExport, end_exports, exports_change, kept_at
 from datastore.store import Refused, Store, StoreError, Version
 from datastore.upload import Limits, UploadRejected, check_size
 from loaders.cells import is_safe_name
@@ -71,11 +71,8 @@ def kept(store: Store, number: int | None = None) -> list[KeptExport]:
 def rollback_change(store: Store, current: int, target: int) -> tuple[list[KeptExport], list[KeptExport]]:
     """What restoring version ``target`` does to the exports of version ``current``: the
     ones it brings back and the ones it removes (by institution and content)."""
-    now, then = kept(store, current), kept(store, target)
-    same = {(k.institution_id, k.sha256) for k in now}
-    old = {(k.institution_id, k.sha256) for k in then}
-    return ([k for k in then if (k.institution_id, k.sha256) not in same],
-            [k for k in now if (k.institution_id, k.sha256) not in old])
+    with store.engine.connect() as conn:
+        return exports_change(conn, current, target)
 
 
 def add_export(store: Store, name: str, data: bytes, institution_id: str, editor: str,
@@ -87,16 +84,18 @@ def add_export(store: Store, name: str, data: bytes, institution_id: str, editor
         raise StoreError("unsafe_id", f"{institution_id[:120]!r} cannot be an institution id.",
                          value=institution_id[:120])
     digest = hashlib.sha256(data).hexdigest()
-    with store._write() as conn:
-        current = _current(store, conn, expected_current)
+    with store.transaction() as tx:
+        conn = tx.conn
+        current = tx.expect(expected_current)
         _require_right(conn, editor, institution_id, base, client)
         alive = kept_at(conn, current)
         if any(k.sha256 == digest and k.institution_id == institution_id for k in alive):
             raise StoreError("pub_duplicate", f"{base} is kept already.", name=base)
         replaced = [k for k in alive if k.institution_id == institution_id and k.name == base]
-        version = _commit(store, conn, current, editor, note,
-                          {"publications": {"added": [base], "removed": [k.name for k in replaced],
-                                            "institution_id": institution_id}}, client)
+        version = tx.commit_unchanged_rows(
+            current, editor=editor, note=note, action="publications", client=client,
+            extra={"publications": {"added": [base], "removed": [k.name for k in replaced],
+                                    "institution_id": institution_id}})
         end_exports(conn, [k.id for k in replaced], version.number)
         conn.execute(insert(db.publication_files).values(
             name=base, institution_id=institution_id, content=data, sha256=digest, size=len(data),
@@ -107,31 +106,22 @@ def add_export(store: Store, name: str, data: bytes, institution_id: str, editor
 def remove_export(store: Store, export_id: int, editor: str, expected_current: int | None,
                   note: str = "", client: str = "") -> Version:
     """Stop keeping export ``export_id`` (a new version; earlier versions keep it)."""
-    with store._write() as conn:
-        current = _current(store, conn, expected_current)
+    with store.transaction() as tx:
+        conn = tx.conn
+        current = tx.expect(expected_current)
         found = next((k for k in kept_at(conn, current) if k.id == export_id), None)
         if found is None:
             raise StoreError("pub_missing", f"There is no kept export {export_id}.", id=export_id)
         _require_right(conn, editor, found.institution_id, found.name, client)
-        version = _commit(store, conn, current, editor, note,
-                          {"publications": {"added": [], "removed": [found.name],
-                                            "institution_id": found.institution_id}}, client)
+        version = tx.commit_unchanged_rows(
+            current, editor=editor, note=note, action="publications", client=client,
+            extra={"publications": {"added": [], "removed": [found.name],
+                                    "institution_id": found.institution_id}})
         end_exports(conn, [found.id], version.number)
         return version
 
 
 # ---- helpers ------------------------------------------------------------------------------
-def _current(store: Store, conn, expected_current: int | None) -> int:
-    from datastore.store import PublishConflict
-
-    current = store._current_locked(conn)
-    if current != expected_current:
-        raise PublishConflict(expected_current, current)
-    if current is None:
-        current = store._seed_locked(conn)
-    return current
-
-
 def _require_right(conn, editor: str, institution_id: str, name: str, client: str) -> None:
     """An admin may keep any export; an editor only their institutions' (not "any")."""
     from datastore import rights
@@ -144,14 +134,6 @@ def _require_right(conn, editor: str, institution_id: str, name: str, client: st
     error = Refused(editor, [("publications", name)])
     error.audit = (client, "publications")
     raise error
-
-
-def _commit(store: Store, conn, current: int, editor: str, note: str, extra: dict,
-            client: str) -> Version:
-    # No row changes: the version keeps every row of ``current`` as it is (nothing to read).
-    return store._commit_locked(conn, current, {}, {}, store._columns_locked(conn, current),
-                                editor=editor, note=note, action="publications", extra=extra,
-                                client=client, check_rights=False)
 
 
 __all__ = ["KeptExport", "add_export", "kept", "read_export", "remove_export", "rollback_change",

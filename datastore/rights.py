@@ -118,3 +118,16 @@ def refused_rows(conn, editor: str, ops: list, live: dict) -> list[tuple[str, st
         if not allowed:
             refused.append((table, row_key(table, states[-1].cells) or "?"))
     return refused
+
+
+def refused_exports(conn, editor: str, exports: list) -> list[tuple[str, str]]:
+    """("publications", name) of every kept export (``pubfiles.KeptExport``) ``editor`` may
+    not add or remove: an admin any, an editor only their institutions' (not "any
+    institution"); the same rule on a rollback as on the Data page."""
+    acc = account(conn, editor)
+    if acc is None:
+        raise StoreError("unknown_editor", f"There is no editor {editor}.", editor=editor)
+    if acc["is_admin"]:
+        return []
+    return [("publications", f"{k.name} ({k.institution_id or '*'})") for k in exports
+            if not k.institution_id or k.institution_id not in acc["institutions"]]

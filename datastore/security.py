@@ -26,6 +26,7 @@ A correct password clears the counters it used. A counter with no failure for
 from __future__ import annotations
 
 import hashlib
+import hmac
 import ipaddress
 import json
 import os
@@ -55,6 +56,7 @@ KNOWN_FOR_S = 90 * 24 * 3600  # ... from the last 90 days
 DEVICE_COOKIE = "coop_device"
 DEVICES_KEPT = 4  # tokens of different editors one browser's cookie holds
 CLIENT_HEADER = "x-coop-client"  # the address ``datastore.guard`` resolved for a connection
+_PROCESS_KEY = secrets.token_bytes(32)  # signs that header: a client cannot forge it
 
 
 @dataclass(frozen=True)
@@ -147,15 +149,27 @@ def resolve_client(peer: str | None, forwarded_for: Iterable[str], proxies: list
     return str(peer_addr)
 
 
+def client_signature(address: str) -> str:
+    """The server's signature of a resolved address (this process's key)."""
+    return hmac.new(_PROCESS_KEY, address.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+
+def client_header_value(address: str) -> str:
+    """What ``datastore.guard`` puts in ``x-coop-client``: the address and its signature."""
+    return f"{address} {client_signature(address)}"
+
+
 def client_of(headers: Mapping[str, str] | None, seen: str | None) -> str:
     """The address to count a browser's logins under: the one ``datastore.guard`` resolved
-    for its connection (a header only the server sets); for a connection made before the
-    guard was installed, Streamlit's own when no ``X-Forwarded-For`` could have changed it."""
+    for its connection (a header it signs with this process's key, so a client cannot set
+    it); for a connection made before the guard was installed, Streamlit's own when no
+    ``X-Forwarded-For`` could have changed it, else ``unresolved``."""
     lowered = {str(k).lower(): str(v) for k, v in (headers or {}).items()}
-    if CLIENT_HEADER in lowered:
-        return lowered[CLIENT_HEADER][:64]
-    if "x-forwarded-for" in lowered:
-        return "unresolved"
+    address, _, signature = lowered.get(CLIENT_HEADER, "").partition(" ")
+    if address and hmac.compare_digest(signature, client_signature(address)):
+        return address[:64]
+    if CLIENT_HEADER in lowered or "x-forwarded-for" in lowered:
+        return "unresolved"  # sent by the client itself, or a forwarded address nobody checked
     addr = _address(seen)
     return str(addr) if addr is not None else ("127.0.0.1" if not seen else "unknown")
 

@@ -17,53 +17,45 @@ kept: a publish must have no errors, a one-row save must not add any.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
-import re
-import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
-from datastore import attachfiles, db, pubfiles, rights
+from datastore import attachfiles, db, filemeta, pubfiles, rights, snapshots, staging
+from datastore.canonical import clean_records, clean_rows
 from datastore.diff import diff_tables
+from datastore.merge import MergePlan, keyed, plan_publish
 from datastore.migrate import migrate_folders_once
 from datastore.paths import base_data_path, safe_child, store_root
 from datastore.rows import (
     RowState,
     StoreError,
     frames_from_folder,
-    match_by_key,
     new_id,
     norm_cells,
     now_text,
     table_names,
 )
 from datastore.security import audit_write, log_event
+from datastore.snapshots import version_of_folder
 from loaders import load_dataset
 from loaders.schema import TABLES
 
+STORE_ID_KEY = "store_id"  # meta row: this store's id, carried by every exported file
+BASE_FROM_FILE = object()  # publish(): take the base version from the file's marker
 _LOG = logging.getLogger("coop.store")
-STAGING_MAX_AGE_S = 3600  # a staging folder left by a killed process is removed after this
-CACHE_KEEP = 3  # materialised versions kept per database
-
-
-def version_folder_name(number: int) -> str:
-    """The name of the folder a version is materialised in (``snapshot``): ``v7``."""
-    return f"v{number}"
-
-
-def version_of_folder(path: Path | str) -> int | None:
-    """The version number of a folder ``snapshot`` materialised, else None."""
-    match = re.fullmatch(r"v(\d+)", Path(path).name)
-    return int(match.group(1)) if match else None
 
 
 class PublishConflict(StoreError):
@@ -94,6 +86,24 @@ class RowConflict(StoreError):
         )
         self.table, self.row_id, self.theirs = table, row_id, theirs
         self.version, self.editor = version, editor
+
+
+class MergeConflict(StoreError):
+    """Rows the file changed that somebody else changed too since the file's base version:
+    nothing was saved; ``conflicts`` are ``datastore.merge.Conflict`` (theirs / mine)."""
+
+    def __init__(self, plan: MergePlan) -> None:
+        listed = ", ".join(f"{c.table} {c.key}" for c in plan.conflicts[:20])
+        super().__init__(
+            "merge_conflict",
+            f"{len(plan.conflicts)} row(s) were changed both in the file and since version "
+            f"{plan.base_version}: {listed}",
+            count=len(plan.conflicts),
+            rows=listed,
+            base=plan.base_version,
+        )
+        self.plan = plan
+        self.conflicts = plan.conflicts
 
 
 class Refused(StoreError):
@@ -147,7 +157,7 @@ class Version:
     created_at: str
     editor: str
     note: str
-    action: str  # "seed", "publish", "edit", "rollback" or "migrated"
+    action: str  # "seed", "publish", "edit", "rollback", "restore_row", "publications"...
     restored_from: int | None = None
     source_name: str | None = None
     counts: dict = field(default_factory=dict)  # {table: {added, changed, removed}}
@@ -241,20 +251,55 @@ class Store:
         return _frames(self.rows(number), version.columns)
 
     def write_folder(self, number: int, dest: Path | str) -> Path:
-        """Version ``number`` as ``TABLE.csv`` files in ``dest`` (the loaders read them)."""
+        """Version ``number`` as ``TABLE.csv`` files in ``dest`` (the loaders read them),
+        with ``_meta.json`` naming the version (``filemeta``: a publish of the folder, or
+        of a workbook made from it, merges from there)."""
         version = self.version(number)
         rows = self.rows(number)
         _write_csvs(_frames(rows, version.columns), Path(dest))
         with self.engine.connect() as conn:  # the files attached to rows (datastore.attachments)
             attachfiles.write_files(conn, rows.get("documents", []), Path(dest))
+        filemeta.write_meta(dest, self.export_meta(number))
         return Path(dest)
+
+    # ---- the version a file was exported from ----------------------------------------
+    def store_id(self) -> str:
+        """This store's id (made once): a file's base version counts only in its store."""
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                select(db.meta.c.value).where(db.meta.c.key == STORE_ID_KEY)).scalar()
+        if found:
+            return str(found)
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(db.meta).values(key=STORE_ID_KEY, value=uuid.uuid4().hex))
+        except IntegrityError:  # another process made it first
+            pass
+        with self.engine.connect() as conn:
+            return str(conn.execute(
+                select(db.meta.c.value).where(db.meta.c.key == STORE_ID_KEY)).scalar())
+
+    def export_meta(self, number: int) -> dict:
+        """What an exported file carries: its base version and this store's id."""
+        return {"base_version": number, "store": self.store_id(), "exported_at": now_text()}
+
+    def base_of(self, folder: Path | str) -> int | None:
+        """The version a file (read into ``folder``) was exported from, when it is a version
+        of this store; None for the template, an office sheet or another store's file."""
+        meta = filemeta.read_meta(folder) if Path(folder).is_dir() else {}
+        number = meta.get("base_version")
+        if number is None or meta.get("store") != self.store_id():
+            return None  # written by hand, or by another store: no base
+        current = self.current()
+        return number if current is not None and number <= current else None
 
     def active_path(self) -> Path:
         """The dataset the app shows: the current version as a folder, else the base data."""
         return self.snapshot()[1]
 
     def snapshot(self) -> tuple[int | None, Path]:
-        """The current version number and a folder of it (materialised once per version).
+        """The current version number and a folder of it (``datastore.snapshots``:
+        materialised once per version).
 
         ``StoreUnavailable`` when the database cannot be read or the folder cannot be
         written (a damaged file, a full disk): it names the newest version materialised
@@ -263,39 +308,25 @@ class Store:
         try:
             current = self.current()
         except Exception as exc:  # noqa: BLE001 - classified, else raised as it was
-            raise self._unavailable(exc) from exc
+            self._raise_unavailable(exc)
+            raise
         if current is None:
             return None, self.base
         try:
-            folder = self._cache_dir() / version_folder_name(current)
-            if not folder.is_dir():
-                self._materialise(current, folder)
+            folder = snapshots.materialise(self, current)
         except Exception as exc:  # noqa: BLE001 - classified, else raised as it was
-            raise self._unavailable(exc) from exc
+            self._raise_unavailable(exc)
+            raise
         return current, folder
 
-    def _materialise(self, current: int, folder: Path) -> None:
-        tmp = self._cache_dir() / f".tmp-v{current}-{uuid.uuid4().hex[:8]}"
-        try:
-            self.write_folder(current, tmp)
-            self._link_beside_files(tmp, current)
-            try:
-                tmp.rename(folder)
-            except OSError:  # another process materialised it first
-                shutil.rmtree(tmp, ignore_errors=True)
-        finally:
-            if tmp.exists():
-                shutil.rmtree(tmp, ignore_errors=True)
-        self._prune_cache(current)
-
-    def _unavailable(self, exc: BaseException) -> BaseException:
-        """``exc`` as ``StoreUnavailable`` (logged with its trace for the administrator)
-        when it is a damaged database or a full disk; else ``exc`` itself."""
+    def _raise_unavailable(self, exc: BaseException) -> None:
+        """``StoreUnavailable`` (the trace logged for the administrator) when ``exc`` is a
+        damaged database or a full disk; nothing for any other error."""
         kind = db.failure_kind(exc)
         if kind is None:
-            return exc
+            return
         _LOG.error("The data store is unavailable (%s): %s", kind, exc, exc_info=exc)
-        return StoreUnavailable(kind, self.last_materialised())
+        raise StoreUnavailable(kind, self.last_materialised()) from exc
 
     def last_materialised(self) -> tuple[int, Path] | None:
         """(number, folder) of the newest complete version folder this server wrote."""
@@ -309,52 +340,31 @@ class Store:
         done = [(n, p) for n, p in found if n is not None]
         return max(done) if done else None
 
-    def _link_beside_files(self, folder: Path, number: int) -> None:
-        """The publication exports beside every version: those beside the base data
-        (``publications/``, linked) and those kept in the store (datastore.publications)."""
-        base = self.base if self.base.is_dir() else self.base.parent
-        extra = base / "publications"
-        if extra.is_dir():
-            (folder / "publications").mkdir()
-            for entry in sorted(extra.iterdir()):
-                (folder / "publications" / entry.name).symlink_to(
-                    entry.resolve(), target_is_directory=entry.is_dir())
-        with self.engine.connect() as conn:
-            pubfiles.write_exports(conn, number, folder)
-
-    def _cache_dir(self) -> Path:
-        import hashlib
-
-        tag = hashlib.sha256(self.url.encode()).hexdigest()[:12]
-        folder = self.root / "cache" / tag
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder
-
-    def _prune_cache(self, current: int) -> None:
-        for item in self._cache_dir().iterdir():
-            name = item.name
-            stale_tmp = name.startswith(".tmp-") and item.stat().st_mtime < time.time() - 600
-            old = name.startswith("v") and name[1:].isdigit() and int(name[1:]) <= current - CACHE_KEEP
-            if stale_tmp or old:
-                shutil.rmtree(item, ignore_errors=True)
-
-    # ---- staging (uploads being checked) -------------------------------------------
     def new_staging(self) -> Path:
-        """A fresh empty folder for an upload; leftovers older than an hour are removed."""
-        staging_root = self.root / "staging"
-        staging_root.mkdir(parents=True, exist_ok=True)
-        cutoff = time.time() - STAGING_MAX_AGE_S
-        for item in staging_root.iterdir():
-            try:
-                if item.stat().st_mtime < cutoff:
-                    shutil.rmtree(item, ignore_errors=True)
-            except OSError:
-                pass
-        folder = staging_root / uuid.uuid4().hex
-        folder.mkdir()
-        return folder
+        """A fresh empty folder for an upload (``datastore.staging``)."""
+        return staging.new_staging(self.root)
 
     # ---- writing -------------------------------------------------------------------
+    def plan(
+        self,
+        source: Path | str | dict,
+        base_version: int | None | object = BASE_FROM_FILE,
+        replace: Iterable[str] | bool = (),
+    ) -> MergePlan:
+        """What publishing ``source`` would do to the current version (nothing is saved):
+        the rows it adds, changes and removes, the conflicts (with who made theirs) and,
+        for a file without a base, the rows ``replace`` would remove (``datastore.merge``)."""
+        frames, columns, base_version = self._source(source, base_version)
+        new_rows, _typed = _clean(_records(frames))
+        with self.engine.connect() as conn:
+            current = self._current_locked(conn)
+            if current is None:
+                live = _seed_rows(self.base)[0]
+            else:
+                live = self.rows(current, conn)
+            plan = self._plan(conn, live, new_rows, base_version, replace)
+        return plan
+
     def publish(
         self,
         source: Path | str | dict,
@@ -364,23 +374,24 @@ class Store:
         source_name: str | None = None,
         extra: dict | None = None,
         client: str = "",
+        base_version: int | None | object = BASE_FROM_FILE,
+        resolve: str | Mapping[str, str] | None = None,
+        replace: Iterable[str] | bool = (),
     ) -> Version:
-        """Make a whole dataset (a folder, an .xlsx, or ``(frames, columns)``) the next version.
+        """Merge a dataset (a folder, an .xlsx, or ``(frames, columns)``) into the next version.
 
-        Rows are matched with the current version by key; only added, changed and removed
-        rows are written. ``expected_current`` is the version the editor checked against:
-        when another save happened meanwhile, ``PublishConflict`` is raised.
+        ``base_version`` is the version the file was exported from (default: read from a
+        folder's or workbook's marker, ``filemeta``; None for none). Only what the file
+        changed since its base is applied; rows changed meanwhile by others are kept;
+        a row both changed is a conflict: ``MergeConflict`` unless ``resolve`` settles it
+        ("theirs", "mine", or {conflict id: choice}). A file without a base never removes
+        rows, except of the tables in ``replace`` (True: every table in the file).
+        ``expected_current`` is the version the editor checked against: when another save
+        happened meanwhile, ``PublishConflict`` is raised (check again).
         """
-        if isinstance(source, dict):
-            frames = source
-            columns = {t: [str(c) for c in f.columns] for t, f in frames.items()}
-        else:
-            frames, columns = frames_from_folder(source)
-        new_rows = {
-            t: [{str(k): str(v) for k, v in rec.items()} for rec in f.to_dict("records")]
-            for t, f in frames.items()
-        }
-        self._require_valid_whole(new_rows, columns)
+        frames, columns, base_version = self._source(source, base_version)
+        new_rows, typed = _clean(_records(frames))
+        self._require_valid_whole(new_rows, columns)  # the file's problems, its own rows
         with self._write() as conn:
             current = self._current_locked(conn)
             if current != expected_current and not (
@@ -390,11 +401,75 @@ class Store:
             if current is None:
                 current = self._seed_locked(conn)
             live = self.rows(current, conn)
-            target = match_by_key(live, new_rows)
+            found = self._plan(conn, live, new_rows, base_version, replace)
+            plan = found.resolved(resolve)
+            if plan.conflicts:
+                raise MergeConflict(plan)
+            merged_columns = self._columns_locked(conn, current)
+            for table, headers in columns.items():
+                merged_columns[table] = list(dict.fromkeys(
+                    [*headers, *merged_columns.get(table, [])]))
+            if _adds_rows_of_others(found, resolve):
+                # what the merge added to the file's own rows (others' newer rows) must not
+                # add errors either: a partner removed meanwhile, a key someone else took
+                self._require_no_new_errors(live, plan.target, merged_columns)
+            merge_info = {"base_version": plan.base_version, "kept_newer": plan.kept_newer,
+                          "replaced": list(plan.replaced)}
+            as_typed = _typed_of_changes(plan, new_rows, typed)
             return self._commit_locked(
-                conn, current, live, target, columns, editor=editor, note=note,
-                action="publish", source_name=source_name, extra=extra, client=client,
+                conn, current, live, plan.target, merged_columns, editor=editor, note=note,
+                action="publish", source_name=source_name,
+                extra={**(extra or {}), "merge": merge_info,
+                       **({"typed": as_typed} if as_typed else {})}, client=client,
             )
+
+    def _source(self, source, base_version) -> tuple[dict, dict, int | None]:
+        if isinstance(source, dict):
+            frames = source
+            columns = {t: [str(c) for c in f.columns] for t, f in frames.items()}
+            if base_version is BASE_FROM_FILE:
+                base_version = None
+        else:
+            frames, columns = frames_from_folder(source)
+            if base_version is BASE_FROM_FILE:
+                path = Path(source)
+                base_version = self.base_of(path) if path.is_dir() else self._base_of_book(path)
+        assert base_version is None or isinstance(base_version, int)
+        return frames, columns, base_version
+
+    def _base_of_book(self, path: Path) -> int | None:
+        if path.suffix.lower() != ".xlsx" or not path.is_file():
+            return None
+        with tempfile.TemporaryDirectory() as tmp:
+            meta = filemeta.workbook_meta(path.read_bytes())
+            if meta:
+                filemeta.write_meta(tmp, meta)
+            return self.base_of(tmp)
+
+    def _plan(self, conn, live, new_rows, base_version: int | None,
+              replace: Iterable[str] | bool) -> MergePlan:
+        tables = list(new_rows) if replace is True else list(replace or ())
+        base = self.rows(base_version, conn) if base_version is not None else None
+        plan = plan_publish(base, new_rows, live, replace_tables=tables,
+                            base_version=base_version, clean=clean_rows)
+        for i, conflict in enumerate(plan.conflicts):
+            version, who = self._last_change(conn, conflict.row_id)
+            plan.conflicts[i] = dataclasses.replace(conflict, version=version, editor=who)
+        return plan
+
+    @staticmethod
+    def _last_change(conn, row_id: str) -> tuple[int | None, str]:
+        """The version that last added, changed or removed row ``row_id``, and its editor."""
+        r = db.data_rows
+        latest = conn.execute(
+            select(r.c.since, r.c.until).where(r.c.row_id == row_id).order_by(r.c.id.desc())
+        ).first()
+        if latest is None:
+            return None, ""
+        number = latest[0] if latest[1] is None else latest[1]
+        who = conn.execute(
+            select(db.versions.c.editor).where(db.versions.c.number == number)).scalar()
+        return number, who or ""
 
     def rollback(
         self,
@@ -417,10 +492,16 @@ class Store:
                                  version=to_version)
             old = self.rows(to_version, conn)
             target = {t: [RowState(r.row_id, r.position, r.cells) for r in rs] for t, rs in old.items()}
+            back, gone = pubfiles.exports_change(conn, current, to_version)
+            refused = rights.refused_exports(conn, editor, [*back, *gone])
+            if refused:  # another institution's publication exports: as for its rows
+                error = Refused(editor, refused)
+                error.audit = (client, "rollback")
+                raise error
             version = self._commit_locked(
                 conn, current, self.rows(current, conn), target, json.loads(row["columns"]),
                 editor=editor, note=note, action="rollback", restored_from=to_version,
-                client=client,
+                client=client, extra=_exports_extra(back, gone),
             )
             pubfiles.restore_exports(conn, to_version, version.number)
             return version
@@ -434,8 +515,13 @@ class Store:
         base_version: int | None,
         note: str = "",
         client: str = "",
+        restored_from: int | None = None,
     ) -> Version:
         """Add (``row_id`` None), change or delete (``cells`` None) one row of ``table``.
+
+        ``restored_from``: the row is put back as it was in that version (the history
+        says "one row restored", ``datastore.rowhistory``); a removed row comes back
+        under its own id.
 
         ``base_version`` is the version the editor's form showed. A change to another row
         since then is fine; a change to this row raises ``RowConflict`` (with their row).
@@ -454,14 +540,19 @@ class Store:
                 self._check_row_conflict(conn, table, row_id, base_version or 0, rows)
             target = {t: list(rs) for t, rs in live.items()}
             new_list = [r for r in rows if r.row_id != row_id]
+            as_typed: dict = {}
             if cells is not None:
                 clean = {str(k): str(v).strip() for k, v in cells.items()}
                 if not any(clean.values()):
                     raise StoreError("empty_row", "The row is empty.", table=table)
+                [clean], [typed] = clean_records(table, [clean])  # stored in the clean form
                 old = next((r for r in rows if r.row_id == row_id), None)
                 position = old.position if old else max((r.position for r in rows), default=-1) + 1
-                new_list.append(RowState(row_id or new_id(), position, clean))
+                state = RowState(row_id or new_id(), position, clean)
+                new_list.append(state)
                 new_list.sort(key=lambda r: r.position)
+                if typed:
+                    as_typed = {f"{table}:{state.row_id}": typed}
             target[table] = new_list
             columns = self._columns_locked(conn, current)
             if cells is not None:
@@ -470,7 +561,9 @@ class Store:
             self._require_no_new_errors(live, target, columns)
             return self._commit_locked(
                 conn, current, live, target, columns, editor=editor, note=note,
-                action="edit", client=client,
+                action="edit" if restored_from is None else "restore_row",
+                restored_from=restored_from, client=client,
+                extra={"typed": as_typed} if as_typed else None,
             )
 
     def seed(self, editor: str = "system") -> int:
@@ -488,6 +581,19 @@ class Store:
             for t in table_names()
             if t in a or t in b
         }
+
+    # ---- transactions ----------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """One write holding the store's write lock (one save at a time): everything done
+        through it is saved together when the block ends, or not at all.
+
+            with store.transaction() as tx:
+                current = tx.expect(expected_current)     # PublishConflict if it moved on
+                version = tx.commit(current, live, target, columns, editor=..., action=...)
+        """
+        with self._write() as conn:
+            yield Transaction(self, conn)
 
     # ---- internals -----------------------------------------------------------------
     def _write(self):
@@ -513,12 +619,7 @@ class Store:
         return json.loads(text or "{}")
 
     def _seed_locked(self, conn, editor: str = "system") -> int:
-        frames, columns = frames_from_folder(self.base)
-        target = {
-            t: [RowState(new_id(), i, {str(k): str(v) for k, v in rec.items()})
-                for i, rec in enumerate(f.to_dict("records"))]
-            for t, f in frames.items()
-        }
+        target, columns = _seed_rows(self.base)
         version = self._commit_locked(
             conn, None, {}, target, columns, editor=editor, note="", action="seed",
             source_name=str(self.base), check_rights=False,
@@ -632,6 +733,47 @@ class Store:
             _MIGRATED.add(self.url)
 
 
+class Transaction:
+    """A write in progress (``Store.transaction``): the version it starts from, the rows of
+    any version, and ``commit`` to add the next version. ``conn`` is the connection for
+    the other tables written in the same transaction (``datastore.pubfiles``)."""
+
+    def __init__(self, store: Store, conn) -> None:
+        self.store = store
+        self.conn = conn
+
+    def current(self) -> int | None:
+        """The current version (None before the first save), read under the lock."""
+        return self.store._current_locked(self.conn)
+
+    def expect(self, expected: int | None) -> int:
+        """The current version, which must be ``expected`` (the version the editor saw):
+        ``PublishConflict`` otherwise. Before the first save, the base data is kept as
+        version 1 first."""
+        current = self.current()
+        if current != expected:
+            raise PublishConflict(expected, current)
+        return current if current is not None else self.store._seed_locked(self.conn)
+
+    def rows(self, number: int) -> dict[str, list[RowState]]:
+        return self.store.rows(number, self.conn)
+
+    def columns(self, number: int) -> dict[str, list[str]]:
+        return self.store._columns_locked(self.conn, number)
+
+    def commit(self, current: int | None, live: dict[str, list[RowState]],
+               target: dict[str, list[RowState]], columns: dict[str, list[str]],
+               **what) -> Version:
+        """Write the difference between ``live`` and ``target`` as the next version
+        (``editor``, ``note``, ``action``... as keywords; rights are checked unless
+        ``check_rights=False``)."""
+        return self.store._commit_locked(self.conn, current, live, target, columns, **what)
+
+    def commit_unchanged_rows(self, current: int, **what) -> Version:
+        """A version that keeps every row of ``current`` (e.g. publication exports only)."""
+        return self.commit(current, {}, {}, self.columns(current), check_rights=False, **what)
+
+
 _MIGRATED: set[str] = set()
 _BEFORE: dict = {}  # the errors of the version a save starts from (one entry)  # databases this process has checked for one-off moves
 
@@ -679,6 +821,65 @@ class _WriteTx:
 
 
 # ---- helpers ----------------------------------------------------------------------------
+def _clean(rows: dict[str, list[dict[str, str]]]) -> tuple[dict, dict]:
+    """Every table's rows in their stored form, and what was typed where it differs."""
+    cleaned, typed = {}, {}
+    for table, records in rows.items():
+        cleaned[table], typed[table] = clean_records(table, records)
+    return cleaned, typed
+
+
+def _adds_rows_of_others(plan: MergePlan, resolve) -> bool:
+    """True when the merged result holds rows the file's own check did not see: rows
+    others changed since the base, conflicts kept as theirs, or current rows a file without
+    a base left out (and does not replace). Otherwise the file's check holds for it."""
+    if plan.kept_newer:
+        return True
+    if any((resolve if isinstance(resolve, str) else (resolve or {}).get(c.id)) != "mine"
+           for c in plan.conflicts):
+        return True
+    return any(rows and table not in plan.replaced for table, rows in plan.would_remove.items())
+
+
+def _typed_of_changes(plan: MergePlan, rows: dict, typed: dict) -> dict:
+    """{"table:row_id": {column: as typed}} for the rows a publish writes (for the history)."""
+    by_key = {table: dict(zip(keyed(table, records), typed[table], strict=True))
+              for table, records in rows.items()}
+    out = {}
+    for change in plan.changes:
+        found = by_key.get(change.table, {}).get(change.key) if change.new is not None else None
+        if found:
+            out[f"{change.table}:{change.row_id}"] = found
+    return out
+
+
+def _exports_extra(back: list, gone: list) -> dict:
+    """A rollback's publication export changes, for the history (as ``publications``
+    versions record theirs): names brought back and removed, per institution."""
+    if not back and not gone:
+        return {}
+    institutions = {k.institution_id for k in [*back, *gone]}
+    return {"publications": {
+        "added": [k.name for k in back], "removed": [k.name for k in gone],
+        "institution_id": institutions.pop() if len(institutions) == 1 else "",
+        "by_institution": {k.name: k.institution_id for k in [*back, *gone]}}}
+
+
+def _records(frames: dict[str, pd.DataFrame]) -> dict[str, list[dict[str, str]]]:
+    return {t: [{str(k): str(v) for k, v in rec.items()} for rec in f.to_dict("records")]
+            for t, f in frames.items()}
+
+
+def _seed_rows(base: Path) -> tuple[dict[str, list[RowState]], dict[str, list[str]]]:
+    """The base data's rows as version 1 would hold them, and its headers."""
+    frames, columns = frames_from_folder(base)
+    target = {
+        t: [RowState(new_id(), i, cells) for i, cells in enumerate(rs)]
+        for t, rs in _records(frames).items()
+    }
+    return target, columns
+
+
 def _write_failed(kind: str, exc: BaseException) -> StoreError:
     _LOG.error("A save failed (%s): %s", kind, exc, exc_info=exc)
     return StoreError(kind, "The server's disk is full: nothing was saved." if kind == "disk_full"

@@ -1,6 +1,7 @@
 """Excel workbooks for editors: an empty template, and the current dataset to edit.
 One sheet per table (header row, drop-down lists for every enum column), an
-``instructions`` sheet first, and a hidden ``_lists`` sheet holding the drop-down words.
+``instructions`` sheet first, a hidden ``_lists`` sheet holding the drop-down words, and
+for an export a hidden ``_meta`` sheet naming the version it came from (``filemeta``).
 Sheets not named like a table are ignored when the workbook is uploaded again.
 
     >>> Path("template.xlsx").write_bytes(template_workbook("en"))   # doctest: +SKIP
@@ -17,6 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from datastore import filemeta
 from datastore.diff import read_raw_tables
 from datastore.labels import enum_label
 from i18n import t
@@ -37,9 +39,15 @@ def template_workbook(lang: str = "en") -> bytes:
     return _workbook({}, lang)
 
 
-def dataset_workbook(path: Path | str, lang: str = "en") -> bytes:
-    """The dataset at ``path`` (folder of CSVs or .xlsx) as one workbook of the same shape."""
-    return _workbook(read_raw_tables(path), lang)
+def dataset_workbook(path: Path | str, lang: str = "en", meta: dict | None = None) -> bytes:
+    """The dataset at ``path`` (folder of CSVs or .xlsx) as one workbook of the same shape.
+
+    The workbook carries the version it was exported from (``meta``, else the folder's
+    ``_meta.json``) in a hidden ``_meta`` sheet, so that publishing it again applies only
+    what was changed in it (``datastore.merge``)."""
+    if meta is None and Path(path).is_dir():
+        meta = filemeta.read_meta(path)
+    return _workbook(read_raw_tables(path), lang, meta or {})
 
 
 def _cell_value(text: str, kind: str) -> object:
@@ -50,7 +58,7 @@ def _cell_value(text: str, kind: str) -> object:
     return text
 
 
-def _workbook(tables: dict, lang: str) -> bytes:
+def _workbook(tables: dict, lang: str, meta: dict | None = None) -> bytes:
     book = Workbook()
     intro = book.active
     intro.title = INSTRUCTIONS_SHEET
@@ -108,6 +116,8 @@ def _workbook(tables: dict, lang: str) -> bytes:
             validation.add(f"{letter}2:{letter}{last_row}")
             sheet.add_data_validation(validation)
     book.move_sheet(LISTS_SHEET, offset=len(book.sheetnames))
+    if meta:
+        filemeta.add_sheet(book, meta)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -19,6 +19,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from datastore import filemeta
 from datastore.paths import safe_child
 from loaders.schema import TABLE_ORDER
 
@@ -240,9 +241,13 @@ def _extract_csvs(
 ) -> list[str]:
     names = set(_table_names())
     found: dict[str, zipfile.ZipInfo] = {}
+    marker: zipfile.ZipInfo | None = None
     for info in members:
         path = info.filename.replace("\\", "/")
         base = posixpath.basename(path)
+        if base.lower() == filemeta.META_FILE and info.file_size <= filemeta.MAX_META_BYTES:
+            marker = info  # the version the files were exported from (datastore.filemeta)
+            continue
         if path.startswith("__MACOSX/") or base.startswith(".") or not base:
             continue
         stem, ext = posixpath.splitext(base)
@@ -261,6 +266,10 @@ def _extract_csvs(
     dest.mkdir(parents=True, exist_ok=True)
     for table, content in contents.items():
         safe_child(dest, f"{table}.csv").write_bytes(content)
+    if marker is not None:
+        meta = filemeta.parse(_read_member(archive, marker, [filemeta.MAX_META_BYTES]))
+        if meta:
+            filemeta.write_meta(dest, meta)
     return sorted(contents)
 
 
@@ -317,6 +326,9 @@ def xlsx_to_csv_folder(data: bytes, dest: Path) -> list[str]:
     dest.mkdir(parents=True, exist_ok=True)
     for table, text in written.items():
         safe_child(dest, f"{table}.csv").write_text(text, encoding="utf-8")
+    meta = filemeta.workbook_meta(data)
+    if meta:
+        filemeta.write_meta(dest, meta)
     return sorted(written)
 
 

@@ -27,13 +27,21 @@ def strings(lang: str) -> dict[str, str]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def fill(text: str, values: dict[str, object]) -> str:
+    """``text`` with its ``{placeholders}`` filled; a value that ends a sentence itself
+    (``30 июн. 2025 г.``) takes the place of the full stop after it, so a sentence never
+    ends in two."""
+    for name, value in values.items():
+        if isinstance(value, str) and value.endswith(".") and "{" + name + "}." in text:
+            text = text.replace("{" + name + "}.", "{" + name + "}")
+    try:
+        return text.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return text
+
+
 def t(key: str, lang: str | None = None, **fmt: object) -> str:
     """The text for ``key`` in ``lang``, formatted with ``fmt``."""
     lang = lang if lang in LANGUAGES else DEFAULT_LANG
     text = strings(lang).get(key) or strings(DEFAULT_LANG).get(key) or key
-    if fmt:
-        try:
-            return text.format(**fmt)
-        except (KeyError, IndexError, ValueError):
-            return text
-    return text
+    return fill(text, fmt) if fmt else text

@@ -16,6 +16,7 @@ Rules (docs/data-contract.md names the columns):
   Titles of the person_title column are hidden too. Each is replaced by one neutral mark.
   Never hidden: a partner's or an institution's name ("Kim Clinic of Cardiology"), or a
   name followed by an institution word ("Pirogov University").
+- **Authors** of documents are shown when they are an organisation, never a person.
 - **Sources** are cited by their document only (``000_x.txt: "the head …"`` -> ``000_x.txt``).
 - **Ids**: a row of a table that describes people (visits), or whose id holds a name, is
   shown by a neutral id that finds the row in the user's file (``visits:3``), the same
@@ -45,6 +46,8 @@ from places.names import CYRILLIC_RE, name_key, to_latin
 # Contract columns that hold a person's name or title.
 PERSONAL_COLUMNS: dict[str, tuple[str, ...]] = {"visits": ("person", "person_title")}
 ROW = "_row"
+# Cells that name a person or an organisation: shown only when they name an organisation.
+AUTHOR_COLUMNS = frozenset({("documents", "author")})
 # The table behind each kind of evidence (``KpiDef.evidence_of``).
 EVIDENCE_TABLES = {"agreement": "agreements", "visit": "visits", "grant": "grants",
                    "partner": "partners", "students": "students"}
@@ -211,9 +214,14 @@ class NameMatcher:
         titles = sorted({t.strip() for t in self.titles if len(t.strip()) >= 3}, key=len, reverse=True)
         self._titles = (re.compile(r"(?<!\w)(?:" + "|".join(re.escape(x) for x in titles) + r")(?!\w)",
                                    re.IGNORECASE) if titles else None)
-        names = sorted({p.strip() for p in self.protected if len(p.strip()) >= 3}, key=len, reverse=True)
-        self._protected = (re.compile(r"(?<!\w)(?:" + "|".join(re.escape(x) for x in names) + r")(?!\w)",
-                                      re.IGNORECASE) if names else None)
+        # Protected names as their sequences of words (casefolded), by length: a text's
+        # word runs are looked up in a set (thousands of partners, a few lookups a word).
+        self._protected: dict[int, set[tuple[str, ...]]] = {}
+        for name in {p.strip() for p in self.protected if len(p.strip()) >= 3}:
+            run = tuple(w.casefold() for w in _WORD.findall(name))
+            if run:
+                self._protected.setdefault(len(run), set()).add(run)
+        self._lengths = sorted(self._protected, reverse=True)
 
     # ------------------------------------------------------------------ one word
 
@@ -247,7 +255,12 @@ class NameMatcher:
         """Where ``text`` names a person or a title: merged (start, end) spans."""
         words = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text)]
         marked = [False] * len(words)
-        guarded = self._guarded(text)
+        found: list[list[tuple[int, int]]] = []
+
+        def guarded() -> list[tuple[int, int]]:  # computed once, only when a name is near
+            if not found:
+                found.append(self._guarded(text, words))
+            return found[0]
 
         def joined(i: int, j: int) -> bool:  # words i < j next to each other in one name
             gap = text[words[i][1]:words[j][0]]
@@ -255,7 +268,7 @@ class NameMatcher:
 
         def free(i: int) -> bool:
             start, end, _ = words[i]
-            return not any(s < end and start < e for s, e in guarded)
+            return not any(s < end and start < e for s, e in guarded())
 
         if self._cores:
             for i, (_, _, word) in enumerate(words):
@@ -289,13 +302,21 @@ class NameMatcher:
                 spans.append((start, end))
         if self._titles is not None:
             spans += [(m.start(), m.end()) for m in self._titles.finditer(text)
-                      if not any(s < m.end() and m.start() < e for s, e in guarded)]
+                      if not any(s < m.end() and m.start() < e for s, e in guarded())]
         return _merge(spans)
 
-    def _guarded(self, text: str) -> list[tuple[int, int]]:
-        if self._protected is None:
-            return []
-        return [(m.start(), m.end()) for m in self._protected.finditer(text)]
+    def _guarded(self, text: str, words: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
+        """Where ``text`` holds a partner's or an institution's name (whole words)."""
+        out: list[tuple[int, int]] = []
+        if not self._protected:
+            return out
+        folded = [w.casefold() for _, _, w in words]
+        for i in range(len(words)):
+            for length in self._lengths:  # the longest name first
+                if i + length <= len(words) and tuple(folded[i:i + length]) in self._protected[length]:
+                    out.append((words[i][0], words[i + length - 1][1]))
+                    break
+        return out
 
     def _cued(self, text, words, marked, joined, free) -> None:
         """Names introduced by a title ("Prof. Tursunov") or a role ("led by Kim Min-jun")."""
@@ -496,6 +517,19 @@ class Privacy:
                 self._cache[text] = done
         return done
 
+    def author(self, value: object) -> str:
+        """A document's author as it may be shown: an organisation (a partner's or an
+        institution's name, or words such as "Ministry", "University") stays, names out
+        of it; a person ("Guldona Anvarbekovna Mamasolieva") is the mark when public."""
+        text = self.text(value)
+        if self._matcher is None or not text:
+            return text
+        words = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text)]
+        if self._matcher._guarded(text, words) or any(_institution_word(w) for _, _, w in words) \
+                or any(_is_acronym(w) for _, _, w in words):
+            return text
+        return self._mark
+
     def source(self, value: object) -> str:
         """A row's source: the whole citation, or in public its document only."""
         if not isinstance(value, str):
@@ -547,6 +581,8 @@ class Privacy:
                 continue
             if column == "source":
                 out[column] = _mapped(out[column], lambda v: self.source(v) or None)
+            elif (name, column) in AUTHOR_COLUMNS:
+                out[column] = _mapped(out[column], lambda v: self.author(v) or None)
             else:
                 out[column] = _mapped(out[column], self._cell)
         spec = TABLES.get(name)
@@ -605,11 +641,29 @@ class Privacy:
 
 
 def _mapped(values: pd.Series, function) -> pd.Series:
-    """``values.map(function)`` once per distinct value of a categorical column."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        values = values.astype(object)
-    out = values.map(function)
-    return out.astype(object) if values.dtype == object else out
+    """``values.map(function)``, calling ``function`` once per distinct value (the same
+    sources, titles and lists repeat on many rows); empty cells stay empty."""
+    cells = values.astype(object).tolist()
+    done: dict[object, object] = {}
+    out = []
+    for cell in cells:
+        key = tuple(cell) if isinstance(cell, list) else cell
+        try:
+            hit = done.get(key, _NOT_DONE)
+        except TypeError:  # an unhashable cell: one by one
+            out.append(function(cell))
+            continue
+        if hit is _NOT_DONE:
+            hit = done[key] = function(cell) if not _missing_cell(cell) else cell
+        out.append(hit)
+    return pd.Series(out, index=values.index, dtype=object, name=values.name)
+
+
+_NOT_DONE = object()
+
+
+def _missing_cell(cell: object) -> bool:
+    return cell is None or (isinstance(cell, float) and cell != cell)
 
 
 def row_label(table: str, row: Any) -> str:  # a row number as any type, or no number

@@ -235,6 +235,14 @@ class _TableCheck:
                                              found["code"], p))
                 continue
             column = found.get("column")
+            if row not in positions and found["code"] in _CELL_CODES:
+                # the row held nothing else, so the reader left it out: still say why
+                p = {"column": column, "value": found.get("value", ""),
+                     **found.get("params", {})}
+                self.problems.append(Problem(found["severity"], self.name, row, column,
+                                             p["value"], t(f"problem.{found['code']}", "en", **p),
+                                             found["code"], p))
+                continue
             if row not in positions or (column is not None and column not in self.raw.columns):
                 continue
             mask = np.zeros(self.n, dtype=bool)
@@ -325,7 +333,7 @@ class _TableCheck:
                     # v3: an agreement without end is written so; empty is unknown
                     open_ended = vt.open_ended(raw)
                     if "expires_on_precision" in self.raw.columns:  # as `clean` writes it
-                        open_ended |= vt.open_ended(self.raw["expires_on_precision"].replace(OPEN_ENDED, "open-ended"))
+                        open_ended = open_ended | vt.open_ended(self.raw["expires_on_precision"].replace(OPEN_ENDED, "open-ended"))
                     bad = bad & ~open_ended
                     precision = precision.where(~open_ended, OPEN_ENDED)
                 self.values[f"{col.name}_precision"] = precision
@@ -600,6 +608,10 @@ class _Checker:
         first, last = terms.values["first_year_start"], terms.values["last_year_start"]
         before = (first.notna() & last.notna() & (last < first)).fillna(False).to_numpy(dtype=bool)
         terms.flag(before, "last_year", "end_before_start", start=terms.raw["first_year"].str.strip())
+        # ISCED-F 2013 detailed fields: four digits, the first two a broad field 00-10
+        bad = terms.values["isced"].map(lambda codes: isinstance(codes, list) and any(
+            not (len(c) == 4 and c.isdigit() and int(c[:2]) <= 10) for c in codes)).to_numpy(dtype=bool)
+        terms.flag(bad, "isced", "bad_isced")
 
     def _status_dates(self, agreements: _TableCheck) -> None:
         """A written active/planned that the dates contradict today (docs/metrics.md

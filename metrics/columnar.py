@@ -313,6 +313,17 @@ class _View:
             self._groups[table] = self.group_of(codes)
         return self._groups[table]
 
+    def where(self, table: str, names: tuple[str, ...]) -> np.ndarray:
+        """The in-scope rows of ``table`` where every fact of ``names`` holds (kept: the
+        notes and several figures share their masks)."""
+        key = (table, "&".join(names))
+        if key not in self._arrays:
+            mask = self.array(table, names[0]) if names else np.ones(len(self.groups(table)), dtype=bool)
+            for name in names[1:]:
+                mask = mask & self.array(table, name)
+            self._arrays[key] = mask
+        return self._arrays[key]
+
     def array(self, table: str, name: str) -> np.ndarray:
         """The fact ``name`` of the in-scope rows of ``table``."""
         key = (table, name)
@@ -365,6 +376,7 @@ class _Reducer:
 
     def __init__(self, groups: int) -> None:
         self.groups = groups
+        self._counts: dict[tuple, list[int]] = {}
 
     def count(self, g: np.ndarray, mask: np.ndarray) -> np.ndarray:
         return np.bincount(g[mask & (g >= 0)], minlength=self.groups)
@@ -394,11 +406,12 @@ class _Reducer:
         from metrics.kpis import irn_of, share
 
         g = view.groups(fast.table)
-        mask = np.ones(len(g), dtype=bool)
-        for name in fast.where:
-            mask = mask & view.array(fast.table, name)
+        mask = view.where(fast.table, fast.where)
         if fast.op == "count":
-            return [int(n) for n in self.count(g, mask)]
+            key = (fast.table, fast.where)
+            if key not in self._counts:  # a note counts the rows a figure counted already
+                self._counts[key] = [int(n) for n in self.count(g, mask)]
+            return self._counts[key]
         if fast.op == "distinct":
             assert fast.values is not None
             return [int(n) for n in self.distinct(g, mask, view.array(fast.table, fast.values))]
@@ -409,7 +422,7 @@ class _Reducer:
         if fast.op == "share":
             assert fast.part is not None
             base = self.count(g, mask)
-            part = self.count(g, mask & view.array(fast.table, fast.part))
+            part = self.count(g, view.where(fast.table, (*fast.where, fast.part)))
             return [share(part[i], base[i]) for i in range(self.groups)]
         if fast.op == "index":
             assert fast.values is not None and fast.part is not None

@@ -79,6 +79,14 @@ class Figure:
     def definition_key(self) -> str:
         return KPI_BY_NAME[self.name].definition_key
 
+    def rows(self, tables: Mapping[str, Any], scope: Any, scoped: Mapping[str, Any] | None = None,
+             shared: dict | None = None) -> Any:
+        """Its evidence: the rows this figure is computed from, for ``scope`` (the table a
+        "Show rows" panel shows; ``metrics.evidence_frame``)."""
+        from metrics.evidence import evidence_frame
+
+        return evidence_frame(tables, scope, self.name, scoped, shared)
+
     @property
     def reason(self) -> str | None:
         """What is unknown (``figure.why.<reason>``), when some input is."""

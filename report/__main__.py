@@ -176,12 +176,12 @@ def _writer(kind: str) -> Callable[..., object] | None:
 
 def _zip_writer(with_documents: bool) -> Callable[..., object]:
     """Writes the three files of the pack (and its evidence folder) into one zip."""
-    from report.evidence import write_zip
+    from report.evidence import pack_files, write_zip
 
     writers = {suffix: w for suffix, kind in EXPORTS.items() if (w := _writer(kind)) is not None}
 
     def write(out: Path, pack: Pack) -> None:
-        write_zip(out, pack, with_documents, writers, pack.file_stem)
+        write_zip(out, pack, with_documents, pack_files(pack, writers))
 
     return write
 

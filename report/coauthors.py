@@ -104,7 +104,7 @@ def research_part(res: Research | None, tables: dict[str, pd.DataFrame], scope: 
                 for r in gap.to_dict("records")]
     gap_section = Section(
         "research_gap", t("pack.research.gap_title", lang),
-        t("pack.research.gap_lead", lang, n=fmt.integer(len(gap_rows), lang), start=start, end=end),
+        fmt.plural("pack.research.gap_lead", len(gap_rows), lang, start=start, end=end),
         table=Table([t("page.research.col.agreement", lang), t("export.col.institution", lang),
                      t("export.col.partner", lang), t("export.col.kind", lang)],
                     gap_rows, (), (22, 14, 44, 20),
@@ -114,7 +114,7 @@ def research_part(res: Research | None, tables: dict[str, pd.DataFrame], scope: 
                   _ids(list(r["paper_ids"]))] for r in candidates.to_dict("records")]
     cand_section = Section(
         "research_candidates", t("pack.research.candidates_title", lang),
-        t("pack.research.candidates_lead", lang, n=fmt.integer(len(cand_rows), lang), start=start, end=end),
+        fmt.plural("pack.research.candidates_lead", len(cand_rows), lang, start=start, end=end),
         table=Table([t("page.research.col.institution", lang), t("export.col.country", lang),
                      t("page.research.col.papers_window", lang), t("page.research.col.evidence", lang)],
                     cand_rows, (False, False, True, False), (34, 16, 14, 36),

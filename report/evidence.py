@@ -111,17 +111,24 @@ def _info(name: str) -> zipfile.ZipInfo:
     return info
 
 
+def pack_files(pack: Pack, writers: dict[str, Callable[..., object]]) -> dict[str, bytes]:
+    """The pack's files as bytes, named ``<stem><suffix>`` (``writers``: suffix -> write)."""
+    files = {}
+    for suffix, write in writers.items():
+        buffer = io.BytesIO()
+        write(buffer, pack)
+        files[f"{pack.file_stem}{suffix}"] = buffer.getvalue()
+    return files
+
+
 def write_zip(path: str | Path | IO[bytes], pack: Pack, with_documents: bool,
-              writers: dict[str, Callable[..., object]], stem: str) -> list[str]:
-    """The pack's files (``writers``: suffix -> write function) and, ``with_documents``, the
-    evidence folder; the names written."""
+              files: dict[str, bytes]) -> list[str]:
+    """The pack's ``files`` (name -> bytes) and, ``with_documents``, the evidence folder;
+    the names written."""
     names = []
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for suffix, write in writers.items():
-            buffer = io.BytesIO()
-            write(buffer, pack)
-            name = f"{stem}{suffix}"
-            archive.writestr(_info(name), buffer.getvalue())
+        for name, data in files.items():
+            archive.writestr(_info(name), data)
             names.append(name)
         if with_documents:
             for entry, name in evidence_files(pack):
@@ -164,4 +171,4 @@ def _index(pack: Pack) -> dict[str, bytes]:
             "index.csv": table.getvalue().encode("utf-8-sig")}
 
 
-__all__ = ["evidence_files", "index_rows", "scrub", "write_zip"]
+__all__ = ["evidence_files", "index_rows", "pack_files", "scrub", "write_zip"]

@@ -188,9 +188,15 @@ def scope_lines(scope: Scope, tables: Tables, lang: str) -> list[tuple[str, str]
 
 
 def scope_words(lines: list[tuple[str, str]], lang: str) -> str:
+    """The scope in one line: what is chosen (the institutions first), or "all ..." when
+    nothing is; an institution alone is never called "all institutions' data"."""
     every = {t("export.scope.all", lang), t("pack.scope.all_years", lang)}
-    chosen = [f"{name}: {value}" for name, value in lines[1:] if value not in every]
-    return "; ".join(chosen) if chosen else t("pack.scope.everything", lang)
+    chosen = [f"{name}: {value}" for name, value in lines if value not in every]
+    if not chosen:
+        return t("pack.scope.everything", lang)
+    if len(chosen) == 1 and lines[0][1] not in every:
+        return t("pack.scope.institutions_only", lang, institutions=lines[0][1])
+    return "; ".join(chosen)
 
 
 def _slug(text: str) -> str:
@@ -840,6 +846,7 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
         register=register,
         cites=cites_of(register, {
             "kpis": frames.values(), "appendix": frames.values(),
+            "rankings": frames.values(),  # the ranking indicators are read off the figures
             "trends": [scoped[n] for n in ("visits", "agreements", "grants", "students")],
             "map": [scoped[n] for n in ("partners", "agreements", "visits", "grants")],
             "partners": [scoped[n] for n in ("partners", "agreements", "visits", "grants")],

@@ -16,7 +16,7 @@ import re
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, cast
+from typing import IO, Any, cast
 
 import matplotlib
 
@@ -70,6 +70,7 @@ class PackPdf(FPDF):
     def __init__(self, pack: Pack) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
         self.pack = pack
+        self.fresh_page = 0  # the empty page the contents leave open (_contents)
         self.colour = pack.branding.rgb if pack.branding else (31, 78, 121)
         self.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
         self.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
@@ -127,7 +128,10 @@ def _fit(pdf: FPDF, text: str, width: float) -> str:
     return text + "…"
 
 
-def _heading(pdf: PackPdf, text: str, size: float = 15) -> None:
+def _heading(pdf: PackPdf, text: str, size: float = 15, outline: bool = True) -> None:
+    """A section's title; ``outline``: also a bookmark and a line of the contents."""
+    if outline and text:
+        pdf.start_section(text, level=0)
     pdf.set_font(FONT, "B", size)
     pdf.set_text_color(*pdf.colour)
     pdf.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
@@ -394,7 +398,7 @@ def _cover(pdf: PackPdf, pack: Pack) -> None:
     if pack.branding and pack.branding.logo:
         pdf.image(io.BytesIO(pack.branding.logo), x=pdf.w - pdf.r_margin - 30, y=12, h=22)
     pdf.set_y(40)
-    _heading(pdf, pack.title, 22)
+    _heading(pdf, pack.title, 22, outline=False)
     pdf.set_font(FONT, "B", 13 if len(pack.institutions) <= 3 else 10.5)
     for name in pack.institutions or [pack.label("export.scope.all")]:
         pdf.multi_cell(0, 6.5, name, align="L", new_x="LMARGIN", new_y="NEXT")
@@ -407,8 +411,29 @@ def _cover(pdf: PackPdf, pack: Pack) -> None:
         _paragraph(pdf, pack.label("export.public_note"), 9.5)
 
 
-def _key_figures(pdf: PackPdf, pack: Pack) -> None:
+def _contents(pdf: PackPdf, pack: Pack) -> None:
+    """A page of contents after the cover, filled in once every section has its page (the
+    same sections are the PDF's bookmarks)."""
+    def render(doc: Any, outline: list) -> None:
+        doc.set_xy(doc.l_margin, doc.t_margin)
+        _heading(doc, pack.label("pack.toc.title"), outline=False)
+        doc.set_font(FONT, "", 10)
+        for entry in outline:
+            if entry.level:
+                continue
+            width = doc.w - doc.l_margin - doc.r_margin
+            doc.cell(width - 15, 6.2, entry.name, new_x="RIGHT", new_y="TOP", link=doc.add_link(page=entry.page_number))
+            doc.cell(15, 6.2, str(entry.page_number), align="R", new_x="LMARGIN", new_y="NEXT")
+
+    sections = 8 + len(pack.sections) + len(pack.research)
     pdf.add_page()
+    pdf.insert_toc_placeholder(render, pages=1 + sections // 38)
+    pdf.fresh_page = pdf.page_no()  # the placeholder leaves a new, empty page open
+
+
+def _key_figures(pdf: PackPdf, pack: Pack) -> None:
+    if pdf.page_no() != pdf.fresh_page:
+        pdf.add_page()
     pdf.cite("kpis")
     _heading(pdf, pack.label("export.kpis.title"))
     _paragraph(pdf, pack.comparison_note)
@@ -495,6 +520,7 @@ def write_pdf(path: str | Path | IO[bytes], pack: Pack) -> Path | IO[bytes]:
     """Write the pack as an A4 PDF to path (or a binary file object)."""
     pdf = PackPdf(pack)
     _cover(pdf, pack)
+    _contents(pdf, pack)
     _key_figures(pdf, pack)
     if pack.trends is not None:
         _section(pdf, pack.trends, new_page=True)

@@ -92,6 +92,11 @@ class Register:
             return quote or None
         return f"{docs}: {quote}" if quote else docs
 
+    def _cell(self, table: str, row_id: str, source: object) -> object:
+        numbers = self.row_numbers(table, row_id, source)
+        text = source if isinstance(source, str) else None
+        return self.citation(numbers, quote_of(text)) if numbers else text
+
     def cited_tables(self, tables: Tables) -> dict[str, pd.DataFrame]:
         """``tables`` with every ``source`` cell rewritten as its citation by number."""
         out = dict(tables)
@@ -101,21 +106,15 @@ class Register:
                 continue
             sources = frame["source"] if "source" in frame.columns else pd.Series(
                 [None] * len(frame), index=frame.index, dtype=object)
-            attached = {key for key in self.index.attachment_keys if key.startswith(f"{table}:")}
-            ids = row_ids(table, frame) if attached else [""] * len(frame)
-            memo: dict[object, object] = {}
-            cells = []
-            for rid, source in zip(ids, sources, strict=True):
-                has_attachment = bool(attached) and (rid if table == "students" else f"{table}:{rid}") in attached
-                if not has_attachment and source in memo:
-                    cells.append(memo[source])
-                    continue
-                numbers = self.row_numbers(table, rid, source)
-                text = source if isinstance(source, str) else None
-                cell = self.citation(numbers, quote_of(text)) if numbers else text
-                if not has_attachment:
-                    memo[source] = cell
-                cells.append(cell)
+            # Once per distinct source; then the few rows that carry an attachment.
+            values = sources.astype(object).where(sources.notna(), None)
+            memo = {v: self._cell(table, "", v) for v in pd.unique(values)}
+            cells = values.map(memo).astype(object).tolist()
+            if any(key.startswith(f"{table}:") for key in self.index.attachment_keys):
+                ids = row_ids(table, frame)
+                for pos, rid in enumerate(ids):
+                    if self.index.attached(table, rid):
+                        cells[pos] = self._cell(table, rid, values.iloc[pos])
             out[table] = frame.assign(source=pd.Series(cells, index=frame.index, dtype=object))
         return out
 
@@ -252,7 +251,7 @@ def _entry(number: int, ref: str, index: DocumentIndex, privacy: Privacy, lang: 
         date = fmt.date_text(doc.published_on, lang, doc.published_on_precision or "day", style="medium")
     return Entry(
         number, doc.doc_id, privacy.text(doc.title) or doc.title,
-        "" if hidden else privacy.text(doc.author or ""),
+        "" if hidden else privacy.author(doc.author or ""),
         date or t("pack.sources.undated", lang), address,
         t(f"enum.document_kind.{doc.kind}", lang) if doc.kind else "",
         doc.public, file, "" if hidden else privacy.text(doc.note or ""), "" if hidden else url)

@@ -24,7 +24,8 @@ WHOLE = {  # report kpis of the whole dataset, as_of 2025-06-30 (2 visits withou
 }
 WHOLE_CARDS = {
     "Partners": "6", "Partner countries": "5", "International research network index": "2.9",
-    "Active agreements": "4", "Expiring within 180 days": "1", "Dormant agreements": "1",
+    # v3: a3 and a7 have no expiry date (unknown, not open-ended): at least 1
+    "Active agreements": "4", "Expiring within 180 days": "≥ 1", "Dormant agreements": "1",
     "Incoming visits": "5", "Outgoing visits": "3", "Remote share": "40.0%",
     "Sessions held": "≥ 20", "Mobility countries": "5", "Active grants": "2",
     "Grant funding (USD)": "$162,100", "International students": "167",
@@ -38,8 +39,9 @@ ADMI = {  # ADMI, 2024-2025 (1 visit without a count)
 }
 ADMI_CARDS = {
     "Partners": "3", "Partner countries": "3", "International research network index": "2.7",
-    "Active agreements": "2", "Expiring within 180 days": "0", "Dormant agreements": "0",
-    "Incoming visits": "2", "Outgoing visits": "1", "Remote share": "50.0%",
+    # v3: a3 has no expiry date: at least 0; a share of 2 visits reads as its counts
+    "Active agreements": "2", "Expiring within 180 days": "≥ 0", "Dormant agreements": "0",
+    "Incoming visits": "2", "Outgoing visits": "1", "Remote share": "1 of 2 remote",
     "Sessions held": "≥ 6", "Mobility countries": "2", "Active grants": "1",
     "Grant funding (USD)": "$9,600", "International students": "12", "Student countries": "1",
 }

@@ -40,5 +40,15 @@ def test_forty_rows_fit():
     rows = [f"I{k}" for k in range(40)]
     cells = {(r, "v"): Cell(k, True, str(k)) for k, r in enumerate(rows)}
     fig = institution_bars(sort_rows(rows, cells, "v"), ["v"], cells)
-    assert fig.layout.height == 24 * 40 + 110
+    assert fig.layout.height == 24 * 40 + 90 + 18  # a row each, one line of column titles
     assert list(fig.data[0].y)[:2] == ["I39", "I38"]
+
+
+def test_column_titles_wrap_to_their_column():
+    """Six columns: titles wrap at 18 letters, so "Grant funding (USD)" and its neighbour never touch."""
+    cells = {("A", f): Cell(1, True, "1") for f in "abcdef"}
+    labels = dict(zip("abcdef", ["Grant funding (USD)", "Иностранные студенты", "c", "d", "e", "f"], strict=True))
+    fig = institution_bars(["A"], list("abcdef"), cells, labels=labels)
+    assert [a.text for a in fig.layout.annotations][:2] == ["<b>Grant funding<br>(USD)</b>",
+                                                            "<b>Иностранные<br>студенты</b>"]
+    assert fig.layout.margin.t == 24 + 18 * 2

@@ -245,6 +245,76 @@ def test_keep_a_publication_export_and_the_research_page_reads_it(env_dirs, tmp_
 
 
 @pytest.mark.browser
+def test_a_stale_workbook_merges_and_its_conflict_is_chosen_in_chromium(env_dirs, tmp_path, artifacts):
+    """Issue 25, defect 1 from the page: bobur and kamola download the same version;
+    bobur adds a visit and changes one; kamola's upload keeps bobur's visit, shows the
+    visit both changed side by side, and publishes once she has chosen."""
+    from playwright.sync_api import expect
+
+    store = Store()
+    security.add_editor(store, "bobur", "bobur-pass-1", admin=True)
+    store.seed()
+    folder = store.write_folder(1, tmp_path / "v1")
+    frame = store.frames(1)["visits"]
+    first, department = frame["visit_id"].iloc[0], frame["department"].iloc[0]
+
+    def workbook(name: str, department_to: str, new_visit: str) -> Path:
+        book = openpyxl.load_workbook(io.BytesIO(dataset_workbook(folder)))
+        visits = book["visits"]
+        header = [c.value for c in visits[1]]
+        for row in visits.iter_rows(min_row=2):
+            if row[header.index("visit_id")].value == first:
+                row[header.index("department")].value = department_to
+                template = {h: c.value for h, c in zip(header, row, strict=False)}
+        visits.append([new_visit if h == "visit_id" else template[h] for h in header])
+        out = tmp_path / name
+        book.save(out)
+        return out
+
+    bobur = workbook("bobur.xlsx", "Bobur-dept", "v-bobur-new")
+    kamola = workbook("kamola.xlsx", "Kamola-dept", "v-kamola-new")
+    staging = store.new_staging()
+    from datastore.upload import read_upload
+
+    read_upload(bobur.name, bobur.read_bytes(), staging)
+    assert store.publish(staging, editor="bobur", expected_current=1).number == 2
+    expect.set_options(timeout=60_000)
+    with (
+        serve(Path(env_dirs["COOP_DATA"]), store=Path(env_dirs["COOP_STORE"]), env=env_dirs)
+        as base_url,
+        browser(width=1440, height=2400) as page,
+    ):
+        page.goto(base_url + "/data", timeout=60_000)
+        page.get_by_label("Editor name").fill("aziza")
+        page.get_by_label("Password", exact=True).fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_text("Logged in as aziza.")).to_be_visible(timeout=30_000)
+        page.get_by_role("tab", name="Upload a file").click()
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(kamola))
+        expect(page.get_by_text("This file was exported from version 1")).to_be_visible(
+            timeout=60_000)
+        expect(page.get_by_text(f"{first} — changed in your file and by bobur in version 2")
+               ).to_be_visible()
+        expect(page.get_by_text("Kept as they are now (changed by others since version 1, "
+                                "not by you): Visits: 1 row(s).")).to_be_visible()
+        expect(page.get_by_text("visits: 1 added, 0 changed, 0 removed", exact=True)).to_be_visible()
+        publish = page.get_by_role("button", name="Publish")
+        expect(publish).to_be_disabled()
+        page.screenshot(path=str(artifacts / "h25a_conflict.png"), full_page=True)
+        page.get_by_text("yours", exact=True).click()
+        expect(page.get_by_text("visits: 1 added, 1 changed, 0 removed", exact=True)).to_be_visible(
+            timeout=30_000)
+        expect(publish).to_be_enabled(timeout=30_000)
+        publish.click()
+        expect(page.get_by_text("Published as version 3.")).to_be_visible(timeout=60_000)
+
+    visits = store.frames(3)["visits"].set_index("visit_id")
+    assert {"v-bobur-new", "v-kamola-new"} <= set(visits.index)  # nobody's visit is lost
+    assert visits.loc[first, "department"] == "Kamola-dept" and department != "Kamola-dept"
+
+
+
+@pytest.mark.browser
 def test_an_iia_file_imported_on_the_page_shows_its_terms_on_agreements(env_dirs, tmp_path):
     """The office reads AUTH's IIA file for SamSMU (partner mapped to the curated Aristotle
     University), saves it, and the Agreements page shows its three terms against quota."""

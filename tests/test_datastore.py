@@ -82,8 +82,9 @@ def test_the_app_is_told_when_the_store_replaces_coop_data(store, tmp_path):
 
 
 def test_publish_rollback_publish_keeps_history(store, tmp_path):
+    # a file without a base version removes rows only when asked to replace its tables
     first = store.publish(write_dataset(tmp_path / "f1", "first"), editor="admin",
-                          note="May", expected_current=None)
+                          note="May", expected_current=None, replace=True)
     assert first.number == 2  # the base data was kept as version 1
     assert store.history()[-1].action == "seed"
     assert partner_names(store) == ["first"]
@@ -99,7 +100,7 @@ def test_publish_rollback_publish_keeps_history(store, tmp_path):
     assert back.counts["visits"] == {"added": 2, "changed": 0, "removed": 0}
 
     again = store.publish(write_dataset(tmp_path / "f2", "second"), editor="admin",
-                          note="June", expected_current=3)
+                          note="June", expected_current=3, replace=True)
     assert [(v.number, v.action, v.editor, v.note) for v in store.history()] == [
         (again.number, "publish", "admin", "June"),
         (3, "rollback", "admin", "undo"),

@@ -513,9 +513,9 @@ def test_export_page_builds_with_progress_and_names_files(dataset_dir, tmp_path,
     at.button(key="export_build").click().run()
     assert not at.exception
     buttons = at.get("download_button")
-    assert len(buttons) == 3
+    assert len(buttons) == 4
     assert [b.label for b in buttons] == ["Evidence pack (PowerPoint)", "Evidence pack (PDF)",
-                                          "Data annex (Excel)"]
+                                          "Data annex (Excel)", "The three files with their documents (.zip)"]
 
 
 def test_the_annex_partner_sheet_keeps_its_columns(dataset):

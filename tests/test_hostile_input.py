@@ -155,8 +155,12 @@ def test_extra_columns_up_to_the_limit_load_in_linear_time(tmp_path, base):
     for r in table[1:]:
         r += [f"v{i}" for i in range(extra)]
     started = time.perf_counter()
+    load(tmp_path / "plain", {})
+    plain = time.perf_counter() - started
+    started = time.perf_counter()
     ds = load(tmp_path, {"partners": table})
-    assert time.perf_counter() - started < 5
+    # one pass over the extra columns, not a pandas step per column (was 1-3 s here)
+    assert time.perf_counter() - started < 2 * plain + 1
     assert ds.problems == []
     partners = ds.tables["partners"]
     assert partners.columns[-1] == ROW
@@ -328,11 +332,12 @@ def test_damaged_sheet_is_one_plain_message(tmp_path, change):
     ds = load_dataset(path)
     assert ds.fatal == (f"The sheet partners in {path} is damaged and cannot be read. "
                         "Open the file in Excel, save it and load it again.")
-    done = subprocess.run([sys.executable, "-m", "loaders", "check", str(path)],
-                          capture_output=True, text=True, cwd=Path(__file__).parent.parent,
-                          timeout=120)
-    assert done.returncode == 1 and "Traceback" not in done.stderr
-    assert done.stdout.splitlines()[0] == ds.fatal
+    if b"DOCTYPE" in change(b"<worksheet>"):  # the command line once is enough
+        done = subprocess.run([sys.executable, "-m", "loaders", "check", str(path)],
+                              capture_output=True, text=True,
+                              cwd=Path(__file__).parent.parent, timeout=120)
+        assert done.returncode == 1 and "Traceback" not in done.stderr
+        assert done.stdout.splitlines()[0] == ds.fatal
     refusal = _refusal(path, tmp_path)
     assert (refusal.code, refusal.params) == ("damaged_sheet", {"sheet": "partners"})
     refusal = _office_refusal(path)
@@ -484,9 +489,12 @@ def test_report_publications_flag_names_whose_export_a_file_is(tmp_path):
     # the institution i1 (Alpha Medical University) is named by no affiliation of the
     # export: its papers count only when the file is said to be i1's own export
     assert owned["papers"] > 0 and unowned["papers"] == 0
-    done = run("--publications", f"{export}:nobody", "--out", str(out))
-    assert done.returncode == 1 and "Traceback" not in done.stderr
-    assert "unknown institution 'nobody' (known: i1)" in done.stderr
+    from report.__main__ import BadFlag, _export_flag
+
+    tables = load_dataset(folder).tables
+    assert _export_flag(f"{export}:AMU", tables) == (str(export), "i1")  # a short name too
+    with pytest.raises(BadFlag, match=r"unknown institution 'nobody' \(known: i1\)"):
+        _export_flag(f"{export}:nobody", tables)
 
 
 def test_pages_with_a_damaged_workbook_as_coop_data_show_one_message(tmp_path, monkeypatch):
@@ -530,3 +538,17 @@ def test_one_row_form_refuses_a_long_city(tmp_path, monkeypatch):
         store.save_row("partners", row_id, cells, editor="admin", base_version=1)
     assert [(p.table, p.column, p.code) for p in refused.value.problems] == [
         ("partners", "city", "cell_too_long")]
+
+
+def test_a_row_holding_only_a_damaged_cell_is_still_reported(tmp_path, base):
+    plain = tmp_path / "plain.xlsx"
+    hostile.workbook(None).save(plain)
+    path = hostile.rewrite_parts(plain, tmp_path / "lone.xlsx", {
+        "xl/worksheets/sheet4.xml": lambda d: d.replace(
+            b"</sheetData>", b'<row r="9"><c r="G9" t="n"><v>NaN</v></c></row></sheetData>')})
+    ds = load_dataset(path)
+    assert listed(ds) == [(
+        "error", "visits", 9, "sessions", "NaN",
+        "Cell G9 is damaged in the file: it holds “NaN”, which cannot be read. "
+        "Open the file in Excel, save it and load it again.")]
+    assert_rest_unchanged(ds, base, "visits", None, kept=True)

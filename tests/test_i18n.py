@@ -282,3 +282,15 @@ def test_every_country_has_a_russian_name():
     english = [c.alpha_3 for c in pycountry.countries
                if country_name(c.alpha_3, "ru") == country_name(c.alpha_3, "en")]
     assert english == []
+
+
+@pytest.mark.parametrize(("key", "lang", "expected"), [
+    ("page.research.map_point_tip", "en", ["1 joint paper", "2 joint papers", "5 joint papers", "21 joint papers"]),
+    ("page.research.map_point_tip", "ru", ["1 совместная статья", "2 совместные статьи", "5 совместных статей",
+                                           "21 совместная статья"]),
+    ("page.research.map_point_tip", "uz", ["1 ta qoʻshma maqola", "2 ta qoʻshma maqola", "5 ta qoʻshma maqola",
+                                           "21 ta qoʻshma maqola"]),
+    ("page.documents.feeds", "en", ["Feeds 1 figure:", "Feeds 2 figures:", "Feeds 5 figures:", "Feeds 21 figures:"]),
+])
+def test_more_plurals_follow_the_cldr_rules(key, lang, expected):
+    assert [fmt.plural(key, n, lang) for n in (1, 2, 5, 21)] == expected

@@ -144,6 +144,9 @@ def test_kpis_unfiltered(tiny):
         "lecture_sessions_unknown": 1,
         "grants_amount_unknown": 1,
         "grants_without_rate": 0,
+        # v3: active t3 and t7 have no expiry date (unknown, not open-ended)
+        "agreements_expiry_unknown": 2,
+        "grants_funded": 3,  # h1 h2 h4 (h3 only applied)
     }
     assert got == pytest.approx(want)
 
@@ -201,91 +204,84 @@ def test_counts_equal_their_evidence(tiny):
 
 
 def test_yoy_partial_year(tiny):
+    """v3, per figure. Dated years: visits 2024 2025, signed 2020 2021 2023 2024 2026,
+    grants 2023 2024 2025, students 2023 2024 2025. Dated in 2025 up to 30 June: visits (w1)
+    and grants (h3), no agreement."""
     got = reference_yoy(tiny, RefScope(as_of=AS_OF))
-    # dated years: visits 2024 2025, signed 2020 2021 2023 2024 2026, grants 2023 2024
-    # 2025, students 2023 2024 2025 -> Y = 2025 (<= as_of year), 2024 dated too; as_of is
-    # not 31 December: 2025 runs to 2025-06-30 (w3 2025-08-01 and t6 2026 dropped), 2024
-    # to 2024-06-30 (also w1 w4 t7 h3 dropped)
-    assert (got["year"], got["previous"], got["partial"], got["reason"]) == (
-        2025,
-        2024,
-        True,
-        None,
-    )
-    cur, prev, delta = got["current"], got["prev"], got["delta"]
-    # 2025: agreements t1 t3 t4 t7 (t2 ends 2024, t5 2023); active t1 t3 t7; t7 dormant
-    # (t3 has w4, 2024-09-15, in the window)
-    assert (cur["agreements_active"], cur["agreements_expiring"], cur["agreements_dormant"]) == (
-        3,
-        1,
-        1,
-    )
-    # 2025 visits: w1 only
-    assert (cur["visits_incoming"], cur["visits_outgoing"], cur["lecture_sessions"]) == (1, 0, 4)
-    assert cur["remote_share"] == 0.0 and cur["mobility_countries"] == 1
-    # partners: kr1 de1 (foreign), kz1 (ast only: domestic), uz1 (h3)
-    assert (cur["partners"], cur["partner_countries"], cur["irn_index"]) == (4, 2, None)
-    assert (cur["grants_active"], cur["grant_funding_usd"]) == (2, pytest.approx(1600.0))
-    # students 2025: row 3 only, domestic
-    assert (cur["international_students"], cur["student_countries"]) == (0, 0)
-    # 2024 to 30 June: agreements t1 t2 t3 t4; active t1 t3; neither dormant (h1, h2)
-    assert (prev["agreements_active"], prev["agreements_dormant"]) == (2, 0)
-    # visits w2 w5 (w4 after 30 June); both remote; sessions 2 + unknown; KOR (w5) foreign
-    assert (prev["visits_incoming"], prev["visits_outgoing"], prev["remote_share"]) == (2, 0, 1.0)
-    assert (prev["lecture_sessions"], prev["lecture_sessions_unknown"]) == (2, 1)
-    assert prev["mobility_countries"] == 1
-    assert (prev["partners"], prev["partner_countries"]) == (4, 2)
-    assert (prev["grants_active"], prev["grant_funding_usd"]) == (2, pytest.approx(1600.0))
-    assert (prev["international_students"], prev["student_countries"]) == (16, 2)
-    # changes: nothing signed in either period (t7 is after 2024-06-30) -> no agreement
-    # change; sessions 4 - 2 and funding are known in part (w2, h4 unknown): changes
-    # shown; the IRN is undefined
-    assert delta == pytest.approx(
-        {
-            "partners": 0,
-            "partner_countries": 0,
-            "agreements_active": None,
-            "agreements_expiring": None,
-            "agreements_dormant": None,
-            "visits_incoming": -1,
-            "visits_outgoing": 0,
-            "remote_share": -1.0,
-            "lecture_sessions": 2,
-            "mobility_countries": 0,
-            "grants_active": 0,
-            "grant_funding_usd": 0.0,
-            "international_students": -16,
-            "student_countries": -2,
-            "irn_index": None,
-        }
-    )
+    # visits, grants and partner figures: Y = 2025, the as-of year, not over: both years cut
+    # at 30 June (2025: w1 only; 2024: w2 w5, t7 and w4 are after 30 June)
+    for name in ("partners", "visits_incoming", "grants_active", "irn_index"):
+        assert (got[name]["year"], got[name]["previous"], got[name]["partial"]) == (2025, 2024, True), name
+    # agreements: nothing signed in 2025 up to as_of, so their own Y is 2024 against 2023,
+    # whole years. 2024 (spans overlapping it): t1 t2 t3 t4 t7, active at as_of t1 t3 t7,
+    # t7 (ast-de1) dormant; 2023: t1 t2 t3 t4 t5, active t1 t3, none dormant.
+    agreements = got["agreements_active"]
+    assert (agreements["year"], agreements["previous"], agreements["partial"]) == (2024, 2023, False)
+    assert (agreements["current"], agreements["before"]) == (3, 2)
+    assert (got["agreements_dormant"]["current"], got["agreements_dormant"]["before"]) == (1, 0)
+    # students: the latest academic year started by 30 June 2025 is 2024/2025 (2025/2026
+    # starts on 1 September): 2024 foreign rows 2 (KOR 10) and 4 (UZB 6, foreign for ast)
+    # against 2023: row 6 (IND 3; row 5 KAZ is domestic for ast)
+    students = got["international_students"]
+    assert (students["year"], students["previous"], students["partial"]) == (2024, 2023, False)
+    assert (students["current"], students["before"]) == (16, 3)
+    assert (got["student_countries"]["current"], got["student_countries"]["before"]) == (2, 1)
+    # 2025 to 30 June: w1 (4 sessions, KOR); 2024 to 30 June: w2 (remote, no count), w5 (remote, 2)
+    visits = {n: (got[n]["current"], got[n]["before"]) for n in
+              ("visits_incoming", "visits_outgoing", "remote_share", "lecture_sessions", "mobility_countries")}
+    assert visits == {"visits_incoming": (1, 2), "visits_outgoing": (0, 0), "remote_share": (0.0, 1.0),
+                      "lecture_sessions": (4, 2), "mobility_countries": (1, 1)}
+    assert (got["partners"]["current"], got["partners"]["before"]) == (4, 4)
+    assert (got["grants_active"]["current"], got["grants_active"]["before"]) == (2, 2)
+    # changes: expiring has unknown expiries (t3 t7), the remote share divides 1 and 2 visits
+    # (under 5: counts, no change), sessions of 2024 and funding (h4 undated, no amount)
+    # have unknown inputs, the IRN of 2025 is undefined (P = 1)
+    assert {name: row["delta"] for name, row in got.items()} == pytest.approx({
+        "partners": 0,
+        "partner_countries": 0,
+        "agreements_active": 1,
+        "agreements_expiring": None,
+        "agreements_dormant": 1,
+        "visits_incoming": -1,
+        "visits_outgoing": 0,
+        "remote_share": None,
+        "lecture_sessions": None,
+        "mobility_countries": 0,
+        "grants_active": 0,
+        "grant_funding_usd": None,
+        "international_students": 13,
+        "student_countries": 1,
+        "irn_index": None,
+    })
+    assert got["remote_share"]["reason"] == "small_base"
+    assert got["lecture_sessions"]["reason"] == "not_known"
 
 
 def test_yoy_no_change_of_an_unknown_sum(tiny):
     # sam: 2024 to 30 June has one incoming visit, w2, without a count: sessions unknown
     got = reference_yoy(tiny, RefScope(as_of=AS_OF, institutions={"sam"}))
-    assert (got["year"], got["previous"]) == (2025, 2024)
-    assert (got["prev"]["lecture_sessions"], got["prev"]["lecture_sessions_unknown"]) == (0, 1)
-    assert got["current"]["lecture_sessions"] == 4  # w1
-    assert got["delta"]["lecture_sessions"] is None
-    assert got["delta"]["visits_incoming"] == 0  # w1 against w2
+    sessions = got["lecture_sessions"]
+    assert (sessions["year"], sessions["previous"]) == (2025, 2024)
+    assert (sessions["current"], sessions["before"], sessions["delta"]) == (4, 0, None)  # w1; w2
+    assert got["visits_incoming"]["delta"] == 0  # w1 against w2
 
 
 def test_yoy_full_years_and_reasons(tiny):
     # 31 December: 2025 is whole, nothing cut; w3 (2025-08-01) now counts
-    full = reference_yoy(tiny, RefScope(as_of=date(2025, 12, 31)))
+    full = reference_yoy(tiny, RefScope(as_of=date(2025, 12, 31)))["visits_outgoing"]
     assert (full["year"], full["previous"], full["partial"]) == (2025, 2024, False)
-    assert full["current"]["visits_outgoing"] == 1  # w3 (UZB, domestic: a visit still)
-    assert full["prev"]["visits_outgoing"] == 1  # w4
-    # years up to 2024: Y = 2024, 2023 dated (t3, h2, students): a whole year
+    assert (full["current"], full["before"]) == (1, 1)  # w3 (UZB, domestic: a visit still), w4
+    # years up to 2024: the partner figures compare 2024 with 2023 (t3, h2), whole years;
+    # visits have no 2023: their own figures are not compared
     upto = reference_yoy(tiny, RefScope(as_of=AS_OF, year_to=2024))
-    assert (upto["year"], upto["previous"], upto["partial"]) == (2024, 2023, False)
-    assert upto["current"]["visits_outgoing"] == 1  # w4 is not cut in a whole year
+    assert (upto["partners"]["year"], upto["partners"]["previous"], upto["partners"]["partial"]) == (
+        2024, 2023, False)
+    assert (upto["visits_outgoing"]["year"], upto["visits_outgoing"]["reason"]) == (2024, "one_year_only")
     # DEU: w6 undated, t4 undated, t7 2024, h1 2024, h4 undated -> only 2024
-    one = reference_yoy(tiny, RefScope(as_of=AS_OF, countries={"DEU"}))
+    one = reference_yoy(tiny, RefScope(as_of=AS_OF, countries={"DEU"}))["partners"]
     assert (one["year"], one["previous"], one["reason"]) == (2024, None, "one_year_only")
     none = reference_yoy(tiny, RefScope(as_of=AS_OF, countries={"JPN"}))
-    assert (none["year"], none["reason"]) == (None, "no_dated_rows")
+    assert {(row["year"], row["reason"]) for row in none.values()} == {(None, "no_dated_rows")}
 
 
 def test_targets_institution_wide(tiny):

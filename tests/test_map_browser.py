@@ -58,4 +58,4 @@ def test_clicking_a_partner_narrows_the_table(partner_deck, tmp_path):
         page.mouse.click(x, y)
         page.get_by_text("1 of 6 partners").wait_for(timeout=20_000)
         wait_for_app(page)
-        page.get_by_text("Showing the 1 partner(s) picked on the map").wait_for()
+        page.get_by_text("Showing the 1 partner picked on the map").wait_for()

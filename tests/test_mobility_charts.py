@@ -60,3 +60,13 @@ def test_sessions_per_year():
     fig = mobility.sessions_per_year(visits())
     assert traces(fig) == {"Lectures": {"2023": 4, "2024": 7}, "Master class": {"2024": 3}}
     assert mobility.sessions_per_year(visits().assign(sessions=None)) is None
+
+
+def test_partner_labels():
+    """The partner's name, else its id, else "<country> (no partner)"."""
+    rows = pd.DataFrame({"partner_id": ["p1", "p9", None, None],
+                         "country": ["KOR", "DEU", "DEU", None]})
+    labels = mobility.partner_labels(rows, {"p1": "Seoul National University"},
+                                     lambda c: {"DEU": "Germany"}.get(c, "unknown country"))
+    assert list(labels) == ["Seoul National University", "p9", "Germany (no partner)",
+                            "unknown country (no partner)"]

@@ -317,12 +317,12 @@ def test_every_surface_reads_the_state_on_the_curated_data(curated_env, curated_
     for name in not_known:
         assert cards[label[name]] == words[states[name]], name
         assert report["figures"][name]["value"] is None
-    side = next(df.value for df in at.dataframe if "Figure" in df.value.columns)
-    by_label = side.set_index("Figure")
+    side = next(df.value for df in at.dataframe if "Institution" in df.value.columns)
+    by_institution = side.set_index("Institution")  # a row per institution, a column per figure
     for institution, figs in report["by_institution_figures"].items():
-        column = {"admi": "ADMI", "samsmu": "SamSMU"}[institution]
+        row = {"admi": "ADMI", "samsmu": "SamSMU"}[institution]
         for name, fig in figs.items():
-            cell = str(by_label.loc[label[name], column])
+            cell = str(by_institution.loc[row, label[name]])
             if fig["state"] != "known":
                 assert not _bare_number(cell), (institution, name, cell)
                 assert report["by_institution"][institution][name] is None
@@ -367,3 +367,12 @@ def test_pack_student_trend_counts_what_the_figure_counts():
     students = next(s for s in pack.sections if s.key == "students")
     by_year = next(c for c in students.charts if c.title.startswith("International students per academic year"))
     assert (by_year.categories, by_year.series[0].values) == (["2023/2024", "2024/2025"], [10, 20])
+
+
+def test_a_figure_brings_its_rows():
+    """SMALL: the 6 incoming visits are the rows behind "Sessions held" (every count unknown)."""
+    data = tables(**SMALL)
+    scope = metrics.Scope(as_of=AS_OF)
+    fig = small_figures(scope)["lecture_sessions"]
+    assert sorted(fig.rows(data, scope)["visit_id"]) == ["v0", "v1", "v2", "v3", "v4", "va"]
+    assert fig.definition_key == "kpi.lecture_sessions.definition"

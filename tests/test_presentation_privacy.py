@@ -19,10 +19,12 @@ from test_i18n_pages import page_texts
 ROOT = Path(__file__).resolve().parent.parent
 CURATED = ROOT / "data"
 DASHBOARD = ROOT / "tests" / "data" / "dashboard"
-PAGES = ["overview", "partners", "mobility", "grants", "agreements", "students", "quality"]
+PAGES = ["overview", "partners", "mobility", "grants", "agreements", "students", "rankings",
+         "documents", "quality"]
 # data/visits.csv: the people and the ids made from their names.
 CURATED_PEOPLE = ["togizbaev", "narzullaeva", "kasimova", "hafezi", "тогизбаев", "нарзуллаева",
-                  "касимова", "хафези", "doctor of medical sciences", "head of the center"]
+                  "касимова", "хафези", "doctor of medical sciences", "head of the center",
+                  "mamasolieva"]  # the author of a document (documents.csv)
 
 
 def _open_every_show_rows(at):
@@ -58,8 +60,8 @@ def test_show_rows_stays_in_presentation_mode_with_neutral_ids(monkeypatch, tmp_
     panel = [d.value for d in at.dataframe if "visits:2" in d.value.iloc[:, 0].tolist()]
     assert panel, "the incoming visits' rows, v-samsmu-togizbaev shown as visits:2"
     rows = panel[0]
-    # the source by its document only, no person column
-    assert "000_22ea42b7b3877478.txt" in rows.to_csv()
+    # the source by its document only (its title from documents.csv), no quote, no person column
+    assert "International Cooperation Relations" in rows.to_csv() and "Head of the center" not in rows.to_csv()
     assert "Персона" not in rows.columns and "Person" not in rows.columns
 
 
@@ -92,25 +94,34 @@ def named_titles(tmp_path, monkeypatch):
     visits.write_text(visits.read_text(encoding="utf-8")
                       + "v10,admi,p-pirogov,,Rustam\x07 Tursunov,Dean of Surgery,incoming,in_person,"
                         "lectures,,,2024-04-01,,,,,\n", encoding="utf-8")
+    (folder / "documents.csv").write_text(
+        "doc_id,title,kind,author,published_on,url,file,language,public,attached_to,note\n"
+        "d1,Lecture notes of Kim Min-jun,report,Prof. Tursunov,2024-05-01,,,en,yes,,\n", encoding="utf-8")
     monkeypatch.setenv("COOP_DATA", str(folder))
     monkeypatch.setenv("COOP_STORE", str(tmp_path / "no-store"))
+
+
+def _pick_document(at):
+    if at.selectbox and any(s.key == "document-detail" for s in at.selectbox):
+        at.selectbox(key="document-detail").select("d1").run(timeout=30)
+    return at
 
 
 NAMED = ["Kim Min-jun", "Tursunov", "Иванова", "Dean of Surgery", "Prof.", "Rustam"]
 
 
-@pytest.mark.parametrize("page", ["grants", "agreements", "quality", "mobility", "overview"])
+@pytest.mark.parametrize("page", ["grants", "agreements", "quality", "mobility", "overview", "documents"])
 def test_titles_and_quality_values_name_no_one_in_presentation_mode(page, named_titles):
-    at = run_dashboard(None if page == "overview" else page, present="1", lang="en")
+    at = _pick_document(run_dashboard(None if page == "overview" else page, present="1", lang="en"))
     texts, _ = _open_every_show_rows(at)
     joined = "\n".join(texts)
     assert [n for n in NAMED if n in joined] == []
 
 
-@pytest.mark.parametrize("page", ["grants", "agreements", "quality"])
+@pytest.mark.parametrize("page", ["grants", "agreements", "quality", "documents"])
 def test_the_same_pages_name_them_outside_presentation_mode(page, named_titles):
     """The check above can fail: without presentation mode the names are on the page."""
-    at = run_dashboard(page, lang="en")
+    at = _pick_document(run_dashboard(page, lang="en"))
     joined = "\n".join(page_texts(at))
     assert any(n in joined for n in NAMED)
 
@@ -152,3 +163,12 @@ def test_the_public_pack_of_the_curated_data_names_no_one(tmp_path):
         assert [p for p in CURATED_PEOPLE if p in folded] == [], kind
         assert "v-samsmu-togizbaev" not in folded and "v-admi-hafezi" not in folded, kind
     assert "visits:2" in parts["xlsx"]  # the same neutral id as on screen and in the JSON
+
+
+def test_documents_feed_the_same_figures_in_presentation_mode(monkeypatch, tmp_path):
+    """Neutral ids are shown, the loaded ones matched: a document feeds the same figures."""
+    monkeypatch.setenv("COOP_DATA", str(CURATED))
+    monkeypatch.setenv("COOP_STORE", str(tmp_path / "no-store"))
+    normal, present = (run_dashboard("documents", present=p, lang="en").dataframe[0].value for p in ("0", "1"))
+    assert normal["Figures fed (current filters)"].tolist() == present["Figures fed (current filters)"].tolist()
+    assert "Incoming visits" in present["Figures fed (current filters)"].tolist()[0]

@@ -95,3 +95,13 @@ def test_the_normal_edition_changes_nothing():
     privacy = Privacy.for_tables({"visits": visits}, False)
     assert privacy.text("Kim's residents") == "Kim's residents"
     assert privacy.row_id("visits", "v-kim", 2) == "v-kim"
+
+
+def test_a_document_author_is_shown_only_when_an_organisation():
+    privacy = _privacy(["Kim Min-jun"], institutions=["Samarkand State Medical University"])
+    assert privacy.author("Guldona Anvarbekovna Mamasolieva") == MARK
+    assert privacy.author("Samarkand State Medical University (SamSMU)") == "Samarkand State Medical University (SamSMU)"
+    assert privacy.author("Ministry of Health of Uzbekistan") == "Ministry of Health of Uzbekistan"
+    assert privacy.author("WHO") == "WHO"
+    assert privacy.author("") == "" and privacy.author(None) == ""
+    assert Privacy().author("Guldona Anvarbekovna Mamasolieva") == "Guldona Anvarbekovna Mamasolieva"

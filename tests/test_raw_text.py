@@ -16,7 +16,7 @@ from test_i18n_pages import page_texts
 ROOT = Path(__file__).resolve().parent.parent
 DATASETS = {"curated": ROOT / "data", "dashboard": ROOT / "tests" / "data" / "dashboard"}
 PAGES = ["overview", "partners", "mobility", "grants", "agreements", "students", "research",
-         "quality", "export", "data"]
+         "rankings", "documents", "quality", "export", "data"]
 RAW_WORD = re.compile(r"(?<![\w.])(None|nan|NaN|<NA>|NaT)(?![\w.])")
 PLACEHOLDER = re.compile(r"(?<![%\w])\{[a-z_]+\}")
 # Templates the browser fills (a map's tooltip: "<b>{name}</b><br/>{kind}"), not text.

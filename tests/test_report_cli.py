@@ -104,6 +104,8 @@ def test_json_report_whole_dataset(dataset, tmp_path):
         "year_over_year",
         "by_institution",
         "by_institution_figures",
+        "agreements_use",
+        "rankings",
         "problems",
     ]
     assert report["as_of"] == "2025-06-30"

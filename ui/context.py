@@ -63,10 +63,11 @@ class PageContext:
 
     # ------------------------------------------------------------ figures of the scope
 
-    def scoped(self, scope: metrics.Scope | None = None) -> dict[str, pd.DataFrame]:
+    def scoped(self, scope: metrics.Scope | None = None, masked: bool = True) -> dict[str, pd.DataFrame]:
         """The tables narrowed to the scope (``metrics.apply_scope``); in presentation mode
-        as the public edition shows them (``loaders.privacy``: no names, neutral visit ids)."""
-        if self.present:
+        as the public edition shows them (``loaders.privacy``: no names, neutral visit ids).
+        ``masked=False``: the rows as loaded, to match ids, never to show."""
+        if self.present and masked:
             return cached.masked_tables(self.path, self.stamp, scope or self.scope, self.lang)
         return cached.scoped_tables(self.path, self.stamp, scope or self.scope)
 
@@ -93,10 +94,10 @@ class PageContext:
         """Targets beside actual figures (institution, year, metric) in the scope."""
         return cached.targets_vs_actual(self.path, self.stamp, self.scope)
 
-    def evidence_frame(self, name: str) -> pd.DataFrame:
+    def evidence_frame(self, name: str, masked: bool = True) -> pd.DataFrame:
         """The rows behind KPI ``name`` for the scope (``metrics.evidence_frame``), masked
-        in presentation mode (``loaders.privacy``)."""
-        if self.present:
+        in presentation mode (``loaders.privacy``; ``masked=False``: to match ids, never to show)."""
+        if self.present and masked:
             return cached.masked_evidence(self.path, self.stamp, self.scope, name, self.lang)
         return cached.evidence_frame(self.path, self.stamp, self.scope, name)
 

@@ -9,6 +9,7 @@ attachment the data store wrote there) as a download. Definitions: docs/data-con
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -128,11 +129,14 @@ def document_links(ctx: PageContext, doc_ids: Iterable[str], key: str, heading: 
     lang = ctx.lang
     if heading:
         st.markdown("**" + t("documents.behind_rows", lang, n=fmt.integer(len(docs), lang)) + "**")
+    shown = ctx.privacy().text  # presentation mode: no name in a title or an author (loaders.privacy)
     for n, doc in enumerate(docs):
         url = safe_url(doc.url)
-        title = f"[{plain(doc.title)}]({url})" if url else f"**{plain(doc.title)}**"
+        title = f"[{plain(shown(doc.title))}]({url})" if url else f"**{plain(shown(doc.title))}**"
         cols = st.columns([5, 1])
-        cols[0].markdown(f":material/description: {title}  \n{plain(describe(doc, lang))}")
+        if ctx.present:  # the author only when an organisation (loaders.privacy)
+            doc = dataclasses.replace(doc, author=ctx.privacy().author(doc.author) or None)
+        cols[0].markdown(f":material/description: {title}  \n{plain(shown(describe(doc, lang)))}")
         path = file_of(ctx, doc)
         if path is not None and not (ctx.present and not doc.public):
             cols[1].download_button(

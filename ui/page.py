@@ -28,6 +28,7 @@ BASE_CSS = """
 [data-testid="stColumn"]:has(> [data-testid="stVerticalBlock"] > [data-testid="stElementContainer"] > [data-testid="stMetric"]) > [data-testid="stVerticalBlock"],
 [data-testid="stElementContainer"]:has(> [data-testid="stMetric"]) { height: 100%; }
 [data-testid="stMetric"] { height: 100%; display: flex; flex-direction: column; justify-content: space-between; }
+[data-testid="stDeckGlJsonChart"] { background: #e9f2fa; }  /* beyond the one world: ocean (charts.theme.OCEAN_RGB) */
 </style>
 """
 

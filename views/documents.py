@@ -20,8 +20,9 @@ if not len(index):
     st.stop()
 
 # The figures each row feeds, in the sidebar's filters (metrics.evidence_frame per figure).
-evidence = {k.name: (k.evidence_of, ctx.evidence_frame(k.name)) for k in metrics.KPIS}
-fed = fed_figures(evidence, ctx.scoped())
+# The loaded ids (presentation mode shows neutral ones): matched here, never shown.
+evidence = {k.name: (k.evidence_of, ctx.evidence_frame(k.name, masked=False)) for k in metrics.KPIS}
+fed = fed_figures(evidence, ctx.scoped(masked=False))
 citing = {doc_id: rows for doc_id, rows in index.citing_rows(ctx.tables).items()}
 order = [k.name for k in metrics.KPIS]
 
@@ -32,6 +33,7 @@ def figures_of(doc_id: str) -> list[str]:
 
 
 docs = list(index.documents.values())
+shown = ctx.privacy().text  # presentation mode: names out of titles, authors and notes (loaders.privacy)
 cols = st.columns(3)
 cols[0].metric(t("page.documents.count", lang), fmt.integer(len(docs), lang), border=True)
 cols[1].metric(t("page.documents.rows", lang),
@@ -40,9 +42,9 @@ cols[2].metric(t("page.documents.files", lang),
                fmt.integer(sum(1 for d in docs if file_of(ctx, d) is not None), lang), border=True)
 
 frame = pd.DataFrame({
-    "title": [d.title for d in docs],
+    "title": [shown(d.title) for d in docs],
     "kind": [d.kind for d in docs],
-    "author": [d.author for d in docs],
+    "author": [ctx.privacy().author(d.author) for d in docs],
     "date": [date_of(d, lang) or t("documents.no_date", lang) for d in docs],
     "url": [safe_url(d.url) for d in docs],
     "file": [(d.file or "").replace("\\", "/").rsplit("/", 1)[-1] for d in docs],
@@ -70,15 +72,15 @@ st.caption(t("page.documents.note", lang))
 # One document -------------------------------------------------------------------------
 st.subheader(t("page.documents.detail", lang))
 chosen = st.selectbox(t("page.documents.choose", lang), [d.doc_id for d in docs], index=None,
-                      key="document-detail", format_func=lambda d: index.documents[d].title,
+                      key="document-detail", format_func=lambda d: shown(index.documents[d].title),
                       placeholder=t("page.documents.choose_hint", lang))
 if chosen:
     doc = index.documents[chosen]
     document_links(ctx, [chosen], key="document-page", heading=False)
     if doc.note:
-        st.caption(plain(doc.note))
+        st.caption(plain(shown(doc.note)))
     figures = figures_of(chosen)
-    st.markdown(t("page.documents.feeds", lang, n=fmt.integer(len(figures), lang)) + " "
+    st.markdown(fmt.plural("page.documents.feeds", len(figures), lang) + " "
                 + ", ".join(plain(t(metrics.KPI_BY_NAME[k].label_key, lang)) for k in figures))
     rows = rows_frame(ctx, chosen)
     rows = rows.assign(table=[t(f"page.quality.table.{name}", lang) for name in rows["table"]])

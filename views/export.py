@@ -44,6 +44,11 @@ def build_files(dataset, scope, lang: str, public: bool, progress=None, research
         buffer = io.BytesIO()
         writers[kind](buffer, pack)
         files[kind] = buffer.getvalue()
+    from report.evidence import write_zip
+
+    buffer = io.BytesIO()  # the three files and the cited documents' kept files (report.evidence)
+    write_zip(buffer, pack, True, {f"{pack.file_stem}.{kind}": data for kind, data in files.items()})
+    files["zip"] = buffer.getvalue()
     step(1.0, t("page.export.step.done", lang))
     return {"stem": pack.file_stem, **files}
 
@@ -77,7 +82,7 @@ from report.model import scope_lines, scope_words  # noqa: E402  (after the page
 
 lines = scope_lines(ctx.scope, ctx.dataset.tables, ctx.lang)
 st.markdown(f"**{t('page.export.scope', ctx.lang)}**")
-st.text(f"{lines[0][0]}: {lines[0][1]}\n{scope_words(lines, ctx.lang)}\n"
+st.text(f"{scope_words(lines, ctx.lang)}\n"
         f"{t('export.as_of', ctx.lang)}: {ctx.scope.as_of.isoformat()}")
 public = st.toggle(t("page.export.public", ctx.lang), value=ctx.present)
 
@@ -111,6 +116,10 @@ if files is not None:
                 mime=mime, icon=":material/download:", width="stretch", on_click="ignore",
                 key=f"export_{kind}",
             )
+    st.download_button(
+        t("page.export.zip", ctx.lang), data=files["zip"], file_name=f"{files['stem']}.zip",
+        mime="application/zip", icon=":material/folder_zip:", on_click="ignore", key="export_zip",
+        help=t("page.export.zip_help", ctx.lang))
 else:
     st.caption(t("page.export.build_hint", ctx.lang))
 

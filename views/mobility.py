@@ -1,7 +1,5 @@
 """Mobility: a timeline of visits and the breakdowns by year, mode, country and faculty."""
 
-import numpy as np
-import pandas as pd
 import streamlit as st
 
 import charts
@@ -19,22 +17,6 @@ lang = ctx.lang
 visits = ctx.scoped()["visits"]
 stop_if_empty(ctx, [visits])
 
-partner_names = ctx.partner_names()
-
-
-def partner_labels(visits: pd.DataFrame) -> np.ndarray:
-    """The partner's name (else its id), else "<country> (no partner)" ("" country when
-    unknown): one label per distinct partner and country, then taken per visit."""
-    pid_codes, pid_uniques = pd.factorize(visits["partner_id"])
-    country_codes, country_uniques = pd.factorize(visits["country"])
-    by_partner = np.array([partner_names.get(p, p) for p in pid_uniques] + [""], dtype=object)
-    by_country = np.array(
-        [t("page.mobility.no_partner", lang, country=ctx.country_name(c)) for c in country_uniques]
-        + [t("page.mobility.no_partner", lang, country=ctx.country_name(None))], dtype=object,
-    )
-    return np.where(pid_codes >= 0, by_partner[pid_codes], by_country[country_codes])
-
-
 values, notes = ctx.kpis()
 kpi_cards(ctx, ["visits_incoming", "visits_outgoing", "remote_share", "lecture_sessions", "mobility_countries"],
           values, notes)
@@ -42,7 +24,7 @@ kpi_cards(ctx, ["visits_incoming", "visits_outgoing", "remote_share", "lecture_s
 visits = visits.assign(
     year=frames.year_of(visits, "start_date", "end_date"),
     mode=rules.visit_mode(visits),
-    partner_label=partner_labels(visits),
+    partner_label=mobility_charts.partner_labels(visits, ctx.partner_names(), ctx.country_name, lang),
 )
 
 # Timeline -------------------------------------------------------------------------------
@@ -109,8 +91,8 @@ with left:
     domestic = mobility_charts.domestic_visits(visits, homes)
     if domestic:
         # Foreign countries only, as the "Mobility countries" figure; the home country apart.
-        st.caption(t("page.mobility.by_country_domestic", lang, n=fmt.integer(sum(domestic.values()), lang),
-                     countries=", ".join(ctx.country_name(c) for c in domestic)))
+        st.caption(fmt.plural("page.mobility.by_country_domestic", sum(domestic.values()), lang,
+                              countries=", ".join(ctx.country_name(c) for c in domestic)))
 with right:
     st.subheader(t("page.mobility.by_faculty", lang))
     exploded = ctx.explode_list("visits", visits, ["faculty", "direction"], "faculty", t("common.not_stated", lang))

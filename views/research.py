@@ -71,7 +71,7 @@ deck = charts.partner_map(
     point_frame, homes, links, lang=lang, country_names=names, present=ctx.present,
     country_counts=dict(zip(countries["country"], countries["papers"], strict=True)),
     country_noun_key="page.research.map_country_tip", clickable=False,
-    point_details={pid: t("page.research.map_point_tip", lang, n=n) for pid, n in papers.items()},
+    point_details={pid: fmt.plural("page.research.map_point_tip", n, lang) for pid, n in papers.items()},
 )
 st.pydeck_chart(deck, height=560, key="research-map")
 st.caption(t("page.research.map_note", lang))
@@ -178,7 +178,7 @@ table_with_download(display_frame(uncertain, [
     ("papers", "page.research.col.papers", "int"), ("paper_ids", "page.research.col.evidence", "list")],
     lang, lookups=lookups), "research-to-confirm", lang, key="uncertain")
 if len(res.unattributed):
-    st.caption(t("page.research.unattributed", lang, n=len(res.unattributed)))
+    st.caption(fmt.plural("page.research.unattributed", len(res.unattributed), lang))
 if res.problems:
     with st.expander(t("page.research.problems", lang, errors=len(errors), warnings=len(warnings))):
         probs = pd.DataFrame([{"severity": t(f"problem.severity.{p.severity}", lang), "table": p.table, "row": p.row,

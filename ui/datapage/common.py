@@ -12,7 +12,7 @@ import streamlit as st
 from datastore.labels import table_label
 from datastore.store import Invalid, PublishConflict, Refused, Store, StoreError, Version
 from datastore.template import dataset_workbook, template_workbook
-from i18n import t
+from i18n import fmt, t
 from ui.datapage.state import page_state
 from ui.text import tt
 
@@ -110,7 +110,8 @@ def write_to_store(write: Callable[[], Version], lang: str) -> Version | None:
     except Refused as exc:
         st.error(tt("data.store.refused", lang, rows=rows_text(exc.rows, lang)))
     except Invalid as exc:
-        st.error(t("data.store.invalid", lang, count=exc.params["count"]))
+        st.error(fmt.plural("data.store.invalid", exc.params["count"], lang,
+                            count=fmt.integer(exc.params["count"], lang)))
     except StoreError as exc:
         st.error(tt(f"data.store.{exc.code}", lang, **exc.params))
     return None

@@ -6,13 +6,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from datastore import publications, security
+from datastore import forms, publications, security
 from datastore.labels import table_label
 from datastore.store import Store
 from i18n import t
 from loaders.schema import TABLE_ORDER
 from ui.datapage.common import client, when, write_to_store
-from ui.datapage.review import show_preview, summary_line
+from ui.datapage.review import show_preview
+from ui.datapage.rowhistory import show_row_history
 from ui.datapage.state import page_state
 from ui.text import tt
 
@@ -50,12 +51,14 @@ def show_history(store: Store, current: int | None, editor: str | None, lang: st
             t("data.history.action", lang): t(f"data.history.action.{v.action}", lang,
                                               number=v.restored_from),
             t("data.history.note", lang): v.note,
-            t("data.history.changes", lang): _counts_text(v.counts, lang) or _exports_text(v.extra, lang),
+            t("data.history.changes", lang): "; ".join(
+                part for part in (_counts_text(v.counts, lang), _exports_text(v.extra, lang)) if part),
             t("data.history.current", lang): "✓" if v.number == current else "",
         }
         for v in versions
     ]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    show_row_history(store, current, editor, lang)
     if editor is None:
         return
     choices = [v.number for v in versions if v.number != current]
@@ -72,7 +75,7 @@ def show_history(store: Store, current: int | None, editor: str | None, lang: st
     diffs = store.diff(current, target)
     before = {name: len(f) for name, f in store.frames(current).items()}
     st.markdown(t("data.rollback.summary", lang, number=target,
-                  summary=summary_line(diffs, before, lang) or t("common.none", lang)))
+                  summary=forms.restore_summary(diffs, before, lang) or t("common.none", lang)))
     show_preview(diffs, lang, title_key="data.rollback.preview_title")
     back, gone = publications.rollback_change(store, current, target)
     if back or gone:  # the publication exports follow the version too

@@ -130,13 +130,18 @@ def summary_line(diffs: dict, before: dict[str, int], lang: str) -> str:
 
 
 def publish_section(store: Store, check: dict, editor: str, has_changes: bool, lang: str,
-                    key: str = "data") -> None:
+                    key: str = "data", choice=None) -> None:
+    """The note and the Publish button. ``choice`` (``ui.datapage.merge.MergeChoice``):
+    how conflicts were settled and which tables a file without a base replaces; Publish
+    waits until every conflict has a choice."""
     dataset = check["dataset"]
     blocked = bool(dataset.fatal or dataset.errors or check.get("refused"))
+    unresolved = choice is not None and not choice.ready
     if blocked:
         st.info(t("data.publish.blocked", lang))
-    elif not has_changes:
+    elif not has_changes and not unresolved:
         return
+    blocked = blocked or unresolved
     note = st.text_input(t("data.publish.note", lang), key=f"{key}_note", disabled=blocked)
     if st.button(t("data.publish.button", lang), type="primary", disabled=blocked,
                  key=f"{key}_publish"):
@@ -145,6 +150,9 @@ def publish_section(store: Store, check: dict, editor: str, has_changes: bool, l
                 check["frames"], editor=editor, note=note, expected_current=check["expected"],
                 source_name=check["name"], client=client(),
                 extra={"problems": {"errors": 0, "warnings": dataset.warning_count}},
+                base_version=check.get("base"),
+                resolve=choice.resolve if choice is not None else None,
+                replace=choice.replace if choice is not None else (),
             ),
             lang,
         )

@@ -1,5 +1,6 @@
 """The Data page's "Upload a file" tab: a filled template workbook or a zip of CSV files,
-checked and compared with the version shown, then published."""
+checked, merged with the version shown (only what the file changed since the version it
+was exported from; conflicts side by side), then published."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import streamlit as st
 
 from datastore import office
 from datastore.diff import diff_datasets
+from datastore.merge import plan_diffs
 from datastore.review import refused_in_review
 from datastore.store import Store, StoreError, frames_from_folder
 from datastore.upload import MB, Limits, UploadRejected, read_upload
@@ -17,6 +19,7 @@ from i18n import t
 from loaders import load_dataset
 from loaders.read import ROW, FatalRead, read_dataset
 from ui.datapage.common import lookups, version_frames
+from ui.datapage.merge import merge_section
 from ui.datapage.review import publish_section, show_preview, show_problems, show_refused
 from ui.datapage.state import page_state
 
@@ -31,15 +34,15 @@ def check_upload(store: Store, uploaded, current: int | None, active: Path) -> d
     if check and check["file_id"] == uploaded.file_id:
         return check
     check = {"file_id": uploaded.file_id, "name": uploaded.name, "expected": current,
-             "rejected": None, "dataset": None, "diffs": {}, "frames": None}
+             "rejected": None, "dataset": None, "frames": None, "base": None}
     staging = store.new_staging()
     try:
         read_upload(uploaded.name, uploaded.getvalue(), staging)
         check["dataset"] = load_dataset(staging)
-        check["diffs"] = diff_datasets(active, staging)
         if not check["dataset"].fatal:
             check["frames"] = frames_from_folder(staging)[0]
             check["rows"] = _file_rows(staging)
+            check["base"] = store.base_of(staging)  # the version the file was exported from
     except UploadRejected as exc:
         check["rejected"] = exc
     except StoreError as exc:
@@ -85,6 +88,7 @@ def recheck(store: Store, check: dict, fixes: dict[tuple[str, int, str], str],
                "problems": problems, "fixes": {**check.get("fixes", {}), **fixes},
                "round": check.get("round", 0) + 1}  # a fresh corrections table
     checked.pop("refused", None)
+    checked.pop("refused_for", None)
     return checked
 
 
@@ -107,17 +111,23 @@ def upload_section(store: Store, editor: str, current: int | None, active: Path,
         return
     if check["expected"] != current:
         st.warning(t("data.check.stale", lang, current=current))
-    if "refused" not in check:  # asked once per file: may this editor change these rows?
-        check["refused"] = refused_in_review(store, editor, current, check["diffs"])
-    show_refused(check["refused"], lang)
     fix_key = f"data_fix_{check['file_id']}_{check.get('round', 0)}" if check.get("rows") else None
     fixes = show_problems(check["dataset"], lang, check.get("problems"), fix_key=fix_key)
     if fixes and st.button(t("data.check.recheck", lang), key="data_recheck"):
         with st.spinner(t("data.check.running", lang)):
             state.check = recheck(store, check, fixes, active)
         st.rerun()
+    if check["dataset"].fatal:
+        publish_section(store, check, editor, False, lang)
+        return
+    choice = merge_section(store, check, lang)  # what the file changed, not what it lacks
+    diffs = plan_diffs(choice.plan)
+    # asked once per choice: may this editor change the rows the merge writes?
+    asked = (tuple(sorted(choice.resolve.items())), tuple(choice.replace))
+    if check.get("refused_for") != asked:
+        check["refused"] = refused_in_review(store, editor, current, diffs)
+        check["refused_for"] = asked
+    show_refused(check["refused"], lang)
     frames = check["frames"] or (version_frames(store.url, current) if current else {})
-    names = lookups(frames)
-    changes = (show_preview(check["diffs"], lang, names=names)
-               if not check["dataset"].fatal else False)
-    publish_section(store, check, editor, changes, lang)
+    changes = show_preview(diffs, lang, names=lookups(frames))
+    publish_section(store, check, editor, changes, lang, choice=choice)
