@@ -854,7 +854,9 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
             "students": [scoped["students"]], "agreements": [scoped["agreements"]],
             "renewals": [frames.get("agreements_expiring")],
             "sources": [scoped[n] for n in ("institutions", "partners", "agreements", "visits",
-                                            "grants", "students")]}),
+                                            "grants", "students")],
+            # use against quota: the agreements and the visits that used them
+            **{s.key: [scoped["agreements"], scoped["visits"]] for s in sections if s.key.startswith("quota-")}}),
         evidence_tables=evidence_tables,
         data_tables=data_tables,
         branding=load_branding(Path(path)) if path else None,
