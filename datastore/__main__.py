@@ -39,7 +39,16 @@ from datastore.store import (
     Store,
     StoreError,
 )
+from i18n import LANGUAGES, t
 from loaders.schema import DOCUMENT_KINDS
+
+# The language of the messages: --lang before the command, else COOP_LANG, else English.
+_LANG = "en"
+
+
+def _say(key: str, **values: object) -> str:
+    """The message ``cli.<key>`` in the command line's language."""
+    return t("cli." + key, _LANG, **values)
 
 
 def _err(text: str) -> None:
@@ -63,18 +72,18 @@ def _password(args: argparse.Namespace, prompt: str) -> str | None:
 
 
 def _logged_in(store: Store, args: argparse.Namespace) -> bool:
-    password = _password(args, f"Password for {args.editor}: ")
+    password = _password(args, _say("password_prompt", name=args.editor))
     result = security.login(store, args.editor, password or "", _client())
     if result.ok:
         return True
     if result.code == "locked":
-        _err(f"Too many wrong passwords; try again in {result.seconds_left} s.")
+        _err(_say("locked", seconds=result.seconds_left))
     elif result.code == "disabled":
-        _err(f"The editor {args.editor} is disabled.")
+        _err(_say("disabled", name=args.editor))
     elif result.code == "no_editors":
-        _err("No editor exists yet: python -m datastore add-editor NAME --admin")
+        _err(_say("no_editors"))
     else:
-        _err("Wrong name or password.")
+        _err(_say("wrong_password"))
     return False
 
 
@@ -84,42 +93,41 @@ def cmd_add_editor(args: argparse.Namespace) -> int:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         try:
-            password = getpass.getpass(f"Password for {args.name}: ")
-            again = getpass.getpass("Same password again: ")
+            password = getpass.getpass(_say("password_prompt", name=args.name))
+            again = getpass.getpass(_say("password_again"))
         except (EOFError, KeyboardInterrupt):
-            _err("Cancelled; nothing saved.")
+            _err(_say("cancelled"))
             return 1
         if password != again:
-            _err("The passwords differ; nothing saved.")
+            _err(_say("passwords_differ"))
             return 1
     existed = security.account(store, args.name) is not None
     try:
         security.add_editor(store, args.name, password, args.institution or (), args.admin,
                             client=_client())
     except ValueError as exc:
-        _err(f"{exc} Nothing saved.")
+        _err(_say("not_saved", reason=exc))
         return 1
-    rights = "admin" if args.admin else "editor of " + ", ".join(sorted(set(args.institution)))
-    ended = "; their open sessions end on their next click" if existed else ""
-    print(f"Editor {args.name} saved ({rights}){ended}.")
+    rights = (_say("rights_admin") if args.admin else
+              _say("rights_editor", institutions=", ".join(sorted(set(args.institution)))))
+    ended = _say("sessions_end") if existed else ""
+    print(_say("editor_saved", name=args.name, rights=rights, ended=ended))
     return 0
 
 
 def cmd_disable_editor(args: argparse.Namespace) -> int:
     if not security.disable_editor(Store(), args.name, client=_client()):
-        _err(f"There is no editor {args.name}.")
+        _err(_say("no_editor", name=args.name))
         return 1
-    print(f"Editor {args.name} disabled: logins refused, open sessions end on their next "
-          f"click (add-editor {args.name} with a new password enables them again).")
+    print(_say("editor_disabled", name=args.name))
     return 0
 
 
 def cmd_remove_editor(args: argparse.Namespace) -> int:
     if not security.remove_editor(Store(), args.name, client=_client()):
-        _err(f"There is no editor {args.name}.")
+        _err(_say("no_editor", name=args.name))
         return 1
-    print(f"Editor {args.name} removed: open sessions end on their next click; the versions "
-          f"they saved keep their name.")
+    print(_say("editor_removed", name=args.name))
     return 0
 
 
@@ -127,13 +135,13 @@ def cmd_template(args: argparse.Namespace) -> int:
     from datastore.template import template_workbook
 
     Path(args.out).write_bytes(template_workbook(args.lang))
-    print(f"Template ({args.lang}) written to {args.out}.")
+    print(_say("template_written", language=args.lang, out=args.out))
     return 0
 
 
 def _print_problems(problems) -> None:
     for p in problems:
-        _err(p.line())
+        _err(p.line(_LANG))
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
@@ -143,7 +151,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     store = Store()
     source = Path(args.file)
     if not source.exists():
-        _err(f"There is no file {source}.")
+        _err(_say("no_file", file=source))
         return 1
     if not _logged_in(store, args):
         return 1
@@ -160,7 +168,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
             return 1
         if dataset.errors:
             _print_problems(dataset.errors)
-            _err(f"{len(dataset.errors)} error(s): nothing published.")
+            _err(_say("errors_nothing_published", count=len(dataset.errors)))
             return 1
         version = store.publish(staging, editor=args.editor, note=args.note or "",
                                 expected_current=expected, source_name=source.name,
@@ -181,36 +189,26 @@ def cmd_publish(args: argparse.Namespace) -> int:
         return 1
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    print(f"Published as version {version.number}: {_counts(version.counts)}")
+    print(_say("published", number=version.number, counts=_counts(version.counts)))
     merge = version.extra.get("merge", {})
     kept = "; ".join(f"{t} {n}" for t, n in (merge.get("kept_newer") or {}).items())
     if kept:
-        print(f"Kept as they are (changed since version {merge.get('base_version')}, "
-              f"not in your file): {kept}")
+        print(_say("kept_newer", base=merge.get("base_version"), kept=kept))
     return 0
 
 
 def _conflicts(exc: MergeConflict) -> int:
     """List the rows changed both in the file and since its base; nothing was saved."""
     base = exc.plan.base_version
-    _err(f"Nothing published: {len(exc.conflicts)} row(s) were changed both in your file "
-         f"and since version {base}, the version it was exported from:")
+    _err(_say("conflicts", count=len(exc.conflicts), base=base))
     for c in exc.conflicts:
-        who = f" (version {c.version}, {c.editor})" if c.version else ""
-        _err(f"  {c.table} {c.key}: {_CONFLICT_WORDS[c.kind]}{who}")
+        who = _say("conflict_who", version=c.version, editor=c.editor) if c.version else ""
+        _err(f"  {c.table} {c.key}: {_say('conflict.' + c.kind)}{who}")
         for column, was, theirs, mine in c.fields():
-            _err(f"      {column}: was {was!r}, theirs {theirs!r}, yours {mine!r}")
-    _err("Publish again with --resolve theirs (keep the stored rows) or --resolve mine "
-         "(take your file's rows), or export the current version and redo your change.")
+            _err(_say("conflict_field", column=column, was=repr(was), theirs=repr(theirs),
+                      mine=repr(mine)))
+    _err(_say("conflict_hint"))
     return 1
-
-
-_CONFLICT_WORDS = {
-    "changed": "changed in your file and by someone else",
-    "removed_by_them": "changed in your file, removed by someone else",
-    "removed_by_me": "removed in your file, changed by someone else",
-    "added": "added in your file and by someone else, differently",
-}
 
 
 def cmd_attach(args: argparse.Namespace) -> int:
@@ -221,7 +219,7 @@ def cmd_attach(args: argparse.Namespace) -> int:
     store = Store()
     source = Path(args.file)
     if not source.is_file():
-        _err(f"There is no file {source}.")
+        _err(_say("no_file", file=source))
         return 1
     if not _logged_in(store, args):
         return 1
@@ -238,13 +236,14 @@ def cmd_attach(args: argparse.Namespace) -> int:
     except (StoreError, PublishConflict) as exc:
         _err(str(exc))
         return 1
-    print(f"Attached {source.name} to {args.table} {args.row_id} as version {version.number}.")
+    print(_say("attached", file=source.name, table=args.table, row=args.row_id,
+               number=version.number))
     return 0
 
 
 def _refused(editor: str, exc: Refused) -> int:
     """Say which rows ``editor`` may not change (nothing was saved); the exit code."""
-    _err(f"{editor} may not change these rows of other institutions:")
+    _err(_say("refused", editor=editor))
     for table, key in exc.rows:
         _err(f"  {table} {key}")
     return 1
@@ -253,7 +252,7 @@ def _refused(editor: str, exc: Refused) -> int:
 def _counts(counts: dict) -> str:
     parts = [f"{t} +{c['added']} ~{c['changed']} -{c['removed']}"
              for t, c in counts.items() if any(c.values())]
-    return "; ".join(parts) or "no changes"
+    return "; ".join(parts) or _say("no_changes")
 
 
 def cmd_history(args: argparse.Namespace) -> int:
@@ -261,12 +260,12 @@ def cmd_history(args: argparse.Namespace) -> int:
     current = store.current()
     versions = store.history()
     if not versions:
-        print("Nothing has been saved yet: the data shown is the files of COOP_DATA "
-              f"({store.base}).")
+        print(_say("history_empty", base=store.base))
         return 0
     for v in versions:
         mark = "*" if v.number == current else " "
-        what = f"restored {v.restored_from}" if v.action == "rollback" else v.action
+        what = (_say("history_restored", number=v.restored_from) if v.action == "rollback"
+                else v.action)
         print(f"{mark}{v.number:>4}  {v.created_at}  {v.editor:<12} {what:<12} "
               f"{_changes(v)}  {v.note}")
     return 0
@@ -277,12 +276,13 @@ def _changes(v) -> str:
     rows = _counts(v.counts) if any(any(c.values()) for c in v.counts.values()) else ""
     pubs = v.extra.get("publications") or {}
     where = pubs.get("by_institution") or {}
-    files = [f"+{n} ({where.get(n) or pubs.get('institution_id') or 'any institution'})"
+    anywhere = _say("any_institution")
+    files = [f"+{n} ({where.get(n) or pubs.get('institution_id') or anywhere})"
              for n in pubs.get("added", [])]
-    files += [f"-{n} ({where.get(n) or pubs.get('institution_id') or 'any institution'})"
+    files += [f"-{n} ({where.get(n) or pubs.get('institution_id') or anywhere})"
               for n in pubs.get("removed", [])]
-    exports = f"publication exports {' '.join(files)}" if files else ""
-    return "; ".join(p for p in (rows, exports) if p) or "no changes"
+    exports = _say("publication_exports", files=" ".join(files)) if files else ""
+    return "; ".join(p for p in (rows, exports) if p) or _say("no_changes")
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -295,7 +295,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
     for table, d in diffs.items():
         if not d.has_changes:
             continue
-        print(f"{table}: {len(d.added)} added, {len(d.changed)} changed, {len(d.removed)} removed")
+        print(_say("diff_counts", table=table, added=len(d.added), changed=len(d.changed),
+                   removed=len(d.removed)))
         for key in d.added_keys:
             print(f"  + {key}")
         for change in d.changed:
@@ -318,7 +319,8 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     except StoreError as exc:
         _err(str(exc))
         return 1
-    print(f"Version {args.number} restored as version {version.number}: {_counts(version.counts)}")
+    print(_say("rolled_back", number=args.number, new=version.number,
+               counts=_counts(version.counts)))
     return 0
 
 
@@ -343,7 +345,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     except StoreError as exc:
         _err(str(exc))
         return 1
-    print(f"Version {number} written to {out}.")
+    print(_say("exported", number=number, out=out))
     return 0
 
 
@@ -356,8 +358,7 @@ def _export_base(store: Store, out: Path) -> int:
     try:
         frames, _ = frames_from_folder(store.base)
     except StoreError as exc:
-        _err(f"Nothing has been saved yet and the files of COOP_DATA ({store.base}) "
-             f"cannot be read: {exc}")
+        _err(_say("base_unreadable", base=store.base, error=exc))
         return 1
     if out.suffix.lower() == ".xlsx":
         folder = store.new_staging()
@@ -371,8 +372,7 @@ def _export_base(store: Store, out: Path) -> int:
         out.mkdir(parents=True, exist_ok=True)
         for table, frame in frames.items():
             frame.to_csv(out / f"{table}.csv", index=False, encoding="utf-8")
-    print(f"Nothing has been saved yet: the data shown, the files of COOP_DATA "
-          f"({store.base}), written to {out}.")
+    print(_say("base_exported", base=store.base, out=out))
     return 0
 
 
@@ -389,7 +389,8 @@ def cmd_row_history(args: argparse.Namespace) -> int:
               f"{step.kind}{'  ' + step.note if step.note else ''}")
         for column, old, new in step.fields:
             typed = step.typed.get(column)
-            shown = f" (typed {typed!r})" if typed is not None and typed != new else ""
+            shown = (_say("typed", typed=repr(typed)) if typed is not None and typed != new
+                     else "")
             print(f"         {column}: {old!r} -> {new!r}{shown}")
     return 0
 
@@ -411,8 +412,8 @@ def cmd_restore_row(args: argparse.Namespace) -> int:
     except StoreError as exc:
         _err(str(exc))
         return 1
-    print(f"{args.table} {args.id} restored as it was in version {args.version}: "
-          f"version {version.number}.")
+    print(_say("row_restored", table=args.table, id=args.id, version=args.version,
+               number=version.number))
     return 0
 
 
@@ -430,20 +431,22 @@ def cmd_upgrade(args: argparse.Namespace) -> int:
     try:
         before, after = migrations.upgrade(engine)
     except Exception as exc:  # noqa: BLE001 - any database error: said in one line
-        _err(f"The database could not be upgraded: {exc}")
+        _err(_say("upgrade_failed", error=exc))
         return 1
     finally:
         engine.dispose()
     if before == after:
-        print(f"The database is up to date (schema revision {after}).")
+        print(_say("up_to_date", revision=after))
     else:
-        print(f"The database was upgraded from schema revision {before or 'none'} to {after}.")
+        print(_say("upgraded", before=before or _say("revision_none"), after=after))
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m datastore",
                                      description="The data store: editors, publish, history.")
+    parser.add_argument("--lang", dest="ui_lang", choices=LANGUAGES,
+                        help="the language of the messages (default: COOP_LANG, else en)")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("add-editor", help="create or replace an editor")
     p.add_argument("name")
@@ -529,6 +532,8 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
+    global _LANG
+    _LANG = args.ui_lang = _language(args.ui_lang)
     try:
         return args.func(args)
     except StoreError as exc:  # a disk that is full, a damaged database: said plainly
@@ -538,10 +543,14 @@ def main(argv: list[str] | None = None) -> int:
         kind = db.failure_kind(exc)
         if kind is None:
             raise
-        _err("The disk is full: nothing was saved. Free some space and try again."
-             if kind == "disk_full" else
-             "The data store's database is damaged: restore it from a backup.")
+        _err(_say("disk_full" if kind == "disk_full" else "database_damaged"))
         return 1
+
+
+def _language(chosen: str | None) -> str:
+    """The messages' language: the --lang option, else COOP_LANG, else English."""
+    lang = chosen or os.environ.get("COOP_LANG", "").strip().lower()
+    return lang if lang in LANGUAGES else "en"
 
 
 def run() -> int:

@@ -17,9 +17,17 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from i18n import t
+
 
 def _err(text: str) -> None:
     print(text, file=sys.stderr)
+
+
+def _say(args: argparse.Namespace, key: str, **values: object) -> str:
+    """The message ``cli.<key>`` in the language ``python -m datastore`` chose (--lang,
+    COOP_LANG, else English)."""
+    return t("cli." + key, getattr(args, "ui_lang", None) or "en", **values)
 
 
 def _shown_tables() -> dict:
@@ -30,12 +38,12 @@ def _shown_tables() -> dict:
     return load_dataset(active_dataset_path()).tables
 
 
-def _pairs(values: list[str], flag: str) -> dict[str, str]:
+def _pairs(args: argparse.Namespace, values: list[str], flag: str) -> dict[str, str]:
     out = {}
     for value in values:
         key, sep, rest = value.partition("=")
         if not sep or not key.strip() or not rest.strip():
-            raise ValueError(f"{flag} takes HEI=VALUE, not {value!r}.")
+            raise ValueError(_say(args, "pair_format", flag=flag, value=repr(value)))
         out[key.strip()] = rest.strip()
     return out
 
@@ -47,21 +55,21 @@ def cmd_iia_import(args: argparse.Namespace) -> int:
 
     source = Path(args.file)
     if not source.is_file():
-        _err(f"There is no file {source}.")
+        _err(_say(args, "no_file", file=source))
         return 1
     try:
-        mapping = _pairs(args.partner, "--partner")
+        mapping = _pairs(args, args.partner, "--partner")
         created = {}
-        for hei, cells in _pairs(args.new_partner, "--new-partner").items():
+        for hei, cells in _pairs(args, args.new_partner, "--new-partner").items():
             parts = [p.strip() for p in cells.split(";")]
             if len(parts) < 2:
-                raise ValueError(f"--new-partner {hei}= needs NAME;COUNTRY[;CITY].")
+                raise ValueError(_say(args, "new_partner_format", hei=hei))
             created[hei] = {"name": parts[0], "country": parts[1], "city": parts[2] if len(parts) > 2 else ""}
     except ValueError as exc:
         _err(str(exc))
         return 2
     if not args.dry_run and not args.editor:
-        _err("--editor NAME is needed to save (or --dry-run to only see the changes).")
+        _err(_say(args, "editor_needed"))
         return 2
     store = Store()
     if not args.dry_run and not args.logged_in(store, args):
@@ -86,11 +94,10 @@ def cmd_iia_import(args: argparse.Namespace) -> int:
             print(f"  {name}: {before!r} -> {after!r}")
     if unmapped:
         for plan in unmapped:
-            _err(f"The partner {plan.partner_hei} is not in the data: give --partner "
-                 f"{plan.partner_hei}=PARTNER_ID or --new-partner \"{plan.partner_hei}=NAME;COUNTRY\".")
+            _err(_say(args, "unmapped_partner", hei=plan.partner_hei))
         return 1
     if args.dry_run or all(p.unchanged for p in plans):
-        print("Nothing saved." if args.dry_run else "The file changes nothing; nothing saved.")
+        print(_say(args, "nothing_saved" if args.dry_run else "file_changes_nothing"))
         return 0
     try:
         version = store.publish(apply_plans(frames, plans), editor=args.editor,
@@ -100,12 +107,12 @@ def cmd_iia_import(args: argparse.Namespace) -> int:
         return args.refused(args.editor, exc)
     except Invalid as exc:
         for problem in exc.problems:
-            _err(problem.line())
+            _err(problem.line(getattr(args, "ui_lang", None)))
         return 1
     except PublishConflict as exc:
         _err(str(exc))
         return 1
-    print(f"Saved as version {version.number}.")
+    print(_say(args, "saved_as", number=version.number))
     return 0
 
 
@@ -119,7 +126,7 @@ def cmd_iia_export(args: argparse.Namespace) -> int:
         _err(str(exc))
         return 1
     Path(args.out).write_bytes(data)
-    print(f"Agreement {args.agreement_id} written to {args.out} (IIA v7, valid against the schema).")
+    print(_say(args, "iia_exported", agreement=args.agreement_id, out=args.out))
     return 0
 
 
@@ -128,10 +135,10 @@ def cmd_calendar(args: argparse.Namespace) -> int:
 
     tables = _shown_tables()
     if args.institution not in set(tables["institutions"]["institution_id"].astype(str)):
-        _err(f"There is no institution {args.institution}.")
+        _err(_say(args, "no_institution", institution=args.institution))
         return 1
     Path(args.out).write_bytes(calendar_ics(tables, args.institution, args.lang))
-    print(f"Reminders of {args.institution} written to {args.out}.")
+    print(_say(args, "reminders_written", institution=args.institution, out=args.out))
     return 0
 
 
@@ -140,19 +147,18 @@ def cmd_digest(args: argparse.Namespace) -> int:
 
     settings = SmtpSettings.from_env()
     if settings is None:
-        _err("No SMTP server is set: COOP_SMTP_HOST (and COOP_SMTP_FROM, optionally COOP_SMTP_PORT, "
-             "COOP_SMTP_USER, COOP_SMTP_PASSWORD, COOP_SMTP_STARTTLS=1).")
+        _err(_say(args, "no_smtp"))
         return 1
     tables = _shown_tables()
     if args.institution not in set(tables["institutions"]["institution_id"].astype(str)):
-        _err(f"There is no institution {args.institution}.")
+        _err(_say(args, "no_institution", institution=args.institution))
         return 1
     try:
         send_digest(settings, tables, args.institution, args.to, args.lang, date.today())
     except OSError as exc:
-        _err(f"The e-mail could not be sent: {exc}.")
+        _err(_say(args, "email_failed", error=exc))
         return 1
-    print(f"Digest of {args.institution} sent to {', '.join(args.to)}.")
+    print(_say(args, "digest_sent", institution=args.institution, to=", ".join(args.to)))
     return 0
 
 

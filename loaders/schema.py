@@ -262,13 +262,13 @@ class Problem:
     code: str
     params: dict = field(default_factory=dict)
 
-    def line(self) -> str:
+    def line(self, lang: str | None = None) -> str:
         """The problem as one line: severity, table, row, column, value, message (what
-        ``python -m loaders check`` and ``clean`` print)."""
+        ``python -m loaders check`` and ``clean`` print); the severity word in ``lang``."""
         where = f"{self.table} row {self.row}" if self.row is not None else self.table
         column = f" {self.column}" if self.column else ""
         value = f" {json.dumps(self.value, ensure_ascii=False)}" if self.value != "" else ""
-        return f"{t('problem.severity.' + self.severity):<7} {where}{column}{value}: {self.message}"
+        return f"{t('problem.severity.' + self.severity, lang):<7} {where}{column}{value}: {self.message}"
 
     def as_dict(self) -> dict:
         return {"table": self.table, "row": self.row, "column": self.column,
