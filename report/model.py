@@ -113,6 +113,9 @@ class Pack:
     changes: dict[str, str] = field(default_factory=dict)  # KPI -> its change line, where the JSON has one
     register: Register | None = None  # the numbered sources (report.sources)
     cites: dict[str, list[int]] = field(default_factory=dict)  # part -> its documents' numbers
+    figures: dict[str, Figure] = field(default_factory=dict)  # KPI -> its figure (the annex's numbers)
+    # (institution's short name, KPI -> its figure) when the pack has two or more institutions
+    institution_figures: list[tuple[str, dict[str, Figure]]] = field(default_factory=list)
 
     def cites_line(self, part: str) -> str:
         """"Sources: [1], [2]" for a slide or page of ``part`` ("" when it cites none)."""
@@ -291,6 +294,18 @@ def _by_institution(report: dict, tables: Tables, lang: str) -> Table | None:
     rows = [[t(k.label_key, lang)] + [cell(i, k.name) for i in ids] for k in KPIS]
     return Table([t("export.col.kpi", lang)] + [short.get(i, i) for i in ids], rows,
                  (False,) + (True,) * len(ids), (30,) + (70 / len(ids),) * len(ids))
+
+
+def _institution_figures(report: dict, tables: Tables) -> list[tuple[str, dict[str, Figure]]]:
+    """Every KPI's figure per institution (the annex writes their numbers), as
+    ``_by_institution`` reads them."""
+    values = report.get("by_institution") or {}
+    states = report.get("by_institution_figures") or {}
+    if len(values) < 2:
+        return []
+    _, short = _institution_names(tables)
+    return [(short.get(i, i), {k.name: from_json(k.name, states.get(i, {}).get(k.name) or {
+        "value": values[i].get(k.name)}) for k in KPIS}) for i in values]
 
 
 # ---------------------------------------------------------------- per-year counts
@@ -699,6 +714,8 @@ def _getter(table: str, column: str, frame: pd.DataFrame, lang: str, privacy: Pr
     if column == "status":
         kind = "grant_status" if table == "grants" else "agreement_status"
         return lambda r: enum_label(kind, r[column], lang) if not _missing(r[column]) else ""
+    if table == "targets" and column == "metric":  # a KPI or a ranking indicator, in words
+        return lambda r: _metric_words(r[column], lang)
     if column in _ENUMS:
         return lambda r: enum_label(_ENUMS[column], r[column], lang) if not _missing(
             r[column]) else ""
@@ -717,6 +734,17 @@ def _getter(table: str, column: str, frame: pd.DataFrame, lang: str, privacy: Pr
     if column == "institutions":
         return lambda r: ", ".join(r[column]) if isinstance(r[column], list) else _plain(r[column])
     return lambda r: _plain(r[column])
+
+
+def _metric_words(name: object, lang: str) -> str:
+    """A target's figure by its label: a KPI's, else a ranking indicator's (the code when
+    neither names it)."""
+    if _missing(name):
+        return ""
+    if str(name) in KPI_BY_NAME:
+        return t(KPI_BY_NAME[str(name)].label_key, lang)
+    key = f"ranking.{name}.label"
+    return t(key, lang) if t(key, lang) != key else str(name)
 
 
 def _annex_date(value: object, precision: object) -> str | date:
@@ -863,6 +891,8 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
         research=coauthors.sections if coauthors else [],
         research_papers=coauthors.papers if coauthors else None,
         changes=changes,
+        figures=report_figures(report),
+        institution_figures=_institution_figures(report, tables),
     )
 
 

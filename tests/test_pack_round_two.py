@@ -63,3 +63,101 @@ def test_the_pdf_opens_with_bookmarks_and_contents(curated, tmp_path, lang):
     # the contents give each bookmark's page
     first_page = reader.get_destination_page_number(reader.outline[0]) + 1
     assert f"{titles[0]}" in contents and str(first_page) in contents
+
+
+# ---------------------------------------------------------------- defect 7: the annex
+
+
+def test_a_sheet_name_is_shortened_by_whole_words():
+    from report.xlsx import _title
+
+    used: set[str] = set()
+    # 43 characters: cut at the last whole word within 31, never "… research n"
+    assert _title("Rows – International research network index", used) == "Rows – International research"
+    assert _title("Rows – International research network index", used) == "Rows – International (2)"
+    assert _title("Rows – International research network", used) == "Rows – International (3)"
+    assert _title("Partners", used) == "Partners"
+    assert _title("a" * 40, set()) == "a" * 31  # one word longer than a sheet name: cut
+
+
+def _annex(curated, tmp_path, lang):
+    from openpyxl import load_workbook
+
+    from report.xlsx import write_xlsx
+
+    pack = build_pack(curated, Scope(as_of=AS_OF), lang, False)
+    return load_workbook(write_xlsx(tmp_path / f"a_{lang}.xlsx", pack))
+
+
+def _header_row(sheet, first: str):
+    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if row and row[0] == first:
+            return number, list(row)
+    raise AssertionError(f"no header {first!r} on {sheet.title}")
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_annex_figures_are_numbers_with_their_state_apart(curated, tmp_path, lang):
+    book = _annex(curated, tmp_path, lang)
+    sheet = book[text("export.sheet.kpis", lang)]
+    at, header = _header_row(sheet, text("export.col.kpi", lang))
+    assert header[:4] == [text("export.col.kpi", lang), text("export.col.value", lang),
+                          text("pack.annex.col.state", lang), text("pack.annex.col.note", lang)]
+    rows = {r[0].value: r for r in sheet.iter_rows(min_row=at + 1) if r[0].value}
+    partners = rows[text("kpi.partners.label", lang)]
+    assert partners[1].value == 28 and partners[1].number_format == "#,##0"
+    assert partners[2].value == text("pack.annex.state.known", lang)
+    share = rows[text("kpi.remote_share.label", lang)]
+    assert share[1].value == pytest.approx(0.6) and share[1].number_format == "0.0%"
+    irn = rows[text("kpi.irn_index.label", lang)]
+    assert isinstance(irn[1].value, float) and irn[1].number_format == "0.0"
+    sessions = rows[text("kpi.lecture_sessions.label", lang)]  # every input unknown: no number
+    assert sessions[1].value is None
+    assert sessions[2].value == text("pack.annex.state.unknown", lang)
+    assert sessions[3].value == text("figure.unknown_why.lecture_sessions", lang).replace("{n}", "10")
+    expiring = rows[text("kpi.agreements_expiring.label", lang)]
+    assert expiring[1].value is None and expiring[2].value == text("pack.annex.state.cannot_tell", lang)
+    # the by-institution sheet: numbers too, the state beside each
+    by = book[text("export.sheet.by_institution", lang)]
+    at, header = _header_row(by, text("export.col.kpi", lang))
+    assert header[1:5] == ["ADMI", text("pack.annex.col.state", lang), "SamSMU", text("pack.annex.col.state", lang)]
+    values = [r[1] for r in by.iter_rows(min_row=at + 1, values_only=True) if r[0]]
+    assert not any(isinstance(v, str) for v in values)
+    assert any(isinstance(v, int) for v in values)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_every_sheet_name_and_header_of_the_annex_is_in_words(curated, tmp_path, lang):
+    import re
+
+    book = _annex(curated, tmp_path, lang)
+    raw = re.compile(r"^[a-z0-9_.]+$")  # a column or key of the data, not a word of the language
+    for sheet in book.worksheets:
+        assert len(sheet.title) <= 31
+        assert not raw.match(sheet.title) and "_" not in sheet.title, sheet.title
+        assert not sheet.title.startswith("export."), sheet.title
+        for row in sheet.iter_rows(max_row=4, values_only=True):
+            if row and sum(1 for c in row if c) > 2:  # the header row
+                bad = [c for c in row if isinstance(c, str) and (raw.match(c) or "_" in c)]
+                assert not bad, (sheet.title, bad)
+                break
+    names = [s.title for s in book.worksheets]
+    assert text("export.sheet.fx_rates", lang) in names
+    assert text("export.sheet.targets", lang) in names
+    if lang == "en":
+        assert "Exchange rates" in names and "Targets" in names
+
+
+def test_the_targets_sheet_names_its_figures_in_words(tmp_path):
+    from openpyxl import load_workbook
+
+    from report.xlsx import write_xlsx
+
+    ds = load_dataset(ROOT / "tests" / "data" / "dashboard")
+    pack = build_pack(ds, Scope(as_of=AS_OF), "ru", False)
+    book = load_workbook(write_xlsx(tmp_path / "t.xlsx", pack))
+    sheet = book[text("export.sheet.targets", "ru")]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows[0]
+    metric = header.index(text("pack.column.metric", "ru"))
+    assert {r[metric] for r in rows[1:]} == {"Входящие визиты", "Партнёры"}
