@@ -161,3 +161,24 @@ def test_the_targets_sheet_names_its_figures_in_words(tmp_path):
     header = rows[0]
     metric = header.index(text("pack.column.metric", "ru"))
     assert {r[metric] for r in rows[1:]} == {"Входящие визиты", "Партнёры"}
+
+
+# ---------------------------------------------------------------- defect 4: two IRN figures
+
+
+@pytest.mark.parametrize("lang, partners_index, joint_papers", [
+    ("en", "Partner network index", "QS IRN from joint papers"),
+    ("ru", "Индекс сети партнёров", "QS IRN по совместным статьям"),
+    ("uz", "Hamkorlar tarmogʻi indeksi", "Qoʻshma maqolalar boʻyicha QS IRN"),
+])
+def test_the_two_network_indexes_have_different_names(curated, lang, partners_index, joint_papers):
+    assert text("kpi.irn_index.label", lang) == partners_index
+    assert text("ranking.partner_network_index.label", lang) == partners_index
+    assert text("ranking.qs_irn_joint_papers.label", lang) == joint_papers
+    # the research page's card and the pack's research lead name the joint-paper figure so
+    assert text("page.research.kpi.irn", lang) == joint_papers
+    assert f"{joint_papers}: {{irn}}" in text("pack.research.lead", lang)
+    assert text("pack.research.irn_title", lang).startswith(joint_papers)
+    pack = build_pack(curated, Scope(as_of=AS_OF), lang, False)
+    assert [b.label for b in pack.big_numbers if b.name == "irn_index"] == [partners_index]
+    assert partners_index in [r[0] for r in pack.kpi_table.rows]
