@@ -515,6 +515,15 @@ def _agreements(scoped: Tables, as_of: date, lang: str, privacy: Privacy,
     return section, renewals
 
 
+def _cents(amount: object) -> int:
+    """Decimals of an amount in its own currency: 2 when it has cents (242 784 094,50
+    UZS is not rounded), else none."""
+    try:
+        return 0 if float(str(amount)).is_integer() else 2
+    except ValueError:
+        return 0
+
+
 def _grants(scoped: Tables, funded: pd.DataFrame | None, lang: str, privacy: Privacy,
             partner_names: dict[str, str], short: dict[str, str]) -> Section:
     grants = scoped["grants"]
@@ -529,7 +538,7 @@ def _grants(scoped: Tables, funded: pd.DataFrame | None, lang: str, privacy: Pri
     for row in grants.sort_values("grant_id").to_dict("records"):
         ids = row.get("partner_ids") if isinstance(row.get("partner_ids"), list) else []
         amount = "" if _missing(row.get("amount")) else fmt.money(
-            row["amount"], lang, str(row.get("currency") or ""))
+            row["amount"], lang, str(row.get("currency") or ""), _cents(row["amount"]))
         value = usd.get(str(row["grant_id"]))
         rows.append([
             privacy.row_id("grants", row["grant_id"], row.get("_row")),

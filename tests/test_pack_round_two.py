@@ -182,3 +182,30 @@ def test_the_two_network_indexes_have_different_names(curated, lang, partners_in
     pack = build_pack(curated, Scope(as_of=AS_OF), lang, False)
     assert [b.label for b in pack.big_numbers if b.name == "irn_index"] == [partners_index]
     assert partners_index in [r[0] for r in pack.kpi_table.rows]
+
+
+# ---------------------------------------------------------------- defect 3: words and amounts
+
+
+def _with_grant_amount(curated, amount, currency):
+    import dataclasses
+
+    tables = dict(curated.tables)
+    grants = tables["grants"].copy()
+    grants.loc[grants.index[0], ["amount", "currency"]] = [amount, currency]
+    tables["grants"] = grants
+    return dataclasses.replace(curated, tables=tables), str(grants.iloc[0]["grant_id"])
+
+
+@pytest.mark.parametrize("lang, amount, expected", [
+    ("ru", 242784094.5, "242\u00a0784\u00a0094,50\u00a0UZS"),  # its decimals kept
+    ("en", 242784094.5, "242,784,094.50 UZS"),
+    ("ru", 3435239, "3\u00a0435\u00a0239\u00a0RUB"),  # whole: no ",00"
+])
+def test_an_amount_in_its_own_currency_keeps_its_decimals(curated, lang, amount, expected):
+    currency = "UZS" if expected.endswith("UZS") else "RUB"
+    dataset, grant = _with_grant_amount(curated, amount, currency)
+    pack = build_pack(dataset, Scope(as_of=AS_OF), lang, False)
+    grants = next(s for s in pack.sections if s.key == "grants")
+    at = grants.table.headers.index(text("pack.col.amount", lang))
+    assert [r[at] for r in grants.table.rows if r[0] == grant] == [expected]
