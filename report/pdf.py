@@ -150,8 +150,11 @@ def _paragraph(pdf: PackPdf, text: str, size: float = 9.5,
     pdf.set_text_color(0, 0, 0)
 
 
+_BREAKING = re.compile(r"[ \t\r\n\f\v\u2028\u2029]+")  # not the no-break space of "3 435 239 RUB"
+
+
 def _cell_text(text: object) -> str:
-    text = " ".join(str(text).split())
+    text = _BREAKING.sub(" ", str(text)).strip()
     return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1].rstrip() + "…"
 
 
@@ -161,7 +164,7 @@ def _needs(pdf: PackPdf, table: Table, size: float) -> list[float]:
     need = []
     for c in range(len(table.headers)):
         words = {w for cell in [table.headers[c]] + [r[c] for r in table.rows[:300]]
-                 for w in _cell_text(cell).split()}
+                 for w in _cell_text(cell).split(" ")}  # a word: what a line never breaks
         longest = max((pdf.get_string_width(w) for w in words), default=0)
         need.append(min(longest + 3, pdf.epw * 0.45))
     return need

@@ -209,3 +209,32 @@ def test_an_amount_in_its_own_currency_keeps_its_decimals(curated, lang, amount,
     grants = next(s for s in pack.sections if s.key == "grants")
     at = grants.table.headers.index(text("pack.col.amount", lang))
     assert [r[at] for r in grants.table.rows if r[0] == grant] == [expected]
+
+
+def _unbroken(pdf, table, widths, size) -> list[str]:
+    """The words (runs without a breaking space) wider than their column at ``size``."""
+    bad = []
+    for row_no, cells in enumerate([table.headers] + table.rows):
+        pdf.set_font("DejaVu", "B" if row_no == 0 else "", size)
+        for c, value in enumerate(cells):
+            for word in str(value).split(" "):
+                if pdf.get_string_width(word) + 2 > widths[c] + 0.01:  # padding 1 mm each side
+                    bad.append(word)
+    return bad
+
+
+@pytest.mark.parametrize("lang", ["ru", "uz"])
+def test_no_table_of_the_pdf_breaks_a_word(curated, lang):
+    from report.pdf import PackPdf, _layout
+
+    dataset, _ = _with_grant_amount(curated, 3435239, "RUB")
+    pack = build_pack(dataset, Scope(as_of=AS_OF), lang, False)
+    pdf = PackPdf(pack)
+    pdf.add_page()
+    tables = [pack.agreements.table, pack.renewals, pack.kpi_table] + [
+        s.table for s in pack.sections if s.table is not None]
+    assert any("3\u00a0435\u00a0239\u00a0RUB" in r for t_ in tables for r in t_.rows)
+    for table in tables:
+        for size in (8.5, 7.5):
+            widths, chosen = _layout(pdf, table, size)
+            assert _unbroken(pdf, table, widths, chosen) == [], (table.headers, size)
