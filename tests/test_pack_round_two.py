@@ -238,3 +238,38 @@ def test_no_table_of_the_pdf_breaks_a_word(curated, lang):
         for size in (8.5, 7.5):
             widths, chosen = _layout(pdf, table, size)
             assert _unbroken(pdf, table, widths, chosen) == [], (table.headers, size)
+
+
+@pytest.mark.parametrize("lang", ["ru"])
+def test_no_table_of_the_slides_breaks_a_word(curated, tmp_path, lang):
+    """Every unbreakable run of a slide table's cell (a word; "3 435 239 RUB" with its
+    no-break spaces) fits its column at the cell's size, measured with DejaVu Sans Bold
+    (wider than the fonts PowerPoint and LibreOffice use)."""
+    import matplotlib
+    from PIL import ImageFont
+    from pptx import Presentation
+    from pptx.util import Pt
+
+    from report.pptx import write_pptx
+
+    bold = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans-Bold.ttf"
+    dataset, _ = _with_grant_amount(curated, 3435239, "RUB")
+    deck = Presentation(write_pptx(tmp_path / "d.pptx", build_pack(dataset, Scope(as_of=AS_OF), lang, False)))
+    checked, bad = 0, []
+    for number, slide in enumerate(deck.slides, start=1):
+        for shape in slide.shapes:
+            if not shape.has_table:
+                continue
+            table = shape.table
+            for row in table.rows:
+                for c, cell in enumerate(row.cells):
+                    room = table.columns[c].width - cell.margin_left - cell.margin_right
+                    for paragraph in cell.text_frame.paragraphs:
+                        size = paragraph.font.size.pt
+                        font = ImageFont.truetype(str(bold), 100)
+                        for word in paragraph.text.split(" "):
+                            checked += 1
+                            if Pt(font.getlength(word) * size / 100) > room:
+                                bad.append((number, word, size))
+    assert checked > 100
+    assert bad == []
