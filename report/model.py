@@ -116,6 +116,7 @@ class Pack:
     figures: dict[str, Figure] = field(default_factory=dict)  # KPI -> its figure (the annex's numbers)
     # (institution's short name, KPI -> its figure) when the pack has two or more institutions
     institution_figures: list[tuple[str, dict[str, Figure]]] = field(default_factory=list)
+    summary: list[str] = field(default_factory=list)  # the summary's sentences (summary_sentences)
 
     def cites_line(self, part: str) -> str:
         """"Sources: [1], [2]" for a slide or page of ``part`` ("" when it cites none)."""
@@ -306,6 +307,24 @@ def _institution_figures(report: dict, tables: Tables) -> list[tuple[str, dict[s
     _, short = _institution_names(tables)
     return [(short.get(i, i), {k.name: from_json(k.name, states.get(i, {}).get(k.name) or {
         "value": values[i].get(k.name)}) for k in KPIS}) for i in values]
+
+
+def summary_sentences(figures: Mapping[str, Figure], lang: str) -> list[str]:
+    """The summary's sentences, every number read off the pack's figures (as their state
+    reads: "unknown", "cannot tell", "≥ 15" or the number)."""
+    def v(name: str) -> str:
+        return value_text(figures[name], lang)
+
+    return [
+        t("pack.summary.partners", lang, partners=v("partners"), countries=v("partner_countries")),
+        t("pack.summary.agreements", lang, active=v("agreements_active"),
+          dormant=v("agreements_dormant"), expiring=v("agreements_expiring")),
+        t("pack.summary.visits", lang, incoming=v("visits_incoming"), outgoing=v("visits_outgoing"),
+          remote=v("remote_share")),
+        t("pack.summary.grants", lang, active=v("grants_active"), funding=v("grant_funding_usd")),
+        t("pack.summary.students", lang, students=v("international_students"),
+          countries=v("student_countries")),
+    ]
 
 
 # ---------------------------------------------------------------- per-year counts
@@ -901,6 +920,7 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
         research_papers=coauthors.papers if coauthors else None,
         changes=changes,
         figures=report_figures(report),
+        summary=summary_sentences(report_figures(report), lang),
         institution_figures=_institution_figures(report, tables),
     )
 

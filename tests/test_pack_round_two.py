@@ -273,3 +273,43 @@ def test_no_table_of_the_slides_breaks_a_word(curated, tmp_path, lang):
                                 bad.append((number, word, size))
     assert checked > 100
     assert bad == []
+
+
+# ---------------------------------------------------------------- item 1: the summary first
+
+
+SUMMARY_EN = [
+    "Partners: 28; foreign countries: 11.",
+    "Active agreements: 21; dormant (no visit or grant in 3 years): 15; expiring within 180 days: cannot tell.",
+    "Visits: 10 incoming, 13 outgoing; remote share: 60.0%.",
+    "Active grants: 1; grant funding (USD): unknown.",
+    "International students: 30; their countries: 1.",
+]
+
+
+def test_the_summary_says_the_headline_figures_in_sentences(curated):
+    pack = build_pack(curated, Scope(as_of=AS_OF), "en", False)
+    assert pack.summary == SUMMARY_EN
+    ru = build_pack(curated, Scope(as_of=AS_OF), "ru", False)
+    assert ru.summary[0] == "Партнёры: 28; зарубежных стран: 11."
+    assert ru.summary[2] == "Визиты: входящих 10, исходящих 13; доля дистанционных: 60,0\u00a0%."
+
+
+def test_the_summary_is_the_page_after_the_cover_and_slide_two(curated, tmp_path):
+    from pptx import Presentation
+    from pypdf import PdfReader
+
+    from report.pdf import write_pdf
+    from report.pptx import write_pptx
+
+    pack = build_pack(curated, Scope(as_of=AS_OF), "en", False)
+    page = PdfReader(write_pdf(tmp_path / "p.pdf", pack)).pages[1].extract_text()
+    assert page.splitlines()[0] == "Summary"
+    assert "all institutions' data" in page or pack.scope_words in page
+    for sentence in SUMMARY_EN:
+        assert sentence.split(";")[0] in " ".join(page.split())
+    slide = Presentation(write_pptx(tmp_path / "d.pptx", pack)).slides[1]
+    words = " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+    assert slide.shapes.title.text == "Summary"
+    for sentence in SUMMARY_EN:
+        assert sentence in words
