@@ -925,6 +925,13 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
     )
 
 
+def summary_table(pack: Pack) -> Table:
+    """The headline figures of the summary: figure, value (as its state reads), change."""
+    rows = [[b.label, b.value, b.change] for b in pack.big_numbers]
+    return Table([pack.label("export.col.kpi"), pack.label("export.col.value"),
+                  pack.label("pack.col.change")], rows, (False, True, False), (34, 18, 48))
+
+
 def map_png(pack: Pack, width_px: int = 2000, height_ratio: float | None = None) -> bytes:
     """The partner map of the pack as PNG bytes (framed to the partners shown)."""
     from report.mapimage import render_partner_map

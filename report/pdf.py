@@ -31,7 +31,7 @@ from matplotlib.container import BarContainer  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from report import palette  # noqa: E402
-from report.model import Chart, Pack, Section, Table, map_png  # noqa: E402
+from report.model import Chart, Pack, Section, Table, map_png, summary_table  # noqa: E402
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"  # DejaVu ships with matplotlib
 FONT, CJK = "DejaVu", "NotoCJK"
@@ -414,6 +414,18 @@ def _cover(pdf: PackPdf, pack: Pack) -> None:
         _paragraph(pdf, pack.label("export.public_note"), 9.5)
 
 
+def _summary(pdf: PackPdf, pack: Pack) -> None:
+    """The page a panel reads first: the scope, the headline figures, the sentences."""
+    pdf.add_page()
+    pdf.cite("kpis")
+    _heading(pdf, pack.label("pack.summary.title"))
+    _paragraph(pdf, f"{pack.scope_words} · {pack.label('export.as_of')} {pack.as_of}")
+    _table(pdf, summary_table(pack), 9)
+    pdf.ln(2)
+    for sentence in pack.summary:
+        _paragraph(pdf, f"• {sentence}", 10.5, (0, 0, 0))
+
+
 def _contents(pdf: PackPdf, pack: Pack) -> None:
     """A page of contents after the cover, filled in once every section has its page (the
     same sections are the PDF's bookmarks)."""
@@ -523,6 +535,7 @@ def write_pdf(path: str | Path | IO[bytes], pack: Pack) -> Path | IO[bytes]:
     """Write the pack as an A4 PDF to path (or a binary file object)."""
     pdf = PackPdf(pack)
     _cover(pdf, pack)
+    _summary(pdf, pack)
     _contents(pdf, pack)
     _key_figures(pdf, pack)
     if pack.trends is not None:

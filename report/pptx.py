@@ -26,7 +26,7 @@ from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
 from report import palette
-from report.model import Chart, Pack, Section, Table, map_png
+from report.model import Chart, Pack, Section, Table, map_png, summary_table
 
 SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)  # 16:9
 MARGIN = Inches(0.5)
@@ -317,6 +317,17 @@ def _cover(deck: Deck, pack: Pack) -> None:
     deck._footer(slide)
 
 
+def _summary(deck: Deck, pack: Pack) -> None:
+    """Slide 2: the scope, the headline figures with their change, the sentences."""
+    slide = deck.slide(pack.label("pack.summary.title"),
+                       f"{pack.scope_words} · {pack.label('export.as_of')} {pack.as_of}")
+    width = SLIDE_W - 2 * MARGIN
+    add_table(slide, summary_table(pack), MARGIN, BODY_TOP, int(width * 0.55), 10, Inches(0.3))
+    left = MARGIN + int(width * 0.58)
+    text_box(slide, left, BODY_TOP, width - int(width * 0.58),
+             SLIDE_H - BODY_TOP - FOOTER_H - Inches(0.3), [f"• {s}" for s in pack.summary], 14)
+
+
 def _big_numbers(deck: Deck, pack: Pack) -> None:
     slide = deck.slide(pack.label("export.kpis.title"), pack.comparison_note,
                        "\n\n".join(f"{b.label}: {b.definition}" for b in pack.big_numbers))
@@ -446,6 +457,7 @@ def write_pptx(path: str | Path | IO[bytes], pack: Pack) -> Path | IO[bytes]:
     deck = Deck(pack)
     _cover(deck, pack)
     deck.part = "kpis"
+    _summary(deck, pack)
     _big_numbers(deck, pack)
     _all_figures(deck, pack)
     if pack.trends is not None:

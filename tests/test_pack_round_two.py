@@ -51,13 +51,13 @@ def test_the_pdf_opens_with_bookmarks_and_contents(curated, tmp_path, lang):
     reader = PdfReader(write_pdf(tmp_path / "p.pdf", pack))
     titles = [item.title for item in reader.outline if not isinstance(item, list)]
     # every section of the pack is a bookmark, in order
-    assert titles[0] == text("export.kpis.title", lang)
+    assert titles[:2] == [text("pack.summary.title", lang), text("export.kpis.title", lang)]
     assert text("pack.sources.title", lang) in titles
     assert [s.title for s in pack.sections if s.title in titles] == [s.title for s in pack.sections if s.title in titles]
     assert len(titles) >= 6
-    contents = reader.pages[1].extract_text()
+    contents = reader.pages[2].extract_text()  # after the summary
     assert text("pack.toc.title", lang) in contents.splitlines()[:2]  # under the running header
-    assert text("export.kpis.title", lang) in reader.pages[2].extract_text().splitlines()[:2]  # no blank page
+    assert text("export.kpis.title", lang) in reader.pages[3].extract_text().splitlines()[:2]  # no blank page
     for title in titles[:4]:
         assert title.split()[0] in contents
     # the contents give each bookmark's page
