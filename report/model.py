@@ -925,6 +925,12 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
     )
 
 
+def summary_scope(pack: Pack) -> str:
+    """The summary's first line: the scope (capitalised) and the as-of date."""
+    words = pack.scope_words[:1].upper() + pack.scope_words[1:]
+    return f"{words} · {pack.label('export.as_of')} {pack.as_of}"
+
+
 def summary_table(pack: Pack) -> Table:
     """The headline figures of the summary: figure, value (as its state reads), change."""
     rows = [[b.label, b.value, b.change] for b in pack.big_numbers]

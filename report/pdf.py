@@ -31,7 +31,7 @@ from matplotlib.container import BarContainer  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from report import palette  # noqa: E402
-from report.model import Chart, Pack, Section, Table, map_png, summary_table  # noqa: E402
+from report.model import Chart, Pack, Section, Table, map_png, summary_scope, summary_table  # noqa: E402
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"  # DejaVu ships with matplotlib
 FONT, CJK = "DejaVu", "NotoCJK"
@@ -419,7 +419,7 @@ def _summary(pdf: PackPdf, pack: Pack) -> None:
     pdf.add_page()
     pdf.cite("kpis")
     _heading(pdf, pack.label("pack.summary.title"))
-    _paragraph(pdf, f"{pack.scope_words} · {pack.label('export.as_of')} {pack.as_of}")
+    _paragraph(pdf, summary_scope(pack))
     _table(pdf, summary_table(pack), 9)
     pdf.ln(2)
     for sentence in pack.summary:

@@ -26,7 +26,7 @@ from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
 from report import palette
-from report.model import Chart, Pack, Section, Table, map_png, summary_table
+from report.model import Chart, Pack, Section, Table, map_png, summary_scope, summary_table
 
 SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)  # 16:9
 MARGIN = Inches(0.5)
@@ -320,12 +320,14 @@ def _cover(deck: Deck, pack: Pack) -> None:
 def _summary(deck: Deck, pack: Pack) -> None:
     """Slide 2: the scope, the headline figures with their change, the sentences."""
     slide = deck.slide(pack.label("pack.summary.title"),
-                       f"{pack.scope_words} · {pack.label('export.as_of')} {pack.as_of}")
+                       summary_scope(pack))
     width = SLIDE_W - 2 * MARGIN
     add_table(slide, summary_table(pack), MARGIN, BODY_TOP, int(width * 0.55), 10, Inches(0.3))
     left = MARGIN + int(width * 0.58)
-    text_box(slide, left, BODY_TOP, width - int(width * 0.58),
-             SLIDE_H - BODY_TOP - FOOTER_H - Inches(0.3), [f"• {s}" for s in pack.summary], 14)
+    box = text_box(slide, left, BODY_TOP, width - int(width * 0.58),
+                   SLIDE_H - BODY_TOP - FOOTER_H - Inches(0.3), [f"• {s}" for s in pack.summary], 14)
+    for paragraph in box.text_frame.paragraphs:
+        paragraph.space_after = Pt(8)
 
 
 def _big_numbers(deck: Deck, pack: Pack) -> None:
