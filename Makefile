@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 COOP_DATA ?= data
 
-.PHONY: run test lint typecheck venv dev chromium postgres bench clean
+.PHONY: run test lint typecheck deadcode venv dev chromium postgres bench clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -44,7 +44,14 @@ lint: dev
 typecheck: dev
 	$(PY) -m mypy
 
-test: dev chromium postgres lint typecheck
+# Code nothing uses (tests count as users; .vulture_whitelist.py lists what it cannot see).
+deadcode: dev
+	$(PY) -m vulture places metrics loaders research charts datastore report ui views dashboard.py \
+	  i18n tests bench .vulture_whitelist.py --min-confidence 60 \
+	  --ignore-decorators "@pytest.fixture" --ignore-names "pytestmark,handle_message,upgrade,downgrade,revision,down_revision,branch_labels,depends_on,*_env,demo,named_titles,mou,by_theme,CHART_CONTENT_TYPE" \
+	  --exclude "*/.venv/*"
+
+test: dev chromium postgres lint typecheck deadcode
 	$(PY) -m pytest -q
 
 bench: dev

@@ -126,7 +126,7 @@ def count_by(
     if fast is not None:
         return fast
     # Only the columns counted (and the weight): dropna on the whole frame copied every
-    # column of every row (~30 ms per count at 100k visits).
+    # column of every row (docs/performance.md).
     data = df[columns + ([weight] if weight is not None and weight not in columns else [])].dropna(subset=columns)
     if weight is None:
         out = data.groupby(columns, dropna=True).size().reset_index(name=COUNT)
@@ -145,7 +145,7 @@ def _count_by_codes(df: pd.DataFrame, columns: list[str], weight: str | None) ->
     """``count_by`` on integer codes: each column factorised (sorted, as groupby sorts its
     keys) into one code per combination, counted with numpy (a weight summed by a groupby
     on that one integer key, so its dtype and rounding are pandas' own). The same frame as
-    the groupby on the columns, several times quicker on a page's few-row results.
+    the groupby on the columns, quicker on a page's few-row results (docs/performance.md).
 
     A categorical column counts on its own codes (groupby's order is the categories'
     order, its result column categorical, and only the categories seen are kept, as
@@ -260,10 +260,6 @@ def top_n(df: pd.DataFrame, category: str, n: int, other_label: str) -> pd.DataF
     group_cols = [c for c in out.columns if c != COUNT]
     return out.groupby(group_cols, sort=False)[COUNT].sum().reset_index()
 
-
-def map_labels(series: pd.Series, labels: dict[str, str]) -> pd.Series:
-    """Replace codes by display labels; unknown codes stay as they are."""
-    return series.map(lambda v: labels.get(v, v) if isinstance(v, str) else v)
 
 
 def partner_activity(

@@ -65,7 +65,6 @@ GRANT_STATUS_COLORS = {
     "completed": "#005f46",
     "rejected": "#8c96a3",
 }
-SEVERITY_COLORS = {"error": "#d55e00", "warning": "#f0c400"}
 
 # Sequential scale for choropleths: sand to ochre (RGB). A different hue from the
 # partner points (blue, orange, green...) so they stand out, readable on a projector.
@@ -89,10 +88,6 @@ def hex_to_rgb(color: str) -> tuple[int, int, int]:
     return int(color[0:2], 16), int(color[2:4], 16), int(color[4:6], 16)
 
 
-def color_for(value: str, palette: dict[str, str], fallback: str = MUTED) -> str:
-    """The palette's colour for ``value``, or a neutral grey."""
-    return palette.get(value, fallback)
-
 
 # Plotly's decimal and thousands separators per interface language (as i18n.fmt writes them).
 SEPARATORS = {"en": ".,", "ru": ",\u00a0", "uz": ",\u00a0"}
@@ -114,14 +109,14 @@ def _merge(into: dict, update: dict, *, copy_values: bool = True) -> dict:
 
 def _plain_copy(value: object) -> object:
     """A deep copy of plain figure data (dicts, lists, numbers, text): what ``deepcopy``
-    returns, several times quicker (pickle copies in C)."""
+    returns, quicker (pickle copies in C; docs/performance.md)."""
     return pickle.loads(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 class Figure(go.Figure):
     """A ``go.Figure`` whose ``to_dict`` (what ``st.plotly_chart`` and ``plotly.io`` call)
     copies the figure with ``_plain_copy`` rather than ``deepcopy`` and leaves the template
-    out of the copy and of the typed-array walk: the same dict, without ~2 ms of Python
+    out of the copy and of the typed-array walk: the same dict, with less Python work
     per chart (most of it the template; docs/performance.md)."""
 
     def to_dict(self) -> dict:
@@ -133,8 +128,8 @@ class Figure(go.Figure):
         if frames:
             res["frames"] = frames
         # numpy arrays to plotly's typed arrays, as plotly's own to_dict does; the
-        # template (plain lists and text, ~7 kB) is left out of that walk (~0.5 ms a
-        # chart) and shared, not copied: nothing downstream writes into it.
+        # template (plain lists and text) is left out of that walk and shared, not
+        # copied: nothing downstream writes into it.
         convert_to_base64(res)
         if "template" in self._layout:
             res["layout"]["template"] = self._layout["template"]
@@ -203,8 +198,8 @@ def make_figure(
 ) -> go.Figure:
     """A styled Figure from plain trace and layout dicts (the shared layout applied).
 
-    Plotly validates every property it is given, which costs ~20 ms per small chart
-    (most of it copying the template); the builders here only pass known-good values,
+    Plotly validates every property it is given, which is most of a small chart's
+    cost (docs/performance.md); the builders here only pass known-good values,
     so the figure is built without that check. It is switched back on afterwards, so a
     later ``update_layout`` by a caller validates as usual. The template is built into
     the figure as an empty placeholder and filled in afterwards (plotly would copy it
@@ -229,13 +224,3 @@ def make_figure(
     return fig
 
 
-def style_figure(
-    fig: go.Figure, *, present: bool = False, height: int | None = None, lang: str | None = None
-) -> go.Figure:
-    """Apply the shared layout: white background, readable fonts, legend on top.
-
-    ``lang`` sets how tick and hover numbers are written (``12 345,5`` in ru/uz).
-    Returns a new figure with the same traces (see ``make_figure``).
-    """
-    return make_figure([t.to_plotly_json() for t in fig.data], fig.layout.to_plotly_json(),
-                       present=present, height=height, lang=lang)

@@ -19,14 +19,6 @@ BUCKET_MONTHS = (3, 6, 12, 24, 60, 120)
 APPROXIMATE = ("month", "year")
 
 
-def _span_end(start: pd.Timestamp, precision: str | None) -> pd.Timestamp:
-    """The exclusive end of the period a date of this precision stands for."""
-    if precision == "year":
-        return start + pd.DateOffset(years=1)
-    if precision == "month":
-        return start + pd.DateOffset(months=1)
-    return start + pd.Timedelta(days=1)
-
 
 def _span_ends(starts: pd.Series, precisions: pd.Series) -> pd.Series:
     """``_span_end`` of every row at once (NaT where the start is unknown)."""

@@ -58,15 +58,6 @@ class TableDiff:
     def has_changes(self) -> bool:
         return bool(len(self.added) or len(self.removed) or self.changed)
 
-    def changed_frame(self) -> pd.DataFrame:
-        """Changed cells as rows: key, column, old, new."""
-        rows = [
-            {"key": c.key, "column": col, "old": old, "new": new}
-            for c in self.changed
-            for col, (old, new) in c.fields.items()
-        ]
-        return pd.DataFrame(rows, columns=["key", "column", "old", "new"])
-
 
 def read_raw_tables(path: Path | str) -> dict[str, pd.DataFrame]:
     """Every table of a dataset (folder of CSVs or .xlsx) as text cells, trimmed."""

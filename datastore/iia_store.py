@@ -32,8 +32,6 @@ from datastore.iia import (
 )
 from loaders.schema import TABLES
 
-AGREEMENT_FIELDS = ("kind", "title", "signed_on", "expires_on", "iia_id", "stage", "source", "notes")
-
 
 @dataclass
 class ImportPlan:

@@ -249,3 +249,15 @@ def delta(change: object, unit: str, lang: str | None = DEFAULT_LANG) -> str | N
         sign, digits_text = (text[0], text[1:]) if text[:1] in "+-" else ("", text)
         return f"{sign}${digits_text}" if lang == "en" else f"{sign}{digits_text}{NBSP}$"
     return signed(change, lang, 0)
+
+
+def isced(code: object, lang: str | None = DEFAULT_LANG) -> str:
+    """An ISCED-F 2013 field as a reader names it: ``isced("0912", "ru") == "Медицина (0912)"``;
+    a detailed field with no name of its own here takes its narrow or broad field's."""
+    text = str(code or "").strip()
+    table = strings(_lang(lang))
+    for prefix in (text, text[:3], text[:2]):
+        name = table.get(f"isced.{prefix}") or strings(DEFAULT_LANG).get(f"isced.{prefix}")
+        if name and prefix:
+            return f"{name} ({text})"
+    return text

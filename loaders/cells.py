@@ -65,9 +65,6 @@ def shortened(text: str) -> str:
     return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
 
 
-def has_controls(text: str) -> bool:
-    return CONTROL_RE.search(text) is not None
-
 
 def strip_controls(text: str) -> str:
     """``text`` without control characters (tab and line breaks are kept)."""

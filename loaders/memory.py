@@ -1,8 +1,8 @@
 """Give freed memory back to the system (a long-running app holds a dataset of millions of rows).
 
 Arrow's default allocator (mimalloc) keeps the memory of freed buffers for reuse: after a
-cold load of a million visits the app stayed at ~1.1 GB although the clean tables take
-~0.45 GB. The system allocator returns large freed buffers at once, and ``malloc_trim``
+cold load of a million visits the app held about twice what the clean tables take
+(docs/performance.md). The system allocator returns large freed buffers at once, and ``malloc_trim``
 hands back what parsing left behind. ``ARROW_DEFAULT_MEMORY_POOL`` set in the
 environment keeps its choice.
 """

@@ -45,6 +45,9 @@ from places.names import CYRILLIC_RE, name_key, to_latin
 
 # Contract columns that hold a person's name or title.
 PERSONAL_COLUMNS: dict[str, tuple[str, ...]] = {"visits": ("person", "person_title")}
+# Columns that may name a person in a table whose rows are not about people (its ids stay):
+# who holds an agreement now, and its notes (an IIA import keeps contacts there).
+PERSONAL_NOTES: dict[str, tuple[str, ...]] = {"agreements": ("holder", "notes")}
 ROW = "_row"
 # Cells that name a person or an organisation: shown only when they name an organisation.
 AUTHOR_COLUMNS = frozenset({("documents", "author")})
@@ -114,7 +117,7 @@ def public_columns(table: str) -> list[str]:
     spec = TABLES.get(table)
     if spec is None:
         return []
-    personal = set(PERSONAL_COLUMNS.get(table, ()))
+    personal = set(PERSONAL_COLUMNS.get(table, ())) | set(PERSONAL_NOTES.get(table, ()))
     return [c for c in spec.names if c not in personal] + list(DERIVED.get(table, [])) + [ROW]
 
 
@@ -123,14 +126,14 @@ def free_text_columns(table: str) -> list[str]:
     spec = TABLES.get(table)
     if spec is None:
         return []
-    personal = set(PERSONAL_COLUMNS.get(table, ()))
+    personal = set(PERSONAL_COLUMNS.get(table, ())) | set(PERSONAL_NOTES.get(table, ()))
     return [c.name for c in spec.columns if c.kind not in _NOT_FREE_TEXT
             and c.name not in personal]
 
 
 def is_personal_column(table: str | None, column: object) -> bool:
     """Whether ``column`` of ``table`` holds a person (``person``, ``person.1``, ...)."""
-    columns = PERSONAL_COLUMNS.get(str(table), ())
+    columns = PERSONAL_COLUMNS.get(str(table), ()) + PERSONAL_NOTES.get(str(table), ())
     name = str(column)
     return any(name == c or name.startswith(c + ".") for c in columns)
 
@@ -551,14 +554,14 @@ class Privacy:
         return self.text(text) != text or self._matcher.id_holds_name(text)
 
     def any_id(self, row_id: str) -> str:
-        """An id met without its table (a list of evidence ids): a person table's id
-        becomes its row id in the public edition."""
+        """An id met without its table (a list of evidence ids): a visit's id, or an
+        agreement's or grant's id made from a name, becomes its row id in the public edition."""
         if not self.public:
             return row_id
         for table, rows in self.rows_of.items():
             if row_id in rows:
                 return self.row_id(table, row_id, rows[row_id])
-        return row_id if not self.id_holds_name(row_id) else "—"
+        return row_id  # a partner's id, a country code, students:<row>: never a person
 
     def ids(self, table: str, ids: Iterable[object], rows: Iterable[object]) -> list[str]:
         """``row_id`` of each (id, row) pair."""
@@ -673,11 +676,6 @@ def row_label(table: str, row: Any) -> str:  # a row number as any type, or no n
     except (TypeError, ValueError):
         return table
 
-
-def public_tables(tables: Mapping[str, pd.DataFrame], lang: str = "en") -> dict[str, pd.DataFrame]:
-    """Every table as the public edition carries it (see Privacy.table)."""
-    privacy = Privacy.for_tables(tables, True, lang)
-    return {name: privacy.table(name, frame) for name, frame in tables.items()}
 
 
 def _missing(value: object) -> bool:

@@ -127,6 +127,43 @@ def _amount_texts(rng: np.random.Generator, amounts: np.ndarray) -> np.ndarray:
     return out
 
 
+def _facts(rng: np.random.Generator, homes: list[str]) -> pd.DataFrame:
+    """Each institution's totals (students, academic staff, doctorates) per academic year,
+    2018/2019 to 2025/2026, growing a little each year (fictional)."""
+    rows = []
+    for home in homes:
+        students = int(rng.integers(3000, 12000))
+        staff_share = float(rng.uniform(0.08, 0.12))
+        for year in range(2018, 2026):
+            students = int(students * rng.uniform(1.0, 1.06))
+            staff = int(students * staff_share)
+            doctorates = int(rng.integers(10, 60))
+            label = f"{year}/{year + 1}"
+            rows += [(home, label, "students_total", str(students)),
+                     (home, label, "staff_academic_total", str(staff)),
+                     (home, label, "staff_academic_international", str(int(staff * rng.uniform(0.005, 0.05)))),
+                     (home, label, "doctorates_awarded", str(doctorates)),
+                     (home, label, "doctorates_awarded_international", str(int(rng.integers(0, doctorates // 5 + 1))))]
+    frame = pd.DataFrame(rows, columns=["institution_id", "academic_year", "metric", "value"])
+    frame["source"] = "synthetic"
+    return frame
+
+
+def _terms(rng: np.random.Generator, agreements: pd.DataFrame) -> pd.DataFrame:
+    """Staff teaching terms both ways for about a fifth of the agreements (fictional)."""
+    chosen = agreements[rng.random(len(agreements)) < 0.2]
+    rows = []
+    for agreement_id in chosen["agreement_id"]:
+        first = int(rng.integers(2019, 2025))
+        for direction in ("incoming", "outgoing"):
+            per_year = "" if rng.random() < 0.1 else str(int(rng.integers(1, 6)))
+            rows.append((agreement_id, "staff_teaching", direction, f"{first}/{first + 1}", "", per_year,
+                         "", str(int(rng.integers(5, 15))), "0912", "", "en:B2", "synthetic"))
+    return pd.DataFrame(rows, columns=["agreement_id", "mobility_type", "direction", "first_year", "last_year",
+                                       "mobilities_per_year", "months_per_year", "days_per_year", "isced", "eqf",
+                                       "languages", "source"])
+
+
 def institution_rows(n: int = len(INSTITUTIONS)) -> list[tuple[str, str, str, str, int]]:
     """(id, name, short name, city, weight) of ``n`` fictional home institutions: the five
     above, then "Demo Medical Institute No. 6 (fictional)"... in further Uzbek cities."""
@@ -306,9 +343,14 @@ def build_synth(visits: int, seed: int = 1, with_errors: bool = False,
          for i in homes for y in range(2023, 2027) for k, m in enumerate(METRICS)],
         columns=["institution_id", "year", "metric", "target"])
 
+    # Drawn from their own generator, so the tables above stay what they were for a seed.
+    extra = np.random.default_rng(seed + 7919)
+    facts = _facts(extra, [h[0] for h in homes])
+    terms = _terms(extra, agreements)
     tables = {"institutions": inst, "partners": partners, "agreements": agreements,
               "visits": visits_df, "grants": grants, "students": students,
-              "fx_rates": fx_rates, "targets": targets}
+              "fx_rates": fx_rates, "targets": targets, "institution_facts": facts,
+              "agreement_terms": terms}
     if with_errors:
         _plant_errors(tables)
     return tables

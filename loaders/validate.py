@@ -608,6 +608,10 @@ class _Checker:
         first, last = terms.values["first_year_start"], terms.values["last_year_start"]
         before = (first.notna() & last.notna() & (last < first)).fillna(False).to_numpy(dtype=bool)
         terms.flag(before, "last_year", "end_before_start", start=terms.raw["first_year"].str.strip())
+        # ISCED-F 2013 detailed fields: four digits, the first two a broad field 00-10
+        bad = terms.values["isced"].map(lambda codes: isinstance(codes, list) and any(
+            not (len(c) == 4 and c.isdigit() and int(c[:2]) <= 10) for c in codes)).to_numpy(dtype=bool)
+        terms.flag(bad, "isced", "bad_isced")
 
     def _status_dates(self, agreements: _TableCheck) -> None:
         """A written active/planned that the dates contradict today (docs/metrics.md

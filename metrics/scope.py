@@ -333,7 +333,7 @@ class ScopeIndex:
         known = set(partners["partner_id"].dropna())
         links = links[links["partner_id"].isin(known).to_numpy()]
         # The links as codes of their distinct institutions and partners, not as text
-        # (the in-scope pairs are built from them: ~35 MB less at a million visits);
+        # (the in-scope pairs are built from them: less memory at a million visits);
         # ``link_columns``: no rows, the columns' dtypes.
         self.link_columns = links[["institution_id", "partner_id"]].iloc[:0]
         self.link_source = links["_source"].to_numpy(dtype="int8")
@@ -341,7 +341,7 @@ class ScopeIndex:
         partner_codes, self.link_partner_uniques = pd.factorize(links["partner_id"])
         institution_codes, self.link_institution_uniques = pd.factorize(links["institution_id"])
         # One number per (institution, partner) pair, from the two columns' codes (no
-        # Python string per link: ~0.2 GB less at a million visits).
+        # Python string per link; docs/performance.md).
         self.link_pair = institution_codes.astype("int64") * max(len(self.link_partner_uniques), 1) + partner_codes
         self.link_partner = _small_ints(partner_codes)
         self.link_institution = _small_ints(institution_codes)
@@ -526,14 +526,3 @@ def apply_scope(tables: Mapping[str, pd.DataFrame], scope: Scope,
     return scoped
 
 
-def narrow_scope(
-    tables: Mapping[str, pd.DataFrame], parent: Mapping[str, pd.DataFrame], scope: Scope
-) -> dict[str, pd.DataFrame]:
-    """``apply_scope(tables, scope)``, computed from ``parent`` frames of a wider scope.
-
-    ``parent`` must be ``apply_scope(tables, wider)`` where ``scope`` keeps every row
-    filter of ``wider`` and may add to it (fewer institutions, a shorter year range):
-    each mask only removes rows, so filtering the parent's rows gives the same frames,
-    faster. The partners are looked up in the whole table, as ``apply_scope`` does.
-    """
-    return apply_scope({**parent, "partners": tables["partners"]}, scope)

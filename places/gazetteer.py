@@ -53,7 +53,7 @@ def sections() -> dict[str, str]:
     if GAZETTEER.exists():
         with gzip.open(GAZETTEER, "rt", encoding="utf-8") as f:
             text = f.read()
-    else:  # a checkout without the built file: build it in memory (slow, ~10 s)
+    else:  # a checkout without the built file: build it in memory (slow)
         text = build_text()
     return {chunk[:3]: chunk for chunk in text.split("\n@")[1:]}
 

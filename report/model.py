@@ -910,7 +910,9 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
             "students": [scoped["students"]], "agreements": [scoped["agreements"]],
             "renewals": [frames.get("agreements_expiring")],
             "sources": [scoped[n] for n in ("institutions", "partners", "agreements", "visits",
-                                            "grants", "students")]}),
+                                            "grants", "students")],
+            # use against quota: the agreements and the visits that used them
+            **{s.key: [scoped["agreements"], scoped["visits"]] for s in sections if s.key.startswith("quota-")}}),
         evidence_tables=evidence_tables,
         data_tables=data_tables,
         branding=load_branding(Path(path)) if path else None,
@@ -938,7 +940,7 @@ def summary_table(pack: Pack) -> Table:
                   pack.label("pack.col.change")], rows, (False, True, False), (34, 18, 48))
 
 
-def map_png(pack: Pack, width_px: int = 2000, height_ratio: float | None = None) -> bytes:
+def map_png(pack: Pack, width_px: int = 2000) -> bytes:
     """The partner map of the pack as PNG bytes (framed to the partners shown)."""
     from report.mapimage import render_partner_map
 

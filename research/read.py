@@ -53,9 +53,6 @@ class Publications(HasProblems):
     files: list[str] = field(default_factory=list)
 
 
-def empty_publications() -> Publications:
-    return Publications(pd.DataFrame(columns=PAPER_COLUMNS), pd.DataFrame(columns=AFFILIATION_COLUMNS))
-
 
 def normalize_doi(value: object) -> str:
     """``https://doi.org/10.1/AB`` and ``10.1/ab`` are one DOI (lower case, no prefix)."""

@@ -527,11 +527,6 @@ UNKNOWN_INPUTS = {
 }
 
 
-def _unknown(values, ids, name):
-    """Whether a sum is unknown: it has inputs and none of them is known."""
-    note = UNKNOWN_INPUTS.get(name)
-    return note is not None and len(ids[name]) > 0 and values[note] == len(ids[name])
-
 
 def _dated_years(data, scope):
     """{table: calendar years in which the scope, its years filter aside, has dated rows}."""
@@ -698,4 +693,80 @@ def reference_targets(tables, scope, data=None):
                 share=share,
             )
         )
+    return out
+
+
+# ----------------------------------------------------------------- ranking indicators
+# From docs/metrics.md, "Ranking indicators", read again without looking at the code: for
+# the latest academic year started by as_of, per institution or for a group of them (sums
+# over the group), None when a total the ratio divides by is missing for that year.
+
+def _fact(data, institution, year, metric):
+    for row in data.get("institution_facts", []):
+        if row["institution_id"] == institution and row["academic_year"] == f"{year}/{year + 1}" \
+                and row["metric"] == metric:
+            return row["value"]
+    return None
+
+
+def _academic_year_of(day):
+    return day.year if (day.month, day.day) >= (9, 1) else day.year - 1
+
+
+def _mobility_visits(data, institution, year, who, direction):
+    teaching = {"lectures", "practical_classes", "masterclass"}
+    count = 0
+    for v in data["visits"]:
+        day = v.get("start_date")
+        if v["institution_id"] != institution or day is None or v.get("start_date_precision") == "year":
+            continue
+        if _academic_year_of(day) != year or v["direction"] != direction or v.get("mode") == "remote":
+            continue
+        if (v.get("participant") or "staff") != who:
+            continue
+        if who == "staff" and v["activity"] not in teaching:
+            continue
+        count += 1
+    return count
+
+
+def reference_rankings(tables, as_of, institutions):
+    """{indicator: value or None} of the yearly ranking indicators for the group."""
+    data = prepare(tables)
+    data["institution_facts"] = rows_of(tables["institution_facts"]) if "institution_facts" in tables else []
+    year = _started_year(as_of)
+
+    def ratio(numerators, denominators, scale=1.0):
+        if any(n is None for n in numerators) or any(d is None for d in denominators):
+            return None
+        total = sum(denominators)
+        return None if not total else sum(numerators) / total * scale
+
+    foreign = {}
+    student_numerators = []
+    for inst in institutions:
+        home = _home_country(data, inst)
+        mine = 0
+        for s in data["students"]:
+            if s["institution_id"] == inst and s["academic_year"] == f"{year}/{year + 1}" \
+                    and s["country"] is not None and s["country"] != home:
+                mine += s["count"]
+                foreign[s["country"]] = foreign.get(s["country"], 0) + s["count"]
+        student_numerators.append(mine)
+    students_total = [_fact(data, i, year, "students_total") for i in institutions]
+    staff_total = [_fact(data, i, year, "staff_academic_total") for i in institutions]
+    out = {
+        "international_student_share": ratio(student_numerators, students_total),
+        "international_staff_share": ratio([_fact(data, i, year, "staff_academic_international") for i in institutions],
+                                           staff_total),
+        "international_doctorates_share": ratio(
+            [_fact(data, i, year, "doctorates_awarded_international") for i in institutions],
+            [_fact(data, i, year, "doctorates_awarded") for i in institutions]),
+        "student_countries_foreign": float(len(foreign)),
+        "largest_country_share": max(foreign.values()) / sum(foreign.values()) if foreign else None,
+    }
+    for who, totals in (("student", students_total), ("staff", staff_total)):
+        for direction in ("incoming", "outgoing"):
+            out[f"{who}_mobility_{direction}_per_100"] = ratio(
+                [_mobility_visits(data, i, year, who, direction) for i in institutions], totals, 100.0)
     return out

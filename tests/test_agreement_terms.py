@@ -135,3 +135,15 @@ def test_the_pack_has_a_use_section_per_institution(tmp_path):
     texts = ["\n".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame) for slide in deck.slides]
     assert any("Use against quota: SamSMU" in text for text in texts)
     assert write_pdf(tmp_path / "p.pdf", pack).stat().st_size > 0
+
+
+def test_subject_areas_are_isced_codes_named_in_three_languages(tmp_path):
+    from i18n.fmt import isced
+
+    assert isced("0912", "en") == "Medicine (0912)"
+    assert isced("0912", "ru") == "Медицина (0912)"
+    assert isced("0912", "uz") == "Tibbiyot (0912)"
+    assert isced("0918", "en") == "Health (0918)"  # no name of its own: its narrow field's
+    terms = TERMS + "a1,staff_training,incoming,2023/2024,,1,,,912;12345,,,\n"
+    dataset, _ = _uses(tmp_path, terms=terms)
+    assert [(p.row, p.column, p.code) for p in dataset.problems if p.severity == "error"] == [(5, "isced", "bad_isced")]

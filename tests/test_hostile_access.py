@@ -441,9 +441,6 @@ def _no_trace(at) -> None:
     assert not any("Errno" in x or "Traceback" in x or "sqlite" in x.lower() for x in texts)
 
 
-def _visit_lines(store) -> int:
-    return len(store.frames(store.current())["visits"])
-
 
 def test_disk_full_after_a_publish_shows_the_last_copy_with_one_notice(app_env, tmp_path,
                                                                        monkeypatch):

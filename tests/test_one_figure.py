@@ -261,6 +261,10 @@ def test_agreements_page_cannot_tell_expiring(curated_env):
     assert any("21 active agreement(s) have no expiry date" in w.value for w in at.warning)
     assert [m.value for m in at.markdown if "comes from" in m.value] == [
         "**Where “Expiring within 180 days” (cannot tell) comes from**"]
+    # and the rows "cannot tell" rests on: the 21 active agreements without an expiry date
+    assert "**Active agreements without an expiry date (21): whether they expire cannot be told**" in [
+        m.value for m in at.markdown]
+    assert any(len(df.value) == 21 for df in at.dataframe)
 
 
 def test_quality_page_flags_active_from_no_date(curated_env):
@@ -313,7 +317,8 @@ def test_every_surface_reads_the_state_on_the_curated_data(curated_env, curated_
     assert not at.exception
     cards = {m.label: m.value for m in at.metric}
     assert cards["Partner countries"] == "11"  # foreign only, Uzbekistan said apart
-    assert "+ 1 domestic partner(s): Uzbekistan" in [c.value for c in at.caption]
+    # written "\+": the line reads "+ 1 …", not as a markdown list item
+    assert "\\+ 1 domestic partner(s): Uzbekistan" in [c.value for c in at.caption]
     for name in not_known:
         assert cards[label[name]] == words[states[name]], name
         assert report["figures"][name]["value"] is None

@@ -172,3 +172,23 @@ def test_documents_feed_the_same_figures_in_presentation_mode(monkeypatch, tmp_p
     normal, present = (run_dashboard("documents", present=p, lang="en").dataframe[0].value for p in ("0", "1"))
     assert normal["Figures fed (current filters)"].tolist() == present["Figures fed (current filters)"].tolist()
     assert "Incoming visits" in present["Figures fed (current filters)"].tolist()[0]
+
+
+def test_the_timeline_hover_carries_neutral_ids(tmp_path, monkeypatch):
+    """Issue 26 item 12: the timeline's hover ids named people (v-samsmu-togizbaev)."""
+    import json
+
+    folder = tmp_path / "data"
+    shutil.copytree(DASHBOARD, folder)
+    visits = folder / "visits.csv"
+    visits.write_text(visits.read_text(encoding="utf-8").replace("\nv1,", "\nv-samsmu-kim-min-jun,"),
+                      encoding="utf-8")
+    monkeypatch.setenv("COOP_DATA", str(folder))
+    monkeypatch.setenv("COOP_STORE", str(tmp_path / "no-store"))
+    for present, wanted, unwanted in (("1", "visits:2", "kim"), ("0", "v-samsmu-kim-min-jun", "visits:2")):
+        at = run_dashboard("mobility", present=present, lang="en")
+        [timeline] = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if "visit-timeline" in c.proto.id]
+        ids = [i for trace in timeline["data"] for i in trace.get("customdata") or []]
+        hovers = " ".join(str(h) for trace in timeline["data"] for h in trace.get("hovertext") or [])
+        assert wanted in ids, present
+        assert not any(unwanted in str(i).casefold() for i in ids) and unwanted not in hovers.casefold(), present

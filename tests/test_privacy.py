@@ -105,3 +105,10 @@ def test_a_document_author_is_shown_only_when_an_organisation():
     assert privacy.author("WHO") == "WHO"
     assert privacy.author("") == "" and privacy.author(None) == ""
     assert Privacy().author("Guldona Anvarbekovna Mamasolieva") == "Guldona Anvarbekovna Mamasolieva"
+
+
+def test_an_id_met_in_a_list_keeps_partners_and_codes():
+    privacy = _privacy(["Kim Min-jun"], partners=["Kim Clinic of Cardiology"])
+    assert privacy.any_id("v0") == "visits:2"
+    assert privacy.any_id("p-kim-clinic") == "p-kim-clinic"  # a partner, never a person
+    assert privacy.any_id("KOR") == "KOR" and privacy.any_id("students:4") == "students:4"

@@ -136,3 +136,36 @@ def test_a_negative_fact_and_a_duplicate_are_row_errors(tmp_path):
     errors = [(p.table, p.row, p.column, p.code) for p in dataset.problems if p.severity == "error"]
     assert ("institution_facts", 9, "value", "negative_value") in errors
     assert any(e[0] == "institution_facts" and e[1] == 10 for e in errors)
+
+
+def test_synthetic_data_has_facts_so_every_share_is_known(tmp_path):
+    from loaders.synth import write_synth
+
+    counts = write_synth(tmp_path / "s", visits=300, seed=5)
+    assert counts["institution_facts"] == 5 * 8 * 5  # institutions x academic years x metrics
+    assert counts["agreement_terms"] > 0
+    dataset = load_dataset(tmp_path / "s")
+    assert [p.line() for p in dataset.problems if p.severity == "error"] == []
+    figures = rankings(dataset.tables, AS_OF).figures
+    for name in ("international_student_share", "international_staff_share", "international_doctorates_share",
+                 "staff_mobility_incoming_per_100"):
+        assert figures[name].state == "known", name
+
+
+@pytest.mark.parametrize("as_of", [date(2025, 6, 30), date(2024, 9, 1), date(2025, 9, 1)])
+def test_the_independent_reference_agrees(tables, tmp_path, as_of):
+    """tests/kpi_reference.py reads the definitions again with plain loops; every
+    institution and the whole group give the same values on the hand-made data and on
+    synthetic data with facts."""
+    from loaders.synth import write_synth
+    from tests.kpi_reference import reference_rankings
+
+    write_synth(tmp_path / "s", visits=400, seed=3)
+    for data in (tables, load_dataset(tmp_path / "s").tables):
+        every = sorted(data["institutions"]["institution_id"])
+        result = rankings(data, as_of)
+        for group, figures in [(every, result.figures), *[([i], result.by_institution[i]) for i in every]]:
+            expected = reference_rankings(data, as_of, group)
+            for name, value in expected.items():
+                got = figures[name].value if figures[name].state == "known" else None
+                assert got == pytest.approx(value) if value is not None else got is None, (group, name)

@@ -72,3 +72,13 @@ def test_the_pack_has_the_rankings_section(env):
     assert section.title == text("ranking.section.title", "ru")
     row = next(r for r in section.table.rows if r[0] == text("ranking.international_staff_share.label", "ru"))
     assert row[1:] == ["2,3\u00a0%", "7 / 300 = 2,3\u00a0%", "2,0\u00a0%", "2,5\u00a0%"]  # ADMI, SamSMU
+
+
+def test_on_the_curated_data_the_page_says_what_to_enter(tmp_path, monkeypatch):
+    monkeypatch.setenv("COOP_DATA", str(ROOT / "data"))
+    monkeypatch.setenv("COOP_STORE", str(tmp_path / "store"))
+    at = run_dashboard("rankings")
+    assert [w.value for w in at.warning] == [text("page.rankings.no_facts", "en")]
+    main = at.dataframe[0].value.set_index("Indicator")
+    assert main.loc["International student share", "Value"] == "unknown"
+    assert main.loc["International student share", "Why"] == "no total for this academic year: ADMI, SamSMU"

@@ -36,7 +36,7 @@ def test_synth_names_are_fictional():
 
 
 TABLES = ["institutions", "partners", "agreements", "visits", "grants", "students",
-          "fx_rates", "targets"]
+          "fx_rates", "targets", "institution_facts", "agreement_terms"]
 
 
 def test_synth_same_seed_same_data():

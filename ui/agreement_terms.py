@@ -51,7 +51,9 @@ def _use(ctx, uses) -> None:
     for column, state in zip(columns, USE_STATES, strict=True):
         column.metric(t(f"enum.use_state.{state}", lang), fmt.integer(int((current["state"] == state).sum()), lang))
     names = ctx.partner_names()
+    subjects = _subjects(ctx, frame)
     frame = frame.assign(
+        subject=subjects,
         partner=frame["partner_id"].map(lambda p: names.get(p, p)),
         state_text=frame["state"].map(lambda s: f"{USE_ICONS[s]} {t(f'enum.use_state.{s}', lang)}"),
         planned_text=frame["planned"].map(lambda v: t("page.agreements.use.not_defined", lang) if pd.isna(v)
@@ -66,6 +68,7 @@ def _use(ctx, uses) -> None:
         ("academic_year", "common.col.academic_year", "text"),
         ("mobility_type", "page.agreements.use.col.mobility_type", "enum:mobility_type"),
         ("direction", "common.col.direction", "enum:term_direction"),
+        ("subject", "page.agreements.use.col.subject", "text"),
         ("planned_text", "page.agreements.use.col.planned", "text"),
         ("actual_text", "page.agreements.use.col.actual", "text"),
         ("state_text", "page.agreements.use.col.state", "text"),
@@ -74,6 +77,22 @@ def _use(ctx, uses) -> None:
     ], lang, lookups=ctx.lookups())
     table_with_download(shown, "agreements-use", lang, key="agreements-use")
     st.caption(t("page.agreements.use.rule", lang))
+
+
+def _subjects(ctx, frame: pd.DataFrame) -> list[str]:
+    """Each use row's subject areas, named (its term's ``isced`` codes; terms are matched by
+    agreement, type, direction and first year)."""
+    terms = ctx.tables.get("agreement_terms")
+    if terms is None or terms.empty:
+        return [""] * len(frame)
+    named: dict[tuple, str] = {}
+    for row in terms.to_dict("records"):
+        codes = row.get("isced") if isinstance(row.get("isced"), list) else []
+        key = (row["agreement_id"], row["mobility_type"], row["direction"])
+        text = "; ".join(fmt.isced(c, ctx.lang) for c in codes)
+        named[key] = "; ".join(x for x in (named.get(key, ""), text) if x)
+    return [named.get((a, m, d), "") for a, m, d in zip(frame["agreement_id"], frame["mobility_type"],
+                                                         frame["direction"], strict=True)]
 
 
 def _pipeline(ctx, agreements: pd.DataFrame, uses) -> None:

@@ -128,22 +128,6 @@ class PageContext:
         scope = self.scope.replace(year_from=None, year_to=None) if self.scope is not None else None
         return cached.dating_summary(self.path, self.stamp, scope)
 
-    def comparison_year(self) -> int | None:
-        """The year the year-over-year deltas are for.
-
-        The range's end when one is set; else the last full calendar year before the
-        reference date (a half year against a whole one would always look like a fall).
-        """
-        if self.scope is not None and self.scope.year_to is not None:
-            return self.scope.year_to
-        if self.year_span is None:
-            return None
-        latest = self.year_span[1]
-        if self.scope is not None:
-            as_of = self.scope.as_of
-            full_year = as_of.year if (as_of.month, as_of.day) == (12, 31) else as_of.year - 1
-            latest = min(latest, full_year)
-        return latest
 
     # ------------------------------------------------------------ labels
 

@@ -69,9 +69,9 @@ def files_stamp(path: Path) -> tuple[tuple[str, int, int], ...]:
 
 # The dataset and the scoped frames are shared by every session and never modified, so
 # they are cached as resources: a rerun gets the same objects back instead of unpickling
-# a copy (which cost ~0.4 s per rerun at a million visits). Pages only derive new frames.
+# a copy (costly at a million visits). Pages only derive new frames.
 # Two versions at most: the current one and, while sessions move over, the previous one
-# (a million visits take ~0.45 GB each).
+# (each holds a whole dataset; docs/performance.md).
 @st.cache_resource(show_spinner=False, max_entries=2)
 def load_cached(path: str, stamp: tuple) -> Dataset:
     """``loaders.load_dataset`` once per (path, files' stamp), via the disk cache.
@@ -81,8 +81,8 @@ def load_cached(path: str, stamp: tuple) -> Dataset:
     (``collect_garbage``) only scans what that rerun made.
     """
     del stamp  # part of the cache key only
-    # Compact: the visits' codes and ids as categoricals (each copy of a million visits
-    # ~0.27 -> ~0.08 GB; the peak of a server at a million visits 1.99 -> 1.24 GB, README).
+    # Compact: the visits' codes and ids as categoricals (each copy of the visits and a
+    # server's peak memory much smaller; measured in docs/performance.md).
     dataset = load_dataset(path, cache=True, compact=True)
     # No full collection first (0.2-0.4 s with streamlit and plotly loaded): the frames
     # hold no reference cycles, so a replaced version is still freed by reference
@@ -97,8 +97,7 @@ def collect_garbage() -> None:
     A page's namespace refers to itself through the functions and lambdas defined in it
     (a reference cycle), so its frames (a scoped million visits, a few hundred MB) were
     only freed by an occasional full collection: the app held several such generations
-    at once (the peak memory at a million visits fell from ~2.3 to ~1.6 GB with a full
-    collection each rerun). ``ui.page.start_page`` now empties the previous run's
+    at once (docs/performance.md has the measurements). ``ui.page.start_page`` now empties the previous run's
     namespace, which breaks that cycle: its frames go by reference counting at once.
     What other cyclic garbage a run leaves (figures, small caches) is collected here
     only once the resident size grew ``COLLECT_GROWTH_MB`` past its level after the last
@@ -107,8 +106,8 @@ def collect_garbage() -> None:
     freed before the next page's work.
 
     Past ``TRIM_ABOVE_MB`` resident, the heap's free pages go back to the system too
-    (``malloc_trim``): after the overview at a million visits 1.87 GB resident -> 0.55 GB
-    (~70 ms, only at that size), so what a server holds between clicks is what it uses.
+    (``malloc_trim``, only at that size), so what a server holds between clicks is what
+    it uses (measured in docs/performance.md).
     """
     resident = _resident_mb()
     bar = _COLLECTED_AT_MB[0]
@@ -146,7 +145,7 @@ _FREEZES_LEFT = [3]
 def freeze_long_lived() -> None:
     """At the start of the first few runs of the process: collect, then move what is left
     (modules, Streamlit, plotly, babel: ~30k objects) out of the collector's sight, so
-    ``collect_garbage`` scans only what later runs make (~5-10 ms -> <1 ms per run).
+    ``collect_garbage`` scans only what later runs make.
 
     Called before the page runs (dashboard.py): the previous run's page namespace is
     collected first and no page namespace is alive, so no frame is frozen. Only the
@@ -174,12 +173,12 @@ FILTERED_TABLES = ("agreements", "visits", "grants", "students")  # the tables a
 class ScopedFrames:
     """The scoped frames of recent scopes of one dataset, bounded by the rows they copy.
 
-    A scoped copy of a million visits is ~250 MB, so a count of entries is no bound: the
+    A scoped copy of a million visits is large, so a count of entries is no bound: the
     most recent scopes are kept while the rows they copied (frames that ``apply_scope``
     returned unfiltered are the dataset's own, free) stay within ``row_budget``, room for
     a new copy included; the newest is always kept. At 100k visits that is a dozen
     scopes, at a million one or two.
-    An evicted scope is recomputed when asked again (~0.1 s per 100k visits).
+    An evicted scope is recomputed when asked again.
     """
 
     def __init__(self, row_budget: int, max_entries: int = 16) -> None:
@@ -245,24 +244,6 @@ def kpis_with_notes(path: str, stamp: tuple, scope: metrics.Scope) -> tuple[dict
         tables, scope, scoped_tables(path, stamp, scope), _shared(path, stamp)
     )
 
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def kpi_subset(path: str, stamp: tuple, scope: metrics.Scope, names: tuple[str, ...]) -> dict:
-    """Only the named KPIs and notes for one scope (e.g. the mobility page's lecture
-    sessions), by the registry's own functions: the same values as ``kpis_with_notes``
-    without computing every KPI after each filter change."""
-    from metrics.registry import KPI_BY_NAME, NOTES
-
-    ctx = metrics.KpiContext(load_cached(path, stamp).tables, scope,
-                             scoped_tables(path, stamp, scope), _shared(path, stamp))
-    return {name: (KPI_BY_NAME[name].func if name in KPI_BY_NAME else NOTES[name])(ctx) for name in names}
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def kpis_by_institution(path: str, stamp: tuple, scope: metrics.Scope) -> dict[str, dict]:
-    """Every KPI for each institution alone."""
-    tables = load_cached(path, stamp).tables
-    return metrics.by_institution(tables, scope, scoped_tables(path, stamp, scope), _shared(path, stamp))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -371,7 +352,7 @@ def privacy_of(path: str, stamp: tuple, lang: str) -> Privacy:
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _masked_dataset(path: str, stamp: tuple, lang: str) -> dict[str, pd.DataFrame]:
     """Every table of the dataset as presentation mode shows it, masked once per dataset
-    and language (100k visits: ~2 s; a scope then only picks its rows)."""
+    and language (a scope then only picks its rows)."""
     privacy = privacy_of(path, stamp, lang)
     return {name: privacy.table(name, frame) for name, frame in load_cached(path, stamp).tables.items()
             if frame is not None}

@@ -15,8 +15,8 @@ import streamlit as st
 
 import metrics
 from i18n import fmt, t
-from metrics.figure import Figure, figure, figures
-from report.figure_words import domestic_words, figure_words, note_text, value_text
+from metrics.figure import Figure, figures
+from report.figure_words import domestic_words, figure_words, value_text
 from ui.context import PageContext
 from ui.documents import EVIDENCE_TABLE, document_links, documents_of_frame, with_documents
 from ui.panels import table_with_download
@@ -103,6 +103,9 @@ def evidence_display(ctx: PageContext, name: str, frame: pd.DataFrame | None = N
     frame = with_documents(ctx, EVIDENCE_TABLE.get(kpi.evidence_of, "countries"), frame)
     columns = [c for c in COLUMNS[kpi.evidence_of]
                if not (ctx.present and c[0] in (*PERSONAL, "quote"))]
+    # The document right after the id: a panel reads what proves the row before its details.
+    document = [c for c in columns if c[0] in ("document", "documents")]
+    columns = [columns[0], *document, *[c for c in columns[1:] if c not in document]]
     return display_frame(frame, columns, ctx.lang, lookups=ctx.lookups())
 
 
@@ -135,14 +138,14 @@ def rows_panel(ctx: PageContext, names: Sequence[str], figs: Mapping[str, Figure
         table_with_download(table, f"rows-{name}", lang, key=f"evidence-{name}")
         document_links(ctx, documents_of_frame(ctx, EVIDENCE_TABLE.get(kpi.evidence_of, "countries"),
                                                ctx.evidence_frame(name)), key=f"evidence-{name}")
+        if name == "agreements_expiring" and figs[name].unknown:
+            # what "cannot tell" / "≥" rests on: the active agreements whose expiry is unknown
+            active = ctx.evidence_frame("agreements_active")
+            unknown = active[metrics.rules.expiry_unknown(active)]
+            st.markdown("**" + t("evidence.expiry_unknown", lang, n=fmt.integer(len(unknown), lang)) + "**")
+            table_with_download(evidence_display(ctx, "agreements_active", unknown), "rows-expiry-unknown",
+                                lang, key="evidence-expiry-unknown")
 
-
-def figure_text(name: str, value: object, notes: Mapping[str, int], lang: str,
-                values: Mapping[str, object] | None = None) -> tuple[str, str | None]:
-    """The card's number, and a line under it when it is not a plain number ("unknown",
-    "≥ N", "cannot tell"): ``report.figure_words`` of the figure."""
-    fig = figure(name, {**(values or {}), name: value}, notes)
-    return value_text(fig, lang), note_text(fig, lang)
 
 
 def kpi_card(container, ctx: PageContext, fig: Figure, inverse: bool = False, rows: bool = True) -> None:
@@ -168,8 +171,8 @@ def kpi_card(container, ctx: PageContext, fig: Figure, inverse: bool = False, ro
         lines.insert(0, domestic_words(partners, ctx.evidence_frame("partner_countries")["country"], lang).strip()
                      .removeprefix("(").removesuffix(")") or None)
     for line in lines:
-        if line:
-            container.caption(line)
+        if line:  # "+ 2 without a count" is text, not a markdown list item
+            container.caption("\\" + line if line[:1] in "+-*" else line)
     if rows:  # in presentation mode too: the rows are masked (ctx.evidence_frame)
         show_rows_button(container, fig.name, lang)
 

@@ -17,7 +17,7 @@ SHOW_ALL_ROWS = 30
 ROW_PX = 35
 LONG_TEXT = 40
 LONG_TEXT_PX = 320
-# A longer table shows its first rows only (the CSV has every row): 100k rows were ~23 MB
+# A longer table shows its first rows only (the CSV has every row): 100k rows were many MB
 # sent to the browser on every rerun, and no one scrolls them.
 MAX_SHOWN_ROWS = 1_000
 
@@ -127,7 +127,7 @@ def display_table_with_download(
 ) -> None:
     """``table_with_download(display_frame(frame, columns, lang, lookups=lookups), ...)``
     that formats only the rows shown (``display_frame`` is row by row): the CSV formats
-    every row when its button is clicked. 100k visits took ~1 s to format per rerun."""
+    every row when its button is clicked (formatting every row each rerun was slow)."""
     from ui.tables import display_frame
 
     head = frame if len(frame) <= MAX_SHOWN_ROWS else frame.head(MAX_SHOWN_ROWS)

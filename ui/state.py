@@ -13,7 +13,7 @@ link's view to the dataset at hand (what it keeps, and what it cannot show). Exa
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from i18n import DEFAULT_LANG, LANGUAGES
@@ -56,9 +56,6 @@ class ViewState:
     as_of: date | None = None
     lang: str = DEFAULT_LANG
     present: bool = False
-
-    def with_changes(self, **changes: object) -> ViewState:
-        return replace(self, **changes)
 
 
 def _values(params: Mapping[str, object], key: str) -> list[str]:
