@@ -330,6 +330,14 @@ def _summary(deck: Deck, pack: Pack) -> None:
         paragraph.space_after = Pt(8)
 
 
+def _fitting_size(text: str, room: int, sizes: tuple[float, ...]) -> float:
+    """The largest of ``sizes`` at which every word of ``text`` fits ``room`` (EMU) on one
+    line ("неизвестно" on a card is never broken as "неизвест/но")."""
+    ruler = _ruler()
+    widest = max((ruler.getlength(w) for w in text.split(" ")), default=0.0) / 100
+    return next((size for size in sizes if Pt(widest * size * 1.04) <= room), sizes[-1])
+
+
 def _big_numbers(deck: Deck, pack: Pack) -> None:
     slide = deck.slide(pack.label("export.kpis.title"), pack.comparison_note,
                        "\n\n".join(f"{b.label}: {b.definition}" for b in pack.big_numbers))
@@ -346,7 +354,7 @@ def _big_numbers(deck: Deck, pack: Pack) -> None:
         card.line.color.rgb = RGBColor(0xD6, 0xDE, 0xE8)
         card.shadow.inherit = False
         value = number.value
-        size = 40 if len(value) <= 8 else 30 if len(value) <= 14 else 20
+        size = _fitting_size(value, width - Inches(0.5), (40, 30, 24, 20, 16))
         text_box(slide, left + Inches(0.15), top + Inches(0.1), width - Inches(0.3),
                  Inches(0.9), value, size, True, deck.colour)
         text_box(slide, left + Inches(0.15), top + Inches(0.95), width - Inches(0.3),

@@ -313,3 +313,23 @@ def test_the_summary_is_the_page_after_the_cover_and_slide_two(curated, tmp_path
     assert slide.shapes.title.text == "Summary"
     for sentence in SUMMARY_EN:
         assert sentence in words
+
+
+def test_a_big_number_card_never_breaks_its_value(curated, tmp_path):
+    """"неизвестно" on its card at a size where it fits (it wrapped as "неизвест/но")."""
+    import matplotlib
+    from PIL import ImageFont
+    from pptx import Presentation
+    from pptx.util import Pt
+
+    from report.pptx import write_pptx
+
+    bold = ImageFont.truetype(str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans-Bold.ttf"), 100)
+    deck = Presentation(write_pptx(tmp_path / "d.pptx", build_pack(curated, Scope(as_of=AS_OF), "ru", False)))
+    slide = deck.slides[2]  # the key figures, after the cover and the summary
+    values = [s for s in slide.shapes if s.has_text_frame and s.text_frame.text == "неизвестно"]
+    assert values
+    for shape in values:
+        paragraph = shape.text_frame.paragraphs[0]
+        room = shape.width - shape.text_frame.margin_left - shape.text_frame.margin_right
+        assert Pt(bold.getlength("неизвестно") * paragraph.font.size.pt / 100) <= room
