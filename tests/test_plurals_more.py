@@ -80,3 +80,41 @@ def test_no_english_string_writes_a_plural_as_s_in_brackets():
     """Every counted noun goes through i18n.fmt.plural: none writes "row(s)"."""
     left = sorted(k for k, v in catalog("en").items() if re.search(r"\w\((s|es|ies)\)", v))
     assert left == []
+
+
+@pytest.mark.parametrize(("key", "lang", "expected"), [
+    ("problem.errors_count", "ru", ["1 ошибка", "2 ошибки", "5 ошибок", "21 ошибка"]),
+    ("problem.warnings_count", "ru", ["1 предупреждение", "2 предупреждения", "5 предупреждений",
+                                      "21 предупреждение"]),
+    ("problem.errors_count", "en", ["1 error", "2 errors", "5 errors", "21 errors"]),
+    ("problem.warnings_count", "uz", ["1 ta ogohlantirish", "2 ta ogohlantirish", "5 ta ogohlantirish",
+                                      "21 ta ogohlantirish"]),
+    ("page.research.distinct_papers", "ru", ["1 различная статья", "2 различные статьи", "5 различных статей",
+                                             "21 различная статья"]),
+    ("pack.research.papers", "en", ["1 paper", "2 papers", "5 papers", "21 papers"]),
+])
+def test_problem_and_paper_counts(key, lang, expected):
+    assert [fmt.plural(key, n, lang) for n in (1, 2, 5, 21)] == expected
+
+
+def test_merge_rows_in_russian():
+    got = [fmt.plural("data.merge.rows", n, "ru", table="Визиты", count=n) for n in (1, 2, 5, 21)]
+    assert got == ["Визиты: 1 строка", "Визиты: 2 строки", "Визиты: 5 строк", "Визиты: 21 строка"]
+
+
+def test_store_errors_with_a_count_are_plural():
+    """ui.text.tt picks the plural entry of data.store.merge_conflict by its count."""
+    from ui.text import tt
+
+    one = tt("data.store.merge_conflict", "en", count=1, rows="visits v1", base=3)
+    assert one.startswith("1 row was changed meanwhile both in your file and in the store (visits v1")
+    ru = [tt("data.store.merge_conflict", "ru", count=n, rows="x", base=3).split(" и в вашем")[0] for n in (1, 2, 5, 21)]
+    assert ru == ["1 строка тем временем изменена", "2 строки тем временем изменены", "5 строк тем временем изменено",
+                  "21 строка тем временем изменена"]
+
+
+def test_loader_cli_summary():
+    from loaders.__main__ import problems_summary
+
+    assert problems_summary(1, 0) == "1 error, 0 warnings"
+    assert problems_summary(24, 3) == "24 errors, 3 warnings"
