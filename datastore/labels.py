@@ -14,9 +14,7 @@ from loaders.words import ENUM_GROUPS
 LANGS = ("en", "ru", "uz")
 _COLUMN_KEYS = {"start_date": "common.col.start", "end_date": "common.col.end",
                 "institution_id": "common.col.institution", "partner_id": "common.col.partner",
-                "partner_ids": "common.col.partners", "count": "common.col.students",
-                # visits.person is "Участник" too: the participant's kind gets its own name
-                "participant": "data.field.participant_kind"}
+                "partner_ids": "common.col.partners", "count": "common.col.students"}
 
 
 def enum_group(table: str, column: str) -> str | None:

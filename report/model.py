@@ -113,6 +113,10 @@ class Pack:
     changes: dict[str, str] = field(default_factory=dict)  # KPI -> its change line, where the JSON has one
     register: Register | None = None  # the numbered sources (report.sources)
     cites: dict[str, list[int]] = field(default_factory=dict)  # part -> its documents' numbers
+    figures: dict[str, Figure] = field(default_factory=dict)  # KPI -> its figure (the annex's numbers)
+    # (institution's short name, KPI -> its figure) when the pack has two or more institutions
+    institution_figures: list[tuple[str, dict[str, Figure]]] = field(default_factory=list)
+    summary: list[str] = field(default_factory=list)  # the summary's sentences (summary_sentences)
 
     def cites_line(self, part: str) -> str:
         """"Sources: [1], [2]" for a slide or page of ``part`` ("" when it cites none)."""
@@ -291,6 +295,36 @@ def _by_institution(report: dict, tables: Tables, lang: str) -> Table | None:
     rows = [[t(k.label_key, lang)] + [cell(i, k.name) for i in ids] for k in KPIS]
     return Table([t("export.col.kpi", lang)] + [short.get(i, i) for i in ids], rows,
                  (False,) + (True,) * len(ids), (30,) + (70 / len(ids),) * len(ids))
+
+
+def _institution_figures(report: dict, tables: Tables) -> list[tuple[str, dict[str, Figure]]]:
+    """Every KPI's figure per institution (the annex writes their numbers), as
+    ``_by_institution`` reads them."""
+    values = report.get("by_institution") or {}
+    states = report.get("by_institution_figures") or {}
+    if len(values) < 2:
+        return []
+    _, short = _institution_names(tables)
+    return [(short.get(i, i), {k.name: from_json(k.name, states.get(i, {}).get(k.name) or {
+        "value": values[i].get(k.name)}) for k in KPIS}) for i in values]
+
+
+def summary_sentences(figures: Mapping[str, Figure], lang: str) -> list[str]:
+    """The summary's sentences, every number read off the pack's figures (as their state
+    reads: "unknown", "cannot tell", "≥ 15" or the number)."""
+    def v(name: str) -> str:
+        return value_text(figures[name], lang)
+
+    return [
+        t("pack.summary.partners", lang, partners=v("partners"), countries=v("partner_countries")),
+        t("pack.summary.agreements", lang, active=v("agreements_active"),
+          dormant=v("agreements_dormant"), expiring=v("agreements_expiring")),
+        t("pack.summary.visits", lang, incoming=v("visits_incoming"), outgoing=v("visits_outgoing"),
+          remote=v("remote_share")),
+        t("pack.summary.grants", lang, active=v("grants_active"), funding=v("grant_funding_usd")),
+        t("pack.summary.students", lang, students=v("international_students"),
+          countries=v("student_countries")),
+    ]
 
 
 # ---------------------------------------------------------------- per-year counts
@@ -500,6 +534,15 @@ def _agreements(scoped: Tables, as_of: date, lang: str, privacy: Privacy,
     return section, renewals
 
 
+def _cents(amount: object) -> int:
+    """Decimals of an amount in its own currency: 2 when it has cents (242 784 094,50
+    UZS is not rounded), else none."""
+    try:
+        return 0 if float(str(amount)).is_integer() else 2
+    except ValueError:
+        return 0
+
+
 def _grants(scoped: Tables, funded: pd.DataFrame | None, lang: str, privacy: Privacy,
             partner_names: dict[str, str], short: dict[str, str]) -> Section:
     grants = scoped["grants"]
@@ -514,7 +557,7 @@ def _grants(scoped: Tables, funded: pd.DataFrame | None, lang: str, privacy: Pri
     for row in grants.sort_values("grant_id").to_dict("records"):
         ids = row.get("partner_ids") if isinstance(row.get("partner_ids"), list) else []
         amount = "" if _missing(row.get("amount")) else fmt.money(
-            row["amount"], lang, str(row.get("currency") or ""))
+            row["amount"], lang, str(row.get("currency") or ""), _cents(row["amount"]))
         value = usd.get(str(row["grant_id"]))
         rows.append([
             privacy.row_id("grants", row["grant_id"], row.get("_row")),
@@ -699,6 +742,8 @@ def _getter(table: str, column: str, frame: pd.DataFrame, lang: str, privacy: Pr
     if column == "status":
         kind = "grant_status" if table == "grants" else "agreement_status"
         return lambda r: enum_label(kind, r[column], lang) if not _missing(r[column]) else ""
+    if table == "targets" and column == "metric":  # a KPI or a ranking indicator, in words
+        return lambda r: _metric_words(r[column], lang)
     if column in _ENUMS:
         return lambda r: enum_label(_ENUMS[column], r[column], lang) if not _missing(
             r[column]) else ""
@@ -717,6 +762,17 @@ def _getter(table: str, column: str, frame: pd.DataFrame, lang: str, privacy: Pr
     if column == "institutions":
         return lambda r: ", ".join(r[column]) if isinstance(r[column], list) else _plain(r[column])
     return lambda r: _plain(r[column])
+
+
+def _metric_words(name: object, lang: str) -> str:
+    """A target's figure by its label: a KPI's, else a ranking indicator's (the code when
+    neither names it)."""
+    if _missing(name):
+        return ""
+    if str(name) in KPI_BY_NAME:
+        return t(KPI_BY_NAME[str(name)].label_key, lang)
+    key = f"ranking.{name}.label"
+    return t(key, lang) if t(key, lang) != key else str(name)
 
 
 def _annex_date(value: object, precision: object) -> str | date:
@@ -865,7 +921,23 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
         research=coauthors.sections if coauthors else [],
         research_papers=coauthors.papers if coauthors else None,
         changes=changes,
+        figures=report_figures(report),
+        summary=summary_sentences(report_figures(report), lang),
+        institution_figures=_institution_figures(report, tables),
     )
+
+
+def summary_scope(pack: Pack) -> str:
+    """The summary's first line: the scope (capitalised) and the as-of date."""
+    words = pack.scope_words[:1].upper() + pack.scope_words[1:]
+    return f"{words} · {pack.label('export.as_of')} {pack.as_of}"
+
+
+def summary_table(pack: Pack) -> Table:
+    """The headline figures of the summary: figure, value (as its state reads), change."""
+    rows = [[b.label, b.value, b.change] for b in pack.big_numbers]
+    return Table([pack.label("export.col.kpi"), pack.label("export.col.value"),
+                  pack.label("pack.col.change")], rows, (False, True, False), (34, 18, 48))
 
 
 def map_png(pack: Pack, width_px: int = 2000) -> bytes:

@@ -31,7 +31,7 @@ from matplotlib.container import BarContainer  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from report import palette  # noqa: E402
-from report.model import Chart, Pack, Section, Table, map_png  # noqa: E402
+from report.model import Chart, Pack, Section, Table, map_png, summary_scope, summary_table  # noqa: E402
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"  # DejaVu ships with matplotlib
 FONT, CJK = "DejaVu", "NotoCJK"
@@ -150,8 +150,11 @@ def _paragraph(pdf: PackPdf, text: str, size: float = 9.5,
     pdf.set_text_color(0, 0, 0)
 
 
+_BREAKING = re.compile(r"[ \t\r\n\f\v\u2028\u2029]+")  # not the no-break space of "3 435 239 RUB"
+
+
 def _cell_text(text: object) -> str:
-    text = " ".join(str(text).split())
+    text = _BREAKING.sub(" ", str(text)).strip()
     return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1].rstrip() + "…"
 
 
@@ -161,7 +164,7 @@ def _needs(pdf: PackPdf, table: Table, size: float) -> list[float]:
     need = []
     for c in range(len(table.headers)):
         words = {w for cell in [table.headers[c]] + [r[c] for r in table.rows[:300]]
-                 for w in _cell_text(cell).split()}
+                 for w in _cell_text(cell).split(" ")}  # a word: what a line never breaks
         longest = max((pdf.get_string_width(w) for w in words), default=0)
         need.append(min(longest + 3, pdf.epw * 0.45))
     return need
@@ -411,6 +414,18 @@ def _cover(pdf: PackPdf, pack: Pack) -> None:
         _paragraph(pdf, pack.label("export.public_note"), 9.5)
 
 
+def _summary(pdf: PackPdf, pack: Pack) -> None:
+    """The page a panel reads first: the scope, the headline figures, the sentences."""
+    pdf.add_page()
+    pdf.cite("kpis")
+    _heading(pdf, pack.label("pack.summary.title"))
+    _paragraph(pdf, summary_scope(pack))
+    _table(pdf, summary_table(pack), 9)
+    pdf.ln(2)
+    for sentence in pack.summary:
+        _paragraph(pdf, f"• {sentence}", 10.5, (0, 0, 0))
+
+
 def _contents(pdf: PackPdf, pack: Pack) -> None:
     """A page of contents after the cover, filled in once every section has its page (the
     same sections are the PDF's bookmarks)."""
@@ -520,6 +535,7 @@ def write_pdf(path: str | Path | IO[bytes], pack: Pack) -> Path | IO[bytes]:
     """Write the pack as an A4 PDF to path (or a binary file object)."""
     pdf = PackPdf(pack)
     _cover(pdf, pack)
+    _summary(pdf, pack)
     _contents(pdf, pack)
     _key_figures(pdf, pack)
     if pack.trends is not None:

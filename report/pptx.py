@@ -8,10 +8,13 @@ editable, definitions are in the speaker notes. Example::
 
 from __future__ import annotations
 
+import functools
 import io
 from pathlib import Path
 from typing import IO
 
+import matplotlib
+from PIL import ImageFont
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
@@ -23,7 +26,7 @@ from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
 from report import palette
-from report.model import Chart, Pack, Section, Table, map_png
+from report.model import Chart, Pack, Section, Table, map_png, summary_scope, summary_table
 
 SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)  # 16:9
 MARGIN = Inches(0.5)
@@ -192,20 +195,70 @@ def add_chart(slide: Slide, chart: Chart, left: int, top: int, width: int, heigh
     return graphic
 
 
+CELL_MARGIN = Inches(0.1)  # python-pptx's default left and right cell margin
+SMALLEST = 8  # points: a table's font shrinks no further to keep its words whole
+_BOLD_FONT = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans-Bold.ttf"
+
+
+@functools.lru_cache(maxsize=1)
+def _ruler() -> ImageFont.FreeTypeFont:
+    """DejaVu Sans Bold at 100 pt: wider than Calibri or Carlito, so a word measured with it
+    fits in PowerPoint and LibreOffice alike."""
+    return ImageFont.truetype(str(_BOLD_FONT), 100)
+
+
+def _word_need(table: Table, size: float) -> list[int]:
+    """Per column, the width (EMU) of its widest unbreakable run at ``size`` pt (split at
+    breaking spaces only: "3 435 239 RUB" keeps its no-break spaces), with the margins."""
+    ruler = _ruler()
+    need = []
+    for c in range(len(table.headers)):
+        words = {w for cells in [table.headers] + table.rows for w in str(cells[c]).split(" ")}
+        longest = max((ruler.getlength(w) for w in words), default=0.0) * size / 100
+        need.append(int(Pt(longest * 1.04 + 1)) + 2 * CELL_MARGIN)
+    return need
+
+
+def column_widths(table: Table, width: int, font_size: float) -> tuple[list[int], float]:
+    """Column widths (EMU) from the table's weights, widened so no word breaks mid-word,
+    and the font size (smaller, down to 8 pt, when the widest words need it)."""
+    columns = len(table.headers)
+    weights = list(table.widths or (1,) * columns)
+    size = font_size
+    need = _word_need(table, size)
+    while sum(need) > width and size > SMALLEST:
+        size -= 0.5
+        need = _word_need(table, size)
+    widths = [width * w / sum(weights) for w in weights]
+    for _ in range(columns):  # move width from roomy columns to tight ones
+        short = sum(max(0.0, n - w) for n, w in zip(need, widths, strict=True))
+        spare = [max(0.0, w - n) for n, w in zip(need, widths, strict=True)]
+        if short <= 1 or sum(spare) <= 0:
+            break
+        take = min(short, sum(spare))
+        room = sum(spare)
+        widths = [max(w, n) if n > w else w - s / room * take
+                  for n, w, s in zip(need, widths, spare, strict=True)]
+    scale = width / sum(widths)
+    return [int(w * scale) for w in widths], size
+
+
 def add_table(slide: Slide, table: Table, left: int, top: int, width: int, font_size: float = 11,
               row_height: int = ROW_H) -> GraphicFrame:
-    """A native table with table.widths as shares of width; numbers right-aligned."""
+    """A native table with table.widths as shares of width (widened so no word is broken
+    mid-word, the font smaller where needed); numbers right-aligned."""
     rows, columns = len(table.rows) + 1, len(table.headers)
     shape = slide.shapes.add_table(rows, columns, left, top, width, row_height * rows)
     grid = shape.table
-    weights = table.widths or (1,) * columns
-    for i, weight in enumerate(weights):
-        grid.columns[i].width = Emu(int(width * weight / sum(weights)))
+    widths, font_size = column_widths(table, width, font_size)
+    for i, column_width in enumerate(widths):
+        grid.columns[i].width = Emu(column_width)
     for r, cells in enumerate([table.headers] + table.rows):
         for c, text in enumerate(cells):
             cell = grid.cell(r, c)
             cell.text = str(text)
             cell.margin_top = cell.margin_bottom = Pt(2)
+            cell.margin_left = cell.margin_right = CELL_MARGIN
             for paragraph in cell.text_frame.paragraphs:
                 paragraph.font.size = Pt(font_size)
                 paragraph.font.bold = r == 0
@@ -264,6 +317,27 @@ def _cover(deck: Deck, pack: Pack) -> None:
     deck._footer(slide)
 
 
+def _summary(deck: Deck, pack: Pack) -> None:
+    """Slide 2: the scope, the headline figures with their change, the sentences."""
+    slide = deck.slide(pack.label("pack.summary.title"),
+                       summary_scope(pack))
+    width = SLIDE_W - 2 * MARGIN
+    add_table(slide, summary_table(pack), MARGIN, BODY_TOP, int(width * 0.55), 10, Inches(0.3))
+    left = MARGIN + int(width * 0.58)
+    box = text_box(slide, left, BODY_TOP, width - int(width * 0.58),
+                   SLIDE_H - BODY_TOP - FOOTER_H - Inches(0.3), [f"• {s}" for s in pack.summary], 14)
+    for paragraph in box.text_frame.paragraphs:
+        paragraph.space_after = Pt(8)
+
+
+def _fitting_size(text: str, room: int, sizes: tuple[float, ...]) -> float:
+    """The largest of ``sizes`` at which every word of ``text`` fits ``room`` (EMU) on one
+    line ("неизвестно" on a card is never broken as "неизвест/но")."""
+    ruler = _ruler()
+    widest = max((ruler.getlength(w) for w in text.split(" ")), default=0.0) / 100
+    return next((size for size in sizes if Pt(widest * size * 1.04) <= room), sizes[-1])
+
+
 def _big_numbers(deck: Deck, pack: Pack) -> None:
     slide = deck.slide(pack.label("export.kpis.title"), pack.comparison_note,
                        "\n\n".join(f"{b.label}: {b.definition}" for b in pack.big_numbers))
@@ -280,7 +354,7 @@ def _big_numbers(deck: Deck, pack: Pack) -> None:
         card.line.color.rgb = RGBColor(0xD6, 0xDE, 0xE8)
         card.shadow.inherit = False
         value = number.value
-        size = 40 if len(value) <= 8 else 30 if len(value) <= 14 else 20
+        size = _fitting_size(value, width - Inches(0.5), (40, 30, 24, 20, 16))
         text_box(slide, left + Inches(0.15), top + Inches(0.1), width - Inches(0.3),
                  Inches(0.9), value, size, True, deck.colour)
         text_box(slide, left + Inches(0.15), top + Inches(0.95), width - Inches(0.3),
@@ -393,6 +467,7 @@ def write_pptx(path: str | Path | IO[bytes], pack: Pack) -> Path | IO[bytes]:
     deck = Deck(pack)
     _cover(deck, pack)
     deck.part = "kpis"
+    _summary(deck, pack)
     _big_numbers(deck, pack)
     _all_figures(deck, pack)
     if pack.trends is not None:

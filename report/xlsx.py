@@ -23,6 +23,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from loaders.cells import set_text_cell
 from metrics import KPIS
+from metrics.figure import SHOWN, Figure
+from report.figure_words import note_text
 from report.model import Pack, Table
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -68,17 +70,30 @@ def _header(sheet: Worksheet, headers: list[str]) -> list[WriteOnlyCell]:
     return out
 
 
+def _shorten(name: str, limit: int) -> str:
+    """``name`` within ``limit`` characters, cut after a whole word (a single word longer
+    than the limit is the only thing cut mid-word)."""
+    if len(name) <= limit:
+        return name
+    words = name[: limit + 1].split(" ")[:-1]  # the last word was cut: drop it
+    while words and not any(ch.isalnum() for ch in words[-1]):
+        words.pop()  # no dangling "–" or "(" at the end
+    return " ".join(words).rstrip(" ,;–-(") or name[:limit]
+
+
 def _title(name: str, used: set[str]) -> str:
+    """A sheet name Excel accepts: no ``[]:*?/\\``, whole words within 31 characters,
+    unique (``name (2)``, shortened by words to fit)."""
     for bad in "[]:*?/\\":
         name = name.replace(bad, " ")
-    name = name.strip()[:SHEET_NAME_LIMIT] or "sheet"
-    base, n = name, 2
-    while name.lower() in used:
+    name = " ".join(name.split()) or "sheet"
+    title, n = _shorten(name, SHEET_NAME_LIMIT), 2
+    while title.lower() in used:
         suffix = f" ({n})"
-        name = base[: SHEET_NAME_LIMIT - len(suffix)] + suffix
+        title = _shorten(name, SHEET_NAME_LIMIT - len(suffix)) + suffix
         n += 1
-    used.add(name.lower())
-    return name
+    used.add(title.lower())
+    return title
 
 
 def _widths(sheet: Worksheet, table: Table) -> None:
@@ -107,13 +122,26 @@ def _table_sheets(book: Workbook, name: str, table: Table, used: set[str], note:
             sheet.append([cell(sheet, v) for v in values])
 
 
+# Excel number formats by KPI unit: the cell holds the number, the format shows it.
+NUMBER_FORMATS = {"count": "#,##0", "share": "0.0%", "index": "0.0", "usd": '"$"#,##0'}
+
+
+def _number_cells(sheet: Worksheet, fig: Figure, pack: Pack) -> list[WriteOnlyCell]:
+    """(the value as a number, or empty when no number is shown; the state in words)."""
+    shown = fig.state in SHOWN and fig.value is not None
+    value = fig.value if shown else None
+    if isinstance(value, float) and fig.unit == "count" and value.is_integer():
+        value = int(value)
+    number = cell(sheet, value, number_format=NUMBER_FORMATS.get(fig.unit, "General"))
+    return [number, cell(sheet, pack.label(f"pack.annex.state.{fig.state}"))]
+
+
 def _figures(book: Workbook, pack: Pack, used: set[str]) -> None:
+    """The figures as numbers with number formats; the state and the unknown inputs in
+    their own columns (an expert can sum and chart the Value column)."""
     sheet = book.create_sheet(_title(pack.label("export.sheet.kpis"), used))
-    sheet.column_dimensions["A"].width = 34
-    sheet.column_dimensions["B"].width = 22
-    sheet.column_dimensions["C"].width = 80
-    sheet.column_dimensions["D"].width = 26
-    sheet.column_dimensions["E"].width = 30
+    for letter, width in zip("ABCDEF", (34, 14, 22, 48, 80, 30), strict=True):
+        sheet.column_dimensions[letter].width = width
     sheet.append([cell(sheet, pack.label("export.annex_title"), TITLE_FONT)])
     lines = [(pack.label("export.as_of"), pack.as_of),
              (pack.label("export.generated"), pack.generated),
@@ -125,14 +153,33 @@ def _figures(book: Workbook, pack: Pack, used: set[str]) -> None:
     sheet.append([cell(sheet, pack.comparison_note)])
     sheet.append([])
     sheet.append(_header(sheet, [pack.label("export.col.kpi"), pack.label("export.col.value"),
+                                 pack.label("pack.annex.col.state"),
+                                 pack.label("pack.annex.col.note"),
                                  pack.label("export.col.definition"),
-                                 pack.label("export.col.kpi_name"),
                                  pack.label("pack.col.change")]))
     changes = pack.changes  # every figure's own change, only where the JSON has one
-    for kpi, row in zip(KPIS, pack.kpi_table.rows, strict=True):
-        sheet.append([cell(sheet, row[0]), cell(sheet, row[1], alignment=Alignment(
-            horizontal="right")), cell(sheet, row[2], alignment=WRAP), cell(sheet, kpi.name),
-            cell(sheet, changes.get(kpi.name, ""))])
+    for kpi in KPIS:
+        fig = pack.figures.get(kpi.name) or Figure(kpi.name, None, "unknown")
+        sheet.append([cell(sheet, pack.label(kpi.label_key)), *_number_cells(sheet, fig, pack),
+                      cell(sheet, note_text(fig, pack.lang) or "", alignment=WRAP),
+                      cell(sheet, pack.label(kpi.definition_key), alignment=WRAP),
+                      cell(sheet, changes.get(kpi.name, ""))])
+
+
+def _by_institution_sheet(book: Workbook, pack: Pack, used: set[str]) -> None:
+    """Every KPI per institution: a number column and a state column per institution."""
+    sheet = book.create_sheet(_title(pack.label("export.sheet.by_institution"), used))
+    sheet.column_dimensions["A"].width = 34
+    sheet.freeze_panes = "B2"
+    headers = [pack.label("export.col.kpi")]
+    for name, _ in pack.institution_figures:
+        headers += [name, pack.label("pack.annex.col.state")]
+    sheet.append(_header(sheet, headers))
+    for kpi in KPIS:
+        row = [cell(sheet, pack.label(kpi.label_key))]
+        for _, figures in pack.institution_figures:
+            row += _number_cells(sheet, figures[kpi.name], pack)
+        sheet.append(row)
 
 
 def write_xlsx(path: str | Path | IO[bytes], pack: Pack, rows_per_sheet: int = EXCEL_ROWS
@@ -145,7 +192,9 @@ def write_xlsx(path: str | Path | IO[bytes], pack: Pack, rows_per_sheet: int = E
     props.subject, props.language = pack.scope_words, pack.lang
     used: set[str] = set()
     _figures(book, pack, used)
-    if pack.by_institution is not None:
+    if pack.institution_figures:
+        _by_institution_sheet(book, pack, used)
+    elif pack.by_institution is not None:
         _table_sheets(book, pack.label("export.sheet.by_institution"), pack.by_institution,
                       used)
     for kpi in KPIS:

@@ -62,7 +62,7 @@ def test_overview_kpis_whole_dataset():
     assert metrics_of(at) == {
         "Partners": "6",
         "Partner countries": "5",
-        "International research network index": "2.9",  # 4 / ln 4
+        "Partner network index": "2.9",  # 4 / ln 4
         "Active agreements": "4",
         # a1 expires 2025-12-01; a3 and a7 have no expiry date (v3: unknown, not open-ended)
         "Expiring within 180 days": "≥ 1",

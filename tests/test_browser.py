@@ -23,7 +23,7 @@ WHOLE = {  # report kpis of the whole dataset, as_of 2025-06-30 (2 visits withou
     "grant_funding_usd": 162_100, "international_students": 167, "student_countries": 3,
 }
 WHOLE_CARDS = {
-    "Partners": "6", "Partner countries": "5", "International research network index": "2.9",
+    "Partners": "6", "Partner countries": "5", "Partner network index": "2.9",
     # v3: a3 and a7 have no expiry date (unknown, not open-ended): at least 1
     "Active agreements": "4", "Expiring within 180 days": "≥ 1", "Dormant agreements": "1",
     "Incoming visits": "5", "Outgoing visits": "3", "Remote share": "40.0%",
@@ -38,7 +38,7 @@ ADMI = {  # ADMI, 2024-2025 (1 visit without a count)
     "grant_funding_usd": 9_600, "international_students": 12, "student_countries": 1,
 }
 ADMI_CARDS = {
-    "Partners": "3", "Partner countries": "3", "International research network index": "2.7",
+    "Partners": "3", "Partner countries": "3", "Partner network index": "2.7",
     # v3: a3 has no expiry date: at least 0; a share of 2 visits reads as its counts
     "Active agreements": "2", "Expiring within 180 days": "≥ 0", "Dormant agreements": "0",
     "Incoming visits": "2", "Outgoing visits": "1", "Remote share": "1 of 2 remote",
@@ -74,7 +74,7 @@ def test_overview_matches_the_report(app, tmp_path, query, flags, kpis, cards):
     assert metric_values(page) == cards
     report = report_kpis(tmp_path, *flags)
     assert {k: v for k, v in report["kpis"].items() if k != "irn_index"} == kpis
-    assert round(report["kpis"]["irn_index"], 1) == float(cards["International research network index"])
+    assert round(report["kpis"]["irn_index"], 1) == float(cards["Partner network index"])
     assert report["lecture_sessions_unknown"] > 0  # hence "≥" before the sessions
 
 

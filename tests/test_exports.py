@@ -21,7 +21,7 @@ from pypdf import PdfReader
 
 import report.__main__ as cli
 from loaders import load_dataset
-from metrics import Scope
+from metrics import KPIS, Scope
 from report import build_report
 from report.model import build_pack, file_stem
 from report.pdf import write_pdf
@@ -202,12 +202,12 @@ REMOTE = {"en": "1 of 3 remote", "ru": "1 из 3 дистанционно", "uz"
 @pytest.mark.parametrize("lang", ["en", "ru", "uz"])
 def test_big_numbers_equal_the_report_formatted_for_the_language(tmp_path, dataset, lang):
     deck = Presentation(write_pptx(tmp_path / "pack.pptx", pack_of(dataset, lang)))
-    big_slide = _slide_text(deck.slides[1]).split("\n")
+    big_slide = _slide_text(deck.slides[2]).split("\n")  # after the summary (issue 29)
     labels = _json(lang)
     for name, value in BIG[lang].items():
-        at = big_slide.index(value)  # the figure, then its label
-        assert big_slide[at + 1] == labels[f"kpi.{name}.label"], name
-    all_figures = _slide_text(deck.slides[2]).split("\n")
+        pairs = list(zip(big_slide, big_slide[1:], strict=False))  # the figure, then its label
+        assert (value, labels[f"kpi.{name}.label"]) in pairs, name
+    all_figures = _slide_text(deck.slides[3]).split("\n")
     at = all_figures.index(labels["kpi.remote_share.label"])
     assert all_figures[at + 1] == REMOTE[lang]
     # Each count's own change, as the JSON report has it: its two years and both values
@@ -368,17 +368,21 @@ def test_pdf_long_name_is_cut_with_an_ellipsis_and_does_not_crash(tmp_path, data
 
 
 def _kpi_cells(book) -> dict[str, object]:
-    """KPI key (column D) -> figure (column B) from the KPI sheet."""
+    """KPI name -> figure (column B, a number) from the KPI sheet, found by its label
+    (column A) in English or Russian."""
+    names = {words[f"kpi.{k.name}.label"]: k.name for lang in ("en", "ru")
+             for words in [_json(lang)] for k in KPIS}
     sheet = book.worksheets[0]
-    return {row[3].value: row[1].value for row in sheet.iter_rows(min_row=1)
-            if len(row) > 3 and isinstance(row[3].value, str)}
+    return {names[row[0].value]: row[1].value for row in sheet.iter_rows(min_row=1)
+            if len(row) > 3 and row[0].value in names}
 
 
 def test_xlsx_figures_equal_the_pack(tmp_path, dataset):
     book = load_workbook(write_xlsx(tmp_path / "annex.xlsx", pack_of(dataset, "ru")))
     cells = _kpi_cells(book)
-    assert cells["partners"] == "5" and cells["remote_share"] == REMOTE["ru"]
-    assert cells["grant_funding_usd"] == "152\u00a0500\u00a0$"
+    # numbers an expert can sum (issue 29), not the text "5" or "152 500 $"
+    assert cells["partners"] == 5 and cells["remote_share"] == pytest.approx(1 / 3)
+    assert cells["grant_funding_usd"] == 152500
 
 
 def test_xlsx_in_russian_has_russian_headers_words_and_ids_in_their_column(tmp_path, dataset):
@@ -401,7 +405,7 @@ def test_xlsx_in_russian_has_russian_headers_words_and_ids_in_their_column(tmp_p
 
 def test_xlsx_formula_from_data_is_plain_text(tmp_path, dataset):
     path = write_xlsx(tmp_path / "annex.xlsx", pack_of(dataset))
-    sheet = load_workbook(path)["agreements"]
+    sheet = load_workbook(path)["Agreements"]
     cells = [c for row in sheet.iter_rows() for c in row if c.value == HYPERLINK]
     assert len(cells) == 1
     assert cells[0].data_type == "s" and cells[0].quotePrefix
@@ -414,7 +418,7 @@ def test_xlsx_splits_a_table_longer_than_a_sheet(tmp_path, dataset):
     """Past the sheet's row limit (Excel: 1,048,576; 3 here) the table goes on."""
     path = write_xlsx(tmp_path / "annex.xlsx", pack_of(dataset), rows_per_sheet=3)
     book = load_workbook(path)
-    parts = [book[n] for n in ("visits", "visits (2)")]
+    parts = [book[n] for n in ("Visits", "Visits (2)")]
     ids = [r[0].value for sheet in parts for r in sheet.iter_rows(min_row=2)]
     assert ids == ["v1", "v2", "v3", "v4"]
     assert all(sheet[1][0].value == "Visit id" for sheet in parts)
@@ -495,7 +499,7 @@ def test_cli_writes_each_format(tmp_path, dataset_dir, suffix):
     assert "Иван Петров".encode() not in data
     if suffix == ".xlsx":
         kpis = _kpi_cells(load_workbook(io.BytesIO(data)))
-        assert kpis["visits_incoming"] == "2" and kpis["partners"] == "3"
+        assert kpis["visits_incoming"] == 2 and kpis["partners"] == 3
 
 
 def test_cli_names_the_file_in_a_folder(tmp_path, dataset_dir):

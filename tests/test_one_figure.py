@@ -335,13 +335,15 @@ def test_every_surface_reads_the_state_on_the_curated_data(curated_env, curated_
     # the pack and its Excel annex
     pack = build_pack(dataset, metrics.Scope(as_of=AS_OF), "en", report=report)
     book = load_workbook(write_xlsx(tmp_path / "annex.xlsx", pack), read_only=True)
-    figures_rows = [r for sheet in book.worksheets for r in sheet.iter_rows(values_only=True)
-                    if len(r) >= 4 and r[3] in states]
-    assert {r[3] for r in figures_rows} == set(states)
+    # the figures sheet: Figure, Value (a number, empty when none is shown), State, ...
+    name_of = {text: name for name, text in label.items()}
+    figures_rows = [r for r in book.worksheets[0].iter_rows(values_only=True)
+                    if len(r) >= 6 and r[0] in name_of]
+    assert {name_of[r[0]] for r in figures_rows} == set(states)
     for row in figures_rows:
-        if row[3] in not_known:
-            assert not _bare_number(str(row[1])), row
-        assert not row[4]  # no change anywhere: the JSON has none
+        if name_of[row[0]] in not_known:
+            assert row[1] is None and row[2] == words[states[name_of[row[0]]]], row
+        assert not row[5]  # no change anywhere: the JSON has none
     for big in pack.big_numbers:
         if big.name in not_known:
             assert big.value == words[states[big.name]], big

@@ -50,14 +50,14 @@ def test_the_research_section_says_what_the_export_holds(samarkand):
     pack = build_pack(load_dataset(samarkand), Scope(as_of=AS_OF), "en")
     main, irn, gap, candidates = pack.research
     assert [s.title for s in pack.research] == [
-        "Research collaboration: joint papers", "QS IRN: the institutions behind P",
+        "Research collaboration: joint papers", "QS IRN from joint papers: the institutions behind P",
         "Agreements without joint papers", "Co-authors without an agreement"]
     # 6 records, the one without a year left out: 2023 (UZB, CHN, GBR), 2021 (UZB, USA),
     # 1994 (USA only), 2022 (no address), 2022 (unknown country). International = papers
     # whose affiliations span 2+ countries: 2023 and 2021, so 2 of 5 = 40%.
     assert main.lead == (
         "5 papers in 1 export file; 2 with a co-author in another country (40.0%). "
-        "QS International Research Network index: not defined (P = 0: foreign institutions "
+        "QS IRN from joint papers: not defined (P = 0: foreign institutions "
         "with 3 or more joint papers in 2021–2025; L = 0: countries).")
     per_year, countries = main.charts
     assert per_year.categories == ["1994", "2021", "2022", "2023"]

@@ -156,6 +156,7 @@ def test_template_has_a_sheet_per_table_and_dropdowns():
         "grants",
         "students",
         "agreement_terms",
+        "institution_facts",
         "fx_rates",
         "targets",
         "documents",

@@ -49,7 +49,12 @@ for name in INDICATORS:
         t("ranking.col.formula", lang): formula_text(indicator, lang),
         t("ranking.col.state", lang): why(indicator),
     })
-st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
+def whole(frame: pd.DataFrame) -> None:
+    """Every row in view, no scrolling inside the grid (a dozen indicators)."""
+    st.dataframe(frame, hide_index=True, use_container_width=True, height=35 * (len(frame) + 1) + 3)
+
+
+whole(pd.DataFrame(rows))
 with st.expander(t("page.rankings.definitions", lang)):
     for name in INDICATORS:
         st.markdown(f"**{t(f'ranking.{name}.label', lang)}**: {t(f'ranking.{name}.definition', lang)}")
@@ -59,7 +64,7 @@ if len(institutions) > 1:
     per = [{t("ranking.col.indicator", lang): t(f"ranking.{name}.label", lang),
             **{ctx.institution_label(i): value_text(result.by_institution[i][name], lang) for i in institutions}}
            for name in INDICATORS]
-    st.dataframe(pd.DataFrame(per), hide_index=True, use_container_width=True)
+    whole(pd.DataFrame(per))
 
 if targets:
     st.subheader(t("page.rankings.targets", lang))
@@ -73,12 +78,12 @@ if targets:
             t("ranking.col.target", lang): target_text(indicator, target, lang),
             t("ranking.col.reach", lang): reach_text(indicator, target, lang),
         })
-    st.dataframe(pd.DataFrame(target_rows), hide_index=True, use_container_width=True)
+    whole(pd.DataFrame(target_rows))
 
 st.subheader(t("page.rankings.trend", lang))
 trend = [{t("ranking.col.indicator", lang): t(f"ranking.{name}.label", lang),
           **{year: value_text(figs[name], lang) for year, figs in result.trend.items()}} for name in YEARLY]
-st.dataframe(pd.DataFrame(trend), hide_index=True, use_container_width=True)
+whole(pd.DataFrame(trend))
 
 st.subheader(t("page.rankings.facts", lang))
 if facts is None or facts.empty:

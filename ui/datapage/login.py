@@ -58,13 +58,16 @@ def show_current(store: Store, lang: str) -> tuple[int | None, Path]:
 def _keep_device_token(value: str | None) -> None:
     """After a login, the browser keeps the device token in a cookie (90 days, this site
     only), so that its later logins are not delayed by others' wrong passwords."""
+    # Always one element here, cookie or not: an element above the tabs that comes and goes
+    # makes Streamlit draw new tabs, and the editor is thrown back to the first one.
+    slot = st.empty()
     if not value:
         return
     cookie = (f"{security.DEVICE_COOKIE}={value}; Path=/; Max-Age={security.KNOWN_FOR_S}; "
               "SameSite=Strict")
-    st.html("<script>document.cookie = " + json.dumps(cookie)
-            + " + (location.protocol === 'https:' ? '; Secure' : '');</script>",
-            unsafe_allow_javascript=True)
+    slot.html("<script>document.cookie = " + json.dumps(cookie)
+              + " + (location.protocol === 'https:' ? '; Secure' : '');</script>",
+              unsafe_allow_javascript=True)
 
 
 def login(store: Store, lang: str) -> str | None:
