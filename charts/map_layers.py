@@ -77,7 +77,7 @@ def country_layer(
         props["fill"] = shade(float(value or 0), maximum)
         # Every country's tooltip in the language, not only the ones with partners.
         props["name"] = names.get(code) or (fmt.country(code, lang) if code and code != "-99" else props.get("name", ""))
-        props["kind"] = t(noun_key, lang, n=_fmt(value, lang))
+        props["kind"] = fmt.plural(noun_key, float(value or 0), lang, n=_fmt(value, lang))
         props["place"] = ""
         props["detail"] = ""
         features.append({**feature, "properties": props})
@@ -275,8 +275,9 @@ def partner_points(placed: pd.DataFrame, positions: list[list[float]], lang: str
             n_agreements = int(agreements or 0)
             detail = texts.get((n_agreements, activity))
             if detail is None:
-                detail = texts[(n_agreements, activity)] = t(
-                    "page.partners.map_point_tip", lang, agreements=n_agreements, activity=activity)
+                detail = texts[(n_agreements, activity)] = ", ".join((
+                    fmt.plural("page.partners.map_point_agreements", n_agreements, lang),
+                    fmt.plural("page.partners.map_point_links", activity, lang)))
         points.append({
             "position": position,
             # Area grows with activity: 5 px for none, up to 17 px (21 on a projector).
@@ -346,7 +347,7 @@ def partner_arcs(placed: pd.DataFrame, points: list[dict], homes: list[dict],
                 "source_color": home["color"][:3] + [160],
                 "target_color": point["color"][:3] + [160],
                 "name": f"{home['label']} → {point['place'] if many else point['name']}",
-                "kind": t("page.partners.map_country_tip", lang, n=_fmt(int(sizes[group]), lang)) if many
+                "kind": fmt.plural("page.partners.map_country_tip", int(sizes[group]), lang) if many
                 else point["kind"],
                 "place": point["place"],
                 "detail": "" if many else point["detail"],

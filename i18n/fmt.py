@@ -89,11 +89,12 @@ def plural_category(count: float, lang: str | None = DEFAULT_LANG) -> str:
     return str(_plural_rule(_lang(lang))(abs(count)))
 
 
-def plural(key: str, count: float, lang: str | None = DEFAULT_LANG, **values: object) -> str:
+def plural(key: str, count: float, lang: str | None = DEFAULT_LANG, /, **values: object) -> str:
     """The text of ``key`` for ``count`` things, chosen by the language's CLDR plural rule
     from the catalog entries ``<key>.one`` / ``.few`` / ``.many`` / ``.other`` (``.other``
     when the language has no entry of that category). ``{n}`` is the count written as
-    the language writes numbers unless given::
+    the language writes numbers unless given. ``key``, ``count`` and ``lang`` are positional
+    only, so a string may have its own ``{count}`` placeholder::
 
         plural("pack.section.grants.lead", 21, "ru")  # '21 грант или совместный проект …'
     """

@@ -13,9 +13,13 @@ import argparse
 import json
 import sys
 
-from i18n import t
+from i18n import fmt, t
 from loaders.schema import Problem
 
+
+def problems_summary(errors: int, warnings: int) -> str:
+    """"1 error, 3 warnings" (each count by its language's plural rule, i18n.fmt.plural)."""
+    return fmt.plural("problem.errors_count", errors) + ", " + fmt.plural("problem.warnings_count", warnings)
 
 def _problem_json(p: Problem) -> dict:
     return {"table": p.table, "row": p.row, "column": p.column, "value": p.value,
@@ -49,7 +53,7 @@ def cmd_check(args: argparse.Namespace) -> int:
               for (severity, table, code), count in sorted(ds.omitted.items())]
     if lines:
         print("\n".join(lines))
-    print(t("problem.summary", errors=ds.error_count, warnings=ds.warning_count))
+    print(problems_summary(ds.error_count, ds.warning_count) + ".")
     return 1 if ds.errors else 0
 
 

@@ -64,8 +64,8 @@ def research_part(res: Research | None, tables: dict[str, pd.DataFrame], scope: 
     share = summary["international_share"]
     start, end = irn["window"]
     irn_text = t("pack.research.irn_undefined", lang) if irn["irn"] is None else fmt.number(irn["irn"], lang, 2)
-    lead = t("pack.research.lead", lang, files=fmt.integer(len(res.files), lang),
-             papers=fmt.integer(summary["papers"], lang),
+    lead = fmt.plural("pack.research.lead", len(res.files), lang, files=fmt.integer(len(res.files), lang),
+                      papers=fmt.plural("pack.research.papers", summary["papers"], lang),
              international=fmt.integer(summary["international"], lang),
              share=fmt.DASH if share is None else fmt.percent(share, lang),
              irn=irn_text, p=fmt.integer(irn["p"], lang), l=fmt.integer(irn["l"], lang),

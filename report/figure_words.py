@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from i18n import fmt, t
+from i18n import fmt, strings, t
 from metrics.figure import Change, Figure
 
 
@@ -49,14 +49,13 @@ def value_text(fig: Figure, lang: str) -> str:
 
 def note_text(fig: Figure, lang: str) -> str | None:
     """The line under the figure: how many inputs are unknown, and what."""
-    n = fmt.integer(fig.unknown, lang)
-    if fig.state == "unknown":
-        return t(f"figure.unknown_why.{fig.name}", lang, n=n)
-    if fig.state == "cannot_tell":
-        return t(f"figure.cannot_tell_why.{fig.name}", lang, n=n)
-    if fig.state == "at_least":
-        return t(f"figure.unknown_some.{fig.name}", lang, n=n)
-    return None
+    kind = {"unknown": "unknown_why", "cannot_tell": "cannot_tell_why", "at_least": "unknown_some"}.get(fig.state)
+    if kind is None:
+        return None
+    key = f"figure.{kind}.{fig.name}"
+    if f"{key}.other" in strings(lang):  # a plural entry (i18n.fmt.plural)
+        return fmt.plural(key, fig.unknown, lang)
+    return t(key, lang, n=fmt.integer(fig.unknown, lang))
 
 
 def year_label(change: Change, year: int | None) -> str:
@@ -107,4 +106,4 @@ def domestic_words(partners: pd.DataFrame, foreign: Iterable[str], lang: str) ->
     if home.empty:
         return ""
     names = ", ".join(sorted({fmt.country(c, lang) for c in home["country"]}))
-    return t("pack.countries.domestic", lang, n=fmt.integer(len(home), lang), countries=names)
+    return fmt.plural("pack.countries.domestic", len(home), lang, countries=names)

@@ -529,7 +529,7 @@ def _agreements(scoped: Tables, as_of: date, lang: str, privacy: Privacy,
     note = (t("pack.renewals.note", lang, days=RENEWAL_DAYS) if due
             else "" if unknown_expiry else t("export.renewals.none", lang, days=RENEWAL_DAYS))
     if unknown_expiry:
-        note = (note + " " + t("pack.renewals.unknown", lang, n=_count(unknown_expiry, lang))).strip()
+        note = (note + " " + fmt.plural("pack.renewals.unknown", unknown_expiry, lang, n=_count(unknown_expiry, lang))).strip()
     renewals = Table(headers[:6] + [t("export.col.days_left", lang)], due, numeric, widths, note)
     return section, renewals
 

@@ -147,7 +147,7 @@ def test_partners_map_and_table():
     }
     assert len(layers["arcs"]["data"]) == 8  # distinct institution-partner pairs
     korea = next(f for f in layers["countries"]["data"]["features"] if f["properties"]["iso_a3"] == "KOR")
-    assert korea["properties"]["kind"] == "2 partner(s)"
+    assert korea["properties"]["kind"] == "2 partners"
     table = at.dataframe[0].value
     assert len(table) == 6
     # SNU: agreements a1, a6; visits v1, v2; grant g1.
@@ -249,7 +249,7 @@ def test_students_by_country_and_trend():
     assert bars(by_level)["Students"] == {"Undergraduate": 155, "Residency": 12}
     deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
     india = next(f for f in deck["layers"][1]["data"]["features"] if f["properties"]["iso_a3"] == "IND")
-    assert india["properties"]["kind"] == "120 student(s)"
+    assert india["properties"]["kind"] == "120 students"
 
 
 # ------------------------------------------------------------------------- quality

@@ -187,8 +187,8 @@ def test_partner_map_is_offline_with_points_arcs_and_tooltips():
     assert (point["name"], point["kind"], point["place"]) == ("SNU", "University", "Seoul, South Korea")
     assert len(layers["arcs"]["data"]) == 1  # the unplaced partner gets no arc
     countries = {f["properties"]["iso_a3"]: f["properties"] for f in layers["countries"]["data"]["features"]}
-    assert countries["KOR"]["kind"] == "1 partner(s)"
-    assert countries["DEU"]["kind"] == "1 partner(s)"
+    assert countries["KOR"]["kind"] == "1 partner"
+    assert countries["DEU"]["kind"] == "1 partner"
     assert countries["FRA"]["fill"] == [*NO_DATA_RGB, 255]
 
 
@@ -196,7 +196,7 @@ def test_country_map_shades_counts():
     spec = json.loads(country_map({"IND": 120, "KOR": 30}, noun_key="page.students.map_tip").to_json())
     features = {f["properties"]["iso_a3"]: f["properties"] for f in spec["layers"][1]["data"]["features"]}
     assert features["IND"]["fill"][:3] == list(SEQUENTIAL_RGB[-1])
-    assert features["IND"]["kind"] == "120 student(s)"
+    assert features["IND"]["kind"] == "120 students"
 
 
 # ------------------------------------------------------------------------- formatting

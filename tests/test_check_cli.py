@@ -33,11 +33,11 @@ def test_text_output_errors_first_then_summary():
                       "association, other.")
     kinds = [line.split()[0] for line in out[:-1]]
     assert kinds == ["error"] * 24 + ["warning"] * 3
-    assert out[-1] == "24 error(s), 3 warning(s)."
+    assert out[-1] == "24 errors, 3 warnings."
 
 
 def test_good_dataset_summary():
-    assert run("check", DATA / "good").stdout.strip() == "0 error(s), 0 warning(s)."
+    assert run("check", DATA / "good").stdout.strip() == "0 errors, 0 warnings."
 
 
 def test_json_shape():

@@ -22,7 +22,7 @@ FILLS = {
     "UZB": [226, 229, 233, 255],  # 0: no data (226, 229, 233), opaque
     "FRA": [226, 229, 233, 255],  # not in the counts: no data
 }
-NOUN = "page.partners.map_country_tip"  # "{n} partner(s)" in English
+NOUN = "page.partners.map_country_tip"  # "{n} partner" / "{n} partners" in English (plural)
 
 
 def _layer() -> CountryLayer:
@@ -40,11 +40,19 @@ def test_country_layer_is_a_country_layer_with_the_fills():
     features = _features(data)
     assert {code: features[code]["properties"]["fill"] for code in FILLS} == FILLS
     assert features["KOR"]["properties"]["name"] == "South Korea"  # the name given
-    assert features["KOR"]["properties"]["kind"] == "4 partner(s)"
-    assert features["UZB"]["properties"]["kind"] == "0 partner(s)"
+    assert features["KOR"]["properties"]["kind"] == "4 partners"
+    assert features["UZB"]["properties"]["kind"] == "0 partners"
     assert "continent" not in features["KOR"]["properties"]  # never shown, dropped
     shaded = {code for code, f in features.items() if f["properties"]["fill"][3] == 235}
     assert shaded == {"KOR", "IND", "DEU"}  # the three non-zero counts, nothing else
+
+
+def test_country_tooltips_follow_the_plural_rules():
+    """Issue 24 item 6: "1 partner" / "21 партнёр", never "partner(s)"."""
+    en = _features(json.loads(country_layer({"IND": 1}, noun_key=NOUN, lang="en").data_json()))
+    assert en["IND"]["properties"]["kind"] == "1 partner"
+    ru = _features(json.loads(country_layer({"IND": 21, "KOR": 2, "DEU": 5}, noun_key=NOUN, lang="ru").data_json()))
+    assert [ru[c]["properties"]["kind"] for c in ("IND", "KOR", "DEU")] == ["21 партнёр", "2 партнёра", "5 партнёров"]
 
 
 def test_data_json_is_what_json_dumps_writes():

@@ -238,7 +238,7 @@ def test_keep_a_publication_export_and_the_research_page_reads_it(env_dirs, tmp_
                                                 "institution_id": "samsmu"}
         page.screenshot(path=str(shots / "data-publications.png"), full_page=True)
         page.goto(base_url + "/research", timeout=60_000)
-        expect(page.get_by_text("1 export file(s)", exact=False)).to_be_visible(timeout=60_000)
+        expect(page.get_by_text("1 export file,", exact=False)).to_be_visible(timeout=60_000)
         wait_for_app(page)
         page.screenshot(path=str(shots / "research-after-upload.png"), full_page=True)
         assert metric_values(page)["Papers"] == "5"  # the 5 readable records of the export
@@ -296,7 +296,7 @@ def test_a_stale_workbook_merges_and_its_conflict_is_chosen_in_chromium(env_dirs
         expect(page.get_by_text(f"{first} — changed in your file and by bobur in version 2")
                ).to_be_visible()
         expect(page.get_by_text("Kept as they are now (changed by others since version 1, "
-                                "not by you): Visits: 1 row(s).")).to_be_visible()
+                                "not by you): Visits: 1 row.")).to_be_visible()
         expect(page.get_by_text("visits: 1 added, 0 changed, 0 removed", exact=True)).to_be_visible()
         publish = page.get_by_role("button", name="Publish")
         expect(publish).to_be_disabled()

@@ -408,7 +408,7 @@ def test_problems_of_one_kind_are_capped_with_a_count_of_the_rest(tmp_path, monk
     out = capsys.readouterr().out.splitlines()
     assert out[-2] == ("error   visits: … and 2 more of the same kind in visits (bad_number), "
                        "not listed one by one.")
-    assert out[-1] == "4 error(s), 0 warning(s)."
+    assert out[-1] == "4 errors, 0 warnings."
 
 
 # ---------------------------------------------------------------- 12. smaller

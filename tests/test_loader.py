@@ -228,7 +228,7 @@ def _fatal_case(tmp_path, case):
 
 @pytest.mark.parametrize(("case", "fragment"), [
     ("missing_table", "has no table visits"),
-    ("missing_column", "visits lacks the required column(s): direction."),
+    ("missing_column", "missing from table visits: direction."),
     ("empty_file", "is empty"),
     ("not_found", "No dataset at"),
     ("wrong_type", "is not a dataset"),

@@ -81,7 +81,7 @@ def test_partner_map_takes_its_countries_and_details():
                                  country_noun_key="page.research.map_country_tip",
                                  point_details={"p-snu": "seven papers"}))
     countries = {f["properties"]["iso_a3"]: f["properties"] for f in layers["countries"]["data"]["features"]}
-    assert countries["KOR"]["kind"] == "7 joint paper(s)" and countries["DEU"]["kind"] == "0 joint paper(s)"
+    assert countries["KOR"]["kind"] == "7 joint papers" and countries["DEU"]["kind"] == "0 joint papers"
     details = {p["partner_id"]: p["detail"] for p in layers["partners"]["data"]}
     assert details == {"p-snu": "seven papers", "p-charite": "", "p-istanbul": ""}
 

@@ -190,7 +190,7 @@ def test_partner_countries_foreign_everywhere(curated_report):
     dataset, report = curated_report
     assert report["kpis"]["partner_countries"] == 11 and "UZB" not in report["evidence"]["partner_countries"]
     pack = build_pack(dataset, metrics.Scope(as_of=AS_OF), "en", report=report)
-    assert "28 partners in 11 foreign countries (+ 1 domestic partner(s): Uzbekistan)" in pack.map.lead
+    assert "28 partners in 11 foreign countries (+ 1 domestic partner: Uzbekistan)" in pack.map.lead
     assert "in 11 foreign countries" in pack.sections[0].lead and "Uzbekistan" in pack.sections[0].lead
     ru = build_pack(dataset, metrics.Scope(as_of=AS_OF), "ru", report=report)
     assert "зарубежных стран: 11" in ru.map.lead and "Узбекистан" in ru.map.lead
@@ -258,7 +258,7 @@ def test_agreements_page_cannot_tell_expiring(curated_env):
     at = _opened("agreements", "agreements_expiring")
     assert {m.label: m.value for m in at.metric}["Expiring within 180 days"] == "cannot tell"
     assert not [s for s in at.success if "expires within" in s.value]
-    assert any("21 active agreement(s) have no expiry date" in w.value for w in at.warning)
+    assert any("21 active agreements have no expiry date" in w.value for w in at.warning)
     assert [m.value for m in at.markdown if "comes from" in m.value] == [
         "**Where “Expiring within 180 days” (cannot tell) comes from**"]
     # and the rows "cannot tell" rests on: the 21 active agreements without an expiry date
@@ -278,7 +278,7 @@ def test_quality_page_flags_active_from_no_date(curated_env):
     at.switch_page("views/quality.py").run(timeout=30)
     assert not at.exception
     notes = [w.value for w in at.warning if "no signing date" in w.value]
-    assert len(notes) == 1 and notes[0].startswith("20 agreement(s)")
+    assert len(notes) == 1 and notes[0].startswith("20 agreements have")
 
 
 def test_rows_heading_keeps_at_least(tmp_path, monkeypatch):
@@ -318,7 +318,7 @@ def test_every_surface_reads_the_state_on_the_curated_data(curated_env, curated_
     cards = {m.label: m.value for m in at.metric}
     assert cards["Partner countries"] == "11"  # foreign only, Uzbekistan said apart
     # written "\+": the line reads "+ 1 …", not as a markdown list item
-    assert "\\+ 1 domestic partner(s): Uzbekistan" in [c.value for c in at.caption]
+    assert "\\+ 1 domestic partner: Uzbekistan" in [c.value for c in at.caption]
     for name in not_known:
         assert cards[label[name]] == words[states[name]], name
         assert report["figures"][name]["value"] is None
@@ -357,7 +357,7 @@ def test_pack_renewals_cannot_tell(curated_report):
     dataset, report = curated_report
     pack = build_pack(dataset, metrics.Scope(as_of=AS_OF), "en", report=report)
     assert pack.renewals.rows == []
-    assert pack.renewals.note == "Cannot tell for 21 active agreement(s): they have no expiry date."
+    assert pack.renewals.note == "Cannot tell for 21 active agreements: they have no expiry date."
 
 
 def test_pack_student_trend_counts_what_the_figure_counts():

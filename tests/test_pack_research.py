@@ -56,9 +56,9 @@ def test_the_research_section_says_what_the_export_holds(samarkand):
     # 1994 (USA only), 2022 (no address), 2022 (unknown country). International = papers
     # whose affiliations span 2+ countries: 2023 and 2021, so 2 of 5 = 40%.
     assert main.lead == (
-        "5 papers in 1 export file(s); 2 with a co-author in another country (40.0%). "
-        "QS IRN from joint papers: not defined (P = 0 foreign institutions "
-        "with 3 or more joint papers in 2021–2025, L = 0 countries).")
+        "5 papers in 1 export file; 2 with a co-author in another country (40.0%). "
+        "QS IRN from joint papers: not defined (P = 0: foreign institutions "
+        "with 3 or more joint papers in 2021–2025; L = 0: countries).")
     per_year, countries = main.charts
     assert per_year.categories == ["1994", "2021", "2022", "2023"]
     assert [s.values for s in per_year.series] == [[1, 0, 2, 0], [0, 1, 0, 1]]
@@ -82,7 +82,7 @@ def test_the_research_section_says_what_the_export_holds(samarkand):
 def test_the_section_is_in_russian_and_uzbek_too(samarkand):
     ru = build_pack(load_dataset(samarkand), Scope(as_of=AS_OF), "ru").research[0]
     uz = build_pack(load_dataset(samarkand), Scope(as_of=AS_OF), "uz").research[0]
-    assert ru.lead.startswith("5 статей в 1 файл(ах) выгрузки; 2 — с соавтором из другой страны (40,0")
+    assert ru.lead.startswith("5 статей в 1 файле выгрузки; 2 — с соавтором из другой страны (40,0")
     assert uz.lead.startswith("1 ta eksport faylida 5 ta maqola; 2 tasida boshqa mamlakatdan hammuallif bor (40,0")
     assert ru.charts[1].categories == ["США", "Китай", "Великобритания"]
 
@@ -94,7 +94,7 @@ def test_pdf_and_excel_carry_the_section(samarkand):
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(buffer.getvalue())).pages)
     text = " ".join(text.split())
     assert "Research collaboration: joint papers" in text
-    assert "5 papers in 1 export file(s); 2 with a co-author in another country (40.0%)." in text
+    assert "5 papers in 1 export file; 2 with a co-author in another country (40.0%)." in text
     assert "Kazan Federal University" in text
     book = io.BytesIO()
     write_xlsx(book, pack)
@@ -124,7 +124,7 @@ def test_the_pack_and_the_json_report_agree_on_the_real_exports(tmp_path):
     main_section, irn = pack.research[:2]
     share = f"{block['international_share'] * 100:.1f}%"
     assert main_section.lead.startswith(
-        f"{block['papers']} papers in 2 export file(s); {block['international']} with a co-author "
+        f"{block['papers']} papers in 2 export files; {block['international']} with a co-author "
         f"in another country ({share}).")
     assert len(pack.research_papers.rows) == block["papers"]
     assert sorted(r[0] for r in irn.table.rows) == block["irn_p"]

@@ -30,11 +30,11 @@ def test_research_page_on_demo_dataset(demo):
     assert values["Papers"] == "107"
     assert values["Papers with an international co-author"] == "29"
     assert values["Share international"] == "27.1%"
-    assert values["QS IRN (co-publications)"] == "—"  # P = 1 (New York University only)
+    assert values["QS IRN from joint papers"] == "—"  # P = 1 (New York University only)
     captions = " ".join(c.value for c in at.caption)
-    assert "P = 1 foreign institution(s) with 3+ joint papers in 2021–2025, L = 1" in captions
+    assert "P = 1 (foreign institutions with 3+ joint papers in 2021–2025), L = 1 (countries)" in captions
     # the papers' own years (1989 to 2024 in the two real exports), beside the slider's
-    assert "2 export file(s), 107 distinct paper(s) published 1989–2024;" in captions
+    assert "2 export files, 107 distinct papers published 1989–2024;" in captions
     frames = {tuple(df.value.columns): df.value for df in at.dataframe}
     irn = next(v for k, v in frames.items() if "Joint papers in the 5 years" in k and "Partner" in k)
     assert irn["Partner"].tolist() == ["New York University"]

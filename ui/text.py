@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from i18n import t
+from i18n import fmt, strings, t
 
 # Every ASCII punctuation character may be backslash-escaped in CommonMark; escaping all
 # of them leaves no link, image, emphasis, code, math, directive or HTML tag.
@@ -38,5 +38,10 @@ def plain(value: object) -> str:
 
 
 def tt(key: str, lang: str, **params: object) -> str:
-    """``t(key, lang, **params)`` with every text parameter shown as text."""
-    return t(key, lang, **{k: plain(v) if isinstance(v, str) else v for k, v in params.items()})
+    """``t(key, lang, **params)`` with every text parameter shown as text. A plural key
+    (``<key>.one`` / ``.other``, i18n.fmt.plural) is chosen by its ``count`` parameter."""
+    safe = {k: plain(v) if isinstance(v, str) else v for k, v in params.items()}
+    count = params.get("count")
+    if isinstance(count, int) and f"{key}.other" in strings(lang):
+        return fmt.plural(key, count, lang, **{**safe, "count": fmt.integer(count, lang)})
+    return t(key, lang, **safe)

@@ -56,7 +56,7 @@ with left:
     expiring = expiring.assign(days_left=rules.days_left(expiring, ctx.scope.as_of)).sort_values("expires_on")
     unknown_expiry = int(notes.get("agreements_expiry_unknown", 0))
     if unknown_expiry:  # v3: an empty expires_on is unknown, so "none expires" cannot be said
-        st.warning(t("page.agreements.expiry_unknown", lang, n=fmt.integer(unknown_expiry, lang)),
+        st.warning(fmt.plural("page.agreements.expiry_unknown", unknown_expiry, lang),
                    icon=":material/help:")
     if expiring.empty and not unknown_expiry:
         st.success(t("page.agreements.no_renewals", lang), icon=":material/check_circle:")

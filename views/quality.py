@@ -57,7 +57,7 @@ st.subheader(t("page.quality.assumed_active", lang))
 if assumed.empty:
     st.success(t("page.quality.assumed_active_none", lang), icon=":material/check_circle:")
 else:
-    st.warning(t("page.quality.assumed_active_note", lang, n=fmt.integer(len(assumed), lang)),
+    st.warning(fmt.plural("page.quality.assumed_active_note", len(assumed), lang),
                icon=":material/help:")
     table_with_download(display_frame(assumed, [
         ("agreement_id", "common.col.id", "text"),

@@ -26,11 +26,16 @@ errors = [p for p in res.problems if p.severity == "error"]
 warnings = [p for p in res.problems if p.severity == "warning"]
 years = res.papers["year"].dropna()
 if len(years):  # the papers' own years: the year slider spans the dataset's tables, not them
-    st.caption(t("page.research.files_years", lang, n=len(res.files), papers=fmt.number(len(res.papers), lang),
-                 first=int(years.min()), last=int(years.max()), errors=len(errors), warnings=len(warnings)))
+    st.caption(fmt.plural("page.research.files_years", len(res.files), lang,
+                          papers=fmt.plural("page.research.distinct_papers", len(res.papers), lang),
+                          first=int(years.min()), last=int(years.max()),
+                          errors=fmt.plural("problem.errors_count", len(errors), lang),
+                          warnings=fmt.plural("problem.warnings_count", len(warnings), lang)))
 else:
-    st.caption(t("page.research.files", lang, n=len(res.files), papers=fmt.number(len(res.papers), lang),
-                 errors=len(errors), warnings=len(warnings)))
+    st.caption(fmt.plural("page.research.files", len(res.files), lang,
+                          papers=fmt.plural("page.research.distinct_papers", len(res.papers), lang),
+                          errors=fmt.plural("problem.errors_count", len(errors), lang),
+                          warnings=fmt.plural("problem.warnings_count", len(warnings), lang)))
 
 
 def paper_table(ids, key: str) -> None:
@@ -180,7 +185,8 @@ table_with_download(display_frame(uncertain, [
 if len(res.unattributed):
     st.caption(fmt.plural("page.research.unattributed", len(res.unattributed), lang))
 if res.problems:
-    with st.expander(t("page.research.problems", lang, errors=len(errors), warnings=len(warnings))):
+    with st.expander(t("page.research.problems", lang, errors=fmt.plural("problem.errors_count", len(errors), lang),
+                         warnings=fmt.plural("problem.warnings_count", len(warnings), lang))):
         probs = pd.DataFrame([{"severity": t(f"problem.severity.{p.severity}", lang), "table": p.table, "row": p.row,
                                "column": p.column or "", "value": p.value,
                                "message": t(f"problem.{p.code}", lang, **p.params)} for p in res.problems])

@@ -5,7 +5,7 @@ import streamlit as st
 import charts
 from charts import frames
 from charts.theme import INSTITUTION_COLORS
-from i18n import t
+from i18n import fmt, t
 from loaders.schema import STUDENT_LEVELS
 from metrics import rules
 from metrics.kpis import sum_students
@@ -28,7 +28,8 @@ kpi_cards(ctx, ["international_students", "student_countries"], values, notes, c
 st.caption(t("page.students.latest_note", lang, year=latest_year, n=values["international_students"]))
 domestic = rules.domestic_students(students, ctx.tables["institutions"])
 if not domestic.empty:
-    st.caption(t("page.students.domestic_note", lang, n=sum_students(domestic), rows=len(domestic)))
+    st.caption(fmt.plural("page.students.domestic_note", len(domestic), lang, n=sum_students(domestic),
+                           rows=fmt.integer(len(domestic), lang)))
 
 # Where from ----------------------------------------------------------------------------
 by_country = frames.count_by(latest, ["country"], weight="count")

@@ -14,7 +14,7 @@ from datastore import forms
 from datastore.labels import column_label, enum_label, table_label
 from datastore.merge import MINE, THEIRS, Conflict, MergePlan
 from datastore.store import Store
-from i18n import t
+from i18n import fmt, t
 from loaders.schema import TABLE_ORDER
 
 
@@ -47,7 +47,7 @@ def merge_section(store: Store, check: dict, lang: str) -> MergeChoice:
     st.caption(t("data.merge.base_known", lang, base=base) if base is not None
                else t("data.merge.no_base", lang))
     if plan.kept_newer:
-        tables = ", ".join(t("data.merge.rows", lang, table=table_label(name, lang), count=n)
+        tables = ", ".join(fmt.plural("data.merge.rows", n, lang, table=table_label(name, lang), count=fmt.integer(n, lang))
                            for name, n in plan.kept_newer.items())
         st.info(t("data.merge.kept_newer", lang, base=base, tables=tables))
     replace = [] if base is not None else _replace_choices(plan, check, lang)
@@ -63,7 +63,8 @@ def _replace_choices(plan: MergePlan, check: dict, lang: str) -> list[str]:
         rows = plan.would_remove.get(table) or []
         if not rows:
             continue
-        label = t("data.merge.replace", lang, table=table_label(table, lang), count=len(rows))
+        label = fmt.plural("data.merge.replace", len(rows), lang, table=table_label(table, lang),
+                           count=fmt.integer(len(rows), lang))
         if st.checkbox(label, value=False, key=f"merge_replace_{check['file_id']}_{table}"):
             chosen.append(table)
             st.markdown(t("data.merge.replace_rows", lang, table=table_label(table, lang)))
@@ -90,7 +91,8 @@ def conflict_frame(conflict: Conflict, base: int | None, lang: str) -> pd.DataFr
 
 
 def _conflicts(plan: MergePlan, check: dict, lang: str) -> dict[str, str]:
-    st.warning(t("data.merge.conflicts", lang, count=len(plan.conflicts), base=plan.base_version))
+    st.warning(fmt.plural("data.merge.conflicts", len(plan.conflicts), lang,
+                          count=fmt.integer(len(plan.conflicts), lang), base=plan.base_version))
     labels = {THEIRS: t("data.merge.keep_theirs", lang), MINE: t("data.merge.take_mine", lang)}
     resolve = {}
     for conflict in plan.conflicts:
