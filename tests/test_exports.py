@@ -457,9 +457,9 @@ def test_public_edition_holds_no_name_or_title_in_any_part(tmp_path, dataset):
         for kind, text in files.items():
             assert name.lower() not in text.lower(), (kind, name)
     book = load_workbook(tmp_path / "p.xlsx")
-    headers = [c.value for c in book["visits"][1]]
+    headers = [c.value for c in book["Visits"][1]]
     assert not {"Person", "Position", "person.1", "lecturer"} & set(headers)
-    ids = [r[0].value for r in book["visits"].iter_rows(min_row=2)]
+    ids = [r[0].value for r in book["Visits"].iter_rows(min_row=2)]
     # in the public edition every visit is named by its row in the file ("visits:<row>")
     assert ids == ["visits:2", "visits:3", "visits:4", "visits:5"]
     assert not any("[name hidden]" in str(i) for i in ids)
@@ -471,9 +471,9 @@ def test_public_edition_holds_no_name_or_title_in_any_part(tmp_path, dataset):
 def test_the_normal_edition_keeps_ids_and_names(tmp_path, dataset):
     pack = pack_of(dataset)
     book = load_workbook(write_xlsx(tmp_path / "n.xlsx", pack))
-    ids = [r[0].value for r in book["visits"].iter_rows(min_row=2)]
+    ids = [r[0].value for r in book["Visits"].iter_rows(min_row=2)]
     assert ids == ["v1", "v2", "v3", "v4"]
-    assert "Иван Петров" in [c.value for row in book["visits"].iter_rows() for c in row]
+    assert "Иван Петров" in [c.value for row in book["Visits"].iter_rows() for c in row]
 
 
 # ---------------------------------------------------------------- names and command line
