@@ -59,3 +59,4 @@ _.subject  # noqa
 _.vertical_anchor  # noqa
 _.visit_country  # noqa
 _.word_wrap  # noqa
+_.space_after  # noqa
