@@ -297,12 +297,12 @@ def test_a_stale_workbook_merges_and_its_conflict_is_chosen_in_chromium(env_dirs
                ).to_be_visible()
         expect(page.get_by_text("Kept as they are now (changed by others since version 1, "
                                 "not by you): Visits: 1 row.")).to_be_visible()
-        expect(page.get_by_text("Visits: 1 added, 0 changed, 0 removed", exact=True)).to_be_visible()
+        expect(page.get_by_test_id("stTabs").get_by_text("Visits: 1 added, 0 changed, 0 removed", exact=True)).to_be_visible()
         publish = page.get_by_role("button", name="Publish")
         expect(publish).to_be_disabled()
         page.screenshot(path=str(artifacts / "h25a_conflict.png"), full_page=True)
         page.get_by_text("yours", exact=True).click()
-        expect(page.get_by_text("Visits: 1 added, 1 changed, 0 removed", exact=True)).to_be_visible(
+        expect(page.get_by_test_id("stTabs").get_by_text("Visits: 1 added, 1 changed, 0 removed", exact=True)).to_be_visible(
             timeout=30_000)
         expect(publish).to_be_enabled(timeout=30_000)
         publish.click()
