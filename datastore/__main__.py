@@ -39,7 +39,7 @@ from datastore.store import (
     Store,
     StoreError,
 )
-from i18n import LANGUAGES, t
+from i18n import LANGUAGES, fmt, t
 from loaders.schema import DOCUMENT_KINDS
 
 # The language of the messages: --lang before the command, else COOP_LANG, else English.
@@ -168,7 +168,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
             return 1
         if dataset.errors:
             _print_problems(dataset.errors)
-            _err(_say("errors_nothing_published", count=len(dataset.errors)))
+            _err(fmt.plural("cli.errors_nothing_published", len(dataset.errors), _LANG,
+                            count=len(dataset.errors)))
             return 1
         version = store.publish(staging, editor=args.editor, note=args.note or "",
                                 expected_current=expected, source_name=source.name,
@@ -200,7 +201,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
 def _conflicts(exc: MergeConflict) -> int:
     """List the rows changed both in the file and since its base; nothing was saved."""
     base = exc.plan.base_version
-    _err(_say("conflicts", count=len(exc.conflicts), base=base))
+    _err(fmt.plural("cli.conflicts", len(exc.conflicts), _LANG, count=len(exc.conflicts), base=base))
     for c in exc.conflicts:
         who = _say("conflict_who", version=c.version, editor=c.editor) if c.version else ""
         _err(f"  {c.table} {c.key}: {_say('conflict.' + c.kind)}{who}")

@@ -217,7 +217,7 @@ def test_the_same_row_changed_by_both_is_refused_then_resolved(office, tmp_path,
                            "--password-stdin", stdin="kamola-pass\n")
     assert status == 1 and out == ""
     assert err.splitlines()[:4] == [
-        "Nothing published: 1 row(s) were changed both in your file and since version 1, "
+        "Nothing published: 1 row was changed both in your file and since version 1, "
         "the version it was exported from:",
         "  visits v1: changed in your file and by someone else (version 2, bobur)",
         "      activity: was 'lectures', theirs 'research', yours 'lectures'",
