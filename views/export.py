@@ -78,7 +78,7 @@ scoped = ctx.scoped()
 stop_if_empty(ctx, [scoped[name] for name in ("agreements", "visits", "grants", "students")],
               "page.export.empty")
 
-from report.model import scope_lines, scope_words  # noqa: E402  (after the page guard)
+from report.scope_words import scope_lines, scope_words  # noqa: E402  (after the page guard)
 
 lines = scope_lines(ctx.scope, ctx.dataset.tables, ctx.lang)
 st.markdown(f"**{t('page.export.scope', ctx.lang)}**")
