@@ -11,7 +11,7 @@ the evidence pack and the JSON report make one per run. The metrics functions ta
 What it holds:
 
 - ``index``: the dataset's one index (``metrics.index.DatasetIndex``), read by both the
-  scope (``scope_index``: a ``ScopeIndex`` over it) and the row facts;
+  scope (its "scope_index", a ``metrics.scope.ScopeIndex`` over it) and the row facts;
 - ``facts``: the KPI row facts per as_of (``metrics.columnar.KpiFacts``);
 - ``busy_pairs``: the (institution, partner) pairs with recent activity, per as_of;
 - ``cuts``: per (as_of, cutoff) the rows up to a day and their busy pairs;
@@ -30,17 +30,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Hashable, Mapping, MutableMapping
 from datetime import date
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 from cachetools import LRUCache
 
 from metrics.index import DatasetIndex
-
-if TYPE_CHECKING:
-    from metrics.columnar import KpiFacts
-    from metrics.scope import Scope, ScopeIndex
 
 T = TypeVar("T")
 
@@ -59,12 +55,14 @@ class DatasetCache:
         self.tables: dict[str, pd.DataFrame] = dict(tables)
         self._lock = threading.RLock()
         self._building: dict[tuple[int, Hashable], threading.Lock] = {}
-        self.facts: LRUCache[date, KpiFacts] = LRUCache(maxsize=as_of_days)
+        # The row facts (metrics.columnar.KpiFacts) and the scopes' links (metrics.scope)
+        # are typed Any here: this module sits below both (no import cycle).
+        self.facts: LRUCache[date, Any] = LRUCache(maxsize=as_of_days)
         self.busy_pairs: LRUCache[date, frozenset[tuple[str, str]]] = LRUCache(maxsize=as_of_days * 2)
         self.cuts: LRUCache[tuple[date, date], tuple[dict[str, np.ndarray], frozenset[tuple[str, str]]]] = \
             LRUCache(maxsize=cutoffs)
         self.dormant: LRUCache[tuple[date, frozenset[tuple[str, str]]], np.ndarray] = LRUCache(maxsize=cutoffs)
-        self.scope_links: LRUCache[Scope, tuple] = LRUCache(maxsize=scopes)
+        self.scope_links: LRUCache[Any, tuple] = LRUCache(maxsize=scopes)
         self.dated_years: dict[str, np.ndarray] = {}  # one entry per event table at most
         self._single: dict[str, Any] = {}  # index, scope_index, partners_by_id, usd_rates, home_country
         self.builds: dict[str, int] = {}  # what was built how often (tests read it)
@@ -97,14 +95,6 @@ class DatasetCache:
     def index(self) -> DatasetIndex:
         """The dataset's one index (``metrics.index``), built on first use."""
         return self.get(self._single, "index", lambda: DatasetIndex(self.tables))
-
-    @property
-    def scope_index(self) -> ScopeIndex:
-        """The scope's masks and frames over ``index`` (``metrics.scope.ScopeIndex``)."""
-        from metrics.scope import ScopeIndex
-
-        return self.get(self._single, "scope_index",
-                        lambda: ScopeIndex(self.tables, self.index, self.scope_links))
 
     def single(self, name: str, build: Callable[[], T]) -> T:
         """One value of the dataset (``partners_by_id``, ``usd_rates``, ``home_country``)."""

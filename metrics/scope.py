@@ -14,18 +14,16 @@ import weakref
 from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from cachetools import LRUCache
 
+from metrics.cache import DatasetCache
 from metrics.index import EVENT_TABLES, DatasetIndex
 from metrics.regions import expand_regions
 from metrics.rules import dates_of, visit_event_date
-
-if TYPE_CHECKING:
-    from metrics.cache import DatasetCache
 
 # EVENT_TABLES (metrics.index): the tables the scope filters by institution; the others
 # pass whole (fx_rates) or are derived (partners: the partners linked to in-scope rows,
@@ -397,9 +395,12 @@ class ScopeIndex:
 
 
 def scope_index(tables: Mapping[str, pd.DataFrame], cache: DatasetCache | None) -> ScopeIndex | None:
-    """The dataset cache's ``ScopeIndex`` when the cache was built from ``tables``' frames;
-    else None (no cache, or other frames such as tables cut at a day)."""
-    return cache.scope_index if cache is not None and cache.matches(tables) else None
+    """The dataset cache's ``ScopeIndex`` (over its one index, built on first use) when the
+    cache was built from ``tables``' frames; else None (no cache, or other frames such
+    as tables cut at a day)."""
+    if cache is None or not cache.matches(tables):
+        return None
+    return cache.single("scope_index", lambda: ScopeIndex(cache.tables, cache.index, cache.scope_links))
 
 
 def apply_scope(tables: Mapping[str, pd.DataFrame], scope: Scope,

@@ -13,6 +13,7 @@ from tiny_dataset import AS_OF, tiny_tables
 
 from metrics import DatasetCache, Scope, apply_scope
 from metrics.engine import compute_kpis_with_path
+from metrics.scope import scope_index
 
 
 def test_the_index_is_built_once_and_read_by_the_scope_and_the_facts():
@@ -28,7 +29,7 @@ def test_the_index_is_built_once_and_read_by_the_scope_and_the_facts():
     assert cache.builds["facts"] == 1
     facts = cache.facts[AS_OF]
     assert facts.cache is cache
-    assert cache.scope_index.index is cache.index
+    assert scope_index(data, cache).index is cache.index
     # the partner-link table is the index's own arrays, not a second build
     assert facts.link_row is cache.index.link_row
     assert facts.link_source is cache.index.link_source
