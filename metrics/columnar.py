@@ -29,9 +29,10 @@ from metrics.fast import Fast
 from metrics.fx import usd_rates
 from metrics.registry import KPI_BY_NAME, KPIS, NOTE_DEFS
 from metrics.scope import scope_index
+from metrics.tables import EVENT_TABLES, LINK_TABLES
 
-EVENTS = ("agreements", "visits", "grants", "students")
-_LINK_SOURCES = ("agreements", "visits", "grants")
+EVENTS = EVENT_TABLES
+_LINK_SOURCES = LINK_TABLES
 _NEEDED = (*EVENTS, "institutions", "partners", "fx_rates")
 
 

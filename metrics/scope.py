@@ -21,10 +21,11 @@ import pandas as pd
 
 from metrics.regions import expand_regions
 from metrics.rules import visit_event_date
+from metrics.tables import EVENT_TABLES, LINK_TABLES
 
 # Tables the scope filters by institution; the others pass whole (fx_rates) or are
 # derived (partners: the partners linked to in-scope rows, see scoped_partner_links).
-EVENT_TABLES = ("agreements", "visits", "grants", "students")
+# EVENT_TABLES (metrics.tables): the tables the scope filters by institution.
 
 # The reference dates (and years) the figures support: the rules move a date by years
 # and days (year over year, 180 days ahead) and pandas dates stop at 1677 and 2262, so a
@@ -317,10 +318,10 @@ class ScopeIndex:
         self.link_row: Any = None
         self.link_partner: Any = None
         partners = self.frames["partners"]
-        if partners is None or any(self.frames[name] is None for name in ("agreements", "visits", "grants")):
+        if partners is None or any(self.frames[name] is None for name in LINK_TABLES):
             return
         pieces = []
-        for code, name in enumerate(("agreements", "visits", "grants")):
+        for code, name in enumerate(LINK_TABLES):
             frame = self.frames[name]
             if name == "grants":
                 part = frame[["institution_id", "partner_ids"]].assign(_row=np.arange(len(frame)))
@@ -408,7 +409,7 @@ class ScopeIndex:
 
     def _links_in(self, masks: Mapping[str, np.ndarray]) -> np.ndarray:
         in_scope = np.zeros(len(self.link_source), dtype=np.bool_)
-        for code, name in enumerate(("agreements", "visits", "grants")):
+        for code, name in enumerate(LINK_TABLES):
             rows = self.link_source == code
             in_scope[rows] = masks[name][self.link_row[rows]]
         return in_scope
@@ -422,7 +423,7 @@ class ScopeIndex:
         if recent is None:
             return None
         refs, in_scope = recent
-        frames = {name: refs[name]() for name in ("agreements", "visits", "grants")}
+        frames = {name: refs[name]() for name in LINK_TABLES}
         if any(frame is None or scoped.get(name) is not frame for name, frame in frames.items()):
             return None  # other frames
         present = tuple(name for name, frame in frames.items() if not frame.empty)

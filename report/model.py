@@ -24,18 +24,19 @@ from typing import Any
 import pandas as pd
 
 import metrics
+from core.missing import is_missing as _missing
 from i18n import LANGUAGE_NAMES, fmt, t
 from loaders.privacy import Privacy, row_label, source_document
 from loaders.schema import AGREEMENT_STATUSES, DIRECTIONS, GRANT_STATUSES, MODES, Dataset
 from loaders.words import ENUM_GROUPS
 from metrics import KPI_BY_NAME, KPIS, KpiDef, Scope, apply_scope, rules
 from metrics.figure import Figure, from_json
+from metrics.tables import EVIDENCE_TABLE
 from report.branding import Branding, load_branding
 from report.coauthors import research_part
 from report.figure_words import change_text, domestic_words, note_text, value_text
 from report.json_report import build_report
 from report.parts import Chart, Section, Series, Table, enum_label
-from report.parts import missing as _missing
 from report.quota import quota_sections
 from report.rankings import rankings_for, rankings_section
 from report.sources import Register, build_register, cites_of
@@ -646,8 +647,7 @@ def _evidence_ids(frame: pd.DataFrame, kpi: KpiDef, privacy: Privacy) -> list[st
         return [str(c) for c in frame["country"]]
     if kind == "students":
         return [str(r) for r in frame["row_id"]] if "row_id" in frame.columns else []
-    table = {"agreement": "agreements", "visit": "visits", "grant": "grants",
-             "partner": "partners"}[kind]
+    table = EVIDENCE_TABLE[kind]
     column = ID_COLUMNS[table]
     rows = _column(frame, "_row")
     return [privacy.row_id(table, i, r) for i, r in zip(frame[column], rows, strict=False)]
@@ -837,9 +837,7 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
     appendix = [_appendix_entry(k, frames[k.name], report, privacy, lang) for k in KPIS]
     evidence_tables = {}
     for kpi in KPIS:
-        table = {"agreement": "agreements", "visit": "visits", "grant": "grants",
-                 "partner": "partners", "students": "students"}.get(kpi.evidence_of,
-                                                                    "countries")
+        table = EVIDENCE_TABLE.get(kpi.evidence_of, "countries")
         evidence_tables[kpi.name] = localise_frame(table, frames[kpi.name], lang, privacy,
                                                    partner_names, short)
     # the partners and foreign countries the figures count (their evidence in the JSON)

@@ -136,6 +136,30 @@ def display_table_with_download(
            file_stem, lang, key, height, column_config)
 
 
+def show_table(
+    ctx, frame: pd.DataFrame, specs=None, *, key: str, file_stem: str, hidden: tuple[str, ...] = (),
+    height: int | None = None, column_config: dict | None = None,
+) -> None:
+    """A page's table with its CSV download, in the page's language.
+
+    ``specs`` (``ui.tables.columns``): the columns shown, headers and cells translated and
+    written as the language writes them (only the rows shown are formatted; the CSV
+    formats every row when its button is clicked). In presentation mode the columns that
+    may name a person (``ui.tables.PRESENT_HIDDEN``, and ``hidden``) are left out.
+    ``column_config`` is keyed by column name. Without ``specs`` the frame is shown as it
+    is (a table the page has already put in words)."""
+    from ui.tables import visible
+
+    if specs is None:
+        table_with_download(frame, file_stem, ctx.lang, key=key, height=height, column_config=column_config)
+        return
+    specs = visible(specs, ctx.present, hidden)
+    headers = {name: t(header, ctx.lang) for name, header, _ in specs}
+    config = {headers.get(name, name): value for name, value in (column_config or {}).items()}
+    display_table_with_download(frame, specs, ctx.lang, lookups=ctx.lookups(), file_stem=file_stem, key=key,
+                                height=height, column_config=config or None)
+
+
 def _table(shown: pd.DataFrame, rows: int, csv_of, file_stem: str, lang: str, key: str,
            height: int | None, column_config: dict | None) -> None:
     """The grid of ``shown`` (the first of ``rows`` rows) and a deferred CSV download."""

@@ -9,10 +9,9 @@ from i18n import fmt, t
 from loaders.schema import AGREEMENT_KINDS, AGREEMENT_STATUSES
 from metrics import rules
 from metrics.rules import EXPIRING_DAYS
-from ui import agreement_terms, start_page, stop_if_empty, table_with_download
+from ui import agreement_terms, show_table, start_page, stop_if_empty
 from ui.evidence import kpi_cards
-from ui.panels import display_table_with_download
-from ui.tables import display_frame
+from ui.tables import columns
 
 KINDS = list(AGREEMENT_KINDS)
 STATUSES = list(AGREEMENT_STATUSES)
@@ -33,19 +32,9 @@ values, notes = ctx.kpis()
 kpi_cards(ctx, ["agreements_active", "agreements_expiring", "agreements_dormant"], values, notes,
           inverse=frozenset({"agreements_expiring", "agreements_dormant"}), columns=3)
 
-COLUMNS = [
-    ("institution_id", "common.col.institution", "institution"),
-    ("partner_id", "common.col.partner", "partner"),
-    ("partner_country", "common.col.country", "country"),
-    ("kind", "common.col.kind", "enum:agreement_kind"),
-    # The status on the reference date is what a reader looks for: keep it in view.
-    ("derived_status", "common.col.status", "enum:agreement_status"),
-    ("signed_on", "common.col.signed_on", "date"),
-    ("expires_on", "common.col.expires_on", "date"),
-    ("title", "common.col.title", "text"),
-    ("faculty", "common.col.faculty", "list"),
-]
-lookups = ctx.lookups()
+# The status on the reference date is what a reader looks for: keep it in view.
+COLUMNS = columns("agreements", "institution_id", "partner_id", "partner_country", "kind", "derived_status",
+                  "signed_on", "expires_on", "title", "faculty")
 
 # Renewals and dormant ------------------------------------------------------------------
 left, right = st.columns(2)
@@ -61,13 +50,8 @@ with left:
     if expiring.empty and not unknown_expiry:
         st.success(t("page.agreements.no_renewals", lang), icon=":material/check_circle:")
     elif not expiring.empty:
-        table_with_download(display_frame(expiring, [
-            ("institution_id", "common.col.institution", "institution"),
-            ("partner_id", "common.col.partner", "partner"),
-            ("kind", "common.col.kind", "enum:agreement_kind"),
-            ("expires_on", "common.col.expires_on", "date"),
-            ("days_left", "common.col.days_left", "int"),
-        ], lang, lookups=lookups), "agreements-expiring", lang, key="expiring")
+        show_table(ctx, expiring, columns("agreements", "institution_id", "partner_id", "kind", "expires_on",
+                                          "days_left"), key="expiring", file_stem="agreements-expiring")
 with right:
     st.subheader(t("page.agreements.dormant", lang))
     dormant = ctx.evidence_frame("agreements_dormant")
@@ -75,12 +59,8 @@ with right:
     if dormant.empty:
         st.success(t("page.agreements.no_dormant", lang), icon=":material/check_circle:")
     else:
-        table_with_download(display_frame(dormant, [
-            ("institution_id", "common.col.institution", "institution"),
-            ("partner_id", "common.col.partner", "partner"),
-            ("kind", "common.col.kind", "enum:agreement_kind"),
-            ("signed_on", "common.col.signed_on", "date"),
-        ], lang, lookups=lookups), "agreements-dormant", lang, key="dormant")
+        show_table(ctx, dormant, columns("agreements", "institution_id", "partner_id", "kind", "signed_on"),
+                   key="dormant", file_stem="agreements-dormant")
 
 # Charts --------------------------------------------------------------------------------
 left, right = st.columns(2)
@@ -119,7 +99,7 @@ statuses = st.multiselect(
 )
 registry = agreements if not statuses else agreements[agreements["derived_status"].isin(statuses)]
 registry = registry.sort_values(["institution_id", "signed_on"], na_position="last")
-display_table_with_download(registry, COLUMNS, lang, lookups=lookups, file_stem="agreements", key="registry")
+show_table(ctx, registry, COLUMNS, key="registry", file_stem="agreements")
 
 # Terms, use against quota, pipeline, renewals due, reminders and IIA files ---------------
 agreement_terms.render(ctx, agreements)

@@ -9,9 +9,9 @@ from charts.theme import GRANT_STATUS_COLORS
 from i18n import t
 from loaders.schema import GRANT_STATUSES
 from metrics import rules
-from ui import start_page, stop_if_empty, table_with_download
+from ui import show_table, start_page, stop_if_empty
 from ui.evidence import kpi_cards
-from ui.tables import display_frame
+from ui.tables import columns
 
 STATUSES = list(GRANT_STATUSES)
 TOP = 12
@@ -74,27 +74,8 @@ usd_bars(by_partner.drop_duplicates(["grant_id", "country"]), "country", "grants
 st.caption(t("page.grants.usd_note", lang))
 
 st.subheader(t("page.grants.table", lang))
-table = display_frame(
-    grants,
-    [
-        ("title", "common.col.title", "text"),
-        ("institution_id", "common.col.institution", "institution"),
-        ("partner_ids", "common.col.partners", "partner"),
-        ("funder", "common.col.funder", "text"),
-        ("program", "common.col.program", "text"),
-        ("theme", "common.col.theme", "text"),
-        ("status", "common.col.status", "enum:grant_status"),
-        ("start_date", "common.col.start", "date"),
-        ("end_date", "common.col.end", "date"),
-        ("amount", "common.col.amount", "float"),
-        ("currency", "common.col.currency", "text"),
-        ("usd", "common.col.usd", "float"),
-    ],
-    lang,
-    lookups=ctx.lookups(),
-)
-money = {
-    t("common.col.amount", lang): st.column_config.NumberColumn(format="localized"),
-    t("common.col.usd", lang): st.column_config.NumberColumn(format="dollar"),
-}
-table_with_download(table, "grants", lang, key="grants", column_config=money)
+show_table(ctx, grants, columns("grants", "title", "institution_id", "partner_ids", "funder", "program", "theme", "status",
+                                "start_date", "end_date", "amount", "currency", "usd"),
+           key="grants", file_stem="grants", column_config={
+               "amount": st.column_config.NumberColumn(format="localized"),
+               "usd": st.column_config.NumberColumn(format="dollar")})

@@ -9,9 +9,9 @@ from i18n import fmt, t
 from loaders.schema import STUDENT_LEVELS
 from metrics import rules
 from metrics.kpis import sum_students
-from ui import start_page, stop_if_empty, table_with_download
+from ui import show_table, start_page, stop_if_empty
 from ui.evidence import kpi_cards
-from ui.tables import display_frame
+from ui.tables import columns
 
 TOP = 15
 
@@ -88,13 +88,6 @@ with right:
     ), key="students-by-faculty")
 
 st.subheader(t("page.students.table", lang))
-table = display_frame(students.sort_values(["year_start", "institution_id"], ascending=[False, True]), [
-    ("institution_id", "common.col.institution", "institution"),
-    ("academic_year", "common.col.academic_year", "text"),
-    ("country", "common.col.country", "country"),
-    ("level", "common.col.level", "enum:level"),
-    ("faculty", "common.col.faculty", "list"),
-    ("program", "common.col.program", "text"),
-    ("count", "common.col.students", "int"),
-], lang, lookups=ctx.lookups())
-table_with_download(table, "students", lang, key="students")
+show_table(ctx, students.sort_values(["year_start", "institution_id"], ascending=[False, True]),
+           columns("students", "institution_id", "academic_year", "country", "level", "faculty", "program", "count"),
+           key="students", file_stem="students")
