@@ -40,22 +40,12 @@ def _directions(lang: str) -> dict[str, str]:
     return {d: t(f"enum.direction.{d}", lang) for d in DIRECTIONS}
 
 
-def _largest_first(counts: pd.DataFrame, category: str) -> list:
-    """The categories by their total, largest first (ties in the frame's order)."""
-    return counts.groupby(category, sort=False)["count"].sum().sort_values(ascending=False, kind="stable").index.tolist()
-
-
-def _years_as_text(counts: pd.DataFrame) -> pd.DataFrame:
-    counts = counts.sort_values("year", kind="stable")
-    return counts.assign(year=counts["year"].astype(int).astype(str))
-
-
 def visits_per_year(visits: pd.DataFrame, *, lang: str = "en", present: bool = False) -> go.Figure | None:
     """Incoming and outgoing visits per calendar year, side by side (None: no dated visit)."""
     counts = frames.count_by(visits, ["year", "direction"])
     if counts.empty:
         return None
-    counts = _years_as_text(counts)
+    counts = frames.years_as_text(counts)
     return bar_chart(
         counts, "year", "count", group="direction", stacked=False,
         category_order=sorted(counts["year"].unique()), group_order=DIRECTIONS,
@@ -93,7 +83,7 @@ def visits_by_country(visits: pd.DataFrame, institutions: pd.DataFrame, country_
     counts = counts.assign(country=counts["country"].map(country_name))
     counts = frames.top_n(counts, "country", top, t("common.other", lang))
     return bar_chart(
-        counts, "country", "count", group="direction", horizontal=True, category_order=_largest_first(counts, "country"),
+        counts, "country", "count", group="direction", horizontal=True, category_order=frames.largest_first(counts, "country"),
         group_order=DIRECTIONS, group_labels=_directions(lang), group_colors=DIRECTION_COLORS,
         value_title=t("common.axis.visits", lang), present=present,
     )
@@ -104,7 +94,7 @@ def visits_by_faculty(exploded: pd.DataFrame, *, lang: str = "en", present: bool
     row per visit and faculty (``faculty``, ``direction``)."""
     counts = frames.count_by(exploded, ["faculty", "direction"])
     return bar_chart(
-        counts, "faculty", "count", group="direction", horizontal=True, category_order=_largest_first(counts, "faculty"),
+        counts, "faculty", "count", group="direction", horizontal=True, category_order=frames.largest_first(counts, "faculty"),
         group_order=DIRECTIONS, group_labels=_directions(lang), group_colors=DIRECTION_COLORS,
         value_title=t("common.axis.visits", lang), present=present,
     )
@@ -118,7 +108,7 @@ def sessions_per_year(visits: pd.DataFrame, *, lang: str = "en", present: bool =
     counts = counts[counts["count"] > 0]
     if counts.empty:
         return None
-    counts = _years_as_text(counts)
+    counts = frames.years_as_text(counts)
     return bar_chart(
         counts, "year", "count", group="activity_label", category_order=sorted(counts["year"].unique()),
         group_labels={a: t(f"enum.activity.{a}", lang) for a in counts["activity_label"].unique()},

@@ -2,18 +2,15 @@
 
 import streamlit as st
 
-import charts
-from charts import frames
-from charts.theme import AGREEMENT_STATUS_COLORS
+from charts import agreements as agreement_charts
 from i18n import fmt, t
-from loaders.schema import AGREEMENT_KINDS, AGREEMENT_STATUSES
+from loaders.schema import AGREEMENT_STATUSES
 from metrics import rules
 from metrics.rules import EXPIRING_DAYS
 from ui import agreement_terms, show_table, start_page, stop_if_empty
 from ui.evidence import kpi_cards
 from ui.tables import columns
 
-KINDS = list(AGREEMENT_KINDS)
 STATUSES = list(AGREEMENT_STATUSES)
 
 ctx = start_page("agreements")
@@ -64,32 +61,20 @@ with right:
 
 # Charts --------------------------------------------------------------------------------
 left, right = st.columns(2)
-kind_labels = {k: t(f"enum.agreement_kind.{k}", lang) for k in KINDS}
 with left:
     st.subheader(t("page.agreements.signed_per_year", lang))
-    signed = frames.count_by(agreements.assign(year=frames.year_of(agreements, "signed_on")), ["year", "kind"])
-    if signed.empty:
+    signed = agreement_charts.signed_per_year(agreements, lang=lang, present=ctx.present)
+    if signed is None:
         st.caption(t("page.agreements.no_signed", lang))
     else:
-        signed["year"] = signed["year"].astype(int).astype(str)
-        st.plotly_chart(charts.bar_chart(
-            signed, "year", "count", group="kind", category_order=sorted(signed["year"].unique()), group_order=KINDS,
-            group_labels=kind_labels, category_title=t("common.axis.year", lang),
-            value_title=t("common.axis.agreements", lang), present=ctx.present, lang=lang,
-        ), key="signed-per-year")
+        st.plotly_chart(signed, key="signed-per-year")
     undated = int(agreements["signed_on"].isna().sum())
     if undated:
         st.caption(fmt.plural("page.agreements.undated", undated, lang))
 with right:
     st.subheader(t("page.agreements.by_status", lang))
-    by_status = frames.count_by(agreements, ["kind", "derived_status"])
-    order = by_status.groupby("kind", sort=False)["count"].sum().sort_values(ascending=False, kind="stable").index.tolist()
-    st.plotly_chart(charts.bar_chart(
-        by_status, "kind", "count", group="derived_status", horizontal=True, category_order=order,
-        category_labels=kind_labels, group_order=STATUSES,
-        group_labels={s: t(f"enum.agreement_status.{s}", lang) for s in STATUSES},
-        group_colors=AGREEMENT_STATUS_COLORS, value_title=t("common.axis.agreements", lang), present=ctx.present, lang=lang,
-    ), key="agreements-by-kind")
+    st.plotly_chart(agreement_charts.by_kind_and_status(agreements, lang=lang, present=ctx.present),
+                    key="agreements-by-kind")
 
 # Registry ---------------------------------------------------------------------------------
 st.subheader(t("page.agreements.registry", lang))

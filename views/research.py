@@ -5,6 +5,7 @@ import streamlit as st
 
 import charts
 import research
+from charts.papers import papers_per_year
 from i18n import fmt, t
 from research import figures
 from ui import show_table, start_page
@@ -93,18 +94,7 @@ years = figures.per_year(res, tables, scope)
 if years.empty:
     st.info(t("common.empty", lang), icon=":material/filter_alt_off:")
 else:
-    long = pd.concat([
-        years.assign(kind="international", count=years["international"]),
-        years.assign(kind="domestic", count=years["papers"] - years["international"]),
-    ])[["year", "kind", "count"]]
-    long["year"] = long["year"].astype(str)
-    st.plotly_chart(charts.bar_chart(
-        long, "year", "count", group="kind", category_order=[str(y) for y in years["year"]],
-        group_order=["international", "domestic"],
-        group_labels={"international": t("page.research.kind.international", lang),
-                      "domestic": t("page.research.kind.domestic", lang)},
-        category_title=t("common.axis.year", lang), value_title=t("page.research.axis.papers", lang),
-        present=ctx.present, lang=lang), key="research-years")
+    st.plotly_chart(papers_per_year(years, lang=lang, present=ctx.present), key="research-years")
     shown = years.assign(share_text=years["share"].map(lambda s: fmt.percent(s, lang)))
     show_table(ctx, shown, columns(
         None, "year", PAPERS, ("international", "page.research.col.international", "int"),
