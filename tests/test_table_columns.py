@@ -133,3 +133,22 @@ def test_show_table_in_presentation_mode_leaves_out_the_person_and_the_quote():
     assert not at.exception
     assert list(at.dataframe[0].value.columns) == [text(k, "ru") for k in (
         "common.col.id", "common.col.partner", "common.col.start", "common.col.direction", "common.col.sessions")]
+
+
+def test_the_mobility_visits_table_shows_each_rows_document(monkeypatch, tmp_path):
+    """The visits table has the rows-behind-the-figures columns, Document and Quote among
+    them: they were blank (the page never looked the documents up)."""
+    from pathlib import Path
+
+    from app_fixtures import run_dashboard
+
+    monkeypatch.setenv("COOP_DATA", str(Path(__file__).resolve().parent.parent / "data"))
+    monkeypatch.setenv("COOP_STORE", str(tmp_path / "no-store"))
+    at = run_dashboard("mobility", lang="en")
+    table = next(d.value for d in at.dataframe if text("common.col.document", "en") in d.value.columns
+                 and text("common.col.sessions", "en") in d.value.columns)
+    first = table.iloc[0]
+    # data/visits.csv row 2 cites 000_22ea42b7b3877478.txt, titled so in data/documents.csv
+    assert first[text("common.col.row", "en")] == 2
+    assert first[text("common.col.document", "en")] == "International Cooperation Relations"
+    assert first[text("common.col.quote", "en")].startswith('"the head of the center')

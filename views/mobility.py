@@ -97,8 +97,9 @@ st.subheader(t("page.mobility.table_picked", lang, countries=", ".join(ctx.count
 if not picked and not ctx.present:
     st.caption(t("page.mobility.table_hint", lang))
 shown = visits[visits["country"].isin(picked).to_numpy()] if picked else visits
-# The same columns as the rows behind the visit figures (ui.evidence), names hidden when presenting.
-show_table(ctx, shown, COLUMNS["visit"], key="visits", file_stem="visits")
+# The same columns as the rows behind the visit figures (ui.evidence), with their documents;
+# names and quotes hidden when presenting.
+show_table(ctx, shown, COLUMNS["visit"], sources="visits", key="visits", file_stem="visits")
 
 # Lecture sessions --------------------------------------------------------------------------------
 st.subheader(t("page.mobility.sessions", lang))
