@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts import frames
-from charts.bars import bar_chart
+from charts.bars import Axis, Groups, Values, bar_chart
 from charts.theme import AGREEMENT_STATUS_COLORS
 from i18n import t
 from loaders.schema import AGREEMENT_KINDS, AGREEMENT_STATUSES
@@ -29,9 +29,9 @@ def signed_per_year(agreements: pd.DataFrame, *, lang: str = "en", present: bool
         return None
     counts = frames.years_as_text(counts)
     return bar_chart(
-        counts, "year", "count", group="kind", category_order=sorted(counts["year"].unique()), group_order=KINDS,
-        group_labels=_kinds(lang), category_title=t("common.axis.year", lang),
-        value_title=t("common.axis.agreements", lang), present=present, lang=lang,
+        counts, "year", "count", axis=Axis(t("common.axis.year", lang), order=sorted(counts["year"].unique())),
+        values=Values(t("common.axis.agreements", lang)), groups=Groups("kind", _kinds(lang), order=KINDS),
+        present=present, lang=lang,
     )
 
 
@@ -39,9 +39,10 @@ def by_kind_and_status(agreements: pd.DataFrame, *, lang: str = "en", present: b
     """Agreements per kind (the most first), their status on the reference date stacked."""
     counts = frames.count_by(agreements, ["kind", "derived_status"])
     return bar_chart(
-        counts, "kind", "count", group="derived_status", horizontal=True,
-        category_order=frames.largest_first(counts, "kind"), category_labels=_kinds(lang), group_order=STATUSES,
-        group_labels={s: t(f"enum.agreement_status.{s}", lang) for s in STATUSES},
-        group_colors=AGREEMENT_STATUS_COLORS, value_title=t("common.axis.agreements", lang), present=present,
-        lang=lang,
+        counts, "kind", "count", horizontal=True,
+        axis=Axis(labels=_kinds(lang), order=frames.largest_first(counts, "kind")),
+        values=Values(t("common.axis.agreements", lang)),
+        groups=Groups("derived_status", {s: t(f"enum.agreement_status.{s}", lang) for s in STATUSES},
+                      AGREEMENT_STATUS_COLORS, STATUSES),
+        present=present, lang=lang,
     )

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts import frames
-from charts.bars import bar_chart
+from charts.bars import Axis, Groups, Values, bar_chart
 from charts.theme import GRANT_STATUS_COLORS
 from i18n import t
 from loaders.schema import GRANT_STATUSES
@@ -24,10 +24,10 @@ def by_status(grants: pd.DataFrame, *, lang: str = "en", present: bool = False) 
     counts = frames.count_by(grants, ["status"])
     labels = {s: t(f"enum.grant_status.{s}", lang) for s in STATUSES}
     return bar_chart(
-        counts.assign(group=counts["status"]), "status", "count", group="group",
-        category_order=[s for s in STATUSES if s in set(counts["status"])], group_order=STATUSES,
-        category_labels=labels, group_labels=labels, group_colors=GRANT_STATUS_COLORS,
-        value_title=t("common.axis.grants", lang), present=present, lang=lang,
+        counts.assign(group=counts["status"]), "status", "count",
+        axis=Axis(labels=labels, order=[s for s in STATUSES if s in set(counts["status"])]),
+        values=Values(t("common.axis.grants", lang)), groups=Groups("group", labels, GRANT_STATUS_COLORS, STATUSES),
+        present=present, lang=lang,
     )
 
 
@@ -40,11 +40,8 @@ def usd_by(frame: pd.DataFrame, category: str, *, lang: str = "en", present: boo
     totals = frames.top_n(totals, category, top, t("common.other", lang))
     if totals.empty or totals["count"].sum() == 0:
         return None
-    return bar_chart(
-        totals, category, "count", horizontal=True, value_title=t("common.axis.usd", lang), value_format=",.0f",
-        value_prefix="$" if lang == "en" else "", value_suffix="" if lang == "en" else "\u00a0$",
-        present=present, lang=lang,
-    )
+    return bar_chart(totals, category, "count", horizontal=True, values=Values.usd(t("common.axis.usd", lang), lang),
+                     present=present, lang=lang)
 
 
 def usd_by_funder(funded: pd.DataFrame, *, lang: str = "en", present: bool = False) -> go.Figure | None:

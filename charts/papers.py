@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.bars import bar_chart
+from charts.bars import Axis, Groups, Values, bar_chart
 from i18n import t
 
 KINDS = ["international", "domestic"]
@@ -21,7 +21,7 @@ def papers_per_year(years: pd.DataFrame, *, lang: str = "en", present: bool = Fa
     ])[["year", "kind", "count"]]
     long["year"] = long["year"].astype(str)
     return bar_chart(
-        long, "year", "count", group="kind", category_order=[str(y) for y in years["year"]], group_order=KINDS,
-        group_labels={k: t(f"page.research.kind.{k}", lang) for k in KINDS},
-        category_title=t("common.axis.year", lang), value_title=t("page.research.axis.papers", lang),
+        long, "year", "count", axis=Axis(t("common.axis.year", lang), order=[str(y) for y in years["year"]]),
+        values=Values(t("page.research.axis.papers", lang)),
+        groups=Groups("kind", {k: t(f"page.research.kind.{k}", lang) for k in KINDS}, order=KINDS),
         present=present, lang=lang)

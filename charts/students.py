@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts import frames
-from charts.bars import bar_chart, line_chart
+from charts.bars import Axis, Groups, Values, bar_chart, line_chart
 from charts.theme import INSTITUTION_COLORS
 from i18n import t
 from loaders.schema import STUDENT_LEVELS
@@ -20,8 +20,8 @@ TOP = 15
 
 def _bars(counts: pd.DataFrame, category: str, lang: str, present: bool,
           labels: dict[str, str] | None = None) -> go.Figure:
-    return bar_chart(counts, category, "count", horizontal=True, category_labels=labels,
-                     value_title=t("common.axis.students", lang), present=present, lang=lang)
+    return bar_chart(counts, category, "count", horizontal=True, axis=Axis(labels=labels or {}),
+                     values=Values(t("common.axis.students", lang)), present=present, lang=lang)
 
 
 def by_country(students: pd.DataFrame, country_name: Callable[[str], str], *, lang: str = "en",
@@ -39,10 +39,10 @@ def trend(students: pd.DataFrame, institutions: pd.DataFrame, institution_names:
     not counted (``metrics.rules.foreign_rows``)."""
     counts = frames.count_by(rules.foreign_rows(students, institutions), ["academic_year", "institution_id"],
                              weight="count")
+    colors = {iid: INSTITUTION_COLORS[i % len(INSTITUTION_COLORS)] for i, iid in enumerate(institution_names)}
     return line_chart(
-        counts, "academic_year", "count", group="institution_id", group_labels=dict(institution_names),
-        group_colors={iid: INSTITUTION_COLORS[i % len(INSTITUTION_COLORS)] for i, iid in enumerate(institution_names)},
-        category_title=t("common.axis.academic_year", lang), value_title=t("common.axis.students", lang),
+        counts, "academic_year", "count", axis=Axis(t("common.axis.academic_year", lang)),
+        values=Values(t("common.axis.students", lang)), groups=Groups("institution_id", institution_names, colors),
         present=present, lang=lang,
     )
 
