@@ -21,7 +21,7 @@ def _kinds(lang: str) -> dict[str, str]:
     return {k: t(f"enum.agreement_kind.{k}", lang) for k in KINDS}
 
 
-def signed_per_year(agreements: pd.DataFrame, *, lang: str = "en", present: bool = False) -> go.Figure | None:
+def signed_per_year(agreements: pd.DataFrame, *, lang: str = "en", presenting: bool = False) -> go.Figure | None:
     """Agreements signed per calendar year, the kinds stacked (None: none has a signing
     date; the page says how many are undated)."""
     counts = frames.count_by(agreements.assign(year=frames.year_of(agreements, "signed_on")), ["year", "kind"])
@@ -31,11 +31,11 @@ def signed_per_year(agreements: pd.DataFrame, *, lang: str = "en", present: bool
     return bar_chart(
         counts, "year", "count", axis=Axis(t("common.axis.year", lang), order=sorted(counts["year"].unique())),
         values=Values(t("common.axis.agreements", lang)), groups=Groups("kind", _kinds(lang), order=KINDS),
-        present=present, lang=lang,
+        presenting=presenting, lang=lang,
     )
 
 
-def by_kind_and_status(agreements: pd.DataFrame, *, lang: str = "en", present: bool = False) -> go.Figure:
+def by_kind_and_status(agreements: pd.DataFrame, *, lang: str = "en", presenting: bool = False) -> go.Figure:
     """Agreements per kind (the most first), their status on the reference date stacked."""
     counts = frames.count_by(agreements, ["kind", "derived_status"])
     return bar_chart(
@@ -44,5 +44,5 @@ def by_kind_and_status(agreements: pd.DataFrame, *, lang: str = "en", present: b
         values=Values(t("common.axis.agreements", lang)),
         groups=Groups("derived_status", {s: t(f"enum.agreement_status.{s}", lang) for s in STATUSES},
                       AGREEMENT_STATUS_COLORS, STATUSES),
-        present=present, lang=lang,
+        presenting=presenting, lang=lang,
     )

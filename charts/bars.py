@@ -68,7 +68,7 @@ def bar_chart(
     groups: Groups | None = None,
     horizontal: bool = False,
     stacked: bool = True,
-    present: bool = False,
+    presenting: bool = False,
     height: int | None = None,
     lang: str | None = None,
 ) -> go.Figure:
@@ -146,7 +146,7 @@ def bar_chart(
     layout = {"barmode": "stack" if stacked else "group", "xaxis": xaxis, "yaxis": yaxis}
     # Built as plain dicts and checked once (``make_figure``): plotly's per-property
     # validation was most of a small chart's cost.
-    return make_figure(traces, layout, present=present, height=height, lang=lang)
+    return make_figure(traces, layout, presenting=presenting, height=height, lang=lang)
 
 
 def _is_missing(value: object) -> bool:
@@ -175,7 +175,7 @@ def line_chart(
     axis: Axis | None = None,
     values: Values | None = None,
     groups: Groups | None = None,
-    present: bool = False,
+    presenting: bool = False,
     height: int | None = None,
     lang: str | None = None,
 ) -> go.Figure:
@@ -214,7 +214,7 @@ def line_chart(
         "xaxis": {"title": {"text": category_title}, "type": "category"},
         "yaxis": {"title": {"text": value_title}, "rangemode": "tozero", "tickformat": ",d"},
     }
-    return make_figure(traces, layout, present=present, height=height, lang=lang)
+    return make_figure(traces, layout, presenting=presenting, height=height, lang=lang)
 
 
 def _line_values(cats: list, vals: list, groups: list | None, group_value: object,

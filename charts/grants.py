@@ -19,7 +19,7 @@ STATUSES = list(GRANT_STATUSES)
 TOP = 12
 
 
-def by_status(grants: pd.DataFrame, *, lang: str = "en", present: bool = False) -> go.Figure:
+def by_status(grants: pd.DataFrame, *, lang: str = "en", presenting: bool = False) -> go.Figure:
     """Grants per status, in the contract's order, each status its own colour."""
     counts = frames.count_by(grants, ["status"])
     labels = {s: t(f"enum.grant_status.{s}", lang) for s in STATUSES}
@@ -27,11 +27,11 @@ def by_status(grants: pd.DataFrame, *, lang: str = "en", present: bool = False) 
         counts.assign(group=counts["status"]), "status", "count",
         axis=Axis(labels=labels, order=[s for s in STATUSES if s in set(counts["status"])]),
         values=Values(t("common.axis.grants", lang)), groups=Groups("group", labels, GRANT_STATUS_COLORS, STATUSES),
-        present=present, lang=lang,
+        presenting=presenting, lang=lang,
     )
 
 
-def usd_by(frame: pd.DataFrame, category: str, *, lang: str = "en", present: bool = False,
+def usd_by(frame: pd.DataFrame, category: str, *, lang: str = "en", presenting: bool = False,
            top: int = TOP) -> go.Figure | None:
     """Horizontal USD bars per ``category``, the largest first; beyond ``top`` the rest
     fold into "Other" (None: no amount to draw). Dollars as the language writes them:
@@ -41,34 +41,34 @@ def usd_by(frame: pd.DataFrame, category: str, *, lang: str = "en", present: boo
     if totals.empty or totals["count"].sum() == 0:
         return None
     return bar_chart(totals, category, "count", horizontal=True, values=Values.usd(t("common.axis.usd", lang), lang),
-                     present=present, lang=lang)
+                     presenting=presenting, lang=lang)
 
 
-def usd_by_funder(funded: pd.DataFrame, *, lang: str = "en", present: bool = False) -> go.Figure | None:
+def usd_by_funder(funded: pd.DataFrame, *, lang: str = "en", presenting: bool = False) -> go.Figure | None:
     """USD per funder (a grant without one under "not stated")."""
     return usd_by(funded.assign(funder=funded["funder"].fillna(t("common.not_stated", lang))), "funder",
-                  lang=lang, present=present)
+                  lang=lang, presenting=presenting)
 
 
-def usd_by_theme(funded: pd.DataFrame, *, lang: str = "en", present: bool = False) -> go.Figure | None:
+def usd_by_theme(funded: pd.DataFrame, *, lang: str = "en", presenting: bool = False) -> go.Figure | None:
     """USD per theme: ``theme`` is text, several themes separated by ";" (a grant of two
     themes counts in both)."""
     themes = funded.assign(theme=funded["theme"].map(
         lambda v: [p.strip() for p in v.split(";") if p.strip()] if isinstance(v, str) else []))
     return usd_by(frames.explode_list(themes, "theme", t("common.not_stated", lang)), "theme", lang=lang,
-                  present=present)
+                  presenting=presenting)
 
 
-def usd_by_faculty(funded: pd.DataFrame, *, lang: str = "en", present: bool = False) -> go.Figure | None:
+def usd_by_faculty(funded: pd.DataFrame, *, lang: str = "en", presenting: bool = False) -> go.Figure | None:
     """USD per faculty (a grant of two faculties counts in both)."""
     return usd_by(frames.explode_list(funded, "faculty", t("common.not_stated", lang)), "faculty", lang=lang,
-                  present=present)
+                  presenting=presenting)
 
 
 def usd_by_partner_country(funded: pd.DataFrame, partner_country: Mapping[str, str],
                            country_name: Callable[[str], str], *, lang: str = "en",
-                           present: bool = False) -> go.Figure | None:
+                           presenting: bool = False) -> go.Figure | None:
     """USD per partner country: a grant counts once in each country of its partners."""
     by_partner = frames.explode_list(funded, "partner_ids")
     by_partner = by_partner.assign(country=by_partner["partner_ids"].map(partner_country).map(country_name))
-    return usd_by(by_partner.drop_duplicates(["grant_id", "country"]), "country", lang=lang, present=present)
+    return usd_by(by_partner.drop_duplicates(["grant_id", "country"]), "country", lang=lang, presenting=presenting)

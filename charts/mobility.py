@@ -45,7 +45,7 @@ def _by_direction(lang: str) -> Groups:
     return Groups("direction", _directions(lang), DIRECTION_COLORS, DIRECTIONS)
 
 
-def visits_per_year(visits: pd.DataFrame, *, lang: str = "en", present: bool = False) -> go.Figure | None:
+def visits_per_year(visits: pd.DataFrame, *, lang: str = "en", presenting: bool = False) -> go.Figure | None:
     """Incoming and outgoing visits per calendar year, side by side (None: no dated visit)."""
     counts = frames.count_by(visits, ["year", "direction"])
     if counts.empty:
@@ -54,11 +54,11 @@ def visits_per_year(visits: pd.DataFrame, *, lang: str = "en", present: bool = F
     return bar_chart(
         counts, "year", "count", stacked=False,
         axis=Axis(t("common.axis.year", lang), order=sorted(counts["year"].unique())),
-        values=Values(t("common.axis.visits", lang)), groups=_by_direction(lang), present=present,
+        values=Values(t("common.axis.visits", lang)), groups=_by_direction(lang), presenting=presenting,
     )
 
 
-def visits_by_mode(visits: pd.DataFrame, *, lang: str = "en", present: bool = False) -> go.Figure:
+def visits_by_mode(visits: pd.DataFrame, *, lang: str = "en", presenting: bool = False) -> go.Figure:
     """Visits per direction, in person and remote stacked."""
     counts = frames.count_by(visits, ["direction", "mode"])
     return bar_chart(
@@ -66,7 +66,7 @@ def visits_by_mode(visits: pd.DataFrame, *, lang: str = "en", present: bool = Fa
         axis=Axis(t("common.axis.direction", lang), _directions(lang),
                   [d for d in DIRECTIONS if d in set(counts["direction"])]),
         values=Values(t("common.axis.visits", lang)),
-        groups=Groups("mode", {m: t(f"enum.mode.{m}", lang) for m in MODES}, MODE_COLORS, MODES), present=present,
+        groups=Groups("mode", {m: t(f"enum.mode.{m}", lang) for m in MODES}, MODE_COLORS, MODES), presenting=presenting,
     )
 
 
@@ -79,7 +79,7 @@ def domestic_visits(visits: pd.DataFrame, institutions: pd.DataFrame) -> dict[st
 
 
 def visits_by_country(visits: pd.DataFrame, institutions: pd.DataFrame, country_name: Callable[[str], str], *,
-                      lang: str = "en", present: bool = False, top: int = TOP_COUNTRIES) -> go.Figure:
+                      lang: str = "en", presenting: bool = False, top: int = TOP_COUNTRIES) -> go.Figure:
     """Visits per foreign country (the institution's own country is left out, as in the
     "Mobility countries" figure; ``domestic_visits`` counts those), incoming and outgoing
     stacked, the largest first; beyond ``top`` countries the rest fold into "Other"."""
@@ -89,21 +89,21 @@ def visits_by_country(visits: pd.DataFrame, institutions: pd.DataFrame, country_
     counts = frames.top_n(counts, "country", top, t("common.other", lang))
     return bar_chart(
         counts, "country", "count", horizontal=True, axis=Axis(order=frames.largest_first(counts, "country")),
-        values=Values(t("common.axis.visits", lang)), groups=_by_direction(lang), present=present,
+        values=Values(t("common.axis.visits", lang)), groups=_by_direction(lang), presenting=presenting,
     )
 
 
-def visits_by_faculty(exploded: pd.DataFrame, *, lang: str = "en", present: bool = False) -> go.Figure:
+def visits_by_faculty(exploded: pd.DataFrame, *, lang: str = "en", presenting: bool = False) -> go.Figure:
     """Visits per faculty (a visit of two faculties counts in both): ``exploded`` has one
     row per visit and faculty (``faculty``, ``direction``)."""
     counts = frames.count_by(exploded, ["faculty", "direction"])
     return bar_chart(
         counts, "faculty", "count", horizontal=True, axis=Axis(order=frames.largest_first(counts, "faculty")),
-        values=Values(t("common.axis.visits", lang)), groups=_by_direction(lang), present=present,
+        values=Values(t("common.axis.visits", lang)), groups=_by_direction(lang), presenting=presenting,
     )
 
 
-def sessions_per_year(visits: pd.DataFrame, *, lang: str = "en", present: bool = False) -> go.Figure | None:
+def sessions_per_year(visits: pd.DataFrame, *, lang: str = "en", presenting: bool = False) -> go.Figure | None:
     """Sessions held by incoming visitors per year and activity (None: no session counted)."""
     incoming = rules.incoming_visits(visits)
     counts = frames.count_by(incoming.assign(activity_label=incoming["activity"]), ["year", "activity_label"],
@@ -116,5 +116,5 @@ def sessions_per_year(visits: pd.DataFrame, *, lang: str = "en", present: bool =
         counts, "year", "count", axis=Axis(t("common.axis.year", lang), order=sorted(counts["year"].unique())),
         values=Values(t("common.axis.sessions", lang)),
         groups=Groups("activity_label", {a: t(f"enum.activity.{a}", lang) for a in counts["activity_label"].unique()}),
-        present=present,
+        presenting=presenting,
     )

@@ -12,7 +12,7 @@ from i18n import t
 KINDS = ["international", "domestic"]
 
 
-def papers_per_year(years: pd.DataFrame, *, lang: str = "en", present: bool = False) -> go.Figure:
+def papers_per_year(years: pd.DataFrame, *, lang: str = "en", presenting: bool = False) -> go.Figure:
     """Papers per year, those with a foreign co-author and the rest stacked: ``years`` has
     a row per year with ``papers`` (all) and ``international``."""
     long = pd.concat([
@@ -24,4 +24,4 @@ def papers_per_year(years: pd.DataFrame, *, lang: str = "en", present: bool = Fa
         long, "year", "count", axis=Axis(t("common.axis.year", lang), order=[str(y) for y in years["year"]]),
         values=Values(t("page.research.axis.papers", lang)),
         groups=Groups("kind", {k: t(f"page.research.kind.{k}", lang) for k in KINDS}, order=KINDS),
-        present=present, lang=lang)
+        presenting=presenting, lang=lang)

@@ -53,8 +53,6 @@ PERSONAL_NOTES: dict[str, tuple[str, ...]] = {"agreements": ("holder", "notes")}
 ROW = "_row"
 # Cells that name a person or an organisation: shown only when they name an organisation.
 AUTHOR_COLUMNS = frozenset({("documents", "author")})
-# The table behind each kind of evidence (``KpiDef.evidence_of``), under the name ui reads.
-EVIDENCE_TABLES = EVIDENCE_TABLE
 # Tables whose ids are shown as neutral row ids: their rows describe people, and their
 # ids are often made from a name.
 PERSON_TABLES = frozenset(PERSONAL_COLUMNS)
@@ -612,7 +610,7 @@ class Privacy:
                 out["sources"] = _mapped(out["sources"], lambda v: " | ".join(dict.fromkeys(
                     self.source(x) for x in str(v).split(" | ") if x.strip())) if isinstance(v, str) else v)
             return out
-        table = EVIDENCE_TABLES.get(kind, kind)
+        table = EVIDENCE_TABLE.get(kind, kind)
         known = set(table_columns)
         added = [c for c in frame.columns if c not in known and not is_personal_column(table, c)]
         return self.table(table, frame, keep_columns=added)

@@ -75,15 +75,15 @@ def test_a_misspelt_column_fails_instead_of_showing_a_blank_one():
 
 def test_presentation_mode_leaves_out_people_and_quotes():
     specs = columns("visits", "visit_id", "person", "person_title", "start_date", "quote", "_row")
-    assert [s[0] for s in visible(specs, present=False)] == [
+    assert [s[0] for s in visible(specs, presenting=False)] == [
         "visit_id", "person", "person_title", "start_date", "quote", "_row"]
-    assert [s[0] for s in visible(specs, present=True)] == ["visit_id", "start_date", "_row"]
-    assert [s[0] for s in visible(specs, present=True, hidden=("visit_id",))] == ["start_date", "_row"]
+    assert [s[0] for s in visible(specs, presenting=True)] == ["visit_id", "start_date", "_row"]
+    assert [s[0] for s in visible(specs, presenting=True, hidden=("visit_id",))] == ["start_date", "_row"]
     holder = columns("agreements", "stage", "holder", "notes")
-    assert [s[0] for s in visible(holder, present=True)] == ["stage"]
+    assert [s[0] for s in visible(holder, presenting=True)] == ["stage"]
 
 
-def _script(lang: str, present: bool) -> None:
+def _script(lang: str, presenting: bool) -> None:
     import pandas as pd
 
     from ui.panels import show_table
@@ -94,7 +94,7 @@ def _script(lang: str, present: bool) -> None:
             return {"partner": {"p-1": "Seoul National University"}.get}
 
     ctx = Ctx()
-    ctx.lang, ctx.present = lang, present  # type: ignore[attr-defined]
+    ctx.lang, ctx.presenting = lang, presenting  # type: ignore[attr-defined]
     frame = pd.DataFrame({
         "visit_id": ["v-1", "v-2"],
         "partner_id": ["p-1", "p-1"],

@@ -60,7 +60,7 @@ def _use(ctx, uses) -> None:
                                           else fmt.integer(int(v), lang)),
         actual_text=[fmt.integer(a, lang) if not u else t("page.agreements.use.at_least", lang, n=fmt.integer(a, lang), u=u)
                      for a, u in zip(frame["actual"], frame["unplaced"], strict=True)],
-        visits_text=frame["visit_ids"].map(lambda ids: "" if ctx.present else ", ".join(ids)),
+        visits_text=frame["visit_ids"].map(lambda ids: "" if ctx.presenting else ", ".join(ids)),
     ).sort_values(["year_start", "agreement_id"], ascending=[False, True], kind="stable")
     # visits_text: the visits' ids, which may name a person, hidden when presenting
     show_table(ctx, frame, columns(

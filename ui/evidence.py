@@ -50,7 +50,7 @@ def evidence_display(ctx: PageContext, name: str, frame: pd.DataFrame | None = N
     if kpi.evidence_of == "country":
         frame = frame.assign(country_name=[ctx.country_name(c) for c in frame["country"]])
     frame = with_documents(ctx, EVIDENCE_TABLE.get(kpi.evidence_of, "countries"), frame)
-    columns = visible(COLUMNS[kpi.evidence_of], ctx.present)
+    columns = visible(COLUMNS[kpi.evidence_of], ctx.presenting)
     # The document right after the id: a panel reads what proves the row before its details.
     document = [c for c in columns if c[0] in ("document", "documents")]
     columns = [columns[0], *document, *[c for c in columns[1:] if c not in document]]

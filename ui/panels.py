@@ -158,7 +158,7 @@ def show_table(
     if specs is None:
         table_with_download(frame, file_stem, ctx.lang, key=key, height=height, column_config=column_config)
         return
-    specs = visible(specs, ctx.present, hidden)
+    specs = visible(specs, ctx.presenting, hidden)
     headers = {name: t(header, ctx.lang) for name, header, _ in specs}
     config = {headers.get(name, name): value for name, value in (column_config or {}).items()}
     prepare = (lambda rows: with_documents(ctx, sources, rows)) if sources else None

@@ -84,10 +84,10 @@ def columns(table: str | None, *names: str | Spec) -> list[Spec]:
     return out
 
 
-def visible(specs: Sequence[Spec], present: bool, hidden: Sequence[str] = ()) -> list[Spec]:
+def visible(specs: Sequence[Spec], presenting: bool, hidden: Sequence[str] = ()) -> list[Spec]:
     """``specs`` without the columns presentation mode hides (``PRESENT_HIDDEN`` and
-    ``hidden``) when ``present``."""
-    if not present:
+    ``hidden``) when ``presenting``."""
+    if not presenting:
         return list(specs)
     drop = PRESENT_HIDDEN | set(hidden)
     return [s for s in specs if s[0] not in drop]

@@ -63,7 +63,7 @@ with right:
 left, right = st.columns(2)
 with left:
     st.subheader(t("page.agreements.signed_per_year", lang))
-    signed = agreement_charts.signed_per_year(agreements, lang=lang, present=ctx.present)
+    signed = agreement_charts.signed_per_year(agreements, lang=lang, presenting=ctx.presenting)
     if signed is None:
         st.caption(t("page.agreements.no_signed", lang))
     else:
@@ -73,7 +73,7 @@ with left:
         st.caption(fmt.plural("page.agreements.undated", undated, lang))
 with right:
     st.subheader(t("page.agreements.by_status", lang))
-    st.plotly_chart(agreement_charts.by_kind_and_status(agreements, lang=lang, present=ctx.present),
+    st.plotly_chart(agreement_charts.by_kind_and_status(agreements, lang=lang, presenting=ctx.presenting),
                     key="agreements-by-kind")
 
 # Registry ---------------------------------------------------------------------------------

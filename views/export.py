@@ -79,13 +79,13 @@ scoped = ctx.scoped()
 stop_if_empty(ctx, [scoped[name] for name in EVENT_TABLES],
               "page.export.empty")
 
-from report.model import scope_lines, scope_words  # noqa: E402  (after the page guard)
+from report.scope_words import scope_lines, scope_words  # noqa: E402  (after the page guard)
 
 lines = scope_lines(ctx.scope, ctx.dataset.tables, ctx.lang)
 st.markdown(f"**{t('page.export.scope', ctx.lang)}**")
 st.text(f"{scope_words(lines, ctx.lang)}\n"
         f"{t('export.as_of', ctx.lang)}: {ctx.scope.as_of.isoformat()}")
-public = st.toggle(t("page.export.public", ctx.lang), value=ctx.present)
+public = st.toggle(t("page.export.public", ctx.lang), value=ctx.presenting)
 
 
 def files_key(exports) -> tuple:

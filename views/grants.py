@@ -32,22 +32,22 @@ def usd_bars(figure, key: str) -> None:
 left, right = st.columns(2)
 with left:
     st.subheader(t("page.grants.by_status", lang))
-    st.plotly_chart(grant_charts.by_status(grants, lang=lang, present=ctx.present), key="grants-by-status")
+    st.plotly_chart(grant_charts.by_status(grants, lang=lang, presenting=ctx.presenting), key="grants-by-status")
 with right:
     st.subheader(t("page.grants.by_funder", lang))
-    usd_bars(grant_charts.usd_by_funder(funded, lang=lang, present=ctx.present), "grants-by-funder")
+    usd_bars(grant_charts.usd_by_funder(funded, lang=lang, presenting=ctx.presenting), "grants-by-funder")
 
 left, right = st.columns(2)
 with left:
     st.subheader(t("page.grants.by_theme", lang))
-    usd_bars(grant_charts.usd_by_theme(funded, lang=lang, present=ctx.present), "grants-by-theme")
+    usd_bars(grant_charts.usd_by_theme(funded, lang=lang, presenting=ctx.presenting), "grants-by-theme")
 with right:
     st.subheader(t("page.grants.by_faculty", lang))
-    usd_bars(grant_charts.usd_by_faculty(funded, lang=lang, present=ctx.present), "grants-by-faculty")
+    usd_bars(grant_charts.usd_by_faculty(funded, lang=lang, presenting=ctx.presenting), "grants-by-faculty")
 
 st.subheader(t("page.grants.by_country", lang))
 usd_bars(grant_charts.usd_by_partner_country(funded, partners["country"], ctx.country_name, lang=lang,
-                                             present=ctx.present), "grants-by-country")
+                                             presenting=ctx.presenting), "grants-by-country")
 st.caption(t("page.grants.usd_note", lang))
 
 st.subheader(t("page.grants.table", lang))

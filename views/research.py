@@ -80,7 +80,7 @@ links = pd.DataFrame([(h, k) for h in homes["institution_id"] for k in point_fra
 names = {c: ctx.country_name(c) for c in countries["country"]}
 papers = dict(zip(point_frame["partner_id"].astype(str), point_frame["activity"], strict=True))
 deck = charts.partner_map(
-    point_frame, homes, links, lang=lang, country_names=names, present=ctx.present,
+    point_frame, homes, links, lang=lang, country_names=names, presenting=ctx.presenting,
     country_counts=dict(zip(countries["country"], countries["papers"], strict=True)),
     country_noun_key="page.research.map_country_tip", clickable=False,
     point_details={pid: fmt.plural("page.research.map_point_tip", n, lang) for pid, n in papers.items()},
@@ -94,7 +94,7 @@ years = figures.per_year(res, tables, scope)
 if years.empty:
     st.info(t("common.empty", lang), icon=":material/filter_alt_off:")
 else:
-    st.plotly_chart(papers_per_year(years, lang=lang, present=ctx.present), key="research-years")
+    st.plotly_chart(papers_per_year(years, lang=lang, presenting=ctx.presenting), key="research-years")
     shown = years.assign(share_text=years["share"].map(lambda s: fmt.percent(s, lang)))
     show_table(ctx, shown, columns(
         None, "year", PAPERS, ("international", "page.research.col.international", "int"),

@@ -43,22 +43,22 @@ with left:
     )
 with right:
     st.subheader(t("page.students.by_country", lang, year=latest_year))
-    st.plotly_chart(student_charts.by_country(latest, ctx.country_name, lang=lang, present=ctx.present),
+    st.plotly_chart(student_charts.by_country(latest, ctx.country_name, lang=lang, presenting=ctx.presenting),
                     key="students-by-country")
 
 # Trend -----------------------------------------------------------------------------------
 st.subheader(t("page.students.trend", lang))
 st.plotly_chart(student_charts.trend(students, ctx.tables["institutions"], ctx.institution_names, lang=lang,
-                                     present=ctx.present), key="students-trend")
+                                     presenting=ctx.presenting), key="students-trend")
 
 # Level and faculty ---------------------------------------------------------------------------
 left, right = st.columns(2)
 with left:
     st.subheader(t("page.students.by_level", lang, year=latest_year))
-    st.plotly_chart(student_charts.by_level(latest, lang=lang, present=ctx.present), key="students-by-level")
+    st.plotly_chart(student_charts.by_level(latest, lang=lang, presenting=ctx.presenting), key="students-by-level")
 with right:
     st.subheader(t("page.students.by_faculty", lang, year=latest_year))
-    st.plotly_chart(student_charts.by_faculty(latest, lang=lang, present=ctx.present), key="students-by-faculty")
+    st.plotly_chart(student_charts.by_faculty(latest, lang=lang, presenting=ctx.presenting), key="students-by-faculty")
 
 st.subheader(t("page.students.table", lang))
 show_table(ctx, students.sort_values(["year_start", "institution_id"], ascending=[False, True]),
