@@ -25,6 +25,7 @@ from loaders.privacy import Privacy, row_label
 from loaders.schema import Dataset
 from metrics import KPI_BY_NAME, KPIS, Scope, apply_scope
 from metrics.figure import Figure
+from metrics.tables import EVIDENCE_TABLE
 from report.annex import localise_frame
 from report.appendix import EvidenceEntry, appendix_entry
 from report.branding import Branding, load_branding
@@ -168,9 +169,7 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
     appendix = [appendix_entry(k, frames[k.name], report, privacy, lang) for k in KPIS]
     evidence_tables = {}
     for kpi in KPIS:
-        table = {"agreement": "agreements", "visit": "visits", "grant": "grants",
-                 "partner": "partners", "students": "students"}.get(kpi.evidence_of,
-                                                                    "countries")
+        table = EVIDENCE_TABLE.get(kpi.evidence_of, "countries")
         evidence_tables[kpi.name] = localise_frame(table, frames[kpi.name], lang, privacy,
                                                    partner_names, short)
     # the partners and foreign countries the figures count (their evidence in the JSON)

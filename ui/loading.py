@@ -19,7 +19,8 @@ import streamlit as st
 import metrics
 import metrics.fx
 from loaders import Dataset, load_dataset
-from loaders.privacy import EVIDENCE_TABLES, Privacy
+from loaders.privacy import Privacy
+from metrics.tables import EVENT_TABLES, EVIDENCE_TABLE
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # Rows of scoped copies kept in memory for reuse (ScopedFrames); ~250-300 bytes per visit row.
@@ -167,7 +168,7 @@ def current_dataset() -> tuple[Dataset, str, tuple]:
     return load_cached(str(path), stamp), str(path), stamp
 
 
-FILTERED_TABLES = ("agreements", "visits", "grants", "students")  # the tables apply_scope copies
+FILTERED_TABLES = EVENT_TABLES  # the tables apply_scope copies
 
 
 class ScopedFrames:
@@ -382,7 +383,7 @@ def masked_evidence(path: str, stamp: tuple, scope: metrics.Scope, name: str, la
     """``evidence_frame`` as presentation mode shows it (``Privacy.evidence``)."""
     kind = metrics.KPI_BY_NAME[name].evidence_of
     tables = load_cached(path, stamp).tables
-    table = tables.get(EVIDENCE_TABLES.get(kind, ""))
+    table = tables.get(EVIDENCE_TABLE.get(kind, ""))
     return privacy_of(path, stamp, lang).evidence(
         kind, evidence_frame(path, stamp, scope, name), [] if table is None else list(table.columns))
 
