@@ -24,6 +24,7 @@ from i18n import LANGUAGE_NAMES, fmt, t
 from loaders.privacy import Privacy, row_label
 from loaders.schema import Dataset
 from metrics import KPI_BY_NAME, KPIS, Scope, apply_scope
+from metrics.compare import YearFigures
 from metrics.figure import Figure
 from report.annex import localise_frame
 from report.appendix import EvidenceEntry, appendix_entry
@@ -54,6 +55,7 @@ from report.sections import (
     trends_section,
 )
 from report.sources import Register, build_register, cites_of
+from report.targets import targets_part
 from research import Research, dataset_research
 
 BIG_NUMBERS = ("partners", "partner_countries", "agreements_active", "visits_incoming",
@@ -112,6 +114,11 @@ class Pack:
     # (institution's short name, KPI -> its figure) when the pack has two or more institutions
     institution_figures: list[tuple[str, dict[str, Figure]]] = field(default_factory=list)
     summary: list[str] = field(default_factory=list)  # the summary's sentences (summary_sentences)
+    # targets against actual (metrics.compare.targets_vs_actual + "result"), for the annex
+    targets: pd.DataFrame | None = None
+    # the headline figures by year per institution (metrics.compare.figures_by_year)
+    year_figures: YearFigures | None = None
+    short_names: dict[str, str] = field(default_factory=dict)  # institution id -> short name
 
     def cites_line(self, part: str) -> str:
         """"Sources: [1], [2]" for a slide or page of ``part`` ("" when it cites none)."""
@@ -121,6 +128,20 @@ class Pack:
 
     def label(self, key: str, **params: object) -> str:
         return t(key, self.lang, **params)
+
+    def short_name(self, institution: str) -> str:
+        """An institution's short name (its id when the pack does not name it)."""
+        return self.short_names.get(institution, institution)
+
+    def targets_rows(self) -> list[dict]:
+        """The targets against actual as records, in the slides' order (institution's short
+        name, year, registry order of the figures), each with its short name ``_name``."""
+        if self.targets is None or self.targets.empty:
+            return []
+        order = {k.name: n for n, k in enumerate(KPIS)}
+        rows = [{**r, "_name": self.short_name(str(r["institution_id"]))}
+                for r in self.targets.to_dict("records")]
+        return sorted(rows, key=lambda r: (r["_name"], int(r["year"]), order.get(str(r["metric"]), 99)))
 
 
 def dataset_folder(dataset: Dataset) -> Path | None:
@@ -183,6 +204,9 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
                         short),
                 students_section(scoped, scope.as_of, lang),
                 *quota_sections(tables, scope, lang, partner_names, short)]
+    # targets against actual and the headline figures by year: first, where the scope has them
+    goals = targets_part(tables, scope, lang, short, shared)
+    sections[:0] = [s for s in (goals.section, goals.by_year) if s is not None]
     step(0.7)
     links = partner_links(scoped, partner_ids)
     homes = tables["institutions"]
@@ -255,6 +279,9 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
         figures=report_figures(report),
         summary=summary_sentences(report_figures(report), lang),
         institution_figures=institution_figures(report, tables),
+        targets=goals.frame if len(goals.frame) else None,
+        year_figures=goals.years,
+        short_names=dict(short),
     )
 
 

@@ -478,6 +478,9 @@ def write_pptx(path: str | Path | IO[bytes], pack: Pack) -> Path | IO[bytes]:
     for section in pack.sections:
         deck.part = section.key
         _chart_slides(deck, pack, section)
+        if section.table_title and section.table is not None:  # a table with its own slides
+            _table_slides(deck, pack, section.table_title, section.table,
+                          "" if section.charts else section.lead, section.notes, font=10)
         if section.key == "grants" and section.table is not None:
             _table_slides(deck, pack, pack.label("pack.grants.list"), section.table,
                           pack.label("pack.grants.lead"), section.notes, font=10)
