@@ -13,7 +13,7 @@ each other and with the JSON report. Every number, date and word goes through
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -41,6 +41,7 @@ from report.headline import (
     summary_sentences,
 )
 from report.json_report import build_report
+from report.outcomes import outcomes_part
 from report.parts import Chart, Section, Series, Table
 from report.quota import quota_sections
 from report.rankings import rankings_for, rankings_section
@@ -98,6 +99,7 @@ class Pack:
     sections: list[Section]  # partners, mobility, grants, students
     agreements: Section
     renewals: Table
+    dormant: Section | None  # the agreements_dormant rows on their own slide (report.outcomes)
     appendix: list[EvidenceEntry]
     sources: Table
     evidence_tables: dict[str, Table]  # KPI name -> its evidence rows, for the annex
@@ -223,6 +225,13 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
     if research is None and path:
         research = dataset_research(path, tables)
     coauthors = research_part(research, tables, scope, lang, partner_names, short)
+    # the slides list the active agreements with their outcomes; the full registry (every
+    # status, the same outcome columns) is the annex's agreements sheet
+    outcomes = outcomes_part(tables, scoped, scope, lang, privacy, partner_names, short,
+                             frames["agreements_active"], frames["agreements_dormant"],
+                             data_tables["agreements"], research)
+    agreements = replace(agreements, table=outcomes.active)
+    data_tables["agreements"] = outcomes.registry
     sections.append(rankings_section(rankings_for(tables, scope, research), tables, lang, short))
     return Pack(
         lang=lang, public=public,
@@ -252,6 +261,7 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
         sections=sections,
         agreements=agreements,
         renewals=renewals,
+        dormant=outcomes.dormant,
         appendix=appendix,
         sources=register.table(scoped, lang),
         register=register,
@@ -264,6 +274,9 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
             "mobility": [scoped["visits"]], "grants": [scoped["grants"]],
             "students": [scoped["students"]], "agreements": [scoped["agreements"]],
             "renewals": [frames.get("agreements_expiring")],
+            "dormant": [frames.get("agreements_dormant")],
+            "targets": [scoped["visits"], scoped["agreements"], scoped["grants"], scoped["students"]],
+            "by_year": [scoped[n] for n in ("visits", "agreements", "grants", "students")],
             "sources": [scoped[n] for n in ("institutions", "partners", "agreements", "visits",
                                             "grants", "students")],
             # use against quota: the agreements and the visits that used them

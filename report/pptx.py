@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import io
+from dataclasses import replace
 from pathlib import Path
 from typing import IO
 
@@ -434,14 +435,19 @@ def _agreements(deck: Deck, pack: Pack) -> None:
     section = pack.agreements
     _chart_slides(deck, pack, section)
     renewals = pack.renewals
-    lead = section.lead if renewals.rows else f"{section.lead} {renewals.note}"
     assert section.table is not None  # the agreements section always has its list
-    _table_slides(deck, pack, pack.label("pack.agreements.list"), section.table, lead,
-                  section.notes)
+    # the list's note (what it lists, what counts as an outcome) and "none due", when so
+    lead = section.table.note if renewals.rows else f"{section.table.note} {renewals.note}"
+    _table_slides(deck, pack, pack.label("pack.agreements.active_list"),
+                  replace(section.table, note=""), lead.strip(), section.notes)
     if renewals.rows:
         deck.part = "renewals"
         _table_slides(deck, pack, pack.label("export.renewals.title"), renewals, renewals.note,
                       pack.label("kpi.agreements_expiring.definition"))
+    dormant = pack.dormant
+    if dormant is not None and dormant.table is not None:  # the agreements_dormant rows
+        deck.part = "dormant"
+        _table_slides(deck, pack, dormant.title, dormant.table, dormant.lead, dormant.notes)
 
 
 def _appendix(deck: Deck, pack: Pack) -> None:

@@ -178,3 +178,66 @@ def test_the_annex_has_targets_and_figures_by_year_as_numbers(small, tmp_path):
     # sam: incoming visits 2023: none, 2024: v1
     assert by[("SamSMU", "Входящие визиты")][-4:] == [0, "известно", 1, "известно"]
 
+
+
+def test_agreement_outcomes_rows_exactly(small):
+    from report.model import build_pack
+
+    pack = build_pack(small, Scope(as_of=AS_OF), "en")
+    table = pack.agreements.table
+    assert table.headers[6:] == ["Visits", "Grants"]  # no publication exports: no papers column
+    # active on 30 June 2025: a1, a2 (sam), a4 (adm, open-ended); a3 expired in 2023.
+    # a1 (sam-p1): v1 and v2; a2 (sam-p2): g1 names p2; a4 (adm-p2): nothing
+    assert [[r[0], *r[6:]] for r in table.rows] == [["a4", "0", "0"], ["a2", "0", "1"], ["a1", "2", "0"]]
+    assert "no publication exports" in table.note
+
+
+def test_the_full_registry_with_its_outcomes_is_in_the_annex(small):
+    from report.model import build_pack
+
+    pack = build_pack(small, Scope(as_of=AS_OF), "en")
+    registry = pack.data_tables["agreements"]
+    assert registry.headers[-2:] == ["Visits", "Grants"]
+    got = {r[0]: r[-2:] for r in registry.rows}
+    assert got == {"a1": [2, 0], "a2": [0, 1], "a3": [0, 0], "a4": [0, 0]}  # a3 (expired) too
+
+
+def test_dormant_agreements_are_the_figures_rows(small):
+    from report.model import build_pack
+
+    pack = build_pack(small, Scope(as_of=AS_OF), "en")
+    assert pack.figures["agreements_dormant"].value == 1
+    # a4: adm and p2 have no visit and no grant at all; a1 and a2 had activity since mid-2022
+    assert [[r[0], r[-1]] for r in pack.dormant.table.rows] == [["a4", "none recorded"]]
+    assert pack.dormant.lead == "1 active agreement has had no visit and no grant in the 3 years up to Jun 30, 2025."
+
+
+def _slides(path) -> list[tuple[str, list[list[str]]]]:
+    """(title, table rows) of every slide of a deck."""
+    from pptx import Presentation
+
+    out = []
+    for slide in Presentation(path).slides:
+        title = slide.shapes.title.text if slide.shapes.title is not None else ""
+        rows = [[c.text for c in row.cells] for s in slide.shapes if s.has_table for row in s.table.rows]
+        out.append((title, rows))
+    return out
+
+
+def test_the_deck_keeps_active_due_and_dormant_agreements(small, tmp_path):
+    from openpyxl import load_workbook
+
+    from report.model import build_pack
+    from report.pptx import write_pptx
+    from report.xlsx import write_xlsx
+
+    pack = build_pack(small, Scope(as_of=AS_OF), "en")
+    slides = dict(_slides(write_pptx(tmp_path / "p.pptx", pack)))
+    active = [r[0] for r in slides["Active agreements and their outcomes"][1:]]
+    assert active == ["a4", "a2", "a1"]  # the expired a3 is not on the slides ...
+    assert [r[0] for r in slides["Renewals due"][1:]] == ["a2"]  # expires 1 Aug 2025
+    assert [r[0] for r in slides["Agreements with no activity in 3 years"][1:]] == ["a4"]
+    assert not any("a3" in row for _, rows in slides.items() for row in rows)
+    book = load_workbook(write_xlsx(tmp_path / "a.xlsx", pack))
+    ids = [r[0].value for r in book["Agreements"].iter_rows(min_row=2)]
+    assert sorted(ids) == ["a1", "a2", "a3", "a4"]  # ... but the annex's registry has it
