@@ -241,3 +241,54 @@ def test_the_deck_keeps_active_due_and_dormant_agreements(small, tmp_path):
     book = load_workbook(write_xlsx(tmp_path / "a.xlsx", pack))
     ids = [r[0].value for r in book["Agreements"].iter_rows(min_row=2)]
     assert sorted(ids) == ["a1", "a2", "a3", "a4"]  # ... but the annex's registry has it
+
+
+def _mobility(pack):
+    return next(s for s in pack.sections if s.key == "mobility")
+
+
+def test_mobility_by_country_counts_foreign_visits_only(small):
+    from report.model import build_pack
+
+    section = _mobility(build_pack(small, Scope(as_of=AS_OF), "en"))
+    # v1 (incoming) and v2 (outgoing) are Korean; v3 and v4 are in Uzbekistan, the home country
+    assert section.table.headers == ["Country", "Incoming", "Outgoing", "Total"]
+    assert section.table.rows == [["South Korea", "1", "1", "2"]]
+    assert section.lead.endswith(
+        " 2 domestic visits (in the institution's own country) are not counted as international.")
+    charts = {c.title: c for c in section.charts}
+    country = charts["Foreign visits by country and direction"]
+    assert country.categories == ["South Korea"]
+    assert [s.values for s in country.series] == [[1], [1]]
+    faculty = charts["Visits by faculty and direction"]
+    # v2 has two faculties and counts in both; v4 has none
+    assert faculty.categories == ["Dentistry", "Pediatrics", "not stated"]
+    assert [s.values for s in faculty.series] == [[1, 1, 0], [1, 1, 1]]
+    # the data does not say who travelled: no staff/student chart, and the note says so
+    assert "Staff and students by direction" not in charts
+    assert "No visit says who travelled" in section.table.note
+
+
+def test_staff_and_students_where_the_data_says_so(tmp_path):
+    from report.model import build_pack
+
+    files = dict(BASE)
+    files["visits"] = ("visit_id,institution_id,partner_id,country,direction,mode,activity,participant,start_date\n"
+                       "v1,sam,p1,,incoming,in_person,study,student,2024-03-01\n"
+                       "v2,sam,p1,,outgoing,in_person,training,,2023-10-01\n"
+                       "v3,adm,p3,,incoming,in_person,lectures,staff,2024-04-01\n")
+    section = _mobility(build_pack(_dataset(tmp_path, files), Scope(as_of=AS_OF), "en"))
+    chart = next(c for c in section.charts if c.title == "Staff and students by direction")
+    assert chart.categories == ["Incoming", "Outgoing"]
+    # staff: v3 in, v2 out (no participant written: staff); student: v1 in
+    assert [(s.name, s.values) for s in chart.series] == [("Staff", [1, 1]), ("Student", [1, 0])]
+
+
+def test_no_person_name_in_the_public_mobility_section(small):
+    from report.model import build_pack
+
+    section = _mobility(build_pack(small, Scope(as_of=AS_OF), "en", public=True))
+    words = " ".join([section.lead, section.notes, section.table.note]
+                     + [c for r in section.table.rows for c in r]
+                     + [x for ch in section.charts for x in [ch.title, *ch.categories]])
+    assert not any(name in words for name in ("Dr A", "Dr B", "Dr C", "Dr D"))
