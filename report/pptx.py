@@ -436,10 +436,11 @@ def _agreements(deck: Deck, pack: Pack) -> None:
     _chart_slides(deck, pack, section)
     renewals = pack.renewals
     assert section.table is not None  # the agreements section always has its list
-    # the list's note (what it lists, what counts as an outcome) and "none due", when so
-    lead = section.table.note if renewals.rows else f"{section.table.note} {renewals.note}"
+    # what the list holds (and "none due", when so); what counts as an outcome: the notes
+    lead = pack.label("pack.agreements.active_lead")
+    lead = lead if renewals.rows else f"{lead} {renewals.note}"
     _table_slides(deck, pack, pack.label("pack.agreements.active_list"),
-                  replace(section.table, note=""), lead.strip(), section.notes)
+                  replace(section.table, note=""), lead, f"{section.table.note}\n{section.notes}")
     if renewals.rows:
         deck.part = "renewals"
         _table_slides(deck, pack, pack.label("export.renewals.title"), renewals, renewals.note,
@@ -486,7 +487,8 @@ def write_pptx(path: str | Path | IO[bytes], pack: Pack) -> Path | IO[bytes]:
         _chart_slides(deck, pack, section)
         if section.table_title and section.table is not None:  # a table with its own slides
             _table_slides(deck, pack, section.table_title, section.table,
-                          "" if section.charts else section.lead, section.notes, font=10)
+                          section.table.note if section.charts else section.lead, section.notes,
+                          font=10)
         if section.key == "grants" and section.table is not None:
             _table_slides(deck, pack, pack.label("pack.grants.list"), section.table,
                           pack.label("pack.grants.lead"), section.notes, font=10)

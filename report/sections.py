@@ -174,8 +174,9 @@ def mobility_section(scoped: Tables, report: dict, lang: str) -> Section:
     stated = faculty["faculty"].where(faculty["faculty"].notna() & (faculty["faculty"].astype(str) != ""),
                                       t("export.not_stated", lang)) if len(faculty) else pd.Series(dtype=object)
     faculties, by_faculty = _top(faculty, stated, lang)
-    charts = [
-        Chart("stacked_column", t("export.chart.mobility", lang), cats, series),
+    # per year: only when it has two bars at least (a lone "undated" bar says nothing)
+    charts = [Chart("stacked_column", t("export.chart.mobility", lang), cats, series)] if len(cats) >= 2 else []
+    charts += [
         Chart("stacked_bar", _top_title("pack.mobility.by_country", TOP_CATEGORIES, len(names), lang),
               names[:TOP_CATEGORIES], _direction_series({d: v[:TOP_CATEGORIES] for d, v in by_country.items()},
                                                         lang)),

@@ -112,7 +112,7 @@ def targets_section(frame: pd.DataFrame, as_of: date, lang: str, short: Mapping[
         "targets", t("pack.targets.title", lang), lead,
         [Chart("stacked_column", t("pack.targets.chart", lang), [str(y) for y in years], series)],
         Table(headers, rows, (False, False, False, True, True, True, False), (12, 8, 30, 12, 13, 12, 13)),
-        t("pack.targets.notes", lang), table_title=t("pack.targets.title", lang))
+        t("pack.targets.notes", lang), table_title=t("pack.targets.table_title", lang))
 
 
 def year_header(year: int, years: YearFigures, lang: str) -> str:

@@ -292,3 +292,32 @@ def test_no_person_name_in_the_public_mobility_section(small):
                      + [c for r in section.table.rows for c in r]
                      + [x for ch in section.charts for x in [ch.title, *ch.categories]])
     assert not any(name in words for name in ("Dr A", "Dr B", "Dr C", "Dr D"))
+
+
+@pytest.mark.parametrize("with_targets", [True, False])
+def test_the_files_show_targets_and_years_only_where_the_data_has_them(tmp_path, with_targets):
+    """Synthetic data has 120 targets (2023-2026) and dated rows: both sections are in the
+    deck and the PDF; without the targets table, "Targets and results" is left out."""
+    from pypdf import PdfReader
+
+    from loaders import load_dataset
+    from loaders.synth import write_synth
+    from report.model import build_pack
+    from report.pdf import write_pdf
+    from report.pptx import write_pptx
+
+    folder = tmp_path / "synth"
+    write_synth(folder, visits=200, seed=5, institutions=2)
+    if not with_targets:
+        (folder / "targets.csv").unlink()
+    pack = build_pack(load_dataset(folder), Scope(as_of=AS_OF), "en")
+    titles = [title for title, _ in _slides(write_pptx(tmp_path / "p.pptx", pack))]
+    text = " ".join(page.extract_text() for page in PdfReader(write_pdf(tmp_path / "p.pdf", pack)).pages)
+    assert ("Targets and results" in titles) is with_targets
+    assert ("Targets and results" in text) is with_targets
+    assert any(t.startswith("Headline figures by year") for t in titles)
+    assert "Headline figures by year" in text
+    if with_targets:  # 2 institutions x 4 years x 6 figures, on slides of their own
+        rows = [r for title, rows in _slides(tmp_path / "p.pptx") if title.startswith("Target against actual, per institution and year")
+                for r in rows[1:]]
+        assert len(rows) == 48
