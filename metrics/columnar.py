@@ -344,15 +344,15 @@ class _View:
 
     def _latest_students(self) -> np.ndarray:
         """Per group, the foreign rows of the latest started academic year among them."""
-        g = self.groups("students")
+        group = self.groups("students")
         years = self.array("students", "student_year")
         foreign = (self.array("students", "student_foreign") & self.array("students", "student_started")
-                   & (g >= 0) & ~np.isnan(years))
-        groups = int(g.max()) + 1 if len(g) and g.max() >= 0 else 1
+                   & (group >= 0) & ~np.isnan(years))
+        groups = int(group.max()) + 1 if len(group) and group.max() >= 0 else 1
         latest = np.full(max(groups, 1), -np.inf)
-        np.maximum.at(latest, g[foreign], years[foreign])
+        np.maximum.at(latest, group[foreign], years[foreign])
         in_latest = foreign.copy()
-        in_latest[foreign] = years[foreign] == latest[g[foreign]]
+        in_latest[foreign] = years[foreign] == latest[group[foreign]]
         return in_latest
 
     def _links_in_scope(self) -> np.ndarray:
@@ -378,56 +378,56 @@ class _Reducer:
         self.groups = groups
         self._counts: dict[tuple, list[int]] = {}
 
-    def count(self, g: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        return np.bincount(g[mask & (g >= 0)], minlength=self.groups)
+    def count(self, group: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        return np.bincount(group[mask & (group >= 0)], minlength=self.groups)
 
-    def distinct(self, g: np.ndarray, mask: np.ndarray, values: np.ndarray) -> np.ndarray:
+    def distinct(self, group: np.ndarray, mask: np.ndarray, values: np.ndarray) -> np.ndarray:
         """Per group, how many distinct codes ``values`` its chosen rows hold: a table of
         (group, code) seen, marked in one pass (no sort as np.unique would)."""
-        keep = mask & (g >= 0) & (values >= 0)
+        keep = mask & (group >= 0) & (values >= 0)
         width = max(int(values.max()) + 1, 1) if len(values) else 1
         seen = np.zeros(self.groups * width, dtype=bool)
-        seen[g[keep].astype(np.int64) * width + values[keep]] = True
+        seen[group[keep].astype(np.int64) * width + values[keep]] = True
         return seen.reshape(self.groups, width).sum(axis=1)
 
-    def total(self, g: np.ndarray, mask: np.ndarray, values: np.ndarray) -> list[float]:
+    def total(self, group: np.ndarray, mask: np.ndarray, values: np.ndarray) -> list[float]:
         """Per group, np.sum of the chosen values in row order (what pandas sums)."""
-        keep = mask & (g >= 0)
-        gk, vk = g[keep], values[keep]
+        keep = mask & (group >= 0)
+        group_kept, values_kept = group[keep], values[keep]
         if self.groups == 1:
-            return [float(np.sum(vk))]
-        order = np.argsort(gk, kind="stable")
-        gk, vk = gk[order], vk[order]
-        bounds = np.searchsorted(gk, np.arange(self.groups + 1))
-        return [float(np.sum(vk[bounds[i]:bounds[i + 1]])) for i in range(self.groups)]
+            return [float(np.sum(values_kept))]
+        order = np.argsort(group_kept, kind="stable")
+        group_kept, values_kept = group_kept[order], values_kept[order]
+        bounds = np.searchsorted(group_kept, np.arange(self.groups + 1))
+        return [float(np.sum(values_kept[bounds[i]:bounds[i + 1]])) for i in range(self.groups)]
 
     def figure(self, fast: Fast, view: _View, unit: str) -> list:
         """The figure ``fast`` describes, one value per group."""
         from metrics.kpis import irn_of, share
 
-        g = view.groups(fast.table)
+        group = view.groups(fast.table)
         mask = view.where(fast.table, fast.where)
         if fast.op == "count":
             key = (fast.table, fast.where)
             if key not in self._counts:  # a note counts the rows a figure counted already
-                self._counts[key] = [int(n) for n in self.count(g, mask)]
+                self._counts[key] = [int(n) for n in self.count(group, mask)]
             return self._counts[key]
         if fast.op == "distinct":
             assert fast.values is not None
-            return [int(n) for n in self.distinct(g, mask, view.array(fast.table, fast.values))]
+            return [int(n) for n in self.distinct(group, mask, view.array(fast.table, fast.values))]
         if fast.op == "sum":
             assert fast.values is not None
-            sums = self.total(g, mask, view.array(fast.table, fast.values))
+            sums = self.total(group, mask, view.array(fast.table, fast.values))
             return [int(v) for v in sums] if unit == "count" else sums
         if fast.op == "share":
             assert fast.part is not None
-            base = self.count(g, mask)
-            part = self.count(g, view.where(fast.table, (*fast.where, fast.part)))
+            base = self.count(group, mask)
+            part = self.count(group, view.where(fast.table, (*fast.where, fast.part)))
             return [share(part[i], base[i]) for i in range(self.groups)]
         if fast.op == "index":
             assert fast.values is not None and fast.part is not None
-            partners = self.distinct(g, mask, view.array(fast.table, fast.values))
-            countries = self.distinct(g, mask, view.array(fast.table, fast.part))
+            partners = self.distinct(group, mask, view.array(fast.table, fast.values))
+            countries = self.distinct(group, mask, view.array(fast.table, fast.part))
             return [irn_of(partners[i], countries[i]) for i in range(self.groups)]
         raise ValueError(fast.op)
 

@@ -218,16 +218,16 @@ def year_over_year(
         if years.previous is None:
             changes[kpi.name] = years
             continue
-        y, p, end = years.year, years.previous, years.period_end
-        assert y is not None and p is not None
-        key = (y, end)
+        year, prior, end = years.year, years.previous, years.period_end
+        assert year is not None and prior is not None
+        key = (year, end)
         if key not in done:
-            p_end = same_day(p, end) if end else None
-            current = kpis_of(scope.replace(year_from=y, year_to=y), end)
-            previous = kpis_of(scope.replace(year_from=p, year_to=p), p_end)
+            prior_end = same_day(prior, end) if end else None
+            current = kpis_of(scope.replace(year_from=year, year_to=year), end)
+            previous = kpis_of(scope.replace(year_from=prior, year_to=prior), prior_end)
             # the tables with dated rows in both periods (a year cut at as_of may have none)
-            both = (_dated_tables(tables, scope, y, end, shared)
-                    & _dated_tables(tables, scope, p, p_end, shared))
+            both = (_dated_tables(tables, scope, year, end, shared)
+                    & _dated_tables(tables, scope, prior, prior_end, shared))
             done[key] = (current, previous, frozenset(both))
         (now, now_notes), (before, before_notes), both = done[key]
         a, b = now[kpi.name], before[kpi.name]

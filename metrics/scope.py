@@ -476,7 +476,7 @@ def scope_index(tables: Mapping[str, pd.DataFrame], shared: dict | None) -> Scop
     """The ``ScopeIndex`` kept in ``shared`` under "scope_index" when it was built from
     ``tables``' frames; else None (no index there, or other frames such as tables cut at
     a day). Never built here: building costs about two ``apply_scope`` runs, worth it
-    only for the many scopes of one dataset version (``ui.data`` builds it once)."""
+    only for the many scopes of one dataset version (``ui.loading`` builds it once)."""
     index = None if shared is None else shared.get("scope_index")
     return index if index is not None and index.matches(tables) else None
 
