@@ -321,3 +321,36 @@ def test_the_files_show_targets_and_years_only_where_the_data_has_them(tmp_path,
         rows = [r for title, rows in _slides(tmp_path / "p.pptx") if title.startswith("Target against actual, per institution and year")
                 for r in rows[1:]]
         assert len(rows) == 48
+
+
+def test_joint_papers_per_agreement_from_the_publication_exports(tmp_path):
+    """SamSMU's Web of Science fixture (tests/data/research/wos_plain.txt) has one paper
+    with an Oxford co-author (2023) and none with Kazan."""
+    import shutil
+    from pathlib import Path
+
+    from report.model import build_pack
+
+    dataset = _dataset(tmp_path, {
+        "institutions": "institution_id,name,short_name,city,country\n"
+                        "samsmu,Samarkand State Medical University,SamSMU,Samarkand,UZB\n",
+        "partners": "partner_id,name,type,country,city\n"
+                    "p-ox,University of Oxford,university,GBR,Oxford\n"
+                    "p-kazan,Kazan Federal University,university,RUS,Kazan\n",
+        "agreements": "agreement_id,institution_id,partner_id,kind,signed_on,expires_on\n"
+                      "a-ox,samsmu,p-ox,mou,2022-01-10,2030-01-10\n"
+                      "a-kazan,samsmu,p-kazan,mou,2022-03-01,2030-03-01\n",
+        "visits": "visit_id,institution_id,partner_id,direction,activity,start_date\n"
+                  "v1,samsmu,p-kazan,incoming,lectures,2024-01-01\n",
+    })
+    (Path(dataset.path) / "publications" / "samsmu").mkdir(parents=True)
+    shutil.copy(Path(__file__).parent / "data" / "research" / "wos_plain.txt",
+                Path(dataset.path) / "publications" / "samsmu" / "wos_plain.txt")
+    pack = build_pack(dataset, Scope(as_of=AS_OF), "en")
+    table = pack.agreements.table
+    assert table.headers[6:] == ["Visits", "Grants", "Joint papers"]
+    assert [[r[0], *r[6:]] for r in table.rows] == [["a-ox", "0", "0", "1"], ["a-kazan", "1", "0", "0"]]
+    assert "no publication exports" not in table.note
+    registry = pack.data_tables["agreements"]
+    assert registry.headers[-3:] == ["Visits", "Grants", "Joint papers"]
+    assert {r[0]: r[-3:] for r in registry.rows} == {"a-ox": [0, 0, 1], "a-kazan": [1, 0, 0]}
