@@ -549,6 +549,8 @@ def write_pdf(path: str | Path | IO[bytes], pack: Pack) -> Path | IO[bytes]:
             renewals = Section("renewals", pack.label("export.renewals.title"),
                                pack.renewals.note if pack.renewals.rows else "")
             _section(pdf, renewals, pack.renewals)
+            if pack.dormant is not None:
+                _section(pdf, pack.dormant)
     for n, section in enumerate(pack.research):
         _section(pdf, section, new_page=n == 0, part="")
     _appendix(pdf, pack)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import io
+from dataclasses import replace
 from pathlib import Path
 from typing import IO
 
@@ -434,14 +435,20 @@ def _agreements(deck: Deck, pack: Pack) -> None:
     section = pack.agreements
     _chart_slides(deck, pack, section)
     renewals = pack.renewals
-    lead = section.lead if renewals.rows else f"{section.lead} {renewals.note}"
     assert section.table is not None  # the agreements section always has its list
-    _table_slides(deck, pack, pack.label("pack.agreements.list"), section.table, lead,
-                  section.notes)
+    # what the list holds (and "none due", when so); what counts as an outcome: the notes
+    lead = pack.label("pack.agreements.active_lead")
+    lead = lead if renewals.rows else f"{lead} {renewals.note}"
+    _table_slides(deck, pack, pack.label("pack.agreements.active_list"),
+                  replace(section.table, note=""), lead, f"{section.table.note}\n{section.notes}")
     if renewals.rows:
         deck.part = "renewals"
         _table_slides(deck, pack, pack.label("export.renewals.title"), renewals, renewals.note,
                       pack.label("kpi.agreements_expiring.definition"))
+    dormant = pack.dormant
+    if dormant is not None and dormant.table is not None:  # the agreements_dormant rows
+        deck.part = "dormant"
+        _table_slides(deck, pack, dormant.title, dormant.table, dormant.lead, dormant.notes)
 
 
 def _appendix(deck: Deck, pack: Pack) -> None:
@@ -478,6 +485,10 @@ def write_pptx(path: str | Path | IO[bytes], pack: Pack) -> Path | IO[bytes]:
     for section in pack.sections:
         deck.part = section.key
         _chart_slides(deck, pack, section)
+        if section.table_title and section.table is not None:  # a table with its own slides
+            _table_slides(deck, pack, section.table_title, section.table,
+                          section.table.note if section.charts else section.lead, section.notes,
+                          font=10)
         if section.key == "grants" and section.table is not None:
             _table_slides(deck, pack, pack.label("pack.grants.list"), section.table,
                           pack.label("pack.grants.lead"), section.notes, font=10)
