@@ -195,25 +195,89 @@ def _layout(pdf: PackPdf, table: Table, size: float) -> tuple[list[float], float
     return [w * scale for w in widths], size
 
 
+PADDING = 1.0  # mm around a cell's text
+MIN_ROWS_WITH_HEADER = 2  # a table (or its rest) starts on a page only with this many rows
+
+
+def _row_heights(pdf: PackPdf, table: Table, widths: list[float], size: float) -> list[float]:
+    """The height (mm) of the header and each row as fpdf2 lays it out: the cell with the
+    most wrapped lines decides."""
+    line = size * 0.48
+    heights = []
+    for r, cells in enumerate([table.headers] + table.rows):
+        pdf.set_font(FONT, "B" if r == 0 else "", size)
+        lines = max((len(cast(list[str], pdf.multi_cell(w - 2 * PADDING, line, _cell_text(text) or " ",
+                                                       dry_run=True, output="LINES")))
+                     for text, w in zip(cells, widths, strict=False)), default=1)
+        heights.append(lines * line + 2 * PADDING)
+    return heights
+
+
+def _note_height(pdf: PackPdf, note: str, size: float = 8) -> float:
+    if not note:
+        return 0.0
+    pdf.set_font(FONT, "", size)
+    lines = pdf.multi_cell(0, size * 0.5, note, dry_run=True, output="LINES")
+    return len(cast(list[str], lines)) * size * 0.5 + 1.5
+
+
+def _table_pages(heights: list[float], room: float, full: float, tail: float) -> list[list[int]]:
+    """Rows (indices of heights[1:]) per page: the first page has ``room`` (mm) left, the
+    others ``full``. The table starts on this page only when its header and first
+    MIN_ROWS_WITH_HEADER rows fit (else the first list is empty: a new page); the last
+    page also holds ``tail`` (the note) and never a lone row."""
+    header, rows = heights[0], heights[1:]
+    first = min(MIN_ROWS_WITH_HEADER, len(rows))
+    here = header + sum(rows[:first]) + (tail if first == len(rows) else 0.0) <= room
+    pages: list[list[int]] = [] if here else [[]]
+    space = room if here else full
+    current: list[int] = []
+    used = header
+    for i, height in enumerate(rows):
+        need = height + (tail if i == len(rows) - 1 else 0.0)
+        if current and used + need > space:
+            pages.append(current)
+            current, used, space = [], header, full
+        current.append(i)
+        used += height
+    pages.append(current)
+    if len(pages) > 1 and len(pages[-1]) == 1:  # a lone last row
+        if len(pages[-2]) > 2:
+            pages[-1].insert(0, pages[-2].pop())
+        elif len(pages) == 2 and here and header + sum(rows) + tail <= full:
+            pages = [[], pages[0] + pages[1]]  # the whole table on the next page
+    return pages
+
+
 def _table(pdf: PackPdf, table: Table, size: float = 8.5) -> None:
+    """The table in its own pages' chunks, measured: the header on every page, a page's
+    first rows always under their header, no page holding a lone row or a lone note."""
     if not table.rows:
         _paragraph(pdf, table.note or pdf.pack.no_data)
         return
     widths, size = _layout(pdf, table, size)
+    heights = _row_heights(pdf, table, widths, size)
+    full = pdf.page_break_trigger - pdf.t_margin - 1
+    pages = _table_pages(heights, pdf.room - 1, full, _note_height(pdf, table.note) + 1.5)
     align = tuple("RIGHT" if table.numeric and i < len(table.numeric) and table.numeric[i]
                   else "LEFT" for i in range(len(table.headers)))
-    pdf.set_font(FONT, "", size)
-    with pdf.table(
-        col_widths=widths, width=pdf.epw, text_align=align, line_height=size * 0.48,
-        headings_style=FontFace(emphasis="BOLD", fill_color=HEADER_FILL),
-        borders_layout="HORIZONTAL_LINES", padding=1, first_row_as_headings=True,
-        cell_fill_color=(247, 249, 252), cell_fill_mode=TableCellFillMode.ROWS,
-        repeat_headings=1,
-    ) as grid:
-        for cells in [table.headers] + table.rows:
-            row = grid.row()
-            for text in cells:
-                row.cell(_cell_text(text))
+    for n, page in enumerate(pages):
+        if n:
+            pdf.add_page()
+        if not page:
+            continue
+        pdf.set_font(FONT, "", size)
+        with pdf.table(
+            col_widths=widths, width=pdf.epw, text_align=align, line_height=size * 0.48,
+            headings_style=FontFace(emphasis="BOLD", fill_color=HEADER_FILL),
+            borders_layout="HORIZONTAL_LINES", padding=PADDING, first_row_as_headings=True,
+            cell_fill_color=(247, 249, 252), cell_fill_mode=TableCellFillMode.ROWS,
+            repeat_headings=1,
+        ) as grid:
+            for cells in [table.headers] + [table.rows[i] for i in page]:
+                row = grid.row()
+                for text in cells:
+                    row.cell(_cell_text(text))
     pdf.ln(1.5)
     if table.note:
         _paragraph(pdf, table.note, 8)

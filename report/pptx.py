@@ -40,9 +40,6 @@ CHART_TYPES = {
     "stacked_bar": XL_CHART_TYPE.BAR_STACKED,
     "pie": XL_CHART_TYPE.PIE,
 }
-TABLE_ROWS = 12  # rows of a table per slide; the table continues on the next slide
-APPENDIX_ROWS = 8
-ROW_H = Inches(0.36)
 BAR_CATEGORIES = 15  # a bar chart shows the top 15; the annex has the rest
 LAYOUT_TITLE, LAYOUT_TITLE_ONLY = 0, 5
 
@@ -243,21 +240,91 @@ def column_widths(table: Table, width: int, font_size: float) -> tuple[list[int]
     return [int(w * scale) for w in widths], size
 
 
+# A table's rows are measured before they are laid out: each cell's text wrapped at its
+# column's width with DejaVu Sans (what LibreOffice draws when Calibri is missing; wider
+# than Calibri, so PowerPoint never needs more lines), one line LINE_SPACING em high.
+LINE_SPACING = 1.22
+CELL_PAD = Pt(2)  # top and bottom margin of a cell
+MIN_ROW = Inches(0.3)  # a one-line row still gets some air
+_REGULAR_FONT = _BOLD_FONT.with_name("DejaVuSans.ttf")
+
+
+@functools.lru_cache(maxsize=2)
+def _face(bold: bool) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(_BOLD_FONT if bold else _REGULAR_FONT), 100)
+
+
+def wrapped_lines(text: str, width: int, size: float, bold: bool = False) -> int:
+    """Lines ``text`` takes in a column ``width`` EMU wide at ``size`` pt: words wrap at
+    breaking spaces (a no-break space holds "3 435 239 RUB" together); a word longer than
+    the line runs on over as many lines as it needs."""
+    face = _face(bold)
+    room = max(width / Pt(1) * 100 / size, 1.0)  # in the ruler's units (100 pt)
+    space = face.getlength(" ")
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        count, used = 1, 0.0
+        for word in paragraph.split(" "):
+            length = face.getlength(word)
+            if used and used + space + length > room:
+                count, used = count + 1, 0.0
+            used += (space if used else 0.0) + length
+            while used > room:  # a word wider than the column
+                count, used = count + 1, used - room
+        lines += count
+    return lines
+
+
+def row_heights(table: Table, widths: list[int], size: float,
+                min_row: int = MIN_ROW) -> list[int]:
+    """The height (EMU) of the header and each row: its tallest cell, wrapped."""
+    line = Pt(size * LINE_SPACING)
+    heights = []
+    for r, cells in enumerate([table.headers] + table.rows):
+        lines = max((wrapped_lines(str(text), w - 2 * CELL_MARGIN, size, r == 0)
+                     for text, w in zip(cells, widths, strict=False)), default=1)
+        heights.append(max(min_row, int(lines * line + 2 * CELL_PAD + Pt(2))))
+    return heights
+
+
+def paginate(heights: list[int], room: int) -> list[list[int]]:
+    """Row indices (of ``heights[1:]``, the rows under the header ``heights[0]``) per page so
+    each page's header and rows fit ``room``; a page holds one row at least, and the last
+    page never a lone row while the page before it can give one."""
+    pages: list[list[int]] = [[]]
+    used = heights[0]
+    for i, height in enumerate(heights[1:]):
+        if pages[-1] and used + height > room:
+            pages.append([])
+            used = heights[0]
+        pages[-1].append(i)
+        used += height
+    if len(pages) > 1 and len(pages[-1]) == 1 and len(pages[-2]) > 2:
+        pages[-1].insert(0, pages[-2].pop())
+    return pages
+
+
 def add_table(slide: Slide, table: Table, left: int, top: int, width: int, font_size: float = 11,
-              row_height: int = ROW_H) -> GraphicFrame:
+              layout: tuple[list[int], float] | None = None,
+              min_row: int = MIN_ROW) -> GraphicFrame:
     """A native table with table.widths as shares of width (widened so no word is broken
-    mid-word, the font smaller where needed); numbers right-aligned."""
+    mid-word, the font smaller where needed); numbers right-aligned. Each row is as high as
+    its wrapped text (``row_heights``); ``layout``: column widths and font size already
+    chosen for the whole table (a table over several slides keeps its columns)."""
+    widths, font_size = layout or column_widths(table, width, font_size)
+    heights = row_heights(table, widths, font_size, min_row)
     rows, columns = len(table.rows) + 1, len(table.headers)
-    shape = slide.shapes.add_table(rows, columns, left, top, width, row_height * rows)
+    shape = slide.shapes.add_table(rows, columns, left, top, width, sum(heights))
     grid = shape.table
-    widths, font_size = column_widths(table, width, font_size)
     for i, column_width in enumerate(widths):
         grid.columns[i].width = Emu(column_width)
+    for r, height in enumerate(heights):
+        grid.rows[r].height = Emu(height)
     for r, cells in enumerate([table.headers] + table.rows):
         for c, text in enumerate(cells):
             cell = grid.cell(r, c)
             cell.text = str(text)
-            cell.margin_top = cell.margin_bottom = Pt(2)
+            cell.margin_top = cell.margin_bottom = CELL_PAD
             cell.margin_left = cell.margin_right = CELL_MARGIN
             for paragraph in cell.text_frame.paragraphs:
                 paragraph.font.size = Pt(font_size)
@@ -267,8 +334,19 @@ def add_table(slide: Slide, table: Table, left: int, top: int, width: int, font_
     return shape
 
 
-def _chunks(rows: list, size: int) -> list[list]:
-    return [rows[i:i + size] for i in range(0, len(rows), size)] or [[]]
+def table_pages(table: Table, width: int, font_size: float, room: int,
+                min_row: int = MIN_ROW) -> tuple[tuple[list[int], float], list[Table]]:
+    """The table's column widths and font (for all its pages) and the table cut into pages
+    whose measured rows fit ``room`` (EMU) under the header."""
+    layout = column_widths(table, width, font_size)
+    heights = row_heights(table, *layout, min_row)
+    pages = paginate(heights, room)
+    return layout, [Table(table.headers, [table.rows[i] for i in page], table.numeric,
+                          table.widths, table.note) for page in pages]
+
+
+FOOTER_TOP = SLIDE_H - FOOTER_H - Inches(0.05)
+BODY_ROOM = FOOTER_TOP - Inches(0.1) - BODY_TOP  # from the body's top to above the footer
 
 
 # ---------------------------------------------------------------- slides
@@ -322,7 +400,9 @@ def _summary(deck: Deck, pack: Pack) -> None:
     slide = deck.slide(pack.label("pack.summary.title"),
                        summary_scope(pack))
     width = SLIDE_W - 2 * MARGIN
-    add_table(slide, summary_table(pack), MARGIN, BODY_TOP, int(width * 0.55), 10, Inches(0.3))
+    table = summary_table(pack)
+    layout, min_row = _one_slide(table, int(width * 0.55), 10, Inches(0.3))
+    add_table(slide, table, MARGIN, BODY_TOP, int(width * 0.55), layout=layout, min_row=min_row)
     left = MARGIN + int(width * 0.58)
     box = text_box(slide, left, BODY_TOP, width - int(width * 0.58),
                    SLIDE_H - BODY_TOP - FOOTER_H - Inches(0.3), [f"• {s}" for s in pack.summary], 14)
@@ -371,19 +451,17 @@ def _all_figures(deck: Deck, pack: Pack) -> None:
     slide = deck.slide(pack.label("pack.all_figures"), pack.label("export.kpis.lead"),
                        "\n\n".join(f"{row[0]}: {row[2]}" for row in table.rows))
     width = int((SLIDE_W - 2 * MARGIN - Inches(0.4)) / 2)
-    for i, rows in enumerate((short.rows[:half], short.rows[half:])):
-        add_table(slide, Table(short.headers, rows, short.numeric, short.widths),
-                  MARGIN + i * (width + Inches(0.4)), BODY_TOP + Inches(0.1), width, 13,
-                  Inches(0.52))
+    halves = [Table(short.headers, rows, short.numeric, short.widths)
+              for rows in (short.rows[:half], short.rows[half:])]
+    # both halves in one font: the taller half decides it
+    layout, min_row = max((_one_slide(h, width, 13, Inches(0.52), BODY_ROOM - Inches(0.1))
+                           for h in halves), key=lambda fit: (-fit[0][1], -fit[1]))
+    for i, half_table in enumerate(halves):
+        add_table(slide, half_table, MARGIN + i * (width + Inches(0.4)),
+                  BODY_TOP + Inches(0.1), width, layout=layout, min_row=min_row)
     if pack.by_institution is not None:
-        table = pack.by_institution
-        for n, rows in enumerate(_chunks(table.rows, 8), start=1):
-            title = pack.label("export.kpis.by_institution")
-            if len(table.rows) > 8:
-                title += f" ({n}/{(len(table.rows) + 7) // 8})"
-            slide = deck.slide(title)
-            add_table(slide, Table(table.headers, rows, table.numeric, table.widths), MARGIN,
-                      BODY_TOP, SLIDE_W - 2 * MARGIN, 12, Inches(0.5))
+        _table_slides(deck, pack, pack.label("export.kpis.by_institution"),
+                      pack.by_institution, font=12, min_row=Inches(0.45))
 
 
 def _chart_slides(deck: Deck, pack: Pack, section: Section, per_slide: int = 2) -> None:
@@ -401,17 +479,32 @@ def _chart_slides(deck: Deck, pack: Pack, section: Section, per_slide: int = 2) 
 
 
 def _table_slides(deck: Deck, pack: Pack, title: str, table: Table, lead: str = "",
-                  notes: str = "", rows_per_slide: int = TABLE_ROWS, font: int = 11) -> None:
-    chunks = _chunks(table.rows, rows_per_slide)
-    for n, rows in enumerate(chunks, start=1):
-        slide_title = title + (f" ({n}/{len(chunks)})" if len(chunks) > 1 else "")
+                  notes: str = "", font: float = 11, min_row: int = MIN_ROW) -> None:
+    """The table over as many slides as its measured rows need ("(2/3)" in the title)."""
+    if not table.rows:
+        slide = deck.slide(title, lead, notes)
+        text_box(slide, MARGIN, Inches(3.0), SLIDE_W - 2 * MARGIN, Inches(1),
+                 table.note or pack.no_data, 18, colour=GREY, align=PP_ALIGN.CENTER)
+        return
+    width = SLIDE_W - 2 * MARGIN
+    layout, pages = table_pages(table, width, font, BODY_ROOM, min_row)
+    for n, page in enumerate(pages, start=1):
+        slide_title = title + (f" ({n}/{len(pages)})" if len(pages) > 1 else "")
         slide = deck.slide(slide_title, lead if n == 1 else "", notes)
-        if not rows:
-            text_box(slide, MARGIN, Inches(3.0), SLIDE_W - 2 * MARGIN, Inches(1),
-                     table.note or pack.no_data, 18, colour=GREY, align=PP_ALIGN.CENTER)
-            continue
-        add_table(slide, Table(table.headers, rows, table.numeric, table.widths), MARGIN,
-                  BODY_TOP, SLIDE_W - 2 * MARGIN, font)
+        add_table(slide, page, MARGIN, BODY_TOP, width, layout=layout, min_row=min_row)
+
+
+def _one_slide(table: Table, width: int, font: float, min_row: int,
+               room: int = BODY_ROOM) -> tuple[tuple[list[int], float], int]:
+    """The column layout and row height at which the whole table fits ``room`` on one
+    slide: the font shrinks (to SMALLEST) and the rows' air with it."""
+    size = font
+    while True:
+        row = int(min_row * size / font)
+        layout = column_widths(table, width, size)
+        if sum(row_heights(table, *layout, row)) <= room or layout[1] <= SMALLEST:
+            return layout, row
+        size = max(SMALLEST, layout[1] - 1)
 
 
 def _map(deck: Deck, pack: Pack) -> None:
@@ -459,7 +552,7 @@ def _appendix(deck: Deck, pack: Pack) -> None:
     table = Table(headers, rows, (False, True, True, False, False), (17, 10, 9, 22, 42))
     notes = "\n\n".join(f"{e.label} ({e.rows}): {e.definition}" for e in pack.appendix)
     _table_slides(deck, pack, pack.label("pack.appendix.title"), table,
-                  pack.label("pack.appendix.lead"), notes, APPENDIX_ROWS, 10)
+                  pack.label("pack.appendix.lead"), notes, 10)
 
 
 def write_pptx(path: str | Path | IO[bytes], pack: Pack) -> Path | IO[bytes]:
