@@ -31,6 +31,7 @@ from matplotlib.container import BarContainer  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from report import palette  # noqa: E402
+from report.absent import absent_line, kept  # noqa: E402
 from report.model import Chart, Pack, Section, Table, map_png, summary_scope, summary_table  # noqa: E402
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"  # DejaVu ships with matplotlib
@@ -488,6 +489,7 @@ def _summary(pdf: PackPdf, pack: Pack) -> None:
     pdf.ln(2)
     for sentence in pack.summary:
         _paragraph(pdf, f"• {sentence}", 10.5, (0, 0, 0))
+    _paragraph(pdf, absent_line(pack), 9.5)  # what the pack leaves out for want of data
 
 
 def _contents(pdf: PackPdf, pack: Pack) -> None:
@@ -557,13 +559,12 @@ def _key_figures(pdf: PackPdf, pack: Pack) -> None:
 
 
 def _map(pdf: PackPdf, pack: Pack) -> None:
+    if not pack.map_counts:
+        return  # left out: the summary says so (report.absent)
     pdf.add_page()
     pdf.cite("map")
     _heading(pdf, pack.map.title)
     _paragraph(pdf, pack.map.lead)
-    if not pack.map_counts:
-        _paragraph(pdf, pack.no_data)
-        return
     png = map_png(pack, 2400)
     height = _picture_height(png, pdf.epw)
     width = pdf.epw if height <= pdf.room else pdf.epw * pdf.room / height
@@ -602,18 +603,22 @@ def write_pdf(path: str | Path | IO[bytes], pack: Pack) -> Path | IO[bytes]:
     _summary(pdf, pack)
     _contents(pdf, pack)
     _key_figures(pdf, pack)
-    if pack.trends is not None:
-        _section(pdf, pack.trends, new_page=True)
+    trends = kept(pack.trends)
+    if trends is not None:
+        _section(pdf, trends, new_page=True)
     _map(pdf, pack)
-    for section in pack.sections:
-        _section(pdf, section)
-        if section.key == "partners":
-            agreements = pack.agreements
+    for whole in pack.sections:
+        section = kept(whole)  # None: no data, left out (the summary names it)
+        if section is not None:
+            _section(pdf, section)
+        agreements = kept(pack.agreements) if whole.key == "partners" else None
+        if agreements is not None:
             _section(pdf, agreements, new_page=True)
             renewals = Section("renewals", pack.label("export.renewals.title"),
                                pack.renewals.note if pack.renewals.rows else "")
             _section(pdf, renewals, pack.renewals)
-    for n, section in enumerate(pack.research):
+    research = [s for s in map(kept, pack.research) if s is not None]
+    for n, section in enumerate(research):
         _section(pdf, section, new_page=n == 0, part="")
     _appendix(pdf, pack)
     _section(pdf, Section("sources", pack.label("pack.sources.title"),

@@ -26,6 +26,7 @@ from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
 from report import palette
+from report.absent import absent_line, kept
 from report.model import Chart, Pack, Section, Table, map_png, summary_scope, summary_table
 
 SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)  # 16:9
@@ -408,6 +409,12 @@ def _summary(deck: Deck, pack: Pack) -> None:
                    SLIDE_H - BODY_TOP - FOOTER_H - Inches(0.3), [f"• {s}" for s in pack.summary], 14)
     for paragraph in box.text_frame.paragraphs:
         paragraph.space_after = Pt(8)
+    absent = absent_line(pack)
+    if absent:  # what the pack leaves out, in grey under the sentences
+        paragraph = box.text_frame.add_paragraph()
+        paragraph.text = absent
+        paragraph.font.size = Pt(12)
+        paragraph.font.color.rgb = GREY
 
 
 def _fitting_size(text: str, room: int, sizes: tuple[float, ...]) -> float:
@@ -508,12 +515,10 @@ def _one_slide(table: Table, width: int, font: float, min_row: int,
 
 
 def _map(deck: Deck, pack: Pack) -> None:
+    if not pack.map_counts:
+        return  # left out: the summary says so (report.absent)
     slide = deck.slide(pack.map.title, pack.map.lead,
                        pack.label("kpi.partners.definition"))
-    if not pack.map_counts:
-        text_box(slide, MARGIN, Inches(3.2), SLIDE_W - 2 * MARGIN, Inches(1), pack.no_data, 20,
-                 colour=GREY, align=PP_ALIGN.CENTER)
-        return
     box_w = SLIDE_W - 2 * MARGIN
     box_h = SLIDE_H - BODY_TOP - FOOTER_H - Inches(0.2)
     picture = slide.shapes.add_picture(io.BytesIO(map_png(pack, 2400)), MARGIN, BODY_TOP)
@@ -524,7 +529,9 @@ def _map(deck: Deck, pack: Pack) -> None:
 
 
 def _agreements(deck: Deck, pack: Pack) -> None:
-    section = pack.agreements
+    section = kept(pack.agreements)
+    if section is None:
+        return
     _chart_slides(deck, pack, section)
     renewals = pack.renewals
     lead = section.lead if renewals.rows else f"{section.lead} {renewals.note}"
@@ -563,25 +570,31 @@ def write_pptx(path: str | Path | IO[bytes], pack: Pack) -> Path | IO[bytes]:
     _summary(deck, pack)
     _big_numbers(deck, pack)
     _all_figures(deck, pack)
-    if pack.trends is not None:
+    trends = kept(pack.trends)
+    if trends is not None:
         deck.part = "trends"
-        _chart_slides(deck, pack, pack.trends)
+        _chart_slides(deck, pack, trends)
     deck.part = "map"
     _map(deck, pack)
-    for section in pack.sections:
-        deck.part = section.key
-        _chart_slides(deck, pack, section)
-        if section.key == "grants" and section.table is not None:
-            _table_slides(deck, pack, pack.label("pack.grants.list"), section.table,
-                          pack.label("pack.grants.lead"), section.notes, font=10)
-        if section.key == "partners":
+    for whole in pack.sections:
+        section = kept(whole)  # None: no data, left out (the summary names it)
+        if section is not None:
+            deck.part = section.key
+            _chart_slides(deck, pack, section)
+            if section.key == "grants" and section.table is not None and section.table.rows:
+                _table_slides(deck, pack, pack.label("pack.grants.list"), section.table,
+                              pack.label("pack.grants.lead"), section.notes, font=10)
+        if whole.key == "partners":
             deck.part = "agreements"
             _agreements(deck, pack)
     deck.part = ""  # joint papers: from the publication exports, not the documents
-    for section in pack.research:
+    for whole in pack.research:
+        section = kept(whole)
+        if section is None:
+            continue
         if section.charts:
             _chart_slides(deck, pack, section)
-        if section.table is not None:
+        if section.table is not None and section.table.rows:
             _table_slides(deck, pack, section.title, section.table,
                           "" if section.charts else section.lead, section.notes, font=10)
     deck.part = "appendix"

@@ -44,13 +44,22 @@ def pack3k(synth_dataset):
 
 
 @pytest.fixture(scope="module")
-def admi_pdf(tmp_path_factory):
-    """The curated data, ADMI alone (its rankings note once spilled onto a page of its own)."""
+def curated():
+    return load_dataset(Path(__file__).resolve().parent.parent / "data")
+
+
+@pytest.fixture(scope="module")
+def admi_pack(curated):
+    """The curated data, ADMI alone: no grant, no dated row but one academic year."""
+    return build_pack(curated, Scope(as_of=AS_OF, institutions={"admi"}), "en", False)
+
+
+@pytest.fixture(scope="module")
+def admi_pdf(admi_pack, tmp_path_factory):
+    """(its rankings note once spilled onto a page of its own)"""
     from report.pdf import write_pdf
 
-    curated = load_dataset(Path(__file__).resolve().parent.parent / "data")
-    pack = build_pack(curated, Scope(as_of=AS_OF, institutions={"admi"}), "en", False)
-    return write_pdf(tmp_path_factory.mktemp("admi") / "pack.pdf", pack)
+    return write_pdf(tmp_path_factory.mktemp("admi") / "pack.pdf", admi_pack)
 
 
 @pytest.fixture(scope="module")
@@ -250,3 +259,63 @@ def test_a_pdf_table_starts_with_two_rows_and_ends_without_a_lone_one():
     # the note (tail, 8 mm) stays with the last rows
     assert _table_pages([10, 10, 10], 100, 100, 8) == [[0, 1]]
     assert _table_pages([10, 10, 10, 10, 10, 10], 52, 100, 8) == [[0, 1, 2], [3, 4]]
+
+
+# ---------------------------------------------------------------- sections without data
+
+
+def test_a_section_without_data_is_left_out_and_a_one_bar_trend_is_no_trend():
+    from report.absent import kept
+    from report.parts import Chart, Section, Series, Table
+
+    one_bar = Chart("column", "Per year", ["2023", "2024"], [Series("n", [0, 5], "x")])
+    two_bars = Chart("column", "Per year", ["2023", "2024"], [Series("n", [3, 5], "x")])
+    empty = Chart("bar", "By status", [], [])
+    trends = Section("trends", "Trends", "", [one_bar, two_bars])
+    assert kept(trends).charts == [two_bars]
+    assert kept(Section("trends", "Trends", "", [one_bar])) is None
+    # outside the trends a single bar is data; an empty chart beside it is dropped
+    assert kept(Section("grants", "Grants", "", [one_bar, empty])).charts == [one_bar]
+    assert kept(Section("grants", "Grants", "", [empty], Table(["Id"], []))) is None
+    assert kept(Section("x", "X", "", [empty], Table(["Id"], [["g1"]]))).charts == []
+    assert kept(None) is None
+
+
+def _slide_texts(path) -> list[str]:
+    from pptx import Presentation
+
+    texts = []
+    for slide in Presentation(path).slides:
+        words = []
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                words.append(shape.text_frame.text)
+        texts.append("\n".join(words))
+    return texts
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_admi_pack_leaves_out_grants_and_trends_and_says_so(curated, tmp_path, lang):
+    from pypdf import PdfReader
+
+    from report.pdf import write_pdf
+    from report.pptx import write_pptx
+    from tests.i18n_files import text
+
+    pack = build_pack(curated, Scope(as_of=AS_OF, institutions={"admi"}), lang, False)
+    # ADMI has no grant; its only dated rows are students of one academic year (one bar)
+    line = text("pack.absent", lang, sections=", ".join(
+        [text("pack.trend.title", lang), text("pack.section.grants", lang)]))
+    slides = _slide_texts(write_pptx(tmp_path / "p.pptx", pack))
+    titles = [s.splitlines()[0] for s in slides]
+    assert line in slides[1]  # the summary slide
+    assert not any(t.startswith(text("pack.section.grants", lang)) for t in titles)
+    assert not any(t.startswith(text("pack.grants.list", lang)) for t in titles)
+    assert not any(t.startswith(text("pack.trend.title", lang)) for t in titles)
+    assert not any(text("export.no_data", lang) in s for s in slides)
+    reader = PdfReader(write_pdf(tmp_path / "p.pdf", pack))
+    summary = " ".join(reader.pages[1].extract_text().split())
+    assert line in summary
+    outline = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert text("pack.section.grants", lang) not in outline
+    assert text("pack.trend.title", lang) not in outline
