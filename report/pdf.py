@@ -467,7 +467,7 @@ def _cover(pdf: PackPdf, pack: Pack) -> None:
         pdf.image(io.BytesIO(pack.branding.logo), x=pdf.w - pdf.r_margin - 30, y=12, h=22)
     pdf.set_y(40)
     _heading(pdf, pack.title, 22, outline=False)
-    pdf.set_font(FONT, "B", 13 if len(pack.institutions) <= 3 else 10.5)
+    pdf.set_font(FONT, "B", 13 if len(pack.institutions) <= 3 else 12 if len(pack.institutions) <= 8 else 10.5)
     for name in pack.institutions or [pack.label("export.scope.all")]:
         pdf.multi_cell(0, 6.5, name, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)

@@ -368,18 +368,7 @@ def _cover(deck: Deck, pack: Pack) -> None:
     if pack.branding and pack.branding.logo:
         slide.shapes.add_picture(io.BytesIO(pack.branding.logo), SLIDE_W - MARGIN - Inches(1.8),
                                  Inches(0.8), height=Inches(1.5))
-    subtitle = slide.placeholders[1]
-    subtitle.left, subtitle.top = MARGIN, Inches(2.45)
-    subtitle.width, subtitle.height = SLIDE_W - 2 * MARGIN, Inches(1.9)
-    frame = subtitle.text_frame
-    frame.word_wrap = True
-    names = pack.institutions or [pack.label("export.scope.all")]
-    size = 22 if len(names) <= 2 else 16 if len(names) <= 4 else 12
-    for i, name in enumerate(names):
-        p = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-        p.text = name
-        p.alignment = PP_ALIGN.LEFT
-        p.font.size = Pt(size)
+    _cover_names(slide, pack.institutions or [pack.label("export.scope.all")])
     as_of = pack.as_of + (" " + pack.label("pack.as_of_default") if pack.as_of_default else "")
     lines = [
         f"{pack.label('export.scope')}: {pack.scope_words}",
@@ -394,6 +383,40 @@ def _cover(deck: Deck, pack: Pack) -> None:
     slide.notes_slide.notes_text_frame.text = "\n".join(
         f"{name}: {value}" for name, value in pack.scope_lines)
     deck._footer(slide)
+
+
+NAME_COLOUR = RGBColor(0x26, 0x26, 0x26)
+COVER_NAMES = (Inches(2.45), Inches(1.95))  # top and height of the institutions' names
+
+
+def _cover_names(slide: Slide, names: list[str]) -> None:
+    """The institutions on the cover at a readable size: one column up to three, else two
+    (up to eight names); the largest of 22-14 pt at which every column's wrapped names fit."""
+    columns = 1 if len(names) <= 3 else 2
+    per = -(-len(names) // columns)
+    chunks = [names[i:i + per] for i in range(0, len(names), per)]
+    gap = Inches(0.3)
+    width = int((SLIDE_W - 2 * MARGIN - gap * (columns - 1)) / columns)
+    top, height = COVER_NAMES
+    room = width - Inches(0.2)  # the text frame's left and right inset
+    size = next((size for size in (22, 20, 18, 16) if max(
+        sum(wrapped_lines(name, room, size) for name in chunk) * Pt(size * 1.2)
+        + Pt(size * 0.3) * (len(chunk) - 1) for chunk in chunks) <= height - Inches(0.1)), 14)
+    subtitle = slide.placeholders[1]  # the first column: the slide's own subtitle
+    boxes = [subtitle] + [slide.shapes.add_textbox(MARGIN + i * (width + gap), top, width, height)
+                          for i in range(1, len(chunks))]
+    subtitle.left, subtitle.top, subtitle.width, subtitle.height = MARGIN, top, width, height
+    for box, chunk in zip(boxes, chunks, strict=True):
+        frame = box.text_frame
+        frame.word_wrap = True
+        frame.vertical_anchor = MSO_ANCHOR.TOP
+        for i, name in enumerate(chunk):
+            p = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+            p.text = name
+            p.alignment = PP_ALIGN.LEFT
+            p.font.size = Pt(size)
+            p.font.color.rgb = NAME_COLOUR
+            p.space_after = Pt(size * 0.3)
 
 
 def _summary(deck: Deck, pack: Pack) -> None:

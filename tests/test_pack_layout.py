@@ -319,3 +319,62 @@ def test_the_admi_pack_leaves_out_grants_and_trends_and_says_so(curated, tmp_pat
     outline = [item.title for item in reader.outline if not isinstance(item, list)]
     assert text("pack.section.grants", lang) not in outline
     assert text("pack.trend.title", lang) not in outline
+
+
+# ---------------------------------------------------------------- up to eight institutions
+
+
+def test_map_labels_take_the_first_free_place():
+    from report.mapimage import label_offsets
+
+    # stars of radius 5 at x 100, 104 and 102; labels 40 x 10; gap 3: above is 5 + 5 + 3
+    # = 13 px off, beside 5 + 20 + 3 = 28 px
+    points = [(100.0, 100.0), (104.0, 100.0), (102.0, 100.0)]
+    offsets = label_offsets(points, [(40, 10)] * 3, 5, (0, 0, 400, 400))
+    assert offsets == [(0, 13), (0, -13), (28, 0)]
+    # at the top edge a label goes below
+    assert label_offsets([(100.0, 395.0)], [(40, 10)], 5, (0, 0, 400, 400)) == [(0, -13)]
+
+
+def test_eight_institutions_close_together_get_labels_that_do_not_overlap():
+    from report.mapimage import label_offsets
+
+    # eight stars within 60 px (one country on a world map), labels 50 x 14 px
+    points = [(200.0 + 8 * i, 200.0 + (i % 3) * 6) for i in range(8)]
+    sizes = [(50.0, 14.0)] * 8
+    offsets = label_offsets(points, sizes, 6, (0, 0, 600, 400))
+    boxes = [(x + dx - 25, y + dy - 7, x + dx + 25, y + dy + 7)
+             for (x, y), (dx, dy) in zip(points, offsets, strict=True)]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
+        for x, y in points:  # no label covers a star
+            assert not (a[0] < x + 6 and x - 6 < a[2] and a[1] < y + 6 and y - 6 < a[3])
+
+
+def test_eight_institutions_are_readable_on_the_cover(pack3k, tmp_path):
+    from dataclasses import replace
+
+    from pptx import Presentation
+    from pptx.util import Inches, Pt
+
+    from report.pptx import write_pptx
+
+    names = [f"Fergana Valley Demo Medical Institute No. {n} (fictional)" for n in range(1, 9)]
+    deck = Presentation(write_pptx(tmp_path / "c.pptx", replace(pack3k, institutions=names)))
+    cover = deck.slides[0]
+    found = {}
+    for shape in cover.shapes:
+        if not shape.has_text_frame:
+            continue
+        for paragraph in shape.text_frame.paragraphs:
+            if paragraph.text in names:
+                found[paragraph.text] = (shape, paragraph)
+    assert set(found) == set(names)
+    for shape, paragraph in found.values():
+        assert paragraph.font.size >= Pt(14)  # not the tiny 12 pt of before
+        assert str(paragraph.font.color.rgb) not in ("595959",)  # not grey
+        # the names end above the scope lines (4.6 in)
+        assert shape.top + shape.height <= Inches(4.6)
+    # two columns of four
+    assert len({shape.left for shape, _ in found.values()}) == 2
