@@ -28,8 +28,9 @@ from fpdf.enums import TableCellFillMode  # noqa: E402
 from fpdf.fonts import FontFace  # noqa: E402
 from matplotlib.axis import Axis  # noqa: E402
 from matplotlib.container import BarContainer  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
+from i18n import fmt  # noqa: E402
 from report import palette  # noqa: E402
 from report.absent import absent_line, kept  # noqa: E402
 from report.model import Chart, Pack, Section, Table, map_png, summary_scope, summary_table  # noqa: E402
@@ -300,12 +301,30 @@ def _integer_ticks(axis: Axis) -> None:
         locator.set_params(integer=True)
 
 
+MINUS = "\u2212"
+
+
+def chart_number(value: float, lang: str, percent: bool = False) -> str:
+    """A chart's number in the pack's language: group separators ("1,000", "1 000"), the
+    minus sign (U+2212, never a hyphen), a share as a percentage."""
+    if percent:
+        text = fmt.percent(value, lang, 0)
+    else:
+        text = fmt.number(round(value, 2) if isinstance(value, float) else value, lang)
+    return MINUS + text[1:] if text.startswith("-") else text
+
+
+def bar_label(value: float, lang: str, percent: bool = False) -> str:
+    """A bar's label: the number, or nothing for an empty (zero) bar or segment."""
+    return chart_number(value, lang, percent) if value else ""
+
+
 def _wrap(label: str, width: int) -> str:
     return "\n".join(textwrap.wrap(str(label), width, break_long_words=False)[:3]) or str(label)
 
 
 def chart_png(chart: Chart, width_in: float, height_in: float, cjk: bool = False,
-              title: bool = False) -> bytes:
+              title: bool = False, lang: str = "en") -> bytes:
     """The chart drawn with matplotlib: titles and legends inside the picture, labels
     wrapped at word boundaries, categories as bars (never a line)."""
     categories, series = list(chart.categories), list(chart.series)
@@ -333,12 +352,14 @@ def chart_png(chart: Chart, width_in: float, height_in: float, cjk: bool = False
                     bars = ax.bar(offsets, s.values, width, bottom=start,
                                   color=palette.colour(s.colour, i), label=s.name)
                 if not stacked:
-                    ax.bar_label(bars, labels=[f"{v:g}" if v else "" for v in s.values],
+                    ax.bar_label(bars, labels=[bar_label(v, lang, chart.percent) for v in s.values],
                                  fontsize=7.5, padding=2)
                 base = [b + v for b, v in zip(base, s.values, strict=True)]
             if stacked:
-                ax.bar_label(cast(BarContainer, ax.containers[-1]), labels=[f"{v:g}" if v else "" for v in base],
+                ax.bar_label(cast(BarContainer, ax.containers[-1]),
+                             labels=[bar_label(v, lang, chart.percent) for v in base],
                              fontsize=7.5, padding=2)
+            ticks = FuncFormatter(lambda v, _: chart_number(v, lang, chart.percent))
             spare = max(0, 4 - len(categories)) / 2  # one bar is not a slab
             limits = (-0.5 - spare, len(categories) - 0.5 + spare)
             top = max(base, default=0) or 1
@@ -347,6 +368,7 @@ def chart_png(chart: Chart, width_in: float, height_in: float, cjk: bool = False
                 ax.set_ylim(limits[1], limits[0])  # largest first, as in the tables
                 ax.set_xlim(0, top * 1.15)
                 _integer_ticks(ax.xaxis)
+                ax.xaxis.set_major_formatter(ticks)
             else:
                 # Labels wrap at word boundaries to the room a category has; rotated only
                 # when a single word is still too long for it.
@@ -360,6 +382,7 @@ def chart_png(chart: Chart, width_in: float, height_in: float, cjk: bool = False
                 ax.set_xlim(*limits)
                 ax.set_ylim(0, top * 1.18)
                 _integer_ticks(ax.yaxis)
+                ax.yaxis.set_major_formatter(ticks)
             ax.spines[["top", "right"]].set_visible(False)
             if len(series) > 1:
                 # Below the axis labels, centred: never over a bar, never cut.
@@ -397,7 +420,7 @@ def _charts(pdf: PackPdf, charts: list[Chart]) -> None:
                 pictures.append(None)
                 continue
             height = max(2.9, _chart_height(chart) * 0.9) if per_row == 2 else _chart_height(chart)
-            pictures.append(chart_png(chart, width_mm / 25.4, height, pdf.cjk))
+            pictures.append(chart_png(chart, width_mm / 25.4, height, pdf.cjk, lang=pdf.pack.lang))
         # Titles are text (searchable, never cut by the picture), wrapped to the column.
         pdf.set_font(FONT, "B", 9.5)
         title_h = max(len(cast(list[str], pdf.multi_cell(width_mm, 4.6, c.title, dry_run=True,

@@ -134,8 +134,20 @@ def text_box(slide: Slide, left: int, top: int, width: int, height: int, text: s
     return box
 
 
+# Number formats carry the language's locale (an LCID, honoured by PowerPoint and
+# LibreOffice: "1,000" in English, "1 000" in Russian and Uzbek), a true minus sign, and an
+# empty zero section for data labels (a zero-width stacked segment shows no "0").
+LCID = {"en": "[$-409]", "ru": "[$-419]", "uz": "[$-443]"}
+
+
+def number_format(lang: str, percent: bool = False, zero: bool = True) -> str:
+    """An Excel number format: ``number_format("ru") == '[$-419]#,##0;"−"#,##0;0'``."""
+    body = "0%" if percent else "#,##0"
+    return f'{LCID.get(lang, "")}{body};"\u2212"{body};' + (body.replace("#,##", "") if zero else "")
+
+
 def add_chart(slide: Slide, chart: Chart, left: int, top: int, width: int, height: int,
-              no_data: str) -> GraphicFrame | None:
+              no_data: str, lang: str = "en") -> GraphicFrame | None:
     """A native chart, or the chart's title and the no-data sentence when it is empty."""
     if chart.empty:
         text_box(slide, left, top, width, Inches(0.5), chart.title, 14, True)
@@ -163,12 +175,13 @@ def add_chart(slide: Slide, chart: Chart, left: int, top: int, width: int, heigh
     native.font.size = Pt(11)
     plot = native.plots[0]
     plot.has_data_labels = True
-    plot.data_labels.number_format = "0%" if chart.percent else "0"
+    plot.data_labels.number_format = number_format(lang, chart.percent, zero=False)
     plot.data_labels.number_format_is_linked = False
     if chart.kind == "pie":
         native.has_legend = True
         native.legend.position = XL_LEGEND_POSITION.BOTTOM
         native.legend.include_in_layout = False
+        plot.data_labels.position = XL_LABEL_POSITION.OUTSIDE_END  # on white, never on a slice
         for i, point in enumerate(plot.series[0].points):
             point.format.fill.solid()
             point.format.fill.fore_color.rgb = _rgb(palette.colour(series[0].colour, i))
@@ -184,12 +197,20 @@ def add_chart(slide: Slide, chart: Chart, left: int, top: int, width: int, heigh
         plot.overlap = 100
     axis = native.value_axis
     axis.has_major_gridlines = True
-    axis.tick_labels.number_format = "0"
+    axis.tick_labels.number_format = number_format(lang)
     axis.tick_labels.number_format_is_linked = False
     axis.minimum_scale = 0
     for i, (plot_series, s) in enumerate(zip(plot.series, series, strict=True)):
+        fill = palette.colour(s.colour, i)
         plot_series.format.fill.solid()
-        plot_series.format.fill.fore_color.rgb = _rgb(palette.colour(s.colour, i))
+        plot_series.format.fill.fore_color.rgb = _rgb(fill)
+        if chart.kind.startswith("stacked"):  # labels inside the bars: white on navy
+            labels = plot_series.data_labels
+            labels.number_format = number_format(lang, chart.percent, zero=False)
+            labels.number_format_is_linked = False
+            labels.show_value = True
+            labels.font.size = Pt(11)
+            labels.font.color.rgb = _rgb(palette.label_colour(fill))
     return graphic
 
 
@@ -505,7 +526,7 @@ def _chart_slides(deck: Deck, pack: Pack, section: Section, per_slide: int = 2) 
         height = SLIDE_H - BODY_TOP - FOOTER_H - Inches(0.25)
         for i, chart in enumerate(group):
             add_chart(slide, chart, MARGIN + i * (width + gap), BODY_TOP, width, height,
-                      pack.no_data)
+                      pack.no_data, pack.lang)
 
 
 def _table_slides(deck: Deck, pack: Pack, title: str, table: Table, lead: str = "",

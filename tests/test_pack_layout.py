@@ -378,3 +378,53 @@ def test_eight_institutions_are_readable_on_the_cover(pack3k, tmp_path):
         assert shape.top + shape.height <= Inches(4.6)
     # two columns of four
     assert len({shape.left for shape, _ in found.values()}) == 2
+
+
+# ---------------------------------------------------------------- numbers on the charts
+
+
+@pytest.mark.parametrize("lang, thousand, minus", [
+    ("en", "1,000", "\u221265"), ("ru", "1\u00a0000", "\u221265"), ("uz", "1\u00a0000", "\u221265")])
+def test_chart_numbers_have_group_separators_and_the_minus_sign(lang, thousand, minus):
+    from report.pdf import bar_label, chart_number
+
+    assert chart_number(1000, lang) == thousand
+    assert chart_number(-65, lang) == minus  # U+2212, not the hyphen of "-65"
+    assert bar_label(0, lang) == ""  # a zero-width segment has no "0"
+    assert bar_label(1000, lang) == thousand
+
+
+def test_native_chart_formats_carry_the_language_and_white_labels_sit_on_navy(pack3k, tmp_path):
+    from dataclasses import replace
+
+    from pptx import Presentation
+
+    from report.pptx import number_format, write_pptx
+
+    # by hand: the Russian locale (LCID 0x419), a true minus, zero shown on an axis only
+    assert number_format("ru") == '[$-419]#,##0;"\u2212"#,##0;0'
+    assert number_format("en", zero=False) == '[$-409]#,##0;"\u2212"#,##0;'
+    deck = Presentation(write_pptx(tmp_path / "ru.pptx", replace(pack3k, lang="ru")))
+    ns = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
+          "a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
+    axes = labels = white = 0
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            if not shape.has_chart:
+                continue
+            space = shape.chart._chartSpace
+            for num in space.findall(".//c:valAx/c:numFmt", ns):
+                assert num.get("formatCode") == '[$-419]#,##0;"\u2212"#,##0;0'
+                axes += 1
+            for num in space.findall(".//c:dLbls/c:numFmt", ns):
+                assert num.get("formatCode").startswith("[$-419]")
+                assert num.get("formatCode").endswith(";")  # zero: no label
+                labels += 1
+            if "Stacked" in str(shape.chart.chart_type) or "STACKED" in str(shape.chart.chart_type):
+                for ser in space.findall(".//c:ser", ns):
+                    fill = ser.find("c:spPr/a:solidFill/a:srgbClr", ns).get("val")
+                    colour = ser.find("c:dLbls/c:txPr//a:solidFill/a:srgbClr", ns).get("val")
+                    if fill == "1F4E79":  # the navy of the counts and incoming visits
+                        assert colour == "FFFFFF"
+                        white += 1
+    assert axes > 5 and labels > 5 and white >= 1
