@@ -206,12 +206,16 @@ def _row_heights(pdf: PackPdf, table: Table, widths: list[float], size: float) -
     most wrapped lines decides."""
     line = size * 0.48
     heights = []
-    for r, cells in enumerate([table.headers] + table.rows):
-        pdf.set_font(FONT, "B" if r == 0 else "", size)
-        lines = max((len(cast(list[str], pdf.multi_cell(w - 2 * PADDING, line, _cell_text(text) or " ",
-                                                       dry_run=True, output="LINES")))
-                     for text, w in zip(cells, widths, strict=False)), default=1)
-        heights.append(lines * line + 2 * PADDING)
+    margin, pdf.c_margin = pdf.c_margin, 0  # a table cell has its padding, not the margin
+    try:
+        for r, cells in enumerate([table.headers] + table.rows):
+            pdf.set_font(FONT, "B" if r == 0 else "", size)
+            lines = max((len(cast(list[str], pdf.multi_cell(
+                w - 2 * PADDING, line, _cell_text(text) or " ", dry_run=True, output="LINES")))
+                for text, w in zip(cells, widths, strict=False)), default=1)
+            heights.append(lines * line + 2 * PADDING)
+    finally:
+        pdf.c_margin = margin
     return heights
 
 
