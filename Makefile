@@ -49,7 +49,7 @@ typecheck: dev
 
 # Code nothing uses (tests count as users; .vulture_whitelist.py lists what it cannot see).
 deadcode: dev
-	$(PY) -m vulture places metrics loaders research charts datastore report ui views dashboard.py \
+	$(PY) -m vulture core places metrics loaders research charts datastore report ui views dashboard.py \
 	  i18n tests bench .vulture_whitelist.py --min-confidence 60 \
 	  --ignore-decorators "@pytest.fixture" --ignore-names "pytestmark,handle_message,upgrade,downgrade,revision,down_revision,branch_labels,depends_on,*_env,demo,named_titles,mou,by_theme,CHART_CONTENT_TYPE" \
 	  --exclude "*/.venv/*"
