@@ -28,6 +28,7 @@ from metrics.figure import Figure
 from report.annex import localise_frame
 from report.appendix import EvidenceEntry, appendix_entry
 from report.branding import Branding, load_branding
+from report.cells import DATE_STYLE
 from report.coauthors import research_part
 from report.figure_words import domestic_words
 from report.headline import (
@@ -37,7 +38,6 @@ from report.headline import (
     kpi_parts,
     kpi_table,
     report_figures,
-    summary_sentences,
 )
 from report.json_report import build_report
 from report.parts import Chart, Section, Series, Table
@@ -54,10 +54,16 @@ from report.sections import (
     trends_section,
 )
 from report.sources import Register, build_register, cites_of
+from report.summary import (
+    HEADLINE,
+    summary_sentences,
+    target_figures,
+    targets_met,
+    targets_sentence,
+)
 from research import Research, dataset_research
 
-BIG_NUMBERS = ("partners", "partner_countries", "agreements_active", "visits_incoming",
-               "visits_outgoing", "grant_funding_usd", "international_students", "irn_index")
+BIG_NUMBERS = HEADLINE  # the key-figure cards and the summary's figures
 
 
 @dataclass(frozen=True)
@@ -112,6 +118,7 @@ class Pack:
     # (institution's short name, KPI -> its figure) when the pack has two or more institutions
     institution_figures: list[tuple[str, dict[str, Figure]]] = field(default_factory=list)
     summary: list[str] = field(default_factory=list)  # the summary's sentences (summary_sentences)
+    targets_met: str = ""  # "3 of 5 targets for 2024 met ..." (report.summary.targets_sentence)
 
     def cites_line(self, part: str) -> str:
         """"Sources: [1], [2]" for a slide or page of ``part`` ("" when it cites none)."""
@@ -121,6 +128,10 @@ class Pack:
 
     def label(self, key: str, **params: object) -> str:
         return t(key, self.lang, **params)
+
+    def count(self, n: int) -> str:
+        """A count as the pack's language writes it ("2 063", never "2063")."""
+        return fmt.integer(n, self.lang)
 
 
 def dataset_folder(dataset: Dataset) -> Path | None:
@@ -207,9 +218,9 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
         institution_short=[short.get(i, i) for i in shown],
         scope_lines=lines,
         scope_words=scope_words(lines, lang),
-        as_of=fmt.date_text(scope.as_of, lang, "day"),
+        as_of=fmt.date_text(scope.as_of, lang, "day", style=DATE_STYLE),
         as_of_default=as_of_default,
-        generated=fmt.date_text(date.today(), lang, "day"),
+        generated=fmt.date_text(date.today(), lang, "day", style=DATE_STYLE),
         language=LANGUAGE_NAMES.get(lang, lang),
         big_numbers=big,
         comparison_note=comparison_note,
@@ -240,6 +251,8 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
             "mobility": [scoped["visits"]], "grants": [scoped["grants"]],
             "students": [scoped["students"]], "agreements": [scoped["agreements"]],
             "renewals": [frames.get("agreements_expiring")],
+            # each headline figure's own documents (the summary's Sources column)
+            **{f"kpi:{name}": [frames[name]] for name in BIG_NUMBERS},
             "sources": [scoped[n] for n in ("institutions", "partners", "agreements", "visits",
                                             "grants", "students")],
             # use against quota: the agreements and the visits that used them
@@ -254,6 +267,7 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
         changes=changes,
         figures=report_figures(report),
         summary=summary_sentences(report_figures(report), lang),
+        targets_met=targets_sentence(targets_met(target_figures(dataset.tables, scope, shared), scope.as_of), lang),
         institution_figures=institution_figures(report, tables),
     )
 
@@ -265,10 +279,17 @@ def summary_scope(pack: Pack) -> str:
 
 
 def summary_table(pack: Pack) -> Table:
-    """The headline figures of the summary: figure, value (as its state reads), change."""
-    rows = [[b.label, b.value, b.change] for b in pack.big_numbers]
+    """The headline figures of the summary: figure, value (as its state reads), change and
+    the numbers of the documents it is computed from ("[1], [3]", the Sources page's)."""
+    def sources(name: str) -> str:
+        if pack.register is None:
+            return ""
+        return pack.register.numbers_text(pack.cites.get(f"kpi:{name}", []), limit=24)
+
+    rows = [[b.label, b.value, b.change, sources(b.name)] for b in pack.big_numbers]
     return Table([pack.label("export.col.kpi"), pack.label("export.col.value"),
-                  pack.label("pack.col.change")], rows, (False, True, False), (34, 18, 48))
+                  pack.label("pack.col.change"), pack.label("pack.sources.title")], rows,
+                 (False, True, False, False), (30, 16, 38, 16))
 
 
 def map_png(pack: Pack, width_px: int = 2000) -> bytes:

@@ -422,6 +422,8 @@ def _summary(pdf: PackPdf, pack: Pack) -> None:
     _paragraph(pdf, summary_scope(pack))
     _table(pdf, summary_table(pack), 9)
     pdf.ln(2)
+    if pack.targets_met:
+        _paragraph(pdf, f"{pack.label('pack.summary.targets_title')}: {pack.targets_met}", 10.5, (0, 0, 0))
     for sentence in pack.summary:
         _paragraph(pdf, f"• {sentence}", 10.5, (0, 0, 0))
 
@@ -517,7 +519,7 @@ def _appendix(pdf: PackPdf, pack: Pack) -> None:
     _heading(pdf, pack.label("pack.appendix.title"))
     _paragraph(pdf, pack.label("pack.appendix.lead"))
     for entry in pack.appendix:
-        rows = [[doc, pack.label("pack.appendix.rows_of", n=n, total=entry.rows), ids]
+        rows = [[doc, pack.label("pack.appendix.rows_of", n=pack.count(n), total=pack.count(entry.rows)), ids]
                 for doc, n, ids in entry.by_document]
         table = Table([pack.label("pack.col.document"), pack.label("pack.col.rows"),
                        pack.label("pack.col.ids")], rows, (False, True, False), (28, 12, 60),

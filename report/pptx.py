@@ -324,10 +324,13 @@ def _summary(deck: Deck, pack: Pack) -> None:
     width = SLIDE_W - 2 * MARGIN
     add_table(slide, summary_table(pack), MARGIN, BODY_TOP, int(width * 0.55), 10, Inches(0.3))
     left = MARGIN + int(width * 0.58)
+    lines = [f"• {s}" for s in pack.summary]
+    if pack.targets_met:
+        lines.append(f"{pack.label('pack.summary.targets_title')}: {pack.targets_met}")
     box = text_box(slide, left, BODY_TOP, width - int(width * 0.58),
-                   SLIDE_H - BODY_TOP - FOOTER_H - Inches(0.3), [f"• {s}" for s in pack.summary], 14)
+                   SLIDE_H - BODY_TOP - FOOTER_H - Inches(0.3), lines, 13)
     for paragraph in box.text_frame.paragraphs:
-        paragraph.space_after = Pt(8)
+        paragraph.space_after = Pt(7)
 
 
 def _fitting_size(text: str, room: int, sizes: tuple[float, ...]) -> float:
@@ -454,8 +457,8 @@ def _appendix(deck: Deck, pack: Pack) -> None:
         for i, (doc, n, ids) in enumerate(documents):
             first = i == 0
             rows.append([entry.label if first else "", entry.value if first else "",
-                         str(entry.rows) if first else "",
-                         f"{doc} ({n})" if entry.by_document else doc, ids])
+                         pack.count(entry.rows) if first else "",
+                         f"{doc} ({pack.count(n)})" if entry.by_document else doc, ids])
     table = Table(headers, rows, (False, True, True, False, False), (17, 10, 9, 22, 42))
     notes = "\n\n".join(f"{e.label} ({e.rows}): {e.definition}" for e in pack.appendix)
     _table_slides(deck, pack, pack.label("pack.appendix.title"), table,
