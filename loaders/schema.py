@@ -96,6 +96,11 @@ TABLES: dict[str, Table] = {
             _c("institution_id", "key", True),
             _c("name", "text", True),
             _c("short_name", "text", True),
+            # optional: the names in Russian and Uzbek (Latin), shown in that language
+            _c("name_ru", "text"),
+            _c("name_uz", "text"),
+            _c("short_name_ru", "text"),
+            _c("short_name_uz", "text"),
             _c("city", "text", True),
             _c("country", "country", True),
             _c("lat", "float"),

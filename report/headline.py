@@ -69,7 +69,7 @@ def by_institution_table(report: dict, tables: Tables, lang: str) -> Table | Non
     states = report.get("by_institution_figures") or {}
     if len(values) < 2:
         return None
-    _, short = institution_names(tables)
+    _, short = institution_names(tables, lang)
     ids = list(values)
 
     def cell(i: str, name: str) -> str:
@@ -81,14 +81,15 @@ def by_institution_table(report: dict, tables: Tables, lang: str) -> Table | Non
                  (False,) + (True,) * len(ids), (30,) + (70 / len(ids),) * len(ids))
 
 
-def institution_figures(report: dict, tables: Tables) -> list[tuple[str, dict[str, Figure]]]:
+def institution_figures(report: dict, tables: Tables,
+                        lang: str | None = None) -> list[tuple[str, dict[str, Figure]]]:
     """Every KPI's figure per institution (the annex writes their numbers), as
     ``by_institution_table`` reads them."""
     values = report.get("by_institution") or {}
     states = report.get("by_institution_figures") or {}
     if len(values) < 2:
         return []
-    _, short = institution_names(tables)
+    _, short = institution_names(tables, lang)
     return [(short.get(i, i), {k.name: from_json(k.name, states.get(i, {}).get(k.name) or {
         "value": values[i].get(k.name)}) for k in KPIS}) for i in values]
 

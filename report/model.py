@@ -56,6 +56,7 @@ from report.sections import (
 from report.sources import Register, build_register, cites_of
 from report.summary import (
     HEADLINE,
+    scope_line,
     summary_sentences,
     target_figures,
     targets_met,
@@ -163,7 +164,7 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
     # Sources cited by number from here on (report.sources): "[1] Title: \"quote\"".
     register = build_register(tables, scoped, privacy, lang, dataset_folder(dataset))
     tables, scoped = register.cited_tables(tables), register.cited_tables(scoped)
-    full, short = institution_names(tables)
+    full, short = institution_names(tables, lang)
     partner_names = dict(zip(tables["partners"]["partner_id"].astype(str),
                              tables["partners"]["name"].astype(str), strict=False))
     changes, comparison_note = comparison(report, lang)
@@ -268,14 +269,13 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
         figures=report_figures(report),
         summary=summary_sentences(report_figures(report), lang),
         targets_met=targets_sentence(targets_met(target_figures(dataset.tables, scope, shared), scope.as_of), lang),
-        institution_figures=institution_figures(report, tables),
+        institution_figures=institution_figures(report, tables, lang),
     )
 
 
 def summary_scope(pack: Pack) -> str:
     """The summary's first line: the scope (capitalised) and the as-of date."""
-    words = pack.scope_words[:1].upper() + pack.scope_words[1:]
-    return f"{words} · {pack.label('export.as_of')} {pack.as_of}"
+    return scope_line(pack.scope_words, pack.as_of, pack.lang)
 
 
 def summary_table(pack: Pack) -> Table:

@@ -25,7 +25,8 @@ from i18n import fmt, t
 from metrics import KPI_BY_NAME, Scope
 from metrics.compare import by_institution_with_notes
 from metrics.figure import SHOWN, Figure, figures
-from report.figure_words import value_text
+from report.cells import DATE_STYLE
+from report.figure_words import change_text, value_text
 
 # The figures the summary (and the pack's key-figure cards) show, in reading order.
 HEADLINE = ("partners", "partner_countries", "agreements_active", "visits_incoming",
@@ -248,3 +249,26 @@ def targets_sentence(met: TargetsMet | None, lang: str) -> str:
     first = fmt.plural(key, met.total, lang, met=fmt.integer(met.met, lang), year=met.year)
     second = fmt.plural("pack.summary.targets_cannot_tell", met.cannot_tell, lang) if met.cannot_tell else ""
     return _sentence(first, second)
+
+
+# ----------------------------------------------------------------------------- the page's parts
+
+
+def scope_line(scope_text: str, as_of_text: str, lang: str) -> str:
+    """The summary's first line: the scope in words (capitalised) and the as-of date."""
+    words = scope_text[:1].upper() + scope_text[1:]
+    return f"{words} · {t('export.as_of', lang)} {as_of_text}"
+
+
+def headline_rows(figs: Mapping[str, Figure], lang: str, date_style: str = DATE_STYLE) -> list[list[str]]:
+    """[figure, value as its state reads (with its unknown inputs), change] for each
+    headline figure; "no comparison" where a shown figure has no change."""
+    rows = []
+    for name in HEADLINE:
+        fig = figs[name]
+        value = value_text(fig, lang)  # as the pack's summary table: the card says the unknown inputs
+        change = change_text(fig, lang, style=date_style)
+        if change is None:
+            change = t("pack.compare.no_comparison", lang) if fig.state in SHOWN else ""
+        rows.append([t(fig.label_key, lang), value, change])
+    return rows

@@ -25,7 +25,7 @@ def curated():
 
 @pytest.mark.parametrize("lang, expected", [
     ("en", "ADMI: all years, all countries"),
-    ("ru", "ADMI: все годы, все страны"),
+    ("ru", "АГМИ: все годы, все страны"),  # data/institutions.csv short_name_ru
 ])
 def test_an_institution_alone_is_not_all_institutions_data(curated, lang, expected):
     pack = build_pack(curated, Scope(as_of=AS_OF, institutions={"admi"}), lang, False)
@@ -120,7 +120,8 @@ def test_the_annex_figures_are_numbers_with_their_state_apart(curated, tmp_path,
     # the by-institution sheet: numbers too, the state beside each
     by = book[text("export.sheet.by_institution", lang)]
     at, header = _header_row(by, text("export.col.kpi", lang))
-    assert header[1:5] == ["ADMI", text("pack.annex.col.state", lang), "SamSMU", text("pack.annex.col.state", lang)]
+    names = {"en": ("ADMI", "SamSMU"), "ru": ("АГМИ", "СамГМУ")}[lang]  # short_name_ru in the Russian annex
+    assert header[1:5] == [names[0], text("pack.annex.col.state", lang), names[1], text("pack.annex.col.state", lang)]
     values = [r[1] for r in by.iter_rows(min_row=at + 1, values_only=True) if r[0]]
     assert not any(isinstance(v, str) for v in values)
     assert any(isinstance(v, int) for v in values)

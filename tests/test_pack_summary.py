@@ -102,3 +102,37 @@ def test_every_date_of_the_pack_is_written_in_its_one_style():
             if "style=" not in match.group(1):
                 calls.append(f"{path.name}: {match.group(0)}")
     assert calls == []
+
+
+# ---------------------------------------------------------------- localised institution names
+
+NAMES = {  # data/institutions.csv: name_ru / name_uz, short_name_ru / short_name_uz
+    "en": ("Andijan State Medical Institute", "ADMI"),
+    "ru": ("Андижанский государственный медицинский институт", "АГМИ"),
+    "uz": ("Andijon davlat tibbiyot instituti", "ADTI"),
+}
+
+
+@pytest.mark.parametrize("lang", ["ru", "uz", "en"])
+def test_the_cover_names_the_institution_in_the_packs_language(curated, tmp_path, lang):
+    from pptx import Presentation
+
+    from report.pptx import write_pptx
+
+    full, short = NAMES[lang]
+    pack = build_pack(curated, Scope(as_of=AS_OF, institutions={"admi"}), lang)
+    assert pack.institutions == [full] and pack.institution_short == [short]
+    cover = Presentation(write_pptx(tmp_path / "d.pptx", pack)).slides[0]
+    words = [p.text for s in cover.shapes if s.has_text_frame for p in s.text_frame.paragraphs]
+    assert full in words
+    if lang != "en":
+        assert NAMES["en"][0] not in words
+    # tables and charts: the agreements list names the institution in the language
+    assert {row[1] for row in pack.agreements.table.rows} == {short}
+
+
+def test_a_name_in_the_language_falls_back_to_the_main_name(curated):
+    homes = curated.tables["institutions"].assign(name_ru=[None, ""], short_name_ru=[None, None])
+    dataset = type(curated)(**{**curated.__dict__, "tables": {**curated.tables, "institutions": homes}})
+    pack = build_pack(dataset, Scope(as_of=AS_OF), "ru")
+    assert sorted(pack.institutions) == ["Andijan State Medical Institute", "Samarkand State Medical University"]

@@ -20,6 +20,7 @@ import metrics
 import metrics.fx
 from loaders import Dataset, load_dataset
 from loaders.privacy import EVIDENCE_TABLES, Privacy
+from report.summary import target_figures as figures_of_targets
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # Rows of scoped copies kept in memory for reuse (ScopedFrames); ~250-300 bytes per visit row.
@@ -271,6 +272,13 @@ def targets_vs_actual(path: str, stamp: tuple, scope: metrics.Scope) -> pd.DataF
     if scope.year_to is not None:
         keep &= years <= scope.year_to
     return full[keep.to_numpy()].reset_index(drop=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def target_figures(path: str, stamp: tuple, scope: metrics.Scope) -> list:
+    """Each target of the scope beside its actual figure with its state
+    (``report.summary.target_figures``: the Summary page counts the targets met)."""
+    return figures_of_targets(load_cached(path, stamp).tables, scope, _shared(path, stamp))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

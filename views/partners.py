@@ -29,8 +29,9 @@ values, notes = ctx.kpis()
 kpi_cards(ctx, ["partners", "partner_countries", "irn_index"], values, notes, columns=3)
 
 # Map ---------------------------------------------------------------------------------
+homes = ctx.localised_institutions(scoped["institutions"])  # named in the page's language
 deck = charts.partner_map(
-    partners, scoped["institutions"], links, lang=lang, country_names=country_names, present=ctx.present,
+    partners, homes, links, lang=lang, country_names=country_names, present=ctx.present,
     height=640 if ctx.present else 560,
 )
 event = st.pydeck_chart(deck, height=640 if ctx.present else 560, key="partner-map",
@@ -41,7 +42,7 @@ picked_ids = [p.get("partner_id") for p in picked_points if p.get("partner_id")]
 present_types = set(partners["type"])
 types_shown = [k for k in PARTNER_TYPES if k in present_types]
 legend(charts.partner_type_legend(types_shown, lang), title=t("page.partners.legend_type", lang))
-legend(charts.institution_legend(scoped["institutions"], links, lang), title=t("page.partners.legend_home", lang), shape="square")
+legend(charts.institution_legend(homes, links, lang), title=t("page.partners.legend_home", lang), shape="square")
 st.caption(t("page.partners.map_note", lang))
 
 # Table ---------------------------------------------------------------------------------
