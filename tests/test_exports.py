@@ -534,4 +534,4 @@ def test_the_annex_partner_sheet_keeps_its_columns(dataset):
     headers = pack_of(dataset).data_tables["partners"].headers
     assert headers == ["Partner id", "Partner name", "Name", "Type", "Country", "City",
                        "Latitude", "Longitude", "Website", "Source", "EWP id", "Erasmus code",
-                       "Row in source"]
+                       "Row in the data file"]
