@@ -422,8 +422,8 @@ def _summary(pdf: PackPdf, pack: Pack) -> None:
     _paragraph(pdf, summary_scope(pack))
     _table(pdf, summary_table(pack), 9)
     pdf.ln(2)
-    if pack.targets_met:
-        _paragraph(pdf, f"{pack.label('pack.summary.targets_title')}: {pack.targets_met}", 10.5, (0, 0, 0))
+    if pack.targets_met:  # "18 of 30 targets for 2024 met." says what it is
+        _paragraph(pdf, pack.targets_met, 10.5, (0, 0, 0))
     for sentence in pack.summary:
         _paragraph(pdf, f"• {sentence}", 10.5, (0, 0, 0))
 

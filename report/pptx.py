@@ -324,12 +324,14 @@ def _summary(deck: Deck, pack: Pack) -> None:
     width = SLIDE_W - 2 * MARGIN
     add_table(slide, summary_table(pack), MARGIN, BODY_TOP, int(width * 0.55), 10, Inches(0.3))
     left = MARGIN + int(width * 0.58)
-    lines = [f"{pack.label('pack.summary.targets_title')}: {pack.targets_met}"] if pack.targets_met else []
+    lines = [pack.targets_met] if pack.targets_met else []  # "18 of 30 targets for 2024 met."
     lines += [f"• {s}" for s in pack.summary]
     box = text_box(slide, left, BODY_TOP, width - int(width * 0.58),
                    SLIDE_H - BODY_TOP - FOOTER_H - Inches(0.3), lines, 13)
     for paragraph in box.text_frame.paragraphs:
         paragraph.space_after = Pt(7)
+    if pack.targets_met:
+        box.text_frame.paragraphs[0].font.bold = True
 
 
 def _fitting_size(text: str, room: int, sizes: tuple[float, ...]) -> float:

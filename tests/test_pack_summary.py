@@ -136,3 +136,18 @@ def test_a_name_in_the_language_falls_back_to_the_main_name(curated):
     dataset = type(curated)(**{**curated.__dict__, "tables": {**curated.tables, "institutions": homes}})
     pack = build_pack(dataset, Scope(as_of=AS_OF), "ru")
     assert sorted(pack.institutions) == ["Andijan State Medical Institute", "Samarkand State Medical University"]
+
+
+def test_each_headline_figure_of_the_summary_cites_its_documents(curated):
+    """data/ has two documents: SamSMU's web page (cited first, by the samsmu institution
+    row: [1]) and ADMI's article ([2]). Outgoing visits and the students are ADMI's alone,
+    the one grant is SamSMU's; partners come from both."""
+    from report.model import summary_table
+
+    table = summary_table(build_pack(curated, Scope(as_of=AS_OF), "en"))
+    assert table.headers[-1] == text("pack.sources.title", "en")
+    sources = {row[0]: row[-1] for row in table.rows}
+    assert sources[text("kpi.partners.label", "en")] == "[1], [2]"
+    assert sources[text("kpi.visits_outgoing.label", "en")] == "[2]"
+    assert sources[text("kpi.international_students.label", "en")] == "[2]"
+    assert sources[text("kpi.grant_funding_usd.label", "en")] == "[1]"

@@ -86,8 +86,7 @@ st.subheader(t("page.summary.figures", lang))
 rows = headline_rows(figs, lang)
 table = pd.DataFrame(rows, columns=[t("export.col.kpi", lang), t("export.col.value", lang), t("pack.col.change", lang)])
 st.table(table.set_index(table.columns[0]))
-st.markdown(f"**{t('pack.summary.targets_title', lang)}:** "
-            + _markdown(targets_sentence(targets_met(ctx.target_figures(), ctx.scope.as_of), lang)))
+st.markdown("**" + _markdown(targets_sentence(targets_met(ctx.target_figures(), ctx.scope.as_of), lang)) + "**")
 
 st.subheader(t("page.summary.in_words", lang))
 for sentence in summary_sentences(figs, lang):
