@@ -97,9 +97,9 @@ if chosen:
     lookups = ctx.lookups()
     detail_docs = documents_of_frame(ctx, "partners", partners[partners["partner_id"] == chosen])
     tabs = st.tabs([
-        t("page.partners.tab_agreements", lang, n=int(row["agreements"])),
-        t("page.partners.tab_visits", lang, n=int(row["visits"])),
-        t("page.partners.tab_grants", lang, n=int(row["grants"])),
+        t("page.partners.tab_agreements", lang, n=fmt.integer(row["agreements"], lang)),
+        t("page.partners.tab_visits", lang, n=fmt.integer(row["visits"], lang)),
+        t("page.partners.tab_grants", lang, n=fmt.integer(row["grants"], lang)),
     ])
     with tabs[0]:
         rows = scoped["agreements"][scoped["agreements"]["partner_id"] == chosen]
