@@ -18,15 +18,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 
 from i18n import fmt, t
-from metrics import KPI_BY_NAME, Scope
+from loaders.privacy import Privacy
+from metrics import KPI_BY_NAME, Scope, apply_scope, evidence_frame
 from metrics.compare import by_institution_with_notes
 from metrics.figure import SHOWN, Figure, figures
 from report.cells import DATE_STYLE
 from report.figure_words import change_text, value_text
+from report.sources import build_register
 
 # The figures the summary (and the pack's key-figure cards) show, in reading order.
 HEADLINE = ("partners", "partner_countries", "agreements_active", "visits_incoming",
@@ -272,3 +275,27 @@ def headline_rows(figs: Mapping[str, Figure], lang: str, date_style: str = DATE_
             change = t("pack.compare.no_comparison", lang) if fig.state in SHOWN else ""
         rows.append([t(fig.label_key, lang), value, change])
     return rows
+
+
+@dataclass(frozen=True)
+class FigureSources:
+    """Each headline figure's documents by their numbers in the register, and the titles of
+    the documents cited ("[1] International Cooperation Relations")."""
+
+    numbers: dict[str, str]  # figure -> "[1], [3]" ("" when its rows cite none)
+    titles: list[str]  # "[1] title", for the documents the figures cite
+
+
+def figure_sources(tables: Mapping[str, pd.DataFrame], scope: Scope, privacy: Privacy,
+                   lang: str, folder: Path | None = None, shared: dict | None = None) -> FigureSources:
+    """The documents behind each headline figure, numbered as the pack's Sources register
+    numbers them (``report.sources``): the dashboard's Summary page cites as the pack does."""
+    scoped = apply_scope(tables, scope)
+    register = build_register(tables, scoped, privacy, lang, folder)
+    cited, cited_scoped = register.cited_tables(tables), register.cited_tables(scoped)
+    shared = {} if shared is None else shared
+    found = {name: register.numbers_in([evidence_frame(cited, scope, name, cited_scoped, shared)])
+             for name in HEADLINE}
+    used = sorted({n for numbers in found.values() for n in numbers})
+    return FigureSources({name: register.numbers_text(numbers, limit=24) for name, numbers in found.items()},
+                         [f"[{n}] {register.entry(n).title}" for n in used])

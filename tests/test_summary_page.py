@@ -73,6 +73,15 @@ def test_the_summary_says_cannot_tell_and_unknown_in_english():
     assert sentences[3] == "1 active grant; funding is unknown: no funded grant has an amount in USD."
     table = at.table[0].value
     assert table.loc["Grant funding (USD)"].iloc[0] == "unknown"  # never $0
+    # each figure cites its documents as the pack numbers them: SamSMU's web page [1]
+    # (the first row citing it: the samsmu institution), ADMI's article [2]; outgoing
+    # visits are ADMI's alone, the one grant is SamSMU's
+    assert table["Sources"].to_dict() == {
+        "Partners": "[1], [2]", "Partner countries": "[1], [2]", "Active agreements": "[1], [2]",
+        "Incoming visits": "[1], [2]", "Outgoing visits": "[2]", "Grant funding (USD)": "[1]",
+        "International students": "[2]", "Partner network index": "[1], [2]"}
+    assert ("Sources: [1] International Cooperation Relations · [2] International cooperation works "
+            "undertaken at the Andijan State Medical Institute") in [c.value for c in at.caption]
     assert "Andijan State Medical Institute · Samarkand State Medical University" in _markdown(at)  # as the cover
 
 

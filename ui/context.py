@@ -100,6 +100,11 @@ class PageContext:
         (``report.summary.TargetFigure``: met, not met, cannot tell)."""
         return cached.target_figures(self.path, self.stamp, self.scope)
 
+    def figure_sources(self):
+        """Each headline figure's documents by number, as the pack cites them
+        (``report.summary.FigureSources``; the public register in presentation mode)."""
+        return cached.figure_sources(self.path, self.stamp, self.scope, self.lang, self.present)
+
     def evidence_frame(self, name: str, masked: bool = True) -> pd.DataFrame:
         """The rows behind KPI ``name`` for the scope (``metrics.evidence_frame``), masked
         in presentation mode (``loaders.privacy``; ``masked=False``: to match ids, never to show)."""

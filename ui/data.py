@@ -20,6 +20,9 @@ import metrics
 import metrics.fx
 from loaders import Dataset, load_dataset
 from loaders.privacy import EVIDENCE_TABLES, Privacy
+from report.model import dataset_folder
+from report.summary import FigureSources
+from report.summary import figure_sources as sources_of_figures
 from report.summary import target_figures as figures_of_targets
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -279,6 +282,16 @@ def target_figures(path: str, stamp: tuple, scope: metrics.Scope) -> list:
     """Each target of the scope beside its actual figure with its state
     (``report.summary.target_figures``: the Summary page counts the targets met)."""
     return figures_of_targets(load_cached(path, stamp).tables, scope, _shared(path, stamp))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def figure_sources(path: str, stamp: tuple, scope: metrics.Scope, lang: str, public: bool) -> FigureSources:
+    """The documents behind each headline figure, numbered as the pack numbers them
+    (``report.summary.figure_sources``); ``public``: the public edition's register
+    (presentation mode)."""
+    dataset = load_cached(path, stamp)
+    privacy = Privacy.for_tables(dataset.tables, public, lang)
+    return sources_of_figures(dataset.tables, scope, privacy, lang, dataset_folder(dataset), _shared(path, stamp))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

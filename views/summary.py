@@ -15,6 +15,7 @@ from metrics.figure import figures
 from report.cells import DATE_STYLE
 from report.scope_words import scope_lines, scope_words
 from report.summary import (
+    HEADLINE,
     headline_rows,
     scope_line,
     summary_sentences,
@@ -83,9 +84,13 @@ comparison = ctx.year_over_year()
 figs = figures(values, notes, comparison.changes if comparison.reason is None else None)
 
 st.subheader(t("page.summary.figures", lang))
-rows = headline_rows(figs, lang)
-table = pd.DataFrame(rows, columns=[t("export.col.kpi", lang), t("export.col.value", lang), t("pack.col.change", lang)])
+sources = ctx.figure_sources()  # numbered as the pack's Sources page numbers them
+rows = [[*row, sources.numbers.get(name, "")] for row, name in zip(headline_rows(figs, lang), HEADLINE, strict=True)]
+table = pd.DataFrame(rows, columns=[t("export.col.kpi", lang), t("export.col.value", lang), t("pack.col.change", lang),
+                                    t("pack.sources.title", lang)])
 st.table(table.set_index(table.columns[0]))
+if sources.titles:
+    st.caption(_markdown(t("pack.sources.cites", lang, numbers=" · ".join(sources.titles))))
 st.markdown("**" + _markdown(targets_sentence(targets_met(ctx.target_figures(), ctx.scope.as_of), lang)) + "**")
 
 st.subheader(t("page.summary.in_words", lang))
