@@ -28,7 +28,7 @@ def bar_chart(
     value_format: str = ",d",
     value_prefix: str = "",
     value_suffix: str = "",
-    present: bool = False,
+    presenting: bool = False,
     height: int | None = None,
     lang: str | None = None,
 ) -> go.Figure:
@@ -102,7 +102,7 @@ def bar_chart(
     layout = {"barmode": "stack" if stacked else "group", "xaxis": xaxis, "yaxis": yaxis}
     # Built as plain dicts and checked once (``make_figure``): plotly's per-property
     # validation was most of a small chart's cost.
-    return make_figure(traces, layout, present=present, height=height, lang=lang)
+    return make_figure(traces, layout, presenting=presenting, height=height, lang=lang)
 
 
 def _is_missing(value: object) -> bool:
@@ -134,7 +134,7 @@ def line_chart(
     group_labels: dict[str, str] | None = None,
     group_colors: dict[str, str] | None = None,
     category_order: Sequence | None = None,
-    present: bool = False,
+    presenting: bool = False,
     height: int | None = None,
     lang: str | None = None,
 ) -> go.Figure:
@@ -169,7 +169,7 @@ def line_chart(
         "xaxis": {"title": {"text": category_title}, "type": "category"},
         "yaxis": {"title": {"text": value_title}, "rangemode": "tozero", "tickformat": ",d"},
     }
-    return make_figure(traces, layout, present=present, height=height, lang=lang)
+    return make_figure(traces, layout, presenting=presenting, height=height, lang=lang)
 
 
 def _line_values(cats: list, vals: list, groups: list | None, group_value: object,

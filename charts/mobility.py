@@ -50,7 +50,7 @@ def _years_as_text(counts: pd.DataFrame) -> pd.DataFrame:
     return counts.assign(year=counts["year"].astype(int).astype(str))
 
 
-def visits_per_year(visits: pd.DataFrame, *, lang: str = "en", present: bool = False) -> go.Figure | None:
+def visits_per_year(visits: pd.DataFrame, *, lang: str = "en", presenting: bool = False) -> go.Figure | None:
     """Incoming and outgoing visits per calendar year, side by side (None: no dated visit)."""
     counts = frames.count_by(visits, ["year", "direction"])
     if counts.empty:
@@ -60,18 +60,18 @@ def visits_per_year(visits: pd.DataFrame, *, lang: str = "en", present: bool = F
         counts, "year", "count", group="direction", stacked=False,
         category_order=sorted(counts["year"].unique()), group_order=DIRECTIONS,
         category_title=t("common.axis.year", lang), value_title=t("common.axis.visits", lang),
-        group_labels=_directions(lang), group_colors=DIRECTION_COLORS, present=present,
+        group_labels=_directions(lang), group_colors=DIRECTION_COLORS, presenting=presenting,
     )
 
 
-def visits_by_mode(visits: pd.DataFrame, *, lang: str = "en", present: bool = False) -> go.Figure:
+def visits_by_mode(visits: pd.DataFrame, *, lang: str = "en", presenting: bool = False) -> go.Figure:
     """Visits per direction, in person and remote stacked."""
     counts = frames.count_by(visits, ["direction", "mode"])
     return bar_chart(
         counts, "direction", "count", group="mode", category_order=[d for d in DIRECTIONS if d in set(counts["direction"])],
         group_order=MODES, category_labels=_directions(lang),
         group_labels={m: t(f"enum.mode.{m}", lang) for m in MODES}, group_colors=MODE_COLORS,
-        category_title=t("common.axis.direction", lang), value_title=t("common.axis.visits", lang), present=present,
+        category_title=t("common.axis.direction", lang), value_title=t("common.axis.visits", lang), presenting=presenting,
     )
 
 
@@ -84,7 +84,7 @@ def domestic_visits(visits: pd.DataFrame, institutions: pd.DataFrame) -> dict[st
 
 
 def visits_by_country(visits: pd.DataFrame, institutions: pd.DataFrame, country_name: Callable[[str], str], *,
-                      lang: str = "en", present: bool = False, top: int = TOP_COUNTRIES) -> go.Figure:
+                      lang: str = "en", presenting: bool = False, top: int = TOP_COUNTRIES) -> go.Figure:
     """Visits per foreign country (the institution's own country is left out, as in the
     "Mobility countries" figure; ``domestic_visits`` counts those), incoming and outgoing
     stacked, the largest first; beyond ``top`` countries the rest fold into "Other"."""
@@ -95,22 +95,22 @@ def visits_by_country(visits: pd.DataFrame, institutions: pd.DataFrame, country_
     return bar_chart(
         counts, "country", "count", group="direction", horizontal=True, category_order=_largest_first(counts, "country"),
         group_order=DIRECTIONS, group_labels=_directions(lang), group_colors=DIRECTION_COLORS,
-        value_title=t("common.axis.visits", lang), present=present,
+        value_title=t("common.axis.visits", lang), presenting=presenting,
     )
 
 
-def visits_by_faculty(exploded: pd.DataFrame, *, lang: str = "en", present: bool = False) -> go.Figure:
+def visits_by_faculty(exploded: pd.DataFrame, *, lang: str = "en", presenting: bool = False) -> go.Figure:
     """Visits per faculty (a visit of two faculties counts in both): ``exploded`` has one
     row per visit and faculty (``faculty``, ``direction``)."""
     counts = frames.count_by(exploded, ["faculty", "direction"])
     return bar_chart(
         counts, "faculty", "count", group="direction", horizontal=True, category_order=_largest_first(counts, "faculty"),
         group_order=DIRECTIONS, group_labels=_directions(lang), group_colors=DIRECTION_COLORS,
-        value_title=t("common.axis.visits", lang), present=present,
+        value_title=t("common.axis.visits", lang), presenting=presenting,
     )
 
 
-def sessions_per_year(visits: pd.DataFrame, *, lang: str = "en", present: bool = False) -> go.Figure | None:
+def sessions_per_year(visits: pd.DataFrame, *, lang: str = "en", presenting: bool = False) -> go.Figure | None:
     """Sessions held by incoming visitors per year and activity (None: no session counted)."""
     incoming = rules.incoming_visits(visits)
     counts = frames.count_by(incoming.assign(activity_label=incoming["activity"]), ["year", "activity_label"],
@@ -122,5 +122,5 @@ def sessions_per_year(visits: pd.DataFrame, *, lang: str = "en", present: bool =
     return bar_chart(
         counts, "year", "count", group="activity_label", category_order=sorted(counts["year"].unique()),
         group_labels={a: t(f"enum.activity.{a}", lang) for a in counts["activity_label"].unique()},
-        category_title=t("common.axis.year", lang), value_title=t("common.axis.sessions", lang), present=present,
+        category_title=t("common.axis.year", lang), value_title=t("common.axis.sessions", lang), presenting=presenting,
     )

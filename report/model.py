@@ -157,7 +157,6 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
     step = progress or (lambda share: None)
     tables = dataset.tables
     scoped = apply_scope(tables, scope)
-    shared: dict = {}
     report = report or build_report(dataset, scope)
     step(0.2)
     privacy = Privacy.for_tables(tables, public, lang)
@@ -174,7 +173,8 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
                                  if report_figures(report)[n].state in ("known", "at_least") else ""),
                      t(KPI_BY_NAME[n].definition_key, lang), kpi_parts(n, report, lang)[1])
            for n in BIG_NUMBERS]
-    frames = {k.name: metrics.evidence_frame(tables, scope, k.name, scoped, shared)
+    cache = metrics.DatasetCache(tables)  # of the cited tables: the evidence's row facts, built once
+    frames = {k.name: metrics.evidence_frame(tables, scope, k.name, scoped, cache)
               for k in KPIS}
     step(0.55)
     appendix = [appendix_entry(k, frames[k.name], report, privacy, lang) for k in KPIS]
@@ -268,7 +268,7 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
         changes=changes,
         figures=report_figures(report),
         summary=summary_sentences(report_figures(report), lang),
-        targets_met=targets_sentence(targets_met(target_figures(dataset.tables, scope, shared), scope.as_of), lang),
+        targets_met=targets_sentence(targets_met(target_figures(dataset.tables, scope), scope.as_of), lang),
         institution_figures=institution_figures(report, tables, lang),
     )
 

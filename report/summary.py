@@ -24,7 +24,7 @@ import pandas as pd
 
 from i18n import fmt, t
 from loaders.privacy import Privacy
-from metrics import KPI_BY_NAME, Scope, apply_scope, evidence_frame
+from metrics import KPI_BY_NAME, DatasetCache, Scope, apply_scope, evidence_frame
 from metrics.compare import by_institution_with_notes
 from metrics.figure import SHOWN, Figure, figures
 from report.cells import DATE_STYLE
@@ -185,7 +185,7 @@ class TargetFigure:
 
 
 def target_figures(tables: Mapping[str, pd.DataFrame], scope: Scope,
-                   shared: dict | None = None) -> list[TargetFigure]:
+                   cache: DatasetCache | None = None) -> list[TargetFigure]:
     """Every target of the scope's institutions and years beside its actual figure, the KPI
     of that institution and year alone (as ``metrics.targets_vs_actual`` computes it) with
     its state."""
@@ -208,7 +208,7 @@ def target_figures(tables: Mapping[str, pd.DataFrame], scope: Scope,
         ids = sorted(set(rows["institution_id"].astype(str)))
         values, notes = by_institution_with_notes(
             tables, Scope(institutions=frozenset(ids), year_from=year, year_to=year, as_of=scope.as_of),
-            shared=shared)
+            cache=cache)
         figs = {i: figures(values[i], notes[i]) for i in ids}
         for row in rows.itertuples(index=False):
             institution = str(row.institution_id)
@@ -287,14 +287,14 @@ class FigureSources:
 
 
 def figure_sources(tables: Mapping[str, pd.DataFrame], scope: Scope, privacy: Privacy,
-                   lang: str, folder: Path | None = None, shared: dict | None = None) -> FigureSources:
+                   lang: str, folder: Path | None = None) -> FigureSources:
     """The documents behind each headline figure, numbered as the pack's Sources register
     numbers them (``report.sources``): the dashboard's Summary page cites as the pack does."""
     scoped = apply_scope(tables, scope)
     register = build_register(tables, scoped, privacy, lang, folder)
     cited, cited_scoped = register.cited_tables(tables), register.cited_tables(scoped)
-    shared = {} if shared is None else shared
-    found = {name: register.numbers_in([evidence_frame(cited, scope, name, cited_scoped, shared)])
+    cache = DatasetCache(cited)  # of the cited tables, as the pack's evidence
+    found = {name: register.numbers_in([evidence_frame(cited, scope, name, cited_scoped, cache)])
              for name in HEADLINE}
     used = sorted({n for numbers in found.values() for n in numbers})
     return FigureSources({name: register.numbers_text(numbers, limit=24) for name, numbers in found.items()},

@@ -248,7 +248,7 @@ def test_date_text_and_display_frame():
 
 def test_query_round_trip():
     state = ViewState(institutions=("samsmu",), year_from=2023, year_to=2024, countries=("KOR", "DEU"),
-                      partner_types=("university",), as_of=date(2025, 6, 30), lang="ru", present=True)
+                      partner_types=("university",), as_of=date(2025, 6, 30), lang="ru", presenting=True)
     query = to_query(state)
     assert query == {"inst": ["samsmu"], "from": ["2023"], "to": ["2024"], "country": ["KOR", "DEU"],
                      "ptype": ["university"], "as_of": ["2025-06-30"], "lang": ["ru"], "present": ["1"]}
@@ -265,7 +265,7 @@ def test_query_round_trip():
         ({"from": ["2025"], "to": ["2020"]}, ViewState()),
         ({"as_of": ["0001-01-01"]}, ViewState()),
         ({"from": ["soon"], "as_of": ["yesterday"], "lang": ["fr"]}, ViewState()),
-        ({"present": ["0"]}, ViewState(present=False)),
+        ({"present": ["0"]}, ViewState(presenting=False)),
     ],
 )
 def test_parse_query_is_forgiving(query, expected):

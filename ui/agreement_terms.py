@@ -60,7 +60,7 @@ def _use(ctx, uses) -> None:
                                           else fmt.integer(int(v), lang)),
         actual_text=[fmt.integer(a, lang) if not u else t("page.agreements.use.at_least", lang, n=fmt.integer(a, lang), u=u)
                      for a, u in zip(frame["actual"], frame["unplaced"], strict=True)],
-        visits_text=frame["visit_ids"].map(lambda ids: "" if ctx.present else ", ".join(ids)),
+        visits_text=frame["visit_ids"].map(lambda ids: "" if ctx.presenting else ", ".join(ids)),
     ).sort_values(["year_start", "agreement_id"], ascending=[False, True], kind="stable")
     shown = display_frame(frame, [
         ("institution_id", "common.col.institution", "institution"),
@@ -72,7 +72,7 @@ def _use(ctx, uses) -> None:
         ("planned_text", "page.agreements.use.col.planned", "text"),
         ("actual_text", "page.agreements.use.col.actual", "text"),
         ("state_text", "page.agreements.use.col.state", "text"),
-        *([] if ctx.present else [("visits_text", "page.agreements.use.col.visits", "text")]),
+        *([] if ctx.presenting else [("visits_text", "page.agreements.use.col.visits", "text")]),
         ("agreement_id", "page.agreements.use.col.agreement", "text"),
     ], lang, lookups=ctx.lookups())
     table_with_download(shown, "agreements-use", lang, key="agreements-use")
@@ -112,7 +112,7 @@ def _pipeline(ctx, agreements: pd.DataFrame, uses) -> None:
             ("institution_id", "common.col.institution", "institution"),
             ("partner_id", "common.col.partner", "partner"),
             ("stage", "page.agreements.pipeline.col.stage", "enum:agreement_stage"),
-            *([] if ctx.present else [("holder", "page.agreements.pipeline.col.holder", "text")]),
+            *([] if ctx.presenting else [("holder", "page.agreements.pipeline.col.holder", "text")]),
             ("next_action_on", "page.agreements.pipeline.col.next_action", "date"),
             ("expires_on", "common.col.expires_on", "date"),
         ], lang, lookups=ctx.lookups()), "agreements-pipeline", lang, key="agreements-pipeline")

@@ -102,7 +102,7 @@ def evidence_display(ctx: PageContext, name: str, frame: pd.DataFrame | None = N
         frame = frame.assign(country_name=[ctx.country_name(c) for c in frame["country"]])
     frame = with_documents(ctx, EVIDENCE_TABLE.get(kpi.evidence_of, "countries"), frame)
     columns = [c for c in COLUMNS[kpi.evidence_of]
-               if not (ctx.present and c[0] in (*PERSONAL, "quote"))]
+               if not (ctx.presenting and c[0] in (*PERSONAL, "quote"))]
     # The document right after the id: a panel reads what proves the row before its details.
     document = [c for c in columns if c[0] in ("document", "documents")]
     columns = [columns[0], *document, *[c for c in columns[1:] if c not in document]]

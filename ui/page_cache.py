@@ -27,15 +27,15 @@ def _with_code(label: str, code: str) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=6)
-def quality_tables(path: str, stamp: tuple, lang: str, _ctx: PageContext, present: bool = False) -> dict:
+def quality_tables(path: str, stamp: tuple, lang: str, _ctx: PageContext, presenting: bool = False) -> dict:
     """Every table of the Data quality page (views/quality.py), none of which depends on
     the filters: the problems with their severities, the map positions, the partners
     placed at their country only and the undated rows; ``_ctx``: the page's context of
-    that dataset (not part of the key). ``present``: a person's cell and names in the
+    that dataset (not part of the key). ``presenting``: a person's cell and names in the
     problems' values and messages hidden (``loaders.privacy``)."""
-    del path, stamp  # the cache key, with lang and present
+    del path, stamp  # the cache key, with lang and presenting
     dataset = _ctx.dataset
-    privacy = _ctx.privacy() if present else None
+    privacy = _ctx.privacy() if presenting else None
     out: dict = {"rows_used": sum(len(f) for f in dataset.tables.values())}
     if dataset.problems:
         out["severities"] = [p.severity for p in dataset.problems]

@@ -95,7 +95,7 @@ with left:
         st.plotly_chart(charts.bar_chart(
             signed, "year", "count", group="kind", category_order=sorted(signed["year"].unique()), group_order=KINDS,
             group_labels=kind_labels, category_title=t("common.axis.year", lang),
-            value_title=t("common.axis.agreements", lang), present=ctx.present, lang=lang,
+            value_title=t("common.axis.agreements", lang), presenting=ctx.presenting, lang=lang,
         ), key="signed-per-year")
     undated = int(agreements["signed_on"].isna().sum())
     if undated:
@@ -108,7 +108,7 @@ with right:
         by_status, "kind", "count", group="derived_status", horizontal=True, category_order=order,
         category_labels=kind_labels, group_order=STATUSES,
         group_labels={s: t(f"enum.agreement_status.{s}", lang) for s in STATUSES},
-        group_colors=AGREEMENT_STATUS_COLORS, value_title=t("common.axis.agreements", lang), present=ctx.present, lang=lang,
+        group_colors=AGREEMENT_STATUS_COLORS, value_title=t("common.axis.agreements", lang), presenting=ctx.presenting, lang=lang,
     ), key="agreements-by-kind")
 
 # Registry ---------------------------------------------------------------------------------

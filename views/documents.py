@@ -86,6 +86,6 @@ if chosen:
     rows = rows.assign(table=[t(f"page.quality.table.{name}", lang) for name in rows["table"]])
     columns = [("table", "page.quality.col.table", "text"), ("id", "common.col.id", "text"),
                ("_row", "common.col.row", "int"), ("quote", "common.col.quote", "text")]
-    if ctx.present:  # ids and quotes may name a person
+    if ctx.presenting:  # ids and quotes may name a person
         columns = [columns[0], columns[2]]
     table_with_download(display_frame(rows, columns, lang), f"document-{chosen}", lang, key="document-rows")

@@ -84,7 +84,7 @@ lines = scope_lines(ctx.scope, ctx.dataset.tables, ctx.lang)
 st.markdown(f"**{t('page.export.scope', ctx.lang)}**")
 st.text(f"{scope_words(lines, ctx.lang)}\n"
         f"{t('export.as_of', ctx.lang)}: {ctx.scope.as_of.isoformat()}")
-public = st.toggle(t("page.export.public", ctx.lang), value=ctx.present)
+public = st.toggle(t("page.export.public", ctx.lang), value=ctx.presenting)
 
 
 def files_key(exports) -> tuple:

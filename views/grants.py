@@ -40,7 +40,7 @@ def usd_bars(frame: pd.DataFrame, category: str, key: str) -> None:
     st.plotly_chart(charts.bar_chart(
         totals, category, "count", horizontal=True, value_title=usd_title, value_format=",.0f",
         value_prefix="$" if lang == "en" else "", value_suffix="" if lang == "en" else "\u00a0$",
-        present=ctx.present, lang=lang,
+        presenting=ctx.presenting, lang=lang,
     ), key=key)
 
 
@@ -52,7 +52,7 @@ with left:
         by_status.assign(group=by_status["status"]), "status", "count", group="group",
         category_order=[s for s in STATUSES if s in set(by_status["status"])], group_order=STATUSES,
         category_labels=status_labels, group_labels=status_labels, group_colors=GRANT_STATUS_COLORS,
-        value_title=t("common.axis.grants", lang), present=ctx.present, lang=lang,
+        value_title=t("common.axis.grants", lang), presenting=ctx.presenting, lang=lang,
     ), key="grants-by-status")
 with right:
     st.subheader(t("page.grants.by_funder", lang))

@@ -116,7 +116,7 @@ if len(by_inst) > 1:
     by = right.selectbox(t("page.overview.sort_by", lang), [None, *shown_figures], key="compare-sort",
                          format_func=lambda k: t("page.overview.sort_name", lang) if k is None else kpi_label[k])
     rows = sort_rows([header(i) for i in listed], cells, by)
-    st.plotly_chart(institution_bars(rows, shown_figures, cells, labels=kpi_label, present=ctx.present, lang=lang),
+    st.plotly_chart(institution_bars(rows, shown_figures, cells, labels=kpi_label, presenting=ctx.presenting, lang=lang),
                     key="by-institution-chart", config={"displaylogo": False})
     if picked:
         st.caption(t("page.overview.by_institution_note", lang))

@@ -10,13 +10,13 @@ from ui import legend, start_page, stop_if_empty, table_with_download
 from ui.documents import document_links, documents_of_frame, with_documents
 from ui.evidence import kpi_cards
 from ui.tables import display_frame
-from ui.text import plain, tt
+from ui.text import plain, t_plain
 
 ctx = start_page("partners")
 lang = ctx.lang
 # A row's source as its document's title and quote (the quote is hidden when presenting).
 DOCUMENT_COLUMNS = [("document", "common.col.document", "text"),
-                    *([] if ctx.present else [("quote", "common.col.quote", "text")]),
+                    *([] if ctx.presenting else [("quote", "common.col.quote", "text")]),
                     ("_row", "common.col.row", "int")]
 scoped = ctx.scoped()
 stop_if_empty(ctx, [scoped["partners"]])
@@ -31,10 +31,10 @@ kpi_cards(ctx, ["partners", "partner_countries", "irn_index"], values, notes, co
 # Map ---------------------------------------------------------------------------------
 homes = ctx.localised_institutions(scoped["institutions"])  # named in the page's language
 deck = charts.partner_map(
-    partners, homes, links, lang=lang, country_names=country_names, present=ctx.present,
-    height=640 if ctx.present else 560,
+    partners, homes, links, lang=lang, country_names=country_names, presenting=ctx.presenting,
+    height=640 if ctx.presenting else 560,
 )
-event = st.pydeck_chart(deck, height=640 if ctx.present else 560, key="partner-map",
+event = st.pydeck_chart(deck, height=640 if ctx.presenting else 560, key="partner-map",
                         on_select="rerun", selection_mode="multi-object")
 # A click on partner points (or shift-click for several) narrows the table below to them.
 picked_points = (getattr(event, "selection", None) or {}).get("objects", {}).get("partners", []) if event else []
@@ -92,8 +92,8 @@ if chosen:
     source = row.get("source")
     if isinstance(source, str) and source.strip():
         partner_doc = with_documents(ctx, "partners", partners[partners["partner_id"] == chosen])
-        st.caption(tt("page.partners.source", lang, source=partner_doc["document"].iloc[0]  # data text: as text
-                      + (" — " + partner_doc["quote"].iloc[0] if partner_doc["quote"].iloc[0] and not ctx.present else "")))
+        st.caption(t_plain("page.partners.source", lang, source=partner_doc["document"].iloc[0]  # data text: as text
+                      + (" — " + partner_doc["quote"].iloc[0] if partner_doc["quote"].iloc[0] and not ctx.presenting else "")))
     lookups = ctx.lookups()
     detail_docs = documents_of_frame(ctx, "partners", partners[partners["partner_id"] == chosen])
     tabs = st.tabs([
@@ -126,7 +126,7 @@ if chosen:
             ("activity", "common.col.activity", "enum:activity"),
             *DOCUMENT_COLUMNS,
         ]
-        if not ctx.present:
+        if not ctx.presenting:
             columns.insert(1, ("person", "common.col.person", "text"))
         table_with_download(display_frame(rows, columns, lang, lookups=lookups), f"visits-{chosen}", lang, key="detail-visits")
     with tabs[2]:

@@ -13,7 +13,7 @@ from ui.tables import display_frame
 ctx = start_page("quality")
 lang = ctx.lang
 dataset = ctx.dataset
-tables = quality_tables(ctx.path, ctx.stamp, lang, ctx, ctx.present)  # none depends on the filters
+tables = quality_tables(ctx.path, ctx.stamp, lang, ctx, ctx.presenting)  # none depends on the filters
 
 # Problems ---------------------------------------------------------------------------------
 errors, warnings = dataset.error_count, dataset.warning_count  # also those not listed

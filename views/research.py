@@ -73,7 +73,7 @@ links = pd.DataFrame([(h, k) for h in homes["institution_id"] for k in point_fra
 names = {c: ctx.country_name(c) for c in countries["country"]}
 papers = dict(zip(point_frame["partner_id"].astype(str), point_frame["activity"], strict=True))
 deck = charts.partner_map(
-    point_frame, homes, links, lang=lang, country_names=names, present=ctx.present,
+    point_frame, homes, links, lang=lang, country_names=names, presenting=ctx.presenting,
     country_counts=dict(zip(countries["country"], countries["papers"], strict=True)),
     country_noun_key="page.research.map_country_tip", clickable=False,
     point_details={pid: fmt.plural("page.research.map_point_tip", n, lang) for pid, n in papers.items()},
@@ -98,7 +98,7 @@ else:
         group_labels={"international": t("page.research.kind.international", lang),
                       "domestic": t("page.research.kind.domestic", lang)},
         category_title=t("common.axis.year", lang), value_title=t("page.research.axis.papers", lang),
-        present=ctx.present, lang=lang), key="research-years")
+        presenting=ctx.presenting, lang=lang), key="research-years")
     shown = years.assign(share_text=years["share"].map(lambda s: fmt.percent(s, lang)))
     table_with_download(display_frame(shown, [
         ("year", "common.col.year", "int"), ("papers", "page.research.col.papers", "int"),

@@ -49,7 +49,7 @@ with right:
     named = by_country.assign(country=by_country["country"].map(ctx.country_name))
     named = frames.top_n(named, "country", TOP, t("common.other", lang))
     st.plotly_chart(charts.bar_chart(
-        named, "country", "count", horizontal=True, value_title=t("common.axis.students", lang), present=ctx.present, lang=lang,
+        named, "country", "count", horizontal=True, value_title=t("common.axis.students", lang), presenting=ctx.presenting, lang=lang,
     ), key="students-by-country")
 
 # Trend -----------------------------------------------------------------------------------
@@ -62,7 +62,7 @@ st.plotly_chart(charts.line_chart(
     group_labels=ctx.institution_names,
     group_colors={iid: INSTITUTION_COLORS[i % len(INSTITUTION_COLORS)] for i, iid in enumerate(institution_ids)},
     category_title=t("common.axis.academic_year", lang), value_title=t("common.axis.students", lang),
-    present=ctx.present, lang=lang,
+    presenting=ctx.presenting, lang=lang,
 ), key="students-trend")
 
 # Level and faculty ---------------------------------------------------------------------------
@@ -75,7 +75,7 @@ with left:
     labels = {lv: t(f"enum.level.{lv}", lang) for lv in STUDENT_LEVELS} | {"unknown": t("common.not_stated", lang)}
     st.plotly_chart(charts.bar_chart(
         by_level, "level", "count", horizontal=True, category_labels=labels,
-        value_title=t("common.axis.students", lang), present=ctx.present, lang=lang,
+        value_title=t("common.axis.students", lang), presenting=ctx.presenting, lang=lang,
     ), key="students-by-level")
 with right:
     st.subheader(t("page.students.by_faculty", lang, year=latest_year))
@@ -84,7 +84,7 @@ with right:
     )
     st.plotly_chart(charts.bar_chart(
         by_faculty, "faculty", "count", horizontal=True, value_title=t("common.axis.students", lang),
-        present=ctx.present, lang=lang,
+        presenting=ctx.presenting, lang=lang,
     ), key="students-by-faculty")
 
 st.subheader(t("page.students.table", lang))

@@ -19,7 +19,7 @@ from loaders.schema import TABLES
 from ui.datapage.common import client, rows_text, write_to_store
 from ui.datapage.state import page_state
 from ui.panels import problem_text
-from ui.text import tt
+from ui.text import t_plain
 
 FIX = "fix"
 
@@ -62,7 +62,7 @@ def show_problems(dataset, lang: str, problems: list | None = None,
     """The check's verdict and its problems; with ``fix_key`` a column to type corrections
     in: returns {(sheet or table, row as in the file, column): corrected text}."""
     if dataset.fatal:
-        st.error(tt("data.check.fatal", lang, message=dataset.fatal_text(lang)))
+        st.error(t_plain("data.check.fatal", lang, message=dataset.fatal_text(lang)))
         return {}
     problems = [*dataset.errors, *dataset.warnings] if problems is None else problems
     if not problems:
@@ -122,7 +122,7 @@ def show_preview(diffs: dict, lang: str, title_key: str = "data.preview.title",
 
 def show_refused(refused: list[tuple[str, str]], lang: str) -> None:
     if refused:
-        st.error(tt("data.check.refused", lang, rows=rows_text(refused, lang)))
+        st.error(t_plain("data.check.refused", lang, rows=rows_text(refused, lang)))
 
 
 def summary_line(diffs: dict, before: dict[str, int], lang: str) -> str:
