@@ -91,3 +91,14 @@ def test_the_summary_in_presentation_mode_names_no_one():
     for person in ("togizbaev", "narzullaeva", "hafezi", "тогизбаев", "хафези", "mamasolieva"):
         assert person not in words
     assert [m for m in _markdown(at) if m.startswith("- ")]  # the sentences are shown
+
+
+def test_the_dashboard_names_the_institutions_in_its_language():
+    """data/institutions.csv short_name_ru / short_name_uz: the filter and the institutions'
+    comparison in the page's language; a link naming the English short name still works."""
+    ru = run_dashboard("overview", lang="ru")
+    assert ru.multiselect(key="f_inst").options == ["СамГМУ", "АГМИ"]
+    side = next(df.value for df in ru.dataframe if text("common.col.institution", "ru") in df.value.columns)
+    assert sorted(side[text("common.col.institution", "ru")]) == ["АГМИ", "СамГМУ"]
+    uz = run_dashboard("overview", lang="uz", inst="ADMI")
+    assert uz.multiselect(key="f_inst").value == ["admi"] and uz.multiselect(key="f_inst").options == ["SamDTU", "ADTI"]
