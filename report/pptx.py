@@ -450,10 +450,14 @@ def _summary(deck: Deck, pack: Pack) -> None:
     layout, min_row = _one_slide(table, int(width * 0.55), 10, Inches(0.3))
     add_table(slide, table, MARGIN, BODY_TOP, int(width * 0.55), layout=layout, min_row=min_row)
     left = MARGIN + int(width * 0.58)
+    lines = [pack.targets_met] if pack.targets_met else []  # "18 of 30 targets for 2024 met."
+    lines += [f"• {s}" for s in pack.summary]
     box = text_box(slide, left, BODY_TOP, width - int(width * 0.58),
-                   SLIDE_H - BODY_TOP - FOOTER_H - Inches(0.3), [f"• {s}" for s in pack.summary], 14)
+                   SLIDE_H - BODY_TOP - FOOTER_H - Inches(0.3), lines, 13)
     for paragraph in box.text_frame.paragraphs:
-        paragraph.space_after = Pt(8)
+        paragraph.space_after = Pt(7)
+    if pack.targets_met:
+        box.text_frame.paragraphs[0].font.bold = True
     absent = absent_line(pack)
     if absent:  # what the pack leaves out, in grey under the sentences
         paragraph = box.text_frame.add_paragraph()
@@ -605,8 +609,8 @@ def _appendix(deck: Deck, pack: Pack) -> None:
         for i, (doc, n, ids) in enumerate(documents):
             first = i == 0
             rows.append([entry.label if first else "", entry.value if first else "",
-                         str(entry.rows) if first else "",
-                         f"{doc} ({n})" if entry.by_document else doc, ids])
+                         pack.count(entry.rows) if first else "",
+                         f"{doc} ({pack.count(n)})" if entry.by_document else doc, ids])
     table = Table(headers, rows, (False, True, True, False, False), (17, 10, 9, 22, 42))
     notes = "\n\n".join(f"{e.label} ({e.rows}): {e.definition}" for e in pack.appendix)
     _table_slides(deck, pack, pack.label("pack.appendix.title"), table,
