@@ -431,3 +431,21 @@ def test_native_chart_formats_carry_the_language_and_white_labels_sit_on_navy(pa
                         assert colour == "FFFFFF"
                         white += 1
     assert axes > 5 and labels > 5 and white >= 1
+
+
+@needs_poppler
+@pytest.mark.parametrize("which", ["pdf3k", "admi_pdf"])
+def test_no_pdf_heading_is_left_alone_at_a_page_foot(which, request):
+    from pypdf import PdfReader
+
+    pdf = request.getfixturevalue(which)
+    reader = PdfReader(pdf)
+    for item in reader.outline:
+        if isinstance(item, list):
+            continue
+        page = reader.get_destination_page_number(item) + 1
+        lines = [line.strip() for line in _body_lines(pdf, page)]
+        words = item.title.split()
+        at = next(i for i, line in enumerate(lines) if line.startswith(" ".join(words[:2])))
+        # under the heading: its lead or table, and at least two more lines of it
+        assert len(lines) - at >= 3, (item.title, page, lines[at:])
