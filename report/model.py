@@ -13,7 +13,7 @@ each other and with the JSON report. Every number, date and word goes through
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -24,11 +24,13 @@ from i18n import LANGUAGE_NAMES, fmt, t
 from loaders.privacy import Privacy, row_label
 from loaders.schema import Dataset
 from metrics import KPI_BY_NAME, KPIS, Scope, apply_scope
+from metrics.compare import YearFigures
 from metrics.figure import Figure
 from metrics.tables import EVIDENCE_TABLE
 from report.annex import localise_frame
 from report.appendix import EvidenceEntry, appendix_entry
 from report.branding import Branding, load_branding
+from report.cells import DATE_STYLE
 from report.coauthors import research_part
 from report.figure_words import domestic_words
 from report.headline import (
@@ -38,9 +40,9 @@ from report.headline import (
     kpi_parts,
     kpi_table,
     report_figures,
-    summary_sentences,
 )
 from report.json_report import build_report
+from report.outcomes import outcomes_part
 from report.parts import Chart, Section, Series, Table
 from report.quota import quota_sections
 from report.rankings import rankings_for, rankings_section
@@ -55,10 +57,18 @@ from report.sections import (
     trends_section,
 )
 from report.sources import Register, build_register, cites_of
+from report.summary import (
+    HEADLINE,
+    scope_line,
+    summary_sentences,
+    target_figures_of,
+    targets_met,
+    targets_sentence,
+)
+from report.targets import targets_part
 from research import Research, dataset_research
 
-BIG_NUMBERS = ("partners", "partner_countries", "agreements_active", "visits_incoming",
-               "visits_outgoing", "grant_funding_usd", "international_students", "irn_index")
+BIG_NUMBERS = HEADLINE  # the key-figure cards and the summary's figures
 
 
 @dataclass(frozen=True)
@@ -97,6 +107,7 @@ class Pack:
     sections: list[Section]  # partners, mobility, grants, students
     agreements: Section
     renewals: Table
+    dormant: Section | None  # the agreements_dormant rows on their own slide (report.outcomes)
     appendix: list[EvidenceEntry]
     sources: Table
     evidence_tables: dict[str, Table]  # KPI name -> its evidence rows, for the annex
@@ -113,6 +124,12 @@ class Pack:
     # (institution's short name, KPI -> its figure) when the pack has two or more institutions
     institution_figures: list[tuple[str, dict[str, Figure]]] = field(default_factory=list)
     summary: list[str] = field(default_factory=list)  # the summary's sentences (summary_sentences)
+    # targets against actual (metrics.compare.targets_vs_actual + "result"), for the annex
+    targets: pd.DataFrame | None = None
+    # the headline figures by year per institution (metrics.compare.figures_by_year)
+    year_figures: YearFigures | None = None
+    short_names: dict[str, str] = field(default_factory=dict)  # institution id -> short name
+    targets_met: str = ""  # "3 of 5 targets for 2024 met ..." (report.summary.targets_sentence)
 
     def cites_line(self, part: str) -> str:
         """"Sources: [1], [2]" for a slide or page of ``part`` ("" when it cites none)."""
@@ -122,6 +139,24 @@ class Pack:
 
     def label(self, key: str, **params: object) -> str:
         return t(key, self.lang, **params)
+
+    def short_name(self, institution: str) -> str:
+        """An institution's short name (its id when the pack does not name it)."""
+        return self.short_names.get(institution, institution)
+
+    def targets_rows(self) -> list[dict]:
+        """The targets against actual as records, in the slides' order (institution's short
+        name, year, registry order of the figures), each with its short name ``_name``."""
+        if self.targets is None or self.targets.empty:
+            return []
+        order = {k.name: n for n, k in enumerate(KPIS)}
+        rows = [{**r, "_name": self.short_name(str(r["institution_id"]))}
+                for r in self.targets.to_dict("records")]
+        return sorted(rows, key=lambda r: (r["_name"], int(r["year"]), order.get(str(r["metric"]), 99)))
+
+    def count(self, n: int) -> str:
+        """A count as the pack's language writes it ("2 063", never "2063")."""
+        return fmt.integer(n, self.lang)
 
 
 def dataset_folder(dataset: Dataset) -> Path | None:
@@ -152,7 +187,7 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
     # Sources cited by number from here on (report.sources): "[1] Title: \"quote\"".
     register = build_register(tables, scoped, privacy, lang, dataset_folder(dataset))
     tables, scoped = register.cited_tables(tables), register.cited_tables(scoped)
-    full, short = institution_names(tables)
+    full, short = institution_names(tables, lang)
     partner_names = dict(zip(tables["partners"]["partner_id"].astype(str),
                              tables["partners"]["name"].astype(str), strict=False))
     changes, comparison_note = comparison(report, lang)
@@ -182,6 +217,9 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
                         short),
                 students_section(scoped, scope.as_of, lang),
                 *quota_sections(tables, scope, lang, partner_names, short)]
+    # targets against actual and the headline figures by year: first, where the scope has them
+    goals = targets_part(tables, scope, lang, short, cache)
+    sections[:0] = [s for s in (goals.section, goals.by_year) if s is not None]
     step(0.7)
     links = partner_links(scoped, partner_ids)
     homes = tables["institutions"]
@@ -198,6 +236,13 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
     if research is None and path:
         research = dataset_research(path, tables)
     coauthors = research_part(research, tables, scope, lang, partner_names, short)
+    # the slides list the active agreements with their outcomes; the full registry (every
+    # status, the same outcome columns) is the annex's agreements sheet
+    outcomes = outcomes_part(tables, scoped, scope, lang, privacy, partner_names, short,
+                             frames["agreements_active"], frames["agreements_dormant"],
+                             data_tables["agreements"], research)
+    agreements = replace(agreements, table=outcomes.active)
+    data_tables["agreements"] = outcomes.registry
     sections.append(rankings_section(rankings_for(tables, scope, research), tables, lang, short))
     return Pack(
         lang=lang, public=public,
@@ -206,9 +251,9 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
         institution_short=[short.get(i, i) for i in shown],
         scope_lines=lines,
         scope_words=scope_words(lines, lang),
-        as_of=fmt.date_text(scope.as_of, lang, "day"),
+        as_of=fmt.date_text(scope.as_of, lang, "day", style=DATE_STYLE),
         as_of_default=as_of_default,
-        generated=fmt.date_text(date.today(), lang, "day"),
+        generated=fmt.date_text(date.today(), lang, "day", style=DATE_STYLE),
         language=LANGUAGE_NAMES.get(lang, lang),
         big_numbers=big,
         comparison_note=comparison_note,
@@ -227,6 +272,7 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
         sections=sections,
         agreements=agreements,
         renewals=renewals,
+        dormant=outcomes.dormant,
         appendix=appendix,
         sources=register.table(scoped, lang),
         register=register,
@@ -239,6 +285,11 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
             "mobility": [scoped["visits"]], "grants": [scoped["grants"]],
             "students": [scoped["students"]], "agreements": [scoped["agreements"]],
             "renewals": [frames.get("agreements_expiring")],
+            "dormant": [frames.get("agreements_dormant")],
+            "targets": [scoped["visits"], scoped["agreements"], scoped["grants"], scoped["students"]],
+            "by_year": [scoped[n] for n in ("visits", "agreements", "grants", "students")],
+            # each headline figure's own documents (the summary's Sources column)
+            **{f"kpi:{name}": [frames[name]] for name in BIG_NUMBERS},
             "sources": [scoped[n] for n in ("institutions", "partners", "agreements", "visits",
                                             "grants", "students")],
             # use against quota: the agreements and the visits that used them
@@ -253,21 +304,32 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
         changes=changes,
         figures=report_figures(report),
         summary=summary_sentences(report_figures(report), lang),
-        institution_figures=institution_figures(report, tables),
+        institution_figures=institution_figures(report, tables, lang),
+        targets=goals.frame if len(goals.frame) else None,
+        year_figures=goals.years,
+        short_names=dict(short),
+        # the same targets the section shows, counted (report.summary)
+        targets_met=targets_sentence(targets_met(target_figures_of(goals.frame), scope.as_of), lang),
     )
 
 
 def summary_scope(pack: Pack) -> str:
     """The summary's first line: the scope (capitalised) and the as-of date."""
-    words = pack.scope_words[:1].upper() + pack.scope_words[1:]
-    return f"{words} · {pack.label('export.as_of')} {pack.as_of}"
+    return scope_line(pack.scope_words, pack.as_of, pack.lang)
 
 
 def summary_table(pack: Pack) -> Table:
-    """The headline figures of the summary: figure, value (as its state reads), change."""
-    rows = [[b.label, b.value, b.change] for b in pack.big_numbers]
+    """The headline figures of the summary: figure, value (as its state reads), change and
+    the numbers of the documents it is computed from ("[1], [3]", the Sources page's)."""
+    def sources(name: str) -> str:
+        if pack.register is None:
+            return ""
+        return pack.register.numbers_text(pack.cites.get(f"kpi:{name}", []), limit=24)
+
+    rows = [[b.label, b.value, b.change, sources(b.name)] for b in pack.big_numbers]
     return Table([pack.label("export.col.kpi"), pack.label("export.col.value"),
-                  pack.label("pack.col.change")], rows, (False, True, False), (34, 18, 48))
+                  pack.label("pack.col.change"), pack.label("pack.sources.title")], rows,
+                 (False, True, False, False), (30, 16, 38, 16))
 
 
 def map_png(pack: Pack, width_px: int = 2000) -> bytes:

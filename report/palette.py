@@ -20,6 +20,12 @@ COLOURS: dict[str, str] = {
     "research.international": "#0e6655",
     "research.domestic": "#aab7b8",
     "quota.planned": "#aab7b8",
+    "target.met": "#1e8449",
+    "target.not_met": "#cb4335",
+    "target.open": "#85c1e9",
+    "target.cannot_tell": "#d5d8dc",
+    "participant.staff": "#2e4053",
+    "participant.student": "#f4d03f",
 }
 FALLBACK = ("#5d6d7e", "#a04000", "#117864", "#6c3483")
 

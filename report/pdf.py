@@ -525,6 +525,8 @@ def _summary(pdf: PackPdf, pack: Pack) -> None:
     _paragraph(pdf, summary_scope(pack))
     _table(pdf, summary_table(pack), 9)
     pdf.ln(2)
+    if pack.targets_met:  # "18 of 30 targets for 2024 met." says what it is
+        _paragraph(pdf, pack.targets_met, 10.5, (0, 0, 0))
     for sentence in pack.summary:
         _paragraph(pdf, f"• {sentence}", 10.5, (0, 0, 0))
     _paragraph(pdf, absent_line(pack), 9.5)  # what the pack leaves out for want of data
@@ -620,7 +622,7 @@ def _appendix(pdf: PackPdf, pack: Pack) -> None:
     _heading(pdf, pack.label("pack.appendix.title"))
     _paragraph(pdf, pack.label("pack.appendix.lead"))
     for entry in pack.appendix:
-        rows = [[doc, pack.label("pack.appendix.rows_of", n=n, total=entry.rows), ids]
+        rows = [[doc, pack.label("pack.appendix.rows_of", n=pack.count(n), total=pack.count(entry.rows)), ids]
                 for doc, n, ids in entry.by_document]
         table = Table([pack.label("pack.col.document"), pack.label("pack.col.rows"),
                        pack.label("pack.col.ids")], rows, (False, True, False), (28, 12, 60),
@@ -655,6 +657,9 @@ def write_pdf(path: str | Path | IO[bytes], pack: Pack) -> Path | IO[bytes]:
             renewals = Section("renewals", pack.label("export.renewals.title"),
                                pack.renewals.note if pack.renewals.rows else "")
             _section(pdf, renewals, pack.renewals)
+            dormant = kept(pack.dormant)
+            if dormant is not None:
+                _section(pdf, dormant)
     research = [s for s in map(kept, pack.research) if s is not None]
     for n, section in enumerate(research):
         _section(pdf, section, new_page=n == 0, part="")

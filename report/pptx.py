@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import io
+from dataclasses import replace
 from pathlib import Path
 from typing import IO
 
@@ -464,10 +465,14 @@ def _summary(deck: Deck, pack: Pack) -> None:
     layout, min_row = _one_slide(table, int(width * 0.55), 10, Inches(0.3))
     add_table(slide, table, MARGIN, BODY_TOP, int(width * 0.55), layout=layout, min_row=min_row)
     left = MARGIN + int(width * 0.58)
+    lines = [pack.targets_met] if pack.targets_met else []  # "18 of 30 targets for 2024 met."
+    lines += [f"• {s}" for s in pack.summary]
     box = text_box(slide, left, BODY_TOP, width - int(width * 0.58),
-                   SLIDE_H - BODY_TOP - FOOTER_H - Inches(0.3), [f"• {s}" for s in pack.summary], 14)
+                   SLIDE_H - BODY_TOP - FOOTER_H - Inches(0.3), lines, 13)
     for paragraph in box.text_frame.paragraphs:
-        paragraph.space_after = Pt(8)
+        paragraph.space_after = Pt(7)
+    if pack.targets_met:
+        box.text_frame.paragraphs[0].font.bold = True
     absent = absent_line(pack)
     if absent:  # what the pack leaves out, in grey under the sentences
         paragraph = box.text_frame.add_paragraph()
@@ -593,14 +598,20 @@ def _agreements(deck: Deck, pack: Pack) -> None:
         return
     _chart_slides(deck, pack, section)
     renewals = pack.renewals
-    lead = section.lead if renewals.rows else f"{section.lead} {renewals.note}"
     assert section.table is not None  # the agreements section always has its list
-    _table_slides(deck, pack, pack.label("pack.agreements.list"), section.table, lead,
-                  section.notes)
+    # what the list holds (and "none due", when so); what counts as an outcome: the notes
+    lead = pack.label("pack.agreements.active_lead")
+    lead = lead if renewals.rows else f"{lead} {renewals.note}"
+    _table_slides(deck, pack, pack.label("pack.agreements.active_list"),
+                  replace(section.table, note=""), lead, f"{section.table.note}\n{section.notes}")
     if renewals.rows:
         deck.part = "renewals"
         _table_slides(deck, pack, pack.label("export.renewals.title"), renewals, renewals.note,
                       pack.label("kpi.agreements_expiring.definition"))
+    dormant = kept(pack.dormant)
+    if dormant is not None and dormant.table is not None:  # the agreements_dormant rows
+        deck.part = "dormant"
+        _table_slides(deck, pack, dormant.title, dormant.table, dormant.lead, dormant.notes)
 
 
 def _appendix(deck: Deck, pack: Pack) -> None:
@@ -613,8 +624,8 @@ def _appendix(deck: Deck, pack: Pack) -> None:
         for i, (doc, n, ids) in enumerate(documents):
             first = i == 0
             rows.append([entry.label if first else "", entry.value if first else "",
-                         str(entry.rows) if first else "",
-                         f"{doc} ({n})" if entry.by_document else doc, ids])
+                         pack.count(entry.rows) if first else "",
+                         f"{doc} ({pack.count(n)})" if entry.by_document else doc, ids])
     table = Table(headers, rows, (False, True, True, False, False), (17, 10, 9, 22, 42))
     notes = "\n\n".join(f"{e.label} ({e.rows}): {e.definition}" for e in pack.appendix)
     _table_slides(deck, pack, pack.label("pack.appendix.title"), table,
@@ -640,6 +651,10 @@ def write_pptx(path: str | Path | IO[bytes], pack: Pack) -> Path | IO[bytes]:
         if section is not None:
             deck.part = section.key
             _chart_slides(deck, pack, section)
+            if section.table_title and section.table is not None and section.table.rows:
+                _table_slides(deck, pack, section.table_title, section.table,  # its own slides
+                              section.table.note if section.charts else section.lead,
+                              section.notes, font=10)
             if section.key == "grants" and section.table is not None and section.table.rows:
                 _table_slides(deck, pack, pack.label("pack.grants.list"), section.table,
                               pack.label("pack.grants.lead"), section.notes, font=10)
