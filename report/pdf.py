@@ -297,6 +297,16 @@ def _table(pdf: PackPdf, table: Table, size: float = 8.5) -> None:
         _paragraph(pdf, table.note, 8)
 
 
+def _table_start(pdf: PackPdf, table: Table | None, size: float = 8.5) -> float:
+    """The measured height (mm) of the table's header and first MIN_ROWS_WITH_HEADER rows:
+    a heading stays on its page only when they fit under it."""
+    if table is None or not table.rows:
+        return 0.0
+    first = Table(table.headers, table.rows[:MIN_ROWS_WITH_HEADER], table.numeric, table.widths)
+    widths, size = _layout(pdf, table, size)
+    return sum(_row_heights(pdf, first, widths, size)) + 2
+
+
 def _table_height(table: Table | None, rows: int, size: float = 8.5) -> float:
     if table is None:
         return 0.0
@@ -478,7 +488,8 @@ def _section(pdf: PackPdf, section: Section, table: Table | None = None,
     """Heading, lead, charts and table; a new page when the charts and the first rows
     of the table would not fit on this one (the chart stays beside its table)."""
     table = section.table if table is None else table
-    need = 20 + _estimate_charts(section.charts) + _table_height(table, MIN_TABLE_ROWS)
+    start = max(_table_height(table, MIN_TABLE_ROWS), _table_start(pdf, table))
+    need = 20 + _estimate_charts(section.charts) + start
     if new_page or need > pdf.room:
         pdf.add_page()
     else:
@@ -488,7 +499,7 @@ def _section(pdf: PackPdf, section: Section, table: Table | None = None,
     _paragraph(pdf, section.lead)
     _charts(pdf, section.charts)
     if table is not None:
-        if _table_height(table, MIN_TABLE_ROWS) > pdf.room:
+        if start > pdf.room:
             pdf.add_page()
         _table(pdf, table)
 

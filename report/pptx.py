@@ -310,12 +310,9 @@ def row_heights(table: Table, widths: list[int], size: float,
     return heights
 
 
-def paginate(heights: list[int], room: int, first: list[int] | None = None) -> list[list[int]]:
-    """Row indices (of ``heights[1:]``, the rows under the header ``heights[0]``) per page so
-    each page's header and rows fit ``room``; a page holds one row at least, and the last
-    page never a lone row while the page before it can give one. ``first``: each row's
-    height when it opens a continued page (its group written again, ``Table.carry``)."""
-    opening = (first or heights)[1:]
+def _fill(heights: list[int], room: int, opening: list[int]) -> list[list[int]]:
+    """Rows (indices of heights[1:]) per page, each page filled while its rows fit; a row
+    that opens a continued page is ``opening[i]`` high (its group written again)."""
     pages: list[list[int]] = [[]]
     used = heights[0]
     for i, height in enumerate(heights[1:]):
@@ -325,11 +322,28 @@ def paginate(heights: list[int], room: int, first: list[int] | None = None) -> l
             height = opening[i]
         pages[-1].append(i)
         used += height
-    if len(pages) > 1 and len(pages[-1]) == 1 and len(pages[-2]) > 2:
-        moved = pages[-2][-1]
-        if heights[0] + opening[moved] + heights[1 + pages[-1][0]] <= room:
-            pages[-1].insert(0, pages[-2].pop())
     return pages
+
+
+def paginate(heights: list[int], room: int, first: list[int] | None = None) -> list[list[int]]:
+    """Row indices (of ``heights[1:]``, the rows under the header ``heights[0]``) per page so
+    each page's header and rows fit ``room``, on as few pages as that takes, shared evenly
+    among them (13 rows and 4 become 9 and 8: no near-empty last slide). A row taller
+    than the room still gets a page of its own. ``first``: each row's height when it opens
+    a continued page (its group written again, ``Table.carry``)."""
+    opening = (first or heights)[1:]
+    pages = _fill(heights, room, opening)
+    low = heights[0] + max(max(heights[1:], default=0), max(opening, default=0))
+    if len(pages) < 2 or low > room:
+        return pages
+    high = room  # the smallest page height that keeps the same number of pages
+    while high - low > 1:
+        middle = (low + high) // 2
+        if len(_fill(heights, middle, opening)) <= len(pages):
+            high = middle
+        else:
+            low = middle
+    return _fill(heights, high, opening)
 
 
 def add_table(slide: Slide, table: Table, left: int, top: int, width: int, font_size: float = 11,

@@ -143,10 +143,13 @@ def test_every_table_row_is_measured_and_ends_above_the_footer(deck3k):
 def test_a_row_of_many_lines_starts_a_new_slide():
     from report.pptx import paginate
 
-    # header 10, room 100: rows of 30, 30, 20 fit (90); the next one opens a new page
-    assert paginate([10, 30, 30, 20, 40, 5], 100) == [[0, 1, 2], [3, 4]]
-    # a lone last row takes one from the page before when that page keeps two
+    # header 10, room 100: rows of 30, 30, 20 fit (90), the 40 needs a second page; the
+    # two pages share the rows: 10 + 30 + 30 = 70 and 10 + 20 + 40 + 5 = 75
+    assert paginate([10, 30, 30, 20, 40, 5], 100) == [[0, 1], [2, 3, 4]]
+    # pages share the rows evenly: never three rows and a lone one, but two and two
     assert paginate([10, 30, 30, 30, 30], 100) == [[0, 1], [2, 3]]
+    # twelve rows of 10 under a header of 10 in a room of 100: 9 and 3 fit, 6 and 6 shown
+    assert paginate([10] + [10] * 12, 100) == [list(range(6)), list(range(6, 12))]
     # a row taller than the room still gets its own page (never lost)
     assert paginate([10, 200, 10], 100) == [[0], [1]]
 
@@ -428,3 +431,21 @@ def test_native_chart_formats_carry_the_language_and_white_labels_sit_on_navy(pa
                         assert colour == "FFFFFF"
                         white += 1
     assert axes > 5 and labels > 5 and white >= 1
+
+
+@needs_poppler
+@pytest.mark.parametrize("which", ["pdf3k", "admi_pdf"])
+def test_no_pdf_heading_is_left_alone_at_a_page_foot(which, request):
+    from pypdf import PdfReader
+
+    pdf = request.getfixturevalue(which)
+    reader = PdfReader(pdf)
+    for item in reader.outline:
+        if isinstance(item, list):
+            continue
+        page = reader.get_destination_page_number(item) + 1
+        lines = [line.strip() for line in _body_lines(pdf, page)]
+        words = item.title.split()
+        at = next(i for i, line in enumerate(lines) if line.startswith(" ".join(words[:2])))
+        # under the heading: its lead or table, and at least two more lines of it
+        assert len(lines) - at >= 3, (item.title, page, lines[at:])
