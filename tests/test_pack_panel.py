@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 from metrics_fixtures import tables
 
@@ -373,3 +374,24 @@ def test_no_faculty_stated_no_faculty_chart(tmp_path):
     # undated visits and no faculty: neither a lone "undated" bar nor a lone "not stated" bar
     assert [c.title for c in section.charts] == ["Foreign visits by country and direction",
                                                  "Visits by mode and direction"]
+
+
+def test_the_overview_says_an_unknown_actual_is_unknown(tmp_path, monkeypatch):
+    """tests/data/dashboard: ADMI's one incoming visit of 2024 (v4) has no sessions, so
+    ADMI's 2024 sessions are unknown: the Overview's targets table says so, never 0."""
+    import shutil
+    from pathlib import Path
+
+    from app_fixtures import run_dashboard
+
+    data = tmp_path / "dashboard"
+    shutil.copytree(Path(__file__).parent / "data" / "dashboard", data)
+    with open(data / "targets.csv", "a", encoding="utf-8") as f:
+        f.write("admi,2024,lecture_sessions,5\n")
+    monkeypatch.setenv("COOP_DATA", str(data))
+    monkeypatch.setenv("COOP_STORE", str(tmp_path / "no-store"))
+    at = run_dashboard(None)
+    rows = {(r["Institution"], r["Figure"]): (r["Actual"], r["Reached"])
+            for r in at.dataframe[0].value.to_dict("records")}
+    actual, reached = rows[("ADMI", "Sessions held")]
+    assert actual == "unknown" and (reached == "" or pd.isna(reached))
