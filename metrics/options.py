@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from metrics.regions import REGIONS, region_countries
+from metrics.tables import EVENT_TABLES
 
 # table -> the date columns whose years the year slider spans
 SPAN_COLUMNS = {
@@ -23,7 +24,7 @@ SPAN_COLUMNS = {
     "grants": ("start_date", "end_date"),
 }
 COUNTRY_TABLES = ("partners", "visits", "students")
-FACULTY_TABLES = ("agreements", "visits", "grants", "students")
+FACULTY_TABLES = EVENT_TABLES
 
 
 def years_span(tables: Mapping[str, pd.DataFrame]) -> tuple[int, int] | None:

@@ -9,19 +9,24 @@ from typing import Any
 
 import pandas as pd
 
+from core.missing import is_missing as _missing
 from i18n import fmt, t
 from loaders.privacy import Privacy
 from loaders.words import ENUM_GROUPS
 from metrics import KPI_BY_NAME
 from report.cells import ID_COLUMNS
 from report.parts import Table, enum_label
-from report.parts import missing as _missing
 
 # Columns shown as words of a list, by table.
-# The coded columns of the contract (``loaders.words.ENUM_GROUPS``; a status by its table,
-# in ``_getter``), and two the loaders and metrics add.
-_ENUMS = {column: group for (_, column), group in ENUM_GROUPS.items() if column != "status"} | {
-    "geo_precision": "geo_precision", "status_at_as_of": "agreement_status"}
+# A coded column's words by its table first (``loaders.words.ENUM_GROUPS``: visits.direction
+# and agreement_terms.direction read differently); by its name alone for a frame that is no
+# contract table (the first table's group: the contract's order), and two the loaders and
+# metrics add. A status is read by its table in ``_getter``.
+_ENUMS: dict[str, str] = {}
+for (_, _column), _group in ENUM_GROUPS.items():
+    if _column != "status":
+        _ENUMS.setdefault(_column, _group)
+_ENUMS |= {"geo_precision": "geo_precision", "status_at_as_of": "agreement_status"}
 
 
 def localise_frame(name: str, frame: pd.DataFrame, lang: str, privacy: Privacy,
@@ -68,9 +73,9 @@ def _getter(table: str, column: str, frame: pd.DataFrame, lang: str, privacy: Pr
         return lambda r: enum_label(kind, r[column], lang) if not _missing(r[column]) else ""
     if table == "targets" and column == "metric":  # a KPI or a ranking indicator, in words
         return lambda r: _metric_words(r[column], lang)
-    if column in _ENUMS:
-        return lambda r: enum_label(_ENUMS[column], r[column], lang) if not _missing(
-            r[column]) else ""
+    group = ENUM_GROUPS.get((table, column)) or _ENUMS.get(column)
+    if group:
+        return lambda r: enum_label(group, r[column], lang) if not _missing(r[column]) else ""
     if column == "country":
         return lambda r: fmt.country(r[column], lang) if not _missing(r[column]) else ""
     if column in ("signed_on", "expires_on", "start_date", "end_date"):

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from core.missing import is_missing as _missing
 from i18n import fmt, t
 from loaders.privacy import Privacy, source_document
 from metrics import KpiDef
+from metrics.tables import EVIDENCE_TABLE
 from report.cells import ID_COLUMNS, column_or_blank
 from report.headline import kpi_text
-from report.parts import missing as _missing
 
 IDS_SHOWN = 12  # ids listed per source document in the appendix; the annex has them all
 
@@ -35,8 +36,7 @@ def _evidence_ids(frame: pd.DataFrame, kpi: KpiDef, privacy: Privacy) -> list[st
         return [str(c) for c in frame["country"]]
     if kind == "students":
         return [str(r) for r in frame["row_id"]] if "row_id" in frame.columns else []
-    table = {"agreement": "agreements", "visit": "visits", "grant": "grants",
-             "partner": "partners"}[kind]
+    table = EVIDENCE_TABLE[kind]
     column = ID_COLUMNS[table]
     rows = column_or_blank(frame, "_row")
     return [privacy.row_id(table, i, r) for i, r in zip(frame[column], rows, strict=False)]

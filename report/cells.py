@@ -7,9 +7,9 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from core.missing import is_missing as _missing
 from i18n import fmt, t
 from metrics import KPI_BY_NAME, rules
-from report.parts import missing as _missing
 
 ID_COLUMNS = {"agreements": "agreement_id", "visits": "visit_id", "grants": "grant_id",
               "partners": "partner_id", "institutions": "institution_id"}

@@ -26,6 +26,7 @@ from loaders.schema import Dataset
 from metrics import KPI_BY_NAME, KPIS, Scope, apply_scope
 from metrics.compare import YearFigures
 from metrics.figure import Figure
+from metrics.tables import EVIDENCE_TABLE
 from report.annex import localise_frame
 from report.appendix import EvidenceEntry, appendix_entry
 from report.branding import Branding, load_branding
@@ -168,7 +169,6 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
     step = progress or (lambda share: None)
     tables = dataset.tables
     scoped = apply_scope(tables, scope)
-    shared: dict = {}
     report = report or build_report(dataset, scope)
     step(0.2)
     privacy = Privacy.for_tables(tables, public, lang)
@@ -185,15 +185,14 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
                                  if report_figures(report)[n].state in ("known", "at_least") else ""),
                      t(KPI_BY_NAME[n].definition_key, lang), kpi_parts(n, report, lang)[1])
            for n in BIG_NUMBERS]
-    frames = {k.name: metrics.evidence_frame(tables, scope, k.name, scoped, shared)
+    cache = metrics.DatasetCache(tables)  # of the cited tables: the evidence's row facts, built once
+    frames = {k.name: metrics.evidence_frame(tables, scope, k.name, scoped, cache)
               for k in KPIS}
     step(0.55)
     appendix = [appendix_entry(k, frames[k.name], report, privacy, lang) for k in KPIS]
     evidence_tables = {}
     for kpi in KPIS:
-        table = {"agreement": "agreements", "visit": "visits", "grant": "grants",
-                 "partner": "partners", "students": "students"}.get(kpi.evidence_of,
-                                                                    "countries")
+        table = EVIDENCE_TABLE.get(kpi.evidence_of, "countries")
         evidence_tables[kpi.name] = localise_frame(table, frames[kpi.name], lang, privacy,
                                                    partner_names, short)
     # the partners and foreign countries the figures count (their evidence in the JSON)
@@ -207,7 +206,7 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
                 students_section(scoped, scope.as_of, lang),
                 *quota_sections(tables, scope, lang, partner_names, short)]
     # targets against actual and the headline figures by year: first, where the scope has them
-    goals = targets_part(tables, scope, lang, short, shared)
+    goals = targets_part(tables, scope, lang, short, cache)
     sections[:0] = [s for s in (goals.section, goals.by_year) if s is not None]
     step(0.7)
     links = partner_links(scoped, partner_ids)

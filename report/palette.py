@@ -38,3 +38,20 @@ def colour(meaning: str, index: int = 0) -> str:
 def rgb(meaning: str, index: int = 0) -> tuple[int, int, int]:
     value = colour(meaning, index).lstrip("#")
     return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
+def _luminance(hex_colour: str) -> float:
+    """WCAG relative luminance of ``#rrggbb``."""
+    value = hex_colour.lstrip("#")
+    channels = [int(value[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def label_colour(fill: str) -> str:
+    """The colour of a label written on ``fill``: white or near-black, whichever contrasts
+    more (WCAG): white on the navy of the counts, black on the light greys."""
+    lum = _luminance(fill)
+    on_white = 1.05 / (lum + 0.05)
+    on_dark = (lum + 0.05) / (_luminance("#1a1a1a") + 0.05)
+    return "#ffffff" if on_white >= on_dark else "#1a1a1a"

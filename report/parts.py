@@ -6,8 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import pandas as pd
-
+from core.missing import is_missing
 from i18n import t
 
 
@@ -61,22 +60,11 @@ class Section:
 
 def enum_label(column: str, value: object, lang: str) -> str:
     """The shown word for a listed value: ("mode", "in_person") -> "In person"."""
-    if missing(value):
+    if is_missing(value):
         return t("export.unknown", lang)
     key = f"enum.{column}.{value}"
     text = t(key, lang)
     return str(value).replace("_", " ").capitalize() if text == key else text
 
 
-def missing(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, list | tuple):
-        return False
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-__all__ = ["Chart", "Section", "Series", "Table", "enum_label", "missing"]
+__all__ = ["Chart", "Section", "Series", "Table", "enum_label"]

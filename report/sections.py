@@ -11,6 +11,7 @@ from datetime import date
 import pandas as pd
 
 import metrics
+from core.missing import is_missing as _missing
 from i18n import fmt, t
 from loaders.privacy import Privacy
 from loaders.schema import AGREEMENT_STATUSES, DIRECTIONS, GRANT_STATUSES, MODES
@@ -19,7 +20,6 @@ from report.cells import Tables, column_or_blank, date_cell
 from report.figure_words import domestic_words, value_text
 from report.headline import report_figures
 from report.parts import Chart, Section, Series, Table, enum_label
-from report.parts import missing as _missing
 
 RENEWAL_DAYS = rules.EXPIRING_DAYS  # renewals due: the agreements_expiring rows
 

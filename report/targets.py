@@ -20,6 +20,7 @@ import pandas as pd
 
 from i18n import fmt, t
 from metrics import KPI_BY_NAME, KPIS, Scope
+from metrics.cache import DatasetCache
 from metrics.compare import YearFigures, figures_by_year, targets_vs_actual
 from metrics.figure import Figure
 from report.figure_words import value_text
@@ -149,13 +150,13 @@ def by_year_section(years: YearFigures, lang: str, short: Mapping[str, str]) -> 
 
 
 def targets_part(tables: Mapping[str, pd.DataFrame], scope: Scope, lang: str, short: Mapping[str, str],
-                 shared: dict | None = None) -> TargetsPart:
+                 cache: DatasetCache | None = None) -> TargetsPart:
     """Both sections and their numbers, from the one KPI engine."""
-    shared = {} if shared is None else shared
-    frame = targets_vs_actual(tables, scope, shared)
+    cache = DatasetCache(tables) if cache is None else cache
+    frame = targets_vs_actual(tables, scope, cache)
     frame = frame.assign(result=[result_of(r, scope.as_of) for r in frame.to_dict("records")]) \
         if not frame.empty else frame.assign(result=pd.Series(dtype=object))
-    years = figures_by_year(tables, scope, BY_YEAR, shared)
+    years = figures_by_year(tables, scope, BY_YEAR, cache)
     return TargetsPart(targets_section(frame, scope.as_of, lang, short), frame,
                        by_year_section(years, lang, short), years if len(years.years) >= 2 else None)
 
