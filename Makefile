@@ -54,8 +54,10 @@ deadcode: dev
 	  --ignore-decorators "@pytest.fixture" --ignore-names "pytestmark,handle_message,upgrade,downgrade,revision,down_revision,branch_labels,depends_on,*_env,demo,named_titles,mou,by_theme,CHART_CONTENT_TYPE" \
 	  --exclude "*/.venv/*"
 
+# Two pytest-xdist workers (this machine's two cores); tests/conftest.py keeps a module whose
+# tests share a fixture on one worker. `pytest -q tests/test_x.py` runs one file serially.
 test: dev chromium postgres lint typecheck deadcode
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2
 
 bench: dev
 	$(PY) -m bench

@@ -174,7 +174,8 @@ def date_text(value: object, lang: str | None = DEFAULT_LANG, precision: str | N
     """A date as the language writes it, no more precise than it is known.
 
     ``precision``: "day" (default), "month" or "year" (the loaders' ``*_precision``).
-    ``style``: "long" ("5 March 2025") or "medium" ("Mar 5, 2025", "5 мар. 2025 г.").
+    ``style``: "long" ("5 March 2025") or "medium" ("5 Mar 2025", "5 мар. 2025 г."); the
+    pack writes every date "medium" (one style per language, ``report.cells.DATE_STYLE``).
     Example: ``date_text(date(2025, 3, 5), "en", "month") == "March 2025"``.
     """
     day = _as_date(value)
@@ -191,8 +192,8 @@ def _date_text(day: date, lang: str, precision: str | None, style: str) -> str:
     if precision == "month":
         # "LLLL" = the stand-alone month name (ru "март", not the genitive "марта").
         return format_date(day, "LLLL y", locale=lang).capitalize()
-    if lang == "en" and style == "long":
-        return format_date(day, "d MMMM y", locale=lang)
+    if lang == "en" and style in ("long", "medium"):  # day first, as "5 March 2025"
+        return format_date(day, "d MMMM y" if style == "long" else "d MMM y", locale=lang)
     return format_date(day, style, locale=lang)
 
 

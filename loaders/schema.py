@@ -129,6 +129,11 @@ TABLES: dict[str, Table] = {
             _c("institution_id", "key", True),
             _c("name", "text", True, header="common.col.institution"),
             _c("short_name", "text", True, header="data.field.short_name"),
+            # optional: the names in Russian and Uzbek (Latin), shown in that language
+            _c("name_ru", "text", header="pack.column.name_ru"),
+            _c("name_uz", "text", header="pack.column.name_uz"),
+            _c("short_name_ru", "text", header="pack.column.short_name_ru"),
+            _c("short_name_uz", "text", header="pack.column.short_name_uz"),
             _c("city", "text", True),
             _c("country", "country", True),
             _c("lat", "float", header="data.field.lat"),

@@ -16,6 +16,9 @@ ID_COLUMNS = {"agreements": "agreement_id", "visits": "visit_id", "grants": "gra
 
 
 Tables = Mapping[str, pd.DataFrame]  # the clean tables, or their scoped copies
+# Every date of the pack in one style per language: "30 Jun 2025", "30 июн. 2025 г.",
+# "30-iyun, 2025" (never "Jun 30, 2025" beside "30 June 2025").
+DATE_STYLE = "medium"
 
 
 def date_cell(value: object, precision: object, lang: str) -> str:
@@ -25,7 +28,7 @@ def date_cell(value: object, precision: object, lang: str) -> str:
     if _missing(value):
         return ""
     precision = precision if precision in ("day", "month", "year") else "day"
-    return fmt.date_text(value, lang, precision, style="medium")
+    return fmt.date_text(value, lang, precision, style=DATE_STYLE)
 
 
 def kpi_value(name: str, value: object, lang: str) -> str:

@@ -1,16 +1,15 @@
 """The headline figures as the JSON report states them: each KPI's value and change line,
-the KPI table, the figures per institution and the summary's sentences. Every number is
+the KPI table and the figures per institution (the summary's sentences: ``report.summary``). Every number is
 read off a ``metrics.figure.Figure`` and written by ``report.figure_words``."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
 
 from i18n import fmt, t
 from metrics import KPIS
 from metrics.figure import Figure, from_json
-from report.cells import Tables, kpi_value
+from report.cells import DATE_STYLE, Tables, kpi_value
 from report.figure_words import change_text, note_text, value_text
 from report.parts import Table
 from report.scope_words import institution_names
@@ -27,7 +26,7 @@ def comparison(report: dict, lang: str) -> tuple[dict[str, str], str]:
     (``figures[k].change`` compared), with both years' values."""
     changes = {}
     for name, fig in report_figures(report).items():
-        text = change_text(fig, lang)
+        text = change_text(fig, lang, style=DATE_STYLE)
         if text is not None:
             changes[name] = text
     comparison = report.get("year_over_year") or {}
@@ -40,7 +39,7 @@ def comparison(report: dict, lang: str) -> tuple[dict[str, str], str]:
     if comparison.get("partial"):
         end = date.fromisoformat(comparison["period_end"])
         note = t("pack.compare.partial", lang, year=year, previous=previous,
-                 end=fmt.date_text(end, lang, "day", style="medium"))
+                 end=fmt.date_text(end, lang, "day", style=DATE_STYLE))
     else:
         note = t("pack.compare.full", lang, year=year, previous=previous)
     return changes, note + " " + t("pack.compare.per_figure", lang)
@@ -70,7 +69,7 @@ def by_institution_table(report: dict, tables: Tables, lang: str) -> Table | Non
     states = report.get("by_institution_figures") or {}
     if len(values) < 2:
         return None
-    _, short = institution_names(tables)
+    _, short = institution_names(tables, lang)
     ids = list(values)
 
     def cell(i: str, name: str) -> str:
@@ -82,31 +81,15 @@ def by_institution_table(report: dict, tables: Tables, lang: str) -> Table | Non
                  (False,) + (True,) * len(ids), (30,) + (70 / len(ids),) * len(ids))
 
 
-def institution_figures(report: dict, tables: Tables) -> list[tuple[str, dict[str, Figure]]]:
+def institution_figures(report: dict, tables: Tables,
+                        lang: str | None = None) -> list[tuple[str, dict[str, Figure]]]:
     """Every KPI's figure per institution (the annex writes their numbers), as
     ``by_institution_table`` reads them."""
     values = report.get("by_institution") or {}
     states = report.get("by_institution_figures") or {}
     if len(values) < 2:
         return []
-    _, short = institution_names(tables)
+    _, short = institution_names(tables, lang)
     return [(short.get(i, i), {k.name: from_json(k.name, states.get(i, {}).get(k.name) or {
         "value": values[i].get(k.name)}) for k in KPIS}) for i in values]
 
-
-def summary_sentences(figures: Mapping[str, Figure], lang: str) -> list[str]:
-    """The summary's sentences, every number read off the pack's figures (as their state
-    reads: "unknown", "cannot tell", "≥ 15" or the number)."""
-    def v(name: str) -> str:
-        return value_text(figures[name], lang)
-
-    return [
-        t("pack.summary.partners", lang, partners=v("partners"), countries=v("partner_countries")),
-        t("pack.summary.agreements", lang, active=v("agreements_active"),
-          dormant=v("agreements_dormant"), expiring=v("agreements_expiring")),
-        t("pack.summary.visits", lang, incoming=v("visits_incoming"), outgoing=v("visits_outgoing"),
-          remote=v("remote_share")),
-        t("pack.summary.grants", lang, active=v("grants_active"), funding=v("grant_funding_usd")),
-        t("pack.summary.students", lang, students=v("international_students"),
-          countries=v("student_countries")),
-    ]

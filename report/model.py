@@ -30,6 +30,7 @@ from metrics.tables import EVIDENCE_TABLE
 from report.annex import localise_frame
 from report.appendix import EvidenceEntry, appendix_entry
 from report.branding import Branding, load_branding
+from report.cells import DATE_STYLE
 from report.coauthors import research_part
 from report.figure_words import domestic_words
 from report.headline import (
@@ -39,7 +40,6 @@ from report.headline import (
     kpi_parts,
     kpi_table,
     report_figures,
-    summary_sentences,
 )
 from report.json_report import build_report
 from report.outcomes import outcomes_part
@@ -57,11 +57,18 @@ from report.sections import (
     trends_section,
 )
 from report.sources import Register, build_register, cites_of
+from report.summary import (
+    HEADLINE,
+    scope_line,
+    summary_sentences,
+    target_figures_of,
+    targets_met,
+    targets_sentence,
+)
 from report.targets import targets_part
 from research import Research, dataset_research
 
-BIG_NUMBERS = ("partners", "partner_countries", "agreements_active", "visits_incoming",
-               "visits_outgoing", "grant_funding_usd", "international_students", "irn_index")
+BIG_NUMBERS = HEADLINE  # the key-figure cards and the summary's figures
 
 
 @dataclass(frozen=True)
@@ -122,6 +129,7 @@ class Pack:
     # the headline figures by year per institution (metrics.compare.figures_by_year)
     year_figures: YearFigures | None = None
     short_names: dict[str, str] = field(default_factory=dict)  # institution id -> short name
+    targets_met: str = ""  # "3 of 5 targets for 2024 met ..." (report.summary.targets_sentence)
 
     def cites_line(self, part: str) -> str:
         """"Sources: [1], [2]" for a slide or page of ``part`` ("" when it cites none)."""
@@ -145,6 +153,10 @@ class Pack:
         rows = [{**r, "_name": self.short_name(str(r["institution_id"]))}
                 for r in self.targets.to_dict("records")]
         return sorted(rows, key=lambda r: (r["_name"], int(r["year"]), order.get(str(r["metric"]), 99)))
+
+    def count(self, n: int) -> str:
+        """A count as the pack's language writes it ("2 063", never "2063")."""
+        return fmt.integer(n, self.lang)
 
 
 def dataset_folder(dataset: Dataset) -> Path | None:
@@ -175,7 +187,7 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
     # Sources cited by number from here on (report.sources): "[1] Title: \"quote\"".
     register = build_register(tables, scoped, privacy, lang, dataset_folder(dataset))
     tables, scoped = register.cited_tables(tables), register.cited_tables(scoped)
-    full, short = institution_names(tables)
+    full, short = institution_names(tables, lang)
     partner_names = dict(zip(tables["partners"]["partner_id"].astype(str),
                              tables["partners"]["name"].astype(str), strict=False))
     changes, comparison_note = comparison(report, lang)
@@ -239,9 +251,9 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
         institution_short=[short.get(i, i) for i in shown],
         scope_lines=lines,
         scope_words=scope_words(lines, lang),
-        as_of=fmt.date_text(scope.as_of, lang, "day"),
+        as_of=fmt.date_text(scope.as_of, lang, "day", style=DATE_STYLE),
         as_of_default=as_of_default,
-        generated=fmt.date_text(date.today(), lang, "day"),
+        generated=fmt.date_text(date.today(), lang, "day", style=DATE_STYLE),
         language=LANGUAGE_NAMES.get(lang, lang),
         big_numbers=big,
         comparison_note=comparison_note,
@@ -276,6 +288,8 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
             "dormant": [frames.get("agreements_dormant")],
             "targets": [scoped["visits"], scoped["agreements"], scoped["grants"], scoped["students"]],
             "by_year": [scoped[n] for n in ("visits", "agreements", "grants", "students")],
+            # each headline figure's own documents (the summary's Sources column)
+            **{f"kpi:{name}": [frames[name]] for name in BIG_NUMBERS},
             "sources": [scoped[n] for n in ("institutions", "partners", "agreements", "visits",
                                             "grants", "students")],
             # use against quota: the agreements and the visits that used them
@@ -290,24 +304,32 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
         changes=changes,
         figures=report_figures(report),
         summary=summary_sentences(report_figures(report), lang),
-        institution_figures=institution_figures(report, tables),
+        institution_figures=institution_figures(report, tables, lang),
         targets=goals.frame if len(goals.frame) else None,
         year_figures=goals.years,
         short_names=dict(short),
+        # the same targets the section shows, counted (report.summary)
+        targets_met=targets_sentence(targets_met(target_figures_of(goals.frame), scope.as_of), lang),
     )
 
 
 def summary_scope(pack: Pack) -> str:
     """The summary's first line: the scope (capitalised) and the as-of date."""
-    words = pack.scope_words[:1].upper() + pack.scope_words[1:]
-    return f"{words} · {pack.label('export.as_of')} {pack.as_of}"
+    return scope_line(pack.scope_words, pack.as_of, pack.lang)
 
 
 def summary_table(pack: Pack) -> Table:
-    """The headline figures of the summary: figure, value (as its state reads), change."""
-    rows = [[b.label, b.value, b.change] for b in pack.big_numbers]
+    """The headline figures of the summary: figure, value (as its state reads), change and
+    the numbers of the documents it is computed from ("[1], [3]", the Sources page's)."""
+    def sources(name: str) -> str:
+        if pack.register is None:
+            return ""
+        return pack.register.numbers_text(pack.cites.get(f"kpi:{name}", []), limit=24)
+
+    rows = [[b.label, b.value, b.change, sources(b.name)] for b in pack.big_numbers]
     return Table([pack.label("export.col.kpi"), pack.label("export.col.value"),
-                  pack.label("pack.col.change")], rows, (False, True, False), (34, 18, 48))
+                  pack.label("pack.col.change"), pack.label("pack.sources.title")], rows,
+                 (False, True, False, False), (30, 16, 38, 16))
 
 
 def map_png(pack: Pack, width_px: int = 2000) -> bytes:

@@ -310,20 +310,25 @@ def row_heights(table: Table, widths: list[int], size: float,
     return heights
 
 
-def paginate(heights: list[int], room: int) -> list[list[int]]:
+def paginate(heights: list[int], room: int, first: list[int] | None = None) -> list[list[int]]:
     """Row indices (of ``heights[1:]``, the rows under the header ``heights[0]``) per page so
     each page's header and rows fit ``room``; a page holds one row at least, and the last
-    page never a lone row while the page before it can give one."""
+    page never a lone row while the page before it can give one. ``first``: each row's
+    height when it opens a continued page (its group written again, ``Table.carry``)."""
+    opening = (first or heights)[1:]
     pages: list[list[int]] = [[]]
     used = heights[0]
     for i, height in enumerate(heights[1:]):
         if pages[-1] and used + height > room:
             pages.append([])
             used = heights[0]
+            height = opening[i]
         pages[-1].append(i)
         used += height
     if len(pages) > 1 and len(pages[-1]) == 1 and len(pages[-2]) > 2:
-        pages[-1].insert(0, pages[-2].pop())
+        moved = pages[-2][-1]
+        if heights[0] + opening[moved] + heights[1 + pages[-1][0]] <= room:
+            pages[-1].insert(0, pages[-2].pop())
     return pages
 
 
@@ -363,9 +368,29 @@ def table_pages(table: Table, width: int, font_size: float, room: int,
     whose measured rows fit ``room`` (EMU) under the header."""
     layout = column_widths(table, width, font_size)
     heights = row_heights(table, *layout, min_row)
-    pages = paginate(heights, room)
-    return layout, [Table(table.headers, [table.rows[i] for i in page], table.numeric,
-                          table.widths, table.note) for page in pages]
+    carried = _carried(table)
+    if carried is None:
+        pages = paginate(heights, room)
+        return layout, [replace(table, rows=[table.rows[i] for i in page]) for page in pages]
+    # a continued slide's first row repeats its group (and is measured so)
+    first = row_heights(replace(table, rows=carried), *layout, min_row)
+    pages = paginate(heights, room, first)
+    return layout, [replace(table, rows=[carried[i] if n and i == page[0] else table.rows[i]
+                                         for i in page]) for n, page in enumerate(pages)]
+
+
+def _carried(table: Table) -> list[list] | None:
+    """Every row with its ``carry`` group cells written out (blank: as the row above) and
+    marked continued; None when the table has no groups."""
+    if not table.carry:
+        return None
+    rows, last = [], [""] * table.carry
+    for row in table.rows:
+        last = [cell if str(cell) else above for cell, above in zip(row[:table.carry], last, strict=True)]
+        marked = [f"{cell} {table.continued}".strip() if not str(row[i]) else cell
+                  for i, cell in enumerate(last)]
+        rows.append(marked + list(row[table.carry:]))
+    return rows
 
 
 FOOTER_TOP = SLIDE_H - FOOTER_H - Inches(0.05)
@@ -450,10 +475,14 @@ def _summary(deck: Deck, pack: Pack) -> None:
     layout, min_row = _one_slide(table, int(width * 0.55), 10, Inches(0.3))
     add_table(slide, table, MARGIN, BODY_TOP, int(width * 0.55), layout=layout, min_row=min_row)
     left = MARGIN + int(width * 0.58)
+    lines = [pack.targets_met] if pack.targets_met else []  # "18 of 30 targets for 2024 met."
+    lines += [f"• {s}" for s in pack.summary]
     box = text_box(slide, left, BODY_TOP, width - int(width * 0.58),
-                   SLIDE_H - BODY_TOP - FOOTER_H - Inches(0.3), [f"• {s}" for s in pack.summary], 14)
+                   SLIDE_H - BODY_TOP - FOOTER_H - Inches(0.3), lines, 13)
     for paragraph in box.text_frame.paragraphs:
-        paragraph.space_after = Pt(8)
+        paragraph.space_after = Pt(7)
+    if pack.targets_met:
+        box.text_frame.paragraphs[0].font.bold = True
     absent = absent_line(pack)
     if absent:  # what the pack leaves out, in grey under the sentences
         paragraph = box.text_frame.add_paragraph()
@@ -605,10 +634,12 @@ def _appendix(deck: Deck, pack: Pack) -> None:
         for i, (doc, n, ids) in enumerate(documents):
             first = i == 0
             rows.append([entry.label if first else "", entry.value if first else "",
-                         str(entry.rows) if first else "",
-                         f"{doc} ({n})" if entry.by_document else doc, ids])
-    table = Table(headers, rows, (False, True, True, False, False), (17, 10, 9, 22, 42))
-    notes = "\n\n".join(f"{e.label} ({e.rows}): {e.definition}" for e in pack.appendix)
+                         pack.count(entry.rows) if first else "",
+                         f"{doc} ({pack.count(n)})" if entry.by_document else doc, ids])
+    # a KPI whose documents run onto the next slide keeps its name there
+    table = Table(headers, rows, (False, True, True, False, False), (17, 10, 9, 22, 42),
+                  carry=1, continued=pack.label("pack.continued"))
+    notes = "\n\n".join(f"{e.label} ({pack.count(e.rows)}): {e.definition}" for e in pack.appendix)
     _table_slides(deck, pack, pack.label("pack.appendix.title"), table,
                   pack.label("pack.appendix.lead"), notes, 10)
 

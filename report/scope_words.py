@@ -9,22 +9,22 @@ import unicodedata
 import metrics
 from i18n import fmt, t
 from metrics import Scope
-from report.cells import Tables, column_or_blank
+from metrics.options import institution_full_names
+from metrics.options import institution_names as short_names
+from report.cells import Tables
 from report.parts import enum_label
 
 
-def institution_names(tables: Tables) -> tuple[dict[str, str], dict[str, str]]:
+def institution_names(tables: Tables, lang: str | None = None) -> tuple[dict[str, str], dict[str, str]]:
+    """(id -> full name, id -> short name), in ``lang`` where the table names them in it
+    (the optional ``name_ru``, ``short_name_uz``... columns), else the main names."""
     institutions = tables["institutions"]
-    ids = institutions["institution_id"].astype(str)
-    full = dict(zip(ids, institutions["name"].astype(str), strict=False))
-    short = column_or_blank(institutions, "short_name")
-    short = short.where(short.notna(), institutions["name"]).astype(str)
-    return full, dict(zip(ids, short, strict=False))
+    return institution_full_names(institutions, lang), short_names(institutions, lang)
 
 
 def scope_lines(scope: Scope, tables: Tables, lang: str) -> list[tuple[str, str]]:
     every = t("export.scope.all", lang)
-    _, short = institution_names(tables)
+    _, short = institution_names(tables, lang)
     if scope.all_years:
         years = t("pack.scope.all_years", lang)
     elif scope.year_from == scope.year_to:
@@ -64,7 +64,8 @@ def _slug(text: str) -> str:
 
 
 def file_stem(scope: Scope, tables: Tables, lang: str, public: bool) -> str:
-    """``<institutions>_<scope>_<lang>_<as-of>[_public]``, safe characters only."""
+    """``<institutions>_<scope>_<lang>_<as-of>[_public]``, safe characters only (the
+    institutions' main short names, whatever the language)."""
     _, short = institution_names(tables)
     ids = sorted(scope.institutions) or sorted(short)
     institutions = "-".join(_slug(short.get(i, i)) or _slug(i) or "institution" for i in ids)

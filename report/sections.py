@@ -16,7 +16,7 @@ from i18n import fmt, t
 from loaders.privacy import Privacy
 from loaders.schema import AGREEMENT_STATUSES, DIRECTIONS, GRANT_STATUSES, MODES
 from metrics import rules
-from report.cells import Tables, column_or_blank, date_cell
+from report.cells import DATE_STYLE, Tables, column_or_blank, date_cell
 from report.figure_words import domestic_words, value_text
 from report.headline import report_figures
 from report.parts import Chart, Section, Series, Table, enum_label
@@ -275,7 +275,7 @@ def agreements_section(scoped: Tables, as_of: date, lang: str, privacy: Privacy,
     section = Section(
         "agreements", t("pack.section.agreements", lang),
         fmt.plural("pack.section.agreements.lead", len(agreements), lang,
-                   date=fmt.date_text(as_of, lang, "day", style="medium")),
+                   date=fmt.date_text(as_of, lang, "day", style=DATE_STYLE)),
         [status_chart, expiry_chart],
         Table(headers, rows, numeric, widths),
         "\n".join(t(f"kpi.{k}.definition", lang) for k in

@@ -61,7 +61,7 @@ def test_register_numbers_against_the_rows(folder):
     rows = {r[0]: r[5] for r in pack.sources.rows}
     assert rows == {"[1]": "2", "[2]": "1", "[3]": "1", "[4]": "1", "[5]": "1"}
     web, mou, minutes, unknown, letter = pack.sources.rows
-    assert web[2:5] == ["Samarkand State Medical University", "Feb 7, 2024", "https://example.org/intl"]
+    assert web[2:5] == ["Samarkand State Medical University", "7 Feb 2024", "https://example.org/intl"]
     assert minutes[4] == "attached (evidence folder)"
     assert unknown[4] == "not in the documents table"
     assert letter[3:5] == ["2024", "address not given"]

@@ -210,7 +210,7 @@ def test_dormant_agreements_are_the_figures_rows(small):
     assert pack.figures["agreements_dormant"].value == 1
     # a4: adm and p2 have no visit and no grant at all; a1 and a2 had activity since mid-2022
     assert [[r[0], r[-1]] for r in pack.dormant.table.rows] == [["a4", "none recorded"]]
-    assert pack.dormant.lead == "1 active agreement has had no visit and no grant in the 3 years up to Jun 30, 2025."
+    assert pack.dormant.lead == "1 active agreement has had no visit and no grant in the 3 years up to 30 Jun 2025."
 
 
 def _slides(path) -> list[tuple[str, list[list[str]]]]:

@@ -27,8 +27,9 @@ values, notes = ctx.kpis()
 kpi_cards(ctx, ["partners", "partner_countries", "irn_index"], values, notes, columns=3)
 
 # Map ---------------------------------------------------------------------------------
+homes = ctx.localised_institutions(scoped["institutions"])  # named in the page's language
 deck = charts.partner_map(
-    partners, scoped["institutions"], links, lang=lang, country_names=country_names, presenting=ctx.presenting,
+    partners, homes, links, lang=lang, country_names=country_names, presenting=ctx.presenting,
     height=640 if ctx.presenting else 560,
 )
 event = st.pydeck_chart(deck, height=640 if ctx.presenting else 560, key="partner-map",
@@ -39,7 +40,7 @@ picked_ids = [p.get("partner_id") for p in picked_points if p.get("partner_id")]
 present_types = set(partners["type"])
 types_shown = [k for k in PARTNER_TYPES if k in present_types]
 legend(charts.partner_type_legend(types_shown, lang), title=t("page.partners.legend_type", lang))
-legend(charts.institution_legend(scoped["institutions"], links, lang), title=t("page.partners.legend_home", lang), shape="square")
+legend(charts.institution_legend(homes, links, lang), title=t("page.partners.legend_home", lang), shape="square")
 st.caption(t("page.partners.map_note", lang))
 
 # Table ---------------------------------------------------------------------------------
@@ -80,9 +81,9 @@ if chosen:
                       + (" — " + partner_doc["quote"].iloc[0] if partner_doc["quote"].iloc[0] and not ctx.presenting else "")))
     detail_docs = documents_of_frame(ctx, "partners", partners[partners["partner_id"] == chosen])
     tabs = st.tabs([
-        t("page.partners.tab_agreements", lang, n=int(row["agreements"])),
-        t("page.partners.tab_visits", lang, n=int(row["visits"])),
-        t("page.partners.tab_grants", lang, n=int(row["grants"])),
+        t("page.partners.tab_agreements", lang, n=fmt.integer(row["agreements"], lang)),
+        t("page.partners.tab_visits", lang, n=fmt.integer(row["visits"], lang)),
+        t("page.partners.tab_grants", lang, n=fmt.integer(row["grants"], lang)),
     ])
     with tabs[0]:
         rows = scoped["agreements"][scoped["agreements"]["partner_id"] == chosen]

@@ -74,7 +74,7 @@ institutions = figures.foreign_institutions(res, tables, scope)
 countries = figures.foreign_countries(res, tables, scope)
 st.subheader(t("page.research.map", lang))
 point_frame = figures.institution_points(res, tables, institutions)
-homes = ctx.scoped()["institutions"]
+homes = ctx.localised_institutions(ctx.scoped()["institutions"])  # named in the page's language
 links = pd.DataFrame([(h, k) for h in homes["institution_id"] for k in point_frame["partner_id"]],
                      columns=["institution_id", "partner_id"])
 names = {c: ctx.country_name(c) for c in countries["country"]}
