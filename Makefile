@@ -30,6 +30,9 @@ chromium:
 	  echo "Installing Debian's fonts-noto-cjk (Korean and Chinese names in the PDF pack)"; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-noto-cjk; }
 	@command -v pdftoppm >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q poppler-utils
+	@command -v soffice >/dev/null || { \
+	  echo "Installing Debian's libreoffice-impress (the slides as LibreOffice draws them)"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends libreoffice-impress; }
 
 # The store tests run against a throw-away PostgreSQL server too (tests/pg_fixtures.py).
 postgres:

@@ -23,7 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import lru_cache
 
 from babel import Locale
-from babel.dates import format_date, get_month_names
+from babel.dates import format_date, format_skeleton, get_month_names
 from babel.numbers import format_decimal
 
 from core.missing import is_missing
@@ -194,6 +194,15 @@ def _date_text(day: date, lang: str, precision: str | None, style: str) -> str:
     if lang == "en" and style == "long":
         return format_date(day, "d MMMM y", locale=lang)
     return format_date(day, style, locale=lang)
+
+
+def day_month(value: object, lang: str | None = DEFAULT_LANG) -> str:
+    """A day and month without the year, as the language abbreviates them ("Jun 30",
+    "30 июн.", "30-iyn"): a column headed by its year says "to Jun 30"."""
+    day = _as_date(value)
+    if day is None:
+        return DASH
+    return format_skeleton("MMMd", day, locale=_lang(lang))
 
 
 def month_name(month: int, lang: str | None = DEFAULT_LANG, width: str = "wide") -> str:

@@ -13,7 +13,7 @@ each other and with the JSON report. Every number, date and word goes through
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from i18n import LANGUAGE_NAMES, fmt, t
 from loaders.privacy import Privacy, row_label
 from loaders.schema import Dataset
 from metrics import KPI_BY_NAME, KPIS, Scope, apply_scope
+from metrics.compare import YearFigures
 from metrics.figure import Figure
 from metrics.tables import EVIDENCE_TABLE
 from report.annex import localise_frame
@@ -41,6 +42,7 @@ from report.headline import (
     summary_sentences,
 )
 from report.json_report import build_report
+from report.outcomes import outcomes_part
 from report.parts import Chart, Section, Series, Table
 from report.quota import quota_sections
 from report.rankings import rankings_for, rankings_section
@@ -55,6 +57,7 @@ from report.sections import (
     trends_section,
 )
 from report.sources import Register, build_register, cites_of
+from report.targets import targets_part
 from research import Research, dataset_research
 
 BIG_NUMBERS = ("partners", "partner_countries", "agreements_active", "visits_incoming",
@@ -97,6 +100,7 @@ class Pack:
     sections: list[Section]  # partners, mobility, grants, students
     agreements: Section
     renewals: Table
+    dormant: Section | None  # the agreements_dormant rows on their own slide (report.outcomes)
     appendix: list[EvidenceEntry]
     sources: Table
     evidence_tables: dict[str, Table]  # KPI name -> its evidence rows, for the annex
@@ -113,6 +117,11 @@ class Pack:
     # (institution's short name, KPI -> its figure) when the pack has two or more institutions
     institution_figures: list[tuple[str, dict[str, Figure]]] = field(default_factory=list)
     summary: list[str] = field(default_factory=list)  # the summary's sentences (summary_sentences)
+    # targets against actual (metrics.compare.targets_vs_actual + "result"), for the annex
+    targets: pd.DataFrame | None = None
+    # the headline figures by year per institution (metrics.compare.figures_by_year)
+    year_figures: YearFigures | None = None
+    short_names: dict[str, str] = field(default_factory=dict)  # institution id -> short name
 
     def cites_line(self, part: str) -> str:
         """"Sources: [1], [2]" for a slide or page of ``part`` ("" when it cites none)."""
@@ -122,6 +131,20 @@ class Pack:
 
     def label(self, key: str, **params: object) -> str:
         return t(key, self.lang, **params)
+
+    def short_name(self, institution: str) -> str:
+        """An institution's short name (its id when the pack does not name it)."""
+        return self.short_names.get(institution, institution)
+
+    def targets_rows(self) -> list[dict]:
+        """The targets against actual as records, in the slides' order (institution's short
+        name, year, registry order of the figures), each with its short name ``_name``."""
+        if self.targets is None or self.targets.empty:
+            return []
+        order = {k.name: n for n, k in enumerate(KPIS)}
+        rows = [{**r, "_name": self.short_name(str(r["institution_id"]))}
+                for r in self.targets.to_dict("records")]
+        return sorted(rows, key=lambda r: (r["_name"], int(r["year"]), order.get(str(r["metric"]), 99)))
 
 
 def dataset_folder(dataset: Dataset) -> Path | None:
@@ -182,6 +205,9 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
                         short),
                 students_section(scoped, scope.as_of, lang),
                 *quota_sections(tables, scope, lang, partner_names, short)]
+    # targets against actual and the headline figures by year: first, where the scope has them
+    goals = targets_part(tables, scope, lang, short, cache)
+    sections[:0] = [s for s in (goals.section, goals.by_year) if s is not None]
     step(0.7)
     links = partner_links(scoped, partner_ids)
     homes = tables["institutions"]
@@ -198,6 +224,13 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
     if research is None and path:
         research = dataset_research(path, tables)
     coauthors = research_part(research, tables, scope, lang, partner_names, short)
+    # the slides list the active agreements with their outcomes; the full registry (every
+    # status, the same outcome columns) is the annex's agreements sheet
+    outcomes = outcomes_part(tables, scoped, scope, lang, privacy, partner_names, short,
+                             frames["agreements_active"], frames["agreements_dormant"],
+                             data_tables["agreements"], research)
+    agreements = replace(agreements, table=outcomes.active)
+    data_tables["agreements"] = outcomes.registry
     sections.append(rankings_section(rankings_for(tables, scope, research), tables, lang, short))
     return Pack(
         lang=lang, public=public,
@@ -227,6 +260,7 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
         sections=sections,
         agreements=agreements,
         renewals=renewals,
+        dormant=outcomes.dormant,
         appendix=appendix,
         sources=register.table(scoped, lang),
         register=register,
@@ -239,6 +273,9 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
             "mobility": [scoped["visits"]], "grants": [scoped["grants"]],
             "students": [scoped["students"]], "agreements": [scoped["agreements"]],
             "renewals": [frames.get("agreements_expiring")],
+            "dormant": [frames.get("agreements_dormant")],
+            "targets": [scoped["visits"], scoped["agreements"], scoped["grants"], scoped["students"]],
+            "by_year": [scoped[n] for n in ("visits", "agreements", "grants", "students")],
             "sources": [scoped[n] for n in ("institutions", "partners", "agreements", "visits",
                                             "grants", "students")],
             # use against quota: the agreements and the visits that used them
@@ -254,6 +291,9 @@ def build_pack(dataset: Dataset, scope: Scope, lang: str = "en", public: bool = 
         figures=report_figures(report),
         summary=summary_sentences(report_figures(report), lang),
         institution_figures=institution_figures(report, tables),
+        targets=goals.frame if len(goals.frame) else None,
+        year_figures=goals.years,
+        short_names=dict(short),
     )
 
 

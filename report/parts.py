@@ -53,6 +53,9 @@ class Section:
     charts: list[Chart] = field(default_factory=list)
     table: Table | None = None
     notes: str = ""
+    # The slides' title for the table (its own slides in the PowerPoint, under the charts'
+    # slides); "" when the table is shown in the PDF only.
+    table_title: str = ""
 
 
 def enum_label(column: str, value: object, lang: str) -> str:

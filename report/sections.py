@@ -128,7 +128,31 @@ def partners_section(scoped: Tables, partner_ids: list[str], foreign: list[str],
     ), counts
 
 
+TOP_CATEGORIES = 12  # countries or faculties in a mobility chart; the table has them all
+
+
+def _top(frame: pd.DataFrame, key: pd.Series, lang: str) -> tuple[list[object], dict[str, list[int]]]:
+    """Keys ordered by visits (then by name), and per direction the visits of each key."""
+    counts = pd.crosstab(key, frame["direction"]) if len(frame) else pd.DataFrame()
+    for d in DIRECTIONS:
+        if d not in counts.columns:
+            counts[d] = 0
+    keys = sorted(counts.index, key=lambda k: (-int(counts.loc[k, list(DIRECTIONS)].sum()), str(k)))
+    return keys, {d: [int(counts.loc[k, d]) for k in keys] for d in DIRECTIONS}
+
+
+def _direction_series(values: dict[str, list[int]], lang: str) -> list[Series]:
+    return [Series(enum_label("direction", d, lang), values[d], f"direction.{d}") for d in DIRECTIONS]
+
+
+def _top_title(key: str, shown: int, total: int, lang: str) -> str:
+    return t(key, lang) if total <= shown else t(f"{key}_top", lang, n=fmt.integer(shown, lang))
+
+
 def mobility_section(scoped: Tables, report: dict, lang: str) -> Section:
+    """Mobility as a panel reads it: visits per year; incoming and outgoing by foreign
+    country (the countries the figures count: the home country is never international)
+    and by faculty; staff against students where the data says who travelled; the mode."""
     visits = scoped["visits"]
     years = _year(visits, "start_date", "end_date")
     cats, series = _per_year(years, visits["direction"], DIRECTIONS, lang,
@@ -141,18 +165,56 @@ def mobility_section(scoped: Tables, report: dict, lang: str) -> Section:
                f"mode.{m}")
         for m in MODES
     ]
-    rows = [[c] + [fmt.integer(s.values[i], lang) for s in series] for i, c in enumerate(cats)]
+    # foreign visits only, as mobility_countries counts them
+    foreign = rules.foreign_rows(visits, scoped["institutions"])
+    countries, by_country = _top(foreign, foreign["country"] if len(foreign) else pd.Series(dtype=object), lang)
+    names = [fmt.country(c, lang) for c in countries]
+    # a visit of two faculties counts in both; one with none is "not stated"
+    faculty = visits[["visit_id", "direction", "faculty"]].explode("faculty") if len(visits) else visits
+    stated = faculty["faculty"].where(faculty["faculty"].notna() & (faculty["faculty"].astype(str) != ""),
+                                      t("export.not_stated", lang)) if len(faculty) else pd.Series(dtype=object)
+    faculties, by_faculty = _top(faculty, stated, lang)
+    # per year: only when it has two bars at least (a lone "undated" bar says nothing)
+    charts = [Chart("stacked_column", t("export.chart.mobility", lang), cats, series)] if len(cats) >= 2 else []
+    charts += [
+        Chart("stacked_bar", _top_title("pack.mobility.by_country", TOP_CATEGORIES, len(names), lang),
+              names[:TOP_CATEGORIES], _direction_series({d: v[:TOP_CATEGORIES] for d, v in by_country.items()},
+                                                        lang)),
+        Chart("stacked_bar", _top_title("pack.mobility.by_faculty", TOP_CATEGORIES, len(faculties), lang),
+              [str(f) for f in faculties[:TOP_CATEGORIES]],
+              _direction_series({d: v[:TOP_CATEGORIES] for d, v in by_faculty.items()}, lang)),
+    ]
+    # staff against students: only where a visit says who travelled (empty = staff)
+    participant = column_or_blank(visits, "participant")
+    said = participant.notna() & (participant.astype(str) != "")
+    if said.any():
+        who = participant.where(said, "staff")
+        charts.append(Chart("stacked_bar", t("pack.mobility.by_participant", lang),
+                            [enum_label("direction", d, lang) for d in DIRECTIONS],
+                            [Series(enum_label("participant", p, lang),
+                                    [int(((visits["direction"] == d) & (who == p)).sum()) for d in DIRECTIONS],
+                                    f"participant.{p}") for p in ("staff", "student")]))
+        who_note = t("pack.mobility.participant_note", lang)
+    else:
+        who_note = t("pack.mobility.no_participant", lang)
+    charts.append(Chart("stacked_bar", t("export.chart.remote_by_direction", lang),
+                        [enum_label("direction", d, lang) for d in DIRECTIONS], mode_series))
+    rows = [[n] + [fmt.integer(by_country[d][i], lang) for d in DIRECTIONS]
+            + [fmt.integer(sum(by_country[d][i] for d in DIRECTIONS), lang)] for i, n in enumerate(names)]
+    domestic = len(visits) - len(foreign)
     share = value_text(report_figures(report)["remote_share"], lang)
+    lead = fmt.plural("pack.section.mobility.lead", len(visits), lang, share=share)
+    if domestic:
+        lead += " " + fmt.plural("pack.mobility.domestic", domestic, lang)
     return Section(
-        "mobility", t("pack.section.mobility", lang),
-        fmt.plural("pack.section.mobility.lead", len(visits), lang, share=share),
-        [Chart("stacked_column", t("export.chart.mobility", lang), cats, series),
-         Chart("stacked_bar", t("export.chart.remote_by_direction", lang),
-               [enum_label("direction", d, lang) for d in DIRECTIONS], mode_series)],
-        Table([t("export.col.year", lang)] + [s.name for s in series], rows,
-              (False, True, True), (40, 30, 30)),
-        "\n".join(t(f"kpi.{k}.definition", lang) for k in
-                  ("visits_incoming", "visits_outgoing", "remote_share", "mobility_countries")),
+        "mobility", t("pack.section.mobility", lang), lead, charts,
+        Table([t("export.col.country", lang)] + [s.name for s in _direction_series(by_country, lang)]
+              + [t("pack.mobility.col.total", lang)], rows, (False, True, True, True), (46, 18, 18, 18),
+              " ".join([t("pack.mobility.table_note", lang), who_note])),
+        "\n".join([*(t(f"kpi.{k}.definition", lang) for k in
+                      ("visits_incoming", "visits_outgoing", "remote_share", "mobility_countries")),
+                   t("pack.mobility.faculty_note", lang), who_note]),
+        table_title=t("pack.mobility.table_title", lang),
     )
 
 
