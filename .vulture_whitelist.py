@@ -60,3 +60,4 @@ _.vertical_anchor  # noqa
 _.visit_country  # noqa
 _.word_wrap  # noqa
 _.space_after  # noqa
+_.show_value  # noqa  (python-pptx: a series's data labels show their value)

@@ -13,12 +13,12 @@ import streamlit as st
 from datastore import guard
 from i18n import t
 from ui import current_language, render_sidebar
-from ui.data import freeze_long_lived
+from ui.loading import freeze_long_lived
 
 guard.install()  # a client's clear_cache message is logged and ignored
 freeze_long_lived()  # the first runs only: later collections scan only new objects
 
-lang, present = current_language()
+lang, presenting = current_language()
 st.set_page_config(
     page_title=t("common.app_title", lang),
     # A file shipped with the app: an icon name (":material/...") makes the browser fetch
@@ -26,12 +26,13 @@ st.set_page_config(
     page_icon=str(Path(__file__).resolve().parent / "assets" / "favicon.png"),
     layout="wide",
     # On a projector the sidebar starts folded away; its arrow brings back the mode toggle.
-    initial_sidebar_state="collapsed" if present else "expanded",
+    initial_sidebar_state="collapsed" if presenting else "expanded",
 )
 
 # The pages, in menu order: add a page with one line here.
 PAGES = [
     st.Page("views/overview.py", title=t("page.overview.nav", lang), icon=":material/dashboard:", default=True),
+    st.Page("views/summary.py", title=t("page.summary.nav", lang), icon=":material/summarize:"),
     st.Page("views/partners.py", title=t("page.partners.nav", lang), icon=":material/public:"),
     st.Page("views/mobility.py", title=t("page.mobility.nav", lang), icon=":material/flight:"),
     st.Page("views/grants.py", title=t("page.grants.nav", lang), icon=":material/payments:"),
@@ -46,5 +47,5 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES)
-render_sidebar(lang, present)
+render_sidebar(lang, presenting)
 page.run()

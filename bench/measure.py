@@ -115,10 +115,10 @@ def measure(path: Path, reps: int) -> dict:
     out["floor_read_csv_ms"] = round(_timed(lambda: pd.read_csv(path / "visits.csv")) * 1000, 1)
     gc.collect()
 
-    from ui import data as cached
+    from ui import loading
 
     _clear_disk_cache(path)
-    out.update(_measure_load(cached, path))
+    out.update(_measure_load(loading, path))
     gc.collect()
 
     pages, first = measure_pages(reps)
@@ -129,18 +129,18 @@ def measure(path: Path, reps: int) -> dict:
     return out
 
 
-def _measure_load(cached, path: Path) -> dict:
+def _measure_load(loading, path: Path) -> dict:
     """Cold, warm (the dashboard's cache hit) and after-restart loads, and the JSON report."""
     import metrics
     from report import build_report
 
-    stamp = cached.files_stamp(path)
+    stamp = loading.files_stamp(path)
     start = time.perf_counter()
-    dataset = cached.load_cached(str(path), stamp)
+    dataset = loading.load_cached(str(path), stamp)
     cold = time.perf_counter() - start
-    warm = [_timed(lambda: cached.load_cached(str(path), stamp)) for _ in range(3)]
-    cached.load_cached.clear()  # what a restarted server sees: only the disk cache is left
-    restart = _timed(lambda: cached.load_cached(str(path), stamp))
+    warm = [_timed(lambda: loading.load_cached(str(path), stamp)) for _ in range(3)]
+    loading.load_cached.clear()  # what a restarted server sees: only the disk cache is left
+    restart = _timed(lambda: loading.load_cached(str(path), stamp))
     scope = metrics.Scope(as_of=AS_OF)
     report = [_timed(lambda: build_report(dataset, scope)) for _ in range(3)]
     # What the rows take in memory (the app's compact tables), for the memory breakdown.

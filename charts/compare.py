@@ -42,7 +42,7 @@ def sort_rows(rows: Sequence[str], cells: Mapping[tuple[str, str], Cell], by: st
 
 
 def institution_bars(rows: Sequence[str], figures: Sequence[str], cells: Mapping[tuple[str, str], Cell], *,
-                     labels: Mapping[str, str] | None = None, present: bool = False,
+                     labels: Mapping[str, str] | None = None, presenting: bool = False,
                      lang: str | None = None) -> go.Figure:
     """Horizontal bars: ``rows`` (institutions, top to bottom) by ``figures`` (a column
     each, its own scale, titled by ``labels``), each bar labelled with its cell's text."""
@@ -89,7 +89,7 @@ def institution_bars(rows: Sequence[str], figures: Sequence[str], cells: Mapping
                 "textfont": {"color": MUTED}, "cliponaxis": False,
                 "hovertemplate": "%{y}: %{text}<extra>" + labels.get(figure, figure) + "</extra>",
             })
-    height = (30 if present else 24) * len(rows) + 90 + (22 if present else 18) * lines
-    fig = make_figure(traces, layout, present=present, height=max(height, 220), lang=lang)
-    fig.layout.margin.t = 24 + (22 if present else 18) * lines  # room for the column titles
+    height = (30 if presenting else 24) * len(rows) + 90 + (22 if presenting else 18) * lines
+    fig = make_figure(traces, layout, presenting=presenting, height=max(height, 220), lang=lang)
+    fig.layout.margin.t = 24 + (22 if presenting else 18) * lines  # room for the column titles
     return fig

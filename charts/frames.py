@@ -10,6 +10,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from core.missing import is_missing
 from metrics.columnar import positions_in
 
 COUNT = "count"
@@ -97,7 +98,7 @@ class ExplodedColumn:
 def _as_list(value: object) -> list[str]:
     if isinstance(value, list | tuple):
         return [str(v) for v in value if v is not None and str(v) != ""]
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+    if is_missing(value):
         return []
     return [str(value)]
 
@@ -247,6 +248,20 @@ def _group_sums(weights: pd.Series, group: np.ndarray, groups: int) -> object:
             sums = np.bincount(group, weights=values, minlength=groups).astype("int64")
             return pd.array(sums, dtype=dtype) if isinstance(dtype, pd.api.extensions.ExtensionDtype) else sums
     return weights.groupby(group).sum().array
+
+
+def largest_first(counts: pd.DataFrame, category: str) -> list:
+    """The categories of a ``count_by`` frame by their total, largest first (ties in the
+    frame's order): the order a stacked bar chart draws them in."""
+    totals = counts.groupby(category, sort=False)[COUNT].sum()
+    return totals.sort_values(ascending=False, kind="stable").index.tolist()
+
+
+def years_as_text(counts: pd.DataFrame, column: str = "year") -> pd.DataFrame:
+    """``counts`` in year order with its years as text ("2024", not 2024.0): a chart's
+    category axis then shows each year once, as written."""
+    counts = counts.sort_values(column, kind="stable")
+    return counts.assign(**{column: counts[column].astype(int).astype(str)})
 
 
 def top_n(df: pd.DataFrame, category: str, n: int, other_label: str) -> pd.DataFrame:

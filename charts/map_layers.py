@@ -21,6 +21,7 @@ from charts.theme import (
     hex_to_rgb,
 )
 from charts.viewport import to_pixels
+from core.missing import is_missing
 from i18n import fmt, t
 
 # Drawn whatever lies "nearer" (deck.gl tests depth: an arc's raised middle would hide a
@@ -45,7 +46,7 @@ def _fmt(value: float | int, lang: str = "en") -> str:
 
 
 def _text(value: object) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return ""
     return str(value)
 
@@ -195,12 +196,12 @@ def place_labels(points: list[dict], zoom: float, size: float, radius: float,
     return out
 
 
-def home_layers(points: list[dict], zoom: float, present: bool) -> list[pdk.Layer]:
+def home_layers(points: list[dict], zoom: float, presenting: bool) -> list[pdk.Layer]:
     """The home institutions' points and their names, drawn over the arcs."""
     if not points:
         return []
-    radius = 11 if present else 9
-    size = 18 if present else 14
+    radius = 11 if presenting else 9
+    size = 18 if presenting else 14
     grey = [*hex_to_rgb(OTHER_INSTITUTIONS_COLOR)]
     # Institutions with a colour of their own are named first; the grey group after them.
     order = sorted(range(len(points)), key=lambda i: points[i]["color"][:3] == grey)
@@ -253,14 +254,14 @@ def _column(frame: pd.DataFrame, name: str, absent: object = None) -> list:
 
 
 def partner_points(placed: pd.DataFrame, positions: list[list[float]], lang: str,
-                   country_names: dict[str, str], present: bool,
+                   country_names: dict[str, str], presenting: bool,
                    details: dict[str, str] | None = None) -> list[dict]:
     """One scatter point per placed partner, from whole columns: the texts and colours per
     type and per (agreements, activity) made once each. ``details``: the tooltip's last
     line per partner id instead of "n agreements, n links in view"."""
     activities = [int(a or 0) for a in _column(placed, "activity")]
     top_activity = max(activities or [1]) or 1
-    extra = 4 if present else 0
+    extra = 4 if presenting else 0
     kinds = [k or "other" for k in _column(placed, "type")]
     colors = {k: [*hex_to_rgb(PARTNER_TYPE_COLORS.get(k, "#7f7f7f")), 235] for k in set(kinds)}
     kind_text = {k: t(f"enum.partner_type.{k}", lang) for k in colors}
@@ -356,7 +357,7 @@ def partner_arcs(placed: pd.DataFrame, points: list[dict], homes: list[dict],
     return arcs
 
 
-def arc_layer(arcs: list[dict], present: bool) -> pdk.Layer:
+def arc_layer(arcs: list[dict], presenting: bool) -> pdk.Layer:
     return pdk.Layer(
         "ArcLayer",
         data=arcs,
@@ -365,7 +366,7 @@ def arc_layer(arcs: list[dict], present: bool) -> pdk.Layer:
         get_target_position="target",
         get_source_color="source_color",
         get_target_color="target_color",
-        get_width=2.5 if present else 1.5,
+        get_width=2.5 if presenting else 1.5,
         get_height=0.5,
         great_circle=False,
         pickable=True,

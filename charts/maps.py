@@ -35,9 +35,9 @@ TOOLTIP_STYLE = {
 MAP_VIEWS = [pdk.View(type="MapView", controller=True, repeat=False)]
 
 
-def _tooltip(present: bool = False) -> dict:
+def _tooltip(presenting: bool = False) -> dict:
     style = dict(TOOLTIP_STYLE)
-    if present:
+    if presenting:
         style.update(fontSize="20px", padding="12px")
     return {"html": TOOLTIP_HTML, "style": style}
 
@@ -49,7 +49,7 @@ def partner_map(
     *,
     lang: str = "en",
     country_names: dict[str, str] | None = None,
-    present: bool = False,
+    presenting: bool = False,
     height: int = 560,
     country_counts: dict[str, int | float] | None = None,
     country_noun_key: str = "page.partners.map_country_tip",
@@ -77,20 +77,20 @@ def partner_map(
     layers = [ocean_layer(), country_layer(country_counts, noun_key=country_noun_key, lang=lang,
                                            names=country_names, pickable=not clickable)]
     positions = spread_overlaps([[float(lon), float(lat)] for lon, lat in zip(placed["lon"], placed["lat"], strict=True)])
-    points = partner_points(placed, positions, lang, country_names, present, point_details)
+    points = partner_points(placed, positions, lang, country_names, presenting, point_details)
     arcs = partner_arcs(placed, points, homes, links, lang)
     if arcs:
-        layers.append(arc_layer(arcs, present))
+        layers.append(arc_layer(arcs, presenting))
     if points:
         layers.append(partner_layer(points))
     view = fit_view([p["position"] for p in points] + [h["position"] for h in homes], height=height)
-    layers += home_layers(homes, view.zoom, present)
+    layers += home_layers(homes, view.zoom, presenting)
     return Deck(
         layers=layers,
         initial_view_state=view,
         views=MAP_VIEWS,
         map_provider=None,
-        tooltip=_tooltip(present),
+        tooltip=_tooltip(presenting),
         height=height,
     )
 

@@ -144,10 +144,10 @@ def _template_json() -> dict:
     return pio.templates["plotly_white"].to_plotly_json()
 
 
-def _style_layout(layout: dict, *, present: bool, height: int | None, lang: str | None) -> dict:
+def _style_layout(layout: dict, *, presenting: bool, height: int | None, lang: str | None) -> dict:
     """``layout`` with the shared style merged in; its ``template`` is a placeholder (``{}``)
     that ``make_figure`` fills with the template once the figure is built."""
-    base = 18 if present else 14
+    base = 18 if presenting else 14
     style: dict = {}
     if lang:
         style["separators"] = SEPARATORS.get(lang, SEPARATORS["en"])
@@ -193,7 +193,7 @@ def _without_lists(trace: dict, path: tuple = ()) -> tuple[dict, list[tuple[tupl
 
 
 def make_figure(
-    traces: list[dict], layout: dict, *, present: bool = False, height: int | None = None,
+    traces: list[dict], layout: dict, *, presenting: bool = False, height: int | None = None,
     lang: str | None = None,
 ) -> go.Figure:
     """A styled Figure from plain trace and layout dicts (the shared layout applied).
@@ -205,7 +205,7 @@ def make_figure(
     the figure as an empty placeholder and filled in afterwards (plotly would copy it
     twice while building), with the figure's own copy of it.
     """
-    layout = _style_layout(layout, present=present, height=height, lang=lang)
+    layout = _style_layout(layout, presenting=presenting, height=height, lang=lang)
     # The traces' lists (a value per bar or point) are put in after building too: plotly
     # deep-copies every element of them (most of a timeline's build).
     skeletons, arrays = zip(*(_without_lists(trace) for trace in traces), strict=True) if traces else ((), ())

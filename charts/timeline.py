@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.theme import DIRECTION_MODE_COLORS, MUTED, make_figure
+from core.missing import is_missing
 from i18n import fmt, t
 
 MAX_ROWS = 25  # readable on one screen; further rows fold into one "other" row
@@ -75,7 +76,7 @@ def undated_visits(visits: pd.DataFrame) -> pd.DataFrame:
 
 def _date_text(value: object, precision: object, lang: str = "en") -> str:
     """A hover date in the language, no more precise than known ("?" when unknown)."""
-    if value is None or pd.isna(value):
+    if is_missing(value):
         return "?"
     return fmt.date_text(value, lang, precision if precision in ("month", "year") else "day", style="medium")
 
@@ -120,7 +121,7 @@ def visit_timeline(
     max_bars: int = MAX_BARS,
     max_row_visits: int = MAX_ROW_VISITS,
     max_periods: int = MAX_PERIODS,
-    present: bool = False,
+    presenting: bool = False,
     info: dict | None = None,
 ) -> go.Figure:
     """Visits on a date axis, rows = ``label_column`` (partner or person).
@@ -142,7 +143,7 @@ def visit_timeline(
     if info is not None:
         info.update(visits=len(spans), bars=len(spans), months=0)
     if spans.empty:
-        return make_figure([], {}, present=present)
+        return make_figure([], {}, presenting=presenting)
 
     labels = spans[label_column].fillna(t("page.mobility.unknown_partner", lang)).astype(str)
     spans = spans.assign(_label=labels)
@@ -166,11 +167,11 @@ def visit_timeline(
     ) + ([folded_row] if folded_row else [])
 
     if len(spans) > max_bars or busiest > max_row_visits:
-        traces, layout, months, n_bars = _count_rows(spans, row_order, lang, max_periods, present)
+        traces, layout, months, n_bars = _count_rows(spans, row_order, lang, max_periods, presenting)
         if info is not None:
             info.update(bars=n_bars, months=months)
         legend_y = layout.pop("_legend_y", None)
-        fig = make_figure(traces, layout, present=present, height=int(layout.pop("_height")))
+        fig = make_figure(traces, layout, presenting=presenting, height=int(layout.pop("_height")))
         if legend_y is not None:
             fig.layout.legend.y = legend_y
         return fig
@@ -235,7 +236,7 @@ def visit_timeline(
                   "categoryarray": list(reversed(row_order)), "title": {"text": ""}},
     }
     height = max(300, 34 * len(row_order) + 140)
-    return make_figure(traces, layout, present=present, height=height)
+    return make_figure(traces, layout, presenting=presenting, height=height)
 
 
 def _date_axis(lang: str) -> dict:
@@ -273,16 +274,16 @@ def _month_start(ordinal: int) -> pd.Timestamp:
 
 
 def _count_rows(spans: pd.DataFrame, row_order: list[str], lang: str, max_periods: int,
-                present: bool) -> tuple[list[dict], dict, int, int]:
+                presenting: bool) -> tuple[list[dict], dict, int, int]:
     """A small bar chart per row (shared date axis, each row its own count axis):
     visits starting per period, the four direction and mode colours stacked."""
     month = spans["_start"].dt.year * 12 + spans["_start"].dt.month - 1
     months = period_months(int(month.min()), int(month.max()), max_periods)
     table = count_rows(spans, months)
     n_rows = len(row_order)
-    band = 92 if present else 78  # px per row, its name included
+    band = 92 if presenting else 78  # px per row, its name included
     plot_height = band * n_rows
-    label_px = 26 if present else 22
+    label_px = 26 if presenting else 22
     width_ms = months * 30.44 * 0.8 * 24 * 3600 * 1000
     traces: list[dict] = []
     layout: dict = {"barmode": "stack", "bargap": 0.15, "showlegend": True, "annotations": []}

@@ -18,9 +18,11 @@ kept: a publish must have no errors, a one-row save must not add any.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import logging
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -29,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from cachetools import LRUCache
 from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -715,13 +718,15 @@ class Store:
             raise Invalid(dataset.errors)
 
     def _require_no_new_errors(self, live: dict, target: dict, columns: dict) -> None:
-        key = (self.url, json.dumps({t: [(s.row_id, s.cells) for s in rs] for t, rs in live.items()},
-                                    sort_keys=True).__hash__())
-        before = _BEFORE.get(key)
+        content = json.dumps({t: [(s.row_id, s.cells) for s in rs] for t, rs in live.items()},
+                             sort_keys=True, default=str)
+        key = (self.url, hashlib.sha256(content.encode()).hexdigest())
+        with _ERRORS_BEFORE_LOCK:
+            before = _ERRORS_BEFORE.get(key)
         if before is None:
             before = _errors_by_row(live, columns)
-            _BEFORE.clear()  # one entry: the current version of the last save
-            _BEFORE[key] = before
+            with _ERRORS_BEFORE_LOCK:
+                _ERRORS_BEFORE[key] = before
         after = _errors_by_row(target, columns)
         new = [p for sig, p in after.items() if sig not in before]
         if new:
@@ -774,8 +779,12 @@ class Transaction:
         return self.commit(current, {}, {}, self.columns(current), check_rights=False, **what)
 
 
-_MIGRATED: set[str] = set()
-_BEFORE: dict = {}  # the errors of the version a save starts from (one entry)  # databases this process has checked for one-off moves
+_MIGRATED: set[str] = set()  # databases this process has checked for one-off moves
+# The errors of the version a save starts from, by (database, SHA-256 of its rows): the
+# next save from the same version does not validate it again. One entry (the current
+# version of the last save); a lock, as the app's sessions save from threads.
+_ERRORS_BEFORE: LRUCache[tuple[str, str], dict] = LRUCache(maxsize=1)
+_ERRORS_BEFORE_LOCK = threading.Lock()
 
 
 class _WriteTx:

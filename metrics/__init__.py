@@ -8,6 +8,7 @@ Definitions: docs/metrics.md.
 """
 
 from metrics import rules
+from metrics.cache import DatasetCache
 from metrics.compare import (
     YearComparison,
     all_institutions,
@@ -37,6 +38,7 @@ from metrics.scope import AS_OF_MAX, AS_OF_MIN, Scope, ScopeIndex, apply_scope, 
 
 __all__ = [
     "KPIS",
+    "DatasetCache",
     "KPI_BY_NAME",
     "KPI_NAMES",
     "NOTE_DEFS",

@@ -11,7 +11,8 @@ reductions (the sums in the same row order, so the same floats). Definitions:
 docs/metrics.md; what is computed once and why: docs/performance.md.
 
 Used by ``metrics.engine.compute_kpis_with_notes`` and ``metrics.grouped`` when the
-context was given a ``shared`` dict (built once, kept there); anything it cannot answer
+context was given the dataset's cache (``metrics.cache.DatasetCache``: the facts are built
+once per as_of and kept there, over the dataset's one index); anything it cannot answer
 (tables without a unique index, rows that are not the tables' own) goes the general way.
 """
 
@@ -25,13 +26,14 @@ import numpy as np
 import pandas as pd
 
 from metrics import rules
+from metrics.cache import DatasetCache
 from metrics.fast import Fast
 from metrics.fx import usd_rates
+from metrics.index import DatasetIndex
 from metrics.registry import KPI_BY_NAME, KPIS, NOTE_DEFS
 from metrics.scope import scope_index
+from metrics.tables import EVENT_TABLES as EVENTS
 
-EVENTS = ("agreements", "visits", "grants", "students")
-_LINK_SOURCES = ("agreements", "visits", "grants")
 _NEEDED = (*EVENTS, "institutions", "partners", "fx_rates")
 
 
@@ -69,21 +71,22 @@ def _float(values: pd.Series) -> np.ndarray:
 class KpiFacts:
     """The per-row rule results of one dataset at one as_of (see the module docstring)."""
 
-    def __init__(self, tables: Mapping[str, pd.DataFrame], as_of: date) -> None:
+    def __init__(self, tables: Mapping[str, pd.DataFrame], as_of: date, cache: DatasetCache | None = None) -> None:
+        # The dataset's cache: its index (institution codes, partner links) and the maps
+        # the facts fill (cutoffs, dormant agreements, dated years); its own when none.
+        self.cache = DatasetCache(tables) if cache is None else cache
+        index = self.cache.index
         self.frames = {name: tables[name] for name in _NEEDED}
         self.as_of = as_of
         self.n = {name: len(self.frames[name]) for name in EVENTS}
-        self.institution: dict[str, np.ndarray] = {}
-        self._dormant_cache: dict = {}
-        self._years: dict[str, np.ndarray] = {}
-        self._cuts: dict = {}
         institutions = self.frames["institutions"]
         agreements = self.frames["agreements"]
-        # institution code of each row, one code list for every table (ids as strings)
+        # institution code of each row, one code list for every table (ids as strings),
+        # from the index's codes of each table's own ids
         uniques: dict[str, int] = {}
+        self.institution: dict[str, np.ndarray] = {}
         for name in EVENTS:
-            ids = self.frames[name]["institution_id"]
-            codes, values = pd.factorize(ids.astype(str).where(ids.notna().to_numpy(), None))
+            codes, values = index.institution[name]
             lookup = np.array([uniques.setdefault(str(v), len(uniques)) for v in values] + [-1], dtype=np.int32)
             self.institution[name] = lookup[codes]
         self.institution_ids = list(uniques)
@@ -124,48 +127,35 @@ class KpiFacts:
         counts = _float(students["count"])
         self.student_count = np.where(np.isnan(counts), 0.0, counts)
         self.student_country = _codes(students["country"])
-        self._links()
+        self._links(index)
 
-    def _links(self) -> None:
-        """The (institution, partner) links of every agreement, visit and grant row (known
-        partners, both ids present), with the table and row each comes from: the rows
-        ``metrics.scope.scoped_partner_links`` reads."""
+    def _links(self, index: DatasetIndex) -> None:
+        """The facts of the dataset's partner links (``index``: every agreement, visit and
+        grant row's link to a known partner, the rows ``scoped_partner_links`` reads)."""
         partners = self.frames["partners"]
-        pieces = []
-        for code, name in enumerate(_LINK_SOURCES):
-            frame = self.frames[name]
-            column = "partner_ids" if name == "grants" else "partner_id"
-            part = pd.DataFrame({"institution_id": frame["institution_id"].to_numpy(),
-                                 "partner_id": frame[column].to_numpy(),
-                                 "_row": np.arange(len(frame)), "_source": code})
-            if name == "grants":
-                part = part.explode("partner_id")
-            pieces.append(part)
-        links = pd.concat(pieces, ignore_index=True)
         known = partners.drop_duplicates("partner_id").set_index("partner_id")
-        keep = links["institution_id"].notna().to_numpy() & links["partner_id"].notna().to_numpy()
-        links = links[keep]
-        links = links[links["partner_id"].isin(known.index).to_numpy()].reset_index(drop=True)
-        self.link_source = links["_source"].to_numpy(dtype=np.int8)
-        self.link_row = links["_row"].to_numpy(dtype=np.int64)
-        ids = links["institution_id"].astype(str)
+        self.link_source = index.link_source
+        self.link_row = index.link_row
+        self.link_rows_of = index.link_rows_of
+        self.link_partner = index.link_partner
         lookup = {v: i for i, v in enumerate(self.institution_ids)}
-        for v in ids.unique():
-            if v not in lookup:  # an id only the links name (kept safe; event rows name them all)
-                lookup[v] = len(self.institution_ids)
-                self.institution_ids.append(v)
-        self.link_institution = ids.map(lookup).to_numpy(dtype=np.int32)
-        self.link_partner, partner_ids = pd.factorize(links["partner_id"])
-        self.link_partner = self.link_partner.astype(np.int32)
+        codes = []
+        for value in index.link_institution_uniques:
+            if str(value) not in lookup:  # an id only the links name (kept safe; event rows name them all)
+                lookup[str(value)] = len(self.institution_ids)
+                self.institution_ids.append(str(value))
+            codes.append(lookup[str(value)])
+        self.link_institution = np.array(codes + [-1], dtype=np.int32)[index.link_institution]
+        partner_ids = index.link_partner_uniques
         self.partner_country = known["country"].reindex(partner_ids).to_numpy(dtype=object, na_value=None)
         self.partner_type = known["type"].reindex(partner_ids).to_numpy(dtype=object, na_value=None)
         country_of_link = pd.Series(self.partner_country[self.link_partner], dtype=object)
-        frame = pd.DataFrame({"institution_id": links["institution_id"].to_numpy(), "country": country_of_link})
+        institution_of_link = pd.Series(index.link_institution_uniques).take(index.link_institution)
+        frame = pd.DataFrame({"institution_id": institution_of_link.to_numpy(), "country": country_of_link})
         self.link_foreign = _positions_of(frame, rules.foreign_rows(frame, self.frames["institutions"]))
         irn_partner = np.array([t in rules.IRN_PARTNER_TYPES for t in self.partner_type], dtype=bool)
-        self.link_irn = self.link_foreign & irn_partner[self.link_partner] if len(links) else self.link_foreign
+        self.link_irn = self.link_foreign & irn_partner[self.link_partner] if len(frame) else self.link_foreign
         self.link_country = _codes(country_of_link)
-        self.link_rows_of = {name: np.flatnonzero(self.link_source == code) for code, name in enumerate(_LINK_SOURCES)}
 
     # ------------------------------------------------------------------ who may ask
 
@@ -208,41 +198,34 @@ class KpiFacts:
         return positions_in(frame.index, part.index)
 
     def years(self, name: str) -> np.ndarray:
-        """``rules.dated_years`` of the whole table ``name`` (float, NaN: undated), once."""
-        cached = self._years.get(name)
-        if cached is None:
+        """``rules.dated_years`` of the whole table ``name`` (float, NaN: undated), once
+        per dataset (the cache's ``dated_years``)."""
+        def build() -> np.ndarray:
             frame = self.frames[name]
             years = rules.dated_years(name, frame)
-            cached = self._years[name] = (np.full(len(frame), np.nan) if years.empty else
-                                          pd.to_numeric(years, errors="coerce").to_numpy(dtype="float64",
-                                                                                          na_value=np.nan))
-        return cached
+            return (np.full(len(frame), np.nan) if years.empty else
+                    pd.to_numeric(years, errors="coerce").to_numpy(dtype="float64", na_value=np.nan))
+
+        return self.cache.get(self.cache.dated_years, name, build)
 
     def up_to(self, cutoff: date) -> tuple[dict[str, np.ndarray], frozenset[tuple[str, str]]]:
         """The rows ``metrics.compare.cut_at(tables, cutoff)`` keeps (a mask per event
-        table) and the busy pairs of those cut tables at as_of; the last few cutoffs kept."""
-        cached = self._cuts.get(cutoff)
-        if cached is None:
+        table) and the busy pairs of those cut tables at as_of (the cache's ``cuts``)."""
+        def build() -> tuple[dict[str, np.ndarray], frozenset[tuple[str, str]]]:
             cut = rules.cut_at(self.frames, cutoff)
             keep = {name: np.ones(self.n[name], dtype=bool) if cut[name] is self.frames[name]
                     else _positions_of(self.frames[name], cut[name]) for name in EVENTS}
-            cached = (keep, rules.busy_pairs(cut, self.as_of))
-            if len(self._cuts) >= 8:
-                self._cuts.pop(next(iter(self._cuts)))
-            self._cuts[cutoff] = cached
-        return cached
+            return keep, rules.busy_pairs(cut, self.as_of)
+
+        return self.cache.get(self.cache.cuts, (self.as_of, cutoff), build)
 
     def dormant(self, busy: frozenset[tuple[str, str]]) -> np.ndarray:
-        """Active agreements whose institution and partner had no activity (``busy``)."""
-        key = id(busy)
-        cached = self._dormant_cache.get(key)
-        if cached is None or cached[0] is not busy:
-            rows = rules.dormant_agreements(self._active_rows, busy)
-            cached = (busy, _positions_of(self.frames["agreements"], rows))
-            if len(self._dormant_cache) >= 4:  # the as_of's own busy set and a few cut ones
-                self._dormant_cache.pop(next(iter(self._dormant_cache)))
-            self._dormant_cache[key] = cached
-        return cached[1]
+        """Active agreements whose institution and partner had no activity (``busy``), per
+        as_of and busy set (the cache's ``dormant``)."""
+        def build() -> np.ndarray:
+            return _positions_of(self.frames["agreements"], rules.dormant_agreements(self._active_rows, busy))
+
+        return self.cache.get(self.cache.dormant, (self.as_of, busy), build)
 
     # ------------------------------------------------------------------ rows
 
@@ -344,15 +327,15 @@ class _View:
 
     def _latest_students(self) -> np.ndarray:
         """Per group, the foreign rows of the latest started academic year among them."""
-        g = self.groups("students")
+        group = self.groups("students")
         years = self.array("students", "student_year")
         foreign = (self.array("students", "student_foreign") & self.array("students", "student_started")
-                   & (g >= 0) & ~np.isnan(years))
-        groups = int(g.max()) + 1 if len(g) and g.max() >= 0 else 1
+                   & (group >= 0) & ~np.isnan(years))
+        groups = int(group.max()) + 1 if len(group) and group.max() >= 0 else 1
         latest = np.full(max(groups, 1), -np.inf)
-        np.maximum.at(latest, g[foreign], years[foreign])
+        np.maximum.at(latest, group[foreign], years[foreign])
         in_latest = foreign.copy()
-        in_latest[foreign] = years[foreign] == latest[g[foreign]]
+        in_latest[foreign] = years[foreign] == latest[group[foreign]]
         return in_latest
 
     def _links_in_scope(self) -> np.ndarray:
@@ -378,56 +361,56 @@ class _Reducer:
         self.groups = groups
         self._counts: dict[tuple, list[int]] = {}
 
-    def count(self, g: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        return np.bincount(g[mask & (g >= 0)], minlength=self.groups)
+    def count(self, group: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        return np.bincount(group[mask & (group >= 0)], minlength=self.groups)
 
-    def distinct(self, g: np.ndarray, mask: np.ndarray, values: np.ndarray) -> np.ndarray:
+    def distinct(self, group: np.ndarray, mask: np.ndarray, values: np.ndarray) -> np.ndarray:
         """Per group, how many distinct codes ``values`` its chosen rows hold: a table of
         (group, code) seen, marked in one pass (no sort as np.unique would)."""
-        keep = mask & (g >= 0) & (values >= 0)
+        keep = mask & (group >= 0) & (values >= 0)
         width = max(int(values.max()) + 1, 1) if len(values) else 1
         seen = np.zeros(self.groups * width, dtype=bool)
-        seen[g[keep].astype(np.int64) * width + values[keep]] = True
+        seen[group[keep].astype(np.int64) * width + values[keep]] = True
         return seen.reshape(self.groups, width).sum(axis=1)
 
-    def total(self, g: np.ndarray, mask: np.ndarray, values: np.ndarray) -> list[float]:
+    def total(self, group: np.ndarray, mask: np.ndarray, values: np.ndarray) -> list[float]:
         """Per group, np.sum of the chosen values in row order (what pandas sums)."""
-        keep = mask & (g >= 0)
-        gk, vk = g[keep], values[keep]
+        keep = mask & (group >= 0)
+        group_kept, values_kept = group[keep], values[keep]
         if self.groups == 1:
-            return [float(np.sum(vk))]
-        order = np.argsort(gk, kind="stable")
-        gk, vk = gk[order], vk[order]
-        bounds = np.searchsorted(gk, np.arange(self.groups + 1))
-        return [float(np.sum(vk[bounds[i]:bounds[i + 1]])) for i in range(self.groups)]
+            return [float(np.sum(values_kept))]
+        order = np.argsort(group_kept, kind="stable")
+        group_kept, values_kept = group_kept[order], values_kept[order]
+        bounds = np.searchsorted(group_kept, np.arange(self.groups + 1))
+        return [float(np.sum(values_kept[bounds[i]:bounds[i + 1]])) for i in range(self.groups)]
 
     def figure(self, fast: Fast, view: _View, unit: str) -> list:
         """The figure ``fast`` describes, one value per group."""
         from metrics.kpis import irn_of, share
 
-        g = view.groups(fast.table)
+        group = view.groups(fast.table)
         mask = view.where(fast.table, fast.where)
         if fast.op == "count":
             key = (fast.table, fast.where)
             if key not in self._counts:  # a note counts the rows a figure counted already
-                self._counts[key] = [int(n) for n in self.count(g, mask)]
+                self._counts[key] = [int(n) for n in self.count(group, mask)]
             return self._counts[key]
         if fast.op == "distinct":
             assert fast.values is not None
-            return [int(n) for n in self.distinct(g, mask, view.array(fast.table, fast.values))]
+            return [int(n) for n in self.distinct(group, mask, view.array(fast.table, fast.values))]
         if fast.op == "sum":
             assert fast.values is not None
-            sums = self.total(g, mask, view.array(fast.table, fast.values))
+            sums = self.total(group, mask, view.array(fast.table, fast.values))
             return [int(v) for v in sums] if unit == "count" else sums
         if fast.op == "share":
             assert fast.part is not None
-            base = self.count(g, mask)
-            part = self.count(g, view.where(fast.table, (*fast.where, fast.part)))
+            base = self.count(group, mask)
+            part = self.count(group, view.where(fast.table, (*fast.where, fast.part)))
             return [share(part[i], base[i]) for i in range(self.groups)]
         if fast.op == "index":
             assert fast.values is not None and fast.part is not None
-            partners = self.distinct(g, mask, view.array(fast.table, fast.values))
-            countries = self.distinct(g, mask, view.array(fast.table, fast.part))
+            partners = self.distinct(group, mask, view.array(fast.table, fast.values))
+            countries = self.distinct(group, mask, view.array(fast.table, fast.part))
             return [irn_of(partners[i], countries[i]) for i in range(self.groups)]
         raise ValueError(fast.op)
 
@@ -482,19 +465,14 @@ def agreement_status_of(ctx: Any, agreements: pd.DataFrame) -> pd.Series | None:
 
 
 def facts_for(ctx: Any) -> KpiFacts | None:
-    """The ``KpiFacts`` of a context's tables and as_of, kept in its ``shared`` dict (built
-    there on first use); None when the context has no shared dict of its caller or the
-    tables cannot have facts."""
-    if not getattr(ctx, "shared_given", False):
+    """The ``KpiFacts`` of a context's tables and as_of, kept in its dataset cache (built
+    there on first use); None when the context has no cache, the cache is another
+    dataset's, or the tables cannot have facts."""
+    cache = ctx.cache
+    if cache is None or not cache.matches(ctx.tables) or not KpiFacts.usable(ctx.tables):
         return None
-    key = ("kpi_facts", ctx.scope.as_of)
-    facts = ctx.shared.get(key)
-    if facts is not None and facts.matches(ctx.tables):
-        return facts
-    if not KpiFacts.usable(ctx.tables):
-        return None
-    facts = ctx.shared[key] = KpiFacts(ctx.tables, ctx.scope.as_of)
-    return facts
+    as_of = ctx.scope.as_of
+    return cache.get(cache.facts, as_of, lambda: KpiFacts(cache.tables, as_of, cache))
 
 
 def scope_positions(facts: KpiFacts, ctx: Any) -> dict[str, np.ndarray] | None:
@@ -504,7 +482,7 @@ def scope_positions(facts: KpiFacts, ctx: Any) -> dict[str, np.ndarray] | None:
     scoped frames. None: not the tables' own rows."""
     scope = ctx.scope
     if "scoped" not in ctx.__dict__ and not (scope.faculties or scope.partner_types or scope.country_set):
-        index = scope_index(ctx.tables, ctx.shared)
+        index = scope_index(ctx.tables, ctx.cache)
         if index is not None:
             try:
                 found = {name: np.flatnonzero(index.mask(name, scope)) for name in EVENTS}
@@ -543,7 +521,7 @@ def _in_scope(ctx: Any, cutoff: date | None = None) -> tuple[Any, dict[str, np.n
     busy = None
     if cutoff is not None:
         keep, busy = facts.up_to(cutoff)
-        positions = {name: p[keep[name][p]] for name, p in positions.items()}
+        positions = {name: rows[keep[name][rows]] for name, rows in positions.items()}
     return facts, positions, busy
 
 

@@ -10,6 +10,7 @@ from datetime import date
 import pandas as pd
 
 from metrics import columnar, rules
+from metrics.cache import DatasetCache
 from metrics.engine import compute_kpis_with_notes
 from metrics.figure import Change
 from metrics.grouped import figures_per_institution, kpis_per_institution
@@ -33,16 +34,16 @@ def delta(current: Value, previous: Value) -> Value:
 
 def dating_summary(tables: Mapping[str, pd.DataFrame], scope: Scope,
                    scoped: Mapping[str, pd.DataFrame] | None = None,
-                   shared: dict | None = None) -> dict[str, tuple[int, int]]:
+                   cache: DatasetCache | None = None) -> dict[str, tuple[int, int]]:
     """``{table: (dated rows, rows)}`` in the scope with every year (the sidebar's note).
 
     ``scoped``: ``apply_scope(tables, scope with every year)`` when already at hand;
-    ``shared``: the dataset's shared frames (the row facts of ``metrics.columnar``)."""
-    fast = _dated_counts(tables, scope, scoped, shared)
+    ``cache``: the dataset's cache (``metrics.cache``: the row facts of ``metrics.columnar``)."""
+    fast = _dated_counts(tables, scope, scoped, cache)
     if fast is not None:
         return {name: (dated, rows) for name, (_, dated, rows) in fast.items()}
     if scoped is None:
-        scoped = apply_scope(tables, scope.replace(year_from=None, year_to=None), shared)
+        scoped = apply_scope(tables, scope.replace(year_from=None, year_to=None), cache)
     out = {}
     for name in rules.DATED_TABLES:
         frame = scoped.get(name)
@@ -54,12 +55,12 @@ def dating_summary(tables: Mapping[str, pd.DataFrame], scope: Scope,
 
 
 def _dated_counts(tables: Mapping[str, pd.DataFrame], scope: Scope, scoped: Mapping[str, pd.DataFrame] | None,
-                  shared: dict | None) -> dict[str, tuple[set[int], int, int]] | None:
+                  cache: DatasetCache | None) -> dict[str, tuple[set[int], int, int]] | None:
     """``columnar.dated_counts`` of the scope with every year (None: no row facts)."""
-    if shared is None:
+    if cache is None:
         return None
     every = scope.replace(year_from=None, year_to=None)
-    return columnar.dated_counts(KpiContext(tables, every, scoped, shared))
+    return columnar.dated_counts(KpiContext(tables, every, scoped, cache))
 
 
 def same_day(year: int, day: date) -> date:
@@ -102,13 +103,13 @@ def _kpi_years(kpi_dated_by: tuple[str, ...], table_years: Mapping[str, set[int]
 
 
 def _table_years(tables: Mapping[str, pd.DataFrame], scope: Scope,
-                 scoped: Mapping[str, pd.DataFrame] | None = None, shared: dict | None = None) -> dict[str, set[int]]:
+                 scoped: Mapping[str, pd.DataFrame] | None = None, cache: DatasetCache | None = None) -> dict[str, set[int]]:
     """Per dated table, the years its in-scope rows (years filter aside) are dated in."""
-    fast = _dated_counts(tables, scope, scoped, shared)
+    fast = _dated_counts(tables, scope, scoped, cache)
     if fast is not None:
         return {name: set(years) for name, (years, _, _) in fast.items()}
     if scoped is None:
-        scoped = apply_scope(tables, scope.replace(year_from=None, year_to=None), shared)
+        scoped = apply_scope(tables, scope.replace(year_from=None, year_to=None), cache)
     out: dict[str, set[int]] = {}
     for name in rules.DATED_TABLES:
         frame = scoped.get(name)
@@ -145,7 +146,7 @@ def _own_years(kpi: KpiDef, table_years: Mapping[str, set[int]], scope: Scope,
 
 
 def comparison_years(tables: Mapping[str, pd.DataFrame], scope: Scope,
-                     scoped: Mapping[str, pd.DataFrame] | None = None, shared: dict | None = None) -> YearComparison:
+                     scoped: Mapping[str, pd.DataFrame] | None = None, cache: DatasetCache | None = None) -> YearComparison:
     """Which years each figure compares (no KPI computed): the rule of docs/metrics.md.
 
     Per figure, Y is the latest calendar year up to the as-of year (for students: the
@@ -153,18 +154,18 @@ def comparison_years(tables: Mapping[str, pd.DataFrame], scope: Scope,
     figure's own tables have dated rows; Y-1 must have dated rows too. When Y is the
     as-of year and that year is not over, both years are cut at the as-of day.
     """
-    table_years = _table_years(tables, scope, scoped, shared)
-    so_far = _so_far(tables, scope, shared)
+    table_years = _table_years(tables, scope, scoped, cache)
+    so_far = _so_far(tables, scope, cache)
     own = {kpi.name: _own_years(kpi, table_years, scope, so_far) for kpi in KPIS}
     return _summary(own)
 
 
-def _so_far(tables: Mapping[str, pd.DataFrame], scope: Scope, shared: dict | None) -> set[str]:
+def _so_far(tables: Mapping[str, pd.DataFrame], scope: Scope, cache: DatasetCache | None) -> set[str]:
     """The tables with in-scope rows dated in the as-of year up to as_of."""
     year = scope.as_of.year
     if (scope.year_from is not None and year < scope.year_from) or (scope.year_to is not None and year > scope.year_to):
         return set()
-    return _dated_tables(tables, scope, year, scope.as_of, shared)
+    return _dated_tables(tables, scope, year, scope.as_of, cache)
 
 
 def _summary(changes: Mapping[str, Change], frame: pd.DataFrame | None = None,
@@ -185,7 +186,7 @@ def _summary(changes: Mapping[str, Change], frame: pd.DataFrame | None = None,
 
 
 def year_over_year(
-    tables: Mapping[str, pd.DataFrame], scope: Scope, shared: dict | None = None,
+    tables: Mapping[str, pd.DataFrame], scope: Scope, cache: DatasetCache | None = None,
     kpis_of: Callable[[Scope, date | None], tuple[Mapping[str, Value], Mapping[str, int]]] | None = None,
     scoped: Mapping[str, pd.DataFrame] | None = None,
 ) -> YearComparison:
@@ -199,15 +200,15 @@ def year_over_year(
     """
     from metrics.figure import SMALL_BASE, share_base, state_of
 
-    table_years = _table_years(tables, scope, scoped, shared)
-    shared = {} if shared is None else shared
-    so_far = _so_far(tables, scope, shared)
+    table_years = _table_years(tables, scope, scoped, cache)
+    cache = DatasetCache(tables) if cache is None else cache  # one for every year's figures
+    so_far = _so_far(tables, scope, cache)
     own = {kpi.name: _own_years(kpi, table_years, scope, so_far) for kpi in KPIS}
 
     def default(one_year: Scope, cutoff: date | None) -> tuple[Mapping[str, Value], Mapping[str, int]]:
         if cutoff is None:
-            return compute_kpis_with_notes(tables, one_year, None, shared)
-        return kpis_up_to(tables, one_year, cutoff, shared)
+            return compute_kpis_with_notes(tables, one_year, None, cache)
+        return kpis_up_to(tables, one_year, cutoff, cache)
 
     kpis_of = kpis_of or default
     done: dict[tuple, tuple] = {}
@@ -218,16 +219,16 @@ def year_over_year(
         if years.previous is None:
             changes[kpi.name] = years
             continue
-        y, p, end = years.year, years.previous, years.period_end
-        assert y is not None and p is not None
-        key = (y, end)
+        year, prior, end = years.year, years.previous, years.period_end
+        assert year is not None and prior is not None
+        key = (year, end)
         if key not in done:
-            p_end = same_day(p, end) if end else None
-            current = kpis_of(scope.replace(year_from=y, year_to=y), end)
-            previous = kpis_of(scope.replace(year_from=p, year_to=p), p_end)
+            prior_end = same_day(prior, end) if end else None
+            current = kpis_of(scope.replace(year_from=year, year_to=year), end)
+            previous = kpis_of(scope.replace(year_from=prior, year_to=prior), prior_end)
             # the tables with dated rows in both periods (a year cut at as_of may have none)
-            both = (_dated_tables(tables, scope, y, end, shared)
-                    & _dated_tables(tables, scope, p, p_end, shared))
+            both = (_dated_tables(tables, scope, year, end, cache)
+                    & _dated_tables(tables, scope, prior, prior_end, cache))
             done[key] = (current, previous, frozenset(both))
         (now, now_notes), (before, before_notes), both = done[key]
         a, b = now[kpi.name], before[kpi.name]
@@ -263,13 +264,13 @@ def _changes_frame(changes: Mapping[str, Change]) -> pd.DataFrame:
 
 
 def kpis_up_to(tables: Mapping[str, pd.DataFrame], scope: Scope, cutoff: date,
-               shared: dict | None = None) -> tuple[dict[str, Value], dict[str, int]]:
+               cache: DatasetCache | None = None) -> tuple[dict[str, Value], dict[str, int]]:
     """``compute_kpis_with_notes(cut_at(tables, cutoff), scope)``: the KPIs and notes
-    counting only the events up to ``cutoff``. With ``shared`` (the dataset's shared
-    frames) from the row facts of ``metrics.columnar``, the same figures without cutting
+    counting only the events up to ``cutoff``. With ``cache`` (the dataset's cache)
+    from the row facts of ``metrics.columnar``, the same figures without cutting
     and scoping the tables again."""
-    if shared is not None:
-        fast = columnar.figures_of(KpiContext(tables, scope, None, shared), cutoff=cutoff)
+    if cache is not None:
+        fast = columnar.figures_of(KpiContext(tables, scope, None, cache), cutoff=cutoff)
         if fast is not None:
             return ({kpi.name: fast[0][0][kpi.name] for kpi in KPIS},
                     {note.name: fast[1][0][note.name] for note in NOTE_DEFS})
@@ -277,15 +278,15 @@ def kpis_up_to(tables: Mapping[str, pd.DataFrame], scope: Scope, cutoff: date,
 
 
 def _dated_tables(tables: Mapping[str, pd.DataFrame], scope: Scope, year: int, cutoff: date | None,
-                  shared: dict | None = None) -> set[str]:
+                  cache: DatasetCache | None = None) -> set[str]:
     """The tables with rows dated in ``year`` (up to ``cutoff``) in the scope."""
-    if shared is not None:
-        fast = columnar.dated_in(KpiContext(tables, scope.replace(year_from=year, year_to=year), None, shared),
+    if cache is not None:
+        fast = columnar.dated_in(KpiContext(tables, scope.replace(year_from=year, year_to=year), None, cache),
                                  year, cutoff)
         if fast is not None:
             return fast
     source = cut_at(tables, cutoff) if cutoff is not None else tables
-    scoped = apply_scope(source, scope.replace(year_from=year, year_to=year), shared if cutoff is None else None)
+    scoped = apply_scope(source, scope.replace(year_from=year, year_to=year), cache if cutoff is None else None)
     return {name for name in rules.DATED_TABLES
             if scoped.get(name) is not None and (rules.dated_years(name, scoped[name]) == year).any()}
 
@@ -333,7 +334,7 @@ def by_institution(
     tables: Mapping[str, pd.DataFrame],
     scope: Scope,
     scoped: Mapping[str, pd.DataFrame] | None = None,
-    shared: dict | None = None,
+    cache: DatasetCache | None = None,
     institutions: list[str] | None = None,
 ) -> dict[str, dict[str, Value]]:
     """Every KPI for each institution alone (the rest of the scope kept).
@@ -348,12 +349,12 @@ def by_institution(
         scope = scope.replace(institutions=frozenset())
         scoped = None
     parent = apply_scope(tables, scope) if scoped is None else scoped
-    return kpis_per_institution(KpiContext(tables, scope, parent, shared), ids)
+    return kpis_per_institution(KpiContext(tables, scope, parent, cache), ids)
 
 
 def by_institution_with_notes(
     tables: Mapping[str, pd.DataFrame], scope: Scope, scoped: Mapping[str, pd.DataFrame] | None = None,
-    shared: dict | None = None,
+    cache: DatasetCache | None = None,
 ) -> tuple[dict[str, dict[str, Value]], dict[str, dict[str, int]]]:
     """``by_institution`` (the scope's institutions) with each institution's notes, so
     its figures have their own state (``metrics.figure.figures``)."""
@@ -361,7 +362,7 @@ def by_institution_with_notes(
     if not ids:
         return {}, {}
     parent = apply_scope(tables, scope) if scoped is None else scoped
-    return figures_per_institution(KpiContext(tables, scope, parent, shared), ids)
+    return figures_per_institution(KpiContext(tables, scope, parent, cache), ids)
 
 
 # ----------------------------------------------------------------------------- targets
@@ -374,15 +375,20 @@ def institution_year_scope(scope: Scope, institution: str, year: int) -> Scope:
 
 
 def targets_vs_actual(
-    tables: Mapping[str, pd.DataFrame], scope: Scope, shared: dict | None = None
+    tables: Mapping[str, pd.DataFrame], scope: Scope, cache: DatasetCache | None = None
 ) -> pd.DataFrame:
     """Each target of the scope's institutions and years beside its actual.
 
     Targets are institution-wide: the actual is the KPI for that institution and year
     alone (``institution_year_scope``). Columns: institution_id, year, metric, target,
-    actual, share_reached (None when the actual is undefined or the target is 0).
+    actual, share_reached (None when the actual is undefined or the target is 0), and the
+    actual's figure state (``metrics.figure.state_of``: ``unknown`` when every input is
+    unknown, so a 0 there is no 0) with its count of unknown inputs.
     """
-    columns = ["institution_id", "year", "metric", "target", "actual", "share_reached"]
+    from metrics.figure import state_of
+
+    columns = ["institution_id", "year", "metric", "target", "actual", "share_reached",
+               "state", "unknown"]
     targets = tables.get("targets")
     if targets is None or targets.empty:
         return pd.DataFrame(columns=columns, dtype=object)
@@ -397,8 +403,8 @@ def targets_vs_actual(
     shown = targets[keep.fillna(False).to_numpy()]
     if shown.empty:
         return pd.DataFrame(columns=columns, dtype=object)
-    shared = {} if shared is None else shared
-    per_year: dict[int, dict[str, dict[str, Value]]] = {}
+    cache = DatasetCache(tables) if cache is None else cache  # one for every year's figures
+    per_year: dict[int, tuple[dict[str, dict[str, Value]], dict[str, dict[str, int]]]] = {}
     rows = []
     for target_row in shown.itertuples(index=False):
         institution, year = str(target_row.institution_id), int(target_row.year)
@@ -406,9 +412,60 @@ def targets_vs_actual(
             wanted = sorted({str(i) for i, y in zip(shown["institution_id"], pd.to_numeric(shown["year"]),
                                                      strict=True) if int(y) == year})
             year_scope = Scope(year_from=year, year_to=year, as_of=scope.as_of)
-            per_year[year] = kpis_per_institution(KpiContext(tables, year_scope, None, shared), wanted)
-        actual = per_year[year][institution][target_row.metric]
+            per_year[year] = figures_per_institution(KpiContext(tables, year_scope, None, cache), wanted)
+        values, notes = per_year[year][0][institution], per_year[year][1][institution]
+        state, unknown = state_of(target_row.metric, values, notes)
+        actual = values[target_row.metric] if state in ("known", "at_least") else None
         target = float(target_row.target)
         share = None if actual is None or not target else actual / target
-        rows.append(dict(zip(columns, [institution, year, target_row.metric, target, actual, share], strict=True)))
+        rows.append(dict(zip(columns, [institution, year, target_row.metric, target, actual, share,
+                                       state, unknown], strict=True)))
     return pd.DataFrame(rows, columns=columns, dtype=object)
+
+
+# ----------------------------------------------------------------------------- by year
+
+YEARS_SHOWN = 5  # the headline figures by year: the last five dated years
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    """Figures per institution and calendar year: ``figures[(institution_id, year)]`` is
+    ``{kpi: Figure}``. ``years``: the last dated years up to the as-of year (oldest
+    first); ``partial``: the as-of date when the last year is counted only up to it."""
+
+    years: list[int]
+    institutions: list[str]
+    figures: Mapping[tuple[str, int], Mapping[str, object]] = field(default_factory=dict, compare=False)
+    partial: date | None = None
+
+
+def figures_by_year(tables: Mapping[str, pd.DataFrame], scope: Scope, names: tuple[str, ...],
+                    cache: DatasetCache | None = None, years_shown: int = YEARS_SHOWN) -> YearFigures:
+    """The figures ``names`` for each institution of the scope and each of the last
+    ``years_shown`` calendar years with dated rows of those figures' tables (up to the
+    as-of year and within the scope's years). Each is the KPI of that institution and
+    year computed as year over year computes a year (``scope`` with that year alone; the
+    as-of year only up to as_of): the same engine, the same states."""
+    from metrics.figure import figures
+
+    cache = DatasetCache(tables) if cache is None else cache  # one for every year's figures
+    table_years = _table_years(tables, scope, None, cache)
+    dated = set().union(*(_kpi_years(KPI_BY_NAME[n].dated_by, table_years) for n in names))
+    last = scope.as_of.year if scope.year_to is None else min(scope.as_of.year, scope.year_to)
+    years = sorted(y for y in dated if y <= last and (scope.year_from is None or y >= scope.year_from))
+    years = years[-years_shown:]
+    ids = institutions_in_scope(tables, scope)
+    partial = (scope.as_of if years and years[-1] == scope.as_of.year
+               and (scope.as_of.month, scope.as_of.day) != (12, 31) else None)
+    found: dict[tuple[str, int], Mapping[str, object]] = {}
+    for year in years:
+        for institution in ids:
+            one = scope.replace(institutions=frozenset({institution}), year_from=year, year_to=year)
+            if partial is not None and year == scope.as_of.year:
+                values, notes = kpis_up_to(tables, one, scope.as_of, cache)
+            else:
+                values, notes = compute_kpis_with_notes(tables, one, None, cache)
+            every = figures(values, notes)
+            found[(institution, year)] = {n: every[n] for n in names}
+    return YearFigures(years, ids, found, partial)

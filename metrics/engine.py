@@ -9,6 +9,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from metrics import columnar
+from metrics.cache import DatasetCache
 from metrics.kpis import KpiContext
 from metrics.registry import KPI_BY_NAME, KPIS, NOTE_DEFS, Value
 from metrics.scope import Scope
@@ -18,14 +19,14 @@ def compute_kpis(
     tables: Mapping[str, pd.DataFrame],
     scope: Scope,
     scoped: Mapping[str, pd.DataFrame] | None = None,
-    shared: dict | None = None,
+    cache: DatasetCache | None = None,
 ) -> dict[str, Value]:
-    """Every KPI for one scope, in registry order; shared frames computed once.
+    """Every KPI for one scope, in registry order.
 
     ``scoped`` may pass frames already made by ``apply_scope(tables, scope)``;
-    ``shared`` a dict reused across calls on the same tables (see ``KpiContext``).
+    ``cache`` the dataset's cache (``metrics.cache.DatasetCache``, see ``KpiContext``).
     """
-    ctx = KpiContext(tables, scope, scoped, shared)
+    ctx = KpiContext(tables, scope, scoped, cache)
     fast = columnar.figures_of(ctx)
     if fast is not None:
         return {kpi.name: fast[0][0][kpi.name] for kpi in KPIS}
@@ -36,10 +37,10 @@ def compute_kpis_with_notes(
     tables: Mapping[str, pd.DataFrame],
     scope: Scope,
     scoped: Mapping[str, pd.DataFrame] | None = None,
-    shared: dict | None = None,
+    cache: DatasetCache | None = None,
 ) -> tuple[dict[str, Value], dict[str, int]]:
     """The KPIs plus the notes shown beside them (``NOTE_DEFS``)."""
-    values, notes, _ = compute_kpis_with_path(tables, scope, scoped, shared)
+    values, notes, _ = compute_kpis_with_path(tables, scope, scoped, cache)
     return values, notes
 
 
@@ -47,13 +48,13 @@ def compute_kpis_with_path(
     tables: Mapping[str, pd.DataFrame],
     scope: Scope,
     scoped: Mapping[str, pd.DataFrame] | None = None,
-    shared: dict | None = None,
+    cache: DatasetCache | None = None,
 ) -> tuple[dict[str, Value], dict[str, int], str]:
     """``compute_kpis_with_notes`` and which engine answered (``KpiContext.path``):
-    ``general`` without a caller's ``shared`` dict, ``indexed`` when the dataset's
+    ``general`` without the dataset's ``cache``, ``indexed`` when the dataset's
     ``ScopeIndex`` picks the scope's rows (institutions and years filters only, no
     scoped frames given), else ``facts``."""
-    ctx = KpiContext(tables, scope, scoped, shared)
+    ctx = KpiContext(tables, scope, scoped, cache)
     fast = columnar.figures_of(ctx)  # the same figures from row facts built once per dataset
     if fast is not None:
         return ({kpi.name: fast[0][0][kpi.name] for kpi in KPIS},

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from metrics import columnar, rules
+from metrics.cache import DatasetCache
 from metrics.kpis import KpiContext
 from metrics.registry import KPI_BY_NAME, KPIS, KpiDef
 from metrics.scope import Scope
@@ -48,10 +49,10 @@ def evidence(
     tables: Mapping[str, pd.DataFrame],
     scope: Scope,
     scoped: Mapping[str, pd.DataFrame] | None = None,
-    shared: dict | None = None,
+    cache: DatasetCache | None = None,
 ) -> dict[str, list[str]]:
     """``{kpi: sorted ids}`` for every KPI of the registry."""
-    ctx = KpiContext(tables, scope, scoped, shared)
+    ctx = KpiContext(tables, scope, scoped, cache)
     return {kpi.name: ids_of(kpi, kpi.rows(ctx)) for kpi in KPIS}
 
 
@@ -107,10 +108,10 @@ def evidence_frame(
     scope: Scope,
     name: str,
     scoped: Mapping[str, pd.DataFrame] | None = None,
-    shared: dict | None = None,
+    cache: DatasetCache | None = None,
 ) -> pd.DataFrame:
     """The rows behind KPI ``name`` with their columns (``source``, ``_row``), one per id."""
-    ctx = KpiContext(tables, scope, scoped, shared)
+    ctx = KpiContext(tables, scope, scoped, cache)
     kpi = KPI_BY_NAME[name]
     rows = columnar.rows_of(ctx, name)  # the same rows, from the rules run once per dataset
     return _detail(ctx, kpi, kpi.rows(ctx) if rows is None else rows)

@@ -15,9 +15,12 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from metrics.registry import KPI_BY_NAME, KPIS, UNKNOWN_INPUTS, Value
+
+if TYPE_CHECKING:
+    from metrics.cache import DatasetCache
 
 # known: the value; at_least: "≥ value", some inputs unknown; unknown: every input
 # unknown (no value shown); undefined: an em dash (a share of nothing, an IRN with P < 2);
@@ -80,12 +83,12 @@ class Figure:
         return KPI_BY_NAME[self.name].definition_key
 
     def rows(self, tables: Mapping[str, Any], scope: Any, scoped: Mapping[str, Any] | None = None,
-             shared: dict | None = None) -> Any:
+             cache: DatasetCache | None = None) -> Any:
         """Its evidence: the rows this figure is computed from, for ``scope`` (the table a
         "Show rows" panel shows; ``metrics.evidence_frame``)."""
         from metrics.evidence import evidence_frame
 
-        return evidence_frame(tables, scope, self.name, scoped, shared)
+        return evidence_frame(tables, scope, self.name, scoped, cache)
 
     @property
     def reason(self) -> str | None:

@@ -5,7 +5,7 @@
 ``refine`` and ``reduce`` to each part: the same rules as ``compute_kpis`` run with
 ``institutions={id}``, without a context per institution. Definitions: docs/metrics.md.
 
-With a caller's ``shared`` dict the figures come from ``metrics.columnar`` instead (row
+With the dataset's cache (``metrics.cache``) the figures come from ``metrics.columnar`` instead (row
 facts built once per dataset, one grouped count per figure): the same values.
 """
 

@@ -20,6 +20,7 @@ from functools import cached_property
 import pandas as pd
 
 from metrics import rules
+from metrics.cache import DatasetCache
 from metrics.fx import usd_rates
 from metrics.rules import (  # re-exported: older callers import them from here
     ACTIVE_GRANT_STATUSES,
@@ -87,18 +88,16 @@ class KpiContext:
         tables: Mapping[str, pd.DataFrame],
         scope: Scope,
         scoped: Mapping[str, pd.DataFrame] | None = None,
-        shared: dict | None = None,
+        cache: DatasetCache | None = None,
     ) -> None:
         self.tables = complete_tables(tables)
         self.scope = scope
         if scoped is not None:
             self.__dict__["scoped"] = complete_tables(scoped)
-        # Frames that depend on the whole dataset only (not the scope), shared by the
-        # contexts of one comparison (by institution, by year) so they are built once.
-        self.shared = {} if shared is None else shared
-        # A caller's shared dict lives across contexts: worth the per-dataset row facts
-        # (``metrics.columnar``); a context's own empty one is not.
-        self.shared_given = shared is not None
+        # What depends on the whole dataset only (not the scope), built once per dataset
+        # version and read by every context of it (``metrics.cache``); None when that
+        # cache is another dataset's: this context then computes what it needs itself.
+        self.cache = cache if cache is not None and cache.matches(self.tables) else None
         # Which engine answered: "general" (the rows of each KpiDef), "facts" (the row
         # facts of metrics.columnar over the scoped frames) or "indexed" (the same facts,
         # the scope's rows from the dataset's ScopeIndex masks); set by metrics.columnar.
@@ -106,7 +105,7 @@ class KpiContext:
 
     @cached_property
     def scoped(self) -> dict[str, pd.DataFrame]:
-        return complete_tables(apply_scope(self.tables, self.scope, self.shared))
+        return complete_tables(apply_scope(self.tables, self.scope, self.cache))
 
     @property
     def as_of(self) -> pd.Timestamp:
@@ -122,10 +121,17 @@ class KpiContext:
 
     @cached_property
     def busy_pairs(self) -> frozenset[tuple[str, str]]:
-        key = ("busy_pairs", self.scope.as_of)
-        if key not in self.shared:
-            self.shared[key] = rules.busy_pairs(self.tables, self.scope.as_of)
-        return self.shared[key]
+        as_of = self.scope.as_of
+        if self.cache is None:
+            return rules.busy_pairs(self.tables, as_of)
+        return self.cache.get(self.cache.busy_pairs, as_of, lambda: rules.busy_pairs(self.tables, as_of))
+
+    @cached_property
+    def home(self) -> pd.Series:
+        """Institution id -> its country (``rules.home_of``), once per dataset."""
+        if self.cache is None:
+            return rules.home_of(self.institutions)
+        return self.cache.single("home_country", lambda: rules.home_of(self.institutions))
 
     @cached_property
     def incoming_visits(self) -> pd.DataFrame:
@@ -135,7 +141,7 @@ class KpiContext:
     def partner_links(self) -> pd.DataFrame:
         """(institution_id, partner_id, country, type) of in-scope partner links."""
         partners = self._partners_by_id()
-        index = scope_index(self.tables, self.shared)
+        index = scope_index(self.tables, self.cache)
         links = index.partner_links(self.scoped, self.scope) if index is not None else None
         if links is None:
             links = scoped_partner_links(self.scoped, self.tables["partners"], self.scope)
@@ -147,7 +153,7 @@ class KpiContext:
     @cached_property
     def foreign_links(self) -> pd.DataFrame:
         """Partner links where the partner's country differs from that institution's."""
-        return rules.foreign_rows(self.partner_links, self.institutions)
+        return rules.foreign_rows(self.partner_links, self.institutions, self.home)
 
     @cached_property
     def funded_grants(self) -> pd.DataFrame:
@@ -158,34 +164,29 @@ class KpiContext:
         return grants.assign(usd_rate=rate, usd=amount * rate)
 
     def _partners_by_id(self) -> pd.DataFrame:
-        """The partners indexed by id (the first row of an id), once per dataset (``shared``)."""
+        """The partners indexed by id (the first row of an id), once per dataset (``cache``)."""
         table = self.tables["partners"]
-        cached = self.shared.get(("partners_by_id",))
-        if cached is None or cached[0] is not table:
-            cached = self.shared[("partners_by_id",)] = (
-                table, table.drop_duplicates("partner_id").set_index("partner_id"))
-        return cached[1]
+
+        def build() -> pd.DataFrame:
+            return table.drop_duplicates("partner_id").set_index("partner_id")
+
+        return build() if self.cache is None else self.cache.single("partners_by_id", build)
 
     def usd_rates(self, grants: pd.DataFrame) -> pd.Series:
         """``usd_rates`` of ``grants`` (rows of the dataset's grants): a row's rate depends on
         its own currency and year only, so the rates of every grant are computed once per
-        dataset (``shared``) and taken by index (docs/performance.md)."""
-        full = self.tables["grants"]
-        if not full.index.is_unique or not grants.index.isin(full.index).all():
-            return usd_rates(grants["currency"], pd.to_datetime(grants["start_date"]).dt.year,
-                             self.tables["fx_rates"])
-        key = ("usd_rates",)
-        cached = self.shared.get(key)
-        if cached is None or cached[0] is not full or cached[1] is not self.tables["fx_rates"]:
-            rates = usd_rates(full["currency"], pd.to_datetime(full["start_date"]).dt.year,
-                              self.tables["fx_rates"])
-            cached = self.shared[key] = (full, self.tables["fx_rates"], rates)
-        return cached[2].reindex(grants.index)
+        dataset (``cache``) and taken by index (docs/performance.md)."""
+        full, fx = self.tables["grants"], self.tables["fx_rates"]
+        if self.cache is None or not full.index.is_unique or not grants.index.isin(full.index).all():
+            return usd_rates(grants["currency"], pd.to_datetime(grants["start_date"]).dt.year, fx)
+        rates = self.cache.single(
+            "usd_rates", lambda: usd_rates(full["currency"], pd.to_datetime(full["start_date"]).dt.year, fx))
+        return rates.reindex(grants.index)
 
     @cached_property
     def foreign_students(self) -> pd.DataFrame:
         """In-scope foreign student rows of academic years started by as_of."""
-        return rules.started_students(rules.foreign_rows(self.scoped["students"], self.institutions),
+        return rules.started_students(rules.foreign_rows(self.scoped["students"], self.institutions, self.home),
                                       self.scope.as_of)
 
 
@@ -227,7 +228,7 @@ rows_lecture_sessions = rows_visits_incoming  # the sum runs over these rows
 
 
 def rows_mobility_countries(ctx: KpiContext) -> pd.DataFrame:
-    return rules.foreign_rows(ctx.scoped["visits"], ctx.institutions)
+    return rules.foreign_rows(ctx.scoped["visits"], ctx.institutions, ctx.home)
 
 
 def rows_grants_active(ctx: KpiContext) -> pd.DataFrame:

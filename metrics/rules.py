@@ -26,7 +26,8 @@ ACTIVE_GRANT_STATUSES = frozenset({"awarded", "active"})
 IRN_PARTNER_TYPES = frozenset({"university", "research_center"})
 
 
-def _dates(frame: pd.DataFrame, column: str) -> pd.Series:
+def dates_of(frame: pd.DataFrame, column: str) -> pd.Series:
+    """``frame[column]`` as dates (all NaT when the column is missing)."""
     if column not in frame.columns:
         return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
     return pd.to_datetime(frame[column])
@@ -43,7 +44,7 @@ def _bool(mask: pd.Series | np.ndarray) -> np.ndarray:
 
 def visit_event_date(visits: pd.DataFrame) -> pd.Series:
     """The date a visit counts at: its start_date, else its end_date (NaT: undated)."""
-    return _dates(visits, "start_date").fillna(_dates(visits, "end_date"))
+    return dates_of(visits, "start_date").fillna(dates_of(visits, "end_date"))
 
 
 def dated_years(table: str, frame: pd.DataFrame) -> pd.Series:
@@ -57,9 +58,9 @@ def dated_years(table: str, frame: pd.DataFrame) -> pd.Series:
     if table == "visits":
         return visit_event_date(frame).dt.year
     if table == "agreements":
-        return _dates(frame, "signed_on").dt.year
+        return dates_of(frame, "signed_on").dt.year
     if table == "grants":
-        return _dates(frame, "start_date").dt.year
+        return dates_of(frame, "start_date").dt.year
     if table == "students":
         return pd.to_numeric(frame.get("year_start"), errors="coerce")
     raise KeyError(table)
@@ -112,8 +113,8 @@ def agreement_status(agreements: pd.DataFrame, as_of: date) -> pd.Series:
     an unknown expires_on does not end it, but leaves its expiry unknown: ``expiry_unknown``).
     """
     at = pd.Timestamp(as_of)
-    signed = _dates(agreements, "signed_on")
-    expires = _dates(agreements, "expires_on")
+    signed = dates_of(agreements, "signed_on")
+    expires = dates_of(agreements, "expires_on")
     written = agreements["status"].astype(object) if "status" in agreements.columns else pd.Series(
         None, index=agreements.index, dtype=object)
     status = pd.Series("active", index=agreements.index, dtype=object)
@@ -154,7 +155,7 @@ def days_left(agreements: pd.DataFrame, as_of: date) -> pd.Series:
 
     Negative once expired; the renewals list (``expiring_agreements``) holds 1..180.
     """
-    return (_dates(agreements, "expires_on") - pd.Timestamp(as_of)).dt.days.astype("Int64")
+    return (dates_of(agreements, "expires_on") - pd.Timestamp(as_of)).dt.days.astype("Int64")
 
 
 OPEN_ENDED = "open_ended"  # the ``expires_on_precision`` of an agreement written open-ended
@@ -163,7 +164,7 @@ OPEN_ENDED = "open_ended"  # the ``expires_on_precision`` of an agreement writte
 def expiry_unknown(agreements: pd.DataFrame) -> np.ndarray:
     """True where an agreement's expiry is unknown: ``expires_on`` empty and not written
     open-ended (docs/metrics.md v3: empty is unknown, not open-ended)."""
-    empty = _dates(agreements, "expires_on").isna().to_numpy(dtype=bool)
+    empty = dates_of(agreements, "expires_on").isna().to_numpy(dtype=bool)
     if "expires_on_precision" not in agreements.columns:
         return empty
     written = (agreements["expires_on_precision"].astype(object) == OPEN_ENDED).to_numpy(dtype=bool)
@@ -181,7 +182,7 @@ def undated_active(agreements: pd.DataFrame, as_of: date) -> pd.DataFrame:
     if agreements.empty:
         return agreements
     active = active_agreements(agreements, as_of)
-    signed = _dates(active, "signed_on").isna().to_numpy(dtype=bool)
+    signed = dates_of(active, "signed_on").isna().to_numpy(dtype=bool)
     written = (active["status"].isna().to_numpy(dtype=bool) if "status" in active.columns
                else np.ones(len(active), dtype=bool))
     return active[signed & expiry_unknown(active) & written]
@@ -190,7 +191,7 @@ def undated_active(agreements: pd.DataFrame, as_of: date) -> pd.DataFrame:
 def expiring_agreements(active: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """Of active agreements, those expiring in (as_of, as_of + 180 days]."""
     at = pd.Timestamp(as_of)
-    expires = _dates(active, "expires_on")
+    expires = dates_of(active, "expires_on")
     return active[_bool((expires > at) & (expires <= at + pd.Timedelta(days=EXPIRING_DAYS)))]
 
 
@@ -212,7 +213,7 @@ def busy_pairs(tables: dict[str, pd.DataFrame], as_of: date) -> frozenset[tuple[
         pairs |= set(zip(chosen["institution_id"].astype(str), chosen["partner_id"].astype(str), strict=True))
     grants = tables.get("grants")
     if grants is not None and not grants.empty:
-        g_start, g_end = _dates(grants, "start_date"), _dates(grants, "end_date")
+        g_start, g_end = dates_of(grants, "start_date"), dates_of(grants, "end_date")
         busy = _bool(~(g_start > end) & ~(g_end < start))
         chosen = (grants.loc[busy, ["institution_id", "partner_ids"]].explode("partner_ids")
                   .dropna().drop_duplicates())
@@ -231,40 +232,31 @@ def dormant_agreements(active: pd.DataFrame, busy: frozenset[tuple[str, str]]) -
 # --------------------------------------------------------------------- foreign and domestic
 
 
-_HOME: tuple = (None, None, None)  # the last institutions table, its content, its id -> country
+def home_of(institutions: pd.DataFrame) -> pd.Series:
+    """id -> country of ``institutions`` (the first row of an id). A dataset's own is
+    kept in its cache (``DatasetCache`` "home_country"); callers pass it as ``home``."""
+    return institutions.drop_duplicates("institution_id").set_index("institution_id")["country"]
 
 
-def _home_of(institutions: pd.DataFrame) -> pd.Series:
-    """id -> country of ``institutions``, kept for the last table seen (its ids and
-    countries compared too, so a table changed in place is never answered stale)."""
-    content = (tuple(institutions["institution_id"]), tuple(institutions["country"])) \
-        if "institution_id" in institutions.columns and "country" in institutions.columns else None
-    table, seen, home = _HOME
-    if table is institutions and content is not None and seen == content:
-        return home
-    home = institutions.drop_duplicates("institution_id").set_index("institution_id")["country"]
-    globals()["_HOME"] = (institutions, content, home)  # one swap: safe across sessions' threads
-    return home
-
-
-def home_country(frame: pd.DataFrame, institutions: pd.DataFrame) -> pd.Series:
-    """The country of each row's institution (by ``institution_id``)."""
-    home = _home_of(institutions)
+def home_country(frame: pd.DataFrame, institutions: pd.DataFrame, home: pd.Series | None = None) -> pd.Series:
+    """The country of each row's institution (by ``institution_id``); ``home``:
+    ``home_of(institutions)`` when the caller has it already."""
     if frame.empty:
         return pd.Series(dtype=object, index=frame.index)
-    return frame["institution_id"].map(home)
+    return frame["institution_id"].map(home_of(institutions) if home is None else home)
 
 
-def foreign_rows(frame: pd.DataFrame, institutions: pd.DataFrame) -> pd.DataFrame:
+def foreign_rows(frame: pd.DataFrame, institutions: pd.DataFrame, home: pd.Series | None = None) -> pd.DataFrame:
     """Rows whose ``country`` is known and differs from their institution's country.
 
     For partner links (institution_id, partner_id, country) this is the partner being
-    foreign to that institution; for visits and students the row itself.
+    foreign to that institution; for visits and students the row itself. ``home``:
+    ``home_of(institutions)`` when the caller has it already.
     """
     if frame.empty:
         return frame
     country = frame["country"]
-    home = home_country(frame, institutions)
+    home = home_country(frame, institutions, home)
     return frame[_bool(country.notna() & (country != home).fillna(True))]
 
 

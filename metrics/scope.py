@@ -11,20 +11,24 @@ from __future__ import annotations
 import dataclasses
 import threading
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from cachetools import LRUCache
 
+from metrics.cache import DatasetCache
+from metrics.index import DatasetIndex
 from metrics.regions import expand_regions
-from metrics.rules import visit_event_date
+from metrics.rules import dates_of, visit_event_date
+from metrics.tables import EVENT_TABLES, LINK_TABLES
 
-# Tables the scope filters by institution; the others pass whole (fx_rates) or are
-# derived (partners: the partners linked to in-scope rows, see scoped_partner_links).
-EVENT_TABLES = ("agreements", "visits", "grants", "students")
+# EVENT_TABLES (metrics.tables): the tables the scope filters by institution; the others
+# pass whole (fx_rates) or are derived (partners: the partners linked to in-scope rows,
+# see scoped_partner_links).
 
 # The reference dates (and years) the figures support: the rules move a date by years
 # and days (year over year, 180 days ahead) and pandas dates stop at 1677 and 2262, so a
@@ -86,12 +90,6 @@ class Scope:
 
 def _true(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(True, index=frame.index)
-
-
-def _dates(frame: pd.DataFrame, column: str) -> pd.Series:
-    if column not in frame.columns:
-        return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
-    return pd.to_datetime(frame[column])
 
 
 def list_hits(lists: pd.Series, wanted: frozenset[str]) -> pd.Series:
@@ -177,8 +175,8 @@ def _partner_attr_isin(
 def agreements_mask(agreements: pd.DataFrame, partners: pd.DataFrame, scope: Scope) -> pd.Series:
     mask = _institution_mask(agreements, scope) & _faculty_mask(agreements, scope)
     mask &= span_overlaps(
-        _dates(agreements, "signed_on"),
-        _dates(agreements, "expires_on"),
+        dates_of(agreements, "signed_on"),
+        dates_of(agreements, "expires_on"),
         scope.year_from,
         scope.year_to,
     )
@@ -206,7 +204,7 @@ def visits_mask(visits: pd.DataFrame, partners: pd.DataFrame, scope: Scope) -> p
 def grants_mask(grants: pd.DataFrame, partners: pd.DataFrame, scope: Scope) -> pd.Series:
     mask = _institution_mask(grants, scope) & _faculty_mask(grants, scope)
     mask &= span_overlaps(
-        _dates(grants, "start_date"), _dates(grants, "end_date"), scope.year_from, scope.year_to
+        dates_of(grants, "start_date"), dates_of(grants, "end_date"), scope.year_from, scope.year_to
     )
     countries = scope.country_set
     if countries:
@@ -267,93 +265,31 @@ def scoped_partner_links(
 
 
 class ScopeIndex:
-    """The columns the institution and year filters read, as numpy arrays, built once per
-    dataset (``scope_index``): a scope's masks are then a few array comparisons instead
-    of pandas operations on every table (date parsing, ``isin``, the partner links'
-    concat and de-duplication), the same rows kept.
+    """A scope's rows from the dataset's index (``metrics.index.DatasetIndex``: the
+    institution and year columns and the partner links as numpy arrays, built once per
+    dataset): a scope's masks are then a few array comparisons instead of pandas
+    operations on every table (date parsing, ``isin``, the partner links' concat and
+    de-duplication), the same rows kept.
 
     ``apply`` answers only scopes with no country, region, faculty or partner-type filter
     and only for the frames it was built from; anything else goes the general way.
+    ``recent``: where ``apply`` keeps, per scope, what ``partner_links`` reads back (the
+    dataset cache's bounded map, ``DatasetCache.scope_links``).
     """
 
-    NAMES = (*EVENT_TABLES, "institutions", "targets", "partners")
-
-    def __init__(self, tables: Mapping[str, pd.DataFrame]) -> None:
-        # Any: a table may be missing (None); every use below checks it or runs after a check
-        self.frames: dict[str, Any] = {name: tables.get(name) for name in self.NAMES}
-        self._recent: dict = {}  # scope -> (the event frames apply returned, links in scope)
-        self._piece_dtypes: dict = {}
-        self._lock = threading.Lock()
-        self.institution = {}  # table -> (codes, uniques) of institution_id
-        for name in (*EVENT_TABLES, "institutions", "targets"):
-            frame = self.frames[name]
-            if frame is not None and "institution_id" in frame.columns:
-                codes, uniques = pd.factorize(frame["institution_id"])
-                self.institution[name] = (_small_ints(codes), list(uniques))
-        self.years: dict[str, tuple[np.ndarray, ...]] = {}
-        frame = self.frames["agreements"]
-        if frame is not None:
-            self.years["agreements"] = (_year_array(_dates(frame, "signed_on")),
-                                        _year_array(_dates(frame, "expires_on")))
-        frame = self.frames["visits"]
-        if frame is not None:
-            self.years["visits"] = (_year_array(visit_event_date(frame)),)
-        frame = self.frames["grants"]
-        if frame is not None:
-            self.years["grants"] = (_year_array(_dates(frame, "start_date")), _year_array(_dates(frame, "end_date")))
-        frame = self.frames["students"]
-        if frame is not None:
-            self.years["students"] = (pd.to_numeric(frame["year_start"], errors="coerce").to_numpy(dtype="float32"),)
-        frame = self.frames["targets"]
-        if frame is not None:
-            self.years["targets"] = (pd.to_numeric(frame["year"], errors="coerce").to_numpy(dtype="float32"),)
-        self._links()
-
-    def _links(self) -> None:
-        """Every (institution, partner) link of the dataset in ``scoped_partner_links``'
-        order (agreements, visits, grants' partners), known partners only, with the table
-        and row it comes from."""
-        self.link_source: Any = None  # numpy arrays once the links are built
-        self.link_row: Any = None
-        self.link_partner: Any = None
-        partners = self.frames["partners"]
-        if partners is None or any(self.frames[name] is None for name in ("agreements", "visits", "grants")):
-            return
-        pieces = []
-        for code, name in enumerate(("agreements", "visits", "grants")):
-            frame = self.frames[name]
-            if name == "grants":
-                part = frame[["institution_id", "partner_ids"]].assign(_row=np.arange(len(frame)))
-                part = part.explode("partner_ids").rename(columns={"partner_ids": "partner_id"})
-            else:
-                part = frame[["institution_id", "partner_id"]].assign(_row=np.arange(len(frame)))
-            pieces.append(part.assign(_source=code))
-        links = pd.concat(pieces, ignore_index=True)
-        links = links[links["institution_id"].notna().to_numpy() & links["partner_id"].notna().to_numpy()]
-        known = set(partners["partner_id"].dropna())
-        links = links[links["partner_id"].isin(known).to_numpy()]
-        # The links as codes of their distinct institutions and partners, not as text
-        # (the in-scope pairs are built from them: less memory at a million visits);
-        # ``link_columns``: no rows, the columns' dtypes.
-        self.link_columns = links[["institution_id", "partner_id"]].iloc[:0]
-        self.link_source = links["_source"].to_numpy(dtype="int8")
-        self.link_row = _small_ints(links["_row"].to_numpy())
-        partner_codes, self.link_partner_uniques = pd.factorize(links["partner_id"])
-        institution_codes, self.link_institution_uniques = pd.factorize(links["institution_id"])
-        # One number per (institution, partner) pair, from the two columns' codes (no
-        # Python string per link; docs/performance.md).
-        self.link_pair = institution_codes.astype("int64") * max(len(self.link_partner_uniques), 1) + partner_codes
-        self.link_partner = _small_ints(partner_codes)
-        self.link_institution = _small_ints(institution_codes)
-        del links
-        # Each partner row's code among the linked partners (-1: never linked).
-        self.partner_code = pd.Index(self.link_partner_uniques).get_indexer(partners["partner_id"])
+    def __init__(self, tables: Mapping[str, pd.DataFrame], index: DatasetIndex | None = None,
+                 recent: MutableMapping[Scope, tuple] | None = None) -> None:
+        self.index = DatasetIndex(tables) if index is None else index
+        self.frames = self.index.frames
+        self._recent: MutableMapping[Scope, tuple] = LRUCache(maxsize=16) if recent is None else recent
+        self._lock = threading.Lock()  # cachetools maps are not thread-safe on their own
+        self._piece_dtypes: dict[tuple[str, ...], pd.Series | None] = {}
 
     def matches(self, tables: Mapping[str, pd.DataFrame]) -> bool:
-        return all(tables.get(name) is self.frames[name] for name in self.NAMES)
+        return self.index.matches(tables)
 
     def _institution_mask(self, name: str, scope: Scope) -> np.ndarray:
-        codes, uniques = self.institution[name]
+        codes, uniques = self.index.institution[name]
         if not scope.institutions:
             return np.ones(len(codes), dtype=bool)
         wanted = [i for i, value in enumerate(uniques) if value in scope.institutions]
@@ -364,14 +300,14 @@ class ScopeIndex:
         mask = self._institution_mask(name, scope)
         low, high = scope.year_from, scope.year_to
         if name in ("agreements", "grants"):
-            start, end = self.years[name]
+            start, end = self.index.years[name]
             with np.errstate(invalid="ignore"):
                 if high is not None:
                     mask &= ~(start > high)  # NaN start: open, stays in
                 if low is not None:
                     mask &= ~(end < low)
         elif name in ("visits", "students", "targets") and not (low is None and high is None):
-            (years,) = self.years[name]
+            (years,) = self.index.years[name]
             keep = ~np.isnan(years)
             with np.errstate(invalid="ignore"):
                 if low is not None:
@@ -383,9 +319,10 @@ class ScopeIndex:
 
     def apply(self, tables: Mapping[str, pd.DataFrame], scope: Scope) -> dict[str, pd.DataFrame] | None:
         """``apply_scope(tables, scope)``, or None when this index cannot answer it."""
+        index = self.index
         if scope.faculties or scope.partner_types or scope.country_set or not self.matches(tables) \
-                or self.link_source is None or set(self.institution) != {*EVENT_TABLES, "institutions", "targets"} \
-                or set(self.years) != {*EVENT_TABLES, "targets"}:
+                or index.link_source is None or set(index.institution) != {*EVENT_TABLES, "institutions", "targets"} \
+                or set(index.years) != {*EVENT_TABLES, "targets"}:
             return None
         scoped: dict[str, pd.DataFrame] = dict(tables)
         masks = {}
@@ -396,21 +333,19 @@ class ScopeIndex:
         scoped["institutions"] = self.frames["institutions"][self._institution_mask("institutions", scope)]
         scoped["targets"] = self.frames["targets"][self.mask("targets", scope)]
         in_scope = self._links_in(masks)
-        linked = np.unique(self.link_partner[in_scope])
+        linked = np.unique(index.link_partner[in_scope])
         partners = self.frames["partners"]
-        scoped["partners"] = partners[np.isin(self.partner_code, linked)]
+        scoped["partners"] = partners[np.isin(index.partner_code, linked)]
         with self._lock:
             # Weak references: the scoped frames are kept (or not) by their caches alone.
             self._recent[scope] = ({name: weakref.ref(scoped[name]) for name in EVENT_TABLES}, in_scope)
-            while len(self._recent) > 16:
-                self._recent.pop(next(iter(self._recent)))
         return scoped
 
     def _links_in(self, masks: Mapping[str, np.ndarray]) -> np.ndarray:
-        in_scope = np.zeros(len(self.link_source), dtype=np.bool_)
-        for code, name in enumerate(("agreements", "visits", "grants")):
-            rows = self.link_source == code
-            in_scope[rows] = masks[name][self.link_row[rows]]
+        index = self.index
+        in_scope = np.zeros(len(index.link_source), dtype=np.bool_)
+        for name, rows in index.link_rows_of.items():
+            in_scope[rows] = masks[name][index.link_row[rows]]
         return in_scope
 
     def partner_links(self, scoped: Mapping[str, pd.DataFrame], scope: Scope) -> pd.DataFrame | None:
@@ -422,77 +357,64 @@ class ScopeIndex:
         if recent is None:
             return None
         refs, in_scope = recent
-        frames = {name: refs[name]() for name in ("agreements", "visits", "grants")}
+        frames = {name: refs[name]() for name in LINK_TABLES}
         if any(frame is None or scoped.get(name) is not frame for name, frame in frames.items()):
             return None  # other frames
-        present = tuple(name for name, frame in frames.items() if not frame.empty)
-        if not present:
+        with_rows = tuple(name for name, frame in frames.items() if not frame.empty)
+        if not with_rows:
             return None
+        index = self.index
         positions = np.flatnonzero(in_scope)
-        _, first = np.unique(self.link_pair[positions], return_index=True)
+        _, first = np.unique(index.link_pair[positions], return_index=True)
         rows = positions[np.sort(first)]
         links = pd.DataFrame({
-            column: pd.Series(uniques.take(codes[rows])).astype(self.link_columns[column].dtype)
+            column: pd.Series(uniques.take(codes[rows])).astype(index.link_columns[column].dtype)
             for column, uniques, codes in (
-                ("institution_id", self.link_institution_uniques, self.link_institution),
-                ("partner_id", self.link_partner_uniques, self.link_partner))})
-        dtypes = self._dtypes(present)
+                ("institution_id", index.link_institution_uniques, index.link_institution),
+                ("partner_id", index.link_partner_uniques, index.link_partner))})
+        dtypes = self._dtypes(with_rows)
         return links if dtypes is None or (links.dtypes == dtypes).all() else links.astype(dtypes)
 
-    def _dtypes(self, present: tuple[str, ...]) -> pd.Series | None:
-        """The columns' dtypes ``scoped_partner_links`` gives when only ``present`` pieces
-        have rows (the concat skips empty ones), from a row of each."""
-        if present not in self._piece_dtypes:
-            heads = []
-            for name in present:
+    def _dtypes(self, with_rows: tuple[str, ...]) -> pd.Series | None:
+        """The columns' dtypes ``scoped_partner_links`` gives when only the ``with_rows``
+        pieces have rows (the concat skips empty ones), from a row of each (kept: seven
+        combinations at most)."""
+        if with_rows not in self._piece_dtypes:
+            heads: list[pd.DataFrame] = []
+            for name in with_rows:
                 frame = self.frames[name]
                 if frame.empty:
-                    self._piece_dtypes[present] = None
-                    return None
+                    heads = []
+                    break
                 if name == "grants":
                     head = frame[["institution_id", "partner_ids"]].head(1).explode("partner_ids")
                     heads.append(head.rename(columns={"partner_ids": "partner_id"}))
                 else:
                     heads.append(frame[["institution_id", "partner_id"]].head(1))
-            self._piece_dtypes[present] = pd.concat(heads, ignore_index=True).dtypes
-        return self._piece_dtypes[present]
+            self._piece_dtypes[with_rows] = pd.concat(heads, ignore_index=True).dtypes if heads else None
+        return self._piece_dtypes[with_rows]
 
 
-def _year_array(dates: pd.Series) -> np.ndarray:
-    """Calendar years as float32 (exact for years; NaN: no date)."""
-    return dates.dt.year.to_numpy(dtype="float32", na_value=np.nan)
-
-
-def _small_ints(values: np.ndarray) -> np.ndarray:
-    """Non-negative codes or row numbers (and -1) in the narrowest integer type."""
-    top = int(values.max()) if len(values) else 0
-    for dtype in ("int8", "int16", "int32"):
-        if top < np.iinfo(dtype).max:
-            return values.astype(dtype, copy=False)
-    return values
-
-
-def scope_index(tables: Mapping[str, pd.DataFrame], shared: dict | None) -> ScopeIndex | None:
-    """The ``ScopeIndex`` kept in ``shared`` under "scope_index" when it was built from
-    ``tables``' frames; else None (no index there, or other frames such as tables cut at
-    a day). Never built here: building costs about two ``apply_scope`` runs, worth it
-    only for the many scopes of one dataset version (``ui.data`` builds it once)."""
-    index = None if shared is None else shared.get("scope_index")
-    return index if index is not None and index.matches(tables) else None
+def scope_index(tables: Mapping[str, pd.DataFrame], cache: DatasetCache | None) -> ScopeIndex | None:
+    """The dataset cache's ``ScopeIndex`` (over its one index, built on first use) when the
+    cache was built from ``tables``' frames; else None (no cache, or other frames such
+    as tables cut at a day)."""
+    if cache is None or not cache.matches(tables):
+        return None
+    return cache.single("scope_index", lambda: ScopeIndex(cache.tables, cache.index, cache.scope_links))
 
 
 def apply_scope(tables: Mapping[str, pd.DataFrame], scope: Scope,
-                shared: dict | None = None) -> dict[str, pd.DataFrame]:
+                cache: DatasetCache | None = None) -> dict[str, pd.DataFrame]:
     """The clean tables filtered to the scope: same tables, same columns, fewer rows.
 
     ``partners`` becomes the partners linked to in-scope agreements, visits or grants
     that pass the country and partner-type filters (the set the ``partners`` KPI
     counts); ``institutions`` and ``targets`` follow the institution filter (targets
-    also the years); ``fx_rates`` passes whole. ``shared``: frames kept per dataset
-    version; its "scope_index" (a ``ScopeIndex`` of these tables) answers most scopes
-    faster, the same rows.
+    also the years); ``fx_rates`` passes whole. ``cache``: the dataset's cache (its
+    ``ScopeIndex`` answers most scopes faster, the same rows).
     """
-    index = scope_index(tables, shared)
+    index = scope_index(tables, cache)
     if index is not None:
         fast = index.apply(tables, scope)
         if fast is not None:

@@ -13,6 +13,7 @@ import math
 from typing import Any
 
 from loaders.privacy import Privacy
+from metrics.cache import DatasetCache
 from metrics.compare import by_institution_with_notes, year_over_year
 from metrics.engine import compute_kpis_with_notes
 from metrics.evidence import evidence
@@ -95,12 +96,12 @@ def build_report(dataset: Any, scope: Scope, public: bool = False, lang: str = "
     ``visits:3``, the same as in the pack's annex). ``lang`` changes nothing.
     """
     tables = dataset.tables
-    scoped = apply_scope(tables, scope)  # filtered once, for the KPIs and each institution
-    shared: dict = {}
-    values, notes = compute_kpis_with_notes(tables, scope, scoped, shared)
-    comparison = year_over_year(tables, scope, shared)
+    cache = DatasetCache(tables)  # the dataset's index and row facts, built once for the whole report
+    scoped = apply_scope(tables, scope, cache)  # filtered once, for the KPIs and each institution
+    values, notes = compute_kpis_with_notes(tables, scope, scoped, cache)
+    comparison = year_over_year(tables, scope, cache)
     figs = figures(values, notes, comparison.changes)
-    inst_values, inst_notes = by_institution_with_notes(tables, scope, scoped, shared)
+    inst_values, inst_notes = by_institution_with_notes(tables, scope, scoped, cache)
     inst_figs = {i: figures(inst_values[i], inst_notes[i]) for i in inst_values}
     problems = list(getattr(dataset, "problems", []) or [])
     return {
@@ -115,7 +116,7 @@ def build_report(dataset: Any, scope: Scope, public: bool = False, lang: str = "
         # "cannot_tell"), its unknown inputs and its own change (docs/metrics.md).
         "figures": {name: fig.as_json() for name, fig in figs.items()},
         # The rows behind each figure (docs/metrics.md "Evidence"): len == value for counts.
-        "evidence": _public_ids(evidence(tables, scope, scoped, shared), tables, public),
+        "evidence": _public_ids(evidence(tables, scope, scoped, cache), tables, public),
         "year_over_year": _comparison(comparison),
         # The value where the figure shows one, null where it is unknown, undefined or
         # cannot be told; the state of each in ``by_institution_figures``.

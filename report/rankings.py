@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from i18n import fmt, t
+from metrics.cache import DatasetCache
 from metrics.kpis import KpiContext
 from metrics.rankings import (
     INDICATORS,
@@ -44,7 +45,8 @@ def _research_inputs(research: Research | None, tables: Mapping[str, pd.DataFram
 
 
 def _partner_index(tables: Mapping[str, pd.DataFrame], scope: Scope) -> float | None:
-    value = KPI_BY_NAME["irn_index"].func(KpiContext(tables, scope.replace(year_from=None, year_to=None), None, {}))
+    value = KPI_BY_NAME["irn_index"].func(KpiContext(tables, scope.replace(year_from=None, year_to=None), None,
+                                                         DatasetCache(tables)))
     return None if value is None else float(value)
 
 

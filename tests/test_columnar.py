@@ -1,4 +1,4 @@
-"""metrics.columnar (the row facts behind every KPI when a ``shared`` dict is given) on the
+"""metrics.columnar (the row facts behind every KPI when the dataset cache is given) on the
 tiny dataset of tests/tiny_dataset.py; every expected figure worked out by hand from
 docs/metrics.md (the arithmetic in the comments)."""
 
@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from tiny_dataset import AS_OF, tiny_tables
 
-from metrics import Scope, columnar
+from metrics import DatasetCache, Scope, columnar
 from metrics.engine import compute_kpis_with_notes
 from metrics.kpis import KpiContext
 from metrics.registry import KPIS
@@ -196,16 +196,17 @@ def _exact(values: dict) -> dict:
 @pytest.mark.parametrize("case", list(CASES))
 def test_columnar_kpis_and_notes(case):
     scope, expected, expected_notes = CASES[case]
-    shared: dict = {}
-    values, notes = compute_kpis_with_notes(tiny_tables(), scope, None, shared)
-    assert any(key[0] == "kpi_facts" for key in shared)  # the columnar path was taken
+    tables = tiny_tables()
+    cache = DatasetCache(tables)
+    values, notes = compute_kpis_with_notes(tables, scope, None, cache)
+    assert scope.as_of in cache.facts  # the columnar path was taken
     assert values == _exact(expected)
     assert notes == expected_notes
 
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_general_path_gives_the_same_figures(case):
-    """Without a shared dict (the general path): the same hand-computed figures."""
+    """Without the dataset's cache (the general path): the same hand-computed figures."""
     scope, expected, expected_notes = CASES[case]
     values, notes = compute_kpis_with_notes(tiny_tables(), scope)
     assert values == _exact(expected)
@@ -216,12 +217,12 @@ def test_general_path_gives_the_same_figures(case):
 def test_columnar_equals_general_path(case):
     scope = CASES[case][0]
     data = tiny_tables()
-    assert compute_kpis_with_notes(data, scope, None, {}) == compute_kpis_with_notes(data, scope)
+    assert compute_kpis_with_notes(data, scope, None, DatasetCache(data)) == compute_kpis_with_notes(data, scope)
 
 
 def test_figures_of_per_institution():
     data = tiny_tables()
-    ctx = KpiContext(data, Scope(as_of=AS_OF), None, {})
+    ctx = KpiContext(data, Scope(as_of=AS_OF), None, DatasetCache(data))
     values, notes = columnar.figures_of(ctx, ["sam", "adm", "nowhere"])
     assert values[0] == _exact(SAM)
     assert values[1] == _exact(ADM)
@@ -281,12 +282,13 @@ def test_kpi_facts_usable_and_matches():
     assert not columnar.KpiFacts.usable({k: v for k, v in data.items() if k != "fx_rates"})
 
 
-def test_facts_built_once_per_shared_dict():
-    data, shared = tiny_tables(), {}
-    compute_kpis_with_notes(data, Scope(as_of=AS_OF), None, shared)
-    first = shared[("kpi_facts", AS_OF)]
-    compute_kpis_with_notes(data, Scope(as_of=AS_OF, institutions={"adm"}), None, shared)
-    assert shared[("kpi_facts", AS_OF)] is first
+def test_facts_built_once_per_dataset_cache():
+    data = tiny_tables()
+    cache = DatasetCache(data)
+    compute_kpis_with_notes(data, Scope(as_of=AS_OF), None, cache)
+    first = cache.facts[AS_OF]
+    compute_kpis_with_notes(data, Scope(as_of=AS_OF, institutions={"adm"}), None, cache)
+    assert cache.facts[AS_OF] is first and cache.builds["facts"] == 1
 
 
 # ------------------------------------------------------------------ positions and dating
@@ -297,13 +299,14 @@ def _sorted(positions: dict) -> dict:
 
 
 def test_scope_positions_from_the_index_and_from_scoped_frames():
-    data, shared = tiny_tables(), {}
+    data = tiny_tables()
+    cache = DatasetCache(data)
     facts = columnar.KpiFacts(data, AS_OF)
-    ctx = KpiContext(data, Scope(as_of=AS_OF, institutions={"sam"}), None, shared)
+    ctx = KpiContext(data, Scope(as_of=AS_OF, institutions={"sam"}), None, cache)
     # sam: agreements a1-a3, visits v1-v4, grants g1 g4 g5, students s1-s4
     assert _sorted(columnar.scope_positions(facts, ctx)) == {
         "agreements": [0, 1, 2], "visits": [0, 1, 2, 3], "grants": [0, 3, 4], "students": [0, 1, 2, 3]}
-    ctx = KpiContext(data, Scope(as_of=AS_OF, countries={"KOR"}), None, shared)
+    ctx = KpiContext(data, Scope(as_of=AS_OF, countries={"KOR"}), None, cache)
     # KOR: agreements a1 a6, visits v1 v2 v7, grants g1 g2, no students
     assert _sorted(columnar.scope_positions(facts, ctx)) == {
         "agreements": [0, 5], "visits": [0, 1, 6], "grants": [0, 1], "students": []}
@@ -313,13 +316,14 @@ def test_scope_positions_reject_rows_not_of_the_tables():
     data = tiny_tables()
     facts = columnar.KpiFacts(data, AS_OF)
     foreign = {**data, "visits": data["visits"].set_axis(np.arange(10, 18))}  # labels 10..17: not rows
-    ctx = KpiContext(data, Scope(as_of=AS_OF, countries={"KOR"}), foreign, {})
+    ctx = KpiContext(data, Scope(as_of=AS_OF, countries={"KOR"}), foreign, DatasetCache(data))
     assert columnar.scope_positions(facts, ctx) is None
 
 
 def test_dated_counts():
-    data, shared = tiny_tables(), {}
-    counts = columnar.dated_counts(KpiContext(data, Scope(as_of=AS_OF), None, shared))
+    data = tiny_tables()
+    cache = DatasetCache(data)
+    counts = columnar.dated_counts(KpiContext(data, Scope(as_of=AS_OF), None, cache))
     assert counts == {
         # v1 2025, v2 2024, v3 2022, v4 2025, v5 2025, v6 2024, v8 2025; v7 undated
         "visits": ({2022, 2024, 2025}, 7, 8),
@@ -329,7 +333,7 @@ def test_dated_counts():
         "grants": ({2018, 2021, 2024, 2025}, 5, 5),
         "students": ({2023, 2024}, 6, 6),
     }
-    sam = columnar.dated_counts(KpiContext(data, Scope(as_of=AS_OF, institutions={"sam"}), None, shared))
+    sam = columnar.dated_counts(KpiContext(data, Scope(as_of=AS_OF, institutions={"sam"}), None, cache))
     assert sam == {
         "visits": ({2022, 2024, 2025}, 4, 4),  # v1 v2 v3 v4
         "agreements": ({2019, 2020, 2021}, 3, 3),  # a1 a2 a3
@@ -355,7 +359,8 @@ def test_dated_in(year, cutoff, tables_dated):
     from datetime import date
 
     cut = date.fromisoformat(cutoff) if cutoff else None
-    ctx = KpiContext(tiny_tables(), Scope(as_of=AS_OF, year_from=year, year_to=year), None, {})
+    data = tiny_tables()
+    ctx = KpiContext(data, Scope(as_of=AS_OF, year_from=year, year_to=year), None, DatasetCache(data))
     assert columnar.dated_in(ctx, year, cut) == tables_dated
 
 
@@ -369,14 +374,15 @@ def test_evidence_rows_from_the_facts_are_the_rules_rows():
     # (awarded, active or completed) g1, g2, g3, g4.
     from metrics.evidence import evidence_frame
 
-    data, shared = tiny_tables(), {}
+    data = tiny_tables()
+    cache = DatasetCache(data)
     scope = Scope(as_of=AS_OF)
     expected = {"agreements_active": ["a1", "a2", "a6", "a7"], "agreements_expiring": ["a1"],
                 "agreements_dormant": ["a2"], "visits_incoming": ["v1", "v2", "v4", "v5", "v7", "v8"],
                 "visits_outgoing": ["v3", "v6"], "grants_active": ["g1", "g3", "g4"],
                 }
     for name, ids in expected.items():
-        ctx = KpiContext(data, scope, None, shared)
+        ctx = KpiContext(data, scope, None, cache)
         rows = columnar.rows_of(ctx, name)
         assert rows is not None, name  # the facts answered
         id_column = {"agreements": "agreement_id", "visits": "visit_id", "grants": "grant_id"}[
@@ -384,22 +390,23 @@ def test_evidence_rows_from_the_facts_are_the_rules_rows():
         assert sorted(rows[id_column]) == ids, name
         # the same frame as the rule (rows, order, columns) and the same evidence table
         general = evidence_frame(data, scope, name)
-        fast = evidence_frame(data, scope, name, None, shared)
+        fast = evidence_frame(data, scope, name, None, cache)
         assert fast.equals(general), name
     # sam only: active a1, a2
-    ctx = KpiContext(data, Scope(as_of=AS_OF, institutions={"sam"}), None, shared)
+    ctx = KpiContext(data, Scope(as_of=AS_OF, institutions={"sam"}), None, cache)
     assert sorted(columnar.rows_of(ctx, "agreements_active")["agreement_id"]) == ["a1", "a2"]
     # a KPI decided across rows (the partner links) is not the facts' to answer, nor the
     # funded grants (their rows carry the rule's usd_rate and usd columns)
-    assert columnar.rows_of(KpiContext(data, scope, None, shared), "partners") is None
-    assert columnar.rows_of(KpiContext(data, scope, None, shared), "grant_funding_usd") is None
+    assert columnar.rows_of(KpiContext(data, scope, None, cache), "partners") is None
+    assert columnar.rows_of(KpiContext(data, scope, None, cache), "grant_funding_usd") is None
 
 
 def test_agreement_status_from_the_facts():
     # By hand: a1 active, a2 active, a3 expired (dates beat the written "active"),
     # a4 planned (signed after as_of), a5 terminated (written), a6 active, a7 active.
-    data, shared = tiny_tables(), {}
-    ctx = KpiContext(data, Scope(as_of=AS_OF), None, shared)
+    data = tiny_tables()
+    cache = DatasetCache(data)
+    ctx = KpiContext(data, Scope(as_of=AS_OF), None, cache)
     agreements = data["agreements"]
     status = columnar.agreement_status_of(ctx, agreements.iloc[[2, 3, 4, 0]])
     assert status.tolist() == ["expired", "planned", "terminated", "active"]

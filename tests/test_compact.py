@@ -15,7 +15,7 @@ import metrics
 from loaders import cache as loader_cache
 from loaders import load_dataset
 from loaders.memory import compact_tables
-from metrics.scope import scoped_partner_links
+from metrics.scope import scope_index, scoped_partner_links
 from report import build_report
 
 REPO = Path(__file__).resolve().parent.parent
@@ -120,13 +120,13 @@ def test_compacted_tables_give_the_same_report(folder):
 def test_scope_index_gives_the_general_frames_and_links(compact):
     tables = load_dataset(REPO / "data").tables
     tables = compact_tables(tables) if compact else tables
-    shared = {"scope_index": metrics.ScopeIndex(tables)}
+    cache = metrics.DatasetCache(tables)
     for params in ({}, {"year_from": 2024, "year_to": 2024}, {"institutions": {"samsmu"}}):
         scope = metrics.Scope(as_of=AS_OF, **params)
-        fast = metrics.apply_scope(tables, scope, shared)
+        fast = metrics.apply_scope(tables, scope, cache)
         slow = metrics.apply_scope(tables, scope)
         for name, frame in slow.items():
             pd.testing.assert_frame_equal(fast[name], frame)
-        links = shared["scope_index"].partner_links(fast, scope)
+        links = scope_index(tables, cache).partner_links(fast, scope)
         assert links is not None
         pd.testing.assert_frame_equal(links, scoped_partner_links(fast, tables["partners"], scope))

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from tiny_dataset import AS_OF, tiny_tables
 
-from metrics import Scope, year_over_year
+from metrics import DatasetCache, Scope, year_over_year
 from metrics.compare import kpis_up_to
 
 # Year 2025 up to 2025-03-31 (as of 2025-06-30). cut_at drops v4 (2025-09-15), v8
@@ -77,33 +77,37 @@ def _exact(values: dict) -> dict:
     return {k: pytest.approx(v) if isinstance(v, float) else v for k, v in values.items()}
 
 
-@pytest.mark.parametrize("shared", [None, {}], ids=["general", "columnar"])
+@pytest.mark.parametrize("cached", [False, True], ids=["general", "columnar"])
 @pytest.mark.parametrize("case", list(CASES))
-def test_kpis_up_to(case, shared):
+def test_kpis_up_to(case, cached):
     year, cutoff, expected, expected_notes = CASES[case]
     scope = Scope(as_of=AS_OF, year_from=year, year_to=year)
-    values, notes = kpis_up_to(tiny_tables(), scope, cutoff, shared)
+    tables = tiny_tables()
+    cache = DatasetCache(tables) if cached else None
+    values, notes = kpis_up_to(tables, scope, cutoff, cache)
     assert values == _exact(expected)
     assert notes == expected_notes
-    if shared is not None:
-        assert ("kpi_facts", AS_OF) in shared  # the row facts were used
+    if cache is not None:
+        assert AS_OF in cache.facts  # the row facts were used
 
 
 def test_kpis_up_to_columnar_equals_general():
     data = tiny_tables()
     for year, cutoff, _, _ in CASES.values():
         scope = Scope(as_of=AS_OF, year_from=year, year_to=year)
-        assert kpis_up_to(data, scope, cutoff, {}) == kpis_up_to(data, scope, cutoff)
+        assert kpis_up_to(data, scope, cutoff, DatasetCache(data)) == kpis_up_to(data, scope, cutoff)
 
 
 def test_kpis_up_to_reuses_the_facts_over_several_cutoffs():
-    data, shared = tiny_tables(), {}
+    data = tiny_tables()
+    cache = DatasetCache(data)
     scope = Scope(as_of=AS_OF, year_from=2025, year_to=2025)
-    assert kpis_up_to(data, scope, date(2025, 3, 31), shared)[0]["agreements_dormant"] == 2  # a2 a7
+    assert kpis_up_to(data, scope, date(2025, 3, 31), cache)[0]["agreements_dormant"] == 2  # a2 a7
     # up to 2025-06-30 v8 (2025-05-05) is back: adm-p2 busy again, only a2 dormant
-    assert kpis_up_to(data, scope, date(2025, 6, 30), shared)[0]["agreements_dormant"] == 1
-    assert kpis_up_to(data, scope, date(2025, 3, 31), shared)[0]["agreements_dormant"] == 2
-    assert len([key for key in shared if key[0] == "kpi_facts"]) == 1
+    assert kpis_up_to(data, scope, date(2025, 6, 30), cache)[0]["agreements_dormant"] == 1
+    assert kpis_up_to(data, scope, date(2025, 3, 31), cache)[0]["agreements_dormant"] == 2
+    assert list(cache.facts) == [AS_OF] and cache.builds["facts"] == 1
+    assert sorted(cutoff for _, cutoff in cache.cuts) == [date(2025, 3, 31), date(2025, 6, 30)]
 
 
 def test_year_over_year_partial_year_on_the_tiny_dataset():
@@ -119,7 +123,8 @@ def test_year_over_year_partial_year_on_the_tiny_dataset():
     # dormant a2 in both; expiring a1 in both but a2 a6 a7 have no expiry date: not known.
     # Students: the latest started academic year 2024/2025 (42, IND TKM) against 2023/2024
     # (s1 IND 40 + s6 RUS 5 = 45, IND RUS).
-    comparison = year_over_year(tiny_tables(), Scope(as_of=AS_OF), {})
+    data = tiny_tables()
+    comparison = year_over_year(data, Scope(as_of=AS_OF), DatasetCache(data))
     assert (comparison.year, comparison.previous, comparison.partial) == (2025, 2024, True)
     assert comparison.period_end == AS_OF
     assert comparison.dated_both == frozenset({"visits", "grants"})

@@ -8,7 +8,7 @@ import pytest
 from test_columnar import ADM, ADM_NOTES, SAM, SAM_NOTES  # the whole scope, per institution
 from tiny_dataset import AS_OF, tiny_tables
 
-from metrics import Scope
+from metrics import DatasetCache, Scope
 from metrics.grouped import figures_per_institution, kpis_per_institution, notes_per_institution
 from metrics.kpis import KpiContext
 
@@ -96,15 +96,16 @@ def _exact(values: dict) -> dict:
     return {k: pytest.approx(v) if isinstance(v, float) else v for k, v in values.items()}
 
 
-def _context(scope: Scope, shared: dict | None) -> KpiContext:
-    return KpiContext(tiny_tables(), scope, None, shared)
+def _context(scope: Scope, cached: bool) -> KpiContext:
+    tables = tiny_tables()
+    return KpiContext(tables, scope, None, DatasetCache(tables) if cached else None)
 
 
-@pytest.mark.parametrize("shared", [None, {}], ids=["split-rows", "columnar"])
+@pytest.mark.parametrize("cached", [False, True], ids=["split-rows", "columnar"])
 @pytest.mark.parametrize("case", list(CASES))
-def test_figures_per_institution(case, shared):
+def test_figures_per_institution(case, cached):
     scope, sam, sam_notes, adm, adm_notes = CASES[case]
-    values, notes = figures_per_institution(_context(scope, shared), ["sam", "adm"])
+    values, notes = figures_per_institution(_context(scope, cached), ["sam", "adm"])
     assert list(values) == ["sam", "adm"]
     assert values["sam"] == _exact(sam)
     assert values["adm"] == _exact(adm)
@@ -113,9 +114,9 @@ def test_figures_per_institution(case, shared):
     assert list(notes["adm"]) == NOTE_ORDER
 
 
-@pytest.mark.parametrize("shared", [None, {}], ids=["split-rows", "columnar"])
-def test_an_institution_without_rows(shared):
-    values, notes = figures_per_institution(_context(Scope(as_of=AS_OF), shared), ["zzz"])
+@pytest.mark.parametrize("cached", [False, True], ids=["split-rows", "columnar"])
+def test_an_institution_without_rows(cached):
+    values, notes = figures_per_institution(_context(Scope(as_of=AS_OF), cached), ["zzz"])
     # counts 0, sums a true 0 (no input), share and index undefined
     assert values["zzz"] == {
         "partners": 0, "partner_countries": 0, "agreements_active": 0, "agreements_expiring": 0,
@@ -128,7 +129,7 @@ def test_an_institution_without_rows(shared):
 def test_per_institution_students_use_each_institutions_latest_year():
     # whole scope: latest foreign year 2024 -> 42 (sam only); per institution adm's own
     # latest year, 2023, gives its 5 RUS students
-    values, _ = figures_per_institution(_context(Scope(as_of=AS_OF), {}), ["sam", "adm"])
+    values, _ = figures_per_institution(_context(Scope(as_of=AS_OF), True), ["sam", "adm"])
     assert (values["sam"]["international_students"], values["adm"]["international_students"]) == (42, 5)
 
 
@@ -136,7 +137,7 @@ def test_per_institution_students_use_each_institutions_latest_year():
 def test_columnar_equals_split_rows_and_the_separate_functions(case):
     scope = CASES[case][0]
     data = tiny_tables()
-    fast = figures_per_institution(KpiContext(data, scope, None, {}), ["sam", "adm"])
+    fast = figures_per_institution(KpiContext(data, scope, None, DatasetCache(data)), ["sam", "adm"])
     slow = figures_per_institution(KpiContext(data, scope), ["sam", "adm"])
     assert fast == slow
     ctx = KpiContext(data, scope)
@@ -147,8 +148,8 @@ def test_adm_2025_funding_is_unknown_not_zero():
     # adm's only funded grant of 2025 (g3, UZS) has no rate: 1 input, 1 unknown -> "unknown"
     from metrics.registry import figure_state
 
-    _, notes = figures_per_institution(_context(CASES["2025"][0], {}), ["adm"])
+    _, notes = figures_per_institution(_context(CASES["2025"][0], True), ["adm"])
     assert figure_state("grant_funding_usd", notes["adm"]) == ("unknown", 1)
     # sam's 2025: g1 known, g4 without amount -> "at least 125000", 1 unknown
-    _, notes = figures_per_institution(_context(CASES["2025"][0], {}), ["sam"])
+    _, notes = figures_per_institution(_context(CASES["2025"][0], True), ["sam"])
     assert figure_state("grant_funding_usd", notes["sam"]) == ("at_least", 1)

@@ -26,8 +26,8 @@ from kpi_reference import (
 from loaders import load_dataset
 from loaders.synth import write_synth
 from metrics import (
+    DatasetCache,
     Scope,
-    ScopeIndex,
     apply_scope,
     compute_kpis,
     evidence,
@@ -310,14 +310,14 @@ def _report(failures, compared):
     assert not failures, "\n".join(failures[:30]) + f"\n({len(failures)} of {compared} differ)"
 
 
-_SHARED: dict[str, dict] = {}  # per dataset: its ScopeIndex and row facts, as the app keeps them
+_CACHES: dict[str, DatasetCache] = {}  # per dataset: its index and row facts, as the app keeps them
 PATHS = ("general", "facts", "indexed")
 
 
-def _shared_of(ds_name: str, tables) -> dict:
-    if ds_name not in _SHARED:
-        _SHARED[ds_name] = {"scope_index": ScopeIndex(tables)}
-    return _SHARED[ds_name]
+def _cache_of(ds_name: str, tables) -> DatasetCache:
+    if ds_name not in _CACHES or not _CACHES[ds_name].matches(tables):
+        _CACHES[ds_name] = DatasetCache(tables)
+    return _CACHES[ds_name]
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -334,11 +334,11 @@ def test_every_kpi_matches_the_reference(loaded, ds_name, scope_name, as_of, pat
         got, notes, ran = compute_kpis_with_path(ds.tables, scope)
         expected = "general"
     elif path == "facts":
-        shared = _shared_of(ds_name, ds.tables)
-        got, notes, ran = compute_kpis_with_path(ds.tables, scope, apply_scope(ds.tables, scope, shared), shared)
+        cache = _cache_of(ds_name, ds.tables)
+        got, notes, ran = compute_kpis_with_path(ds.tables, scope, apply_scope(ds.tables, scope, cache), cache)
         expected = "facts"
     else:
-        got, notes, ran = compute_kpis_with_path(ds.tables, scope, None, _shared_of(ds_name, ds.tables))
+        got, notes, ran = compute_kpis_with_path(ds.tables, scope, None, _cache_of(ds_name, ds.tables))
         # the index answers institutions and years; other filters need the scoped frames
         expected = "facts" if (scope.faculties or scope.partner_types or scope.country_set) else "indexed"
     assert ran == expected

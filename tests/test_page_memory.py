@@ -10,7 +10,7 @@ import weakref
 
 import pandas as pd
 
-from ui import data as cached
+from ui import loading
 from ui.page import K_NAMESPACE, release_previous_page
 from ui.panels import _longest_text
 
@@ -65,24 +65,24 @@ def test_the_same_page_a_module_and_the_running_script_are_never_emptied():
 def test_a_full_collection_runs_only_when_the_resident_size_grew(monkeypatch):
     resident = {"mb": 300.0}
     collected: list[int] = []
-    monkeypatch.setattr(cached, "_resident_mb", lambda: resident["mb"])
-    monkeypatch.setattr(cached.gc, "collect", lambda *a: collected.append(1) or 0)
-    monkeypatch.setattr(cached, "_COLLECTED_AT_MB", [0.0])
-    monkeypatch.setattr(cached, "COLLECT_GROWTH_MB", 32)
-    monkeypatch.setattr(cached, "TRIM_ABOVE_MB", 1000)
-    cached.collect_garbage()  # the first run: collects and sets the bar at 300
+    monkeypatch.setattr(loading, "_resident_mb", lambda: resident["mb"])
+    monkeypatch.setattr(loading.gc, "collect", lambda *a: collected.append(1) or 0)
+    monkeypatch.setattr(loading, "_COLLECTED_AT_MB", [0.0])
+    monkeypatch.setattr(loading, "COLLECT_GROWTH_MB", 32)
+    monkeypatch.setattr(loading, "TRIM_ABOVE_MB", 1000)
+    loading.collect_garbage()  # the first run: collects and sets the bar at 300
     assert len(collected) == 1
     resident["mb"] = 331.0
-    cached.collect_garbage()
+    loading.collect_garbage()
     assert len(collected) == 1  # 31 MB more: no collection
     resident["mb"] = 290.0
-    cached.collect_garbage()  # memory given back: the bar falls to 290
+    loading.collect_garbage()  # memory given back: the bar falls to 290
     resident["mb"] = 323.0
-    cached.collect_garbage()
+    loading.collect_garbage()
     assert len(collected) == 2  # 33 MB past 290
     resident["mb"] = 0.0  # unknown (no /proc): every run
-    cached.collect_garbage()
-    cached.collect_garbage()
+    loading.collect_garbage()
+    loading.collect_garbage()
     assert len(collected) == 4
 
 
@@ -91,12 +91,12 @@ def test_past_the_trim_size_every_run_collects_and_trims(monkeypatch):
     import loaders.memory
 
     monkeypatch.setattr(loaders.memory, "release_free_memory", lambda: trims.append(1))
-    monkeypatch.setattr(cached, "_resident_mb", lambda: 1200.0)
-    monkeypatch.setattr(cached.gc, "collect", lambda *a: 0)
-    monkeypatch.setattr(cached, "_COLLECTED_AT_MB", [1190.0])
-    monkeypatch.setattr(cached, "TRIM_ABOVE_MB", 1000)
-    cached.collect_garbage()
-    cached.collect_garbage()
+    monkeypatch.setattr(loading, "_resident_mb", lambda: 1200.0)
+    monkeypatch.setattr(loading.gc, "collect", lambda *a: 0)
+    monkeypatch.setattr(loading, "_COLLECTED_AT_MB", [1190.0])
+    monkeypatch.setattr(loading, "TRIM_ABOVE_MB", 1000)
+    loading.collect_garbage()
+    loading.collect_garbage()
     assert trims == [1, 1]
 
 

@@ -103,12 +103,12 @@ def test_merge_rows_in_russian():
 
 
 def test_store_errors_with_a_count_are_plural():
-    """ui.text.tt picks the plural entry of data.store.merge_conflict by its count."""
-    from ui.text import tt
+    """ui.text.t_plain picks the plural entry of data.store.merge_conflict by its count."""
+    from ui.text import t_plain
 
-    one = tt("data.store.merge_conflict", "en", count=1, rows="visits v1", base=3)
+    one = t_plain("data.store.merge_conflict", "en", count=1, rows="visits v1", base=3)
     assert one.startswith("1 row was changed meanwhile both in your file and in the store (visits v1")
-    ru = [tt("data.store.merge_conflict", "ru", count=n, rows="x", base=3).split(" и в вашем")[0] for n in (1, 2, 5, 21)]
+    ru = [t_plain("data.store.merge_conflict", "ru", count=n, rows="x", base=3).split(" и в вашем")[0] for n in (1, 2, 5, 21)]
     assert ru == ["1 строка тем временем изменена", "2 строки тем временем изменены", "5 строк тем временем изменено",
                   "21 строка тем временем изменена"]
 

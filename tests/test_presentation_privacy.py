@@ -19,7 +19,7 @@ from test_i18n_pages import page_texts
 ROOT = Path(__file__).resolve().parent.parent
 CURATED = ROOT / "data"
 DASHBOARD = ROOT / "tests" / "data" / "dashboard"
-PAGES = ["overview", "partners", "mobility", "grants", "agreements", "students", "rankings",
+PAGES = ["overview", "summary", "partners", "mobility", "grants", "agreements", "students", "rankings",
          "documents", "quality"]
 # data/visits.csv: the people and the ids made from their names.
 CURATED_PEOPLE = ["togizbaev", "narzullaeva", "kasimova", "hafezi", "тогизбаев", "нарзуллаева",
@@ -169,9 +169,9 @@ def test_documents_feed_the_same_figures_in_presentation_mode(monkeypatch, tmp_p
     """Neutral ids are shown, the loaded ones matched: a document feeds the same figures."""
     monkeypatch.setenv("COOP_DATA", str(CURATED))
     monkeypatch.setenv("COOP_STORE", str(tmp_path / "no-store"))
-    normal, present = (run_dashboard("documents", present=p, lang="en").dataframe[0].value for p in ("0", "1"))
-    assert normal["Figures fed (current filters)"].tolist() == present["Figures fed (current filters)"].tolist()
-    assert "Incoming visits" in present["Figures fed (current filters)"].tolist()[0]
+    normal, presenting = (run_dashboard("documents", present=p, lang="en").dataframe[0].value for p in ("0", "1"))
+    assert normal["Figures fed (current filters)"].tolist() == presenting["Figures fed (current filters)"].tolist()
+    assert "Incoming visits" in presenting["Figures fed (current filters)"].tolist()[0]
 
 
 def test_the_timeline_hover_carries_neutral_ids(tmp_path, monkeypatch):
@@ -185,10 +185,10 @@ def test_the_timeline_hover_carries_neutral_ids(tmp_path, monkeypatch):
                       encoding="utf-8")
     monkeypatch.setenv("COOP_DATA", str(folder))
     monkeypatch.setenv("COOP_STORE", str(tmp_path / "no-store"))
-    for present, wanted, unwanted in (("1", "visits:2", "kim"), ("0", "v-samsmu-kim-min-jun", "visits:2")):
-        at = run_dashboard("mobility", present=present, lang="en")
+    for presenting, wanted, unwanted in (("1", "visits:2", "kim"), ("0", "v-samsmu-kim-min-jun", "visits:2")):
+        at = run_dashboard("mobility", present=presenting, lang="en")
         [timeline] = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if "visit-timeline" in c.proto.id]
         ids = [i for trace in timeline["data"] for i in trace.get("customdata") or []]
         hovers = " ".join(str(h) for trace in timeline["data"] for h in trace.get("hovertext") or [])
-        assert wanted in ids, present
-        assert not any(unwanted in str(i).casefold() for i in ids) and unwanted not in hovers.casefold(), present
+        assert wanted in ids, presenting
+        assert not any(unwanted in str(i).casefold() for i in ids) and unwanted not in hovers.casefold(), presenting

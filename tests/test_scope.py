@@ -5,21 +5,21 @@ from __future__ import annotations
 import pytest
 from metrics_fixtures import tables
 
-from metrics import REGIONS, Scope, ScopeIndex, apply_scope, region_countries
+from metrics import REGIONS, DatasetCache, Scope, ScopeIndex, apply_scope, region_countries
 from metrics.scope import scoped_partner_links
 
 
 @pytest.fixture(params=["general", "indexed"])
 def scope_of(request):
-    """``apply_scope`` the general way, and through the dataset's ScopeIndex (``shared``):
-    both must give the rows worked out by hand."""
+    """``apply_scope`` the general way, and through the dataset's ScopeIndex (its
+    ``DatasetCache``): both must give the rows worked out by hand."""
     if request.param == "general":
         return lambda data, scope: apply_scope(data, scope)
-    shared: dict = {}
+    caches: list[DatasetCache] = []
     def indexed(data, scope):
-        if "scope_index" not in shared:
-            shared["scope_index"] = ScopeIndex(data)
-        return apply_scope(data, scope, shared)
+        if not caches or not caches[0].matches(data):
+            caches[:] = [DatasetCache(data)]
+        return apply_scope(data, scope, caches[0])
     return indexed
 
 PARTNERS = [

@@ -1,4 +1,4 @@
-"""What the page files (views/) may not do: reach ui.data, redeclare a vocabulary, use private API."""
+"""What the page files (views/) may not do: reach ui.loading, redeclare a vocabulary, use private API."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def test_the_page_files_are_found():
 
 @pytest.mark.parametrize("path", VIEWS, ids=lambda p: p.name)
 def test_no_page_imports_ui_data(path):
-    assert not {name for name in _imports(path) if name == "ui.data" or name.startswith("ui.data.")}
+    assert not {name for name in _imports(path) if name == "ui.loading" or name.startswith("ui.loading.")}
 
 
 def _word_lists(path: Path) -> list[tuple[int, frozenset[str]]]:

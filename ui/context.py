@@ -1,13 +1,13 @@
 """The one object a page gets: language, mode, the dataset, the scope, and its figures.
 
 ``dashboard.py``'s sidebar builds it on every run (``ui.sidebar.render_sidebar``); a page
-takes it from ``ui.start_page`` and asks it, never ``ui.data``::
+takes it from ``ui.start_page`` and asks it, never ``ui.loading``::
 
     ctx = start_page("overview")
     values, notes = ctx.kpis()               # every KPI of the sidebar's scope
     rows = ctx.evidence_frame("partners")    # the rows behind one of them
 
-Every figure comes from ``ui.data``'s caches, keyed on the dataset (path and files'
+Every figure comes from ``ui.loading``'s caches, keyed on the dataset (path and files'
 stamp) and the scope this context holds, so no page handles those keys.
 """
 
@@ -22,7 +22,7 @@ import metrics
 from i18n import fmt, t
 from loaders import Dataset
 from loaders.privacy import Privacy
-from ui import data as cached
+from ui import loading
 from ui.state import ViewState
 
 
@@ -31,7 +31,7 @@ class PageContext:
     """What every page needs: language, mode, the dataset (cache key) and the scope."""
 
     lang: str
-    present: bool
+    presenting: bool
     view: ViewState
     dataset: Dataset | None
     path: str
@@ -40,6 +40,7 @@ class PageContext:
     institution_names: dict[str, str] = field(default_factory=dict)
     year_span: tuple[int, int] | None = None
     load_error: str | None = None  # why there is no dataset, when it is known (the store's)
+    institution_full: dict[str, str] = field(default_factory=dict)  # id -> full name in the language
 
     # ------------------------------------------------------------ the dataset
 
@@ -67,39 +68,49 @@ class PageContext:
         """The tables narrowed to the scope (``metrics.apply_scope``); in presentation mode
         as the public edition shows them (``loaders.privacy``: no names, neutral visit ids).
         ``masked=False``: the rows as loaded, to match ids, never to show."""
-        if self.present and masked:
-            return cached.masked_tables(self.path, self.stamp, scope or self.scope, self.lang)
-        return cached.scoped_tables(self.path, self.stamp, scope or self.scope)
+        if self.presenting and masked:
+            return loading.masked_tables(self.path, self.stamp, scope or self.scope, self.lang)
+        return loading.scoped_tables(self.path, self.stamp, scope or self.scope)
 
     def privacy(self) -> Privacy:
         """How text and ids are shown: unchanged, or in presentation mode the public
         edition's rules (``loaders.privacy``)."""
-        if not self.present or self.dataset is None:
+        if not self.presenting or self.dataset is None:
             return Privacy(False, self.lang)
-        return cached.privacy_of(self.path, self.stamp, self.lang)
+        return loading.privacy_of(self.path, self.stamp, self.lang)
 
     def kpis(self, scope: metrics.Scope | None = None) -> tuple[dict, dict]:
         """(every KPI, the notes beside them) for the scope."""
-        return cached.kpis_with_notes(self.path, self.stamp, scope or self.scope)
+        return loading.kpis_with_notes(self.path, self.stamp, scope or self.scope)
 
     def kpis_compared(self) -> tuple[dict[str, dict], dict[str, dict]]:
         """Every KPI and note for every institution ({id: {name: value}}), the rest of the scope kept."""
-        return cached.kpis_compared(self.path, self.stamp, self.scope)
+        return loading.kpis_compared(self.path, self.stamp, self.scope)
 
     def year_over_year(self) -> metrics.YearComparison:
         """Y beside Y-1 under the year-over-year rule of docs/metrics.md, or why not."""
-        return cached.year_over_year(self.path, self.stamp, self.scope)
+        return loading.year_over_year(self.path, self.stamp, self.scope)
 
     def targets(self) -> pd.DataFrame:
         """Targets beside actual figures (institution, year, metric) in the scope."""
-        return cached.targets_vs_actual(self.path, self.stamp, self.scope)
+        return loading.targets_vs_actual(self.path, self.stamp, self.scope)
+
+    def target_figures(self) -> list:
+        """Each target of the scope beside its actual figure and state
+        (``report.summary.TargetFigure``: met, not met, cannot tell)."""
+        return loading.target_figures(self.path, self.stamp, self.scope)
+
+    def figure_sources(self):
+        """Each headline figure's documents by number, as the pack cites them
+        (``report.summary.FigureSources``; the public register in presentation mode)."""
+        return loading.figure_sources(self.path, self.stamp, self.scope, self.lang, self.presenting)
 
     def evidence_frame(self, name: str, masked: bool = True) -> pd.DataFrame:
         """The rows behind KPI ``name`` for the scope (``metrics.evidence_frame``), masked
         in presentation mode (``loaders.privacy``; ``masked=False``: to match ids, never to show)."""
-        if self.present and masked:
-            return cached.masked_evidence(self.path, self.stamp, self.scope, name, self.lang)
-        return cached.evidence_frame(self.path, self.stamp, self.scope, name)
+        if self.presenting and masked:
+            return loading.masked_evidence(self.path, self.stamp, self.scope, name, self.lang)
+        return loading.evidence_frame(self.path, self.stamp, self.scope, name)
 
     def evidence(self, name: str) -> pd.DataFrame:
         """Short for ``evidence_frame``."""
@@ -107,11 +118,11 @@ class PageContext:
 
     def agreement_status(self, agreements: pd.DataFrame) -> pd.Series:
         """Each agreement's status at the scope's as_of (docs/metrics.md "Agreement status")."""
-        return cached.agreement_status(self.path, self.stamp, self.scope.as_of, agreements)
+        return loading.agreement_status(self.path, self.stamp, self.scope.as_of, agreements)
 
     def grants_with_usd(self, grants: pd.DataFrame) -> pd.DataFrame:
         """``grants`` with ``usd_rate`` and ``usd`` (the grant_funding_usd conversion)."""
-        return cached.grants_with_usd(self.path, self.stamp, self.scope.as_of, grants)
+        return loading.grants_with_usd(self.path, self.stamp, self.scope.as_of, grants)
 
     def explode_list(self, table: str, rows: pd.DataFrame, columns: list[str], column: str,
                      empty_label: str | None = None) -> pd.DataFrame:
@@ -119,20 +130,35 @@ class PageContext:
         dataset's ``table``, from that column exploded once per dataset."""
         from charts.frames import explode_list
 
-        fast = cached.exploded_column(self.path, self.stamp, table, column, empty_label).of(rows, columns)
+        fast = loading.exploded_column(self.path, self.stamp, table, column, empty_label).of(rows, columns)
         return explode_list(rows[columns], column, empty_label) if fast is None else fast
 
     def dating_summary(self) -> dict[str, tuple[int, int]]:
         """``{table: (dated rows, rows)}`` in the scope with every year (what the counts
         cover): keyed without the years, so the sidebar's entry serves every year range."""
         scope = self.scope.replace(year_from=None, year_to=None) if self.scope is not None else None
-        return cached.dating_summary(self.path, self.stamp, scope)
+        return loading.dating_summary(self.path, self.stamp, scope)
 
 
     # ------------------------------------------------------------ labels
 
     def institution_label(self, institution_id: object) -> str:
+        """The institution's short name in the page's language (``short_name_ru``...),
+        else its short name."""
         return self.institution_names.get(str(institution_id), str(institution_id))
+
+    def institution_full_name(self, institution_id: object) -> str:
+        """The institution's full name in the page's language (``name_ru``...), else its name."""
+        return self.institution_full.get(str(institution_id)) or self.institution_label(institution_id)
+
+    def localised_institutions(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` (institutions rows) with ``name`` and ``short_name`` in the page's
+        language, for maps and legends."""
+        if frame.empty:
+            return frame
+        ids = frame["institution_id"].astype(str)
+        return frame.assign(name=[self.institution_full_name(i) for i in ids],
+                            short_name=[self.institution_label(i) for i in ids])
 
     def partner_names(self) -> dict[str, str]:
         partners = self.tables["partners"]
@@ -154,9 +180,9 @@ class PageContext:
 
 def active_dataset() -> Dataset:
     """The dataset the pages show (the Data page says so when it cannot be read)."""
-    return cached.current_dataset()[0]
+    return loading.current_dataset()[0]
 
 
 def collect_garbage() -> None:
-    """Free the previous rerun's frames (``ui.data.collect_garbage``)."""
-    cached.collect_garbage()
+    """Free the previous rerun's frames (``ui.loading.collect_garbage``)."""
+    loading.collect_garbage()

@@ -22,9 +22,6 @@ from metrics.documents import Document, DocumentIndex, cited, quote_of, row_ids
 from ui.context import PageContext
 from ui.text import plain
 
-# The row tables "Show rows" lists, by the kind of evidence of a figure.
-EVIDENCE_TABLE = {"agreement": "agreements", "visit": "visits", "grant": "grants",
-                  "partner": "partners", "students": "students"}
 MIME = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
         ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -134,11 +131,11 @@ def document_links(ctx: PageContext, doc_ids: Iterable[str], key: str, heading: 
         url = safe_url(doc.url)
         title = f"[{plain(shown(doc.title))}]({url})" if url else f"**{plain(shown(doc.title))}**"
         cols = st.columns([5, 1])
-        if ctx.present:  # the author only when an organisation (loaders.privacy)
+        if ctx.presenting:  # the author only when an organisation (loaders.privacy)
             doc = dataclasses.replace(doc, author=ctx.privacy().author(doc.author) or None)
         cols[0].markdown(f":material/description: {title}  \n{plain(shown(describe(doc, lang)))}")
         path = file_of(ctx, doc)
-        if path is not None and not (ctx.present and not doc.public):
+        if path is not None and not (ctx.presenting and not doc.public):
             cols[1].download_button(
                 t("documents.open_file", lang), data=path.read_bytes(), file_name=path.name,
                 mime=MIME.get(path.suffix.lower(), "application/octet-stream"),

@@ -16,97 +16,45 @@ import streamlit as st
 import metrics
 from i18n import fmt, t
 from metrics.figure import Figure, figures
+from metrics.tables import EVIDENCE_TABLE
 from report.figure_words import domestic_words, figure_words, value_text
 from ui.context import PageContext
-from ui.documents import EVIDENCE_TABLE, document_links, documents_of_frame, with_documents
-from ui.panels import table_with_download
-from ui.tables import display_frame
+from ui.documents import document_links, documents_of_frame
+from ui.panels import show_table
+from ui.tables import columns
 
 K_OPEN = "evidence_open"  # session key: the KPI whose rows are shown
-PERSONAL = ("person", "person_title")
 
 # A row's source as its document's title and the quote (issue 28: never a bare file name).
-_SOURCE = [("document", "common.col.document", "text"), ("quote", "common.col.quote", "text"),
-           ("_row", "common.col.row", "int")]
+_SOURCE = ("document", "quote", "_row")
+# The columns of the rows behind each kind of figure (KpiDef.evidence_of); the id first.
 COLUMNS: dict[str, list[tuple[str, str, str]]] = {
-    "agreement": [
-        ("agreement_id", "common.col.id", "text"),
-        ("institution_id", "common.col.institution", "institution"),
-        ("partner_id", "common.col.partner", "partner"),
-        ("kind", "common.col.kind", "enum:agreement_kind"),
-        ("status_at_as_of", "common.col.status", "enum:agreement_status"),
-        ("status", "common.col.status_written", "enum:agreement_status"),
-        ("signed_on", "common.col.signed_on", "date"),
-        ("expires_on", "common.col.expires_on", "date"),
-        *_SOURCE,
-    ],
-    "visit": [
-        ("visit_id", "common.col.id", "text"),
-        ("institution_id", "common.col.institution", "institution"),
-        ("partner_id", "common.col.partner", "partner"),
-        ("country", "common.col.country", "country"),
-        ("direction", "common.col.direction", "enum:direction"),
-        ("mode", "common.col.mode", "enum:mode"),
-        ("activity", "common.col.activity", "enum:activity"),
-        ("start_date", "common.col.start", "date"),
-        ("sessions", "common.col.sessions", "int"),
-        ("person", "common.col.person", "text"),
-        *_SOURCE,
-    ],
-    "grant": [
-        ("grant_id", "common.col.id", "text"),
-        ("institution_id", "common.col.institution", "institution"),
-        ("title", "common.col.title", "text"),
-        ("partner_ids", "common.col.partners", "partner"),
-        ("status", "common.col.status", "enum:grant_status"),
-        ("start_date", "common.col.start", "date"),
-        ("amount", "common.col.amount", "float"),
-        ("currency", "common.col.currency", "text"),
-        ("usd", "common.col.usd", "float"),
-        *_SOURCE,
-    ],
-    "partner": [
-        ("partner_id", "common.col.id", "text"),
-        ("name", "common.col.partner", "text"),
-        ("type", "common.col.partner_type", "enum:partner_type"),
-        ("country", "common.col.country", "country"),
-        ("city", "common.col.city", "text"),
-        ("institutions", "common.col.institution", "institution"),
-        *_SOURCE,
-    ],
-    "country": [
-        ("country", "common.col.id", "text"),
-        ("country_name", "common.col.country", "text"),
-        ("rows", "common.col.rows", "int"),
-        ("ids", "common.col.ids", "text"),
-        ("documents", "common.col.document", "text"),
-    ],
-    "students": [
-        ("row_id", "common.col.id", "text"),
-        ("institution_id", "common.col.institution", "institution"),
-        ("academic_year", "common.col.academic_year", "text"),
-        ("country", "common.col.country", "country"),
-        ("level", "common.col.level", "enum:level"),
-        ("count", "common.col.students", "int"),
-        *_SOURCE,
-    ],
+    "agreement": columns("agreements", "agreement_id", "institution_id", "partner_id", "kind", "status_at_as_of",
+                         "status", "signed_on", "expires_on", *_SOURCE),
+    "visit": columns("visits", "visit_id", "institution_id", "partner_id", "country", "direction", "mode", "activity",
+                     "start_date", "sessions", "person", *_SOURCE),
+    "grant": columns("grants", "grant_id", "institution_id", "title", "partner_ids", "status", "start_date", "amount",
+                     "currency", "usd", *_SOURCE),
+    "partner": columns("partners", "partner_id", "name", "type", "country", "city", "institutions", *_SOURCE),
+    "country": columns(None, ("country", "common.col.id", "text"), "country_name", "rows", "ids", "documents"),
+    "students": columns("students", "row_id", "institution_id", "academic_year", "country", "level", "count",
+                        *_SOURCE),
 }
 
 
-def evidence_display(ctx: PageContext, name: str, frame: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The rows behind KPI ``name`` as a person reads them (translated, names hidden when presenting)."""
+def show_evidence(ctx: PageContext, name: str, frame: pd.DataFrame, *, key: str, file_stem: str) -> None:
+    """The rows behind KPI ``name`` (``frame``: its evidence rows, or some of them) as a
+    person reads them: translated, with their documents, names hidden when presenting
+    (``ui.panels.show_table``; only the rows shown are formatted)."""
     kpi = metrics.KPI_BY_NAME[name]
-    if frame is None:
-        frame = ctx.evidence_frame(name)
     if kpi.evidence_of == "country":
         frame = frame.assign(country_name=[ctx.country_name(c) for c in frame["country"]])
-    frame = with_documents(ctx, EVIDENCE_TABLE.get(kpi.evidence_of, "countries"), frame)
-    columns = [c for c in COLUMNS[kpi.evidence_of]
-               if not (ctx.present and c[0] in (*PERSONAL, "quote"))]
+    specs = COLUMNS[kpi.evidence_of]
     # The document right after the id: a panel reads what proves the row before its details.
-    document = [c for c in columns if c[0] in ("document", "documents")]
-    columns = [columns[0], *document, *[c for c in columns[1:] if c not in document]]
-    return display_frame(frame, columns, ctx.lang, lookups=ctx.lookups())
+    document = [c for c in specs if c[0] in ("document", "documents")]
+    specs = [specs[0], *document, *[c for c in specs[1:] if c not in document]]
+    show_table(ctx, frame, specs, sources=EVIDENCE_TABLE.get(kpi.evidence_of, "countries"), key=key,
+               file_stem=file_stem)
 
 
 def show_rows_button(container, name: str, lang: str) -> None:
@@ -129,22 +77,22 @@ def rows_panel(ctx: PageContext, names: Sequence[str], figs: Mapping[str, Figure
         return
     kpi = metrics.KPI_BY_NAME[name]
     lang = ctx.lang
-    table = evidence_display(ctx, name)
+    rows = ctx.evidence_frame(name)
     with st.container(border=True, key=f"evidence-{name}"):
         st.markdown("**" + t("evidence.title", lang, kpi=t(kpi.label_key, lang),
                               value=value_text(figs[name], lang)) + "**")
-        st.caption(fmt.plural(f"evidence.what.{kpi.aggregate}", len(table), lang)
+        st.caption(fmt.plural(f"evidence.what.{kpi.aggregate}", len(rows), lang)
                    + " " + t(kpi.definition_key, lang))
-        table_with_download(table, f"rows-{name}", lang, key=f"evidence-{name}")
-        document_links(ctx, documents_of_frame(ctx, EVIDENCE_TABLE.get(kpi.evidence_of, "countries"),
-                                               ctx.evidence_frame(name)), key=f"evidence-{name}")
+        show_evidence(ctx, name, rows, key=f"evidence-{name}", file_stem=f"rows-{name}")
+        document_links(ctx, documents_of_frame(ctx, EVIDENCE_TABLE.get(kpi.evidence_of, "countries"), rows),
+                       key=f"evidence-{name}")
         if name == "agreements_expiring" and figs[name].unknown:
             # what "cannot tell" / "≥" rests on: the active agreements whose expiry is unknown
             active = ctx.evidence_frame("agreements_active")
             unknown = active[metrics.rules.expiry_unknown(active)]
             st.markdown("**" + t("evidence.expiry_unknown", lang, n=fmt.integer(len(unknown), lang)) + "**")
-            table_with_download(evidence_display(ctx, "agreements_active", unknown), "rows-expiry-unknown",
-                                lang, key="evidence-expiry-unknown")
+            show_evidence(ctx, "agreements_active", unknown, key="evidence-expiry-unknown",
+                          file_stem="rows-expiry-unknown")
 
 
 

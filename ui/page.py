@@ -84,10 +84,10 @@ def start_page(name: str, *, title_key: str | None = None, lead_key: str | None 
     review lists the problems of what is uploaded.
     """
     release_previous_page(sys._getframe(1).f_globals)  # the page calling: its module namespace
-    collect_garbage()  # what else the previous rerun left (ui.data.collect_garbage)
+    collect_garbage()  # what else the previous rerun left (ui.loading.collect_garbage)
     ctx = page_context()
     st.html(BASE_CSS)  # style only: takes no space on the page
-    if ctx.present:
+    if ctx.presenting:
         st.markdown(PRESENT_CSS, unsafe_allow_html=True)
     st.title(t(title_key or f"page.{name}.title", ctx.lang))
     st.caption(t(lead_key or f"page.{name}.lead", ctx.lang))
@@ -96,7 +96,7 @@ def start_page(name: str, *, title_key: str | None = None, lead_key: str | None 
         if not stop_on_fatal:
             return ctx
         st.stop()
-    if notice and not ctx.present and name != "quality":
+    if notice and not ctx.presenting and name != "quality":
         problems_notice(ctx.dataset.error_count, ctx.dataset.warning_count, ctx.lang)
     return ctx
 

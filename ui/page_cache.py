@@ -14,7 +14,7 @@ from loaders.schema import GEO_PRECISIONS
 from metrics import rules
 from ui.context import PageContext
 from ui.panels import problem_text
-from ui.tables import display_frame
+from ui.tables import columns, display_frame
 
 PRECISIONS = list(GEO_PRECISIONS)
 
@@ -27,15 +27,15 @@ def _with_code(label: str, code: str) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=6)
-def quality_tables(path: str, stamp: tuple, lang: str, _ctx: PageContext, present: bool = False) -> dict:
+def quality_tables(path: str, stamp: tuple, lang: str, _ctx: PageContext, presenting: bool = False) -> dict:
     """Every table of the Data quality page (views/quality.py), none of which depends on
     the filters: the problems with their severities, the map positions, the partners
     placed at their country only and the undated rows; ``_ctx``: the page's context of
-    that dataset (not part of the key). ``present``: a person's cell and names in the
+    that dataset (not part of the key). ``presenting``: a person's cell and names in the
     problems' values and messages hidden (``loaders.privacy``)."""
-    del path, stamp  # the cache key, with lang and present
+    del path, stamp  # the cache key, with lang and presenting
     dataset = _ctx.dataset
-    privacy = _ctx.privacy() if present else None
+    privacy = _ctx.privacy() if presenting else None
     out: dict = {"rows_used": sum(len(f) for f in dataset.tables.values())}
     if dataset.problems:
         out["severities"] = [p.severity for p in dataset.problems]
@@ -72,14 +72,10 @@ def quality_tables(path: str, stamp: tuple, lang: str, _ctx: PageContext, presen
             note = rec.get("geo_note") if isinstance(rec.get("geo_note"), str) else "no_city"
             reasons.append(t(f"page.quality.reason.{note}", lang))
         rough = rough.assign(reason=reasons, hint=t("page.quality.hint", lang))
-        out["rough"] = display_frame(rough, [
-            ("_row", "page.quality.col.row", "int"),
-            ("name", "common.col.partner", "text"),
-            ("city", "common.col.city", "text"),
-            ("country", "common.col.country", "country"),
-            ("reason", "page.quality.col.reason", "text"),
-            ("hint", "page.quality.col.hint", "text"),
-        ], lang, lookups=_ctx.lookups())
+        out["rough"] = display_frame(rough, columns(
+            "partners", ("_row", "page.quality.col.row", "int"), "name", "city", "country",
+            ("reason", "page.quality.col.reason", "text"), ("hint", "page.quality.col.hint", "text")),
+            lang, lookups=_ctx.lookups())
     rows = []
     for name in rules.UNDATED_COLUMNS:
         frame = dataset.tables[name]

@@ -5,18 +5,18 @@ from __future__ import annotations
 import streamlit as st
 
 import research
-from ui import data as cached
+from ui import loading
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _load(path: str, stamp: tuple, pub_stamp: tuple) -> research.Research | None:
     del pub_stamp  # part of the cache key only: changes whenever an export does
-    return research.dataset_research(path, cached.load_cached(path, stamp).tables)
+    return research.dataset_research(path, loading.load_cached(path, stamp).tables)
 
 
 def current_research(path: str, stamp: tuple) -> research.Research | None:
     """The research view of the active dataset, or None when it has no export files."""
-    tables = cached.load_cached(path, stamp).tables
+    tables = loading.load_cached(path, stamp).tables
     files, problems = research.publication_files(path, tables)
     if not files and not problems:
         return None

@@ -19,7 +19,7 @@ from i18n import DEFAULT_LANG, LANGUAGE_NAMES, LANGUAGES, fmt, t
 from loaders.schema import PARTNER_TYPES
 from metrics.options import FilterOptions, filter_options
 from metrics.scope import AS_OF_MAX, AS_OF_MIN
-from ui import data as cached
+from ui import loading
 from ui.context import PageContext
 from ui.state import (
     AS_OF_RANGE,
@@ -58,12 +58,12 @@ def _seed() -> ViewState:
 
 
 def current_language() -> tuple[str, bool]:
-    """(lang, present) before the widgets draw (navigation titles need the language)."""
+    """(lang, presenting) before the widgets draw (navigation titles need the language)."""
     seed = _seed()
     if K_LANG not in st.session_state:
         st.session_state[K_LANG] = seed.lang
     if K_PRESENT not in st.session_state:
-        st.session_state[K_PRESENT] = seed.present
+        st.session_state[K_PRESENT] = seed.presenting
     lang = st.session_state[K_LANG]
     return (lang if lang in LANGUAGES else DEFAULT_LANG), bool(st.session_state[K_PRESENT])
 
@@ -75,7 +75,7 @@ def reset_filters() -> None:
     st.session_state["_seed_years"] = (None, None)
     st.session_state["_view_seed"] = ViewState(
         lang=st.session_state.get(K_LANG, DEFAULT_LANG),
-        present=bool(st.session_state.get(K_PRESENT, False)),
+        presenting=bool(st.session_state.get(K_PRESENT, False)),
     )
     st.session_state.pop(K_SEEDED, None)
     st.session_state.pop(K_LINK_NOTICE, None)
@@ -94,7 +94,7 @@ def _prune(key: str, options: list[str]) -> None:
 @st.cache_data(show_spinner=False, max_entries=4)
 def _filter_options(path: str, stamp: tuple) -> FilterOptions:
     """``metrics.options.filter_options`` of the dataset, once per dataset version."""
-    return filter_options(cached.load_cached(path, stamp).tables, PARTNER_TYPES)
+    return filter_options(loading.load_cached(path, stamp).tables, PARTNER_TYPES)
 
 
 def _link_notice(sb, lang: str) -> None:
@@ -161,7 +161,7 @@ def _multiselect(sb, draw: bool, key: str, label_key: str, options: list[str], l
 
 
 def institution_filter(sb, draw: bool, options: FilterOptions, lang: str) -> list[str]:
-    names = options.institution_names
+    names = options.names_in(lang)  # the institutions' names in the language, where the data has them
     return _multiselect(sb, draw, K_INST, "filters.institution", options.institutions, lang,
                         format_func=lambda iid: names.get(iid, iid))
 
@@ -208,32 +208,32 @@ def as_of_filter(sb, draw: bool, lang: str) -> date | None:
 # --------------------------------------------------------------- the sidebar
 
 
-def render_sidebar(lang: str, present: bool) -> PageContext:
+def render_sidebar(lang: str, presenting: bool) -> PageContext:
     """Draw the filters, mirror them in the URL and return the page context."""
     load_error = None
     try:
-        dataset, path, stamp = cached.current_dataset()
+        dataset, path, stamp = loading.current_dataset()
     except StoreUnavailable as exc:  # and no earlier version to show: the message alone
         dataset, path, stamp = None, "", ()
         load_error = (t(f"filters.store_unavailable.{exc.kind}", lang) + " "
                       + t("filters.store_no_copy", lang))
     except Exception as exc:  # noqa: BLE001 - an unreadable dataset must not show a traceback
         try:
-            path = str(cached.dataset_path())
+            path = str(loading.dataset_path())
         except Exception:  # noqa: BLE001 - the same failure again
             path = ""
         dataset, stamp = None, ()
         st.session_state["_load_error"] = str(exc)
-    if (notice := cached.store_notice()) is not None:  # an older version, said on every page
+    if (notice := loading.store_notice()) is not None:  # an older version, said on every page
         kind, number = notice
         st.warning(t(f"filters.store_unavailable.{kind}", lang) + " "
                    + t("filters.store_fallback", lang, number=number), icon=":material/database:")
     sb = st.sidebar
 
     if dataset is None or dataset.fatal:
-        view = ViewState(lang=lang, present=present)
+        view = ViewState(lang=lang, presenting=presenting)
         _language_widgets(sb, lang)
-        ctx = PageContext(lang, present, view, dataset, path, stamp, load_error=load_error)
+        ctx = PageContext(lang, presenting, view, dataset, path, stamp, load_error=load_error)
         st.session_state[K_CONTEXT] = ctx
         _write_query(view)
         return ctx
@@ -248,8 +248,8 @@ def render_sidebar(lang: str, present: bool) -> PageContext:
         _prune(key, opts)
 
     # Presentation mode hides the filter widgets but keeps their values (and the URL).
-    draw = not present
-    if present:
+    draw = not presenting
+    if presenting:
         _keep_hidden_filters()
     else:
         sb.header(t("filters.title", lang), divider="gray")
@@ -276,11 +276,11 @@ def render_sidebar(lang: str, present: bool) -> PageContext:
         partner_types=tuple(ptypes),
         as_of=None if as_of in (None, date.today()) else as_of,
         lang=lang,
-        present=present,
+        presenting=presenting,
     )
     scope = metrics.Scope(**to_scope_kwargs(view))
-    ctx = PageContext(lang, present, view, dataset, path, stamp, scope, dict(options.institution_names),
-                      options.span)
+    ctx = PageContext(lang, presenting, view, dataset, path, stamp, scope, dict(options.names_in(lang)),
+                      options.span, institution_full=dict(options.full_names_in(lang)))
     if draw:
         # Keyed on the scope without its years (``PageContext.dating_summary``): a new
         # year range reuses the last count, here and on the Overview page.
@@ -335,6 +335,6 @@ def page_context() -> PageContext:
     """The context ``dashboard.py`` computed for this run."""
     ctx = st.session_state.get(K_CONTEXT)
     if ctx is None:  # a page file run on its own (e.g. ``AppTest.from_file("views/x.py")``)
-        lang, present = current_language()
-        ctx = render_sidebar(lang, present)
+        lang, presenting = current_language()
+        ctx = render_sidebar(lang, presenting)
     return ctx

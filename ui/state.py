@@ -55,7 +55,7 @@ class ViewState:
     partner_types: tuple[str, ...] = ()
     as_of: date | None = None
     lang: str = DEFAULT_LANG
-    present: bool = False
+    presenting: bool = False
 
 
 def _values(params: Mapping[str, object], key: str) -> list[str]:
@@ -113,7 +113,7 @@ def parse_query(params: Mapping[str, object]) -> ViewState:
         partner_types=tuple(v.lower() for v in _values(params, Q_PARTNER_TYPE)),
         as_of=_date(first[Q_AS_OF]),
         lang=lang,
-        present=str(first[Q_PRESENT]).lower() in ("1", "true", "yes", "on"),
+        presenting=str(first[Q_PRESENT]).lower() in ("1", "true", "yes", "on"),
     )
 
 
@@ -163,7 +163,7 @@ def to_query(state: ViewState) -> dict[str, list[str]]:
         query[Q_AS_OF] = [state.as_of.isoformat()]
     if state.lang != DEFAULT_LANG:
         query[Q_LANG] = [state.lang]
-    if state.present:
+    if state.presenting:
         query[Q_PRESENT] = ["1"]
     return query
 

@@ -4,7 +4,7 @@ Streamlit renders markdown in ``st.markdown``, ``st.caption``, ``st.write``, ale
 labels and titles: links, images, KaTeX (``$x$``), colour and icon directives
 (``:red[..]``, ``:material/..:``), emoji short codes and HTML would all come alive from a
 partner name or a query string. :func:`plain` turns any value into markdown source that
-renders as exactly its characters; :func:`tt` is ``t()`` with every text parameter made
+renders as exactly its characters; :func:`t_plain` is ``t()`` with every text parameter made
 plain (the translation's own markdown stays). Every page uses these two for outside text.
 
 Escaping is not enough for bare addresses: GitHub-style autolinks are found in the text
@@ -37,7 +37,7 @@ def plain(value: object) -> str:
     return _PUNCTUATION_RE.sub(r"\\\1", text)
 
 
-def tt(key: str, lang: str, **params: object) -> str:
+def t_plain(key: str, lang: str, **params: object) -> str:
     """``t(key, lang, **params)`` with every text parameter shown as text. A plural key
     (``<key>.one`` / ``.other``, i18n.fmt.plural) is chosen by its ``count`` parameter."""
     safe = {k: plain(v) if isinstance(v, str) else v for k, v in params.items()}

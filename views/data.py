@@ -26,7 +26,7 @@ from ui.datapage.upload import upload_section
 ctx = start_page("data", title_key="data.title", lead_key="data.caption", stop_on_fatal=False,
                  notice=False)
 lang = ctx.lang
-if ctx.present:  # the rows as typed, names included, and the editors' log: not for a projector
+if ctx.presenting:  # the rows as typed, names included, and the editors' log: not for a projector
     st.info(t("data.present_closed", lang), icon=":material/visibility_off:")
     st.stop()
 state = page_state()

@@ -7,10 +7,9 @@ from charts import frames
 from charts import mobility as mobility_charts
 from i18n import fmt, t
 from metrics import rules
-from ui import start_page, stop_if_empty, table_with_download
-from ui.evidence import COLUMNS, PERSONAL, kpi_cards, picked_categories
-from ui.panels import display_table_with_download
-from ui.tables import display_frame
+from ui import show_table, start_page, stop_if_empty
+from ui.evidence import COLUMNS, kpi_cards, picked_categories
+from ui.tables import columns
 
 ctx = start_page("mobility")
 lang = ctx.lang
@@ -30,7 +29,7 @@ visits = visits.assign(
 # Timeline -------------------------------------------------------------------------------
 st.subheader(t("page.mobility.timeline", lang))
 by_person = False
-if not ctx.present:
+if not ctx.presenting:
     rows_by = st.segmented_control(
         t("page.mobility.rows_by", lang), ["partner", "person"], default="partner", key="timeline-rows",
         format_func=lambda v: t(f"page.mobility.rows_{v}", lang),
@@ -43,7 +42,7 @@ undated = charts.undated_visits(visits)
 if len(undated) < len(visits):
     timeline_info: dict = {}
     st.plotly_chart(
-        charts.visit_timeline(visits, label_column, lang=lang, present=ctx.present, info=timeline_info),
+        charts.visit_timeline(visits, label_column, lang=lang, presenting=ctx.presenting, info=timeline_info),
         key="visit-timeline", config={"displaylogo": False},
     )
     st.caption(t("page.mobility.timeline_note", lang))
@@ -55,30 +54,21 @@ else:
     st.info(t("page.mobility.no_dated", lang))
 if len(undated):
     st.markdown(fmt.plural("page.mobility.undated", len(undated), lang))
-    columns = [
-        ("partner_label", "common.col.partner", "text"),
-        ("institution_id", "common.col.institution", "institution"),
-        ("direction", "common.col.direction", "enum:direction"),
-        ("mode", "common.col.mode", "enum:mode"),
-        ("activity", "common.col.activity", "enum:activity"),
-        ("country", "common.col.country", "country"),
-    ]
-    if not ctx.present:
-        columns.insert(1, ("person", "common.col.person", "text"))
-    table_with_download(display_frame(undated, columns, lang, lookups=ctx.lookups()), "undated-visits", lang, key="undated")
+    show_table(ctx, undated, columns("visits", "partner_label", "person", "institution_id", "direction", "mode",
+                                     "activity", "country"), key="undated", file_stem="undated-visits")
 
 # Per year and mode -------------------------------------------------------------------------
 left, right = st.columns(2)
 with left:
     st.subheader(t("page.mobility.per_year", lang))
-    per_year = mobility_charts.visits_per_year(visits, lang=lang, present=ctx.present)
+    per_year = mobility_charts.visits_per_year(visits, lang=lang, presenting=ctx.presenting)
     if per_year is None:
         st.caption(t("page.mobility.no_dated", lang))
     else:
         st.plotly_chart(per_year, key="visits-per-year")
 with right:
     st.subheader(t("page.mobility.by_mode", lang))
-    st.plotly_chart(mobility_charts.visits_by_mode(visits, lang=lang, present=ctx.present), key="visits-by-mode")
+    st.plotly_chart(mobility_charts.visits_by_mode(visits, lang=lang, presenting=ctx.presenting), key="visits-by-mode")
 
 # By country and faculty ----------------------------------------------------------------------
 left, right = st.columns(2)
@@ -86,7 +76,7 @@ with left:
     st.subheader(t("page.mobility.by_country", lang))
     homes = ctx.tables["institutions"]
     country_event = st.plotly_chart(
-        mobility_charts.visits_by_country(visits, homes, ctx.country_name, lang=lang, present=ctx.present),
+        mobility_charts.visits_by_country(visits, homes, ctx.country_name, lang=lang, presenting=ctx.presenting),
         key="visits-by-country", on_select="rerun", selection_mode=("points", "box"))
     domestic = mobility_charts.domestic_visits(visits, homes)
     if domestic:
@@ -96,7 +86,7 @@ with left:
 with right:
     st.subheader(t("page.mobility.by_faculty", lang))
     exploded = ctx.explode_list("visits", visits, ["faculty", "direction"], "faculty", t("common.not_stated", lang))
-    st.plotly_chart(mobility_charts.visits_by_faculty(exploded, lang=lang, present=ctx.present), key="visits-by-faculty")
+    st.plotly_chart(mobility_charts.visits_by_faculty(exploded, lang=lang, presenting=ctx.presenting), key="visits-by-faculty")
     st.caption(t("page.mobility.faculty_note", lang))
 
 # The visits of the bars clicked (else all), with their sources --------------------------------
@@ -104,16 +94,16 @@ names_to_codes = {ctx.country_name(c): c for c in visits["country"].dropna().uni
 picked = [names_to_codes[n] for n in picked_categories(country_event, horizontal=True) if n in names_to_codes]
 st.subheader(t("page.mobility.table_picked", lang, countries=", ".join(ctx.country_name(c) for c in picked))
              if picked else t("page.mobility.table", lang))
-if not picked and not ctx.present:
+if not picked and not ctx.presenting:
     st.caption(t("page.mobility.table_hint", lang))
 shown = visits[visits["country"].isin(picked).to_numpy()] if picked else visits
-# The same columns as the rows behind the visit figures (ui.evidence), names hidden when presenting.
-visit_columns = [c for c in COLUMNS["visit"] if not (ctx.present and c[0] in PERSONAL)]
-display_table_with_download(shown, visit_columns, lang, lookups=ctx.lookups(), file_stem="visits", key="visits")
+# The same columns as the rows behind the visit figures (ui.evidence), with their documents;
+# names and quotes hidden when presenting.
+show_table(ctx, shown, COLUMNS["visit"], sources="visits", key="visits", file_stem="visits")
 
 # Lecture sessions --------------------------------------------------------------------------------
 st.subheader(t("page.mobility.sessions", lang))
-sessions = mobility_charts.sessions_per_year(visits, lang=lang, present=ctx.present)
+sessions = mobility_charts.sessions_per_year(visits, lang=lang, presenting=ctx.presenting)
 if sessions is None:
     st.caption(t("page.mobility.no_sessions", lang))
 else:

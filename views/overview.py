@@ -8,7 +8,7 @@ from charts.compare import Cell, institution_bars, sort_rows
 from i18n import fmt, t
 from metrics.figure import figures
 from report.figure_words import value_text
-from ui import start_page, stop_if_empty, table_with_download
+from ui import show_table, start_page, stop_if_empty
 from ui.evidence import kpi_cards, period_label
 from ui.format import DASH, format_value
 
@@ -74,7 +74,10 @@ else:
                 format_value(v, metrics.KPI_BY_NAME[m].unit, lang) for v, m in zip(targets["target"], targets["metric"], strict=True)
             ],
             t("page.overview.col.actual", lang): [
-                format_value(v, metrics.KPI_BY_NAME[m].unit, lang) for v, m in zip(targets["actual"], targets["metric"], strict=True)
+                # an actual whose inputs are all unknown says so, never "0" or "—"
+                t("figure.unknown", lang) if state == "unknown" else t("figure.cannot_tell", lang)
+                if state == "cannot_tell" else format_value(v, metrics.KPI_BY_NAME[m].unit, lang)
+                for v, m, state in zip(targets["actual"], targets["metric"], targets["state"], strict=True)
             ],
             t("page.overview.col.reached", lang): [
                 None if s is None or pd.isna(s) else round(float(s) * 100, 1) for s in targets["share_reached"]
@@ -82,8 +85,8 @@ else:
         }
     )
     reached = t("page.overview.col.reached", lang)
-    table_with_download(
-        shown, "targets", lang, key="targets",
+    show_table(
+        ctx, shown, key="targets", file_stem="targets",
         column_config={reached: st.column_config.ProgressColumn(reached, format="%.1f%%", min_value=0, max_value=100)},
     )
 
@@ -116,13 +119,13 @@ if len(by_inst) > 1:
     by = right.selectbox(t("page.overview.sort_by", lang), [None, *shown_figures], key="compare-sort",
                          format_func=lambda k: t("page.overview.sort_name", lang) if k is None else kpi_label[k])
     rows = sort_rows([header(i) for i in listed], cells, by)
-    st.plotly_chart(institution_bars(rows, shown_figures, cells, labels=kpi_label, present=ctx.present, lang=lang),
+    st.plotly_chart(institution_bars(rows, shown_figures, cells, labels=kpi_label, presenting=ctx.presenting, lang=lang),
                     key="by-institution-chart", config={"displaylogo": False})
     if picked:
         st.caption(t("page.overview.by_institution_note", lang))
     # The same figures as a table: a row per institution (click a column to sort), for download.
     side = pd.DataFrame({t("common.col.institution", lang): rows,
                          **{kpi_label[k.name]: [cells[(r, k.name)].text for r in rows] for k in metrics.KPIS}})
-    table_with_download(side, "kpis-by-institution", lang, key="by-inst")
+    show_table(ctx, side, key="by-inst", file_stem="kpis-by-institution")
 st.caption(t("page.overview.dash_note", lang, dash=DASH) + " " + t("page.overview.unknown_note", lang,
                                                                       unknown=t("figure.unknown", lang)))

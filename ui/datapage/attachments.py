@@ -15,7 +15,7 @@ from i18n import t
 from loaders.schema import DOCUMENT_KINDS
 from metrics.documents import ATTACHABLE_TABLES
 from ui.datapage.state import page_state
-from ui.text import tt
+from ui.text import t_plain
 
 K_NONCE = "attach_nonce"  # a new uploader after each attachment
 # The kind a file attached to a row of each table most often is (the editor may change it).
@@ -44,15 +44,15 @@ def _save(write, lang: str) -> bool:
     try:
         write()
     except AttachmentRejected as exc:
-        st.error(tt(f"data.upload.{exc.code}", lang, **exc.params))
+        st.error(t_plain(f"data.upload.{exc.code}", lang, **exc.params))
     except UploadRejected as exc:
-        st.error(tt(f"data.upload.{exc.code}", lang, **exc.params))
+        st.error(t_plain(f"data.upload.{exc.code}", lang, **exc.params))
     except PublishConflict as exc:
         st.error(t("data.publish.conflict", lang, current=exc.current))
     except Refused as exc:
         st.error(t("data.store.refused", lang, rows=exc.params["rows"]))
     except StoreError as exc:
-        st.error(tt(f"data.store.{exc.code}", lang, **exc.params))
+        st.error(t_plain(f"data.store.{exc.code}", lang, **exc.params))
     else:
         return True
     return False
@@ -98,7 +98,7 @@ def attachments_section(store: Store, editor: str, current: int | None, lang: st
                 store, table, row, uploaded.name, uploaded.getvalue(), title=title, kind=kind, public=public,
                 editor=editor, expected_current=current, client=client), lang):
         st.session_state[K_NONCE] = st.session_state.get(K_NONCE, 0) + 1
-        page_state().flash = ("success", tt("data.attach.kept", lang, name=uploaded.name, row=f"{table}:{row}"))
+        page_state().flash = ("success", t_plain("data.attach.kept", lang, name=uploaded.name, row=f"{table}:{row}"))
         st.rerun()
     if kept:
         cols = st.columns([3, 1], vertical_alignment="bottom")

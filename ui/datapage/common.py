@@ -14,7 +14,7 @@ from datastore.store import Invalid, PublishConflict, Refused, Store, StoreError
 from datastore.template import dataset_workbook, template_workbook
 from i18n import fmt, t
 from ui.datapage.state import page_state
-from ui.text import tt
+from ui.text import t_plain
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -108,10 +108,10 @@ def write_to_store(write: Callable[[], Version], lang: str) -> Version | None:
         state.flash = ("error", t("data.publish.conflict", lang, current=exc.current))
         st.rerun()
     except Refused as exc:
-        st.error(tt("data.store.refused", lang, rows=rows_text(exc.rows, lang)))
+        st.error(t_plain("data.store.refused", lang, rows=rows_text(exc.rows, lang)))
     except Invalid as exc:
         st.error(fmt.plural("data.store.invalid", exc.params["count"], lang,
                             count=fmt.integer(exc.params["count"], lang)))
     except StoreError as exc:
-        st.error(tt(f"data.store.{exc.code}", lang, **exc.params))
+        st.error(t_plain(f"data.store.{exc.code}", lang, **exc.params))
     return None

@@ -15,7 +15,7 @@ from ui.datapage.common import client, when, write_to_store
 from ui.datapage.review import show_preview
 from ui.datapage.rowhistory import show_row_history
 from ui.datapage.state import page_state
-from ui.text import tt
+from ui.text import t_plain
 
 
 def _counts_text(counts: dict, lang: str) -> str:
@@ -31,9 +31,9 @@ def _counts_text(counts: dict, lang: str) -> str:
 def _exports_text(extra: dict, lang: str) -> str:
     """What a ``publications`` version changed: the export files kept or removed."""
     change = extra.get("publications") or {}
-    parts = [tt("data.pubs.history_added", lang, names=", ".join(change["added"]))] if change.get("added") else []
+    parts = [t_plain("data.pubs.history_added", lang, names=", ".join(change["added"]))] if change.get("added") else []
     if change.get("removed"):
-        parts.append(tt("data.pubs.history_removed", lang, names=", ".join(change["removed"])))
+        parts.append(t_plain("data.pubs.history_removed", lang, names=", ".join(change["removed"])))
     return "; ".join(parts)
 
 
@@ -79,7 +79,7 @@ def show_history(store: Store, current: int | None, editor: str | None, lang: st
     show_preview(diffs, lang, title_key="data.rollback.preview_title")
     back, gone = publications.rollback_change(store, current, target)
     if back or gone:  # the publication exports follow the version too
-        st.markdown(tt("data.rollback.exports", lang, back=", ".join(k.name for k in back) or "—",
+        st.markdown(t_plain("data.rollback.exports", lang, back=", ".join(k.name for k in back) or "—",
                        gone=", ".join(k.name for k in gone) or "—"))
     ok, cancel = st.columns(2)
     if ok.button(t("data.rollback.button", lang, number=target), type="primary",

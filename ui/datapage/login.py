@@ -20,7 +20,7 @@ from ui.datapage.common import (
     when,
 )
 from ui.datapage.state import page_state
-from ui.text import tt
+from ui.text import t_plain
 
 
 def show_current(store: Store, lang: str) -> tuple[int | None, Path]:
@@ -31,7 +31,7 @@ def show_current(store: Store, lang: str) -> tuple[int | None, Path]:
     else:
         version = store.version(current)
         st.markdown(  # editor name and note are typed by people: shown as text
-            tt(
+            t_plain(
                 "data.current.version",
                 lang,
                 number=current,
@@ -84,7 +84,7 @@ def login(store: Store, lang: str) -> str | None:
             _keep_device_token(state.device_cookie)
             state.device_cookie = None
             cols = st.columns([4, 1])
-            cols[0].caption(tt("data.login.as", lang, name=state.editor))
+            cols[0].caption(t_plain("data.login.as", lang, name=state.editor))
             if cols[1].button(t("data.login.logout", lang), key="data_logout"):
                 state.editor = None
                 st.rerun()

@@ -14,7 +14,7 @@ from research import EXPORT_SUFFIXES
 from ui.datapage.common import rows_text
 from ui.datapage.state import page_state
 from ui.panels import problems_table
-from ui.text import tt
+from ui.text import t_plain
 
 
 def _institutions(store: Store, editor: str, names: dict[str, str]) -> list[str]:
@@ -49,9 +49,9 @@ def _save(write, lang: str) -> bool:
     except PublishConflict as exc:
         st.error(t("data.publish.conflict", lang, current=exc.current))
     except Refused as exc:
-        st.error(tt("data.store.refused", lang, rows=rows_text(exc.rows, lang)))
+        st.error(t_plain("data.store.refused", lang, rows=rows_text(exc.rows, lang)))
     except StoreError as exc:
-        st.error(tt(f"data.store.{exc.code}", lang, **exc.params))
+        st.error(t_plain(f"data.store.{exc.code}", lang, **exc.params))
     else:
         return True
     return False
@@ -82,11 +82,12 @@ def publications_section(store: Store, editor: str, current: int | None,
         try:
             pubs = publications.read_export(uploaded.name, data)
         except UploadRejected as exc:
-            st.error(tt(f"data.upload.{exc.code}", lang, **exc.params))
+            st.error(t_plain(f"data.upload.{exc.code}", lang, **exc.params))
         else:
             errors = sum(p.severity == "error" for p in pubs.problems)
             st.success(t("data.pubs.read", lang, papers=fmt.number(len(pubs.papers), lang),
-                         errors=errors, warnings=len(pubs.problems) - errors))
+                         errors=fmt.integer(errors, lang),
+                         warnings=fmt.integer(len(pubs.problems) - errors, lang)))
             if pubs.problems:
                 problems_table(pubs.problems, lang)
             note = st.text_input(t("data.publish.note", lang), key="pub_note")
@@ -95,7 +96,7 @@ def publications_section(store: Store, editor: str, current: int | None,
                                                 note=note, client=client), lang):
                 state = page_state()
                 state.pubs_nonce += 1
-                state.flash = ("success", tt("data.pubs.kept", lang, name=uploaded.name))
+                state.flash = ("success", t_plain("data.pubs.kept", lang, name=uploaded.name))
                 st.rerun()
     removable = [k for k in kept if k.institution_id in allowed]
     if removable:

@@ -14,12 +14,12 @@ from datastore import forms
 from datastore.diff import summary
 from datastore.labels import column_label, enum_label, table_label
 from datastore.store import Store
-from i18n import t
+from i18n import fmt, t
 from loaders.schema import TABLES
 from ui.datapage.common import client, rows_text, write_to_store
 from ui.datapage.state import page_state
 from ui.panels import problem_text
-from ui.text import tt
+from ui.text import t_plain
 
 FIX = "fix"
 
@@ -62,7 +62,7 @@ def show_problems(dataset, lang: str, problems: list | None = None,
     """The check's verdict and its problems; with ``fix_key`` a column to type corrections
     in: returns {(sheet or table, row as in the file, column): corrected text}."""
     if dataset.fatal:
-        st.error(tt("data.check.fatal", lang, message=dataset.fatal_text(lang)))
+        st.error(t_plain("data.check.fatal", lang, message=dataset.fatal_text(lang)))
         return {}
     problems = [*dataset.errors, *dataset.warnings] if problems is None else problems
     if not problems:
@@ -72,7 +72,8 @@ def show_problems(dataset, lang: str, problems: list | None = None,
     summary_key = ("data.check.only_warnings" if not errors else
                    "data.check.has_errors_here" if fix_key else "data.check.has_errors")
     (st.error if errors else st.warning)(
-        t(summary_key, lang, errors=len(errors), warnings=len(problems) - len(errors)))
+        t(summary_key, lang, errors=fmt.integer(len(errors), lang),
+          warnings=fmt.integer(len(problems) - len(errors), lang)))
     frame = problems_frame(problems, lang)
     if fix_key is None:
         st.dataframe(frame, hide_index=True, width="stretch")
@@ -121,7 +122,7 @@ def show_preview(diffs: dict, lang: str, title_key: str = "data.preview.title",
 
 def show_refused(refused: list[tuple[str, str]], lang: str) -> None:
     if refused:
-        st.error(tt("data.check.refused", lang, rows=rows_text(refused, lang)))
+        st.error(t_plain("data.check.refused", lang, rows=rows_text(refused, lang)))
 
 
 def summary_line(diffs: dict, before: dict[str, int], lang: str) -> str:

@@ -19,7 +19,12 @@ import streamlit as st
 import metrics
 import metrics.fx
 from loaders import Dataset, load_dataset
-from loaders.privacy import EVIDENCE_TABLES, Privacy
+from loaders.privacy import Privacy
+from metrics.tables import EVENT_TABLES, EVIDENCE_TABLE
+from report.model import dataset_folder
+from report.summary import FigureSources
+from report.summary import figure_sources as sources_of_figures
+from report.summary import target_figures as figures_of_targets
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # Rows of scoped copies kept in memory for reuse (ScopedFrames); ~250-300 bytes per visit row.
@@ -167,7 +172,7 @@ def current_dataset() -> tuple[Dataset, str, tuple]:
     return load_cached(str(path), stamp), str(path), stamp
 
 
-FILTERED_TABLES = ("agreements", "visits", "grants", "students")  # the tables apply_scope copies
+FILTERED_TABLES = EVENT_TABLES  # the tables apply_scope copies
 
 
 class ScopedFrames:
@@ -188,7 +193,7 @@ class ScopedFrames:
         self._lock = threading.Lock()
 
     def get(self, scope: metrics.Scope, tables: dict[str, pd.DataFrame],
-            shared: dict | None = None) -> dict[str, pd.DataFrame]:
+            cache: metrics.DatasetCache | None = None) -> dict[str, pd.DataFrame]:
         with self._lock:
             if scope in self._entries:
                 self._entries.move_to_end(scope)
@@ -197,7 +202,7 @@ class ScopedFrames:
             # copies held at once, the new one included, stay within the budget.
             room = self.row_budget - sum(len(tables[name]) for name in FILTERED_TABLES if name in tables)
             self._evict(room)
-        frames = metrics.apply_scope(tables, scope, shared)  # outside the lock: sessions run in parallel
+        frames = metrics.apply_scope(tables, scope, cache)  # outside the lock: sessions run in parallel
         copied = sum(len(frame) for name, frame in frames.items() if frame is not tables.get(name))
         with self._lock:
             self._entries[scope] = (frames, copied)
@@ -225,15 +230,15 @@ def _scoped_store(path: str, stamp: tuple) -> ScopedFrames:
 
 def scoped_tables(path: str, stamp: tuple, scope: metrics.Scope) -> dict[str, pd.DataFrame]:
     """``metrics.apply_scope`` of the cached dataset (the same objects for a recent scope)."""
-    return _scoped_store(path, stamp).get(scope, load_cached(path, stamp).tables, _shared(path, stamp))
+    return _scoped_store(path, stamp).get(scope, load_cached(path, stamp).tables, dataset_cache(path, stamp))
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _shared(path: str, stamp: tuple) -> dict:
-    """Frames that depend on the dataset only (e.g. busy partner pairs per as_of), built
-    once per dataset version and reused by every KPI computation (see ``KpiContext``)."""
-    # The scope index first, from the dataset's own frames (metrics.ScopeIndex).
-    return {"scope_index": metrics.ScopeIndex(load_cached(path, stamp).tables)}
+@st.cache_resource(show_spinner=False, max_entries=2)  # as many versions as load_cached keeps
+def dataset_cache(path: str, stamp: tuple) -> metrics.DatasetCache:
+    """The dataset version's one cache (``metrics.cache.DatasetCache``: its index, row
+    facts, busy pairs...), filled as it is asked and read by every session and page; a
+    new version (a new key) gets a new one, so no figure is read across versions."""
+    return metrics.DatasetCache(load_cached(path, stamp).tables)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -241,7 +246,7 @@ def kpis_with_notes(path: str, stamp: tuple, scope: metrics.Scope) -> tuple[dict
     """Every KPI plus the notes shown beside them, for one scope."""
     tables = load_cached(path, stamp).tables
     return metrics.compute_kpis_with_notes(
-        tables, scope, scoped_tables(path, stamp, scope), _shared(path, stamp)
+        tables, scope, scoped_tables(path, stamp, scope), dataset_cache(path, stamp)
     )
 
 
@@ -249,7 +254,7 @@ def kpis_with_notes(path: str, stamp: tuple, scope: metrics.Scope) -> tuple[dict
 @st.cache_data(show_spinner=False, max_entries=16)
 def _all_targets(path: str, stamp: tuple, scope: metrics.Scope) -> pd.DataFrame:
     """Every target beside its actual; ``scope`` without institutions and years."""
-    return metrics.targets_vs_actual(load_cached(path, stamp).tables, scope, _shared(path, stamp))
+    return metrics.targets_vs_actual(load_cached(path, stamp).tables, scope, dataset_cache(path, stamp))
 
 
 def targets_vs_actual(path: str, stamp: tuple, scope: metrics.Scope) -> pd.DataFrame:
@@ -273,14 +278,31 @@ def targets_vs_actual(path: str, stamp: tuple, scope: metrics.Scope) -> pd.DataF
     return full[keep.to_numpy()].reset_index(drop=True)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def target_figures(path: str, stamp: tuple, scope: metrics.Scope) -> list:
+    """Each target of the scope beside its actual figure with its state
+    (``report.summary.target_figures``: the Summary page counts the targets met)."""
+    return figures_of_targets(load_cached(path, stamp).tables, scope, dataset_cache(path, stamp))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def figure_sources(path: str, stamp: tuple, scope: metrics.Scope, lang: str, public: bool) -> FigureSources:
+    """The documents behind each headline figure, numbered as the pack numbers them
+    (``report.summary.figure_sources``); ``public``: the public edition's register
+    (presentation mode)."""
+    dataset = load_cached(path, stamp)
+    privacy = Privacy.for_tables(dataset.tables, public, lang)
+    return sources_of_figures(dataset.tables, scope, privacy, lang, dataset_folder(dataset))
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def _year_kpis(path: str, stamp: tuple, scope: metrics.Scope, cutoff: object = None) -> tuple[dict, dict]:
     """(KPIs, notes) of a one-year scope (kept per year: the next range reuses most);
     ``cutoff``: only events up to that day (the same period of two years)."""
     tables = load_cached(path, stamp).tables
     if cutoff is not None:  # the row facts of the whole tables, counted up to the cutoff
-        return metrics.compare.kpis_up_to(tables, scope, cutoff, _shared(path, stamp))
-    return metrics.compute_kpis_with_notes(tables, scope, None, _shared(path, stamp))
+        return metrics.compare.kpis_up_to(tables, scope, cutoff, dataset_cache(path, stamp))
+    return metrics.compute_kpis_with_notes(tables, scope, None, dataset_cache(path, stamp))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -289,7 +311,7 @@ def year_over_year(path: str, stamp: tuple, scope: metrics.Scope) -> metrics.Yea
     its own pair of years, so the whole scope is the key; the KPIs of each one-year scope
     are cached apart (``_year_kpis``) and shared by the scopes that need them."""
     tables = load_cached(path, stamp).tables
-    return metrics.year_over_year(tables, scope, _shared(path, stamp),
+    return metrics.year_over_year(tables, scope, dataset_cache(path, stamp),
                                   kpis_of=lambda one_year, cutoff: _year_kpis(path, stamp, one_year, cutoff),
                                   scoped=None)
 
@@ -304,10 +326,10 @@ def exploded_column(path: str, stamp: tuple, table: str, column: str, empty_labe
 
 
 def _dataset_context(path: str, stamp: tuple, as_of: date) -> metrics.KpiContext:
-    """A KPI context of the whole dataset with its shared dict: what is built once per
-    dataset version (row facts, grant rates) is read from there."""
+    """A KPI context of the whole dataset with its cache: what is built once per dataset
+    version (row facts, grant rates) is read from there."""
     return metrics.KpiContext(load_cached(path, stamp).tables, metrics.Scope(as_of=as_of), None,
-                              _shared(path, stamp))
+                              dataset_cache(path, stamp))
 
 
 def agreement_status(path: str, stamp: tuple, as_of: date, agreements: pd.DataFrame) -> pd.Series:
@@ -329,14 +351,14 @@ def grants_with_usd(path: str, stamp: tuple, as_of: date, grants: pd.DataFrame) 
 @st.cache_data(show_spinner=False, max_entries=32)
 def dating_summary(path: str, stamp: tuple, scope: metrics.Scope) -> dict[str, tuple[int, int]]:
     """``{table: (dated rows, rows)}`` for the sidebar's note on dates."""
-    return metrics.dating_summary(load_cached(path, stamp).tables, scope, None, _shared(path, stamp))
+    return metrics.dating_summary(load_cached(path, stamp).tables, scope, None, dataset_cache(path, stamp))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def evidence_frame(path: str, stamp: tuple, scope: metrics.Scope, name: str) -> pd.DataFrame:
     """The rows behind KPI ``name`` (``metrics.evidence_frame``) for one scope."""
     tables = load_cached(path, stamp).tables
-    return metrics.evidence_frame(tables, scope, name, scoped_tables(path, stamp, scope), _shared(path, stamp))
+    return metrics.evidence_frame(tables, scope, name, scoped_tables(path, stamp, scope), dataset_cache(path, stamp))
 
 
 # ------------------------------------------------------------ presentation mode (loaders.privacy)
@@ -382,7 +404,7 @@ def masked_evidence(path: str, stamp: tuple, scope: metrics.Scope, name: str, la
     """``evidence_frame`` as presentation mode shows it (``Privacy.evidence``)."""
     kind = metrics.KPI_BY_NAME[name].evidence_of
     tables = load_cached(path, stamp).tables
-    table = tables.get(EVIDENCE_TABLES.get(kind, ""))
+    table = tables.get(EVIDENCE_TABLE.get(kind, ""))
     return privacy_of(path, stamp, lang).evidence(
         kind, evidence_frame(path, stamp, scope, name), [] if table is None else list(table.columns))
 
@@ -396,6 +418,6 @@ def kpis_compared(path: str, stamp: tuple, scope: metrics.Scope) -> tuple[dict[s
 
     tables = load_cached(path, stamp).tables
     wide = scope.replace(institutions=frozenset())
-    ctx = metrics.KpiContext(tables, wide, scoped_tables(path, stamp, wide), _shared(path, stamp))
+    ctx = metrics.KpiContext(tables, wide, scoped_tables(path, stamp, wide), dataset_cache(path, stamp))
     ids = metrics.all_institutions(tables)
     return figures_per_institution(ctx, ids)
