@@ -86,3 +86,23 @@ def test_a_continued_pdf_table_names_what_it_continues(curated_pack, tmp_path):
     # every row once, in order
     found = [w for page in pages for line in page for w in line.split() if re.fullmatch(r"v\d{3}", w)]
     assert found == [f"v{n:03d}" for n in range(120)]
+
+
+def test_a_long_lead_is_set_smaller_and_ends_above_the_table(curated_pack, tmp_path):
+    """The Russian curated pack's visits-by-country lead ran three lines under its table."""
+    from pptx.util import Emu, Pt
+
+    from report.pptx import BODY_TOP, LEAD_TOP, LINE_SPACING, wrapped_lines
+
+    deck = Presentation(str(write_pptx(tmp_path / "pack.pptx", curated_pack)))
+    leads = [shape for slide in deck.slides for shape in slide.shapes
+             if shape.has_text_frame and shape.top == LEAD_TOP and shape.text_frame.text]
+    assert len(leads) > 10
+    sizes = set()
+    for shape in leads:
+        paragraph = shape.text_frame.paragraphs[0]
+        size = paragraph.font.size.pt
+        sizes.add(size)
+        lines = wrapped_lines(shape.text_frame.text, shape.width - Emu(Inches(0.2)), size)
+        assert lines * Pt(size * LINE_SPACING) <= BODY_TOP - LEAD_TOP, shape.text_frame.text
+    assert 13 in sizes and min(sizes) < 13  # most leads as before; the long one smaller
