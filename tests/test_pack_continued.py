@@ -106,3 +106,17 @@ def test_a_long_lead_is_set_smaller_and_ends_above_the_table(curated_pack, tmp_p
         lines = wrapped_lines(shape.text_frame.text, shape.width - Emu(Inches(0.2)), size)
         assert lines * Pt(size * LINE_SPACING) <= BODY_TOP - LEAD_TOP, shape.text_frame.text
     assert 13 in sizes and min(sizes) < 13  # most leads as before; the long one smaller
+
+
+def test_an_agreement_without_dates_says_so_in_every_pack_table(curated_pack):
+    """a-admi-acn gives no signing or expiry date: its cells said nothing (blank)."""
+    tables = [curated_pack.agreements.table, curated_pack.dormant.table]
+    seen = 0
+    for table in tables:
+        signed = table.headers.index("Подписано")
+        expires = table.headers.index("Действует до")
+        for row in table.rows:
+            if row[0] == "a-admi-acn":
+                seen += 1
+                assert row[signed] == "не указано" and row[expires] == "не указано"
+    assert seen == 2
