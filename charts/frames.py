@@ -10,6 +10,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from core.missing import is_missing
 from metrics.columnar import positions_in
 
 COUNT = "count"
@@ -97,7 +98,7 @@ class ExplodedColumn:
 def _as_list(value: object) -> list[str]:
     if isinstance(value, list | tuple):
         return [str(v) for v in value if v is not None and str(v) != ""]
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+    if is_missing(value):
         return []
     return [str(value)]
 

@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.theme import DIRECTION_MODE_COLORS, MUTED, make_figure
+from core.missing import is_missing
 from i18n import fmt, t
 
 MAX_ROWS = 25  # readable on one screen; further rows fold into one "other" row
@@ -75,7 +76,7 @@ def undated_visits(visits: pd.DataFrame) -> pd.DataFrame:
 
 def _date_text(value: object, precision: object, lang: str = "en") -> str:
     """A hover date in the language, no more precise than known ("?" when unknown)."""
-    if value is None or pd.isna(value):
+    if is_missing(value):
         return "?"
     return fmt.date_text(value, lang, precision if precision in ("month", "year") else "day", style="medium")
 

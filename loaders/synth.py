@@ -79,6 +79,7 @@ LEVELS = [("undergraduate", 60), ("residency", 15), ("master", 10), ("phd", 5),
           ("exchange", 8), ("other", 2)]
 METRICS = ["partners", "visits_incoming", "visits_outgoing", "agreements_active",
            "grant_funding_usd", "international_students"]
+TARGET_SCALE = {"grant_funding_usd": 5000}  # its targets in dollars: $150,000 to $195,000
 FIRST_DAY = np.datetime64("2015-01-01")
 LAST_DAY = np.datetime64("2025-12-31")
 
@@ -338,8 +339,9 @@ def build_synth(visits: int, seed: int = 1, with_errors: bool = False,
     fx_rows = [(c, y, f"{rate * (1 + 0.03 * (y - 2020)):.10f}".rstrip("0"))
                for c, rate in CURRENCIES.items() if c != "USD" for y in range(2014, 2027)]
     fx_rates = pd.DataFrame(fx_rows, columns=["currency", "year", "usd_per_unit"])
+    # A target in the figure's own unit: counts in tens, funding in US dollars.
     targets = pd.DataFrame(
-        [(i[0], y, m, str(int(10 + 5 * k + (y - 2023) * 3)))
+        [(i[0], y, m, str(int(10 + 5 * k + (y - 2023) * 3) * TARGET_SCALE.get(m, 1)))
          for i in homes for y in range(2023, 2027) for k, m in enumerate(METRICS)],
         columns=["institution_id", "year", "metric", "target"])
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from core.missing import is_missing
 from metrics.tables import EVENT_TABLES, EVIDENCE_TABLE
 
 # Kinds that are public by nature: without a written ``public`` they may leave the
@@ -91,10 +92,7 @@ class Document:
 
 
 def _text(value: object) -> str | None:
-    if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
-        return None
-    text = str(value).strip()
-    return text or None
+    return None if is_missing(value) else str(value).strip()
 
 
 class DocumentIndex:

@@ -19,6 +19,8 @@ from datetime import date
 
 import pandas as pd
 
+from core.missing import is_missing
+
 # What each mobility type counts: (participant, activities). A visit with no participant
 # written is a staff visit (docs/data-contract.md, visits.participant).
 MOBILITY_ACTIVITIES: dict[str, tuple[str, frozenset[str]]] = {
@@ -78,7 +80,7 @@ class Use:
 
 
 def _text(value: object) -> str:
-    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+    return "" if is_missing(value) else str(value)
 
 
 def _placed_year(row: Mapping, start: tuple[int, int]) -> int | None:

@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from core.missing import is_missing
 from metrics import rules
 from metrics.quota import (
     MOBILITY_ACTIVITIES,
@@ -102,7 +103,7 @@ class ResearchInputs:
 
 
 def _text(value: object) -> str:
-    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+    return "" if is_missing(value) else str(value)
 
 
 def _facts(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:

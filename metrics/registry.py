@@ -19,6 +19,7 @@ import pandas as pd
 from metrics import kpis, rules
 from metrics.fast import Fast
 from metrics.kpis import KpiContext
+from metrics.tables import LINK_TABLES
 
 UNITS = ("count", "share", "index", "usd")
 AGGREGATES = ("count", "sum", "share", "index")
@@ -61,7 +62,7 @@ class KpiDef:
         return self.reduce(self.rows(ctx))
 
 
-_DATED_BY = {"partner": ("agreements", "visits", "grants"), "agreement": ("agreements",), "visit": ("visits",),
+_DATED_BY = {"partner": LINK_TABLES, "agreement": ("agreements",), "visit": ("visits",),
              "grant": ("grants",), "students": ("students",)}
 
 

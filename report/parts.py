@@ -40,6 +40,13 @@ class Table:
     numeric: tuple[bool, ...] = ()  # right-aligned columns
     widths: tuple[float, ...] = ()  # relative column widths
     note: str = ""
+    # A table over several slides or pages says what a continued page continues:
+    # ``carry`` leading columns group the rows ("" = as the row above) and are written again,
+    # with ``continued`` after them, atop a continued slide; the PDF writes ``caption`` and
+    # ``continued`` above a continued page.
+    carry: int = 0
+    caption: str = ""
+    continued: str = ""
 
 
 @dataclass(frozen=True)

@@ -255,6 +255,9 @@ def _table_pages(heights: list[float], room: float, full: float, tail: float) ->
     return pages
 
 
+CAPTION_H = 7.0  # mm: the line naming what a continued page continues, and its air
+
+
 def _table(pdf: PackPdf, table: Table, size: float = 8.5) -> None:
     """The table in its own pages' chunks, measured: the header on every page, a page's
     first rows always under their header, no page holding a lone row or a lone note."""
@@ -263,7 +266,7 @@ def _table(pdf: PackPdf, table: Table, size: float = 8.5) -> None:
         return
     widths, size = _layout(pdf, table, size)
     heights = _row_heights(pdf, table, widths, size)
-    full = pdf.page_break_trigger - pdf.t_margin - 1
+    full = pdf.page_break_trigger - pdf.t_margin - 1 - (CAPTION_H if table.caption else 0.0)
     pages = _table_pages(heights, pdf.room - 1, full, _note_height(pdf, table.note) + 1.5)
     align = tuple("RIGHT" if table.numeric and i < len(table.numeric) and table.numeric[i]
                   else "LEFT" for i in range(len(table.headers)))
@@ -272,6 +275,11 @@ def _table(pdf: PackPdf, table: Table, size: float = 8.5) -> None:
             pdf.add_page()
         if not page:
             continue
+        if n and table.caption:  # what this page continues (a KPI's name in the appendix)
+            pdf.set_font(FONT, "B", 10)
+            mark = f" {table.continued}" if any(pages[:n]) else ""
+            pdf.multi_cell(0, 5, f"{table.caption}{mark}", align="L", new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(CAPTION_H - 5)
         pdf.set_font(FONT, "", size)
         with pdf.table(
             col_widths=widths, width=pdf.epw, text_align=align, line_height=size * 0.48,
@@ -626,7 +634,8 @@ def _appendix(pdf: PackPdf, pack: Pack) -> None:
                 for doc, n, ids in entry.by_document]
         table = Table([pack.label("pack.col.document"), pack.label("pack.col.rows"),
                        pack.label("pack.col.ids")], rows, (False, True, False), (28, 12, 60),
-                      "" if rows else pack.label("pack.appendix.no_rows"))
+                      "" if rows else pack.label("pack.appendix.no_rows"),
+                      caption=f"{entry.label}: {entry.value}", continued=pack.label("pack.continued"))
         if 18 + _table_height(table, 2) > pdf.room:
             pdf.add_page()
         pdf.set_font(FONT, "B", 10)

@@ -86,8 +86,9 @@ class Deck:
         paragraph.font.bold = True
         paragraph.font.color.rgb = self.colour
         if lead:
-            text_box(slide, MARGIN, Inches(1.0), SLIDE_W - 2 * MARGIN, Inches(0.5), lead, 13,
-                     colour=GREY)
+            width = SLIDE_W - 2 * MARGIN
+            text_box(slide, MARGIN, LEAD_TOP, width, BODY_TOP - LEAD_TOP, lead,
+                     lead_size(lead, width), colour=GREY)
         if notes:
             slide.notes_slide.notes_text_frame.text = notes
         self._footer(slide)
@@ -115,6 +116,20 @@ class Deck:
             return path
         self.prs.save(path)  # a binary file object
         return path
+
+
+LEAD_TOP = Inches(1.0)  # the lead line between the title and the body (BODY_TOP)
+LEAD_SIZES = (13, 12, 11, 10, 9)
+
+
+def lead_size(lead: str, width: int) -> float:
+    """The largest size at which the lead's wrapped lines end above the body: a long lead
+    is set smaller rather than run under the table (the text frame's insets included)."""
+    room = BODY_TOP - LEAD_TOP - Inches(0.1)
+    for size in LEAD_SIZES:
+        if wrapped_lines(lead, width - Inches(0.2), size) * Pt(size * LINE_SPACING) <= room:
+            return size
+    return LEAD_SIZES[-1]
 
 
 def text_box(slide: Slide, left: int, top: int, width: int, height: int, text: str | list[str],
@@ -310,36 +325,40 @@ def row_heights(table: Table, widths: list[int], size: float,
     return heights
 
 
-def _fill(heights: list[int], room: int) -> list[list[int]]:
-    """Rows (indices of heights[1:]) per page, each page filled while its rows fit."""
+def _fill(heights: list[int], room: int, opening: list[int]) -> list[list[int]]:
+    """Rows (indices of heights[1:]) per page, each page filled while its rows fit; a row
+    that opens a continued page is ``opening[i]`` high (its group written again)."""
     pages: list[list[int]] = [[]]
     used = heights[0]
     for i, height in enumerate(heights[1:]):
         if pages[-1] and used + height > room:
             pages.append([])
             used = heights[0]
+            height = opening[i]
         pages[-1].append(i)
         used += height
     return pages
 
 
-def paginate(heights: list[int], room: int) -> list[list[int]]:
+def paginate(heights: list[int], room: int, first: list[int] | None = None) -> list[list[int]]:
     """Row indices (of ``heights[1:]``, the rows under the header ``heights[0]``) per page so
     each page's header and rows fit ``room``, on as few pages as that takes, shared evenly
     among them (13 rows and 4 become 9 and 8: no near-empty last slide). A row taller
-    than the room still gets a page of its own."""
-    pages = _fill(heights, room)
-    low = heights[0] + max(heights[1:], default=0)
+    than the room still gets a page of its own. ``first``: each row's height when it opens
+    a continued page (its group written again, ``Table.carry``)."""
+    opening = (first or heights)[1:]
+    pages = _fill(heights, room, opening)
+    low = heights[0] + max(max(heights[1:], default=0), max(opening, default=0))
     if len(pages) < 2 or low > room:
         return pages
     high = room  # the smallest page height that keeps the same number of pages
     while high - low > 1:
         middle = (low + high) // 2
-        if len(_fill(heights, middle)) <= len(pages):
+        if len(_fill(heights, middle, opening)) <= len(pages):
             high = middle
         else:
             low = middle
-    return _fill(heights, high)
+    return _fill(heights, high, opening)
 
 
 def add_table(slide: Slide, table: Table, left: int, top: int, width: int, font_size: float = 11,
@@ -378,9 +397,29 @@ def table_pages(table: Table, width: int, font_size: float, room: int,
     whose measured rows fit ``room`` (EMU) under the header."""
     layout = column_widths(table, width, font_size)
     heights = row_heights(table, *layout, min_row)
-    pages = paginate(heights, room)
-    return layout, [Table(table.headers, [table.rows[i] for i in page], table.numeric,
-                          table.widths, table.note) for page in pages]
+    carried = _carried(table)
+    if carried is None:
+        pages = paginate(heights, room)
+        return layout, [replace(table, rows=[table.rows[i] for i in page]) for page in pages]
+    # a continued slide's first row repeats its group (and is measured so)
+    first = row_heights(replace(table, rows=carried), *layout, min_row)
+    pages = paginate(heights, room, first)
+    return layout, [replace(table, rows=[carried[i] if n and i == page[0] else table.rows[i]
+                                         for i in page]) for n, page in enumerate(pages)]
+
+
+def _carried(table: Table) -> list[list] | None:
+    """Every row with its ``carry`` group cells written out (blank: as the row above) and
+    marked continued; None when the table has no groups."""
+    if not table.carry:
+        return None
+    rows, last = [], [""] * table.carry
+    for row in table.rows:
+        last = [cell if str(cell) else above for cell, above in zip(row[:table.carry], last, strict=True)]
+        marked = [f"{cell} {table.continued}".strip() if not str(row[i]) else cell
+                  for i, cell in enumerate(last)]
+        rows.append(marked + list(row[table.carry:]))
+    return rows
 
 
 FOOTER_TOP = SLIDE_H - FOOTER_H - Inches(0.05)
@@ -626,8 +665,10 @@ def _appendix(deck: Deck, pack: Pack) -> None:
             rows.append([entry.label if first else "", entry.value if first else "",
                          pack.count(entry.rows) if first else "",
                          f"{doc} ({pack.count(n)})" if entry.by_document else doc, ids])
-    table = Table(headers, rows, (False, True, True, False, False), (17, 10, 9, 22, 42))
-    notes = "\n\n".join(f"{e.label} ({e.rows}): {e.definition}" for e in pack.appendix)
+    # a KPI whose documents run onto the next slide keeps its name there
+    table = Table(headers, rows, (False, True, True, False, False), (17, 10, 9, 22, 42),
+                  carry=1, continued=pack.label("pack.continued"))
+    notes = "\n\n".join(f"{e.label} ({pack.count(e.rows)}): {e.definition}" for e in pack.appendix)
     _table_slides(deck, pack, pack.label("pack.appendix.title"), table,
                   pack.label("pack.appendix.lead"), notes, 10)
 

@@ -176,14 +176,16 @@ def mobility_section(scoped: Tables, report: dict, lang: str) -> Section:
     faculties, by_faculty = _top(faculty, stated, lang)
     # per year: only when it has two bars at least (a lone "undated" bar says nothing)
     charts = [Chart("stacked_column", t("export.chart.mobility", lang), cats, series)] if len(cats) >= 2 else []
-    charts += [
-        Chart("stacked_bar", _top_title("pack.mobility.by_country", TOP_CATEGORIES, len(names), lang),
-              names[:TOP_CATEGORIES], _direction_series({d: v[:TOP_CATEGORIES] for d, v in by_country.items()},
-                                                        lang)),
-        Chart("stacked_bar", _top_title("pack.mobility.by_faculty", TOP_CATEGORIES, len(faculties), lang),
-              [str(f) for f in faculties[:TOP_CATEGORIES]],
-              _direction_series({d: v[:TOP_CATEGORIES] for d, v in by_faculty.items()}, lang)),
-    ]
+    if names:  # the foreign countries visited or visiting
+        charts.append(Chart(
+            "stacked_bar", _top_title("pack.mobility.by_country", TOP_CATEGORIES, len(names), lang),
+            names[:TOP_CATEGORIES], _direction_series({d: v[:TOP_CATEGORIES] for d, v in by_country.items()},
+                                                      lang)))
+    if any(f != t("export.not_stated", lang) for f in faculties):  # a lone "not stated" says nothing
+        charts.append(Chart(
+            "stacked_bar", _top_title("pack.mobility.by_faculty", TOP_CATEGORIES, len(faculties), lang),
+            [str(f) for f in faculties[:TOP_CATEGORIES]],
+            _direction_series({d: v[:TOP_CATEGORIES] for d, v in by_faculty.items()}, lang)))
     # staff against students: only where a visit says who travelled (empty = staff)
     participant = column_or_blank(visits, "participant")
     said = participant.notna() & (participant.astype(str) != "")

@@ -25,6 +25,7 @@ from metrics.compare import YearFigures, figures_by_year, targets_vs_actual
 from metrics.figure import Figure
 from report.figure_words import value_text
 from report.parts import Chart, Section, Series, Table
+from report.summary import TargetFigure
 
 # The headline figures shown year by year: those dated by their own events (an agreement
 # active "in a year" or an index of partners is not a yearly figure).
@@ -48,17 +49,14 @@ class TargetsPart:
 
 def result_of(row: Mapping[str, object], as_of: date) -> str:
     """``met``, ``not_met``, ``open`` or ``cannot_tell`` for one row of
-    ``targets_vs_actual`` (targets are read as "at least": more is better)."""
-    state, actual, target = row["state"], row["actual"], float(row["target"])  # type: ignore[arg-type]
-    if state not in ("known", "at_least") or actual is None or pd.isna(actual):
-        return "cannot_tell"
-    if float(actual) >= target:  # type: ignore[arg-type]
-        return "met"  # a lower bound that reaches the target reaches it too
-    year_over = int(row["year"]) < as_of.year or (  # type: ignore[call-overload]
-        int(row["year"]) == as_of.year and (as_of.month, as_of.day) == (12, 31))  # type: ignore[call-overload]
-    if not year_over:
+    ``targets_vs_actual``: the summary's verdict (``report.summary.TargetFigure``, targets
+    read as "at least"), with "not met" in a year not over at the as-of date as ``open``."""
+    verdict = TargetFigure(str(row["institution_id"]), int(row["year"]),  # type: ignore[call-overload]
+                           str(row["metric"]), float(row["target"]),  # type: ignore[arg-type]
+                           _actual_figure(row)).verdict
+    if verdict == "not_met" and date(int(row["year"]), 12, 31) > as_of:  # type: ignore[call-overload]
         return "open"
-    return "not_met" if state == "known" else "cannot_tell"
+    return verdict
 
 
 def _actual_figure(row: Mapping[str, object]) -> Figure:

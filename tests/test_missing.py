@@ -69,3 +69,13 @@ def test_a_table_and_a_map_tooltip_write_a_blank_cell_as_nothing():
     assert _text("  ") == "" and _text(pd.NA) == "" and _text("Tashkent") == "Tashkent"
     assert date_text("") == "" and date_text(pd.NaT) == ""
     assert date_text("2024-03-04", "month") == "2024-03"
+
+
+def test_a_blank_list_cell_is_counted_as_not_stated():
+    """A faculty typed as a blank cell is no faculty called "": it goes under the label
+    for none, as an empty list does."""
+    from charts.frames import explode_list
+
+    frame = pd.DataFrame({"faculty": ["", "Surgery", "  "]})
+    assert explode_list(frame, "faculty", "not stated")["faculty"].tolist() == [
+        "not stated", "Surgery", "not stated"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 from metrics_fixtures import tables
 
@@ -317,6 +318,12 @@ def test_the_files_show_targets_and_years_only_where_the_data_has_them(tmp_path,
     assert ("Targets and results" in text) is with_targets
     assert any(t.startswith("Headline figures by year") for t in titles)
     assert "Headline figures by year" in text
+    # the dormant slide lists exactly the figure's rows, the active list the active figure's
+    assert pack.figures["agreements_dormant"].value == len(pack.dormant.table.rows) > 0
+    assert ({r[0] for r in pack.dormant.table.rows}
+            == {r[0] for r in pack.evidence_tables["agreements_dormant"].rows})
+    assert ({r[0] for r in pack.agreements.table.rows}
+            == {r[0] for r in pack.evidence_tables["agreements_active"].rows})
     if with_targets:  # 2 institutions x 4 years x 6 figures, on slides of their own
         rows = [r for title, rows in _slides(tmp_path / "p.pptx") if title.startswith("Target against actual, per institution and year")
                 for r in rows[1:]]
@@ -354,3 +361,37 @@ def test_joint_papers_per_agreement_from_the_publication_exports(tmp_path):
     registry = pack.data_tables["agreements"]
     assert registry.headers[-3:] == ["Visits", "Grants", "Joint papers"]
     assert {r[0]: r[-3:] for r in registry.rows} == {"a-ox": [0, 0, 1], "a-kazan": [1, 0, 0]}
+
+
+def test_no_faculty_stated_no_faculty_chart(tmp_path):
+    from report.model import build_pack
+
+    files = dict(BASE)
+    files["visits"] = ("visit_id,institution_id,partner_id,country,direction,mode,activity,start_date\n"
+                       "v1,sam,p1,,incoming,in_person,lectures,\n"
+                       "v2,sam,p1,,outgoing,in_person,lectures,\n")
+    section = _mobility(build_pack(_dataset(tmp_path, files), Scope(as_of=AS_OF), "en"))
+    # undated visits and no faculty: neither a lone "undated" bar nor a lone "not stated" bar
+    assert [c.title for c in section.charts] == ["Foreign visits by country and direction",
+                                                 "Visits by mode and direction"]
+
+
+def test_the_overview_says_an_unknown_actual_is_unknown(tmp_path, monkeypatch):
+    """tests/data/dashboard: ADMI's one incoming visit of 2024 (v4) has no sessions, so
+    ADMI's 2024 sessions are unknown: the Overview's targets table says so, never 0."""
+    import shutil
+    from pathlib import Path
+
+    from app_fixtures import run_dashboard
+
+    data = tmp_path / "dashboard"
+    shutil.copytree(Path(__file__).parent / "data" / "dashboard", data)
+    with open(data / "targets.csv", "a", encoding="utf-8") as f:
+        f.write("admi,2024,lecture_sessions,5\n")
+    monkeypatch.setenv("COOP_DATA", str(data))
+    monkeypatch.setenv("COOP_STORE", str(tmp_path / "no-store"))
+    at = run_dashboard(None)
+    rows = {(r["Institution"], r["Figure"]): (r["Actual"], r["Reached"])
+            for r in at.dataframe[0].value.to_dict("records")}
+    actual, reached = rows[("ADMI", "Sessions held")]
+    assert actual == "unknown" and (reached == "" or pd.isna(reached))

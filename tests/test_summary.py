@@ -170,3 +170,14 @@ def test_targets_of_the_year_in_progress_are_met_so_far():
 def test_an_actual_not_known_is_cannot_tell(state):
     fig = Figure("grant_funding_usd", 0, state, 3)
     assert TargetFigure("sam", 2024, "grant_funding_usd", 0, fig).verdict == "cannot_tell"
+
+
+def test_the_sentences_in_uzbek_keep_the_noun_after_a_number_singular():
+    """Uzbek: "21 ta amaldagi shartnomadan 15 tasida ..." (one form for every number)."""
+    uz = "uz"
+    got = summary_sentences(_figures(), uz)
+    assert got[1] == _cap([
+        text("pack.summary.dormant.other", uz, n="15", of_active=text("pack.summary.of_active.other", uz, n="21")),
+        text("pack.summary.expiring_known_none", uz, missing=text("pack.summary.no_expiry.other", uz, n="4"))])
+    assert got[1].startswith("21 ta amaldagi shartnomadan 15 tasida soʻnggi 3 yilda qayd etilgan faoliyat yoʻq; ")
+    assert got[4] == "Soʻnggi oʻquv yilida 1 ta mamlakatdan 30 nafar xorijiy talaba."

@@ -19,9 +19,9 @@ from metrics.figure import Figure, figures
 from metrics.tables import EVIDENCE_TABLE
 from report.figure_words import domestic_words, figure_words, value_text
 from ui.context import PageContext
-from ui.documents import document_links, documents_of_frame, with_documents
+from ui.documents import document_links, documents_of_frame
 from ui.panels import show_table
-from ui.tables import columns, display_frame, visible
+from ui.tables import columns
 
 K_OPEN = "evidence_open"  # session key: the KPI whose rows are shown
 
@@ -42,19 +42,19 @@ COLUMNS: dict[str, list[tuple[str, str, str]]] = {
 }
 
 
-def evidence_display(ctx: PageContext, name: str, frame: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The rows behind KPI ``name`` as a person reads them (translated, names hidden when presenting)."""
+def show_evidence(ctx: PageContext, name: str, frame: pd.DataFrame, *, key: str, file_stem: str) -> None:
+    """The rows behind KPI ``name`` (``frame``: its evidence rows, or some of them) as a
+    person reads them: translated, with their documents, names hidden when presenting
+    (``ui.panels.show_table``; only the rows shown are formatted)."""
     kpi = metrics.KPI_BY_NAME[name]
-    if frame is None:
-        frame = ctx.evidence_frame(name)
     if kpi.evidence_of == "country":
         frame = frame.assign(country_name=[ctx.country_name(c) for c in frame["country"]])
-    frame = with_documents(ctx, EVIDENCE_TABLE.get(kpi.evidence_of, "countries"), frame)
-    columns = visible(COLUMNS[kpi.evidence_of], ctx.presenting)
+    specs = COLUMNS[kpi.evidence_of]
     # The document right after the id: a panel reads what proves the row before its details.
-    document = [c for c in columns if c[0] in ("document", "documents")]
-    columns = [columns[0], *document, *[c for c in columns[1:] if c not in document]]
-    return display_frame(frame, columns, ctx.lang, lookups=ctx.lookups())
+    document = [c for c in specs if c[0] in ("document", "documents")]
+    specs = [specs[0], *document, *[c for c in specs[1:] if c not in document]]
+    show_table(ctx, frame, specs, sources=EVIDENCE_TABLE.get(kpi.evidence_of, "countries"), key=key,
+               file_stem=file_stem)
 
 
 def show_rows_button(container, name: str, lang: str) -> None:
@@ -77,22 +77,22 @@ def rows_panel(ctx: PageContext, names: Sequence[str], figs: Mapping[str, Figure
         return
     kpi = metrics.KPI_BY_NAME[name]
     lang = ctx.lang
-    table = evidence_display(ctx, name)
+    rows = ctx.evidence_frame(name)
     with st.container(border=True, key=f"evidence-{name}"):
         st.markdown("**" + t("evidence.title", lang, kpi=t(kpi.label_key, lang),
                               value=value_text(figs[name], lang)) + "**")
-        st.caption(fmt.plural(f"evidence.what.{kpi.aggregate}", len(table), lang)
+        st.caption(fmt.plural(f"evidence.what.{kpi.aggregate}", len(rows), lang)
                    + " " + t(kpi.definition_key, lang))
-        show_table(ctx, table, key=f"evidence-{name}", file_stem=f"rows-{name}")
-        document_links(ctx, documents_of_frame(ctx, EVIDENCE_TABLE.get(kpi.evidence_of, "countries"),
-                                               ctx.evidence_frame(name)), key=f"evidence-{name}")
+        show_evidence(ctx, name, rows, key=f"evidence-{name}", file_stem=f"rows-{name}")
+        document_links(ctx, documents_of_frame(ctx, EVIDENCE_TABLE.get(kpi.evidence_of, "countries"), rows),
+                       key=f"evidence-{name}")
         if name == "agreements_expiring" and figs[name].unknown:
             # what "cannot tell" / "≥" rests on: the active agreements whose expiry is unknown
             active = ctx.evidence_frame("agreements_active")
             unknown = active[metrics.rules.expiry_unknown(active)]
             st.markdown("**" + t("evidence.expiry_unknown", lang, n=fmt.integer(len(unknown), lang)) + "**")
-            show_table(ctx, evidence_display(ctx, "agreements_active", unknown), key="evidence-expiry-unknown",
-                       file_stem="rows-expiry-unknown")
+            show_evidence(ctx, "agreements_active", unknown, key="evidence-expiry-unknown",
+                          file_stem="rows-expiry-unknown")
 
 
 

@@ -74,7 +74,10 @@ else:
                 format_value(v, metrics.KPI_BY_NAME[m].unit, lang) for v, m in zip(targets["target"], targets["metric"], strict=True)
             ],
             t("page.overview.col.actual", lang): [
-                format_value(v, metrics.KPI_BY_NAME[m].unit, lang) for v, m in zip(targets["actual"], targets["metric"], strict=True)
+                # an actual whose inputs are all unknown says so, never "0" or "—"
+                t("figure.unknown", lang) if state == "unknown" else t("figure.cannot_tell", lang)
+                if state == "cannot_tell" else format_value(v, metrics.KPI_BY_NAME[m].unit, lang)
+                for v, m, state in zip(targets["actual"], targets["metric"], targets["state"], strict=True)
             ],
             t("page.overview.col.reached", lang): [
                 None if s is None or pd.isna(s) else round(float(s) * 100, 1) for s in targets["share_reached"]

@@ -67,6 +67,9 @@ def _markdown(text: str) -> str:
 ctx = start_page("summary")
 lang = ctx.lang
 st.html(PRINT_CSS)
+if ctx.presenting:  # on a projector the table reads as large as the text (not in print)
+    st.html("<style>@media screen { [data-testid='stTable'] td, [data-testid='stTable'] th "
+            "{ font-size: 1.1rem !important; } }</style>")
 with st.container(key="summary-print", horizontal=True, vertical_alignment="center"):
     st.iframe(PRINT_BUTTON.replace("{label}", t("page.summary.print", lang)), width=150, height=44)
     st.caption(t("page.summary.print_note", lang))
