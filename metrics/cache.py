@@ -20,9 +20,10 @@ What it holds:
 - ``dated_years``: per table the year its rows are dated in (comparisons);
 - ``partners_by_id``, ``usd_rates``, ``home_country``: one frame each.
 
-Every map is a bounded LRU (``cachetools``) and every read or write holds the cache's
-lock (Streamlit runs sessions in threads); ``get`` builds a missing entry once, other
-threads asking for the same entry wait for it.
+Every map is a bounded LRU (``cachetools``) and every read or write holds a lock
+(Streamlit runs sessions in threads): the cache's own, the ``ScopeIndex``'s for
+``scope_links``. ``get`` builds a missing entry once; other threads asking for the same
+entry wait for it.
 """
 
 from __future__ import annotations
