@@ -30,6 +30,9 @@ chromium:
 	  echo "Installing Debian's fonts-noto-cjk (Korean and Chinese names in the PDF pack)"; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-noto-cjk; }
 	@command -v pdftoppm >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q poppler-utils
+	@command -v soffice >/dev/null || { \
+	  echo "Installing Debian's libreoffice-impress (the slides as LibreOffice draws them)"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends libreoffice-impress; }
 
 # The store tests run against a throw-away PostgreSQL server too (tests/pg_fixtures.py).
 postgres:
@@ -46,13 +49,15 @@ typecheck: dev
 
 # Code nothing uses (tests count as users; .vulture_whitelist.py lists what it cannot see).
 deadcode: dev
-	$(PY) -m vulture places metrics loaders research charts datastore report ui views dashboard.py \
+	$(PY) -m vulture core places metrics loaders research charts datastore report ui views dashboard.py \
 	  i18n tests bench .vulture_whitelist.py --min-confidence 60 \
 	  --ignore-decorators "@pytest.fixture" --ignore-names "pytestmark,handle_message,upgrade,downgrade,revision,down_revision,branch_labels,depends_on,*_env,demo,named_titles,mou,by_theme,CHART_CONTENT_TYPE" \
 	  --exclude "*/.venv/*"
 
+# Two pytest-xdist workers (this machine's two cores); tests/conftest.py keeps a module whose
+# tests share a fixture on one worker. `pytest -q tests/test_x.py` runs one file serially.
 test: dev chromium postgres lint typecheck deadcode
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2
 
 bench: dev
 	$(PY) -m bench

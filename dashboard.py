@@ -32,6 +32,7 @@ st.set_page_config(
 # The pages, in menu order: add a page with one line here.
 PAGES = [
     st.Page("views/overview.py", title=t("page.overview.nav", lang), icon=":material/dashboard:", default=True),
+    st.Page("views/summary.py", title=t("page.summary.nav", lang), icon=":material/summarize:"),
     st.Page("views/partners.py", title=t("page.partners.nav", lang), icon=":material/public:"),
     st.Page("views/mobility.py", title=t("page.mobility.nav", lang), icon=":material/flight:"),
     st.Page("views/grants.py", title=t("page.grants.nav", lang), icon=":material/payments:"),

@@ -1,8 +1,18 @@
-"""Bar and line charts: an aggregated frame in, a plotly Figure out."""
+"""Bar and line charts: an aggregated frame in, a plotly Figure out.
+
+What a chart shows besides its numbers comes in three small typed options: the category
+axis (``Axis``), the value axis (``Values``) and the traces (``Groups``). The pages call
+the named builders (charts.mobility, charts.agreements, ...), which call these.
+
+    >>> bar_chart(counts, "year", "count", axis=Axis(title="Year"),
+    ...           groups=Groups("direction", labels={"incoming": "Incoming"}))  # doctest: +SKIP
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -10,36 +20,70 @@ import plotly.graph_objects as go
 from charts.theme import CATEGORICAL, PRIMARY, make_figure
 
 
+@dataclass(frozen=True)
+class Axis:
+    """The category axis: its title, a label per code, the order drawn (None: the frame's
+    order for bars, sorted for lines)."""
+
+    title: str = ""
+    labels: Mapping[Any, str] = field(default_factory=dict)
+    order: Sequence | None = None
+
+
+@dataclass(frozen=True)
+class Values:
+    """The value axis: its title and how a value is written (a d3 format, a prefix and a
+    suffix: ``Values.usd`` writes dollars as the language does)."""
+
+    title: str = ""
+    format: str = ",d"
+    prefix: str = ""
+    suffix: str = ""
+
+    @classmethod
+    def usd(cls, title: str, lang: str | None) -> Values:
+        """Whole dollars: $1,200 in English, 1 200 $ in Russian and Uzbek."""
+        english = lang in (None, "en")
+        return cls(title, ",.0f", "$" if english else "", "" if english else "\u00a0$")
+
+
+@dataclass(frozen=True)
+class Groups:
+    """The traces: one per value of ``column``, named by ``labels``, coloured by ``colors``
+    (else the palette in turn), the values of ``order`` first (the rest as they come)."""
+
+    column: str
+    labels: Mapping[Any, str] = field(default_factory=dict)
+    colors: Mapping[Any, str] = field(default_factory=dict)
+    order: Sequence = ()
+
+
 def bar_chart(
     df: pd.DataFrame,
     category: str,
     value: str,
     *,
-    group: str | None = None,
+    axis: Axis | None = None,
+    values: Values | None = None,
+    groups: Groups | None = None,
     horizontal: bool = False,
-    category_title: str = "",
-    value_title: str = "",
-    category_labels: dict[str, str] | None = None,
-    group_labels: dict[str, str] | None = None,
-    group_colors: dict[str, str] | None = None,
-    category_order: Sequence | None = None,
-    group_order: Sequence | None = None,
     stacked: bool = True,
-    value_format: str = ",d",
-    value_prefix: str = "",
-    value_suffix: str = "",
     presenting: bool = False,
     height: int | None = None,
     lang: str | None = None,
 ) -> go.Figure:
-    """Bars of ``value`` per ``category``, one trace (colour) per ``group`` value.
+    """Bars of ``value`` per ``category``, one trace (colour) per value of ``groups.column``
+    (one trace named ``values.title`` without groups); stacked, or side by side.
 
-    Example: ``bar_chart(counts, "year", "count", group="direction")``. Categories are
-    drawn in ``category_order`` (else the frame's order); labels translate codes.
+    Example: ``bar_chart(counts, "year", "count", groups=Groups("direction"))``.
     """
-    category_labels = category_labels or {}
-    group_labels = group_labels or {}
-    group_colors = group_colors or {}
+    axis, values = axis or Axis(), values or Values()
+    category_title, category_labels, category_order = axis.title, axis.labels, axis.order
+    value_title, value_format, value_prefix, value_suffix = values.title, values.format, values.prefix, values.suffix
+    group = groups.column if groups else None
+    group_labels: Mapping = groups.labels if groups else {}
+    group_colors: Mapping = groups.colors if groups else {}
+    group_order: Sequence = groups.order if groups else ()
     if category_order is None:
         category_order = list(dict.fromkeys(df[category].tolist()))
     display_order = [category_labels.get(c, str(c)) for c in category_order]
@@ -128,19 +172,20 @@ def line_chart(
     category: str,
     value: str,
     *,
-    group: str | None = None,
-    category_title: str = "",
-    value_title: str = "",
-    group_labels: dict[str, str] | None = None,
-    group_colors: dict[str, str] | None = None,
-    category_order: Sequence | None = None,
+    axis: Axis | None = None,
+    values: Values | None = None,
+    groups: Groups | None = None,
     presenting: bool = False,
     height: int | None = None,
     lang: str | None = None,
 ) -> go.Figure:
-    """Lines with markers of ``value`` over an ordered ``category`` (e.g. academic years)."""
-    group_labels = group_labels or {}
-    group_colors = group_colors or {}
+    """Lines with markers of ``value`` over an ordered ``category`` (e.g. academic years),
+    a line per value of ``groups.column`` (in the frame's order)."""
+    axis, values = axis or Axis(), values or Values()
+    category_title, category_order, value_title = axis.title, axis.order, values.title
+    group = groups.column if groups else None
+    group_labels: Mapping = groups.labels if groups else {}
+    group_colors: Mapping = groups.colors if groups else {}
     if category_order is None:
         category_order = sorted(dict.fromkeys(df[category].tolist()))
     traces: list[dict] = []

@@ -249,6 +249,20 @@ def _group_sums(weights: pd.Series, group: np.ndarray, groups: int) -> object:
     return weights.groupby(group).sum().array
 
 
+def largest_first(counts: pd.DataFrame, category: str) -> list:
+    """The categories of a ``count_by`` frame by their total, largest first (ties in the
+    frame's order): the order a stacked bar chart draws them in."""
+    totals = counts.groupby(category, sort=False)[COUNT].sum()
+    return totals.sort_values(ascending=False, kind="stable").index.tolist()
+
+
+def years_as_text(counts: pd.DataFrame, column: str = "year") -> pd.DataFrame:
+    """``counts`` in year order with its years as text ("2024", not 2024.0): a chart's
+    category axis then shows each year once, as written."""
+    counts = counts.sort_values(column, kind="stable")
+    return counts.assign(**{column: counts[column].astype(int).astype(str)})
+
+
 def top_n(df: pd.DataFrame, category: str, n: int, other_label: str) -> pd.DataFrame:
     """Keep the ``n`` categories with the largest total; fold the rest into ``other_label``."""
     if df.empty or df[category].nunique() <= n:

@@ -21,6 +21,7 @@ from charts.theme import (
     hex_to_rgb,
 )
 from charts.viewport import to_pixels
+from core.missing import is_missing
 from i18n import fmt, t
 
 # Drawn whatever lies "nearer" (deck.gl tests depth: an arc's raised middle would hide a
@@ -45,7 +46,7 @@ def _fmt(value: float | int, lang: str = "en") -> str:
 
 
 def _text(value: object) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return ""
     return str(value)
 

@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts import frames
-from charts.bars import bar_chart
+from charts.bars import Axis, Groups, Values, bar_chart
 from charts.theme import DIRECTION_COLORS, MODE_COLORS
 from i18n import t
 from loaders import schema
@@ -40,14 +40,9 @@ def _directions(lang: str) -> dict[str, str]:
     return {d: t(f"enum.direction.{d}", lang) for d in DIRECTIONS}
 
 
-def _largest_first(counts: pd.DataFrame, category: str) -> list:
-    """The categories by their total, largest first (ties in the frame's order)."""
-    return counts.groupby(category, sort=False)["count"].sum().sort_values(ascending=False, kind="stable").index.tolist()
-
-
-def _years_as_text(counts: pd.DataFrame) -> pd.DataFrame:
-    counts = counts.sort_values("year", kind="stable")
-    return counts.assign(year=counts["year"].astype(int).astype(str))
+def _by_direction(lang: str) -> Groups:
+    """Incoming and outgoing, each its colour."""
+    return Groups("direction", _directions(lang), DIRECTION_COLORS, DIRECTIONS)
 
 
 def visits_per_year(visits: pd.DataFrame, *, lang: str = "en", presenting: bool = False) -> go.Figure | None:
@@ -55,12 +50,11 @@ def visits_per_year(visits: pd.DataFrame, *, lang: str = "en", presenting: bool 
     counts = frames.count_by(visits, ["year", "direction"])
     if counts.empty:
         return None
-    counts = _years_as_text(counts)
+    counts = frames.years_as_text(counts)
     return bar_chart(
-        counts, "year", "count", group="direction", stacked=False,
-        category_order=sorted(counts["year"].unique()), group_order=DIRECTIONS,
-        category_title=t("common.axis.year", lang), value_title=t("common.axis.visits", lang),
-        group_labels=_directions(lang), group_colors=DIRECTION_COLORS, presenting=presenting,
+        counts, "year", "count", stacked=False,
+        axis=Axis(t("common.axis.year", lang), order=sorted(counts["year"].unique())),
+        values=Values(t("common.axis.visits", lang)), groups=_by_direction(lang), presenting=presenting,
     )
 
 
@@ -68,10 +62,11 @@ def visits_by_mode(visits: pd.DataFrame, *, lang: str = "en", presenting: bool =
     """Visits per direction, in person and remote stacked."""
     counts = frames.count_by(visits, ["direction", "mode"])
     return bar_chart(
-        counts, "direction", "count", group="mode", category_order=[d for d in DIRECTIONS if d in set(counts["direction"])],
-        group_order=MODES, category_labels=_directions(lang),
-        group_labels={m: t(f"enum.mode.{m}", lang) for m in MODES}, group_colors=MODE_COLORS,
-        category_title=t("common.axis.direction", lang), value_title=t("common.axis.visits", lang), presenting=presenting,
+        counts, "direction", "count",
+        axis=Axis(t("common.axis.direction", lang), _directions(lang),
+                  [d for d in DIRECTIONS if d in set(counts["direction"])]),
+        values=Values(t("common.axis.visits", lang)),
+        groups=Groups("mode", {m: t(f"enum.mode.{m}", lang) for m in MODES}, MODE_COLORS, MODES), presenting=presenting,
     )
 
 
@@ -93,9 +88,8 @@ def visits_by_country(visits: pd.DataFrame, institutions: pd.DataFrame, country_
     counts = counts.assign(country=counts["country"].map(country_name))
     counts = frames.top_n(counts, "country", top, t("common.other", lang))
     return bar_chart(
-        counts, "country", "count", group="direction", horizontal=True, category_order=_largest_first(counts, "country"),
-        group_order=DIRECTIONS, group_labels=_directions(lang), group_colors=DIRECTION_COLORS,
-        value_title=t("common.axis.visits", lang), presenting=presenting,
+        counts, "country", "count", horizontal=True, axis=Axis(order=frames.largest_first(counts, "country")),
+        values=Values(t("common.axis.visits", lang)), groups=_by_direction(lang), presenting=presenting,
     )
 
 
@@ -104,9 +98,8 @@ def visits_by_faculty(exploded: pd.DataFrame, *, lang: str = "en", presenting: b
     row per visit and faculty (``faculty``, ``direction``)."""
     counts = frames.count_by(exploded, ["faculty", "direction"])
     return bar_chart(
-        counts, "faculty", "count", group="direction", horizontal=True, category_order=_largest_first(counts, "faculty"),
-        group_order=DIRECTIONS, group_labels=_directions(lang), group_colors=DIRECTION_COLORS,
-        value_title=t("common.axis.visits", lang), presenting=presenting,
+        counts, "faculty", "count", horizontal=True, axis=Axis(order=frames.largest_first(counts, "faculty")),
+        values=Values(t("common.axis.visits", lang)), groups=_by_direction(lang), presenting=presenting,
     )
 
 
@@ -118,9 +111,10 @@ def sessions_per_year(visits: pd.DataFrame, *, lang: str = "en", presenting: boo
     counts = counts[counts["count"] > 0]
     if counts.empty:
         return None
-    counts = _years_as_text(counts)
+    counts = frames.years_as_text(counts)
     return bar_chart(
-        counts, "year", "count", group="activity_label", category_order=sorted(counts["year"].unique()),
-        group_labels={a: t(f"enum.activity.{a}", lang) for a in counts["activity_label"].unique()},
-        category_title=t("common.axis.year", lang), value_title=t("common.axis.sessions", lang), presenting=presenting,
+        counts, "year", "count", axis=Axis(t("common.axis.year", lang), order=sorted(counts["year"].unique())),
+        values=Values(t("common.axis.sessions", lang)),
+        groups=Groups("activity_label", {a: t(f"enum.activity.{a}", lang) for a in counts["activity_label"].unique()}),
+        presenting=presenting,
     )

@@ -41,6 +41,7 @@ from datastore.store import (
 )
 from i18n import LANGUAGES, fmt, t
 from loaders.schema import DOCUMENT_KINDS
+from metrics.documents import ATTACHABLE_TABLES
 
 # The language of the messages: --lang before the command, else COOP_LANG, else English.
 _LANG = "en"
@@ -504,7 +505,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("upgrade", help="bring the database to the newest schema").set_defaults(
         func=cmd_upgrade)
     p = sub.add_parser("attach", help="keep a file as evidence of one row")
-    p.add_argument("table", choices=("agreements", "visits", "grants", "students"))
+    p.add_argument("table", choices=ATTACHABLE_TABLES)
     p.add_argument("row_id", help="the row's id (students: its row number N or students:N)")
     p.add_argument("file", help="PDF, PNG, JPEG, Word (.docx) or Excel (.xlsx)")
     p.add_argument("--title", required=True)

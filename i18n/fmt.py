@@ -23,9 +23,10 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import lru_cache
 
 from babel import Locale
-from babel.dates import format_date, get_month_names
+from babel.dates import format_date, format_skeleton, get_month_names
 from babel.numbers import format_decimal
 
+from core.missing import is_missing
 from i18n import DEFAULT_LANG, LANGUAGES, fill, strings
 from places.countries import country_name
 
@@ -37,22 +38,13 @@ def _lang(lang: str | None) -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANG
 
 
-def _missing(value: object) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(value != value) or (isinstance(value, float) and math.isnan(value))
-    except (TypeError, ValueError):  # pd.NA compares to NA, whose truth is ambiguous
-        return True
-
-
 def number(value: object, lang: str | None = DEFAULT_LANG, digits: int | None = None) -> str:
     """A number with the language's separators; ``digits`` fixes the decimals.
 
     Example: ``number(1234567, "uz") == "1\\xa0234\\xa0567"``; ``number(2.5, "ru", 0) == "3"``
     (half away from zero, as people round).
     """
-    if _missing(value) or (isinstance(value, float) and not math.isfinite(value)):
+    if is_missing(value) or (isinstance(value, float) and not math.isfinite(value)):
         return DASH
     if type(value) in (int, float) and type(digits) in (int, type(None)):  # the common case, kept
         return _number(value, _lang(lang), digits)
@@ -125,7 +117,7 @@ def _percent_pattern(lang: str, digits: int) -> str:
 
 def percent(share: object, lang: str | None = DEFAULT_LANG, digits: int = 1) -> str:
     """A share (0..1) as a percentage: ``percent(0.25, "en") == "25.0%"``."""
-    if _missing(share):
+    if is_missing(share):
         return DASH
     lang = _lang(lang)
     # The "%" in the pattern makes babel multiply by 100.
@@ -136,7 +128,7 @@ def percent(share: object, lang: str | None = DEFAULT_LANG, digits: int = 1) -> 
 def money(value: object, lang: str | None = DEFAULT_LANG, currency: str = "USD", digits: int = 0) -> str:
     """An amount of money: en "$1,234", ru/uz "1 234 $"; other currencies by their code
     ("€" and "$" only where people read them unambiguously)."""
-    if _missing(value) or not math.isfinite(float(value)):
+    if is_missing(value) or not math.isfinite(float(value)):
         return DASH
     lang = _lang(lang)
     amount = number(abs(float(value)), lang, digits)
@@ -152,7 +144,7 @@ def signed(value: object, lang: str | None = DEFAULT_LANG, digits: int = 0) -> s
 
     An ASCII minus on purpose: ``st.metric`` colours a delta red when it starts with "-".
     """
-    if _missing(value):
+    if is_missing(value):
         return DASH
     number_value = float(value)
     text = number(abs(number_value), lang, digits)
@@ -162,7 +154,7 @@ def signed(value: object, lang: str | None = DEFAULT_LANG, digits: int = 0) -> s
 
 
 def _as_date(value: object) -> date | None:
-    if _missing(value):
+    if is_missing(value):
         return None
     if isinstance(value, datetime):
         return value.date()
@@ -182,7 +174,8 @@ def date_text(value: object, lang: str | None = DEFAULT_LANG, precision: str | N
     """A date as the language writes it, no more precise than it is known.
 
     ``precision``: "day" (default), "month" or "year" (the loaders' ``*_precision``).
-    ``style``: "long" ("5 March 2025") or "medium" ("Mar 5, 2025", "5 мар. 2025 г.").
+    ``style``: "long" ("5 March 2025") or "medium" ("5 Mar 2025", "5 мар. 2025 г."); the
+    pack writes every date "medium" (one style per language, ``report.cells.DATE_STYLE``).
     Example: ``date_text(date(2025, 3, 5), "en", "month") == "March 2025"``.
     """
     day = _as_date(value)
@@ -199,9 +192,18 @@ def _date_text(day: date, lang: str, precision: str | None, style: str) -> str:
     if precision == "month":
         # "LLLL" = the stand-alone month name (ru "март", not the genitive "марта").
         return format_date(day, "LLLL y", locale=lang).capitalize()
-    if lang == "en" and style == "long":
-        return format_date(day, "d MMMM y", locale=lang)
+    if lang == "en" and style in ("long", "medium"):  # day first, as "5 March 2025"
+        return format_date(day, "d MMMM y" if style == "long" else "d MMM y", locale=lang)
     return format_date(day, style, locale=lang)
+
+
+def day_month(value: object, lang: str | None = DEFAULT_LANG) -> str:
+    """A day and month without the year, as the language abbreviates them ("Jun 30",
+    "30 июн.", "30-iyn"): a column headed by its year says "to Jun 30"."""
+    day = _as_date(value)
+    if day is None:
+        return DASH
+    return format_skeleton("MMMd", day, locale=_lang(lang))
 
 
 def month_name(month: int, lang: str | None = DEFAULT_LANG, width: str = "wide") -> str:
@@ -216,7 +218,7 @@ def country(a3: object, lang: str | None = DEFAULT_LANG) -> str:
     The one country label of the app, the pack and the report: no code is ``DASH``, a
     code no table knows is the code itself (``country("ZZZ", "en") == "ZZZ"``).
     """
-    if _missing(a3) or not str(a3).strip():
+    if is_missing(a3) or not str(a3).strip():
         return DASH
     return country_name(str(a3), _lang(lang))
 
@@ -237,7 +239,7 @@ def delta(change: object, unit: str, lang: str | None = DEFAULT_LANG) -> str | N
 
     Shares change in percentage points: ``delta(0.05, "share", "en") == "+5.0 pp"``.
     """
-    if _missing(change):
+    if is_missing(change):
         return None
     lang = _lang(lang)
     if unit == "share":

@@ -39,8 +39,10 @@ from typing import Any
 
 import pandas as pd
 
+from core.missing import is_missing
 from i18n import t
 from loaders.schema import DERIVED, TABLES
+from metrics.tables import EVIDENCE_TABLE
 from places.names import CYRILLIC_RE, name_key, to_latin
 
 # Contract columns that hold a person's name or title.
@@ -51,9 +53,6 @@ PERSONAL_NOTES: dict[str, tuple[str, ...]] = {"agreements": ("holder", "notes")}
 ROW = "_row"
 # Cells that name a person or an organisation: shown only when they name an organisation.
 AUTHOR_COLUMNS = frozenset({("documents", "author")})
-# The table behind each kind of evidence (``KpiDef.evidence_of``).
-EVIDENCE_TABLES = {"agreement": "agreements", "visit": "visits", "grant": "grants",
-                   "partner": "partners", "students": "students"}
 # Tables whose ids are shown as neutral row ids: their rows describe people, and their
 # ids are often made from a name.
 PERSON_TABLES = frozenset(PERSONAL_COLUMNS)
@@ -505,7 +504,7 @@ class Privacy:
 
     def text(self, value: object) -> str:
         """A text cell as it may be shown (names and titles replaced when public)."""
-        if value is None or (not isinstance(value, str) and _missing(value)):
+        if is_missing(value):
             return ""
         text = str(value)
         if self._matcher is None:
@@ -542,7 +541,7 @@ class Privacy:
     def row_id(self, table: str, row_id: object, row: object) -> str:
         """The id to show for a row: itself, or in public a neutral row id when the
         table describes people or the id holds a name."""
-        text = "" if row_id is None or _missing(row_id) else str(row_id)
+        text = "" if is_missing(row_id) else str(row_id)
         if not self.public:
             return text
         if table in PERSON_TABLES or not text or self.id_holds_name(text):
@@ -611,7 +610,7 @@ class Privacy:
                 out["sources"] = _mapped(out["sources"], lambda v: " | ".join(dict.fromkeys(
                     self.source(x) for x in str(v).split(" | ") if x.strip())) if isinstance(v, str) else v)
             return out
-        table = EVIDENCE_TABLES.get(kind, kind)
+        table = EVIDENCE_TABLE.get(kind, kind)
         known = set(table_columns)
         added = [c for c in frame.columns if c not in known and not is_personal_column(table, c)]
         return self.table(table, frame, keep_columns=added)
@@ -619,7 +618,7 @@ class Privacy:
     def problem_value(self, table: str | None, column: object, value: object) -> str:
         """A loader problem's cell as a public surface shows it: a person column's
         cell never (the mark), any other with its names hidden."""
-        text = "" if value is None or _missing(value) else str(value)
+        text = "" if is_missing(value) else str(value)
         if not self.public or not text:
             return text
         if is_personal_column(table, column):
@@ -630,7 +629,7 @@ class Privacy:
         """A loader problem's message (which may quote its cell) as a public surface shows it."""
         if not self.public:
             return message
-        raw = "" if value is None or _missing(value) else str(value)
+        raw = "" if is_missing(value) else str(value)
         if raw and is_personal_column(table, column):
             message = message.replace(raw, self._mark)
         return self.text(message)
@@ -657,16 +656,12 @@ def _mapped(values: pd.Series, function) -> pd.Series:
             out.append(function(cell))
             continue
         if hit is _NOT_DONE:
-            hit = done[key] = function(cell) if not _missing_cell(cell) else cell
+            hit = done[key] = function(cell) if not is_missing(cell) else cell
         out.append(hit)
     return pd.Series(out, index=values.index, dtype=object, name=values.name)
 
 
 _NOT_DONE = object()
-
-
-def _missing_cell(cell: object) -> bool:
-    return cell is None or (isinstance(cell, float) and cell != cell)
 
 
 def row_label(table: str, row: Any) -> str:  # a row number as any type, or no number
@@ -676,10 +671,3 @@ def row_label(table: str, row: Any) -> str:  # a row number as any type, or no n
     except (TypeError, ValueError):
         return table
 
-
-
-def _missing(value: object) -> bool:
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False

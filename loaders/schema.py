@@ -22,10 +22,35 @@ class Column:
     must_exist: bool | None = None  # column must be present in the file (default: = required)
     ref: str | None = None  # table a ref points to
     allowed: tuple[str, ...] = ()  # enum words
+    group: str | None = None  # an enum's i18n group: its words read ``enum.<group>.<word>``
+    header: str | None = None  # the i18n key of its header, when not ``common.col.<name>``
 
     @property
     def column_required(self) -> bool:
         return self.required if self.must_exist is None else self.must_exist
+
+    @property
+    def header_key(self) -> str:
+        """The i18n key of the column's header on screen and in downloads: ``header``, else
+        ``common.col.id`` for a table's key, else ``common.col.<name>``."""
+        if self.header:
+            return self.header
+        if self.kind == "key":
+            return "common.col.id"
+        if self.kind in ("ref", "refs"):
+            return _REF_HEADERS[(self.ref or "", self.kind)]
+        return f"common.col.{self.name}"
+
+    @property
+    def display(self) -> str:
+        """How a table on screen writes the column's cells (``ui.tables.display_frame``):
+        ``text``, ``list``, ``int``, ``float``, ``date``, ``enum:<group>``, or a lookup from
+        code to name (``country``, ``institution``, ``partner``)."""
+        if self.kind == "enum":
+            return f"enum:{self.group}" if self.group else "text"
+        if self.kind in ("ref", "refs"):
+            return {"institutions": "institution", "partners": "partner"}.get(self.ref or "", "text")
+        return _DISPLAY.get(self.kind, "text")
 
 
 @dataclass(frozen=True)
@@ -85,6 +110,14 @@ DOCUMENT_KINDS = ("web_page", "article", "order", "agreement", "letter", "certif
 # metrics.documents (the rules read them there too).
 
 
+# A reference's header: the thing it points to (a list of partners: "Partners").
+_REF_HEADERS = {("institutions", "ref"): "common.col.institution", ("partners", "ref"): "common.col.partner",
+                ("partners", "refs"): "common.col.partners", ("agreements", "ref"): "common.col.agreement_id"}
+# Contract kind -> display kind (the rest, e.g. key, currency, academic_year, bool: text).
+_DISPLAY = {"list": "list", "country": "country", "date": "date", "int": "int", "year": "int",
+            "amount": "float", "float": "float"}
+
+
 def _c(name: str, kind: str, required: bool = False, **kw) -> Column:
     return Column(name, kind, required, **kw)
 
@@ -94,23 +127,28 @@ TABLES: dict[str, Table] = {
     for t in (
         Table("institutions", True, (
             _c("institution_id", "key", True),
-            _c("name", "text", True),
-            _c("short_name", "text", True),
+            _c("name", "text", True, header="common.col.institution"),
+            _c("short_name", "text", True, header="data.field.short_name"),
+            # optional: the names in Russian and Uzbek (Latin), shown in that language
+            _c("name_ru", "text", header="pack.column.name_ru"),
+            _c("name_uz", "text", header="pack.column.name_uz"),
+            _c("short_name_ru", "text", header="pack.column.short_name_ru"),
+            _c("short_name_uz", "text", header="pack.column.short_name_uz"),
             _c("city", "text", True),
             _c("country", "country", True),
-            _c("lat", "float"),
-            _c("lon", "float"),
+            _c("lat", "float", header="data.field.lat"),
+            _c("lon", "float", header="data.field.lon"),
             _c("hei_id", "text"),
             _c("erasmus_code", "text"),
         ), key="institution_id"),
         Table("partners", True, (
             _c("partner_id", "key", True),
-            _c("name", "text", True),
-            _c("type", "enum", True, allowed=PARTNER_TYPES),
+            _c("name", "text", True, header="common.col.partner"),
+            _c("type", "enum", True, allowed=PARTNER_TYPES, group="partner_type", header="common.col.partner_type"),
             _c("country", "country", True),
             _c("city", "text"),
-            _c("lat", "float"),
-            _c("lon", "float"),
+            _c("lat", "float", header="data.field.lat"),
+            _c("lon", "float", header="data.field.lon"),
             _c("website", "text"),
             _c("source", "text"),
             _c("hei_id", "text"),
@@ -120,17 +158,17 @@ TABLES: dict[str, Table] = {
             _c("agreement_id", "key", True),
             _c("institution_id", "ref", True, ref="institutions"),
             _c("partner_id", "ref", True, ref="partners"),
-            _c("kind", "enum", True, allowed=AGREEMENT_KINDS),
+            _c("kind", "enum", True, allowed=AGREEMENT_KINDS, group="agreement_kind"),
             _c("title", "text"),
             _c("faculty", "list"),
-            _c("department", "text"),
+            _c("department", "text", header="data.field.department"),
             _c("signed_on", "date"),
             _c("expires_on", "date"),
-            _c("status", "enum", allowed=AGREEMENT_STATUSES),
-            _c("areas", "list"),
+            _c("status", "enum", allowed=AGREEMENT_STATUSES, group="agreement_status", header="common.col.status_written"),
+            _c("areas", "list", header="data.field.areas"),
             _c("source", "text"),
             _c("iia_id", "text"),
-            _c("stage", "enum", allowed=AGREEMENT_STAGES),
+            _c("stage", "enum", allowed=AGREEMENT_STAGES, group="agreement_stage"),
             _c("holder", "text"),
             _c("next_action_on", "date"),
             _c("notes", "text"),  # free text; an IIA import keeps what has no column here
@@ -141,19 +179,19 @@ TABLES: dict[str, Table] = {
             _c("partner_id", "ref", ref="partners"),
             _c("country", "country"),  # required when partner_id is empty (checked by rule)
             _c("person", "text"),
-            _c("person_title", "text"),
-            _c("direction", "enum", True, allowed=DIRECTIONS),
-            _c("mode", "enum", allowed=MODES),
-            _c("activity", "enum", True, allowed=ACTIVITIES),
+            _c("person_title", "text", header="data.field.person_title"),
+            _c("direction", "enum", True, allowed=DIRECTIONS, group="direction"),
+            _c("mode", "enum", allowed=MODES, group="mode"),
+            _c("activity", "enum", True, allowed=ACTIVITIES, group="activity"),
             _c("faculty", "list"),
-            _c("department", "text"),
-            _c("start_date", "date"),
-            _c("end_date", "date"),
+            _c("department", "text", header="data.field.department"),
+            _c("start_date", "date", header="common.col.start"),
+            _c("end_date", "date", header="common.col.end"),
             _c("sessions", "int"),
-            _c("participants", "int"),
-            _c("audience", "text"),
+            _c("participants", "int", header="data.field.participants"),
+            _c("audience", "text", header="data.field.audience"),
             _c("source", "text"),
-            _c("participant", "enum", allowed=PARTICIPANTS),  # empty = staff
+            _c("participant", "enum", allowed=PARTICIPANTS, group="participant"),  # empty = staff
         ), key="visit_id"),
         Table("grants", False, (
             _c("grant_id", "key", True),
@@ -163,11 +201,11 @@ TABLES: dict[str, Table] = {
             _c("funder", "text"),
             _c("program", "text"),
             _c("faculty", "list"),
-            _c("department", "text"),
+            _c("department", "text", header="data.field.department"),
             _c("theme", "text"),
-            _c("status", "enum", True, allowed=GRANT_STATUSES),
-            _c("start_date", "date"),
-            _c("end_date", "date"),
+            _c("status", "enum", True, allowed=GRANT_STATUSES, group="grant_status"),
+            _c("start_date", "date", header="common.col.start"),
+            _c("end_date", "date", header="common.col.end"),
             _c("amount", "amount"),
             _c("currency", "currency"),  # required when amount is given (checked by rule)
             _c("source", "text"),
@@ -176,16 +214,16 @@ TABLES: dict[str, Table] = {
             _c("institution_id", "ref", True, ref="institutions"),
             _c("academic_year", "academic_year", True),
             _c("country", "country", True),
-            _c("level", "enum", allowed=STUDENT_LEVELS),
+            _c("level", "enum", allowed=STUDENT_LEVELS, group="level"),
             _c("faculty", "list"),
             _c("program", "text"),
-            _c("count", "int", True),
+            _c("count", "int", True, header="common.col.students"),
             _c("source", "text"),
         )),
         Table("agreement_terms", False, (
             _c("agreement_id", "ref", True, ref="agreements"),
-            _c("mobility_type", "enum", True, allowed=MOBILITY_TYPES),
-            _c("direction", "enum", True, allowed=DIRECTIONS),
+            _c("mobility_type", "enum", True, allowed=MOBILITY_TYPES, group="mobility_type"),
+            _c("direction", "enum", True, allowed=DIRECTIONS, group="term_direction"),
             _c("first_year", "academic_year", True),
             _c("last_year", "academic_year"),
             _c("mobilities_per_year", "int"),  # empty: not yet defined
@@ -199,33 +237,33 @@ TABLES: dict[str, Table] = {
         Table("institution_facts", False, (
             _c("institution_id", "ref", True, ref="institutions"),
             _c("academic_year", "academic_year", True),
-            _c("metric", "enum", True, allowed=FACT_METRICS),
+            _c("metric", "enum", True, allowed=FACT_METRICS, group="fact_metric"),
             _c("value", "float", True),
             _c("source", "text"),
         ), unique=("institution_id", "academic_year", "metric")),
         Table("fx_rates", False, (
             _c("currency", "currency", True),
             _c("year", "year", True),
-            _c("usd_per_unit", "float", True),
+            _c("usd_per_unit", "float", True, header="data.field.usd_per_unit"),
         ), unique=("currency", "year")),
         Table("targets", False, (
             _c("institution_id", "ref", True, ref="institutions"),
             _c("year", "year", True),
             _c("metric", "enum", True, allowed=KPI_NAMES + RANKING_NAMES),
-            _c("target", "float", True),
+            _c("target", "float", True, header="data.field.target"),
         ), unique=("institution_id", "year", "metric")),
         # The evidence documents a row's ``source`` cites (``doc_id: "quote"``) or that are
         # attached to a row (``attached_to`` = ``agreements:a-1``, ``students:2``).
         Table("documents", False, (
             _c("doc_id", "key", True),
             _c("title", "text", True),
-            _c("kind", "enum", allowed=DOCUMENT_KINDS),
-            _c("author", "text"),
-            _c("published_on", "date"),
-            _c("url", "text"),
-            _c("file", "text"),
+            _c("kind", "enum", allowed=DOCUMENT_KINDS, group="document_kind"),
+            _c("author", "text", header="page.documents.col.author"),
+            _c("published_on", "date", header="page.documents.col.date"),
+            _c("url", "text", header="page.documents.col.url"),
+            _c("file", "text", header="page.documents.col.file"),
             _c("language", "text"),
-            _c("public", "bool"),
+            _c("public", "bool", header="page.documents.col.public"),
             _c("attached_to", "text"),
             _c("note", "text"),
         ), key="doc_id"),

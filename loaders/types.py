@@ -24,6 +24,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from core.missing import is_missing
+
 APOSTROPHES = "ʻʼ'‘’`"
 _APOSTROPHE_RE = re.compile(f"[{APOSTROPHES}]")
 _SPACE_RE = re.compile(r"\s+")
@@ -36,24 +38,12 @@ def fold_name(text: object) -> str:
     >>> fold_name("  O‘zbekiston  Tibbiyot ") == fold_name("o'zbekiston tibbiyot")
     True
     """
-    if is_empty(text):
+    if is_missing(text):
         return ""
     text = unicodedata.normalize("NFKD", str(text))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = _APOSTROPHE_RE.sub("", text.casefold())
     return _SPACE_RE.sub(" ", text).strip()
-
-
-def is_empty(value: object) -> bool:
-    """True for None, NaN/NA and text that is only spaces."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def _clean(series: pd.Series) -> pd.Series:
@@ -453,7 +443,7 @@ def parse_currency(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
 
 
 def _one(value: object) -> pd.Series:
-    return pd.Series(["" if is_empty(value) else str(value)], dtype=object)
+    return pd.Series(["" if is_missing(value) else str(value)], dtype=object)
 
 
 def to_number(value: object, integer: bool = False) -> float | None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from core.missing import is_missing
 from i18n import t
 from loaders import cells, geo
 from loaders import types as vt
@@ -187,7 +188,7 @@ class _TableCheck:
                    if isinstance(v, (np.ndarray, pd.Series, list))}
         fixed = {k: v for k, v in params.items() if k not in per_row}
         for i, pos in enumerate(where):
-            value = "" if vt.is_empty(cells[i]) else str(cells[i]).strip()
+            value = "" if is_missing(cells[i]) else str(cells[i]).strip()
             p = {"column": shown, "value": value, **fixed,
                  **{k: _plain(v[i]) for k, v in per_row.items()}}
             self.problems.append(Problem(severity, self.name, int(self.rows[pos]), shown, value,
@@ -475,7 +476,7 @@ def _plain(value: object) -> object:
     """A per-row param as a JSON-friendly value."""
     if isinstance(value, np.generic):
         return value.item()
-    if vt.is_empty(value):
+    if is_missing(value):
         return ""
     return value
 

@@ -12,24 +12,13 @@ from __future__ import annotations
 
 from functools import cache
 
+from loaders.schema import TABLES
 from loaders.types import fold_name
 
-# The i18n group of each coded column: its labels are ``enum.<group>.<word>``.
+# The i18n group of each coded column: its labels are ``enum.<group>.<word>`` (the schema's).
 ENUM_GROUPS: dict[tuple[str, str], str] = {
-    ("partners", "type"): "partner_type",
-    ("agreements", "kind"): "agreement_kind",
-    ("agreements", "status"): "agreement_status",
-    ("agreements", "stage"): "agreement_stage",
-    ("agreement_terms", "mobility_type"): "mobility_type",
-    ("agreement_terms", "direction"): "term_direction",
-    ("visits", "participant"): "participant",
-    ("institution_facts", "metric"): "fact_metric",
-    ("visits", "direction"): "direction",
-    ("visits", "mode"): "mode",
-    ("visits", "activity"): "activity",
-    ("grants", "status"): "grant_status",
-    ("students", "level"): "level",
-    ("documents", "kind"): "document_kind",
+    (table.name, column.name): column.group
+    for table in TABLES.values() for column in table.columns if column.group
 }
 LANGS = ("en", "ru", "uz")
 

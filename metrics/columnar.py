@@ -29,10 +29,10 @@ from metrics import rules
 from metrics.cache import DatasetCache
 from metrics.fast import Fast
 from metrics.fx import usd_rates
-from metrics.index import EVENT_TABLES as EVENTS
 from metrics.index import DatasetIndex
 from metrics.registry import KPI_BY_NAME, KPIS, NOTE_DEFS
 from metrics.scope import scope_index
+from metrics.tables import EVENT_TABLES as EVENTS
 
 _NEEDED = (*EVENTS, "institutions", "partners", "fx_rates")
 

@@ -381,9 +381,14 @@ def targets_vs_actual(
 
     Targets are institution-wide: the actual is the KPI for that institution and year
     alone (``institution_year_scope``). Columns: institution_id, year, metric, target,
-    actual, share_reached (None when the actual is undefined or the target is 0).
+    actual, share_reached (None when the actual is undefined or the target is 0), and the
+    actual's figure state (``metrics.figure.state_of``: ``unknown`` when every input is
+    unknown, so a 0 there is no 0) with its count of unknown inputs.
     """
-    columns = ["institution_id", "year", "metric", "target", "actual", "share_reached"]
+    from metrics.figure import state_of
+
+    columns = ["institution_id", "year", "metric", "target", "actual", "share_reached",
+               "state", "unknown"]
     targets = tables.get("targets")
     if targets is None or targets.empty:
         return pd.DataFrame(columns=columns, dtype=object)
@@ -399,7 +404,7 @@ def targets_vs_actual(
     if shown.empty:
         return pd.DataFrame(columns=columns, dtype=object)
     cache = DatasetCache(tables) if cache is None else cache  # one for every year's figures
-    per_year: dict[int, dict[str, dict[str, Value]]] = {}
+    per_year: dict[int, tuple[dict[str, dict[str, Value]], dict[str, dict[str, int]]]] = {}
     rows = []
     for target_row in shown.itertuples(index=False):
         institution, year = str(target_row.institution_id), int(target_row.year)
@@ -407,9 +412,60 @@ def targets_vs_actual(
             wanted = sorted({str(i) for i, y in zip(shown["institution_id"], pd.to_numeric(shown["year"]),
                                                      strict=True) if int(y) == year})
             year_scope = Scope(year_from=year, year_to=year, as_of=scope.as_of)
-            per_year[year] = kpis_per_institution(KpiContext(tables, year_scope, None, cache), wanted)
-        actual = per_year[year][institution][target_row.metric]
+            per_year[year] = figures_per_institution(KpiContext(tables, year_scope, None, cache), wanted)
+        values, notes = per_year[year][0][institution], per_year[year][1][institution]
+        state, unknown = state_of(target_row.metric, values, notes)
+        actual = values[target_row.metric] if state in ("known", "at_least") else None
         target = float(target_row.target)
         share = None if actual is None or not target else actual / target
-        rows.append(dict(zip(columns, [institution, year, target_row.metric, target, actual, share], strict=True)))
+        rows.append(dict(zip(columns, [institution, year, target_row.metric, target, actual, share,
+                                       state, unknown], strict=True)))
     return pd.DataFrame(rows, columns=columns, dtype=object)
+
+
+# ----------------------------------------------------------------------------- by year
+
+YEARS_SHOWN = 5  # the headline figures by year: the last five dated years
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    """Figures per institution and calendar year: ``figures[(institution_id, year)]`` is
+    ``{kpi: Figure}``. ``years``: the last dated years up to the as-of year (oldest
+    first); ``partial``: the as-of date when the last year is counted only up to it."""
+
+    years: list[int]
+    institutions: list[str]
+    figures: Mapping[tuple[str, int], Mapping[str, object]] = field(default_factory=dict, compare=False)
+    partial: date | None = None
+
+
+def figures_by_year(tables: Mapping[str, pd.DataFrame], scope: Scope, names: tuple[str, ...],
+                    cache: DatasetCache | None = None, years_shown: int = YEARS_SHOWN) -> YearFigures:
+    """The figures ``names`` for each institution of the scope and each of the last
+    ``years_shown`` calendar years with dated rows of those figures' tables (up to the
+    as-of year and within the scope's years). Each is the KPI of that institution and
+    year computed as year over year computes a year (``scope`` with that year alone; the
+    as-of year only up to as_of): the same engine, the same states."""
+    from metrics.figure import figures
+
+    cache = DatasetCache(tables) if cache is None else cache  # one for every year's figures
+    table_years = _table_years(tables, scope, None, cache)
+    dated = set().union(*(_kpi_years(KPI_BY_NAME[n].dated_by, table_years) for n in names))
+    last = scope.as_of.year if scope.year_to is None else min(scope.as_of.year, scope.year_to)
+    years = sorted(y for y in dated if y <= last and (scope.year_from is None or y >= scope.year_from))
+    years = years[-years_shown:]
+    ids = institutions_in_scope(tables, scope)
+    partial = (scope.as_of if years and years[-1] == scope.as_of.year
+               and (scope.as_of.month, scope.as_of.day) != (12, 31) else None)
+    found: dict[tuple[str, int], Mapping[str, object]] = {}
+    for year in years:
+        for institution in ids:
+            one = scope.replace(institutions=frozenset({institution}), year_from=year, year_to=year)
+            if partial is not None and year == scope.as_of.year:
+                values, notes = kpis_up_to(tables, one, scope.as_of, cache)
+            else:
+                values, notes = compute_kpis_with_notes(tables, one, None, cache)
+            every = figures(values, notes)
+            found[(institution, year)] = {n: every[n] for n in names}
+    return YearFigures(years, ids, found, partial)

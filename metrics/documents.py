@@ -24,11 +24,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from metrics.tables import EVENT_TABLES, EVIDENCE_TABLE
+
 # Kinds that are public by nature: without a written ``public`` they may leave the
 # institution in the public edition; every other document (and every kept file) may not.
 PUBLIC_DOCUMENT_KINDS = ("web_page", "article")
 # The tables whose rows a document can be attached to (documents.attached_to).
-ATTACHABLE_TABLES = ("agreements", "visits", "grants", "students")
+ATTACHABLE_TABLES = EVENT_TABLES
 # The tables whose rows carry a ``source`` and feed figures, in the order they are listed.
 SOURCE_TABLES = ("institutions", "partners", "agreements", "visits", "grants", "students")
 _CITATION = re.compile(r"^\s*([^:\"“”«»]{1,200}?)\s*:\s*[\"“«]")
@@ -241,10 +243,6 @@ def quote_of(source: object) -> str:
     return source[match.end(1):].lstrip().removeprefix(":").strip() if match else ""
 
 
-_EVIDENCE_TABLE = {"agreement": "agreements", "visit": "visits", "grant": "grants",
-                   "partner": "partners", "students": "students"}
-
-
 def fed_figures(evidence: Mapping[str, tuple[str, pd.DataFrame]],
                 tables: Mapping[str, pd.DataFrame]) -> dict[tuple[str, str], list[str]]:
     """``{(table, row id): [kpi, ...]}``: the figures each row is counted in.
@@ -274,7 +272,7 @@ def fed_figures(evidence: Mapping[str, tuple[str, pd.DataFrame]],
             column = frame["row_id"] if "row_id" in frame.columns else pd.Series(row_ids("students", frame))
             keys = {("students", str(r)) for r in column}
         else:
-            table = _EVIDENCE_TABLE[kind]
+            table = EVIDENCE_TABLE[kind]
             keys = {(table, r) for r in row_ids(table, frame) if r}
         for key in keys:
             out.setdefault(key, []).append(kpi)

@@ -22,9 +22,9 @@ import numpy as np
 import pandas as pd
 
 from metrics.rules import dates_of, visit_event_date
+from metrics.tables import EVENT_TABLES, LINK_TABLES
 
-EVENT_TABLES = ("agreements", "visits", "grants", "students")
-LINK_SOURCES = ("agreements", "visits", "grants")  # a link's ``link_source`` is a position here
+LINK_SOURCES = LINK_TABLES  # a link's ``link_source`` is a position here
 
 
 class DatasetIndex:

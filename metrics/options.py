@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from metrics.regions import REGIONS, region_countries
+from metrics.tables import EVENT_TABLES
 
 # table -> the date columns whose years the year slider spans
 SPAN_COLUMNS = {
@@ -23,7 +24,7 @@ SPAN_COLUMNS = {
     "grants": ("start_date", "end_date"),
 }
 COUNTRY_TABLES = ("partners", "visits", "students")
-FACULTY_TABLES = ("agreements", "visits", "grants", "students")
+FACULTY_TABLES = EVENT_TABLES
 
 
 def years_span(tables: Mapping[str, pd.DataFrame]) -> tuple[int, int] | None:
@@ -85,11 +86,37 @@ def regions(country_codes: Iterable[str]) -> list[str]:
     return out
 
 
-def institution_names(institutions: pd.DataFrame) -> dict[str, str]:
-    """institution_id -> its short name (its name when the short one is empty), in table order."""
+def _first_of(institutions: pd.DataFrame, columns: Iterable[str]) -> pd.Series:
+    """Per row, the first of ``columns`` (those the table has) that is not empty."""
+    found = pd.Series([None] * len(institutions), index=institutions.index, dtype=object)
+    for column in reversed([c for c in columns if c in institutions.columns]):
+        values = institutions[column].astype(object)
+        values = values.where(values.notna() & (values.astype(str).str.strip() != ""), None)
+        found = values.where(values.notna(), found)
+    return found.astype(str)
+
+
+def institution_names(institutions: pd.DataFrame, lang: str | None = None) -> dict[str, str]:
+    """institution_id -> its short name (its name when the short one is empty), in table order;
+    with ``lang``, the names of that language where the table has them (the optional
+    ``short_name_ru``/``name_ru`` columns, docs/dataset.md), else these."""
     ids = institutions["institution_id"].astype(str).tolist()
-    short = institutions["short_name"].fillna(institutions["name"]).astype(str).tolist()
-    return dict(zip(ids, short, strict=True))
+    columns = ([f"short_name_{lang}", f"name_{lang}"] if lang else []) + ["short_name", "name"]
+    return dict(zip(ids, _first_of(institutions, columns).tolist(), strict=True))
+
+
+def institution_full_names(institutions: pd.DataFrame, lang: str | None = None) -> dict[str, str]:
+    """institution_id -> its full name, in ``lang`` where the table has it (``name_ru``)."""
+    ids = institutions["institution_id"].astype(str).tolist()
+    columns = ([f"name_{lang}"] if lang else []) + ["name", "short_name"]
+    return dict(zip(ids, _first_of(institutions, columns).tolist(), strict=True))
+
+
+def name_languages(institutions: pd.DataFrame) -> list[str]:
+    """The languages the institutions' names are given in besides the main one (``name_ru``...)."""
+    found = {c.rsplit("_", 1)[1] for c in institutions.columns
+             if c.startswith(("name_", "short_name_")) and len(c.rsplit("_", 1)[1]) == 2}
+    return sorted(found)
 
 
 @dataclass(frozen=True)
@@ -98,6 +125,9 @@ class FilterOptions:
 
     institutions: list[str] = field(default_factory=list)  # ids, table order
     institution_names: dict[str, str] = field(default_factory=dict)  # id -> short name
+    # language -> {id -> short name in it}, for the languages the table names them in
+    localised_names: dict[str, dict[str, str]] = field(default_factory=dict)
+    localised_full: dict[str, dict[str, str]] = field(default_factory=dict)  # the same, full names
     regions: list[str] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)
     faculties: list[str] = field(default_factory=list)
@@ -106,18 +136,34 @@ class FilterOptions:
 
     @property
     def institution_aliases(self) -> dict[str, str]:
-        """Short name -> id: a shared link may name an institution either way."""
-        return {name: iid for iid, name in self.institution_names.items()}
+        """Short name -> id: a shared link may name an institution either way (in any of
+        its languages: ``?institution=АГМИ`` too)."""
+        out = {name: iid for names in self.localised_names.values() for iid, name in names.items()}
+        out.update({name: iid for iid, name in self.institution_names.items()})
+        return out
+
+    def names_in(self, lang: str) -> dict[str, str]:
+        """id -> short name in ``lang`` (the main one where the table has none)."""
+        return self.localised_names.get(lang, self.institution_names)
+
+    def full_names_in(self, lang: str) -> dict[str, str]:
+        """id -> full name in ``lang`` (the main one where the table has none)."""
+        return self.localised_full.get(lang) or self.localised_full.get("", {})
 
 
 def filter_options(tables: Mapping[str, pd.DataFrame], partner_types: Iterable[str] = ()) -> FilterOptions:
     """The choices of every filter for a dataset's tables; ``partner_types`` are the
     contract's words (``loaders.schema.PARTNER_TYPES``: metrics sits below the loaders)."""
-    names = institution_names(tables["institutions"])
+    homes = tables["institutions"]
+    names = institution_names(homes)
     codes = countries(tables)
+    langs = name_languages(homes)
     return FilterOptions(
         institutions=list(names),
         institution_names=names,
+        localised_names={lang: institution_names(homes, lang) for lang in langs},
+        localised_full={"": institution_full_names(homes),
+                        **{lang: institution_full_names(homes, lang) for lang in langs}},
         regions=regions(codes),
         countries=codes,
         faculties=faculties(tables),

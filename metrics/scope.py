@@ -21,11 +21,12 @@ import pandas as pd
 from cachetools import LRUCache
 
 from metrics.cache import DatasetCache
-from metrics.index import EVENT_TABLES, DatasetIndex
+from metrics.index import DatasetIndex
 from metrics.regions import expand_regions
 from metrics.rules import dates_of, visit_event_date
+from metrics.tables import EVENT_TABLES, LINK_TABLES
 
-# EVENT_TABLES (metrics.index): the tables the scope filters by institution; the others
+# EVENT_TABLES (metrics.tables): the tables the scope filters by institution; the others
 # pass whole (fx_rates) or are derived (partners: the partners linked to in-scope rows,
 # see scoped_partner_links).
 
@@ -356,7 +357,7 @@ class ScopeIndex:
         if recent is None:
             return None
         refs, in_scope = recent
-        frames = {name: refs[name]() for name in ("agreements", "visits", "grants")}
+        frames = {name: refs[name]() for name in LINK_TABLES}
         if any(frame is None or scoped.get(name) is not frame for name, frame in frames.items()):
             return None  # other frames
         with_rows = tuple(name for name, frame in frames.items() if not frame.empty)

@@ -16,6 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
+from metrics.tables import EVENT_TABLES
+
 if TYPE_CHECKING:  # the CLI imports pandas and metrics only once its flags are read
     import pandas as pd
 
@@ -117,7 +119,7 @@ def _resolve_institutions(wanted: list[str], institutions: pd.DataFrame) -> froz
 def _resolve_faculties(wanted: list[str], tables: Tables) -> frozenset[str]:
     """The dataset's spelling of each faculty (case-insensitive); unknown kept as given."""
     spellings: dict[str, str] = {}
-    for name in ("agreements", "visits", "grants", "students"):
+    for name in EVENT_TABLES:
         frame = tables.get(name)
         if frame is not None and "faculty" in frame.columns:
             for item in frame["faculty"].explode().dropna().unique():

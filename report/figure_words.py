@@ -65,8 +65,9 @@ def year_label(change: Change, year: int | None) -> str:
     return f"{year}/{year + 1}" if change.academic else str(year)
 
 
-def change_text(fig: Figure, lang: str) -> str | None:
-    """"2024: 783 · 2023: 684, +99" (both values, then the change), or None."""
+def change_text(fig: Figure, lang: str, style: str = "long") -> str | None:
+    """"2024: 783 · 2023: 684, +99" (both values, then the change), or None; ``style``: of
+    the date a year in progress is cut at (the pack's is "medium")."""
     change = fig.change
     if change is None or not change.compared:
         return None
@@ -76,7 +77,7 @@ def change_text(fig: Figure, lang: str) -> str | None:
              previous=year_label(change, change.previous), before=_number(fig, change.before, lang),
              delta=delta)
     if change.partial and change.period_end is not None:
-        text += " " + t("figure.change_period", lang, end=fmt.date_text(change.period_end, lang))
+        text += " " + t("figure.change_period", lang, end=fmt.date_text(change.period_end, lang, style=style))
     return text
 
 

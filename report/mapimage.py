@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 from functools import lru_cache
+from typing import Any
 
 import matplotlib
 
@@ -92,6 +93,79 @@ def _extent(points: pd.DataFrame) -> tuple[tuple[float, float], tuple[float, flo
     return (lon0, lon0 + width), (lat0, lat0 + height)
 
 
+Box = tuple[float, float, float, float]  # left, bottom, right, top (pixels, y up)
+STAR = 160  # the home institutions' star, in points squared (matplotlib's marker size)
+LABEL_PT = 9
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def label_offsets(points: list[tuple[float, float]], sizes: list[tuple[float, float]],
+                  radius: float, bounds: Box, gap: float = 3.0) -> list[tuple[float, float]]:
+    """The offset (dx, dy) in pixels of each point's label centre so that no label covers
+    another label or any point (a disc of ``radius``) and all stay within ``bounds``.
+
+    As the dashboard's map places its names (charts.map_layers.place_labels): for each
+    point in turn, tried above, below, right, left and the four corners; here, when all
+    are taken, the same eight places further out in rings (a leader line joins a label
+    set apart to its point). Up to eight institutions of one country stay readable.
+    """
+    discs = [(x - radius, y - radius, x + radius, y + radius) for x, y in points]
+    placed: list[Box] = []
+    out: list[tuple[float, float]] = []
+    for (x, y), (w, h) in zip(points, sizes, strict=True):
+        choice = None
+        for ring in range(10):
+            step = ring * (h + gap)
+            up, side = radius + h / 2 + gap + step, radius + w / 2 + gap + step
+            for dx, dy in ((0, up), (0, -up), (side, 0), (-side, 0),
+                           (side, up), (-side, up), (side, -up), (-side, -up)):
+                box = (x + dx - w / 2, y + dy - h / 2, x + dx + w / 2, y + dy + h / 2)
+                if not (bounds[0] <= box[0] and box[2] <= bounds[2]
+                        and bounds[1] <= box[1] and box[3] <= bounds[3]):
+                    continue
+                if any(_overlap(box, other) for other in placed + discs):
+                    continue
+                choice = (float(dx), float(dy))
+                placed.append(box)
+                break
+            if choice is not None:
+                break
+        out.append(choice or (0.0, radius + h / 2 + gap))  # no free place: above, as before
+    return out
+
+
+def _home_labels(fig: plt.Figure, ax: plt.Axes, homes: pd.DataFrame) -> None:
+    """The home institutions' short names, placed by ``label_offsets`` on the drawn map."""
+    from matplotlib import patheffects
+
+    fig.canvas.draw()  # the axes' final place (equal aspect) for the pixel positions
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    halo = [patheffects.withStroke(linewidth=3, foreground="white")]
+    style: dict[str, Any] = {"fontsize": LABEL_PT, "fontweight": "bold", "color": "#222222", "zorder": 5}
+    points, sizes = [], []
+    for row in homes.itertuples():
+        x, y = ax.transData.transform((row.lon, row.lat))
+        probe = ax.text(0, 0, str(row.label), **style)
+        extent = probe.get_window_extent(renderer)
+        probe.remove()
+        pad = 3 * fig.dpi / 72  # the white halo
+        points.append((float(x), float(y)))
+        sizes.append((extent.width + pad, extent.height + pad))
+    radius = (STAR ** 0.5) / 2 * fig.dpi / 72
+    box = ax.get_window_extent(renderer)
+    offsets = label_offsets(points, sizes, radius, (box.x0, box.y0, box.x1, box.y1))
+    for row, (dx, dy), (w, h) in zip(homes.itertuples(), offsets, sizes, strict=True):
+        far = dx and dy or abs(dx) > radius + w / 2 + 4 or abs(dy) > radius + h / 2 + 4
+        ax.annotate(str(row.label), (row.lon, row.lat), xytext=(dx, dy),
+                    textcoords="offset pixels", ha="center", va="center", path_effects=halo,
+                    arrowprops={"arrowstyle": "-", "color": "#444444", "linewidth": 0.6,
+                                "shrinkA": 0, "shrinkB": radius * 72 / fig.dpi}
+                    if far else None, **style)
+
+
 def _points(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows of frame with numeric lat and lon."""
     if frame is None or frame.empty or not {"lat", "lon"} <= set(frame.columns):
@@ -155,22 +229,9 @@ def render_partner_map(
             )
         if not home_points.empty:
             ax.scatter(
-                home_points["lon"], home_points["lat"], s=160, marker="*", color=HOME_COLOUR,
+                home_points["lon"], home_points["lat"], s=STAR, marker="*", color=HOME_COLOUR,
                 edgecolors="white", linewidths=0.5, zorder=4,
             )
-        if not home_points.empty and "label" in home_points.columns:
-            from matplotlib import patheffects
-
-            # West to east, labels alternate below-left and above-right, so two
-            # neighbouring institutions (Samarkand, Andijan) do not cover each other.
-            for i, row in enumerate(home_points.sort_values("lon").itertuples()):
-                left = i % 2 == 0
-                ax.annotate(str(row.label), (row.lon, row.lat),
-                            xytext=(-8, -13) if left else (8, 6), ha="right" if left else "left",
-                            textcoords="offset points", fontsize=9, fontweight="bold",
-                            color="#222222", zorder=5,
-                            path_effects=[patheffects.withStroke(linewidth=3,
-                                                                 foreground="white")])
         if top > 0:
             colourbar = fig.colorbar(
                 plt.cm.ScalarMappable(norm=norm, cmap=SHADE), ax=ax, fraction=0.02, pad=0.01, shrink=0.6
@@ -186,6 +247,8 @@ def render_partner_map(
         ax.set_yticks([])
         for spine in ax.spines.values():
             spine.set_visible(False)
+        if not home_points.empty and "label" in home_points.columns:
+            _home_labels(fig, ax, home_points.sort_values("lon"))
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", bbox_inches="tight", pad_inches=0.05)
         return buffer.getvalue()

@@ -20,6 +20,12 @@ COLOURS: dict[str, str] = {
     "research.international": "#0e6655",
     "research.domestic": "#aab7b8",
     "quota.planned": "#aab7b8",
+    "target.met": "#1e8449",
+    "target.not_met": "#cb4335",
+    "target.open": "#85c1e9",
+    "target.cannot_tell": "#d5d8dc",
+    "participant.staff": "#2e4053",
+    "participant.student": "#f4d03f",
 }
 FALLBACK = ("#5d6d7e", "#a04000", "#117864", "#6c3483")
 
@@ -32,3 +38,20 @@ def colour(meaning: str, index: int = 0) -> str:
 def rgb(meaning: str, index: int = 0) -> tuple[int, int, int]:
     value = colour(meaning, index).lstrip("#")
     return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
+def _luminance(hex_colour: str) -> float:
+    """WCAG relative luminance of ``#rrggbb``."""
+    value = hex_colour.lstrip("#")
+    channels = [int(value[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def label_colour(fill: str) -> str:
+    """The colour of a label written on ``fill``: white or near-black, whichever contrasts
+    more (WCAG): white on the navy of the counts, black on the light greys."""
+    lum = _luminance(fill)
+    on_white = 1.05 / (lum + 0.05)
+    on_dark = (lum + 0.05) / (_luminance("#1a1a1a") + 0.05)
+    return "#ffffff" if on_white >= on_dark else "#1a1a1a"

@@ -6,8 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import pandas as pd
-
+from core.missing import is_missing
 from i18n import t
 
 
@@ -41,6 +40,13 @@ class Table:
     numeric: tuple[bool, ...] = ()  # right-aligned columns
     widths: tuple[float, ...] = ()  # relative column widths
     note: str = ""
+    # A table over several slides or pages says what a continued page continues:
+    # ``carry`` leading columns group the rows ("" = as the row above) and are written again,
+    # with ``continued`` after them, atop a continued slide; the PDF writes ``caption`` and
+    # ``continued`` above a continued page.
+    carry: int = 0
+    caption: str = ""
+    continued: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,26 +60,18 @@ class Section:
     charts: list[Chart] = field(default_factory=list)
     table: Table | None = None
     notes: str = ""
+    # The slides' title for the table (its own slides in the PowerPoint, under the charts'
+    # slides); "" when the table is shown in the PDF only.
+    table_title: str = ""
 
 
 def enum_label(column: str, value: object, lang: str) -> str:
     """The shown word for a listed value: ("mode", "in_person") -> "In person"."""
-    if missing(value):
+    if is_missing(value):
         return t("export.unknown", lang)
     key = f"enum.{column}.{value}"
     text = t(key, lang)
     return str(value).replace("_", " ").capitalize() if text == key else text
 
 
-def missing(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, list | tuple):
-        return False
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-__all__ = ["Chart", "Section", "Series", "Table", "enum_label", "missing"]
+__all__ = ["Chart", "Section", "Series", "Table", "enum_label"]

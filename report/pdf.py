@@ -28,9 +28,11 @@ from fpdf.enums import TableCellFillMode  # noqa: E402
 from fpdf.fonts import FontFace  # noqa: E402
 from matplotlib.axis import Axis  # noqa: E402
 from matplotlib.container import BarContainer  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
+from i18n import fmt  # noqa: E402
 from report import palette  # noqa: E402
+from report.absent import absent_line, kept  # noqa: E402
 from report.model import Chart, Pack, Section, Table, map_png, summary_scope, summary_table  # noqa: E402
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"  # DejaVu ships with matplotlib
@@ -195,25 +197,101 @@ def _layout(pdf: PackPdf, table: Table, size: float) -> tuple[list[float], float
     return [w * scale for w in widths], size
 
 
+PADDING = 1.0  # mm around a cell's text
+MIN_ROWS_WITH_HEADER = 2  # a table (or its rest) starts on a page only with this many rows
+
+
+def _row_heights(pdf: PackPdf, table: Table, widths: list[float], size: float) -> list[float]:
+    """The height (mm) of the header and each row as fpdf2 lays it out: the cell with the
+    most wrapped lines decides."""
+    line = size * 0.48
+    heights = []
+    margin, pdf.c_margin = pdf.c_margin, 0  # a table cell has its padding, not the margin
+    try:
+        for r, cells in enumerate([table.headers] + table.rows):
+            pdf.set_font(FONT, "B" if r == 0 else "", size)
+            lines = max((len(cast(list[str], pdf.multi_cell(
+                w - 2 * PADDING, line, _cell_text(text) or " ", dry_run=True, output="LINES")))
+                for text, w in zip(cells, widths, strict=False)), default=1)
+            heights.append(lines * line + 2 * PADDING)
+    finally:
+        pdf.c_margin = margin
+    return heights
+
+
+def _note_height(pdf: PackPdf, note: str, size: float = 8) -> float:
+    if not note:
+        return 0.0
+    pdf.set_font(FONT, "", size)
+    lines = pdf.multi_cell(0, size * 0.5, note, dry_run=True, output="LINES")
+    return len(cast(list[str], lines)) * size * 0.5 + 1.5
+
+
+def _table_pages(heights: list[float], room: float, full: float, tail: float) -> list[list[int]]:
+    """Rows (indices of heights[1:]) per page: the first page has ``room`` (mm) left, the
+    others ``full``. The table starts on this page only when its header and first
+    MIN_ROWS_WITH_HEADER rows fit (else the first list is empty: a new page); the last
+    page also holds ``tail`` (the note) and never a lone row."""
+    header, rows = heights[0], heights[1:]
+    first = min(MIN_ROWS_WITH_HEADER, len(rows))
+    here = header + sum(rows[:first]) + (tail if first == len(rows) else 0.0) <= room
+    pages: list[list[int]] = [] if here else [[]]
+    space = room if here else full
+    current: list[int] = []
+    used = header
+    for i, height in enumerate(rows):
+        need = height + (tail if i == len(rows) - 1 else 0.0)
+        if current and used + need > space:
+            pages.append(current)
+            current, used, space = [], header, full
+        current.append(i)
+        used += height
+    pages.append(current)
+    if len(pages) > 1 and len(pages[-1]) == 1:  # a lone last row
+        if len(pages[-2]) > 2:
+            pages[-1].insert(0, pages[-2].pop())
+        elif len(pages) == 2 and here and header + sum(rows) + tail <= full:
+            pages = [[], pages[0] + pages[1]]  # the whole table on the next page
+    return pages
+
+
+CAPTION_H = 7.0  # mm: the line naming what a continued page continues, and its air
+
+
 def _table(pdf: PackPdf, table: Table, size: float = 8.5) -> None:
+    """The table in its own pages' chunks, measured: the header on every page, a page's
+    first rows always under their header, no page holding a lone row or a lone note."""
     if not table.rows:
         _paragraph(pdf, table.note or pdf.pack.no_data)
         return
     widths, size = _layout(pdf, table, size)
+    heights = _row_heights(pdf, table, widths, size)
+    full = pdf.page_break_trigger - pdf.t_margin - 1 - (CAPTION_H if table.caption else 0.0)
+    pages = _table_pages(heights, pdf.room - 1, full, _note_height(pdf, table.note) + 1.5)
     align = tuple("RIGHT" if table.numeric and i < len(table.numeric) and table.numeric[i]
                   else "LEFT" for i in range(len(table.headers)))
-    pdf.set_font(FONT, "", size)
-    with pdf.table(
-        col_widths=widths, width=pdf.epw, text_align=align, line_height=size * 0.48,
-        headings_style=FontFace(emphasis="BOLD", fill_color=HEADER_FILL),
-        borders_layout="HORIZONTAL_LINES", padding=1, first_row_as_headings=True,
-        cell_fill_color=(247, 249, 252), cell_fill_mode=TableCellFillMode.ROWS,
-        repeat_headings=1,
-    ) as grid:
-        for cells in [table.headers] + table.rows:
-            row = grid.row()
-            for text in cells:
-                row.cell(_cell_text(text))
+    for n, page in enumerate(pages):
+        if n:
+            pdf.add_page()
+        if not page:
+            continue
+        if n and table.caption:  # what this page continues (a KPI's name in the appendix)
+            pdf.set_font(FONT, "B", 10)
+            mark = f" {table.continued}" if any(pages[:n]) else ""
+            pdf.multi_cell(0, 5, f"{table.caption}{mark}", align="L", new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(CAPTION_H - 5)
+        pdf.set_font(FONT, "", size)
+        with pdf.table(
+            col_widths=widths, width=pdf.epw, text_align=align, line_height=size * 0.48,
+            headings_style=FontFace(emphasis="BOLD", fill_color=HEADER_FILL),
+            borders_layout="HORIZONTAL_LINES", padding=PADDING, first_row_as_headings=True,
+            cell_fill_color=(247, 249, 252), cell_fill_mode=TableCellFillMode.ROWS,
+            repeat_headings=1,
+        ) as grid:
+            for cells in [table.headers] + [table.rows[i] for i in page]:
+                row = grid.row()
+                for text in cells:
+                    row.cell(_cell_text(text))
     pdf.ln(1.5)
     if table.note:
         _paragraph(pdf, table.note, 8)
@@ -235,12 +313,30 @@ def _integer_ticks(axis: Axis) -> None:
         locator.set_params(integer=True)
 
 
+MINUS = "\u2212"
+
+
+def chart_number(value: float, lang: str, percent: bool = False) -> str:
+    """A chart's number in the pack's language: group separators ("1,000", "1 000"), the
+    minus sign (U+2212, never a hyphen), a share as a percentage."""
+    if percent:
+        text = fmt.percent(value, lang, 0)
+    else:
+        text = fmt.number(round(value, 2) if isinstance(value, float) else value, lang)
+    return MINUS + text[1:] if text.startswith("-") else text
+
+
+def bar_label(value: float, lang: str, percent: bool = False) -> str:
+    """A bar's label: the number, or nothing for an empty (zero) bar or segment."""
+    return chart_number(value, lang, percent) if value else ""
+
+
 def _wrap(label: str, width: int) -> str:
     return "\n".join(textwrap.wrap(str(label), width, break_long_words=False)[:3]) or str(label)
 
 
 def chart_png(chart: Chart, width_in: float, height_in: float, cjk: bool = False,
-              title: bool = False) -> bytes:
+              title: bool = False, lang: str = "en") -> bytes:
     """The chart drawn with matplotlib: titles and legends inside the picture, labels
     wrapped at word boundaries, categories as bars (never a line)."""
     categories, series = list(chart.categories), list(chart.series)
@@ -268,12 +364,14 @@ def chart_png(chart: Chart, width_in: float, height_in: float, cjk: bool = False
                     bars = ax.bar(offsets, s.values, width, bottom=start,
                                   color=palette.colour(s.colour, i), label=s.name)
                 if not stacked:
-                    ax.bar_label(bars, labels=[f"{v:g}" if v else "" for v in s.values],
+                    ax.bar_label(bars, labels=[bar_label(v, lang, chart.percent) for v in s.values],
                                  fontsize=7.5, padding=2)
                 base = [b + v for b, v in zip(base, s.values, strict=True)]
             if stacked:
-                ax.bar_label(cast(BarContainer, ax.containers[-1]), labels=[f"{v:g}" if v else "" for v in base],
+                ax.bar_label(cast(BarContainer, ax.containers[-1]),
+                             labels=[bar_label(v, lang, chart.percent) for v in base],
                              fontsize=7.5, padding=2)
+            ticks = FuncFormatter(lambda v, _: chart_number(v, lang, chart.percent))
             spare = max(0, 4 - len(categories)) / 2  # one bar is not a slab
             limits = (-0.5 - spare, len(categories) - 0.5 + spare)
             top = max(base, default=0) or 1
@@ -282,6 +380,7 @@ def chart_png(chart: Chart, width_in: float, height_in: float, cjk: bool = False
                 ax.set_ylim(limits[1], limits[0])  # largest first, as in the tables
                 ax.set_xlim(0, top * 1.15)
                 _integer_ticks(ax.xaxis)
+                ax.xaxis.set_major_formatter(ticks)
             else:
                 # Labels wrap at word boundaries to the room a category has; rotated only
                 # when a single word is still too long for it.
@@ -295,6 +394,7 @@ def chart_png(chart: Chart, width_in: float, height_in: float, cjk: bool = False
                 ax.set_xlim(*limits)
                 ax.set_ylim(0, top * 1.18)
                 _integer_ticks(ax.yaxis)
+                ax.yaxis.set_major_formatter(ticks)
             ax.spines[["top", "right"]].set_visible(False)
             if len(series) > 1:
                 # Below the axis labels, centred: never over a bar, never cut.
@@ -332,7 +432,7 @@ def _charts(pdf: PackPdf, charts: list[Chart]) -> None:
                 pictures.append(None)
                 continue
             height = max(2.9, _chart_height(chart) * 0.9) if per_row == 2 else _chart_height(chart)
-            pictures.append(chart_png(chart, width_mm / 25.4, height, pdf.cjk))
+            pictures.append(chart_png(chart, width_mm / 25.4, height, pdf.cjk, lang=pdf.pack.lang))
         # Titles are text (searchable, never cut by the picture), wrapped to the column.
         pdf.set_font(FONT, "B", 9.5)
         title_h = max(len(cast(list[str], pdf.multi_cell(width_mm, 4.6, c.title, dry_run=True,
@@ -402,7 +502,7 @@ def _cover(pdf: PackPdf, pack: Pack) -> None:
         pdf.image(io.BytesIO(pack.branding.logo), x=pdf.w - pdf.r_margin - 30, y=12, h=22)
     pdf.set_y(40)
     _heading(pdf, pack.title, 22, outline=False)
-    pdf.set_font(FONT, "B", 13 if len(pack.institutions) <= 3 else 10.5)
+    pdf.set_font(FONT, "B", 13 if len(pack.institutions) <= 3 else 12 if len(pack.institutions) <= 8 else 10.5)
     for name in pack.institutions or [pack.label("export.scope.all")]:
         pdf.multi_cell(0, 6.5, name, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
@@ -422,8 +522,11 @@ def _summary(pdf: PackPdf, pack: Pack) -> None:
     _paragraph(pdf, summary_scope(pack))
     _table(pdf, summary_table(pack), 9)
     pdf.ln(2)
+    if pack.targets_met:  # "18 of 30 targets for 2024 met." says what it is
+        _paragraph(pdf, pack.targets_met, 10.5, (0, 0, 0))
     for sentence in pack.summary:
         _paragraph(pdf, f"• {sentence}", 10.5, (0, 0, 0))
+    _paragraph(pdf, absent_line(pack), 9.5)  # what the pack leaves out for want of data
 
 
 def _contents(pdf: PackPdf, pack: Pack) -> None:
@@ -493,13 +596,12 @@ def _key_figures(pdf: PackPdf, pack: Pack) -> None:
 
 
 def _map(pdf: PackPdf, pack: Pack) -> None:
+    if not pack.map_counts:
+        return  # left out: the summary says so (report.absent)
     pdf.add_page()
     pdf.cite("map")
     _heading(pdf, pack.map.title)
     _paragraph(pdf, pack.map.lead)
-    if not pack.map_counts:
-        _paragraph(pdf, pack.no_data)
-        return
     png = map_png(pack, 2400)
     height = _picture_height(png, pdf.epw)
     width = pdf.epw if height <= pdf.room else pdf.epw * pdf.room / height
@@ -517,11 +619,12 @@ def _appendix(pdf: PackPdf, pack: Pack) -> None:
     _heading(pdf, pack.label("pack.appendix.title"))
     _paragraph(pdf, pack.label("pack.appendix.lead"))
     for entry in pack.appendix:
-        rows = [[doc, pack.label("pack.appendix.rows_of", n=n, total=entry.rows), ids]
+        rows = [[doc, pack.label("pack.appendix.rows_of", n=pack.count(n), total=pack.count(entry.rows)), ids]
                 for doc, n, ids in entry.by_document]
         table = Table([pack.label("pack.col.document"), pack.label("pack.col.rows"),
                        pack.label("pack.col.ids")], rows, (False, True, False), (28, 12, 60),
-                      "" if rows else pack.label("pack.appendix.no_rows"))
+                      "" if rows else pack.label("pack.appendix.no_rows"),
+                      caption=f"{entry.label}: {entry.value}", continued=pack.label("pack.continued"))
         if 18 + _table_height(table, 2) > pdf.room:
             pdf.add_page()
         pdf.set_font(FONT, "B", 10)
@@ -538,18 +641,25 @@ def write_pdf(path: str | Path | IO[bytes], pack: Pack) -> Path | IO[bytes]:
     _summary(pdf, pack)
     _contents(pdf, pack)
     _key_figures(pdf, pack)
-    if pack.trends is not None:
-        _section(pdf, pack.trends, new_page=True)
+    trends = kept(pack.trends)
+    if trends is not None:
+        _section(pdf, trends, new_page=True)
     _map(pdf, pack)
-    for section in pack.sections:
-        _section(pdf, section)
-        if section.key == "partners":
-            agreements = pack.agreements
+    for whole in pack.sections:
+        section = kept(whole)  # None: no data, left out (the summary names it)
+        if section is not None:
+            _section(pdf, section)
+        agreements = kept(pack.agreements) if whole.key == "partners" else None
+        if agreements is not None:
             _section(pdf, agreements, new_page=True)
             renewals = Section("renewals", pack.label("export.renewals.title"),
                                pack.renewals.note if pack.renewals.rows else "")
             _section(pdf, renewals, pack.renewals)
-    for n, section in enumerate(pack.research):
+            dormant = kept(pack.dormant)
+            if dormant is not None:
+                _section(pdf, dormant)
+    research = [s for s in map(kept, pack.research) if s is not None]
+    for n, section in enumerate(research):
         _section(pdf, section, new_page=n == 0, part="")
     _appendix(pdf, pack)
     _section(pdf, Section("sources", pack.label("pack.sources.title"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import io
+from dataclasses import replace
 from pathlib import Path
 from typing import IO
 
@@ -26,6 +27,7 @@ from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
 from report import palette
+from report.absent import absent_line, kept
 from report.model import Chart, Pack, Section, Table, map_png, summary_scope, summary_table
 
 SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)  # 16:9
@@ -40,9 +42,6 @@ CHART_TYPES = {
     "stacked_bar": XL_CHART_TYPE.BAR_STACKED,
     "pie": XL_CHART_TYPE.PIE,
 }
-TABLE_ROWS = 12  # rows of a table per slide; the table continues on the next slide
-APPENDIX_ROWS = 8
-ROW_H = Inches(0.36)
 BAR_CATEGORIES = 15  # a bar chart shows the top 15; the annex has the rest
 LAYOUT_TITLE, LAYOUT_TITLE_ONLY = 0, 5
 
@@ -136,8 +135,20 @@ def text_box(slide: Slide, left: int, top: int, width: int, height: int, text: s
     return box
 
 
+# Number formats carry the language's locale (an LCID, honoured by PowerPoint and
+# LibreOffice: "1,000" in English, "1 000" in Russian and Uzbek), a true minus sign, and an
+# empty zero section for data labels (a zero-width stacked segment shows no "0").
+LCID = {"en": "[$-409]", "ru": "[$-419]", "uz": "[$-443]"}
+
+
+def number_format(lang: str, percent: bool = False, zero: bool = True) -> str:
+    """An Excel number format: ``number_format("ru") == '[$-419]#,##0;"−"#,##0;0'``."""
+    body = "0%" if percent else "#,##0"
+    return f'{LCID.get(lang, "")}{body};"\u2212"{body};' + (body.replace("#,##", "") if zero else "")
+
+
 def add_chart(slide: Slide, chart: Chart, left: int, top: int, width: int, height: int,
-              no_data: str) -> GraphicFrame | None:
+              no_data: str, lang: str = "en") -> GraphicFrame | None:
     """A native chart, or the chart's title and the no-data sentence when it is empty."""
     if chart.empty:
         text_box(slide, left, top, width, Inches(0.5), chart.title, 14, True)
@@ -165,12 +176,13 @@ def add_chart(slide: Slide, chart: Chart, left: int, top: int, width: int, heigh
     native.font.size = Pt(11)
     plot = native.plots[0]
     plot.has_data_labels = True
-    plot.data_labels.number_format = "0%" if chart.percent else "0"
+    plot.data_labels.number_format = number_format(lang, chart.percent, zero=False)
     plot.data_labels.number_format_is_linked = False
     if chart.kind == "pie":
         native.has_legend = True
         native.legend.position = XL_LEGEND_POSITION.BOTTOM
         native.legend.include_in_layout = False
+        plot.data_labels.position = XL_LABEL_POSITION.OUTSIDE_END  # on white, never on a slice
         for i, point in enumerate(plot.series[0].points):
             point.format.fill.solid()
             point.format.fill.fore_color.rgb = _rgb(palette.colour(series[0].colour, i))
@@ -186,12 +198,20 @@ def add_chart(slide: Slide, chart: Chart, left: int, top: int, width: int, heigh
         plot.overlap = 100
     axis = native.value_axis
     axis.has_major_gridlines = True
-    axis.tick_labels.number_format = "0"
+    axis.tick_labels.number_format = number_format(lang)
     axis.tick_labels.number_format_is_linked = False
     axis.minimum_scale = 0
     for i, (plot_series, s) in enumerate(zip(plot.series, series, strict=True)):
+        fill = palette.colour(s.colour, i)
         plot_series.format.fill.solid()
-        plot_series.format.fill.fore_color.rgb = _rgb(palette.colour(s.colour, i))
+        plot_series.format.fill.fore_color.rgb = _rgb(fill)
+        if chart.kind.startswith("stacked"):  # labels inside the bars: white on navy
+            labels = plot_series.data_labels
+            labels.number_format = number_format(lang, chart.percent, zero=False)
+            labels.number_format_is_linked = False
+            labels.show_value = True
+            labels.font.size = Pt(11)
+            labels.font.color.rgb = _rgb(palette.label_colour(fill))
     return graphic
 
 
@@ -243,21 +263,96 @@ def column_widths(table: Table, width: int, font_size: float) -> tuple[list[int]
     return [int(w * scale) for w in widths], size
 
 
+# A table's rows are measured before they are laid out: each cell's text wrapped at its
+# column's width with DejaVu Sans (what LibreOffice draws when Calibri is missing; wider
+# than Calibri, so PowerPoint never needs more lines), one line LINE_SPACING em high.
+LINE_SPACING = 1.22
+CELL_PAD = Pt(2)  # top and bottom margin of a cell
+MIN_ROW = Inches(0.3)  # a one-line row still gets some air
+_REGULAR_FONT = _BOLD_FONT.with_name("DejaVuSans.ttf")
+
+
+@functools.lru_cache(maxsize=2)
+def _face(bold: bool) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(_BOLD_FONT if bold else _REGULAR_FONT), 100)
+
+
+def wrapped_lines(text: str, width: int, size: float, bold: bool = False) -> int:
+    """Lines ``text`` takes in a column ``width`` EMU wide at ``size`` pt: words wrap at
+    breaking spaces (a no-break space holds "3 435 239 RUB" together); a word longer than
+    the line runs on over as many lines as it needs."""
+    face = _face(bold)
+    room = max(width / Pt(1) * 100 / size, 1.0)  # in the ruler's units (100 pt)
+    space = face.getlength(" ")
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        count, used = 1, 0.0
+        for word in paragraph.split(" "):
+            length = face.getlength(word)
+            if used and used + space + length > room:
+                count, used = count + 1, 0.0
+            used += (space if used else 0.0) + length
+            while used > room:  # a word wider than the column
+                count, used = count + 1, used - room
+        lines += count
+    return lines
+
+
+def row_heights(table: Table, widths: list[int], size: float,
+                min_row: int = MIN_ROW) -> list[int]:
+    """The height (EMU) of the header and each row: its tallest cell, wrapped."""
+    line = Pt(size * LINE_SPACING)
+    heights = []
+    for r, cells in enumerate([table.headers] + table.rows):
+        lines = max((wrapped_lines(str(text), w - 2 * CELL_MARGIN, size, r == 0)
+                     for text, w in zip(cells, widths, strict=False)), default=1)
+        heights.append(max(min_row, int(lines * line + 2 * CELL_PAD + Pt(2))))
+    return heights
+
+
+def paginate(heights: list[int], room: int, first: list[int] | None = None) -> list[list[int]]:
+    """Row indices (of ``heights[1:]``, the rows under the header ``heights[0]``) per page so
+    each page's header and rows fit ``room``; a page holds one row at least, and the last
+    page never a lone row while the page before it can give one. ``first``: each row's
+    height when it opens a continued page (its group written again, ``Table.carry``)."""
+    opening = (first or heights)[1:]
+    pages: list[list[int]] = [[]]
+    used = heights[0]
+    for i, height in enumerate(heights[1:]):
+        if pages[-1] and used + height > room:
+            pages.append([])
+            used = heights[0]
+            height = opening[i]
+        pages[-1].append(i)
+        used += height
+    if len(pages) > 1 and len(pages[-1]) == 1 and len(pages[-2]) > 2:
+        moved = pages[-2][-1]
+        if heights[0] + opening[moved] + heights[1 + pages[-1][0]] <= room:
+            pages[-1].insert(0, pages[-2].pop())
+    return pages
+
+
 def add_table(slide: Slide, table: Table, left: int, top: int, width: int, font_size: float = 11,
-              row_height: int = ROW_H) -> GraphicFrame:
+              layout: tuple[list[int], float] | None = None,
+              min_row: int = MIN_ROW) -> GraphicFrame:
     """A native table with table.widths as shares of width (widened so no word is broken
-    mid-word, the font smaller where needed); numbers right-aligned."""
+    mid-word, the font smaller where needed); numbers right-aligned. Each row is as high as
+    its wrapped text (``row_heights``); ``layout``: column widths and font size already
+    chosen for the whole table (a table over several slides keeps its columns)."""
+    widths, font_size = layout or column_widths(table, width, font_size)
+    heights = row_heights(table, widths, font_size, min_row)
     rows, columns = len(table.rows) + 1, len(table.headers)
-    shape = slide.shapes.add_table(rows, columns, left, top, width, row_height * rows)
+    shape = slide.shapes.add_table(rows, columns, left, top, width, sum(heights))
     grid = shape.table
-    widths, font_size = column_widths(table, width, font_size)
     for i, column_width in enumerate(widths):
         grid.columns[i].width = Emu(column_width)
+    for r, height in enumerate(heights):
+        grid.rows[r].height = Emu(height)
     for r, cells in enumerate([table.headers] + table.rows):
         for c, text in enumerate(cells):
             cell = grid.cell(r, c)
             cell.text = str(text)
-            cell.margin_top = cell.margin_bottom = Pt(2)
+            cell.margin_top = cell.margin_bottom = CELL_PAD
             cell.margin_left = cell.margin_right = CELL_MARGIN
             for paragraph in cell.text_frame.paragraphs:
                 paragraph.font.size = Pt(font_size)
@@ -267,8 +362,39 @@ def add_table(slide: Slide, table: Table, left: int, top: int, width: int, font_
     return shape
 
 
-def _chunks(rows: list, size: int) -> list[list]:
-    return [rows[i:i + size] for i in range(0, len(rows), size)] or [[]]
+def table_pages(table: Table, width: int, font_size: float, room: int,
+                min_row: int = MIN_ROW) -> tuple[tuple[list[int], float], list[Table]]:
+    """The table's column widths and font (for all its pages) and the table cut into pages
+    whose measured rows fit ``room`` (EMU) under the header."""
+    layout = column_widths(table, width, font_size)
+    heights = row_heights(table, *layout, min_row)
+    carried = _carried(table)
+    if carried is None:
+        pages = paginate(heights, room)
+        return layout, [replace(table, rows=[table.rows[i] for i in page]) for page in pages]
+    # a continued slide's first row repeats its group (and is measured so)
+    first = row_heights(replace(table, rows=carried), *layout, min_row)
+    pages = paginate(heights, room, first)
+    return layout, [replace(table, rows=[carried[i] if n and i == page[0] else table.rows[i]
+                                         for i in page]) for n, page in enumerate(pages)]
+
+
+def _carried(table: Table) -> list[list] | None:
+    """Every row with its ``carry`` group cells written out (blank: as the row above) and
+    marked continued; None when the table has no groups."""
+    if not table.carry:
+        return None
+    rows, last = [], [""] * table.carry
+    for row in table.rows:
+        last = [cell if str(cell) else above for cell, above in zip(row[:table.carry], last, strict=True)]
+        marked = [f"{cell} {table.continued}".strip() if not str(row[i]) else cell
+                  for i, cell in enumerate(last)]
+        rows.append(marked + list(row[table.carry:]))
+    return rows
+
+
+FOOTER_TOP = SLIDE_H - FOOTER_H - Inches(0.05)
+BODY_ROOM = FOOTER_TOP - Inches(0.1) - BODY_TOP  # from the body's top to above the footer
 
 
 # ---------------------------------------------------------------- slides
@@ -289,18 +415,7 @@ def _cover(deck: Deck, pack: Pack) -> None:
     if pack.branding and pack.branding.logo:
         slide.shapes.add_picture(io.BytesIO(pack.branding.logo), SLIDE_W - MARGIN - Inches(1.8),
                                  Inches(0.8), height=Inches(1.5))
-    subtitle = slide.placeholders[1]
-    subtitle.left, subtitle.top = MARGIN, Inches(2.45)
-    subtitle.width, subtitle.height = SLIDE_W - 2 * MARGIN, Inches(1.9)
-    frame = subtitle.text_frame
-    frame.word_wrap = True
-    names = pack.institutions or [pack.label("export.scope.all")]
-    size = 22 if len(names) <= 2 else 16 if len(names) <= 4 else 12
-    for i, name in enumerate(names):
-        p = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-        p.text = name
-        p.alignment = PP_ALIGN.LEFT
-        p.font.size = Pt(size)
+    _cover_names(slide, pack.institutions or [pack.label("export.scope.all")])
     as_of = pack.as_of + (" " + pack.label("pack.as_of_default") if pack.as_of_default else "")
     lines = [
         f"{pack.label('export.scope')}: {pack.scope_words}",
@@ -317,17 +432,63 @@ def _cover(deck: Deck, pack: Pack) -> None:
     deck._footer(slide)
 
 
+NAME_COLOUR = RGBColor(0x26, 0x26, 0x26)
+COVER_NAMES = (Inches(2.45), Inches(1.95))  # top and height of the institutions' names
+
+
+def _cover_names(slide: Slide, names: list[str]) -> None:
+    """The institutions on the cover at a readable size: one column up to three, else two
+    (up to eight names); the largest of 22-14 pt at which every column's wrapped names fit."""
+    columns = 1 if len(names) <= 3 else 2
+    per = -(-len(names) // columns)
+    chunks = [names[i:i + per] for i in range(0, len(names), per)]
+    gap = Inches(0.3)
+    width = int((SLIDE_W - 2 * MARGIN - gap * (columns - 1)) / columns)
+    top, height = COVER_NAMES
+    room = width - Inches(0.2)  # the text frame's left and right inset
+    size = next((size for size in (22, 20, 18, 16) if max(
+        sum(wrapped_lines(name, room, size) for name in chunk) * Pt(size * 1.2)
+        + Pt(size * 0.3) * (len(chunk) - 1) for chunk in chunks) <= height - Inches(0.1)), 14)
+    subtitle = slide.placeholders[1]  # the first column: the slide's own subtitle
+    boxes = [subtitle] + [slide.shapes.add_textbox(MARGIN + i * (width + gap), top, width, height)
+                          for i in range(1, len(chunks))]
+    subtitle.left, subtitle.top, subtitle.width, subtitle.height = MARGIN, top, width, height
+    for box, chunk in zip(boxes, chunks, strict=True):
+        frame = box.text_frame
+        frame.word_wrap = True
+        frame.vertical_anchor = MSO_ANCHOR.TOP
+        for i, name in enumerate(chunk):
+            p = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+            p.text = name
+            p.alignment = PP_ALIGN.LEFT
+            p.font.size = Pt(size)
+            p.font.color.rgb = NAME_COLOUR
+            p.space_after = Pt(size * 0.3)
+
+
 def _summary(deck: Deck, pack: Pack) -> None:
     """Slide 2: the scope, the headline figures with their change, the sentences."""
     slide = deck.slide(pack.label("pack.summary.title"),
                        summary_scope(pack))
     width = SLIDE_W - 2 * MARGIN
-    add_table(slide, summary_table(pack), MARGIN, BODY_TOP, int(width * 0.55), 10, Inches(0.3))
+    table = summary_table(pack)
+    layout, min_row = _one_slide(table, int(width * 0.55), 10, Inches(0.3))
+    add_table(slide, table, MARGIN, BODY_TOP, int(width * 0.55), layout=layout, min_row=min_row)
     left = MARGIN + int(width * 0.58)
+    lines = [pack.targets_met] if pack.targets_met else []  # "18 of 30 targets for 2024 met."
+    lines += [f"• {s}" for s in pack.summary]
     box = text_box(slide, left, BODY_TOP, width - int(width * 0.58),
-                   SLIDE_H - BODY_TOP - FOOTER_H - Inches(0.3), [f"• {s}" for s in pack.summary], 14)
+                   SLIDE_H - BODY_TOP - FOOTER_H - Inches(0.3), lines, 13)
     for paragraph in box.text_frame.paragraphs:
-        paragraph.space_after = Pt(8)
+        paragraph.space_after = Pt(7)
+    if pack.targets_met:
+        box.text_frame.paragraphs[0].font.bold = True
+    absent = absent_line(pack)
+    if absent:  # what the pack leaves out, in grey under the sentences
+        paragraph = box.text_frame.add_paragraph()
+        paragraph.text = absent
+        paragraph.font.size = Pt(12)
+        paragraph.font.color.rgb = GREY
 
 
 def _fitting_size(text: str, room: int, sizes: tuple[float, ...]) -> float:
@@ -371,19 +532,17 @@ def _all_figures(deck: Deck, pack: Pack) -> None:
     slide = deck.slide(pack.label("pack.all_figures"), pack.label("export.kpis.lead"),
                        "\n\n".join(f"{row[0]}: {row[2]}" for row in table.rows))
     width = int((SLIDE_W - 2 * MARGIN - Inches(0.4)) / 2)
-    for i, rows in enumerate((short.rows[:half], short.rows[half:])):
-        add_table(slide, Table(short.headers, rows, short.numeric, short.widths),
-                  MARGIN + i * (width + Inches(0.4)), BODY_TOP + Inches(0.1), width, 13,
-                  Inches(0.52))
+    halves = [Table(short.headers, rows, short.numeric, short.widths)
+              for rows in (short.rows[:half], short.rows[half:])]
+    # both halves in one font: the taller half decides it
+    layout, min_row = max((_one_slide(h, width, 13, Inches(0.52), BODY_ROOM - Inches(0.1))
+                           for h in halves), key=lambda fit: (-fit[0][1], -fit[1]))
+    for i, half_table in enumerate(halves):
+        add_table(slide, half_table, MARGIN + i * (width + Inches(0.4)),
+                  BODY_TOP + Inches(0.1), width, layout=layout, min_row=min_row)
     if pack.by_institution is not None:
-        table = pack.by_institution
-        for n, rows in enumerate(_chunks(table.rows, 8), start=1):
-            title = pack.label("export.kpis.by_institution")
-            if len(table.rows) > 8:
-                title += f" ({n}/{(len(table.rows) + 7) // 8})"
-            slide = deck.slide(title)
-            add_table(slide, Table(table.headers, rows, table.numeric, table.widths), MARGIN,
-                      BODY_TOP, SLIDE_W - 2 * MARGIN, 12, Inches(0.5))
+        _table_slides(deck, pack, pack.label("export.kpis.by_institution"),
+                      pack.by_institution, font=12, min_row=Inches(0.45))
 
 
 def _chart_slides(deck: Deck, pack: Pack, section: Section, per_slide: int = 2) -> None:
@@ -397,30 +556,43 @@ def _chart_slides(deck: Deck, pack: Pack, section: Section, per_slide: int = 2) 
         height = SLIDE_H - BODY_TOP - FOOTER_H - Inches(0.25)
         for i, chart in enumerate(group):
             add_chart(slide, chart, MARGIN + i * (width + gap), BODY_TOP, width, height,
-                      pack.no_data)
+                      pack.no_data, pack.lang)
 
 
 def _table_slides(deck: Deck, pack: Pack, title: str, table: Table, lead: str = "",
-                  notes: str = "", rows_per_slide: int = TABLE_ROWS, font: int = 11) -> None:
-    chunks = _chunks(table.rows, rows_per_slide)
-    for n, rows in enumerate(chunks, start=1):
-        slide_title = title + (f" ({n}/{len(chunks)})" if len(chunks) > 1 else "")
+                  notes: str = "", font: float = 11, min_row: int = MIN_ROW) -> None:
+    """The table over as many slides as its measured rows need ("(2/3)" in the title)."""
+    if not table.rows:
+        slide = deck.slide(title, lead, notes)
+        text_box(slide, MARGIN, Inches(3.0), SLIDE_W - 2 * MARGIN, Inches(1),
+                 table.note or pack.no_data, 18, colour=GREY, align=PP_ALIGN.CENTER)
+        return
+    width = SLIDE_W - 2 * MARGIN
+    layout, pages = table_pages(table, width, font, BODY_ROOM, min_row)
+    for n, page in enumerate(pages, start=1):
+        slide_title = title + (f" ({n}/{len(pages)})" if len(pages) > 1 else "")
         slide = deck.slide(slide_title, lead if n == 1 else "", notes)
-        if not rows:
-            text_box(slide, MARGIN, Inches(3.0), SLIDE_W - 2 * MARGIN, Inches(1),
-                     table.note or pack.no_data, 18, colour=GREY, align=PP_ALIGN.CENTER)
-            continue
-        add_table(slide, Table(table.headers, rows, table.numeric, table.widths), MARGIN,
-                  BODY_TOP, SLIDE_W - 2 * MARGIN, font)
+        add_table(slide, page, MARGIN, BODY_TOP, width, layout=layout, min_row=min_row)
+
+
+def _one_slide(table: Table, width: int, font: float, min_row: int,
+               room: int = BODY_ROOM) -> tuple[tuple[list[int], float], int]:
+    """The column layout and row height at which the whole table fits ``room`` on one
+    slide: the font shrinks (to SMALLEST) and the rows' air with it."""
+    size = font
+    while True:
+        row = int(min_row * size / font)
+        layout = column_widths(table, width, size)
+        if sum(row_heights(table, *layout, row)) <= room or layout[1] <= SMALLEST:
+            return layout, row
+        size = max(SMALLEST, layout[1] - 1)
 
 
 def _map(deck: Deck, pack: Pack) -> None:
+    if not pack.map_counts:
+        return  # left out: the summary says so (report.absent)
     slide = deck.slide(pack.map.title, pack.map.lead,
                        pack.label("kpi.partners.definition"))
-    if not pack.map_counts:
-        text_box(slide, MARGIN, Inches(3.2), SLIDE_W - 2 * MARGIN, Inches(1), pack.no_data, 20,
-                 colour=GREY, align=PP_ALIGN.CENTER)
-        return
     box_w = SLIDE_W - 2 * MARGIN
     box_h = SLIDE_H - BODY_TOP - FOOTER_H - Inches(0.2)
     picture = slide.shapes.add_picture(io.BytesIO(map_png(pack, 2400)), MARGIN, BODY_TOP)
@@ -431,17 +603,25 @@ def _map(deck: Deck, pack: Pack) -> None:
 
 
 def _agreements(deck: Deck, pack: Pack) -> None:
-    section = pack.agreements
+    section = kept(pack.agreements)
+    if section is None:
+        return
     _chart_slides(deck, pack, section)
     renewals = pack.renewals
-    lead = section.lead if renewals.rows else f"{section.lead} {renewals.note}"
     assert section.table is not None  # the agreements section always has its list
-    _table_slides(deck, pack, pack.label("pack.agreements.list"), section.table, lead,
-                  section.notes)
+    # what the list holds (and "none due", when so); what counts as an outcome: the notes
+    lead = pack.label("pack.agreements.active_lead")
+    lead = lead if renewals.rows else f"{lead} {renewals.note}"
+    _table_slides(deck, pack, pack.label("pack.agreements.active_list"),
+                  replace(section.table, note=""), lead, f"{section.table.note}\n{section.notes}")
     if renewals.rows:
         deck.part = "renewals"
         _table_slides(deck, pack, pack.label("export.renewals.title"), renewals, renewals.note,
                       pack.label("kpi.agreements_expiring.definition"))
+    dormant = kept(pack.dormant)
+    if dormant is not None and dormant.table is not None:  # the agreements_dormant rows
+        deck.part = "dormant"
+        _table_slides(deck, pack, dormant.title, dormant.table, dormant.lead, dormant.notes)
 
 
 def _appendix(deck: Deck, pack: Pack) -> None:
@@ -454,12 +634,14 @@ def _appendix(deck: Deck, pack: Pack) -> None:
         for i, (doc, n, ids) in enumerate(documents):
             first = i == 0
             rows.append([entry.label if first else "", entry.value if first else "",
-                         str(entry.rows) if first else "",
-                         f"{doc} ({n})" if entry.by_document else doc, ids])
-    table = Table(headers, rows, (False, True, True, False, False), (17, 10, 9, 22, 42))
-    notes = "\n\n".join(f"{e.label} ({e.rows}): {e.definition}" for e in pack.appendix)
+                         pack.count(entry.rows) if first else "",
+                         f"{doc} ({pack.count(n)})" if entry.by_document else doc, ids])
+    # a KPI whose documents run onto the next slide keeps its name there
+    table = Table(headers, rows, (False, True, True, False, False), (17, 10, 9, 22, 42),
+                  carry=1, continued=pack.label("pack.continued"))
+    notes = "\n\n".join(f"{e.label} ({pack.count(e.rows)}): {e.definition}" for e in pack.appendix)
     _table_slides(deck, pack, pack.label("pack.appendix.title"), table,
-                  pack.label("pack.appendix.lead"), notes, APPENDIX_ROWS, 10)
+                  pack.label("pack.appendix.lead"), notes, 10)
 
 
 def write_pptx(path: str | Path | IO[bytes], pack: Pack) -> Path | IO[bytes]:
@@ -470,25 +652,35 @@ def write_pptx(path: str | Path | IO[bytes], pack: Pack) -> Path | IO[bytes]:
     _summary(deck, pack)
     _big_numbers(deck, pack)
     _all_figures(deck, pack)
-    if pack.trends is not None:
+    trends = kept(pack.trends)
+    if trends is not None:
         deck.part = "trends"
-        _chart_slides(deck, pack, pack.trends)
+        _chart_slides(deck, pack, trends)
     deck.part = "map"
     _map(deck, pack)
-    for section in pack.sections:
-        deck.part = section.key
-        _chart_slides(deck, pack, section)
-        if section.key == "grants" and section.table is not None:
-            _table_slides(deck, pack, pack.label("pack.grants.list"), section.table,
-                          pack.label("pack.grants.lead"), section.notes, font=10)
-        if section.key == "partners":
+    for whole in pack.sections:
+        section = kept(whole)  # None: no data, left out (the summary names it)
+        if section is not None:
+            deck.part = section.key
+            _chart_slides(deck, pack, section)
+            if section.table_title and section.table is not None and section.table.rows:
+                _table_slides(deck, pack, section.table_title, section.table,  # its own slides
+                              section.table.note if section.charts else section.lead,
+                              section.notes, font=10)
+            if section.key == "grants" and section.table is not None and section.table.rows:
+                _table_slides(deck, pack, pack.label("pack.grants.list"), section.table,
+                              pack.label("pack.grants.lead"), section.notes, font=10)
+        if whole.key == "partners":
             deck.part = "agreements"
             _agreements(deck, pack)
     deck.part = ""  # joint papers: from the publication exports, not the documents
-    for section in pack.research:
+    for whole in pack.research:
+        section = kept(whole)
+        if section is None:
+            continue
         if section.charts:
             _chart_slides(deck, pack, section)
-        if section.table is not None:
+        if section.table is not None and section.table.rows:
             _table_slides(deck, pack, section.title, section.table,
                           "" if section.charts else section.lead, section.notes, font=10)
     deck.part = "appendix"

@@ -28,6 +28,7 @@ from i18n import fmt, t
 from loaders.documents import document_path
 from loaders.privacy import Privacy, source_document
 from metrics.documents import SOURCE_TABLES, DocumentIndex, cited, quote_of, row_ids
+from report.cells import DATE_STYLE
 from report.parts import Table
 
 Tables = Mapping[str, pd.DataFrame]
@@ -168,6 +169,11 @@ class Register:
     def cites_line(self, numbers: Iterable[int], limit: int = 90) -> str:
         """"Sources: [1], [2], [4]–[7]" for a slide or a page ("" when none); a list longer
         than ``limit`` characters ends with "…" (the register lists them all)."""
+        text = self.numbers_text(numbers, limit)
+        return t("pack.sources.cites", self.lang, numbers=text) if text else ""
+
+    def numbers_text(self, numbers: Iterable[int], limit: int = 90) -> str:
+        """"[1], [2], [4]–[7]" ("" when none), cut with "…" after ``limit`` characters."""
         shown = sorted(set(numbers))
         if not shown:
             return ""
@@ -182,7 +188,7 @@ class Register:
         text = ", ".join(parts)
         if len(text) > limit:
             text = text[:limit].rsplit(",", 1)[0] + ", …"
-        return t("pack.sources.cites", self.lang, numbers=text)
+        return text
 
 
 def _plain_title(title: str) -> str:
@@ -248,7 +254,7 @@ def _entry(number: int, ref: str, index: DocumentIndex, privacy: Privacy, lang: 
         address = t("pack.sources.no_address", lang)
     date = ""
     if doc.published_on is not None and not pd.isna(doc.published_on):
-        date = fmt.date_text(doc.published_on, lang, doc.published_on_precision or "day", style="medium")
+        date = fmt.date_text(doc.published_on, lang, doc.published_on_precision or "day", style=DATE_STYLE)
     return Entry(
         number, doc.doc_id, privacy.text(doc.title) or doc.title,
         "" if hidden else privacy.author(doc.author or ""),

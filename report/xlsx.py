@@ -22,10 +22,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from loaders.cells import set_text_cell
-from metrics import KPIS
+from metrics import KPI_BY_NAME, KPIS
 from metrics.figure import SHOWN, Figure
 from report.figure_words import note_text
 from report.model import Pack, Table
+from report.targets import BY_YEAR, year_header
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -182,6 +183,75 @@ def _by_institution_sheet(book: Workbook, pack: Pack, used: set[str]) -> None:
         sheet.append(row)
 
 
+def _targets_sheet(book: Workbook, pack: Pack, used: set[str]) -> None:
+    """Targets against actual as numbers: the target and the actual with their KPI's number
+    format (the actual empty when it is not known: the state says why), the share reached
+    as a percentage, and the result in words."""
+    frame = pack.targets
+    if frame is None or frame.empty:
+        return
+    sheet = book.create_sheet(_title(pack.label("pack.sheet.targets_results"), used))
+    for letter, width in zip("ABCDEFGH", (14, 8, 34, 14, 14, 18, 12, 20), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A4"
+    sheet.append([cell(sheet, pack.label("pack.targets.notes"), Font(italic=True))])
+    sheet.append([])
+    sheet.append(_header(sheet, [pack.label("export.col.institution"), pack.label("export.col.year"),
+                                 pack.label("export.col.kpi"), pack.label("page.overview.col.target"),
+                                 pack.label("page.overview.col.actual"), pack.label("pack.annex.col.state"),
+                                 pack.label("page.overview.col.reached"),
+                                 pack.label("pack.targets.col.result")]))
+    rows = pack.targets_rows()
+    for row in rows:
+        kpi = KPI_BY_NAME[str(row["metric"])]
+        form = NUMBER_FORMATS.get(kpi.unit, "General")
+        actual = row["actual"] if row["state"] in SHOWN else None
+        share = row["share_reached"] if row["state"] in SHOWN else None
+        sheet.append([cell(sheet, row["_name"]), cell(sheet, int(row["year"])),
+                      cell(sheet, pack.label(kpi.label_key)),
+                      cell(sheet, _plain_number(row["target"], kpi.unit), number_format=form),
+                      cell(sheet, _plain_number(actual, kpi.unit), number_format=form),
+                      cell(sheet, pack.label(f"pack.annex.state.{row['state']}")),
+                      cell(sheet, _plain_number(share, "share"), number_format="0.0%"),
+                      cell(sheet, pack.label(f"pack.targets.result.{row['result']}"))])
+
+
+def _plain_number(value: object, unit: str) -> int | float | None:
+    """A number for a cell (None for a missing one; a whole count as an int)."""
+    if value is None or isinstance(value, str):
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    if number != number:
+        return None
+    return int(number) if unit == "count" and number.is_integer() else number
+
+
+def _by_year_sheet(book: Workbook, pack: Pack, used: set[str]) -> None:
+    """The headline figures by year: per institution and figure, a number column and a
+    state column per year."""
+    years = pack.year_figures
+    if years is None:
+        return
+    sheet = book.create_sheet(_title(pack.label("pack.sheet.by_year"), used))
+    sheet.column_dimensions["A"].width = 14
+    sheet.column_dimensions["B"].width = 34
+    sheet.freeze_panes = "C2"
+    headers = [pack.label("export.col.institution"), pack.label("export.col.kpi")]
+    for year in years.years:
+        headers += [year_header(year, years, pack.lang), pack.label("pack.annex.col.state")]
+    sheet.append(_header(sheet, headers))
+    for institution in years.institutions:
+        for name in BY_YEAR:
+            row = [cell(sheet, pack.short_name(institution)),
+                   cell(sheet, pack.label(KPI_BY_NAME[name].label_key))]
+            for year in years.years:
+                row += _number_cells(sheet, years.figures[(institution, year)][name], pack)  # type: ignore[arg-type]
+            sheet.append(row)
+
+
 def write_xlsx(path: str | Path | IO[bytes], pack: Pack, rows_per_sheet: int = EXCEL_ROWS
                ) -> Path | IO[bytes]:
     """Write the annex of the pack to path (``rows_per_sheet``: Excel's limit; smaller in
@@ -197,6 +267,8 @@ def write_xlsx(path: str | Path | IO[bytes], pack: Pack, rows_per_sheet: int = E
     elif pack.by_institution is not None:
         _table_sheets(book, pack.label("export.sheet.by_institution"), pack.by_institution,
                       used)
+    _targets_sheet(book, pack, used)
+    _by_year_sheet(book, pack, used)
     for kpi in KPIS:
         table = pack.evidence_tables.get(kpi.name)
         if table is None:

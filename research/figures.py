@@ -196,6 +196,13 @@ def _joint_by_pair(research: Research, tables, scope: Scope, years) -> dict[tupl
     return pairs
 
 
+def joint_papers_by_pair(research: Research, tables, scope: Scope) -> dict[tuple[str, str], set[str]]:
+    """(institution_id, partner_id) -> the ids of that institution's joint papers with that
+    partner, published in the scope's years (every year when it has none): an agreement's
+    joint papers in the pack's agreement outcomes."""
+    return _joint_by_pair(research, tables, scope, (scope.year_from, scope.year_to))
+
+
 def agreements_without_papers(research: Research, tables, scope: Scope) -> pd.DataFrame:
     """Active agreements (in scope, on the as-of date) whose institution has no joint
     paper with the partner in the IRN window: agreement_id, institution_id, partner_id, kind."""

@@ -9,10 +9,50 @@ if str(ROOT) not in sys.path:
 
 
 import itertools  # noqa: E402
+import os  # noqa: E402
+import re  # noqa: E402
 
 import pytest  # noqa: E402
 
 _db_counter = itertools.count(1)
+# Under pytest-xdist (`make test` runs two workers) each worker is its own process with its
+# own PostgreSQL server; the worker's name keeps database names apart on a shared
+# COOP_TEST_PG_URL server too.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+# A test module that builds something once for all its tests (a fixture of module, class or
+# package scope: a loaded dataset, a built pack, a running app) runs on one worker, so it is
+# built once; every other test is handed out on its own to whichever worker is free.
+_SHARED_SCOPE = re.compile(r"""scope\s*=\s*["'](module|class|package)["']""")
+
+
+def _shares_fixtures(module: str) -> bool:
+    try:
+        return bool(_SHARED_SCOPE.search((ROOT / module).read_text(encoding="utf-8")))
+    except OSError:
+        return False
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """For ``-n N`` (xdist's default ``--dist load``): xdist's load-scope scheduler, its unit
+    a whole module only where the module shares fixtures (see `_shares_fixtures`), else one
+    test. Units go out largest first (xdist's ``loadscopereorder``); node ids stay as they
+    are, so a failure names the test as usual. Another ``--dist`` is left to xdist."""
+    if config.getvalue("dist") != "load":
+        return None
+    from functools import cache
+
+    from xdist.scheduler import LoadScopeScheduling
+
+    shared = cache(_shares_fixtures)
+
+    class ModuleFixtureScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if shared(module) else nodeid
+
+    return ModuleFixtureScheduling(config, log)
 
 
 @pytest.fixture(scope="session")
@@ -34,7 +74,8 @@ def database_url(request, tmp_path, monkeypatch):
     else:
         from tests.pg_fixtures import fresh_database
 
-        url = fresh_database(request.getfixturevalue("postgres_url"), f"t{next(_db_counter)}")
+        url = fresh_database(request.getfixturevalue("postgres_url"),
+                             f"t_{_WORKER}_{next(_db_counter)}")
     monkeypatch.setenv("COOP_DATABASE_URL", url)
     yield url
     db.dispose_all()

@@ -71,4 +71,4 @@ def test_in_russian_and_presentation_mode_no_visit_ids_or_holders(terms_env):
     at = run_dashboard("agreements", lang="ru", present="1")
     use = next(df.value for df in at.dataframe if text("page.agreements.use.col.planned", "ru") in df.value.columns)
     assert text("page.agreements.use.col.visits", "ru") not in use.columns
-    assert all(text("page.agreements.pipeline.col.holder", "ru") not in df.value.columns for df in at.dataframe)
+    assert all(text("common.col.holder", "ru") not in df.value.columns for df in at.dataframe)

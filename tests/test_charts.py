@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from charts import bar_chart, country_map, partner_map, visit_spans, visit_timeline
+from charts.bars import Axis, Groups
 from charts.frames import count_by, explode_list, partner_activity, top_n
 from charts.map_layers import shade
 from charts.theme import DIRECTION_COLORS, NO_DATA_RGB, SEQUENTIAL_RGB
@@ -103,9 +104,8 @@ def test_partner_activity_counts_links():
 
 def test_bar_chart_orders_and_colours():
     df = pd.DataFrame({"year": ["2024", "2023", "2024"], "direction": ["incoming", "incoming", "outgoing"], "count": [2, 1, 4]})
-    fig = bar_chart(df, "year", "count", group="direction", category_order=["2023", "2024"],
-                    group_order=["incoming", "outgoing"], group_labels={"incoming": "In"},
-                    group_colors=DIRECTION_COLORS)
+    fig = bar_chart(df, "year", "count", axis=Axis(order=["2023", "2024"]),
+                    groups=Groups("direction", {"incoming": "In"}, DIRECTION_COLORS, ["incoming", "outgoing"]))
     assert [t.name for t in fig.data] == ["In", "outgoing"]
     assert list(fig.data[0].x) == ["2024", "2023"] and list(fig.data[0].y) == [2.0, 1.0]
     assert fig.data[0].marker.color == DIRECTION_COLORS["incoming"]

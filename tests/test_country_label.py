@@ -41,7 +41,7 @@ def test_the_page_context_labels_countries_the_same_way():
 
 def test_the_pack_writes_the_scope_countries_with_it():
     from metrics import Scope
-    from report.model import scope_lines
+    from report.scope_words import scope_lines
 
     institutions = pd.DataFrame(
         {"institution_id": ["sam"], "name": ["Samarkand"], "short_name": ["SamSMU"], "country": ["UZB"]})

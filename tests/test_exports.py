@@ -181,7 +181,7 @@ def test_every_slide_has_a_title_placeholder(tmp_path, dataset, lang):
     assert len(titles) >= 12 and all(titles), titles
     # The big-number slide, the agreements list, the appendix and the sources exist.
     strings_of = _json(lang)
-    for key in ("export.kpis.title", "pack.agreements.list", "pack.appendix.title",
+    for key in ("export.kpis.title", "pack.agreements.active_list", "pack.appendix.title",
                 "pack.sources.title", "export.section.map"):
         assert any(title.startswith(strings_of[key]) for title in titles), key
 
@@ -221,10 +221,13 @@ def test_big_numbers_equal_the_report_formatted_for_the_language(tmp_path, datas
     assert report["figures"]["partners"]["change"]["year"] == 2025
 
 
-def test_the_agreements_table_lists_every_agreement_in_scope(tmp_path, dataset, report):
+def test_the_slides_list_the_active_agreements_and_the_annex_every_one(tmp_path, dataset, report):
     cells = _table_cells(write_pptx(tmp_path / "pack.pptx", pack_of(dataset)))
     listed = {row[0] for row in cells}
-    assert {"a1", "a2", "a3", "a4"} <= listed
+    # issue 29: the slides keep the active agreements (a1, a3); a2 expired, a4 is planned
+    assert {"a1", "a3"} <= listed and not {"a2", "a4"} & listed
+    book = load_workbook(write_xlsx(tmp_path / "annex.xlsx", pack_of(dataset)))
+    assert sorted(r[0].value for r in book["Agreements"].iter_rows(min_row=2)) == ["a1", "a2", "a3", "a4"]
     rows = {row[0]: row for row in cells if row[0] in {"a1", "a3"}}
     assert rows["a1"][4] == "2022"  # year precision: never 1 Jan 2022
     assert rows["a3"][4] == "May 2023"  # month precision
@@ -296,7 +299,13 @@ def test_pptx_empty_scope_says_no_data(tmp_path, dataset):
     pack = pack_of(dataset, scope=Scope(as_of=AS_OF, countries={"BRA"}))
     path = write_pptx(tmp_path / "empty.pptx", pack)
     assert _charts(path) == {}
-    assert "No data in this scope" in _deck_text(path)
+    # the sections without data are left out and the summary slide names them (issue 29)
+    text = _deck_text(path)
+    line = next(line for line in text.splitlines()
+                if line.startswith("Not in this pack (no data in the selection): "))
+    for title in ("Partners on the map", "Mobility", "Grants and joint projects"):
+        assert title in line
+    assert "Every grant in scope" not in text
 
 
 def test_branding_folder_sets_logo_colour_and_footer(tmp_path, dataset_dir):
@@ -534,4 +543,4 @@ def test_the_annex_partner_sheet_keeps_its_columns(dataset):
     headers = pack_of(dataset).data_tables["partners"].headers
     assert headers == ["Partner id", "Partner name", "Name", "Type", "Country", "City",
                        "Latitude", "Longitude", "Website", "Source", "EWP id", "Erasmus code",
-                       "Row in source"]
+                       "Row in the data file"]

@@ -25,7 +25,7 @@ def curated():
 
 @pytest.mark.parametrize("lang, expected", [
     ("en", "ADMI: all years, all countries"),
-    ("ru", "ADMI: все годы, все страны"),
+    ("ru", "АГМИ: все годы, все страны"),  # data/institutions.csv short_name_ru
 ])
 def test_an_institution_alone_is_not_all_institutions_data(curated, lang, expected):
     pack = build_pack(curated, Scope(as_of=AS_OF, institutions={"admi"}), lang, False)
@@ -120,7 +120,8 @@ def test_the_annex_figures_are_numbers_with_their_state_apart(curated, tmp_path,
     # the by-institution sheet: numbers too, the state beside each
     by = book[text("export.sheet.by_institution", lang)]
     at, header = _header_row(by, text("export.col.kpi", lang))
-    assert header[1:5] == ["ADMI", text("pack.annex.col.state", lang), "SamSMU", text("pack.annex.col.state", lang)]
+    names = {"en": ("ADMI", "SamSMU"), "ru": ("АГМИ", "СамГМУ")}[lang]  # short_name_ru in the Russian annex
+    assert header[1:5] == [names[0], text("pack.annex.col.state", lang), names[1], text("pack.annex.col.state", lang)]
     values = [r[1] for r in by.iter_rows(min_row=at + 1, values_only=True) if r[0]]
     assert not any(isinstance(v, str) for v in values)
     assert any(isinstance(v, int) for v in values)
@@ -279,20 +280,24 @@ def test_no_table_of_the_slides_breaks_a_word(curated, tmp_path, lang):
 
 
 SUMMARY_EN = [
-    "Partners: 28; foreign countries: 11.",
-    "Active agreements: 21; dormant (no visit or grant in 3 years): 15; expiring within 180 days: cannot tell.",
-    "Visits: 10 incoming, 13 outgoing; remote share: 60.0%.",
-    "Active grants: 1; grant funding (USD): unknown.",
-    "International students: 30; their countries: 1.",
+    "28 partners, the foreign ones in 11 countries.",
+    "15 of 21 active agreements show no recorded activity in the last 3 years; cannot tell which are due "
+    "to expire within 180 days: none has a known expiry date.",
+    "10 incoming visits and 13 outgoing visits; 60.0% of the incoming ones were remote.",
+    "1 active grant; funding is unknown: no funded grant has an amount in USD.",
+    "30 international students in the latest academic year, from 1 country.",
 ]
 
 
 def test_the_summary_says_the_headline_figures_in_sentences(curated):
     pack = build_pack(curated, Scope(as_of=AS_OF), "en", False)
     assert pack.summary == SUMMARY_EN
+    assert pack.targets_met == "No target is set for this selection."
     ru = build_pack(curated, Scope(as_of=AS_OF), "ru", False)
-    assert ru.summary[0] == "Партнёры: 28; зарубежных стран: 11."
-    assert ru.summary[2] == "Визиты: входящих 10, исходящих 13; доля дистанционных: 60,0\u00a0%."
+    # 28: "many", 11: "many" (by hand)
+    assert ru.summary[0] == text("pack.summary.partners.many", "ru", n="28",
+                                 countries=text("pack.summary.in_countries.many", "ru", n="11")) + "."
+    assert ru.summary[2] == "10 входящих визитов и 13 исходящих визитов; из входящих дистанционно прошли 60,0\u00a0%."
 
 
 def test_the_summary_is_the_page_after_the_cover_and_slide_two(curated, tmp_path):
@@ -305,9 +310,10 @@ def test_the_summary_is_the_page_after_the_cover_and_slide_two(curated, tmp_path
     pack = build_pack(curated, Scope(as_of=AS_OF), "en", False)
     page = PdfReader(write_pdf(tmp_path / "p.pdf", pack)).pages[1].extract_text()
     assert page.splitlines()[0] == "Summary"
-    assert "All institutions' data, all years, all countries · Figures as of 30 June 2025" in page
+    assert "All institutions' data, all years, all countries · Figures as of 30 Jun 2025" in page
     for sentence in SUMMARY_EN:
         assert sentence.split(";")[0] in " ".join(page.split())
+    assert "No target is set for this selection." in " ".join(page.split())
     slide = Presentation(write_pptx(tmp_path / "d.pptx", pack)).slides[1]
     words = " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
     assert slide.shapes.title.text == "Summary"

@@ -19,7 +19,7 @@ from test_i18n_pages import page_texts
 ROOT = Path(__file__).resolve().parent.parent
 CURATED = ROOT / "data"
 DASHBOARD = ROOT / "tests" / "data" / "dashboard"
-PAGES = ["overview", "partners", "mobility", "grants", "agreements", "students", "rankings",
+PAGES = ["overview", "summary", "partners", "mobility", "grants", "agreements", "students", "rankings",
          "documents", "quality"]
 # data/visits.csv: the people and the ids made from their names.
 CURATED_PEOPLE = ["togizbaev", "narzullaeva", "kasimova", "hafezi", "тогизбаев", "нарзуллаева",

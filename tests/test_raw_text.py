@@ -15,7 +15,7 @@ from test_i18n_pages import page_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 DATASETS = {"curated": ROOT / "data", "dashboard": ROOT / "tests" / "data" / "dashboard"}
-PAGES = ["overview", "partners", "mobility", "grants", "agreements", "students", "research",
+PAGES = ["overview", "summary", "partners", "mobility", "grants", "agreements", "students", "research",
          "rankings", "documents", "quality", "export", "data"]
 RAW_WORD = re.compile(r"(?<![\w.])(None|nan|NaN|<NA>|NaT)(?![\w.])")
 PLACEHOLDER = re.compile(r"(?<![%\w])\{[a-z_]+\}")

@@ -289,7 +289,9 @@ def test_export_dispatch(dataset, tmp_path, monkeypatch):
     ((kind, (path, pack)),) = calls  # the writers take the pack's content model
     assert (kind, path, pack.lang, pack.public) == ("xlsx", out, "ru", True)
     assert pack.institution_short == ["ADMI"]
-    assert sorted(row[0] for row in pack.agreements.table.rows) == ["a3", "a4"]
+    # ADMI's agreements: the annex's registry has both; a3 expired, a4 planned: no active one
+    assert sorted(row[0] for row in pack.data_tables["agreements"].rows) == ["a3", "a4"]
+    assert pack.agreements.table.rows == []
 
 
 def test_subprocess_exit_codes(dataset, tmp_path):

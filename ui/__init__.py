@@ -5,7 +5,7 @@ The only package below the pages that imports streamlit.
 
 from ui.context import PageContext, active_dataset
 from ui.page import start_page, stop_if_empty
-from ui.panels import csv_bytes, empty_state, escape_cell, legend, table_with_download
+from ui.panels import csv_bytes, empty_state, escape_cell, legend, show_table
 from ui.sidebar import current_language, page_context, render_sidebar
 
 __all__ = [
@@ -18,7 +18,7 @@ __all__ = [
     "legend",
     "page_context",
     "render_sidebar",
+    "show_table",
     "start_page",
     "stop_if_empty",
-    "table_with_download",
 ]

@@ -14,8 +14,8 @@ from datastore.reminders import calendar_ics, renewal_day
 from i18n import fmt, t
 from loaders.schema import AGREEMENT_STAGES
 from metrics.quota import USE_STATES, latest_started_year, use_against_quota, use_frame
-from ui.panels import table_with_download
-from ui.tables import display_frame
+from ui.panels import show_table
+from ui.tables import columns
 
 USE_ICONS = {"under_used": "▽", "used": "✓", "over_used": "△", "not_defined": "—"}
 
@@ -47,8 +47,8 @@ def _use(ctx, uses) -> None:
     current = frame[frame["year_start"] == latest]
     st.caption(t("page.agreements.use.caption", lang, year=f"{latest}/{latest + 1}",
                  date=fmt.date_text(ctx.scope.as_of, lang)))
-    columns = st.columns(len(USE_STATES))
-    for column, state in zip(columns, USE_STATES, strict=True):
+    cards = st.columns(len(USE_STATES))
+    for column, state in zip(cards, USE_STATES, strict=True):
         column.metric(t(f"enum.use_state.{state}", lang), fmt.integer(int((current["state"] == state).sum()), lang))
     names = ctx.partner_names()
     subjects = _subjects(ctx, frame)
@@ -62,20 +62,14 @@ def _use(ctx, uses) -> None:
                      for a, u in zip(frame["actual"], frame["unplaced"], strict=True)],
         visits_text=frame["visit_ids"].map(lambda ids: "" if ctx.presenting else ", ".join(ids)),
     ).sort_values(["year_start", "agreement_id"], ascending=[False, True], kind="stable")
-    shown = display_frame(frame, [
-        ("institution_id", "common.col.institution", "institution"),
-        ("partner", "common.col.partner", "text"),
-        ("academic_year", "common.col.academic_year", "text"),
-        ("mobility_type", "page.agreements.use.col.mobility_type", "enum:mobility_type"),
-        ("direction", "common.col.direction", "enum:term_direction"),
-        ("subject", "page.agreements.use.col.subject", "text"),
-        ("planned_text", "page.agreements.use.col.planned", "text"),
-        ("actual_text", "page.agreements.use.col.actual", "text"),
-        ("state_text", "page.agreements.use.col.state", "text"),
-        *([] if ctx.presenting else [("visits_text", "page.agreements.use.col.visits", "text")]),
-        ("agreement_id", "page.agreements.use.col.agreement", "text"),
-    ], lang, lookups=ctx.lookups())
-    table_with_download(shown, "agreements-use", lang, key="agreements-use")
+    # visits_text: the visits' ids, which may name a person, hidden when presenting
+    show_table(ctx, frame, columns(
+        "agreement_terms", "institution_id", ("partner", "common.col.partner", "text"),
+        ("academic_year", "common.col.academic_year", "text"), "mobility_type", "direction",
+        ("subject", "page.agreements.use.col.subject", "text"), ("planned_text", "page.agreements.use.col.planned", "text"),
+        ("actual_text", "page.agreements.use.col.actual", "text"), ("state_text", "page.agreements.use.col.state", "text"),
+        ("visits_text", "page.agreements.use.col.visits", "text"), "agreement_id"),
+        hidden=("visits_text",), key="agreements-use", file_stem="agreements-use")
     st.caption(t("page.agreements.use.rule", lang))
 
 
@@ -104,18 +98,13 @@ def _pipeline(ctx, agreements: pd.DataFrame, uses) -> None:
         st.caption(t("page.agreements.pipeline.none", lang))
     else:
         counts = staged["stage"].value_counts()
-        columns = st.columns(len(AGREEMENT_STAGES))
-        for column, stage in zip(columns, AGREEMENT_STAGES, strict=True):
+        cards = st.columns(len(AGREEMENT_STAGES))
+        for column, stage in zip(cards, AGREEMENT_STAGES, strict=True):
             column.metric(t(f"enum.agreement_stage.{stage}", lang), fmt.integer(int(counts.get(stage, 0)), lang))
         ordered = staged.sort_values("next_action_on", na_position="last", kind="stable")
-        table_with_download(display_frame(ordered, [
-            ("institution_id", "common.col.institution", "institution"),
-            ("partner_id", "common.col.partner", "partner"),
-            ("stage", "page.agreements.pipeline.col.stage", "enum:agreement_stage"),
-            *([] if ctx.presenting else [("holder", "page.agreements.pipeline.col.holder", "text")]),
-            ("next_action_on", "page.agreements.pipeline.col.next_action", "date"),
-            ("expires_on", "common.col.expires_on", "date"),
-        ], lang, lookups=ctx.lookups()), "agreements-pipeline", lang, key="agreements-pipeline")
+        show_table(ctx, ordered, columns("agreements", "institution_id", "partner_id", "stage", "holder",
+                                         "next_action_on", "expires_on"),
+                   key="agreements-pipeline", file_stem="agreements-pipeline")
     # Renewal is due six months before expiry: those whose window is open on the as-of date.
     st.subheader(t("page.agreements.renewal.title", lang))
     due = _renewals_due(agreements, ctx.scope.as_of)
@@ -131,12 +120,9 @@ def _pipeline(ctx, agreements: pd.DataFrame, uses) -> None:
     due = due.assign(use_text=due["agreement_id"].map(
         lambda a: t("page.agreements.renewal.use", lang, actual=fmt.integer(use[a][1], lang),
                     planned=fmt.integer(use[a][0], lang)) if a in use else t("page.agreements.renewal.no_terms", lang)))
-    table_with_download(display_frame(due, [
-        ("institution_id", "common.col.institution", "institution"),
-        ("partner_id", "common.col.partner", "partner"),
-        ("expires_on", "common.col.expires_on", "date"),
-        ("use_text", "page.agreements.renewal.col.use", "text"),
-    ], lang, lookups=ctx.lookups()), "agreements-renewal", lang, key="agreements-renewal")
+    show_table(ctx, due, columns("agreements", "institution_id", "partner_id", "expires_on",
+                                 ("use_text", "page.agreements.renewal.col.use", "text")),
+               key="agreements-renewal", file_stem="agreements-renewal")
 
 
 def _renewals_due(agreements: pd.DataFrame, as_of: date) -> pd.DataFrame:

@@ -40,6 +40,7 @@ class PageContext:
     institution_names: dict[str, str] = field(default_factory=dict)
     year_span: tuple[int, int] | None = None
     load_error: str | None = None  # why there is no dataset, when it is known (the store's)
+    institution_full: dict[str, str] = field(default_factory=dict)  # id -> full name in the language
 
     # ------------------------------------------------------------ the dataset
 
@@ -94,6 +95,16 @@ class PageContext:
         """Targets beside actual figures (institution, year, metric) in the scope."""
         return loading.targets_vs_actual(self.path, self.stamp, self.scope)
 
+    def target_figures(self) -> list:
+        """Each target of the scope beside its actual figure and state
+        (``report.summary.TargetFigure``: met, not met, cannot tell)."""
+        return loading.target_figures(self.path, self.stamp, self.scope)
+
+    def figure_sources(self):
+        """Each headline figure's documents by number, as the pack cites them
+        (``report.summary.FigureSources``; the public register in presentation mode)."""
+        return loading.figure_sources(self.path, self.stamp, self.scope, self.lang, self.presenting)
+
     def evidence_frame(self, name: str, masked: bool = True) -> pd.DataFrame:
         """The rows behind KPI ``name`` for the scope (``metrics.evidence_frame``), masked
         in presentation mode (``loaders.privacy``; ``masked=False``: to match ids, never to show)."""
@@ -132,7 +143,22 @@ class PageContext:
     # ------------------------------------------------------------ labels
 
     def institution_label(self, institution_id: object) -> str:
+        """The institution's short name in the page's language (``short_name_ru``...),
+        else its short name."""
         return self.institution_names.get(str(institution_id), str(institution_id))
+
+    def institution_full_name(self, institution_id: object) -> str:
+        """The institution's full name in the page's language (``name_ru``...), else its name."""
+        return self.institution_full.get(str(institution_id)) or self.institution_label(institution_id)
+
+    def localised_institutions(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` (institutions rows) with ``name`` and ``short_name`` in the page's
+        language, for maps and legends."""
+        if frame.empty:
+            return frame
+        ids = frame["institution_id"].astype(str)
+        return frame.assign(name=[self.institution_full_name(i) for i in ids],
+                            short_name=[self.institution_label(i) for i in ids])
 
     def partner_names(self) -> dict[str, str]:
         partners = self.tables["partners"]

@@ -22,9 +22,6 @@ from metrics.documents import Document, DocumentIndex, cited, quote_of, row_ids
 from ui.context import PageContext
 from ui.text import plain
 
-# The row tables "Show rows" lists, by the kind of evidence of a figure.
-EVIDENCE_TABLE = {"agreement": "agreements", "visit": "visits", "grant": "grants",
-                  "partner": "partners", "students": "students"}
 MIME = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
         ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -16,80 +16,29 @@ import streamlit as st
 import metrics
 from i18n import fmt, t
 from metrics.figure import Figure, figures
+from metrics.tables import EVIDENCE_TABLE
 from report.figure_words import domestic_words, figure_words, value_text
 from ui.context import PageContext
-from ui.documents import EVIDENCE_TABLE, document_links, documents_of_frame, with_documents
-from ui.panels import table_with_download
-from ui.tables import display_frame
+from ui.documents import document_links, documents_of_frame, with_documents
+from ui.panels import show_table
+from ui.tables import columns, display_frame, visible
 
 K_OPEN = "evidence_open"  # session key: the KPI whose rows are shown
-PERSONAL = ("person", "person_title")
 
 # A row's source as its document's title and the quote (issue 28: never a bare file name).
-_SOURCE = [("document", "common.col.document", "text"), ("quote", "common.col.quote", "text"),
-           ("_row", "common.col.row", "int")]
+_SOURCE = ("document", "quote", "_row")
+# The columns of the rows behind each kind of figure (KpiDef.evidence_of); the id first.
 COLUMNS: dict[str, list[tuple[str, str, str]]] = {
-    "agreement": [
-        ("agreement_id", "common.col.id", "text"),
-        ("institution_id", "common.col.institution", "institution"),
-        ("partner_id", "common.col.partner", "partner"),
-        ("kind", "common.col.kind", "enum:agreement_kind"),
-        ("status_at_as_of", "common.col.status", "enum:agreement_status"),
-        ("status", "common.col.status_written", "enum:agreement_status"),
-        ("signed_on", "common.col.signed_on", "date"),
-        ("expires_on", "common.col.expires_on", "date"),
-        *_SOURCE,
-    ],
-    "visit": [
-        ("visit_id", "common.col.id", "text"),
-        ("institution_id", "common.col.institution", "institution"),
-        ("partner_id", "common.col.partner", "partner"),
-        ("country", "common.col.country", "country"),
-        ("direction", "common.col.direction", "enum:direction"),
-        ("mode", "common.col.mode", "enum:mode"),
-        ("activity", "common.col.activity", "enum:activity"),
-        ("start_date", "common.col.start", "date"),
-        ("sessions", "common.col.sessions", "int"),
-        ("person", "common.col.person", "text"),
-        *_SOURCE,
-    ],
-    "grant": [
-        ("grant_id", "common.col.id", "text"),
-        ("institution_id", "common.col.institution", "institution"),
-        ("title", "common.col.title", "text"),
-        ("partner_ids", "common.col.partners", "partner"),
-        ("status", "common.col.status", "enum:grant_status"),
-        ("start_date", "common.col.start", "date"),
-        ("amount", "common.col.amount", "float"),
-        ("currency", "common.col.currency", "text"),
-        ("usd", "common.col.usd", "float"),
-        *_SOURCE,
-    ],
-    "partner": [
-        ("partner_id", "common.col.id", "text"),
-        ("name", "common.col.partner", "text"),
-        ("type", "common.col.partner_type", "enum:partner_type"),
-        ("country", "common.col.country", "country"),
-        ("city", "common.col.city", "text"),
-        ("institutions", "common.col.institution", "institution"),
-        *_SOURCE,
-    ],
-    "country": [
-        ("country", "common.col.id", "text"),
-        ("country_name", "common.col.country", "text"),
-        ("rows", "common.col.rows", "int"),
-        ("ids", "common.col.ids", "text"),
-        ("documents", "common.col.document", "text"),
-    ],
-    "students": [
-        ("row_id", "common.col.id", "text"),
-        ("institution_id", "common.col.institution", "institution"),
-        ("academic_year", "common.col.academic_year", "text"),
-        ("country", "common.col.country", "country"),
-        ("level", "common.col.level", "enum:level"),
-        ("count", "common.col.students", "int"),
-        *_SOURCE,
-    ],
+    "agreement": columns("agreements", "agreement_id", "institution_id", "partner_id", "kind", "status_at_as_of",
+                         "status", "signed_on", "expires_on", *_SOURCE),
+    "visit": columns("visits", "visit_id", "institution_id", "partner_id", "country", "direction", "mode", "activity",
+                     "start_date", "sessions", "person", *_SOURCE),
+    "grant": columns("grants", "grant_id", "institution_id", "title", "partner_ids", "status", "start_date", "amount",
+                     "currency", "usd", *_SOURCE),
+    "partner": columns("partners", "partner_id", "name", "type", "country", "city", "institutions", *_SOURCE),
+    "country": columns(None, ("country", "common.col.id", "text"), "country_name", "rows", "ids", "documents"),
+    "students": columns("students", "row_id", "institution_id", "academic_year", "country", "level", "count",
+                        *_SOURCE),
 }
 
 
@@ -101,8 +50,7 @@ def evidence_display(ctx: PageContext, name: str, frame: pd.DataFrame | None = N
     if kpi.evidence_of == "country":
         frame = frame.assign(country_name=[ctx.country_name(c) for c in frame["country"]])
     frame = with_documents(ctx, EVIDENCE_TABLE.get(kpi.evidence_of, "countries"), frame)
-    columns = [c for c in COLUMNS[kpi.evidence_of]
-               if not (ctx.presenting and c[0] in (*PERSONAL, "quote"))]
+    columns = visible(COLUMNS[kpi.evidence_of], ctx.presenting)
     # The document right after the id: a panel reads what proves the row before its details.
     document = [c for c in columns if c[0] in ("document", "documents")]
     columns = [columns[0], *document, *[c for c in columns[1:] if c not in document]]
@@ -135,7 +83,7 @@ def rows_panel(ctx: PageContext, names: Sequence[str], figs: Mapping[str, Figure
                               value=value_text(figs[name], lang)) + "**")
         st.caption(fmt.plural(f"evidence.what.{kpi.aggregate}", len(table), lang)
                    + " " + t(kpi.definition_key, lang))
-        table_with_download(table, f"rows-{name}", lang, key=f"evidence-{name}")
+        show_table(ctx, table, key=f"evidence-{name}", file_stem=f"rows-{name}")
         document_links(ctx, documents_of_frame(ctx, EVIDENCE_TABLE.get(kpi.evidence_of, "countries"),
                                                ctx.evidence_frame(name)), key=f"evidence-{name}")
         if name == "agreements_expiring" and figs[name].unknown:
@@ -143,8 +91,8 @@ def rows_panel(ctx: PageContext, names: Sequence[str], figs: Mapping[str, Figure
             active = ctx.evidence_frame("agreements_active")
             unknown = active[metrics.rules.expiry_unknown(active)]
             st.markdown("**" + t("evidence.expiry_unknown", lang, n=fmt.integer(len(unknown), lang)) + "**")
-            table_with_download(evidence_display(ctx, "agreements_active", unknown), "rows-expiry-unknown",
-                                lang, key="evidence-expiry-unknown")
+            show_table(ctx, evidence_display(ctx, "agreements_active", unknown), key="evidence-expiry-unknown",
+                       file_stem="rows-expiry-unknown")
 
 
 

@@ -19,7 +19,12 @@ import streamlit as st
 import metrics
 import metrics.fx
 from loaders import Dataset, load_dataset
-from loaders.privacy import EVIDENCE_TABLES, Privacy
+from loaders.privacy import Privacy
+from metrics.tables import EVENT_TABLES, EVIDENCE_TABLE
+from report.model import dataset_folder
+from report.summary import FigureSources
+from report.summary import figure_sources as sources_of_figures
+from report.summary import target_figures as figures_of_targets
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # Rows of scoped copies kept in memory for reuse (ScopedFrames); ~250-300 bytes per visit row.
@@ -167,7 +172,7 @@ def current_dataset() -> tuple[Dataset, str, tuple]:
     return load_cached(str(path), stamp), str(path), stamp
 
 
-FILTERED_TABLES = ("agreements", "visits", "grants", "students")  # the tables apply_scope copies
+FILTERED_TABLES = EVENT_TABLES  # the tables apply_scope copies
 
 
 class ScopedFrames:
@@ -271,6 +276,23 @@ def targets_vs_actual(path: str, stamp: tuple, scope: metrics.Scope) -> pd.DataF
     if scope.year_to is not None:
         keep &= years <= scope.year_to
     return full[keep.to_numpy()].reset_index(drop=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def target_figures(path: str, stamp: tuple, scope: metrics.Scope) -> list:
+    """Each target of the scope beside its actual figure with its state
+    (``report.summary.target_figures``: the Summary page counts the targets met)."""
+    return figures_of_targets(load_cached(path, stamp).tables, scope, dataset_cache(path, stamp))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def figure_sources(path: str, stamp: tuple, scope: metrics.Scope, lang: str, public: bool) -> FigureSources:
+    """The documents behind each headline figure, numbered as the pack numbers them
+    (``report.summary.figure_sources``); ``public``: the public edition's register
+    (presentation mode)."""
+    dataset = load_cached(path, stamp)
+    privacy = Privacy.for_tables(dataset.tables, public, lang)
+    return sources_of_figures(dataset.tables, scope, privacy, lang, dataset_folder(dataset))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -382,7 +404,7 @@ def masked_evidence(path: str, stamp: tuple, scope: metrics.Scope, name: str, la
     """``evidence_frame`` as presentation mode shows it (``Privacy.evidence``)."""
     kind = metrics.KPI_BY_NAME[name].evidence_of
     tables = load_cached(path, stamp).tables
-    table = tables.get(EVIDENCE_TABLES.get(kind, ""))
+    table = tables.get(EVIDENCE_TABLE.get(kind, ""))
     return privacy_of(path, stamp, lang).evidence(
         kind, evidence_frame(path, stamp, scope, name), [] if table is None else list(table.columns))
 

@@ -14,7 +14,7 @@ from loaders.schema import GEO_PRECISIONS
 from metrics import rules
 from ui.context import PageContext
 from ui.panels import problem_text
-from ui.tables import display_frame
+from ui.tables import columns, display_frame
 
 PRECISIONS = list(GEO_PRECISIONS)
 
@@ -72,14 +72,10 @@ def quality_tables(path: str, stamp: tuple, lang: str, _ctx: PageContext, presen
             note = rec.get("geo_note") if isinstance(rec.get("geo_note"), str) else "no_city"
             reasons.append(t(f"page.quality.reason.{note}", lang))
         rough = rough.assign(reason=reasons, hint=t("page.quality.hint", lang))
-        out["rough"] = display_frame(rough, [
-            ("_row", "page.quality.col.row", "int"),
-            ("name", "common.col.partner", "text"),
-            ("city", "common.col.city", "text"),
-            ("country", "common.col.country", "country"),
-            ("reason", "page.quality.col.reason", "text"),
-            ("hint", "page.quality.col.hint", "text"),
-        ], lang, lookups=_ctx.lookups())
+        out["rough"] = display_frame(rough, columns(
+            "partners", ("_row", "page.quality.col.row", "int"), "name", "city", "country",
+            ("reason", "page.quality.col.reason", "text"), ("hint", "page.quality.col.hint", "text")),
+            lang, lookups=_ctx.lookups())
     rows = []
     for name in rules.UNDATED_COLUMNS:
         frame = dataset.tables[name]

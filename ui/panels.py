@@ -123,17 +123,47 @@ def table_with_download(
 
 def display_table_with_download(
     frame: pd.DataFrame, columns, lang: str, *, file_stem: str, key: str, lookups: dict | None = None,
-    height: int | None = None, column_config: dict | None = None,
+    height: int | None = None, column_config: dict | None = None, prepare=None,
 ) -> None:
     """``table_with_download(display_frame(frame, columns, lang, lookups=lookups), ...)``
     that formats only the rows shown (``display_frame`` is row by row): the CSV formats
-    every row when its button is clicked (formatting every row each rerun was slow)."""
+    every row when its button is clicked (formatting every row each rerun was slow).
+    ``prepare`` (rows -> rows, e.g. their documents added) runs on those rows too."""
     from ui.tables import display_frame
 
+    prepare = prepare or (lambda rows: rows)
     head = frame if len(frame) <= MAX_SHOWN_ROWS else frame.head(MAX_SHOWN_ROWS)
-    shown = display_frame(head, columns, lang, lookups=lookups)
-    _table(shown, len(frame), lambda: csv_bytes(display_frame(frame, columns, lang, lookups=lookups)),
+    shown = display_frame(prepare(head), columns, lang, lookups=lookups)
+    _table(shown, len(frame), lambda: csv_bytes(display_frame(prepare(frame), columns, lang, lookups=lookups)),
            file_stem, lang, key, height, column_config)
+
+
+def show_table(
+    ctx, frame: pd.DataFrame, specs=None, *, key: str, file_stem: str, hidden: tuple[str, ...] = (),
+    height: int | None = None, column_config: dict | None = None, sources: str | None = None,
+) -> None:
+    """A page's table with its CSV download, in the page's language.
+
+    ``specs`` (``ui.tables.columns``): the columns shown, headers and cells translated and
+    written as the language writes them (only the rows shown are formatted; the CSV
+    formats every row when its button is clicked). In presentation mode the columns that
+    may name a person (``ui.tables.PRESENT_HIDDEN``, and ``hidden``) are left out.
+    ``column_config`` is keyed by column name. ``sources``: the contract table the rows
+    are of, to add each row's document and quote (``ui.documents.with_documents``) to the
+    rows shown and, when the CSV is asked for, to every row. Without ``specs`` the frame
+    is shown as it is (a table the page has already put in words)."""
+    from ui.documents import with_documents
+    from ui.tables import visible
+
+    if specs is None:
+        table_with_download(frame, file_stem, ctx.lang, key=key, height=height, column_config=column_config)
+        return
+    specs = visible(specs, ctx.presenting, hidden)
+    headers = {name: t(header, ctx.lang) for name, header, _ in specs}
+    config = {headers.get(name, name): value for name, value in (column_config or {}).items()}
+    prepare = (lambda rows: with_documents(ctx, sources, rows)) if sources else None
+    display_table_with_download(frame, specs, ctx.lang, lookups=ctx.lookups(), file_stem=file_stem, key=key,
+                                height=height, column_config=config or None, prepare=prepare)
 
 
 def _table(shown: pd.DataFrame, rows: int, csv_of, file_stem: str, lang: str, key: str,

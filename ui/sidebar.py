@@ -161,7 +161,7 @@ def _multiselect(sb, draw: bool, key: str, label_key: str, options: list[str], l
 
 
 def institution_filter(sb, draw: bool, options: FilterOptions, lang: str) -> list[str]:
-    names = options.institution_names
+    names = options.names_in(lang)  # the institutions' names in the language, where the data has them
     return _multiselect(sb, draw, K_INST, "filters.institution", options.institutions, lang,
                         format_func=lambda iid: names.get(iid, iid))
 
@@ -279,8 +279,8 @@ def render_sidebar(lang: str, presenting: bool) -> PageContext:
         presenting=presenting,
     )
     scope = metrics.Scope(**to_scope_kwargs(view))
-    ctx = PageContext(lang, presenting, view, dataset, path, stamp, scope, dict(options.institution_names),
-                      options.span)
+    ctx = PageContext(lang, presenting, view, dataset, path, stamp, scope, dict(options.names_in(lang)),
+                      options.span, institution_full=dict(options.full_names_in(lang)))
     if draw:
         # Keyed on the scope without its years (``PageContext.dating_summary``): a new
         # year range reuses the last count, here and on the Overview page.

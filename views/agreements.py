@@ -2,19 +2,15 @@
 
 import streamlit as st
 
-import charts
-from charts import frames
-from charts.theme import AGREEMENT_STATUS_COLORS
+from charts import agreements as agreement_charts
 from i18n import fmt, t
-from loaders.schema import AGREEMENT_KINDS, AGREEMENT_STATUSES
+from loaders.schema import AGREEMENT_STATUSES
 from metrics import rules
 from metrics.rules import EXPIRING_DAYS
-from ui import agreement_terms, start_page, stop_if_empty, table_with_download
+from ui import agreement_terms, show_table, start_page, stop_if_empty
 from ui.evidence import kpi_cards
-from ui.panels import display_table_with_download
-from ui.tables import display_frame
+from ui.tables import columns
 
-KINDS = list(AGREEMENT_KINDS)
 STATUSES = list(AGREEMENT_STATUSES)
 
 ctx = start_page("agreements")
@@ -33,19 +29,9 @@ values, notes = ctx.kpis()
 kpi_cards(ctx, ["agreements_active", "agreements_expiring", "agreements_dormant"], values, notes,
           inverse=frozenset({"agreements_expiring", "agreements_dormant"}), columns=3)
 
-COLUMNS = [
-    ("institution_id", "common.col.institution", "institution"),
-    ("partner_id", "common.col.partner", "partner"),
-    ("partner_country", "common.col.country", "country"),
-    ("kind", "common.col.kind", "enum:agreement_kind"),
-    # The status on the reference date is what a reader looks for: keep it in view.
-    ("derived_status", "common.col.status", "enum:agreement_status"),
-    ("signed_on", "common.col.signed_on", "date"),
-    ("expires_on", "common.col.expires_on", "date"),
-    ("title", "common.col.title", "text"),
-    ("faculty", "common.col.faculty", "list"),
-]
-lookups = ctx.lookups()
+# The status on the reference date is what a reader looks for: keep it in view.
+COLUMNS = columns("agreements", "institution_id", "partner_id", "partner_country", "kind", "derived_status",
+                  "signed_on", "expires_on", "title", "faculty")
 
 # Renewals and dormant ------------------------------------------------------------------
 left, right = st.columns(2)
@@ -61,13 +47,8 @@ with left:
     if expiring.empty and not unknown_expiry:
         st.success(t("page.agreements.no_renewals", lang), icon=":material/check_circle:")
     elif not expiring.empty:
-        table_with_download(display_frame(expiring, [
-            ("institution_id", "common.col.institution", "institution"),
-            ("partner_id", "common.col.partner", "partner"),
-            ("kind", "common.col.kind", "enum:agreement_kind"),
-            ("expires_on", "common.col.expires_on", "date"),
-            ("days_left", "common.col.days_left", "int"),
-        ], lang, lookups=lookups), "agreements-expiring", lang, key="expiring")
+        show_table(ctx, expiring, columns("agreements", "institution_id", "partner_id", "kind", "expires_on",
+                                          "days_left"), key="expiring", file_stem="agreements-expiring")
 with right:
     st.subheader(t("page.agreements.dormant", lang))
     dormant = ctx.evidence_frame("agreements_dormant")
@@ -75,41 +56,25 @@ with right:
     if dormant.empty:
         st.success(t("page.agreements.no_dormant", lang), icon=":material/check_circle:")
     else:
-        table_with_download(display_frame(dormant, [
-            ("institution_id", "common.col.institution", "institution"),
-            ("partner_id", "common.col.partner", "partner"),
-            ("kind", "common.col.kind", "enum:agreement_kind"),
-            ("signed_on", "common.col.signed_on", "date"),
-        ], lang, lookups=lookups), "agreements-dormant", lang, key="dormant")
+        show_table(ctx, dormant, columns("agreements", "institution_id", "partner_id", "kind", "signed_on"),
+                   key="dormant", file_stem="agreements-dormant")
 
 # Charts --------------------------------------------------------------------------------
 left, right = st.columns(2)
-kind_labels = {k: t(f"enum.agreement_kind.{k}", lang) for k in KINDS}
 with left:
     st.subheader(t("page.agreements.signed_per_year", lang))
-    signed = frames.count_by(agreements.assign(year=frames.year_of(agreements, "signed_on")), ["year", "kind"])
-    if signed.empty:
+    signed = agreement_charts.signed_per_year(agreements, lang=lang, presenting=ctx.presenting)
+    if signed is None:
         st.caption(t("page.agreements.no_signed", lang))
     else:
-        signed["year"] = signed["year"].astype(int).astype(str)
-        st.plotly_chart(charts.bar_chart(
-            signed, "year", "count", group="kind", category_order=sorted(signed["year"].unique()), group_order=KINDS,
-            group_labels=kind_labels, category_title=t("common.axis.year", lang),
-            value_title=t("common.axis.agreements", lang), presenting=ctx.presenting, lang=lang,
-        ), key="signed-per-year")
+        st.plotly_chart(signed, key="signed-per-year")
     undated = int(agreements["signed_on"].isna().sum())
     if undated:
         st.caption(fmt.plural("page.agreements.undated", undated, lang))
 with right:
     st.subheader(t("page.agreements.by_status", lang))
-    by_status = frames.count_by(agreements, ["kind", "derived_status"])
-    order = by_status.groupby("kind", sort=False)["count"].sum().sort_values(ascending=False, kind="stable").index.tolist()
-    st.plotly_chart(charts.bar_chart(
-        by_status, "kind", "count", group="derived_status", horizontal=True, category_order=order,
-        category_labels=kind_labels, group_order=STATUSES,
-        group_labels={s: t(f"enum.agreement_status.{s}", lang) for s in STATUSES},
-        group_colors=AGREEMENT_STATUS_COLORS, value_title=t("common.axis.agreements", lang), presenting=ctx.presenting, lang=lang,
-    ), key="agreements-by-kind")
+    st.plotly_chart(agreement_charts.by_kind_and_status(agreements, lang=lang, presenting=ctx.presenting),
+                    key="agreements-by-kind")
 
 # Registry ---------------------------------------------------------------------------------
 st.subheader(t("page.agreements.registry", lang))
@@ -119,7 +84,7 @@ statuses = st.multiselect(
 )
 registry = agreements if not statuses else agreements[agreements["derived_status"].isin(statuses)]
 registry = registry.sort_values(["institution_id", "signed_on"], na_position="last")
-display_table_with_download(registry, COLUMNS, lang, lookups=lookups, file_stem="agreements", key="registry")
+show_table(ctx, registry, COLUMNS, key="registry", file_stem="agreements")
 
 # Terms, use against quota, pipeline, renewals due, reminders and IIA files ---------------
 agreement_terms.render(ctx, agreements)

@@ -6,9 +6,9 @@ import streamlit as st
 import metrics
 from i18n import fmt, t
 from metrics.documents import fed_figures
-from ui import start_page, table_with_download
+from ui import show_table, start_page
 from ui.documents import date_of, document_index, document_links, file_of, rows_frame, safe_url
-from ui.tables import display_frame
+from ui.tables import columns
 from ui.text import plain
 
 ctx = start_page("documents")
@@ -53,20 +53,11 @@ frame = pd.DataFrame({
     "figures": ["; ".join(t(metrics.KPI_BY_NAME[k].label_key, lang) for k in figures_of(d.doc_id))
                 for d in docs],
 })
-table = display_frame(frame, [
-    ("title", "common.col.title", "text"),
-    ("kind", "common.col.kind", "enum:document_kind"),
-    ("rows", "common.col.rows", "int"),
-    ("figures", "page.documents.col.figures", "text"),
-    ("date", "page.documents.col.date", "text"),
-    ("author", "page.documents.col.author", "text"),
-    ("url", "page.documents.col.url", "text"),
-    ("file", "page.documents.col.file", "text"),
-    ("public", "page.documents.col.public", "text"),
-], lang)
-address = t("page.documents.col.url", lang)
-table_with_download(table, "documents", lang, key="documents", column_config={
-    address: st.column_config.LinkColumn(address, width=260)})
+# date and public are words already (a date as precise as known, "yes"/"no" in the language)
+show_table(ctx, frame, columns("documents", "title", "kind", "rows", ("figures", "page.documents.col.figures", "text"),
+                               ("date", "page.documents.col.date", "text"), "author", "url", "file", "public"),
+           key="documents", file_stem="documents",
+           column_config={"url": st.column_config.LinkColumn(t("page.documents.col.url", lang), width=260)})
 st.caption(t("page.documents.note", lang))
 
 # One document -------------------------------------------------------------------------
@@ -84,8 +75,6 @@ if chosen:
                 + ", ".join(plain(t(metrics.KPI_BY_NAME[k].label_key, lang)) for k in figures))
     rows = rows_frame(ctx, chosen)
     rows = rows.assign(table=[t(f"page.quality.table.{name}", lang) for name in rows["table"]])
-    columns = [("table", "page.quality.col.table", "text"), ("id", "common.col.id", "text"),
-               ("_row", "common.col.row", "int"), ("quote", "common.col.quote", "text")]
-    if ctx.presenting:  # ids and quotes may name a person
-        columns = [columns[0], columns[2]]
-    table_with_download(display_frame(rows, columns, lang), f"document-{chosen}", lang, key="document-rows")
+    # the quote is hidden when presenting, and so is the id (an id may name a person)
+    show_table(ctx, rows, columns(None, ("table", "page.quality.col.table", "text"), ("id", "common.col.id", "text"),
+                                  "_row", "quote"), hidden=("id",), key="document-rows", file_stem=f"document-{chosen}")

@@ -15,6 +15,7 @@ import streamlit as st
 
 import research
 from i18n import t
+from metrics.tables import EVENT_TABLES
 from ui import start_page, stop_if_empty
 
 FORMATS = (  # (suffix, i18n key of the button, MIME type)
@@ -75,10 +76,10 @@ def cli_command(path: str, scope, lang: str, public: bool, suffix: str) -> str:
 
 ctx = start_page("export")
 scoped = ctx.scoped()
-stop_if_empty(ctx, [scoped[name] for name in ("agreements", "visits", "grants", "students")],
+stop_if_empty(ctx, [scoped[name] for name in EVENT_TABLES],
               "page.export.empty")
 
-from report.model import scope_lines, scope_words  # noqa: E402  (after the page guard)
+from report.scope_words import scope_lines, scope_words  # noqa: E402  (after the page guard)
 
 lines = scope_lines(ctx.scope, ctx.dataset.tables, ctx.lang)
 st.markdown(f"**{t('page.export.scope', ctx.lang)}**")

@@ -7,10 +7,9 @@ from charts import frames
 from charts import mobility as mobility_charts
 from i18n import fmt, t
 from metrics import rules
-from ui import start_page, stop_if_empty, table_with_download
-from ui.evidence import COLUMNS, PERSONAL, kpi_cards, picked_categories
-from ui.panels import display_table_with_download
-from ui.tables import display_frame
+from ui import show_table, start_page, stop_if_empty
+from ui.evidence import COLUMNS, kpi_cards, picked_categories
+from ui.tables import columns
 
 ctx = start_page("mobility")
 lang = ctx.lang
@@ -55,17 +54,8 @@ else:
     st.info(t("page.mobility.no_dated", lang))
 if len(undated):
     st.markdown(fmt.plural("page.mobility.undated", len(undated), lang))
-    columns = [
-        ("partner_label", "common.col.partner", "text"),
-        ("institution_id", "common.col.institution", "institution"),
-        ("direction", "common.col.direction", "enum:direction"),
-        ("mode", "common.col.mode", "enum:mode"),
-        ("activity", "common.col.activity", "enum:activity"),
-        ("country", "common.col.country", "country"),
-    ]
-    if not ctx.presenting:
-        columns.insert(1, ("person", "common.col.person", "text"))
-    table_with_download(display_frame(undated, columns, lang, lookups=ctx.lookups()), "undated-visits", lang, key="undated")
+    show_table(ctx, undated, columns("visits", "partner_label", "person", "institution_id", "direction", "mode",
+                                     "activity", "country"), key="undated", file_stem="undated-visits")
 
 # Per year and mode -------------------------------------------------------------------------
 left, right = st.columns(2)
@@ -107,9 +97,9 @@ st.subheader(t("page.mobility.table_picked", lang, countries=", ".join(ctx.count
 if not picked and not ctx.presenting:
     st.caption(t("page.mobility.table_hint", lang))
 shown = visits[visits["country"].isin(picked).to_numpy()] if picked else visits
-# The same columns as the rows behind the visit figures (ui.evidence), names hidden when presenting.
-visit_columns = [c for c in COLUMNS["visit"] if not (ctx.presenting and c[0] in PERSONAL)]
-display_table_with_download(shown, visit_columns, lang, lookups=ctx.lookups(), file_stem="visits", key="visits")
+# The same columns as the rows behind the visit figures (ui.evidence), with their documents;
+# names and quotes hidden when presenting.
+show_table(ctx, shown, COLUMNS["visit"], sources="visits", key="visits", file_stem="visits")
 
 # Lecture sessions --------------------------------------------------------------------------------
 st.subheader(t("page.mobility.sessions", lang))

@@ -8,7 +8,7 @@ from charts.compare import Cell, institution_bars, sort_rows
 from i18n import fmt, t
 from metrics.figure import figures
 from report.figure_words import value_text
-from ui import start_page, stop_if_empty, table_with_download
+from ui import show_table, start_page, stop_if_empty
 from ui.evidence import kpi_cards, period_label
 from ui.format import DASH, format_value
 
@@ -82,8 +82,8 @@ else:
         }
     )
     reached = t("page.overview.col.reached", lang)
-    table_with_download(
-        shown, "targets", lang, key="targets",
+    show_table(
+        ctx, shown, key="targets", file_stem="targets",
         column_config={reached: st.column_config.ProgressColumn(reached, format="%.1f%%", min_value=0, max_value=100)},
     )
 
@@ -123,6 +123,6 @@ if len(by_inst) > 1:
     # The same figures as a table: a row per institution (click a column to sort), for download.
     side = pd.DataFrame({t("common.col.institution", lang): rows,
                          **{kpi_label[k.name]: [cells[(r, k.name)].text for r in rows] for k in metrics.KPIS}})
-    table_with_download(side, "kpis-by-institution", lang, key="by-inst")
+    show_table(ctx, side, key="by-inst", file_stem="kpis-by-institution")
 st.caption(t("page.overview.dash_note", lang, dash=DASH) + " " + t("page.overview.unknown_note", lang,
                                                                       unknown=t("figure.unknown", lang)))

@@ -6,18 +6,16 @@ import charts
 from charts import frames
 from i18n import fmt, t
 from loaders.schema import PARTNER_TYPES
-from ui import legend, start_page, stop_if_empty, table_with_download
+from ui import legend, show_table, start_page, stop_if_empty
 from ui.documents import document_links, documents_of_frame, with_documents
 from ui.evidence import kpi_cards
-from ui.tables import display_frame
+from ui.tables import columns, display_frame
 from ui.text import plain, t_plain
 
 ctx = start_page("partners")
 lang = ctx.lang
-# A row's source as its document's title and quote (the quote is hidden when presenting).
-DOCUMENT_COLUMNS = [("document", "common.col.document", "text"),
-                    *([] if ctx.presenting else [("quote", "common.col.quote", "text")]),
-                    ("_row", "common.col.row", "int")]
+# A row's source as its document's title and quote (show_table hides the quote when presenting).
+SOURCE = ("document", "quote", "_row")
 scoped = ctx.scoped()
 stop_if_empty(ctx, [scoped["partners"]])
 
@@ -29,8 +27,9 @@ values, notes = ctx.kpis()
 kpi_cards(ctx, ["partners", "partner_countries", "irn_index"], values, notes, columns=3)
 
 # Map ---------------------------------------------------------------------------------
+homes = ctx.localised_institutions(scoped["institutions"])  # named in the page's language
 deck = charts.partner_map(
-    partners, scoped["institutions"], links, lang=lang, country_names=country_names, presenting=ctx.presenting,
+    partners, homes, links, lang=lang, country_names=country_names, presenting=ctx.presenting,
     height=640 if ctx.presenting else 560,
 )
 event = st.pydeck_chart(deck, height=640 if ctx.presenting else 560, key="partner-map",
@@ -41,7 +40,7 @@ picked_ids = [p.get("partner_id") for p in picked_points if p.get("partner_id")]
 present_types = set(partners["type"])
 types_shown = [k for k in PARTNER_TYPES if k in present_types]
 legend(charts.partner_type_legend(types_shown, lang), title=t("page.partners.legend_type", lang))
-legend(charts.institution_legend(scoped["institutions"], links, lang), title=t("page.partners.legend_home", lang), shape="square")
+legend(charts.institution_legend(homes, links, lang), title=t("page.partners.legend_home", lang), shape="square")
 st.caption(t("page.partners.map_note", lang))
 
 # Table ---------------------------------------------------------------------------------
@@ -49,22 +48,9 @@ st.subheader(t("page.partners.table", lang))
 query = st.text_input(
     t("page.partners.search", lang), key="partners-search", placeholder=t("page.partners.search_hint", lang)
 )
-table = display_frame(
-    partners,
-    [
-        ("name", "common.col.partner", "text"),
-        ("type", "common.col.partner_type", "enum:partner_type"),
-        ("city", "common.col.city", "text"),
-        ("country", "common.col.country", "country"),
-        ("geo_precision", "common.col.position", "enum:geo_precision"),
-        ("agreements", "common.col.agreements", "int"),
-        ("visits", "common.col.visits", "int"),
-        ("grants", "common.col.grants", "int"),
-        ("website", "common.col.website", "text"),
-    ],
-    lang,
-    lookups=ctx.lookups(),
-)
+# Formatted whole: the search below reads the words shown.
+table = display_frame(partners, columns("partners", "name", "type", "city", "country", "geo_precision",
+                                        "agreements", "visits", "grants", "website"), lang, lookups=ctx.lookups())
 if picked_ids:
     table = table[partners["partner_id"].isin(picked_ids).to_numpy()]
     st.caption(fmt.plural("page.partners.map_picked", len(picked_ids), lang))
@@ -74,7 +60,7 @@ if query:
     table = table[haystack.str.contains(needle, regex=False)]
 st.caption(fmt.plural("page.partners.count", len(partners), lang, shown=fmt.integer(len(table), lang),
                        total=fmt.integer(len(partners), lang)))
-table_with_download(table, "partners", lang, key="partners")
+show_table(ctx, table, key="partners", file_stem="partners")
 
 # Detail --------------------------------------------------------------------------------
 st.subheader(t("page.partners.detail", lang))
@@ -93,54 +79,27 @@ if chosen:
         partner_doc = with_documents(ctx, "partners", partners[partners["partner_id"] == chosen])
         st.caption(t_plain("page.partners.source", lang, source=partner_doc["document"].iloc[0]  # data text: as text
                       + (" — " + partner_doc["quote"].iloc[0] if partner_doc["quote"].iloc[0] and not ctx.presenting else "")))
-    lookups = ctx.lookups()
     detail_docs = documents_of_frame(ctx, "partners", partners[partners["partner_id"] == chosen])
     tabs = st.tabs([
-        t("page.partners.tab_agreements", lang, n=int(row["agreements"])),
-        t("page.partners.tab_visits", lang, n=int(row["visits"])),
-        t("page.partners.tab_grants", lang, n=int(row["grants"])),
+        t("page.partners.tab_agreements", lang, n=fmt.integer(row["agreements"], lang)),
+        t("page.partners.tab_visits", lang, n=fmt.integer(row["visits"], lang)),
+        t("page.partners.tab_grants", lang, n=fmt.integer(row["grants"], lang)),
     ])
     with tabs[0]:
         rows = scoped["agreements"][scoped["agreements"]["partner_id"] == chosen]
         rows = with_documents(ctx, "agreements", rows)
         detail_docs += [d for d in documents_of_frame(ctx, "agreements", rows) if d not in detail_docs]
-        table_with_download(display_frame(rows, [
-            ("institution_id", "common.col.institution", "institution"),
-            ("kind", "common.col.kind", "enum:agreement_kind"),
-            ("title", "common.col.title", "text"),
-            ("signed_on", "common.col.signed_on", "date"),
-            ("expires_on", "common.col.expires_on", "date"),
-            ("status", "common.col.status_written", "enum:agreement_status"),
-            *DOCUMENT_COLUMNS,
-        ], lang, lookups=lookups), f"agreements-{chosen}", lang, key="detail-agreements")
+        show_table(ctx, rows, columns("agreements", "institution_id", "kind", "title", "signed_on", "expires_on",
+                                      "status", *SOURCE), key="detail-agreements", file_stem=f"agreements-{chosen}")
     with tabs[1]:
         rows = with_documents(ctx, "visits", scoped["visits"][scoped["visits"]["partner_id"] == chosen])
         detail_docs += [d for d in documents_of_frame(ctx, "visits", rows) if d not in detail_docs]
-        columns = [
-            ("institution_id", "common.col.institution", "institution"),
-            ("start_date", "common.col.start", "date"),
-            ("end_date", "common.col.end", "date"),
-            ("direction", "common.col.direction", "enum:direction"),
-            ("mode", "common.col.mode", "enum:mode"),
-            ("activity", "common.col.activity", "enum:activity"),
-            *DOCUMENT_COLUMNS,
-        ]
-        if not ctx.presenting:
-            columns.insert(1, ("person", "common.col.person", "text"))
-        table_with_download(display_frame(rows, columns, lang, lookups=lookups), f"visits-{chosen}", lang, key="detail-visits")
+        show_table(ctx, rows, columns("visits", "institution_id", "person", "start_date", "end_date", "direction",
+                                      "mode", "activity", *SOURCE), key="detail-visits", file_stem=f"visits-{chosen}")
     with tabs[2]:
         grants = scoped["grants"]
         rows = with_documents(ctx, "grants", grants[grants["partner_ids"].map(lambda ids: chosen in (ids or []))])
         detail_docs += [d for d in documents_of_frame(ctx, "grants", rows) if d not in detail_docs]
-        table_with_download(display_frame(rows, [
-            ("institution_id", "common.col.institution", "institution"),
-            ("title", "common.col.title", "text"),
-            ("funder", "common.col.funder", "text"),
-            ("status", "common.col.status", "enum:grant_status"),
-            ("start_date", "common.col.start", "date"),
-            ("end_date", "common.col.end", "date"),
-            ("amount", "common.col.amount", "float"),
-            ("currency", "common.col.currency", "text"),
-            *DOCUMENT_COLUMNS,
-        ], lang, lookups=lookups), f"grants-{chosen}", lang, key="detail-grants")
+        show_table(ctx, rows, columns("grants", "institution_id", "title", "funder", "status", "start_date", "end_date",
+                                      "amount", "currency", *SOURCE), key="detail-grants", file_stem=f"grants-{chosen}")
     document_links(ctx, detail_docs, key="partner-detail")

@@ -5,10 +5,10 @@ import streamlit as st
 from i18n import fmt, t
 from metrics import rules
 from metrics.documents import unresolved
-from ui import start_page, table_with_download
+from ui import show_table, start_page
 from ui.documents import document_index
 from ui.page_cache import quality_tables
-from ui.tables import display_frame
+from ui.tables import columns
 
 ctx = start_page("quality")
 lang = ctx.lang
@@ -32,21 +32,21 @@ else:
     )
     problems = tables["problems"]
     keep = [s in (severity or []) for s in tables["severities"]]
-    table_with_download(problems if all(keep) else problems[keep], "problems", lang, key="problems")
+    show_table(ctx, problems if all(keep) else problems[keep], key="problems", file_stem="problems")
 
 # Positions ----------------------------------------------------------------------------------
 st.subheader(t("page.quality.positions", lang))
 left, right = st.columns([1, 2])
 with left:
-    table_with_download(tables["positions"], "positions", lang, key="positions")
+    show_table(ctx, tables["positions"], key="positions", file_stem="positions")
 with right:
     st.markdown(fmt.plural("page.quality.country_level", tables["rough_count"], lang))
     if tables["rough_count"]:
-        table_with_download(tables["rough"], "partners-country-level", lang, key="rough")
+        show_table(ctx, tables["rough"], key="rough", file_stem="partners-country-level")
 
 # Undated ---------------------------------------------------------------------------------------
 st.subheader(t("page.quality.undated", lang))
-table_with_download(tables["undated"], "undated-rows", lang, key="undated")
+show_table(ctx, tables["undated"], key="undated", file_stem="undated-rows")
 st.caption(t("page.quality.undated_note", lang))
 
 # Active only because nothing says otherwise (v3) ----------------------------------------------
@@ -59,12 +59,8 @@ if assumed.empty:
 else:
     st.warning(fmt.plural("page.quality.assumed_active_note", len(assumed), lang),
                icon=":material/help:")
-    table_with_download(display_frame(assumed, [
-        ("agreement_id", "common.col.id", "text"),
-        ("institution_id", "common.col.institution", "institution"),
-        ("partner_id", "common.col.partner", "partner"),
-        ("_row", "common.col.row", "int"),
-    ], lang, lookups=ctx.lookups()), "agreements-assumed-active", lang, key="assumed-active")
+    show_table(ctx, assumed, columns("agreements", "agreement_id", "institution_id", "partner_id", "_row"),
+               key="assumed-active", file_stem="agreements-assumed-active")
 
 # Sources -----------------------------------------------------------------------------------
 # Rows that cite no document a panel could open (issue 28): no source at all, or a source
@@ -80,10 +76,8 @@ else:
     unsourced = unsourced.assign(
         table=[t(f"page.quality.table.{name}", lang) for name in unsourced["table"]],
         problem=[t(f"page.quality.source.{p}", lang) for p in unsourced["problem"]])
-    table_with_download(display_frame(unsourced, [
-        ("table", "page.quality.col.table", "text"),
-        ("id", "common.col.id", "text"),
-        ("_row", "page.quality.col.row", "int"),
-        ("problem", "page.quality.col.message", "text"),
-        ("source", "common.col.source", "text"),
-    ], lang), "rows-without-document", lang, key="unsourced")
+    show_table(ctx, unsourced, columns(None, ("table", "page.quality.col.table", "text"), ("id", "common.col.id", "text"),
+                                       ("_row", "page.quality.col.row", "int"),
+                                       ("problem", "page.quality.col.message", "text"),
+                                       ("source", "common.col.source", "text")),
+               key="unsourced", file_stem="rows-without-document")

@@ -14,8 +14,8 @@ from report.rankings import (
     targets_of,
     value_text,
 )
-from ui import start_page, table_with_download
-from ui.tables import display_frame
+from ui import show_table, start_page
+from ui.tables import columns
 
 ctx = start_page("rankings")
 lang = ctx.lang
@@ -91,10 +91,5 @@ if facts is None or facts.empty:
 else:
     shown = facts[facts["institution_id"].astype(str).isin(institutions)].sort_values(
         ["year_start", "institution_id", "metric"], ascending=[False, True, True])
-    table_with_download(display_frame(shown, [
-        ("institution_id", "common.col.institution", "institution"),
-        ("academic_year", "common.col.academic_year", "text"),
-        ("metric", "common.col.metric", "enum:fact_metric"),
-        ("value", "common.col.value", "float"),
-        ("source", "common.col.source", "text"),
-    ], lang, lookups=ctx.lookups()), "institution-facts", lang, key="institution-facts")
+    show_table(ctx, shown, columns("institution_facts", "institution_id", "academic_year", "metric", "value", "source"),
+               key="institution-facts", file_stem="institution-facts")

@@ -5,10 +5,11 @@ import streamlit as st
 
 import charts
 import research
+from charts.papers import papers_per_year
 from i18n import fmt, t
 from research import figures
-from ui import start_page, table_with_download
-from ui.tables import display_frame
+from ui import show_table, start_page
+from ui.tables import columns
 
 ctx = start_page("research")
 lang, scope = ctx.lang, ctx.scope
@@ -20,7 +21,6 @@ if res is None:
     st.stop()
 
 tables = ctx.tables
-lookups = ctx.lookups()
 partner_names = ctx.partner_names()
 errors = [p for p in res.problems if p.severity == "error"]
 warnings = [p for p in res.problems if p.severity == "warning"]
@@ -38,14 +38,21 @@ else:
                           warnings=fmt.plural("problem.warnings_count", len(warnings), lang)))
 
 
+# The research frames' own columns (research.figures), each header said once.
+ORG = ("org_name", "page.research.col.institution", "text")
+PAPERS = ("papers", "page.research.col.papers", "int")
+PAPERS_WINDOW = ("papers", "page.research.col.papers_window", "int")
+EVIDENCE = ("paper_ids", "page.research.col.evidence", "list")
+AGREEMENT_IDS = ("agreement_ids", "page.research.col.agreement", "list")
+
+
 def paper_table(ids, key: str) -> None:
     """The papers behind a figure (the evidence rows), with a CSV download."""
     papers = res.papers[res.papers["paper_id"].isin(set(ids))].sort_values(["year", "paper_id"])
-    frame = display_frame(papers.assign(sources=papers["sources"].map(lambda s: "; ".join(s))), [
-        ("paper_id", "page.research.col.paper", "text"), ("year", "common.col.year", "int"),
-        ("title", "common.col.title", "text"), ("sources", "page.research.col.sources", "text"),
-        ("files", "page.research.col.files", "list")], lang)
-    table_with_download(frame, f"research-{key}", lang, key=f"papers-{key}")
+    show_table(ctx, papers.assign(sources=papers["sources"].map(lambda s: "; ".join(s))), columns(
+        None, ("paper_id", "page.research.col.paper", "text"), "year", "title",
+        ("sources", "page.research.col.sources", "text"), ("files", "page.research.col.files", "list")),
+        key=f"papers-{key}", file_stem=f"research-{key}")
 
 
 # Key figures --------------------------------------------------------------------------
@@ -67,7 +74,7 @@ institutions = figures.foreign_institutions(res, tables, scope)
 countries = figures.foreign_countries(res, tables, scope)
 st.subheader(t("page.research.map", lang))
 point_frame = figures.institution_points(res, tables, institutions)
-homes = ctx.scoped()["institutions"]
+homes = ctx.localised_institutions(ctx.scoped()["institutions"])  # named in the page's language
 links = pd.DataFrame([(h, k) for h in homes["institution_id"] for k in point_frame["partner_id"]],
                      columns=["institution_id", "partner_id"])
 names = {c: ctx.country_name(c) for c in countries["country"]}
@@ -87,40 +94,23 @@ years = figures.per_year(res, tables, scope)
 if years.empty:
     st.info(t("common.empty", lang), icon=":material/filter_alt_off:")
 else:
-    long = pd.concat([
-        years.assign(kind="international", count=years["international"]),
-        years.assign(kind="domestic", count=years["papers"] - years["international"]),
-    ])[["year", "kind", "count"]]
-    long["year"] = long["year"].astype(str)
-    st.plotly_chart(charts.bar_chart(
-        long, "year", "count", group="kind", category_order=[str(y) for y in years["year"]],
-        group_order=["international", "domestic"],
-        group_labels={"international": t("page.research.kind.international", lang),
-                      "domestic": t("page.research.kind.domestic", lang)},
-        category_title=t("common.axis.year", lang), value_title=t("page.research.axis.papers", lang),
-        presenting=ctx.presenting, lang=lang), key="research-years")
+    st.plotly_chart(papers_per_year(years, lang=lang, presenting=ctx.presenting), key="research-years")
     shown = years.assign(share_text=years["share"].map(lambda s: fmt.percent(s, lang)))
-    table_with_download(display_frame(shown, [
-        ("year", "common.col.year", "int"), ("papers", "page.research.col.papers", "int"),
-        ("international", "page.research.col.international", "int"),
-        ("share_text", "page.research.col.share", "text"),
-        ("international_ids", "page.research.col.evidence", "list")], lang), "research-per-year", lang, key="years")
+    show_table(ctx, shown, columns(
+        None, "year", PAPERS, ("international", "page.research.col.international", "int"),
+        ("share_text", "page.research.col.share", "text"), ("international_ids", "page.research.col.evidence", "list")),
+        key="years", file_stem="research-per-year")
 
 # Institutions and countries ------------------------------------------------------------------
 left, right = st.columns(2)
 with left:
     st.subheader(t("page.research.institutions", lang))
-    table_with_download(display_frame(institutions, [
-        ("org_name", "page.research.col.institution", "text"), ("country", "common.col.country", "country"),
-        ("partner_id", "common.col.partner", "partner"), ("papers", "page.research.col.papers", "int"),
-        ("paper_ids", "page.research.col.evidence", "list")], lang, lookups=lookups), "research-institutions", lang,
-        key="institutions")
+    show_table(ctx, institutions, columns(None, ORG, "country", "partner_id", PAPERS, EVIDENCE),
+               key="institutions", file_stem="research-institutions")
 with right:
     st.subheader(t("page.research.countries", lang))
-    table_with_download(display_frame(countries, [
-        ("country", "common.col.country", "country"), ("papers", "page.research.col.papers", "int"),
-        ("paper_ids", "page.research.col.evidence", "list")], lang, lookups=lookups), "research-countries", lang,
-        key="countries")
+    show_table(ctx, countries, columns(None, "country", PAPERS, EVIDENCE), key="countries",
+               file_stem="research-countries")
 
 # QS IRN ------------------------------------------------------------------------------------
 st.subheader(t("page.research.irn", lang))
@@ -128,10 +118,8 @@ st.caption(t("page.research.irn_note", lang))
 if irn["institutions"].empty:
     st.info(t("page.research.irn_none", lang), icon=":material/info:")
 else:
-    table_with_download(display_frame(irn["institutions"], [
-        ("org_name", "page.research.col.institution", "text"), ("country", "common.col.country", "country"),
-        ("partner_id", "common.col.partner", "partner"), ("papers", "page.research.col.papers_window", "int"),
-        ("paper_ids", "page.research.col.evidence", "list")], lang, lookups=lookups), "research-irn-p", lang, key="irn")
+    show_table(ctx, irn["institutions"], columns(None, ORG, "country", "partner_id", PAPERS_WINDOW, EVIDENCE),
+               key="irn", file_stem="research-irn-p")
 
 # Gap ---------------------------------------------------------------------------------------
 st.subheader(t("page.research.gap", lang))
@@ -139,26 +127,18 @@ left, right = st.columns(2)
 with left:
     st.markdown("**" + t("page.research.gap_agreements", lang) + "**")
     idle = figures.agreements_without_papers(res, tables, scope)
-    table_with_download(display_frame(idle, [
-        ("agreement_id", "page.research.col.agreement", "text"), ("institution_id", "common.col.institution", "institution"),
-        ("partner_id", "common.col.partner", "partner"), ("kind", "common.col.kind", "enum:agreement_kind"),
-        ("signed_on", "common.col.signed_on", "date")], lang, lookups=lookups), "research-agreements-no-papers", lang,
-        key="gap-agreements")
+    show_table(ctx, idle, columns("agreements", ("agreement_id", "page.research.col.agreement", "text"),
+                                  "institution_id", "partner_id", "kind", "signed_on"),
+               key="gap-agreements", file_stem="research-agreements-no-papers")
 with right:
     st.markdown("**" + t("page.research.gap_candidates", lang) + "**")
     candidates = figures.sustained_without_agreement(res, tables, scope, irn)
-    table_with_download(display_frame(candidates, [
-        ("org_name", "page.research.col.institution", "text"), ("country", "common.col.country", "country"),
-        ("papers", "page.research.col.papers_window", "int"), ("paper_ids", "page.research.col.evidence", "list")],
-        lang, lookups=lookups), "research-mou-candidates", lang, key="gap-candidates")
+    show_table(ctx, candidates, columns(None, ORG, "country", PAPERS_WINDOW, EVIDENCE),
+               key="gap-candidates", file_stem="research-mou-candidates")
 st.markdown("**" + t("page.research.side_by_side", lang) + "**")
 side = figures.partner_side_by_side(res, tables, scope)
-table_with_download(display_frame(side, [
-    ("partner_id", "common.col.partner", "partner"), ("country", "common.col.country", "country"),
-    ("agreements", "common.col.agreements", "int"), ("visits", "common.col.visits", "int"),
-    ("grants", "common.col.grants", "int"), ("papers", "page.research.col.papers", "int"),
-    ("agreement_ids", "page.research.col.agreement", "list"), ("paper_ids", "page.research.col.evidence", "list")],
-    lang, lookups=lookups), "research-partners", lang, key="side")
+show_table(ctx, side, columns(None, "partner_id", "country", "agreements", "visits", "grants", PAPERS, AGREEMENT_IDS,
+                              EVIDENCE), key="side", file_stem="research-partners")
 
 # Drill-down ------------------------------------------------------------------------------------
 st.subheader(t("page.research.drill", lang))
@@ -177,11 +157,9 @@ else:
 st.subheader(t("page.research.uncertain", lang))
 st.caption(t("page.research.uncertain_note", lang))
 uncertain = res.uncertain.assign(reason_text=res.uncertain["reason"].map(lambda r: t(f"page.research.reason.{r}", lang)))
-table_with_download(display_frame(uncertain, [
-    ("org", "page.research.col.affiliation", "text"), ("country", "common.col.country", "country"),
-    ("candidate_name", "page.research.col.candidate", "text"), ("reason_text", "page.research.col.reason", "text"),
-    ("papers", "page.research.col.papers", "int"), ("paper_ids", "page.research.col.evidence", "list")],
-    lang, lookups=lookups), "research-to-confirm", lang, key="uncertain")
+show_table(ctx, uncertain, columns(
+    None, ("org", "page.research.col.affiliation", "text"), "country", ("candidate_name", "page.research.col.candidate", "text"),
+    ("reason_text", "page.research.col.reason", "text"), PAPERS, EVIDENCE), key="uncertain", file_stem="research-to-confirm")
 if len(res.unattributed):
     st.caption(fmt.plural("page.research.unattributed", len(res.unattributed), lang))
 if res.problems:
@@ -190,8 +168,8 @@ if res.problems:
         probs = pd.DataFrame([{"severity": t(f"problem.severity.{p.severity}", lang), "table": p.table, "row": p.row,
                                "column": p.column or "", "value": p.value,
                                "message": t(f"problem.{p.code}", lang, **p.params)} for p in res.problems])
-        table_with_download(display_frame(probs, [
-            ("severity", "page.research.col.severity", "text"), ("table", "page.research.col.file", "text"),
+        show_table(ctx, probs, columns(
+            None, ("severity", "page.research.col.severity", "text"), ("table", "page.research.col.file", "text"),
             ("row", "page.research.col.row", "int"), ("column", "page.research.col.column", "text"),
-            ("value", "page.research.col.value", "text"), ("message", "page.research.col.message", "text")], lang),
-            "research-problems", lang, key="problems")
+            ("value", "page.research.col.value", "text"), ("message", "page.research.col.message", "text")),
+            key="problems", file_stem="research-problems")

@@ -249,7 +249,7 @@ def office_section(store: Store, editor: str, current: int, lang: str) -> None:
     names = lookups(frames)
     parts: list[office.SheetPart] = []
     for number, (sheet, frame) in enumerate(sheets.items()):
-        with st.expander(t("data.office.sheet", lang, sheet=sheet, rows=len(frame)), expanded=True):
+        with st.expander(t("data.office.sheet", lang, sheet=sheet, rows=fmt.integer(len(frame), lang)), expanded=True):
             parts += _sheet(store, editor, uploaded, number, sheet, frame, frames, names, lang)
     if not parts:
         return

@@ -86,7 +86,8 @@ def publications_section(store: Store, editor: str, current: int | None,
         else:
             errors = sum(p.severity == "error" for p in pubs.problems)
             st.success(t("data.pubs.read", lang, papers=fmt.number(len(pubs.papers), lang),
-                         errors=errors, warnings=len(pubs.problems) - errors))
+                         errors=fmt.integer(errors, lang),
+                         warnings=fmt.integer(len(pubs.problems) - errors, lang)))
             if pubs.problems:
                 problems_table(pubs.problems, lang)
             note = st.text_input(t("data.publish.note", lang), key="pub_note")

@@ -14,7 +14,7 @@ from datastore import forms
 from datastore.diff import summary
 from datastore.labels import column_label, enum_label, table_label
 from datastore.store import Store
-from i18n import t
+from i18n import fmt, t
 from loaders.schema import TABLES
 from ui.datapage.common import client, rows_text, write_to_store
 from ui.datapage.state import page_state
@@ -72,7 +72,8 @@ def show_problems(dataset, lang: str, problems: list | None = None,
     summary_key = ("data.check.only_warnings" if not errors else
                    "data.check.has_errors_here" if fix_key else "data.check.has_errors")
     (st.error if errors else st.warning)(
-        t(summary_key, lang, errors=len(errors), warnings=len(problems) - len(errors)))
+        t(summary_key, lang, errors=fmt.integer(len(errors), lang),
+          warnings=fmt.integer(len(problems) - len(errors), lang)))
     frame = problems_frame(problems, lang)
     if fix_key is None:
         st.dataframe(frame, hide_index=True, width="stretch")

@@ -1,0 +1,2 @@
+"""The ground floor beside ``places``: facts about a cell's value that every floor shares
+(docs/architecture.md). It imports no project package."""

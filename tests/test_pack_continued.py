@@ -1,0 +1,91 @@
+"""A table that runs onto the next slide or page says what it continues (issue 29, defect
+6: continued evidence rows lost their KPI name)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pptx.util import Inches
+
+from loaders import load_dataset
+from metrics.scope import Scope
+from report.model import build_pack
+from report.parts import Table
+from report.pptx import table_pages, write_pptx
+
+AS_OF = date(2025, 6, 30)
+
+
+def test_a_continued_slide_writes_its_group_again_marked():
+    rows = [["Partners", "3", "a"], ["", "", "b"], ["", "", "c"], ["Visits", "2", "d"], ["", "", "e"],
+            ["", "", "f"]]
+    table = Table(["KPI", "Value", "Document"], rows, widths=(40, 20, 40), carry=1,
+                  continued="(continued)")
+    # room for the header and two one-line rows
+    _, pages = table_pages(table, Inches(8), 11, Inches(0.95), Inches(0.3))
+    firsts = [page.rows[0][0] for page in pages]
+    assert len(pages) == 3
+    # pages: a b | c d | e f
+    assert firsts == ["Partners", "Partners (continued)", "Visits (continued)"]
+    # nothing lost, nothing repeated: the third column in order
+    assert [r[2] for page in pages for r in page.rows] == ["a", "b", "c", "d", "e", "f"]
+    # only the first row of a continued page is written again; a group's own row as it is
+    assert pages[1].rows[1][0] == "Visits"
+    assert pages[2].rows[1][0] == ""
+
+
+def test_a_table_without_groups_is_cut_as_it_is():
+    table = Table(["A"], [["x"], [""], ["y"]], widths=(100,))
+    _, pages = table_pages(table, Inches(8), 11, Inches(10), Inches(0.3))
+    assert [p.rows for p in pages] == [[["x"], [""], ["y"]]]
+
+
+@pytest.fixture(scope="module")
+def curated_pack():
+    data = load_dataset(Path(__file__).resolve().parent.parent / "data")
+    return build_pack(data, Scope(as_of=AS_OF), "ru", False)
+
+
+def test_every_appendix_slide_names_its_first_kpi(curated_pack, tmp_path):
+    deck = Presentation(str(write_pptx(tmp_path / "pack.pptx", curated_pack)))
+    title = "Откуда берётся каждый показатель"  # pack.appendix.title in ru.json
+    slides = [s for s in deck.slides if s.shapes.title is not None
+              and s.shapes.title.text_frame.text.startswith(title)]
+    assert len(slides) >= 2  # the appendix runs over several slides
+    for slide in slides:
+        grid = next(sh.table for sh in slide.shapes if sh.has_table)
+        first = grid.cell(1, 0).text_frame.text
+        assert first, slide.shapes.title.text_frame.text
+    continued = [next(sh.table for sh in s.shapes if sh.has_table).cell(1, 0).text_frame.text
+                 for s in slides[1:]]
+    assert any(text.endswith("(продолжение)") for text in continued)
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) missing")
+def test_a_continued_pdf_table_names_what_it_continues(curated_pack, tmp_path):
+    from report.pdf import PackPdf, _table
+
+    pdf = PackPdf(curated_pack)
+    pdf.add_page()
+    rows = [[f"doc {n}", str(n), f"v{n:03d}"] for n in range(120)]
+    _table(pdf, Table(["Документ", "Строк", "Строки"], rows, (False, True, False), (40, 20, 40),
+                      caption="Партнёры: 28", continued="(продолжение)"))
+    path = tmp_path / "table.pdf"
+    pdf.output(str(path))
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    pages = [[line.strip() for line in page.splitlines() if line.strip()]
+             for page in text.split("\f") if page.strip()]
+    assert len(pages) >= 3
+    assert "Партнёры: 28" not in pages[0][0]  # the first page: the table as it starts
+    for page in pages[1:]:
+        assert "Партнёры: 28 (продолжение)" in page[:3], page[:3]
+    # every row once, in order
+    found = [w for page in pages for line in page for w in line.split() if re.fullmatch(r"v\d{3}", w)]
+    assert found == [f"v{n:03d}" for n in range(120)]
