@@ -83,7 +83,12 @@ class DatasetCache:
             with self._lock:
                 if key in store:
                     return store[key]
-            value = build()
+            try:
+                value = build()
+            except BaseException:
+                with self._lock:
+                    self._building.pop((id(store), key), None)
+                raise
             with self._lock:
                 store[key] = value
                 self._building.pop((id(store), key), None)
