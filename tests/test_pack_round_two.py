@@ -23,14 +23,49 @@ def curated():
     return load_dataset(ROOT / "data")
 
 
+@pytest.fixture(scope="module")
+def pack_of(tmp_path_factory):
+    """``pack_of(dataset, lang)``: the normal-edition pack of all of ``dataset`` on AS_OF;
+    ``pack_of(dataset, lang, "pdf")`` (or "pptx", "xlsx"): that pack written to a file. Each
+    built once per (dataset object, language, format) for this module: the tests only read
+    a pack (a frozen dataclass) and its files, so building them again would test nothing more."""
+    from report.pdf import write_pdf
+    from report.pptx import write_pptx
+    from report.xlsx import write_xlsx
+
+    writers = {"pdf": write_pdf, "pptx": write_pptx, "xlsx": write_xlsx}
+    folder = tmp_path_factory.mktemp("packs")
+    built: list = []  # (dataset, lang, format, pack or path): keyed on the object itself
+
+    def get(dataset, lang, fmt=None):
+        for ds, lg, kind, made in built:
+            if ds is dataset and lg == lang and kind == fmt:
+                return made
+        if fmt is None:
+            made = build_pack(dataset, Scope(as_of=AS_OF), lang, False)
+        else:
+            made = writers[fmt](folder / f"{len(built)}_{lang}.{fmt}", get(dataset, lang))
+        built.append((dataset, lang, fmt, made))
+        return made
+
+    return get
+
+
+@pytest.fixture(scope="module")
+def rub(curated):
+    """The curated data with its first grant at 3 435 239 RUB (a whole amount), and that
+    grant's id."""
+    return _with_grant_amount(curated, 3435239, "RUB")
+
+
 @pytest.mark.parametrize("lang, expected", [
     ("en", "ADMI: all years, all countries"),
     ("ru", "АГМИ: все годы, все страны"),  # data/institutions.csv short_name_ru
 ])
-def test_an_institution_alone_is_not_all_institutions_data(curated, lang, expected):
+def test_an_institution_alone_is_not_all_institutions_data(curated, pack_of, lang, expected):
     pack = build_pack(curated, Scope(as_of=AS_OF, institutions={"admi"}), lang, False)
     assert pack.scope_words == expected
-    everything = build_pack(curated, Scope(as_of=AS_OF), lang, False)
+    everything = pack_of(curated, lang)
     assert everything.scope_words == text("pack.scope.everything", lang)
 
 
@@ -42,13 +77,11 @@ def test_a_date_that_ends_a_sentence_takes_the_full_stop():
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
-def test_the_pdf_opens_with_bookmarks_and_contents(curated, tmp_path, lang):
+def test_the_pdf_opens_with_bookmarks_and_contents(curated, pack_of, lang):
     from pypdf import PdfReader
 
-    from report.pdf import write_pdf
-
-    pack = build_pack(curated, Scope(as_of=AS_OF), lang, False)
-    reader = PdfReader(write_pdf(tmp_path / "p.pdf", pack))
+    pack = pack_of(curated, lang)
+    reader = PdfReader(pack_of(curated, lang, "pdf"))
     titles = [item.title for item in reader.outline if not isinstance(item, list)]
     # every section of the pack is a bookmark, in order
     assert titles[:2] == [text("pack.summary.title", lang), text("export.kpis.title", lang)]
@@ -80,13 +113,10 @@ def test_a_sheet_name_is_shortened_by_whole_words():
     assert _title("a" * 40, set()) == "a" * 31  # one word longer than a sheet name: cut
 
 
-def _annex(curated, tmp_path, lang):
+def _annex(curated, pack_of, lang):
     from openpyxl import load_workbook
 
-    from report.xlsx import write_xlsx
-
-    pack = build_pack(curated, Scope(as_of=AS_OF), lang, False)
-    return load_workbook(write_xlsx(tmp_path / f"a_{lang}.xlsx", pack))
+    return load_workbook(pack_of(curated, lang, "xlsx"))
 
 
 def _header_row(sheet, first: str):
@@ -97,8 +127,8 @@ def _header_row(sheet, first: str):
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
-def test_the_annex_figures_are_numbers_with_their_state_apart(curated, tmp_path, lang):
-    book = _annex(curated, tmp_path, lang)
+def test_the_annex_figures_are_numbers_with_their_state_apart(curated, pack_of, lang):
+    book = _annex(curated, pack_of, lang)
     sheet = book[text("export.sheet.kpis", lang)]
     at, header = _header_row(sheet, text("export.col.kpi", lang))
     assert header[:4] == [text("export.col.kpi", lang), text("export.col.value", lang),
@@ -128,10 +158,10 @@ def test_the_annex_figures_are_numbers_with_their_state_apart(curated, tmp_path,
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
-def test_every_sheet_name_and_header_of_the_annex_is_in_words(curated, tmp_path, lang):
+def test_every_sheet_name_and_header_of_the_annex_is_in_words(curated, pack_of, lang):
     import re
 
-    book = _annex(curated, tmp_path, lang)
+    book = _annex(curated, pack_of, lang)
     raw = re.compile(r"^[a-z0-9_.]+$")  # a column or key of the data, not a word of the language
     for sheet in book.worksheets:
         assert len(sheet.title) <= 31
@@ -172,7 +202,7 @@ def test_the_targets_sheet_names_its_figures_in_words(tmp_path):
     ("ru", "Индекс сети партнёров", "QS IRN по совместным статьям"),
     ("uz", "Hamkorlar tarmogʻi indeksi", "Qoʻshma maqolalar boʻyicha QS IRN"),
 ])
-def test_the_two_network_indexes_have_different_names(curated, lang, partners_index, joint_papers):
+def test_the_two_network_indexes_have_different_names(curated, pack_of, lang, partners_index, joint_papers):
     assert text("kpi.irn_index.label", lang) == partners_index
     assert text("ranking.partner_network_index.label", lang) == partners_index
     assert text("ranking.qs_irn_joint_papers.label", lang) == joint_papers
@@ -180,7 +210,7 @@ def test_the_two_network_indexes_have_different_names(curated, lang, partners_in
     assert text("page.research.kpi.irn", lang) == joint_papers
     assert all(f"{joint_papers}: {{irn}}" in text(f"pack.research.lead.{c}", lang) for c in ("one", "other"))
     assert text("pack.research.irn_title", lang).startswith(joint_papers)
-    pack = build_pack(curated, Scope(as_of=AS_OF), lang, False)
+    pack = pack_of(curated, lang)
     assert [b.label for b in pack.big_numbers if b.name == "irn_index"] == [partners_index]
     assert partners_index in [r[0] for r in pack.kpi_table.rows]
 
@@ -203,10 +233,10 @@ def _with_grant_amount(curated, amount, currency):
     ("en", 242784094.5, "242,784,094.50 UZS"),
     ("ru", 3435239, "3\u00a0435\u00a0239\u00a0RUB"),  # whole: no ",00"
 ])
-def test_an_amount_in_its_own_currency_keeps_its_decimals(curated, lang, amount, expected):
+def test_an_amount_in_its_own_currency_keeps_its_decimals(curated, pack_of, rub, lang, amount, expected):
     currency = "UZS" if expected.endswith("UZS") else "RUB"
-    dataset, grant = _with_grant_amount(curated, amount, currency)
-    pack = build_pack(dataset, Scope(as_of=AS_OF), lang, False)
+    dataset, grant = rub if (amount, currency) == (3435239, "RUB") else _with_grant_amount(curated, amount, currency)
+    pack = pack_of(dataset, lang)
     grants = next(s for s in pack.sections if s.key == "grants")
     at = grants.table.headers.index(text("pack.col.amount", lang))
     assert [r[at] for r in grants.table.rows if r[0] == grant] == [expected]
@@ -225,11 +255,10 @@ def _unbroken(pdf, table, widths, size) -> list[str]:
 
 
 @pytest.mark.parametrize("lang", ["ru", "uz"])
-def test_no_table_of_the_pdf_breaks_a_word(curated, lang):
+def test_no_table_of_the_pdf_breaks_a_word(rub, pack_of, lang):
     from report.pdf import PackPdf, _layout
 
-    dataset, _ = _with_grant_amount(curated, 3435239, "RUB")
-    pack = build_pack(dataset, Scope(as_of=AS_OF), lang, False)
+    pack = pack_of(rub[0], lang)
     pdf = PackPdf(pack)
     pdf.add_page()
     tables = [pack.agreements.table, pack.renewals, pack.kpi_table] + [
@@ -242,7 +271,7 @@ def test_no_table_of_the_pdf_breaks_a_word(curated, lang):
 
 
 @pytest.mark.parametrize("lang", ["ru"])
-def test_no_table_of_the_slides_breaks_a_word(curated, tmp_path, lang):
+def test_no_table_of_the_slides_breaks_a_word(rub, pack_of, lang):
     """Every unbreakable run of a slide table's cell (a word; "3 435 239 RUB" with its
     no-break spaces) fits its column at the cell's size, measured with DejaVu Sans Bold
     (wider than the fonts PowerPoint and LibreOffice use)."""
@@ -251,11 +280,8 @@ def test_no_table_of_the_slides_breaks_a_word(curated, tmp_path, lang):
     from pptx import Presentation
     from pptx.util import Pt
 
-    from report.pptx import write_pptx
-
     bold = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans-Bold.ttf"
-    dataset, _ = _with_grant_amount(curated, 3435239, "RUB")
-    deck = Presentation(write_pptx(tmp_path / "d.pptx", build_pack(dataset, Scope(as_of=AS_OF), lang, False)))
+    deck = Presentation(pack_of(rub[0], lang, "pptx"))
     checked, bad = 0, []
     for number, slide in enumerate(deck.slides, start=1):
         for shape in slide.shapes:
@@ -289,49 +315,43 @@ SUMMARY_EN = [
 ]
 
 
-def test_the_summary_says_the_headline_figures_in_sentences(curated):
-    pack = build_pack(curated, Scope(as_of=AS_OF), "en", False)
+def test_the_summary_says_the_headline_figures_in_sentences(curated, pack_of):
+    pack = pack_of(curated, "en")
     assert pack.summary == SUMMARY_EN
     assert pack.targets_met == "No target is set for this selection."
-    ru = build_pack(curated, Scope(as_of=AS_OF), "ru", False)
+    ru = pack_of(curated, "ru")
     # 28: "many", 11: "many" (by hand)
     assert ru.summary[0] == text("pack.summary.partners.many", "ru", n="28",
                                  countries=text("pack.summary.in_countries.many", "ru", n="11")) + "."
     assert ru.summary[2] == "10 входящих визитов и 13 исходящих визитов; из входящих дистанционно прошли 60,0\u00a0%."
 
 
-def test_the_summary_is_the_page_after_the_cover_and_slide_two(curated, tmp_path):
+def test_the_summary_is_the_page_after_the_cover_and_slide_two(curated, pack_of):
     from pptx import Presentation
     from pypdf import PdfReader
 
-    from report.pdf import write_pdf
-    from report.pptx import write_pptx
-
-    pack = build_pack(curated, Scope(as_of=AS_OF), "en", False)
-    page = PdfReader(write_pdf(tmp_path / "p.pdf", pack)).pages[1].extract_text()
+    page = PdfReader(pack_of(curated, "en", "pdf")).pages[1].extract_text()
     assert page.splitlines()[0] == "Summary"
     assert "All institutions' data, all years, all countries · Figures as of 30 Jun 2025" in page
     for sentence in SUMMARY_EN:
         assert sentence.split(";")[0] in " ".join(page.split())
     assert "No target is set for this selection." in " ".join(page.split())
-    slide = Presentation(write_pptx(tmp_path / "d.pptx", pack)).slides[1]
+    slide = Presentation(pack_of(curated, "en", "pptx")).slides[1]
     words = " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
     assert slide.shapes.title.text == "Summary"
     for sentence in SUMMARY_EN:
         assert sentence in words
 
 
-def test_a_big_number_card_never_breaks_its_value(curated, tmp_path):
+def test_a_big_number_card_never_breaks_its_value(curated, pack_of):
     """"неизвестно" on its card at a size where it fits (it wrapped as "неизвест/но")."""
     import matplotlib
     from PIL import ImageFont
     from pptx import Presentation
     from pptx.util import Pt
 
-    from report.pptx import write_pptx
-
     bold = ImageFont.truetype(str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans-Bold.ttf"), 100)
-    deck = Presentation(write_pptx(tmp_path / "d.pptx", build_pack(curated, Scope(as_of=AS_OF), "ru", False)))
+    deck = Presentation(pack_of(curated, "ru", "pptx"))
     slide = deck.slides[2]  # the key figures, after the cover and the summary
     values = [s for s in slide.shapes if s.has_text_frame and s.text_frame.text == "неизвестно"]
     assert values
