@@ -120,3 +120,15 @@ def test_an_agreement_without_dates_says_so_in_every_pack_table(curated_pack):
                 seen += 1
                 assert row[signed] == "не указано" and row[expires] == "не указано"
     assert seen == 2
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) missing")
+def test_the_agreements_start_under_the_partners_table_when_they_fit(curated_pack, tmp_path):
+    """The partners-by-country table's rest sat alone on a page (a third of it used)."""
+    from report.pdf import write_pdf
+
+    path = write_pdf(tmp_path / "pack.pdf", curated_pack)
+    pages = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                           text=True, check=True).stdout.split("\f")
+    last_row = next(i for i, page in enumerate(pages) if "Узбекистан (внутри страны)" in page)
+    assert re.search(r"^\s*Соглашения\s*$", pages[last_row], re.M), pages[last_row][:400]
