@@ -3,7 +3,7 @@ in ways it cannot see. A real dead name is removed, never listed here."""
 
 # SQLAlchemy calls it on every new SQLite connection (``@event.listens_for``).
 _sqlite_pragmas  # noqa
-# pytest-xdist calls the hook in tests/conftest.py, and its scheduler calls the method.
+# pytest-xdist calls the hook and its scheduler the method (tests/conftest.py).
 pytest_xdist_make_scheduler  # noqa
 _split_scope  # noqa
 # Parsed from an IIA file and kept on the object, for a reader of the plan.

@@ -20,9 +20,10 @@ What it holds:
 - ``dated_years``: per table the year its rows are dated in (comparisons);
 - ``partners_by_id``, ``usd_rates``, ``home_country``: one frame each.
 
-Every map is a bounded LRU (``cachetools``) and every read or write holds the cache's
-lock (Streamlit runs sessions in threads); ``get`` builds a missing entry once, other
-threads asking for the same entry wait for it.
+Every map is a bounded LRU (``cachetools``) and every read or write holds a lock
+(Streamlit runs sessions in threads): the cache's own, the ``ScopeIndex``'s for
+``scope_links``. ``get`` builds a missing entry once; other threads asking for the same
+entry wait for it.
 """
 
 from __future__ import annotations
@@ -82,7 +83,12 @@ class DatasetCache:
             with self._lock:
                 if key in store:
                     return store[key]
-            value = build()
+            try:
+                value = build()
+            except BaseException:
+                with self._lock:
+                    self._building.pop((id(store), key), None)
+                raise
             with self._lock:
                 store[key] = value
                 self._building.pop((id(store), key), None)

@@ -33,11 +33,12 @@ def agreement_outcomes(agreements: pd.DataFrame, visits: pd.DataFrame, grants: p
     last: dict[str, pd.Timestamp] = {}
     if visits is not None and not visits.empty:
         linked = visits[visits["partner_id"].notna().to_numpy()]
-        when = visit_event_date(linked) if len(linked) else pd.Series(dtype="datetime64[ns]")
-        for key, vid, day in zip(_pair_keys(linked), linked["visit_id"].astype(str), when, strict=True):
-            visit_ids.setdefault(key, []).append(vid)
-            if not pd.isna(day) and (key not in last or day > last[key]):
-                last[key] = day
+        if len(linked):  # grouped once (a million visits: no Python loop over rows)
+            keys = _pair_keys(linked).to_numpy()
+            ids = linked["visit_id"].astype(str)
+            visit_ids = {k: sorted(set(v)) for k, v in ids.groupby(keys)}
+            latest = visit_event_date(linked).groupby(keys).max()
+            last = {k: d for k, d in latest.items() if not pd.isna(d)}
     grant_ids: dict[str, list[str]] = {}
     if grants is not None and not grants.empty:
         named = grants[["grant_id", "institution_id", "partner_ids"]].explode("partner_ids").dropna()

@@ -22,11 +22,12 @@ DATE_STYLE = "medium"
 
 
 def date_cell(value: object, precision: object, lang: str) -> str:
-    """A date no more precise than it is known: ``2023``, ``March 2023``, ``5 Mar 2023``."""
+    """A date no more precise than it is known: ``2023``, ``March 2023``, ``5 Mar 2023``;
+    "not stated" when the row gives none (a blank cell would read as nothing to say)."""
     if precision == rules.OPEN_ENDED:
         return t("pack.open_ended", lang)  # written so: an agreement without end
     if _missing(value):
-        return ""
+        return t("export.not_stated", lang)
     precision = precision if precision in ("day", "month", "year") else "day"
     return fmt.date_text(value, lang, precision, style=DATE_STYLE)
 

@@ -662,7 +662,7 @@ def write_pdf(path: str | Path | IO[bytes], pack: Pack) -> Path | IO[bytes]:
             _section(pdf, section)
         agreements = kept(pack.agreements) if whole.key == "partners" else None
         if agreements is not None:
-            _section(pdf, agreements, new_page=True)
+            _section(pdf, agreements)  # on this page when its chart and first rows fit
             renewals = Section("renewals", pack.label("export.renewals.title"),
                                pack.renewals.note if pack.renewals.rows else "")
             _section(pdf, renewals, pack.renewals)

@@ -86,8 +86,9 @@ class Deck:
         paragraph.font.bold = True
         paragraph.font.color.rgb = self.colour
         if lead:
-            text_box(slide, MARGIN, Inches(1.0), SLIDE_W - 2 * MARGIN, Inches(0.5), lead, 13,
-                     colour=GREY)
+            width = SLIDE_W - 2 * MARGIN
+            text_box(slide, MARGIN, LEAD_TOP, width, BODY_TOP - LEAD_TOP, lead,
+                     lead_size(lead, width), colour=GREY)
         if notes:
             slide.notes_slide.notes_text_frame.text = notes
         self._footer(slide)
@@ -115,6 +116,20 @@ class Deck:
             return path
         self.prs.save(path)  # a binary file object
         return path
+
+
+LEAD_TOP = Inches(1.0)  # the lead line between the title and the body (BODY_TOP)
+LEAD_SIZES = (13, 12, 11, 10, 9)
+
+
+def lead_size(lead: str, width: int) -> float:
+    """The largest size at which the lead's wrapped lines end above the body: a long lead
+    is set smaller rather than run under the table (the text frame's insets included)."""
+    room = BODY_TOP - LEAD_TOP - Inches(0.1)
+    for size in LEAD_SIZES:
+        if wrapped_lines(lead, width - Inches(0.2), size) * Pt(size * LINE_SPACING) <= room:
+            return size
+    return LEAD_SIZES[-1]
 
 
 def text_box(slide: Slide, left: int, top: int, width: int, height: int, text: str | list[str],

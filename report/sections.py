@@ -311,7 +311,7 @@ def grants_section(scoped: Tables, funded: pd.DataFrame | None, lang: str, priva
     rows = []
     for row in grants.sort_values("grant_id").to_dict("records"):
         ids = row.get("partner_ids") if isinstance(row.get("partner_ids"), list) else []
-        amount = "" if _missing(row.get("amount")) else fmt.money(
+        amount = t("export.not_stated", lang) if _missing(row.get("amount")) else fmt.money(
             row["amount"], lang, str(row.get("currency") or ""), _cents(row["amount"]))
         value = usd.get(str(row["grant_id"]))
         rows.append([

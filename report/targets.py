@@ -90,7 +90,12 @@ def targets_section(frame: pd.DataFrame, as_of: date, lang: str, short: Mapping[
                          _order=[order.get(str(m), 99) for m in frame["metric"]])
     frame = frame.sort_values(["_name", "year", "_order"], kind="stable")
     rows = []
+    # a year not begun by the as-of date has no actual to set beside its target: its
+    # targets are counted above and listed in the annex, not on the slides
+    later = int((frame["year"].astype(int) > as_of.year).sum())
     for row in frame.to_dict("records"):
+        if int(row["year"]) > as_of.year:
+            continue
         unit = KPI_BY_NAME[str(row["metric"])].unit
         rows.append([row["_name"], str(int(row["year"])), t(KPI_BY_NAME[str(row["metric"])].label_key, lang),
                      fmt.value(row["target"], unit, lang), value_text(_actual_figure(row), lang),
@@ -110,7 +115,8 @@ def targets_section(frame: pd.DataFrame, as_of: date, lang: str, short: Mapping[
     return Section(
         "targets", t("pack.targets.title", lang), lead,
         [Chart("stacked_column", t("pack.targets.chart", lang), [str(y) for y in years], series)],
-        Table(headers, rows, (False, False, False, True, True, True, False), (12, 8, 30, 12, 13, 12, 13)),
+        Table(headers, rows, (False, False, False, True, True, True, False), (12, 8, 30, 12, 13, 12, 13),
+              fmt.plural("pack.targets.later", later, lang, year=as_of.year) if later else ""),
         t("pack.targets.notes", lang), table_title=t("pack.targets.table_title", lang))
 
 

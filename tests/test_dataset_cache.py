@@ -121,3 +121,19 @@ def test_the_app_keeps_one_cache_per_dataset_version(monkeypatch):
         assert second.matches(versions[("v2",)]) and not first.matches(versions[("v2",)])
     finally:
         loading.dataset_cache.clear()
+
+
+def test_a_failed_build_is_not_kept():
+    cache = DatasetCache(tiny_tables())
+
+    def fail() -> int:
+        raise ValueError("unreadable")
+
+    try:
+        cache.single("value", fail)
+    except ValueError:
+        pass
+    else:
+        raise AssertionError("the build's error was swallowed")
+    assert cache.single("value", lambda: 7) == 7
+    assert cache.builds == {"value": 1} and not cache._building

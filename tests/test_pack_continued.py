@@ -86,3 +86,49 @@ def test_a_continued_pdf_table_names_what_it_continues(curated_pack, tmp_path):
     # every row once, in order
     found = [w for page in pages for line in page for w in line.split() if re.fullmatch(r"v\d{3}", w)]
     assert found == [f"v{n:03d}" for n in range(120)]
+
+
+def test_a_long_lead_is_set_smaller_and_ends_above_the_table(curated_pack, tmp_path):
+    """The Russian curated pack's visits-by-country lead ran three lines under its table."""
+    from pptx.util import Emu, Pt
+
+    from report.pptx import BODY_TOP, LEAD_TOP, LINE_SPACING, wrapped_lines
+
+    deck = Presentation(str(write_pptx(tmp_path / "pack.pptx", curated_pack)))
+    leads = [shape for slide in deck.slides for shape in slide.shapes
+             if shape.has_text_frame and shape.top == LEAD_TOP and shape.text_frame.text]
+    assert len(leads) > 10
+    sizes = set()
+    for shape in leads:
+        paragraph = shape.text_frame.paragraphs[0]
+        size = paragraph.font.size.pt
+        sizes.add(size)
+        lines = wrapped_lines(shape.text_frame.text, shape.width - Emu(Inches(0.2)), size)
+        assert lines * Pt(size * LINE_SPACING) <= BODY_TOP - LEAD_TOP, shape.text_frame.text
+    assert 13 in sizes and min(sizes) < 13  # most leads as before; the long one smaller
+
+
+def test_an_agreement_without_dates_says_so_in_every_pack_table(curated_pack):
+    """a-admi-acn gives no signing or expiry date: its cells said nothing (blank)."""
+    tables = [curated_pack.agreements.table, curated_pack.dormant.table]
+    seen = 0
+    for table in tables:
+        signed = table.headers.index("Подписано")
+        expires = table.headers.index("Действует до")
+        for row in table.rows:
+            if row[0] == "a-admi-acn":
+                seen += 1
+                assert row[signed] == "не указано" and row[expires] == "не указано"
+    assert seen == 2
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) missing")
+def test_the_agreements_start_under_the_partners_table_when_they_fit(curated_pack, tmp_path):
+    """The partners-by-country table's rest sat alone on a page (a third of it used)."""
+    from report.pdf import write_pdf
+
+    path = write_pdf(tmp_path / "pack.pdf", curated_pack)
+    pages = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                           text=True, check=True).stdout.split("\f")
+    last_row = next(i for i, page in enumerate(pages) if "Узбекистан (внутри страны)" in page)
+    assert re.search(r"^\s*Соглашения\s*$", pages[last_row], re.M), pages[last_row][:400]

@@ -74,6 +74,20 @@ def test_a_target_of_a_year_not_over_is_not_called_missed():
                                         "год не закончился"]]
 
 
+def test_a_target_for_a_year_not_begun_stays_off_the_slides_and_is_counted():
+    """A 2026 target beside a 2025 as-of date read "actual 0, 0.0 %" on the slides."""
+    from report.targets import targets_part
+
+    part = targets_part(tables(visits=VISITS, targets=[
+        {"institution_id": "sam", "year": 2025, "metric": "visits_incoming", "target": 2},
+        {"institution_id": "sam", "year": 2026, "metric": "visits_incoming", "target": 3}]),
+        Scope(as_of=AS_OF), "en", SHORT)
+    assert [row[1] for row in part.section.table.rows] == ["2025"]
+    assert part.section.table.note == ("1 target for a year after 2025 (not begun by the reference "
+                                       "date) is listed in the Excel annex only.")
+    assert len(part.frame) == 2  # the annex keeps both
+
+
 def test_no_target_no_section():
     from report.targets import targets_part
 
