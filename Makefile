@@ -56,8 +56,10 @@ deadcode: dev
 
 # Two pytest-xdist workers (this machine's two cores); tests/conftest.py keeps a module whose
 # tests share a fixture on one worker. `pytest -q tests/test_x.py` runs one file serially.
+# A worker that dies is not replaced: the run stops naming the test it was running (xdist's
+# replacement worker trips its module scheduler: an INTERNALERROR instead).
 test: dev chromium postgres lint typecheck deadcode
-	$(PY) -m pytest -q -n 2
+	$(PY) -m pytest -q -n 2 --max-worker-restart=0
 
 bench: dev
 	$(PY) -m bench
