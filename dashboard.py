@@ -46,6 +46,6 @@ PAGES = [
     st.Page("views/data.py", title=t("data.nav", lang), icon=":material/upload_file:", url_path="data"),
 ]
 
-page = st.navigation(PAGES)
+page = st.navigation(PAGES, expanded=True)  # every page in view: the Data page too (12 pages)
 render_sidebar(lang, presenting)
 page.run()

@@ -129,17 +129,18 @@ TABLES: dict[str, Table] = {
             _c("institution_id", "key", True),
             _c("name", "text", True, header="common.col.institution"),
             _c("short_name", "text", True, header="data.field.short_name"),
-            # optional: the names in Russian and Uzbek (Latin), shown in that language
-            _c("name_ru", "text", header="pack.column.name_ru"),
-            _c("name_uz", "text", header="pack.column.name_uz"),
-            _c("short_name_ru", "text", header="pack.column.short_name_ru"),
-            _c("short_name_uz", "text", header="pack.column.short_name_uz"),
             _c("city", "text", True),
             _c("country", "country", True),
             _c("lat", "float", header="data.field.lat"),
             _c("lon", "float", header="data.field.lon"),
             _c("hei_id", "text"),
             _c("erasmus_code", "text"),
+            # optional: the names in Russian and Uzbek (Latin), shown in that language; last,
+            # so a sheet filled in the earlier column order still reads the same
+            _c("name_ru", "text", header="pack.column.name_ru"),
+            _c("name_uz", "text", header="pack.column.name_uz"),
+            _c("short_name_ru", "text", header="pack.column.short_name_ru"),
+            _c("short_name_uz", "text", header="pack.column.short_name_uz"),
         ), key="institution_id"),
         Table("partners", True, (
             _c("partner_id", "key", True),
