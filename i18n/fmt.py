@@ -198,11 +198,14 @@ def _date_text(day: date, lang: str, precision: str | None, style: str) -> str:
 
 
 def day_month(value: object, lang: str | None = DEFAULT_LANG) -> str:
-    """A day and month without the year, as the language abbreviates them ("Jun 30",
-    "30 июн.", "30-iyn"): a column headed by its year says "to Jun 30"."""
+    """A day and month without the year, as the language abbreviates them ("30 Jun",
+    "30 июн.", "30-iyn"): a column headed by its year says "to 30 Jun". English puts the
+    day first, as its dates do (``_date_text``)."""
     day = _as_date(value)
     if day is None:
         return DASH
+    if _lang(lang) == "en":
+        return format_date(day, "d MMM", locale="en")
     return format_skeleton("MMMd", day, locale=_lang(lang))
 
 

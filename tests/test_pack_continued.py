@@ -132,3 +132,11 @@ def test_the_agreements_start_under_the_partners_table_when_they_fit(curated_pac
                            text=True, check=True).stdout.split("\f")
     last_row = next(i for i, page in enumerate(pages) if "Узбекистан (внутри страны)" in page)
     assert re.search(r"^\s*Соглашения\s*$", pages[last_row], re.M), pages[last_row][:400]
+
+
+@pytest.mark.parametrize("lang, expected", [("en", "30 Jun"), ("ru", "30 июн.")])
+def test_a_day_and_month_put_the_day_first_as_the_packs_dates_do(lang, expected):
+    """The by-year table headed its last column "2025 (to Jun 30)" beside "30 Jun 2025"."""
+    from i18n import fmt
+
+    assert fmt.day_month(date(2025, 6, 30), lang) == expected
