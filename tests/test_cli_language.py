@@ -3,31 +3,19 @@ the command, else ``COOP_LANG``, else English. The expected texts are written ou
 
 from __future__ import annotations
 
-import io
-import sys
-
 import pytest
+from store_cli import run_cli, store_env
 from test_datastore import BASE_VISITS, write_dataset
-
-from datastore.__main__ import main
 
 
 @pytest.fixture
 def cli(tmp_path, monkeypatch, database_url):
     """Run ``python -m datastore ARGS`` with ``stdin``; returns (status, out, err)."""
-    base = write_dataset(tmp_path / "data", "base", rows=2, visits=BASE_VISITS)
-    monkeypatch.setenv("COOP_STORE", str(tmp_path / "store"))
-    monkeypatch.setenv("COOP_DATA", str(base))
-    monkeypatch.setenv("COOP_SECRETS", str(tmp_path / "none.toml"))
+    base = store_env(tmp_path, monkeypatch)
     monkeypatch.delenv("COOP_LANG", raising=False)
 
     def run(*args: str, stdin: str = "") -> tuple[int, str, str]:
-        out, err = io.StringIO(), io.StringIO()
-        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        monkeypatch.setattr(sys, "stdout", out)
-        monkeypatch.setattr(sys, "stderr", err)
-        status = main(list(args))
-        return status, out.getvalue(), err.getvalue()
+        return run_cli(monkeypatch, *args, stdin=stdin)
 
     run.base = base
     return run

@@ -3,16 +3,14 @@ runs against SQLite and PostgreSQL with the same rules as the Data page."""
 
 from __future__ import annotations
 
-import io
 import json
-import sys
 
 import openpyxl
 import pytest
+from store_cli import run_cli, store_env
 from test_datastore import BASE_VISITS, write_dataset
 
 from datastore import security
-from datastore.__main__ import main
 from datastore.editors import hash_password, verify_password
 from datastore.store import Store
 
@@ -31,18 +29,10 @@ def test_hash_is_salted_and_verifies():
 @pytest.fixture
 def cli(tmp_path, monkeypatch, database_url):
     """Run ``python -m datastore ARGS`` with ``stdin``; returns (status, out, err)."""
-    base = write_dataset(tmp_path / "data", "base", rows=2, visits=BASE_VISITS)
-    monkeypatch.setenv("COOP_STORE", str(tmp_path / "store"))
-    monkeypatch.setenv("COOP_DATA", str(base))
-    monkeypatch.setenv("COOP_SECRETS", str(tmp_path / "none.toml"))
+    store_env(tmp_path, monkeypatch)
 
     def run(*args: str, stdin: str = "") -> tuple[int, str, str]:
-        out, err = io.StringIO(), io.StringIO()
-        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        monkeypatch.setattr(sys, "stdout", out)
-        monkeypatch.setattr(sys, "stderr", err)
-        status = main(list(args))
-        return status, out.getvalue(), err.getvalue()
+        return run_cli(monkeypatch, *args, stdin=stdin)
 
     return run
 

@@ -6,14 +6,13 @@ command line on SQLite and PostgreSQL (the two-editor stale-workbook case)."""
 from __future__ import annotations
 
 import io
-import sys
 
 import openpyxl
 import pytest
-from test_datastore import BASE_VISITS, write_dataset
+from store_cli import run_cli, store_env
+from test_datastore import write_dataset
 
 from datastore import filemeta, security
-from datastore.__main__ import main
 from datastore.merge import Conflict, plan_publish
 from datastore.rows import RowState
 from datastore.store import MergeConflict, Store
@@ -142,10 +141,7 @@ def test_the_marker_survives_a_workbook_and_a_zip(tmp_path):
 # ---- two editors, one stale workbook: the store and the command line ---------------------
 @pytest.fixture
 def office(tmp_path, monkeypatch, database_url):
-    base = write_dataset(tmp_path / "data", "base", rows=2, visits=BASE_VISITS)
-    monkeypatch.setenv("COOP_STORE", str(tmp_path / "store"))
-    monkeypatch.setenv("COOP_DATA", str(base))
-    monkeypatch.setenv("COOP_SECRETS", str(tmp_path / "none.toml"))
+    store_env(tmp_path, monkeypatch)
     store = Store()
     security.add_editor(store, "admin", "admin-pass", admin=True)
     security.add_editor(store, "bobur", "bobur-pass", institutions=["samsmu"])
@@ -154,13 +150,7 @@ def office(tmp_path, monkeypatch, database_url):
     return store
 
 
-def cli(monkeypatch, *args: str, stdin: str = "") -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    monkeypatch.setattr(sys, "stdout", out)
-    monkeypatch.setattr(sys, "stderr", err)
-    status = main(list(args))
-    return status, out.getvalue(), err.getvalue()
+cli = run_cli  # python -m datastore ARGS, in-process (tests/store_cli.py)
 
 
 def add_visit(path, line: str) -> None:
