@@ -58,19 +58,21 @@ def _shot(page, folder: Path, name: str) -> None:
 
 def _type_in_grid(page, grid, row: int, column: int, value: str) -> None:
     """Type ``value`` into the cell (row, column) of a Streamlit data editor (0-based,
-    data rows): select the first cell by a click, walk there with the arrow keys."""
+    data rows): select the first cell by a click, walk there with the arrow keys, open the
+    cell's editor and wait for it, type, close it and wait for the app's run to end."""
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 20, box["y"] + 35 + 17)  # header 35 px, rows 35 px
     for _ in range(row):
         page.keyboard.press("ArrowDown")
     for _ in range(column):
         page.keyboard.press("ArrowRight")
-    page.keyboard.press("Enter")  # open the cell's editor
-    page.wait_for_timeout(500)
-    page.keyboard.type(value, delay=30)
-    page.wait_for_timeout(200)
+    page.keyboard.press("Enter")  # open the cell's editor: glide's overlay text area
+    editor = page.locator("textarea.gdg-input")
+    editor.wait_for(state="visible", timeout=60_000)
+    editor.fill(value)
     page.keyboard.press("Enter")
-    page.wait_for_timeout(500)
+    editor.wait_for(state="hidden", timeout=60_000)
+    _settle(page)
 
 
 @pytest.mark.browser
@@ -131,10 +133,12 @@ def test_the_russian_data_page_walk(env_dirs, tmp_path, artifacts):
                         if grids.nth(i).bounding_box()["y"] > below)
         fix_grid.scroll_into_view_if_needed()
         _type_in_grid(page, fix_grid, 0, 6, "28 февраля 2024")  # the column after the value
+        # one correction typed: the page offers to check the sheet again
+        recheck = page.get_by_role("button", name=text("data.check.recheck", "ru"))
+        expect(recheck).to_be_visible(timeout=60_000)
         _type_in_grid(page, fix_grid, 1, 6, "6")
-        _settle(page)
         _shot(page, shots, "4-office-corrected")
-        page.get_by_role("button", name=text("data.check.recheck", "ru")).click()
+        recheck.click()
         _settle(page)
         expect(page.get_by_text(text("data.check.clean", "ru")).first).to_be_visible(timeout=120_000)
         _shot(page, shots, "5-office-clean")
