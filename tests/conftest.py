@@ -14,6 +14,20 @@ import re  # noqa: E402
 
 import pytest  # noqa: E402
 
+
+def _scan_installed_components_once() -> None:
+    """Every ``AppTest`` scans the installed packages for Streamlit components on its first
+    run (0.2-0.4 s, about a thousand times a run of this suite); the installed packages do
+    not change while the tests run, so the scan's answer is kept for the process."""
+    from functools import cache
+
+    from streamlit.components.v2 import manifest_scanner
+
+    manifest_scanner.scan_component_manifests = cache(manifest_scanner.scan_component_manifests)
+
+
+_scan_installed_components_once()
+
 _db_counter = itertools.count(1)
 # Under pytest-xdist (`make test` runs two workers) each worker is its own process with its
 # own PostgreSQL server; the worker's name keeps database names apart on a shared
@@ -93,3 +107,35 @@ def artifacts(tmp_path_factory):
     folder = Path(chosen).expanduser()
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_shared_chromium():
+    """The browser tests' one Chromium per test process (tests/browser_fixtures.py), closed
+    when the run ends; nothing is started for a run without browser tests."""
+    yield
+    shared = sys.modules.get("browser_fixtures")
+    if shared is not None:
+        shared.close_chromium()
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory):
+    """``app_server(folder)``: the base URL of a dashboard server of the dataset ``folder``
+    (an empty version store), one per folder for this test process, shared by the browser
+    tests that only read it. A test that edits data, logs in or needs its own settings
+    starts its own ``serve``."""
+    import contextlib
+
+    from browser_fixtures import serve
+
+    started: dict[Path, str] = {}
+    with contextlib.ExitStack() as servers:
+        def base_for(folder: Path) -> str:
+            folder = Path(folder).resolve()
+            if folder not in started:
+                store = tmp_path_factory.mktemp("shared-store")
+                started[folder] = servers.enter_context(serve(folder, store=store))
+            return started[folder]
+
+        yield base_for

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from browser_fixtures import ROOT, browser, metric_values, serve, wait_for_app
+from browser_fixtures import ROOT, browser, metric_values, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -48,8 +48,9 @@ ADMI_CARDS = {
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    with serve(DATA, store=tmp_path_factory.mktemp("store")) as base, browser() as page:
+def app(app_server):
+    with browser() as page:
+        base = app_server(DATA)
         yield base, page
 
 

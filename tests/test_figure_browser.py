@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browser_fixtures import browser, serve, wait_for_app
+from browser_fixtures import browser, wait_for_app
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,8 +20,9 @@ CUT_JS = """() => [...document.querySelectorAll('[data-testid="stMetricValue"], 
 
 
 @pytest.mark.parametrize("width", [1280, 1440])
-def test_headline_figures_never_truncate(tmp_path, artifacts, width):
-    with serve(ROOT / "data", tmp_path / "store") as base, browser(width, 1400) as page:
+def test_headline_figures_never_truncate(app_server, artifacts, width):
+    base = app_server(ROOT / "data")
+    with browser(width, 1400) as page:
         for lang in ("ru", "uz", "en"):
             page.goto(f"{base}/?as_of=2025-06-30&lang={lang}")
             wait_for_app(page)

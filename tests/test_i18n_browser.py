@@ -7,7 +7,7 @@ folder (tests/conftest.py: a pytest temporary folder or COOP_TEST_ARTIFACTS).
 from __future__ import annotations
 
 import pytest
-from browser_fixtures import ROOT, browser, error_elements, serve, wait_for_app
+from browser_fixtures import ROOT, browser, error_elements, wait_for_app
 from i18n_files import text
 
 pytestmark = pytest.mark.browser
@@ -17,8 +17,9 @@ AS_OF = "2025-06-30"
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    with serve(DATA, store=tmp_path_factory.mktemp("store")) as base, browser() as page:
+def app(app_server):
+    with browser() as page:
+        base = app_server(DATA)
         yield base, page
 
 

@@ -13,7 +13,7 @@ import time
 
 import pytest
 from app_fixtures import run_dashboard
-from browser_fixtures import ROOT, browser, serve, wait_for_app
+from browser_fixtures import ROOT, browser, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -41,11 +41,12 @@ def partner_deck(monkeypatch, tmp_path) -> dict:
     return json.loads(at.get("deck_gl_json_chart")[0].proto.json)
 
 
-def test_clicking_a_partner_narrows_the_table(partner_deck, tmp_path):
+def test_clicking_a_partner_narrows_the_table(partner_deck, app_server):
     points = {p["partner_id"]: p["position"] for layer in partner_deck["layers"]
               if layer["id"] == "partners" for p in layer["data"]}
     lon, lat = points["p-istanbul"]
-    with serve(DATA, store=tmp_path / "store") as base, browser(1440, 1400) as page:
+    base = app_server(DATA)
+    with browser(1440, 1400) as page:
         page.goto(f"{base}/partners?as_of={AS_OF}")
         wait_for_app(page)
         page.get_by_text("6 of 6 partners").wait_for()

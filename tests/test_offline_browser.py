@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 
 import pytest
 from app_fixtures import run_dashboard
-from browser_fixtures import ROOT, browser, error_elements, serve, wait_for_app
+from browser_fixtures import ROOT, browser, error_elements, wait_for_app
 
 from charts.viewport import view_bounds
 
@@ -22,8 +22,9 @@ LOCAL = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    with serve(DATA, store=tmp_path_factory.mktemp("store")) as base, browser(1440, 2400) as page:
+def app(app_server):
+    with browser(1440, 2400) as page:
+        base = app_server(DATA)
         yield base, page
 
 

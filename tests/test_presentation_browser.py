@@ -3,13 +3,14 @@ carries the neutral ids (issue 24 defect 7: the download had all four names)."""
 
 from __future__ import annotations
 
-from browser_fixtures import ROOT, browser, error_elements, serve, wait_for_app
+from browser_fixtures import ROOT, browser, error_elements, wait_for_app
 
 PEOPLE = ["togizbaev", "narzullaeva", "kasimova", "hafezi", "doctor of medical sciences"]
 
 
-def test_the_visits_csv_of_presentation_mode_names_no_one(tmp_path):
-    with serve(ROOT / "data", store=tmp_path / "store") as base, browser(1440, 1400) as page:
+def test_the_visits_csv_of_presentation_mode_names_no_one(app_server):
+    base = app_server(ROOT / "data")
+    with browser(1440, 1400) as page:
         page.goto(base + "/mobility?as_of=2025-06-30&present=1&lang=ru")
         wait_for_app(page)
         assert error_elements(page) == []
