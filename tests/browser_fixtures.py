@@ -4,7 +4,7 @@
         page.goto(base_url + "/?as_of=2025-06-30")
 
 The tests that only read a dataset share one server of it per test process (the
-``app_server`` fixture, conftest.py) and one Chromium (`chromium`), a new context each.
+``app_server`` fixture, conftest.py).
 """
 
 from __future__ import annotations
@@ -24,42 +24,20 @@ IDLE_JS = """() => !document.querySelector('[data-testid="stStatusWidget"]')
       ?? 'notRunning') === 'notRunning'"""
 
 
-_SHARED: dict = {}  # this process's Playwright and Chromium, started by the first browser()
-
-
-def chromium():
-    """This test process's one headless Chromium (Debian's: no download, no network
-    features), started on first use and closed by `close_chromium` at the end of the run.
-    Each `browser()` opens its own context in it: cookies, storage and downloads apart."""
-    launched = _SHARED.get("chromium")
-    if launched is None or not launched.is_connected():
-        from playwright.sync_api import sync_playwright
-
-        _SHARED["playwright"] = _SHARED.get("playwright") or sync_playwright().start()
-        launched = _SHARED["playwright"].chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        _SHARED["chromium"] = launched
-    return launched
-
-
-def close_chromium() -> None:
-    """Close the shared Chromium and stop Playwright (conftest.py, at the end of the run)."""
-    launched, driver = _SHARED.pop("chromium", None), _SHARED.pop("playwright", None)
-    if launched is not None:
-        launched.close()
-    if driver is not None:
-        driver.stop()
-
-
 @contextlib.contextmanager
-def browser(width: int = 1600, height: int = 1000, **options) -> Iterator:
-    """A page of a new browser context (a fresh profile) of the shared Chromium;
-    ``options`` go to Playwright's ``new_context`` (e.g. ``extra_http_headers``)."""
-    context = chromium().new_context(viewport={"width": width, "height": height}, **options)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+def browser(width: int = 1600, height: int = 1000) -> Iterator:
+    """A Playwright page in Debian's Chromium (no download, no network features). Not one
+    Chromium for the whole process: Playwright's sync API keeps its event loop in the
+    thread while it runs, and the tests that run ``asyncio.run`` between could not."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            context = chromium.new_context(viewport={"width": width, "height": height})
+            yield context.new_page()
+        finally:
+            chromium.close()
 
 
 def wait_for_app(page, timeout: float = 45_000) -> None:

@@ -26,7 +26,9 @@ def _scan_installed_components_once() -> None:
     manifest_scanner.scan_component_manifests = cache(manifest_scanner.scan_component_manifests)
 
 
-_scan_installed_components_once()
+def pytest_sessionstart(session):
+    _scan_installed_components_once()
+
 
 _db_counter = itertools.count(1)
 # Under pytest-xdist (`make test` runs two workers) each worker is its own process with its
@@ -107,16 +109,6 @@ def artifacts(tmp_path_factory):
     folder = Path(chosen).expanduser()
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _close_shared_chromium():
-    """The browser tests' one Chromium per test process (tests/browser_fixtures.py), closed
-    when the run ends; nothing is started for a run without browser tests."""
-    yield
-    shared = sys.modules.get("browser_fixtures")
-    if shared is not None:
-        shared.close_chromium()
 
 
 @pytest.fixture(scope="session")

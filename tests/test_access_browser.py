@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from browser_fixtures import ROOT, browser, serve
+from browser_fixtures import ROOT, serve
 
 from datastore import db, security
 from datastore.store import Store
@@ -60,39 +60,46 @@ def _a_minute_of_guessing_later() -> None:
 
 
 def test_a_forged_address_behind_localhost_never_locks_out_her_browser(env_dirs):
-    from playwright.sync_api import expect
+    from playwright.sync_api import expect, sync_playwright
+
+    from bench.live import CHROMIUM, CHROMIUM_ARGS
 
     expect.set_options(timeout=60_000)
     data, store_dir = Path(env_dirs["COOP_DATA"]), Path(env_dirs["COOP_STORE"])
-    with (
-        serve(data, store=store_dir, env=env_dirs) as base_url,
-        browser() as warm,  # the first run installs the guard
-        browser() as owner,
-        browser(extra_http_headers={"X-Forwarded-For": "<script>alert(1)</script>"}) as attacker,
-        browser() as other,
-    ):
-        warm.goto(base_url + "/data", timeout=60_000)
-        expect(warm.get_by_label("Editor name")).to_be_visible()
+    with serve(data, store=store_dir, env=env_dirs) as base_url, sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            warm = chromium.new_context().new_page()  # the first run installs the guard
+            warm.goto(base_url + "/data", timeout=60_000)
+            expect(warm.get_by_label("Editor name")).to_be_visible()
 
-        _log_in(owner, base_url, PASSWORD)
-        expect(owner.get_by_text("Logged in as aziza.")).to_be_visible()
-        owner.wait_for_function("() => document.cookie.includes('coop_device=')")
-        (cookie,) = [c for c in owner.context.cookies() if c["name"] == "coop_device"]
-        assert cookie["sameSite"] == "Strict" and len(cookie["value"]) >= 40
+            owner_context = chromium.new_context()
+            owner = owner_context.new_page()
+            _log_in(owner, base_url, PASSWORD)
+            expect(owner.get_by_text("Logged in as aziza.")).to_be_visible()
+            owner.wait_for_function("() => document.cookie.includes('coop_device=')")
+            (cookie,) = [c for c in owner_context.cookies() if c["name"] == "coop_device"]
+            assert cookie["sameSite"] == "Strict" and len(cookie["value"]) >= 40
 
-        for _ in range(6):
-            _log_in(attacker, base_url, "a-guess-123")
-            expect(attacker.locator('[data-testid="stAlertContentError"]')).to_be_visible()
-        expect(attacker.get_by_text("Too many wrong passwords", exact=False)).to_be_visible()
-        _a_minute_of_guessing_later()
+            attacker = chromium.new_context(
+                extra_http_headers={"X-Forwarded-For": "<script>alert(1)</script>"}).new_page()
+            for _ in range(6):
+                _log_in(attacker, base_url, "a-guess-123")
+                expect(attacker.locator('[data-testid="stAlertContentError"]')).to_be_visible()
+            expect(attacker.get_by_text("Too many wrong passwords", exact=False)).to_be_visible()
+            _a_minute_of_guessing_later()
 
-        # A browser without her cookie, from the same address, waits too ...
-        _log_in(other, base_url, PASSWORD)
-        expect(other.get_by_text("Too many wrong passwords", exact=False)).to_be_visible()
-        # ... her own browser (a new session presents the cookie) does not.
-        owner.reload()
-        _log_in(owner, base_url, PASSWORD)
-        expect(owner.get_by_text("Logged in as aziza.")).to_be_visible()
+
+            # A browser without her cookie, from the same address, waits too ...
+            other = chromium.new_context().new_page()
+            _log_in(other, base_url, PASSWORD)
+            expect(other.get_by_text("Too many wrong passwords", exact=False)).to_be_visible()
+            # ... her own browser (a new session presents the cookie) does not.
+            owner.reload()
+            _log_in(owner, base_url, PASSWORD)
+            expect(owner.get_by_text("Logged in as aziza.")).to_be_visible()
+        finally:
+            chromium.close()
 
     entries = security.audit_log(Store())
     clients = {e["client"] for e in entries if e["event"].startswith("login")}

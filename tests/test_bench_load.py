@@ -5,7 +5,6 @@ filter twice (``changes=2``); ``seconds`` is only the upper bound on a busy mach
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -18,10 +17,7 @@ DATA = Path(__file__).resolve().parent / "data" / "dashboard"
 
 
 def test_two_sessions_switch_pages_and_filters_without_errors():
-    # In a thread of its own: the script runs its own event loop (asyncio.run), which
-    # cannot start in a thread where the browser tests' Playwright has one.
-    with ThreadPoolExecutor(max_workers=1) as thread:
-        result = thread.submit(run, DATA, sessions=2, seconds=180, changes=2).result()
+    result = run(DATA, sessions=2, seconds=180, changes=2)
     assert result["errors"] == []
     assert result["opened"] == 2
     assert result["page_views"] == 4  # 2 sessions x 2 filter changes, each timed

@@ -59,16 +59,28 @@ def _shot(page, folder: Path, name: str) -> None:
 def _type_in_grid(page, grid, row: int, column: int, value: str) -> None:
     """Type ``value`` into the cell (row, column) of a Streamlit data editor (0-based,
     data rows): select the first cell by a click, walk there with the arrow keys, open the
-    cell's editor and wait for it, type, close it and wait for the app's run to end."""
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + 20, box["y"] + 35 + 17)  # header 35 px, rows 35 px
-    for _ in range(row):
-        page.keyboard.press("ArrowDown")
-    for _ in range(column):
-        page.keyboard.press("ArrowRight")
-    page.keyboard.press("Enter")  # open the cell's editor: glide's overlay text area
-    editor = page.locator("textarea.gdg-input")
-    editor.wait_for(state="visible", timeout=60_000)
+    cell's editor and wait for it, type, close it and wait for the app's run to end. A
+    click while the grid is drawn again (the run after the last edit) selects nothing:
+    then the editor does not open, and the walk starts again."""
+    from playwright.sync_api import TimeoutError as NoEditor
+
+    editor = page.locator("textarea.gdg-input")  # glide's overlay editor of a text cell
+    for _ in range(5):
+        _settle(page)
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + 20, box["y"] + 35 + 17)  # header 35 px, rows 35 px
+        for _ in range(row):
+            page.keyboard.press("ArrowDown")
+        for _ in range(column):
+            page.keyboard.press("ArrowRight")
+        page.keyboard.press("Enter")
+        try:
+            editor.wait_for(state="visible", timeout=10_000)
+            break
+        except NoEditor:
+            page.keyboard.press("Escape")
+    else:
+        raise AssertionError(f"the editor of cell ({row}, {column}) never opened")
     editor.fill(value)
     page.keyboard.press("Enter")
     editor.wait_for(state="hidden", timeout=60_000)

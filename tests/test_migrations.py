@@ -175,3 +175,17 @@ def test_a_database_built_by_the_migrations_matches_the_tables_of_db(env):
         differences = compare_metadata(MigrationContext.configure(conn), db.metadata)
     engine.dispose()
     assert differences == []  # a change to datastore/db.py needs a revision
+
+
+def test_a_damaged_file_is_not_tried_again(tmp_path, monkeypatch):
+    """A race with another process creating the tables is tried again after a pause; a file
+    that is no database is not (no pause would mend it: the page says so at once)."""
+    from sqlalchemy.exc import DBAPIError
+
+    pauses: list[float] = []
+    monkeypatch.setattr(migrations.time, "sleep", pauses.append)
+    file = tmp_path / "coop.db"
+    file.write_bytes(b"PK\x03\x04 this is a zip, not a database" * 100)
+    with pytest.raises(DBAPIError, match="not a database"):
+        migrations.upgrade(create_engine(f"sqlite:///{file}"))
+    assert pauses == []

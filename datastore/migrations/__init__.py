@@ -55,9 +55,11 @@ def upgrade(engine: Engine, target: str = "head") -> tuple[str | None, str | Non
     for attempt in range(5):
         try:
             return _upgrade_once(engine, target)
-        except DBAPIError:
-            if attempt == 4:
-                raise
+        except DBAPIError as exc:
+            from datastore.db import failure_kind
+
+            if attempt == 4 or failure_kind(exc) is not None:
+                raise  # a damaged or full store: no pause mends it (the page says so)
             time.sleep(0.2 * (attempt + 1))  # another process was creating the same tables
     raise AssertionError("unreachable")
 
