@@ -6,6 +6,8 @@ _sqlite_pragmas  # noqa
 # pytest-xdist calls the hook and its scheduler the method (tests/conftest.py).
 pytest_xdist_make_scheduler  # noqa
 _split_scope  # noqa
+# pytest calls it when the run starts (tests/conftest.py).
+pytest_sessionstart  # noqa
 # Parsed from an IIA file and kept on the object, for a reader of the plan.
 iia_hash  # noqa
 terms_before  # noqa

@@ -31,7 +31,6 @@ its records and its ``versions`` row in one transaction, so a reader never sees 
 
 from __future__ import annotations
 
-import errno
 import os
 import threading
 from pathlib import Path
@@ -55,6 +54,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from datastore.failures import StoreDamaged, failure_kind  # noqa: F401  (db.failure_kind)
 from datastore.paths import store_root
 
 metadata = MetaData()
@@ -160,34 +160,6 @@ audit = Table(
 LOCK_KEY = "write_lock"
 LOGIN_LOCK_KEY = "login_lock"  # one login's check-and-count at a time (datastore.security)
 SQLITE_HEADER = b"SQLite format 3\x00"
-
-
-def failure_kind(exc: BaseException) -> str | None:
-    """``"disk_full"`` or ``"damaged"`` when ``exc`` says the store cannot be written or
-    read for a reason of the server, not of the data (SQLite, PostgreSQL, the file
-    system); None for anything else."""
-    if isinstance(exc, StoreDamaged):
-        return "damaged"
-    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return "disk_full"
-    orig = getattr(exc, "orig", None) or exc
-    if getattr(orig, "sqlstate", None) in ("53100", "53000"):  # PostgreSQL: disk full
-        return "disk_full"
-    text = str(orig).lower()
-    if "database or disk is full" in text or "no space left" in text:
-        return "disk_full"
-    if any(marker in text for marker in ("malformed", "file is not a database",
-                                         "no such table", "database corruption")):
-        return "damaged"
-    return None
-
-
-class StoreDamaged(Exception):
-    """The SQLite file exists but is not a database (empty, truncated, overwritten)."""
-
-    def __init__(self, path: Path, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
-        self.path, self.reason = path, reason
 
 
 def database_url(root: Path | None = None) -> str:

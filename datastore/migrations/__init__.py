@@ -56,7 +56,7 @@ def upgrade(engine: Engine, target: str = "head") -> tuple[str | None, str | Non
         try:
             return _upgrade_once(engine, target)
         except DBAPIError as exc:
-            from datastore.db import failure_kind
+            from datastore.failures import failure_kind
 
             if attempt == 4 or failure_kind(exc) is not None:
                 raise  # a damaged or full store: no pause mends it (the page says so)
