@@ -98,14 +98,26 @@ def _placed_year(row: Mapping, start: tuple[int, int]) -> int | None:
     return academic_year_of(stamp.date(), start)
 
 
-def _matches(visit: Mapping, agreement: Mapping, mobility_type: str, direction: str) -> bool:
-    participant, activities = MOBILITY_ACTIVITIES[mobility_type]
-    return (_text(visit.get("institution_id")) == _text(agreement.get("institution_id"))
-            and _text(visit.get("partner_id")) == _text(agreement.get("partner_id"))
-            and _text(visit.get("direction")) == direction
-            and (_text(visit.get("participant")) or "staff") == participant
-            and _text(visit.get("activity")) in activities
-            and _text(visit.get("mode")) != "remote")
+def _visit_key(visit: Mapping) -> tuple[str, str, str, str, str] | None:
+    """What a term asks of a visit: (institution, partner, direction, participant,
+    activity); None for a remote visit (it uses no mobility)."""
+    if _text(visit.get("mode")) == "remote":
+        return None
+    return (_text(visit.get("institution_id")), _text(visit.get("partner_id")),
+            _text(visit.get("direction")), _text(visit.get("participant")) or "staff",
+            _text(visit.get("activity")))
+
+
+def _visits_by_key(visits: pd.DataFrame | None, start: tuple[int, int]
+                   ) -> dict[tuple, list[tuple[str, int | None]]]:
+    """Every visit that can use a mobility, as (visit id, academic year or None), under its
+    `_visit_key`: read once, so each term looks up its visits instead of reading them all."""
+    grouped: dict[tuple, list[tuple[str, int | None]]] = {}
+    for visit in ([] if visits is None else visits.to_dict("records")):
+        key = _visit_key(visit)
+        if key is not None:
+            grouped.setdefault(key, []).append((_text(visit.get("visit_id")), _placed_year(visit, start)))
+    return grouped
 
 
 def use_against_quota(tables: Mapping[str, pd.DataFrame], as_of: date,
@@ -117,8 +129,7 @@ def use_against_quota(tables: Mapping[str, pd.DataFrame], as_of: date,
     agreements = tables.get("agreements")
     if terms is None or agreements is None or terms.empty:
         return []
-    visits = tables.get("visits")
-    visit_rows = [] if visits is None else visits.to_dict("records")
+    visits = _visits_by_key(tables.get("visits"), start)
     by_id = {_text(a["agreement_id"]): a for a in agreements.to_dict("records")}
     latest = latest_started_year(as_of, start)
     out: list[Use] = []
@@ -136,14 +147,15 @@ def use_against_quota(tables: Mapping[str, pd.DataFrame], as_of: date,
         mobility_type, direction = _text(term["mobility_type"]), _text(term["direction"])
         planned_raw = term.get("mobilities_per_year")
         planned = None if planned_raw is None or pd.isna(planned_raw) else int(planned_raw)
-        matching = [v for v in visit_rows if _matches(v, agreement, mobility_type, direction)]
-        placed = [(v, _placed_year(v, start)) for v in matching]
+        participant, activities = MOBILITY_ACTIVITIES.get(mobility_type, ("", frozenset()))
+        pair = (_text(agreement.get("institution_id")), _text(agreement.get("partner_id")))
+        placed = [found for activity in sorted(activities)
+                  for found in visits.get((*pair, direction, participant, activity), [])]
         unplaced = sum(1 for _, year in placed if year is None)
         for year in range(int(first), last_year + 1):
-            ids = tuple(sorted(_text(v["visit_id"]) for v, y in placed if y == year))
-            out.append(Use(_text(agreement["agreement_id"]), _text(agreement.get("institution_id")),
-                           _text(agreement.get("partner_id")), mobility_type, direction, year,
-                           planned, ids, unplaced))
+            ids = tuple(sorted(visit_id for visit_id, y in placed if y == year))
+            out.append(Use(_text(agreement["agreement_id"]), pair[0], pair[1], mobility_type,
+                           direction, year, planned, ids, unplaced))
     return out
 
 

@@ -14,11 +14,13 @@ from __future__ import annotations
 import io
 import re
 import textwrap
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any, cast
 
 import matplotlib
+from cachetools import LRUCache, cached
 
 matplotlib.use("Agg")
 
@@ -345,10 +347,20 @@ def _wrap(label: str, width: int) -> str:
     return "\n".join(textwrap.wrap(str(label), width, break_long_words=False)[:3]) or str(label)
 
 
+def _chart_key(chart: Chart, width_in: float, height_in: float, cjk: bool = False,
+               title: bool = False, lang: str = "en") -> tuple:
+    # The chart's every word and value (a frozen dataclass of lists: its repr, not a hash).
+    return repr(chart), width_in, height_in, cjk, title, lang
+
+
+# A chart drawn once is drawn again for the next file of the same pack (the public edition,
+# the other format, the export page's next build): the picture is kept, 64 at most.
+@cached(cache=LRUCache(maxsize=64), key=_chart_key, lock=threading.Lock())
 def chart_png(chart: Chart, width_in: float, height_in: float, cjk: bool = False,
               title: bool = False, lang: str = "en") -> bytes:
     """The chart drawn with matplotlib: titles and legends inside the picture, labels
-    wrapped at word boundaries, categories as bars (never a line)."""
+    wrapped at word boundaries, categories as bars (never a line). The same chart at the
+    same size and language is drawn once (the picture kept: ``_chart_key``)."""
     categories, series = list(chart.categories), list(chart.series)
     horizontal = chart.kind in ("bar", "stacked_bar")
     stacked = chart.kind.startswith("stacked")

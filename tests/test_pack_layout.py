@@ -450,3 +450,18 @@ def test_no_pdf_heading_is_left_alone_at_a_page_foot(which, request):
         at = next(i for i, line in enumerate(lines) if line.startswith(" ".join(words[:2])))
         # under the heading: its lead or table, and at least two more lines of it
         assert len(lines) - at >= 3, (item.title, page, lines[at:])
+
+
+def test_a_chart_is_drawn_once_for_every_file_that_shows_it():
+    from report.parts import Chart, Series
+    from report.pdf import chart_png
+
+    def visits(*values):
+        return Chart("column", "Visits by year", ["2023", "2024"], [Series("Visits", list(values), "count")])
+
+    first = chart_png(visits(3, 5), 6.0, 2.7, lang="en")
+    assert first.startswith(b"\x89PNG")
+    assert chart_png(visits(3, 5), 6.0, 2.7, lang="en") is first  # an equal chart: the kept picture
+    assert chart_png(visits(3, 6), 6.0, 2.7, lang="en") != first  # one value changed: drawn anew
+    assert chart_png(visits(3, 5), 6.0, 2.7, lang="ru") is not first
+    assert chart_png(visits(3, 5), 6.0, 3.0, lang="en") is not first
