@@ -155,24 +155,36 @@ def _student_ids(frame: pd.DataFrame) -> list[str]:
     return [f"students:{int(r)}" for r in frame["_row"]] if "_row" in frame.columns else []
 
 
-def _visits_in_year(tables: Mapping[str, pd.DataFrame], institution: str, year: int, participant: str,
-                    direction: str, activities: frozenset[str] | None) -> list[str]:
+# A visit as the mobility ratios ask of it: (institution, academic year, participant,
+# direction, activity).
+VisitKey = tuple[str, int, str, str, str]
+
+
+def visits_by_year(tables: Mapping[str, pd.DataFrame]) -> dict[VisitKey, list[str]]:
+    """The ids of the visits that count for the mobility ratios (dated to a day or a month,
+    not remote) under their `VisitKey`: the visits read once for every year and ratio."""
     visits = tables.get("visits")
+    found: dict[VisitKey, list[str]] = {}
     if visits is None or visits.empty:
-        return []
-    ids = []
-    for v in visits[visits["institution_id"].astype(str) == institution].to_dict("records"):
+        return found
+    for v in visits.to_dict("records"):
         day = v.get("start_date")
         if day is None or pd.isna(day) or _text(v.get("start_date_precision")) == "year":
             continue
-        if academic_year_of(pd.Timestamp(day).date()) != year or _text(v.get("direction")) != direction:
+        if _text(v.get("mode")) == "remote":
             continue
-        if (_text(v.get("participant")) or "staff") != participant or _text(v.get("mode")) == "remote":
-            continue
-        if activities is not None and _text(v.get("activity")) not in activities:
-            continue
-        ids.append(_text(v.get("visit_id")))
-    return sorted(ids)
+        key = (_text(v.get("institution_id")), academic_year_of(pd.Timestamp(day).date()),
+               _text(v.get("participant")) or "staff", _text(v.get("direction")), _text(v.get("activity")))
+        found.setdefault(key, []).append(_text(v.get("visit_id")))
+    return found
+
+
+def _visits_in_year(visits: Mapping[VisitKey, list[str]], institution: str, year: int, participant: str,
+                    direction: str, activities: frozenset[str] | None) -> list[str]:
+    return sorted(visit_id for (inst, y, who, way, activity), ids in visits.items()
+                  if (inst, y, who, way) == (institution, year, participant, direction)
+                  and (activities is None or activity in activities)
+                  for visit_id in ids)
 
 
 def institutions_of(tables: Mapping[str, pd.DataFrame], wanted: Iterable[str] = ()) -> list[str]:
@@ -181,8 +193,12 @@ def institutions_of(tables: Mapping[str, pd.DataFrame], wanted: Iterable[str] = 
     return [i for i in every if not chosen or i in chosen]
 
 
-def yearly(tables: Mapping[str, pd.DataFrame], institutions: list[str], year: int) -> dict[str, Indicator]:
-    """The indicators computed from the institutions' own records, for one academic year."""
+def yearly(tables: Mapping[str, pd.DataFrame], institutions: list[str], year: int,
+           visits: Mapping[VisitKey, list[str]] | None = None) -> dict[str, Indicator]:
+    """The indicators computed from the institutions' own records, for one academic year
+    (``visits``: `visits_by_year` of the tables, when the caller has it already)."""
+    if visits is None:
+        visits = visits_by_year(tables)
     out: dict[str, Indicator] = {}
     # International students / students_total
     parts: list[tuple[str, float | None, float | None, list[str]]] = []
@@ -227,7 +243,7 @@ def yearly(tables: Mapping[str, pd.DataFrame], institutions: list[str], year: in
             name = f"{who}_mobility_{direction}_per_100"
             parts, visit_ids = [], []
             for inst in institutions:
-                found = _visits_in_year(tables, inst, year, who, direction, activities)
+                found = _visits_in_year(visits, inst, year, who, direction, activities)
                 total, rows = fact(tables, inst, year, total_metric)
                 parts.append((inst, float(len(found)), total, rows))
                 visit_ids += found
@@ -287,13 +303,15 @@ def rankings(tables: Mapping[str, pd.DataFrame], as_of: date, institutions: Iter
     and per academic year with data (trend)."""
     chosen = institutions_of(tables, institutions)
     latest = latest_started_year(as_of)
-    figures = {**yearly(tables, chosen, latest), **research_indicators(research, partner_index)}
+    visits = visits_by_year(tables)
+    figures = {**yearly(tables, chosen, latest, visits), **research_indicators(research, partner_index)}
     per = {}
     for inst in chosen:
-        per[inst] = {**yearly(tables, [inst], latest),
+        per[inst] = {**yearly(tables, [inst], latest, visits),
                      **research_indicators((research_by_institution or {}).get(inst),
                                            (partner_index_by_institution or {}).get(inst))}
-    trend = {academic_year_label(y): yearly(tables, chosen, y) for y in years_with_data(tables, chosen, as_of)}
+    trend = {academic_year_label(y): yearly(tables, chosen, y, visits)
+             for y in years_with_data(tables, chosen, as_of)}
     return Rankings(academic_year_label(latest), {n: figures[n] for n in INDICATORS}, per, trend)
 
 
