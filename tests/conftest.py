@@ -17,7 +17,7 @@ import pytest  # noqa: E402
 
 def _scan_installed_components_once() -> None:
     """Every ``AppTest`` scans the installed packages for Streamlit components on its first
-    run (0.2-0.4 s, about a thousand times a run of this suite); the installed packages do
+    run (0.2-0.4 s, for every AppTest of the suite); the installed packages do
     not change while the tests run, so the scan's answer is kept for the process."""
     from functools import cache
 
