@@ -108,10 +108,11 @@ def _visit_key(visit: Mapping) -> tuple[str, str, str, str, str] | None:
             _text(visit.get("activity")))
 
 
-def _visits_by_key(visits: pd.DataFrame | None, start: tuple[int, int]
-                   ) -> dict[tuple, list[tuple[str, int | None]]]:
+def mobility_visits(visits: pd.DataFrame | None, start: tuple[int, int] = ACADEMIC_YEAR_START
+                    ) -> dict[tuple, list[tuple[str, int | None]]]:
     """Every visit that can use a mobility, as (visit id, academic year or None), under its
-    `_visit_key`: read once, so each term looks up its visits instead of reading them all."""
+    `_visit_key`: read once, so each term (and each ranking ratio, ``metrics.rankings``)
+    looks up its visits instead of reading them all."""
     grouped: dict[tuple, list[tuple[str, int | None]]] = {}
     for visit in ([] if visits is None else visits.to_dict("records")):
         key = _visit_key(visit)
@@ -129,7 +130,7 @@ def use_against_quota(tables: Mapping[str, pd.DataFrame], as_of: date,
     agreements = tables.get("agreements")
     if terms is None or agreements is None or terms.empty:
         return []
-    visits = _visits_by_key(tables.get("visits"), start)
+    visits = mobility_visits(tables.get("visits"), start)
     by_id = {_text(a["agreement_id"]): a for a in agreements.to_dict("records")}
     latest = latest_started_year(as_of, start)
     out: list[Use] = []

@@ -25,8 +25,8 @@ from metrics import rules
 from metrics.quota import (
     MOBILITY_ACTIVITIES,
     academic_year_label,
-    academic_year_of,
     latest_started_year,
+    mobility_visits,
 )
 
 FACT_METRICS = ("students_total", "staff_academic_total", "staff_academic_international",
@@ -161,21 +161,14 @@ VisitKey = tuple[str, int, str, str, str]
 
 
 def visits_by_year(tables: Mapping[str, pd.DataFrame]) -> dict[VisitKey, list[str]]:
-    """The ids of the visits that count for the mobility ratios (dated to a day or a month,
-    not remote) under their `VisitKey`: the visits read once for every year and ratio."""
-    visits = tables.get("visits")
+    """The ids of the visits that count for the mobility ratios (not remote, their academic
+    year known: ``metrics.quota.mobility_visits``, the quota's own reading of a visit)
+    under their `VisitKey`: the visits read once for every year and ratio."""
     found: dict[VisitKey, list[str]] = {}
-    if visits is None or visits.empty:
-        return found
-    for v in visits.to_dict("records"):
-        day = v.get("start_date")
-        if day is None or pd.isna(day) or _text(v.get("start_date_precision")) == "year":
-            continue
-        if _text(v.get("mode")) == "remote":
-            continue
-        key = (_text(v.get("institution_id")), academic_year_of(pd.Timestamp(day).date()),
-               _text(v.get("participant")) or "staff", _text(v.get("direction")), _text(v.get("activity")))
-        found.setdefault(key, []).append(_text(v.get("visit_id")))
+    for (inst, _partner, way, who, activity), placed in mobility_visits(tables.get("visits")).items():
+        for visit_id, year in placed:
+            if year is not None:
+                found.setdefault((inst, year, who, way, activity), []).append(visit_id)
     return found
 
 
