@@ -13,7 +13,8 @@ from datastore.iia_store import export_agreement
 from datastore.reminders import calendar_ics, renewal_day
 from i18n import fmt, t
 from loaders.schema import AGREEMENT_STAGES
-from metrics.quota import USE_STATES, latest_started_year, use_against_quota, use_frame
+from metrics.quota import USE_STATES, latest_started_year, use_frame
+from ui import loading
 from ui.panels import show_table
 from ui.tables import columns
 
@@ -31,7 +32,7 @@ def render(ctx, agreements: pd.DataFrame) -> None:
     """Everything about terms, stages and reminders for the agreements in scope."""
     lang = ctx.lang
     st.subheader(t("page.agreements.use.title", lang))
-    uses = use_against_quota(ctx.tables, ctx.scope.as_of, ctx.scope.institutions)
+    uses = loading.quota_uses(ctx.path, ctx.stamp, ctx.scope.as_of, tuple(sorted(ctx.scope.institutions)))
     _use(ctx, uses)
     _pipeline(ctx, agreements, uses)
     _files(ctx, agreements)

@@ -325,6 +325,16 @@ def exploded_column(path: str, stamp: tuple, table: str, column: str, empty_labe
     return ExplodedColumn(load_cached(path, stamp).tables[table], column, empty_label)
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def quota_uses(path: str, stamp: tuple, as_of: date, institutions: tuple[str, ...]) -> tuple:
+    """``metrics.quota.use_against_quota`` of the dataset version: it depends on the day and
+    the institutions only, so a change of years, countries or faculty reuses it (a frozen
+    tuple of frozen ``Use`` rows, shared by the sessions)."""
+    from metrics.quota import use_against_quota
+
+    return tuple(use_against_quota(load_cached(path, stamp).tables, as_of, frozenset(institutions)))
+
+
 def _dataset_context(path: str, stamp: tuple, as_of: date) -> metrics.KpiContext:
     """A KPI context of the whole dataset with its cache: what is built once per dataset
     version (row facts, grant rates) is read from there."""
