@@ -72,3 +72,22 @@ def test_in_russian_and_presentation_mode_no_visit_ids_or_holders(terms_env):
     use = next(df.value for df in at.dataframe if text("page.agreements.use.col.planned", "ru") in df.value.columns)
     assert text("page.agreements.use.col.visits", "ru") not in use.columns
     assert all(text("common.col.holder", "ru") not in df.value.columns for df in at.dataframe)
+
+
+def test_a_change_of_years_reuses_the_use_and_a_change_of_institution_does_not(terms_env, monkeypatch):
+    import metrics.quota
+    from ui import loading
+
+    computed = []
+    real = metrics.quota.use_against_quota
+    monkeypatch.setattr(metrics.quota, "use_against_quota",
+                        lambda tables, as_of, institutions: computed.append(sorted(institutions))
+                        or real(tables, as_of, institutions))
+    loading.quota_uses.clear()
+    at = run_dashboard("agreements")
+    at.slider(key="f_years").set_value((2024, 2025)).run(timeout=30)
+    assert computed == [[]]  # the years do not change the use: computed once
+    institution = at.multiselect(key="f_inst").options[0]
+    at.multiselect(key="f_inst").set_value([institution]).run(timeout=30)
+    assert len(computed) == 2 and len(computed[1]) == 1
+    assert not at.exception
